@@ -1,0 +1,106 @@
+package dev.divergence.archive;
+
+import dev.divergence.model.ArtifactFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads archives: chooses the reader by magic bytes, never by name (a hostile file may be misnamed), and turns
+ * malformed content and exceeded limits into a listing with an error instead of an exception.
+ */
+public final class ArchiveReaders {
+
+    private static final List<ArchiveReader> READERS = List.of(new ZipArchiveReader(), new TarArchiveReader());
+
+    private ArchiveReaders() {
+    }
+
+    /** Lists and hashes every entry. Only an unreadable file (missing, permissions) throws. */
+    public static ArchiveListing read(Path archive, ArchiveLimits limits) throws IOException {
+        byte[] head = head(archive);
+        Optional<ArchiveReader> reader = readerFor(head);
+        if (reader.isEmpty()) {
+            return new ArchiveListing("unknown", List.of(),
+                    Optional.of("not a recognised archive (first bytes " + hex(head, 8) + ")"));
+        }
+        EntryCollector out = new EntryCollector(archive, limits);
+        try {
+            reader.get().walk(archive, out);
+            return new ArchiveListing(reader.get().format(head), out.files(), Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            // Commons Compress reports corrupt input with IOException and, for some headers, runtime exceptions.
+            return new ArchiveListing(reader.get().format(head), out.files(), Optional.of(describe(e)));
+        }
+    }
+
+    /**
+     * The bytes of selected entries (by normalised path), each at most {@code maxEach} bytes; larger entries
+     * and entries past a read error are left out. Used to explain differences after hashing found them.
+     */
+    public static Map<String, byte[]> extract(Path archive, Set<String> paths, long maxEach) {
+        Map<String, byte[]> out = new HashMap<>();
+        if (paths.isEmpty()) {
+            return out;
+        }
+        try {
+            Optional<ArchiveReader> reader = readerFor(head(archive));
+            if (reader.isEmpty()) {
+                return out;
+            }
+            reader.get().walk(archive, new EntryVisitor() {
+                @Override
+                public void file(String rawName, int mode, InputStream content, long size) throws IOException {
+                    String p = EntryPaths.normalize(rawName).path();
+                    if (paths.contains(p) && !out.containsKey(p) && size <= maxEach) {
+                        byte[] b = content.readNBytes((int) maxEach + 1);
+                        if (b.length <= maxEach) {
+                            out.put(p, b);
+                        }
+                    }
+                }
+
+                @Override
+                public void special(String rawName, int mode, ArtifactFile.EntryType type, String target) {
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // what was extracted before the error is still useful; the listing already recorded the error
+        }
+        return out;
+    }
+
+    private static byte[] head(Path archive) throws IOException {
+        try (InputStream in = Files.newInputStream(archive)) {
+            byte[] b = new byte[512];
+            int n = in.readNBytes(b, 0, b.length);
+            return Arrays.copyOf(b, n);
+        }
+    }
+
+    private static Optional<ArchiveReader> readerFor(byte[] head) {
+        return READERS.stream().filter(r -> r.recognizes(head)).findFirst();
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        String kind = e instanceof EntryDigest.LimitExceededException ? "limit exceeded"
+                : "corrupt or truncated archive";
+        return kind + ": " + (m == null ? e.getClass().getSimpleName() : m);
+    }
+
+    static String hex(byte[] b, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(max, b.length); i++) {
+            sb.append(String.format("%02x", b[i]));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.divergence.archive;
+
+import dev.divergence.model.ArtifactFile;
+import dev.divergence.model.RiskFlag;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Collects entries for one archive, enforcing entry-count and size limits and flagging duplicates. */
+final class EntryCollector implements EntryVisitor {
+
+    private final ArchiveLimits limits;
+    private final EntryDigest.ByteBudget budget;
+    private final List<ArtifactFile> files = new ArrayList<>();
+    private final Set<String> names = new HashSet<>();
+
+    EntryCollector(Path archive, ArchiveLimits limits) throws IOException {
+        this.limits = limits;
+        long compressed = Files.size(archive);
+        long byRatio = compressed * limits.maxRatio() + limits.ratioSlackBytes();
+        this.budget = new EntryDigest.ByteBudget(Math.min(limits.maxTotalBytes(), byRatio));
+    }
+
+    void checkCount() throws EntryDigest.LimitExceededException {
+        if (files.size() >= limits.maxEntries()) {
+            throw new EntryDigest.LimitExceededException("more than " + limits.maxEntries() + " entries");
+        }
+    }
+
+    @Override
+    public void file(String rawName, int mode, InputStream content, long declaredSize) throws IOException {
+        checkCount();
+        EntryPaths.Normalized n = EntryPaths.normalize(rawName);
+        EntryDigest.Result r = EntryDigest.of(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget);
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(n.flags());
+        flags.addAll(r.flags());
+        add(new ArtifactFile(n.path(), rawName, mode, r.size(), r.sha256(), r.gitBlobId(),
+                ArtifactFile.EntryType.FILE, flags));
+    }
+
+    /** Links and special entries are recorded with the hash of their target text, never followed. */
+    @Override
+    public void special(String rawName, int mode, ArtifactFile.EntryType type, String target) throws IOException {
+        checkCount();
+        EntryPaths.Normalized n = EntryPaths.normalize(rawName);
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(n.flags());
+        flags.add(type == ArtifactFile.EntryType.DEVICE || type == ArtifactFile.EntryType.OTHER
+                ? RiskFlag.SPECIAL_ENTRY : RiskFlag.LINK);
+        byte[] t = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        add(new ArtifactFile(n.path(), rawName, mode, t.length, EntryDigest.sha256(t), EntryDigest.gitBlobId(t), type,
+                flags));
+    }
+
+    private void add(ArtifactFile f) {
+        if (!names.add(f.path())) {
+            Set<RiskFlag> flags = EnumSet.copyOf(f.flags().isEmpty() ? EnumSet.noneOf(RiskFlag.class) : f.flags());
+            flags.add(RiskFlag.DUPLICATE_ENTRY);
+            f = new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
+        }
+        files.add(f);
+    }
+
+    List<ArtifactFile> files() {
+        return files;
+    }
+}

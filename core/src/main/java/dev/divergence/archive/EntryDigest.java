@@ -1,0 +1,102 @@
+package dev.divergence.archive;
+
+import dev.divergence.model.RiskFlag;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * SHA-256, git blob id and content signals of one entry in a single pass over its bytes.
+ * The git blob id needs the size up front ("blob SIZE\0" prefix); archive headers supply it, and a header
+ * that lies is caught by comparing with the bytes actually read.
+ */
+public final class EntryDigest {
+
+    private static final int BUFFER = 64 * 1024;
+
+    public record Result(long size, String sha256, String gitBlobId, Set<RiskFlag> flags, boolean sizeMatched) {
+    }
+
+    private EntryDigest() {
+    }
+
+    /** Digests a stream whose size is known in advance. */
+    public static Result of(InputStream in, long declaredSize, String path, long maxScanBytes, ByteBudget budget)
+            throws IOException {
+        MessageDigest sha256 = newDigest("SHA-256");
+        MessageDigest sha1 = newDigest("SHA-1");
+        sha1.update(("blob " + declaredSize + "\0").getBytes(StandardCharsets.US_ASCII));
+        ContentSignals signals = new ContentSignals(path, maxScanBytes);
+        byte[] buf = new byte[BUFFER];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            budget.consume(n);
+            sha256.update(buf, 0, n);
+            sha1.update(buf, 0, n);
+            signals.update(buf, 0, n);
+            total += n;
+        }
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(signals.flags());
+        boolean matched = total == declaredSize;
+        String blob = HexFormat.of().formatHex(sha1.digest());
+        if (!matched) {
+            flags.add(RiskFlag.SIZE_MISMATCH);
+        }
+        return new Result(total, HexFormat.of().formatHex(sha256.digest()), blob, flags, matched);
+    }
+
+    /** The git blob id of bytes in memory (tests, demo builders, source files). */
+    public static String gitBlobId(byte[] content) {
+        MessageDigest sha1 = newDigest("SHA-1");
+        sha1.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().formatHex(sha1.digest(content));
+    }
+
+    public static String sha256(byte[] content) {
+        return HexFormat.of().formatHex(newDigest("SHA-256").digest(content));
+    }
+
+    static MessageDigest newDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is required by the JDK spec", e);
+        }
+    }
+
+    /** Shared across the entries of one archive: total uncompressed bytes and ratio limits. */
+    public static final class ByteBudget {
+        private final long maxTotal;
+        private long used;
+
+        public ByteBudget(long maxTotal) {
+            this.maxTotal = maxTotal;
+        }
+
+        void consume(long n) throws LimitExceededException {
+            used += n;
+            if (used > maxTotal) {
+                throw new LimitExceededException("uncompressed size exceeds the limit of " + maxTotal
+                        + " bytes (zip bomb or oversized archive)");
+            }
+        }
+
+        public long used() {
+            return used;
+        }
+    }
+
+    /** A resource limit was hit: the listing stops with this message as its error. */
+    public static final class LimitExceededException extends IOException {
+        public LimitExceededException(String message) {
+            super(message);
+        }
+    }
+}

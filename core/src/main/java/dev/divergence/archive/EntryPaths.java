@@ -1,0 +1,38 @@
+package dev.divergence.archive;
+
+import dev.divergence.model.RiskFlag;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Normalises entry names and flags the ones that would escape an extraction directory. */
+final class EntryPaths {
+
+    private EntryPaths() {
+    }
+
+    record Normalized(String path, Set<RiskFlag> flags) {
+    }
+
+    static Normalized normalize(String raw) {
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        String p = raw.replace('\\', '/');
+        if (p.startsWith("/") || p.matches("^[A-Za-z]:/.*")) {
+            flags.add(RiskFlag.ABSOLUTE_PATH);
+            p = p.replaceFirst("^[A-Za-z]:", "").replaceFirst("^/+", "");
+        }
+        StringBuilder out = new StringBuilder();
+        for (String seg : p.split("/")) {
+            if (seg.isEmpty() || seg.equals(".")) {
+                continue;
+            }
+            if (seg.equals("..")) {
+                flags.add(RiskFlag.PATH_TRAVERSAL);
+            }
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            out.append(seg);
+        }
+        return new Normalized(out.toString(), flags);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.divergence.archive;
+
+import dev.divergence.model.ArtifactFile;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Receives the entries of an archive in order; readers call it, listings and extractions implement it. */
+interface EntryVisitor {
+
+    /** A regular file; {@code content} must be consumed (or abandoned) before returning. */
+    void file(String rawName, int mode, InputStream content, long declaredSize) throws IOException;
+
+    /** A link or special entry: recorded, never followed. */
+    void special(String rawName, int mode, ArtifactFile.EntryType type, String target) throws IOException;
+}

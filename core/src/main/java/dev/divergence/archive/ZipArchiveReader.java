@@ -1,0 +1,50 @@
+package dev.divergence.archive;
+
+import dev.divergence.model.ArtifactFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collections;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+/**
+ * Zip-based formats: wheels, jars, sources jars, zip sdists. Read through the central directory (the view
+ * pip and the JVM use), in physical order, so sizes are known before the content is hashed.
+ */
+final class ZipArchiveReader implements ArchiveReader {
+
+    @Override
+    public boolean recognizes(byte[] h) {
+        // Local file header, or an empty archive's end-of-central-directory record.
+        return h.length >= 4 && h[0] == 'P' && h[1] == 'K' && ((h[2] == 3 && h[3] == 4) || (h[2] == 5 && h[3] == 6));
+    }
+
+    @Override
+    public String format(byte[] head) {
+        return "zip";
+    }
+
+    @Override
+    public void walk(Path archive, EntryVisitor v) throws IOException {
+        try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
+            for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
+                if (e.isDirectory()) {
+                    continue;
+                }
+                int mode = e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? e.getUnixMode() : 0;
+                if (e.isUnixSymlink()) {
+                    try (InputStream in = zip.getInputStream(e)) {
+                        v.special(e.getName(), mode, ArtifactFile.EntryType.SYMLINK,
+                                new String(in.readNBytes(4096), StandardCharsets.UTF_8));
+                    }
+                    continue;
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    v.file(e.getName(), mode, in, e.getSize());
+                }
+            }
+        }
+    }
+}

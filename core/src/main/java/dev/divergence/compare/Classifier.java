@@ -1,0 +1,231 @@
+package dev.divergence.compare;
+
+import dev.divergence.archive.ContentSignals;
+import dev.divergence.model.Artifact;
+import dev.divergence.model.ArtifactFile;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.RiskFlag;
+import dev.divergence.registry.Alignment;
+import dev.divergence.registry.GeneratedFiles;
+import dev.divergence.source.SourceRepository;
+import dev.divergence.source.SourceTree;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Gives every file on both sides of one artifact/source pair a status, the id of the rule that decided it,
+ * and risk flags. Blob ids decide most files without reading content; only files that differ are read
+ * (from the archive and from Git) to try the normalisations and to scan the added lines for payloads.
+ */
+public final class Classifier {
+
+    public static final String BLOB_EQUAL = "compare.blob-equal";
+    public static final String CASE_ONLY_RENAME = "compare.case-only-rename";
+    public static final String SAME_BLOB_OTHER_PATH = "compare.same-blob-other-path";
+    public static final String UNEXPLAINED = "compare.unexplained";
+    public static final String BLOB_IN_HISTORY = "compare.blob-in-history";
+    public static final String NOT_SHIPPED = "compare.not-shipped";
+    public static final String NO_COMMIT = "compare.no-commit";
+    public static final String SPECIAL_ENTRY = "archive.special-entry";
+
+    /** Content larger than this is compared by hash only (no normalisation, no added-line scan). */
+    static final long MAX_CONTENT_BYTES = 8L << 20;
+
+    /**
+     * Everything one comparison needs.
+     *
+     * @param extractor reads the bytes of the named artifact entries (a second, targeted pass over the archive)
+     */
+    public record Input(Artifact artifact, String version, List<ArtifactFile> files, Alignment alignment,
+                        SourceTree tree, SourceRepository repo, GeneratedFiles generated,
+                        Function<Set<String>, Map<String, byte[]>> extractor) {
+    }
+
+    private Classifier() {
+    }
+
+    /** Rows for an artifact that had no commit to compare with: its hashes, nothing else. */
+    public static List<FileDivergence> uncompared(Artifact artifact, List<ArtifactFile> files) {
+        List<FileDivergence> out = new ArrayList<>();
+        for (ArtifactFile f : files) {
+            out.add(new FileDivergence(artifact.filename(), Optional.of(f.path()), Optional.empty(), FileStatus.UNCOMPARED,
+                    NO_COMMIT, Optional.of(f.sha256()), Optional.empty(), Optional.of(f.gitBlobId()), Optional.empty(),
+                    f.size(), -1, f.flags(), false, Optional.empty()));
+        }
+        return out;
+    }
+
+    public static List<FileDivergence> classify(Input in) throws IOException {
+        List<FileDivergence> out = new ArrayList<>();
+        Set<String> shippedSource = new HashSet<>();
+        List<ArtifactFile> pending = new ArrayList<>();
+        for (ArtifactFile f : in.files()) {
+            Optional<String> src = in.alignment().sourcePath(f.path());
+            Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
+            sf.ifPresent(s -> shippedSource.add(s.path()));
+            if (f.type() != ArtifactFile.EntryType.FILE) {
+                out.add(row(in, f, sf, src, FileStatus.PHANTOM, SPECIAL_ENTRY, f.flags(),
+                        Optional.of(f.type().name().toLowerCase() + " entry, recorded and not followed")));
+                continue;
+            }
+            Optional<String> generated = in.generated().pathRule(in.artifact(), f.path());
+            if (generated.isPresent()) {
+                out.add(row(in, f, sf, src, FileStatus.GENERATED, generated.get(), f.flags(), Optional.empty()));
+                continue;
+            }
+            if (sf.isPresent() && sf.get().blobId().equals(f.gitBlobId())) {
+                out.add(row(in, f, sf, src, FileStatus.MATCH, BLOB_EQUAL, f.flags(), Optional.empty()));
+                continue;
+            }
+            if (sf.isEmpty()) {
+                Optional<SourceTree.SourceFile> ci = src.flatMap(in.tree()::getIgnoreCase);
+                if (ci.isPresent() && ci.get().blobId().equals(f.gitBlobId())) {
+                    shippedSource.add(ci.get().path());
+                    out.add(row(in, f, ci, ci.map(SourceTree.SourceFile::path), FileStatus.MATCH_NORMALIZED,
+                            CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
+                    continue;
+                }
+                Optional<SourceTree.SourceFile> moved = in.tree().findBlob(f.gitBlobId());
+                if (moved.isPresent()) {
+                    shippedSource.add(moved.get().path());
+                    out.add(row(in, f, moved, moved.map(SourceTree.SourceFile::path), FileStatus.MATCH_NORMALIZED,
+                            SAME_BLOB_OTHER_PATH, f.flags(), Optional.of("same content at " + moved.get().path())));
+                    continue;
+                }
+            }
+            pending.add(f);
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        pending.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
+        Map<String, byte[]> bytes = in.extractor().apply(wanted);
+        for (ArtifactFile f : pending) {
+            out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.path()))));
+        }
+        for (SourceTree.SourceFile s : in.tree().files().values()) {
+            if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
+                out.add(new FileDivergence(in.artifact().filename(), Optional.empty(), Optional.of(s.path()),
+                        FileStatus.SOURCE_ONLY, NOT_SHIPPED, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(s.blobId()), -1, -1, Set.of(), false, Optional.empty()));
+            }
+        }
+        return out;
+    }
+
+    private static FileDivergence classifyDifferent(Input in, ArtifactFile f, Optional<byte[]> content)
+            throws IOException {
+        Optional<String> src = in.alignment().sourcePath(f.path());
+        Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
+        Optional<byte[]> source = Optional.empty();
+        if (sf.isPresent() && in.repo().size(sf.get().blobId()) <= MAX_CONTENT_BYTES) {
+            source = in.repo().read(sf.get().blobId(), MAX_CONTENT_BYTES);
+        }
+        if (content.isPresent()) {
+            if (source.isPresent()) {
+                Optional<Normalizations.Explained> e = Normalizations.explain(content.get(), source.get(), in.version());
+                if (e.isPresent()) {
+                    return row(in, f, sf, src, e.get().status(), e.get().ruleId(), f.flags(), Optional.empty());
+                }
+            }
+            for (GeneratedFiles.ContentRule rule : in.generated().contentRules()) {
+                if (hasPayloadSignals(f.flags())) {
+                    break; // a "generated" file carrying a payload is not explained by any packaging rule
+                }
+                Optional<FileStatus> s = rule.explain(in.artifact(), f.path(), content.get(), source, in.version());
+                if (s.isPresent()) {
+                    return row(in, f, sf, src, s.get(), rule.id(), f.flags(), Optional.empty());
+                }
+            }
+        }
+        boolean inHistory = in.repo().index().containsBlob(f.gitBlobId());
+        if (sf.isPresent()) {
+            Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+            Optional<String> detail = Optional.empty();
+            if (content.isPresent() && source.isPresent()) {
+                // Judge a modified file by what was added to it, not by what the module always contained.
+                LineDiff.Result d = LineDiff.of(content.get(), source.get());
+                ContentSignals added = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
+                byte[] addedBytes = d.addedText().getBytes(StandardCharsets.UTF_8);
+                added.update(addedBytes, 0, addedBytes.length);
+                flags.addAll(added.flags());
+                flags.addAll(structuralFlags(f.flags()));
+                detail = Optional.of("+" + d.added() + " -" + d.removed() + " lines, first difference at line "
+                        + d.firstDifferentLine());
+            } else {
+                flags.addAll(f.flags());
+                detail = Optional.of("too large to compare by content; blob ids differ");
+            }
+            if (inHistory) {
+                return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, flags,
+                        Optional.of("stale: this content is in history at " + in.repo().index().pathOf(f.gitBlobId())));
+            }
+            return row(in, f, sf, src, FileStatus.MODIFIED, UNEXPLAINED, flags, detail);
+        }
+        if (inHistory) {
+            return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, f.flags(),
+                    Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
+        }
+        return row(in, f, sf, src, FileStatus.PHANTOM, UNEXPLAINED, f.flags(),
+                Optional.of("content exists in no commit of the repository"));
+    }
+
+    /** Flags about the entry itself (name, kind), which a content diff does not change. */
+    private static Set<RiskFlag> structuralFlags(Set<RiskFlag> flags) {
+        Set<RiskFlag> s = EnumSet.noneOf(RiskFlag.class);
+        for (RiskFlag f : flags) {
+            switch (f) {
+                case PTH_FILE, INSTALL_SCRIPT, CODE, PATH_TRAVERSAL, ABSOLUTE_PATH, LINK, SPECIAL_ENTRY,
+                        DUPLICATE_ENTRY, SIZE_MISMATCH -> s.add(f);
+                case BINARY -> s.add(f); // a changed binary is judged as a whole
+                default -> {
+                }
+            }
+        }
+        return s;
+    }
+
+    private static boolean hasPayloadSignals(Set<RiskFlag> flags) {
+        return flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.DYNAMIC_EXEC)
+                || flags.contains(RiskFlag.PTH_EXECUTES) || flags.contains(RiskFlag.BINARY);
+    }
+
+    /**
+     * Whether an unexplained file makes its artifact HIGH_RISK: it runs automatically (.pth, setup.py), it
+     * escapes the install directory, it is a binary, or it is code whose new content carries payload signals.
+     */
+    public static boolean isHighRisk(FileStatus status, Set<RiskFlag> flags) {
+        if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM) {
+            return false;
+        }
+        if (flags.contains(RiskFlag.PATH_TRAVERSAL) || flags.contains(RiskFlag.ABSOLUTE_PATH)
+                || flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)
+                || flags.contains(RiskFlag.BINARY)) {
+            return true;
+        }
+        return flags.contains(RiskFlag.CODE) && (flags.contains(RiskFlag.ENCODED_BLOB)
+                || flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.OBFUSCATED));
+    }
+
+    private static FileDivergence row(Input in, ArtifactFile f, Optional<SourceTree.SourceFile> sf,
+                                      Optional<String> sourcePath, FileStatus status, String rule,
+                                      Set<RiskFlag> flags, Optional<String> detail) throws IOException {
+        Optional<String> sourceSha = Optional.empty();
+        long sourceSize = -1;
+        if (sf.isPresent()) {
+            sourceSha = Optional.of(status == FileStatus.MATCH ? f.sha256() : in.repo().sha256(sf.get().blobId()));
+            sourceSize = status == FileStatus.MATCH ? f.size() : in.repo().size(sf.get().blobId());
+        }
+        return new FileDivergence(in.artifact().filename(), Optional.of(f.path()), sourcePath, status, rule,
+                Optional.of(f.sha256()), sourceSha, Optional.of(f.gitBlobId()), sf.map(SourceTree.SourceFile::blobId),
+                f.size(), sourceSize, flags, isHighRisk(status, flags), detail);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.divergence.compare;
+
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.Verdict;
+import java.util.Collection;
+import java.util.List;
+
+/** Turns file rows into an artifact verdict, and artifact verdicts into a version verdict. */
+public final class Verdicts {
+
+    private Verdicts() {
+    }
+
+    public static Verdict artifact(List<FileDivergence> files) {
+        boolean divergent = false;
+        boolean explained = false;
+        for (FileDivergence f : files) {
+            if (f.highRisk()) {
+                return Verdict.HIGH_RISK;
+            }
+            switch (f.status()) {
+                case MODIFIED, PHANTOM, IN_HISTORY -> divergent = true;
+                case MATCH_NORMALIZED, GENERATED -> explained = true;
+                default -> {
+                }
+            }
+        }
+        return divergent ? Verdict.DIVERGENT : explained ? Verdict.EXPLAINED : Verdict.CLEAN;
+    }
+
+    /** The most severe artifact verdict: one HIGH_RISK file makes the version HIGH_RISK. */
+    public static Verdict release(Collection<Verdict> artifactVerdicts) {
+        Verdict worst = null;
+        for (Verdict v : artifactVerdicts) {
+            if (worst == null || v.severity() > worst.severity()) {
+                worst = v;
+            }
+        }
+        return worst == null ? Verdict.ERROR : worst;
+    }
+
+    public static boolean unexplained(FileStatus s) {
+        return s == FileStatus.MODIFIED || s == FileStatus.PHANTOM || s == FileStatus.IN_HISTORY;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.divergence.model;
+
+/** How one file of an artifact (or of the source) relates to the other side. */
+public enum FileStatus {
+    /** Same bytes as the source file at the resolved commit (same git blob id). */
+    MATCH,
+    /** Equal after a named normalisation (line endings, version string); the rule id names it. */
+    MATCH_NORMALIZED,
+    /** Produced by the packaging tool (PKG-INFO, dist-info, ...); the rule id names it. */
+    GENERATED,
+    /** The path exists at the commit, the bytes differ and no rule explains it. */
+    MODIFIED,
+    /** Not at the commit, but the same blob exists in another commit of the repository. */
+    IN_HISTORY,
+    /** The blob exists in no commit at all and the path is not at the commit. */
+    PHANTOM,
+    /** In the source tree, not shipped (normally benign: tests, CI, docs). */
+    SOURCE_ONLY,
+    /** The artifact could not be compared (no commit); its hashes are still recorded. */
+    UNCOMPARED
+}

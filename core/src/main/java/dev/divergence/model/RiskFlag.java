@@ -1,0 +1,35 @@
+package dev.divergence.model;
+
+/** Properties of a file or archive entry that matter for safety; a flag alone is evidence, not a verdict. */
+public enum RiskFlag {
+    /** A {@code .pth} file: processed by site.py at every interpreter start. */
+    PTH_FILE,
+    /** A {@code .pth} line that starts with {@code import}: executed at every interpreter start. */
+    PTH_EXECUTES,
+    /** {@code setup.py}: runs at install time from an sdist. */
+    INSTALL_SCRIPT,
+    /** A long run of base64/hex characters: an encoded payload. */
+    ENCODED_BLOB,
+    /** Dynamic code execution or process spawning: exec/eval/compile, subprocess, os.system, b64decode. */
+    DYNAMIC_EXEC,
+    /** Native or binary content (ELF, PE, Mach-O, NUL bytes). */
+    BINARY,
+    /** Very long lines typical of minified or obfuscated code. */
+    OBFUSCATED,
+    /** Executable code: a module of the package's language or a script. */
+    CODE,
+    /** Entry name with "..": would escape the extraction directory. */
+    PATH_TRAVERSAL,
+    /** Entry name that is absolute. */
+    ABSOLUTE_PATH,
+    /** Symbolic or hard link entry (recorded, never followed). */
+    LINK,
+    /** Device, FIFO or other special entry. */
+    SPECIAL_ENTRY,
+    /** Two entries with the same normalised name. */
+    DUPLICATE_ENTRY,
+    /** Size recorded in the archive header differs from the bytes read. */
+    SIZE_MISMATCH,
+    /** The downloaded bytes do not match the digest the registry published. */
+    DIGEST_MISMATCH
+}

@@ -1,0 +1,191 @@
+package dev.divergence.registry.pypi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.divergence.http.HttpFetcher;
+import dev.divergence.model.Artifact;
+import dev.divergence.model.ArtifactKind;
+import dev.divergence.model.PackageId;
+import dev.divergence.model.Release;
+import dev.divergence.model.SourceHints;
+import dev.divergence.registry.Registry;
+import dev.divergence.registry.RegistryException;
+import dev.divergence.source.VersionSpelling;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * PyPI's JSON API ({@code GET BASE/pypi/NAME/json}, https://docs.pypi.org/api/json/): every release with each
+ * file's url, filename, packagetype, size, digests, upload time and yanked state; project URLs locate the
+ * repository. The base URL is configurable, so the same code talks to pypi.org or a local server.
+ */
+public final class PypiRegistry implements Registry {
+
+    static final long MAX_METADATA_BYTES = 64L << 20;
+    private final String baseUrl;
+    private final HttpFetcher http;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public PypiRegistry(String baseUrl, HttpFetcher http) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.http = http;
+    }
+
+    @Override
+    public List<Release> releases(PackageId pkg) throws RegistryException {
+        String url = baseUrl + "/pypi/" + pkg.name() + "/json";
+        JsonNode root;
+        try {
+            byte[] body = http.getBytes(url, "application/json", MAX_METADATA_BYTES);
+            root = json.readTree(body);
+        } catch (HttpFetcher.FetchException e) {
+            throw new RegistryException(e.status() == 404 ? "package not found on PyPI: " + pkg.name() + " (" + url + ")"
+                    : "PyPI metadata unavailable: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RegistryException("malformed PyPI JSON from " + url + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.path("releases").isObject()) {
+            throw new RegistryException("malformed PyPI JSON from " + url + ": no 'releases' object");
+        }
+        SourceHints hints = new SourceHints(repositoryUrls(root.path("info")), Optional.empty(), Optional.empty());
+        List<Release> out = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> it = root.path("releases").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.add(release(pkg, e.getKey(), e.getValue(), hints));
+        }
+        out.sort(Comparator.comparing(Release::version, PypiRegistry::compareVersions));
+        return out;
+    }
+
+    private Release release(PackageId pkg, String version, JsonNode files, SourceHints hints) {
+        List<Artifact> artifacts = new ArrayList<>();
+        Optional<Instant> first = Optional.empty();
+        boolean allYanked = files.isArray() && files.size() > 0;
+        Optional<String> yankedReason = Optional.empty();
+        if (files.isArray()) {
+            for (JsonNode f : files) {
+                String filename = f.path("filename").asText("");
+                String url = f.path("url").asText("");
+                if (filename.isEmpty() || url.isEmpty()) {
+                    continue; // a file entry without name or url cannot be fetched; the release row still exists
+                }
+                Map<String, String> digests = new HashMap<>();
+                f.path("digests").fields().forEachRemaining(d -> {
+                    if (d.getValue().isTextual()) {
+                        digests.put(d.getKey().toLowerCase(Locale.ROOT), d.getValue().asText().toLowerCase(Locale.ROOT));
+                    }
+                });
+                Optional<Instant> uploaded = parseTime(f.path("upload_time_iso_8601").asText(null))
+                        .or(() -> parseTime(f.path("upload_time").asText(null)));
+                boolean yanked = f.path("yanked").asBoolean(false);
+                allYanked &= yanked;
+                if (yanked && f.hasNonNull("yanked_reason")) {
+                    yankedReason = Optional.of(f.path("yanked_reason").asText());
+                }
+                if (uploaded.isPresent() && (first.isEmpty() || uploaded.get().isBefore(first.get()))) {
+                    first = uploaded;
+                }
+                artifacts.add(new Artifact(filename, url, kind(f.path("packagetype").asText(""), filename),
+                        f.path("size").asLong(-1), digests, uploaded, yanked));
+            }
+        }
+        return new Release(pkg, version, artifacts, first, allYanked, yankedReason, hints);
+    }
+
+    static ArtifactKind kind(String packagetype, String filename) {
+        String f = filename.toLowerCase(Locale.ROOT);
+        if (packagetype.equals("bdist_wheel") || f.endsWith(".whl")) {
+            return ArtifactKind.WHEEL;
+        }
+        if (packagetype.equals("sdist") || f.endsWith(".tar.gz") || f.endsWith(".zip") || f.endsWith(".tar.bz2")) {
+            return ArtifactKind.SDIST;
+        }
+        return ArtifactKind.OTHER;
+    }
+
+    private static Optional<Instant> parseTime(String s) {
+        if (s == null || s.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(s.endsWith("Z") || s.contains("+") ? s : s + "Z"));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Repository candidates from project_urls (Source/Repository/Code first) and home_page. */
+    static List<String> repositoryUrls(JsonNode info) {
+        List<String> preferred = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        info.path("project_urls").fields().forEachRemaining(e -> {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            Optional<String> url = repoUrl(e.getValue().asText(""));
+            if (url.isEmpty()) {
+                return;
+            }
+            if (key.contains("source") || key.contains("repository") || key.contains("code") || key.contains("github")) {
+                preferred.add(url.get());
+            } else {
+                other.add(url.get());
+            }
+        });
+        repoUrl(info.path("home_page").asText("")).ifPresent(other::add);
+        List<String> all = new ArrayList<>(preferred);
+        all.addAll(other);
+        return all.stream().distinct().toList();
+    }
+
+    /** {@code https://github.com/o/r/tree/main/x} → {@code https://github.com/o/r}; non-forge URLs → empty. */
+    static Optional<String> repoUrl(String url) {
+        var m = java.util.regex.Pattern.compile(
+                "^(?:git\\+)?https?://(github\\.com|gitlab\\.com|bitbucket\\.org|codeberg\\.org)/([^/#?]+)/([^/#?]+)")
+                .matcher(url.trim());
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String repo = m.group(3).replaceFirst("\\.git$", "");
+        return Optional.of("https://" + m.group(1) + "/" + m.group(2) + "/" + repo);
+    }
+
+    /** PEP 440 order where both parse; unparseable versions sort after, by text. */
+    static int compareVersions(String a, String b) {
+        Optional<VersionSpelling> x = VersionSpelling.parse(a);
+        Optional<VersionSpelling> y = VersionSpelling.parse(b);
+        if (x.isEmpty() || y.isEmpty()) {
+            return x.isPresent() ? -1 : y.isPresent() ? 1 : a.compareTo(b);
+        }
+        List<Long> ra = x.get().release();
+        List<Long> rb = y.get().release();
+        for (int i = 0; i < Math.max(ra.size(), rb.size()); i++) {
+            long va = i < ra.size() ? ra.get(i) : 0;
+            long vb = i < rb.size() ? rb.get(i) : 0;
+            if (va != vb) {
+                return Long.compare(va, vb);
+            }
+        }
+        // dev < pre < final < post
+        return Integer.compare(phase(x.get()), phase(y.get())) != 0 ? Integer.compare(phase(x.get()), phase(y.get()))
+                : a.compareTo(b);
+    }
+
+    private static int phase(VersionSpelling v) {
+        if (v.pre().isEmpty() && v.post() < 0 && v.dev() >= 0) {
+            return 0;
+        }
+        if (!v.pre().isEmpty()) {
+            return 1;
+        }
+        return v.post() >= 0 ? 3 : 2;
+    }
+}

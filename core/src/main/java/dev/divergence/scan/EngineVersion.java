@@ -1,0 +1,13 @@
+package dev.divergence.scan;
+
+/**
+ * Recorded on every row so that a verdict can be audited and rescanned when the engine or its rules change.
+ * Bump {@link #RULES} whenever a classification rule, normalisation or risk rule changes meaning.
+ */
+public final class EngineVersion {
+    public static final String ENGINE = "0.1.0";
+    public static final String RULES = "2026.11.25-1";
+
+    private EngineVersion() {
+    }
+}

@@ -1,0 +1,207 @@
+package dev.divergence.scan;
+
+import dev.divergence.archive.ArchiveLimits;
+import dev.divergence.archive.ArchiveListing;
+import dev.divergence.archive.ArchiveReaders;
+import dev.divergence.compare.Classifier;
+import dev.divergence.compare.Verdicts;
+import dev.divergence.model.Artifact;
+import dev.divergence.model.ArtifactFile;
+import dev.divergence.model.ArtifactReport;
+import dev.divergence.model.DigestStatus;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.Release;
+import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.SourceRef;
+import dev.divergence.model.Verdict;
+import dev.divergence.registry.Alignment;
+import dev.divergence.registry.EcosystemSupport;
+import dev.divergence.source.RepositoryCache;
+import dev.divergence.source.SourceRepository;
+import dev.divergence.source.SourceTree;
+import dev.divergence.store.ArtifactStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One version end to end: fetch and read every artifact, locate the commit, align, classify, decide.
+ * Every failure at an edge (download, archive, repository) becomes part of the report; only bugs throw.
+ */
+public final class ReleaseScanner {
+
+    private final EcosystemSupport ecosystem;
+    private final ArtifactStore store;
+    private final Path cacheRoot;
+    private final ArchiveLimits limits;
+
+    public ReleaseScanner(EcosystemSupport ecosystem, ArtifactStore store, Path cacheRoot, ArchiveLimits limits) {
+        this.ecosystem = ecosystem;
+        this.store = store;
+        this.cacheRoot = cacheRoot;
+        this.limits = limits;
+    }
+
+    private record Read(Artifact artifact, ArtifactStore.Fetched fetched, Optional<ArchiveListing> listing,
+                        Optional<String> error) {
+    }
+
+    /**
+     * @param repoOverride a repository URL or local path that replaces what the registry says
+     */
+    public ReleaseReport scan(Release release, Optional<String> repoOverride) {
+        long start = System.nanoTime();
+        List<Read> reads = new ArrayList<>();
+        for (Artifact a : release.artifacts()) {
+            reads.add(read(a));
+        }
+        Optional<String> location = repoOverride.or(() -> release.hints().repositoryUrls().stream().findFirst());
+        SourceRef ref;
+        SourceRepository repo = null;
+        if (location.isEmpty()) {
+            ref = SourceRef.none("no repository: the registry names none and no --repo was given");
+        } else {
+            try {
+                repo = RepositoryCache.open(location.get(), cacheRoot);
+                Set<String> blobs = new LinkedHashSet<>();
+                reads.forEach(r -> r.listing().ifPresent(l -> l.files().forEach(f -> blobs.add(f.gitBlobId()))));
+                ref = new SourceLocator(ecosystem.locator()).locate(release, repo, blobs);
+            } catch (IOException | RuntimeException e) {
+                ref = SourceRef.none("repository unavailable: " + e.getMessage());
+                repo = null;
+            }
+        }
+        List<ArtifactReport> reports = new ArrayList<>();
+        for (Read r : reads) {
+            reports.add(compare(release, r, repo, ref));
+        }
+        List<Verdict> verdicts = reports.stream().map(ArtifactReport::verdict).toList();
+        Verdict verdict = release.artifacts().isEmpty() ? Verdict.ERROR : Verdicts.release(verdicts);
+        Optional<String> reason = releaseReason(release, reports, verdict, ref);
+        return new ReleaseReport(release, location, ref, reports, verdict, reason,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private Read read(Artifact a) {
+        ArtifactStore.Fetched fetched = store.fetch(a);
+        if (fetched.path().isEmpty()) {
+            return new Read(a, fetched, Optional.empty(), fetched.error());
+        }
+        try {
+            ArchiveListing listing = ArchiveReaders.read(fetched.path().get(), limits);
+            return new Read(a, fetched, Optional.of(listing), listing.error());
+        } catch (IOException e) {
+            return new Read(a, fetched, Optional.empty(), Optional.of("cannot read cached file: " + e.getMessage()));
+        }
+    }
+
+    private ArtifactReport compare(Release release, Read r, SourceRepository repo, SourceRef ref) {
+        Artifact a = r.artifact();
+        if (r.listing().isEmpty()) {
+            return report(r, List.of(), Verdict.ERROR, r.error());
+        }
+        ArchiveListing listing = r.listing().get();
+        List<ArtifactFile> files = listing.files();
+        if (repo == null || ref.commit().isEmpty()) {
+            Verdict v = r.error().isPresent() ? Verdict.ERROR : Verdict.NO_SOURCE;
+            return report(r, Classifier.uncompared(a, files), v, r.error().or(ref::note));
+        }
+        try {
+            SourceTree tree = repo.tree(ref.commit().get());
+            Alignment alignment = ecosystem.layout().align(a, files, tree, release.hints());
+            Path archive = r.fetched().path().get();
+            List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
+                    tree, repo, ecosystem.generatedFiles(),
+                    paths -> ArchiveReaders.extract(archive, paths, 8L << 20)));
+            Verdict v = Verdicts.artifact(rows);
+            Optional<String> reason = divergenceReason(rows);
+            if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
+                // The registry vouches for other bytes than the ones served: a finding in its own right.
+                if (v.severity() < Verdict.DIVERGENT.severity()) {
+                    v = Verdict.DIVERGENT;
+                }
+                reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
+            }
+            if (r.error().isPresent()) {
+                // Read only partly (corrupt, limit hit): the rows stand, but the artifact could not be fully told.
+                if (v.severity() < Verdict.ERROR.severity()) {
+                    v = Verdict.ERROR;
+                }
+                reason = Optional.of(r.error().get() + reason.map(x -> "; " + x).orElse(""));
+            }
+            return report(r, rows, v, reason);
+        } catch (IOException | RuntimeException e) {
+            return report(r, Classifier.uncompared(a, files), Verdict.ERROR,
+                    Optional.of("comparison failed: " + e));
+        }
+    }
+
+    private static Optional<String> divergenceReason(List<FileDivergence> rows) {
+        List<String> high = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        for (FileDivergence f : rows) {
+            if (f.highRisk()) {
+                high.add(f.displayPath() + " " + f.status() + " " + f.riskFlags());
+            } else if (Verdicts.unexplained(f.status())) {
+                other.add(f.displayPath() + " " + f.status());
+            }
+        }
+        if (!high.isEmpty()) {
+            return Optional.of("high risk: " + String.join(", ", high));
+        }
+        return other.isEmpty() ? Optional.empty() : Optional.of("unexplained: " + String.join(", ", limit(other, 10)));
+    }
+
+    private static List<String> limit(List<String> l, int n) {
+        if (l.size() <= n) {
+            return l;
+        }
+        List<String> out = new ArrayList<>(l.subList(0, n));
+        out.add("... " + (l.size() - n) + " more");
+        return out;
+    }
+
+    private static ArtifactReport report(Read r, List<FileDivergence> rows, Verdict v, Optional<String> reason) {
+        Map<FileStatus, Integer> counts = new EnumMap<>(FileStatus.class);
+        List<String> divergent = new ArrayList<>();
+        List<String> high = new ArrayList<>();
+        for (FileDivergence f : rows) {
+            counts.merge(f.status(), 1, Integer::sum);
+            if (Verdicts.unexplained(f.status())) {
+                divergent.add(f.displayPath());
+            }
+            if (f.highRisk()) {
+                high.add(f.displayPath());
+            }
+        }
+        long fileCount = r.listing().map(l -> (long) l.files().size()).orElse(0L);
+        return new ArtifactReport(r.artifact(), r.fetched().digestStatus(), r.fetched().sha256(), fileCount, counts,
+                divergent, high, v, reason, rows);
+    }
+
+    private static Optional<String> releaseReason(Release release, List<ArtifactReport> reports, Verdict verdict,
+                                                  SourceRef ref) {
+        if (release.artifacts().isEmpty()) {
+            return Optional.of("the registry lists no files for this version");
+        }
+        Set<String> parts = new LinkedHashSet<>();
+        for (ArtifactReport a : reports) {
+            if (a.verdict() == verdict) {
+                a.reason().ifPresent(x -> parts.add(a.artifact().filename() + ": " + x));
+            }
+        }
+        if (parts.isEmpty() && verdict == Verdict.NO_SOURCE) {
+            ref.note().ifPresent(parts::add);
+        }
+        Set<String> unique = new HashSet<>(parts);
+        return unique.isEmpty() ? Optional.empty() : Optional.of(String.join(" | ", parts));
+    }
+}

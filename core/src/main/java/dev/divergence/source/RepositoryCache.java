@@ -1,0 +1,99 @@
+package dev.divergence.source;
+
+import com.google.common.hash.Hashing;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.RefSpec;
+
+/**
+ * Opens each repository once per JVM (so once per Spark executor, however many tasks scan its versions).
+ * A local path is opened in place; a URL is mirrored (all refs, including {@code refs/pull/*}, which help the
+ * best-overlap search) into {@code CACHE/repos/<hash>.git} and fetched again on the first use in a JVM.
+ */
+public final class RepositoryCache {
+
+    private static final Map<String, SourceRepository> OPEN = new ConcurrentHashMap<>();
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+
+    private RepositoryCache() {
+    }
+
+    /** Opens or clones {@code location} (URL or local path). Throws with a readable reason when it cannot. */
+    public static SourceRepository open(String location, Path cacheRoot) throws IOException {
+        SourceRepository known = OPEN.get(location);
+        if (known != null) {
+            return known;
+        }
+        synchronized (LOCKS.computeIfAbsent(location, k -> new Object())) {
+            known = OPEN.get(location);
+            if (known != null) {
+                return known;
+            }
+            Repository repo = isUrl(location) ? mirror(location, cacheRoot) : openLocal(Path.of(location));
+            SourceRepository sr = new SourceRepository(location, repo);
+            OPEN.put(location, sr);
+            return sr;
+        }
+    }
+
+    static boolean isUrl(String location) {
+        return location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || location.matches("^[^/]+@[^/]+:.*");
+    }
+
+    private static Repository openLocal(Path path) throws IOException {
+        File dir = path.toFile();
+        if (!dir.exists()) {
+            throw new IOException("repository path does not exist: " + path);
+        }
+        FileRepositoryBuilder b = new FileRepositoryBuilder().setMustExist(true);
+        File dotGit = new File(dir, ".git");
+        if (dotGit.exists()) {
+            b.setGitDir(dotGit);
+        } else {
+            b.setGitDir(dir); // a bare repository
+        }
+        try {
+            return b.build();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("not a Git repository: " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Repository mirror(String url, Path cacheRoot) throws IOException {
+        String key = Hashing.sha256().hashString(url, StandardCharsets.UTF_8).toString().substring(0, 24);
+        Path dir = cacheRoot.resolve("repos").resolve(key + ".git");
+        try {
+            Git git;
+            if (Files.isDirectory(dir.resolve("objects"))) {
+                git = Git.open(dir.toFile());
+            } else {
+                Files.createDirectories(dir);
+                git = Git.init().setBare(true).setDirectory(dir.toFile()).call();
+                git.getRepository().getConfig().setString("remote", "origin", "url", url);
+                git.getRepository().getConfig().save();
+            }
+            git.fetch().setRemote(url).setRefSpecs(List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
+                    new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+refs/pull/*:refs/pull/*")))
+                    .setRemoveDeletedRefs(true).call();
+            return git.getRepository();
+        } catch (GitAPIException | RuntimeException e) {
+            throw new IOException("cannot clone " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets open repositories (tests that rewrite a repository between runs in one JVM). */
+    public static void clear() {
+        OPEN.values().forEach(SourceRepository::close);
+        OPEN.clear();
+    }
+}

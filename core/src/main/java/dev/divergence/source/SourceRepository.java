@@ -1,0 +1,160 @@
+package dev.divergence.source;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * One Git repository opened for comparison: its tags (peeled to commits), its {@link BlobIndex}, trees of
+ * commits, and blob contents with their SHA-256 cached by blob id (consecutive versions share most blobs).
+ * Thread-safe for reads; one instance per repository per JVM (see {@link RepositoryCache}).
+ */
+public final class SourceRepository implements AutoCloseable {
+
+    private final String location;
+    private final Repository repo;
+    private final Map<String, ObjectId> tags;
+    private final BlobIndex index;
+    private final Map<String, String> sha256ByBlob = new ConcurrentHashMap<>();
+    private final Map<String, SourceTree> treeCache = new ConcurrentHashMap<>();
+
+    SourceRepository(String location, Repository repo) throws IOException {
+        this.location = location;
+        this.repo = repo;
+        this.tags = readTags(repo);
+        this.index = BlobIndex.build(repo);
+    }
+
+    private static Map<String, ObjectId> readTags(Repository repo) throws IOException {
+        Map<String, ObjectId> out = new LinkedHashMap<>();
+        try (RevWalk walk = new RevWalk(repo)) {
+            for (Ref ref : repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+                try {
+                    // Annotated and lightweight tags alike resolve to the commit they name.
+                    RevCommit c = walk.parseCommit(ref.getObjectId());
+                    out.put(ref.getName().substring(Constants.R_TAGS.length()), c.copy());
+                } catch (IOException | RuntimeException notACommit) {
+                    // tag of a tree or blob: not a release
+                }
+            }
+        }
+        return out;
+    }
+
+    public String location() {
+        return location;
+    }
+
+    public Map<String, ObjectId> tags() {
+        return tags;
+    }
+
+    public BlobIndex index() {
+        return index;
+    }
+
+    public Optional<String> resolveCommit(String revision) {
+        try {
+            ObjectId id = repo.resolve(revision + "^{commit}");
+            return Optional.ofNullable(id).map(ObjectId::name);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The files of a commit (cached: several artifacts of one version share the tree). */
+    public SourceTree tree(String commit) throws IOException {
+        SourceTree cached = treeCache.get(commit);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, SourceTree.SourceFile> files = new HashMap<>();
+        try (RevWalk walk = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
+            RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
+            tw.addTree(c.getTree());
+            tw.setRecursive(true);
+            while (tw.next()) {
+                FileMode mode = tw.getFileMode(0);
+                if (mode == FileMode.GITLINK) {
+                    continue; // a submodule's files are not in this repository
+                }
+                String path = tw.getPathString();
+                files.put(path, new SourceTree.SourceFile(path, tw.getObjectId(0).name(), mode.getBits()));
+            }
+        }
+        SourceTree t = new SourceTree(commit, files);
+        if (treeCache.size() > 64) {
+            treeCache.clear();
+        }
+        treeCache.put(commit, t);
+        return t;
+    }
+
+    /** Content of a blob, refusing blobs larger than {@code maxBytes}. */
+    public Optional<byte[]> read(String blobId, long maxBytes) throws IOException {
+        try (ObjectReader reader = repo.newObjectReader()) {
+            ObjectLoader loader = reader.open(ObjectId.fromString(blobId), Constants.OBJ_BLOB);
+            if (loader.getSize() > maxBytes) {
+                return Optional.empty();
+            }
+            return Optional.of(loader.getBytes());
+        }
+    }
+
+    public long size(String blobId) throws IOException {
+        try (ObjectReader reader = repo.newObjectReader()) {
+            return reader.getObjectSize(ObjectId.fromString(blobId), Constants.OBJ_BLOB);
+        }
+    }
+
+    /** SHA-256 of a blob, streamed (never the whole blob in memory), cached by blob id. */
+    public String sha256(String blobId) throws IOException {
+        String known = sha256ByBlob.get(blobId);
+        if (known != null) {
+            return known;
+        }
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (ObjectReader reader = repo.newObjectReader();
+             var in = reader.open(ObjectId.fromString(blobId), Constants.OBJ_BLOB).openStream()) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        String hex = HexFormat.of().formatHex(md.digest());
+        sha256ByBlob.put(blobId, hex);
+        return hex;
+    }
+
+    /** The commits of tags named in {@code names}, for candidate lists. */
+    public List<String> tagNames() {
+        return new ArrayList<>(tags.keySet());
+    }
+
+    @Override
+    public void close() {
+        repo.close();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.divergence.source;
+
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The files of one commit: path to blob id and mode, read from Git tree objects without reading any content.
+ */
+public final class SourceTree {
+
+    public record SourceFile(String path, String blobId, int mode) {
+    }
+
+    private final String commit;
+    private final Map<String, SourceFile> files;
+    private Map<String, SourceFile> byLowerPath;
+    private Map<String, SourceFile> byBlob;
+
+    public SourceTree(String commit, Map<String, SourceFile> files) {
+        this.commit = commit;
+        this.files = Collections.unmodifiableMap(new TreeMap<>(files));
+    }
+
+    public String commit() {
+        return commit;
+    }
+
+    public Map<String, SourceFile> files() {
+        return files;
+    }
+
+    public Optional<SourceFile> get(String path) {
+        return Optional.ofNullable(files.get(path));
+    }
+
+    /** Case-insensitive lookup: {@code README.md} in the artifact, {@code Readme.md} in Git. */
+    public Optional<SourceFile> getIgnoreCase(String path) {
+        if (byLowerPath == null) {
+            Map<String, SourceFile> m = new TreeMap<>();
+            files.values().forEach(f -> m.putIfAbsent(f.path().toLowerCase(Locale.ROOT), f));
+            byLowerPath = m;
+        }
+        return Optional.ofNullable(byLowerPath.get(path.toLowerCase(Locale.ROOT)));
+    }
+
+    /** A file of this commit with the given blob, at any path. */
+    public Optional<SourceFile> findBlob(String blobId) {
+        if (byBlob == null) {
+            Map<String, SourceFile> m = new TreeMap<>();
+            files.values().forEach(f -> m.putIfAbsent(f.blobId(), f));
+            byBlob = m;
+        }
+        return Optional.ofNullable(byBlob.get(blobId));
+    }
+}

@@ -1,0 +1,39 @@
+"""HTTP proxy that relays chat-completion requests."""
+
+import json
+import logging
+
+from ..router import Router, route_request
+from ..utils import redact
+from .auth import key_matches
+
+log = logging.getLogger(__name__)
+
+ROUTER = Router(providers=["openai", "anthropic", "mistral"])
+BUDGETS: dict = {}
+
+
+def within_budget(api_key: str, cost: float) -> bool:
+    spent = BUDGETS.get(api_key, 0.0)
+    return spent + cost <= 100.0
+
+
+def handle(body: bytes, api_key: str, expected_key: str) -> dict:
+    if not key_matches(api_key, expected_key):
+        log.warning("rejected key %s", redact(api_key))
+        return {"status": 401, "error": "invalid key"}
+    request = json.loads(body)
+    if not within_budget(api_key, float(request.get("max_cost", 0.0))):
+        return {"status": 429, "error": "budget exceeded"}
+    provider = route_request(ROUTER, request)
+    log.info("relaying %s to %s", request.get("model"), provider)
+    return {"status": 200, "provider": provider}
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    log.info("llmrelay proxy ready")
+
+
+if __name__ == "__main__":
+    main()

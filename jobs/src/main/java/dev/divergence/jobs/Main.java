@@ -1,0 +1,91 @@
+package dev.divergence.jobs;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Command line: {@code divergence scan ...}, {@code divergence demo ...}. */
+public final class Main {
+
+    public static final int OK = 0;
+    public static final int RUN_FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int SOME_ERRORS = 3;
+
+    static final String HELP = """
+            divergence: is what was published what was in the source?
+
+            Commands:
+              scan [options] PURL...   scan every version of packages against Git into Parquet
+              demo [--work DIR]        build the bundled offline demo (datasets/demo), serve it as a local PyPI,
+                                       scan it and print the summary
+              help                     this text; 'divergence scan --help' for the scan options
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0))) {
+            out.print(HELP);
+            return args.isEmpty() ? USAGE : OK;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.get(0)) {
+                case "scan" -> scan(rest, out, err);
+                case "demo" -> DemoCommand.run(rest, out, err);
+                default -> {
+                    err.println("unknown command '" + args.get(0) + "'");
+                    err.print(HELP);
+                    yield USAGE;
+                }
+            };
+        } catch (RuntimeException e) {
+            err.println("divergence: run failed: " + e);
+            e.printStackTrace(err);
+            return RUN_FAILED;
+        }
+    }
+
+    static int scan(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(ScanOptions.USAGE);
+            return OK;
+        }
+        ScanOptions options;
+        try {
+            options = ScanOptions.parse(args);
+        } catch (ScanOptions.UsageException e) {
+            err.println("divergence scan: " + e.getMessage());
+            err.print(ScanOptions.USAGE);
+            return USAGE;
+        }
+        SparkSession spark = SparkSessions.create("divergence-scan", options.master());
+        try {
+            return report(ScanJob.run(spark, options), options, out);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static int report(ScanJob.Result result, ScanOptions options, PrintStream out) {
+        if (options.summary()) {
+            Summary.print(result.releases(), out);
+        }
+        long errors = result.releases().stream().filter(r -> "ERROR".equals(r.<String>getAs("verdict"))).count();
+        out.printf("wrote %d releases, %d artifacts, %d files to %s%n", result.releases().size(),
+                result.artifactRows(), result.fileRows(), options.out().toAbsolutePath());
+        return errors > 0 ? SOME_ERRORS : OK;
+    }
+
+    static boolean anyVerdict(List<Row> releases, String verdict) {
+        return releases.stream().anyMatch(r -> verdict.equals(r.getAs("verdict")));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.divergence.jobs;
+
+import dev.divergence.model.PackageId;
+import dev.divergence.registry.pypi.PypiSupport;
+import dev.divergence.scan.Watchlist;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The options of {@code scan}, parsed from the command line. Bad arguments throw {@link UsageException}. */
+public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, String pypiUrl, Optional<String> master,
+                          Set<String> versions, boolean summary) {
+
+    public static final String USAGE = """
+            Usage: divergence scan [options] PURL... | --watchlist FILE
+
+            Scans every published version of each package against its Git repository and writes the
+            releases/, artifacts/ and files/ Parquet tables (see datasets/SCHEMA.md).
+
+              PURL                 a package, e.g. pkg:pypi/litellm (npm and Maven: not yet supported)
+              --repo URL|PATH      repository to compare with (overrides the registry's project URLs);
+                                   applies to the single PURL given
+              --watchlist FILE     one 'PURL [REPOSITORY]' per line, '#' comments
+              --versions V1,V2     only these versions (default: all)
+              --out DIR            dataset directory (default: ./divergence-data)
+              --cache DIR          download and clone cache (default: ~/.cache/divergence)
+              --pypi-url URL       PyPI base URL (default: https://pypi.org); any server speaking PyPI's JSON API
+              --master MASTER      Spark master (default: local[*], or what spark-submit sets)
+              --no-summary         do not print the per-version summary
+
+            Exit status: 0 when every version was scanned (whatever the verdicts), 3 when some versions
+            ended in ERROR, 2 for bad arguments, 1 when the run itself failed.
+            """;
+
+    /** Bad arguments: the message says what, the caller prints the usage. */
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static ScanOptions parse(List<String> args) throws UsageException {
+        List<PackageId> purls = new ArrayList<>();
+        Optional<String> repo = Optional.empty();
+        Optional<Path> watchlist = Optional.empty();
+        Path out = Path.of("divergence-data");
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "divergence");
+        String pypi = PypiSupport.DEFAULT_BASE_URL;
+        Optional<String> master = Optional.empty();
+        Set<String> versions = new LinkedHashSet<>();
+        boolean summary = true;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--repo" -> repo = Optional.of(value(args, ++i, a));
+                case "--watchlist" -> watchlist = Optional.of(Path.of(value(args, ++i, a)));
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--cache" -> cache = Path.of(value(args, ++i, a));
+                case "--pypi-url" -> pypi = value(args, ++i, a);
+                case "--master" -> master = Optional.of(value(args, ++i, a));
+                case "--versions" -> {
+                    for (String v : value(args, ++i, a).split(",")) {
+                        if (!v.isBlank()) {
+                            versions.add(v.trim());
+                        }
+                    }
+                }
+                case "--no-summary" -> summary = false;
+                default -> {
+                    if (a.startsWith("--")) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    try {
+                        purls.add(PackageId.parse(a));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
+            }
+        }
+        List<Watchlist.Entry> targets = new ArrayList<>();
+        if (watchlist.isPresent()) {
+            if (repo.isPresent()) {
+                throw new UsageException("--repo applies to a single PURL; put repositories in the watchlist");
+            }
+            try {
+                targets.addAll(Watchlist.read(watchlist.get()).entries());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageException("cannot read watchlist: " + e.getMessage());
+            }
+        }
+        if (repo.isPresent() && purls.size() != 1) {
+            throw new UsageException("--repo applies to exactly one PURL (got " + purls.size() + ")");
+        }
+        for (PackageId p : purls) {
+            targets.add(new Watchlist.Entry(p, repo));
+        }
+        if (targets.isEmpty()) {
+            throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
+        }
+        return new ScanOptions(targets, out, cache, pypi, master, versions, summary);
+    }
+
+    private static String value(List<String> args, int i, String option) throws UsageException {
+        if (i >= args.size()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+}

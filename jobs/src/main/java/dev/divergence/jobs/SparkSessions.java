@@ -1,0 +1,30 @@
+package dev.divergence.jobs;
+
+import java.util.Optional;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The session the jobs run in: local[*] unless a master is given or set by spark-submit. */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    public static SparkSession create(String appName, Optional<String> master) {
+        SparkConf conf = new SparkConf(true).setAppName(appName);
+        String m = master.orElse(conf.get("spark.master", "local[*]"));
+        conf.setMaster(m);
+        if (m.startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
+        // A rerun replaces only the partitions (ecosystem, package) it writes: no duplicates, others untouched.
+        conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic");
+        // Package names such as "123" must stay strings when the dataset is read back.
+        conf.setIfMissing("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.divergence.jobs;
+
+import java.io.PrintStream;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+
+/** The per-version table printed at the end of a scan: what an analyst reads first. */
+public final class Summary {
+
+    private Summary() {
+    }
+
+    public static void print(List<Row> releases, PrintStream out) {
+        Map<String, List<Row>> byPackage = new TreeMap<>();
+        for (Row r : releases) {
+            byPackage.computeIfAbsent("pkg:" + r.getAs("ecosystem") + "/" + r.getAs("package"), k -> new ArrayList<>())
+                    .add(r);
+        }
+        for (Map.Entry<String, List<Row>> e : byPackage.entrySet()) {
+            List<Row> rows = new ArrayList<>(e.getValue());
+            rows.sort(Comparator.comparing((Row r) -> {
+                Timestamp t = r.getAs("published");
+                return t == null ? Long.MAX_VALUE : t.getTime();
+            }).thenComparing(r -> (String) r.getAs("version")));
+            Map<String, Integer> verdicts = new TreeMap<>();
+            rows.forEach(r -> verdicts.merge(r.getAs("verdict"), 1, Integer::sum));
+            out.println();
+            out.println(e.getKey() + ": " + rows.size() + " versions " + verdicts);
+            out.printf("%-12s %-10s %-13s %-22s %s%n", "VERSION", "VERDICT", "SOURCE", "COMMIT", "EVIDENCE");
+            for (Row r : rows) {
+                String commit = r.getAs("commit");
+                String tag = r.getAs("tag");
+                String where = commit == null ? "-" : commit.substring(0, 12) + (tag == null ? "" : " " + tag);
+                out.printf("%-12s %-10s %-13s %-22s %s%n", r.getAs("version"), r.getAs("verdict"),
+                        r.getAs("ref_method"), where, evidence(r));
+            }
+        }
+        out.println();
+    }
+
+    static String evidence(Row r) {
+        String verdict = r.getAs("verdict");
+        List<String> high = r.getList(r.fieldIndex("high_risk_files"));
+        List<String> divergent = r.getList(r.fieldIndex("divergent_files"));
+        List<String> rules = r.getList(r.fieldIndex("explained_rules"));
+        return switch (verdict) {
+            case "HIGH_RISK" -> "high risk: " + String.join(", ", high);
+            case "DIVERGENT" -> "unexplained: " + String.join(", ", divergent.size() > 6 ? divergent.subList(0, 6) : divergent)
+                    + (divergent.size() > 6 ? " (+" + (divergent.size() - 6) + ")" : "");
+            case "EXPLAINED" -> "explained by " + String.join(", ", rules);
+            case "CLEAN" -> "byte-identical to the commit";
+            default -> {
+                String reason = r.getAs("reason");
+                yield reason == null ? "" : reason;
+            }
+        };
+    }
+}

@@ -1,0 +1,207 @@
+package dev.divergence.jobs;
+
+import dev.divergence.model.ArtifactReport;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.RiskFlag;
+import dev.divergence.scan.EngineVersion;
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The dataset's tables: schema and the conversion of core reports into rows. {@code datasets/SCHEMA.md}
+ * documents every column; keep the two in step (a test compares them).
+ */
+public final class Tables {
+
+    public static final String RELEASES = "releases";
+    public static final String ARTIFACTS = "artifacts";
+    public static final String FILES = "files";
+    public static final List<String> ALL = List.of(RELEASES, ARTIFACTS, FILES);
+    public static final List<String> PARTITION_COLUMNS = List.of("ecosystem", "package");
+
+    /** A row destined for one table; one RDD carries all three so a release is scanned once. */
+    public record TableRow(String table, Row row) implements Serializable {
+    }
+
+
+    public static final StructType RELEASES_SCHEMA = new StructType(new StructField[] {
+        f("ecosystem", DataTypes.StringType, false),
+        f("package", DataTypes.StringType, false),
+        f("version", DataTypes.StringType, false),
+        f("published", DataTypes.TimestampType, true),
+        f("yanked", DataTypes.BooleanType, false),
+        f("repository", DataTypes.StringType, true),
+        f("commit", DataTypes.StringType, true),
+        f("ref_method", DataTypes.StringType, false),
+        f("tag", DataTypes.StringType, true),
+        f("ref_candidates", strings(), false),
+        f("ref_agreement", DataTypes.BooleanType, true),
+        f("manifest_version", DataTypes.StringType, true),
+        f("ref_note", DataTypes.StringType, true),
+        f("artifact_count", DataTypes.IntegerType, false),
+        f("verdict", DataTypes.StringType, false),
+        f("reason", DataTypes.StringType, true),
+        f("high_risk_files", strings(), false),
+        f("divergent_files", strings(), false),
+        f("explained_rules", strings(), false),
+        f("scan_millis", DataTypes.LongType, false),
+        f("engine_version", DataTypes.StringType, false),
+        f("rules_version", DataTypes.StringType, false),
+        f("scanned_at", DataTypes.TimestampType, false),
+    });
+
+    public static final StructType ARTIFACTS_SCHEMA = new StructType(new StructField[] {
+        f("ecosystem", DataTypes.StringType, false),
+        f("package", DataTypes.StringType, false),
+        f("version", DataTypes.StringType, false),
+        f("filename", DataTypes.StringType, false),
+        f("kind", DataTypes.StringType, false),
+        f("url", DataTypes.StringType, false),
+        f("size", DataTypes.LongType, false),
+        f("uploaded", DataTypes.TimestampType, true),
+        f("yanked", DataTypes.BooleanType, false),
+        f("registry_sha256", DataTypes.StringType, true),
+        f("sha256", DataTypes.StringType, true),
+        f("digest_status", DataTypes.StringType, false),
+        f("commit", DataTypes.StringType, true),
+        f("file_count", DataTypes.LongType, false),
+        f("match", DataTypes.IntegerType, false),
+        f("match_normalized", DataTypes.IntegerType, false),
+        f("generated", DataTypes.IntegerType, false),
+        f("modified", DataTypes.IntegerType, false),
+        f("in_history", DataTypes.IntegerType, false),
+        f("phantom", DataTypes.IntegerType, false),
+        f("source_only", DataTypes.IntegerType, false),
+        f("uncompared", DataTypes.IntegerType, false),
+        f("verdict", DataTypes.StringType, false),
+        f("reason", DataTypes.StringType, true),
+        f("high_risk_files", strings(), false),
+        f("divergent_files", strings(), false),
+        f("engine_version", DataTypes.StringType, false),
+        f("rules_version", DataTypes.StringType, false),
+    });
+
+    public static final StructType FILES_SCHEMA = new StructType(new StructField[] {
+        f("ecosystem", DataTypes.StringType, false),
+        f("package", DataTypes.StringType, false),
+        f("version", DataTypes.StringType, false),
+        f("artifact", DataTypes.StringType, false),
+        f("artifact_path", DataTypes.StringType, true),
+        f("source_path", DataTypes.StringType, true),
+        f("status", DataTypes.StringType, false),
+        f("rule_id", DataTypes.StringType, false),
+        f("artifact_sha256", DataTypes.StringType, true),
+        f("source_sha256", DataTypes.StringType, true),
+        f("artifact_blob_id", DataTypes.StringType, true),
+        f("source_blob_id", DataTypes.StringType, true),
+        f("artifact_size", DataTypes.LongType, true),
+        f("source_size", DataTypes.LongType, true),
+        f("risk_flags", strings(), false),
+        f("high_risk", DataTypes.BooleanType, false),
+        f("detail", DataTypes.StringType, true),
+        f("commit", DataTypes.StringType, true),
+    });
+
+    private Tables() {
+    }
+
+    public static StructType schema(String table) {
+        return switch (table) {
+            case RELEASES -> RELEASES_SCHEMA;
+            case ARTIFACTS -> ARTIFACTS_SCHEMA;
+            case FILES -> FILES_SCHEMA;
+            default -> throw new IllegalArgumentException(table);
+        };
+    }
+
+    private static StructField f(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+        return DataTypes.createStructField(name, type, nullable);
+    }
+
+    private static org.apache.spark.sql.types.DataType strings() {
+        return DataTypes.createArrayType(DataTypes.StringType, false);
+    }
+
+    /** All rows of one release report, for the three tables. */
+    public static List<TableRow> rows(ReleaseReport r, Instant scannedAt) {
+        List<TableRow> out = new ArrayList<>();
+        String eco = r.release().pkg().ecosystem().purlType();
+        String pkg = r.release().pkg().name();
+        String version = r.release().version();
+        String commit = r.ref().commit().orElse(null);
+        TreeSet<String> high = new TreeSet<>();
+        TreeSet<String> divergent = new TreeSet<>();
+        TreeSet<String> explained = new TreeSet<>();
+        for (ArtifactReport a : r.artifacts()) {
+            a.highRiskPaths().forEach(p -> high.add(a.artifact().filename() + ":" + p));
+            a.divergentPaths().forEach(p -> divergent.add(a.artifact().filename() + ":" + p));
+            for (FileDivergence fd : a.files()) {
+                if (fd.status() == FileStatus.GENERATED || fd.status() == FileStatus.MATCH_NORMALIZED) {
+                    explained.add(fd.ruleId());
+                }
+            }
+            out.add(new TableRow(ARTIFACTS, artifactRow(eco, pkg, version, commit, a)));
+            for (FileDivergence fd : a.files()) {
+                out.add(new TableRow(FILES, fileRow(eco, pkg, version, commit, fd)));
+            }
+        }
+        out.add(0, new TableRow(RELEASES, RowFactory.create(eco, pkg, version, ts(r.release().published()),
+                r.release().yanked(), r.repository().orElse(null), commit, r.ref().method().name(),
+                r.ref().tag().orElse(null), r.ref().candidates().toArray(new String[0]),
+                r.ref().agreement().orElse(null), r.ref().manifestVersion().orElse(null), r.ref().note().orElse(null),
+                r.artifacts().size(), r.verdict().name(), r.reason().orElse(null), high.toArray(new String[0]),
+                divergent.toArray(new String[0]), explained.toArray(new String[0]), r.scanMillis(),
+                EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt))));
+        return out;
+    }
+
+    private static Row artifactRow(String eco, String pkg, String version, String commit, ArtifactReport a) {
+        var c = a.statusCounts();
+        return RowFactory.create(eco, pkg, version, a.artifact().filename(), a.artifact().kind().name(),
+                a.artifact().url(), a.artifact().size(), ts(a.artifact().uploaded()), a.artifact().yanked(),
+                a.artifact().sha256().orElse(null), a.sha256().orElse(null), a.digestStatus().name(),
+                a.verdict() == dev.divergence.model.Verdict.NO_SOURCE ? null : commit, a.fileCount(),
+                n(c, FileStatus.MATCH), n(c, FileStatus.MATCH_NORMALIZED), n(c, FileStatus.GENERATED),
+                n(c, FileStatus.MODIFIED), n(c, FileStatus.IN_HISTORY), n(c, FileStatus.PHANTOM),
+                n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED), a.verdict().name(), a.reason().orElse(null),
+                a.highRiskPaths().toArray(new String[0]), a.divergentPaths().toArray(new String[0]),
+                EngineVersion.ENGINE, EngineVersion.RULES);
+    }
+
+    private static Row fileRow(String eco, String pkg, String version, String commit, FileDivergence f) {
+        return RowFactory.create(eco, pkg, version, f.artifactFilename(), f.artifactPath().orElse(null),
+                f.sourcePath().orElse(null), f.status().name(), f.ruleId(), f.artifactSha256().orElse(null),
+                f.sourceSha256().orElse(null), f.artifactBlobId().orElse(null), f.sourceBlobId().orElse(null),
+                f.artifactSize() < 0 ? null : f.artifactSize(), f.sourceSize() < 0 ? null : f.sourceSize(),
+                f.riskFlags().stream().map(RiskFlag::name).sorted().toArray(String[]::new), f.highRisk(),
+                f.detail().orElse(null), commit);
+    }
+
+    /** A release row for a package whose registry could not list it: nothing is lost, the reason is kept. */
+    public static TableRow packageErrorRow(String eco, String pkg, String reason, Optional<String> repo,
+                                           Instant scannedAt) {
+        return new TableRow(RELEASES, RowFactory.create(eco, pkg, "", null, false, repo.orElse(null), null, "NONE",
+                null, new String[0], null, null, null, 0, "ERROR", reason, new String[0], new String[0],
+                new String[0], 0L, EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt)));
+    }
+
+    private static int n(java.util.Map<FileStatus, Integer> counts, FileStatus s) {
+        return counts.getOrDefault(s, 0);
+    }
+
+    private static Timestamp ts(Optional<Instant> t) {
+        return t.map(Timestamp::from).orElse(null);
+    }
+}
