@@ -81,7 +81,9 @@ public final class PypiIndexWriter {
             }
         }
         doc.putArray("urls");
-        Path out = root.resolve("pypi").resolve(name).resolve("json");
+        // PyPI answers under the PEP 503 normalised name (and redirects other spellings there).
+        Path out = root.resolve("pypi").resolve(name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "-"))
+                .resolve("json");
         Files.createDirectories(out.getParent());
         json.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), doc);
         return out;

@@ -1,0 +1,102 @@
+package dev.divergence.scan;
+
+import static dev.divergence.fixtures.Trees.flatProject;
+import static dev.divergence.fixtures.Trees.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.divergence.fixtures.ScanWorld;
+import dev.divergence.fixtures.Trees;
+import dev.divergence.model.RefMethod;
+import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.SourceRef;
+import java.nio.file.Path;
+import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourceLocatorTest {
+
+    @TempDir
+    Path dir;
+
+    private static SortedMap<String, byte[]> wheelOf(SortedMap<String, byte[]> tree) {
+        SortedMap<String, byte[]> w = new java.util.TreeMap<>();
+        tree.forEach((k, v) -> {
+            if (k.startsWith("demo/")) {
+                w.put(k, v);
+            }
+        });
+        return w;
+    }
+
+    @Test
+    void untaggedVersionIsComparedAgainstTheCommitHoldingMostOfItsFiles() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> v11 = with(flatProject("1.1.0"), "demo/core.py", "def add(a, b):\n    return b + a\n");
+            String untagged = w.commit(v11, "1.1.0, never tagged");
+            SortedMap<String, byte[]> later = with(v11, "demo/util.py", "def twice(x):\n    return x + x\n");
+            w.commit(later, "refactor after 1.1.0");
+            w.publish("1.0.0", v1, wheelOf(v1)).publish("1.1.0", v11, wheelOf(v11));
+
+            ReleaseReport r = w.scan("1.1.0");
+            SourceRef ref = r.ref();
+            assertEquals(RefMethod.BLOB_OVERLAP, ref.method());
+            assertEquals(untagged, ref.commit().orElseThrow());
+            assertTrue(ref.tag().isEmpty());
+            assertTrue(ref.candidates().get(0).startsWith("overlap:" + untagged + ":"), ref.candidates().toString());
+            assertTrue(ref.note().orElseThrow().startsWith("no tag names this version"));
+            assertEquals("1.1.0", ref.manifestVersion().orElseThrow());
+        }
+    }
+
+    @Test
+    void tagIsValidatedByTheManifestVersionAtItsCommit() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            String c1 = w.commit(v1, "1.0.0");
+            w.tag("1.0.0");
+            w.publish("1.0.0", v1, wheelOf(v1));
+            SourceRef ref = w.scan("1.0.0").ref();
+            assertEquals(RefMethod.TAG, ref.method());
+            assertEquals(c1, ref.commit().orElseThrow());
+            assertEquals("1.0.0", ref.tag().orElseThrow());
+            assertEquals(Boolean.TRUE, ref.agreement().orElseThrow());
+            assertTrue(ref.candidates().contains("tag:1.0.0=" + c1));
+        }
+    }
+
+    @Test
+    void tagOneCommitBeforeTheReleaseIsReportedAsDisagreement() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> before = flatProject("1.0.0");
+            String tagged = w.commit(before, "prepare 1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> released = with(before, "README.md", "# demo\n\nfinal words\n");
+            String real = w.commit(released, "the commit really released");
+            w.publish("1.0.0", released, wheelOf(released));
+            SourceRef ref = w.scan("1.0.0").ref();
+            assertEquals(RefMethod.TAG, ref.method());
+            assertEquals(tagged, ref.commit().orElseThrow());
+            assertFalse(ref.agreement().orElseThrow());
+            assertTrue(ref.note().orElseThrow().contains("commit " + real.substring(0, 12) + " holds more"),
+                    ref.note().orElseThrow());
+        }
+    }
+
+    @Test
+    void noRepositoryIsNoSourceNotDivergence() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(Trees.files("x", "y"), "unrelated");
+            w.publish("1.0.0", flatProject("1.0.0"), wheelOf(flatProject("1.0.0")));
+            ReleaseReport r = w.scanner().scan(w.release("1.0.0"), java.util.Optional.of(dir.resolve("nope").toString()));
+            assertEquals(dev.divergence.model.Verdict.NO_SOURCE, r.verdict());
+            assertTrue(r.ref().note().orElseThrow().startsWith("repository unavailable: repository path does not exist"));
+            assertEquals(dev.divergence.model.FileStatus.UNCOMPARED, r.artifacts().get(0).files().get(0).status());
+        }
+    }
+}
