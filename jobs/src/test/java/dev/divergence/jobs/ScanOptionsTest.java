@@ -1,0 +1,72 @@
+package dev.divergence.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.divergence.model.PackageId;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScanOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void purlWithRepositoryOverride() throws Exception {
+        ScanOptions o = ScanOptions.parse(List.of("pkg:pypi/LiteLLM", "--repo", "/src/litellm", "--versions", "1.82.7,1.82.8",
+                "--out", "o", "--pypi-url", "http://127.0.0.1:9"));
+        assertEquals(1, o.targets().size());
+        assertEquals(PackageId.parse("pkg:pypi/litellm"), o.targets().get(0).pkg());
+        assertEquals(Optional.of("/src/litellm"), o.targets().get(0).repository());
+        assertEquals(Set.of("1.82.7", "1.82.8"), o.versions());
+        assertEquals(Path.of("o"), o.out());
+        assertEquals("http://127.0.0.1:9", o.pypiUrl());
+    }
+
+    @Test
+    void watchlistGivesPackagesAndRepositories() throws Exception {
+        Path wl = dir.resolve("watch.txt");
+        Files.writeString(wl, "# nightly\npkg:pypi/litellm https://github.com/BerriAI/litellm\n\npkg:pypi/requests  # hint\n");
+        ScanOptions o = ScanOptions.parse(List.of("--watchlist", wl.toString()));
+        assertEquals(2, o.targets().size());
+        assertEquals(Optional.of("https://github.com/BerriAI/litellm"), o.targets().get(0).repository());
+        assertEquals(Optional.empty(), o.targets().get(1).repository());
+    }
+
+    @Test
+    void badArgumentsAreUsageErrorsWithExitCodeTwo() {
+        assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of()));
+        assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pypi/litellm")));
+        assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pkg:cargo/serde")));
+        assertThrows(ScanOptions.UsageException.class,
+                () -> ScanOptions.parse(List.of("pkg:pypi/a", "pkg:pypi/b", "--repo", "x")));
+        assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pkg:pypi/a", "--bogus")));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(List.of("scan", "--repo"), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(Main.USAGE, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("divergence scan: --repo needs a value"));
+    }
+
+    @Test
+    void helpDescribesEveryOptionTheParserAccepts() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(Main.OK, Main.run(List.of("scan", "--help"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String option : List.of("--repo", "--watchlist", "--versions", "--out", "--cache", "--pypi-url", "--master",
+                "--no-summary")) {
+            assertTrue(help.contains(option), option);
+        }
+    }
+}

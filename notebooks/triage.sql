@@ -1,0 +1,18 @@
+-- Triage of a scan: what diverged, why, and the verified-safe list. Run from the directory holding dataset/.
+create or replace view releases as select * from read_parquet('dataset/releases/**/*.parquet', hive_partitioning=true, hive_types_autocast=false);
+create or replace view artifacts as select * from read_parquet('dataset/artifacts/**/*.parquet', hive_partitioning=true, hive_types_autocast=false);
+create or replace view files as select * from read_parquet('dataset/files/**/*.parquet', hive_partitioning=true, hive_types_autocast=false);
+
+-- 1. Verdicts per package.
+select package, verdict, count(*) as versions from releases group by all order by package, verdict;
+
+-- 2. The evidence behind every HIGH_RISK version.
+select version, artifact, artifact_path, status, risk_flags, detail from files where high_risk order by version, artifact;
+
+-- 3. Versions without a tag (the usual shape of an account takeover), and what they were compared with.
+select version, verdict, ref_method, commit, ref_note from releases where tag is null order by published;
+
+-- 4. Verified safe versions: version, artifact, SHA-256, commit.
+select a.version, a.filename, a.sha256, left(a.commit, 12) as commit
+from artifacts a join releases r using (ecosystem, package, version)
+where r.verdict in ('CLEAN', 'EXPLAINED') order by a.uploaded;
