@@ -31,13 +31,16 @@ public final class Summary {
             rows.forEach(r -> verdicts.merge(r.getAs("verdict"), 1, Integer::sum));
             out.println();
             out.println(e.getKey() + ": " + rows.size() + " versions " + verdicts);
-            out.printf("%-12s %-10s %-13s %-22s %s%n", "VERSION", "VERDICT", "SOURCE", "COMMIT", "EVIDENCE");
+            int width = Math.max(7, rows.stream().mapToInt(r -> ((String) r.getAs("version")).length()).max().orElse(7));
+            String format = "%-" + width + "s  %-9s  %-12s  %-20s  %s%n";
+            out.printf(format, "VERSION", "VERDICT", "COMMIT", "HOW", "EVIDENCE");
             for (Row r : rows) {
                 String commit = r.getAs("commit");
                 String tag = r.getAs("tag");
-                String where = commit == null ? "-" : commit.substring(0, 12) + (tag == null ? "" : " " + tag);
-                out.printf("%-12s %-10s %-13s %-22s %s%n", r.getAs("version"), r.getAs("verdict"),
-                        r.getAs("ref_method"), where, evidence(r));
+                String method = r.getAs("ref_method");
+                String how = method.equals("TAG") ? "tag " + tag : method.toLowerCase().replace('_', ' ');
+                out.printf(format, r.getAs("version"), r.getAs("verdict"), commit == null ? "-" : commit.substring(0, 12),
+                        how, evidence(r));
             }
         }
         out.println();
