@@ -87,6 +87,12 @@ public final class Classifier {
                 out.add(row(in, f, sf, src, FileStatus.MATCH, BLOB_EQUAL, f.flags(), Optional.empty()));
                 continue;
             }
+            Optional<GeneratedFiles.Decision> unmatched = in.generated().unmatchedRule(in.artifact(), f.path(),
+                    sf.isPresent());
+            if (unmatched.isPresent()) {
+                out.add(decided(in, f, sf, src, unmatched.get(), f.flags()));
+                continue;
+            }
             if (sf.isEmpty()) {
                 Optional<SourceTree.SourceFile> ci = src.flatMap(in.tree()::getIgnoreCase);
                 if (ci.isPresent() && ci.get().blobId().equals(f.gitBlobId())) {
@@ -140,9 +146,11 @@ public final class Classifier {
                 if (hasPayloadSignals(f.flags())) {
                     break; // a "generated" file carrying a payload is not explained by any packaging rule
                 }
-                Optional<FileStatus> s = rule.explain(in.artifact(), f.path(), content.get(), source, in.version());
-                if (s.isPresent()) {
-                    return row(in, f, sf, src, s.get(), rule.id(), f.flags(), Optional.empty());
+                Optional<GeneratedFiles.Decision> d = rule.explain(in.artifact(), f.path(), content.get(), source,
+                        in.version());
+                if (d.isPresent()) {
+                    Set<RiskFlag> base = source.isPresent() ? structuralFlags(f.flags()) : f.flags();
+                    return decided(in, f, sf, src, d.get(), base);
                 }
             }
         }
@@ -178,6 +186,15 @@ public final class Classifier {
                 Optional.of("content exists in no commit of the repository"));
     }
 
+    private static FileDivergence decided(Input in, ArtifactFile f, Optional<SourceTree.SourceFile> sf,
+                                          Optional<String> src, GeneratedFiles.Decision d, Set<RiskFlag> base)
+            throws IOException {
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(base);
+        flags.addAll(d.flags());
+        return row(in, f, sf, src, d.status(), d.ruleId(), flags, d.detail());
+    }
+
     /** Flags about the entry itself (name, kind), which a content diff does not change. */
     private static Set<RiskFlag> structuralFlags(Set<RiskFlag> flags) {
         Set<RiskFlag> s = EnumSet.noneOf(RiskFlag.class);
@@ -208,7 +225,7 @@ public final class Classifier {
         }
         if (flags.contains(RiskFlag.PATH_TRAVERSAL) || flags.contains(RiskFlag.ABSOLUTE_PATH)
                 || flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)
-                || flags.contains(RiskFlag.BINARY)) {
+                || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.NEW_DEPENDENCY)) {
             return true;
         }
         return flags.contains(RiskFlag.CODE) && (flags.contains(RiskFlag.ENCODED_BLOB)

@@ -21,7 +21,7 @@ public final class Verdicts {
             }
             switch (f.status()) {
                 case MODIFIED, PHANTOM, IN_HISTORY -> divergent = true;
-                case MATCH_NORMALIZED, GENERATED -> explained = true;
+                case MATCH_NORMALIZED, GENERATED, BUILD_OUTPUT -> explained = true;
                 default -> {
                 }
             }

@@ -14,6 +14,11 @@ public enum FileStatus {
     IN_HISTORY,
     /** The blob exists in no commit at all and the path is not at the commit. */
     PHANTOM,
+    /**
+     * Only in the artifact, where build tools put their output ({@code dist/}, {@code lib/}, minified files,
+     * source maps): not malware by itself, but only a rebuild can verify it.
+     */
+    BUILD_OUTPUT,
     /** In the source tree, not shipped (normally benign: tests, CI, docs). */
     SOURCE_ONLY,
     /** The artifact could not be compared (no commit); its hashes are still recorded. */

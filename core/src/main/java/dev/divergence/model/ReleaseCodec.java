@@ -36,6 +36,8 @@ public final class ReleaseCodec {
         r.hints().repositoryUrls().forEach(urls::add);
         r.hints().recordedCommit().ifPresent(c -> h.put("recordedCommit", c));
         r.hints().directory().ifPresent(d -> h.put("directory", d));
+        r.hints().attestedCommit().ifPresent(d -> h.put("attestedCommit", d));
+        r.hints().recordedTag().ifPresent(d -> h.put("recordedTag", d));
         ArrayNode arts = n.putArray("artifacts");
         for (Artifact a : r.artifacts()) {
             ObjectNode an = arts.addObject();
@@ -47,6 +49,8 @@ public final class ReleaseCodec {
             a.digests().forEach(d::put);
             a.uploaded().ifPresent(t -> an.put("uploaded", t.toString()));
             an.put("yanked", a.yanked());
+            ObjectNode du = an.putObject("digestUrls");
+            a.digestUrls().forEach(du::put);
         }
         return n.toString();
     }
@@ -58,14 +62,17 @@ public final class ReleaseCodec {
             for (JsonNode a : n.path("artifacts")) {
                 Map<String, String> digests = new HashMap<>();
                 a.path("digests").fields().forEachRemaining(e -> digests.put(e.getKey(), e.getValue().asText()));
+                Map<String, String> digestUrls = new HashMap<>();
+                a.path("digestUrls").fields().forEachRemaining(e -> digestUrls.put(e.getKey(), e.getValue().asText()));
                 artifacts.add(new Artifact(a.path("filename").asText(), a.path("url").asText(),
                         ArtifactKind.valueOf(a.path("kind").asText()), a.path("size").asLong(), digests,
-                        time(a, "uploaded"), a.path("yanked").asBoolean()));
+                        time(a, "uploaded"), a.path("yanked").asBoolean(), digestUrls));
             }
             JsonNode h = n.path("hints");
             List<String> urls = new ArrayList<>();
             h.path("repositoryUrls").forEach(u -> urls.add(u.asText()));
-            SourceHints hints = new SourceHints(urls, text(h, "recordedCommit"), text(h, "directory"));
+            SourceHints hints = new SourceHints(urls, text(h, "recordedCommit"), text(h, "directory"),
+                    text(h, "attestedCommit"), text(h, "recordedTag"));
             return new Release(PackageId.parse(n.path("purl").asText()), n.path("version").asText(), artifacts,
                     time(n, "published"), n.path("yanked").asBoolean(), text(n, "yankedReason"), hints);
         } catch (IOException e) {

@@ -6,7 +6,7 @@ public enum RiskFlag {
     PTH_FILE,
     /** A {@code .pth} line that starts with {@code import}: executed at every interpreter start. */
     PTH_EXECUTES,
-    /** {@code setup.py}: runs at install time from an sdist. */
+    /** Runs at install time: {@code setup.py}, an npm lifecycle script (preinstall, install, postinstall, prepare). */
     INSTALL_SCRIPT,
     /** A long run of base64/hex characters: an encoded payload. */
     ENCODED_BLOB,
@@ -16,6 +16,8 @@ public enum RiskFlag {
     BINARY,
     /** Very long lines typical of minified or obfuscated code. */
     OBFUSCATED,
+    /** A dependency declared by the published manifest but not by the source's (npm package.json). */
+    NEW_DEPENDENCY,
     /** Executable code: a module of the package's language or a script. */
     CODE,
     /** Entry name with "..": would escape the extraction directory. */

@@ -4,16 +4,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the registry says about where a release came from.
+ * What the registry says about where a release came from. Each is a locator signal and a cross-check,
+ * never a verdict: malware has shipped with valid provenance.
  *
- * @param repositoryUrls candidate repository URLs, best first (project URLs, homepage, repository field)
- * @param recordedCommit a commit the registry recorded (npm gitHead, attestation), when any
- * @param directory a sub-directory of a monorepo, when the registry names one
+ * @param repositoryUrls candidate repository URLs, best first (project URLs, repository field, POM scm)
+ * @param recordedCommit a commit the registry recorded (npm {@code gitHead})
+ * @param directory a sub-directory of a monorepo, when the registry names one (npm {@code repository.directory})
+ * @param attestedCommit the commit a provenance attestation names (npm provenance, PEP 740)
+ * @param recordedTag a tag the package metadata names (Maven POM {@code <scm><tag>})
  */
-public record SourceHints(List<String> repositoryUrls, Optional<String> recordedCommit, Optional<String> directory) {
+public record SourceHints(List<String> repositoryUrls, Optional<String> recordedCommit, Optional<String> directory,
+                          Optional<String> attestedCommit, Optional<String> recordedTag) {
 
     public SourceHints {
         repositoryUrls = List.copyOf(repositoryUrls);
+    }
+
+    public SourceHints(List<String> repositoryUrls, Optional<String> recordedCommit, Optional<String> directory) {
+        this(repositoryUrls, recordedCommit, directory, Optional.empty(), Optional.empty());
     }
 
     public static SourceHints none() {

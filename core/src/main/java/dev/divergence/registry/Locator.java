@@ -1,12 +1,42 @@
 package dev.divergence.registry;
 
+import dev.divergence.model.Release;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.SourceTree;
+import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
-/** Ecosystem-specific signals for tying a version to a commit: the version the manifest declares. */
+/**
+ * Ecosystem-specific signals for tying a version to a commit: which files declare the version, and how to
+ * read it from them statically (nothing is executed). Used to validate a tag (OSS Rebuild reads the
+ * manifest at its candidate too) and to find the commit where the manifest first declares the version.
+ */
 public interface Locator {
 
-    /** The version the package's manifest declares at this commit, when it can be read statically. */
-    Optional<String> declaredVersion(SourceRepository repo, SourceTree tree, String packageName);
+    /** Repository paths that may declare the version, most authoritative first. */
+    List<String> manifestPaths(Release release);
+
+    /** The version a manifest file declares, when it can be read statically. */
+    Optional<String> versionIn(String path, byte[] content, Release release);
+
+    /** The version the manifest declares at this commit's tree. */
+    default Optional<String> declaredVersion(SourceRepository repo, SourceTree tree, Release release) {
+        for (String path : manifestPaths(release)) {
+            Optional<SourceTree.SourceFile> f = tree.get(path);
+            if (f.isEmpty()) {
+                continue;
+            }
+            try {
+                Optional<byte[]> bytes = repo.read(f.get().blobId(), 1 << 20);
+                Optional<String> v = bytes.flatMap(b -> versionIn(path, b, release));
+                if (v.isPresent()) {
+                    return v;
+                }
+            } catch (IOException e) {
+                // an unreadable manifest declares nothing
+            }
+        }
+        return Optional.empty();
+    }
 }

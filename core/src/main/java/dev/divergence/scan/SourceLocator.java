@@ -10,18 +10,23 @@ import dev.divergence.source.SourceTree;
 import dev.divergence.source.TagMatcher;
 import dev.divergence.source.VersionSpelling;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
- * Ties a version to a commit with ranked signals (registry-recorded commit, then tag, then best blob overlap
- * over every commit of every ref), records every candidate, and says whether the signals agree:
- * a tag whose commit's manifest declares another version, or a commit holding more of the artifact's files
- * than the tag's commit, is a disagreement worth a look.
+ * Ties a version to a commit with ranked signals — attested commit, registry-recorded commit (npm gitHead),
+ * tag (including a tag the metadata names, Maven's {@code <scm><tag>}), the commit where the manifest first
+ * declares the version, and the best blob overlap over every commit of every ref — records every candidate,
+ * and says whether the signals agree. A disagreement (an attested commit that is not the tag's, a tag whose
+ * manifest declares another version, a commit holding more of the artifact than the tag's) is a finding.
  */
 public final class SourceLocator {
 
@@ -33,85 +38,157 @@ public final class SourceLocator {
 
     public SourceRef locate(Release release, SourceRepository repo, Set<String> artifactBlobs) throws IOException {
         List<String> candidates = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         BlobIndex index = repo.index();
-        List<BlobIndex.Overlap> overlap = artifactBlobs.isEmpty() ? List.of() : index.bestOverlap(artifactBlobs,
-                release.published().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE), 3);
+        long published = release.published().map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        List<BlobIndex.Overlap> overlap = artifactBlobs.isEmpty() ? List.of()
+                : index.bestOverlap(artifactBlobs, published, 3);
         int total = artifactBlobs.size();
 
-        Optional<String> recorded = release.hints().recordedCommit().flatMap(repo::resolveCommit);
-        recorded.ifPresent(c -> candidates.add("registry:" + c));
+        // Strongest first: the first present signal chooses; the others are recorded and cross-checked.
+        Map<RefMethod, String> signals = new LinkedHashMap<>();
+        Optional<String> attested = resolve(repo, release.hints().attestedCommit(), "attested", notes);
+        attested.ifPresent(c -> {
+            signals.put(RefMethod.ATTESTATION, c);
+            candidates.add("attestation:" + c);
+        });
+        Optional<String> recorded = resolve(repo, release.hints().recordedCommit(), "registry-recorded", notes);
+        recorded.ifPresent(c -> {
+            signals.put(RefMethod.REGISTRY_COMMIT, c);
+            candidates.add("registry:" + c);
+        });
 
-        List<TagMatcher.TagMatch> tags = TagMatcher.match(release.version(), release.pkg().name(), repo.tags().keySet());
+        List<String> tagNames = new ArrayList<>();
+        release.hints().recordedTag().filter(t -> repo.tags().containsKey(t)).ifPresent(tagNames::add);
+        for (TagMatcher.TagMatch t : TagMatcher.match(release.version(), release.pkg().name(), repo.tags().keySet())) {
+            if (!tagNames.contains(t.tag())) {
+                tagNames.add(t.tag());
+            }
+        }
         Set<String> tagCommits = new LinkedHashSet<>();
-        for (TagMatcher.TagMatch t : tags) {
-            String c = repo.tags().get(t.tag()).name();
+        for (String t : tagNames) {
+            String c = repo.tags().get(t).name();
             tagCommits.add(c);
-            candidates.add("tag:" + t.tag() + "=" + c);
+            candidates.add("tag:" + t + "=" + c);
+        }
+        Optional<String> tag = tagNames.stream().findFirst();
+        tag.ifPresent(t -> signals.put(RefMethod.TAG, repo.tags().get(t).name()));
+        if (tagCommits.size() > 1) {
+            notes.add(tagNames.size() + " tags spell this version on " + tagCommits.size() + " different commits");
+        }
+
+        if (signals.isEmpty()) {
+            manifestHistory(release, repo).ifPresent(c -> {
+                signals.put(RefMethod.MANIFEST_HISTORY, c);
+                candidates.add("manifest:" + c);
+            });
         }
         for (BlobIndex.Overlap o : overlap) {
             candidates.add("overlap:" + o.commit().name() + ":" + o.score() + "/" + total);
         }
-        Optional<String> tag = tags.isEmpty() ? Optional.empty() : Optional.of(tags.get(0).tag());
-        Optional<String> tagCommit = tag.map(t -> repo.tags().get(t).name());
-
-        if (recorded.isPresent()) {
-            List<String> notes = new ArrayList<>();
-            Optional<Boolean> agree = Optional.empty();
-            if (tagCommit.isPresent()) {
-                agree = Optional.of(tagCommit.get().equals(recorded.get()));
-                if (!agree.get()) {
-                    notes.add("registry-recorded commit " + shortId(recorded.get()) + " differs from tag " + tag.get()
-                            + " at " + shortId(tagCommit.get()));
-                }
-            }
-            return finish(repo, release, recorded.get(), RefMethod.REGISTRY_COMMIT, tag, candidates, agree, notes);
+        if (signals.isEmpty() && !overlap.isEmpty()) {
+            signals.put(RefMethod.BLOB_OVERLAP, overlap.get(0).commit().name());
         }
-        if (tagCommit.isPresent()) {
-            List<String> notes = new ArrayList<>();
-            boolean agree = true;
-            if (tagCommits.size() > 1) {
+        if (signals.isEmpty()) {
+            return new SourceRef(Optional.empty(), RefMethod.NONE, Optional.empty(), candidates, Optional.empty(),
+                    Optional.empty(), Optional.of(index.commitCount() == 0 ? "repository has no commits"
+                    : "no tag, no recorded commit and no commit sharing a file with the artifacts"));
+        }
+
+        Map.Entry<RefMethod, String> chosen = signals.entrySet().iterator().next();
+        RefMethod method = chosen.getKey();
+        String commit = chosen.getValue();
+        boolean agree = tagCommits.size() <= 1;
+        int independent = signals.size();
+        for (Map.Entry<RefMethod, String> other : signals.entrySet()) {
+            if (!other.getValue().equals(commit)) {
                 agree = false;
-                notes.add(tags.size() + " tags spell this version on " + tagCommits.size() + " different commits");
+                notes.add(label(method) + " " + shortId(commit) + " differs from " + label(other.getKey()) + " "
+                        + shortId(other.getValue()) + (other.getKey() == RefMethod.TAG ? " (" + tag.orElse("") + ")" : ""));
             }
-            if (!overlap.isEmpty()) {
-                int tagScore = index.score(ObjectId.fromString(tagCommit.get()), artifactBlobs);
-                BlobIndex.Overlap best = overlap.get(0);
-                if (best.score() > tagScore) {
-                    agree = false;
-                    notes.add("commit " + shortId(best.commit().name()) + " holds more of the artifact's files ("
-                            + best.score() + "/" + total + ") than tag " + tag.get() + " (" + tagScore + "/" + total + ")");
-                }
-            }
-            return finish(repo, release, tagCommit.get(), RefMethod.TAG, tag, candidates, Optional.of(agree), notes);
         }
-        if (!overlap.isEmpty()) {
+        if (method == RefMethod.BLOB_OVERLAP) {
             BlobIndex.Overlap best = overlap.get(0);
-            List<String> notes = new ArrayList<>();
-            notes.add("no tag names this version; closest commit by blob overlap holds " + best.score() + " of "
+            notes.add(0, "no tag names this version; closest commit by blob overlap holds " + best.score() + " of "
                     + total + " artifact files");
-            return finish(repo, release, best.commit().name(), RefMethod.BLOB_OVERLAP, Optional.empty(), candidates,
-                    Optional.empty(), notes);
+        } else if (!overlap.isEmpty()) {
+            independent++;
+            int chosenScore = index.score(ObjectId.fromString(commit), artifactBlobs);
+            BlobIndex.Overlap best = overlap.get(0);
+            if (best.score() > chosenScore) {
+                agree = false;
+                notes.add("commit " + shortId(best.commit().name()) + " holds more of the artifact's files ("
+                        + best.score() + "/" + total + ") than " + label(method) + " " + shortId(commit) + " ("
+                        + chosenScore + "/" + total + ")");
+            }
         }
-        return new SourceRef(Optional.empty(), RefMethod.NONE, Optional.empty(), candidates, Optional.empty(),
-                Optional.empty(), Optional.of(index.commitCount() == 0 ? "repository has no commits"
-                : "no tag names this version and no commit shares a file with its artifacts"));
-    }
-
-    private SourceRef finish(SourceRepository repo, Release release, String commit, RefMethod method,
-                             Optional<String> tag, List<String> candidates, Optional<Boolean> agreement,
-                             List<String> notes) throws IOException {
+        if (method == RefMethod.MANIFEST_HISTORY) {
+            notes.add(0, "no tag names this version; first commit whose manifest declares it");
+        }
         SourceTree tree = repo.tree(commit);
-        Optional<String> declared = locator.declaredVersion(repo, tree, release.pkg().name());
-        Optional<Boolean> agree = agreement;
-        if (declared.isPresent() && method != RefMethod.BLOB_OVERLAP) {
-            boolean same = VersionSpelling.same(declared.get(), release.version());
-            agree = Optional.of(agree.orElse(true) && same);
-            if (!same) {
+        Optional<String> declared = locator.declaredVersion(repo, tree, release);
+        if (declared.isPresent() && method != RefMethod.BLOB_OVERLAP && method != RefMethod.MANIFEST_HISTORY) {
+            independent++;
+            if (!VersionSpelling.same(declared.get(), release.version())) {
+                agree = false;
                 notes.add("manifest at " + shortId(commit) + " declares " + declared.get());
             }
         }
-        return new SourceRef(Optional.of(commit), method, tag, candidates, agree, declared,
+        Optional<Boolean> agreement = independent > 1 ? Optional.of(agree) : Optional.empty();
+        return new SourceRef(Optional.of(commit), method, tag, candidates, agreement, declared,
                 notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)));
+    }
+
+    private static Optional<String> resolve(SourceRepository repo, Optional<String> rev, String what, List<String> notes) {
+        if (rev.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> c = repo.resolveCommit(rev.get());
+        if (c.isEmpty()) {
+            // A recorded commit that the repository does not have: force-pushed away, or never pushed.
+            notes.add(what + " commit " + shortId(rev.get()) + " is not in the repository");
+        }
+        return c;
+    }
+
+    /**
+     * The earliest commit whose manifest declares the version (npm's "commit that bumped package.json").
+     * Blobs are parsed once each: consecutive commits share manifest blobs.
+     */
+    private Optional<String> manifestHistory(Release release, SourceRepository repo) throws IOException {
+        List<String> paths = locator.manifestPaths(release);
+        Map<String, Optional<String>> versionByBlob = new HashMap<>();
+        for (BlobIndex.CommitInfo c : repo.index().commits()) {
+            for (String path : paths) {
+                Optional<String> blob = repo.blobAt(c.tree(), path);
+                if (blob.isEmpty()) {
+                    continue;
+                }
+                Optional<String> v = versionByBlob.get(blob.get());
+                if (v == null) {
+                    v = repo.read(blob.get(), 1 << 20).flatMap(b -> locator.versionIn(path, b, release));
+                    versionByBlob.put(blob.get(), v);
+                }
+                if (v.isPresent()) {
+                    if (VersionSpelling.same(v.get(), release.version())) {
+                        return Optional.of(c.id().name());
+                    }
+                    break; // the most authoritative manifest present decides for this commit
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String label(RefMethod m) {
+        return switch (m) {
+            case ATTESTATION -> "attested commit";
+            case REGISTRY_COMMIT -> "registry-recorded commit";
+            case TAG -> "tag commit";
+            case MANIFEST_HISTORY -> "manifest-history commit";
+            case BLOB_OVERLAP -> "best-overlap commit";
+            case NONE -> "nothing";
+        };
     }
 
     static String shortId(String commit) {

@@ -115,6 +115,11 @@ public final class BlobIndex {
         return blobPaths.get(ObjectId.fromString(blobId));
     }
 
+    /** Every indexed commit, oldest first. */
+    public List<CommitInfo> commits() {
+        return commits;
+    }
+
     public int commitCount() {
         return commits.size();
     }

@@ -106,6 +106,18 @@ public final class SourceRepository implements AutoCloseable {
         return t;
     }
 
+    /** The blob id at {@code path} in a tree, without walking the rest of it. */
+    public Optional<String> blobAt(ObjectId tree, String path) {
+        try (TreeWalk tw = TreeWalk.forPath(repo, path, tree)) {
+            if (tw == null || tw.getFileMode(0) == FileMode.TREE || tw.getFileMode(0) == FileMode.GITLINK) {
+                return Optional.empty();
+            }
+            return Optional.of(tw.getObjectId(0).name());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Content of a blob, refusing blobs larger than {@code maxBytes}. */
     public Optional<byte[]> read(String blobId, long maxBytes) throws IOException {
         try (ObjectReader reader = repo.newObjectReader()) {

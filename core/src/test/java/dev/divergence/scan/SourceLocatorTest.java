@@ -37,20 +37,41 @@ class SourceLocatorTest {
             SortedMap<String, byte[]> v1 = flatProject("1.0.0");
             w.commit(v1, "1.0.0");
             w.tag("v1.0.0");
-            SortedMap<String, byte[]> v11 = with(flatProject("1.1.0"), "demo/core.py", "def add(a, b):\n    return b + a\n");
-            String untagged = w.commit(v11, "1.1.0, never tagged");
+            SortedMap<String, byte[]> v11 = with(flatProject("1.0.0"), "demo/core.py", "def add(a, b):\n    return b + a\n");
+            String base = w.commit(v11, "work after 1.0.0");
             SortedMap<String, byte[]> later = with(v11, "demo/util.py", "def twice(x):\n    return x + x\n");
-            w.commit(later, "refactor after 1.1.0");
-            w.publish("1.0.0", v1, wheelOf(v1)).publish("1.1.0", v11, wheelOf(v11));
+            w.commit(later, "more work");
+            // Published from "base" with a version bump that was never committed: no tag, no manifest declares it.
+            SortedMap<String, byte[]> published = with(v11, "pyproject.toml", "[project]\nname = \"demo\"\nversion = \"1.1.0\"\n",
+                    "demo/__init__.py", "__version__ = \"1.1.0\"\n");
+            w.publish("1.0.0", v1, wheelOf(v1)).publish("1.1.0", published, wheelOf(published));
 
             ReleaseReport r = w.scan("1.1.0");
             SourceRef ref = r.ref();
             assertEquals(RefMethod.BLOB_OVERLAP, ref.method());
-            assertEquals(untagged, ref.commit().orElseThrow());
+            assertEquals(base, ref.commit().orElseThrow());
             assertTrue(ref.tag().isEmpty());
-            assertTrue(ref.candidates().get(0).startsWith("overlap:" + untagged + ":"), ref.candidates().toString());
-            assertTrue(ref.note().orElseThrow().startsWith("no tag names this version"));
-            assertEquals("1.1.0", ref.manifestVersion().orElseThrow());
+            assertTrue(ref.candidates().get(0).startsWith("overlap:" + base + ":"), ref.candidates().toString());
+            assertTrue(ref.note().orElseThrow().startsWith("no tag names this version; closest commit by blob overlap"));
+            assertEquals("1.0.0", ref.manifestVersion().orElseThrow());
+            assertTrue(ref.agreement().isEmpty(), "a single signal cannot agree or disagree");
+        }
+    }
+
+    @Test
+    void untaggedVersionBumpedInGitIsFoundByManifestHistoryAndOverlapAgrees() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> v11 = with(flatProject("1.1.0"), "demo/core.py", "def add(a, b):\n    return b + a\n");
+            String bump = w.commit(v11, "1.1.0, never tagged");
+            w.commit(with(v11, "README.md", "# demo\n\nmore\n"), "docs after 1.1.0");
+            w.publish("1.1.0", v11, wheelOf(v11));
+            SourceRef ref = w.scan("1.1.0").ref();
+            assertEquals(RefMethod.MANIFEST_HISTORY, ref.method());
+            assertEquals(bump, ref.commit().orElseThrow());
+            assertEquals(Boolean.TRUE, ref.agreement().orElseThrow());
+            assertTrue(ref.candidates().contains("manifest:" + bump));
         }
     }
 

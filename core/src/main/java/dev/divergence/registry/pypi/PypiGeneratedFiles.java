@@ -61,14 +61,14 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         }
 
         @Override
-        public Optional<FileStatus> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
-                                            String version) {
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version) {
             if (!path.endsWith("setup.cfg") || source.isEmpty()) {
                 return Optional.empty();
             }
             String a = strip(new String(bytes, StandardCharsets.UTF_8));
             String s = strip(new String(source.get(), StandardCharsets.UTF_8));
-            return a.equals(s) ? Optional.of(FileStatus.GENERATED) : Optional.empty();
+            return a.equals(s) ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
         }
 
         private static String strip(String text) {
@@ -95,8 +95,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         }
 
         @Override
-        public Optional<FileStatus> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
-                                            String version) {
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version) {
             if (source.isPresent() || !NAME.matcher(path).matches() || bytes.length > 4096) {
                 return Optional.empty();
             }
@@ -107,7 +107,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             boolean onlyAssignments = Arrays.stream(text.split("\n")).allMatch(l -> ALLOWED.matcher(l).matches()
                     && !l.contains("exec") && !l.contains("import os") && !l.contains("subprocess")
                     && (!l.contains("(") || TUPLE.matcher(l).matches()));
-            return onlyAssignments ? Optional.of(FileStatus.GENERATED) : Optional.empty();
+            return onlyAssignments ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
         }
     }
 }

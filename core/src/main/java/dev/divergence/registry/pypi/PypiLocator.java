@@ -1,63 +1,52 @@
 package dev.divergence.registry.pypi;
 
+import dev.divergence.model.Release;
 import dev.divergence.registry.Locator;
-import dev.divergence.source.SourceRepository;
-import dev.divergence.source.SourceTree;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the statically declared version at a commit, to validate a tag match (OSS Rebuild validates its
- * inferred commit the same way): {@code pyproject.toml} [project] version, {@code setup.cfg} [metadata]
- * version, {@code setup.py} version=, then {@code __version__} in a package's {@code __init__.py},
- * {@code _version.py}, {@code version.py} or {@code __about__.py}. Nothing is executed.
+ * Where setuptools, hatch, flit and poetry projects declare their version: {@code pyproject.toml} [project]
+ * (or [tool.poetry]) version, {@code setup.cfg} [metadata] version, {@code setup.py} version=, then
+ * {@code __version__} in the package's {@code __init__.py}, {@code _version.py}, {@code version.py} or
+ * {@code __about__.py}, at the root or under {@code src/}.
  */
 public final class PypiLocator implements Locator {
 
-    private static final Pattern PYPROJECT = Pattern.compile("(?ms)^\\[project\\][^\\[]*?^version\\s*=\\s*[\"']([^\"']+)[\"']");
+    private static final Pattern PYPROJECT = Pattern.compile(
+            "(?ms)^\\[(?:project|tool\\.poetry)\\][^\\[]*?^version\\s*=\\s*[\"']([^\"']+)[\"']");
     private static final Pattern SETUP_CFG = Pattern.compile("(?ms)^\\[metadata\\][^\\[]*?^version\\s*=\\s*([^\\s#]+)");
     private static final Pattern SETUP_PY = Pattern.compile("version\\s*=\\s*[\"']([0-9][^\"']*)[\"']");
     private static final Pattern DUNDER = Pattern.compile("(?m)^__version__\\s*(?::\\s*str\\s*)?=\\s*[\"']([^\"']+)[\"']");
     private static final List<String> VERSION_FILES = List.of("__init__.py", "_version.py", "version.py", "__about__.py");
 
     @Override
-    public Optional<String> declaredVersion(SourceRepository repo, SourceTree tree, String packageName) {
-        Optional<String> v = find(repo, tree, "pyproject.toml", PYPROJECT)
-                .or(() -> find(repo, tree, "setup.cfg", SETUP_CFG))
-                .or(() -> find(repo, tree, "setup.py", SETUP_PY));
-        if (v.isPresent()) {
-            return v;
-        }
-        String module = packageName.replace('-', '_');
-        for (String dir : List.of(module + "/", "src/" + module + "/")) {
+    public List<String> manifestPaths(Release release) {
+        String base = release.hints().directory().map(d -> d.endsWith("/") ? d : d + "/").orElse("");
+        List<String> paths = new ArrayList<>(List.of(base + "pyproject.toml", base + "setup.cfg", base + "setup.py"));
+        String module = release.pkg().name().replace('-', '_');
+        for (String dir : List.of(base + module + "/", base + "src/" + module + "/")) {
             for (String f : VERSION_FILES) {
-                Optional<String> d = find(repo, tree, dir + f, DUNDER);
-                if (d.isPresent()) {
-                    return d;
-                }
+                paths.add(dir + f);
             }
         }
-        return Optional.empty();
+        return paths;
     }
 
-    private static Optional<String> find(SourceRepository repo, SourceTree tree, String path, Pattern p) {
-        Optional<SourceTree.SourceFile> f = tree.get(path);
-        if (f.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Optional<byte[]> bytes = repo.read(f.get().blobId(), 1 << 20);
-            if (bytes.isEmpty()) {
-                return Optional.empty();
-            }
-            Matcher m = p.matcher(new String(bytes.get(), StandardCharsets.UTF_8));
-            return m.find() ? Optional.of(m.group(1).trim()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    @Override
+    public Optional<String> versionIn(String path, byte[] content, Release release) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        Pattern p = switch (name) {
+            case "pyproject.toml" -> PYPROJECT;
+            case "setup.cfg" -> SETUP_CFG;
+            case "setup.py" -> SETUP_PY;
+            default -> DUNDER;
+        };
+        Matcher m = p.matcher(new String(content, StandardCharsets.UTF_8));
+        return m.find() ? Optional.of(m.group(1).trim()) : Optional.empty();
     }
 }
