@@ -41,6 +41,17 @@ public final class ArchiveReaders {
         }
     }
 
+    /** A published file that is not an archive (a Maven POM): one entry named {@code name}. */
+    public static ArchiveListing single(Path file, String name, ArchiveLimits limits) throws IOException {
+        // Not compressed: the ratio limit does not apply, the size limit does.
+        EntryCollector out = new EntryCollector(file, new ArchiveLimits(1, limits.maxTotalBytes(), 1,
+                limits.maxTotalBytes(), limits.maxScanBytesPerEntry()));
+        try (InputStream in = Files.newInputStream(file)) {
+            out.file(name, 0100644, in, Files.size(file));
+        }
+        return new ArchiveListing("file", out.files(), Optional.empty());
+    }
+
     /**
      * The bytes of selected entries (by normalised path), each at most {@code maxEach} bytes; larger entries
      * and entries past a read error are left out. Used to explain differences after hashing found them.
@@ -53,6 +64,11 @@ public final class ArchiveReaders {
         try {
             Optional<ArchiveReader> reader = readerFor(head(archive));
             if (reader.isEmpty()) {
+                // a single-file artifact: its one entry is the file itself
+                if (Files.size(archive) <= maxEach) {
+                    byte[] b = Files.readAllBytes(archive);
+                    paths.forEach(p -> out.put(p, b));
+                }
                 return out;
             }
             reader.get().walk(archive, new EntryVisitor() {

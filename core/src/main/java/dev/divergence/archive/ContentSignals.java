@@ -23,6 +23,7 @@ public final class ContentSignals {
     private static final int OVERLAP = 16;
 
     private final boolean pth;
+    private final boolean bytecode;
     private final long maxBytes;
     private final Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
     private long seen;
@@ -49,14 +50,16 @@ public final class ContentSignals {
         if (lower.matches(".*\\.(so|so\\.[0-9.]+|dll|pyd|dylib|exe|node)$")) {
             flags.add(RiskFlag.BINARY);
         }
+        // JVM bytecode is expected to be binary; it is judged by whether its source exists, not by NUL bytes.
+        this.bytecode = lower.endsWith(".class");
     }
 
     static boolean isCode(String lowerPath) {
-        return lowerPath.matches(".*\\.(py|pyw|pth|pyx|js|mjs|cjs|ts|sh|bash|ps1|bat|cmd|java|kt|groovy|rb|pl|php|so|pyd|dll|dylib|node|exe)$");
+        return lowerPath.matches(".*\\.(py|pyw|pth|pyx|js|mjs|cjs|ts|sh|bash|ps1|bat|cmd|java|class|kt|groovy|rb|pl|php|so|pyd|dll|dylib|node|exe)$");
     }
 
     public void update(byte[] b, int off, int len) {
-        if (seen >= maxBytes || len <= 0) {
+        if (seen >= maxBytes || len <= 0 || bytecode) {
             return;
         }
         int n = (int) Math.min(len, maxBytes - seen);
@@ -65,9 +68,6 @@ public final class ContentSignals {
         }
         for (int i = off; i < off + n; i++) {
             int c = b[i] & 0xff;
-            if (c == 0 && seen + (i - off) < 8192) {
-                flags.add(RiskFlag.BINARY);
-            }
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
                     || c == '=') {
                 if (++run == ENCODED_RUN) {
@@ -121,10 +121,8 @@ public final class ContentSignals {
     }
 
     public Set<RiskFlag> flags() {
-        return EnumSet.copyOf(flagsOrEmpty());
-    }
-
-    private Set<RiskFlag> flagsOrEmpty() {
-        return flags.isEmpty() ? EnumSet.noneOf(RiskFlag.class) : flags;
+        Set<RiskFlag> copy = EnumSet.noneOf(RiskFlag.class);
+        copy.addAll(flags);
+        return copy;
     }
 }

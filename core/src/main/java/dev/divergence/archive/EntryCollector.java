@@ -23,7 +23,8 @@ final class EntryCollector implements EntryVisitor {
     EntryCollector(Path archive, ArchiveLimits limits) throws IOException {
         this.limits = limits;
         long compressed = Files.size(archive);
-        long byRatio = compressed * limits.maxRatio() + limits.ratioSlackBytes();
+        long byRatio = compressed > 0 && limits.maxRatio() > (Long.MAX_VALUE / 2) / compressed ? Long.MAX_VALUE
+                : Math.min(Long.MAX_VALUE / 2, compressed * limits.maxRatio()) + limits.ratioSlackBytes();
         this.budget = new EntryDigest.ByteBudget(Math.min(limits.maxTotalBytes(), byRatio));
     }
 

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /** Tar, plain or compressed with gzip (sdists, npm tarballs), bzip2 or xz (older sdists). */
@@ -80,7 +79,9 @@ final class TarArchiveReader implements ArchiveReader {
             return raw;
         }
         return switch (comp) {
-            case "gzip" -> new GzipCompressorInputStream(raw, true);
+            // The JDK reader follows concatenated members and, like GNU tar and npm, ignores trailing garbage
+            // after the last member (old npm tarballs have some); Commons Compress refuses those archives.
+            case "gzip" -> new java.util.zip.GZIPInputStream(raw, 1 << 16);
             case "bzip2" -> new BZip2CompressorInputStream(raw, true);
             case "xz" -> new XZCompressorInputStream(raw, true);
             default -> throw new IllegalStateException(comp);

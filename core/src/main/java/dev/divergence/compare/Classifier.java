@@ -142,10 +142,8 @@ public final class Classifier {
                     return row(in, f, sf, src, e.get().status(), e.get().ruleId(), f.flags(), Optional.empty());
                 }
             }
+            // Each rule checks content itself (a payload never matches a version file's or setup.cfg's shape).
             for (GeneratedFiles.ContentRule rule : in.generated().contentRules()) {
-                if (hasPayloadSignals(f.flags())) {
-                    break; // a "generated" file carrying a payload is not explained by any packaging rule
-                }
                 Optional<GeneratedFiles.Decision> d = rule.explain(in.artifact(), f.path(), content.get(), source,
                         in.version());
                 if (d.isPresent()) {
@@ -192,7 +190,13 @@ public final class Classifier {
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(base);
         flags.addAll(d.flags());
-        return row(in, f, sf, src, d.status(), d.ruleId(), flags, d.detail());
+        FileDivergence r = row(in, f, sf, src, d.status(), d.ruleId(), flags, d.detail());
+        if (d.benign() && r.highRisk()) {
+            r = new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(), r.ruleId(),
+                    r.artifactSha256(), r.sourceSha256(), r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(),
+                    r.sourceSize(), r.riskFlags(), false, r.detail());
+        }
+        return r;
     }
 
     /** Flags about the entry itself (name, kind), which a content diff does not change. */
@@ -210,14 +214,10 @@ public final class Classifier {
         return s;
     }
 
-    private static boolean hasPayloadSignals(Set<RiskFlag> flags) {
-        return flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.DYNAMIC_EXEC)
-                || flags.contains(RiskFlag.PTH_EXECUTES) || flags.contains(RiskFlag.BINARY);
-    }
-
     /**
-     * Whether an unexplained file makes its artifact HIGH_RISK: it runs automatically (.pth, setup.py), it
-     * escapes the install directory, it is a binary, or it is code whose new content carries payload signals.
+     * Whether an unexplained file makes its artifact HIGH_RISK: it runs automatically (.pth, setup.py, an npm
+     * lifecycle script), adds a dependency, escapes the install directory, is native code, or is code whose new
+     * content carries payload signals.
      */
     public static boolean isHighRisk(FileStatus status, Set<RiskFlag> flags) {
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM) {
@@ -228,8 +228,13 @@ public final class Classifier {
                 || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.NEW_DEPENDENCY)) {
             return true;
         }
-        return flags.contains(RiskFlag.CODE) && (flags.contains(RiskFlag.ENCODED_BLOB)
-                || flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.OBFUSCATED));
+        if (!flags.contains(RiskFlag.CODE)) {
+            return false;
+        }
+        // A modified module is judged by its added lines, where any of these is out of place. A new file is
+        // judged whole: process spawning is common in scripts, an encoded or obfuscated payload is not.
+        return flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)
+                || (status == FileStatus.MODIFIED && flags.contains(RiskFlag.DYNAMIC_EXEC));
     }
 
     private static FileDivergence row(Input in, ArtifactFile f, Optional<SourceTree.SourceFile> sf,

@@ -13,6 +13,15 @@ public final class Normalizations {
 
     public static final String LINE_ENDINGS = "compare.line-endings";
     public static final String VERSION_STRING = "compare.version-string";
+    public static final String VCS_KEYWORDS = "compare.vcs-keywords";
+    public static final String EXPORT_SUBST = "compare.export-subst";
+
+    /** SVN/CVS keywords, expanded in releases cut from those systems and unexpanded in the Git import. */
+    private static final Pattern KEYWORD = Pattern.compile(
+            "\\$(Id|Revision|Rev|Date|Author|HeadURL|URL|Header|Source|LastChangedDate|LastChangedRevision"
+            + "|LastChangedBy|Name|Locker|RCSfile)(:[^$\\n]*)?\\$");
+    /** Git's export-subst placeholders ({@code $Format:%H$}), expanded by {@code git archive}. */
+    private static final Pattern FORMAT = Pattern.compile("\\$Format:[^$\\n]*\\$");
 
     private static final Pattern VERSION = Pattern.compile(
             "\\d+(?:\\.\\d+)+(?:[-.+]?(?:a|b|c|rc|alpha|beta|dev|post|pre)[.-]?\\d*)*");
@@ -36,6 +45,13 @@ public final class Normalizations {
         }
         if (onlyVersionDiffers(aLf, sLf, version)) {
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, VERSION_STRING));
+        }
+        if (KEYWORD.matcher(sLf).find() && KEYWORD.matcher(aLf).replaceAll("\\$$1\\$")
+                .equals(KEYWORD.matcher(sLf).replaceAll("\\$$1\\$"))) {
+            return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, VCS_KEYWORDS));
+        }
+        if (sLf.contains("$Format:") && exportSubstituted(aLf, sLf)) {
+            return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, EXPORT_SUBST));
         }
         return Optional.empty();
     }
@@ -64,6 +80,35 @@ public final class Normalizations {
             any = true;
         }
         return any;
+    }
+
+    /** Every differing line is the source line with its $Format:...$ placeholders filled in. */
+    static boolean exportSubstituted(String a, String s) {
+        String[] al = a.split("\n", -1);
+        String[] sl = s.split("\n", -1);
+        if (al.length != sl.length) {
+            return false;
+        }
+        for (int i = 0; i < al.length; i++) {
+            if (al[i].equals(sl[i])) {
+                continue;
+            }
+            if (!sl[i].contains("$Format:")) {
+                return false;
+            }
+            StringBuilder regex = new StringBuilder();
+            java.util.regex.Matcher m = FORMAT.matcher(sl[i]);
+            int last = 0;
+            while (m.find()) {
+                regex.append(Pattern.quote(sl[i].substring(last, m.start()))).append("[^\\n]*?");
+                last = m.end();
+            }
+            regex.append(Pattern.quote(sl[i].substring(last)));
+            if (!al[i].matches(regex.toString())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean containsTuple(String line, String version) {

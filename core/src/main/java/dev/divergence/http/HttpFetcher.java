@@ -64,6 +64,36 @@ public final class HttpFetcher {
         });
     }
 
+    /** Whether a URL answers 200 to HEAD (404/410: false); other failures throw after the retries. */
+    public boolean exists(String url) throws FetchException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(policy.requestTimeout())
+                        .header("User-Agent", userAgent).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+                int status = client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return true;
+                }
+                if (status == 404 || status == 410) {
+                    return false;
+                }
+                if ((status != 429 && status < 500) || attempt >= policy.attempts()) {
+                    throw new FetchException("HTTP " + status + " for HEAD " + url, status, null);
+                }
+            } catch (IOException e) {
+                if (attempt >= policy.attempts()) {
+                    throw new FetchException("network error: " + describe(e) + " for HEAD " + url, -1, e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FetchException("interrupted", -1, e);
+            } catch (IllegalArgumentException e) {
+                throw new FetchException("invalid URL '" + url + "'", -1, e);
+            }
+            sleep(policy.initialBackoff().multipliedBy(1L << Math.min(attempt - 1, 10)));
+        }
+    }
+
     /** Streams a body into {@code out}; returns the number of bytes written. */
     public long download(String url, OutputStream out, long maxBytes) throws FetchException {
         return execute(url, "*/*", in -> {

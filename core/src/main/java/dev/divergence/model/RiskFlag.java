@@ -12,7 +12,7 @@ public enum RiskFlag {
     ENCODED_BLOB,
     /** Dynamic code execution or process spawning: exec/eval/compile, subprocess, os.system, b64decode. */
     DYNAMIC_EXEC,
-    /** Native or binary content (ELF, PE, Mach-O, NUL bytes). */
+    /** Native code: ELF, PE or Mach-O magic, or a native extension's name (.so, .dll, .pyd, .dylib, .node). */
     BINARY,
     /** Very long lines typical of minified or obfuscated code. */
     OBFUSCATED,

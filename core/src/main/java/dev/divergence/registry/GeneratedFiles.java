@@ -16,13 +16,22 @@ import java.util.Set;
 public interface GeneratedFiles {
 
     /** A rule's decision: status, rule id, flags it adds, and drill-down text. */
-    record Decision(FileStatus status, String ruleId, Set<RiskFlag> flags, Optional<String> detail) {
+    record Decision(FileStatus status, String ruleId, Set<RiskFlag> flags, Optional<String> detail, boolean benign) {
         public Decision {
             flags = Set.copyOf(flags);
         }
 
+        public Decision(FileStatus status, String ruleId, Set<RiskFlag> flags, Optional<String> detail) {
+            this(status, ruleId, flags, detail, false);
+        }
+
         public static Decision of(FileStatus status, String ruleId) {
             return new Decision(status, ruleId, Set.of(), Optional.empty());
+        }
+
+        /** Divergent and worth showing, never high risk (accidentally published junk). */
+        public static Decision benign(FileStatus status, String ruleId) {
+            return new Decision(status, ruleId, Set.of(), Optional.empty(), true);
         }
     }
 

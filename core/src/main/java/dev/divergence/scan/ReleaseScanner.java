@@ -96,7 +96,9 @@ public final class ReleaseScanner {
             return new Read(a, fetched, Optional.empty(), fetched.error());
         }
         try {
-            ArchiveListing listing = ArchiveReaders.read(fetched.path().get(), limits);
+            ArchiveListing listing = a.kind() == dev.divergence.model.ArtifactKind.POM
+                    ? ArchiveReaders.single(fetched.path().get(), "pom.xml", limits)
+                    : ArchiveReaders.read(fetched.path().get(), limits);
             return new Read(a, fetched, Optional.of(listing), listing.error());
         } catch (IOException e) {
             return new Read(a, fetched, Optional.empty(), Optional.of("cannot read cached file: " + e.getMessage()));
@@ -190,7 +192,8 @@ public final class ReleaseScanner {
     private static Optional<String> releaseReason(Release release, List<ArtifactReport> reports, Verdict verdict,
                                                   SourceRef ref) {
         if (release.artifacts().isEmpty()) {
-            return Optional.of("the registry lists no files for this version");
+            return Optional.of("the registry lists no files for this version"
+                    + release.yankedReason().map(r -> " (" + r + ")").orElse(""));
         }
         Set<String> parts = new LinkedHashSet<>();
         for (ArtifactReport a : reports) {

@@ -30,6 +30,7 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 public final class SourceLocator {
 
+    private static final String EMPTY_BLOB = org.eclipse.jgit.lib.Constants.EMPTY_BLOB_ID.name();
     private final Locator locator;
 
     public SourceLocator(Locator locator) {
@@ -78,7 +79,7 @@ public final class SourceLocator {
         }
 
         if (signals.isEmpty()) {
-            manifestHistory(release, repo).ifPresent(c -> {
+            manifestHistory(release, repo, artifactBlobs).ifPresent(c -> {
                 signals.put(RefMethod.MANIFEST_HISTORY, c);
                 candidates.add("manifest:" + c);
             });
@@ -111,6 +112,12 @@ public final class SourceLocator {
             BlobIndex.Overlap best = overlap.get(0);
             notes.add(0, "no tag names this version; closest commit by blob overlap holds " + best.score() + " of "
                     + total + " artifact files");
+            if (published != Long.MAX_VALUE && published > index.newestCommitTime() + 86_400) {
+                // Not the same as "no tag": the release may simply be newer than the repository copy.
+                notes.add(1, "repository snapshot is older than the release (newest commit "
+                        + Instant.ofEpochSecond(index.newestCommitTime()) + ", published "
+                        + Instant.ofEpochSecond(published) + ")");
+            }
         } else if (!overlap.isEmpty()) {
             independent++;
             int chosenScore = index.score(ObjectId.fromString(commit), artifactBlobs);
@@ -120,6 +127,17 @@ public final class SourceLocator {
                 notes.add("commit " + shortId(best.commit().name()) + " holds more of the artifact's files ("
                         + best.score() + "/" + total + ") than " + label(method) + " " + shortId(commit) + " ("
                         + chosenScore + "/" + total + ")");
+                // A tag one commit before (or after) the release happens; when another commit holds every
+                // artifact file that exists anywhere in the history (generated files exist nowhere), that commit
+                // is what was released: compare with it, keep the disagreement.
+                long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && index.containsBlob(b))
+                        .count();
+                if (best.score() >= ceiling && (method == RefMethod.TAG || method == RefMethod.MANIFEST_HISTORY)) {
+                    notes.add("compared with " + shortId(best.commit().name())
+                            + ", which holds every artifact file found in the history");
+                    method = RefMethod.BLOB_OVERLAP;
+                    commit = best.commit().name();
+                }
             }
         }
         if (method == RefMethod.MANIFEST_HISTORY) {
@@ -152,12 +170,15 @@ public final class SourceLocator {
     }
 
     /**
-     * The earliest commit whose manifest declares the version (npm's "commit that bumped package.json").
-     * Blobs are parsed once each: consecutive commits share manifest blobs.
+     * Among the commits whose manifest declares the version (npm's "commit that bumped package.json", and the
+     * fixes after it on a release branch), the one holding the most of the artifacts' blobs; the earliest on
+     * a tie. Manifest blobs are parsed once each: consecutive commits share them.
      */
-    private Optional<String> manifestHistory(Release release, SourceRepository repo) throws IOException {
+    private Optional<String> manifestHistory(Release release, SourceRepository repo, Set<String> artifactBlobs)
+            throws IOException {
         List<String> paths = locator.manifestPaths(release);
         Map<String, Optional<String>> versionByBlob = new HashMap<>();
+        List<BlobIndex.CommitInfo> declaring = new ArrayList<>();
         for (BlobIndex.CommitInfo c : repo.index().commits()) {
             for (String path : paths) {
                 Optional<String> blob = repo.blobAt(c.tree(), path);
@@ -171,13 +192,25 @@ public final class SourceLocator {
                 }
                 if (v.isPresent()) {
                     if (VersionSpelling.same(v.get(), release.version())) {
-                        return Optional.of(c.id().name());
+                        declaring.add(c);
                     }
                     break; // the most authoritative manifest present decides for this commit
                 }
             }
         }
-        return Optional.empty();
+        if (declaring.isEmpty()) {
+            return Optional.empty();
+        }
+        BlobIndex.CommitInfo best = declaring.get(0);
+        if (!artifactBlobs.isEmpty() && declaring.size() > 1) {
+            Map<ObjectId, Integer> scores = repo.index().scores(declaring, artifactBlobs);
+            for (BlobIndex.CommitInfo c : declaring) {
+                if (scores.get(c.id()) > scores.get(best.id())) {
+                    best = c;
+                }
+            }
+        }
+        return Optional.of(best.id().name());
     }
 
     private static String label(RefMethod m) {

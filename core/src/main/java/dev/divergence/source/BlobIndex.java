@@ -140,6 +140,22 @@ public final class BlobIndex {
         return 0;
     }
 
+    /** Scores of several commits against one artifact blob set, sharing the subtree memo. */
+    public Map<ObjectId, Integer> scores(List<CommitInfo> selected, Set<String> blobIds) {
+        Set<ObjectId> wanted = toIds(blobIds);
+        Map<ObjectId, Integer> memo = new HashMap<>();
+        Map<ObjectId, Integer> out = new HashMap<>();
+        for (CommitInfo c : selected) {
+            out.put(c.id(), treeScore(c.tree(), wanted, memo));
+        }
+        return out;
+    }
+
+    /** Time of the newest commit, 0 for an empty repository. */
+    public long newestCommitTime() {
+        return commits.isEmpty() ? 0 : commits.get(commits.size() - 1).time();
+    }
+
     /**
      * Commits ranked by how many of the artifact's blobs their tree holds, best first. Among equal scores, the
      * latest commit made before the release was published wins (an unpublished tweak of the same tree, or an

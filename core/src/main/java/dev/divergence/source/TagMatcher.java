@@ -75,7 +75,9 @@ public final class TagMatcher {
                     candidates.add(rest.substring(p.length()));
                 }
             }
-            for (String c : candidates) {
+            for (String raw : candidates) {
+                // NAME_1_0 (CVS-era tags): underscores between numbers stand for dots
+                String c = raw.matches("\\d+(_\\d+)+") ? raw.replace('_', '.') : raw;
                 if (!c.isEmpty() && Character.isDigit(c.charAt(0))
                         && VersionSpelling.parse(c).map(v -> v.canonical().equals(want.get().canonical())).orElse(false)) {
                     return Optional.of(outer.isEmpty() ? 2 : 3);
@@ -91,7 +93,11 @@ public final class TagMatcher {
         String lower = name.toLowerCase(Locale.ROOT);
         forms.add(lower);
         if (lower.contains("/")) {
-            forms.add(lower.substring(lower.lastIndexOf('/') + 1)); // @scope/name -> name; group/artifact -> artifact
+            String artifact = lower.substring(lower.lastIndexOf('/') + 1);
+            forms.add(artifact); // @scope/name -> name; group/artifact -> artifact
+            if (!lower.startsWith("@") && artifact.contains("-")) {
+                forms.add(artifact.substring(artifact.lastIndexOf('-') + 1)); // commons-cli -> cli (cli-1.2, CLI_1_0)
+            }
         }
         forms.add(lower.replace('-', '_'));
         forms.add(lower.replace('_', '-'));

@@ -100,12 +100,17 @@ class SourceLocatorTest {
             SortedMap<String, byte[]> released = with(before, "README.md", "# demo\n\nfinal words\n");
             String real = w.commit(released, "the commit really released");
             w.publish("1.0.0", released, wheelOf(released));
-            SourceRef ref = w.scan("1.0.0").ref();
-            assertEquals(RefMethod.TAG, ref.method());
-            assertEquals(tagged, ref.commit().orElseThrow());
+            ReleaseReport r = w.scan("1.0.0");
+            SourceRef ref = r.ref();
+            // The commit holding every artifact file is what was released: compared with it, tag kept.
+            assertEquals(RefMethod.BLOB_OVERLAP, ref.method());
+            assertEquals(real, ref.commit().orElseThrow());
+            assertEquals("v1.0.0", ref.tag().orElseThrow());
+            assertTrue(ref.candidates().contains("tag:v1.0.0=" + tagged));
             assertFalse(ref.agreement().orElseThrow());
             assertTrue(ref.note().orElseThrow().contains("commit " + real.substring(0, 12) + " holds more"),
                     ref.note().orElseThrow());
+            assertEquals(dev.divergence.model.Verdict.EXPLAINED, r.verdict());
         }
     }
 

@@ -21,6 +21,7 @@ public final class Main {
               scan [options] PURL...   scan every version of packages against Git into Parquet
               demo [--work DIR]        build the bundled offline demo (datasets/demo), serve it as a local PyPI,
                                        scan it and print the summary
+              sql "QUERY" [--out DIR]  Spark SQL over the dataset (views: releases, artifacts, files)
               help                     this text; 'divergence scan --help' for the scan options
             """;
 
@@ -41,6 +42,7 @@ public final class Main {
             return switch (args.get(0)) {
                 case "scan" -> scan(rest, out, err);
                 case "demo" -> DemoCommand.run(rest, out, err);
+                case "sql" -> SqlCommand.run(rest, out, err);
                 default -> {
                     err.println("unknown command '" + args.get(0) + "'");
                     err.print(HELP);

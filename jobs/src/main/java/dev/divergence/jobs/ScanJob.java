@@ -38,7 +38,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class ScanJob {
 
     /** One version to scan, as plain strings so that it serialises anywhere. */
-    public record ReleaseTask(String releaseJson, String repository, String cacheDir, String pypiUrl)
+    public record ReleaseTask(String releaseJson, String repository, String cacheDir, Ecosystems.Endpoints endpoints)
             implements Serializable {
     }
 
@@ -52,7 +52,7 @@ public final class ScanJob {
     public static Result run(SparkSession spark, ScanOptions options) {
         Instant scannedAt = Instant.now();
         HttpFetcher http = new HttpFetcher();
-        Ecosystems.Endpoints endpoints = new Ecosystems.Endpoints(options.pypiUrl());
+        Ecosystems.Endpoints endpoints = options.endpoints();
         List<ReleaseTask> tasks = new ArrayList<>();
         List<Tables.TableRow> driverRows = new ArrayList<>();
         for (Watchlist.Entry target : options.targets()) {
@@ -67,7 +67,7 @@ public final class ScanJob {
                 for (Release r : support.get().registry().releases(target.pkg())) {
                     if (options.versions().isEmpty() || options.versions().contains(r.version())) {
                         tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), target.repository().orElse(null),
-                                options.cache().toAbsolutePath().toString(), options.pypiUrl()));
+                                options.cache().toAbsolutePath().toString(), endpoints));
                     }
                 }
             } catch (RegistryException e) {
@@ -112,7 +112,7 @@ public final class ScanJob {
             Release release = ReleaseCodec.fromJson(task.releaseJson());
             Path cache = Path.of(task.cacheDir());
             ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
-                EcosystemSupport support = Ecosystems.support(eco, new Ecosystems.Endpoints(task.pypiUrl()), http)
+                EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http)
                         .orElseThrow();
                 ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
                 return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());

@@ -1,7 +1,10 @@
 package dev.divergence.jobs;
 
 import dev.divergence.model.PackageId;
+import dev.divergence.registry.maven.MavenSupport;
+import dev.divergence.registry.npm.NpmSupport;
 import dev.divergence.registry.pypi.PypiSupport;
+import dev.divergence.scan.Ecosystems;
 import dev.divergence.scan.Watchlist;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,8 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The options of {@code scan}, parsed from the command line. Bad arguments throw {@link UsageException}. */
-public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, String pypiUrl, Optional<String> master,
-                          Set<String> versions, boolean summary) {
+public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, Ecosystems.Endpoints endpoints,
+                          Optional<String> master, Set<String> versions, boolean summary) {
 
     public static final String USAGE = """
             Usage: divergence scan [options] PURL... | --watchlist FILE
@@ -21,7 +24,8 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, S
             Scans every published version of each package against its Git repository and writes the
             releases/, artifacts/ and files/ Parquet tables (see datasets/SCHEMA.md).
 
-              PURL                 a package, e.g. pkg:pypi/litellm (npm and Maven: not yet supported)
+              PURL                 a package: pkg:pypi/litellm, pkg:npm/debug, pkg:npm/%40scope/name,
+                                   pkg:maven/commons-cli/commons-cli
               --repo URL|PATH      repository to compare with (overrides the registry's project URLs);
                                    applies to the single PURL given
               --watchlist FILE     one 'PURL [REPOSITORY]' per line, '#' comments
@@ -29,6 +33,8 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, S
               --out DIR            dataset directory (default: ./divergence-data)
               --cache DIR          download and clone cache (default: ~/.cache/divergence)
               --pypi-url URL       PyPI base URL (default: https://pypi.org); any server speaking PyPI's JSON API
+              --npm-url URL        npm registry (default: https://registry.npmjs.org)
+              --maven-url URL      Maven repository (default: https://repo1.maven.org/maven2)
               --master MASTER      Spark master (default: local[*], or what spark-submit sets)
               --no-summary         do not print the per-version summary
 
@@ -50,6 +56,8 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, S
         Path out = Path.of("divergence-data");
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "divergence");
         String pypi = PypiSupport.DEFAULT_BASE_URL;
+        String npm = NpmSupport.DEFAULT_BASE_URL;
+        String maven = MavenSupport.DEFAULT_BASE_URL;
         Optional<String> master = Optional.empty();
         Set<String> versions = new LinkedHashSet<>();
         boolean summary = true;
@@ -61,6 +69,8 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, S
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--cache" -> cache = Path.of(value(args, ++i, a));
                 case "--pypi-url" -> pypi = value(args, ++i, a);
+                case "--npm-url" -> npm = value(args, ++i, a);
+                case "--maven-url" -> maven = value(args, ++i, a);
                 case "--master" -> master = Optional.of(value(args, ++i, a));
                 case "--versions" -> {
                     for (String v : value(args, ++i, a).split(",")) {
@@ -102,7 +112,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, S
         if (targets.isEmpty()) {
             throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
         }
-        return new ScanOptions(targets, out, cache, pypi, master, versions, summary);
+        return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven), master, versions, summary);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

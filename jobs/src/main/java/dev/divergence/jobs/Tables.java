@@ -83,6 +83,7 @@ public final class Tables {
         f("modified", DataTypes.IntegerType, false),
         f("in_history", DataTypes.IntegerType, false),
         f("phantom", DataTypes.IntegerType, false),
+        f("build_output", DataTypes.IntegerType, false),
         f("source_only", DataTypes.IntegerType, false),
         f("uncompared", DataTypes.IntegerType, false),
         f("verdict", DataTypes.StringType, false),
@@ -148,7 +149,8 @@ public final class Tables {
             a.highRiskPaths().forEach(p -> high.add(a.artifact().filename() + ":" + p));
             a.divergentPaths().forEach(p -> divergent.add(a.artifact().filename() + ":" + p));
             for (FileDivergence fd : a.files()) {
-                if (fd.status() == FileStatus.GENERATED || fd.status() == FileStatus.MATCH_NORMALIZED) {
+                if (fd.status() == FileStatus.GENERATED || fd.status() == FileStatus.MATCH_NORMALIZED
+                        || fd.status() == FileStatus.BUILD_OUTPUT) {
                     explained.add(fd.ruleId());
                 }
             }
@@ -175,7 +177,7 @@ public final class Tables {
                 a.verdict() == dev.divergence.model.Verdict.NO_SOURCE ? null : commit, a.fileCount(),
                 n(c, FileStatus.MATCH), n(c, FileStatus.MATCH_NORMALIZED), n(c, FileStatus.GENERATED),
                 n(c, FileStatus.MODIFIED), n(c, FileStatus.IN_HISTORY), n(c, FileStatus.PHANTOM),
-                n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED), a.verdict().name(), a.reason().orElse(null),
+                n(c, FileStatus.BUILD_OUTPUT), n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED), a.verdict().name(), a.reason().orElse(null),
                 a.highRiskPaths().toArray(new String[0]), a.divergentPaths().toArray(new String[0]),
                 EngineVersion.ENGINE, EngineVersion.RULES);
     }

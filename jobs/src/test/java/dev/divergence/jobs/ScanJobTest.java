@@ -69,7 +69,7 @@ class ScanJobTest {
                         "1.82.0rc1|EXPLAINED|TAG|v1.82.0-rc.1",
                         "1.82.0|EXPLAINED|TAG|v1.82.0",
                         "1.82.4|EXPLAINED|TAG|v1.82.4",
-                        "1.82.5|EXPLAINED|BLOB_OVERLAP|-",
+                        "1.82.5|EXPLAINED|MANIFEST_HISTORY|-",
                         "1.82.6|EXPLAINED|TAG|v1.82.6",
                         "1.82.7|HIGH_RISK|BLOB_OVERLAP|-",
                         "1.82.8|HIGH_RISK|BLOB_OVERLAP|-",

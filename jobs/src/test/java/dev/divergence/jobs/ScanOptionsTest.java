@@ -30,7 +30,7 @@ class ScanOptionsTest {
         assertEquals(Optional.of("/src/litellm"), o.targets().get(0).repository());
         assertEquals(Set.of("1.82.7", "1.82.8"), o.versions());
         assertEquals(Path.of("o"), o.out());
-        assertEquals("http://127.0.0.1:9", o.pypiUrl());
+        assertEquals("http://127.0.0.1:9", o.endpoints().pypi());
     }
 
     @Test
@@ -48,6 +48,7 @@ class ScanOptionsTest {
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of()));
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pypi/litellm")));
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pkg:cargo/serde")));
+        assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pkg:gem/rails")));
         assertThrows(ScanOptions.UsageException.class,
                 () -> ScanOptions.parse(List.of("pkg:pypi/a", "pkg:pypi/b", "--repo", "x")));
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pkg:pypi/a", "--bogus")));
@@ -65,7 +66,7 @@ class ScanOptionsTest {
                 System.err));
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : List.of("--repo", "--watchlist", "--versions", "--out", "--cache", "--pypi-url", "--master",
-                "--no-summary")) {
+                "--no-summary", "--npm-url", "--maven-url")) {
             assertTrue(help.contains(option), option);
         }
     }

@@ -63,7 +63,7 @@ public final class PypiRegistry implements Registry {
             Map.Entry<String, JsonNode> e = it.next();
             out.add(release(pkg, e.getKey(), e.getValue(), hints));
         }
-        out.sort(Comparator.comparing(Release::version, PypiRegistry::compareVersions));
+        out.sort(Comparator.comparing(Release::version, VersionSpelling::compare));
         return out;
     }
 
@@ -146,46 +146,9 @@ public final class PypiRegistry implements Registry {
         return all.stream().distinct().toList();
     }
 
-    /** {@code https://github.com/o/r/tree/main/x} → {@code https://github.com/o/r}; non-forge URLs → empty. */
+    /** Forge repositories only: a PyPI homepage is often a docs site. */
     static Optional<String> repoUrl(String url) {
-        var m = java.util.regex.Pattern.compile(
-                "^(?:git\\+)?https?://(github\\.com|gitlab\\.com|bitbucket\\.org|codeberg\\.org)/([^/#?]+)/([^/#?]+)")
-                .matcher(url.trim());
-        if (!m.find()) {
-            return Optional.empty();
-        }
-        String repo = m.group(3).replaceFirst("\\.git$", "");
-        return Optional.of("https://" + m.group(1) + "/" + m.group(2) + "/" + repo);
-    }
-
-    /** PEP 440 order where both parse; unparseable versions sort after, by text. */
-    static int compareVersions(String a, String b) {
-        Optional<VersionSpelling> x = VersionSpelling.parse(a);
-        Optional<VersionSpelling> y = VersionSpelling.parse(b);
-        if (x.isEmpty() || y.isEmpty()) {
-            return x.isPresent() ? -1 : y.isPresent() ? 1 : a.compareTo(b);
-        }
-        List<Long> ra = x.get().release();
-        List<Long> rb = y.get().release();
-        for (int i = 0; i < Math.max(ra.size(), rb.size()); i++) {
-            long va = i < ra.size() ? ra.get(i) : 0;
-            long vb = i < rb.size() ? rb.get(i) : 0;
-            if (va != vb) {
-                return Long.compare(va, vb);
-            }
-        }
-        // dev < pre < final < post
-        return Integer.compare(phase(x.get()), phase(y.get())) != 0 ? Integer.compare(phase(x.get()), phase(y.get()))
-                : a.compareTo(b);
-    }
-
-    private static int phase(VersionSpelling v) {
-        if (v.pre().isEmpty() && v.post() < 0 && v.dev() >= 0) {
-            return 0;
-        }
-        if (!v.pre().isEmpty()) {
-            return 1;
-        }
-        return v.post() >= 0 ? 3 : 2;
+        return url == null || url.startsWith("git@") || !url.contains("://") ? Optional.empty()
+                : dev.divergence.registry.RepositoryUrls.normalize(url);
     }
 }

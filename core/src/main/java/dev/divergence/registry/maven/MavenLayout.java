@@ -1,0 +1,130 @@
+package dev.divergence.registry.maven;
+
+import dev.divergence.model.Artifact;
+import dev.divergence.model.ArtifactFile;
+import dev.divergence.model.ArtifactKind;
+import dev.divergence.model.SourceHints;
+import dev.divergence.registry.Alignment;
+import dev.divergence.registry.Layout;
+import dev.divergence.source.SourceTree;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Where a jar's and a sources jar's entries live in the repository. The standard layout is
+ * {@code MODULE/src/main/java} and {@code MODULE/src/main/resources}
+ * (https://maven.apache.org/guides/introduction/introduction-to-the-standard-directory-layout.html), but old
+ * projects used {@code src/java} and friends, so the roots are found, not assumed: the source root is the
+ * folder under which the most of the artifact's {@code .java} files (for a jar: the sources of its classes,
+ * {@code Foo$Bar.class} → {@code Foo.java}) exist; the resource root likewise for the other entries.
+ * {@code META-INF/maven/G/A/pom.xml} and a POM artifact map to the module's {@code pom.xml}.
+ */
+public final class MavenLayout implements Layout {
+
+    static final String JAVA = "src/main/java/";
+    static final String RESOURCES = "src/main/resources/";
+
+    @Override
+    public Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints) {
+        Map<String, List<String>> byName = new HashMap<>();
+        for (String p : tree.files().keySet()) {
+            byName.computeIfAbsent(p.substring(p.lastIndexOf('/') + 1), k -> new ArrayList<>()).add(p);
+        }
+        List<String> sources = new ArrayList<>();
+        List<String> resources = new ArrayList<>();
+        for (ArtifactFile f : files) {
+            String p = stripVersions(f.path());
+            if (p.endsWith(".java")) {
+                sources.add(p);
+            } else if (p.endsWith(".class")) {
+                sources.add(outerSource(p));
+            } else if (!p.startsWith("META-INF/")) {
+                resources.add(p);
+            }
+        }
+        String javaRoot = bestRoot(sources, byName).orElse(JAVA);
+        String module = javaRoot.endsWith(JAVA) ? javaRoot.substring(0, javaRoot.length() - JAVA.length())
+                : javaRoot.replaceFirst("src/(main/)?java/$", "").replaceFirst("src/$", "");
+        String resourceRoot = bestRoot(resources, byName).orElse(module + RESOURCES);
+        Map<String, String> map = new HashMap<>();
+        for (ArtifactFile f : files) {
+            map.put(f.path(), sourcePath(artifact, f.path(), module, javaRoot, resourceRoot, tree));
+        }
+        List<String> scope = artifact.kind() == ArtifactKind.POM ? List.of(module + "pom.xml")
+                : List.of(javaRoot, resourceRoot);
+        return new Alignment(map, scope, Optional.of("module " + (module.isEmpty() ? "(root)" : module)
+                + ", sources " + javaRoot + ", resources " + resourceRoot));
+    }
+
+    static String sourcePath(Artifact artifact, String path, String module, String javaRoot, String resourceRoot,
+                             SourceTree tree) {
+        if (artifact.kind() == ArtifactKind.POM || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"))) {
+            return module + "pom.xml";
+        }
+        String p = stripVersions(path);
+        if (p.endsWith(".class")) {
+            String java = outerSource(p);
+            for (String ext : List.of(".kt", ".groovy", ".scala")) {
+                String other = module + "src/main/" + ext.substring(1) + "/" + java.replaceFirst("\\.java$", ext);
+                if (tree.get(other).isPresent()) {
+                    return other;
+                }
+            }
+            return javaRoot + java;
+        }
+        if (p.endsWith(".java")) {
+            return javaRoot + p;
+        }
+        if (tree.get(resourceRoot + p).isPresent()) {
+            return resourceRoot + p;
+        }
+        // META-INF/LICENSE.txt and NOTICE.txt are copied from the module or repository root by the build.
+        if (p.startsWith("META-INF/") && !p.substring(9).contains("/")) {
+            String name = p.substring(9);
+            if (tree.get(module + name).isPresent()) {
+                return module + name;
+            }
+            if (tree.get(name).isPresent()) {
+                return name;
+            }
+        }
+        return resourceRoot + p;
+    }
+
+    /** Multi-release jars keep version-specific classes under META-INF/versions/N/. */
+    static String stripVersions(String path) {
+        return path.replaceFirst("^META-INF/versions/\\d+/", "");
+    }
+
+    /** {@code a/b/Foo$Bar.class} → {@code a/b/Foo.java}. */
+    static String outerSource(String classPath) {
+        String outer = classPath.substring(0, classPath.length() - ".class".length());
+        int dollar = outer.indexOf('$', outer.lastIndexOf('/') + 1);
+        if (dollar > 0) {
+            outer = outer.substring(0, dollar);
+        }
+        return outer + ".java";
+    }
+
+    /** The folder R for which the most {@code R + relative} paths exist in the tree. */
+    static Optional<String> bestRoot(List<String> relatives, Map<String, List<String>> byName) {
+        Map<String, Integer> votes = new TreeMap<>();
+        for (String rel : relatives) {
+            String name = rel.substring(rel.lastIndexOf('/') + 1);
+            for (String candidate : byName.getOrDefault(name, List.of())) {
+                if (candidate.endsWith(rel) && (candidate.length() == rel.length()
+                        || candidate.charAt(candidate.length() - rel.length() - 1) == '/')) {
+                    votes.merge(candidate.substring(0, candidate.length() - rel.length()), 1, Integer::sum);
+                }
+            }
+        }
+        // Most votes; on a tie the shallower root (the main code rather than a copy under src/test).
+        return votes.entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(e -> -e.getKey().length()))
+                .map(Map.Entry::getKey);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.divergence.registry.maven;
+
+import dev.divergence.http.HttpFetcher;
+import dev.divergence.model.Artifact;
+import dev.divergence.model.ArtifactKind;
+import dev.divergence.model.PackageId;
+import dev.divergence.model.Release;
+import dev.divergence.model.SourceHints;
+import dev.divergence.registry.Registry;
+import dev.divergence.registry.RegistryException;
+import dev.divergence.registry.RepositoryUrls;
+import dev.divergence.source.VersionSpelling;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * A Maven repository (Maven Central layout, https://maven.apache.org/repository/layout.html): versions from
+ * {@code GROUP/ARTIFACT/maven-metadata.xml}; per version the POM (read for packaging and {@code <scm>}),
+ * the jar unless the packaging is {@code pom}, and the {@code -sources.jar} when published; each verified
+ * against its {@code .sha1} file on download. XML is parsed with external entities off: answers are untrusted.
+ */
+public final class MavenRegistry implements Registry {
+
+    static final long MAX_METADATA_BYTES = 16L << 20;
+    private final String baseUrl;
+    private final HttpFetcher http;
+
+    public MavenRegistry(String baseUrl, HttpFetcher http) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.http = http;
+    }
+
+    /** {@code group/artifact} of a purl name. */
+    static String[] coordinates(PackageId pkg) throws RegistryException {
+        String[] ga = pkg.name().split("/");
+        if (ga.length != 2 || ga[0].isBlank() || ga[1].isBlank()) {
+            throw new RegistryException("a Maven purl is pkg:maven/GROUP/ARTIFACT, got " + pkg.purl());
+        }
+        return ga;
+    }
+
+    @Override
+    public List<Release> releases(PackageId pkg) throws RegistryException {
+        String[] ga = coordinates(pkg);
+        String dir = baseUrl + "/" + ga[0].replace('.', '/') + "/" + ga[1] + "/";
+        Document meta = xml(fetch(dir + "maven-metadata.xml", pkg, "maven-metadata.xml"), dir + "maven-metadata.xml");
+        List<String> versions = new ArrayList<>();
+        NodeList vs = meta.getElementsByTagName("version");
+        for (int i = 0; i < vs.getLength(); i++) {
+            Node parent = vs.item(i).getParentNode();
+            if (parent != null && parent.getNodeName().equals("versions")) {
+                versions.add(vs.item(i).getTextContent().trim());
+            }
+        }
+        List<Release> out = new ArrayList<>();
+        for (String v : versions) {
+            out.add(release(pkg, ga, dir, v));
+        }
+        out.sort(Comparator.comparing(Release::version, VersionSpelling::compare));
+        return out;
+    }
+
+    private Release release(PackageId pkg, String[] ga, String dir, String version) {
+        String base = dir + version + "/" + ga[1] + "-" + version;
+        List<Artifact> artifacts = new ArrayList<>();
+        artifacts.add(artifact(base + ".pom", ArtifactKind.POM));
+        String packaging = "jar";
+        List<String> urls = new ArrayList<>();
+        Optional<String> scmTag = Optional.empty();
+        try {
+            Document pom = xml(http.getBytes(base + ".pom", "application/xml", MAX_METADATA_BYTES), base + ".pom");
+            Element project = pom.getDocumentElement();
+            packaging = child(project, "packaging").orElse("jar");
+            Optional<Element> scm = childElement(project, "scm");
+            if (scm.isPresent()) {
+                for (String field : List.of("url", "connection", "developerConnection")) {
+                    child(scm.get(), field).flatMap(RepositoryUrls::normalizeAny).filter(u -> !urls.contains(u))
+                            .ifPresent(urls::add);
+                }
+                scmTag = child(scm.get(), "tag").filter(t -> !t.isBlank() && !t.equals("HEAD"));
+            }
+        } catch (IOException | RegistryException e) {
+            // The POM artifact row will say why it could not be read; the jar is still listed.
+        }
+        if (!packaging.equals("pom")) {
+            artifacts.add(artifact(base + ".jar", ArtifactKind.JAR));
+        }
+        try {
+            if (http.exists(base + "-sources.jar")) {
+                artifacts.add(artifact(base + "-sources.jar", ArtifactKind.SOURCES_JAR));
+            }
+        } catch (HttpFetcher.FetchException e) {
+            artifacts.add(artifact(base + "-sources.jar", ArtifactKind.SOURCES_JAR)); // unknown: try, and record why
+        }
+        return new Release(pkg, version, artifacts, Optional.empty(), false, Optional.empty(),
+                new SourceHints(urls, Optional.empty(), Optional.empty(), Optional.empty(), scmTag));
+    }
+
+    private static Artifact artifact(String url, ArtifactKind kind) {
+        return new Artifact(url.substring(url.lastIndexOf('/') + 1), url, kind, -1, Map.of(), Optional.empty(), false,
+                Map.of("sha1", url + ".sha1"));
+    }
+
+    private byte[] fetch(String url, PackageId pkg, String what) throws RegistryException {
+        try {
+            return http.getBytes(url, "application/xml", MAX_METADATA_BYTES);
+        } catch (HttpFetcher.FetchException e) {
+            throw new RegistryException(e.status() == 404 ? "package not found on Maven: " + pkg.name() + " (" + url + ")"
+                    : "Maven " + what + " unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    static Document xml(byte[] bytes, String url) throws RegistryException {
+        try {
+            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setExpandEntityReferences(false);
+            f.setNamespaceAware(false);
+            DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(null);
+            return b.parse(new ByteArrayInputStream(bytes));
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new RegistryException("malformed XML from " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Optional<String> child(Element parent, String name) {
+        return childElement(parent, name).map(e -> e.getTextContent().trim());
+    }
+
+    static Optional<Element> childElement(Element parent, String name) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getNodeName().equals(name)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.divergence.registry.npm;
+
+import dev.divergence.model.Artifact;
+import dev.divergence.model.ArtifactFile;
+import dev.divergence.model.SourceHints;
+import dev.divergence.registry.Alignment;
+import dev.divergence.registry.Layout;
+import dev.divergence.source.SourceTree;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An npm tarball holds the package under one folder (almost always {@code package/}), which maps to the
+ * repository root or to the monorepo {@code repository.directory}. Files npm always includes (README,
+ * LICENSE, CHANGELOG) are looked for at the repository root too when the package directory lacks them.
+ * See https://docs.npmjs.com/cli/commands/npm-pack and package.json {@code files}.
+ */
+public final class NpmLayout implements Layout {
+
+    private static final Pattern ALWAYS_INCLUDED = Pattern.compile("(?i)^(readme|license|licence|changelog|history|notice)([.-].*)?$");
+
+    @Override
+    public Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints) {
+        String base = hints.directory().map(d -> d.endsWith("/") ? d : d + "/").orElse("");
+        Optional<String> root = commonRoot(files);
+        Map<String, String> map = new HashMap<>();
+        for (ArtifactFile f : files) {
+            String rel = root.map(r -> f.path().substring(r.length() + 1)).orElse(f.path());
+            String candidate = base + rel;
+            if (!base.isEmpty() && !rel.contains("/") && ALWAYS_INCLUDED.matcher(rel).matches()
+                    && tree.get(candidate).isEmpty() && tree.getIgnoreCase(candidate).isEmpty()
+                    && (tree.get(rel).isPresent() || tree.getIgnoreCase(rel).isPresent())) {
+                candidate = rel; // a monorepo package that ships the repository's README/LICENSE
+            }
+            map.put(f.path(), candidate);
+        }
+        String note = root.map(r -> "tarball root '" + r + "/' stripped").orElse("tarball has no single root folder")
+                + (base.isEmpty() ? "" : "; directory " + base);
+        return new Alignment(map, List.of(base), Optional.of(note));
+    }
+
+    static Optional<String> commonRoot(List<ArtifactFile> files) {
+        String root = null;
+        for (ArtifactFile f : files) {
+            int slash = f.path().indexOf('/');
+            if (slash <= 0) {
+                return Optional.empty();
+            }
+            String top = f.path().substring(0, slash);
+            if (root == null) {
+                root = top;
+            } else if (!root.equals(top)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.ofNullable(root).filter(r -> !r.toLowerCase(Locale.ROOT).equals("node_modules"));
+    }
+}
