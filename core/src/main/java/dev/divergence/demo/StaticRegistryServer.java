@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 /**
  * Serves a directory over HTTP on 127.0.0.1 so that registry clients run their real code path offline:
  * {@code GET /pypi/NAME/json} answers {@code ROOT/pypi/NAME/json}, like PyPI's JSON API, and artifacts are
- * plain files. Used by the bundled demo and by tests; never listens beyond loopback.
+ * plain files; a directory answers with its {@code index.json} (an npm packument at {@code /NAME} next to
+ * {@code /NAME/-/NAME-1.0.0.tgz}). HEAD is answered like GET without a body. Used by the bundled demo and by
+ * tests; never listens beyond loopback.
  */
 public final class StaticRegistryServer implements AutoCloseable {
 
@@ -43,12 +45,20 @@ public final class StaticRegistryServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             Path file = root.resolve(path.replaceFirst("^/+", "")).normalize();
+            if (Files.isDirectory(file)) {
+                // npm serves a packument at /NAME and tarballs under /NAME/-/: the document is NAME/index.json
+                file = file.resolve("index.json");
+            }
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 ex.sendResponseHeaders(404, -1);
                 return;
             }
             ex.getResponseHeaders().add("Content-Type", path.endsWith("/json") ? "application/json"
                     : "application/octet-stream");
+            if (ex.getRequestMethod().equals("HEAD")) {
+                ex.sendResponseHeaders(200, -1);
+                return;
+            }
             ex.sendResponseHeaders(200, Files.size(file));
             try (OutputStream out = ex.getResponseBody()) {
                 Files.copy(file, out);

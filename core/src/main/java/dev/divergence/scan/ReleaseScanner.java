@@ -114,7 +114,13 @@ public final class ReleaseScanner {
         List<ArtifactFile> files = listing.files();
         if (repo == null || ref.commit().isEmpty()) {
             Verdict v = r.error().isPresent() ? Verdict.ERROR : Verdict.NO_SOURCE;
-            return report(r, Classifier.uncompared(a, files), v, r.error().or(ref::note));
+            Optional<String> reason = r.error().or(ref::note);
+            if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
+                // Whatever the source, the registry vouches for other bytes than the ones it served.
+                v = Verdict.DIVERGENT;
+                reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
+            }
+            return report(r, Classifier.uncompared(a, files), v, reason);
         }
         try {
             SourceTree tree = repo.tree(ref.commit().get());

@@ -49,6 +49,10 @@ public final class MavenLayout implements Layout {
         String javaRoot = bestRoot(sources, byName).orElse(JAVA);
         String module = javaRoot.endsWith(JAVA) ? javaRoot.substring(0, javaRoot.length() - JAVA.length())
                 : javaRoot.replaceFirst("src/(main/)?java/$", "").replaceFirst("src/$", "");
+        if (artifact.kind() == ArtifactKind.POM) {
+            module = pomModule(artifact, files, tree);
+            resources.clear();
+        }
         String resourceRoot = bestRoot(resources, byName).orElse(module + RESOURCES);
         Map<String, String> map = new HashMap<>();
         for (ArtifactFile f : files) {
@@ -93,6 +97,22 @@ public final class MavenLayout implements Layout {
             }
         }
         return resourceRoot + p;
+    }
+
+    /**
+     * The module of a POM artifact: the pom.xml with the same bytes, else the folder named like the artifactId
+     * (the usual multi-module convention), else the root.
+     */
+    static String pomModule(Artifact artifact, List<ArtifactFile> files, SourceTree tree) {
+        for (ArtifactFile f : files) {
+            Optional<SourceTree.SourceFile> same = tree.findBlob(f.gitBlobId())
+                    .filter(s -> s.path().equals("pom.xml") || s.path().endsWith("/pom.xml"));
+            if (same.isPresent()) {
+                return same.get().path().substring(0, same.get().path().length() - "pom.xml".length());
+            }
+        }
+        String artifactId = artifact.filename().replaceFirst("-\\d.*$", "");
+        return tree.get(artifactId + "/pom.xml").isPresent() ? artifactId + "/" : "";
     }
 
     /** Multi-release jars keep version-specific classes under META-INF/versions/N/. */

@@ -87,7 +87,7 @@ public final class MavenRegistry implements Registry {
             packaging = child(project, "packaging").orElse("jar");
             Optional<Element> scm = childElement(project, "scm");
             if (scm.isPresent()) {
-                for (String field : List.of("url", "connection", "developerConnection")) {
+                for (String field : List.of("connection", "developerConnection", "url")) { // clonable forms first
                     child(scm.get(), field).flatMap(RepositoryUrls::normalizeAny).filter(u -> !urls.contains(u))
                             .ifPresent(urls::add);
                 }
