@@ -2,7 +2,11 @@ package dev.divergence.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -82,6 +86,89 @@ public final class Provenance {
             // not JSON: no signal
         }
         return Optional.empty();
+    }
+
+    /** Fulcio: Source Repository Digest (DER UTF8String) and the legacy GitHub Workflow SHA (raw text). */
+    static final String OID_SOURCE_DIGEST = "1.3.6.1.4.1.57264.1.13";
+    static final String OID_GITHUB_SHA = "1.3.6.1.4.1.57264.1.3";
+    static final String OID_SOURCE_URI = "1.3.6.1.4.1.57264.1.12";
+
+    /**
+     * Reads PyPI's provenance object (PEP 740, https://docs.pypi.org/api/integrity/): the commit is not in the
+     * publish statement but in the signing certificate's Fulcio extensions, as with any Sigstore bundle.
+     * {@code fileSha256} must be the statement subject's digest, or the attestation is about other bytes.
+     */
+    public static Optional<Statement> fromPypiProvenance(byte[] document, String fileSha256) {
+        try {
+            JsonNode root = JSON.readTree(document);
+            for (JsonNode bundle : root.path("attestation_bundles")) {
+                for (JsonNode att : bundle.path("attestations")) {
+                    String statement = att.path("envelope").path("statement").asText("");
+                    if (!statement.isEmpty() && fileSha256 != null) {
+                        JsonNode st = JSON.readTree(Base64.getDecoder().decode(statement));
+                        boolean about = false;
+                        for (JsonNode s : st.path("subject")) {
+                            about |= fileSha256.equalsIgnoreCase(s.path("digest").path("sha256").asText(""));
+                        }
+                        if (!about) {
+                            continue;
+                        }
+                    }
+                    String cert = att.path("verification_material").path("certificate").asText("");
+                    Optional<Statement> s = fromCertificate(Base64.getDecoder().decode(cert));
+                    if (s.isPresent()) {
+                        return s;
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // malformed provenance: no signal
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Statement> fromCertificate(byte[] der) {
+        try {
+            X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+            Optional<String> commit = extension(c, OID_SOURCE_DIGEST, true)
+                    .or(() -> extension(c, OID_GITHUB_SHA, false)).filter(x -> x.matches("[0-9a-f]{40}"));
+            Optional<String> repo = extension(c, OID_SOURCE_URI, true).flatMap(RepositoryUrls::normalize);
+            return commit.map(x -> new Statement(x, repo, Optional.empty()));
+        } catch (CertificateException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The extension's text: the OCTET STRING wraps a DER UTF8String (new OIDs) or raw bytes (legacy ones). */
+    private static Optional<String> extension(X509Certificate c, String oid, boolean derString) {
+        byte[] v = c.getExtensionValue(oid);
+        if (v == null || v.length < 2 || v[0] != 0x04) {
+            return Optional.empty();
+        }
+        byte[] inner = der(v);
+        if (derString) {
+            if (inner.length < 2 || inner[0] != 0x0c) {
+                return Optional.empty();
+            }
+            inner = der(inner);
+        }
+        return Optional.of(new String(inner, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The content of one DER TLV (short or long length form). */
+    private static byte[] der(byte[] tlv) {
+        int len = tlv[1] & 0xff;
+        int off = 2;
+        if (len > 0x80) {
+            int n = len & 0x7f;
+            len = 0;
+            for (int i = 0; i < n; i++) {
+                len = (len << 8) | (tlv[2 + i] & 0xff);
+            }
+            off = 2 + n;
+        }
+        return java.util.Arrays.copyOfRange(tlv, off, Math.min(tlv.length, off + len));
     }
 
     private static Optional<String> repo(String uri) {

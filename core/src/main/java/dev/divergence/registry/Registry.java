@@ -9,4 +9,12 @@ public interface Registry {
 
     /** All releases, oldest first. Throws {@link RegistryException} when the registry cannot answer. */
     List<Release> releases(PackageId pkg) throws RegistryException;
+
+    /**
+     * Adds signals that cost a call per file (PEP 740 provenance), run on executors rather than in the
+     * driver's single listing call. Never fails: a missing or unreadable signal is simply absent.
+     */
+    default Release withPerFileSignals(Release release) {
+        return release;
+    }
 }

@@ -57,8 +57,9 @@ public final class ReleaseScanner {
     /**
      * @param repoOverride a repository URL or local path that replaces what the registry says
      */
-    public ReleaseReport scan(Release release, Optional<String> repoOverride) {
+    public ReleaseReport scan(Release listed, Optional<String> repoOverride) {
         long start = System.nanoTime();
+        Release release = ecosystem.registry().withPerFileSignals(listed);
         List<Read> reads = new ArrayList<>();
         for (Artifact a : release.artifacts()) {
             reads.add(read(a));

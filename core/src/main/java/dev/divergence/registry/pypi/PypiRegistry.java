@@ -102,6 +102,30 @@ public final class PypiRegistry implements Registry {
         return new Release(pkg, version, artifacts, first, allYanked, yankedReason, hints);
     }
 
+    /** PEP 740 provenance per file from the Integrity API; the first file whose attestation names a commit. */
+    @Override
+    public Release withPerFileSignals(Release r) {
+        if (r.hints().attestedCommit().isPresent()) {
+            return r;
+        }
+        for (Artifact a : r.artifacts()) {
+            String url = baseUrl + "/integrity/" + r.pkg().name() + "/" + r.version() + "/" + a.filename() + "/provenance";
+            try {
+                byte[] doc = http.getBytes(url, "application/vnd.pypi.integrity.v1+json", 16 << 20);
+                Optional<String> commit = dev.divergence.registry.Provenance.fromPypiProvenance(doc, a.sha256().orElse(null))
+                        .map(dev.divergence.registry.Provenance.Statement::commit);
+                if (commit.isPresent()) {
+                    SourceHints h = r.hints();
+                    return new Release(r.pkg(), r.version(), r.artifacts(), r.published(), r.yanked(), r.yankedReason(),
+                            new SourceHints(h.repositoryUrls(), h.recordedCommit(), h.directory(), commit, h.recordedTag()));
+                }
+            } catch (HttpFetcher.FetchException e) {
+                // 404: no attestation for this file (most files have none)
+            }
+        }
+        return r;
+    }
+
     static ArtifactKind kind(String packagetype, String filename) {
         String f = filename.toLowerCase(Locale.ROOT);
         if (packagetype.equals("bdist_wheel") || f.endsWith(".whl")) {
