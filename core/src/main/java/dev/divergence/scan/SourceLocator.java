@@ -141,7 +141,7 @@ public final class SourceLocator {
             }
         }
         if (method == RefMethod.MANIFEST_HISTORY) {
-            notes.add(0, "no tag names this version; first commit whose manifest declares it");
+            notes.add(0, "no tag names this version; a commit whose manifest declares it (the one holding most artifact files)");
         }
         SourceTree tree = repo.tree(commit);
         Optional<String> declared = locator.declaredVersion(repo, tree, release);
