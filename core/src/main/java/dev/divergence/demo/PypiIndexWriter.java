@@ -44,6 +44,16 @@ public final class PypiIndexWriter {
         return this;
     }
 
+    /** Replaces the upload with the same file name (an artifact re-uploaded with other bytes). */
+    public PypiIndexWriter replace(Upload upload) {
+        List<Upload> files = releases.get(upload.version());
+        if (files == null || !files.removeIf(u -> u.filename().equals(upload.filename()))) {
+            throw new IllegalArgumentException("no upload " + upload.filename() + " to replace");
+        }
+        files.add(upload);
+        return this;
+    }
+
     /** A version registered with no files (PyPI has those). */
     public PypiIndexWriter addEmptyVersion(String version) {
         releases.computeIfAbsent(version, v -> new java.util.ArrayList<>());

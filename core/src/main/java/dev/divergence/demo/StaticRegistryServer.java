@@ -23,6 +23,7 @@ public final class StaticRegistryServer implements AutoCloseable {
     private final HttpServer server;
     private final Path root;
     private final ExecutorService pool;
+    private final java.util.List<String> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     public StaticRegistryServer(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -41,9 +42,17 @@ public final class StaticRegistryServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Every request served so far, as "METHOD PATH" (tests count downloads with it). */
+    public java.util.List<String> requests() {
+        synchronized (requests) {
+            return java.util.List.copyOf(requests);
+        }
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
+            requests.add(ex.getRequestMethod() + " " + path);
             Path file = root.resolve(path.replaceFirst("^/+", "")).normalize();
             if (Files.isDirectory(file)) {
                 // npm serves a packument at /NAME and tarballs under /NAME/-/: the document is NAME/index.json

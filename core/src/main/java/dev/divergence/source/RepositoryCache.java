@@ -91,7 +91,7 @@ public final class RepositoryCache {
         }
     }
 
-    /** Forgets open repositories (tests that rewrite a repository between runs in one JVM). */
+    /** Forgets open repositories: the next open sees refs and objects as they are now (a new run). */
     public static void clear() {
         OPEN.values().forEach(SourceRepository::close);
         OPEN.clear();

@@ -80,11 +80,16 @@ public final class Main {
     static int report(ScanJob.Result result, ScanOptions options, PrintStream out) {
         if (options.summary()) {
             Summary.print(result.releases(), out);
+            for (Row s : result.signals()) {
+                out.printf("signal %s %s %s: %s%n", s.getAs("signal"), s.getAs("package"), s.getAs("version"),
+                        s.getAs("detail"));
+            }
         }
-        long errors = result.releases().stream().filter(r -> "ERROR".equals(r.<String>getAs("verdict"))).count();
-        out.printf("wrote %d releases, %d artifacts, %d files to %s%n", result.releases().size(),
-                result.artifactRows(), result.fileRows(), options.out().toAbsolutePath());
-        return errors > 0 ? SOME_ERRORS : OK;
+        out.printf("run %s: scanned %d versions (%d unchanged, skipped); wrote %d releases, %d artifacts, %d files, "
+                        + "%d signals to %s%n", result.runId(), result.versionsScanned(), result.versionsSkipped(),
+                result.releaseRows(), result.artifactRows(), result.fileRows(), result.signals().size(),
+                options.out().toAbsolutePath());
+        return result.exitStatus();
     }
 
     static boolean anyVerdict(List<Row> releases, String verdict) {

@@ -9,31 +9,47 @@ import dev.divergence.model.ReleaseReport;
 import dev.divergence.registry.EcosystemSupport;
 import dev.divergence.registry.RegistryException;
 import dev.divergence.scan.Ecosystems;
+import dev.divergence.scan.EngineVersion;
+import dev.divergence.scan.History;
 import dev.divergence.scan.ReleaseScanner;
 import dev.divergence.scan.Watchlist;
+import dev.divergence.source.RepositoryCache;
+import dev.divergence.source.SourceRepository;
 import dev.divergence.store.ArtifactStore;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The {@code scan} job. The driver makes one metadata call per package and turns each version into a task;
- * executors scan versions with core code (each repository opened once per executor JVM) and emit rows for
- * the three tables from a single pass; each table is written partitioned by ecosystem and package with
- * dynamic partition overwrite, so a rerun replaces that package's partition instead of adding to it.
+ * The {@code scan} job, incremental and idempotent. The driver makes one metadata call per package, reads what
+ * earlier runs recorded, and plans: only versions that are new, scanned with other rules, or whose inputs
+ * changed become tasks. Executors scan versions with core code (each repository opened once per executor JVM)
+ * and emit rows for the three tables in one pass. A package with work has its partitions rewritten as earlier
+ * rows plus new rows (dynamic partition overwrite); a package without work is not touched. Tables are written
+ * files, artifacts, then releases: releases is the ledger the next plan reads, so a run killed at any point is
+ * completed by the next one without duplicates or gaps. Signals and the run's row in {@code scans} come last.
  */
 public final class ScanJob {
 
@@ -43,63 +59,215 @@ public final class ScanJob {
     }
 
     /** What the run produced, for the summary and the exit status. */
-    public record Result(List<Row> releases, long artifactRows, long fileRows) {
+    public record Result(String runId, List<Row> releases, long releaseRows, long artifactRows, long fileRows,
+                         int versionsScanned,
+                         int versionsSkipped, List<Row> signals, int exitStatus) {
     }
 
     private ScanJob() {
     }
 
     public static Result run(SparkSession spark, ScanOptions options) {
-        Instant scannedAt = Instant.now();
+        Instant started = Instant.now();
+        String runId = UUID.randomUUID().toString();
+        // A run sees the repositories as they are now: tags may have moved since a previous run in this JVM.
+        RepositoryCache.clear();
         HttpFetcher http = new HttpFetcher();
         Ecosystems.Endpoints endpoints = options.endpoints();
+        Path out = options.out().toAbsolutePath();
+        Map<PackageKey, Map<String, History.Previous>> previous = PreviousState.load(spark, out,
+                options.targets().stream().map(Watchlist.Entry::pkg).toList());
+
         List<ReleaseTask> tasks = new ArrayList<>();
         List<Tables.TableRow> driverRows = new ArrayList<>();
+        List<Row> signalRows = new ArrayList<>();
+        Map<PackageKey, Set<String>> rescanned = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        int listed = 0;
         for (Watchlist.Entry target : options.targets()) {
-            String eco = target.pkg().ecosystem().purlType();
+            PackageKey key = new PackageKey(target.pkg().ecosystem().purlType(), target.pkg().name());
+            Map<String, History.Previous> before = previous.getOrDefault(key, Map.of());
             Optional<EcosystemSupport> support = Ecosystems.support(target.pkg().ecosystem(), endpoints, http);
-            if (support.isEmpty()) {
-                driverRows.add(Tables.packageErrorRow(eco, target.pkg().name(),
-                        eco + " is not supported yet", target.repository(), scannedAt));
+            List<Release> releases;
+            try {
+                if (support.isEmpty()) {
+                    throw new RegistryException(key.ecosystem() + " is not supported");
+                }
+                releases = new ArrayList<>(support.get().registry().releases(target.pkg()));
+            } catch (RegistryException e) {
+                errors.add(target.pkg().purl() + ": " + e.getMessage());
+                if (before.isEmpty()) {
+                    // First sight of the package: its releases partition holds the reason; nothing to lose.
+                    driverRows.add(Tables.packageErrorRow(key.ecosystem(), key.name(), e.getMessage(),
+                            target.repository(), started));
+                    rescanned.put(key, new TreeSet<>(Set.of("")));
+                } else {
+                    signalRows.add(signal(key, "", "LISTING_FAILED", e.getMessage(), runId, started));
+                }
                 continue;
             }
-            try {
-                for (Release r : support.get().registry().releases(target.pkg())) {
-                    if (options.versions().isEmpty() || options.versions().contains(r.version())) {
-                        tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), target.repository().orElse(null),
-                                options.cache().toAbsolutePath().toString(), endpoints));
-                    }
-                }
-            } catch (RegistryException e) {
-                driverRows.add(Tables.packageErrorRow(eco, target.pkg().name(), e.getMessage(), target.repository(),
-                        scannedAt));
+            if (!options.versions().isEmpty()) {
+                releases.removeIf(r -> !options.versions().contains(r.version()));
+            }
+            listed += releases.size();
+            History.Plan plan = History.plan(releases, before, openForTagChecks(target, releases, before, options),
+                    options.full());
+            plan.signals().forEach(s -> signalRows.add(signal(key, s.version(), s.kind().name(), s.detail(), runId,
+                    started)));
+            if (!plan.toScan().isEmpty()) {
+                rescanned.put(key, plan.rescannedVersions());
+            }
+            for (Release r : plan.toScan()) {
+                tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), target.repository().orElse(null),
+                        options.cache().toAbsolutePath().toString(), endpoints));
             }
         }
+
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism() * 2));
         JavaRDD<Tables.TableRow> scanned = jsc.parallelize(tasks, slices)
-                .mapPartitions(it -> scanPartition(it, scannedAt))
+                .mapPartitions(it -> scanPartition(it, started))
                 .union(jsc.parallelize(driverRows, 1));
         scanned.persist(StorageLevel.MEMORY_AND_DISK());
+        List<Dataset<Row>> keptOld = new ArrayList<>();
         try {
-            List<Row> releases = List.of();
-            long[] counts = new long[Tables.ALL.size()];
-            for (int i = 0; i < Tables.ALL.size(); i++) {
-                String table = Tables.ALL.get(i);
-                JavaRDD<Row> rows = scanned.filter(t -> t.table().equals(table)).map(Tables.TableRow::row);
-                Dataset<Row> df = spark.createDataFrame(rows, Tables.schema(table));
-                df.write().mode(SaveMode.Overwrite).partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
-                        .parquet(options.out().resolve(table).toAbsolutePath().toString());
-                if (table.equals(Tables.RELEASES)) {
-                    releases = df.collectAsList(); // small: one row per version, with its schema for the summary
-                } else {
-                    counts[i] = rows.count();
+            Map<String, Dataset<Row>> merged = new HashMap<>();
+            if (!rescanned.isEmpty()) {
+                Dataset<Row> redo = rescannedFrame(spark, rescanned);
+                // Earlier rows of rewritten packages that are not rescanned are read, and materialised, before any
+                // write: the write replaces the files they come from.
+                for (String table : Tables.WRITE_ORDER) {
+                    Dataset<Row> fresh = spark.createDataFrame(
+                            scanned.filter(t -> t.table().equals(table)).map(Tables.TableRow::row), Tables.schema(table));
+                    Optional<Dataset<Row>> old = PreviousState.table(spark, out, table).map(d -> d
+                            .join(redo.select("ecosystem", "package").distinct(), toSeq("ecosystem", "package"), "left_semi")
+                            .join(redo, toSeq("ecosystem", "package", "version"), "left_anti")
+                            .select(columns(table)));
+                    Dataset<Row> oldRows = old.map(d -> {
+                        Dataset<Row> m = spark.createDataFrame(d.javaRDD(), Tables.schema(table))
+                                .persist(StorageLevel.MEMORY_AND_DISK());
+                        m.count();
+                        keptOld.add(m);
+                        return m;
+                    }).orElse(spark.createDataFrame(List.of(), Tables.schema(table)));
+                    merged.put(table, fresh.unionByName(oldRows));
+                }
+                for (String table : Tables.WRITE_ORDER) {
+                    FaultInjection.maybeHalt(table);
+                    merged.get(table).write().mode(SaveMode.Overwrite)
+                            .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
+                            .parquet(out.resolve(table).toString());
                 }
             }
-            return new Result(releases, counts[1], counts[2]);
+            // The summary covers every version of the run's packages, scanned now or before: read back.
+            List<Row> releases = PreviousState.releasesOf(spark, out, options.targets().stream()
+                    .map(Watchlist.Entry::pkg).toList());
+            long releaseRows = scanned.filter(t -> t.table().equals(Tables.RELEASES)).count();
+            long artifactRows = scanned.filter(t -> t.table().equals(Tables.ARTIFACTS)).count();
+            long fileRows = scanned.filter(t -> t.table().equals(Tables.FILES)).count();
+            if (!rescanned.isEmpty()) {
+                signalRows.addAll(derivedSignals(spark, merged, rescanned, runId, started));
+            }
+            if (!signalRows.isEmpty()) {
+                FaultInjection.maybeHalt(Tables.SIGNALS);
+                spark.createDataFrame(signalRows, Tables.SIGNALS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
+                        .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
+                        .parquet(out.resolve(Tables.SIGNALS).toString());
+            }
+            int versionErrors = (int) scanned.filter(t -> t.table().equals(Tables.RELEASES)
+                    && "ERROR".equals(t.row().getString(Tables.RELEASES_SCHEMA.fieldIndex("verdict")))).count();
+            int exit = versionErrors > 0 || !errors.isEmpty() ? Main.SOME_ERRORS : Main.OK;
+            Instant finished = Instant.now();
+            Row scan = RowFactory.create(runId, Timestamp.from(started), Timestamp.from(finished),
+                    finished.toEpochMilli() - started.toEpochMilli(), options.targets().size(), errors.size(), listed,
+                    tasks.size(), listed - tasks.size(), versionErrors, signalRows.size(),
+                    rescanned.keySet().stream().map(k -> k.ecosystem() + "/" + k.name()).toArray(String[]::new),
+                    errors.toArray(new String[0]), exit, EngineVersion.ENGINE, EngineVersion.RULES);
+            FaultInjection.maybeHalt(Tables.SCANS);
+            spark.createDataFrame(List.of(scan), Tables.SCANS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
+                    .parquet(out.resolve(Tables.SCANS).toString());
+            return new Result(runId, releases, releaseRows, artifactRows, fileRows, tasks.size(), listed - tasks.size(),
+                    signalRows, exit);
         } finally {
+            keptOld.forEach(d -> d.unpersist(false));
             scanned.unpersist(false);
         }
+    }
+
+    private static scala.collection.immutable.Seq<String> toSeq(String... names) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
+    }
+
+    private static org.apache.spark.sql.Column[] columns(String table) {
+        return java.util.Arrays.stream(Tables.schema(table).fieldNames()).map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new);
+    }
+
+    private static Dataset<Row> rescannedFrame(SparkSession spark, Map<PackageKey, Set<String>> rescanned) {
+        List<Row> rows = new ArrayList<>();
+        rescanned.forEach((k, versions) -> versions.forEach(v -> rows.add(RowFactory.create(k.ecosystem(), k.name(), v))));
+        StructType schema = new StructType().add("ecosystem", DataTypes.StringType).add("package", DataTypes.StringType)
+                .add("version", DataTypes.StringType);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    /** The repository, only when earlier runs recorded tags to check (a fetch, not a scan). */
+    private static Optional<SourceRepository> openForTagChecks(Watchlist.Entry target, List<Release> releases,
+                                                               Map<String, History.Previous> before,
+                                                               ScanOptions options) {
+        if (before.values().stream().allMatch(p -> p.tagCommits().isEmpty())) {
+            return Optional.empty();
+        }
+        Optional<String> location = target.repository()
+                .or(() -> releases.stream().flatMap(r -> r.hints().repositoryUrls().stream()).findFirst());
+        try {
+            return location.isEmpty() ? Optional.empty()
+                    : Optional.of(RepositoryCache.open(location.get(), options.cache().toAbsolutePath()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Regressions (core rule over release outcomes) and first appearances of execution-relevant files (SQL). */
+    private static List<Row> derivedSignals(SparkSession spark, Map<String, Dataset<Row>> merged,
+                                            Map<PackageKey, Set<String>> rescanned, String runId, Instant at) {
+        List<Row> out = new ArrayList<>();
+        Map<PackageKey, List<History.Outcome>> outcomes = new HashMap<>();
+        for (Row r : merged.get(Tables.RELEASES).select("ecosystem", "package", "version", "published", "verdict")
+                .collectAsList()) {
+            Timestamp t = r.getTimestamp(3);
+            outcomes.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
+                    .add(new History.Outcome(r.getString(2), t == null ? Long.MAX_VALUE : t.getTime(), r.getString(4)));
+        }
+        outcomes.forEach((k, list) -> History.regressions(list, rescanned.getOrDefault(k, Set.of()))
+                .forEach(s -> out.add(signal(k, s.version(), s.kind().name(), s.detail(), runId, at))));
+        merged.get(Tables.FILES).createOrReplaceTempView("merged_files");
+        merged.get(Tables.RELEASES).createOrReplaceTempView("merged_releases");
+        rescannedFrame(spark, rescanned).createOrReplaceTempView("rescanned");
+        // A path's first version by publication; execution-relevant files first seen after the first version.
+        Dataset<Row> fresh = spark.sql("""
+                select ecosystem, package, version, path from (
+                  select f.ecosystem, f.package, f.version, coalesce(f.source_path, f.artifact_path) as path,
+                         exists(f.risk_flags, x -> x in ('CODE', 'PTH_FILE', 'INSTALL_SCRIPT', 'BINARY')) as relevant,
+                         r.published,
+                         row_number() over (partition by f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path)
+                                            order by r.published, f.version) as nth,
+                         min(r.published) over (partition by f.ecosystem, f.package) as first_published
+                  from merged_files f join merged_releases r
+                    on f.ecosystem = r.ecosystem and f.package = r.package and f.version = r.version
+                  where f.status not in ('SOURCE_ONLY', 'GENERATED')
+                ) where nth = 1 and relevant and published > first_published
+                  and (ecosystem, package, version) in (select ecosystem, package, version from rescanned)
+                """);
+        for (Row r : fresh.collectAsList()) {
+            out.add(signal(new PackageKey(r.getString(0), r.getString(1)), r.getString(2), "NEW_FILE", r.getString(3),
+                    runId, at));
+        }
+        return out;
+    }
+
+    private static Row signal(PackageKey k, String version, String kind, String detail, String runId, Instant at) {
+        return RowFactory.create(k.ecosystem(), k.name(), version, kind, detail, runId, Timestamp.from(at));
     }
 
     /** Executor side: one scanner per ecosystem per partition; repositories are shared JVM-wide. */
@@ -112,8 +280,7 @@ public final class ScanJob {
             Release release = ReleaseCodec.fromJson(task.releaseJson());
             Path cache = Path.of(task.cacheDir());
             ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
-                EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http)
-                        .orElseThrow();
+                EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http).orElseThrow();
                 ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
                 return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
             });

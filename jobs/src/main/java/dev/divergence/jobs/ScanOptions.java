@@ -16,13 +16,14 @@ import java.util.Set;
 
 /** The options of {@code scan}, parsed from the command line. Bad arguments throw {@link UsageException}. */
 public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, Ecosystems.Endpoints endpoints,
-                          Optional<String> master, Set<String> versions, boolean summary) {
+                          Optional<String> master, Set<String> versions, boolean summary, boolean full) {
 
     public static final String USAGE = """
             Usage: divergence scan [options] PURL... | --watchlist FILE
 
             Scans every published version of each package against its Git repository and writes the
-            releases/, artifacts/ and files/ Parquet tables (see datasets/SCHEMA.md).
+            releases/, artifacts/ and files/ Parquet tables, signals/ (history signals) and scans/ (one row
+            per run); see datasets/SCHEMA.md. Reruns are incremental: unchanged versions are not scanned again.
 
               PURL                 a package: pkg:pypi/litellm, pkg:npm/debug, pkg:npm/%40scope/name,
                                    pkg:maven/commons-cli/commons-cli
@@ -36,10 +37,12 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, E
               --npm-url URL        npm registry (default: https://registry.npmjs.org)
               --maven-url URL      Maven repository (default: https://repo1.maven.org/maven2)
               --master MASTER      Spark master (default: local[*], or what spark-submit sets)
+              --full               rescan every version (default: only versions that are new, scanned with
+                                   other rules, or whose artifacts, tags or yank state changed)
               --no-summary         do not print the per-version summary
 
             Exit status: 0 when every version was scanned (whatever the verdicts), 3 when some versions
-            ended in ERROR, 2 for bad arguments, 1 when the run itself failed.
+            ended in ERROR or a package could not be listed, 2 for bad arguments, 1 when the run itself failed.
             """;
 
     /** Bad arguments: the message says what, the caller prints the usage. */
@@ -61,6 +64,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, E
         Optional<String> master = Optional.empty();
         Set<String> versions = new LinkedHashSet<>();
         boolean summary = true;
+        boolean full = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -80,6 +84,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, E
                     }
                 }
                 case "--no-summary" -> summary = false;
+                case "--full" -> full = true;
                 default -> {
                     if (a.startsWith("--")) {
                         throw new UsageException("unknown option " + a);
@@ -112,7 +117,8 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, E
         if (targets.isEmpty()) {
             throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
         }
-        return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven), master, versions, summary);
+        return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven), master, versions, summary,
+                full);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

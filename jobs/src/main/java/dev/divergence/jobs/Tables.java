@@ -6,6 +6,7 @@ import dev.divergence.model.FileStatus;
 import dev.divergence.model.ReleaseReport;
 import dev.divergence.model.RiskFlag;
 import dev.divergence.scan.EngineVersion;
+import dev.divergence.scan.History;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -28,7 +29,11 @@ public final class Tables {
     public static final String RELEASES = "releases";
     public static final String ARTIFACTS = "artifacts";
     public static final String FILES = "files";
+    public static final String SIGNALS = "signals";
+    public static final String SCANS = "scans";
+    /** Written in this order: releases last, as the ledger the next run's incremental plan reads. */
     public static final List<String> ALL = List.of(RELEASES, ARTIFACTS, FILES);
+    public static final List<String> WRITE_ORDER = List.of(FILES, ARTIFACTS, RELEASES);
     public static final List<String> PARTITION_COLUMNS = List.of("ecosystem", "package");
 
     /** A row destined for one table; one RDD carries all three so a release is scanned once. */
@@ -73,6 +78,7 @@ public final class Tables {
         f("uploaded", DataTypes.TimestampType, true),
         f("yanked", DataTypes.BooleanType, false),
         f("registry_sha256", DataTypes.StringType, true),
+        f("registry_digest", DataTypes.StringType, true),
         f("sha256", DataTypes.StringType, true),
         f("digest_status", DataTypes.StringType, false),
         f("commit", DataTypes.StringType, true),
@@ -115,6 +121,35 @@ public final class Tables {
         f("commit", DataTypes.StringType, true),
     });
 
+    public static final StructType SIGNALS_SCHEMA = new StructType(new StructField[] {
+        f("ecosystem", DataTypes.StringType, false),
+        f("package", DataTypes.StringType, false),
+        f("version", DataTypes.StringType, false),
+        f("signal", DataTypes.StringType, false),
+        f("detail", DataTypes.StringType, true),
+        f("run_id", DataTypes.StringType, false),
+        f("detected_at", DataTypes.TimestampType, false),
+    });
+
+    public static final StructType SCANS_SCHEMA = new StructType(new StructField[] {
+        f("run_id", DataTypes.StringType, false),
+        f("started_at", DataTypes.TimestampType, false),
+        f("finished_at", DataTypes.TimestampType, false),
+        f("duration_millis", DataTypes.LongType, false),
+        f("packages", DataTypes.IntegerType, false),
+        f("package_errors", DataTypes.IntegerType, false),
+        f("versions_listed", DataTypes.IntegerType, false),
+        f("versions_scanned", DataTypes.IntegerType, false),
+        f("versions_skipped", DataTypes.IntegerType, false),
+        f("versions_error", DataTypes.IntegerType, false),
+        f("signals", DataTypes.IntegerType, false),
+        f("packages_rewritten", strings(), false),
+        f("errors", strings(), false),
+        f("exit_status", DataTypes.IntegerType, false),
+        f("engine_version", DataTypes.StringType, false),
+        f("rules_version", DataTypes.StringType, false),
+    });
+
     private Tables() {
     }
 
@@ -123,6 +158,8 @@ public final class Tables {
             case RELEASES -> RELEASES_SCHEMA;
             case ARTIFACTS -> ARTIFACTS_SCHEMA;
             case FILES -> FILES_SCHEMA;
+            case SIGNALS -> SIGNALS_SCHEMA;
+            case SCANS -> SCANS_SCHEMA;
             default -> throw new IllegalArgumentException(table);
         };
     }
@@ -173,7 +210,8 @@ public final class Tables {
         var c = a.statusCounts();
         return RowFactory.create(eco, pkg, version, a.artifact().filename(), a.artifact().kind().name(),
                 a.artifact().url(), a.artifact().size(), ts(a.artifact().uploaded()), a.artifact().yanked(),
-                a.artifact().sha256().orElse(null), a.sha256().orElse(null), a.digestStatus().name(),
+                a.artifact().sha256().orElse(null), History.registryDigest(a.artifact()).orElse(null), a.sha256().orElse(null),
+                a.digestStatus().name(),
                 a.verdict() == dev.divergence.model.Verdict.NO_SOURCE ? null : commit, a.fileCount(),
                 n(c, FileStatus.MATCH), n(c, FileStatus.MATCH_NORMALIZED), n(c, FileStatus.GENERATED),
                 n(c, FileStatus.MODIFIED), n(c, FileStatus.IN_HISTORY), n(c, FileStatus.PHANTOM),

@@ -119,8 +119,12 @@ class ScanJobTest {
                 long files = Long.parseLong(query(db, "select count(*) from " + table(out, "files")).get(0));
                 assertEquals(first.fileRows(), files);
 
-                // Rerun: the package's partitions are replaced, so every count stays the same and keys stay unique.
-                ScanJob.Result second = ScanJob.run(spark, options);
+                // A full rerun replaces the package's partitions: every count stays the same and keys stay unique.
+                ScanOptions full = ScanOptions.parse(List.of("pkg:pypi/llmrelay", "--repo", built.repository().toString(),
+                        "--pypi-url", server.baseUrl(), "--out", out.toString(), "--cache", dir.resolve("cache").toString(),
+                        "--full"));
+                ScanJob.Result second = ScanJob.run(spark, full);
+                assertEquals(13, second.versionsScanned());
                 assertEquals(13, second.releases().size());
                 assertEquals(List.of("13|13"), query(db, "select count(*), count(distinct version) from "
                         + table(out, "releases")));

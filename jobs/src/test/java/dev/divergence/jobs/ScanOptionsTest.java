@@ -66,7 +66,7 @@ class ScanOptionsTest {
                 System.err));
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : List.of("--repo", "--watchlist", "--versions", "--out", "--cache", "--pypi-url", "--master",
-                "--no-summary", "--npm-url", "--maven-url")) {
+                "--no-summary", "--npm-url", "--maven-url", "--full")) {
             assertTrue(help.contains(option), option);
         }
     }

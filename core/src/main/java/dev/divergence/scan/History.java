@@ -1,0 +1,148 @@
+package dev.divergence.scan;
+
+import dev.divergence.model.Artifact;
+import dev.divergence.model.Release;
+import dev.divergence.source.SourceRepository;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * What a nightly run must do for one package, given what earlier runs recorded: scan only versions that are
+ * new, were scanned by another engine or rule version, or whose inputs changed (an artifact replaced or added,
+ * a tag moved, a yank); and the history signals that comparison reveals. Pure: the caller loads the previous
+ * state and the current listing.
+ */
+public final class History {
+
+    /** Kinds of history signal (the {@code signals} table). */
+    public enum SignalKind {
+        /** A tag that named the version now points to another commit (tag mutation). */
+        TAG_MOVED,
+        /** An artifact's bytes changed under the same file name. */
+        ARTIFACT_REPLACED,
+        /** A file was added to a version after it was first scanned. */
+        ARTIFACT_ADDED,
+        /** A version seen before is no longer listed. */
+        VERSION_DISAPPEARED,
+        /** A version seen before is now yanked (PyPI) or deprecated/unpublished (npm). */
+        YANKED,
+        /** A version diverges while the version published before it was clean. */
+        REGRESSION,
+        /** An execution-relevant file appears for the first time in the package's history. */
+        NEW_FILE
+    }
+
+    public record Signal(String version, SignalKind kind, String detail) {
+    }
+
+    /** What an earlier run recorded for one version. */
+    public record Previous(String version, String engineVersion, String rulesVersion, boolean yanked,
+                           Map<String, String> tagCommits, Map<String, String> artifactDigests) {
+    }
+
+    /** The versions to scan, and the signals found before scanning. */
+    public record Plan(List<Release> toScan, List<Signal> signals, Set<String> rescannedVersions) {
+    }
+
+    private History() {
+    }
+
+    /**
+     * @param repo the package's repository when it could be opened (tag checks are skipped without it)
+     * @param full scan every listed version whatever earlier runs recorded (signals are still computed)
+     */
+    public static Plan plan(List<Release> listed, Map<String, Previous> previous, Optional<SourceRepository> repo,
+                            boolean full) {
+        List<Release> toScan = new ArrayList<>();
+        List<Signal> signals = new ArrayList<>();
+        Set<String> rescanned = new TreeSet<>();
+        Set<String> listedVersions = new TreeSet<>();
+        for (Release r : listed) {
+            listedVersions.add(r.version());
+            Previous p = previous.get(r.version());
+            List<String> why = new ArrayList<>();
+            if (p == null) {
+                why.add("new");
+            } else {
+                if (!p.engineVersion().equals(EngineVersion.ENGINE) || !p.rulesVersion().equals(EngineVersion.RULES)) {
+                    why.add("scanned with engine " + p.engineVersion() + "/rules " + p.rulesVersion());
+                }
+                for (Artifact a : r.artifacts()) {
+                    String before = p.artifactDigests().get(a.filename());
+                    Optional<String> now = registryDigest(a);
+                    if (before == null) {
+                        signals.add(new Signal(r.version(), SignalKind.ARTIFACT_ADDED, a.filename() + " was added"));
+                        why.add("artifact added");
+                    } else if (now.isPresent() && !before.isEmpty() && !before.equals(now.get())) {
+                        signals.add(new Signal(r.version(), SignalKind.ARTIFACT_REPLACED, a.filename() + ": "
+                                + before + " -> " + now.get()));
+                        why.add("artifact replaced");
+                    }
+                }
+                if (r.yanked() && !p.yanked()) {
+                    signals.add(new Signal(r.version(), SignalKind.YANKED, r.yankedReason().orElse("yanked")));
+                    why.add("yanked");
+                }
+                if (repo.isPresent()) {
+                    for (Map.Entry<String, String> t : p.tagCommits().entrySet()) {
+                        ObjectId now = repo.get().tags().get(t.getKey());
+                        if (now != null && !now.name().equals(t.getValue())) {
+                            signals.add(new Signal(r.version(), SignalKind.TAG_MOVED, "tag " + t.getKey() + " moved from "
+                                    + t.getValue() + " to " + now.name()));
+                            why.add("tag moved");
+                        }
+                    }
+                }
+            }
+            if (!why.isEmpty() || full) {
+                toScan.add(r);
+                rescanned.add(r.version());
+            }
+        }
+        for (String v : previous.keySet()) {
+            if (!listedVersions.contains(v)) {
+                signals.add(new Signal(v, SignalKind.VERSION_DISAPPEARED, "no longer listed by the registry"));
+            }
+        }
+        return new Plan(toScan, signals, rescanned);
+    }
+
+    /** The strongest digest the registry lists for an artifact, as {@code algo:hex}. */
+    public static Optional<String> registryDigest(Artifact a) {
+        for (String algo : List.of("sha512", "sha256", "sha1", "md5")) {
+            String hex = a.digests().get(algo);
+            if (hex != null) {
+                return Optional.of(algo + ":" + hex);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One version's outcome, in publication order, for {@link #regressions}. */
+    public record Outcome(String version, long publishedMillis, String verdict) {
+    }
+
+    /** Versions that diverge while the version published just before them was clean or explained. */
+    public static List<Signal> regressions(List<Outcome> outcomes, Set<String> among) {
+        List<Outcome> ordered = new ArrayList<>(outcomes);
+        ordered.sort(Comparator.comparingLong(Outcome::publishedMillis).thenComparing(Outcome::version));
+        List<Signal> out = new ArrayList<>();
+        for (int i = 1; i < ordered.size(); i++) {
+            Outcome prev = ordered.get(i - 1);
+            Outcome cur = ordered.get(i);
+            boolean wasClean = prev.verdict().equals("CLEAN") || prev.verdict().equals("EXPLAINED");
+            boolean diverges = cur.verdict().equals("DIVERGENT") || cur.verdict().equals("HIGH_RISK");
+            if (wasClean && diverges && among.contains(cur.version())) {
+                out.add(new Signal(cur.version(), SignalKind.REGRESSION, cur.verdict() + " after " + prev.version()
+                        + " was " + prev.verdict()));
+            }
+        }
+        return out;
+    }
+}

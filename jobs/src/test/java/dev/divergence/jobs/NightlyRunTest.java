@@ -1,0 +1,190 @@
+package dev.divergence.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.divergence.demo.DemoProject;
+import dev.divergence.demo.PypiIndexWriter;
+import dev.divergence.demo.PythonDistributions;
+import dev.divergence.demo.StaticRegistryServer;
+import dev.divergence.fixtures.ScanWorld;
+import dev.divergence.fixtures.Trees;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a scheduler relies on: incremental reruns, history signals, and runs killed mid-write. */
+class NightlyRunTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<String> query(String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i == 1 ? "" : "|").append(rs.getString(i));
+                }
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+
+    private static String table(Path out, String t) {
+        return "read_parquet('" + out.resolve(t) + "/**/*.parquet', hive_partitioning=true, hive_types_autocast=false)";
+    }
+
+    /** Every row of the three tables, without the columns that differ between runs by nature (times). */
+    private static List<String> contents(Path out) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        rows.addAll(query("select * exclude (scanned_at, scan_millis) from " + table(out, "releases") + " order by all"));
+        rows.addAll(query("select * from " + table(out, "artifacts") + " order by all"));
+        rows.addAll(query("select * from " + table(out, "files") + " order by all"));
+        return rows;
+    }
+
+    /** Path, size and modification time of every data file: a rewrite changes them. */
+    private static List<String> dataFiles(Path out) throws IOException {
+        List<String> files = new ArrayList<>();
+        for (String t : List.of("releases", "artifacts", "files")) {
+            try (Stream<Path> s = Files.walk(out.resolve(t))) {
+                for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                    files.add(out.relativize(p) + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis());
+                }
+            }
+        }
+        return files;
+    }
+
+    private static List<String> args(DemoProject.Built built, StaticRegistryServer server, Path out, Path cache) {
+        return List.of("scan", "pkg:pypi/llmrelay", "--repo", built.repository().toString(), "--pypi-url", server.baseUrl(),
+                "--out", out.toString(), "--cache", cache.toString(), "--no-summary");
+    }
+
+    @Test
+    void secondNightOverAnUnchangedWatchlistDownloadsNothingAndRewritesNothing() throws Exception {
+        DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
+        Path out = dir.resolve("out");
+        SparkSession spark = SparkTestSession.get();
+        try (StaticRegistryServer server = new StaticRegistryServer(built.registryRoot())) {
+            built.index().write(server.baseUrl());
+            List<String> a = args(built, server, out, dir.resolve("cache"));
+            ScanJob.Result first = ScanJob.run(spark, ScanOptions.parse(a.subList(1, a.size())));
+            assertEquals(13, first.versionsScanned());
+            List<String> before = dataFiles(out);
+            int requestsBefore = server.requests().size();
+
+            ScanJob.Result second = ScanJob.run(spark, ScanOptions.parse(a.subList(1, a.size())));
+            assertEquals(0, second.versionsScanned());
+            assertEquals(13, second.versionsSkipped());
+            assertEquals(List.of("GET /pypi/llmrelay/json"), server.requests().subList(requestsBefore,
+                    server.requests().size()), "metadata call only");
+            assertEquals(before, dataFiles(out), "no data file rewritten");
+            assertEquals(13, second.releases().size(), "the summary still covers every version");
+            assertEquals(List.of("13|13|0", "13|0|0"), query("select versions_listed, versions_scanned, exit_status from "
+                    + "read_parquet('" + out.resolve("scans") + "/*.parquet') order by versions_skipped"));
+        }
+    }
+
+    @Test
+    void movedTagAndReplacedArtifactAreReportedAndRescanned() throws Exception {
+        Path out = dir.resolve("out");
+        SparkSession spark = SparkTestSession.get();
+        try (ScanWorld w = new ScanWorld(dir.resolve("world"), "demo")) {
+            SortedMap<String, byte[]> tree = Trees.flatProject("1.0.0");
+            String released = w.commit(tree, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> wheel = Trees.under(tree, "demo/");
+            SortedMap<String, byte[]> wheelFiles = new TreeMap<>();
+            wheel.forEach((k, v) -> wheelFiles.put("demo/" + k, v));
+            w.publish("1.0.0", tree, wheelFiles);
+            w.pypi.write();
+            List<String> a = List.of("pkg:pypi/demo", "--repo", w.git.dir().toString(), "--pypi-url", w.pypi.baseUrl(),
+                    "--out", out.toString(), "--cache", dir.resolve("cache").toString());
+            assertEquals(1, ScanJob.run(spark, ScanOptions.parse(a)).versionsScanned());
+
+            // Overnight: the tag is force-moved to a commit on no release, and the wheel re-uploaded with other bytes.
+            String evil = w.commit(Trees.with(tree, "demo/core.py", "def add(a, b):\n    return a - b\n"), "moved");
+            w.git.moveTag("v1.0.0", evil);
+            SortedMap<String, byte[]> replaced = new TreeMap<>(wheelFiles);
+            replaced.put("demo/extra.py", "X = 1\n".getBytes());
+            w.pypi.index().replace(new PypiIndexWriter.Upload("1.0.0", "demo-1.0.0-py3-none-any.whl",
+                    PythonDistributions.wheel("demo", "1.0.0", replaced, List.of("demo")), Instant.parse("2026-01-02T00:00:10Z")));
+            w.pypi.write();
+            ScanJob.Result second = ScanJob.run(spark, ScanOptions.parse(a));
+            assertEquals(1, second.versionsScanned());
+            List<String> signals = query("select version, signal from " + table(out, "signals") + " order by all");
+            assertEquals(List.of("1.0.0|ARTIFACT_REPLACED", "1.0.0|TAG_MOVED"), signals);
+            assertTrue(query("select detail from " + table(out, "signals") + " where signal = 'TAG_MOVED'").get(0)
+                    .equals("tag v1.0.0 moved from " + released + " to " + evil));
+            assertEquals(List.of("1|1"), query("select count(*), count(distinct version) from " + table(out, "releases")));
+        }
+    }
+
+    @Test
+    void aRunKilledMidWriteIsCompletedByTheNextRunRowForRow() throws Exception {
+        DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
+        SparkSession spark = SparkTestSession.get();
+        try (StaticRegistryServer server = new StaticRegistryServer(built.registryRoot())) {
+            built.index().write(server.baseUrl());
+            Path baseline = dir.resolve("baseline");
+            List<String> b = args(built, server, baseline, dir.resolve("cache"));
+            ScanJob.run(spark, ScanOptions.parse(b.subList(1, b.size())));
+            List<String> expected = contents(baseline);
+            for (String point : List.of("artifacts", "releases")) {
+                Path out = dir.resolve("killed-before-" + point);
+                Process p = driver(args(built, server, out, dir.resolve("cache")), point);
+                assertTrue(p.waitFor(240, TimeUnit.SECONDS), "driver did not stop");
+                assertEquals(137, p.exitValue(), "the driver was halted before writing " + point);
+                List<String> a = args(built, server, out, dir.resolve("cache"));
+                ScanJob.Result rerun = ScanJob.run(spark, ScanOptions.parse(a.subList(1, a.size())));
+                assertEquals(13, rerun.versionsScanned(), "the ledger was not written, so every version is redone");
+                assertEquals(expected, contents(out), "killed before " + point + ", then rerun");
+            }
+        }
+    }
+
+    /** A separate driver JVM running the real command line, halted at {@code point} like a kill -9. */
+    private Process driver(List<String> cliArgs, String point) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!arg.startsWith("-javaagent") && !arg.startsWith("-agentlib")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.add("-Ddivergence.haltBefore=" + point);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(cliArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("driver-" + point + ".log").toFile());
+        pb.environment().putAll(Map.of("SPARK_LOCAL_IP", "127.0.0.1"));
+        return pb.start();
+    }
+
+}
