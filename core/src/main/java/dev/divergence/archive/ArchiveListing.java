@@ -11,10 +11,15 @@ import java.util.Optional;
  * @param error set when the archive could not be read to its end (corrupt, truncated, a limit hit); the
  *     entries read before that point are still listed
  */
-public record ArchiveListing(String format, List<ArtifactFile> files, Optional<String> error) {
+public record ArchiveListing(String format, List<ArtifactFile> files, Optional<String> error, List<String> warnings) {
 
     public ArchiveListing {
         files = List.copyOf(files);
+        warnings = List.copyOf(warnings);
+    }
+
+    public ArchiveListing(String format, List<ArtifactFile> files, Optional<String> error) {
+        this(format, files, error, List.of());
     }
 
     public boolean complete() {

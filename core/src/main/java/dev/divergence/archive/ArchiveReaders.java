@@ -34,10 +34,10 @@ public final class ArchiveReaders {
         EntryCollector out = new EntryCollector(archive, limits);
         try {
             reader.get().walk(archive, out);
-            return new ArchiveListing(reader.get().format(head), out.files(), Optional.empty());
+            return new ArchiveListing(reader.get().format(head), out.files(), Optional.empty(), out.warnings());
         } catch (IOException | RuntimeException e) {
             // Commons Compress reports corrupt input with IOException and, for some headers, runtime exceptions.
-            return new ArchiveListing(reader.get().format(head), out.files(), Optional.of(describe(e)));
+            return new ArchiveListing(reader.get().format(head), out.files(), Optional.of(describe(e)), out.warnings());
         }
     }
 

@@ -117,6 +117,13 @@ public final class ContentSignals {
             if (elf || macho || pe) {
                 flags.add(RiskFlag.BINARY);
             }
+            boolean zip = b[off] == 'P' && b[off + 1] == 'K' && b[off + 2] == 3 && b[off + 3] == 4;
+            boolean gzip = (b[off] & 0xff) == 0x1f && (b[off + 1] & 0xff) == 0x8b;
+            boolean bzip = b[off] == 'B' && b[off + 1] == 'Z' && b[off + 2] == 'h';
+            boolean xz = (b[off] & 0xff) == 0xfd && b[off + 1] == '7' && b[off + 2] == 'z' && b[off + 3] == 'X';
+            if (zip || gzip || bzip || xz) {
+                flags.add(RiskFlag.NESTED_ARCHIVE);
+            }
         }
     }
 

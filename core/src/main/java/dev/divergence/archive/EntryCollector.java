@@ -19,6 +19,8 @@ final class EntryCollector implements EntryVisitor {
     private final EntryDigest.ByteBudget budget;
     private final List<ArtifactFile> files = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
+    private final java.util.Map<String, String> folded = new java.util.HashMap<>();
+    private final List<String> warnings = new ArrayList<>();
 
     EntryCollector(Path archive, ArchiveLimits limits) throws IOException {
         this.limits = limits;
@@ -61,12 +63,35 @@ final class EntryCollector implements EntryVisitor {
     }
 
     private void add(ArtifactFile f) {
+        Set<RiskFlag> extra = EnumSet.noneOf(RiskFlag.class);
         if (!names.add(f.path())) {
-            Set<RiskFlag> flags = EnumSet.copyOf(f.flags().isEmpty() ? EnumSet.noneOf(RiskFlag.class) : f.flags());
-            flags.add(RiskFlag.DUPLICATE_ENTRY);
+            extra.add(RiskFlag.DUPLICATE_ENTRY);
+        } else {
+            // README.md vs readme.md, or é composed vs decomposed: one file on case-insensitive or
+            // normalising file systems, two in the archive.
+            String key = java.text.Normalizer.normalize(f.path(), java.text.Normalizer.Form.NFC)
+                    .toLowerCase(java.util.Locale.ROOT);
+            String other = folded.putIfAbsent(key, f.path());
+            if (other != null) {
+                extra.add(RiskFlag.NAME_COLLISION);
+            }
+        }
+        if (!extra.isEmpty()) {
+            Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+            flags.addAll(f.flags());
+            flags.addAll(extra);
             f = new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
         }
         files.add(f);
+    }
+
+    @Override
+    public void warning(String message) {
+        warnings.add(message);
+    }
+
+    List<String> warnings() {
+        return warnings;
     }
 
     List<ArtifactFile> files() {

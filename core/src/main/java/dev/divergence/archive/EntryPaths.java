@@ -15,6 +15,12 @@ final class EntryPaths {
 
     static Normalized normalize(String raw) {
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        if (raw.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == 0xfffd)) {
+            flags.add(RiskFlag.ODD_NAME); // NUL, control characters, or bytes that did not decode as UTF-8
+        }
+        if (raw.length() > 1024 || raw.chars().filter(c -> c == '/').count() > 64) {
+            flags.add(RiskFlag.LONG_PATH);
+        }
         String p = raw.replace('\\', '/');
         if (p.startsWith("/") || p.matches("^[A-Za-z]:/.*")) {
             flags.add(RiskFlag.ABSOLUTE_PATH);

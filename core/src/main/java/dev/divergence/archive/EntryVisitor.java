@@ -12,4 +12,8 @@ interface EntryVisitor {
 
     /** A link or special entry: recorded, never followed. */
     void special(String rawName, int mode, ArtifactFile.EntryType type, String target) throws IOException;
+
+    /** Something wrong with the archive as a whole that did not stop the reading. */
+    default void warning(String message) {
+    }
 }

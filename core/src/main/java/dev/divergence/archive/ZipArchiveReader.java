@@ -28,7 +28,13 @@ final class ZipArchiveReader implements ArchiveReader {
 
     @Override
     public void walk(Path archive, EntryVisitor v) throws IOException {
+        java.util.List<String> central = new java.util.ArrayList<>();
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
+            Collections.list(zip.getEntriesInPhysicalOrder()).forEach(e -> {
+                if (!e.isDirectory()) {
+                    central.add(e.getName());
+                }
+            });
             for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
                 if (e.isDirectory()) {
                     continue;
@@ -46,5 +52,33 @@ final class ZipArchiveReader implements ArchiveReader {
                 }
             }
         }
+        java.util.List<String> local = localHeaderNames(archive);
+        if (!new java.util.TreeSet<>(local).equals(new java.util.TreeSet<>(central))) {
+            java.util.Set<String> onlyLocal = new java.util.TreeSet<>(local);
+            onlyLocal.removeAll(central);
+            java.util.Set<String> onlyCentral = new java.util.TreeSet<>(central);
+            onlyCentral.removeAll(local);
+            // pip and the JVM read the central directory, some tools the local headers: they would disagree.
+            v.warning("zip local headers disagree with the central directory (only in local headers: " + onlyLocal
+                    + ", only in the central directory: " + onlyCentral + ")");
+        }
+    }
+
+    /** Names as a streaming reader sees them (local file headers), without reading contents into memory. */
+    private static java.util.List<String> localHeaderNames(Path archive) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (InputStream raw = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(archive));
+             org.apache.commons.compress.archivers.zip.ZipArchiveInputStream zin =
+                     new org.apache.commons.compress.archivers.zip.ZipArchiveInputStream(raw, "UTF-8", true, true)) {
+            ZipArchiveEntry e;
+            while ((e = zin.getNextEntry()) != null) {
+                if (!e.isDirectory()) {
+                    names.add(e.getName());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a stream that cannot be read past some point: compare what was seen
+        }
+        return names;
     }
 }

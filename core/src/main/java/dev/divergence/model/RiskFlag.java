@@ -30,6 +30,16 @@ public enum RiskFlag {
     SPECIAL_ENTRY,
     /** Two entries with the same normalised name. */
     DUPLICATE_ENTRY,
+    /** Two entries whose names differ only by case or Unicode normalisation (they collide on extraction). */
+    NAME_COLLISION,
+    /** An entry name with control characters, NUL, or bytes that are not UTF-8. */
+    ODD_NAME,
+    /** An entry name longer than 1,024 characters or deeper than 64 folders. */
+    LONG_PATH,
+    /** An archive inside the archive (recorded as a file, never opened). */
+    NESTED_ARCHIVE,
+    /** A zip entry whose local header disagrees with the central directory (tools would see different files). */
+    HEADER_MISMATCH,
     /** Size recorded in the archive header differs from the bytes read. */
     SIZE_MISMATCH,
     /** The downloaded bytes do not match the digest the registry published. */

@@ -46,6 +46,18 @@ public interface GeneratedFiles {
         return Optional.empty();
     }
 
+    /**
+     * Checks that the generated metadata agrees with the artifact and the release (wheel RECORD hashes,
+     * METADATA/PKG-INFO/package.json name and version). Each problem is a sentence; none means consistent.
+     *
+     * @param extractor reads the bytes of named entries
+     */
+    default List<String> consistency(dev.divergence.model.Release release, Artifact artifact,
+                                     List<dev.divergence.model.ArtifactFile> files,
+                                     java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> extractor) {
+        return List.of();
+    }
+
     /** Content rules specific to this ecosystem, tried after the shared normalisations. */
     List<ContentRule> contentRules();
 

@@ -128,10 +128,14 @@ public final class History {
     public record Outcome(String version, long publishedMillis, String verdict) {
     }
 
-    /** Versions that diverge while the version published just before them was clean or explained. */
+    /**
+     * Versions that diverge while the version before them was clean or explained. "Before" is version order,
+     * not publication time: registries' times are wrong for some old versions, and a backport (6.3.2 after
+     * 7.1.0) follows its own line.
+     */
     public static List<Signal> regressions(List<Outcome> outcomes, Set<String> among) {
         List<Outcome> ordered = new ArrayList<>(outcomes);
-        ordered.sort(Comparator.comparingLong(Outcome::publishedMillis).thenComparing(Outcome::version));
+        ordered.sort(Comparator.comparing(Outcome::version, dev.divergence.source.VersionSpelling::compare));
         List<Signal> out = new ArrayList<>();
         for (int i = 1; i < ordered.size(); i++) {
             Outcome prev = ordered.get(i - 1);

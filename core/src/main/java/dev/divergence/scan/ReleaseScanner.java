@@ -132,6 +132,17 @@ public final class ReleaseScanner {
                     paths -> ArchiveReaders.extract(archive, paths, 8L << 20)));
             Verdict v = Verdicts.artifact(rows);
             Optional<String> reason = divergenceReason(rows);
+            List<String> findings = new ArrayList<>(listing.warnings());
+            findings.addAll(ecosystem.generatedFiles().consistency(release, a, files,
+                    paths -> ArchiveReaders.extract(archive, paths, 8L << 20)));
+            if (!findings.isEmpty()) {
+                // Inconsistent metadata or a zip that reads differently per tool: divergent in itself.
+                if (v.severity() < Verdict.DIVERGENT.severity()) {
+                    v = Verdict.DIVERGENT;
+                }
+                String f = String.join("; ", findings);
+                reason = Optional.of(reason.map(x -> x + "; " + f).orElse(f));
+            }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
                 // The registry vouches for other bytes than the ones served: a finding in its own right.
                 if (v.severity() < Verdict.DIVERGENT.severity()) {

@@ -21,7 +21,7 @@ public final class Main {
               scan [options] PURL...   scan every version of packages against Git into Parquet
               demo [--work DIR]        build the bundled offline demo (datasets/demo), serve it as a local PyPI,
                                        scan it and print the summary
-              sql "QUERY" [--out DIR]  Spark SQL over the dataset (views: releases, artifacts, files)
+              sql "QUERY" [--out DIR]  Spark SQL over the dataset (views: releases, artifacts, files, signals, scans)
               help                     this text; 'divergence scan --help' for the scan options
             """;
 
@@ -81,8 +81,8 @@ public final class Main {
         if (options.summary()) {
             Summary.print(result.releases(), out);
             for (Row s : result.signals()) {
-                out.printf("signal %s %s %s: %s%n", s.getAs("signal"), s.getAs("package"), s.getAs("version"),
-                        s.getAs("detail"));
+                // columns of Tables.SIGNALS_SCHEMA: ecosystem, package, version, signal, detail, ...
+                out.printf("signal %s %s %s: %s%n", s.getString(3), s.getString(1), s.getString(2), s.getString(4));
             }
         }
         out.printf("run %s: scanned %d versions (%d unchanged, skipped); wrote %d releases, %d artifacts, %d files, "

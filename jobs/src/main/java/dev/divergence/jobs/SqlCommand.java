@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
 final class SqlCommand {
 
     static final String USAGE = "Usage: divergence sql \"SELECT ...\" [--out DIR (default ./divergence-data)] [--rows N]\n"
-            + "  views: releases, artifacts, files (see datasets/SCHEMA.md)\n";
+            + "  views: releases, artifacts, files, signals, scans (see datasets/SCHEMA.md)\n";
 
     private SqlCommand() {
     }
@@ -47,13 +47,19 @@ final class SqlCommand {
         }
         SparkSession spark = SparkSessions.create("divergence-sql", Optional.empty());
         try {
-            for (String table : Tables.ALL) {
+            for (String table : List.of(Tables.RELEASES, Tables.ARTIFACTS, Tables.FILES, Tables.SIGNALS, Tables.SCANS)) {
                 Path p = dataset.resolve(table);
                 if (Files.isDirectory(p)) {
                     spark.read().parquet(p.toAbsolutePath().toString()).createOrReplaceTempView(table);
                 }
             }
-            Dataset<Row> result = spark.sql(query);
+            Dataset<Row> result;
+            try {
+                result = spark.sql(query);
+            } catch (RuntimeException e) { // AnalysisException, ParseException: the query is wrong, not the run
+                err.println("divergence sql: " + e.getMessage().lines().findFirst().orElse(""));
+                return Main.USAGE;
+            }
             out.println(String.join(" | ", result.columns()));
             for (Row r : result.limit(rows).collectAsList()) {
                 StringBuilder line = new StringBuilder();

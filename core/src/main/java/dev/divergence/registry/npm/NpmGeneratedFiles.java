@@ -69,6 +69,35 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         return Optional.empty();
     }
 
+    /** The published package.json must parse and name this package and version. */
+    @Override
+    public List<String> consistency(dev.divergence.model.Release release, Artifact artifact,
+                                    List<dev.divergence.model.ArtifactFile> files,
+                                    java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> extractor) {
+        Optional<String> path = files.stream().map(f -> f.path()).filter(p -> p.matches("[^/]+/package\\.json"))
+                .findFirst();
+        if (path.isEmpty()) {
+            return List.of("tarball has no package.json");
+        }
+        byte[] bytes = extractor.apply(Set.of(path.get())).get(path.get());
+        try {
+            JsonNode n = bytes == null ? null : JSON.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                return List.of("malformed package.json");
+            }
+            List<String> problems = new ArrayList<>();
+            if (!release.pkg().name().equals(n.path("name").asText())) {
+                problems.add("package.json names package " + n.path("name").asText("(none)"));
+            }
+            if (!release.version().equals(n.path("version").asText())) {
+                problems.add("package.json says version " + n.path("version").asText("(none)"));
+            }
+            return problems;
+        } catch (IOException e) {
+            return List.of("malformed package.json: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PackageJsonRule());

@@ -46,6 +46,104 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         return Optional.empty();
     }
 
+    /**
+     * A wheel's RECORD must list every file with its hash (attackers who rebuild a wheel keep it consistent,
+     * so a mismatch points to tampering after the build); METADATA and PKG-INFO must name this release.
+     * https://packaging.python.org/en/latest/specifications/recording-installed-packages/#the-record-file
+     */
+    @Override
+    public List<String> consistency(dev.divergence.model.Release release, Artifact artifact,
+                                    List<dev.divergence.model.ArtifactFile> files,
+                                    java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> extractor) {
+        List<String> problems = new java.util.ArrayList<>();
+        java.util.Map<String, dev.divergence.model.ArtifactFile> byPath = new java.util.HashMap<>();
+        files.forEach(f -> byPath.putIfAbsent(f.path(), f));
+        Optional<String> metadata;
+        if (artifact.kind() == ArtifactKind.WHEEL) {
+            Optional<String> distInfo = files.stream().map(f -> f.path()).filter(p -> p.matches("[^/]+\\.dist-info/RECORD"))
+                    .findFirst().map(p -> p.substring(0, p.indexOf('/')));
+            if (distInfo.isEmpty()) {
+                return List.of("wheel has no *.dist-info/RECORD");
+            }
+            String record = distInfo.get() + "/RECORD";
+            metadata = Optional.of(distInfo.get() + "/METADATA");
+            java.util.Map<String, byte[]> bytes = extractor.apply(java.util.Set.of(record, metadata.get()));
+            byte[] r = bytes.get(record);
+            if (r == null) {
+                problems.add("RECORD unreadable");
+            } else {
+                java.util.Set<String> listed = new java.util.HashSet<>();
+                int lineNo = 0;
+                for (String line : new String(r, StandardCharsets.UTF_8).split("\r?\n")) {
+                    lineNo++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    String[] cols = line.split(",", -1);
+                    if (cols.length != 3) {
+                        problems.add("malformed RECORD line " + lineNo);
+                        continue;
+                    }
+                    String path = cols[0].replaceAll("^\"|\"$", "");
+                    listed.add(path);
+                    if (cols[1].startsWith("sha256=") && byPath.containsKey(path)) {
+                        String hex;
+                        try {
+                            hex = java.util.HexFormat.of().formatHex(java.util.Base64.getUrlDecoder()
+                                    .decode(cols[1].substring(7)));
+                        } catch (IllegalArgumentException e) {
+                            problems.add("malformed RECORD hash for " + path);
+                            continue;
+                        }
+                        if (!hex.equals(byPath.get(path).sha256())) {
+                            problems.add("RECORD hash mismatch for " + path);
+                        }
+                    } else if (!cols[1].isEmpty() && byPath.containsKey(path) && !cols[1].startsWith("sha")) {
+                        problems.add("malformed RECORD hash for " + path);
+                    }
+                }
+                for (String p : byPath.keySet()) {
+                    if (!listed.contains(p) && !p.equals(record) && !p.endsWith(".dist-info/RECORD.jws")
+                            && !p.endsWith(".dist-info/RECORD.p7s")) {
+                        problems.add("not in RECORD: " + p);
+                    }
+                }
+            }
+            checkMetadata(release, metadata.get(), bytes.get(metadata.get()), problems);
+        } else if (artifact.kind() == ArtifactKind.SDIST) {
+            Optional<String> pkgInfo = files.stream().map(f -> f.path()).filter(p -> p.matches("[^/]+/PKG-INFO")).findFirst();
+            if (pkgInfo.isPresent()) {
+                checkMetadata(release, pkgInfo.get(), extractor.apply(java.util.Set.of(pkgInfo.get())).get(pkgInfo.get()),
+                        problems);
+            }
+        }
+        return problems.size() > 20 ? List.of(String.join("; ", problems.subList(0, 20)) + "; ... "
+                + (problems.size() - 20) + " more") : problems;
+    }
+
+    private static void checkMetadata(dev.divergence.model.Release release, String path, byte[] bytes,
+                                      List<String> problems) {
+        if (bytes == null) {
+            problems.add(path + " missing or unreadable");
+            return;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        java.util.regex.Matcher name = Pattern.compile("(?m)^Name:\\s*(\\S+)").matcher(text);
+        java.util.regex.Matcher version = Pattern.compile("(?m)^Version:\\s*(\\S+)").matcher(text);
+        if (!name.find() || !version.find()) {
+            problems.add("malformed " + path + ": no Name or Version");
+            return;
+        }
+        String n = name.group(1).toLowerCase().replaceAll("[-_.]+", "-");
+        if (!n.equals(release.pkg().name())) {
+            problems.add(path + " names package " + name.group(1));
+        }
+        if (!dev.divergence.source.VersionSpelling.same(version.group(1), release.version())
+                && !version.group(1).equals(release.version())) {
+            problems.add(path + " says version " + version.group(1));
+        }
+    }
+
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new SetupCfgEggInfo(), new ScmVersionFile());
