@@ -47,8 +47,12 @@ final class ZipArchiveReader implements ArchiveReader {
                     }
                     continue;
                 }
-                try (InputStream in = zip.getInputStream(e)) {
-                    v.file(e.getName(), mode, in, e.getSize());
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                try (InputStream in = new java.util.zip.CheckedInputStream(zip.getInputStream(e), crc)) {
+                    v.file(name(e), mode, in, e.getSize());
+                }
+                if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+                    v.warning("CRC mismatch for " + e.getName() + " (the bytes are not what the archive recorded)");
                 }
             }
         }
@@ -61,6 +65,23 @@ final class ZipArchiveReader implements ArchiveReader {
             // pip and the JVM read the central directory, some tools the local headers: they would disagree.
             v.warning("zip local headers disagree with the central directory (only in local headers: " + onlyLocal
                     + ", only in the central directory: " + onlyCentral + ")");
+        }
+    }
+
+    /**
+     * The entry name; bytes that are not UTF-8 become U+FFFD (Commons Compress would make them '?', which a
+     * name can legitimately contain), so the odd name is flagged.
+     */
+    private static String name(ZipArchiveEntry e) {
+        byte[] raw = e.getRawName();
+        if (raw == null) {
+            return e.getName();
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw));
+            return e.getName();
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            return new String(raw, StandardCharsets.UTF_8);
         }
     }
 
