@@ -15,6 +15,11 @@ public final class Normalizations {
     public static final String VERSION_STRING = "compare.version-string";
     public static final String VCS_KEYWORDS = "compare.vcs-keywords";
     public static final String EXPORT_SUBST = "compare.export-subst";
+    public static final String LFS_POINTER = "compare.lfs-pointer";
+
+    /** A Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md): Git holds this, not the file. */
+    private static final Pattern LFS = Pattern.compile(
+            "^version https://git-lfs\\.github\\.com/spec/v1\\noid sha256:([0-9a-f]{64})\\nsize (\\d+)\\n");
 
     /** SVN/CVS keywords, expanded in releases cut from those systems and unexpanded in the Git import. */
     private static final Pattern KEYWORD = Pattern.compile(
@@ -35,6 +40,13 @@ public final class Normalizations {
 
     /** Tries each shared normalisation in turn. */
     public static Optional<Explained> explain(byte[] artifact, byte[] source, String version) {
+        if (source.length < 200) {
+            java.util.regex.Matcher lfs = LFS.matcher(new String(source, StandardCharsets.UTF_8));
+            if (lfs.find() && Long.parseLong(lfs.group(2)) == artifact.length
+                    && lfs.group(1).equals(dev.divergence.archive.EntryDigest.sha256(artifact))) {
+                return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, LFS_POINTER));
+            }
+        }
         String a = new String(artifact, StandardCharsets.UTF_8);
         String s = new String(source, StandardCharsets.UTF_8);
         String aLf = a.replace("\r\n", "\n");

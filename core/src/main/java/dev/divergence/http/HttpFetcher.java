@@ -94,9 +94,23 @@ public final class HttpFetcher {
         }
     }
 
-    /** Streams a body into {@code out}; returns the number of bytes written. */
-    public long download(String url, OutputStream out, long maxBytes) throws FetchException {
+    /** Where a download goes; opened anew for every attempt, so a retry never appends to a broken-off body. */
+    @FunctionalInterface
+    public interface Sink {
+        OutputStream open() throws IOException;
+    }
+
+    /** Streams a body into a fresh {@code sink} per attempt; returns the number of bytes written. */
+    public long download(String url, Sink sink, long maxBytes) throws FetchException {
         return execute(url, "*/*", in -> {
+            try (OutputStream out = sink.open()) {
+                return copy(in, out, maxBytes);
+            }
+        });
+    }
+
+    private static long copy(InputStream in, OutputStream out, long maxBytes) throws IOException {
+        {
             byte[] buf = new byte[1 << 16];
             long total = 0;
             int n;
@@ -108,7 +122,7 @@ public final class HttpFetcher {
                 out.write(buf, 0, n);
             }
             return total;
-        });
+        }
     }
 
     @FunctionalInterface
@@ -135,7 +149,12 @@ public final class HttpFetcher {
                 lastStatus = resp.statusCode();
                 try (InputStream body = resp.body()) {
                     if (lastStatus == 200) {
-                        return handler.handle(body);
+                        try {
+                            return handler.handle(body);
+                        } catch (IOException bodyFailed) {
+                            lastStatus = -1; // headers said 200, the body broke off: a network fault, retried
+                            throw bodyFailed;
+                        }
                     }
                 }
                 if (lastStatus != 429 && lastStatus < 500) {

@@ -77,23 +77,31 @@ public final class ArtifactStore {
             for (String algo : ALGORITHMS) {
                 digests.put(algo, MessageDigest.getInstance(JCA.get(algo)));
             }
-            try (OutputStream file = Files.newOutputStream(tmp);
-                 OutputStream out = new OutputStream() {
-                     @Override
-                     public void write(int b) throws IOException {
-                         write(new byte[] {(byte) b}, 0, 1);
-                     }
+            Path part = tmp;
+            http.download(artifact.url(), () -> {
+                // every attempt starts over: empty file, fresh digests
+                digests.values().forEach(MessageDigest::reset);
+                OutputStream file = Files.newOutputStream(part);
+                return new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
 
-                     @Override
-                     public void write(byte[] b, int off, int len) throws IOException {
-                         for (MessageDigest md : digests.values()) {
-                             md.update(b, off, len);
-                         }
-                         file.write(b, off, len);
-                     }
-                 }) {
-                http.download(artifact.url(), out, maxBytes);
-            }
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        for (MessageDigest md : digests.values()) {
+                            md.update(b, off, len);
+                        }
+                        file.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        file.close();
+                    }
+                };
+            }, maxBytes);
             Map<String, String> actual = new LinkedHashMap<>();
             digests.forEach((algo, md) -> actual.put(algo, HexFormat.of().formatHex(md.digest())));
             Path target = pathFor("sha256", actual.get("sha256"));

@@ -110,6 +110,27 @@ class NightlyRunTest {
     }
 
     @Test
+    void onePackagesFailureNeverStopsTheOthersAndSetsTheExitStatus() throws Exception {
+        DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
+        Path out = dir.resolve("out");
+        try (StaticRegistryServer server = new StaticRegistryServer(built.registryRoot())) {
+            built.index().write(server.baseUrl());
+            Path watchlist = dir.resolve("watch.txt");
+            Files.writeString(watchlist, "pkg:pypi/llmrelay " + built.repository() + "\npkg:pypi/absent\n");
+            int status = Main.run(List.of("scan", "--watchlist", watchlist.toString(), "--pypi-url", server.baseUrl(),
+                    "--out", out.toString(), "--cache", dir.resolve("cache").toString(), "--no-summary"),
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err);
+            assertEquals(Main.SOME_ERRORS, status);
+            assertEquals(List.of("absent|1|ERROR", "llmrelay|13|EXPLAINED"), query("select package, count(*), min(verdict) from "
+                    + table(out, "releases") + " group by package order by package"));
+            assertTrue(query("select reason from " + table(out, "releases") + " where package = 'absent'").get(0)
+                    .startsWith("package not found on PyPI: absent"));
+            assertEquals(List.of("1|3"), query("select package_errors, exit_status from read_parquet('"
+                    + out.resolve("scans") + "/*.parquet')"));
+        }
+    }
+
+    @Test
     void movedTagAndReplacedArtifactAreReportedAndRescanned() throws Exception {
         Path out = dir.resolve("out");
         SparkSession spark = SparkTestSession.get();
