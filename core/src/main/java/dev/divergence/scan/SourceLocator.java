@@ -42,8 +42,6 @@ public final class SourceLocator {
         List<String> notes = new ArrayList<>();
         BlobIndex index = repo.index();
         long published = release.published().map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
-        List<BlobIndex.Overlap> overlap = artifactBlobs.isEmpty() ? List.of()
-                : index.bestOverlap(artifactBlobs, published, 3);
         int total = artifactBlobs.size();
 
         // Strongest first: the first present signal chooses; the others are recorded and cross-checked.
@@ -83,6 +81,23 @@ public final class SourceLocator {
                 signals.put(RefMethod.MANIFEST_HISTORY, c);
                 candidates.add("manifest:" + c);
             });
+        }
+        // The search over every commit runs only when it can change the answer: no signal at all, or the
+        // signalled commit lacks some artifact blob that exists somewhere in the history. A tagged release whose
+        // commit holds every such blob (the usual case) costs one tree walk, not one per commit.
+        List<BlobIndex.Overlap> overlap = List.of();
+        boolean fullyHeld = false; // the signalled commit holds every artifact blob the history has: overlap agrees
+        if (!artifactBlobs.isEmpty()) {
+            boolean needed = signals.isEmpty();
+            if (!needed) {
+                String first = signals.values().iterator().next();
+                long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && index.containsBlob(b)).count();
+                needed = index.score(ObjectId.fromString(first), artifactBlobs) < ceiling;
+                fullyHeld = !needed && ceiling > 0;
+            }
+            if (needed) {
+                overlap = index.bestOverlap(artifactBlobs, published, 3);
+            }
         }
         for (BlobIndex.Overlap o : overlap) {
             candidates.add("overlap:" + o.commit().name() + ":" + o.score() + "/" + total);
@@ -139,6 +154,9 @@ public final class SourceLocator {
                     commit = best.commit().name();
                 }
             }
+        }
+        if (fullyHeld) {
+            independent++;
         }
         if (method == RefMethod.MANIFEST_HISTORY) {
             notes.add(0, "no tag names this version; a commit whose manifest declares it (the one holding most artifact files)");

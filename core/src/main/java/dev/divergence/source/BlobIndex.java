@@ -41,11 +41,13 @@ public final class BlobIndex {
     private final List<CommitInfo> commits;
     private final Map<ObjectId, List<Entry>> trees;
     private final Map<ObjectId, String> blobPaths;
+    private final Map<ObjectId, CommitInfo> byId = new HashMap<>();
 
     private BlobIndex(List<CommitInfo> commits, Map<ObjectId, List<Entry>> trees, Map<ObjectId, String> blobPaths) {
         this.commits = commits;
         this.trees = trees;
         this.blobPaths = blobPaths;
+        commits.forEach(c -> byId.put(c.id(), c));
     }
 
     public static BlobIndex build(Repository repo) throws IOException {
@@ -130,14 +132,8 @@ public final class BlobIndex {
 
     /** Number of artifact blobs held by the tree of one commit. */
     public int score(ObjectId commit, Set<String> blobIds) {
-        Set<ObjectId> wanted = toIds(blobIds);
-        Map<ObjectId, Integer> memo = new HashMap<>();
-        for (CommitInfo c : commits) {
-            if (c.id().equals(commit)) {
-                return treeScore(c.tree(), wanted, memo);
-            }
-        }
-        return 0;
+        CommitInfo c = byId.get(commit);
+        return c == null ? 0 : treeScore(c.tree(), toIds(blobIds), new HashMap<>());
     }
 
     /** Scores of several commits against one artifact blob set, sharing the subtree memo. */
