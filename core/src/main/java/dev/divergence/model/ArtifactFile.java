@@ -25,7 +25,7 @@ public record ArtifactFile(
         Set<RiskFlag> flags) {
 
     public ArtifactFile {
-        flags = Set.copyOf(flags);
+        flags = Flags.of(flags);
     }
 
     public enum EntryType { FILE, SYMLINK, HARDLINK, DEVICE, OTHER }

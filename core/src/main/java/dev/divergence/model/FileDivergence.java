@@ -30,7 +30,7 @@ public record FileDivergence(
         Optional<String> detail) {
 
     public FileDivergence {
-        riskFlags = Set.copyOf(riskFlags);
+        riskFlags = Flags.of(riskFlags);
     }
 
     /** The path a reader knows this file by: the artifact's, else the source's. */

@@ -18,7 +18,7 @@ public interface GeneratedFiles {
     /** A rule's decision: status, rule id, flags it adds, and drill-down text. */
     record Decision(FileStatus status, String ruleId, Set<RiskFlag> flags, Optional<String> detail, boolean benign) {
         public Decision {
-            flags = Set.copyOf(flags);
+            flags = dev.divergence.model.Flags.of(flags);
         }
 
         public Decision(FileStatus status, String ruleId, Set<RiskFlag> flags, Optional<String> detail) {
