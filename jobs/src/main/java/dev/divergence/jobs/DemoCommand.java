@@ -60,11 +60,11 @@ final class DemoCommand {
                 try {
                     ScanJob.Result result = ScanJob.run(spark, options);
                     int code = Main.report(result, options, out);
-                    printHighRiskFiles(spark, options.out(), out);
+                    printHighRiskFiles(spark, Path.of(options.out()), out);
                     out.printf("demo finished in %.1f s; query the tables with Spark SQL or DuckDB, e.g.%n"
                             + "  duckdb -c \"select version, artifact, artifact_path, status, risk_flags from "
                             + "read_parquet('%s/files/**/*.parquet', hive_partitioning=true) where high_risk\"%n",
-                            (System.nanoTime() - start) / 1e9, options.out().toAbsolutePath());
+                            (System.nanoTime() - start) / 1e9, Path.of(options.out()).toAbsolutePath());
                     return code;
                 } finally {
                     spark.stop();

@@ -88,7 +88,7 @@ public final class Main {
         out.printf("run %s: scanned %d versions (%d unchanged, skipped); wrote %d releases, %d artifacts, %d files, "
                         + "%d signals to %s%n", result.runId(), result.versionsScanned(), result.versionsSkipped(),
                 result.releaseRows(), result.artifactRows(), result.fileRows(), result.signals().size(),
-                options.out().toAbsolutePath());
+                DatasetLocation.of(options.out()));
         return result.exitStatus();
     }
 

@@ -4,8 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.divergence.model.PackageId;
 import dev.divergence.scan.History;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,23 +20,15 @@ final class PreviousState {
     }
 
     /** A table of the dataset read with the current schema (columns added since are null), if it exists. */
-    static Optional<Dataset<Row>> table(SparkSession spark, Path out, String table) {
-        Path dir = out.resolve(table);
-        if (!Files.isDirectory(dir)) {
+    static Optional<Dataset<Row>> table(SparkSession spark, DatasetLocation out, String table) {
+        if (!out.hasData(spark, table)) {
             return Optional.empty();
         }
-        try (var s = Files.walk(dir)) {
-            if (s.noneMatch(p -> p.toString().endsWith(".parquet"))) {
-                return Optional.empty();
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the dataset at " + dir, e);
-        }
-        return Optional.of(spark.read().schema(Tables.schema(table)).parquet(dir.toString()));
+        return Optional.of(spark.read().schema(Tables.schema(table)).parquet(out.table(table)));
     }
 
     /** Every release row of the given packages, as the dataset now holds them. */
-    static List<Row> releasesOf(SparkSession spark, Path out, List<PackageId> packages) {
+    static List<Row> releasesOf(SparkSession spark, DatasetLocation out, List<PackageId> packages) {
         Optional<Dataset<Row>> releases = table(spark, out, Tables.RELEASES);
         if (releases.isEmpty() || packages.isEmpty()) {
             return List.of();
@@ -56,7 +46,7 @@ final class PreviousState {
     }
 
     /** Per package (ecosystem, name): per version what the plan needs. */
-    static Map<PackageKey, Map<String, History.Previous>> load(SparkSession spark, Path out, List<PackageId> packages) {
+    static Map<PackageKey, Map<String, History.Previous>> load(SparkSession spark, DatasetLocation out, List<PackageId> packages) {
         Map<PackageKey, Map<String, History.Previous>> result = new HashMap<>();
         Optional<Dataset<Row>> releases = table(spark, out, Tables.RELEASES);
         if (releases.isEmpty() || packages.isEmpty()) {

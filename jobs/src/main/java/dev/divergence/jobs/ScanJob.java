@@ -74,7 +74,7 @@ public final class ScanJob {
         RepositoryCache.clear();
         HttpFetcher http = new HttpFetcher();
         Ecosystems.Endpoints endpoints = options.endpoints();
-        Path out = options.out().toAbsolutePath();
+        DatasetLocation out = DatasetLocation.of(options.out());
         Map<PackageKey, Map<String, History.Previous>> previous = PreviousState.load(spark, out,
                 options.targets().stream().map(Watchlist.Entry::pkg).toList());
 
@@ -156,7 +156,7 @@ public final class ScanJob {
                     FaultInjection.maybeHalt(table);
                     merged.get(table).write().mode(SaveMode.Overwrite)
                             .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
-                            .parquet(out.resolve(table).toString());
+                            .parquet(out.table(table));
                 }
             }
             // The summary covers every version of the run's packages, scanned now or before: read back.
@@ -172,7 +172,7 @@ public final class ScanJob {
                 FaultInjection.maybeHalt(Tables.SIGNALS);
                 spark.createDataFrame(signalRows, Tables.SIGNALS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
                         .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
-                        .parquet(out.resolve(Tables.SIGNALS).toString());
+                        .parquet(out.table(Tables.SIGNALS));
             }
             int versionErrors = (int) scanned.filter(t -> t.table().equals(Tables.RELEASES)
                     && "ERROR".equals(t.row().getString(Tables.RELEASES_SCHEMA.fieldIndex("verdict")))).count();
@@ -185,7 +185,7 @@ public final class ScanJob {
                     errors.toArray(new String[0]), exit, EngineVersion.ENGINE, EngineVersion.RULES);
             FaultInjection.maybeHalt(Tables.SCANS);
             spark.createDataFrame(List.of(scan), Tables.SCANS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
-                    .parquet(out.resolve(Tables.SCANS).toString());
+                    .parquet(out.table(Tables.SCANS));
             return new Result(runId, releases, releaseRows, artifactRows, fileRows, tasks.size(), listed - tasks.size(),
                     signalRows, exit);
         } finally {

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The options of {@code scan}, parsed from the command line. Bad arguments throw {@link UsageException}. */
-public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, Ecosystems.Endpoints endpoints,
+public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, Ecosystems.Endpoints endpoints,
                           Optional<String> master, Set<String> versions, boolean summary, boolean full) {
 
     public static final String USAGE = """
@@ -31,7 +31,8 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, E
                                    applies to the single PURL given
               --watchlist FILE     one 'PURL [REPOSITORY]' per line, '#' comments
               --versions V1,V2     only these versions (default: all)
-              --out DIR            dataset directory (default: ./divergence-data)
+              --out DIR|URI        dataset location: a folder or a Hadoop filesystem URI such as
+                                   hdfs://… or s3a://… (default: ./divergence-data)
               --cache DIR          download and clone cache (default: ~/.cache/divergence)
               --pypi-url URL       PyPI base URL (default: https://pypi.org); any server speaking PyPI's JSON API
               --npm-url URL        npm registry (default: https://registry.npmjs.org)
@@ -56,7 +57,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, E
         List<PackageId> purls = new ArrayList<>();
         Optional<String> repo = Optional.empty();
         Optional<Path> watchlist = Optional.empty();
-        Path out = Path.of("divergence-data");
+        String out = "divergence-data";
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "divergence");
         String pypi = PypiSupport.DEFAULT_BASE_URL;
         String npm = NpmSupport.DEFAULT_BASE_URL;
@@ -70,7 +71,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, Path out, Path cache, E
             switch (a) {
                 case "--repo" -> repo = Optional.of(value(args, ++i, a));
                 case "--watchlist" -> watchlist = Optional.of(Path.of(value(args, ++i, a)));
-                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--out" -> out = value(args, ++i, a);
                 case "--cache" -> cache = Path.of(value(args, ++i, a));
                 case "--pypi-url" -> pypi = value(args, ++i, a);
                 case "--npm-url" -> npm = value(args, ++i, a);
