@@ -11,9 +11,14 @@ public record ReleaseReport(
         List<ArtifactReport> artifacts,
         Verdict verdict,
         Optional<String> reason,
-        long scanMillis) {
+        long scanMillis,
+        java.util.Map<String, Long> stageNanos) {
 
     public ReleaseReport {
         artifacts = List.copyOf(artifacts);
+        stageNanos = java.util.Map.copyOf(stageNanos);
     }
+
+    /** Stages timed per version, for the benchmark's breakdown. */
+    public static final List<String> STAGES = List.of("fetch", "read", "open", "locate", "classify");
 }

@@ -59,10 +59,11 @@ public final class ReleaseScanner {
      */
     public ReleaseReport scan(Release listed, Optional<String> repoOverride) {
         long start = System.nanoTime();
+        java.util.Map<String, Long> stages = new java.util.HashMap<>();
         Release release = ecosystem.registry().withPerFileSignals(listed);
         List<Read> reads = new ArrayList<>();
         for (Artifact a : release.artifacts()) {
-            reads.add(read(a));
+            reads.add(read(a, stages));
         }
         Optional<String> location = repoOverride.or(() -> release.hints().repositoryUrls().stream().findFirst());
         SourceRef ref;
@@ -71,37 +72,46 @@ public final class ReleaseScanner {
             ref = SourceRef.none("no repository: the registry names none and no --repo was given");
         } else {
             try {
-                repo = RepositoryCache.open(location.get(), cacheRoot);
+                long t0 = System.nanoTime();
+                repo = RepositoryCache.open(location.get(), cacheRoot); // clone/fetch and index, once per JVM
+                long t1 = System.nanoTime();
                 Set<String> blobs = new LinkedHashSet<>();
                 reads.forEach(r -> r.listing().ifPresent(l -> l.files().forEach(f -> blobs.add(f.gitBlobId()))));
                 ref = new SourceLocator(ecosystem.locator()).locate(release, repo, blobs);
+                stages.merge("open", t1 - t0, Long::sum);
+                stages.merge("locate", System.nanoTime() - t1, Long::sum);
             } catch (IOException | RuntimeException e) {
                 ref = SourceRef.none("repository unavailable: " + e.getMessage());
                 repo = null;
             }
         }
         List<ArtifactReport> reports = new ArrayList<>();
+        long t2 = System.nanoTime();
         for (Read r : reads) {
             reports.add(compare(release, r, repo, ref));
         }
+        stages.merge("classify", System.nanoTime() - t2, Long::sum);
         List<Verdict> verdicts = reports.stream().map(ArtifactReport::verdict).toList();
         Verdict verdict = release.artifacts().isEmpty() ? Verdict.ERROR : Verdicts.release(verdicts);
         Optional<String> reason = releaseReason(release, reports, verdict, ref);
         return new ReleaseReport(release, location, ref, reports, verdict, reason,
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, stages);
     }
 
-    private Read read(Artifact a) {
+    private Read read(Artifact a, java.util.Map<String, Long> stages) {
+        long t0 = System.nanoTime();
         ArtifactStore.Fetched fetched = store.fetch(a);
+        long t1 = System.nanoTime();
+        stages.merge("fetch", t1 - t0, Long::sum);
         if (fetched.path().isEmpty()) {
             return new Read(a, fetched, Optional.empty(), fetched.error());
         }
-        try {
+        try (var timer = (AutoCloseable) () -> stages.merge("read", System.nanoTime() - t1, Long::sum)) {
             ArchiveListing listing = a.kind() == dev.divergence.model.ArtifactKind.POM
                     ? ArchiveReaders.single(fetched.path().get(), "pom.xml", limits)
                     : ArchiveReaders.read(fetched.path().get(), limits);
             return new Read(a, fetched, Optional.of(listing), listing.error());
-        } catch (IOException e) {
+        } catch (Exception e) {
             return new Read(a, fetched, Optional.empty(), Optional.of("cannot read cached file: " + e.getMessage()));
         }
     }

@@ -60,7 +60,7 @@ public final class ScanJob {
 
     /** What the run produced, for the summary and the exit status. */
     public record Result(String runId, List<Row> releases, long releaseRows, long artifactRows, long fileRows,
-                         int versionsScanned,
+                         Map<String, Long> stageMillis, long writeMillis, int versionsScanned,
                          int versionsSkipped, List<Row> signals, int exitStatus) {
     }
 
@@ -125,13 +125,20 @@ public final class ScanJob {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism() * 2));
+        Map<String, org.apache.spark.util.LongAccumulator> stageNanos = new LinkedHashMap<>();
+        for (String stage : ReleaseReport.STAGES) {
+            stageNanos.put(stage, spark.sparkContext().longAccumulator("stage." + stage));
+        }
         JavaRDD<Tables.TableRow> scanned = jsc.parallelize(tasks, slices)
-                .mapPartitions(it -> scanPartition(it, started))
+                .mapPartitions(it -> scanPartition(it, started, stageNanos))
                 .union(jsc.parallelize(driverRows, 1));
         scanned.persist(StorageLevel.MEMORY_AND_DISK());
+        scanned.count(); // scan now, so that the writes below are only writes (and are timed as such)
         List<Dataset<Row>> keptOld = new ArrayList<>();
         try {
             Map<String, Dataset<Row>> merged = new HashMap<>();
+            long writeStart = 0;
+            long writeMillis = 0;
             if (!rescanned.isEmpty()) {
                 Dataset<Row> redo = rescannedFrame(spark, rescanned);
                 // Earlier rows of rewritten packages that are not rescanned are read, and materialised, before any
@@ -153,11 +160,15 @@ public final class ScanJob {
                     merged.put(table, fresh.unionByName(oldRows));
                 }
                 for (String table : Tables.WRITE_ORDER) {
+                    if (table.equals(Tables.FILES)) {
+                        writeStart = System.nanoTime();
+                    }
                     FaultInjection.maybeHalt(table);
                     merged.get(table).write().mode(SaveMode.Overwrite)
                             .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
                             .parquet(out.table(table));
                 }
+                writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
             }
             // The summary covers every version of the run's packages, scanned now or before: read back.
             List<Row> releases = PreviousState.releasesOf(spark, out, options.targets().stream()
@@ -186,8 +197,10 @@ public final class ScanJob {
             FaultInjection.maybeHalt(Tables.SCANS);
             spark.createDataFrame(List.of(scan), Tables.SCANS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
                     .parquet(out.table(Tables.SCANS));
-            return new Result(runId, releases, releaseRows, artifactRows, fileRows, tasks.size(), listed - tasks.size(),
-                    signalRows, exit);
+            Map<String, Long> stageMillis = new LinkedHashMap<>();
+            stageNanos.forEach((k, v) -> stageMillis.put(k, v.value() / 1_000_000));
+            return new Result(runId, releases, releaseRows, artifactRows, fileRows, stageMillis, writeMillis,
+                    tasks.size(), listed - tasks.size(), signalRows, exit);
         } finally {
             keptOld.forEach(d -> d.unpersist(false));
             scanned.unpersist(false);
@@ -271,7 +284,8 @@ public final class ScanJob {
     }
 
     /** Executor side: one scanner per ecosystem per partition; repositories are shared JVM-wide. */
-    static Iterator<Tables.TableRow> scanPartition(Iterator<ReleaseTask> tasks, Instant scannedAt) {
+    static Iterator<Tables.TableRow> scanPartition(Iterator<ReleaseTask> tasks, Instant scannedAt,
+                                                   Map<String, org.apache.spark.util.LongAccumulator> stageNanos) {
         HttpFetcher http = new HttpFetcher();
         Map<Ecosystem, ReleaseScanner> scanners = new EnumMap<>(Ecosystem.class);
         List<Tables.TableRow> out = new ArrayList<>();
@@ -285,6 +299,11 @@ public final class ScanJob {
                 return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
             });
             ReleaseReport report = scanner.scan(release, Optional.ofNullable(task.repository()));
+            report.stageNanos().forEach((k, v) -> {
+                if (stageNanos.containsKey(k)) {
+                    stageNanos.get(k).add(v);
+                }
+            });
             out.addAll(Tables.rows(report, scannedAt));
         }
         return out.iterator();
