@@ -34,10 +34,12 @@ public final class ArchiveReaders {
         EntryCollector out = new EntryCollector(archive, limits);
         try {
             reader.get().walk(archive, out);
-            return new ArchiveListing(reader.get().format(head), out.files(), Optional.empty(), out.warnings());
+            return new ArchiveListing(reader.get().format(head), out.files(), Optional.empty(), out.warnings(),
+                    out.retained());
         } catch (IOException | RuntimeException e) {
             // Commons Compress reports corrupt input with IOException and, for some headers, runtime exceptions.
-            return new ArchiveListing(reader.get().format(head), out.files(), Optional.of(describe(e)), out.warnings());
+            return new ArchiveListing(reader.get().format(head), out.files(), Optional.of(describe(e)), out.warnings(),
+                    out.retained());
         }
     }
 
@@ -49,7 +51,7 @@ public final class ArchiveReaders {
         try (InputStream in = Files.newInputStream(file)) {
             out.file(name, 0100644, in, Files.size(file));
         }
-        return new ArchiveListing("file", out.files(), Optional.empty());
+        return new ArchiveListing("file", out.files(), Optional.empty(), List.of(), out.retained());
     }
 
     /**

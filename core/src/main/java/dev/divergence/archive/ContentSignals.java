@@ -20,10 +20,23 @@ public final class ContentSignals {
     private static final String[] EXEC_TOKENS = {
         "exec(", "eval(", "b64decode", "subprocess", "os.system(", "__import__(", "child_process", "Function(",
         "fromCharCode", "marshal.loads", "zlib.decompress"};
+    private static final byte[][] TOKENS = new byte[EXEC_TOKENS.length][];
+    /** Tokens by first byte, so the search touches each byte once and compares only at plausible starts. */
+    private static final byte[][][] BY_FIRST = new byte[256][][];
     private static final int OVERLAP = 16;
+
+    static {
+        java.util.Map<Integer, java.util.List<byte[]>> m = new java.util.HashMap<>();
+        for (int i = 0; i < EXEC_TOKENS.length; i++) {
+            TOKENS[i] = EXEC_TOKENS[i].getBytes(StandardCharsets.ISO_8859_1);
+            m.computeIfAbsent(TOKENS[i][0] & 0xff, k -> new java.util.ArrayList<>()).add(TOKENS[i]);
+        }
+        m.forEach((k, v) -> BY_FIRST[k] = v.toArray(new byte[0][]));
+    }
 
     private final boolean pth;
     private final boolean bytecode;
+    private final boolean deep;
     private final long maxBytes;
     private final Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
     private long seen;
@@ -31,9 +44,20 @@ public final class ContentSignals {
     private int line;
     private boolean atLineStart = true;
     private final StringBuilder lineHead = new StringBuilder();
-    private String tail = "";
+    private final byte[] window = new byte[OVERLAP + (1 << 16)];
+    private int tailLength;
 
+    /** Full inspection of content: base64 runs, long lines, {@code .pth} import lines, execution tokens. */
     public ContentSignals(String path, long maxBytes) {
+        this(path, maxBytes, true);
+    }
+
+    /**
+     * @param deep false for the streaming pass over every entry: only the name and the first bytes (magic)
+     *     are inspected; content is scanned later, and only for files that differ from the source
+     */
+    public ContentSignals(String path, long maxBytes, boolean deep) {
+        this.deep = deep;
         String lower = path.toLowerCase(Locale.ROOT);
         this.pth = lower.endsWith(".pth");
         this.maxBytes = maxBytes;
@@ -66,6 +90,10 @@ public final class ContentSignals {
         if (seen == 0) {
             sniffMagic(b, off, n);
         }
+        if (!deep) {
+            seen += n;
+            return;
+        }
         for (int i = off; i < off + n; i++) {
             int c = b[i] & 0xff;
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
@@ -97,15 +125,40 @@ public final class ContentSignals {
                 }
             }
         }
-        String chunk = tail + new String(b, off, n, StandardCharsets.ISO_8859_1);
-        for (String token : EXEC_TOKENS) {
-            if (chunk.contains(token)) {
-                flags.add(RiskFlag.DYNAMIC_EXEC);
-                break;
-            }
+        if (!flags.contains(RiskFlag.DYNAMIC_EXEC)) {
+            searchTokens(b, off, n);
         }
-        tail = chunk.length() > OVERLAP ? chunk.substring(chunk.length() - OVERLAP) : chunk;
         seen += n;
+    }
+
+    /** One pass over the previous chunk's tail plus this chunk: a token split across chunks is still found. */
+    private void searchTokens(byte[] b, int off, int n) {
+        for (int start = 0; start < n; start += window.length - OVERLAP) {
+            int len = Math.min(n - start, window.length - OVERLAP);
+            System.arraycopy(b, off + start, window, tailLength, len);
+            int end = tailLength + len;
+            for (int i = 0; i < end; i++) {
+                byte[][] candidates = BY_FIRST[window[i] & 0xff];
+                if (candidates == null) {
+                    continue;
+                }
+                for (byte[] t : candidates) {
+                    if (i + t.length > end) {
+                        continue;
+                    }
+                    int k = 1; // most candidates fail on the second byte: compare inline, no library call
+                    while (k < t.length && window[i + k] == t[k]) {
+                        k++;
+                    }
+                    if (k == t.length) {
+                        flags.add(RiskFlag.DYNAMIC_EXEC);
+                        return;
+                    }
+                }
+            }
+            tailLength = Math.min(OVERLAP, end);
+            System.arraycopy(window, end - tailLength, window, 0, tailLength);
+        }
     }
 
     private void sniffMagic(byte[] b, int off, int n) {

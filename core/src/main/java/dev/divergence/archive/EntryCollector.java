@@ -21,6 +21,11 @@ final class EntryCollector implements EntryVisitor {
     private final Set<String> names = new HashSet<>();
     private final java.util.Map<String, String> folded = new java.util.HashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    /** Small entries kept from the one pass, so that explaining a difference needs no second decompression. */
+    private final java.util.Map<String, byte[]> retained = new java.util.HashMap<>();
+    private long retainedBytes;
+    static final int RETAIN_ENTRY = 64 * 1024;
+    static final long RETAIN_TOTAL = 16L << 20;
 
     EntryCollector(Path archive, ArchiveLimits limits) throws IOException {
         this.limits = limits;
@@ -40,7 +45,23 @@ final class EntryCollector implements EntryVisitor {
     public void file(String rawName, int mode, InputStream content, long declaredSize) throws IOException {
         checkCount();
         EntryPaths.Normalized n = EntryPaths.normalize(rawName);
-        EntryDigest.Result r = EntryDigest.of(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget);
+        java.io.ByteArrayOutputStream copy = declaredSize >= 0 && declaredSize <= RETAIN_ENTRY
+                && retainedBytes + declaredSize <= RETAIN_TOTAL ? new java.io.ByteArrayOutputStream((int) declaredSize) : null;
+        InputStream in = copy == null ? content : new java.io.FilterInputStream(content) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int r = super.read(b, off, len);
+                if (r > 0 && copy.size() <= RETAIN_ENTRY) {
+                    copy.write(b, off, Math.min(r, RETAIN_ENTRY + 1 - copy.size()));
+                }
+                return r;
+            }
+        };
+        EntryDigest.Result r = EntryDigest.of(in, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget);
+        if (copy != null && r.sizeMatched() && copy.size() == r.size() && !retained.containsKey(n.path())) {
+            retained.put(n.path(), copy.toByteArray());
+            retainedBytes += r.size();
+        }
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(n.flags());
         flags.addAll(r.flags());
@@ -92,6 +113,10 @@ final class EntryCollector implements EntryVisitor {
 
     List<String> warnings() {
         return warnings;
+    }
+
+    java.util.Map<String, byte[]> retained() {
+        return retained;
     }
 
     List<ArtifactFile> files() {

@@ -31,7 +31,8 @@ public final class EntryDigest {
         MessageDigest sha256 = newDigest("SHA-256");
         MessageDigest sha1 = newDigest("SHA-1");
         sha1.update(("blob " + declaredSize + "\0").getBytes(StandardCharsets.US_ASCII));
-        ContentSignals signals = new ContentSignals(path, maxScanBytes);
+        // Name and magic only: content is scanned later, and only for the files that differ from the source.
+        ContentSignals signals = new ContentSignals(path, maxScanBytes, false);
         byte[] buf = new byte[BUFFER];
         long total = 0;
         int n;

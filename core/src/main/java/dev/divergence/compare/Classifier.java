@@ -176,11 +176,19 @@ public final class Classifier {
             }
             return row(in, f, sf, src, FileStatus.MODIFIED, UNEXPLAINED, flags, detail);
         }
+        // A file with no counterpart is judged whole: its content is scanned now (the reading pass only hashed it).
+        Set<RiskFlag> whole = EnumSet.noneOf(RiskFlag.class);
+        whole.addAll(f.flags());
+        content.ifPresent(c -> {
+            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
+            signals.update(c, 0, c.length);
+            whole.addAll(signals.flags());
+        });
         if (inHistory) {
-            return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, f.flags(),
+            return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
                     Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
         }
-        return row(in, f, sf, src, FileStatus.PHANTOM, UNEXPLAINED, f.flags(),
+        return row(in, f, sf, src, FileStatus.PHANTOM, UNEXPLAINED, whole,
                 Optional.of("content exists in no commit of the repository"));
     }
 

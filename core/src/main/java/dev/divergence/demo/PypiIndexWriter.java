@@ -20,11 +20,25 @@ import java.util.Optional;
  */
 public final class PypiIndexWriter {
 
-    /** One uploaded file. {@code claimedSha256} overrides the digest (to publish a wrong one on purpose). */
+    /**
+     * One uploaded file. {@code claimedSha256} overrides the digest (to publish a wrong one on purpose);
+     * {@code stored} names a file already under {@code ROOT/packages/} (large histories), then content is empty.
+     */
     public record Upload(String version, String filename, byte[] content, Instant uploaded, boolean yanked,
-                         Optional<String> claimedSha256) {
+                         Optional<String> claimedSha256, Optional<Path> stored) {
+        public Upload(String version, String filename, byte[] content, Instant uploaded, boolean yanked,
+                      Optional<String> claimedSha256) {
+            this(version, filename, content, uploaded, yanked, claimedSha256, Optional.empty());
+        }
+
         public Upload(String version, String filename, byte[] content, Instant uploaded) {
             this(version, filename, content, uploaded, false, Optional.empty());
+        }
+
+        /** A file written to {@code ROOT/packages/FILENAME} beforehand, with its SHA-256. */
+        public static Upload stored(String version, Path file, String sha256, Instant uploaded) {
+            return new Upload(version, file.getFileName().toString(), new byte[0], uploaded, false, Optional.of(sha256),
+                    Optional.of(file));
         }
     }
 
@@ -76,12 +90,18 @@ public final class PypiIndexWriter {
             ArrayNode files = rel.putArray(e.getKey());
             for (Upload u : e.getValue()) {
                 Path file = root.resolve("packages").resolve(u.filename());
-                PythonDistributions.write(file, u.content());
+                long size;
+                if (u.stored().isPresent()) {
+                    size = Files.size(u.stored().get());
+                } else {
+                    PythonDistributions.write(file, u.content());
+                    size = u.content().length;
+                }
                 ObjectNode f = files.addObject();
                 f.put("filename", u.filename());
                 f.put("packagetype", u.filename().endsWith(".whl") ? "bdist_wheel" : "sdist");
                 f.put("python_version", u.filename().endsWith(".whl") ? "py3" : "source");
-                f.put("size", u.content().length);
+                f.put("size", size);
                 ObjectNode d = f.putObject("digests");
                 d.put("sha256", u.claimedSha256().orElse(dev.divergence.archive.EntryDigest.sha256(u.content())));
                 f.put("upload_time_iso_8601", u.uploaded().truncatedTo(ChronoUnit.SECONDS).toString());

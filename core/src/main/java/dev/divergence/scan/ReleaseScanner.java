@@ -139,12 +139,12 @@ public final class ReleaseScanner {
             Path archive = r.fetched().path().get();
             List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
                     tree, repo, ecosystem.generatedFiles(),
-                    paths -> ArchiveReaders.extract(archive, paths, 8L << 20)));
+                    paths -> listing.contents(archive, paths, 8L << 20)));
             Verdict v = Verdicts.artifact(rows);
             Optional<String> reason = divergenceReason(rows);
             List<String> findings = new ArrayList<>(listing.warnings());
             findings.addAll(ecosystem.generatedFiles().consistency(release, a, files,
-                    paths -> ArchiveReaders.extract(archive, paths, 8L << 20)));
+                    paths -> listing.contents(archive, paths, 8L << 20)));
             if (!findings.isEmpty()) {
                 // Inconsistent metadata or a zip that reads differently per tool: divergent in itself.
                 if (v.severity() < Verdict.DIVERGENT.severity()) {

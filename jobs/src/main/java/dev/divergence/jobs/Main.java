@@ -22,6 +22,9 @@ public final class Main {
               demo [--work DIR]        build the bundled offline demo (datasets/demo), serve it as a local PyPI,
                                        scan it and print the summary
               sql "QUERY" [--out DIR]  Spark SQL over the dataset (views: releases, artifacts, files, signals, scans)
+              bench [--versions 100,300,1000] [--files N] [--file-bytes B]
+                                       synthetic history at scale: the hashing floor, a naive script,
+                                       divergence (warm cache, nightly rerun), diffoscope; prints ratios
               help                     this text; 'divergence scan --help' for the scan options
             """;
 
@@ -43,6 +46,14 @@ public final class Main {
                 case "scan" -> scan(rest, out, err);
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "sql" -> SqlCommand.run(rest, out, err);
+                case "bench" -> {
+                    try {
+                        yield BenchCommand.run(rest, out, err);
+                    } catch (Exception e) {
+                        err.println("divergence bench: " + e);
+                        yield RUN_FAILED;
+                    }
+                }
                 default -> {
                     err.println("unknown command '" + args.get(0) + "'");
                     err.print(HELP);
