@@ -71,15 +71,20 @@ public final class ContentSignals {
         if (isCode(lower)) {
             flags.add(RiskFlag.CODE);
         }
-        if (lower.matches(".*\\.(so|so\\.[0-9.]+|dll|pyd|dylib|exe|node)$")) {
+        if (NATIVE.matcher(lower).matches()) {
             flags.add(RiskFlag.BINARY);
         }
         // JVM bytecode is expected to be binary; it is judged by whether its source exists, not by NUL bytes.
         this.bytecode = lower.endsWith(".class");
     }
 
+    private static final java.util.regex.Pattern CODE_FILE = java.util.regex.Pattern.compile(
+            ".*\\.(py|pyw|pth|pyx|js|mjs|cjs|ts|sh|bash|ps1|bat|cmd|java|class|kt|groovy|rb|pl|php|so|pyd|dll|dylib|node|exe)$");
+    private static final java.util.regex.Pattern NATIVE = java.util.regex.Pattern.compile(
+            ".*\\.(so|so\\.[0-9.]+|dll|pyd|dylib|exe|node)$");
+
     static boolean isCode(String lowerPath) {
-        return lowerPath.matches(".*\\.(py|pyw|pth|pyx|js|mjs|cjs|ts|sh|bash|ps1|bat|cmd|java|class|kt|groovy|rb|pl|php|so|pyd|dll|dylib|node|exe)$");
+        return CODE_FILE.matcher(lowerPath).matches();
     }
 
     public void update(byte[] b, int off, int len) {

@@ -22,9 +22,10 @@ final class EntryPaths {
             flags.add(RiskFlag.LONG_PATH);
         }
         String p = raw.replace('\\', '/');
-        if (p.startsWith("/") || p.matches("^[A-Za-z]:/.*")) {
+        boolean drive = p.length() >= 3 && Character.isLetter(p.charAt(0)) && p.charAt(1) == ':' && p.charAt(2) == '/';
+        if (p.startsWith("/") || drive) {
             flags.add(RiskFlag.ABSOLUTE_PATH);
-            p = p.replaceFirst("^[A-Za-z]:", "").replaceFirst("^/+", "");
+            p = p.substring(drive ? 2 : 0).replaceFirst("^/+", "");
         }
         StringBuilder out = new StringBuilder();
         for (String seg : p.split("/")) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -28,11 +29,11 @@ final class ZipArchiveReader implements ArchiveReader {
 
     @Override
     public void walk(Path archive, EntryVisitor v) throws IOException {
-        java.util.List<String> central = new java.util.ArrayList<>();
+        java.util.Map<Long, byte[]> localNames = new java.util.TreeMap<>();
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
             Collections.list(zip.getEntriesInPhysicalOrder()).forEach(e -> {
-                if (!e.isDirectory()) {
-                    central.add(e.getName());
+                if (e.getRawName() != null && e.getLocalHeaderOffset() >= 0) {
+                    localNames.put(e.getLocalHeaderOffset(), e.getRawName());
                 }
             });
             for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
@@ -56,16 +57,42 @@ final class ZipArchiveReader implements ArchiveReader {
                 }
             }
         }
-        java.util.List<String> local = localHeaderNames(archive);
-        if (!new java.util.TreeSet<>(local).equals(new java.util.TreeSet<>(central))) {
-            java.util.Set<String> onlyLocal = new java.util.TreeSet<>(local);
-            onlyLocal.removeAll(central);
-            java.util.Set<String> onlyCentral = new java.util.TreeSet<>(central);
-            onlyCentral.removeAll(local);
+        List<String> mismatched = localHeaderMismatches(archive, localNames);
+        if (!mismatched.isEmpty()) {
             // pip and the JVM read the central directory, some tools the local headers: they would disagree.
-            v.warning("zip local headers disagree with the central directory (only in local headers: " + onlyLocal
-                    + ", only in the central directory: " + onlyCentral + ")");
+            v.warning("zip local headers disagree with the central directory (" + String.join(", ", mismatched) + ")");
         }
+    }
+
+    /**
+     * Reads the name in each entry's local header, at the offset the central directory gives (a few bytes per
+     * entry, nothing decompressed), and lists the entries where the two names differ.
+     */
+    private static List<String> localHeaderMismatches(Path archive, java.util.Map<Long, byte[]> centralNames) {
+        List<String> out = new java.util.ArrayList<>();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(archive)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(30).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (java.util.Map.Entry<Long, byte[]> e : centralNames.entrySet()) {
+                head.clear();
+                if (ch.read(head, e.getKey()) < 30 || head.getInt(0) != 0x04034b50) {
+                    out.add("no local header for " + new String(e.getValue(), StandardCharsets.UTF_8));
+                    continue;
+                }
+                int nameLength = head.getShort(26) & 0xffff;
+                java.nio.ByteBuffer name = java.nio.ByteBuffer.allocate(nameLength);
+                ch.read(name, e.getKey() + 30);
+                if (!java.util.Arrays.equals(name.array(), e.getValue())) {
+                    out.add("local header says " + new String(name.array(), StandardCharsets.UTF_8) + " where the central "
+                            + "directory says " + new String(e.getValue(), StandardCharsets.UTF_8));
+                }
+                if (out.size() >= 10) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            out.add("local headers unreadable: " + e.getMessage());
+        }
+        return out;
     }
 
     /**
