@@ -82,6 +82,7 @@ public final class ScanJob {
         List<Tables.TableRow> driverRows = new ArrayList<>();
         List<Row> signalRows = new ArrayList<>();
         Map<PackageKey, Set<String>> rescanned = new LinkedHashMap<>();
+        boolean keepsEarlierRows = false; // some rewritten package keeps rows it does not rescan
         List<String> errors = new ArrayList<>();
         int listed = 0;
         for (Watchlist.Entry target : options.targets()) {
@@ -116,6 +117,7 @@ public final class ScanJob {
                     started)));
             if (!plan.toScan().isEmpty()) {
                 rescanned.put(key, plan.rescannedVersions());
+                keepsEarlierRows |= !plan.rescannedVersions().containsAll(before.keySet());
             }
             for (Release r : plan.toScan()) {
                 tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), target.repository().orElse(null),
@@ -146,7 +148,9 @@ public final class ScanJob {
                 for (String table : Tables.WRITE_ORDER) {
                     Dataset<Row> fresh = spark.createDataFrame(
                             scanned.filter(t -> t.table().equals(table)).map(Tables.TableRow::row), Tables.schema(table));
-                    Optional<Dataset<Row>> old = PreviousState.table(spark, out, table).map(d -> d
+                    // A run that rescans every earlier version of its packages keeps no earlier row: skip the read.
+                    Optional<Dataset<Row>> old = (keepsEarlierRows ? PreviousState.table(spark, out, table)
+                            : Optional.<Dataset<Row>>empty()).map(d -> d
                             .join(redo.select("ecosystem", "package").distinct(), toSeq("ecosystem", "package"), "left_semi")
                             .join(redo, toSeq("ecosystem", "package", "version"), "left_anti")
                             .select(columns(table)));
