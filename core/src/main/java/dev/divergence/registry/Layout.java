@@ -10,4 +10,22 @@ import java.util.List;
 public interface Layout {
 
     Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints);
+
+    /** The single top-level folder every entry sits in ({@code name-1.2.3/}, {@code package/}), when there is one. */
+    static java.util.Optional<String> commonRoot(List<ArtifactFile> files) {
+        String root = null;
+        for (ArtifactFile f : files) {
+            int slash = f.path().indexOf('/');
+            if (slash <= 0) {
+                return java.util.Optional.empty();
+            }
+            String top = f.path().substring(0, slash);
+            if (root == null) {
+                root = top;
+            } else if (!root.equals(top)) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.ofNullable(root);
+    }
 }

@@ -1,5 +1,9 @@
 package dev.divergence.jobs;
 
+import static dev.divergence.jobs.DatasetQueries.contents;
+import static dev.divergence.jobs.DatasetQueries.query;
+import static dev.divergence.jobs.DatasetQueries.table;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,35 +40,6 @@ class NightlyRunTest {
 
     @TempDir
     Path dir;
-
-    private static List<String> query(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    sb.append(i == 1 ? "" : "|").append(rs.getString(i));
-                }
-                out.add(sb.toString());
-            }
-        }
-        return out;
-    }
-
-    private static String table(Path out, String t) {
-        return "read_parquet('" + out.resolve(t) + "/**/*.parquet', hive_partitioning=true, hive_types_autocast=false)";
-    }
-
-    /** Every row of the three tables, without the columns that differ between runs by nature (times). */
-    private static List<String> contents(Path out) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        rows.addAll(query("select * exclude (scanned_at, scan_millis) from " + table(out, "releases") + " order by all"));
-        rows.addAll(query("select * from " + table(out, "artifacts") + " order by all"));
-        rows.addAll(query("select * from " + table(out, "files") + " order by all"));
-        return rows;
-    }
 
     /** Path, size and modification time of every data file: a rewrite changes them. */
     private static List<String> dataFiles(Path out) throws IOException {

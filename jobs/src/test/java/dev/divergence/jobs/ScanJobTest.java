@@ -1,5 +1,9 @@
 package dev.divergence.jobs;
 
+import static dev.divergence.jobs.DatasetQueries.contents;
+import static dev.divergence.jobs.DatasetQueries.query;
+import static dev.divergence.jobs.DatasetQueries.table;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,25 +30,6 @@ class ScanJobTest {
     @TempDir
     Path dir;
 
-    private static List<String> query(Connection db, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    sb.append(i == 1 ? "" : "|").append(rs.getString(i));
-                }
-                out.add(sb.toString());
-            }
-        }
-        return out;
-    }
-
-    private static String table(Path out, String t) {
-        return "read_parquet('" + out.resolve(t) + "/**/*.parquet', hive_partitioning=true, hive_types_autocast=false)";
-    }
-
     @Test
     void demoHistoryIsWrittenToParquetAndReadBackRowByRowAndARerunReplacesIt() throws Exception {
         DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
@@ -58,7 +43,7 @@ class ScanJobTest {
             assertEquals(13, first.releases().size());
 
             try (Connection db = DriverManager.getConnection("jdbc:duckdb:")) {
-                List<String> releases = query(db, "select version, verdict, ref_method, coalesce(tag, '-') from "
+                List<String> releases = query("select version, verdict, ref_method, coalesce(tag, '-') from "
                         + table(out, "releases") + " order by published");
                 assertEquals(List.of(
                         "1.80.0|EXPLAINED|TAG|v1.80.0",
@@ -76,11 +61,11 @@ class ScanJobTest {
                         "1.83.0|EXPLAINED|TAG|v1.83.0"), releases);
 
                 // The tampered versions are compared with the commit they were cut from: v1.82.6's.
-                assertEquals(query(db, "select commit from " + table(out, "releases") + " where version = '1.82.6'"),
-                        query(db, "select distinct commit from " + table(out, "releases")
+                assertEquals(query("select commit from " + table(out, "releases") + " where version = '1.82.6'"),
+                        query("select distinct commit from " + table(out, "releases")
                                 + " where version in ('1.82.7', '1.82.8')"));
 
-                List<String> highRisk = query(db, "select version, artifact, artifact_path, status, "
+                List<String> highRisk = query("select version, artifact, artifact_path, status, "
                         + "array_to_string(risk_flags, ',') from " + table(out, "files")
                         + " where high_risk order by version, artifact, artifact_path");
                 assertEquals(List.of(
@@ -101,22 +86,22 @@ class ScanJobTest {
                         "MATCH|compare.blob-equal",
                         "MATCH_NORMALIZED|compare.line-endings",
                         "SOURCE_ONLY|compare.not-shipped"),
-                        query(db, "select distinct status, rule_id from " + table(out, "files")
+                        query("select distinct status, rule_id from " + table(out, "files")
                                 + " where version not in ('1.82.7', '1.82.8') order by 1, 2"));
                 assertEquals(List.of("1.82.4|llmrelay-1.82.4.tar.gz|llmrelay-1.82.4/README.md"),
-                        query(db, "select version, artifact, artifact_path from " + table(out, "files")
+                        query("select version, artifact, artifact_path from " + table(out, "files")
                                 + " where rule_id = 'compare.line-endings'"));
                 // The attacker's version bump is recognised as such, not mistaken for the payload.
                 assertEquals(List.of("MATCH_NORMALIZED|compare.version-string"),
-                        query(db, "select distinct status, rule_id from " + table(out, "files")
+                        query("select distinct status, rule_id from " + table(out, "files")
                                 + " where version = '1.82.7' and artifact_path like '%pyproject.toml'"));
 
                 // Artifacts: two per version, all digests verified, sha256 recorded for the safe-version list.
-                assertEquals(List.of("26|26|26"), query(db, "select count(*), count(sha256), "
+                assertEquals(List.of("26|26|26"), query("select count(*), count(sha256), "
                         + "count(*) filter (where digest_status = 'VERIFIED' and sha256 = registry_sha256) from "
                         + table(out, "artifacts")));
 
-                long files = Long.parseLong(query(db, "select count(*) from " + table(out, "files")).get(0));
+                long files = Long.parseLong(query("select count(*) from " + table(out, "files")).get(0));
                 assertEquals(first.fileRows(), files);
 
                 // A full rerun replaces the package's partitions: every count stays the same and keys stay unique.
@@ -126,11 +111,11 @@ class ScanJobTest {
                 ScanJob.Result second = ScanJob.run(spark, full);
                 assertEquals(13, second.versionsScanned());
                 assertEquals(13, second.releases().size());
-                assertEquals(List.of("13|13"), query(db, "select count(*), count(distinct version) from "
+                assertEquals(List.of("13|13"), query("select count(*), count(distinct version) from "
                         + table(out, "releases")));
-                assertEquals(List.of("26|26"), query(db, "select count(*), count(distinct filename) from "
+                assertEquals(List.of("26|26"), query("select count(*), count(distinct filename) from "
                         + table(out, "artifacts")));
-                assertEquals(List.of(files + "|" + files), query(db, "select count(*), count(distinct (version, artifact, "
+                assertEquals(List.of(files + "|" + files), query("select count(*), count(distinct (version, artifact, "
                         + "coalesce(artifact_path, ''), coalesce(source_path, ''))) from " + table(out, "files")));
                 assertTrue(second.fileRows() == first.fileRows());
             }

@@ -80,29 +80,6 @@ class StandaloneClusterTest {
         }
     }
 
-    private static List<String> rows(Path out) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement()) {
-            for (String sql : List.of(
-                    "select * exclude (scanned_at, scan_millis) from read_parquet('" + out.resolve("releases")
-                            + "/**/*.parquet', hive_partitioning=true) order by all",
-                    "select * from read_parquet('" + out.resolve("artifacts") + "/**/*.parquet', hive_partitioning=true) order by all",
-                    "select * from read_parquet('" + out.resolve("files") + "/**/*.parquet', hive_partitioning=true) order by all")) {
-                try (ResultSet rs = st.executeQuery(sql)) {
-                    int n = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        StringBuilder sb = new StringBuilder();
-                        for (int i = 1; i <= n; i++) {
-                            sb.append('|').append(rs.getString(i));
-                        }
-                        rows.add(sb.toString());
-                    }
-                }
-            }
-        }
-        return rows;
-    }
-
     @Test
     void scanOnAStandaloneClusterEqualsLocalMode() throws Exception {
         DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
@@ -143,9 +120,9 @@ class StandaloneClusterTest {
             List<String> local = new ArrayList<>(scan.subList(1, scan.size()));
             local.addAll(List.of("--out", dir.resolve("local").toString()));
             ScanJob.run(SparkTestSession.get(), ScanOptions.parse(local));
-            List<String> expected = rows(dir.resolve("local"));
+            List<String> expected = DatasetQueries.contents(dir.resolve("local"));
             assertTrue(expected.size() > 13 + 26, "releases, artifacts and files rows: " + expected.size());
-            List<String> actual = rows(dir.resolve("cluster"));
+            List<String> actual = DatasetQueries.contents(dir.resolve("cluster"));
             List<String> missing = new ArrayList<>(expected);
             missing.removeAll(actual);
             List<String> extra = new ArrayList<>(actual);

@@ -26,7 +26,7 @@ public final class NpmLayout implements Layout {
     @Override
     public Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints) {
         String base = hints.directory().map(d -> d.endsWith("/") ? d : d + "/").orElse("");
-        Optional<String> root = commonRoot(files);
+        Optional<String> root = Layout.commonRoot(files).filter(r -> !r.toLowerCase(Locale.ROOT).equals("node_modules"));
         Map<String, String> map = new HashMap<>();
         for (ArtifactFile f : files) {
             String rel = root.map(r -> f.path().substring(r.length() + 1)).orElse(f.path());
@@ -43,20 +43,4 @@ public final class NpmLayout implements Layout {
         return new Alignment(map, List.of(base), Optional.of(note));
     }
 
-    static Optional<String> commonRoot(List<ArtifactFile> files) {
-        String root = null;
-        for (ArtifactFile f : files) {
-            int slash = f.path().indexOf('/');
-            if (slash <= 0) {
-                return Optional.empty();
-            }
-            String top = f.path().substring(0, slash);
-            if (root == null) {
-                root = top;
-            } else if (!root.equals(top)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.ofNullable(root).filter(r -> !r.toLowerCase(Locale.ROOT).equals("node_modules"));
-    }
 }

@@ -34,7 +34,7 @@ public final class PypiLayout implements Layout {
     }
 
     static Alignment alignSdist(List<ArtifactFile> files, String base) {
-        Optional<String> root = commonRoot(files);
+        Optional<String> root = Layout.commonRoot(files);
         Map<String, String> map = new HashMap<>();
         for (ArtifactFile f : files) {
             String rel = root.map(r -> f.path().substring(r.length() + 1)).orElse(f.path());
@@ -44,23 +44,6 @@ public final class PypiLayout implements Layout {
         return new Alignment(map, List.of(base), Optional.of(note));
     }
 
-    /** The single top-level folder every entry sits in ({@code name-1.2.3}), when there is one. */
-    static Optional<String> commonRoot(List<ArtifactFile> files) {
-        String root = null;
-        for (ArtifactFile f : files) {
-            int slash = f.path().indexOf('/');
-            if (slash <= 0) {
-                return Optional.empty();
-            }
-            String top = f.path().substring(0, slash);
-            if (root == null) {
-                root = top;
-            } else if (!root.equals(top)) {
-                return Optional.empty();
-            }
-        }
-        return Optional.ofNullable(root);
-    }
 
     static Alignment alignWheel(List<ArtifactFile> files, SourceTree tree, String base) {
         // Contents of NAME.data/purelib and platlib install to site-packages like root entries.
