@@ -2,6 +2,8 @@
 create or replace view releases as select * from read_parquet('dataset/releases/**/*.parquet', hive_partitioning=true, hive_types_autocast=false);
 create or replace view artifacts as select * from read_parquet('dataset/artifacts/**/*.parquet', hive_partitioning=true, hive_types_autocast=false);
 create or replace view files as select * from read_parquet('dataset/files/**/*.parquet', hive_partitioning=true, hive_types_autocast=false);
+create or replace view signals as select * from read_parquet('dataset/signals/**/*.parquet', hive_partitioning=true, hive_types_autocast=false);
+create or replace view scans as select * from read_parquet('dataset/scans/*.parquet');
 
 -- 1. Verdicts per package.
 select package, verdict, count(*) as versions from releases group by all order by package, verdict;
@@ -16,3 +18,10 @@ select version, verdict, ref_method, commit, ref_note from releases where tag is
 select a.version, a.filename, a.sha256, left(a.commit, 12) as commit
 from artifacts a join releases r using (ecosystem, package, version)
 where r.verdict in ('CLEAN', 'EXPLAINED') order by a.uploaded;
+
+-- 5. What changed since earlier runs: moved tags, replaced artifacts, regressions, new execution-relevant files.
+select detected_at, package, version, signal, detail from signals order by detected_at desc, package, version;
+
+-- 6. The nightly runs themselves.
+select started_at, duration_millis, versions_listed, versions_scanned, versions_error, signals, exit_status
+from scans order by started_at desc;
