@@ -106,13 +106,15 @@ public final class ReleaseScanner {
         if (fetched.path().isEmpty()) {
             return new Read(a, fetched, Optional.empty(), fetched.error());
         }
-        try (var timer = (AutoCloseable) () -> stages.merge("read", System.nanoTime() - t1, Long::sum)) {
+        try {
             ArchiveListing listing = a.kind() == dev.divergence.model.ArtifactKind.POM
                     ? ArchiveReaders.single(fetched.path().get(), "pom.xml", limits)
                     : ArchiveReaders.read(fetched.path().get(), limits);
             return new Read(a, fetched, Optional.of(listing), listing.error());
-        } catch (Exception e) {
+        } catch (IOException e) {
             return new Read(a, fetched, Optional.empty(), Optional.of("cannot read cached file: " + e.getMessage()));
+        } finally {
+            stages.merge("read", System.nanoTime() - t1, Long::sum);
         }
     }
 
