@@ -43,8 +43,9 @@ public final class ContentSignals {
     private int run;
     private int line;
     private boolean atLineStart = true;
-    private final StringBuilder lineHead = new StringBuilder();
-    private final byte[] window = new byte[OVERLAP + (1 << 16)];
+    private final StringBuilder lineHead;
+    /** Deep scans only: the streaming pass creates one of these per entry and must not allocate 64 KB each. */
+    private final byte[] window;
     private int tailLength;
 
     /** Full inspection of content: base64 runs, long lines, {@code .pth} import lines, execution tokens. */
@@ -58,6 +59,8 @@ public final class ContentSignals {
      */
     public ContentSignals(String path, long maxBytes, boolean deep) {
         this.deep = deep;
+        this.window = deep ? new byte[OVERLAP + (1 << 16)] : null;
+        this.lineHead = deep ? new StringBuilder() : null;
         String lower = path.toLowerCase(Locale.ROOT);
         this.pth = lower.endsWith(".pth");
         this.maxBytes = maxBytes;
@@ -71,20 +74,33 @@ public final class ContentSignals {
         if (isCode(lower)) {
             flags.add(RiskFlag.CODE);
         }
-        if (NATIVE.matcher(lower).matches()) {
+        if (isNative(lower)) {
             flags.add(RiskFlag.BINARY);
         }
         // JVM bytecode is expected to be binary; it is judged by whether its source exists, not by NUL bytes.
         this.bytecode = lower.endsWith(".class");
     }
 
-    private static final java.util.regex.Pattern CODE_FILE = java.util.regex.Pattern.compile(
-            ".*\\.(py|pyw|pth|pyx|js|mjs|cjs|ts|sh|bash|ps1|bat|cmd|java|class|kt|groovy|rb|pl|php|so|pyd|dll|dylib|node|exe)$");
-    private static final java.util.regex.Pattern NATIVE = java.util.regex.Pattern.compile(
-            ".*\\.(so|so\\.[0-9.]+|dll|pyd|dylib|exe|node)$");
+    private static final Set<String> CODE_EXTENSIONS = Set.of("py", "pyw", "pth", "pyx", "js", "mjs", "cjs", "ts",
+            "sh", "bash", "ps1", "bat", "cmd", "java", "class", "kt", "groovy", "rb", "pl", "php", "so", "pyd", "dll",
+            "dylib", "node", "exe");
+    private static final Set<String> NATIVE_EXTENSIONS = Set.of("so", "dll", "pyd", "dylib", "exe", "node");
+    /** Versioned shared objects: libfoo.so.1, libfoo.so.1.2.3. */
+    private static final java.util.regex.Pattern VERSIONED_SO = java.util.regex.Pattern.compile(".*\\.so\\.[0-9.]+$");
 
     static boolean isCode(String lowerPath) {
-        return CODE_FILE.matcher(lowerPath).matches();
+        return CODE_EXTENSIONS.contains(extension(lowerPath));
+    }
+
+    static boolean isNative(String lowerPath) {
+        return NATIVE_EXTENSIONS.contains(extension(lowerPath))
+                || (lowerPath.contains(".so.") && VERSIONED_SO.matcher(lowerPath).matches());
+    }
+
+    /** What follows the last dot of the last path segment, "" when there is none. */
+    private static String extension(String lowerPath) {
+        int dot = lowerPath.lastIndexOf('.');
+        return dot < 0 || dot < lowerPath.lastIndexOf('/') ? "" : lowerPath.substring(dot + 1);
     }
 
     public void update(byte[] b, int off, int len) {

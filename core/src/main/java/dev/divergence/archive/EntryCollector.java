@@ -24,6 +24,7 @@ final class EntryCollector implements EntryVisitor {
     /** Small entries kept from the one pass, so that explaining a difference needs no second decompression. */
     private final java.util.Map<String, byte[]> retained = new java.util.HashMap<>();
     private long retainedBytes;
+    private final EntryDigest.Digester digester = new EntryDigest.Digester();
     static final int RETAIN_ENTRY = 64 * 1024;
     static final long RETAIN_TOTAL = 16L << 20;
 
@@ -45,21 +46,11 @@ final class EntryCollector implements EntryVisitor {
     public void file(String rawName, int mode, InputStream content, long declaredSize) throws IOException {
         checkCount();
         EntryPaths.Normalized n = EntryPaths.normalize(rawName);
-        java.io.ByteArrayOutputStream copy = declaredSize >= 0 && declaredSize <= RETAIN_ENTRY
-                && retainedBytes + declaredSize <= RETAIN_TOTAL ? new java.io.ByteArrayOutputStream((int) declaredSize) : null;
-        InputStream in = copy == null ? content : new java.io.FilterInputStream(content) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int r = super.read(b, off, len);
-                if (r > 0 && copy.size() <= RETAIN_ENTRY) {
-                    copy.write(b, off, Math.min(r, RETAIN_ENTRY + 1 - copy.size()));
-                }
-                return r;
-            }
-        };
-        EntryDigest.Result r = EntryDigest.of(in, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget);
-        if (copy != null && r.sizeMatched() && copy.size() == r.size() && !retained.containsKey(n.path())) {
-            retained.put(n.path(), copy.toByteArray());
+        int keep = retainedBytes < RETAIN_TOTAL ? (int) Math.min(RETAIN_ENTRY, RETAIN_TOTAL - retainedBytes) : 0;
+        EntryDigest.Result r = digester.digest(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget,
+                keep);
+        if (r.content() != null && !retained.containsKey(n.path())) {
+            retained.put(n.path(), r.content());
             retainedBytes += r.size();
         }
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);

@@ -19,38 +19,73 @@ public final class EntryDigest {
 
     private static final int BUFFER = 64 * 1024;
 
-    public record Result(long size, String sha256, String gitBlobId, Set<RiskFlag> flags, boolean sizeMatched) {
+    /**
+     * @param content the entry's bytes when they were kept (small entries, see {@link Digester#digest}), else null
+     */
+    public record Result(long size, String sha256, String gitBlobId, Set<RiskFlag> flags, boolean sizeMatched,
+                         byte[] content) {
     }
 
     private EntryDigest() {
     }
 
-    /** Digests a stream whose size is known in advance. */
+    /** Digests a stream whose size is known in advance (one-off use; archives use one {@link Digester}). */
     public static Result of(InputStream in, long declaredSize, String path, long maxScanBytes, ByteBudget budget)
             throws IOException {
-        MessageDigest sha256 = newDigest("SHA-256");
-        MessageDigest sha1 = newDigest("SHA-1");
-        sha1.update(("blob " + declaredSize + "\0").getBytes(StandardCharsets.US_ASCII));
-        // Name and magic only: content is scanned later, and only for the files that differ from the source.
-        ContentSignals signals = new ContentSignals(path, maxScanBytes, false);
-        byte[] buf = new byte[BUFFER];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            budget.consume(n);
-            sha256.update(buf, 0, n);
-            sha1.update(buf, 0, n);
-            signals.update(buf, 0, n);
-            total += n;
+        return new Digester().digest(in, declaredSize, path, maxScanBytes, budget, 0);
+    }
+
+    /**
+     * The hashers and the read buffer of one archive's pass, reused entry after entry: an archive of thousands
+     * of small files must not pay two digest lookups and a 64 KB buffer per entry.
+     */
+    public static final class Digester {
+        private final MessageDigest sha256 = newDigest("SHA-256");
+        private final MessageDigest sha1 = newDigest("SHA-1");
+        private final byte[] buf = new byte[BUFFER];
+
+        /**
+         * @param keepUpTo entries whose declared size is at most this many bytes are read whole into an array of
+         *     that size, hashed from it and returned in {@link Result#content()} (no second copy); 0 keeps nothing
+         */
+        public Result digest(InputStream in, long declaredSize, String path, long maxScanBytes, ByteBudget budget,
+                             int keepUpTo) throws IOException {
+            sha256.reset();
+            sha1.reset();
+            sha1.update(("blob " + declaredSize + "\0").getBytes(StandardCharsets.US_ASCII));
+            // Name and magic only: content is scanned later, and only for the files that differ from the source.
+            ContentSignals signals = new ContentSignals(path, maxScanBytes, false);
+            long total = 0;
+            byte[] whole = declaredSize >= 0 && declaredSize <= keepUpTo ? new byte[(int) declaredSize] : null;
+            if (whole != null) {
+                int filled = in.readNBytes(whole, 0, whole.length);
+                budget.consume(filled);
+                sha256.update(whole, 0, filled);
+                sha1.update(whole, 0, filled);
+                signals.update(whole, 0, filled);
+                total = filled;
+                if (filled < whole.length) {
+                    whole = null; // shorter than its header said: not kept
+                }
+            }
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                whole = null; // longer than its header said: not kept
+                budget.consume(n);
+                sha256.update(buf, 0, n);
+                sha1.update(buf, 0, n);
+                signals.update(buf, 0, n);
+                total += n;
+            }
+            Set<RiskFlag> flags = signals.flags();
+            boolean matched = total == declaredSize;
+            if (!matched) {
+                flags.add(RiskFlag.SIZE_MISMATCH);
+            }
+            HexFormat hex = HexFormat.of();
+            return new Result(total, hex.formatHex(sha256.digest()), hex.formatHex(sha1.digest()), flags, matched,
+                    whole);
         }
-        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
-        flags.addAll(signals.flags());
-        boolean matched = total == declaredSize;
-        String blob = HexFormat.of().formatHex(sha1.digest());
-        if (!matched) {
-            flags.add(RiskFlag.SIZE_MISMATCH);
-        }
-        return new Result(total, HexFormat.of().formatHex(sha256.digest()), blob, flags, matched);
     }
 
     /** The git blob id of bytes in memory (tests, demo builders, source files). */

@@ -149,4 +149,42 @@ public final class History {
         }
         return out;
     }
+
+    /** Outcomes in publication order; equal or unknown times (last) fall back to version order. */
+    public static List<Outcome> publicationOrder(List<Outcome> outcomes) {
+        List<Outcome> ordered = new ArrayList<>(outcomes);
+        ordered.sort(Comparator.comparingLong(Outcome::publishedMillis)
+                .thenComparing(Outcome::version, dev.divergence.source.VersionSpelling::compare));
+        return ordered;
+    }
+
+    /**
+     * Where a path was first seen: {@code order} is its first version's index in {@link #publicationOrder}, and
+     * {@code relevant} whether it is execution-relevant there (code, a .pth, an install script, a binary).
+     */
+    public record FirstSeen(String path, int order, boolean relevant) {
+    }
+
+    /**
+     * NEW_FILE signals: an execution-relevant path first seen in a version published after the package's first
+     * version (not in the first release, nor in one with an unknown time), reported when that version is among
+     * those rescanned now.
+     */
+    public static List<Signal> newFiles(List<Outcome> ordered, List<FirstSeen> firsts, Set<String> among) {
+        long start = ordered.stream().mapToLong(Outcome::publishedMillis).min().orElse(Long.MAX_VALUE);
+        List<Signal> out = new ArrayList<>();
+        for (FirstSeen f : firsts) {
+            if (!f.relevant() || f.order() < 0 || f.order() >= ordered.size()) {
+                continue;
+            }
+            Outcome first = ordered.get(f.order());
+            if (first.publishedMillis() != Long.MAX_VALUE && first.publishedMillis() > start
+                    && among.contains(first.version())) {
+                out.add(new Signal(first.version(), SignalKind.NEW_FILE, f.path()));
+            }
+        }
+        out.sort(Comparator.comparing(Signal::version, dev.divergence.source.VersionSpelling::compare)
+                .thenComparing(Signal::detail));
+        return out;
+    }
 }

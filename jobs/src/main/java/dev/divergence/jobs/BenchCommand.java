@@ -45,6 +45,7 @@ final class BenchCommand {
         int fileBytes = 5000;
         int sample = 3;
         Path work = Path.of("divergence-bench");
+        java.util.Set<String> skip = new java.util.HashSet<>();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--versions" -> {
@@ -57,9 +58,18 @@ final class BenchCommand {
                 case "--file-bytes" -> fileBytes = Integer.parseInt(args.get(++i));
                 case "--diffoscope-sample" -> sample = Integer.parseInt(args.get(++i));
                 case "--work" -> work = Path.of(args.get(++i));
+                case "--skip" -> {
+                    for (String s : args.get(++i).split(",")) {
+                        if (!List.of("shell", "naive", "diffoscope").contains(s.trim())) {
+                            err.println("bench --skip takes shell, naive, diffoscope (comma-separated), not " + s);
+                            return Main.USAGE;
+                        }
+                        skip.add(s.trim());
+                    }
+                }
                 default -> {
                     err.println("Usage: divergence bench [--versions 100,300,1000] [--files 1000] [--file-bytes 5000]"
-                            + " [--diffoscope-sample 3] [--work DIR]");
+                            + " [--diffoscope-sample 3] [--work DIR] [--skip shell,naive,diffoscope]");
                     return Main.USAGE;
                 }
             }
@@ -67,7 +77,7 @@ final class BenchCommand {
         SparkSession spark = SparkSessions.create("divergence-bench", Optional.empty());
         try {
             for (int n : sizes) {
-                bench(spark, work.resolve("n" + n), n, files, fileBytes, sample, out);
+                bench(spark, work.resolve("n" + n), n, files, fileBytes, sample, skip, out);
             }
         } finally {
             spark.stop();
@@ -75,7 +85,8 @@ final class BenchCommand {
         return Main.OK;
     }
 
-    private static void bench(SparkSession spark, Path dir, int n, int files, int fileBytes, int sample, PrintStream out)
+    private static void bench(SparkSession spark, Path dir, int n, int files, int fileBytes, int sample,
+                              java.util.Set<String> skip, PrintStream out)
             throws Exception {
         deleteTree(dir);
         long g0 = System.nanoTime();
@@ -96,10 +107,10 @@ final class BenchCommand {
             AtomicLong uncompressed = new AtomicLong();
             Measure floor = measure(() -> floorInProcess(artifacts, uncompressed));
             double mb = uncompressed.get() / 1e6;
-            Measure shell = shell(dir, "printf '%s\\n' " + String.join(" ", quoted(h.sdists()))
+            Measure shell = skip.contains("shell") ? null : shell(dir, "printf '%s\\n' " + String.join(" ", quoted(h.sdists()))
                     + " | xargs -P2 -I{} sh -c 'gzip -dc {} | sha256sum > /dev/null'; printf '%s\\n' "
                     + String.join(" ", quoted(h.wheels())) + " | xargs -P2 -I{} sh -c 'unzip -p {} | sha256sum > /dev/null'");
-            Measure naive = naive(dir, h, n);
+            Measure naive = skip.contains("naive") ? null : naive(dir, h, n);
 
             resetPeaks();
             List<String> full = new ArrayList<>(scanArgs);
@@ -116,13 +127,17 @@ final class BenchCommand {
             row(out, "divergence scan, warm cache", scan, mb, n);
             row(out, "divergence nightly, nothing new", nightly, 0, n);
             row(out, "(cold scan, downloads included)", cold, mb, n);
-            out.printf("throughput vs floor (MB per CPU-second): %.2f of the in-process floor, %.2f of the shell floor%n",
-                    (mb / scan.cpuSeconds()) / (mb / floor.cpuSeconds()), (mb / scan.cpuSeconds()) / (mb / shell.cpuSeconds()));
-            out.printf("wall time: divergence %.2fx the naive script; nightly rerun %.1f%% of the full scan%n",
-                    scan.wallSeconds() / naive.wallSeconds(), 100 * nightly.wallSeconds() / scan.wallSeconds());
+            out.printf("throughput vs floor (MB per CPU-second): %.2f of the in-process floor", floor.cpuSeconds() / scan.cpuSeconds());
+            out.printf(shell == null ? "%n" : ", %.2f of the shell floor%n", shell == null ? 0 : shell.cpuSeconds() / scan.cpuSeconds());
+            if (naive != null) {
+                out.printf("wall time: divergence %.2fx the naive script%n", scan.wallSeconds() / naive.wallSeconds());
+            }
+            out.printf("nightly rerun: %.1f%% of the full scan's wall time%n", 100 * nightly.wallSeconds() / scan.wallSeconds());
             out.printf("per version: %.1f ms wall; stages (sum over tasks, ms): %s; write %d ms; peak heap %d MiB%n",
                     1000 * scan.wallSeconds() / n, result[0].stageMillis(), result[0].writeMillis(), peakHeap >> 20);
-            diffoscope(dir, h, sample, out);
+            if (!skip.contains("diffoscope")) {
+                diffoscope(dir, h, sample, out);
+            }
         }
     }
 
@@ -139,6 +154,10 @@ final class BenchCommand {
     }
 
     private static void row(PrintStream out, String name, Measure m, double mb, int n) {
+        if (m == null) {
+            out.printf("%-34s %9s%n", name, "skipped");
+            return;
+        }
         out.printf("%-34s %9.2f %9.2f %12s %10.1f%n", name, m.wallSeconds(), m.cpuSeconds(),
                 mb > 0 ? String.format("%.1f", mb / m.cpuSeconds()) : "-", n / m.wallSeconds());
     }

@@ -41,6 +41,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The {@code scan} job, incremental and idempotent. The driver makes one metadata call per package, reads what
@@ -127,48 +129,55 @@ public final class ScanJob {
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism() * 2));
-        Map<String, org.apache.spark.util.LongAccumulator> stageNanos = new LinkedHashMap<>();
+        Map<String, LongAccumulator> stageNanos = new LinkedHashMap<>();
         for (String stage : ReleaseReport.STAGES) {
             stageNanos.put(stage, spark.sparkContext().longAccumulator("stage." + stage));
         }
-        JavaRDD<Tables.TableRow> scanned = jsc.parallelize(tasks, slices)
-                .mapPartitions(it -> scanPartition(it, started, stageNanos))
-                .union(jsc.parallelize(driverRows, 1));
-        scanned.persist(StorageLevel.MEMORY_AND_DISK());
-        scanned.count(); // scan now, so that the writes below are only writes (and are timed as such)
+        // The scan runs inside the write of the files table: file rows stream from the scanner to the Parquet
+        // writer, version by version, and are never held for the whole run. The few release and artifact rows
+        // travel back to the driver with the task results.
+        CollectionAccumulator<Tables.TableRow> ledgerRows = spark.sparkContext().collectionAccumulator("ledger rows");
+        LongAccumulator fileRowCount = spark.sparkContext().longAccumulator("file rows");
+        JavaRDD<Row> scannedFiles = jsc.parallelize(tasks, slices)
+                .mapPartitions(it -> scanPartition(it, started, stageNanos, ledgerRows, fileRowCount));
         List<Dataset<Row>> keptOld = new ArrayList<>();
         try {
-            Map<String, Dataset<Row>> merged = new HashMap<>();
-            long writeStart = 0;
             long writeMillis = 0;
+            List<Tables.TableRow> fresh = new ArrayList<>(driverRows);
             if (!rescanned.isEmpty()) {
                 Dataset<Row> redo = rescannedFrame(spark, rescanned);
                 // Earlier rows of rewritten packages that are not rescanned are read, and materialised, before any
                 // write: the write replaces the files they come from.
+                Map<String, Dataset<Row>> oldRows = new HashMap<>();
                 for (String table : Tables.WRITE_ORDER) {
-                    Dataset<Row> fresh = spark.createDataFrame(
-                            scanned.filter(t -> t.table().equals(table)).map(Tables.TableRow::row), Tables.schema(table));
                     // A run that rescans every earlier version of its packages keeps no earlier row: skip the read.
                     Optional<Dataset<Row>> old = (keepsEarlierRows ? PreviousState.table(spark, out, table)
                             : Optional.<Dataset<Row>>empty()).map(d -> d
                             .join(redo.select("ecosystem", "package").distinct(), toSeq("ecosystem", "package"), "left_semi")
                             .join(redo, toSeq("ecosystem", "package", "version"), "left_anti")
                             .select(columns(table)));
-                    Dataset<Row> oldRows = old.map(d -> {
+                    oldRows.put(table, old.map(d -> {
                         Dataset<Row> m = spark.createDataFrame(d.javaRDD(), Tables.schema(table))
                                 .persist(StorageLevel.MEMORY_AND_DISK());
                         m.count();
                         keptOld.add(m);
                         return m;
-                    }).orElse(spark.createDataFrame(List.of(), Tables.schema(table)));
-                    merged.put(table, fresh.unionByName(oldRows));
+                    }).orElse(spark.createDataFrame(List.of(), Tables.schema(table))));
                 }
+                long writeStart = System.nanoTime();
                 for (String table : Tables.WRITE_ORDER) {
-                    if (table.equals(Tables.FILES)) {
-                        writeStart = System.nanoTime();
-                    }
                     FaultInjection.maybeHalt(table);
-                    merged.get(table).write().mode(SaveMode.Overwrite)
+                    Dataset<Row> rows;
+                    if (table.equals(Tables.FILES)) {
+                        rows = spark.createDataFrame(scannedFiles, Tables.FILES_SCHEMA);
+                    } else {
+                        if (fresh.size() == driverRows.size()) {
+                            fresh.addAll(distinctRows(ledgerRows.value()));
+                        }
+                        rows = spark.createDataFrame(fresh.stream().filter(t -> t.table().equals(table))
+                                .map(Tables.TableRow::row).toList(), Tables.schema(table));
+                    }
+                    rows.unionByName(oldRows.get(table)).write().mode(SaveMode.Overwrite)
                             .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
                             .parquet(out.table(table));
                 }
@@ -177,11 +186,11 @@ public final class ScanJob {
             // The summary covers every version of the run's packages, scanned now or before: read back.
             List<Row> releases = PreviousState.releasesOf(spark, out, options.targets().stream()
                     .map(Watchlist.Entry::pkg).toList());
-            long releaseRows = scanned.filter(t -> t.table().equals(Tables.RELEASES)).count();
-            long artifactRows = scanned.filter(t -> t.table().equals(Tables.ARTIFACTS)).count();
-            long fileRows = scanned.filter(t -> t.table().equals(Tables.FILES)).count();
+            long releaseRows = fresh.stream().filter(t -> t.table().equals(Tables.RELEASES)).count();
+            long artifactRows = fresh.stream().filter(t -> t.table().equals(Tables.ARTIFACTS)).count();
+            long fileRows = fileRowCount.value();
             if (!rescanned.isEmpty()) {
-                signalRows.addAll(derivedSignals(spark, merged, rescanned, runId, started));
+                signalRows.addAll(derivedSignals(spark, out, rescanned, runId, started));
             }
             if (!signalRows.isEmpty()) {
                 FaultInjection.maybeHalt(Tables.SIGNALS);
@@ -189,7 +198,7 @@ public final class ScanJob {
                         .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
                         .parquet(out.table(Tables.SIGNALS));
             }
-            int versionErrors = (int) scanned.filter(t -> t.table().equals(Tables.RELEASES)
+            int versionErrors = (int) fresh.stream().filter(t -> t.table().equals(Tables.RELEASES)
                     && "ERROR".equals(t.row().getString(Tables.RELEASES_SCHEMA.fieldIndex("verdict")))).count();
             int exit = versionErrors > 0 || !errors.isEmpty() ? Main.SOME_ERRORS : Main.OK;
             Instant finished = Instant.now();
@@ -207,8 +216,24 @@ public final class ScanJob {
                     tasks.size(), listed - tasks.size(), signalRows, exit);
         } finally {
             keptOld.forEach(d -> d.unpersist(false));
-            scanned.unpersist(false);
         }
+    }
+
+    /**
+     * Release and artifact rows as the task results delivered them. Only successful task attempts report, but a
+     * re-executed task (speculation, a lost executor) could report a version twice: the last report wins.
+     */
+    static List<Tables.TableRow> distinctRows(List<Tables.TableRow> rows) {
+        Map<List<Object>, Tables.TableRow> byKey = new LinkedHashMap<>();
+        for (Tables.TableRow t : rows) {
+            Row r = t.row();
+            List<Object> key = new ArrayList<>(List.of(t.table(), r.get(0), r.get(1), r.get(2)));
+            if (t.table().equals(Tables.ARTIFACTS)) {
+                key.add(r.get(3)); // filename
+            }
+            byKey.put(key, t);
+        }
+        return new ArrayList<>(byKey.values());
     }
 
     private static scala.collection.immutable.Seq<String> toSeq(String... names) {
@@ -245,41 +270,64 @@ public final class ScanJob {
         }
     }
 
-    /** Regressions (core rule over release outcomes) and first appearances of execution-relevant files (SQL). */
-    private static List<Row> derivedSignals(SparkSession spark, Map<String, Dataset<Row>> merged,
+    /**
+     * Regressions (core rule over release outcomes) and first appearances of execution-relevant files (SQL), over
+     * the rewritten packages' rows as written (read back, so that earlier versions count too).
+     */
+    private static List<Row> derivedSignals(SparkSession spark, DatasetLocation location,
                                             Map<PackageKey, Set<String>> rescanned, String runId, Instant at) {
         List<Row> out = new ArrayList<>();
+        Dataset<Row> packages = rescannedFrame(spark, rescanned).select("ecosystem", "package").distinct();
+        Optional<Dataset<Row>> releases = PreviousState.table(spark, location, Tables.RELEASES)
+                .map(d -> d.join(packages, toSeq("ecosystem", "package"), "left_semi"));
+        Optional<Dataset<Row>> files = PreviousState.table(spark, location, Tables.FILES)
+                .map(d -> d.join(packages, toSeq("ecosystem", "package"), "left_semi"));
+        if (releases.isEmpty()) {
+            return out;
+        }
         Map<PackageKey, List<History.Outcome>> outcomes = new HashMap<>();
-        for (Row r : merged.get(Tables.RELEASES).select("ecosystem", "package", "version", "published", "verdict")
-                .collectAsList()) {
+        for (Row r : releases.get().select("ecosystem", "package", "version", "published", "verdict").collectAsList()) {
             Timestamp t = r.getTimestamp(3);
             outcomes.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
                     .add(new History.Outcome(r.getString(2), t == null ? Long.MAX_VALUE : t.getTime(), r.getString(4)));
         }
         outcomes.forEach((k, list) -> History.regressions(list, rescanned.getOrDefault(k, Set.of()))
                 .forEach(s -> out.add(signal(k, s.version(), s.kind().name(), s.detail(), runId, at))));
-        merged.get(Tables.FILES).createOrReplaceTempView("merged_files");
-        merged.get(Tables.RELEASES).createOrReplaceTempView("merged_releases");
-        rescannedFrame(spark, rescanned).createOrReplaceTempView("rescanned");
-        // A path's first version by publication; execution-relevant files first seen after the first version.
-        Dataset<Row> fresh = spark.sql("""
-                select ecosystem, package, version, path from (
-                  select f.ecosystem, f.package, f.version, coalesce(f.source_path, f.artifact_path) as path,
-                         exists(f.risk_flags, x -> x in ('CODE', 'PTH_FILE', 'INSTALL_SCRIPT', 'BINARY')) as relevant,
-                         r.published,
-                         row_number() over (partition by f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path)
-                                            order by r.published, f.version) as nth,
-                         min(r.published) over (partition by f.ecosystem, f.package) as first_published
-                  from merged_files f join merged_releases r
-                    on f.ecosystem = r.ecosystem and f.package = r.package and f.version = r.version
-                  where f.status not in ('SOURCE_ONLY', 'GENERATED')
-                ) where nth = 1 and relevant and published > first_published
-                  and (ecosystem, package, version) in (select ecosystem, package, version from rescanned)
-                """);
-        for (Row r : fresh.collectAsList()) {
-            out.add(signal(new PackageKey(r.getString(0), r.getString(1)), r.getString(2), "NEW_FILE", r.getString(3),
-                    runId, at));
+        if (files.isEmpty()) {
+            return out;
         }
+        // First appearances: each version's place in publication order is computed here (core rule), joined to the
+        // file rows, and the minimum of (place, irrelevant) per path is a plain hash aggregate over longs.
+        Map<PackageKey, List<History.Outcome>> ordered = new HashMap<>();
+        List<Row> places = new ArrayList<>();
+        outcomes.forEach((k, list) -> {
+            List<History.Outcome> o = History.publicationOrder(list);
+            ordered.put(k, o);
+            for (int i = 0; i < o.size(); i++) {
+                places.add(RowFactory.create(k.ecosystem(), k.name(), o.get(i).version(), (long) i));
+            }
+        });
+        spark.createDataFrame(places, new StructType().add("ecosystem", DataTypes.StringType)
+                .add("package", DataTypes.StringType).add("version", DataTypes.StringType)
+                .add("place", DataTypes.LongType)).createOrReplaceTempView("release_places");
+        files.get().createOrReplaceTempView("merged_files");
+        Dataset<Row> firsts = spark.sql("""
+                select f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path) as path,
+                       min(p.place * 2 + if(exists(f.risk_flags, x -> x in ('CODE', 'PTH_FILE', 'INSTALL_SCRIPT',
+                           'BINARY')), 0, 1)) as first
+                from merged_files f join release_places p
+                  on f.ecosystem = p.ecosystem and f.package = p.package and f.version = p.version
+                where f.status not in ('SOURCE_ONLY', 'GENERATED')
+                group by f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path)
+                """);
+        Map<PackageKey, List<History.FirstSeen>> seen = new HashMap<>();
+        for (Row r : firsts.collectAsList()) {
+            long first = r.getLong(3);
+            seen.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
+                    .add(new History.FirstSeen(r.getString(2), (int) (first / 2), first % 2 == 0));
+        }
+        seen.forEach((k, list) -> History.newFiles(ordered.get(k), list, rescanned.getOrDefault(k, Set.of()))
+                .forEach(s -> out.add(signal(k, s.version(), s.kind().name(), s.detail(), runId, at))));
         return out;
     }
 
@@ -287,29 +335,59 @@ public final class ScanJob {
         return RowFactory.create(k.ecosystem(), k.name(), version, kind, detail, runId, Timestamp.from(at));
     }
 
-    /** Executor side: one scanner per ecosystem per partition; repositories are shared JVM-wide. */
-    static Iterator<Tables.TableRow> scanPartition(Iterator<ReleaseTask> tasks, Instant scannedAt,
-                                                   Map<String, org.apache.spark.util.LongAccumulator> stageNanos) {
+    /**
+     * Executor side: one scanner per ecosystem per partition; repositories are shared JVM-wide. Lazy: a version is
+     * scanned when the writer has taken the previous version's file rows, so a task holds one version at a time.
+     */
+    static Iterator<Row> scanPartition(Iterator<ReleaseTask> tasks, Instant scannedAt,
+                                       Map<String, LongAccumulator> stageNanos,
+                                       CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows) {
         HttpFetcher http = new HttpFetcher();
         Map<Ecosystem, ReleaseScanner> scanners = new EnumMap<>(Ecosystem.class);
-        List<Tables.TableRow> out = new ArrayList<>();
-        while (tasks.hasNext()) {
-            ReleaseTask task = tasks.next();
-            Release release = ReleaseCodec.fromJson(task.releaseJson());
-            Path cache = Path.of(task.cacheDir());
-            ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
-                EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http).orElseThrow();
-                ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
-                return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
-            });
-            ReleaseReport report = scanner.scan(release, Optional.ofNullable(task.repository()));
-            report.stageNanos().forEach((k, v) -> {
-                if (stageNanos.containsKey(k)) {
-                    stageNanos.get(k).add(v);
+        return new Iterator<>() {
+            private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && tasks.hasNext()) {
+                    current = scan(tasks.next()).iterator();
                 }
-            });
-            out.addAll(Tables.rows(report, scannedAt));
-        }
-        return out.iterator();
+                return current.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return current.next();
+            }
+
+            private List<Row> scan(ReleaseTask task) {
+                Release release = ReleaseCodec.fromJson(task.releaseJson());
+                Path cache = Path.of(task.cacheDir());
+                ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
+                    EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http).orElseThrow();
+                    ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
+                    return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
+                });
+                ReleaseReport report = scanner.scan(release, Optional.ofNullable(task.repository()));
+                report.stageNanos().forEach((k, v) -> {
+                    if (stageNanos.containsKey(k)) {
+                        stageNanos.get(k).add(v);
+                    }
+                });
+                List<Row> files = new ArrayList<>();
+                for (Tables.TableRow t : Tables.rows(report, scannedAt)) {
+                    if (t.table().equals(Tables.FILES)) {
+                        files.add(t.row());
+                    } else {
+                        ledgerRows.add(t);
+                    }
+                }
+                fileRows.add(files.size());
+                return files;
+            }
+        };
     }
 }

@@ -101,6 +101,15 @@ class ScanJobTest {
                         + "count(*) filter (where digest_status = 'VERIFIED' and sha256 = registry_sha256) from "
                         + table(out, "artifacts")));
 
+                // Signals: the regression at the first tampered version, and the first appearance of each
+                // execution-relevant file after the first release (the test module in 1.81.0, the .pth in 1.82.8).
+                assertEquals(List.of(
+                        "1.81.0|NEW_FILE|tests/test_utils.py",
+                        "1.82.7|REGRESSION|HIGH_RISK after 1.82.6 was EXPLAINED",
+                        "1.82.8|NEW_FILE|llmrelay_init.pth"),
+                        query("select version, signal, detail from " + table(out, "signals") + " order by 1, 2"));
+                assertEquals(3, first.signals().size());
+
                 long files = Long.parseLong(query("select count(*) from " + table(out, "files")).get(0));
                 assertEquals(first.fileRows(), files);
 

@@ -1,0 +1,63 @@
+package dev.divergence.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The history rules over release outcomes: regressions and first appearances of execution-relevant files. */
+class HistoryTest {
+
+    private static final long DAY = 86_400_000L;
+
+    @Test
+    void aRegressionFollowsVersionOrderNotTheRegistrysTimes() {
+        // 6.3.2 is a backport published after 7.1.0; 7.1.1 diverges after 7.1.0 was clean.
+        List<History.Outcome> outcomes = List.of(
+                new History.Outcome("6.3.1", 1 * DAY, "CLEAN"),
+                new History.Outcome("7.1.0", 2 * DAY, "EXPLAINED"),
+                new History.Outcome("6.3.2", 3 * DAY, "CLEAN"),
+                new History.Outcome("7.1.1", 4 * DAY, "HIGH_RISK"),
+                new History.Outcome("7.1.2", 5 * DAY, "DIVERGENT"));
+        List<History.Signal> all = History.regressions(outcomes, Set.of("6.3.1", "7.1.0", "6.3.2", "7.1.1", "7.1.2"));
+        assertEquals(List.of(new History.Signal("7.1.1", History.SignalKind.REGRESSION,
+                "HIGH_RISK after 7.1.0 was EXPLAINED")), all);
+        // Only versions scanned in this run are reported (earlier runs reported the others).
+        assertEquals(List.of(), History.regressions(outcomes, Set.of("7.1.2")));
+    }
+
+    @Test
+    void publicationOrderBreaksTiesByVersionAndPutsUnknownTimesLast() {
+        List<History.Outcome> ordered = History.publicationOrder(List.of(
+                new History.Outcome("1.10.0", 2 * DAY, "CLEAN"),
+                new History.Outcome("0.9", Long.MAX_VALUE, "CLEAN"),
+                new History.Outcome("1.9.0", 2 * DAY, "CLEAN"),
+                new History.Outcome("1.0.0", 1 * DAY, "CLEAN")));
+        assertEquals(List.of("1.0.0", "1.9.0", "1.10.0", "0.9"),
+                ordered.stream().map(History.Outcome::version).toList());
+    }
+
+    @Test
+    void aNewFileIsAnExecutionRelevantPathFirstSeenAfterTheFirstRelease() {
+        List<History.Outcome> ordered = History.publicationOrder(List.of(
+                new History.Outcome("1.0", 1 * DAY, "CLEAN"),
+                new History.Outcome("1.1", 2 * DAY, "CLEAN"),
+                new History.Outcome("1.2", 3 * DAY, "HIGH_RISK"),
+                new History.Outcome("1.3", Long.MAX_VALUE, "CLEAN")));
+        List<History.FirstSeen> firsts = List.of(
+                new History.FirstSeen("pkg/__init__.py", 0, true),  // in the first release: not new
+                new History.FirstSeen("pkg/router.py", 1, true),
+                new History.FirstSeen("pkg_init.pth", 2, true),
+                new History.FirstSeen("CHANGES.md", 2, false),      // new but not execution-relevant
+                new History.FirstSeen("pkg/late.py", 3, true));     // first seen in a version of unknown time
+        Set<String> all = Set.of("1.0", "1.1", "1.2", "1.3");
+        assertEquals(List.of(
+                new History.Signal("1.1", History.SignalKind.NEW_FILE, "pkg/router.py"),
+                new History.Signal("1.2", History.SignalKind.NEW_FILE, "pkg_init.pth")),
+                History.newFiles(ordered, firsts, all));
+        // A nightly run that rescanned only 1.2 reports only 1.2's new file.
+        assertEquals(List.of(new History.Signal("1.2", History.SignalKind.NEW_FILE, "pkg_init.pth")),
+                History.newFiles(ordered, firsts, Set.of("1.2")));
+    }
+}
