@@ -75,6 +75,11 @@ public final class ArchiveReaders {
             }
             reader.get().walk(archive, new EntryVisitor() {
                 @Override
+                public boolean wants(String rawName) {
+                    return paths.contains(EntryPaths.normalize(rawName).path());
+                }
+
+                @Override
                 public void file(String rawName, int mode, InputStream content, long size) throws IOException {
                     String p = EntryPaths.normalize(rawName).path();
                     if (paths.contains(p) && !out.containsKey(p) && size <= maxEach) {

@@ -13,6 +13,14 @@ interface EntryVisitor {
     /** A link or special entry: recorded, never followed. */
     void special(String rawName, int mode, ArtifactFile.EntryType type, String target) throws IOException;
 
+    /**
+     * Whether the content of this regular file is wanted at all: a visitor that extracts a few entries says no
+     * to the rest, and zip readers then never open (inflate) them.
+     */
+    default boolean wants(String rawName) {
+        return true;
+    }
+
     /** Something wrong with the archive as a whole that did not stop the reading. */
     default void warning(String message) {
     }

@@ -66,7 +66,9 @@ final class TarArchiveReader implements ArchiveReader {
                 } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
                     v.special(name, mode, ArtifactFile.EntryType.DEVICE, "");
                 } else if (e.isFile()) {
-                    v.file(name, mode, tar, e.getSize());
+                    if (v.wants(name)) {
+                        v.file(name, mode, tar, e.getSize());
+                    }
                 } else {
                     v.special(name, mode, ArtifactFile.EntryType.OTHER, "");
                 }

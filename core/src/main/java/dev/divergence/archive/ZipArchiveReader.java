@@ -48,6 +48,9 @@ final class ZipArchiveReader implements ArchiveReader {
                     }
                     continue;
                 }
+                if (!v.wants(name(e))) {
+                    continue;
+                }
                 java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 try (InputStream in = new java.util.zip.CheckedInputStream(zip.getInputStream(e), crc)) {
                     v.file(name(e), mode, in, e.getSize());
@@ -110,23 +113,5 @@ final class ZipArchiveReader implements ArchiveReader {
         } catch (java.nio.charset.CharacterCodingException notUtf8) {
             return new String(raw, StandardCharsets.UTF_8);
         }
-    }
-
-    /** Names as a streaming reader sees them (local file headers), without reading contents into memory. */
-    private static java.util.List<String> localHeaderNames(Path archive) {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        try (InputStream raw = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(archive));
-             org.apache.commons.compress.archivers.zip.ZipArchiveInputStream zin =
-                     new org.apache.commons.compress.archivers.zip.ZipArchiveInputStream(raw, "UTF-8", true, true)) {
-            ZipArchiveEntry e;
-            while ((e = zin.getNextEntry()) != null) {
-                if (!e.isDirectory()) {
-                    names.add(e.getName());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // a stream that cannot be read past some point: compare what was seen
-        }
-        return names;
     }
 }

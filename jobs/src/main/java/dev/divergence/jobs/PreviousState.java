@@ -45,12 +45,18 @@ final class PreviousState {
         return wanted;
     }
 
-    /** Per package (ecosystem, name): per version what the plan needs. */
-    static Map<PackageKey, Map<String, History.Previous>> load(SparkSession spark, DatasetLocation out, List<PackageId> packages) {
+    /**
+     * What earlier runs left: per package (ecosystem, name) per version what the plan needs, and the release rows
+     * themselves (a run that rewrites nothing reports them without reading the table again).
+     */
+    record Loaded(Map<PackageKey, Map<String, History.Previous>> byPackage, List<Row> releases) {
+    }
+
+    static Loaded load(SparkSession spark, DatasetLocation out, List<PackageId> packages) {
         Map<PackageKey, Map<String, History.Previous>> result = new HashMap<>();
         Optional<Dataset<Row>> releases = table(spark, out, Tables.RELEASES);
         if (releases.isEmpty() || packages.isEmpty()) {
-            return result;
+            return new Loaded(result, List.of());
         }
         Column wanted = anyOf(packages);
         Map<String, Map<String, String>> digests = new HashMap<>();
@@ -62,21 +68,27 @@ final class PreviousState {
                         k -> new HashMap<>()).put(r.getString(3), r.isNullAt(4) ? "" : r.getString(4));
             }
         }
-        for (Row r : releases.get().where(wanted.and(col("version").notEqual("")))
-                .select("ecosystem", "package", "version", "engine_version", "rules_version", "yanked", "ref_candidates")
-                .collectAsList()) {
+        List<Row> all = releases.get().where(wanted).collectAsList();
+        for (Row r : all) {
+            if (r.<String>getAs("version").isEmpty()) {
+                continue;
+            }
             Map<String, String> tags = new HashMap<>();
-            for (Object c : r.getList(6)) {
+            for (Object c : r.getList(r.fieldIndex("ref_candidates"))) {
                 String s = (String) c;
                 if (s.startsWith("tag:") && s.contains("=")) {
                     tags.put(s.substring(4, s.lastIndexOf('=')), s.substring(s.lastIndexOf('=') + 1));
                 }
             }
-            String key = r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2);
-            History.Previous p = new History.Previous(r.getString(2), r.getString(3), r.getString(4),
-                    !r.isNullAt(5) && r.getBoolean(5), tags, digests.getOrDefault(key, Map.of()));
-            result.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new HashMap<>()).put(p.version(), p);
+            String eco = r.getAs("ecosystem");
+            String pkg = r.getAs("package");
+            String version = r.getAs("version");
+            String key = eco + "\u0000" + pkg + "\u0000" + version;
+            int yanked = r.fieldIndex("yanked");
+            History.Previous p = new History.Previous(version, r.getAs("engine_version"), r.getAs("rules_version"),
+                    !r.isNullAt(yanked) && r.getBoolean(yanked), tags, digests.getOrDefault(key, Map.of()));
+            result.computeIfAbsent(new PackageKey(eco, pkg), k -> new HashMap<>()).put(version, p);
         }
-        return result;
+        return new Loaded(result, all);
     }
 }

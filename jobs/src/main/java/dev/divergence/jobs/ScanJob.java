@@ -77,8 +77,9 @@ public final class ScanJob {
         HttpFetcher http = new HttpFetcher();
         Ecosystems.Endpoints endpoints = options.endpoints();
         DatasetLocation out = DatasetLocation.of(options.out());
-        Map<PackageKey, Map<String, History.Previous>> previous = PreviousState.load(spark, out,
+        PreviousState.Loaded loaded = PreviousState.load(spark, out,
                 options.targets().stream().map(Watchlist.Entry::pkg).toList());
+        Map<PackageKey, Map<String, History.Previous>> previous = loaded.byPackage();
 
         List<ReleaseTask> tasks = new ArrayList<>();
         List<Tables.TableRow> driverRows = new ArrayList<>();
@@ -184,8 +185,8 @@ public final class ScanJob {
                 writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
             }
             // The summary covers every version of the run's packages, scanned now or before: read back.
-            List<Row> releases = PreviousState.releasesOf(spark, out, options.targets().stream()
-                    .map(Watchlist.Entry::pkg).toList());
+            List<Row> releases = rescanned.isEmpty() ? loaded.releases() : PreviousState.releasesOf(spark, out,
+                    options.targets().stream().map(Watchlist.Entry::pkg).toList());
             long releaseRows = fresh.stream().filter(t -> t.table().equals(Tables.RELEASES)).count();
             long artifactRows = fresh.stream().filter(t -> t.table().equals(Tables.ARTIFACTS)).count();
             long fileRows = fileRowCount.value();
