@@ -25,13 +25,22 @@ public final class ArchiveReaders {
 
     /** Lists and hashes every entry. Only an unreadable file (missing, permissions) throws. */
     public static ArchiveListing read(Path archive, ArchiveLimits limits) throws IOException {
+        return read(archive, limits, path -> false);
+    }
+
+    /**
+     * @param keepWhole entries to keep in the listing whatever their size (up to {@link EntryCollector#KEEP_WHOLE}
+     *     bytes each): those the ecosystem's consistency checks will read
+     */
+    public static ArchiveListing read(Path archive, ArchiveLimits limits, java.util.function.Predicate<String> keepWhole)
+            throws IOException {
         byte[] head = head(archive);
         Optional<ArchiveReader> reader = readerFor(head);
         if (reader.isEmpty()) {
             return new ArchiveListing("unknown", List.of(),
                     Optional.of("not a recognised archive (first bytes " + hex(head, 8) + ")"));
         }
-        EntryCollector out = new EntryCollector(archive, limits);
+        EntryCollector out = new EntryCollector(archive, limits, keepWhole);
         try {
             reader.get().walk(archive, out);
             return new ArchiveListing(reader.get().format(head), out.files(), Optional.empty(), out.warnings(),
@@ -47,7 +56,7 @@ public final class ArchiveReaders {
     public static ArchiveListing single(Path file, String name, ArchiveLimits limits) throws IOException {
         // Not compressed: the ratio limit does not apply, the size limit does.
         EntryCollector out = new EntryCollector(file, new ArchiveLimits(1, limits.maxTotalBytes(), 1,
-                limits.maxTotalBytes(), limits.maxScanBytesPerEntry()));
+                limits.maxTotalBytes(), limits.maxScanBytesPerEntry()), path -> false);
         try (InputStream in = Files.newInputStream(file)) {
             out.file(name, 0100644, in, Files.size(file));
         }

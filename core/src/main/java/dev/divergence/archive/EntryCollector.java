@@ -28,8 +28,16 @@ final class EntryCollector implements EntryVisitor {
     static final int RETAIN_ENTRY = 64 * 1024;
     static final long RETAIN_TOTAL = 16L << 20;
 
-    EntryCollector(Path archive, ArchiveLimits limits) throws IOException {
+    /** Entries the caller will read again (metadata for consistency checks) are kept up to this size. */
+    static final int KEEP_WHOLE = 8 << 20;
+    static final long KEEP_WHOLE_TOTAL = 32L << 20;
+    private long keptWholeBytes;
+    private final java.util.function.Predicate<String> keepWhole;
+
+    EntryCollector(Path archive, ArchiveLimits limits, java.util.function.Predicate<String> keepWhole)
+            throws IOException {
         this.limits = limits;
+        this.keepWhole = keepWhole;
         long compressed = Files.size(archive);
         long byRatio = compressed > 0 && limits.maxRatio() > (Long.MAX_VALUE / 2) / compressed ? Long.MAX_VALUE
                 : Math.min(Long.MAX_VALUE / 2, compressed * limits.maxRatio()) + limits.ratioSlackBytes();
@@ -46,12 +54,22 @@ final class EntryCollector implements EntryVisitor {
     public void file(String rawName, int mode, InputStream content, long declaredSize) throws IOException {
         checkCount();
         EntryPaths.Normalized n = EntryPaths.normalize(rawName);
-        int keep = retainedBytes < RETAIN_TOTAL ? (int) Math.min(RETAIN_ENTRY, RETAIN_TOTAL - retainedBytes) : 0;
+        // Kept-whole entries have their own budget: a hostile archive may name a thousand entries like metadata.
+        // The budget is charged by the declared size before reading: a header that lies still spends it.
+        boolean whole = declaredSize >= 0 && declaredSize <= Math.min(KEEP_WHOLE, KEEP_WHOLE_TOTAL - keptWholeBytes)
+                && !retained.containsKey(n.path()) && keepWhole.test(n.path());
+        if (whole) {
+            keptWholeBytes += declaredSize;
+        }
+        int keep = whole ? (int) declaredSize
+                : retainedBytes < RETAIN_TOTAL ? (int) Math.min(RETAIN_ENTRY, RETAIN_TOTAL - retainedBytes) : 0;
         EntryDigest.Result r = digester.digest(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget,
                 keep);
         if (r.content() != null && !retained.containsKey(n.path())) {
             retained.put(n.path(), r.content());
-            retainedBytes += r.size();
+            if (!whole) {
+                retainedBytes += r.size();
+            }
         }
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(n.flags());

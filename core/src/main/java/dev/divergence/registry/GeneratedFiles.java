@@ -47,6 +47,15 @@ public interface GeneratedFiles {
     }
 
     /**
+     * Entries {@link #consistency} reads (a wheel's RECORD and METADATA, an sdist's PKG-INFO, package.json): the
+     * one pass over the archive keeps them whole, whatever their size up to 8 MB, so the check needs no second
+     * decompression.
+     */
+    default boolean metadataEntry(String path) {
+        return false;
+    }
+
+    /**
      * Checks that the generated metadata agrees with the artifact and the release (wheel RECORD hashes,
      * METADATA/PKG-INFO/package.json name and version). Each problem is a sentence; none means consistent.
      *

@@ -109,7 +109,7 @@ public final class ReleaseScanner {
         try {
             ArchiveListing listing = a.kind() == dev.divergence.model.ArtifactKind.POM
                     ? ArchiveReaders.single(fetched.path().get(), "pom.xml", limits)
-                    : ArchiveReaders.read(fetched.path().get(), limits);
+                    : ArchiveReaders.read(fetched.path().get(), limits, ecosystem.generatedFiles()::metadataEntry);
             return new Read(a, fetched, Optional.of(listing), listing.error());
         } catch (IOException e) {
             return new Read(a, fetched, Optional.empty(), Optional.of("cannot read cached file: " + e.getMessage()));

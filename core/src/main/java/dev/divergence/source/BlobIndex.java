@@ -22,8 +22,10 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 /**
  * Every commit reachable from any ref (branches, tags, {@code refs/pull/*}) and every blob in their trees,
  * built once per repository and reused by every version (LastPyMile's idea: index all history, not just the
- * tag). Trees are parsed once each and shared, so the best-overlap search for an untagged version costs one
- * pass over distinct trees rather than a full walk of every commit.
+ * tag). The index is inverted: for each blob, the runs of commits (in time order) during which some path held
+ * it, found by diffing each commit's tree with the previous one's (identical subtrees are skipped). How many of
+ * an artifact's blobs each commit holds is then a sum over the artifact's blobs' runs (a difference array over
+ * the commits), so a best-overlap query reads neither trees nor commits, whatever the history's size.
  */
 public final class BlobIndex {
 
@@ -35,19 +37,22 @@ public final class BlobIndex {
     public record Overlap(ObjectId commit, long time, int score) {
     }
 
-    private record Entry(ObjectId id, boolean tree) {
+    private record Entry(String name, ObjectId id, boolean tree) {
     }
 
     private final List<CommitInfo> commits;
-    private final Map<ObjectId, List<Entry>> trees;
+    private final Map<ObjectId, Integer> position = new HashMap<>();
     private final Map<ObjectId, String> blobPaths;
-    private final Map<ObjectId, CommitInfo> byId = new HashMap<>();
+    /** Per blob, pairs (first, last) of commit positions, inclusive: one pair per run of one path holding it. */
+    private final Map<ObjectId, int[]> runs;
 
-    private BlobIndex(List<CommitInfo> commits, Map<ObjectId, List<Entry>> trees, Map<ObjectId, String> blobPaths) {
+    private BlobIndex(List<CommitInfo> commits, Map<ObjectId, String> blobPaths, Map<ObjectId, int[]> runs) {
         this.commits = commits;
-        this.trees = trees;
         this.blobPaths = blobPaths;
-        commits.forEach(c -> byId.put(c.id(), c));
+        this.runs = runs;
+        for (int i = 0; i < commits.size(); i++) {
+            position.put(commits.get(i).id(), i);
+        }
     }
 
     public static BlobIndex build(Repository repo) throws IOException {
@@ -73,7 +78,104 @@ public final class BlobIndex {
             }
         }
         commits.sort(Comparator.comparingLong(CommitInfo::time));
-        return new BlobIndex(List.copyOf(commits), trees, blobPaths);
+        return new BlobIndex(List.copyOf(commits), blobPaths, runs(commits, trees));
+    }
+
+    /** Diffs each commit's tree with the previous commit's in time order, opening and closing runs per path. */
+    private static Map<ObjectId, int[]> runs(List<CommitInfo> commits, Map<ObjectId, List<Entry>> trees) {
+        Map<ObjectId, int[]> runs = new HashMap<>();
+        Map<ObjectId, Integer> used = new HashMap<>();
+        Map<String, ObjectId> heldBlob = new HashMap<>();
+        Map<String, Integer> heldSince = new HashMap<>();
+        java.util.function.BiConsumer<String, Integer> close = (path, last) -> {
+            ObjectId blob = heldBlob.remove(path);
+            Integer first = heldSince.remove(path);
+            if (blob == null || first == null || last < first) {
+                return; // a malformed tree (duplicate names) can name a path twice; nothing is held
+            }
+            int n = used.getOrDefault(blob, 0);
+            int[] r = runs.computeIfAbsent(blob, b -> new int[4]);
+            if (n + 2 > r.length) {
+                r = java.util.Arrays.copyOf(r, r.length * 2);
+                runs.put(blob, r);
+            }
+            r[n] = first;
+            r[n + 1] = last;
+            used.put(blob, n + 2);
+        };
+        ObjectId previous = null;
+        for (int i = 0; i < commits.size(); i++) {
+            int at = i;
+            ObjectId tree = commits.get(i).tree();
+            diff(previous, tree, trees, path -> close.accept(path, at - 1), (path, blob) -> {
+                close.accept(path, at - 1); // normally nothing: a path is removed before it is added again
+                heldBlob.put(path, blob);
+                heldSince.put(path, at);
+            });
+            previous = tree;
+        }
+        for (String path : new ArrayList<>(heldBlob.keySet())) {
+            close.accept(path, commits.size() - 1);
+        }
+        used.forEach((blob, n) -> runs.put(blob, java.util.Arrays.copyOf(runs.get(blob), n)));
+        return runs;
+    }
+
+    /**
+     * The blob-level difference between two trees (either may be null): paths that stop holding a blob, then
+     * paths that start holding one. Iterative: hostile repositories can nest trees deeply.
+     */
+    private static void diff(ObjectId from, ObjectId to, Map<ObjectId, List<Entry>> trees,
+                             java.util.function.Consumer<String> removed,
+                             java.util.function.BiConsumer<String, ObjectId> added) {
+        record Step(ObjectId from, ObjectId to, String prefix) {
+        }
+        java.util.ArrayDeque<Step> stack = new java.util.ArrayDeque<>();
+        stack.push(new Step(from, to, ""));
+        while (!stack.isEmpty()) {
+            Step s = stack.pop();
+            if (s.from() != null && s.from().equals(s.to())) {
+                continue;
+            }
+            Map<String, Entry> before = new HashMap<>();
+            if (s.from() != null) {
+                for (Entry e : trees.getOrDefault(s.from(), List.of())) {
+                    before.put(e.name(), e);
+                }
+            }
+            List<Entry> after = s.to() == null ? List.of() : trees.getOrDefault(s.to(), List.of());
+            for (Entry b : after) {
+                Entry a = before.remove(b.name());
+                String path = s.prefix() + b.name();
+                if (a != null && a.id().equals(b.id()) && a.tree() == b.tree()) {
+                    continue; // unchanged (a mode change alone does not change what the path holds)
+                }
+                if (a != null && a.tree() && b.tree()) {
+                    stack.push(new Step(a.id(), b.id(), path + "/"));
+                    continue;
+                }
+                if (a != null) {
+                    if (a.tree()) {
+                        stack.push(new Step(a.id(), null, path + "/"));
+                    } else {
+                        removed.accept(path);
+                    }
+                }
+                if (b.tree()) {
+                    stack.push(new Step(null, b.id(), path + "/"));
+                } else {
+                    added.accept(path, b.id());
+                }
+            }
+            for (Entry a : before.values()) {
+                String path = s.prefix() + a.name();
+                if (a.tree()) {
+                    stack.push(new Step(a.id(), null, path + "/"));
+                } else {
+                    removed.accept(path);
+                }
+            }
+        }
     }
 
     private static void index(ObjectReader reader, AnyObjectId treeId, String prefix,
@@ -95,11 +197,12 @@ public final class BlobIndex {
                 FileMode mode = p.getEntryFileMode();
                 ObjectId eid = p.getEntryObjectId();
                 String path = base + p.getEntryPathString();
+                String name = p.getEntryPathString();
                 if (mode == FileMode.TREE) {
-                    entries.add(new Entry(eid, true));
+                    entries.add(new Entry(name, eid, true));
                     stack.add(new Object[] {eid, path + "/"});
                 } else if (mode != FileMode.GITLINK) {
-                    entries.add(new Entry(eid, false));
+                    entries.add(new Entry(name, eid, false));
                     blobPaths.putIfAbsent(eid, path);
                 }
                 p.next();
@@ -132,17 +235,29 @@ public final class BlobIndex {
 
     /** Number of artifact blobs held by the tree of one commit. */
     public int score(ObjectId commit, Set<String> blobIds) {
-        CommitInfo c = byId.get(commit);
-        return c == null ? 0 : treeScore(c.tree(), toIds(blobIds), new HashMap<>());
+        Integer at = position.get(commit);
+        if (at == null) {
+            return 0;
+        }
+        int score = 0;
+        for (ObjectId b : toIds(blobIds)) {
+            int[] r = runs.get(b);
+            for (int i = 0; r != null && i < r.length; i += 2) {
+                if (r[i] <= at && at <= r[i + 1]) {
+                    score++;
+                }
+            }
+        }
+        return score;
     }
 
-    /** Scores of several commits against one artifact blob set, sharing the subtree memo. */
+    /** Scores of several commits against one artifact blob set. */
     public Map<ObjectId, Integer> scores(List<CommitInfo> selected, Set<String> blobIds) {
-        Set<ObjectId> wanted = toIds(blobIds);
-        Map<ObjectId, Integer> memo = new HashMap<>();
+        int[] all = scoreAll(toIds(blobIds));
         Map<ObjectId, Integer> out = new HashMap<>();
         for (CommitInfo c : selected) {
-            out.put(c.id(), treeScore(c.tree(), wanted, memo));
+            Integer at = position.get(c.id());
+            out.put(c.id(), at == null ? 0 : all[at]);
         }
         return out;
     }
@@ -161,29 +276,37 @@ public final class BlobIndex {
      * @param publishedEpochSecond when the release was published, or {@code Long.MAX_VALUE} when unknown
      */
     public List<Overlap> bestOverlap(Set<String> blobIds, long publishedEpochSecond, int limit) {
-        Set<ObjectId> wanted = toIds(blobIds);
-        Map<ObjectId, Integer> memo = new HashMap<>();
-        List<Overlap> all = new ArrayList<>(commits.size());
-        for (CommitInfo c : commits) {
-            all.add(new Overlap(c.id(), c.time(), treeScore(c.tree(), wanted, memo)));
+        int[] all = scoreAll(toIds(blobIds));
+        List<Overlap> scored = new ArrayList<>();
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] > 0) {
+                CommitInfo c = commits.get(i);
+                scored.add(new Overlap(c.id(), c.time(), all[i]));
+            }
         }
         Comparator<Overlap> byTime = Comparator.comparingLong(o -> o.time() <= publishedEpochSecond
                 ? -o.time() // before publication: latest first
                 : Long.MAX_VALUE / 2 + o.time()); // after: earliest first, after all earlier ones
-        all.sort(Comparator.comparingInt(Overlap::score).reversed().thenComparing(byTime));
-        return all.subList(0, Math.min(limit, all.size())).stream().filter(o -> o.score() > 0).toList();
+        scored.sort(Comparator.comparingInt(Overlap::score).reversed().thenComparing(byTime));
+        return List.copyOf(scored.subList(0, Math.min(limit, scored.size())));
     }
 
-    private int treeScore(ObjectId tree, Set<ObjectId> wanted, Map<ObjectId, Integer> memo) {
-        Integer known = memo.get(tree);
-        if (known != null) {
-            return known;
+    /** Score of every commit by position: each run of a wanted blob adds one to the commits it spans. */
+    private int[] scoreAll(Set<ObjectId> wanted) {
+        int[] delta = new int[commits.size() + 1];
+        for (ObjectId b : wanted) {
+            int[] r = runs.get(b);
+            for (int i = 0; r != null && i < r.length; i += 2) {
+                delta[r[i]]++;
+                delta[r[i + 1] + 1]--;
+            }
         }
-        int score = 0;
-        for (Entry e : trees.getOrDefault(tree, List.of())) {
-            score += e.tree() ? treeScore(e.id(), wanted, memo) : (wanted.contains(e.id()) ? 1 : 0);
+        int[] score = new int[commits.size()];
+        int running = 0;
+        for (int i = 0; i < score.length; i++) {
+            running += delta[i];
+            score[i] = running;
         }
-        memo.put(tree, score);
         return score;
     }
 

@@ -123,6 +123,39 @@ class ArchiveReadersTest {
     }
 
     @Test
+    void metadataEntriesAreKeptWholeFromTheOnePassWithinTheirOwnBudget() throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("demo/__init__.py", "x = 1\n".getBytes(StandardCharsets.UTF_8));
+        byte[] record = "demo/__init__.py,sha256=abc,6\n".repeat(10_000).getBytes(StandardCharsets.UTF_8); // ~300 KB
+        entries.put("demo-1.0.dist-info/RECORD", record);
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 10; i++) {
+            byte[] b = new byte[4 << 20];
+            random.nextBytes(b);
+            entries.put("x" + i + ".dist-info/RECORD", b);
+        }
+        Path wheel = write("demo-1.0-py3-none-any.whl", PythonDistributions.zip(entries));
+        ArchiveListing l = ArchiveReaders.read(wheel, ArchiveLimits.defaults(), p -> p.endsWith("/RECORD"));
+        assertEquals(12, l.files().size());
+        Files.delete(wheel); // whatever comes back now came from the one pass, not from a second read
+        Map<String, byte[]> kept = l.contents(wheel, Set.of("demo-1.0.dist-info/RECORD", "demo/__init__.py"), 8L << 20);
+        assertArrayEquals(record, kept.get("demo-1.0.dist-info/RECORD"));
+        assertEquals("x = 1\n", new String(kept.get("demo/__init__.py"), StandardCharsets.UTF_8));
+        // 32 MB for kept-whole entries: the 300 KB RECORD and seven of the ten 4 MB look-alikes, no more.
+        Set<String> lookAlikes = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            lookAlikes.add("x" + i + ".dist-info/RECORD");
+        }
+        assertEquals(7, l.contents(wheel, lookAlikes, 8L << 20).size());
+        // Without the predicate a 300 KB entry is not kept (small entries only).
+        Path again = write("again.whl", PythonDistributions.zip(entries));
+        ArchiveListing plain = ArchiveReaders.read(again, ArchiveLimits.defaults());
+        Files.delete(again);
+        assertEquals(Set.of("demo/__init__.py"), plain.contents(again,
+                Set.of("demo-1.0.dist-info/RECORD", "demo/__init__.py"), 8L << 20).keySet());
+    }
+
+    @Test
     void entryCountLimitIsEnforced() throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (int i = 0; i < 50; i++) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,7 @@ final class BenchCommand {
         int sample = 3;
         Path work = Path.of("divergence-bench");
         java.util.Set<String> skip = new java.util.HashSet<>();
+        int repeat = 1;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--versions" -> {
@@ -58,6 +60,7 @@ final class BenchCommand {
                 case "--file-bytes" -> fileBytes = Integer.parseInt(args.get(++i));
                 case "--diffoscope-sample" -> sample = Integer.parseInt(args.get(++i));
                 case "--work" -> work = Path.of(args.get(++i));
+                case "--repeat" -> repeat = Integer.parseInt(args.get(++i));
                 case "--skip" -> {
                     for (String s : args.get(++i).split(",")) {
                         if (!List.of("shell", "naive", "diffoscope").contains(s.trim())) {
@@ -69,7 +72,7 @@ final class BenchCommand {
                 }
                 default -> {
                     err.println("Usage: divergence bench [--versions 100,300,1000] [--files 1000] [--file-bytes 5000]"
-                            + " [--diffoscope-sample 3] [--work DIR] [--skip shell,naive,diffoscope]");
+                            + " [--diffoscope-sample 3] [--work DIR] [--skip shell,naive,diffoscope] [--repeat 1]");
                     return Main.USAGE;
                 }
             }
@@ -77,7 +80,7 @@ final class BenchCommand {
         SparkSession spark = SparkSessions.create("divergence-bench", Optional.empty());
         try {
             for (int n : sizes) {
-                bench(spark, work.resolve("n" + n), n, files, fileBytes, sample, skip, out);
+                bench(spark, work.resolve("n" + n), n, files, fileBytes, sample, skip, repeat, out);
             }
         } finally {
             spark.stop();
@@ -86,7 +89,7 @@ final class BenchCommand {
     }
 
     private static void bench(SparkSession spark, Path dir, int n, int files, int fileBytes, int sample,
-                              java.util.Set<String> skip, PrintStream out)
+                              java.util.Set<String> skip, int repeat, PrintStream out)
             throws Exception {
         deleteTree(dir);
         long g0 = System.nanoTime();
@@ -116,7 +119,18 @@ final class BenchCommand {
             List<String> full = new ArrayList<>(scanArgs);
             full.add("--full");
             ScanJob.Result[] result = new ScanJob.Result[1];
-            Measure scan = measure(() -> result[0] = ScanJob.run(spark, ScanOptions.parse(full)));
+            Map<String, Long> threads0 = Map.of();
+            Map<String, Long> threads1 = Map.of();
+            Measure scan = null;
+            for (int r = 0; r < repeat; r++) { // the last of the warm scans is reported
+                threads0 = threadGroupTicks();
+                scan = measure(() -> result[0] = ScanJob.run(spark, ScanOptions.parse(full)));
+                threads1 = threadGroupTicks();
+                if (repeat > 1) {
+                    out.printf("warm scan %d of %d: %.2f s wall, %.2f s cpu%n", r + 1, repeat, scan.wallSeconds(),
+                            scan.cpuSeconds());
+                }
+            }
             long peakHeap = peakHeap();
             Measure nightly = measure(() -> ScanJob.run(spark, ScanOptions.parse(scanArgs)));
 
@@ -135,6 +149,12 @@ final class BenchCommand {
             out.printf("nightly rerun: %.1f%% of the full scan's wall time%n", 100 * nightly.wallSeconds() / scan.wallSeconds());
             out.printf("per version: %.1f ms wall; stages (sum over tasks, ms): %s; write %d ms; peak heap %d MiB%n",
                     1000 * scan.wallSeconds() / n, result[0].stageMillis(), result[0].writeMillis(), peakHeap >> 20);
+            if (!threads0.isEmpty()) {
+                StringBuilder b = new StringBuilder();
+                Map<String, Long> before = threads0;
+                threads1.forEach((k, v) -> b.append(String.format(" %s %.1f s,", k, (v - before.getOrDefault(k, 0L)) / 100.0)));
+                out.printf("CPU of the warm scan by thread (from /proc):%s%n", b.substring(0, b.length() - 1));
+            }
             if (!skip.contains("diffoscope")) {
                 diffoscope(dir, h, sample, out);
             }
@@ -268,6 +288,37 @@ final class BenchCommand {
             p.waitFor();
             out.printf("diffoscope sdist vs git archive, %s: %.1f s%n", version, (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    /**
+     * CPU ticks (1/100 s) of this JVM's threads by kind, from /proc (Linux only; empty elsewhere): the scan's task
+     * threads, the garbage collector, the JIT compilers, and everything else (Spark's driver and scheduler).
+     */
+    private static Map<String, Long> threadGroupTicks() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return out;
+        }
+        try (var s = Files.list(tasks)) {
+            for (Path t : s.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    String kind = comm.startsWith("Executor task") ? "tasks"
+                            : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc"
+                            : comm.contains("CompilerThre") ? "jit" : "other";
+                    out.merge(kind, ticks, Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
     }
 
     private static void resetPeaks() {

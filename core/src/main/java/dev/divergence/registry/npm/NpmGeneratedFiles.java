@@ -69,6 +69,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         return Optional.empty();
     }
 
+    @Override
+    public boolean metadataEntry(String path) {
+        return path.endsWith("/package.json") && path.indexOf('/') == path.length() - "/package.json".length();
+    }
+
     /** The published package.json must parse and name this package and version. */
     @Override
     public List<String> consistency(dev.divergence.model.Release release, Artifact artifact,

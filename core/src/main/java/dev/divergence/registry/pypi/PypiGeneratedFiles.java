@@ -46,6 +46,15 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         return Optional.empty();
     }
 
+    private static final java.util.regex.Pattern METADATA_ENTRY = java.util.regex.Pattern.compile(
+            "[^/]+\\.dist-info/(RECORD|METADATA)|[^/]+/PKG-INFO");
+
+    @Override
+    public boolean metadataEntry(String path) {
+        return (path.endsWith("RECORD") || path.endsWith("METADATA") || path.endsWith("PKG-INFO"))
+                && METADATA_ENTRY.matcher(path).matches();
+    }
+
     /**
      * A wheel's RECORD must list every file with its hash (attackers who rebuild a wheel keep it consistent,
      * so a mismatch points to tampering after the build); METADATA and PKG-INFO must name this release.
@@ -84,7 +93,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                         problems.add("malformed RECORD line " + lineNo);
                         continue;
                     }
-                    String path = cols[0].replaceAll("^\"|\"$", "");
+                    String path = unquote(cols[0]);
                     listed.add(path);
                     if (cols[1].startsWith("sha256=") && byPath.containsKey(path)) {
                         String hex;
@@ -207,5 +216,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     && (!l.contains("(") || TUPLE.matcher(l).matches()));
             return onlyAssignments ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
         }
+    }
+
+    /** A RECORD path as written by csv writers: quoted when it contains a comma or a quote. */
+    private static String unquote(String field) {
+        int from = field.startsWith("\"") ? 1 : 0;
+        int to = field.length() > from && field.endsWith("\"") ? field.length() - 1 : field.length();
+        return field.substring(from, to);
     }
 }
