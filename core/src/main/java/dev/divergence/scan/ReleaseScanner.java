@@ -74,6 +74,7 @@ public final class ReleaseScanner {
             try {
                 long t0 = System.nanoTime();
                 repo = RepositoryCache.open(location.get(), cacheRoot); // clone/fetch and index, once per JVM
+                repo.index();
                 long t1 = System.nanoTime();
                 Set<String> blobs = new LinkedHashSet<>();
                 reads.forEach(r -> r.listing().ifPresent(l -> l.files().forEach(f -> blobs.add(f.gitBlobId()))));

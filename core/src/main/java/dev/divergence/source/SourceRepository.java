@@ -30,7 +30,8 @@ public final class SourceRepository implements AutoCloseable {
     private final String location;
     private final Repository repo;
     private final Map<String, ObjectId> tags;
-    private final BlobIndex index;
+    /** Built on first use: a nightly run that only checks whether tags moved never needs it. */
+    private volatile BlobIndex index;
     private final Map<String, String> sha256ByBlob = new ConcurrentHashMap<>();
     private final Map<String, SourceTree> treeCache = new ConcurrentHashMap<>();
 
@@ -38,7 +39,6 @@ public final class SourceRepository implements AutoCloseable {
         this.location = location;
         this.repo = repo;
         this.tags = readTags(repo);
-        this.index = BlobIndex.build(repo);
     }
 
     private static Map<String, ObjectId> readTags(Repository repo) throws IOException {
@@ -65,8 +65,27 @@ public final class SourceRepository implements AutoCloseable {
         return tags;
     }
 
+    /**
+     * Every commit and blob of the repository's history, built once per repository on first use.
+     *
+     * @throws java.io.UncheckedIOException when the repository's objects cannot be read
+     */
     public BlobIndex index() {
-        return index;
+        BlobIndex built = index;
+        if (built == null) {
+            synchronized (this) {
+                built = index;
+                if (built == null) {
+                    try {
+                        built = BlobIndex.build(repo);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException("cannot index " + location + ": " + e.getMessage(), e);
+                    }
+                    index = built;
+                }
+            }
+        }
+        return built;
     }
 
     public Optional<String> resolveCommit(String revision) {
