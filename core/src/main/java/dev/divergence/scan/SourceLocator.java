@@ -59,7 +59,7 @@ public final class SourceLocator {
 
         List<String> tagNames = new ArrayList<>();
         release.hints().recordedTag().filter(t -> repo.tags().containsKey(t)).ifPresent(tagNames::add);
-        for (TagMatcher.TagMatch t : TagMatcher.match(release.version(), release.pkg().name(), repo.tags().keySet())) {
+        for (TagMatcher.TagMatch t : repo.tagIndex(release.pkg().name()).match(release.version())) {
             if (!tagNames.contains(t.tag())) {
                 tagNames.add(t.tag());
             }

@@ -34,6 +34,7 @@ public final class SourceRepository implements AutoCloseable {
     private volatile BlobIndex index;
     private final Map<String, String> sha256ByBlob = new ConcurrentHashMap<>();
     private final Map<String, SourceTree> treeCache = new ConcurrentHashMap<>();
+    private final Map<String, TagMatcher.Index> tagIndexes = new ConcurrentHashMap<>();
 
     SourceRepository(String location, Repository repo) throws IOException {
         this.location = location;
@@ -70,6 +71,11 @@ public final class SourceRepository implements AutoCloseable {
      *
      * @throws java.io.UncheckedIOException when the repository's objects cannot be read
      */
+    /** The tags read for one package name (a monorepo's packages each have theirs), built once. */
+    public TagMatcher.Index tagIndex(String packageName) {
+        return tagIndexes.computeIfAbsent(packageName, n -> TagMatcher.index(n, tags.keySet()));
+    }
+
     public BlobIndex index() {
         BlobIndex built = index;
         if (built == null) {

@@ -2,9 +2,10 @@ package dev.divergence.source;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * Finds the tags that name a version, tolerant of the schemes real projects use ({@code v1.2.3},
@@ -28,63 +29,87 @@ public final class TagMatcher {
 
     /** All tags that spell {@code version} for package {@code name}, best first. */
     public static List<TagMatch> match(String version, String name, Iterable<String> tags) {
-        Optional<VersionSpelling> want = VersionSpelling.parse(version);
-        List<String> names = nameForms(name);
-        List<TagMatch> out = new ArrayList<>();
-        for (String tag : tags) {
-            rank(tag, version, want, names).ifPresent(r -> out.add(new TagMatch(tag, r)));
-        }
-        out.sort(Comparator.comparingInt(TagMatch::rank).thenComparing(TagMatch::tag));
-        return out;
+        return index(name, tags).match(version);
     }
 
-    private static Optional<Integer> rank(String tag, String version, Optional<VersionSpelling> want,
-                                          List<String> names) {
-        String t = tag.startsWith("refs/tags/") ? tag.substring("refs/tags/".length()) : tag;
-        if (t.equals(version) || t.equals("v" + version)) {
-            return Optional.of(0);
-        }
-        for (String n : names) {
-            for (String sep : List.of("-", "@", "_", "/", "-v", "@v", "_v", "/v")) {
-                if (t.equals(n + sep + version)) {
-                    return Optional.of(1);
+    /**
+     * The tags of a repository read once for one package name: every spelling a tag can stand for is derived
+     * (and parsed) once, so matching a version is a few map lookups instead of a pass over every tag. A history
+     * of N versions and N tags costs O(N), not O(N²).
+     */
+    public static Index index(String name, Iterable<String> tags) {
+        List<String> names = nameForms(name);
+        Map<String, List<String>> exact = new HashMap<>();       // tag text (without refs/tags/) -> tags
+        Map<String, Map<String, Integer>> loose = new HashMap<>(); // canonical version -> tag -> rank 2 or 3
+        for (String tag : tags) {
+            String t = tag.startsWith("refs/tags/") ? tag.substring("refs/tags/".length()) : tag;
+            exact.computeIfAbsent(t, k -> new ArrayList<>()).add(tag);
+            String lower = t.toLowerCase(Locale.ROOT);
+            // Strip "rel/" and the like, then an optional package name, then an optional "v".
+            for (String outer : List.of("release/", "releases/", "rel/", "tags/", "")) {
+                if (!lower.startsWith(outer)) {
+                    continue;
                 }
-            }
-        }
-        if (want.isEmpty()) {
-            return Optional.empty();
-        }
-        String lower = t.toLowerCase(Locale.ROOT);
-        // Strip "rel/" and the like, then an optional package name, then an optional "v".
-        for (String outer : List.of("release/", "releases/", "rel/", "tags/", "")) {
-            if (!lower.startsWith(outer)) {
-                continue;
-            }
-            String rest = lower.substring(outer.length());
-            List<String> candidates = new ArrayList<>();
-            for (String n : names) {
-                for (String sep : List.of("-", "@", "_", "/")) {
-                    String p = n + sep;
+                String rest = lower.substring(outer.length());
+                List<String> candidates = new ArrayList<>();
+                for (String n : names) {
+                    for (String sep : List.of("-", "@", "_", "/")) {
+                        String p = n + sep;
+                        if (rest.startsWith(p)) {
+                            candidates.add(rest.substring(p.length()));
+                        }
+                    }
+                }
+                for (String p : GENERIC_PREFIXES) {
                     if (rest.startsWith(p)) {
                         candidates.add(rest.substring(p.length()));
                     }
                 }
-            }
-            for (String p : GENERIC_PREFIXES) {
-                if (rest.startsWith(p)) {
-                    candidates.add(rest.substring(p.length()));
-                }
-            }
-            for (String raw : candidates) {
-                // NAME_1_0 (CVS-era tags): underscores between numbers stand for dots
-                String c = raw.matches("\\d+(_\\d+)+") ? raw.replace('_', '.') : raw;
-                if (!c.isEmpty() && Character.isDigit(c.charAt(0))
-                        && VersionSpelling.parse(c).map(v -> v.canonical().equals(want.get().canonical())).orElse(false)) {
-                    return Optional.of(outer.isEmpty() ? 2 : 3);
+                int rank = outer.isEmpty() ? 2 : 3;
+                for (String raw : candidates) {
+                    // NAME_1_0 (CVS-era tags): underscores between numbers stand for dots
+                    String c = raw.matches("\\d+(_\\d+)+") ? raw.replace('_', '.') : raw;
+                    if (!c.isEmpty() && Character.isDigit(c.charAt(0))) {
+                        // The first outer prefix that yields the version decides the rank, as in a scan of rules.
+                        VersionSpelling.parse(c).ifPresent(v -> loose.computeIfAbsent(v.canonical(),
+                                k -> new HashMap<>()).putIfAbsent(tag, rank));
+                    }
                 }
             }
         }
-        return Optional.empty();
+        return new Index(names, exact, loose);
+    }
+
+    /** See {@link #index}. Immutable once built; safe to share between threads. */
+    public static final class Index {
+        private final List<String> names;
+        private final Map<String, List<String>> exact;
+        private final Map<String, Map<String, Integer>> loose;
+
+        private Index(List<String> names, Map<String, List<String>> exact, Map<String, Map<String, Integer>> loose) {
+            this.names = names;
+            this.exact = exact;
+            this.loose = loose;
+        }
+
+        /** All tags that spell {@code version}, best first; a tag's rank is that of the first rule it meets. */
+        public List<TagMatch> match(String version) {
+            Map<String, Integer> ranks = new HashMap<>();
+            for (String t : List.of(version, "v" + version)) {
+                exact.getOrDefault(t, List.of()).forEach(tag -> ranks.putIfAbsent(tag, 0));
+            }
+            for (String n : names) {
+                for (String sep : List.of("-", "@", "_", "/", "-v", "@v", "_v", "/v")) {
+                    exact.getOrDefault(n + sep + version, List.of()).forEach(tag -> ranks.putIfAbsent(tag, 1));
+                }
+            }
+            VersionSpelling.parse(version).ifPresent(want -> loose.getOrDefault(want.canonical(), Map.of())
+                    .forEach(ranks::putIfAbsent));
+            List<TagMatch> out = new ArrayList<>();
+            ranks.forEach((tag, rank) -> out.add(new TagMatch(tag, rank)));
+            out.sort(Comparator.comparingInt(TagMatch::rank).thenComparing(TagMatch::tag));
+            return out;
+        }
     }
 
     /** The forms a package name takes in tags: as given, lowercase, the npm name without scope, Maven artifactId. */

@@ -22,7 +22,8 @@ public final class Main {
               demo [--work DIR]        build the bundled offline demo (datasets/demo), serve it as a local PyPI,
                                        scan it and print the summary
               sql "QUERY" [--out DIR]  Spark SQL over the dataset (views: releases, artifacts, files, signals, scans)
-              bench [--versions 100,300,1000] [--files N] [--file-bytes B]
+              bench [--versions 100,300,1000] [--files N] [--file-bytes B] [--repeat K]
+                    [--skip shell,naive,diffoscope] [--diffoscope-sample N] [--work DIR]
                                        synthetic history at scale: the hashing floor, a naive script,
                                        divergence (warm cache, nightly rerun), diffoscope; prints ratios
               help                     this text; 'divergence scan --help' for the scan options

@@ -48,7 +48,9 @@ import org.apache.spark.util.LongAccumulator;
  * The {@code scan} job, incremental and idempotent. The driver makes one metadata call per package, reads what
  * earlier runs recorded, and plans: only versions that are new, scanned with other rules, or whose inputs
  * changed become tasks. Executors scan versions with core code (each repository opened once per executor JVM)
- * and emit rows for the three tables in one pass. A package with work has its partitions rewritten as earlier
+ * inside the write of the files table: a version's file rows stream into the Parquet writer while its release and
+ * artifact rows (a few per version) return to the driver with the task results, so nothing is held for the whole
+ * run and nothing is scanned twice. A package with work has its partitions rewritten as earlier
  * rows plus new rows (dynamic partition overwrite); a package without work is not touched. Tables are written
  * files, artifacts, then releases: releases is the ledger the next plan reads, so a run killed at any point is
  * completed by the next one without duplicates or gaps. Signals and the run's row in {@code scans} come last.
