@@ -123,9 +123,9 @@ final class BenchCommand {
             Map<String, Long> threads1 = Map.of();
             Measure scan = null;
             for (int r = 0; r < repeat; r++) { // the last of the warm scans is reported
-                threads0 = threadGroupTicks();
+                threads0 = threadTicks();
                 scan = measure(() -> result[0] = ScanJob.run(spark, ScanOptions.parse(full)));
-                threads1 = threadGroupTicks();
+                threads1 = threadTicks();
                 if (repeat > 1) {
                     out.printf("warm scan %d of %d: %.2f s wall, %.2f s cpu%n", r + 1, repeat, scan.wallSeconds(),
                             scan.cpuSeconds());
@@ -151,8 +151,7 @@ final class BenchCommand {
                     1000 * scan.wallSeconds() / n, result[0].stageMillis(), result[0].writeMillis(), peakHeap >> 20);
             if (!threads0.isEmpty()) {
                 StringBuilder b = new StringBuilder();
-                Map<String, Long> before = threads0;
-                threads1.forEach((k, v) -> b.append(String.format(" %s %.1f s,", k, (v - before.getOrDefault(k, 0L)) / 100.0)));
+                byKind(threads0, threads1).forEach((k, v) -> b.append(String.format(" %s %.1f s,", k, v / 100.0)));
                 out.printf("CPU of the warm scan by thread (from /proc):%s%n", b.substring(0, b.length() - 1));
             }
             if (!skip.contains("diffoscope")) {
@@ -291,10 +290,11 @@ final class BenchCommand {
     }
 
     /**
-     * CPU ticks (1/100 s) of this JVM's threads by kind, from /proc (Linux only; empty elsewhere): the scan's task
-     * threads, the garbage collector, the JIT compilers, and everything else (Spark's driver and scheduler).
+     * CPU ticks (1/100 s) of this JVM's threads, by thread id with its kind, from /proc (Linux only; empty
+     * elsewhere). Kinds: the scan's task threads, the garbage collector, the JIT compilers, everything else
+     * (Spark's driver and scheduler).
      */
-    private static Map<String, Long> threadGroupTicks() {
+    private static Map<String, Long> threadTicks() {
         Map<String, Long> out = new java.util.TreeMap<>();
         Path tasks = Path.of("/proc/self/task");
         if (!Files.isDirectory(tasks)) {
@@ -310,7 +310,7 @@ final class BenchCommand {
                     String kind = comm.startsWith("Executor task") ? "tasks"
                             : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc"
                             : comm.contains("CompilerThre") ? "jit" : "other";
-                    out.merge(kind, ticks, Long::sum);
+                    out.put(kind + " " + t.getFileName(), ticks);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended while being read
                 }
@@ -318,6 +318,13 @@ final class BenchCommand {
         } catch (IOException e) {
             return Map.of();
         }
+        return out;
+    }
+
+    /** Per kind, the CPU threads alive at the end used since the start (threads that ended meanwhile are lost). */
+    private static Map<String, Long> byKind(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((k, v) -> out.merge(k.substring(0, k.indexOf(' ')), v - before.getOrDefault(k, 0L), Long::sum));
         return out;
     }
 
