@@ -62,7 +62,10 @@ public final class ScanJob {
             implements Serializable {
     }
 
-    /** What the run produced, for the summary and the exit status. */
+    /**
+     * What the run produced, for the summary and the exit status. {@code writeMillis} is the wall time of the
+     * three table writes, the scan included (it runs inside the files write).
+     */
     public record Result(String runId, List<Row> releases, long releaseRows, long artifactRows, long fileRows,
                          Map<String, Long> stageMillis, long writeMillis, int versionsScanned,
                          int versionsSkipped, List<Row> signals, int exitStatus) {
