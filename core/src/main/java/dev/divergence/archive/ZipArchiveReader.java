@@ -48,12 +48,13 @@ final class ZipArchiveReader implements ArchiveReader {
                     }
                     continue;
                 }
-                if (!v.wants(name(e))) {
+                String name = name(e);
+                if (!v.wants(name)) {
                     continue;
                 }
                 java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 try (InputStream in = new java.util.zip.CheckedInputStream(zip.getInputStream(e), crc)) {
-                    v.file(name(e), mode, in, e.getSize());
+                    v.file(name, mode, in, e.getSize());
                 }
                 if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
                     v.warning("CRC mismatch for " + e.getName() + " (the bytes are not what the archive recorded)");

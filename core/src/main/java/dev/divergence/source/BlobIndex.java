@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import com.google.common.primitives.ImmutableIntArray;
 import org.eclipse.jgit.lib.AnyObjectId;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -83,25 +84,15 @@ public final class BlobIndex {
 
     /** Diffs each commit's tree with the previous commit's in time order, opening and closing runs per path. */
     private static Map<ObjectId, int[]> runs(List<CommitInfo> commits, Map<ObjectId, List<Entry>> trees) {
-        Map<ObjectId, int[]> runs = new HashMap<>();
-        Map<ObjectId, Integer> used = new HashMap<>();
-        Map<String, ObjectId> heldBlob = new HashMap<>();
-        Map<String, Integer> heldSince = new HashMap<>();
+        record Held(ObjectId blob, int since) {
+        }
+        Map<ObjectId, ImmutableIntArray.Builder> runs = new HashMap<>();
+        Map<String, Held> held = new HashMap<>();
         java.util.function.BiConsumer<String, Integer> close = (path, last) -> {
-            ObjectId blob = heldBlob.remove(path);
-            Integer first = heldSince.remove(path);
-            if (blob == null || first == null || last < first) {
-                return; // a malformed tree (duplicate names) can name a path twice; nothing is held
+            Held h = held.remove(path);
+            if (h != null && last >= h.since()) { // a malformed tree (duplicate names) may name a path twice
+                runs.computeIfAbsent(h.blob(), b -> ImmutableIntArray.builder()).add(h.since()).add(last);
             }
-            int n = used.getOrDefault(blob, 0);
-            int[] r = runs.computeIfAbsent(blob, b -> new int[4]);
-            if (n + 2 > r.length) {
-                r = java.util.Arrays.copyOf(r, r.length * 2);
-                runs.put(blob, r);
-            }
-            r[n] = first;
-            r[n + 1] = last;
-            used.put(blob, n + 2);
         };
         ObjectId previous = null;
         for (int i = 0; i < commits.size(); i++) {
@@ -109,16 +100,16 @@ public final class BlobIndex {
             ObjectId tree = commits.get(i).tree();
             diff(previous, tree, trees, path -> close.accept(path, at - 1), (path, blob) -> {
                 close.accept(path, at - 1); // normally nothing: a path is removed before it is added again
-                heldBlob.put(path, blob);
-                heldSince.put(path, at);
+                held.put(path, new Held(blob, at));
             });
             previous = tree;
         }
-        for (String path : new ArrayList<>(heldBlob.keySet())) {
+        for (String path : new ArrayList<>(held.keySet())) {
             close.accept(path, commits.size() - 1);
         }
-        used.forEach((blob, n) -> runs.put(blob, java.util.Arrays.copyOf(runs.get(blob), n)));
-        return runs;
+        Map<ObjectId, int[]> out = new HashMap<>();
+        runs.forEach((blob, b) -> out.put(blob, b.build().toArray()));
+        return out;
     }
 
     /**

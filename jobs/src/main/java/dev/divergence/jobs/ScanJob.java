@@ -171,21 +171,18 @@ public final class ScanJob {
                     }).orElse(spark.createDataFrame(List.of(), Tables.schema(table))));
                 }
                 long writeStart = System.nanoTime();
-                for (String table : Tables.WRITE_ORDER) {
+                for (String table : Tables.WRITE_ORDER) { // files first: the scan runs inside that write
                     FaultInjection.maybeHalt(table);
-                    Dataset<Row> rows;
-                    if (table.equals(Tables.FILES)) {
-                        rows = spark.createDataFrame(scannedFiles, Tables.FILES_SCHEMA);
-                    } else {
-                        if (fresh.size() == driverRows.size()) {
-                            fresh.addAll(distinctRows(ledgerRows.value()));
-                        }
-                        rows = spark.createDataFrame(fresh.stream().filter(t -> t.table().equals(table))
-                                .map(Tables.TableRow::row).toList(), Tables.schema(table));
-                    }
+                    Dataset<Row> rows = table.equals(Tables.FILES)
+                            ? spark.createDataFrame(scannedFiles, Tables.FILES_SCHEMA)
+                            : spark.createDataFrame(fresh.stream().filter(t -> t.table().equals(table))
+                                    .map(Tables.TableRow::row).toList(), Tables.schema(table));
                     rows.unionByName(oldRows.get(table)).write().mode(SaveMode.Overwrite)
                             .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
                             .parquet(out.table(table));
+                    if (table.equals(Tables.FILES)) {
+                        fresh.addAll(distinctRows(ledgerRows.value()));
+                    }
                 }
                 writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
             }
@@ -350,50 +347,37 @@ public final class ScanJob {
                                        CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows) {
         HttpFetcher http = new HttpFetcher();
         Map<Ecosystem, ReleaseScanner> scanners = new EnumMap<>(Ecosystem.class);
-        return new Iterator<>() {
-            private Iterator<Row> current = java.util.Collections.emptyIterator();
+        return com.google.common.collect.Iterators.concat(
+                com.google.common.collect.Iterators.transform(tasks, task -> scan(task, scanners, http, scannedAt,
+                        stageNanos, ledgerRows, fileRows).iterator()));
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext() && tasks.hasNext()) {
-                    current = scan(tasks.next()).iterator();
-                }
-                return current.hasNext();
+    /** One version: its file rows for the writer; its release and artifact rows to the driver. */
+    private static List<Row> scan(ReleaseTask task, Map<Ecosystem, ReleaseScanner> scanners, HttpFetcher http,
+                                  Instant scannedAt, Map<String, LongAccumulator> stageNanos,
+                                  CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows) {
+        Release release = ReleaseCodec.fromJson(task.releaseJson());
+        Path cache = Path.of(task.cacheDir());
+        ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
+            EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http).orElseThrow();
+            ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
+            return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
+        });
+        ReleaseReport report = scanner.scan(release, Optional.ofNullable(task.repository()));
+        report.stageNanos().forEach((k, v) -> {
+            if (stageNanos.containsKey(k)) {
+                stageNanos.get(k).add(v);
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                return current.next();
+        });
+        List<Row> files = new ArrayList<>();
+        for (Tables.TableRow t : Tables.rows(report, scannedAt)) {
+            if (t.table().equals(Tables.FILES)) {
+                files.add(t.row());
+            } else {
+                ledgerRows.add(t);
             }
-
-            private List<Row> scan(ReleaseTask task) {
-                Release release = ReleaseCodec.fromJson(task.releaseJson());
-                Path cache = Path.of(task.cacheDir());
-                ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
-                    EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http).orElseThrow();
-                    ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
-                    return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
-                });
-                ReleaseReport report = scanner.scan(release, Optional.ofNullable(task.repository()));
-                report.stageNanos().forEach((k, v) -> {
-                    if (stageNanos.containsKey(k)) {
-                        stageNanos.get(k).add(v);
-                    }
-                });
-                List<Row> files = new ArrayList<>();
-                for (Tables.TableRow t : Tables.rows(report, scannedAt)) {
-                    if (t.table().equals(Tables.FILES)) {
-                        files.add(t.row());
-                    } else {
-                        ledgerRows.add(t);
-                    }
-                }
-                fileRows.add(files.size());
-                return files;
-            }
-        };
+        }
+        fileRows.add(files.size());
+        return files;
     }
 }
