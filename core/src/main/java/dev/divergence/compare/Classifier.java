@@ -153,6 +153,10 @@ public final class Classifier {
             }
         }
         boolean inHistory = in.repo().index().containsBlob(f.gitBlobId());
+        // Content that only a pull-request (or other untrusted) ref holds explains nothing: it is evidence.
+        Optional<String> untrusted = inHistory ? Optional.empty() : in.repo().index().untrustedRefOf(f.gitBlobId());
+        String untrustedNote = untrusted.map(u -> "; content found only in " + u + ", not in a branch or tag")
+                .orElse("");
         if (sf.isPresent()) {
             Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
             Optional<String> detail = Optional.empty();
@@ -174,6 +178,10 @@ public final class Classifier {
                 return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, flags,
                         Optional.of("stale: this content is in history at " + in.repo().index().pathOf(f.gitBlobId())));
             }
+            if (untrusted.isPresent()) {
+                flags.add(RiskFlag.UNTRUSTED_REF_ONLY);
+                detail = detail.map(d -> d + untrustedNote);
+            }
             return row(in, f, sf, src, FileStatus.MODIFIED, UNEXPLAINED, flags, detail);
         }
         // A file with no counterpart is judged whole: its content is scanned now (the reading pass only hashed it).
@@ -187,6 +195,11 @@ public final class Classifier {
         if (inHistory) {
             return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
                     Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
+        }
+        if (untrusted.isPresent()) {
+            whole.add(RiskFlag.UNTRUSTED_REF_ONLY);
+            return row(in, f, sf, src, FileStatus.PHANTOM, UNEXPLAINED, whole,
+                    Optional.of("content exists in no branch or tag" + untrustedNote));
         }
         return row(in, f, sf, src, FileStatus.PHANTOM, UNEXPLAINED, whole,
                 Optional.of("content exists in no commit of the repository"));

@@ -43,5 +43,10 @@ public enum RiskFlag {
     /** Size recorded in the archive header differs from the bytes read. */
     SIZE_MISMATCH,
     /** The downloaded bytes do not match the digest the registry published. */
-    DIGEST_MISMATCH
+    DIGEST_MISMATCH,
+    /**
+     * The content is in no branch or tag but in a ref anyone can create or that is not the project's history
+     * ({@code refs/pull/*}, {@code refs/remotes/*}, ...): evidence that the release was built from such a commit.
+     */
+    UNTRUSTED_REF_ONLY
 }

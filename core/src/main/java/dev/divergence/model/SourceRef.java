@@ -28,6 +28,12 @@ public record SourceRef(
         candidates = List.copyOf(candidates);
     }
 
+    /** The same ref with {@code more} appended to its note. */
+    public SourceRef withNote(String more) {
+        return new SourceRef(commit, method, tag, candidates, agreement, manifestVersion,
+                Optional.of(note.map(n -> n + "; " + more).orElse(more)));
+    }
+
     public static SourceRef none(String reason) {
         return new SourceRef(Optional.empty(), RefMethod.NONE, Optional.empty(), List.of(), Optional.empty(),
                 Optional.empty(), Optional.of(reason));

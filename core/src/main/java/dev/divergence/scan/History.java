@@ -35,7 +35,12 @@ public final class History {
         /** A version diverges while the version published before it was clean. */
         REGRESSION,
         /** An execution-relevant file appears for the first time in the package's history. */
-        NEW_FILE
+        NEW_FILE,
+        /**
+         * The release declares a repository other than the package's (chosen from its history, see
+         * {@link RepositoryChoice}): its metadata is not trusted to pick the baseline.
+         */
+        REPOSITORY_CHANGED
     }
 
     public record Signal(String version, SignalKind kind, String detail) {
@@ -122,6 +127,23 @@ public final class History {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * REPOSITORY_CHANGED signals for the releases among {@code among} (scanned in this run, so that a rerun does
+     * not repeat them) whose declared repository is not the package's.
+     */
+    public static List<Signal> repositoryChanges(List<Release> releases, RepositoryChoice choice, Set<String> among) {
+        List<Signal> out = new ArrayList<>();
+        for (Release r : releases) {
+            if (among.contains(r.version())) {
+                choice.differingDeclaration(r).ifPresent(d -> out.add(new Signal(r.version(),
+                        SignalKind.REPOSITORY_CHANGED, "declares " + d + "; the package's repository is "
+                        + choice.location().orElse("") + " (" + choice.basis() + ")")));
+            }
+        }
+        out.sort(Comparator.comparing(Signal::version, dev.divergence.source.VersionSpelling::compare));
+        return out;
     }
 
     /** One version's outcome, in publication order, for {@link #regressions}. */

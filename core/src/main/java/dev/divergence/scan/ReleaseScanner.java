@@ -55,9 +55,17 @@ public final class ReleaseScanner {
     }
 
     /**
-     * @param repoOverride a repository URL or local path that replaces what the registry says
+     * @param repoOverride a repository URL or local path that replaces what the registry says; without it, the
+     *     repository this release's metadata declares (checked like any registry URL). A scan of a whole package
+     *     chooses the repository from all its releases: {@link #scan(Release, RepositoryChoice)}.
      */
     public ReleaseReport scan(Release listed, Optional<String> repoOverride) {
+        return scan(listed, repoOverride.map(RepositoryChoice::given)
+                .orElseGet(() -> RepositoryChoice.fromHistory(List.of(listed))));
+    }
+
+    /** One version compared with the package's repository. */
+    public ReleaseReport scan(Release listed, RepositoryChoice repository) {
         long start = System.nanoTime();
         java.util.Map<String, Long> stages = new java.util.HashMap<>();
         Release release = ecosystem.registry().withPerFileSignals(listed);
@@ -65,11 +73,14 @@ public final class ReleaseScanner {
         for (Artifact a : release.artifacts()) {
             reads.add(read(a, stages));
         }
-        Optional<String> location = repoOverride.or(() -> release.hints().repositoryUrls().stream().findFirst());
+        Optional<String> location = repository.location();
+        Optional<String> refused = repository.refusal();
         SourceRef ref;
         SourceRepository repo = null;
         if (location.isEmpty()) {
             ref = SourceRef.none("no repository: the registry names none and no --repo was given");
+        } else if (refused.isPresent()) {
+            ref = SourceRef.none("repository refused: " + refused.get());
         } else {
             try {
                 long t0 = System.nanoTime();
@@ -85,6 +96,11 @@ public final class ReleaseScanner {
                 ref = SourceRef.none("repository unavailable: " + e.getMessage());
                 repo = null;
             }
+        }
+        Optional<String> declared = repository.differingDeclaration(release);
+        if (declared.isPresent()) {
+            ref = ref.withNote("this release declares repository " + declared.get() + "; compared with the package's "
+                    + location.orElse("") + " (" + repository.basis() + ")");
         }
         List<ArtifactReport> reports = new ArrayList<>();
         long t2 = System.nanoTime();

@@ -23,8 +23,9 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * Ties a version to a commit with ranked signals — attested commit, registry-recorded commit (npm gitHead),
- * tag (including a tag the metadata names, Maven's {@code <scm><tag>}), the commit where the manifest first
- * declares the version, and the best blob overlap over every commit of every ref — records every candidate,
+ * tag (including a tag the metadata names, Maven's {@code <scm><tag>}) whose manifest does not declare another
+ * version, the commit where the manifest first declares the version, and the best blob overlap over every commit
+ * of the repository's branches and tags (never a pull-request or other untrusted ref) — records every candidate,
  * and says whether the signals agree. A disagreement (an attested commit that is not the tag's, a tag whose
  * manifest declares another version, a commit holding more of the artifact than the tag's) is a finding.
  */
@@ -46,12 +47,16 @@ public final class SourceLocator {
 
         // Strongest first: the first present signal chooses; the others are recorded and cross-checked.
         Map<RefMethod, String> signals = new LinkedHashMap<>();
-        Optional<String> attested = resolve(repo, release.hints().attestedCommit(), "attested", notes);
+        boolean disagreement = false; // a signal that had to be set aside: never reported as agreement
+        Optional<String> attested = resolve(repo, release.hints().attestedCommit(), "attested", notes, candidates);
         attested.ifPresent(c -> {
             signals.put(RefMethod.ATTESTATION, c);
             candidates.add("attestation:" + c);
         });
-        Optional<String> recorded = resolve(repo, release.hints().recordedCommit(), "registry-recorded", notes);
+        Optional<String> recorded = resolve(repo, release.hints().recordedCommit(), "registry-recorded", notes,
+                candidates);
+        disagreement |= release.hints().attestedCommit().isPresent() && attested.isEmpty()
+                || release.hints().recordedCommit().isPresent() && recorded.isEmpty();
         recorded.ifPresent(c -> {
             signals.put(RefMethod.REGISTRY_COMMIT, c);
             candidates.add("registry:" + c);
@@ -70,8 +75,25 @@ public final class SourceLocator {
             tagCommits.add(c);
             candidates.add("tag:" + t + "=" + c);
         }
-        Optional<String> tag = tagNames.stream().findFirst();
-        tag.ifPresent(t -> signals.put(RefMethod.TAG, repo.tags().get(t).name()));
+        // A tag (or the POM's <scm><tag>) whose commit's manifest declares another version is a disagreement,
+        // not a match: anyone who can push a tag can name it after any version.
+        Optional<String> tag = Optional.empty();
+        for (String t : tagNames) {
+            String c = repo.tags().get(t).name();
+            Optional<String> declaredAtTag = locator.declaredVersion(repo, repo.tree(c), release);
+            if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())) {
+                disagreement = true;
+                notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest declares "
+                        + declaredAtTag.get());
+                continue;
+            }
+            tag = Optional.of(t);
+            signals.put(RefMethod.TAG, c);
+            break;
+        }
+        if (tag.isEmpty() && !tagNames.isEmpty()) {
+            tag = Optional.of(tagNames.get(0)); // recorded, not used
+        }
         if (tagCommits.size() > 1) {
             notes.add(tagNames.size() + " tags spell this version on " + tagCommits.size() + " different commits");
         }
@@ -99,6 +121,12 @@ public final class SourceLocator {
                 overlap = index.bestOverlap(artifactBlobs, published, 3);
             }
         }
+        long untrustedOnly = artifactBlobs.stream().filter(b -> index.untrustedRefOf(b).isPresent()).count();
+        if (untrustedOnly > 0) {
+            notes.add(untrustedOnly + " artifact file(s) found only in refs that are not branches or tags (e.g. "
+                    + artifactBlobs.stream().map(index::untrustedRefOf).flatMap(Optional::stream).findFirst()
+                    .orElse("") + "): not a baseline");
+        }
         for (BlobIndex.Overlap o : overlap) {
             candidates.add("overlap:" + o.commit().name() + ":" + o.score() + "/" + total);
         }
@@ -114,7 +142,7 @@ public final class SourceLocator {
         Map.Entry<RefMethod, String> chosen = signals.entrySet().iterator().next();
         RefMethod method = chosen.getKey();
         String commit = chosen.getValue();
-        boolean agree = tagCommits.size() <= 1;
+        boolean agree = tagCommits.size() <= 1 && !disagreement;
         int independent = signals.size();
         for (Map.Entry<RefMethod, String> other : signals.entrySet()) {
             if (!other.getValue().equals(commit)) {
@@ -148,10 +176,24 @@ public final class SourceLocator {
                 long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && index.containsBlob(b))
                         .count();
                 if (best.score() >= ceiling && (method == RefMethod.TAG || method == RefMethod.MANIFEST_HISTORY)) {
-                    notes.add("compared with " + shortId(best.commit().name())
-                            + ", which holds every artifact file found in the history");
-                    method = RefMethod.BLOB_OVERLAP;
-                    commit = best.commit().name();
+                    // Replaced only when the other commit explains more files once the differences the classifier
+                    // forgives (line endings) are forgiven on both sides: otherwise the declared commit stays.
+                    String other = best.commit().name();
+                    int chosenNormalised = chosenScore + explainedAfterLineEndings(repo, commit, other, artifactBlobs);
+                    int otherNormalised = best.score() + explainedAfterLineEndings(repo, other, commit, artifactBlobs);
+                    String scores = label(method) + " " + shortId(commit) + " " + chosenScore + "/" + total
+                            + " (" + chosenNormalised + "/" + total + " after line-ending normalisation), "
+                            + shortId(other) + " " + best.score() + "/" + total + " (" + otherNormalised + "/" + total
+                            + ")";
+                    if (otherNormalised > chosenNormalised) {
+                        notes.add("compared with " + shortId(other)
+                                + ", which holds every artifact file found in the history: " + scores);
+                        method = RefMethod.BLOB_OVERLAP;
+                        commit = other;
+                    } else {
+                        notes.add("kept " + label(method) + ": it explains as many files after normalisation: "
+                                + scores);
+                    }
                 }
             }
         }
@@ -170,21 +212,64 @@ public final class SourceLocator {
                 notes.add("manifest at " + shortId(commit) + " declares " + declared.get());
             }
         }
-        Optional<Boolean> agreement = independent > 1 ? Optional.of(agree) : Optional.empty();
+        Optional<Boolean> agreement = independent > 1 || disagreement ? Optional.of(agree) : Optional.empty();
         return new SourceRef(Optional.of(commit), method, tag, candidates, agreement, declared,
                 notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)));
     }
 
-    private static Optional<String> resolve(SourceRepository repo, Optional<String> rev, String what, List<String> notes) {
+    /**
+     * A commit named by the registry or an attestation, accepted only as a full commit id that a branch or tag
+     * reaches. A commit only a pull-request (or other untrusted) ref reaches is recorded, never used.
+     */
+    private static Optional<String> resolve(SourceRepository repo, Optional<String> rev, String what, List<String> notes,
+                                            List<String> candidates) {
         if (rev.isEmpty()) {
             return Optional.empty();
         }
-        Optional<String> c = repo.resolveCommit(rev.get());
-        if (c.isEmpty()) {
-            // A recorded commit that the repository does not have: force-pushed away, or never pushed.
-            notes.add(what + " commit " + shortId(rev.get()) + " is not in the repository");
+        SourceRepository.Resolution r = repo.resolveCommit(rev.get());
+        if (r.commit().isEmpty()) {
+            // Force-pushed away, never pushed, or only in a ref anyone can create: fall back to trusted signals.
+            notes.add(what + " commit " + shortId(rev.get()) + " " + r.problem().orElse("is not usable"));
+            if (r.problem().orElse("").startsWith("is reachable only from")) {
+                candidates.add("untrusted-" + what + ":" + rev.get().trim().toLowerCase(java.util.Locale.ROOT));
+            }
         }
-        return c;
+        return r.commit();
+    }
+
+    /**
+     * How many artifact blobs that commit {@code other} holds and {@code commit} does not are explained by
+     * {@code commit} after line-ending normalisation: {@code commit} has a blob at the same path that equals the
+     * artifact's bytes once CRLF becomes LF on both sides (as {@code compare.line-endings} does). Only the files
+     * where the two commits differ are read, so this costs a few blob reads.
+     */
+    private static int explainedAfterLineEndings(SourceRepository repo, String commit, String other,
+                                                 Set<String> artifactBlobs) throws IOException {
+        SourceTree mine = repo.tree(commit);
+        SourceTree theirs = repo.tree(other);
+        Set<String> held = new java.util.HashSet<>();
+        mine.files().values().forEach(f -> held.add(f.blobId()));
+        int explained = 0;
+        for (SourceTree.SourceFile f : theirs.files().values()) {
+            if (!artifactBlobs.contains(f.blobId()) || held.contains(f.blobId()) || f.blobId().equals(EMPTY_BLOB)) {
+                continue;
+            }
+            Optional<SourceTree.SourceFile> same = mine.get(f.path());
+            if (same.isEmpty()) {
+                continue;
+            }
+            Optional<byte[]> a = repo.read(f.blobId(), 1 << 20);
+            Optional<byte[]> b = repo.read(same.get().blobId(), 1 << 20);
+            if (a.isPresent() && b.isPresent() && lf(a.get()).equals(lf(b.get()))) {
+                explained++;
+                held.add(f.blobId()); // a blob at several paths counts once, as in the overlap score
+            }
+        }
+        return explained;
+    }
+
+    private static String lf(byte[] text) {
+        return new String(text, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
     }
 
     /**

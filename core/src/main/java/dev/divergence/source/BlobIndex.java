@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import com.google.common.primitives.ImmutableIntArray;
 import org.eclipse.jgit.lib.AnyObjectId;
@@ -21,8 +22,8 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 
 /**
- * Every commit reachable from any ref (branches, tags, {@code refs/pull/*}) and every blob in their trees,
- * built once per repository and reused by every version (LastPyMile's idea: index all history, not just the
+ * Every commit reachable from the repository's own branches and tags ({@code refs/heads/*}, {@code refs/tags/*})
+ * and every blob in their trees, built once per repository and reused by every version (LastPyMile's idea: index all history, not just the
  * tag). The index is inverted: for each blob, the runs of commits (in time order) during which some path held
  * it, found by diffing each commit's tree with the previous one's (identical subtrees are skipped). How many of
  * an artifact's blobs each commit holds is then a sum over the artifact's blobs' runs (a difference array over
@@ -46,32 +47,43 @@ public final class BlobIndex {
     private final Map<ObjectId, String> blobPaths;
     /** Per blob, pairs (first, last) of commit positions, inclusive: one pair per run of one path holding it. */
     private final Map<ObjectId, int[]> runs;
+    /** Blobs reachable only from untrusted refs, with one such ref (and the path) that reaches each. */
+    private final Map<ObjectId, String> untrustedOnly;
+    /** Commits reachable only from untrusted refs, with one such ref. */
+    private final Map<ObjectId, String> untrustedCommits;
 
-    private BlobIndex(List<CommitInfo> commits, Map<ObjectId, String> blobPaths, Map<ObjectId, int[]> runs) {
+    private BlobIndex(List<CommitInfo> commits, Map<ObjectId, String> blobPaths, Map<ObjectId, int[]> runs,
+                      Map<ObjectId, String> untrustedOnly, Map<ObjectId, String> untrustedCommits) {
         this.commits = commits;
         this.blobPaths = blobPaths;
         this.runs = runs;
+        this.untrustedOnly = untrustedOnly;
+        this.untrustedCommits = untrustedCommits;
         for (int i = 0; i < commits.size(); i++) {
             position.put(commits.get(i).id(), i);
         }
+    }
+
+    /** Whether a ref is the project's own history: a branch or a tag. Everything else is untrusted. */
+    public static boolean trusted(String refName) {
+        return refName.startsWith(Constants.R_HEADS) || refName.startsWith(Constants.R_TAGS);
     }
 
     public static BlobIndex build(Repository repo) throws IOException {
         List<CommitInfo> commits = new ArrayList<>();
         Map<ObjectId, List<Entry>> trees = new HashMap<>();
         Map<ObjectId, String> blobPaths = new HashMap<>();
+        List<Ref> trustedRefs = new ArrayList<>();
+        List<Ref> untrustedRefs = new ArrayList<>();
+        for (Ref ref : repo.getRefDatabase().getRefs()) {
+            if (ref.isSymbolic()) {
+                continue; // HEAD -> refs/heads/main: the target is listed itself
+            }
+            (trusted(ref.getName()) ? trustedRefs : untrustedRefs).add(ref);
+        }
         try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-            for (Ref ref : repo.getRefDatabase().getRefs()) {
-                ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
-                if (target == null) {
-                    continue;
-                }
-                try {
-                    RevCommit c = walk.parseCommit(target);
-                    walk.markStart(c);
-                } catch (IOException | RuntimeException notACommit) {
-                    // a tag of a blob or tree: nothing to index
-                }
+            for (Ref ref : trustedRefs) {
+                markStart(walk, ref);
             }
             for (RevCommit c : walk) {
                 commits.add(new CommitInfo(c.copy(), c.getTree().copy(), c.getCommitTime()));
@@ -79,7 +91,77 @@ public final class BlobIndex {
             }
         }
         commits.sort(Comparator.comparingLong(CommitInfo::time));
-        return new BlobIndex(List.copyOf(commits), blobPaths, runs(commits, trees));
+        Map<ObjectId, String> untrustedBlobs = new HashMap<>();
+        Map<ObjectId, String> untrustedCommits = new HashMap<>();
+        untrusted(repo, trustedRefs, untrustedRefs, trees.keySet(), blobPaths.keySet(), untrustedBlobs,
+                untrustedCommits);
+        return new BlobIndex(List.copyOf(commits), blobPaths, runs(commits, trees), untrustedBlobs, untrustedCommits);
+    }
+
+    private static RevCommit markStart(RevWalk walk, Ref ref) {
+        ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+        if (target == null) {
+            return null;
+        }
+        try {
+            RevCommit c = walk.parseCommit(target);
+            walk.markStart(c);
+            return c;
+        } catch (IOException | RuntimeException notACommit) {
+            return null; // a tag of a blob or tree: nothing to index
+        }
+    }
+
+    /**
+     * The commits and blobs that only untrusted refs reach, each attributed to the first such ref (in ref name
+     * order) that reaches it. Each ref is walked down to what trusted refs and the refs before it reach, and a
+     * tree already indexed from trusted history is not opened again: a mirror without such refs costs nothing.
+     */
+    private static void untrusted(Repository repo, List<Ref> trustedRefs, List<Ref> untrustedRefs,
+                                  Set<ObjectId> trustedTrees, Set<ObjectId> trustedBlobs,
+                                  Map<ObjectId, String> blobsOut, Map<ObjectId, String> commitsOut) throws IOException {
+        untrustedRefs.sort(Comparator.comparing(Ref::getName));
+        Set<ObjectId> seenTrees = new HashSet<>();
+        List<Ref> done = new ArrayList<>(trustedRefs);
+        for (Ref ref : untrustedRefs) {
+            try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+                if (markStart(walk, ref) == null) {
+                    continue;
+                }
+                for (Ref d : done) {
+                    ObjectId target = d.getPeeledObjectId() != null ? d.getPeeledObjectId() : d.getObjectId();
+                    try {
+                        walk.markUninteresting(walk.parseCommit(target));
+                    } catch (IOException | RuntimeException notACommit) {
+                        // nothing to exclude
+                    }
+                }
+                for (RevCommit c : walk) {
+                    commitsOut.putIfAbsent(c.copy(), ref.getName());
+                    java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+                    stack.push(new Object[] {c.getTree().copy(), ""});
+                    while (!stack.isEmpty()) {
+                        Object[] top = stack.pop();
+                        ObjectId tree = (ObjectId) top[0];
+                        if (trustedTrees.contains(tree) || !seenTrees.add(tree)) {
+                            continue;
+                        }
+                        CanonicalTreeParser p = new CanonicalTreeParser();
+                        p.reset(reader, tree);
+                        for (; !p.eof(); p.next()) {
+                            FileMode mode = p.getEntryFileMode();
+                            String path = top[1] + p.getEntryPathString();
+                            if (mode == FileMode.TREE) {
+                                stack.push(new Object[] {p.getEntryObjectId(), path + "/"});
+                            } else if (mode != FileMode.GITLINK && !trustedBlobs.contains(p.getEntryObjectId())) {
+                                blobsOut.putIfAbsent(p.getEntryObjectId(), ref.getName() + ":" + path);
+                            }
+                        }
+                    }
+                }
+            }
+            done.add(ref);
+        }
     }
 
     /** Diffs each commit's tree with the previous commit's in time order, opening and closing runs per path. */
@@ -108,8 +190,39 @@ public final class BlobIndex {
             close.accept(path, commits.size() - 1);
         }
         Map<ObjectId, int[]> out = new HashMap<>();
-        runs.forEach((blob, b) -> out.put(blob, b.build().toArray()));
+        runs.forEach((blob, b) -> out.put(blob, union(b.build().toArray())));
         return out;
+    }
+
+    /**
+     * The runs of one blob merged into disjoint ranges: a commit holding the blob at several paths (a tree copied
+     * three times) holds it once, so a score counts distinct artifact files and never exceeds their number.
+     */
+    private static int[] union(int[] pairs) {
+        int n = pairs.length / 2;
+        if (n <= 1) {
+            return pairs;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> pairs[2 * i]));
+        ImmutableIntArray.Builder out = ImmutableIntArray.builder();
+        int start = pairs[2 * order[0]];
+        int end = pairs[2 * order[0] + 1];
+        for (int k = 1; k < n; k++) {
+            int s = pairs[2 * order[k]];
+            int e = pairs[2 * order[k] + 1];
+            if (s <= end + 1) {
+                end = Math.max(end, e);
+            } else {
+                out.add(start).add(end);
+                start = s;
+                end = e;
+            }
+        }
+        return out.add(start).add(end).build().toArray();
     }
 
     /**
@@ -202,8 +315,28 @@ public final class BlobIndex {
         }
     }
 
+    /** Whether some commit of a branch or tag holds the blob. */
     public boolean containsBlob(String blobId) {
-        return blobPaths.containsKey(ObjectId.fromString(blobId));
+        return ObjectId.isId(blobId) && blobPaths.containsKey(ObjectId.fromString(blobId));
+    }
+
+    /**
+     * For a blob that no branch or tag holds but an untrusted ref does: that ref and the path, as
+     * {@code refs/pull/1/head:path/to/file}. Evidence, never an explanation.
+     */
+    public Optional<String> untrustedRefOf(String blobId) {
+        return ObjectId.isId(blobId) ? Optional.ofNullable(untrustedOnly.get(ObjectId.fromString(blobId)))
+                : Optional.empty();
+    }
+
+    /** Whether a commit is reachable from a branch or tag. */
+    public boolean containsCommit(ObjectId commit) {
+        return position.containsKey(commit);
+    }
+
+    /** For a commit that only an untrusted ref reaches: that ref. */
+    public Optional<String> untrustedRefOfCommit(ObjectId commit) {
+        return Optional.ofNullable(untrustedCommits.get(commit));
     }
 
     /** A path at which the blob was seen in some commit, for drill-down. */
@@ -224,7 +357,7 @@ public final class BlobIndex {
         return blobPaths.size();
     }
 
-    /** Number of artifact blobs held by the tree of one commit. */
+    /** Number of distinct artifact blobs held by the tree of one commit (each counted once, wherever it is). */
     public int score(ObjectId commit, Set<String> blobIds) {
         Integer at = position.get(commit);
         if (at == null) {

@@ -17,8 +17,10 @@ import org.eclipse.jgit.transport.RefSpec;
 
 /**
  * Opens each repository once per JVM (so once per Spark executor, however many tasks scan its versions).
- * A local path is opened in place; a URL is mirrored (all refs, including {@code refs/pull/*}, which help the
- * best-overlap search) into {@code CACHE/repos/<hash>.git} and fetched again on the first use in a JVM.
+ * A local path is opened in place; a URL is mirrored (branches and tags only: {@code refs/pull/*} can be created
+ * by anyone who opens a pull request and is never a baseline) into {@code CACHE/repos/<hash>.git} and fetched
+ * again on the first use in a JVM. Whatever other refs a local path or an older mirror carries, the
+ * {@link BlobIndex} trusts only branches and tags.
  */
 public final class RepositoryCache {
 
@@ -83,7 +85,7 @@ public final class RepositoryCache {
                 git.getRepository().getConfig().save();
             }
             git.fetch().setRemote(url).setRefSpecs(List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
-                    new RefSpec("+refs/tags/*:refs/tags/*"), new RefSpec("+refs/pull/*:refs/pull/*")))
+                    new RefSpec("+refs/tags/*:refs/tags/*")))
                     .setRemoveDeletedRefs(true).call();
             return git.getRepository();
         } catch (GitAPIException | RuntimeException e) {

@@ -94,13 +94,37 @@ public final class SourceRepository implements AutoCloseable {
         return built;
     }
 
-    public Optional<String> resolveCommit(String revision) {
-        try {
-            ObjectId id = repo.resolve(revision + "^{commit}");
-            return Optional.ofNullable(id).map(ObjectId::name);
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+    /**
+     * A commit named by registry metadata (npm {@code gitHead}, an attestation), checked: it must be a full
+     * 40-hex commit id (never a revision expression such as {@code HEAD~2} or {@code refs/pull/1/head}) and be
+     * reachable from a branch or tag. Otherwise {@code problem} says why it is not usable.
+     */
+    public record Resolution(Optional<String> commit, Optional<String> problem) {
+    }
+
+    public Resolution resolveCommit(String revision) {
+        String rev = revision.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!rev.matches("[0-9a-f]{40}")) {
+            return new Resolution(Optional.empty(), Optional.of("is not a full commit id"));
         }
+        ObjectId id = ObjectId.fromString(rev);
+        BlobIndex idx = index();
+        if (idx.containsCommit(id)) {
+            return new Resolution(Optional.of(id.name()), Optional.empty());
+        }
+        Optional<String> untrusted = idx.untrustedRefOfCommit(id);
+        if (untrusted.isPresent()) {
+            return new Resolution(Optional.empty(), Optional.of("is reachable only from " + untrusted.get()
+                    + ", not from a branch or tag"));
+        }
+        try {
+            if (repo.getObjectDatabase().has(id)) {
+                return new Resolution(Optional.empty(), Optional.of("is in the repository but on no branch or tag"));
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable object database: say it is not there
+        }
+        return new Resolution(Optional.empty(), Optional.of("is not in the repository"));
     }
 
     /** The files of a commit (cached: several artifacts of one version share the tree). */

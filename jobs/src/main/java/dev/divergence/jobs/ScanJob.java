@@ -12,6 +12,7 @@ import dev.divergence.scan.Ecosystems;
 import dev.divergence.scan.EngineVersion;
 import dev.divergence.scan.History;
 import dev.divergence.scan.ReleaseScanner;
+import dev.divergence.scan.RepositoryChoice;
 import dev.divergence.scan.Watchlist;
 import dev.divergence.source.RepositoryCache;
 import dev.divergence.source.SourceRepository;
@@ -57,8 +58,13 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class ScanJob {
 
-    /** One version to scan, as plain strings so that it serialises anywhere. */
-    public record ReleaseTask(String releaseJson, String repository, String cacheDir, Ecosystems.Endpoints endpoints)
+    /**
+     * One version to scan, as plain strings so that it serialises anywhere. {@code repository} is the package's
+     * (chosen once from all its releases when the user gave none); {@code repositoryGiven} says the user named
+     * it, so that a registry-declared URL is checked before it is fetched and a given one is not.
+     */
+    public record ReleaseTask(String releaseJson, String repository, boolean repositoryGiven, boolean allowSsh,
+                              String repositoryBasis, String cacheDir, Ecosystems.Endpoints endpoints)
             implements Serializable {
     }
 
@@ -115,21 +121,28 @@ public final class ScanJob {
                 }
                 continue;
             }
+            // Per package, from every release (before --versions narrows them): never from the one being judged.
+            List<Release> all = List.copyOf(releases);
+            RepositoryChoice repository = target.repository().map(RepositoryChoice::given)
+                    .orElseGet(() -> RepositoryChoice.fromHistory(all, options.allowSsh()));
             if (!options.versions().isEmpty()) {
                 releases.removeIf(r -> !options.versions().contains(r.version()));
             }
             listed += releases.size();
-            History.Plan plan = History.plan(releases, before, openForTagChecks(target, releases, before, options),
+            History.Plan plan = History.plan(releases, before, openForTagChecks(repository, before, options),
                     options.full());
             plan.signals().forEach(s -> signalRows.add(signal(key, s.version(), s.kind().name(), s.detail(), runId,
                     started)));
+            History.repositoryChanges(releases, repository, plan.rescannedVersions()).forEach(s -> signalRows.add(
+                    signal(key, s.version(), s.kind().name(), s.detail(), runId, started)));
             if (!plan.toScan().isEmpty()) {
                 rescanned.put(key, plan.rescannedVersions());
                 keepsEarlierRows |= !plan.rescannedVersions().containsAll(before.keySet());
             }
             for (Release r : plan.toScan()) {
-                tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), target.repository().orElse(null),
-                        options.cache().toAbsolutePath().toString(), endpoints));
+                tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), repository.location().orElse(null),
+                        repository.userGiven(), repository.allowSsh(), repository.basis(), options.cache().toAbsolutePath().toString(),
+                        endpoints));
             }
         }
 
@@ -257,16 +270,15 @@ public final class ScanJob {
     }
 
     /** The repository, only when earlier runs recorded tags to check (a fetch, not a scan). */
-    private static Optional<SourceRepository> openForTagChecks(Watchlist.Entry target, List<Release> releases,
+    private static Optional<SourceRepository> openForTagChecks(RepositoryChoice repository,
                                                                Map<String, History.Previous> before,
                                                                ScanOptions options) {
         if (before.values().stream().allMatch(p -> p.tagCommits().isEmpty())) {
             return Optional.empty();
         }
-        Optional<String> location = target.repository()
-                .or(() -> releases.stream().flatMap(r -> r.hints().repositoryUrls().stream()).findFirst());
+        Optional<String> location = repository.location();
         try {
-            return location.isEmpty() ? Optional.empty()
+            return location.isEmpty() || repository.refusal().isPresent() ? Optional.empty()
                     : Optional.of(RepositoryCache.open(location.get(), options.cache().toAbsolutePath()));
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();
@@ -363,7 +375,9 @@ public final class ScanJob {
             ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
             return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
         });
-        ReleaseReport report = scanner.scan(release, Optional.ofNullable(task.repository()));
+        RepositoryChoice repository = new RepositoryChoice(Optional.ofNullable(task.repository()),
+                task.repositoryGiven(), task.allowSsh(), task.repositoryBasis());
+        ReleaseReport report = scanner.scan(release, repository);
         report.stageNanos().forEach((k, v) -> {
             if (stageNanos.containsKey(k)) {
                 stageNanos.get(k).add(v);

@@ -16,7 +16,8 @@ import java.util.Set;
 
 /** The options of {@code scan}, parsed from the command line. Bad arguments throw {@link UsageException}. */
 public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, Ecosystems.Endpoints endpoints,
-                          Optional<String> master, Set<String> versions, boolean summary, boolean full) {
+                          Optional<String> master, Set<String> versions, boolean summary, boolean full,
+                          boolean allowSsh) {
 
     public static final String USAGE = """
             Usage: divergence scan [options] PURL... | --watchlist FILE
@@ -28,7 +29,10 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
               PURL                 a package: pkg:pypi/litellm, pkg:npm/debug, pkg:npm/%40scope/name,
                                    pkg:maven/commons-cli/commons-cli
               --repo URL|PATH      repository to compare with (overrides the registry's project URLs);
-                                   applies to the single PURL given
+                                   applies to the single PURL given. Without it (or a watchlist entry) the
+                                   repository is the one most of the package's releases declare (ties: the
+                                   earliest); registry URLs are fetched only over https:// from public
+                                   addresses, a release declaring another one gets a REPOSITORY_CHANGED signal
               --watchlist FILE     one 'PURL [REPOSITORY]' per line, '#' comments
               --versions V1,V2     only these versions (default: all)
               --out DIR|URI        dataset location: a folder or a Hadoop filesystem URI such as
@@ -40,6 +44,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
               --master MASTER      Spark master (default: local[*], or what spark-submit sets)
               --full               rescan every version (default: only versions that are new, scanned with
                                    other rules, or whose artifacts, tags or yank state changed)
+              --allow-ssh          also fetch ssh:// (and user@host:path) repository URLs from registry metadata
               --no-summary         do not print the per-version summary
 
             Exit status: 0 when every version was scanned (whatever the verdicts), 3 when some versions
@@ -66,6 +71,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
         Set<String> versions = new LinkedHashSet<>();
         boolean summary = true;
         boolean full = false;
+        boolean allowSsh = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -86,6 +92,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                 }
                 case "--no-summary" -> summary = false;
                 case "--full" -> full = true;
+                case "--allow-ssh" -> allowSsh = true;
                 default -> {
                     if (a.startsWith("--")) {
                         throw new UsageException("unknown option " + a);
@@ -119,7 +126,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
             throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
         }
         return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven), master, versions, summary,
-                full);
+                full, allowSsh);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {
