@@ -1,6 +1,7 @@
 package dev.divergence.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The inverted blob index must give, for any artifact blob set, exactly the per-commit counts a full walk of
- * every commit's tree gives: checked on random histories with branches, merges, times out of topological order,
+ * every commit's tree gives (distinct blobs: the same content at several paths counts once): checked on random histories with branches, merges, times out of topological order,
  * the same content at several paths, files that become directories and back, executable-bit flips, deletions.
  */
 class BlobIndexTest {
@@ -100,6 +101,57 @@ class BlobIndexTest {
             List<BlobIndex.Overlap> top = index.bestOverlap(artifact, 2_500, 3);
             assertEquals(List.of(second, first, third), top.stream().map(BlobIndex.Overlap::commit).toList());
             assertEquals(List.of(2, 2, 2), top.stream().map(BlobIndex.Overlap::score).toList());
+        }
+    }
+
+    @Test
+    void aCommitHoldingTheTreeCopiedThreeTimesScoresAtMostTheFileTotal() throws Exception {
+        try (Repository repo = new FileRepository(dir.resolve("copies.git").toFile())) {
+            repo.create(true);
+            Map<String, String> tree = Map.of("pkg/a.py", "a\n", "pkg/b.py", "b\n", "pkg/c.py", "c\n");
+            ObjectId honest = commit(repo, tree, List.of(), 1_000);
+            Map<String, String> copies = new TreeMap<>();
+            for (String prefix : List.of("", "copy1/", "copy2/")) {
+                tree.forEach((p, c) -> copies.put(prefix + p, c));
+            }
+            ObjectId inflated = commit(repo, copies, List.of(honest), 2_000);
+            setRef(repo, "refs/heads/main", inflated);
+            BlobIndex index = BlobIndex.build(repo);
+            Set<String> artifact = Set.of(blobId("a\n"), blobId("b\n"), blobId("c\n"));
+            assertEquals(3, index.score(inflated, artifact));
+            assertEquals(Map.of(honest, 3, inflated, 3), index.scores(index.commits(), artifact));
+            List<BlobIndex.Overlap> top = index.bestOverlap(artifact, Long.MAX_VALUE, 3);
+            assertEquals(List.of(3, 3), top.stream().map(BlobIndex.Overlap::score).toList());
+        }
+    }
+
+    @Test
+    void onlyBranchesAndTagsAreIndexedOtherRefsAreEvidence() throws Exception {
+        for (String untrusted : List.of("refs/pull/1/head", "refs/remotes/origin/feature", "refs/original/refs/heads/main",
+                "refs/notes/commits", "refs/changes/01/1/1")) {
+            String name = untrusted.replaceAll("[^a-z0-9]", "_");
+            try (Repository repo = new FileRepository(dir.resolve(name + ".git").toFile())) {
+                repo.create(true);
+                ObjectId base = commit(repo, Map.of("pkg/core.py", "clean\n"), List.of(), 1_000);
+                ObjectId tagged = commit(repo, Map.of("pkg/core.py", "clean\n", "README.md", "r\n"), List.of(base), 2_000);
+                ObjectId payload = commit(repo, Map.of("pkg/core.py", "payload\n", "README.md", "r\n"), List.of(tagged), 3_000);
+                setRef(repo, "refs/heads/main", tagged);
+                setRef(repo, "refs/tags/v1.0.0", base);
+                setRef(repo, untrusted, payload);
+                BlobIndex index = BlobIndex.build(repo);
+                assertEquals(2, index.commitCount(), untrusted);
+                assertTrue(index.containsCommit(tagged));
+                assertFalse(index.containsCommit(payload), untrusted);
+                assertEquals(java.util.Optional.of(untrusted), index.untrustedRefOfCommit(payload));
+                assertFalse(index.containsBlob(blobId("payload\n")), untrusted);
+                assertEquals(java.util.Optional.of(untrusted + ":pkg/core.py"), index.untrustedRefOf(blobId("payload\n")));
+                // content a branch also holds is trusted, wherever else it is
+                assertTrue(index.containsBlob(blobId("r\n")));
+                assertEquals(java.util.Optional.empty(), index.untrustedRefOf(blobId("r\n")));
+                List<BlobIndex.Overlap> top = index.bestOverlap(Set.of(blobId("payload\n"), blobId("r\n")),
+                        Long.MAX_VALUE, 3);
+                assertEquals(List.of(tagged), top.stream().map(BlobIndex.Overlap::commit).toList(), untrusted);
+            }
         }
     }
 
@@ -188,19 +240,20 @@ class BlobIndexTest {
         u.forceUpdate();
     }
 
+    /** Distinct wanted blobs in the commit's tree: a blob at several paths counts once. */
     private static int walkScore(Repository repo, ObjectId commit, Set<String> wanted) throws IOException {
-        int score = 0;
+        Set<String> held = new HashSet<>();
         try (RevWalk rw = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
             tw.addTree(rw.parseCommit(commit).getTree());
             tw.setRecursive(true);
             while (tw.next()) {
                 String id = tw.getObjectId(0).name();
                 if (wanted.contains(id) && !tw.getObjectId(0).equals(Constants.EMPTY_BLOB_ID)) {
-                    score++;
+                    held.add(id);
                 }
             }
         }
-        return score;
+        return held.size();
     }
 
     private static String blobId(String content) {
