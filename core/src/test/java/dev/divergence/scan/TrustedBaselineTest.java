@@ -1,0 +1,170 @@
+package dev.divergence.scan;
+
+import static dev.divergence.fixtures.ScanWorld.artifact;
+import static dev.divergence.fixtures.ScanWorld.row;
+import static dev.divergence.fixtures.Trees.flatProject;
+import static dev.divergence.fixtures.Trees.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.divergence.fixtures.ScanWorld;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.RefMethod;
+import dev.divergence.model.Release;
+import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.RiskFlag;
+import dev.divergence.model.SourceHints;
+import dev.divergence.model.Verdict;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The baseline and every explanation come from branches and tags only. An attacker who can publish a release can
+ * also open a pull request holding the same files: GitHub then serves them under {@code refs/pull/N/head}, and
+ * mirrors (and local clones, under {@code refs/remotes/}) carry them.
+ */
+class TrustedBaselineTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String PAYLOAD = "import base64\nexec(base64.b64decode('"
+            + Base64.getEncoder().encodeToString(new byte[900]) + "'))\ndef add(a, b):\n    return a + b\n";
+
+    private static SortedMap<String, byte[]> wheelOf(SortedMap<String, byte[]> tree) {
+        SortedMap<String, byte[]> w = new TreeMap<>();
+        tree.forEach((k, v) -> {
+            if (k.startsWith("demo/")) {
+                w.put(k, v);
+            }
+        });
+        return w;
+    }
+
+    /** Commits {@code files} on main, points {@code ref} at that commit, and moves main back to where it was. */
+    private static String commitOnlyUnder(ScanWorld w, SortedMap<String, byte[]> files, String ref) throws IOException {
+        String mainBefore;
+        try (Repository repo = open(w)) {
+            mainBefore = repo.resolve("refs/heads/main").name();
+        }
+        String c = w.commit(files, "pull request");
+        try (Repository repo = open(w)) {
+            set(repo, ref, c);
+            set(repo, "refs/heads/main", mainBefore);
+        }
+        return c;
+    }
+
+    private static Repository open(ScanWorld w) throws IOException {
+        return new FileRepositoryBuilder().setGitDir(w.git.dir().resolve(".git").toFile()).setMustExist(true).build();
+    }
+
+    private static void set(Repository repo, String ref, String commit) throws IOException {
+        RefUpdate u = repo.updateRef(ref);
+        u.setNewObjectId(ObjectId.fromString(commit));
+        u.forceUpdate();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"refs/pull/1/head", "refs/remotes/origin/feature"})
+    void payloadReachableOnlyFromAnUntrustedRefStaysHighRisk(String untrusted) throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> base = flatProject("1.1.0");
+            String trusted = w.commit(base, "1.1.0, never tagged");
+            // The attacker's pull request holds exactly what was published, payload included.
+            SortedMap<String, byte[]> published = with(base, "demo/core.py", PAYLOAD);
+            String pr = commitOnlyUnder(w, published, untrusted);
+            w.publish("1.1.0", published, wheelOf(published));
+
+            ReleaseReport r = w.scan("1.1.0");
+            assertEquals(trusted, r.ref().commit().orElseThrow(), "never the pull request's commit");
+            assertEquals(RefMethod.MANIFEST_HISTORY, r.ref().method());
+            assertFalse(r.ref().candidates().stream().anyMatch(c -> c.contains(pr)), r.ref().candidates().toString());
+            assertTrue(r.ref().note().orElseThrow().contains("1 artifact file(s) found only in refs that are not "
+                    + "branches or tags (e.g. " + untrusted + ":demo/core.py)"), r.ref().note().orElseThrow());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+            for (String suffix : List.of(".tar.gz", ".whl")) {
+                FileDivergence core = row(artifact(r, suffix), suffix.equals(".whl") ? "demo/core.py" : "demo-1.1.0/demo/core.py");
+                assertEquals(FileStatus.MODIFIED, core.status());
+                assertTrue(core.highRisk());
+                assertEquals(Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC, RiskFlag.ENCODED_BLOB,
+                        RiskFlag.UNTRUSTED_REF_ONLY), core.riskFlags());
+                assertTrue(core.detail().orElseThrow().endsWith("content found only in " + untrusted
+                        + ":demo/core.py, not in a branch or tag"), core.detail().orElseThrow());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"refs/pull/1/head", "refs/remotes/origin/feature"})
+    void newFileReachableOnlyFromAnUntrustedRefIsPhantomNotInHistory(String untrusted) throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(v1, "demo_init.pth", "import os; os.system('id')\n");
+            commitOnlyUnder(w, published, untrusted);
+            w.publish("1.0.0", published, with(wheelOf(published), "demo_init.pth", "import os; os.system('id')\n"));
+
+            ReleaseReport r = w.scan("1.0.0");
+            assertEquals(RefMethod.TAG, r.ref().method());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+            FileDivergence pth = row(artifact(r, ".whl"), "demo_init.pth");
+            assertEquals(FileStatus.PHANTOM, pth.status());
+            assertTrue(pth.riskFlags().containsAll(Set.of(RiskFlag.PTH_FILE, RiskFlag.UNTRUSTED_REF_ONLY)));
+            assertEquals("content exists in no branch or tag; content found only in " + untrusted
+                    + ":demo_init.pth, not in a branch or tag", pth.detail().orElseThrow());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PR_COMMIT", "refs/pull/1/head", "HEAD~1", "main"})
+    void registryRecordedCommitOutsideBranchesAndTagsIsRecordedNotUsed(String recorded) throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            String tagged = w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(v1, "demo/core.py", PAYLOAD);
+            String pr = commitOnlyUnder(w, published, "refs/pull/1/head");
+            w.publish("1.0.0", published, wheelOf(published));
+            Release listed = w.release("1.0.0");
+            String hint = recorded.equals("PR_COMMIT") ? pr : recorded;
+            Release release = new Release(listed.pkg(), listed.version(), listed.artifacts(), listed.published(),
+                    listed.yanked(), listed.yankedReason(), new SourceHints(listed.hints().repositoryUrls(),
+                    Optional.of(hint), Optional.empty()));
+
+            ReleaseReport r = w.scanner().scan(release, Optional.of(w.git.dir().toString()));
+            assertEquals(RefMethod.TAG, r.ref().method());
+            assertEquals(tagged, r.ref().commit().orElseThrow());
+            assertEquals(Boolean.FALSE, r.ref().agreement().orElseThrow());
+            String note = r.ref().note().orElseThrow();
+            if (recorded.equals("PR_COMMIT")) {
+                assertTrue(note.contains("registry-recorded commit " + pr.substring(0, 12)
+                        + " is reachable only from refs/pull/1/head, not from a branch or tag"), note);
+                assertTrue(r.ref().candidates().contains("untrusted-registry-recorded:" + pr));
+            } else {
+                // a revision expression from metadata is never evaluated
+                assertTrue(note.contains("registry-recorded commit " + SourceLocator.shortId(recorded)
+                        + " is not a full commit id"), note);
+            }
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+}
