@@ -110,6 +110,86 @@ class SourceLocatorTest {
             assertFalse(ref.agreement().orElseThrow());
             assertTrue(ref.note().orElseThrow().contains("commit " + real.substring(0, 12) + " holds more"),
                     ref.note().orElseThrow());
+            // The replacement is recorded with both scores, raw and after line-ending normalisation.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("compared with " + real.substring(0, 12)
+                    + ", which holds every artifact file found in the history: tag commit " + tagged.substring(0, 12)
+                    + " (\\d+)/(\\d+) \\((\\d+)/\\2 after line-ending normalisation\\), " + real.substring(0, 12)
+                    + " (\\d+)/\\2 \\((\\d+)/\\2\\)").matcher(ref.note().orElseThrow());
+            assertTrue(m.find(), ref.note().orElseThrow());
+            assertEquals(Integer.parseInt(m.group(1)) + 1, Integer.parseInt(m.group(4)), "README.md is the one more file");
+            assertEquals(m.group(1), m.group(3));
+            assertEquals(m.group(4), m.group(5));
+            assertEquals(dev.divergence.model.Verdict.EXPLAINED, r.verdict());
+        }
+    }
+
+    @Test
+    void tagWhoseManifestDeclaresAnotherVersionIsNotATagMatch() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            String wrong = w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.1.0"); // names 1.1.0, but the manifest at its commit still declares 1.0.0
+            SortedMap<String, byte[]> v11 = flatProject("1.1.0");
+            String bump = w.commit(v11, "1.1.0");
+            w.publish("1.1.0", v11, wheelOf(v11));
+            ReleaseReport r = w.scan("1.1.0");
+            SourceRef ref = r.ref();
+            assertEquals(RefMethod.MANIFEST_HISTORY, ref.method());
+            assertEquals(bump, ref.commit().orElseThrow());
+            assertEquals("v1.1.0", ref.tag().orElseThrow(), "recorded, not used");
+            assertTrue(ref.candidates().contains("tag:v1.1.0=" + wrong));
+            assertEquals(Boolean.FALSE, ref.agreement().orElseThrow());
+            assertTrue(ref.note().orElseThrow().contains("tag v1.1.0 (" + wrong.substring(0, 12)
+                    + ") is not a match: its manifest declares 1.0.0"), ref.note().orElseThrow());
+            assertEquals(dev.divergence.model.Verdict.EXPLAINED, r.verdict());
+        }
+    }
+
+    @Test
+    void tagTheMetadataNamesIsNotATagMatchWhenItsManifestDeclaresAnotherVersion() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            String c1 = w.commit(v1, "1.0.0");
+            w.tag("demo-parent-1.0.0"); // what a POM's <scm><tag> would name: no version-spelling match needed
+            SortedMap<String, byte[]> v11 = flatProject("1.1.0");
+            String c2 = w.commit(v11, "1.1.0");
+            w.publish("1.1.0", v11, wheelOf(v11));
+            dev.divergence.model.Release listed = w.release("1.1.0");
+            dev.divergence.model.Release release = new dev.divergence.model.Release(listed.pkg(), listed.version(),
+                    listed.artifacts(), listed.published(), listed.yanked(), listed.yankedReason(),
+                    new dev.divergence.model.SourceHints(listed.hints().repositoryUrls(), java.util.Optional.empty(),
+                            java.util.Optional.empty(), java.util.Optional.empty(),
+                            java.util.Optional.of("demo-parent-1.0.0")));
+            SourceRef ref = w.scanner().scan(release, java.util.Optional.of(w.git.dir().toString())).ref();
+            assertEquals(RefMethod.MANIFEST_HISTORY, ref.method());
+            assertEquals(c2, ref.commit().orElseThrow());
+            assertTrue(ref.note().orElseThrow().contains("tag demo-parent-1.0.0 (" + c1.substring(0, 12)
+                    + ") is not a match: its manifest declares 1.0.0"), ref.note().orElseThrow());
+        }
+    }
+
+    @Test
+    void tagIsKeptWhenTheOverlapCommitDiffersFromItOnlyInLineEndings() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> lf = flatProject("1.0.0");
+            SortedMap<String, byte[]> crlf = with(lf, "demo/core.py", "def add(a, b):\r\n    return a + b\r\n",
+                    "demo/util.py", "def twice(x):\r\n    return 2 * x\r\n");
+            String tagged = w.commit(crlf, "1.0.0 from a Windows machine");
+            w.tag("v1.0.0");
+            String normalised = w.commit(lf, "normalise line endings");
+            w.publish("1.0.0", lf, wheelOf(lf));
+            ReleaseReport r = w.scan("1.0.0");
+            SourceRef ref = r.ref();
+            assertEquals(RefMethod.TAG, ref.method());
+            assertEquals(tagged, ref.commit().orElseThrow());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("kept tag commit: it explains as many files "
+                    + "after normalisation: tag commit " + tagged.substring(0, 12)
+                    + " (\\d+)/(\\d+) \\((\\d+)/\\2 after line-ending normalisation\\), " + normalised.substring(0, 12)
+                    + " (\\d+)/\\2 \\((\\d+)/\\2\\)").matcher(ref.note().orElseThrow());
+            assertTrue(m.find(), ref.note().orElseThrow());
+            assertEquals(Integer.parseInt(m.group(1)) + 2, Integer.parseInt(m.group(3)), "core.py and util.py");
+            assertEquals(m.group(3), m.group(4));
+            assertEquals(dev.divergence.model.FileStatus.MATCH_NORMALIZED,
+                    ScanWorld.row(ScanWorld.artifact(r, ".whl"), "demo/core.py").status());
             assertEquals(dev.divergence.model.Verdict.EXPLAINED, r.verdict());
         }
     }
