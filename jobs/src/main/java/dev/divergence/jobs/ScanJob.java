@@ -122,9 +122,9 @@ public final class ScanJob {
                 continue;
             }
             // Per package, from every release (before --versions narrows them): never from the one being judged.
-            List<Release> all = List.copyOf(releases);
-            RepositoryChoice repository = target.repository().map(RepositoryChoice::given)
-                    .orElseGet(() -> RepositoryChoice.fromHistory(all, options.allowSsh()));
+            // A release declaring another repository than its history is a signal even when the user gave one.
+            RepositoryChoice declared = RepositoryChoice.fromHistory(releases, options.allowSsh());
+            RepositoryChoice repository = target.repository().map(RepositoryChoice::given).orElse(declared);
             if (!options.versions().isEmpty()) {
                 releases.removeIf(r -> !options.versions().contains(r.version()));
             }
@@ -133,7 +133,7 @@ public final class ScanJob {
                     options.full());
             plan.signals().forEach(s -> signalRows.add(signal(key, s.version(), s.kind().name(), s.detail(), runId,
                     started)));
-            History.repositoryChanges(releases, repository, plan.rescannedVersions()).forEach(s -> signalRows.add(
+            History.repositoryChanges(releases, declared, plan.rescannedVersions()).forEach(s -> signalRows.add(
                     signal(key, s.version(), s.kind().name(), s.detail(), runId, started)));
             if (!plan.toScan().isEmpty()) {
                 rescanned.put(key, plan.rescannedVersions());

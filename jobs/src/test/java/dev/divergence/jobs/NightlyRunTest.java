@@ -141,6 +141,34 @@ class NightlyRunTest {
     }
 
     @Test
+    void aReleaseDeclaringAnotherRepositoryIsSignalledOnce() throws Exception {
+        Path out = dir.resolve("out");
+        SparkSession spark = SparkTestSession.get();
+        try (dev.divergence.demo.GitHistoryBuilder git = dev.divergence.demo.GitHistoryBuilder.init(dir.resolve("repo"));
+             dev.divergence.fixtures.LocalNpm npm = new dev.divergence.fixtures.LocalNpm(dir.resolve("npm"), "widget")) {
+            Instant when = Instant.parse("2026-01-01T00:00:00Z");
+            for (String version : List.of("1.0.0", "1.1.0", "1.2.0")) {
+                SortedMap<String, byte[]> files = Trees.files("package.json", "{\"name\": \"widget\", \"version\": \""
+                        + version + "\"}\n", "index.js", "module.exports = 1;\n");
+                when = when.plusSeconds(3600);
+                git.commit(files, version, when);
+                git.tag("v" + version, true);
+                // The latest release's metadata points elsewhere: it must not choose the baseline.
+                npm.publish(version, files).put("repository", version.equals("1.2.0")
+                        ? "git+https://github.com/attacker/widget.git" : "git+https://github.com/acme/widget.git");
+            }
+            npm.write();
+            List<String> a = List.of("pkg:npm/widget", "--repo", git.dir().toString(), "--npm-url", npm.baseUrl(),
+                    "--out", out.toString(), "--cache", dir.resolve("cache").toString());
+            assertEquals(3, ScanJob.run(spark, ScanOptions.parse(a)).versionsScanned());
+            assertEquals(0, ScanJob.run(spark, ScanOptions.parse(a)).versionsScanned());
+            assertEquals(List.of("1.2.0|REPOSITORY_CHANGED|declares https://github.com/attacker/widget; the package's "
+                    + "repository is https://github.com/acme/widget (declared by 2 of 3 releases)"),
+                    query("select version, signal, detail from " + table(out, "signals") + " order by all"));
+        }
+    }
+
+    @Test
     void aRunKilledMidWriteIsCompletedByTheNextRunRowForRow() throws Exception {
         DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
         SparkSession spark = SparkTestSession.get();
