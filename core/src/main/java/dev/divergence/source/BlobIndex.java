@@ -93,7 +93,9 @@ public final class BlobIndex {
         commits.sort(Comparator.comparingLong(CommitInfo::time));
         Map<ObjectId, String> untrustedBlobs = new HashMap<>();
         Map<ObjectId, String> untrustedCommits = new HashMap<>();
-        untrusted(repo, trustedRefs, untrustedRefs, trees.keySet(), blobPaths.keySet(), untrustedBlobs,
+        Set<ObjectId> trustedCommits = new HashSet<>();
+        commits.forEach(c -> trustedCommits.add(c.id()));
+        untrusted(repo, untrustedRefs, trustedCommits, trees.keySet(), blobPaths.keySet(), untrustedBlobs,
                 untrustedCommits);
         return new BlobIndex(List.copyOf(commits), blobPaths, runs(commits, trees), untrustedBlobs, untrustedCommits);
     }
@@ -114,30 +116,38 @@ public final class BlobIndex {
 
     /**
      * The commits and blobs that only untrusted refs reach, each attributed to the first such ref (in ref name
-     * order) that reaches it. Each ref is walked down to what trusted refs and the refs before it reach, and a
-     * tree already indexed from trusted history is not opened again: a mirror without such refs costs nothing.
+     * order) that reaches it. The walk from each ref stops at commits of the trusted history and at commits an
+     * earlier ref reached, and a tree already indexed is not opened again: the cost is that of the untrusted-only
+     * part, however many refs a mirror carries (GitHub has one per pull request ever opened).
      */
-    private static void untrusted(Repository repo, List<Ref> trustedRefs, List<Ref> untrustedRefs,
+    private static void untrusted(Repository repo, List<Ref> untrustedRefs, Set<ObjectId> trustedCommits,
                                   Set<ObjectId> trustedTrees, Set<ObjectId> trustedBlobs,
                                   Map<ObjectId, String> blobsOut, Map<ObjectId, String> commitsOut) throws IOException {
         untrustedRefs.sort(Comparator.comparing(Ref::getName));
         Set<ObjectId> seenTrees = new HashSet<>();
-        List<Ref> done = new ArrayList<>(trustedRefs);
-        for (Ref ref : untrustedRefs) {
-            try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-                if (markStart(walk, ref) == null) {
-                    continue;
+        try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
+            for (Ref ref : untrustedRefs) {
+                ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+                RevCommit tip;
+                try {
+                    tip = target == null ? null : walk.parseCommit(target);
+                } catch (IOException | RuntimeException notACommit) {
+                    tip = null;
                 }
-                for (Ref d : done) {
-                    ObjectId target = d.getPeeledObjectId() != null ? d.getPeeledObjectId() : d.getObjectId();
-                    try {
-                        walk.markUninteresting(walk.parseCommit(target));
-                    } catch (IOException | RuntimeException notACommit) {
-                        // nothing to exclude
+                java.util.ArrayDeque<RevCommit> pending = new java.util.ArrayDeque<>();
+                if (tip != null) {
+                    pending.push(tip);
+                }
+                while (!pending.isEmpty()) {
+                    RevCommit c = pending.pop();
+                    if (trustedCommits.contains(c) || commitsOut.containsKey(c)) {
+                        continue;
                     }
-                }
-                for (RevCommit c : walk) {
-                    commitsOut.putIfAbsent(c.copy(), ref.getName());
+                    walk.parseHeaders(c);
+                    commitsOut.put(c.copy(), ref.getName());
+                    for (RevCommit parent : c.getParents()) {
+                        pending.push(parent);
+                    }
                     java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
                     stack.push(new Object[] {c.getTree().copy(), ""});
                     while (!stack.isEmpty()) {
@@ -160,7 +170,6 @@ public final class BlobIndex {
                     }
                 }
             }
-            done.add(ref);
         }
     }
 
