@@ -55,8 +55,9 @@ public final class SourceLocator {
         });
         Optional<String> recorded = resolve(repo, release.hints().recordedCommit(), "registry-recorded", notes,
                 candidates);
-        disagreement |= release.hints().attestedCommit().isPresent() && attested.isEmpty()
-                || release.hints().recordedCommit().isPresent() && recorded.isEmpty();
+        // A commit that exists but only outside branches and tags, or a revision that is not a commit id, is a
+        // disagreement; a commit the repository lacks (never pushed, force-pushed away) stays a note, as before.
+        disagreement |= setAside(repo, release.hints().attestedCommit()) || setAside(repo, release.hints().recordedCommit());
         recorded.ifPresent(c -> {
             signals.put(RefMethod.REGISTRY_COMMIT, c);
             candidates.add("registry:" + c);
@@ -235,6 +236,11 @@ public final class SourceLocator {
             }
         }
         return r.commit();
+    }
+
+    private static boolean setAside(SourceRepository repo, Optional<String> rev) {
+        return rev.isPresent() && repo.resolveCommit(rev.get()).problem()
+                .filter(p -> !p.equals(SourceRepository.NOT_IN_REPOSITORY)).isPresent();
     }
 
     /**

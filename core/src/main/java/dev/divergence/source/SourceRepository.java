@@ -102,6 +102,9 @@ public final class SourceRepository implements AutoCloseable {
     public record Resolution(Optional<String> commit, Optional<String> problem) {
     }
 
+    /** The {@link Resolution#problem} of a well-formed commit id the repository does not have at all. */
+    public static final String NOT_IN_REPOSITORY = "is not in the repository";
+
     public Resolution resolveCommit(String revision) {
         String rev = revision.trim().toLowerCase(java.util.Locale.ROOT);
         if (!rev.matches("[0-9a-f]{40}")) {
@@ -124,7 +127,7 @@ public final class SourceRepository implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // unreadable object database: say it is not there
         }
-        return new Resolution(Optional.empty(), Optional.of("is not in the repository"));
+        return new Resolution(Optional.empty(), Optional.of(NOT_IN_REPOSITORY));
     }
 
     /** The files of a commit (cached: several artifacts of one version share the tree). */
