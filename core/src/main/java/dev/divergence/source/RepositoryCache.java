@@ -87,9 +87,25 @@ public final class RepositoryCache {
             git.fetch().setRemote(url).setRefSpecs(List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
                     new RefSpec("+refs/tags/*:refs/tags/*")))
                     .setRemoveDeletedRefs(true).call();
+            dropUntrustedRefs(git.getRepository());
             return git.getRepository();
         } catch (GitAPIException | RuntimeException e) {
             throw new IOException("cannot clone " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Mirrors made before divergence stopped fetching {@code refs/pull/*} still carry them: they are never trusted
+     * (see {@link BlobIndex}) but cost indexing time, so our own mirror drops every ref but branches and tags.
+     * A user's local repository is never changed.
+     */
+    private static void dropUntrustedRefs(Repository repo) throws IOException {
+        for (org.eclipse.jgit.lib.Ref ref : repo.getRefDatabase().getRefs()) {
+            if (!ref.isSymbolic() && !BlobIndex.trusted(ref.getName())) {
+                org.eclipse.jgit.lib.RefUpdate u = repo.updateRef(ref.getName());
+                u.setForceUpdate(true);
+                u.delete();
+            }
         }
     }
 
