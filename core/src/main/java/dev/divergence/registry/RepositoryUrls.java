@@ -107,12 +107,19 @@ public final class RepositoryUrls {
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
+        if (h.contains("%") || h.contains(":") && !InetAddresses.isInetAddress(h)) {
+            return Optional.of("repository host is not a plain address (" + host + "): " + u); // e.g. a zone id
+        }
         if (h.equals("localhost") || h.endsWith(".localhost")) {
             return Optional.of("repository host is local (" + host + "): " + u);
         }
         InetAddress[] addresses;
         if (InetAddresses.isInetAddress(h)) {
-            addresses = new InetAddress[] {InetAddresses.forString(h)};
+            try {
+                addresses = new InetAddress[] {InetAddresses.forString(h)};
+            } catch (IllegalArgumentException e) {
+                return Optional.of("repository host is not a plain address (" + host + "): " + u);
+            }
         } else {
             try {
                 addresses = resolver.resolve(h);

@@ -57,6 +57,8 @@ class RepositoryUrlsTest {
                 "https://v6.example/o/r",
                 "https://mixed.example/o/r",
                 "https://user@10.0.0.1/o/r",
+                "https://github.com@127.0.0.1/o/r",
+                "https://[fe80::1%25eth0]/o/r",
                 "");
         for (String url : refused) {
             Optional<String> why = RepositoryUrls.fetchRefusal(url, false, DNS);
