@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Precision check on real release histories: scans every package of a list against a local mirror of its
+# public repository and the live registries (npm, Maven Central), then prints per package how many versions
+# resolved to a commit and how many came out CLEAN / EXPLAINED / DIVERGENT / HIGH_RISK, with the causes of
+# every DIVERGENT and HIGH_RISK version. Needs the network to the registries; fetched data is never committed.
+#
+#   datasets/realcheck/realcheck.sh [LIST] [OUT]      (MIRRORS=/work/.mirror by default)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+list="${1:-$here/packages.txt}"
+out="${2:-/tmp/divergence-realcheck}"
+mirrors="${MIRRORS:-/work/.mirror}"
+watchlist="$(mktemp)"
+trap 'rm -f "$watchlist"' EXIT
+grep -v '^\s*#' "$list" | while read -r purl repo; do
+  [ -z "$purl" ] && continue
+  dir="$mirrors/${repo/\//+}/repo"
+  if [ ! -d "$dir" ]; then
+    echo "realcheck: no mirror of $repo at $dir, skipping $purl" >&2
+    continue
+  fi
+  echo "$purl $dir" >> "$watchlist"
+done
+"$root/divergence" scan --watchlist "$watchlist" --out "$out" --no-summary ${REALCHECK_FLAGS:-} || true
+"$root/divergence" sql "select ecosystem, package, count(*) as versions,
+    sum(case when commit is not null then 1 else 0 end) as resolved,
+    sum(case when verdict = 'CLEAN' then 1 else 0 end) as clean,
+    sum(case when verdict = 'EXPLAINED' then 1 else 0 end) as explained,
+    sum(case when verdict = 'DIVERGENT' then 1 else 0 end) as divergent,
+    sum(case when verdict = 'HIGH_RISK' then 1 else 0 end) as high_risk,
+    sum(case when verdict in ('NO_SOURCE', 'ERROR') then 1 else 0 end) as untold
+  from releases group by ecosystem, package order by ecosystem, package" --out "$out" --rows 1000
+"$root/divergence" sql "select package, version, verdict, ref_method, substr(reason, 1, 220) as reason
+  from releases where verdict in ('DIVERGENT', 'HIGH_RISK') order by package, version" --out "$out" --rows 1000
