@@ -414,6 +414,7 @@ public final class ScanJob {
             }
         }
         fileRows.add(files.size());
+        FaultInjection.versionScanned();
         return files;
     }
 }

@@ -89,7 +89,13 @@ final class Staging {
     }
 
     void finish() {
-        io(() -> fs.delete(run, true));
+        io(() -> {
+            fs.delete(run, true);
+            Path root = run.getParent();
+            if (fs.listStatus(root).length == 0) {
+                fs.delete(root, false);
+            }
+        });
     }
 
     /**
@@ -133,37 +139,34 @@ final class Staging {
         String id = run.getName();
         List<String> moved = new ArrayList<>();
         for (String table : List.of(Tables.FILES, Tables.ARTIFACTS)) {
-            if (fs.exists(new Path(new Path(run, table), STAGED))) {
-                replace(fs, new Path(run, table), new Path(out.table(table)));
+            if (fs.exists(new Path(new Path(run, table), STAGED))
+                    && replace(fs, new Path(run, table), new Path(out.table(table))) > 0) {
                 moved.add(table);
             }
         }
         if (fs.exists(new Path(run, COMMITTED))) {
             for (String table : List.of(Tables.RELEASES, Tables.SIGNALS, Tables.SCANS)) {
                 Path staged = new Path(run, table);
-                if (!fs.exists(staged)) {
-                    continue;
+                int n = table.equals(Tables.RELEASES) ? replace(fs, staged, new Path(out.table(table)))
+                        : append(fs, staged, new Path(out.table(table)));
+                if (n > 0) {
+                    moved.add(table);
                 }
-                if (table.equals(Tables.RELEASES)) {
-                    replace(fs, staged, new Path(out.table(table)));
-                } else {
-                    append(fs, staged, new Path(out.table(table)));
-                }
-                moved.add(table);
             }
             return "completed the interrupted run " + id + " (moved in: " + String.join(", ", moved) + ")";
         }
         return "discarded the unfinished writes of the interrupted run " + id
-                + (moved.isEmpty() ? "" : " (kept its complete " + String.join(", ", moved) + ")");
+                + (moved.isEmpty() ? "" : " (moved in its complete " + String.join(", ", moved) + ")");
     }
 
     /**
      * Partition folders {@code ecosystem=…/package=…} of {@code staged} replace those of {@code table}. Idempotent:
      * a partition already moved is no longer staged, so an interrupted replace is finished by calling it again.
      */
-    private static void replace(FileSystem fs, Path staged, Path table) throws IOException {
+    private static int replace(FileSystem fs, Path staged, Path table) throws IOException {
+        int moved = 0;
         if (!fs.exists(staged)) {
-            return;
+            return moved;
         }
         for (FileStatus eco : fs.listStatus(staged)) {
             if (!eco.isDirectory() || !isPartition(eco.getPath())) {
@@ -183,14 +186,16 @@ final class Staging {
                 if (!fs.rename(pkg.getPath(), target)) {
                     throw new IOException("cannot move " + pkg.getPath() + " to " + target);
                 }
+                moved++;
             }
         }
+        return moved;
     }
 
     /** Every staged data file moves to the same relative path under {@code table}; file names are unique per write. */
-    private static void append(FileSystem fs, Path staged, Path table) throws IOException {
+    private static int append(FileSystem fs, Path staged, Path table) throws IOException {
         if (!fs.exists(staged)) {
-            return;
+            return 0;
         }
         String prefix = fs.makeQualified(staged).toUri().getPath();
         RemoteIterator<LocatedFileStatus> files = fs.listFiles(staged, true);
@@ -211,6 +216,7 @@ final class Staging {
                 throw new IOException("cannot move " + p + " to " + target);
             }
         }
+        return data.size();
     }
 
     private static boolean isPartition(Path p) {
