@@ -18,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +32,34 @@ class InterruptedRunTest {
     private static final List<String> TABLES = List.of("releases", "artifacts", "files", "signals", "scans");
 
     @TempDir
+    static Path world;
+    private static DemoProject.Built built;
+    private static StaticRegistryServer server;
+    private static Path cache;
+    /** The dataset one uninterrupted run writes: every test's interrupted run plus its rerun must equal it. */
+    private static List<String> expected;
+
+    @TempDir
     Path dir;
 
-    private static List<String> args(DemoProject.Built built, StaticRegistryServer server, Path out, Path cache,
-                                     String... more) {
+    /** One demo world for the class (each test's run writes its own dataset): Spark tests are slow. */
+    @BeforeAll
+    static void uninterruptedRun() throws Exception {
+        built = DemoProject.build(Path.of("..", "datasets", "demo"), world.resolve("demo"));
+        server = new StaticRegistryServer(built.registryRoot());
+        built.index().write(server.baseUrl());
+        cache = world.resolve("cache");
+        scan(args(world.resolve("baseline")));
+        expected = contents(world.resolve("baseline"));
+        assertTrue(expected.stream().anyMatch(r -> r.startsWith("signal|")), "the demo has signals");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static List<String> args(Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("pkg:pypi/llmrelay", "--repo", built.repository().toString(),
                 "--pypi-url", server.baseUrl(), "--out", out.toString(), "--cache", cache.toString(), "--no-summary"));
         a.addAll(List.of(more));
@@ -102,101 +127,73 @@ class InterruptedRunTest {
 
     @Test
     void aScanInterruptedBySigintMidScanSaysSoInOneLineAndTheRerunCompletesItRowForRow() throws Exception {
-        DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
-        try (StaticRegistryServer server = new StaticRegistryServer(built.registryRoot())) {
-            built.index().write(server.baseUrl());
-            Path cache = dir.resolve("cache");
-            scan(args(built, server, dir.resolve("baseline"), cache));
-            List<String> expected = contents(dir.resolve("baseline"));
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("driver.log");
+        Process driver = pausedDriver(args(out), FaultInjection.SCAN, dir.resolve("paused"), log);
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(driver.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(driver.waitFor(90, TimeUnit.SECONDS), "the driver did not stop on SIGINT");
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(130, driver.exitValue(), String.join("\n", lines));
+        assertEquals(List.of("divergence: interrupted by SIGINT; complete: no table; not written: files, artifacts, "
+                        + "releases, signals, scans (the next run completes them)"),
+                lines.stream().filter(l -> l.startsWith("divergence: interrupted")).toList());
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("Exception") || l.startsWith("\tat ")
+                || l.contains(" ERROR ")).toList(), "no stack trace, no error log");
+        assertFalse(Files.exists(out.resolve("files")), "nothing moved into the tables");
 
-            Path out = dir.resolve("out");
-            Path log = dir.resolve("driver.log");
-            Process driver = pausedDriver(args(built, server, out, cache), FaultInjection.SCAN, dir.resolve("paused"), log);
-            long t0 = System.nanoTime();
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(driver.pid())).inheritIO().start();
-            assertEquals(0, kill.waitFor());
-            assertTrue(driver.waitFor(90, TimeUnit.SECONDS), "the driver did not stop on SIGINT");
-            System.err.println("SIGINT to exit: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-            List<String> lines = Files.readAllLines(log);
-            assertEquals(130, driver.exitValue(), String.join("\n", lines));
-            assertEquals(List.of("divergence: interrupted by SIGINT; complete: no table; not written: files, artifacts, "
-                            + "releases, signals, scans (the next run completes them)"),
-                    lines.stream().filter(l -> l.startsWith("divergence: interrupted")).toList());
-            assertEquals(List.of(), lines.stream().filter(l -> l.contains("Exception") || l.startsWith("\tat ")
-                    || l.contains(" ERROR ")).toList(), "no stack trace, no error log");
-            assertFalse(Files.exists(out.resolve("files")), "nothing moved into the tables");
-
-            ScanJob.Result rerun = scan(args(built, server, out, cache));
-            assertEquals(13, rerun.versionsScanned());
-            assertEquals(expected, contents(out));
-            assertFalse(Files.exists(out.resolve(Staging.DIR)), "the interrupted run's staging is gone");
-        }
+        ScanJob.Result rerun = scan(args(out));
+        assertEquals(13, rerun.versionsScanned());
+        assertEquals(expected, contents(out));
+        assertFalse(Files.exists(out.resolve(Staging.DIR)), "the interrupted run's staging is gone");
     }
 
     @Test
     void aDriverKilledDuringTheFilesWriteLeavesEveryTableReadableAndTheRerunCompletesIt() throws Exception {
-        DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
-        try (StaticRegistryServer server = new StaticRegistryServer(built.registryRoot())) {
-            built.index().write(server.baseUrl());
-            Path cache = dir.resolve("cache");
-            scan(args(built, server, dir.resolve("baseline"), cache));
-            List<String> expected = contents(dir.resolve("baseline"));
+        // Five versions scanned last night; tonight's run, with eight new ones, is killed while writing files.
+        Path out = dir.resolve("out");
+        scan(args(out, "--versions", "1.80.0,1.80.1,1.81.0,1.81.1,1.81.2"));
+        List<String> before = readEveryTable(out);
+        Process driver = pausedDriver(args(out), FaultInjection.SCAN, dir.resolve("paused"),
+                dir.resolve("driver.log"));
+        driver.destroyForcibly();
+        assertTrue(driver.waitFor(60, TimeUnit.SECONDS));
+        List<Path> partial = parquetUnder(out.resolve(Staging.DIR));
+        assertFalse(partial.isEmpty(), "the killed writer left Parquet files being written");
+        assertTrue(partial.stream().anyMatch(InterruptedRunTest::unreadable), "some are truncated: " + partial);
+        assertEquals(before, readEveryTable(out), "readers see last night's tables, whole");
 
-            // Five versions scanned last night; tonight's run, with eight new ones, is killed while writing files.
-            Path out = dir.resolve("out");
-            scan(args(built, server, out, cache, "--versions", "1.80.0,1.80.1,1.81.0,1.81.1,1.81.2"));
-            List<String> before = readEveryTable(out);
-            Process driver = pausedDriver(args(built, server, out, cache), FaultInjection.SCAN, dir.resolve("paused"),
-                    dir.resolve("driver.log"));
-            driver.destroyForcibly();
-            assertTrue(driver.waitFor(60, TimeUnit.SECONDS));
-            List<Path> partial = parquetUnder(out.resolve(Staging.DIR));
-            assertFalse(partial.isEmpty(), "the killed writer left Parquet files being written");
-            assertTrue(partial.stream().anyMatch(InterruptedRunTest::unreadable), "some are truncated: " + partial);
-            assertEquals(before, readEveryTable(out), "readers see last night's tables, whole");
-
-            ScanJob.Result rerun = scan(args(built, server, out, cache));
-            assertEquals(8, rerun.versionsScanned());
-            assertTrue(rerun.recovered().get(0).startsWith("discarded the unfinished writes of the interrupted run"),
-                    rerun.recovered().toString());
-            assertEquals(expected, contents(out));
-            assertEquals(List.of("releases=13", "artifacts=26", "files=" + query("select count(*) from "
-                    + DatasetQueries.table(out, "files")).get(0), "signals=" + query("select count(*) from "
-                    + DatasetQueries.table(out, "signals")).get(0), "scans=2"), readEveryTable(out));
-            assertFalse(Files.exists(out.resolve(Staging.DIR)));
-        }
+        ScanJob.Result rerun = scan(args(out));
+        assertEquals(8, rerun.versionsScanned());
+        assertTrue(rerun.recovered().get(0).startsWith("discarded the unfinished writes of the interrupted run"),
+                rerun.recovered().toString());
+        assertEquals(expected, contents(out));
+        assertEquals(List.of("releases=13", "artifacts=26", "files=" + query("select count(*) from "
+                + DatasetQueries.table(out, "files")).get(0), "signals=" + query("select count(*) from "
+                + DatasetQueries.table(out, "signals")).get(0), "scans=2"), readEveryTable(out));
+        assertFalse(Files.exists(out.resolve(Staging.DIR)));
     }
 
     @Test
     void signalsOfARunStoppedAfterItsLedgerAreWrittenByTheNextRun() throws Exception {
-        DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
-        SparkSession spark = SparkTestSession.get();
-        try (StaticRegistryServer server = new StaticRegistryServer(built.registryRoot())) {
-            built.index().write(server.baseUrl());
-            Path cache = dir.resolve("cache");
-            scan(args(built, server, dir.resolve("baseline"), cache));
-            List<String> expected = contents(dir.resolve("baseline"));
-            assertTrue(expected.stream().anyMatch(r -> r.startsWith("signal|")), "the demo has signals");
-
-            Path out = dir.resolve("out");
-            System.setProperty("divergence.failBefore", Tables.SIGNALS);
-            try {
-                assertThrows(IllegalStateException.class, () -> scan(args(built, server, out, cache)));
-            } finally {
-                System.clearProperty("divergence.failBefore");
-            }
-            assertEquals(List.of("13"), query("select count(*) from " + DatasetQueries.table(out, "releases")),
-                    "the ledger is written");
-            assertFalse(Files.exists(out.resolve("signals")), "the signals are not, yet");
-
-            ScanJob.Result rerun = ScanJob.run(spark, ScanOptions.parse(args(built, server, out, cache)));
-            assertEquals(0, rerun.versionsScanned(), "every version is in the ledger");
-            assertEquals(1, rerun.recovered().size());
-            assertTrue(rerun.recovered().get(0).matches("completed the interrupted run \\S+ \\(moved in: signals, scans\\)"),
-                    rerun.recovered().get(0));
-            assertEquals(expected, contents(out));
-            assertEquals(List.of("13|0", "0|13"), query("select versions_scanned, versions_skipped from read_parquet('"
-                    + out.resolve("scans") + "/*.parquet') order by versions_scanned desc"));
+        Path out = dir.resolve("out");
+        System.setProperty("divergence.failBefore", Tables.SIGNALS);
+        try {
+            assertThrows(IllegalStateException.class, () -> scan(args(out)));
+        } finally {
+            System.clearProperty("divergence.failBefore");
         }
+        assertEquals(List.of("13"), query("select count(*) from " + DatasetQueries.table(out, "releases")),
+                "the ledger is written");
+        assertFalse(Files.exists(out.resolve("signals")), "the signals are not, yet");
+
+        ScanJob.Result rerun = scan(args(out));
+        assertEquals(0, rerun.versionsScanned(), "every version is in the ledger");
+        assertEquals(1, rerun.recovered().size());
+        assertTrue(rerun.recovered().get(0).matches("completed the interrupted run \\S+ \\(moved in: signals, scans\\)"),
+                rerun.recovered().get(0));
+        assertEquals(expected, contents(out));
+        assertEquals(List.of("13|0", "0|13"), query("select versions_scanned, versions_skipped from read_parquet('"
+                + out.resolve("scans") + "/*.parquet') order by versions_scanned desc"));
     }
 }
