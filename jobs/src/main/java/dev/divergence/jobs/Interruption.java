@@ -72,7 +72,11 @@ final class Interruption {
             Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
             SparkSession spark = session;
             if (spark != null) {
-                spark.sparkContext().cancelAllJobs();
+                try {
+                    spark.sparkContext().cancelAllJobs();
+                } catch (RuntimeException e) {
+                    // already stopped: nothing runs
+                }
             }
             try {
                 settled.await(SETTLE_SECONDS, TimeUnit.SECONDS);
