@@ -130,7 +130,7 @@ class InterruptedRunTest {
         Path out = dir.resolve("out");
         Path log = dir.resolve("driver.log");
         Process driver = pausedDriver(args(out), FaultInjection.SCAN, dir.resolve("paused"), log);
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(driver.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + driver.pid()).inheritIO().start();
         assertEquals(0, kill.waitFor());
         assertTrue(driver.waitFor(90, TimeUnit.SECONDS), "the driver did not stop on SIGINT");
         List<String> lines = Files.readAllLines(log);
