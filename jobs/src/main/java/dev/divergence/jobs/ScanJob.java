@@ -36,7 +36,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -203,10 +202,12 @@ public final class ScanJob {
                         Tables.RELEASES_SCHEMA).unionByName(oldRows.get(Tables.RELEASES)));
                 // Signals derived from the new rows, computed before the ledger moves: once it has, the plan
                 // would not see these versions again.
+                long signalsStart = System.nanoTime();
                 signalRows.addAll(derivedSignals(spark, out, rewrittenReleases.get(), rescanned, runId, started));
+                long signalsNanos = System.nanoTime() - signalsStart;
                 FaultInjection.maybeHalt(Tables.RELEASES);
                 staging.stage(rewrittenReleases.get(), Tables.RELEASES, true);
-                writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
+                writeMillis = (System.nanoTime() - writeStart - signalsNanos) / 1_000_000;
             }
             Interruption.check();
             if (!signalRows.isEmpty()) {
@@ -318,14 +319,10 @@ public final class ScanJob {
                                             Map<PackageKey, Set<String>> rescanned, String runId, Instant at) {
         List<Row> out = new ArrayList<>();
         Dataset<Row> packages = rescannedFrame(spark, rescanned).select("ecosystem", "package").distinct();
-        Optional<Dataset<Row>> releases = Optional.of(rewrittenReleases);
         Optional<Dataset<Row>> files = PreviousState.table(spark, location, Tables.FILES)
                 .map(d -> d.join(packages, toSeq("ecosystem", "package"), "left_semi"));
-        if (releases.isEmpty()) {
-            return out;
-        }
         Map<PackageKey, List<History.Outcome>> outcomes = new HashMap<>();
-        for (Row r : releases.get().select("ecosystem", "package", "version", "published", "verdict").collectAsList()) {
+        for (Row r : rewrittenReleases.select("ecosystem", "package", "version", "published", "verdict").collectAsList()) {
             Timestamp t = r.getTimestamp(3);
             outcomes.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
                     .add(new History.Outcome(r.getString(2), t == null ? Long.MAX_VALUE : t.getTime(), r.getString(4)));
