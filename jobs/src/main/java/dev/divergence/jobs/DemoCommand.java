@@ -57,8 +57,20 @@ final class DemoCommand {
                         "--cache", work.resolve("cache").toAbsolutePath().toString()));
                 ScanOptions options = ScanOptions.parse(scanArgs);
                 SparkSession spark = SparkSessions.create("divergence-demo", Optional.empty());
+                Interruption.install(spark, err);
                 try {
-                    ScanJob.Result result = ScanJob.run(spark, options);
+                    ScanJob.Result result;
+                    try {
+                        result = ScanJob.run(spark, options);
+                    } catch (Exception e) { // Spark rethrows checked exceptions undeclared
+                        if (!Interruption.requested()) {
+                            throw e;
+                        }
+                        Interruption.report(); // one line instead of the cancelled jobs' stack traces
+                        return Interruption.status();
+                    } finally {
+                        Interruption.settle();
+                    }
                     int code = Main.report(result, options, out);
                     printHighRiskFiles(spark, Path.of(options.out()), out);
                     out.printf("demo finished in %.1f s; query the tables with Spark SQL or DuckDB, e.g.%n"

@@ -27,6 +27,10 @@ public final class Main {
                                        synthetic history at scale: the hashing floor, a naive script,
                                        divergence (warm cache, nightly rerun), diffoscope; prints ratios
               help                     this text; 'divergence scan --help' for the scan options
+
+            Exit status: 0 ok, 3 some versions ended in ERROR, 2 bad arguments, 1 the run failed;
+            a scan interrupted by SIGINT (Ctrl-C) exits 130, by SIGTERM 143, after one line saying what was
+            written (the next run completes the rest).
             """;
 
     private Main() {
@@ -61,7 +65,7 @@ public final class Main {
                     yield USAGE;
                 }
             };
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark rethrows checked exceptions undeclared
             err.println("divergence: run failed: " + e);
             e.printStackTrace(err);
             return RUN_FAILED;
@@ -82,14 +86,26 @@ public final class Main {
             return USAGE;
         }
         SparkSession spark = SparkSessions.create("divergence-scan", options.master());
+        Interruption.install(spark, err);
         try {
             return report(ScanJob.run(spark, options), options, out);
+        } catch (Exception e) { // Spark rethrows checked exceptions undeclared: catch them all here
+            if (!Interruption.requested()) {
+                throw e;
+            }
+            // A signal stopped the run; what it cancelled failed as a consequence: one line, no stack trace.
+            Interruption.report();
+            return Interruption.status();
         } finally {
-            spark.stop();
+            Interruption.settle();
+            if (!Interruption.requested()) {
+                spark.stop(); // on a signal, the JVM's shutdown hooks stop Spark
+            }
         }
     }
 
     static int report(ScanJob.Result result, ScanOptions options, PrintStream out) {
+        result.recovered().forEach(note -> out.println("divergence: " + note));
         if (options.summary()) {
             Summary.print(result.releases(), out);
             for (Row s : result.signals()) {

@@ -37,7 +37,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -52,9 +51,10 @@ import org.apache.spark.util.LongAccumulator;
  * inside the write of the files table: a version's file rows stream into the Parquet writer while its release and
  * artifact rows (a few per version) return to the driver with the task results, so nothing is held for the whole
  * run and nothing is scanned twice. A package with work has its partitions rewritten as earlier
- * rows plus new rows (dynamic partition overwrite); a package without work is not touched. Tables are written
- * files, artifacts, then releases: releases is the ledger the next plan reads, so a run killed at any point is
- * completed by the next one without duplicates or gaps. Signals and the run's row in {@code scans} come last.
+ * rows plus new rows; a package without work is not touched. Every table is written through {@link Staging}: files,
+ * then artifacts, are moved in; then the derived signals, the releases (the ledger the next plan reads) and the
+ * run's row in {@code scans} are staged and committed together, so a run stopped at any point — a signal,
+ * {@code kill -9} — is completed by the next one without duplicates or gaps, signals included.
  */
 public final class ScanJob {
 
@@ -74,7 +74,7 @@ public final class ScanJob {
      */
     public record Result(String runId, List<Row> releases, long releaseRows, long artifactRows, long fileRows,
                          Map<String, Long> stageMillis, long writeMillis, int versionsScanned,
-                         int versionsSkipped, List<Row> signals, int exitStatus) {
+                         int versionsSkipped, List<Row> signals, int exitStatus, List<String> recovered) {
     }
 
     private ScanJob() {
@@ -88,6 +88,10 @@ public final class ScanJob {
         HttpFetcher http = new HttpFetcher();
         Ecosystems.Endpoints endpoints = options.endpoints();
         DatasetLocation out = DatasetLocation.of(options.out());
+        Interruption.begin();
+        // What an interrupted run left is completed (or discarded) before anything is read: the plan sees the
+        // dataset as a finished run would have left it.
+        List<String> recovered = Staging.recover(spark, out);
         PreviousState.Loaded loaded = PreviousState.load(spark, out,
                 options.targets().stream().map(Watchlist.Entry::pkg).toList());
         Map<PackageKey, Map<String, History.Previous>> previous = loaded.byPackage();
@@ -100,6 +104,7 @@ public final class ScanJob {
         List<String> errors = new ArrayList<>();
         int listed = 0;
         for (Watchlist.Entry target : options.targets()) {
+            Interruption.check();
             PackageKey key = new PackageKey(target.pkg().ecosystem().purlType(), target.pkg().name());
             Map<String, History.Previous> before = previous.getOrDefault(key, Map.of());
             Optional<EcosystemSupport> support = Ecosystems.support(target.pkg().ecosystem(), endpoints, http);
@@ -160,10 +165,16 @@ public final class ScanJob {
         JavaRDD<Row> scannedFiles = jsc.parallelize(tasks, slices)
                 .mapPartitions(it -> scanPartition(it, started, stageNanos, ledgerRows, fileRowCount));
         List<Dataset<Row>> keptOld = new ArrayList<>();
+        Staging staging = Staging.of(spark, out, runId);
+        List<String> planned = new ArrayList<>(rescanned.isEmpty() ? List.of() : Tables.WRITE_ORDER);
+        planned.addAll(List.of(Tables.SIGNALS, Tables.SCANS));
+        Interruption.plan(planned);
         try {
             long writeMillis = 0;
             List<Tables.TableRow> fresh = new ArrayList<>(driverRows);
+            Optional<Dataset<Row>> rewrittenReleases = Optional.empty();
             if (!rescanned.isEmpty()) {
+                Interruption.check();
                 Dataset<Row> redo = rescannedFrame(spark, rescanned);
                 // Earlier rows of rewritten packages that are not rescanned are read, and materialised, before any
                 // write: the write replaces the files they come from.
@@ -184,36 +195,41 @@ public final class ScanJob {
                     }).orElse(spark.createDataFrame(List.of(), Tables.schema(table))));
                 }
                 long writeStart = System.nanoTime();
-                for (String table : Tables.WRITE_ORDER) { // files first: the scan runs inside that write
+                // Files and artifacts go in first: until the ledger (releases) is committed, their versions are
+                // still to do for the next run, which rewrites them.
+                for (String table : List.of(Tables.FILES, Tables.ARTIFACTS)) { // the scan runs inside the files write
+                    Interruption.check();
                     FaultInjection.maybeHalt(table);
                     Dataset<Row> rows = table.equals(Tables.FILES)
                             ? spark.createDataFrame(scannedFiles, Tables.FILES_SCHEMA)
-                            : spark.createDataFrame(fresh.stream().filter(t -> t.table().equals(table))
-                                    .map(Tables.TableRow::row).toList(), Tables.schema(table));
-                    rows.unionByName(oldRows.get(table)).write().mode(SaveMode.Overwrite)
-                            .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
-                            .parquet(out.table(table));
+                            : spark.createDataFrame(rows(fresh, table), Tables.schema(table));
+                    staging.stage(rows.unionByName(oldRows.get(table)), table, true);
+                    staging.replace(table);
+                    Interruption.wrote(table);
                     if (table.equals(Tables.FILES)) {
                         fresh.addAll(distinctRows(ledgerRows.value()));
                     }
                 }
-                writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
+                Interruption.check();
+                rewrittenReleases = Optional.of(spark.createDataFrame(rows(fresh, Tables.RELEASES),
+                        Tables.RELEASES_SCHEMA).unionByName(oldRows.get(Tables.RELEASES)));
+                // Signals derived from the new rows, computed before the ledger moves: once it has, the plan
+                // would not see these versions again.
+                long signalsStart = System.nanoTime();
+                signalRows.addAll(derivedSignals(spark, out, rewrittenReleases.get(), rescanned, runId, started));
+                long signalsNanos = System.nanoTime() - signalsStart;
+                FaultInjection.maybeHalt(Tables.RELEASES);
+                staging.stage(rewrittenReleases.get(), Tables.RELEASES, true);
+                writeMillis = (System.nanoTime() - writeStart - signalsNanos) / 1_000_000;
             }
-            // The summary covers every version of the run's packages, scanned now or before: read back.
-            List<Row> releases = rescanned.isEmpty() ? loaded.releases() : PreviousState.releasesOf(spark, out,
-                    options.targets().stream().map(Watchlist.Entry::pkg).toList());
+            Interruption.check();
+            if (!signalRows.isEmpty()) {
+                staging.stage(spark.createDataFrame(signalRows, Tables.SIGNALS_SCHEMA).coalesce(1), Tables.SIGNALS,
+                        true);
+            }
             long releaseRows = fresh.stream().filter(t -> t.table().equals(Tables.RELEASES)).count();
             long artifactRows = fresh.stream().filter(t -> t.table().equals(Tables.ARTIFACTS)).count();
             long fileRows = fileRowCount.value();
-            if (!rescanned.isEmpty()) {
-                signalRows.addAll(derivedSignals(spark, out, rescanned, runId, started));
-            }
-            if (!signalRows.isEmpty()) {
-                FaultInjection.maybeHalt(Tables.SIGNALS);
-                spark.createDataFrame(signalRows, Tables.SIGNALS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
-                        .partitionBy(Tables.PARTITION_COLUMNS.toArray(new String[0]))
-                        .parquet(out.table(Tables.SIGNALS));
-            }
             int versionErrors = (int) fresh.stream().filter(t -> t.table().equals(Tables.RELEASES)
                     && "ERROR".equals(t.row().getString(Tables.RELEASES_SCHEMA.fieldIndex("verdict")))).count();
             int exit = versionErrors > 0 || !errors.isEmpty() ? Main.SOME_ERRORS : Main.OK;
@@ -223,16 +239,36 @@ public final class ScanJob {
                     tasks.size(), listed - tasks.size(), versionErrors, signalRows.size(),
                     rescanned.keySet().stream().map(k -> k.ecosystem() + "/" + k.name()).toArray(String[]::new),
                     errors.toArray(new String[0]), exit, EngineVersion.ENGINE, EngineVersion.RULES);
+            staging.stage(spark.createDataFrame(List.of(scan), Tables.SCANS_SCHEMA).coalesce(1), Tables.SCANS, false);
+            Interruption.check();
+            // The commit: from here on, the next run moves releases, signals and this run's scans row in if this
+            // one does not get to it.
+            staging.commit();
+            if (rewrittenReleases.isPresent()) {
+                staging.replace(Tables.RELEASES);
+                Interruption.wrote(Tables.RELEASES);
+            }
+            FaultInjection.maybeHalt(Tables.SIGNALS);
+            staging.append(Tables.SIGNALS);
+            Interruption.wrote(Tables.SIGNALS);
             FaultInjection.maybeHalt(Tables.SCANS);
-            spark.createDataFrame(List.of(scan), Tables.SCANS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
-                    .parquet(out.table(Tables.SCANS));
+            staging.append(Tables.SCANS);
+            Interruption.wrote(Tables.SCANS);
+            staging.finish();
+            // The summary covers every version of the run's packages, scanned now or before: read back.
+            List<Row> releases = rescanned.isEmpty() ? loaded.releases() : PreviousState.releasesOf(spark, out,
+                    options.targets().stream().map(Watchlist.Entry::pkg).toList());
             Map<String, Long> stageMillis = new LinkedHashMap<>();
             stageNanos.forEach((k, v) -> stageMillis.put(k, v.value() / 1_000_000));
             return new Result(runId, releases, releaseRows, artifactRows, fileRows, stageMillis, writeMillis,
-                    tasks.size(), listed - tasks.size(), signalRows, exit);
+                    tasks.size(), listed - tasks.size(), signalRows, exit, recovered);
         } finally {
             keptOld.forEach(d -> d.unpersist(false));
         }
+    }
+
+    private static List<Row> rows(List<Tables.TableRow> rows, String table) {
+        return rows.stream().filter(t -> t.table().equals(table)).map(Tables.TableRow::row).toList();
     }
 
     /**
@@ -287,21 +323,18 @@ public final class ScanJob {
 
     /**
      * Regressions (core rule over release outcomes) and first appearances of execution-relevant files (SQL), over
-     * the rewritten packages' rows as written (read back, so that earlier versions count too).
+     * the rewritten packages' releases as they are about to be written and their files as written (so that earlier
+     * versions count too).
      */
     private static List<Row> derivedSignals(SparkSession spark, DatasetLocation location,
+                                            Dataset<Row> rewrittenReleases,
                                             Map<PackageKey, Set<String>> rescanned, String runId, Instant at) {
         List<Row> out = new ArrayList<>();
         Dataset<Row> packages = rescannedFrame(spark, rescanned).select("ecosystem", "package").distinct();
-        Optional<Dataset<Row>> releases = PreviousState.table(spark, location, Tables.RELEASES)
-                .map(d -> d.join(packages, toSeq("ecosystem", "package"), "left_semi"));
         Optional<Dataset<Row>> files = PreviousState.table(spark, location, Tables.FILES)
                 .map(d -> d.join(packages, toSeq("ecosystem", "package"), "left_semi"));
-        if (releases.isEmpty()) {
-            return out;
-        }
         Map<PackageKey, List<History.Outcome>> outcomes = new HashMap<>();
-        for (Row r : releases.get().select("ecosystem", "package", "version", "published", "verdict").collectAsList()) {
+        for (Row r : rewrittenReleases.select("ecosystem", "package", "version", "published", "verdict").collectAsList()) {
             Timestamp t = r.getTimestamp(3);
             outcomes.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
                     .add(new History.Outcome(r.getString(2), t == null ? Long.MAX_VALUE : t.getTime(), r.getString(4)));
@@ -392,6 +425,7 @@ public final class ScanJob {
             }
         }
         fileRows.add(files.size());
+        FaultInjection.versionScanned();
         return files;
     }
 }

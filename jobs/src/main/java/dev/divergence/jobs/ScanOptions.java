@@ -48,7 +48,9 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
               --no-summary         do not print the per-version summary
 
             Exit status: 0 when every version was scanned (whatever the verdicts), 3 when some versions
-            ended in ERROR or a package could not be listed, 2 for bad arguments, 1 when the run itself failed.
+            ended in ERROR or a package could not be listed, 2 for bad arguments, 1 when the run itself failed,
+            130 when interrupted by SIGINT (Ctrl-C) and 143 by SIGTERM: one line says which tables were
+            complete, and the next run completes the rest (a kill -9 too). One run at a time per --out.
             """;
 
     /** Bad arguments: the message says what, the caller prints the usage. */

@@ -31,7 +31,7 @@ public final class Tables {
     public static final String FILES = "files";
     public static final String SIGNALS = "signals";
     public static final String SCANS = "scans";
-    /** Written in this order: releases last, as the ledger the next run's incremental plan reads. */
+    /** Written in this order: releases last, as the ledger the next run's incremental plan reads (see Staging). */
     public static final List<String> ALL = List.of(RELEASES, ARTIFACTS, FILES);
     public static final List<String> WRITE_ORDER = List.of(FILES, ARTIFACTS, RELEASES);
     public static final List<String> PARTITION_COLUMNS = List.of("ecosystem", "package");

@@ -36,12 +36,17 @@ final class DatasetQueries {
         return "read_parquet('" + out.resolve(t) + "/**/*.parquet', hive_partitioning=true, hive_types_autocast=false)";
     }
 
-    /** Every row of the three tables, without the columns that differ between runs by nature (times). */
+    /**
+     * Every row of releases, artifacts, files and signals, without the columns that differ between runs by nature
+     * (times, run ids).
+     */
     static List<String> contents(Path out) throws SQLException {
         List<String> rows = new ArrayList<>();
         rows.addAll(query("select * exclude (scanned_at, scan_millis) from " + table(out, "releases") + " order by all"));
         rows.addAll(query("select * from " + table(out, "artifacts") + " order by all"));
         rows.addAll(query("select * from " + table(out, "files") + " order by all"));
+        rows.addAll(query("select 'signal', * exclude (run_id, detected_at) from " + table(out, "signals")
+                + " order by all"));
         return rows;
     }
 }
