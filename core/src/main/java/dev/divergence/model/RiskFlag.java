@@ -43,5 +43,13 @@ public enum RiskFlag {
     /** Size recorded in the archive header differs from the bytes read. */
     SIZE_MISMATCH,
     /** The downloaded bytes do not match the digest the registry published. */
-    DIGEST_MISMATCH
+    DIGEST_MISMATCH,
+    /**
+     * Runs without being named: sitecustomize/usercustomize, a wheel's {@code *.data/scripts/}, an in-tree build
+     * backend or build hook, npm {@code bin}/{@code main}/{@code exports} targets and gyp files, a jar's
+     * agent/main class or service provider. Unexplained, it is HIGH_RISK.
+     */
+    AUTO_EXEC,
+    /** An entry point (console script, plugin) the published metadata declares and the source does not. */
+    ENTRY_POINT
 }

@@ -138,9 +138,12 @@ class NpmScanTest {
             assertTrue(pj.riskFlags().contains(RiskFlag.INSTALL_SCRIPT));
             assertTrue(pj.highRisk());
             assertEquals("adds postinstall: node setup_bun.js", pj.detail().orElseThrow());
-            assertEquals(FileStatus.PHANTOM, row(a, "package/setup_bun.js").status());
+            FileDivergence script = row(a, "package/setup_bun.js");
+            assertEquals(FileStatus.PHANTOM, script.status());
+            // The file the new postinstall runs is execution-relevant in its own right.
+            assertTrue(script.riskFlags().contains(RiskFlag.AUTO_EXEC));
             assertEquals(Verdict.HIGH_RISK, r.verdict());
-            assertEquals(List.of("package/package.json"), a.highRiskPaths());
+            assertEquals(List.of("package/package.json", "package/setup_bun.js"), a.highRiskPaths());
         }
     }
 
