@@ -245,6 +245,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
             List<String> findings = new ArrayList<>();
             List<String> publisherFindings = new ArrayList<>();
+            boolean gypScriptAdded = false;
             for (String script : concat(LIFECYCLE, NOT_ON_INSTALL)) {
                 String p = published.path("scripts").path(script).asText(null);
                 String s = src == null ? null : src.path("scripts").path(script).asText(null);
@@ -256,6 +257,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 boolean implicitGyp = script.equals("install") && p.equals("node-gyp rebuild") && gypInArtifact
                         && gypInSource && (src == null || !src.path("scripts").has("preinstall"));
                 if (implicitGyp) {
+                    gypScriptAdded = src == null || !src.path("scripts").has("install");
                     continue;
                 }
                 String finding = (s == null ? "adds " : "changes ") + script + ": " + abbreviate(p);
@@ -296,6 +298,15 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 return Optional.empty();
             }
             ObjectNode a = normalize(published.deepCopy(), published, false);
+            if (gypScriptAdded && a.path("scripts").isObject()) {
+                ((ObjectNode) a.get("scripts")).remove("install"); // npm's own addition, verified above
+                if (a.get("scripts").isEmpty() && !src.has("scripts")) {
+                    a.remove("scripts");
+                }
+                if (!src.has("gypfile")) {
+                    a.remove("gypfile");
+                }
+            }
             ObjectNode s = normalize(src.deepCopy(), published, true);
             if (a.equals(s)) {
                 return Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, PACKAGE_JSON_REWRITE));
