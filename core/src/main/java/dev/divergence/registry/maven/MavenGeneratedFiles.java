@@ -35,6 +35,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
     public static final String NEW_SERVICE_PROVIDER = "maven.services.new-provider";
     public static final String SERVICES_AUTO_SERVICE = "maven.services.auto-service";
+    /** The same providers as the source's file, spelled differently (order, comments, line endings). */
+    public static final String SERVICES_SAME_PROVIDERS = "maven.services.same-providers";
 
     /**
      * Manifest attributes that make the JVM run code: agents (https://docs.oracle.com/en/java/javase/17/docs/api/
@@ -132,13 +134,23 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     Optional.of("manifest entries no build file declares: " + unexplained)));
         }
 
-        /** Class names must appear in a build file as an element or attribute value; Class-Path needs addClasspath. */
+        /**
+         * The value must be given for this very attribute: Maven's {@code <KEY>value</KEY>} (manifestEntries) or, for
+         * Main-Class, {@code <mainClass>}; Gradle's {@code 'KEY': 'value'} or {@code mainClass = 'value'}. A class
+         * named as the main class does not explain the same class as an agent. Class-Path needs addClasspath.
+         */
         private static boolean namedByBuild(String key, String value, List<String> buildFiles) {
             if (key.equals("Class-Path")) {
                 return buildFiles.stream().anyMatch(b -> b.contains("<addClasspath>true</addClasspath>")
-                        || b.contains(">" + value + "<"));
+                        || b.contains("<Class-Path>" + value + "</Class-Path>"));
             }
-            Pattern named = Pattern.compile("[>\"']\\s*" + Pattern.quote(value) + "\\s*[<\"']");
+            String v = Pattern.quote(value);
+            String k = Pattern.quote(key);
+            String forms = "<" + k + ">\\s*" + v + "\\s*</" + k + ">|[\"']" + k + "[\"']\\s*[:=,]\\s*[\"']" + v + "[\"']";
+            if (key.equals("Main-Class")) {
+                forms += "|<mainClass>\\s*" + v + "\\s*</mainClass>|\\bmainClass\\s*(?:=|\\.set\\()\\s*[\"']" + v + "[\"']";
+            }
+            Pattern named = Pattern.compile(forms);
             return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
         }
 
@@ -198,7 +210,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 if (declared.contains(provider)) {
                     continue;
                 }
-                if (autoService(provider, view)) {
+                if (autoService(provider, path.substring(18), view)) {
                     generated = true;
                     continue;
                 }
@@ -210,7 +222,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         Optional.of("service providers the source does not declare: " + unexplained)));
             }
             return Optional.of(generated ? Decision.of(FileStatus.GENERATED, SERVICES_AUTO_SERVICE)
-                    : Decision.of(FileStatus.MATCH_NORMALIZED, SERVICES_AUTO_SERVICE));
+                    : Decision.of(FileStatus.MATCH_NORMALIZED, SERVICES_SAME_PROVIDERS));
         }
 
         private static Set<String> providers(String text) {
@@ -224,12 +236,21 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
-        private static boolean autoService(String provider, SourceView view) {
+        /**
+         * The provider's own class declaration carries {@code @AutoService(SERVICE.class)}: the annotation processor
+         * then writes exactly this line. Another class of the same file with the annotation does not count.
+         */
+        private static boolean autoService(String provider, String service, SourceView view) {
             String rel = provider.replaceFirst("\\$.*$", "").replace('.', '/') + ".java";
+            String simple = provider.substring(Math.max(provider.lastIndexOf('.'), provider.lastIndexOf('$')) + 1);
+            String serviceSimple = service.substring(service.lastIndexOf('.') + 1);
+            Pattern annotated = Pattern.compile("@(?:com\\.google\\.auto\\.service\\.)?AutoService\\s*\\([^)]*\\b"
+                    + Pattern.quote(serviceSimple) + "\\.class[^)]*\\)\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
+                    + "(?:(?:public|protected|private|final|static|abstract)\\s+)*class\\s+" + Pattern.quote(simple) + "\\b");
             for (String p : view.tree().files().keySet()) {
-                if (p.endsWith("/" + rel) && !p.contains("/test/")) {
+                if ((p.equals(rel) || p.endsWith("/" + rel)) && !p.contains("/test/")) {
                     Optional<String> text = view.sourceText(p);
-                    if (text.isPresent() && text.get().contains("@AutoService")) {
+                    if (text.isPresent() && annotated.matcher(text.get()).find()) {
                         return true;
                     }
                 }
