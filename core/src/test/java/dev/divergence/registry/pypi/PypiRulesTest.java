@@ -263,4 +263,38 @@ class PypiRulesTest {
             assertEquals(Verdict.HIGH_RISK, r.verdict());
         }
     }
+
+    @Test
+    void aLinkOrAbsoluteEntryIsHighRiskWhateverExplainsIt() throws Exception {
+        try (ScanWorld w = world(project())) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
+                 var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+                for (Map.Entry<String, byte[]> e : Map.of("demo-1.0.0/demo/core.py", project().get("demo/core.py"),
+                        "demo-1.0.0/PKG-INFO", utf8(metadata())).entrySet()) {
+                    var te = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
+                    te.setSize(e.getValue().length);
+                    tar.putArchiveEntry(te);
+                    tar.write(e.getValue());
+                    tar.closeArchiveEntry();
+                }
+                var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("demo-1.0.0/demo/util.py",
+                        org.apache.commons.compress.archivers.tar.TarArchiveEntry.LF_SYMLINK);
+                link.setLinkName("/etc/passwd");
+                tar.putArchiveEntry(link);
+                tar.closeArchiveEntry();
+            }
+            w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload("1.0.0", "demo-1.0.0.tar.gz",
+                    bytes.toByteArray(), w.pypi.clock()));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/demo/core.py", FileStatus.MATCH, Classifier.BLOB_EQUAL, false);
+            assertRow(sdist, "demo-1.0.0/PKG-INFO", FileStatus.GENERATED, PypiGeneratedFiles.SDIST_PKG_INFO, false);
+            FileDivergence link = row(sdist, "demo-1.0.0/demo/util.py");
+            assertEquals(Classifier.SPECIAL_ENTRY, link.ruleId());
+            assertTrue(link.riskFlags().contains(RiskFlag.LINK));
+            assertTrue(link.highRisk());
+            assertEquals(List.of("demo-1.0.0/demo/util.py"), sdist.highRiskPaths());
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+        }
+    }
 }
