@@ -109,7 +109,8 @@ public final class Classifier {
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = in.tree().findBlob(f.gitBlobId());
+                Optional<SourceTree.SourceFile> moved = in.tree().findBlob(f.gitBlobId())
+                        .filter(m -> !runsByName(f) || baseName(m.path()).equals(baseName(f.path())));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());
                     out.add(row(in, f, moved, moved.map(SourceTree.SourceFile::path), FileStatus.MATCH_NORMALIZED,
@@ -310,6 +311,19 @@ public final class Classifier {
         // judged whole: process spawning is common in scripts, an encoded or obfuscated payload is not.
         return flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)
                 || (status == FileStatus.MODIFIED && flags.contains(RiskFlag.DYNAMIC_EXEC));
+    }
+
+    /**
+     * A file that runs because of its name or place (.pth, setup.py, AUTO_EXEC): the same bytes elsewhere in the
+     * repository (a test fixture, a doc example) do not explain it unless they have its name.
+     */
+    private static boolean runsByName(ArtifactFile f) {
+        return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.AUTO_EXEC)
+                || f.flags().contains(RiskFlag.INSTALL_SCRIPT);
+    }
+
+    private static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     /** Flags of an entry that lands outside the install directory or is not a regular file. */

@@ -25,6 +25,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String SDIST_SETUP_CFG_EGG_INFO = "pypi.sdist.setup-cfg-egg-info";
     public static final String WHEEL_DIST_INFO = "pypi.wheel.dist-info";
     public static final String SCM_VERSION_FILE = "pypi.scm-version-file";
+    /** A wheel data script that is the repository's script with its shebang set to {@code #!python}. */
+    public static final String SCRIPT_SHEBANG = "pypi.wheel.script-shebang";
     /** Requires-Dist / requires.txt naming a dependency the source does not declare: HIGH_RISK. */
     public static final String NEW_DEPENDENCY = "pypi.metadata.new-dependency";
     /** entry_points.txt declaring an entry point the source does not (or with another target): HIGH_RISK. */
@@ -228,7 +230,53 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new SetupCfgEggInfo(), new ScmVersionFile(), new DeclaredDependencies(), new DeclaredEntryPoints());
+        return List.of(new SetupCfgEggInfo(), new ScmVersionFile(), new DeclaredDependencies(), new DeclaredEntryPoints(),
+                new ScriptShebang());
+    }
+
+    /**
+     * A wheel's {@code *.data/scripts/NAME} is the repository's script of that name with its Python shebang
+     * replaced by {@code #!python} (or {@code #!pythonw}), which the wheel spec has installers rewrite to the
+     * environment's interpreter (https://packaging.python.org/en/latest/specifications/binary-distribution-format/
+     * "Recommended installer features"). Only that first line may differ.
+     */
+    static final class ScriptShebang implements ContentRule {
+        private static final Pattern SCRIPT = Pattern.compile("[^/]+\\.data/scripts/([^/]+)");
+        private static final Pattern PYTHON_SHEBANG = Pattern.compile(
+                "#!\\s*(?:/usr/bin/env\\s+)?(?:/[A-Za-z0-9_./-]*/)?python[0-9.]*w?(?:\\s+-[A-Za-z]+)?\\s*");
+
+        @Override
+        public String id() {
+            return SCRIPT_SHEBANG;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            java.util.regex.Matcher m = SCRIPT.matcher(path);
+            if (artifact.kind() != ArtifactKind.WHEEL || !m.matches() || source.isPresent()) {
+                return Optional.empty();
+            }
+            String a = new String(bytes, StandardCharsets.UTF_8);
+            int nl = a.indexOf('\n');
+            if (nl < 0 || !a.substring(0, nl).replace("\r", "").matches("#!pythonw?")) {
+                return Optional.empty();
+            }
+            int tried = 0;
+            for (String p : view.tree().files().keySet()) {
+                if (!(p.equals(m.group(1)) || p.endsWith("/" + m.group(1))) || ++tried > 20) {
+                    continue;
+                }
+                Optional<String> s = view.sourceText(p);
+                int snl = s.map(x -> x.indexOf('\n')).orElse(-1);
+                if (snl > 0 && PYTHON_SHEBANG.matcher(s.get().substring(0, snl).replace("\r", "")).matches()
+                        && s.get().substring(snl).equals(a.substring(nl))) {
+                    return Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, SCRIPT_SHEBANG, Set.of(),
+                            Optional.of("script " + p + " with its shebang rewritten to #!python")));
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     /**

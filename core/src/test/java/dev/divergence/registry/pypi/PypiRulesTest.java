@@ -233,14 +233,20 @@ class PypiRulesTest {
                         + PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n",
                 "_build/backend.py", "from setuptools.build_meta import *\n",
                 "hatch_build.py", "X = 1\n",
-                "scripts/demo-tool", "#!/usr/bin/env python\nprint('tool')\n");
+                "scripts/demo-tool", "#!/usr/bin/env python\nprint('tool')\n",
+                "scripts/demo-run", "#!/usr/bin/env python3\nprint('run')\n",
+                "scripts/demo-run2", "#!/usr/bin/env python3\nprint('run')\n",
+                "tests/fixtures/paths.pth", "import demo.hook\n");
         try (ScanWorld w = world(tree)) {
             SortedMap<String, byte[]> wheel = with(wheelFiles(tree),
                     "sitecustomize.py", "import demo\n",
                     "demo-1.0.0.data/purelib/demo-init.pth", "/opt/demo\n",
                     "demo-1.0.0.data/scripts/pip", "#!python\nprint('not pip')\n",
                     "demo-1.0.0.data/scripts/demo-tool", "#!/usr/bin/env python\nprint('tool')\n",
-                    "demo-1.0.0.data/data/share/doc/demo.txt", "docs\n");
+                    "demo-1.0.0.data/data/share/doc/demo.txt", "docs\n",
+                    "demo-1.0.0.data/scripts/demo-run", "#!python\nprint('run')\n",
+                    "demo-1.0.0.data/scripts/demo-run2", "#!python\nprint('run')\nimport os\n",
+                    "demo-init2.pth", "import demo.hook\n");
             w.publish("1.0.0", with(tree, "_build/backend.py", "from setuptools.build_meta import *\nTIMEOUT = 2\n",
                     "hatch_build.py", "X = 2\n"), wheel);
             ReleaseReport r = w.scan("1.0.0");
@@ -253,7 +259,14 @@ class PypiRulesTest {
             assertRow(whl, "demo-1.0.0.data/scripts/demo-tool", FileStatus.MATCH_NORMALIZED,
                     Classifier.SAME_BLOB_OTHER_PATH, false);
             assertRow(whl, "demo-1.0.0.data/data/share/doc/demo.txt", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
-            assertEquals(List.of("demo-1.0.0.data/purelib/demo-init.pth", "demo-1.0.0.data/scripts/pip", "sitecustomize.py"),
+            // setuptools' #!python shebang is explained; anything else added to the script is not
+            assertRow(whl, "demo-1.0.0.data/scripts/demo-run", FileStatus.MATCH_NORMALIZED,
+                    PypiGeneratedFiles.SCRIPT_SHEBANG, false);
+            assertRow(whl, "demo-1.0.0.data/scripts/demo-run2", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            // a test fixture's bytes do not explain a .pth of another name at the import root
+            assertEquals(FileStatus.IN_HISTORY, row(whl, "demo-init2.pth").status());
+            assertEquals(List.of("demo-1.0.0.data/purelib/demo-init.pth", "demo-1.0.0.data/scripts/demo-run2",
+                            "demo-1.0.0.data/scripts/pip", "sitecustomize.py"),
                     whl.highRiskPaths().stream().sorted().toList());
             ArtifactReport sdist = artifact(r, ".tar.gz");
             // a benign-looking change to the in-tree backend or a build hook still runs at install: HIGH_RISK
