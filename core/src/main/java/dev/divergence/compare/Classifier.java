@@ -257,7 +257,7 @@ public final class Classifier {
         flags.addAll(base);
         flags.addAll(d.flags());
         FileDivergence r = row(in, f, sf, src, d.status(), d.ruleId(), flags, d.detail());
-        if (d.benign() && r.highRisk() && !escapes(flags)) {
+        if (d.benign() && r.highRisk() && !escapes(flags) && !flags.contains(RiskFlag.AUTO_EXEC)) {
             r = new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(), r.ruleId(),
                     r.artifactSha256(), r.sourceSha256(), r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(),
                     r.sourceSize(), r.riskFlags(), false, r.detail());

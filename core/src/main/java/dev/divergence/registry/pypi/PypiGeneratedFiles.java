@@ -316,7 +316,19 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 .map(b -> new String(b, StandardCharsets.UTF_8)));
         pyproject.ifPresent(p -> {
             JsonNode bs = p.path("build-system");
-            bs.path("backend-path").forEach(d -> prefixes.add(root + clean(d.asText())));
+            String backend = bs.path("build-backend").asText("").replaceFirst(":.*$", "");
+            String module = backend.replace('.', '/');
+            String top = module.contains("/") ? module.substring(0, module.indexOf('/')) : module;
+            for (JsonNode d : bs.path("backend-path")) {
+                String dir = root + clean(d.asText());
+                if (!dir.equals(root)) {
+                    prefixes.add(dir); // a folder of its own: everything in it is the backend's
+                }
+                if (!module.isEmpty()) {
+                    files.add(dir + module + ".py");
+                    prefixes.add(dir + top + "/"); // the backend's package
+                }
+            }
             JsonNode hatch = p.path("tool").path("hatch");
             List<JsonNode> hooks = new ArrayList<>(List.of(hatch.path("build").path("hooks").path("custom"),
                     hatch.path("metadata").path("hooks").path("custom")));
@@ -345,7 +357,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 return Optional.of("run by the build at install time");
             }
             for (String pre : prefixes) {
-                if (pre.equals(root) ? path.startsWith(root) && path.endsWith(".py") : path.startsWith(pre)) {
+                if (path.startsWith(pre)) {
                     return Optional.of("in-tree build backend (backend-path)");
                 }
             }

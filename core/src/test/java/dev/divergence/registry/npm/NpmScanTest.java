@@ -381,4 +381,21 @@ class NpmScanTest {
         assertEquals(3, dev.divergence.compare.Verdicts.unverifiedCount(a.files()));
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
+
+    @Test
+    void aFileMainLoadsIsNotExcusedAsAccidentalJunk() throws Exception {
+        String manifest = "{\"name\":\"widget\",\"version\":\"4.8.0\",\"main\":\"coverage/boot.js\","
+                + "\"repository\":\"github:acme/widget\"}\n";
+        SortedMap<String, byte[]> tree = files("package.json", manifest, "index.js", "module.exports = 1;\n");
+        ArtifactReport a = publishAndScan(tree, "4.8.0", with(tree, "coverage/boot.js", "module.exports = require('../index');\n",
+                "coverage/lcov.info", "TN:\n"));
+        FileDivergence junk = row(a, "package/coverage/lcov.info");
+        assertEquals(NpmGeneratedFiles.ACCIDENTAL_JUNK, junk.ruleId());
+        assertFalse(junk.highRisk());
+        FileDivergence boot = row(a, "package/coverage/boot.js");
+        assertEquals(NpmGeneratedFiles.ACCIDENTAL_JUNK, boot.ruleId());
+        assertTrue(boot.riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertTrue(boot.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
 }

@@ -310,4 +310,20 @@ class PypiRulesTest {
             assertEquals(Verdict.HIGH_RISK, sdist.verdict());
         }
     }
+
+    @Test
+    void anInTreeBackendAtTheRootIsExecutionRelevantAndTheRestOfTheTreeIsNot() throws Exception {
+        SortedMap<String, byte[]> tree = with(project(),
+                "pyproject.toml", "[build-system]\nrequires = []\nbuild-backend = \"local_backend\"\nbackend-path = [\".\"]\n\n"
+                        + PYPROJECT,
+                "local_backend.py", "from setuptools.build_meta import *\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "local_backend.py", "from setuptools.build_meta import *\nDEBUG = True\n",
+                    "demo/util.py", "def twice(x):\n    return x * 2\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/local_backend.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, true);
+            assertRow(sdist, "demo-1.0.0/demo/util.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertEquals(List.of("demo-1.0.0/local_backend.py"), sdist.highRiskPaths());
+        }
+    }
 }
