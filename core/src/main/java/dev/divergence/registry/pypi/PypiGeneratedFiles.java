@@ -124,12 +124,13 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     }
 
     private static final java.util.regex.Pattern METADATA_ENTRY = java.util.regex.Pattern.compile(
-            "[^/]+\\.dist-info/(RECORD|METADATA)|[^/]+/PKG-INFO");
+            "[^/]+\\.dist-info/(RECORD|METADATA)|[^/]+/PKG-INFO|[^/]+/pyproject\\.toml");
 
+    /** Also the sdist's pyproject.toml, which {@link #executionRelevance} reads for the build configuration. */
     @Override
     public boolean metadataEntry(String path) {
-        return (path.endsWith("RECORD") || path.endsWith("METADATA") || path.endsWith("PKG-INFO"))
-                && METADATA_ENTRY.matcher(path).matches();
+        return (path.endsWith("RECORD") || path.endsWith("METADATA") || path.endsWith("PKG-INFO")
+                || path.endsWith("pyproject.toml")) && METADATA_ENTRY.matcher(path).matches();
     }
 
     /**
