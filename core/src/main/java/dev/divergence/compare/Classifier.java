@@ -60,7 +60,7 @@ public final class Classifier {
         for (ArtifactFile f : files) {
             out.add(new FileDivergence(artifact.filename(), Optional.of(f.path()), Optional.empty(), FileStatus.UNCOMPARED,
                     NO_COMMIT, Optional.of(f.sha256()), Optional.empty(), Optional.of(f.gitBlobId()), Optional.empty(),
-                    f.size(), -1, f.flags(), false, Optional.empty()));
+                    f.size(), -1, f.flags(), isHighRisk(FileStatus.UNCOMPARED, f.flags()), Optional.empty()));
         }
         return out;
     }

@@ -40,7 +40,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      *  METADATA and entry_points.txt (checked by content). */
     private static final Pattern DIST_INFO_FILE = Pattern.compile(
             "WHEEL|RECORD|RECORD\\.jws|RECORD\\.p7s|top_level\\.txt|zip-safe|not-zip-safe|namespace_packages\\.txt"
-            + "|dependency_links\\.txt|metadata\\.json|pbr\\.json|DESCRIPTION\\.rst|licenses/.+|license_files/.+"
+            + "|dependency_links\\.txt|metadata\\.json|pbr\\.json|DESCRIPTION\\.rst|licenses/.+|license_files/.+|sboms/.+"
             + "|(?:LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]*");
     /** What setuptools' egg_info writes into {@code NAME.egg-info/}, besides requires.txt and entry_points.txt. */
     private static final Pattern EGG_INFO_FILE = Pattern.compile(

@@ -277,28 +277,50 @@ class PypiRulesTest {
         }
     }
 
+    /** An sdist of core.py, PKG-INFO and demo/util.py as a symlink to /etc/passwd. */
+    private static void publishLinkSdist(ScanWorld w) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+            for (Map.Entry<String, byte[]> e : Map.of("demo-1.0.0/demo/core.py", project().get("demo/core.py"),
+                    "demo-1.0.0/PKG-INFO", utf8(metadata())).entrySet()) {
+                var te = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
+                te.setSize(e.getValue().length);
+                tar.putArchiveEntry(te);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+            var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("demo-1.0.0/demo/util.py",
+                    org.apache.commons.compress.archivers.tar.TarArchiveEntry.LF_SYMLINK);
+            link.setLinkName("/etc/passwd");
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+        }
+        w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload("1.0.0", "demo-1.0.0.tar.gz",
+                bytes.toByteArray(), w.pypi.clock()));
+    }
+
+    @Test
+    void aLinkEntryIsHighRiskEvenWithoutASourceToCompare() throws Exception {
+        try (ScanWorld w = world(project())) {
+            publishLinkSdist(w);
+            ReleaseReport r = w.scanner().scan(w.release("1.0.0"), java.util.Optional.of(dir.resolve("no-such-repo").toString()));
+            ArtifactReport sdist = artifact(r, ".tar.gz");
+            FileDivergence link = row(sdist, "demo-1.0.0/demo/util.py");
+            assertEquals(FileStatus.UNCOMPARED, link.status());
+            assertTrue(link.highRisk());
+            assertEquals(FileStatus.UNCOMPARED, row(sdist, "demo-1.0.0/demo/core.py").status());
+            assertFalse(row(sdist, "demo-1.0.0/demo/core.py").highRisk());
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+            assertTrue(sdist.reason().orElseThrow().startsWith("high risk: demo-1.0.0/demo/util.py UNCOMPARED [LINK]"),
+                    sdist.reason().orElseThrow());
+        }
+    }
+
     @Test
     void aLinkOrAbsoluteEntryIsHighRiskWhateverExplainsIt() throws Exception {
         try (ScanWorld w = world(project())) {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try (var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
-                 var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
-                for (Map.Entry<String, byte[]> e : Map.of("demo-1.0.0/demo/core.py", project().get("demo/core.py"),
-                        "demo-1.0.0/PKG-INFO", utf8(metadata())).entrySet()) {
-                    var te = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
-                    te.setSize(e.getValue().length);
-                    tar.putArchiveEntry(te);
-                    tar.write(e.getValue());
-                    tar.closeArchiveEntry();
-                }
-                var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("demo-1.0.0/demo/util.py",
-                        org.apache.commons.compress.archivers.tar.TarArchiveEntry.LF_SYMLINK);
-                link.setLinkName("/etc/passwd");
-                tar.putArchiveEntry(link);
-                tar.closeArchiveEntry();
-            }
-            w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload("1.0.0", "demo-1.0.0.tar.gz",
-                    bytes.toByteArray(), w.pypi.clock()));
+            publishLinkSdist(w);
             ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
             assertRow(sdist, "demo-1.0.0/demo/core.py", FileStatus.MATCH, Classifier.BLOB_EQUAL, false);
             assertRow(sdist, "demo-1.0.0/PKG-INFO", FileStatus.GENERATED, PypiGeneratedFiles.SDIST_PKG_INFO, false);
