@@ -215,11 +215,7 @@ public final class Classifier {
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
         d.ifPresent(x -> flags.addAll(x.flags()));
-        content.ifPresent(c -> {
-            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-            signals.update(c, 0, c.length);
-            flags.addAll(signals.flags());
-        });
+        content.ifPresent(c -> flags.addAll(ContentSignals.buildOutputSignals(f.path(), c)));
         Optional<String> detail = content.isPresent() ? Optional.of("build output: not verifiable without a rebuild")
                 : Optional.of("build output too large to scan: not verifiable without a rebuild");
         Optional<String> src = in.alignment().sourcePath(f.path());

