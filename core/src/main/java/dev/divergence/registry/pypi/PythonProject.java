@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,25 +54,36 @@ final class PythonProject {
         return Optional.of(new Requirement(normalize(m.group(1)), url));
     }
 
-    /** The folder holding the project's build configuration: the deepest one above the aligned files. */
+    /**
+     * The folder holding the project's build configuration: from the folder common to every aligned file, the first
+     * one upwards with a pyproject.toml, setup.py or setup.cfg (a vendored project's setup.py below it never counts).
+     */
     static Optional<String> root(GeneratedFiles.SourceView view) {
-        Set<String> dirs = new TreeSet<>((x, y) -> x.length() != y.length() ? y.length() - x.length() : x.compareTo(y));
+        String common = null;
         for (String p : view.alignment().sourcePaths().values()) {
-            for (int i = p.lastIndexOf('/'); i >= 0; i = p.lastIndexOf('/', i - 1)) {
-                dirs.add(p.substring(0, i + 1));
-                if (i == 0) {
-                    break;
+            String dir = p.substring(0, p.lastIndexOf('/') + 1);
+            if (common == null) {
+                common = dir;
+            } else {
+                int i = 0;
+                while (i < Math.min(common.length(), dir.length()) && common.charAt(i) == dir.charAt(i)) {
+                    i++;
                 }
+                common = common.substring(0, common.lastIndexOf('/', i - 1) + 1);
             }
-            dirs.add("");
         }
-        for (String d : dirs) {
+        if (common == null) {
+            return Optional.empty();
+        }
+        for (String d = common; ; d = d.substring(0, d.lastIndexOf('/', d.length() - 2) + 1)) {
             if (view.tree().get(d + "pyproject.toml").isPresent() || view.tree().get(d + "setup.py").isPresent()
                     || view.tree().get(d + "setup.cfg").isPresent()) {
                 return Optional.of(d);
             }
+            if (d.isEmpty()) {
+                return Optional.empty();
+            }
         }
-        return Optional.empty();
     }
 
     /** Every requirement the source declares (runtime and extras), or empty when that cannot be known. */

@@ -96,9 +96,12 @@ class PypiRulesTest {
 
     @Test
     void aDependencyTheSourceDoesNotDeclareIsHighRisk() throws Exception {
-        try (ScanWorld w = world(project())) {
-            w.publish("1.0.0", with(project(), "demo.egg-info/requires.txt", "httpx>=0.27\nsetuptools-helper-x\n\n[cli]\nclick>=8\n"),
-                    wheelFiles(project()), Map.of("METADATA", utf8(metadata("httpx>=0.27", "telemetry-kit>=1.0",
+        // a vendored project's setup.py inside the package declares the dependency: it is not this project's
+        SortedMap<String, byte[]> tree = with(project(), "demo/vendor/setup.py",
+                "from setuptools import setup\nsetup(name='v', install_requires=['telemetry-kit'])\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "demo.egg-info/requires.txt", "httpx>=0.27\nsetuptools-helper-x\n\n[cli]\nclick>=8\n"),
+                    wheelFiles(tree), Map.of("METADATA", utf8(metadata("httpx>=0.27", "telemetry-kit>=1.0",
                             "click @ https://example.invalid/click-8.0-py3-none-any.whl"))));
             ReleaseReport r = w.scan("1.0.0");
             ArtifactReport wheel = artifact(r, ".whl");
