@@ -106,14 +106,6 @@ public interface GeneratedFiles {
         public Optional<String> sourceText(String path) {
             return sourceBytes(path).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
         }
-
-        /** A view with no source (tests of artifact-only rules). */
-        public static SourceView artifactOnly(List<dev.divergence.model.ArtifactFile> files,
-                                              java.util.function.Function<java.util.Set<String>,
-                                                      java.util.Map<String, byte[]>> reader) {
-            return new SourceView(files, reader, new Alignment(java.util.Map.of(), List.of(), Optional.empty()),
-                    new dev.divergence.source.SourceTree("", java.util.Map.of()), p -> Optional.empty());
-        }
     }
 
     /** Explains (or condemns) a difference from the bytes of both sides. */
