@@ -14,8 +14,9 @@ select version, artifact, artifact_path, status, risk_flags, detail from files w
 -- 3. Versions without a tag (the usual shape of an account takeover), and what they were compared with.
 select version, verdict, ref_method, commit, ref_note from releases where tag is null order by published;
 
--- 4. Verified safe versions: version, artifact, SHA-256, commit.
-select a.version, a.filename, a.sha256, left(a.commit, 12) as commit
+-- 4. Verified safe versions: version, artifact, SHA-256, commit; unverified_files > 0 means part of the artifact
+--    (build output, compiled classes) is explained by name only and needs a rebuild to be verified.
+select a.version, a.filename, a.sha256, left(a.commit, 12) as commit, a.unverified_files
 from artifacts a join releases r using (ecosystem, package, version)
 where r.verdict in ('CLEAN', 'EXPLAINED') order by a.uploaded;
 

@@ -3,6 +3,7 @@ package dev.divergence.archive;
 import dev.divergence.model.RiskFlag;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -199,6 +200,46 @@ public final class ContentSignals {
                 flags.add(RiskFlag.NESTED_ARCHIVE);
             }
         }
+    }
+
+    /** Process execution and dynamic evaluation as calls, not as method names ({@code re.exec(}) or text. */
+    private static final java.util.regex.Pattern STRICT_EXEC = java.util.regex.Pattern.compile(
+            "child_process|\\bsubprocess\\b|\\bos\\.(?:system|popen|exec[lv]p?e?)\\s*\\(|\\b(?:execSync|execFileSync|spawnSync)\\s*\\("
+            + "|Runtime\\.getRuntime\\(\\)\\.exec|(?<![\\w.$])(?:eval|exec)\\s*\\(|\\bb64decode\\b|\\bmarshal\\.loads\\b"
+            + "|__import__\\s*\\(|(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))");
+    /** An inline source map: base64 that tools write, not a payload. */
+    private static final java.util.regex.Pattern INLINE_SOURCE_MAP = java.util.regex.Pattern.compile(
+            "sourceMappingURL=data:application/json;(?:charset=[\\w-]+;)?base64,[A-Za-z0-9+/=]+");
+
+    /**
+     * What makes build output dangerous, read more strictly than a diff's added lines (build output is judged
+     * whole and bundles are full of {@code regex.exec(}, {@code String.fromCharCode} and the
+     * {@code Function("return this")} global shim): native code; process execution or dynamic evaluation as a call;
+     * an encoded run of 256+ characters outside an inline source map.
+     */
+    public static Set<RiskFlag> buildOutputSignals(String path, byte[] content) {
+        Set<RiskFlag> out = EnumSet.noneOf(RiskFlag.class);
+        ContentSignals whole = new ContentSignals(path, content.length + 1L);
+        whole.update(content, 0, content.length);
+        Set<RiskFlag> loose = whole.flags();
+        for (RiskFlag f : List.of(RiskFlag.BINARY, RiskFlag.CODE, RiskFlag.OBFUSCATED, RiskFlag.NESTED_ARCHIVE)) {
+            if (loose.contains(f)) {
+                out.add(f);
+            }
+        }
+        String text = new String(content, StandardCharsets.ISO_8859_1);
+        if (STRICT_EXEC.matcher(text).find()) {
+            out.add(RiskFlag.DYNAMIC_EXEC);
+        }
+        if (loose.contains(RiskFlag.ENCODED_BLOB)) {
+            byte[] rest = INLINE_SOURCE_MAP.matcher(text).replaceAll("").getBytes(StandardCharsets.ISO_8859_1);
+            ContentSignals again = new ContentSignals(path, rest.length + 1L);
+            again.update(rest, 0, rest.length);
+            if (again.flags().contains(RiskFlag.ENCODED_BLOB)) {
+                out.add(RiskFlag.ENCODED_BLOB);
+            }
+        }
+        return out;
     }
 
     public Set<RiskFlag> flags() {

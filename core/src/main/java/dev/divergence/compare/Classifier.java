@@ -60,7 +60,7 @@ public final class Classifier {
         for (ArtifactFile f : files) {
             out.add(new FileDivergence(artifact.filename(), Optional.of(f.path()), Optional.empty(), FileStatus.UNCOMPARED,
                     NO_COMMIT, Optional.of(f.sha256()), Optional.empty(), Optional.of(f.gitBlobId()), Optional.empty(),
-                    f.size(), -1, f.flags(), false, Optional.empty()));
+                    f.size(), -1, f.flags(), isHighRisk(FileStatus.UNCOMPARED, f.flags()), Optional.empty()));
         }
         return out;
     }
@@ -69,7 +69,11 @@ public final class Classifier {
         List<FileDivergence> out = new ArrayList<>();
         Set<String> shippedSource = new HashSet<>();
         List<ArtifactFile> pending = new ArrayList<>();
-        for (ArtifactFile f : in.files()) {
+        List<ArtifactFile> buildOutputs = new ArrayList<>();
+        GeneratedFiles.SourceView view = view(in);
+        GeneratedFiles.ExecutionRelevance exec = in.generated().executionRelevance(in.artifact(), view);
+        for (ArtifactFile listed : in.files()) {
+            ArtifactFile f = withExecution(listed, exec);
             Optional<String> src = in.alignment().sourcePath(f.path());
             Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
             sf.ifPresent(s -> shippedSource.add(s.path()));
@@ -89,6 +93,10 @@ public final class Classifier {
             }
             Optional<GeneratedFiles.Decision> unmatched = in.generated().unmatchedRule(in.artifact(), f.path(),
                     sf.isPresent());
+            if (unmatched.isPresent() && unmatched.get().status() == FileStatus.BUILD_OUTPUT) {
+                buildOutputs.add(f); // explained by name only: its content is still scanned below
+                continue;
+            }
             if (unmatched.isPresent()) {
                 out.add(decided(in, f, sf, src, unmatched.get(), f.flags()));
                 continue;
@@ -101,7 +109,8 @@ public final class Classifier {
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = in.tree().findBlob(f.gitBlobId());
+                Optional<SourceTree.SourceFile> moved = in.tree().findBlob(f.gitBlobId())
+                        .filter(m -> !runsByName(f) || baseName(m.path()).equals(baseName(f.path())));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());
                     out.add(row(in, f, moved, moved.map(SourceTree.SourceFile::path), FileStatus.MATCH_NORMALIZED,
@@ -113,9 +122,13 @@ public final class Classifier {
         }
         Set<String> wanted = new LinkedHashSet<>();
         pending.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
+        buildOutputs.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
         Map<String, byte[]> bytes = in.extractor().apply(wanted);
         for (ArtifactFile f : pending) {
-            out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.path()))));
+            out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.path())), view));
+        }
+        for (ArtifactFile f : buildOutputs) {
+            out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.path()))));
         }
         for (SourceTree.SourceFile s : in.tree().files().values()) {
             if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
@@ -127,8 +140,8 @@ public final class Classifier {
         return out;
     }
 
-    private static FileDivergence classifyDifferent(Input in, ArtifactFile f, Optional<byte[]> content)
-            throws IOException {
+    private static FileDivergence classifyDifferent(Input in, ArtifactFile f, Optional<byte[]> content,
+                                                    GeneratedFiles.SourceView view) throws IOException {
         Optional<String> src = in.alignment().sourcePath(f.path());
         Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
         Optional<byte[]> source = Optional.empty();
@@ -145,7 +158,7 @@ public final class Classifier {
             // Each rule checks content itself (a payload never matches a version file's or setup.cfg's shape).
             for (GeneratedFiles.ContentRule rule : in.generated().contentRules()) {
                 Optional<GeneratedFiles.Decision> d = rule.explain(in.artifact(), f.path(), content.get(), source,
-                        in.version());
+                        in.version(), view);
                 if (d.isPresent()) {
                     Set<RiskFlag> base = source.isPresent() ? structuralFlags(f.flags()) : f.flags();
                     return decided(in, f, sf, src, d.get(), base);
@@ -205,6 +218,47 @@ public final class Classifier {
                 Optional.of("content exists in no commit of the repository"));
     }
 
+    /**
+     * A file explained only by where it sits (build output): nothing can verify it short of a rebuild, so its whole
+     * content is scanned, and process execution, dynamic evaluation, an encoded blob or native code in it is
+     * HIGH_RISK (see {@link #isHighRisk}).
+     */
+    private static FileDivergence buildOutput(Input in, ArtifactFile f, Optional<byte[]> content) throws IOException {
+        Optional<GeneratedFiles.Decision> d = in.generated().unmatchedRule(in.artifact(), f.path(), false);
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(f.flags());
+        d.ifPresent(x -> flags.addAll(x.flags()));
+        content.ifPresent(c -> flags.addAll(ContentSignals.buildOutputSignals(f.path(), c)));
+        Optional<String> detail = content.isPresent() ? Optional.of("build output: not verifiable without a rebuild")
+                : Optional.of("build output too large to scan: not verifiable without a rebuild");
+        Optional<String> src = in.alignment().sourcePath(f.path());
+        return row(in, f, Optional.empty(), src, FileStatus.BUILD_OUTPUT,
+                d.map(GeneratedFiles.Decision::ruleId).orElse(UNEXPLAINED), flags, detail);
+    }
+
+    /** What a rule may consult beyond the file itself: the artifact's entries and the tree at the commit. */
+    private static GeneratedFiles.SourceView view(Input in) {
+        return new GeneratedFiles.SourceView(in.files(), in.extractor(), in.alignment(), in.tree(), path -> {
+            Optional<SourceTree.SourceFile> sf = in.tree().get(path);
+            try {
+                return sf.isPresent() && in.repo().size(sf.get().blobId()) <= MAX_CONTENT_BYTES
+                        ? in.repo().read(sf.get().blobId(), MAX_CONTENT_BYTES) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.empty(); // unreadable: rules treat the source as unknown and keep the file visible
+            }
+        });
+    }
+
+    /** The entry with {@link RiskFlag#AUTO_EXEC} added when the artifact's configuration makes it run by itself. */
+    private static ArtifactFile withExecution(ArtifactFile f, GeneratedFiles.ExecutionRelevance exec) {
+        if (f.flags().contains(RiskFlag.AUTO_EXEC) || exec.why(f.path()).isEmpty()) {
+            return f;
+        }
+        Set<RiskFlag> flags = EnumSet.of(RiskFlag.AUTO_EXEC);
+        flags.addAll(f.flags());
+        return new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
+    }
+
     private static FileDivergence decided(Input in, ArtifactFile f, Optional<SourceTree.SourceFile> sf,
                                           Optional<String> src, GeneratedFiles.Decision d, Set<RiskFlag> base)
             throws IOException {
@@ -212,7 +266,7 @@ public final class Classifier {
         flags.addAll(base);
         flags.addAll(d.flags());
         FileDivergence r = row(in, f, sf, src, d.status(), d.ruleId(), flags, d.detail());
-        if (d.benign() && r.highRisk()) {
+        if (d.benign() && r.highRisk() && !escapes(flags) && !flags.contains(RiskFlag.AUTO_EXEC)) {
             r = new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(), r.ruleId(),
                     r.artifactSha256(), r.sourceSha256(), r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(),
                     r.sourceSize(), r.riskFlags(), false, r.detail());
@@ -226,7 +280,7 @@ public final class Classifier {
         for (RiskFlag f : flags) {
             switch (f) {
                 case PTH_FILE, INSTALL_SCRIPT, CODE, PATH_TRAVERSAL, ABSOLUTE_PATH, LINK, SPECIAL_ENTRY,
-                        DUPLICATE_ENTRY, SIZE_MISMATCH -> s.add(f);
+                        DUPLICATE_ENTRY, SIZE_MISMATCH, AUTO_EXEC -> s.add(f);
                 case BINARY -> s.add(f); // a changed binary is judged as a whole
                 default -> {
                 }
@@ -236,17 +290,27 @@ public final class Classifier {
     }
 
     /**
-     * Whether an unexplained file makes its artifact HIGH_RISK: it runs automatically (.pth, setup.py, an npm
-     * lifecycle script), adds a dependency, escapes the install directory, is native code, or is code whose new
-     * content carries payload signals.
+     * Whether a file makes its artifact HIGH_RISK. Whatever its status, an entry that escapes the install directory
+     * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM): it runs
+     * automatically (.pth, setup.py, an npm install script, an auto-executed file), adds a dependency or an entry
+     * point, is native code, or is code whose new content carries payload signals. BUILD_OUTPUT, explained by name
+     * only: native code, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
+     * alone are not: minified bundles are expected there).
      */
     public static boolean isHighRisk(FileStatus status, Set<RiskFlag> flags) {
+        if (escapes(flags)) {
+            return true;
+        }
+        if (status == FileStatus.BUILD_OUTPUT) {
+            return flags.contains(RiskFlag.BINARY) || (flags.contains(RiskFlag.CODE)
+                    && (flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.ENCODED_BLOB)));
+        }
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM) {
             return false;
         }
-        if (flags.contains(RiskFlag.PATH_TRAVERSAL) || flags.contains(RiskFlag.ABSOLUTE_PATH)
-                || flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)
-                || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.NEW_DEPENDENCY)) {
+        if (flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)
+                || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.NEW_DEPENDENCY)
+                || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.ENTRY_POINT)) {
             return true;
         }
         if (!flags.contains(RiskFlag.CODE)) {
@@ -256,6 +320,25 @@ public final class Classifier {
         // judged whole: process spawning is common in scripts, an encoded or obfuscated payload is not.
         return flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)
                 || (status == FileStatus.MODIFIED && flags.contains(RiskFlag.DYNAMIC_EXEC));
+    }
+
+    /**
+     * A file that runs because of its name or place (.pth, setup.py, AUTO_EXEC): the same bytes elsewhere in the
+     * repository (a test fixture, a doc example) do not explain it unless they have its name.
+     */
+    private static boolean runsByName(ArtifactFile f) {
+        return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.AUTO_EXEC)
+                || f.flags().contains(RiskFlag.INSTALL_SCRIPT);
+    }
+
+    private static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** Flags of an entry that lands outside the install directory or is not a regular file. */
+    private static boolean escapes(Set<RiskFlag> flags) {
+        return flags.contains(RiskFlag.PATH_TRAVERSAL) || flags.contains(RiskFlag.ABSOLUTE_PATH)
+                || flags.contains(RiskFlag.LINK) || flags.contains(RiskFlag.SPECIAL_ENTRY);
     }
 
     private static FileDivergence row(Input in, ArtifactFile f, Optional<SourceTree.SourceFile> sf,

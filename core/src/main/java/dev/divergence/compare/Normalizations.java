@@ -1,7 +1,11 @@
 package dev.divergence.compare;
 
 import dev.divergence.model.FileStatus;
+import dev.divergence.source.VersionSpelling;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -26,11 +30,50 @@ public final class Normalizations {
             "\\$(Id|Revision|Rev|Date|Author|HeadURL|URL|Header|Source|LastChangedDate|LastChangedRevision"
             + "|LastChangedBy|Name|Locker|RCSfile)(:[^$\\n]*)?\\$");
     /** Git's export-subst placeholders ({@code $Format:%H$}), expanded by {@code git archive}. */
-    private static final Pattern FORMAT = Pattern.compile("\\$Format:[^$\\n]*\\$");
+    private static final Pattern FORMAT = Pattern.compile("\\$Format:([^$\\n]*)\\$");
 
-    private static final Pattern VERSION = Pattern.compile(
-            "\\d+(?:\\.\\d+)+(?:[-.+]?(?:a|b|c|rc|alpha|beta|dev|post|pre)[.-]?\\d*)*");
-    private static final Pattern TUPLE = Pattern.compile("\\(\\s*\\d+\\s*,\\s*\\d+(?:\\s*,\\s*[^)\\n]*)?\\)");
+    // What each keyword expands to, exactly (svnbook "Keyword Substitution"; CVS manual "Keyword substitution").
+    private static final String FILE = "[A-Za-z0-9_.+-]+(?:,v)?";
+    private static final String PATH = "[A-Za-z0-9_./+-]+(?:,v)?";
+    private static final String REV = "(?:\\d+(?:\\.\\d+)*)";
+    private static final String USER = "[A-Za-z0-9_.@-]+";
+    private static final String CVS_DATE = "\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}";
+    private static final String SVN_DATE = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:Z| [+-]\\d{4}(?: \\([A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4}\\))?)";
+    private static final String ID = "(?:" + FILE + "|" + PATH + ") " + REV + " (?:" + CVS_DATE + "|" + SVN_DATE + ") "
+            + USER + "(?: [A-Za-z]+)?(?: " + USER + ")?";
+    private static final String URL = "(?:https?|svn|svn\\+ssh|file)://[A-Za-z0-9_./:@%+~-]+";
+    private static final Map<String, Pattern> KEYWORD_VALUE = Map.ofEntries(
+            Map.entry("Id", Pattern.compile(ID)),
+            Map.entry("Header", Pattern.compile(ID.replace("(?:" + FILE + "|" + PATH + ")", "(?:" + PATH + "|" + URL + ")"))),
+            Map.entry("Revision", Pattern.compile(REV)),
+            Map.entry("Rev", Pattern.compile(REV)),
+            Map.entry("LastChangedRevision", Pattern.compile(REV)),
+            Map.entry("Date", Pattern.compile(CVS_DATE + "|" + SVN_DATE)),
+            Map.entry("LastChangedDate", Pattern.compile(SVN_DATE)),
+            Map.entry("Author", Pattern.compile(USER)),
+            Map.entry("LastChangedBy", Pattern.compile(USER)),
+            Map.entry("Locker", Pattern.compile(USER)),
+            Map.entry("HeadURL", Pattern.compile(URL)),
+            Map.entry("URL", Pattern.compile(URL)),
+            Map.entry("Source", Pattern.compile(PATH)),
+            Map.entry("RCSfile", Pattern.compile(FILE)),
+            Map.entry("Name", Pattern.compile("[A-Za-z][A-Za-z0-9_-]*")));
+
+    // What git log --format placeholders expand to (git-log(1) "PRETTY FORMATS"); anything else is not explained.
+    private static final String HEX40 = "[0-9a-f]{40}";
+    private static final String ABBREV = "[0-9a-f]{4,40}";
+    private static final String REF = "[A-Za-z0-9._/+-]+";
+    private static final String REFS = "(?:(?:HEAD -> |tag: )?" + REF + "(?:, (?:HEAD -> |tag: )?" + REF + ")*)?";
+    private static final String ISO = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}";
+    private static final String STRICT_ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:Z|[+-]\\d{2}:\\d{2})";
+    private static final String GIT_DATE = "[A-Z][a-z]{2} [A-Z][a-z]{2} \\d{1,2} \\d{2}:\\d{2}:\\d{2} \\d{4} [+-]\\d{4}";
+    private static final String RFC2822 = "[A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}";
+    private static final Map<Character, String> FORMAT_ONE = Map.of('H', HEX40, 'h', ABBREV, 'T', HEX40, 't', ABBREV,
+            'P', "(?:" + HEX40 + "(?: " + HEX40 + ")*)?", 'p', "(?:" + ABBREV + "(?: " + ABBREV + ")*)?",
+            'D', REFS, 'd', "(?: \\(" + REFS + "\\))?");
+    private static final Map<Character, String> FORMAT_DATE = Map.of('d', GIT_DATE, 'D', RFC2822, 'i', ISO,
+            'I', STRICT_ISO, 's', "\\d{4}-\\d{2}-\\d{2}", 't', "\\d{1,12}", 'r', "\\d+ [a-z]+(?: \\d+ [a-z]+)? ago");
+    private static final String DESCRIBE = "[A-Za-z0-9._/+-]+(?:-\\d+-g[0-9a-f]{4,40})?";
 
     private Normalizations() {
     }
@@ -58,21 +101,22 @@ public final class Normalizations {
         if (onlyVersionDiffers(aLf, sLf, version)) {
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, VERSION_STRING));
         }
-        if (KEYWORD.matcher(sLf).find() && KEYWORD.matcher(aLf).replaceAll("\\$$1\\$")
-                .equals(KEYWORD.matcher(sLf).replaceAll("\\$$1\\$"))) {
+        if (KEYWORD.matcher(sLf).find() && linesExpand(aLf, sLf, KEYWORD, Normalizations::keywordPattern)) {
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, VCS_KEYWORDS));
         }
-        if (sLf.contains("$Format:") && exportSubstituted(aLf, sLf)) {
+        if (sLf.contains("$Format:") && linesExpand(aLf, sLf, FORMAT, Normalizations::formatPattern)) {
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, EXPORT_SUBST));
         }
         return Optional.empty();
     }
 
     /**
-     * The files differ only on lines where the artifact spells the release version and the source spells
-     * another version at the same place (a version bump or an SCM-derived version).
+     * The artifact is the source, line for line, except that on some lines placeholders ({@code placeholder}) are
+     * replaced by exactly what the modelled tool writes for them ({@code expansion}: the regex of the filled-in
+     * placeholder, or null when the tool is not modelled for it). Nothing else on any line may differ.
      */
-    static boolean onlyVersionDiffers(String a, String s, String version) {
+    static boolean linesExpand(String a, String s, Pattern placeholder,
+                               java.util.function.Function<java.util.regex.Matcher, String> expansion) {
         String[] al = a.split("\n", -1);
         String[] sl = s.split("\n", -1);
         if (al.length != sl.length) {
@@ -83,10 +127,24 @@ public final class Normalizations {
             if (al[i].equals(sl[i])) {
                 continue;
             }
-            if (!al[i].contains(version) && !containsTuple(al[i], version)) {
+            StringBuilder regex = new StringBuilder();
+            java.util.regex.Matcher m = placeholder.matcher(sl[i]);
+            int last = 0;
+            boolean found = false;
+            while (m.find()) {
+                String e = expansion.apply(m);
+                if (e == null) {
+                    return false;
+                }
+                regex.append(Pattern.quote(sl[i].substring(last, m.start()))).append("(?:").append(e).append(")");
+                last = m.end();
+                found = true;
+            }
+            if (!found) {
                 return false;
             }
-            if (!mask(al[i]).equals(mask(sl[i]))) {
+            regex.append(Pattern.quote(sl[i].substring(last)));
+            if (!Pattern.compile(regex.toString()).matcher(al[i]).matches()) {
                 return false;
             }
             any = true;
@@ -94,41 +152,126 @@ public final class Normalizations {
         return any;
     }
 
-    /** Every differing line is the source line with its $Format:...$ placeholders filled in. */
-    static boolean exportSubstituted(String a, String s) {
+    /** {@code $Id$} (or an already expanded {@code $Id: ... $}) to itself or its well-formed expansion. */
+    private static String keywordPattern(java.util.regex.Matcher m) {
+        String keyword = m.group(1);
+        return Pattern.quote("$" + keyword + "$") + "|" + Pattern.quote("$" + keyword + ": ") + "(?:"
+                + KEYWORD_VALUE.get(keyword).pattern() + ")" + Pattern.quote(" $");
+    }
+
+    /** {@code $Format:...$} to what git archive writes for its placeholders; null for any it does not model. */
+    private static String formatPattern(java.util.regex.Matcher m) {
+        String f = m.group(1);
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < f.length()) {
+            char c = f.charAt(i);
+            if (c != '%') {
+                int j = f.indexOf('%', i);
+                j = j < 0 ? f.length() : j;
+                out.append(Pattern.quote(f.substring(i, j)));
+                i = j;
+                continue;
+            }
+            if (i + 1 >= f.length()) {
+                return null;
+            }
+            char p = f.charAt(i + 1);
+            if (p == '%') {
+                out.append('%');
+                i += 2;
+            } else if (FORMAT_ONE.containsKey(p)) {
+                out.append("(?:").append(FORMAT_ONE.get(p)).append(")");
+                i += 2;
+            } else if ((p == 'a' || p == 'c') && i + 2 < f.length() && FORMAT_DATE.containsKey(f.charAt(i + 2))) {
+                out.append("(?:").append(FORMAT_DATE.get(f.charAt(i + 2))).append(")");
+                i += 3;
+            } else if (f.startsWith("%(describe", i) && f.indexOf(')', i) > 0) {
+                out.append("(?:").append(DESCRIBE).append(")");
+                i = f.indexOf(')', i) + 1;
+            } else {
+                return null; // author names, subjects, bodies: free text, so a payload would fit
+            }
+        }
+        // git archive leaves the placeholder as is when the file is not marked export-subst
+        return Pattern.quote(m.group()) + "|" + out;
+    }
+
+    /**
+     * The files differ only in version tokens: on each differing line the artifact has the release version (or its
+     * tuple) exactly where the source has another version (or tuple), and every other character is the same.
+     */
+    static boolean onlyVersionDiffers(String a, String s, String version) {
+        Optional<VersionSpelling> release = VersionSpelling.parse(version);
+        if (release.isEmpty()) {
+            return false;
+        }
         String[] al = a.split("\n", -1);
         String[] sl = s.split("\n", -1);
         if (al.length != sl.length) {
             return false;
         }
+        boolean any = false;
         for (int i = 0; i < al.length; i++) {
             if (al[i].equals(sl[i])) {
                 continue;
             }
-            if (!sl[i].contains("$Format:")) {
+            if (!versionTokensOnly(al[i], sl[i], release.get())) {
                 return false;
             }
-            StringBuilder regex = new StringBuilder();
-            java.util.regex.Matcher m = FORMAT.matcher(sl[i]);
-            int last = 0;
-            while (m.find()) {
-                regex.append(Pattern.quote(sl[i].substring(last, m.start()))).append("[^\\n]*?");
-                last = m.end();
-            }
-            regex.append(Pattern.quote(sl[i].substring(last)));
-            if (!al[i].matches(regex.toString())) {
-                return false;
-            }
+            any = true;
         }
-        return true;
+        return any;
     }
 
-    private static boolean containsTuple(String line, String version) {
-        String digits = version.replaceAll("[^0-9.].*$", "");
-        return !digits.isEmpty() && line.replace(" ", "").contains("(" + digits.replace(".", ","));
+    /** A version literal: {@code 1.2.3}, {@code 1.2.0rc1}, {@code 1.2.3.dev4+g1234abc}, {@code 1.2.3-beta.1}. */
+    private static final Pattern VERSION_TOKEN = Pattern.compile(
+            "(?<![A-Za-z0-9.])v?\\d+(?:\\.\\d+)+(?:[-.+]?[A-Za-z]+[.-]?\\d*)*(?:\\+[A-Za-z0-9.]+)?(?![A-Za-z0-9])");
+    /** A version tuple of int (and short string) literals: {@code (1, 2, 3)}, {@code (1, 2, 0, 'rc1')}. */
+    private static final Pattern TUPLE_TOKEN = Pattern.compile(
+            "\\(\\s*\\d+(?:\\s*,\\s*(?:\\d+|'[A-Za-z0-9.+]{1,40}'|\"[A-Za-z0-9.+]{1,40}\"))+\\s*,?\\s*\\)");
+
+    private static boolean versionTokensOnly(String a, String s, VersionSpelling release) {
+        List<String[]> at = tokens(a);
+        List<String[]> st = tokens(s);
+        if (at.size() != st.size() || !at.stream().map(t -> t[0]).toList().equals(st.stream().map(t -> t[0]).toList())) {
+            return false; // the text around the tokens differs
+        }
+        boolean changed = false;
+        for (int k = 0; k < at.size(); k++) {
+            String av = at.get(k)[1];
+            String sv = st.get(k)[1];
+            if (av.equals(sv)) {
+                continue;
+            }
+            if (av.startsWith("(") != sv.startsWith("(") || !isRelease(av, release)) {
+                return false; // a changed token must now spell this release, in the same form
+            }
+            changed = true;
+        }
+        return changed;
     }
 
-    private static String mask(String line) {
-        return VERSION.matcher(TUPLE.matcher(line).replaceAll("(V)")).replaceAll("V");
+    /** Alternating literal text and version tokens: [text, token] pairs, the last with an empty token. */
+    private static List<String[]> tokens(String line) {
+        List<String[]> out = new ArrayList<>();
+        java.util.regex.Matcher m = Pattern.compile(TUPLE_TOKEN.pattern() + "|" + VERSION_TOKEN.pattern()).matcher(line);
+        int last = 0;
+        while (m.find()) {
+            out.add(new String[] {line.substring(last, m.start()), m.group()});
+            last = m.end();
+        }
+        out.add(new String[] {line.substring(last), ""});
+        return out;
+    }
+
+    private static boolean isRelease(String token, VersionSpelling release) {
+        String text = token;
+        if (token.startsWith("(")) {
+            text = token.substring(1, token.length() - 1).replaceAll("['\"\\s]", "").replaceAll(",$", "")
+                    .replace(',', '.');
+        }
+        Optional<VersionSpelling> v = VersionSpelling.parse(text);
+        return v.isPresent() && v.get().canonical().equals(release.canonical());
     }
 }

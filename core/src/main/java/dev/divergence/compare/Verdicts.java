@@ -40,6 +40,20 @@ public final class Verdicts {
         return worst == null ? Verdict.ERROR : worst;
     }
 
+    /**
+     * Explained by name only, not by content: build output ({@code dist/}, minified bundles) and compiled classes
+     * that stand for their source file. EXPLAINED counts them as explained; only a rebuild can verify their bytes,
+     * so every table says how many there are ({@code unverified_files}).
+     */
+    public static boolean unverified(FileDivergence f) {
+        return f.status() == FileStatus.BUILD_OUTPUT || (f.status() == FileStatus.GENERATED
+                && dev.divergence.registry.maven.MavenGeneratedFiles.BY_NAME_ONLY.contains(f.ruleId()));
+    }
+
+    public static int unverifiedCount(Collection<FileDivergence> files) {
+        return (int) files.stream().filter(Verdicts::unverified).count();
+    }
+
     public static boolean unexplained(FileStatus s) {
         return s == FileStatus.MODIFIED || s == FileStatus.PHANTOM || s == FileStatus.IN_HISTORY;
     }

@@ -88,12 +88,22 @@ public final class PythonDistributions {
     /** A pure-Python wheel: the given install paths (already relative to site-packages) plus dist-info. */
     public static byte[] wheel(String name, String version, SortedMap<String, byte[]> installFiles, List<String> topLevel)
             throws IOException {
+        return wheel(name, version, installFiles, topLevel, Map.of());
+    }
+
+    /**
+     * A wheel whose dist-info also holds {@code distInfoFiles} (names inside {@code NAME-VERSION.dist-info/}, e.g.
+     * {@code entry_points.txt}, or {@code METADATA} to replace the default), all listed in RECORD.
+     */
+    public static byte[] wheel(String name, String version, SortedMap<String, byte[]> installFiles, List<String> topLevel,
+                               Map<String, byte[]> distInfoFiles) throws IOException {
         String distInfo = distName(name) + "-" + version + ".dist-info/";
         Map<String, byte[]> entries = new LinkedHashMap<>(installFiles);
         entries.put(distInfo + "METADATA", utf8(metadata(name, version, name + " demo package")));
         entries.put(distInfo + "WHEEL", utf8("Wheel-Version: 1.0\nGenerator: setuptools (80.9.0)\nRoot-Is-Purelib: true\n"
                 + "Tag: py3-none-any\n\n"));
         entries.put(distInfo + "top_level.txt", utf8(String.join("\n", topLevel) + "\n"));
+        distInfoFiles.forEach((k, v) -> entries.put(distInfo + k, v));
         // RECORD lists every file with its urlsafe-base64 SHA-256 and size; its own line has neither.
         String record = entries.entrySet().stream()
                 .map(e -> e.getKey() + ",sha256=" + recordHash(e.getValue()) + "," + e.getValue().length)

@@ -48,5 +48,13 @@ public enum RiskFlag {
      * The content is in no branch or tag but in a ref anyone can create or that is not the project's history
      * ({@code refs/pull/*}, {@code refs/remotes/*}, ...): evidence that the release was built from such a commit.
      */
-    UNTRUSTED_REF_ONLY
+    UNTRUSTED_REF_ONLY,
+    /**
+     * Runs without being named: sitecustomize/usercustomize, a wheel's {@code *.data/scripts/}, an in-tree build
+     * backend or build hook, npm {@code bin}/{@code main}/{@code exports} targets and gyp files, a jar's
+     * agent/main class or service provider. Unexplained, it is HIGH_RISK.
+     */
+    AUTO_EXEC,
+    /** An entry point (console script, plugin) the published metadata declares and the source does not. */
+    ENTRY_POINT
 }

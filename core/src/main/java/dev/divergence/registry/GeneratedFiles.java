@@ -70,12 +70,58 @@ public interface GeneratedFiles {
     /** Content rules specific to this ecosystem, tried after the shared normalisations. */
     List<ContentRule> contentRules();
 
+    /**
+     * The artifact paths that run without anyone naming them (a {@code .pth}, a wheel's {@code *.data/scripts/},
+     * an in-tree build backend, npm's {@code bin}/{@code main} targets, a jar's agent): read from the artifact's
+     * own configuration, which is what the installer obeys. Each such file is flagged
+     * {@link RiskFlag#AUTO_EXEC}, so an unexplained change to it is HIGH_RISK.
+     */
+    default ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
+        return path -> Optional.empty();
+    }
+
+    /** Why an artifact path runs automatically, or empty when it does not. */
+    @FunctionalInterface
+    interface ExecutionRelevance {
+        Optional<String> why(String artifactPath);
+    }
+
+    /**
+     * Everything beyond one file's two sides that a rule may consult: the artifact's entries (and their bytes),
+     * and the source tree at the commit (and its bytes). A source file that cannot be read is absent.
+     */
+    record SourceView(List<dev.divergence.model.ArtifactFile> artifactFiles,
+                      java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> artifactReader,
+                      Alignment alignment, dev.divergence.source.SourceTree tree,
+                      java.util.function.Function<String, Optional<byte[]>> sourceReader) {
+
+        public Optional<byte[]> artifactBytes(String path) {
+            return Optional.ofNullable(artifactReader.apply(java.util.Set.of(path)).get(path));
+        }
+
+        public Optional<byte[]> sourceBytes(String path) {
+            return tree.get(path).isPresent() ? sourceReader.apply(path) : Optional.empty();
+        }
+
+        public Optional<String> sourceText(String path) {
+            return sourceBytes(path).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /** Explains (or condemns) a difference from the bytes of both sides. */
     interface ContentRule {
         String id();
 
         /** {@code source} is empty when the path is not at the commit. */
-        Optional<Decision> explain(Artifact artifact, String artifactPath, byte[] artifactBytes, Optional<byte[]> source,
-                                   String version);
+        default Optional<Decision> explain(Artifact artifact, String artifactPath, byte[] artifactBytes,
+                                           Optional<byte[]> source, String version) {
+            return Optional.empty();
+        }
+
+        /** As above, for rules that need more of either side than the file itself (the default ignores it). */
+        default Optional<Decision> explain(Artifact artifact, String artifactPath, byte[] artifactBytes,
+                                           Optional<byte[]> source, String version, SourceView view) {
+            return explain(artifact, artifactPath, artifactBytes, source, version);
+        }
     }
 }

@@ -150,7 +150,14 @@ public final class ReleaseScanner {
                 v = Verdict.DIVERGENT;
                 reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
             }
-            return report(r, Classifier.uncompared(a, files), v, reason);
+            List<FileDivergence> rows = Classifier.uncompared(a, files);
+            if (rows.stream().anyMatch(FileDivergence::highRisk)) {
+                // An entry that escapes the install directory or is a link is dangerous without any source.
+                v = Verdict.HIGH_RISK;
+                String high = divergenceReason(rows).orElse("high risk");
+                reason = Optional.of(reason.map(y -> high + "; " + y).orElse(high));
+            }
+            return report(r, rows, v, reason);
         }
         try {
             SourceTree tree = repo.tree(ref.commit().get());

@@ -361,7 +361,7 @@ public final class ScanJob {
         files.get().createOrReplaceTempView("merged_files");
         Dataset<Row> firsts = spark.sql("""
                 select f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path) as path,
-                       min(p.place * 2 + if(exists(f.risk_flags, x -> x in ('CODE', 'PTH_FILE', 'INSTALL_SCRIPT',
+                       min(p.place * 2 + if(exists(f.risk_flags, x -> x in ('CODE', 'PTH_FILE', 'INSTALL_SCRIPT', 'AUTO_EXEC',
                            'BINARY')), 0, 1)) as first
                 from merged_files f join release_places p
                   on f.ecosystem = p.ecosystem and f.package = p.package and f.version = p.version

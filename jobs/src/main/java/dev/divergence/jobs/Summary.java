@@ -46,6 +46,18 @@ public final class Summary {
         out.println();
     }
 
+    /** EXPLAINED says how much of it is explained by name only (build output, compiled classes). */
+    private static String unverified(Row r) {
+        int i;
+        try {
+            i = r.fieldIndex("unverified_files");
+        } catch (IllegalArgumentException e) {
+            return ""; // a dataset written before the column existed
+        }
+        int n = r.isNullAt(i) ? 0 : r.getInt(i);
+        return n == 0 ? "" : "; " + n + " files explained by name only (unverified without a rebuild)";
+    }
+
     static String evidence(Row r) {
         String verdict = r.getAs("verdict");
         List<String> high = r.getList(r.fieldIndex("high_risk_files"));
@@ -55,7 +67,7 @@ public final class Summary {
             case "HIGH_RISK" -> "high risk: " + String.join(", ", high);
             case "DIVERGENT" -> "unexplained: " + String.join(", ", divergent.size() > 6 ? divergent.subList(0, 6) : divergent)
                     + (divergent.size() > 6 ? " (+" + (divergent.size() - 6) + ")" : "");
-            case "EXPLAINED" -> "explained by " + String.join(", ", rules);
+            case "EXPLAINED" -> "explained by " + String.join(", ", rules) + unverified(r);
             case "CLEAN" -> "byte-identical to the commit";
             default -> {
                 String reason = r.getAs("reason");

@@ -1,5 +1,6 @@
 package dev.divergence.jobs;
 
+import dev.divergence.compare.Verdicts;
 import dev.divergence.model.ArtifactReport;
 import dev.divergence.model.FileDivergence;
 import dev.divergence.model.FileStatus;
@@ -61,6 +62,7 @@ public final class Tables {
         f("high_risk_files", strings(), false),
         f("divergent_files", strings(), false),
         f("explained_rules", strings(), false),
+        f("unverified_files", DataTypes.IntegerType, false),
         f("scan_millis", DataTypes.LongType, false),
         f("engine_version", DataTypes.StringType, false),
         f("rules_version", DataTypes.StringType, false),
@@ -92,6 +94,7 @@ public final class Tables {
         f("build_output", DataTypes.IntegerType, false),
         f("source_only", DataTypes.IntegerType, false),
         f("uncompared", DataTypes.IntegerType, false),
+        f("unverified_files", DataTypes.IntegerType, false),
         f("verdict", DataTypes.StringType, false),
         f("reason", DataTypes.StringType, true),
         f("high_risk_files", strings(), false),
@@ -182,7 +185,9 @@ public final class Tables {
         TreeSet<String> high = new TreeSet<>();
         TreeSet<String> divergent = new TreeSet<>();
         TreeSet<String> explained = new TreeSet<>();
+        int unverified = 0;
         for (ArtifactReport a : r.artifacts()) {
+            unverified += Verdicts.unverifiedCount(a.files());
             a.highRiskPaths().forEach(p -> high.add(a.artifact().filename() + ":" + p));
             a.divergentPaths().forEach(p -> divergent.add(a.artifact().filename() + ":" + p));
             for (FileDivergence fd : a.files()) {
@@ -201,7 +206,7 @@ public final class Tables {
                 r.ref().tag().orElse(null), r.ref().candidates().toArray(new String[0]),
                 r.ref().agreement().orElse(null), r.ref().manifestVersion().orElse(null), r.ref().note().orElse(null),
                 r.artifacts().size(), r.verdict().name(), r.reason().orElse(null), high.toArray(new String[0]),
-                divergent.toArray(new String[0]), explained.toArray(new String[0]), r.scanMillis(),
+                divergent.toArray(new String[0]), explained.toArray(new String[0]), unverified, r.scanMillis(),
                 EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt))));
         return out;
     }
@@ -215,7 +220,8 @@ public final class Tables {
                 a.verdict() == dev.divergence.model.Verdict.NO_SOURCE ? null : commit, a.fileCount(),
                 n(c, FileStatus.MATCH), n(c, FileStatus.MATCH_NORMALIZED), n(c, FileStatus.GENERATED),
                 n(c, FileStatus.MODIFIED), n(c, FileStatus.IN_HISTORY), n(c, FileStatus.PHANTOM),
-                n(c, FileStatus.BUILD_OUTPUT), n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED), a.verdict().name(), a.reason().orElse(null),
+                n(c, FileStatus.BUILD_OUTPUT), n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED),
+                Verdicts.unverifiedCount(a.files()), a.verdict().name(), a.reason().orElse(null),
                 a.highRiskPaths().toArray(new String[0]), a.divergentPaths().toArray(new String[0]),
                 EngineVersion.ENGINE, EngineVersion.RULES);
     }
@@ -234,7 +240,7 @@ public final class Tables {
                                            Instant scannedAt) {
         return new TableRow(RELEASES, RowFactory.create(eco, pkg, "", null, false, repo.orElse(null), null, "NONE",
                 null, new String[0], null, null, null, 0, "ERROR", reason, new String[0], new String[0],
-                new String[0], 0L, EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt)));
+                new String[0], 0, 0L, EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt)));
     }
 
     private static int n(java.util.Map<FileStatus, Integer> counts, FileStatus s) {

@@ -5,7 +5,10 @@ import dev.divergence.model.ArtifactKind;
 import dev.divergence.model.FileStatus;
 import dev.divergence.registry.GeneratedFiles;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.divergence.model.RiskFlag;
+import java.util.ArrayList;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -22,37 +25,112 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String SDIST_SETUP_CFG_EGG_INFO = "pypi.sdist.setup-cfg-egg-info";
     public static final String WHEEL_DIST_INFO = "pypi.wheel.dist-info";
     public static final String SCM_VERSION_FILE = "pypi.scm-version-file";
+    /** versioneer's short {@code _version.py} (a JSON literal of the release's version) replacing its long one. */
+    public static final String VERSIONEER_FILE = "pypi.versioneer-version-file";
+    /** A wheel data script that is the repository's script with its shebang set to {@code #!python}. */
+    public static final String SCRIPT_SHEBANG = "pypi.wheel.script-shebang";
+    /** Requires-Dist / requires.txt naming a dependency the source does not declare: HIGH_RISK. */
+    public static final String NEW_DEPENDENCY = "pypi.metadata.new-dependency";
+    /** entry_points.txt declaring an entry point the source does not (or with another target): HIGH_RISK. */
+    public static final String NEW_ENTRY_POINT = "pypi.metadata.new-entry-point";
+    /** Dependencies or entry points in generated metadata that the source's static configuration cannot confirm. */
+    public static final String METADATA_UNVERIFIED = "pypi.metadata.unverified";
 
-    private static final Pattern EGG_INFO_DIR = Pattern.compile("(^|.*/)[^/]+\\.egg-info/.*");
+    /** What bdist_wheel, hatchling, flit, poetry and pdm write into {@code NAME-VERSION.dist-info/}, besides
+     *  METADATA and entry_points.txt (checked by content). */
+    private static final Pattern DIST_INFO_FILE = Pattern.compile(
+            "WHEEL|RECORD|RECORD\\.jws|RECORD\\.p7s|top_level\\.txt|zip-safe|not-zip-safe|namespace_packages\\.txt"
+            + "|dependency_links\\.txt|metadata\\.json|pbr\\.json|DESCRIPTION\\.rst|licenses/.+|license_files/.+|sboms/.+"
+            + "|(?:LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]*");
+    /** What setuptools' egg_info writes into {@code NAME.egg-info/}, besides requires.txt and entry_points.txt. */
+    private static final Pattern EGG_INFO_FILE = Pattern.compile(
+            "PKG-INFO|SOURCES\\.txt|dependency_links\\.txt|top_level\\.txt|not-zip-safe|zip-safe|namespace_packages\\.txt");
 
+    /**
+     * Only where the packaging tool writes: {@code NAME-VERSION.dist-info/} at the wheel's root, named after the
+     * wheel itself; {@code PKG-INFO} and {@code NAME.egg-info/} at the sdist's root folder (or its {@code src/},
+     * where setuptools puts egg-info for a src layout). A dist-info of another name, or one nested elsewhere, is an
+     * ordinary file and is compared as one.
+     */
     @Override
     public Optional<String> pathRule(Artifact artifact, String path) {
-        String inner = artifact.kind() == ArtifactKind.SDIST && path.contains("/") ? path.substring(path.indexOf('/') + 1)
-                : path;
         if (artifact.kind() == ArtifactKind.WHEEL) {
-            String top = path.contains("/") ? path.substring(0, path.indexOf('/')) : "";
-            // The wheel's own metadata: METADATA, WHEEL, RECORD, entry_points.txt, top_level.txt, licenses/.
-            if (top.endsWith(".dist-info")) {
-                return Optional.of(WHEEL_DIST_INFO);
-            }
+            Optional<String> file = distInfoFile(artifact, path);
+            return file.filter(f -> DIST_INFO_FILE.matcher(f).matches()).map(f -> WHEEL_DIST_INFO);
+        }
+        if (artifact.kind() != ArtifactKind.SDIST) {
             return Optional.empty();
         }
-        if (inner.equals("PKG-INFO")) {
+        Optional<String> root = sdistRoot(artifact);
+        if (root.isPresent() && path.equals(root.get() + "PKG-INFO")) {
             return Optional.of(SDIST_PKG_INFO);
         }
-        if (EGG_INFO_DIR.matcher(inner).matches()) {
-            return Optional.of(SDIST_EGG_INFO);
+        return eggInfoFile(artifact, path).filter(f -> EGG_INFO_FILE.matcher(f).matches()).map(f -> SDIST_EGG_INFO);
+    }
+
+    /** {@code name-1.0-py3-none-any.whl} → {@code name-1.0.dist-info/}, compared as the wheel spec normalises. */
+    static Optional<String> distInfoFile(Artifact artifact, String path) {
+        String[] parts = artifact.filename().split("-");
+        int slash = path.indexOf('/');
+        if (parts.length < 3 || slash < 0 || !path.substring(0, slash).endsWith(".dist-info")) {
+            return Optional.empty();
+        }
+        String dir = path.substring(0, slash - ".dist-info".length());
+        int dash = dir.lastIndexOf('-');
+        if (dash <= 0 || !distName(dir.substring(0, dash)).equals(distName(parts[0]))
+                || !dir.substring(dash + 1).equalsIgnoreCase(parts[1])) {
+            return Optional.empty();
+        }
+        return Optional.of(path.substring(slash + 1));
+    }
+
+    /** The sdist's {@code name-version/} folder, from its file name. */
+    static Optional<String> sdistRoot(Artifact artifact) {
+        String f = artifact.filename();
+        for (String ext : List.of(".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")) {
+            if (f.endsWith(ext)) {
+                return Optional.of(f.substring(0, f.length() - ext.length()) + "/");
+            }
         }
         return Optional.empty();
     }
 
-    private static final java.util.regex.Pattern METADATA_ENTRY = java.util.regex.Pattern.compile(
-            "[^/]+\\.dist-info/(RECORD|METADATA)|[^/]+/PKG-INFO");
+    /** The file inside {@code ROOT/NAME.egg-info/} (or {@code ROOT/src/NAME.egg-info/}) for this project's NAME. */
+    static Optional<String> eggInfoFile(Artifact artifact, String path) {
+        Optional<String> root = sdistRoot(artifact);
+        if (root.isEmpty() || !path.startsWith(root.get())) {
+            return Optional.empty();
+        }
+        String rootName = root.get().substring(0, root.get().length() - 1);
+        int dash = rootName.lastIndexOf('-');
+        if (dash <= 0) {
+            return Optional.empty();
+        }
+        String name = distName(rootName.substring(0, dash));
+        String inner = path.substring(root.get().length());
+        if (inner.startsWith("src/")) {
+            inner = inner.substring(4);
+        }
+        int slash = inner.indexOf('/');
+        if (slash < 0 || !inner.substring(0, slash).endsWith(".egg-info")
+                || !distName(inner.substring(0, slash - ".egg-info".length())).equals(name)) {
+            return Optional.empty();
+        }
+        return Optional.of(inner.substring(slash + 1));
+    }
 
+    private static String distName(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "_");
+    }
+
+    private static final java.util.regex.Pattern METADATA_ENTRY = java.util.regex.Pattern.compile(
+            "[^/]+\\.dist-info/(RECORD|METADATA)|[^/]+/PKG-INFO|[^/]+/pyproject\\.toml");
+
+    /** Also the sdist's pyproject.toml, which {@link #executionRelevance} reads for the build configuration. */
     @Override
     public boolean metadataEntry(String path) {
-        return (path.endsWith("RECORD") || path.endsWith("METADATA") || path.endsWith("PKG-INFO"))
-                && METADATA_ENTRY.matcher(path).matches();
+        return (path.endsWith("RECORD") || path.endsWith("METADATA") || path.endsWith("PKG-INFO")
+                || path.endsWith("pyproject.toml")) && METADATA_ENTRY.matcher(path).matches();
     }
 
     /**
@@ -155,12 +233,202 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new SetupCfgEggInfo(), new ScmVersionFile());
+        return List.of(new SetupCfgEggInfo(), new ScmVersionFile(), new DeclaredDependencies(), new DeclaredEntryPoints(),
+                new ScriptShebang(), new VersioneerFile());
     }
 
-    /** setuptools appends {@code [egg_info] tag_build = / tag_date = 0} to setup.cfg in every sdist it builds. */
+    /**
+     * versioneer replaces the repository's {@code _version.py} (its long template) with a short one in every sdist
+     * and wheel it builds: exactly versioneer's SHORT_VERSION_PY around a JSON object
+     * (https://github.com/python-versioneer/python-versioneer, {@code write_to_version_file}). The JSON must hold
+     * exactly versioneer's keys with values of their shape, and {@code version} must be this release.
+     */
+    static final class VersioneerFile implements ContentRule {
+        private static final Pattern SHORT = Pattern.compile("\\A\\n?# This file was generated by 'versioneer\\.py' "
+                + "\\([0-9][0-9A-Za-z.+]*\\) from\\n# revision-control system data, or from the parent directory name of an\\n"
+                + "# unpacked source archive\\. Distribution tarballs contain a pre-generated copy\\n# of this file\\.\\n\\n"
+                + "import json\\n\\nversion_json = '''\\n(\\{[^']*\\})\\n'''  # END VERSION_JSON\\n\\n\\n"
+                + "def get_versions\\(\\):\\n    return json\\.loads\\(version_json\\)\\n\\z");
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        @Override
+        public String id() {
+            return VERSIONEER_FILE;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version) {
+            if (!path.endsWith("_version.py") || source.isEmpty() || bytes.length > 4096
+                    || !new String(source.get(), StandardCharsets.UTF_8).contains("versioneer")) {
+                return Optional.empty();
+            }
+            java.util.regex.Matcher m = SHORT.matcher(new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n"));
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            try {
+                JsonNode j = JSON.readTree(m.group(1));
+                java.util.Set<String> keys = new java.util.TreeSet<>();
+                j.fieldNames().forEachRemaining(keys::add);
+                boolean ok = keys.equals(java.util.Set.of("date", "dirty", "error", "full-revisionid", "version"))
+                        && (j.get("date").isNull() || j.get("date").asText().matches(
+                                "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{4}"))
+                        && (j.get("dirty").isBoolean() || j.get("dirty").isNull()) && j.get("error").isNull()
+                        && (j.get("full-revisionid").isNull() || j.get("full-revisionid").asText().matches("[0-9a-f]{40}"))
+                        && j.get("version").isTextual()
+                        && (j.get("version").asText().equals(version)
+                            || dev.divergence.source.VersionSpelling.same(j.get("version").asText(), version));
+                return ok ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * A wheel's {@code *.data/scripts/NAME} is the repository's script of that name with its Python shebang
+     * replaced by {@code #!python} (or {@code #!pythonw}), which the wheel spec has installers rewrite to the
+     * environment's interpreter (https://packaging.python.org/en/latest/specifications/binary-distribution-format/
+     * "Recommended installer features"). Only that first line may differ.
+     */
+    static final class ScriptShebang implements ContentRule {
+        private static final Pattern SCRIPT = Pattern.compile("[^/]+\\.data/scripts/([^/]+)");
+        private static final Pattern PYTHON_SHEBANG = Pattern.compile(
+                "#!\\s*(?:/usr/bin/env\\s+)?(?:/[A-Za-z0-9_./-]*/)?python[0-9.]*w?(?:\\s+-[A-Za-z]+)?\\s*");
+
+        @Override
+        public String id() {
+            return SCRIPT_SHEBANG;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            java.util.regex.Matcher m = SCRIPT.matcher(path);
+            if (artifact.kind() != ArtifactKind.WHEEL || !m.matches() || source.isPresent()) {
+                return Optional.empty();
+            }
+            String a = new String(bytes, StandardCharsets.UTF_8);
+            int nl = a.indexOf('\n');
+            if (nl < 0 || !a.substring(0, nl).replace("\r", "").matches("#!pythonw?")) {
+                return Optional.empty();
+            }
+            int tried = 0;
+            for (String p : view.tree().files().keySet()) {
+                if (!(p.equals(m.group(1)) || p.endsWith("/" + m.group(1))) || ++tried > 20) {
+                    continue;
+                }
+                Optional<String> s = view.sourceText(p);
+                int snl = s.map(x -> x.indexOf('\n')).orElse(-1);
+                if (snl > 0 && PYTHON_SHEBANG.matcher(s.get().substring(0, snl).replace("\r", "")).matches()
+                        && s.get().substring(snl).equals(a.substring(nl))) {
+                    return Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, SCRIPT_SHEBANG, Set.of(),
+                            Optional.of("script " + p + " with its shebang rewritten to #!python")));
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What runs without being named. Wheel: {@code *.data/scripts/*} (installed onto PATH, where a script called
+     * {@code pip} shadows pip), {@code *.data/data/} under {@code bin/}, {@code Scripts/}, {@code etc/} or
+     * {@code lib/} (lands in the environment's prefix), and {@code sitecustomize.py}/{@code usercustomize.py} at an
+     * import root (imported by site at start-up). Sdist: the in-tree build backend ({@code [build-system]
+     * backend-path}) and the build hooks the published pyproject.toml names (hatch custom hooks, poetry's build
+     * script, pdm's build script) — the installer runs them. {@code .pth} files and {@code setup.py} are flagged by
+     * name wherever they are.
+     */
+    @Override
+    public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
+        if (artifact.kind() == ArtifactKind.WHEEL) {
+            return path -> {
+                String[] parts = path.split("/", 3);
+                boolean data = parts[0].endsWith(".data") && parts.length == 3;
+                if (data && parts[1].equals("scripts")) {
+                    return Optional.of("installed onto PATH");
+                }
+                if (data && parts[1].equals("data") && parts[2].matches("(bin|Scripts|etc|lib|lib64)/.*")) {
+                    return Optional.of("installed into the environment prefix");
+                }
+                String importPath = data && (parts[1].equals("purelib") || parts[1].equals("platlib")) ? parts[2] : path;
+                return importPath.equals("sitecustomize.py") || importPath.equals("usercustomize.py")
+                        ? Optional.of("imported by site at interpreter start") : Optional.empty();
+            };
+        }
+        if (artifact.kind() != ArtifactKind.SDIST || sdistRoot(artifact).isEmpty()) {
+            return path -> Optional.empty();
+        }
+        String root = sdistRoot(artifact).get();
+        List<String> prefixes = new ArrayList<>();
+        List<String> files = new ArrayList<>(List.of(root + "sitecustomize.py", root + "usercustomize.py",
+                root + "src/sitecustomize.py", root + "src/usercustomize.py"));
+        Optional<JsonNode> pyproject = PythonProject.toml(view.artifactBytes(root + "pyproject.toml")
+                .map(b -> new String(b, StandardCharsets.UTF_8)));
+        pyproject.ifPresent(p -> {
+            JsonNode bs = p.path("build-system");
+            String backend = bs.path("build-backend").asText("").replaceFirst(":.*$", "");
+            String module = backend.replace('.', '/');
+            String top = module.contains("/") ? module.substring(0, module.indexOf('/')) : module;
+            for (JsonNode d : bs.path("backend-path")) {
+                String dir = root + clean(d.asText());
+                if (!dir.equals(root)) {
+                    prefixes.add(dir); // a folder of its own: everything in it is the backend's
+                }
+                if (!module.isEmpty()) {
+                    files.add(dir + module + ".py");
+                    prefixes.add(dir + top + "/"); // the backend's package
+                }
+            }
+            JsonNode hatch = p.path("tool").path("hatch");
+            List<JsonNode> hooks = new ArrayList<>(List.of(hatch.path("build").path("hooks").path("custom"),
+                    hatch.path("metadata").path("hooks").path("custom")));
+            hatch.path("build").path("targets").forEach(t -> hooks.add(t.path("hooks").path("custom")));
+            for (JsonNode h : hooks) {
+                if (!h.isMissingNode()) {
+                    files.add(root + clean(h.path("path").asText("hatch_build.py")));
+                }
+            }
+            JsonNode poetryBuild = p.path("tool").path("poetry").path("build");
+            if (poetryBuild.isTextual()) {
+                files.add(root + clean(poetryBuild.asText()));
+            } else if (poetryBuild.has("script")) {
+                files.add(root + clean(poetryBuild.path("script").asText()));
+            }
+            JsonNode pdm = p.path("tool").path("pdm").path("build");
+            if (pdm.has("setup-script")) {
+                files.add(root + clean(pdm.path("setup-script").asText()));
+            }
+            if (bs.path("build-backend").asText("").startsWith("pdm.backend")) {
+                files.add(root + "pdm_build.py");
+            }
+        });
+        return path -> {
+            if (files.contains(path)) {
+                return Optional.of("run by the build at install time");
+            }
+            for (String pre : prefixes) {
+                if (path.startsWith(pre)) {
+                    return Optional.of("in-tree build backend (backend-path)");
+                }
+            }
+            return Optional.empty();
+        };
+    }
+
+    private static String clean(String rel) {
+        String r = rel.replace('\\', '/').replaceFirst("^(\\./)+", "");
+        return r.equals(".") ? "" : r.endsWith("/") || r.endsWith(".py") ? r : r + "/";
+    }
+
+    /**
+     * setuptools appends exactly {@code [egg_info] tag_build = ... tag_date = 0} to setup.cfg in every sdist it
+     * builds; the rest of the file must be the source's, and the block's values only a build tag and 0/1.
+     */
     static final class SetupCfgEggInfo implements ContentRule {
-        private static final Pattern BLOCK = Pattern.compile("(?ms)^\\[egg_info\\]\\s*\\n(?:[ \\t]*[a-z_]+[ \\t]*=[^\\n]*\\n?)*\\s*");
+        private static final Pattern BLOCK = Pattern.compile(
+                "(?m)^\\[egg_info\\]\\n(?:tag_build = [A-Za-z0-9.+_-]*\\n|tag_date = [01]\\n|tag_svn_revision = [01]\\n)+\\n*\\z");
 
         @Override
         public String id() {
@@ -170,31 +438,45 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         @Override
         public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
                                           String version) {
-            if (!path.endsWith("setup.cfg") || source.isEmpty()) {
+            Optional<String> root = sdistRoot(artifact);
+            if (root.isEmpty() || !path.equals(root.get() + "setup.cfg") || source.isEmpty()) {
                 return Optional.empty();
             }
-            String a = strip(new String(bytes, StandardCharsets.UTF_8));
-            String s = strip(new String(source.get(), StandardCharsets.UTF_8));
-            return a.equals(s) ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
-        }
-
-        private static String strip(String text) {
-            return BLOCK.matcher(text.replace("\r\n", "\n")).replaceAll("").strip();
+            String a = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+            String s = new String(source.get(), StandardCharsets.UTF_8).replace("\r\n", "\n");
+            java.util.regex.Matcher m = BLOCK.matcher(a);
+            if (!m.find()) {
+                return Optional.empty();
+            }
+            String rest = a.substring(0, m.start());
+            return rest.strip().equals(s.strip()) ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
         }
     }
 
     /**
-     * A version file written at build time by setuptools-scm, hatch-vcs or versioneer and absent from Git
-     * (it is ignored there): short, names the release version, and holds no code beyond assignments.
+     * A version file written at build time by setuptools-scm or hatch-vcs and absent from Git (it is ignored
+     * there). Read as Python without running it: every statement must be one of the template's forms — a literal
+     * assignment (string of version characters, int, None, tuple of those), an annotation, a type alias made of
+     * names and subscripts, {@code __all__} as a list of names, {@code TYPE_CHECKING}, imports from
+     * {@code __future__}/{@code typing} — and a string literal must spell the release version. No call, no
+     * attribute access, no other import: a payload cannot be written in that language.
      */
     static final class ScmVersionFile implements ContentRule {
         private static final Pattern NAME = Pattern.compile("(^|.*/)(_version|version|__version__|_scm_version)\\.py");
-        private static final Pattern ALLOWED = Pattern.compile(
-                "^\\s*(#.*|from __future__ import .*|from typing import .*|import typing|TYPE_CHECKING\\s*=.*"
-                + "|if TYPE_CHECKING:|else:|[A-Za-z_][A-Za-z0-9_]*\\s*(:\\s*[^=]+)?=\\s*[^;]*|__all__.*|[\\]\\)'\",A-Za-z0-9_ .\\[\\(|:-]*|)$");
-
-        private static final Pattern TUPLE = Pattern.compile(
-                "^\\s*[A-Za-z_][A-Za-z0-9_]*\\s*(:\\s*[^=]+)?=\\s*\\([0-9A-Za-z_'\", .+]*\\)\\s*$|^\\s*(Tuple|Union|VERSION_TUPLE)\\b.*");
+        private static final String ID = "[A-Za-z_][A-Za-z0-9_]*";
+        private static final String STR = "(?:'[A-Za-z0-9.+_-]*'|\"[A-Za-z0-9.+_-]*\")";
+        private static final String SCALAR = "(?:" + STR + "|\\d+|None)";
+        private static final String TYPE = ID + "(?:\\[[A-Za-z0-9_\\[\\], .]*\\])?";
+        private static final List<Pattern> FORMS = List.of(
+                Pattern.compile("from __future__ import annotations"),
+                Pattern.compile("from typing import (?:Tuple|Union|Optional|TYPE_CHECKING)(?:\\s*,\\s*(?:Tuple|Union|Optional|TYPE_CHECKING))*"),
+                Pattern.compile("if TYPE_CHECKING:|else:|TYPE_CHECKING = False"),
+                Pattern.compile(ID + "\\s*:\\s*" + TYPE),
+                Pattern.compile(ID + "\\s*=\\s*" + TYPE),
+                Pattern.compile("(?:" + ID + "\\s*(?::\\s*" + TYPE + "\\s*)?=\\s*)+(?:" + SCALAR + "|\\(\\s*(?:" + SCALAR
+                        + "\\s*(?:,\\s*" + SCALAR + "\\s*)*,?)?\\s*\\))"),
+                Pattern.compile("__all__\\s*=\\s*\\[\\s*(?:" + STR + "\\s*(?:,\\s*" + STR + "\\s*)*,?)?\\s*\\]"));
+        private static final Pattern STRING = Pattern.compile("'([^']*)'|\"([^\"]*)\"");
 
         @Override
         public String id() {
@@ -207,14 +489,158 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             if (source.isPresent() || !NAME.matcher(path).matches() || bytes.length > 4096) {
                 return Optional.empty();
             }
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            if (!text.contains(version)) {
+            return literalVersionModule(new String(bytes, StandardCharsets.UTF_8), version)
+                    ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
+        }
+
+        static boolean literalVersionModule(String text, String version) {
+            if (!text.chars().allMatch(c -> c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f))) {
+                return false; // no tabs, escapes of other alphabets, or invisible characters
+            }
+            boolean names = false;
+            for (String statement : statements(text.replace("\r\n", "\n"))) {
+                if (FORMS.stream().noneMatch(f -> f.matcher(statement).matches())) {
+                    return false;
+                }
+                java.util.regex.Matcher m = STRING.matcher(statement);
+                while (m.find()) {
+                    String literal = m.group(1) != null ? m.group(1) : m.group(2);
+                    names |= dev.divergence.source.VersionSpelling.same(literal, version) || literal.equals(version);
+                }
+            }
+            return names;
+        }
+
+        /** Logical lines: comments and blank lines dropped, bracketed continuations joined, indentation removed. */
+        private static List<String> statements(String text) {
+            List<String> out = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            int depth = 0;
+            for (String line : text.split("\n")) {
+                String l = line.strip();
+                if (l.startsWith("#") || (l.isEmpty() && depth == 0)) {
+                    continue;
+                }
+                for (char c : l.toCharArray()) {
+                    depth += c == '[' || c == '(' ? 1 : c == ']' || c == ')' ? -1 : 0;
+                }
+                current.append(current.length() == 0 ? "" : " ").append(l);
+                if (depth <= 0) {
+                    out.add(current.toString());
+                    current.setLength(0);
+                    depth = 0;
+                }
+            }
+            if (current.length() > 0) {
+                out.add(current.toString()); // unbalanced: matches no form
+            }
+            return out;
+        }
+    }
+
+    /**
+     * A wheel's METADATA {@code Requires-Dist} and an sdist's {@code egg-info/requires.txt} against the
+     * dependencies the source declares: a name the source does not declare, or a direct URL it does not give, is a
+     * new dependency (HIGH_RISK, as for npm). When the source's dependencies cannot be read statically the file is
+     * kept visible (PHANTOM, {@value #METADATA_UNVERIFIED}) instead of explained.
+     */
+    static final class DeclaredDependencies implements ContentRule {
+        @Override
+        public String id() {
+            return NEW_DEPENDENCY;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            boolean metadata = distInfoFile(artifact, path).filter("METADATA"::equals).isPresent();
+            boolean requires = eggInfoFile(artifact, path).filter("requires.txt"::equals).isPresent();
+            if (!metadata && !requires) {
                 return Optional.empty();
             }
-            boolean onlyAssignments = Arrays.stream(text.split("\n")).allMatch(l -> ALLOWED.matcher(l).matches()
-                    && !l.contains("exec") && !l.contains("import os") && !l.contains("subprocess")
-                    && (!l.contains("(") || TUPLE.matcher(l).matches()));
-            return onlyAssignments ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
+            String generatedRule = metadata ? WHEEL_DIST_INFO : SDIST_EGG_INFO;
+            List<PythonProject.Requirement> published = new ArrayList<>();
+            String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+            if (metadata) {
+                String headers = text.contains("\n\n") ? text.substring(0, text.indexOf("\n\n")) : text;
+                java.util.regex.Matcher m = Pattern.compile("(?m)^Requires-Dist:\\s*(.+)$").matcher(headers);
+                while (m.find()) {
+                    PythonProject.requirement(m.group(1)).ifPresent(published::add);
+                }
+            } else {
+                for (String line : text.split("\n")) {
+                    if (!line.startsWith("[")) {
+                        PythonProject.requirement(line).ifPresent(published::add);
+                    }
+                }
+            }
+            if (published.isEmpty()) {
+                return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
+            }
+            Optional<List<PythonProject.Requirement>> declared = PythonProject.dependencies(view);
+            if (declared.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.PHANTOM, METADATA_UNVERIFIED, Set.of(),
+                        Optional.of("the source's dependencies cannot be read statically; requires "
+                                + published.stream().map(PythonProject.Requirement::name).distinct().toList())));
+            }
+            java.util.Set<String> added = new java.util.TreeSet<>();
+            for (PythonProject.Requirement r : published) {
+                boolean ok = declared.get().stream().anyMatch(d -> d.name().equals(r.name())
+                        && (r.url().isEmpty() || d.url().filter(u -> r.url().get().contains(u)).isPresent()));
+                if (!ok) {
+                    added.add(r.name() + r.url().map(u -> " @ " + u).orElse(""));
+                }
+            }
+            if (added.isEmpty()) {
+                return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
+            }
+            return Optional.of(new Decision(FileStatus.PHANTOM, NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                    Optional.of("new dependencies " + added)));
+        }
+    }
+
+    /**
+     * A wheel's or an egg-info's {@code entry_points.txt} against the entry points the source declares: a console
+     * script or plugin (pytest11, ...) the source does not declare, or one pointing elsewhere, runs code under a
+     * name the user trusts (HIGH_RISK). Unknown source entry points keep the file visible.
+     */
+    static final class DeclaredEntryPoints implements ContentRule {
+        @Override
+        public String id() {
+            return NEW_ENTRY_POINT;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            boolean wheel = distInfoFile(artifact, path).filter("entry_points.txt"::equals).isPresent();
+            boolean egg = eggInfoFile(artifact, path).filter("entry_points.txt"::equals).isPresent();
+            if (!wheel && !egg) {
+                return Optional.empty();
+            }
+            String generatedRule = wheel ? WHEEL_DIST_INFO : SDIST_EGG_INFO;
+            java.util.Map<String, java.util.Map<String, String>> published =
+                    PythonProject.ini(new String(bytes, StandardCharsets.UTF_8));
+            if (published.values().stream().allMatch(java.util.Map::isEmpty)) {
+                return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
+            }
+            Optional<java.util.Map<String, java.util.Map<String, String>>> declared = PythonProject.entryPoints(view);
+            if (declared.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.PHANTOM, METADATA_UNVERIFIED, Set.of(),
+                        Optional.of("the source's entry points cannot be read statically")));
+            }
+            java.util.Set<String> added = new java.util.TreeSet<>();
+            published.forEach((group, entries) -> entries.forEach((name, value) -> {
+                String want = declared.get().getOrDefault(group, java.util.Map.of()).get(name);
+                if (want == null || !want.equals(PythonProject.squash(value))) {
+                    added.add(group + ":" + name + " = " + value);
+                }
+            }));
+            if (added.isEmpty()) {
+                return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
+            }
+            return Optional.of(new Decision(FileStatus.PHANTOM, NEW_ENTRY_POINT, Set.of(RiskFlag.ENTRY_POINT),
+                    Optional.of("entry points the source does not declare " + added)));
         }
     }
 

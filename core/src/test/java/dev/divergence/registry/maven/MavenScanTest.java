@@ -145,4 +145,109 @@ class MavenScanTest {
             assertTrue(pom.reason().orElseThrow().startsWith("sha1 mismatch: registry says 0000"), pom.reason().orElseThrow());
         }
     }
+
+    private static final byte[] CLASS = {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe, 0, 0, 0, 61};
+
+    private ReleaseReport scanJar(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> jarEntries)
+            throws Exception {
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v" + version, true);
+        }
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of(version));
+            repo.file(version, ".pom", tree.get("pom.xml"), null);
+            repo.file(version, ".jar", LocalMaven.jar(jarEntries), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return ScanWorld.scanner(support, dir).scan(release, Optional.of(dir.resolve("repo").toString()));
+        }
+    }
+
+    private static SortedMap<String, byte[]> agentTree() {
+        return files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                        + "<build><plugins><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive>"
+                        + "<manifest><mainClass>org.acme.Widget</mainClass></manifest></archive></configuration></plugin>"
+                        + "</plugins></build></project>\n",
+                "src/main/java/org/acme/Widget.java", "package org.acme;\n@AutoService(Plugin.class)\n"
+                        + "public class Widget implements Plugin {\n  class Part {}\n}\n",
+                "src/main/java/org/acme/Plugin.java", "package org.acme;\npublic interface Plugin {}\n",
+                "src/main/java/org/acme/Util.java", "package org.acme;\nclass Util {\n  Runnable r = new Runnable() {\n"
+                        + "    public void run() {}\n  };\n}\n");
+    }
+
+    @Test
+    void manifestMainClassNamedByThePomIsGeneratedAndAnUndeclaredAgentIsHighRisk() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Launcher-Agent-Class: org.acme.Wid\n get\nBuild-Jdk-Spec: 17\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ReleaseReport r = scanJar(agentTree(), "3.0.0", jar);
+        ArtifactReport a = artifact(r, ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.PHANTOM, m.status());
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId());
+        assertEquals("manifest entries no build file declares: [Launcher-Agent-Class: org.acme.Widget]",
+                m.detail().orElseThrow());
+        assertTrue(m.highRisk());
+        assertEquals(List.of("META-INF/MANIFEST.MF"), a.highRiskPaths());
+        assertEquals(Verdict.HIGH_RISK, r.verdict());
+    }
+
+    @Test
+    void manifestWithOnlyEntriesTheBuildNamesIsGenerated() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\nBuild-Jdk-Spec: 17\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.GENERATED, m.status());
+        assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+        assertEquals(1, dev.divergence.compare.Verdicts.unverifiedCount(a.files()), "Widget.class, explained by name");
+    }
+
+    @Test
+    void aServiceProviderFromNowhereIsHighRiskAndAnAutoServiceOneIsGenerated() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("META-INF/services/org.acme.Plugin", utf8("org.acme.Widget\n"));
+        jar.put("META-INF/services/java.sql.Driver", utf8("# driver\norg.acme.Widget$Driver\n"));
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence plugin = row(a, "META-INF/services/org.acme.Plugin");
+        assertEquals(FileStatus.GENERATED, plugin.status());
+        assertEquals(MavenGeneratedFiles.SERVICES_AUTO_SERVICE, plugin.ruleId());
+        FileDivergence driver = row(a, "META-INF/services/java.sql.Driver");
+        assertEquals(FileStatus.PHANTOM, driver.status());
+        assertEquals(MavenGeneratedFiles.NEW_SERVICE_PROVIDER, driver.ruleId());
+        assertTrue(driver.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC));
+        assertTrue(driver.highRisk());
+        assertEquals(List.of("META-INF/services/java.sql.Driver"), a.highRiskPaths());
+    }
+
+    @Test
+    void aNestedClassItsOuterSourceDoesNotDeclareIsNotGenerated() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/Widget$Part.class", CLASS);
+        jar.put("org/acme/Widget$Payload.class", CLASS);
+        jar.put("org/acme/Widget$1.class", CLASS);
+        jar.put("org/acme/Util.class", CLASS);
+        jar.put("org/acme/Util$1.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        for (String p : List.of("org/acme/Widget$Part.class", "org/acme/Util$1.class")) {
+            assertEquals(FileStatus.GENERATED, row(a, p).status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(a, p).ruleId(), p);
+        }
+        for (String p : List.of("org/acme/Widget$Payload.class", "org/acme/Widget$1.class")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_UNDECLARED, f.ruleId(), p);
+            assertEquals("src/main/java/org/acme/Widget.java", f.sourcePath().orElseThrow());
+        }
+        assertEquals(List.of("org/acme/Widget$1.class", "org/acme/Widget$Payload.class"),
+                a.divergentPaths().stream().sorted().toList());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
 }

