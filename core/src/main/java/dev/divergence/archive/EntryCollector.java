@@ -21,7 +21,10 @@ final class EntryCollector implements EntryVisitor {
     private final Set<String> names = new HashSet<>();
     private final java.util.Map<String, String> folded = new java.util.HashMap<>();
     private final List<String> warnings = new ArrayList<>();
-    /** Small entries kept from the one pass, so that explaining a difference needs no second decompression. */
+    /**
+     * Small entries kept from the one pass, so that explaining a difference needs no second decompression; by
+     * SHA-256 of their content.
+     */
     private final java.util.Map<String, byte[]> retained = new java.util.HashMap<>();
     private long retainedBytes;
     private final EntryDigest.Digester digester = new EntryDigest.Digester();
@@ -57,7 +60,7 @@ final class EntryCollector implements EntryVisitor {
         // Kept-whole entries have their own budget: a hostile archive may name a thousand entries like metadata.
         // The budget is charged by the declared size before reading: a header that lies still spends it.
         boolean whole = declaredSize >= 0 && declaredSize <= Math.min(KEEP_WHOLE, KEEP_WHOLE_TOTAL - keptWholeBytes)
-                && !retained.containsKey(n.path()) && keepWhole.test(n.path());
+                && keepWhole.test(n.path());
         if (whole) {
             keptWholeBytes += declaredSize;
         }
@@ -65,8 +68,9 @@ final class EntryCollector implements EntryVisitor {
                 : retainedBytes < RETAIN_TOTAL ? (int) Math.min(RETAIN_ENTRY, RETAIN_TOTAL - retainedBytes) : 0;
         EntryDigest.Result r = digester.digest(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget,
                 keep);
-        if (r.content() != null && !retained.containsKey(n.path())) {
-            retained.put(n.path(), r.content());
+        // By content: each copy of a duplicated path keeps its own bytes (a path would name only one of them).
+        if (r.content() != null && !retained.containsKey(r.sha256())) {
+            retained.put(r.sha256(), r.content());
             if (!whole) {
                 retainedBytes += r.size();
             }

@@ -30,10 +30,12 @@ final class ZipArchiveReader implements ArchiveReader {
     @Override
     public void walk(Path archive, EntryVisitor v) throws IOException {
         java.util.Map<Long, byte[]> localNames = new java.util.TreeMap<>();
+        java.util.Map<Long, Long> compressedSizes = new java.util.HashMap<>();
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
             Collections.list(zip.getEntriesInPhysicalOrder()).forEach(e -> {
                 if (e.getRawName() != null && e.getLocalHeaderOffset() >= 0) {
                     localNames.put(e.getLocalHeaderOffset(), e.getRawName());
+                    compressedSizes.put(e.getLocalHeaderOffset(), e.getCompressedSize());
                 }
             });
             for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
@@ -65,6 +67,11 @@ final class ZipArchiveReader implements ArchiveReader {
         if (!mismatched.isEmpty()) {
             // pip and the JVM read the central directory, some tools the local headers: they would disagree.
             v.warning("zip local headers disagree with the central directory (" + String.join(", ", mismatched) + ")");
+        }
+        List<String> unlisted = ZipLayout.unreferenced(archive, localNames, compressedSizes);
+        if (!unlisted.isEmpty()) {
+            // pip reads the central directory, streaming readers the local headers: bytes only one of them sees.
+            v.warning("zip bytes outside the central directory's entries (" + String.join(", ", unlisted) + ")");
         }
     }
 

@@ -142,7 +142,7 @@ public final class ReleaseScanner {
             Path archive = r.fetched().path().get();
             List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
                     tree, repo, ecosystem.generatedFiles(),
-                    paths -> listing.contents(archive, paths, 8L << 20)));
+                    entries -> listing.contentsOf(archive, entries, 8L << 20)));
             Verdict v = Verdicts.artifact(rows);
             Optional<String> reason = divergenceReason(rows);
             List<String> findings = new ArrayList<>(listing.warnings());
