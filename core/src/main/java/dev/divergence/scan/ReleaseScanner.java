@@ -114,6 +114,10 @@ public final class ReleaseScanner {
             return new Read(a, fetched, Optional.of(listing), listing.error());
         } catch (IOException e) {
             return new Read(a, fetched, Optional.empty(), Optional.of("cannot read cached file: " + e.getMessage()));
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // A hostile archive that exhausts a bound we missed: this artifact's ERROR, not the end of the run. The
+            // reader's buffers are unreachable once the error has left it.
+            return new Read(a, fetched, Optional.empty(), Optional.of(exhausted("reading", e)));
         } finally {
             stages.merge("read", System.nanoTime() - t1, Long::sum);
         }
@@ -174,7 +178,14 @@ public final class ReleaseScanner {
         } catch (IOException | RuntimeException e) {
             return report(r, Classifier.uncompared(a, files), Verdict.ERROR,
                     Optional.of("comparison failed: " + e));
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            return report(r, Classifier.uncompared(a, files), Verdict.ERROR, Optional.of(exhausted("comparing", e)));
         }
+    }
+
+    private static String exhausted(String stage, VirtualMachineError e) {
+        return (e instanceof OutOfMemoryError ? "out of memory" : "stack overflow") + " while " + stage
+                + " this artifact" + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private static Optional<String> divergenceReason(List<FileDivergence> rows) {
