@@ -218,14 +218,14 @@ public final class Classifier {
      */
     private static void markDifferingDuplicates(List<ArtifactFile> files, List<FileDivergence> rows) {
         Map<String, Set<String>> contents = new java.util.HashMap<>();
-        Map<String, Integer> copies = new java.util.HashMap<>();
+        Map<String, List<String>> copies = new java.util.HashMap<>(); // content of each copy, in archive order
         Set<String> relevant = new HashSet<>();
         for (ArtifactFile f : files) {
             if (f.type() != ArtifactFile.EntryType.FILE) {
                 continue;
             }
             contents.computeIfAbsent(f.path(), k -> new HashSet<>()).add(f.sha256());
-            copies.merge(f.path(), 1, Integer::sum);
+            copies.computeIfAbsent(f.path(), k -> new ArrayList<>()).add(f.sha256());
             if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
                     || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
                 relevant.add(f.path());
@@ -237,8 +237,17 @@ public final class Classifier {
             if (path == null || contents.getOrDefault(path, Set.of()).size() < 2) {
                 continue;
             }
-            String note = "one of " + copies.get(path) + " copies of this path with " + contents.get(path).size()
-                    + " different contents; extractors keep the last";
+            List<String> order = copies.get(path);
+            List<Integer> mine = new ArrayList<>();
+            for (int c = 0; c < order.size(); c++) {
+                if (order.get(c).equals(r.artifactSha256().orElse(""))) {
+                    mine.add(c + 1);
+                }
+            }
+            String note = "copy " + mine.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + " of " + order.size() + " of this path (" + contents.get(path).size() + " different contents; "
+                    + (mine.contains(order.size()) ? "this one is what extractors leave on disk)"
+                    : "extractors overwrite this one with the last)");
             boolean high = r.highRisk() || (relevant.contains(path) && r.status() != FileStatus.MATCH);
             Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
             flags.addAll(r.riskFlags());
