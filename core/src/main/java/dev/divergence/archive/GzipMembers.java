@@ -28,10 +28,54 @@ final class GzipMembers extends InputStream {
         this.member = open();
     }
 
+    /** A gzip header's file name or comment (NUL-terminated, buffered whole by the reader) is refused past this. */
+    static final int MAX_HEADER_FIELD = 1 << 20;
+
     private GzipCompressorInputStream open() throws IOException {
         members++;
+        checkHeaderFields();
         // One member at a time: Commons Compress's own concatenation refuses zero padding that CPython skips.
         return GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(false).get();
+    }
+
+    /**
+     * Commons Compress buffers FNAME and FCOMMENT (RFC 1952 2.3.1) until their NUL, however far that is: the
+     * fields are measured here first, on the mark, and a member whose field runs past the bound is refused.
+     */
+    private void checkHeaderFields() throws IOException {
+        raw.mark(12 + 65535 + 2 * (MAX_HEADER_FIELD + 1));
+        try {
+            byte[] h = raw.readNBytes(10);
+            if (h.length < 10) {
+                return; // the reader reports the truncated header
+            }
+            int flags = h[3] & 0xff;
+            if ((flags & 0x04) != 0) { // FEXTRA: a 16-bit length, bounded by itself
+                byte[] xlen = raw.readNBytes(2);
+                if (xlen.length < 2) {
+                    return;
+                }
+                raw.readNBytes((xlen[0] & 0xff) | (xlen[1] & 0xff) << 8);
+            }
+            for (int bit : new int[] {0x08, 0x10}) { // FNAME, FCOMMENT
+                if ((flags & bit) == 0) {
+                    continue;
+                }
+                long n = 0;
+                int c;
+                while ((c = raw.read()) > 0) {
+                    if (++n > MAX_HEADER_FIELD) {
+                        throw new EntryDigest.LimitExceededException("gzip header " + (bit == 0x08 ? "file name"
+                                : "comment") + " of member " + members + " is longer than " + MAX_HEADER_FIELD + " bytes");
+                    }
+                }
+                if (c < 0) {
+                    return;
+                }
+            }
+        } finally {
+            raw.reset();
+        }
     }
 
     @Override

@@ -98,6 +98,8 @@ final class TarArchiveReader implements ArchiveReader {
     static final int MAX_METADATA_CHAIN = 16;
     /** Header records read for one entry (old GNU sparse headers extend themselves record by record). */
     static final int MAX_HEADER_RECORDS = 4096;
+    /** Bytes the reader may consume between two entries (headers, names, PAX records, sparse maps). */
+    static final long MAX_HEADER_BYTES = 4L << 20;
     /** Zero bytes read after the end-of-archive marker before giving up looking for more. */
     static final long MAX_ZERO_TAIL = 64L << 20;
 
@@ -120,6 +122,10 @@ final class TarArchiveReader implements ArchiveReader {
         public TarArchiveEntry getNextEntry() throws IOException {
             if (depth == 0) {
                 records = 0;
+                if (getCurrentEntry() != null) {
+                    skip(Long.MAX_VALUE); // the rest of the current entry's content, read before the header phase
+                }
+                source.headerPhase(true);
             }
             if (++depth > MAX_METADATA_CHAIN) {
                 throw new EntryDigest.LimitExceededException("more than " + MAX_METADATA_CHAIN
@@ -128,7 +134,9 @@ final class TarArchiveReader implements ArchiveReader {
             try {
                 return super.getNextEntry();
             } finally {
-                depth--;
+                if (--depth == 0) {
+                    source.headerPhase(false);
+                }
             }
         }
 
@@ -179,6 +187,8 @@ final class TarArchiveReader implements ArchiveReader {
      */
     private static final class AfterEnd extends java.io.FilterInputStream {
         private boolean ended;
+        private boolean headerPhase;
+        private long headerBytes;
         private long zerosAfterEnd;
         private long nonZeroAt = -1;
 
@@ -188,6 +198,15 @@ final class TarArchiveReader implements ArchiveReader {
 
         void ended() {
             ended = true;
+        }
+
+        /**
+         * Everything the reader consumes while finding the next entry (header records, long names, PAX records,
+         * sparse maps, padding) is counted, whatever the structure: the reader keeps much of it in memory.
+         */
+        void headerPhase(boolean on) {
+            headerPhase = on;
+            headerBytes = 0;
         }
 
         @Override
@@ -200,6 +219,10 @@ final class TarArchiveReader implements ArchiveReader {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
+            if (headerPhase && n > 0 && (headerBytes += n) > MAX_HEADER_BYTES) {
+                throw new EntryDigest.LimitExceededException("tar headers before one entry exceed " + MAX_HEADER_BYTES
+                        + " bytes");
+            }
             if (ended && n > 0 && nonZeroAt < 0) {
                 for (int i = 0; i < n; i++) {
                     if (b[off + i] != 0) {

@@ -122,6 +122,41 @@ class InstallerViewTest {
     }
 
     @Test
+    void aGzipFileNameFieldWithoutEndIsRefusedBeforeItIsBuffered() throws Exception {
+        byte[] name = new byte[2 << 20];
+        java.util.Arrays.fill(name, (byte) 'a');
+        byte[] member = concat(new byte[] {0x1f, (byte) 0x8b, 8, 0x08, 0, 0, 0, 0, 0, (byte) 0xff}, name, zeros(1),
+                java.util.Arrays.copyOfRange(gzip(tar(List.of(Map.entry("p/a.py", A)), true)), 10, Integer.MAX_VALUE));
+        assertEquals(Optional.of("limit exceeded: gzip header file name of member 1 is longer than 1048576 bytes"),
+                read("fname.tar.gz", member).error());
+    }
+
+    /** One PAX record: "LENGTH key=value\n", the length counting itself. */
+    private static String pax(String key, String value) {
+        String body = " " + key + "=" + value + "\n";
+        int n = body.length() + 1;
+        while (String.valueOf(n).length() + body.length() != n) {
+            n++;
+        }
+        return n + body;
+    }
+
+    @Test
+    void aSparseMapThatNeverEndsIsRefusedWhileTheReaderCollectsIt() throws Exception {
+        // PAX 1.0 sparse format: the map of holes is at the start of the entry's data, and the reader keeps it all.
+        byte[] paxBody = (pax("GNU.sparse.major", "1") + pax("GNU.sparse.minor", "0") + pax("GNU.sparse.name", "p/s")
+                + pax("GNU.sparse.realsize", "1000")).getBytes(StandardCharsets.US_ASCII);
+        byte[] paxRecord = java.util.Arrays.copyOf(paxBody, 512);
+        byte[] map = concat("100000000\n".getBytes(StandardCharsets.US_ASCII),
+                "0\n0\n".repeat(2_000_000).getBytes(StandardCharsets.US_ASCII));
+        byte[] data = java.util.Arrays.copyOf(map, (map.length + 511) / 512 * 512);
+        byte[] archive = concat(header("./PaxHeaders/s", TarConstants.LF_PAX_EXTENDED_HEADER_LC, paxBody.length),
+                paxRecord, header("p/GNUSparseFile.0/s", TarConstants.LF_NORMAL, data.length), data, zeros(1024));
+        assertEquals(Optional.of("limit exceeded: tar headers before one entry exceed 4194304 bytes"),
+                read("sparse.tar.gz", gzip(archive)).error());
+    }
+
+    @Test
     void eachCopyOfADuplicatedPathIsAddressedByItsOwnContentAndPathsGiveTheLastCopy() throws Exception {
         byte[] tgz = gzip(tar(List.of(Map.entry("p/a.py", A), Map.entry("p/a.py", HOOK)), true));
         Path p = dir.resolve("dup.tar.gz");
