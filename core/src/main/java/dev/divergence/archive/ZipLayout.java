@@ -53,6 +53,7 @@ final class ZipLayout {
             long cdStart = eocd.getInt(16) & 0xffffffffL;
             List<Range> covered = new ArrayList<>();
             covered.add(new Range(end, Math.min(endOfRecord, size)));
+            long directoryEnd = end;
             if ((cdStart == 0xffffffffL || cdSize == 0xffffffffL) && end >= 20) {
                 ByteBuffer loc = read(ch, end - 20, 20);
                 if (loc.getInt(0) == ZIP64_LOCATOR) {
@@ -62,8 +63,14 @@ final class ZipLayout {
                         cdSize = z64.getLong(40);
                         cdStart = z64.getLong(48);
                         covered.add(new Range(z, end)); // zip64 end record and locator
+                        directoryEnd = z;
                     }
                 }
+            }
+            // Readers place the directory right before its end record and shift every recorded offset by the
+            // difference (bytes prepended to the archive, or an archive appended to another): so does this.
+            if (directoryEnd - cdSize >= 0) {
+                cdStart = directoryEnd - cdSize;
             }
             covered.add(new Range(cdStart, cdStart + cdSize));
             for (Map.Entry<Long, byte[]> e : localNames.entrySet()) {

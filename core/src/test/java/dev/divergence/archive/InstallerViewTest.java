@@ -193,6 +193,19 @@ class InstallerViewTest {
     }
 
     @Test
+    void aZipAppendedToAnotherLeavesTheFirstDirectoryAsAFinding() throws Exception {
+        byte[] first = PythonDistributions.zip(new LinkedHashMap<>(Map.of("demo/a.py", A)));
+        byte[] second = PythonDistributions.zip(new LinkedHashMap<>(Map.of("demo/a.py", HOOK)));
+        ArchiveListing l = read("two.zip", concat(first, second));
+        // Readers take the last directory (offsets shifted by the first archive's length): the first is left over.
+        assertEquals(List.of("demo/a.py"), paths(l));
+        assertEquals(EntryDigest.sha256(HOOK), l.files().get(0).sha256());
+        assertEquals(List.of("zip bytes outside the central directory's entries (" + first.length + " bytes before the "
+                + "first local header: local header for demo/a.py not in the central directory, a central directory "
+                + "record not in use, a second end of central directory record)"), l.warnings());
+    }
+
+    @Test
     void bytesAfterTheZipEndRecordAreAFinding() throws Exception {
         byte[] visible = PythonDistributions.zip(new LinkedHashMap<>(Map.of("demo/a.py", A)));
         ArchiveListing l = read("tail.zip", concat(visible, "PK\3\4tail".getBytes(StandardCharsets.ISO_8859_1)));
