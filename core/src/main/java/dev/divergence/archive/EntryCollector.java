@@ -21,6 +21,8 @@ final class EntryCollector implements EntryVisitor {
     private final Set<String> names = new HashSet<>();
     private final java.util.Map<String, String> folded = new java.util.HashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final java.util.Map<String, String> firstContent = new java.util.HashMap<>();
+    private final Set<String> differing = new HashSet<>();
     /**
      * Small entries kept from the one pass, so that explaining a difference needs no second decompression; by
      * SHA-256 of their content.
@@ -98,8 +100,13 @@ final class EntryCollector implements EntryVisitor {
 
     private void add(ArtifactFile f) {
         Set<RiskFlag> extra = EnumSet.noneOf(RiskFlag.class);
+        String before = firstContent.putIfAbsent(f.path(), f.sha256());
         if (!names.add(f.path())) {
             extra.add(RiskFlag.DUPLICATE_ENTRY);
+            if (!before.equals(f.sha256()) && differing.add(f.path()) && differing.size() <= 10) {
+                // No packaging tool writes two different files under one name; which one a reader keeps varies.
+                warnings.add(f.path() + " is stored more than once with different contents (extractors keep the last)");
+            }
         } else {
             // README.md vs readme.md, or é composed vs decomposed: one file on case-insensitive or
             // normalising file systems, two in the archive.

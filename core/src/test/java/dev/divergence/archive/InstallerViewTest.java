@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.divergence.demo.PythonDistributions;
 import dev.divergence.fixtures.HostileArchives;
 import dev.divergence.model.ArtifactFile;
+import dev.divergence.model.RiskFlag;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,12 +167,15 @@ class InstallerViewTest {
                 new ArchiveListing("tar+gzip", ArchiveReaders.read(p, ArchiveLimits.defaults()).files(), Optional.empty()))) {
             List<ArtifactFile> copies = l.files();
             assertEquals(2, copies.size());
+            assertEquals(List.of(RiskFlag.CODE, RiskFlag.DUPLICATE_ENTRY), List.copyOf(copies.get(1).flags()));
             Map<String, byte[]> bySha = l.contentsOf(p, copies, 1 << 20);
             assertArrayEquals(A, bySha.get(copies.get(0).sha256()));
             assertArrayEquals(HOOK, bySha.get(copies.get(1).sha256()));
             assertArrayEquals(HOOK, l.contents(p, Set.of("p/a.py"), 1 << 20).get("p/a.py"));
         }
         assertArrayEquals(HOOK, ArchiveReaders.extract(p, Set.of("p/a.py"), 1 << 20).get("p/a.py"));
+        assertEquals(List.of("p/a.py is stored more than once with different contents (extractors keep the last)"),
+                ArchiveReaders.read(p, ArchiveLimits.defaults()).warnings());
     }
 
     @Test

@@ -137,6 +137,26 @@ class InstallerViewScanTest {
     }
 
     @Test
+    void aDifferingDuplicateOfAGeneratedFileKeepsTheSdistFromExplained() throws Exception {
+        try (ScanWorld w = world(dir)) {
+            String path = "demo-1.0.0/PKG-INFO";
+            byte[] pkgInfo = cleanSdist().stream().filter(e -> e.getKey().equals(path)).findFirst().orElseThrow().getValue();
+            ReleaseReport clean = scanSdist(w, gzip(tar(plus(cleanSdist(), Map.entry(path, pkgInfo)), true)));
+            assertEquals(Verdict.EXPLAINED, artifact(clean, ".tar.gz").verdict(), "an identical copy is no finding");
+        }
+        try (ScanWorld w = world(dir.resolve("second"))) {
+            String path = "demo-1.0.0/PKG-INFO";
+            byte[] pkgInfo = cleanSdist().stream().filter(e -> e.getKey().equals(path)).findFirst().orElseThrow().getValue();
+            byte[] other = concat(pkgInfo, utf8("Requires-Dist: evil-helper\n"));
+            ArtifactReport a = artifact(scanSdist(w, gzip(tar(plus(cleanSdist(), Map.entry(path, other)), true))),
+                    ".tar.gz");
+            assertEquals(Verdict.DIVERGENT, a.verdict());
+            assertTrue(a.reason().orElseThrow().contains(path + " is stored more than once with different contents"),
+                    a.reason().orElseThrow());
+        }
+    }
+
+    @Test
     void aPayloadInASecondGzipMemberAfterZeroPaddingIsSeen() throws Exception {
         try (ScanWorld w = world(dir)) {
             byte[] first = gzip(tar(cleanSdist(), false));
