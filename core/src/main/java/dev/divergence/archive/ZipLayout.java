@@ -27,7 +27,7 @@ final class ZipLayout {
     private static final int ZIP64_END = 0x06064b50;
     private static final int MAX_FINDINGS = 10;
     /** Gap bytes searched for stray headers; a longer gap is reported by its size alone past this. */
-    private static final int MAX_GAP_SCAN = 16 << 20;
+    private static final int MAX_GAP_SCAN = 1 << 20;
 
     private ZipLayout() {
     }
