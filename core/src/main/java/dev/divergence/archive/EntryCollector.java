@@ -127,6 +127,11 @@ final class EntryCollector implements EntryVisitor {
     }
 
     @Override
+    public long maxEntries() {
+        return limits.maxEntries();
+    }
+
+    @Override
     public void warning(String message) {
         warnings.add(message);
     }

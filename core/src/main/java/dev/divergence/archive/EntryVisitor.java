@@ -21,6 +21,11 @@ interface EntryVisitor {
         return true;
     }
 
+    /** Entries this visitor will take: readers that parse a whole index first refuse a larger one up front. */
+    default long maxEntries() {
+        return Long.MAX_VALUE - 1;
+    }
+
     /** Something wrong with the archive as a whole that did not stop the reading. */
     default void warning(String message) {
     }

@@ -29,6 +29,9 @@ final class ZipArchiveReader implements ArchiveReader {
 
     @Override
     public void walk(Path archive, EntryVisitor v) throws IOException {
+        if (v.maxEntries() < Long.MAX_VALUE - 1 && ZipLayout.centralRecords(archive, v.maxEntries() + 1) > v.maxEntries()) {
+            throw new EntryDigest.LimitExceededException("more than " + v.maxEntries() + " entries");
+        }
         java.util.Map<Long, byte[]> localNames = new java.util.TreeMap<>();
         java.util.Map<Long, Long> compressedSizes = new java.util.HashMap<>();
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {

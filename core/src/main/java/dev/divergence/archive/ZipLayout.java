@@ -113,6 +113,59 @@ final class ZipLayout {
         return out;
     }
 
+    /**
+     * How many central-directory records a reader will parse (up to {@code stopAfter}), counted from the places a
+     * reader may start — the recorded offset and the one right before the end record — without building anything.
+     * Commons Compress parses the whole directory into objects several times its size before the first entry is
+     * visited; a directory of millions of empty records must be refused before that.
+     */
+    static long centralRecords(Path archive, long stopAfter) throws IOException {
+        try (FileChannel ch = FileChannel.open(archive)) {
+            long size = ch.size();
+            long end = findEnd(ch, size);
+            if (end < 0) {
+                return 0;
+            }
+            ByteBuffer eocd = read(ch, end, 22);
+            long cdSize = eocd.getInt(12) & 0xffffffffL;
+            long cdStart = eocd.getInt(16) & 0xffffffffL;
+            long directoryEnd = end;
+            if ((cdStart == 0xffffffffL || cdSize == 0xffffffffL) && end >= 20) {
+                ByteBuffer loc = read(ch, end - 20, 20);
+                if (loc.getInt(0) == ZIP64_LOCATOR) {
+                    ByteBuffer z64 = read(ch, loc.getLong(8), 56);
+                    if (z64.getInt(0) == ZIP64_END) {
+                        cdSize = z64.getLong(40);
+                        cdStart = z64.getLong(48);
+                        directoryEnd = loc.getLong(8);
+                    }
+                }
+            }
+            long most = count(ch, cdStart, size, stopAfter);
+            if (directoryEnd - cdSize >= 0 && directoryEnd - cdSize != cdStart) {
+                most = Math.max(most, count(ch, directoryEnd - cdSize, size, stopAfter));
+            }
+            return most;
+        }
+    }
+
+    private static long count(FileChannel ch, long at, long size, long stopAfter) throws IOException {
+        long n = 0;
+        ByteBuffer h = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
+        while (n < stopAfter && at >= 0 && at + 46 <= size) {
+            h.clear();
+            while (h.hasRemaining() && ch.read(h, at + h.position()) > 0) {
+                // fill
+            }
+            if (h.getInt(0) != CENTRAL) {
+                break;
+            }
+            n++;
+            at += 46 + (h.getShort(28) & 0xffff) + (h.getShort(30) & 0xffff) + (h.getShort(32) & 0xffff);
+        }
+        return n;
+    }
+
     private static boolean isHeader(int sig) {
         return sig == LOCAL || sig == CENTRAL || sig == END || sig == ZIP64_END;
     }

@@ -211,6 +211,23 @@ class InstallerViewTest {
     }
 
     @Test
+    void aCentralDirectoryOfMoreRecordsThanTheEntryLimitIsRefusedBeforeItIsParsed() throws Exception {
+        // 250,000 empty 46-byte records (11 MB): Commons Compress would build an object per record before the
+        // first entry is visited. Their local headers do not exist: parsing them would fail differently.
+        int n = 250_000;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n * 46 + 22).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            b.putInt(i * 46, 0x02014b50);
+        }
+        b.putInt(n * 46, 0x06054b50);
+        b.putShort(n * 46 + 8, (short) 0xffff);
+        b.putShort(n * 46 + 10, (short) 0xffff);
+        b.putInt(n * 46 + 12, n * 46);
+        ArchiveListing l = read("directory.zip", concat(new byte[] {'P', 'K', 5, 6}, b.array()));
+        assertEquals(Optional.of("limit exceeded: more than 200000 entries"), l.error());
+    }
+
+    @Test
     void bytesAfterTheZipEndRecordAreAFinding() throws Exception {
         byte[] visible = PythonDistributions.zip(new LinkedHashMap<>(Map.of("demo/a.py", A)));
         ArchiveListing l = read("tail.zip", concat(visible, "PK\3\4tail".getBytes(StandardCharsets.ISO_8859_1)));
