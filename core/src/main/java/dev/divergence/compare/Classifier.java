@@ -244,6 +244,9 @@ public final class Classifier {
                     mine.add(c + 1);
                 }
             }
+            if (mine.isEmpty()) {
+                continue; // a link or special entry under the same name: judged by its own flags
+            }
             String note = "copy " + mine.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                     + " of " + order.size() + " of this path (" + contents.get(path).size() + " different contents; "
                     + (mine.contains(order.size()) ? "this one is what extractors leave on disk)"
