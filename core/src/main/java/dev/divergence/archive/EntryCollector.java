@@ -100,6 +100,8 @@ final class EntryCollector implements EntryVisitor {
 
     private void add(ArtifactFile f) {
         Set<RiskFlag> extra = EnumSet.noneOf(RiskFlag.class);
+        extra.addAll(pending.getOrDefault(f.rawName(), Set.of()));
+        pending.remove(f.rawName());
         String before = firstContent.putIfAbsent(f.path(), f.sha256());
         if (!names.add(f.path())) {
             extra.add(RiskFlag.DUPLICATE_ENTRY);
@@ -124,6 +126,13 @@ final class EntryCollector implements EntryVisitor {
             f = new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
         }
         files.add(f);
+    }
+
+    private final java.util.Map<String, Set<RiskFlag>> pending = new java.util.HashMap<>();
+
+    @Override
+    public void flag(String rawName, RiskFlag flag) {
+        pending.computeIfAbsent(rawName, k -> EnumSet.noneOf(RiskFlag.class)).add(flag);
     }
 
     @Override
