@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param error set when the archive could not be read to its end (corrupt, truncated, a limit hit); the
  *     entries read before that point are still listed
  * @param warnings problems of the archive as a whole that did not stop the reading
- * @param retained the bytes of small entries, kept from the single reading pass
+ * @param retained the bytes of small entries, kept from the single reading pass, by SHA-256 of the content
  */
 public record ArchiveListing(String format, List<ArtifactFile> files, Optional<String> error, List<String> warnings,
                              java.util.Map<String, byte[]> retained) {
@@ -27,22 +27,47 @@ public record ArchiveListing(String format, List<ArtifactFile> files, Optional<S
     }
 
     /**
-     * The bytes of the named entries: from what the reading pass kept (small entries), else by reading the
-     * archive again for the rest.
+     * The bytes of the named paths as an extractor leaves them: the LAST copy of a duplicated path (Python's
+     * tarfile/zipfile and npm's tar write every copy in order). From what the reading pass kept, else by reading
+     * the archive again.
      */
     public java.util.Map<String, byte[]> contents(java.nio.file.Path archive, java.util.Set<String> paths, long maxEach) {
+        java.util.Map<String, ArtifactFile> last = new java.util.HashMap<>();
+        for (ArtifactFile f : files) {
+            if (f.type() == ArtifactFile.EntryType.FILE && paths.contains(f.path())) {
+                last.put(f.path(), f);
+            }
+        }
+        java.util.Map<String, byte[]> bySha = contentsOf(archive, last.values(), maxEach);
         java.util.Map<String, byte[]> out = new java.util.HashMap<>();
-        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
-        for (String p : paths) {
-            byte[] b = retained.get(p);
+        last.forEach((p, f) -> {
+            byte[] b = bySha.get(f.sha256());
             if (b != null) {
                 out.put(p, b);
-            } else {
-                missing.add(p);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The bytes of the given entries, keyed by their SHA-256: every copy of a duplicated path is addressed by its
+     * own content. From what the reading pass kept, else by reading the archive again; entries larger than
+     * {@code maxEach} are left out.
+     */
+    public java.util.Map<String, byte[]> contentsOf(java.nio.file.Path archive, java.util.Collection<ArtifactFile> entries,
+                                                    long maxEach) {
+        java.util.Map<String, byte[]> out = new java.util.HashMap<>();
+        java.util.Map<String, java.util.Set<String>> missing = new java.util.HashMap<>();
+        for (ArtifactFile f : entries) {
+            byte[] b = retained.get(f.sha256());
+            if (b != null) {
+                out.put(f.sha256(), b);
+            } else if (f.size() <= maxEach) {
+                missing.computeIfAbsent(f.path(), k -> new java.util.HashSet<>()).add(f.sha256());
             }
         }
         if (!missing.isEmpty()) {
-            out.putAll(ArchiveReaders.extract(archive, missing, maxEach));
+            out.putAll(ArchiveReaders.extractContents(archive, missing, maxEach));
         }
         return out;
     }

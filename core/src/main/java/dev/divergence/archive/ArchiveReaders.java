@@ -65,36 +65,54 @@ public final class ArchiveReaders {
 
     /**
      * The bytes of selected entries (by normalised path), each at most {@code maxEach} bytes; larger entries
-     * and entries past a read error are left out. Used to explain differences after hashing found them.
+     * and entries past a read error are left out. A duplicated path gives its last copy, as an extractor would.
      */
     public static Map<String, byte[]> extract(Path archive, Set<String> paths, long maxEach) {
         Map<String, byte[]> out = new HashMap<>();
-        if (paths.isEmpty()) {
-            return out;
-        }
+        walkWanted(archive, paths, maxEach, (p, b) -> out.put(p, b));
+        return out;
+    }
+
+    /**
+     * The bytes of the entries at the given paths whose content has one of the given SHA-256 digests, keyed by
+     * digest: each copy of a duplicated path is found by its own content.
+     */
+    public static Map<String, byte[]> extractContents(Path archive, Map<String, Set<String>> shasByPath, long maxEach) {
+        Map<String, byte[]> out = new HashMap<>();
+        walkWanted(archive, shasByPath.keySet(), maxEach, (p, b) -> {
+            String sha = EntryDigest.sha256(b);
+            if (shasByPath.get(p).contains(sha)) {
+                out.putIfAbsent(sha, b);
+            }
+        });
+        return out;
+    }
+
+    private static void walkWanted(Path archive, Set<String> wanted, long maxEach,
+                                   java.util.function.BiConsumer<String, byte[]> sink) {
         try {
             Optional<ArchiveReader> reader = readerFor(head(archive));
             if (reader.isEmpty()) {
                 // a single-file artifact: its one entry is the file itself
                 if (Files.size(archive) <= maxEach) {
                     byte[] b = Files.readAllBytes(archive);
-                    paths.forEach(p -> out.put(p, b));
+                    wanted.forEach(p -> sink.accept(p, b));
                 }
-                return out;
+                return;
             }
             reader.get().walk(archive, new EntryVisitor() {
                 @Override
                 public boolean wants(String rawName) {
-                    return paths.contains(EntryPaths.normalize(rawName).path());
+                    return wanted.contains(EntryPaths.normalize(rawName).path());
                 }
 
                 @Override
                 public void file(String rawName, int mode, InputStream content, long size) throws IOException {
                     String p = EntryPaths.normalize(rawName).path();
-                    if (paths.contains(p) && !out.containsKey(p) && size <= maxEach) {
+                    if (wanted.contains(p) && size <= maxEach) {
                         byte[] b = content.readNBytes((int) maxEach + 1);
                         if (b.length <= maxEach) {
-                            out.put(p, b);
+                            sink.accept(p, b);
                         }
                     }
                 }
@@ -106,7 +124,6 @@ public final class ArchiveReaders {
         } catch (IOException | RuntimeException e) {
             // what was extracted before the error is still useful; the listing already recorded the error
         }
-        return out;
     }
 
     private static byte[] head(Path archive) throws IOException {

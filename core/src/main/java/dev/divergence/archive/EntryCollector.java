@@ -21,7 +21,12 @@ final class EntryCollector implements EntryVisitor {
     private final Set<String> names = new HashSet<>();
     private final java.util.Map<String, String> folded = new java.util.HashMap<>();
     private final List<String> warnings = new ArrayList<>();
-    /** Small entries kept from the one pass, so that explaining a difference needs no second decompression. */
+    private final java.util.Map<String, String> firstContent = new java.util.HashMap<>();
+    private final Set<String> differing = new HashSet<>();
+    /**
+     * Small entries kept from the one pass, so that explaining a difference needs no second decompression; by
+     * SHA-256 of their content.
+     */
     private final java.util.Map<String, byte[]> retained = new java.util.HashMap<>();
     private long retainedBytes;
     private final EntryDigest.Digester digester = new EntryDigest.Digester();
@@ -57,7 +62,7 @@ final class EntryCollector implements EntryVisitor {
         // Kept-whole entries have their own budget: a hostile archive may name a thousand entries like metadata.
         // The budget is charged by the declared size before reading: a header that lies still spends it.
         boolean whole = declaredSize >= 0 && declaredSize <= Math.min(KEEP_WHOLE, KEEP_WHOLE_TOTAL - keptWholeBytes)
-                && !retained.containsKey(n.path()) && keepWhole.test(n.path());
+                && keepWhole.test(n.path());
         if (whole) {
             keptWholeBytes += declaredSize;
         }
@@ -65,8 +70,9 @@ final class EntryCollector implements EntryVisitor {
                 : retainedBytes < RETAIN_TOTAL ? (int) Math.min(RETAIN_ENTRY, RETAIN_TOTAL - retainedBytes) : 0;
         EntryDigest.Result r = digester.digest(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget,
                 keep);
-        if (r.content() != null && !retained.containsKey(n.path())) {
-            retained.put(n.path(), r.content());
+        // By content: each copy of a duplicated path keeps its own bytes (a path would name only one of them).
+        if (r.content() != null && !retained.containsKey(r.sha256())) {
+            retained.put(r.sha256(), r.content());
             if (!whole) {
                 retainedBytes += r.size();
             }
@@ -94,8 +100,15 @@ final class EntryCollector implements EntryVisitor {
 
     private void add(ArtifactFile f) {
         Set<RiskFlag> extra = EnumSet.noneOf(RiskFlag.class);
+        extra.addAll(pending.getOrDefault(f.rawName(), Set.of()));
+        pending.remove(f.rawName());
+        String before = firstContent.putIfAbsent(f.path(), f.sha256());
         if (!names.add(f.path())) {
             extra.add(RiskFlag.DUPLICATE_ENTRY);
+            if (!before.equals(f.sha256()) && differing.add(f.path()) && differing.size() <= 10) {
+                // No packaging tool writes two different files under one name; which one a reader keeps varies.
+                warnings.add(f.path() + " is stored more than once with different contents (extractors keep the last)");
+            }
         } else {
             // README.md vs readme.md, or é composed vs decomposed: one file on case-insensitive or
             // normalising file systems, two in the archive.
@@ -113,6 +126,18 @@ final class EntryCollector implements EntryVisitor {
             f = new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
         }
         files.add(f);
+    }
+
+    private final java.util.Map<String, Set<RiskFlag>> pending = new java.util.HashMap<>();
+
+    @Override
+    public void flag(String rawName, RiskFlag flag) {
+        pending.computeIfAbsent(rawName, k -> EnumSet.noneOf(RiskFlag.class)).add(flag);
+    }
+
+    @Override
+    public long maxEntries() {
+        return limits.maxEntries();
     }
 
     @Override

@@ -21,6 +21,15 @@ interface EntryVisitor {
         return true;
     }
 
+    /** A flag for the next entry named {@code rawName}, found by the reader before it visits that entry. */
+    default void flag(String rawName, dev.divergence.model.RiskFlag flag) {
+    }
+
+    /** Entries this visitor will take: readers that parse a whole index first refuse a larger one up front. */
+    default long maxEntries() {
+        return Long.MAX_VALUE - 1;
+    }
+
     /** Something wrong with the archive as a whole that did not stop the reading. */
     default void warning(String message) {
     }

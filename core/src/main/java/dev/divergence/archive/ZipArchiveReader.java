@@ -1,6 +1,7 @@
 package dev.divergence.archive;
 
 import dev.divergence.model.ArtifactFile;
+import dev.divergence.model.RiskFlag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,16 +30,27 @@ final class ZipArchiveReader implements ArchiveReader {
 
     @Override
     public void walk(Path archive, EntryVisitor v) throws IOException {
+        if (v.maxEntries() < Long.MAX_VALUE - 1 && ZipLayout.centralRecords(archive, v.maxEntries() + 1) > v.maxEntries()) {
+            throw new EntryDigest.LimitExceededException("more than " + v.maxEntries() + " entries");
+        }
         java.util.Map<Long, byte[]> localNames = new java.util.TreeMap<>();
+        java.util.Map<Long, Long> compressedSizes = new java.util.HashMap<>();
+        List<String> mismatched;
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
             Collections.list(zip.getEntriesInPhysicalOrder()).forEach(e -> {
                 if (e.getRawName() != null && e.getLocalHeaderOffset() >= 0) {
                     localNames.put(e.getLocalHeaderOffset(), e.getRawName());
+                    compressedSizes.put(e.getLocalHeaderOffset(), e.getCompressedSize());
                 }
             });
+            java.util.Set<Long> disagreeing = new java.util.HashSet<>();
+            mismatched = localHeaderMismatches(archive, localNames, disagreeing);
             for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
                 if (e.isDirectory()) {
                     continue;
+                }
+                if (disagreeing.contains(e.getLocalHeaderOffset())) {
+                    v.flag(name(e), RiskFlag.HEADER_MISMATCH); // this entry's row says so too, not only the artifact
                 }
                 int mode = e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? e.getUnixMode() : 0;
                 if (e.isUnixSymlink()) {
@@ -61,10 +73,14 @@ final class ZipArchiveReader implements ArchiveReader {
                 }
             }
         }
-        List<String> mismatched = localHeaderMismatches(archive, localNames);
         if (!mismatched.isEmpty()) {
             // pip and the JVM read the central directory, some tools the local headers: they would disagree.
             v.warning("zip local headers disagree with the central directory (" + String.join(", ", mismatched) + ")");
+        }
+        List<String> unlisted = ZipLayout.unreferenced(archive, localNames, compressedSizes);
+        if (!unlisted.isEmpty()) {
+            // pip reads the central directory, streaming readers the local headers: bytes only one of them sees.
+            v.warning("zip bytes outside the central directory's entries (" + String.join(", ", unlisted) + ")");
         }
     }
 
@@ -72,13 +88,15 @@ final class ZipArchiveReader implements ArchiveReader {
      * Reads the name in each entry's local header, at the offset the central directory gives (a few bytes per
      * entry, nothing decompressed), and lists the entries where the two names differ.
      */
-    private static List<String> localHeaderMismatches(Path archive, java.util.Map<Long, byte[]> centralNames) {
+    private static List<String> localHeaderMismatches(Path archive, java.util.Map<Long, byte[]> centralNames,
+                                                      java.util.Set<Long> disagreeing) {
         List<String> out = new java.util.ArrayList<>();
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(archive)) {
             java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(30).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (java.util.Map.Entry<Long, byte[]> e : centralNames.entrySet()) {
                 head.clear();
                 if (ch.read(head, e.getKey()) < 30 || head.getInt(0) != 0x04034b50) {
+                    disagreeing.add(e.getKey());
                     out.add("no local header for " + new String(e.getValue(), StandardCharsets.UTF_8));
                     continue;
                 }
@@ -86,6 +104,7 @@ final class ZipArchiveReader implements ArchiveReader {
                 java.nio.ByteBuffer name = java.nio.ByteBuffer.allocate(nameLength);
                 ch.read(name, e.getKey() + 30);
                 if (!java.util.Arrays.equals(name.array(), e.getValue())) {
+                    disagreeing.add(e.getKey());
                     out.add("local header says " + new String(name.array(), StandardCharsets.UTF_8) + " where the central "
                             + "directory says " + new String(e.getValue(), StandardCharsets.UTF_8));
                 }

@@ -44,11 +44,12 @@ public final class Classifier {
     /**
      * Everything one comparison needs.
      *
-     * @param extractor reads the bytes of the named artifact entries (a second, targeted pass over the archive)
+     * @param extractor reads the bytes of the given artifact entries, keyed by their SHA-256 (each copy of a
+     *     duplicated path by its own content), from what the reading pass kept or a second, targeted pass
      */
     public record Input(Artifact artifact, String version, List<ArtifactFile> files, Alignment alignment,
                         SourceTree tree, SourceRepository repo, GeneratedFiles generated,
-                        Function<Set<String>, Map<String, byte[]>> extractor) {
+                        Function<List<ArtifactFile>, Map<String, byte[]>> extractor) {
     }
 
     private Classifier() {
@@ -120,16 +121,17 @@ public final class Classifier {
             }
             pending.add(f);
         }
-        Set<String> wanted = new LinkedHashSet<>();
-        pending.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
-        buildOutputs.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
-        Map<String, byte[]> bytes = in.extractor().apply(wanted);
+        List<ArtifactFile> wanted = new ArrayList<>();
+        pending.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
+        buildOutputs.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
+        Map<String, byte[]> bytes = in.extractor().apply(wanted); // by SHA-256: each copy of a duplicate its own bytes
         for (ArtifactFile f : pending) {
-            out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.path())), view));
+            out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.sha256())), view));
         }
         for (ArtifactFile f : buildOutputs) {
-            out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.path()))));
+            out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.sha256()))));
         }
+        markDifferingDuplicates(in.files(), out);
         for (SourceTree.SourceFile s : in.tree().files().values()) {
             if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
                 out.add(new FileDivergence(in.artifact().filename(), Optional.empty(), Optional.of(s.path()),
@@ -272,6 +274,60 @@ public final class Classifier {
                     r.sourceSize(), r.riskFlags(), false, r.detail());
         }
         return r;
+    }
+
+    public static final String DIFFERING_DUPLICATE = "archive.differing-duplicate";
+
+    /**
+     * A path stored more than once with different contents: extractors write every copy and keep the last, other
+     * readers may keep the first, and no packaging tool writes such an archive. Each copy has its own row (the
+     * verdict follows the worst); when the path is execution-relevant, every copy that is not the source's exact
+     * content makes the artifact HIGH_RISK, whatever rule explained it.
+     */
+    private static void markDifferingDuplicates(List<ArtifactFile> files, List<FileDivergence> rows) {
+        Map<String, Set<String>> contents = new java.util.HashMap<>();
+        Map<String, List<String>> copies = new java.util.HashMap<>(); // content of each copy, in archive order
+        Set<String> relevant = new HashSet<>();
+        for (ArtifactFile f : files) {
+            if (f.type() != ArtifactFile.EntryType.FILE) {
+                continue;
+            }
+            contents.computeIfAbsent(f.path(), k -> new HashSet<>()).add(f.sha256());
+            copies.computeIfAbsent(f.path(), k -> new ArrayList<>()).add(f.sha256());
+            if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
+                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
+                relevant.add(f.path());
+            }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            FileDivergence r = rows.get(i);
+            String path = r.artifactPath().orElse(null);
+            if (path == null || contents.getOrDefault(path, Set.of()).size() < 2) {
+                continue;
+            }
+            List<String> order = copies.get(path);
+            List<Integer> mine = new ArrayList<>();
+            for (int c = 0; c < order.size(); c++) {
+                if (order.get(c).equals(r.artifactSha256().orElse(""))) {
+                    mine.add(c + 1);
+                }
+            }
+            if (mine.isEmpty()) {
+                continue; // a link or special entry under the same name: judged by its own flags
+            }
+            String note = "copy " + mine.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + " of " + order.size() + " of this path (" + contents.get(path).size() + " different contents; "
+                    + (mine.contains(order.size()) ? "this one is what extractors leave on disk)"
+                    : "extractors overwrite this one with the last)");
+            boolean high = r.highRisk() || (relevant.contains(path) && r.status() != FileStatus.MATCH);
+            Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+            flags.addAll(r.riskFlags());
+            flags.add(RiskFlag.DUPLICATE_ENTRY);
+            rows.set(i, new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(),
+                    high && !r.highRisk() ? DIFFERING_DUPLICATE : r.ruleId(), r.artifactSha256(), r.sourceSha256(),
+                    r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(), r.sourceSize(), flags, high,
+                    Optional.of(r.detail().map(d -> d + "; ").orElse("") + note)));
+        }
     }
 
     /** Flags about the entry itself (name, kind), which a content diff does not change. */

@@ -130,6 +130,10 @@ public final class ReleaseScanner {
             return new Read(a, fetched, Optional.of(listing), listing.error());
         } catch (IOException e) {
             return new Read(a, fetched, Optional.empty(), Optional.of("cannot read cached file: " + e.getMessage()));
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // A hostile archive that exhausts a bound we missed: this artifact's ERROR, not the end of the run. The
+            // reader's buffers are unreachable once the error has left it.
+            return new Read(a, fetched, Optional.empty(), Optional.of(exhausted("reading", e)));
         } finally {
             stages.merge("read", System.nanoTime() - t1, Long::sum);
         }
@@ -165,7 +169,7 @@ public final class ReleaseScanner {
             Path archive = r.fetched().path().get();
             List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
                     tree, repo, ecosystem.generatedFiles(),
-                    paths -> listing.contents(archive, paths, 8L << 20)));
+                    entries -> listing.contentsOf(archive, entries, 8L << 20)));
             Verdict v = Verdicts.artifact(rows);
             Optional<String> reason = divergenceReason(rows);
             List<String> findings = new ArrayList<>(listing.warnings());
@@ -197,7 +201,14 @@ public final class ReleaseScanner {
         } catch (IOException | RuntimeException e) {
             return report(r, Classifier.uncompared(a, files), Verdict.ERROR,
                     Optional.of("comparison failed: " + e));
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            return report(r, Classifier.uncompared(a, files), Verdict.ERROR, Optional.of(exhausted("comparing", e)));
         }
+    }
+
+    private static String exhausted(String stage, VirtualMachineError e) {
+        return (e instanceof OutOfMemoryError ? "out of memory" : "stack overflow") + " while " + stage
+                + " this artifact" + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private static Optional<String> divergenceReason(List<FileDivergence> rows) {

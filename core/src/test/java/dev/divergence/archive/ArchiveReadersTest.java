@@ -161,10 +161,16 @@ class ArchiveReadersTest {
         for (int i = 0; i < 50; i++) {
             entries.put("f" + i, new byte[] {(byte) i});
         }
-        ArchiveListing l = ArchiveReaders.read(write("many.zip", PythonDistributions.zip(entries)),
-                new ArchiveLimits(10, 1L << 30, 1000, 1 << 20, 1 << 20));
-        assertEquals(10, l.files().size());
+        ArchiveLimits ten = new ArchiveLimits(10, 1L << 30, 1000, 1 << 20, 1 << 20);
+        // A zip's central directory is parsed whole before any entry: one that lists too many is refused up front.
+        ArchiveListing l = ArchiveReaders.read(write("many.zip", PythonDistributions.zip(entries)), ten);
+        assertEquals(0, l.files().size());
         assertEquals("limit exceeded: more than 10 entries", l.error().get());
+        // A tar streams: the entries before the limit are listed.
+        ArchiveListing t = ArchiveReaders.read(write("many.tar.gz", PythonDistributions.tarGz(new java.util.TreeMap<>(
+                entries))), ten);
+        assertEquals(10, t.files().size());
+        assertEquals("limit exceeded: more than 10 entries", t.error().get());
     }
 
     @Test

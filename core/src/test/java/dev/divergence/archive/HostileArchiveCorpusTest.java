@@ -240,6 +240,9 @@ class HostileArchiveCorpusTest {
         c.add(new Case("zip local header disagrees with central directory",
                 localOnlyRename(zip(Map.of("good.py", payload)), "good.py", "evil.py"),
                 Expect.warning("zip local headers disagree with the central directory")));
+        c.add(new Case("zip entry whose local header names another file",
+                localOnlyRename(zip(Map.of("good.py", payload)), "good.py", "evil.py"),
+                Expect.flag("good.py", RiskFlag.HEADER_MISMATCH)));
         c.add(new Case("case collision", tar("gz", t -> {
             file(t, "p/README.md", payload);
             file(t, "p/readme.md", utf8("other\n"));
