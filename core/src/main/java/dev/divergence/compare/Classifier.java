@@ -336,7 +336,7 @@ public final class Classifier {
         for (RiskFlag f : flags) {
             switch (f) {
                 case PTH_FILE, INSTALL_SCRIPT, CODE, PATH_TRAVERSAL, ABSOLUTE_PATH, LINK, SPECIAL_ENTRY,
-                        DUPLICATE_ENTRY, SIZE_MISMATCH, AUTO_EXEC -> s.add(f);
+                        DUPLICATE_ENTRY, SIZE_MISMATCH, HEADER_MISMATCH, AUTO_EXEC -> s.add(f);
                 case BINARY -> s.add(f); // a changed binary is judged as a whole
                 default -> {
                 }

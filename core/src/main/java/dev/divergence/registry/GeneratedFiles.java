@@ -91,12 +91,22 @@ public interface GeneratedFiles {
      * and the source tree at the commit (and its bytes). A source file that cannot be read is absent.
      */
     record SourceView(List<dev.divergence.model.ArtifactFile> artifactFiles,
-                      java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> artifactReader,
+                      java.util.function.Function<List<dev.divergence.model.ArtifactFile>, java.util.Map<String, byte[]>> artifactReader,
                       Alignment alignment, dev.divergence.source.SourceTree tree,
                       java.util.function.Function<String, Optional<byte[]>> sourceReader) {
 
+        /** The bytes of the last entry at {@code path}: the copy extractors leave on disk. */
         public Optional<byte[]> artifactBytes(String path) {
-            return Optional.ofNullable(artifactReader.apply(java.util.Set.of(path)).get(path));
+            dev.divergence.model.ArtifactFile last = null;
+            for (dev.divergence.model.ArtifactFile f : artifactFiles) {
+                if (f.path().equals(path)) {
+                    last = f;
+                }
+            }
+            if (last == null) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(artifactReader.apply(List.of(last)).get(last.sha256()));
         }
 
         public Optional<byte[]> sourceBytes(String path) {
