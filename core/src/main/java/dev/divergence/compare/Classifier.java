@@ -251,12 +251,21 @@ public final class Classifier {
         });
     }
 
-    /** The entry with {@link RiskFlag#AUTO_EXEC} added when the artifact's configuration makes it run by itself. */
+    /**
+     * The entry with {@link RiskFlag#AUTO_EXEC} added when the artifact's configuration makes it run by itself, or
+     * {@link RiskFlag#ENTRY_MODULE} when it is code the package's manifest makes its entry (data such as a
+     * {@code package.json} listed in {@code exports} is loaded, not run: no flag).
+     */
     private static ArtifactFile withExecution(ArtifactFile f, GeneratedFiles.ExecutionRelevance exec) {
-        if (f.flags().contains(RiskFlag.AUTO_EXEC) || exec.why(f.path()).isEmpty()) {
+        Optional<String> why = f.flags().contains(RiskFlag.AUTO_EXEC) ? Optional.empty() : exec.why(f.path());
+        if (why.isEmpty()) {
             return f;
         }
-        Set<RiskFlag> flags = EnumSet.of(RiskFlag.AUTO_EXEC);
+        boolean entry = why.get().startsWith(GeneratedFiles.ExecutionRelevance.ENTRY_PREFIX);
+        if (entry && !f.flags().contains(RiskFlag.CODE) && !f.flags().contains(RiskFlag.BINARY)) {
+            return f;
+        }
+        Set<RiskFlag> flags = EnumSet.of(entry ? RiskFlag.ENTRY_MODULE : RiskFlag.AUTO_EXEC);
         flags.addAll(f.flags());
         return new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
     }
@@ -268,7 +277,8 @@ public final class Classifier {
         flags.addAll(base);
         flags.addAll(d.flags());
         FileDivergence r = row(in, f, sf, src, d.status(), d.ruleId(), flags, d.detail());
-        if (d.benign() && r.highRisk() && !escapes(flags) && !flags.contains(RiskFlag.AUTO_EXEC)) {
+        if (d.benign() && r.highRisk() && !escapes(flags) && !flags.contains(RiskFlag.AUTO_EXEC)
+                && !flags.contains(RiskFlag.ENTRY_MODULE)) {
             r = new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(), r.ruleId(),
                     r.artifactSha256(), r.sourceSha256(), r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(),
                     r.sourceSize(), r.riskFlags(), false, r.detail());
@@ -336,7 +346,7 @@ public final class Classifier {
         for (RiskFlag f : flags) {
             switch (f) {
                 case PTH_FILE, INSTALL_SCRIPT, CODE, PATH_TRAVERSAL, ABSOLUTE_PATH, LINK, SPECIAL_ENTRY,
-                        DUPLICATE_ENTRY, SIZE_MISMATCH, HEADER_MISMATCH, AUTO_EXEC -> s.add(f);
+                        DUPLICATE_ENTRY, SIZE_MISMATCH, HEADER_MISMATCH, AUTO_EXEC, ENTRY_MODULE -> s.add(f);
                 case BINARY -> s.add(f); // a changed binary is judged as a whole
                 default -> {
                 }
@@ -369,6 +379,9 @@ public final class Classifier {
                 || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.ENTRY_POINT)) {
             return true;
         }
+        if (status == FileStatus.PHANTOM && flags.contains(RiskFlag.ENTRY_MODULE)) {
+            return true; // the code require() or the command runs exists in no commit and is no build output
+        }
         if (!flags.contains(RiskFlag.CODE)) {
             return false;
         }
@@ -384,7 +397,7 @@ public final class Classifier {
      */
     private static boolean runsByName(ArtifactFile f) {
         return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.AUTO_EXEC)
-                || f.flags().contains(RiskFlag.INSTALL_SCRIPT);
+                || f.flags().contains(RiskFlag.ENTRY_MODULE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT);
     }
 
     private static String baseName(String path) {

@@ -56,5 +56,11 @@ public enum RiskFlag {
      */
     AUTO_EXEC,
     /** An entry point (console script, plugin) the published metadata declares and the source does not. */
-    ENTRY_POINT
+    ENTRY_POINT,
+    /**
+     * Code the package's own manifest makes the entry of {@code require}/{@code import} or a command (npm
+     * {@code main}, {@code exports}, {@code bin} targets): runs when the package is used, not at install. Judged as
+     * code — by its added lines when modified — and, when new, also HIGH_RISK for process execution or eval.
+     */
+    ENTRY_MODULE
 }

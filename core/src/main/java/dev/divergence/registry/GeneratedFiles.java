@@ -80,9 +80,16 @@ public interface GeneratedFiles {
         return path -> Optional.empty();
     }
 
-    /** Why an artifact path runs automatically, or empty when it does not. */
+    /**
+     * Why an artifact path runs automatically, or empty when it does not. A reason starting with
+     * {@link #ENTRY_PREFIX} names an entry module (npm {@code main}/{@code exports}/{@code bin} targets): loaded
+     * when the package is used, not by the installer, so it is judged as code ({@link RiskFlag#ENTRY_MODULE}), not
+     * as a file whose every unexplained change is HIGH_RISK ({@link RiskFlag#AUTO_EXEC}).
+     */
     @FunctionalInterface
     interface ExecutionRelevance {
+        String ENTRY_PREFIX = "entry: ";
+
         Optional<String> why(String artifactPath);
     }
 

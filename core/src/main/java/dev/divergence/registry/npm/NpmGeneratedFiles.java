@@ -144,14 +144,14 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         if (pkg != null && pkg.isObject()) {
             JsonNode bin = pkg.path("bin");
             if (bin.isTextual()) {
-                why.put(root + clean(bin.asText()), "bin: linked onto PATH");
+                why.put(root + clean(bin.asText()), ExecutionRelevance.ENTRY_PREFIX + "bin: linked onto PATH");
             } else {
-                bin.forEach(b -> why.put(root + clean(b.asText()), "bin: linked onto PATH"));
+                bin.forEach(b -> why.put(root + clean(b.asText()), ExecutionRelevance.ENTRY_PREFIX + "bin: linked onto PATH"));
             }
             String main = pkg.path("main").asText("index.js");
-            why.putIfAbsent(root + clean(main), "main: loaded by require");
+            why.putIfAbsent(root + clean(main), ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
             for (String ext : List.of(".js", "/index.js")) {
-                why.putIfAbsent(root + clean(main).replaceFirst("/$", "") + ext, "main: loaded by require");
+                why.putIfAbsent(root + clean(main).replaceFirst("/$", "") + ext, ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
             }
             exports(pkg.path("exports"), root, why, exportPatterns);
             for (String script : LIFECYCLE) {
@@ -171,7 +171,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                         .forEach(p -> why.putIfAbsent(p, "read by node-gyp rebuild on install"));
             }
         } else {
-            why.put(root + "index.js", "main: loaded by require");
+            why.put(root + "index.js", ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
         }
         return path -> {
             String w = why.get(path);
@@ -179,7 +179,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 return Optional.of(w);
             }
             return exportPatterns.stream().anyMatch(p -> p.matcher(path).matches())
-                    ? Optional.of("exports: loaded by require/import") : Optional.empty();
+                    ? Optional.of(ExecutionRelevance.ENTRY_PREFIX + "exports: loaded by require/import") : Optional.empty();
         };
     }
 
@@ -191,7 +191,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 patterns.add(Pattern.compile(java.util.Arrays.stream(target.split("\\*", -1)).map(Pattern::quote)
                         .collect(java.util.stream.Collectors.joining(".*"))));
             } else {
-                why.putIfAbsent(target, "exports: loaded by require/import");
+                why.putIfAbsent(target, ExecutionRelevance.ENTRY_PREFIX + "exports: loaded by require/import");
             }
         } else if (n.isContainerNode()) {
             n.forEach(c -> exports(c, root, why, patterns));

