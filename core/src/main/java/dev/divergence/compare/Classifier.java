@@ -72,6 +72,7 @@ public final class Classifier {
         List<ArtifactFile> buildOutputs = new ArrayList<>();
         GeneratedFiles.SourceView view = view(in);
         GeneratedFiles.ExecutionRelevance exec = in.generated().executionRelevance(in.artifact(), view);
+        GeneratedFiles.UnmatchedRules unmatchedRules = in.generated().unmatchedRules(in.artifact(), view);
         for (ArtifactFile listed : in.files()) {
             ArtifactFile f = withExecution(listed, exec);
             Optional<String> src = in.alignment().sourcePath(f.path());
@@ -91,8 +92,7 @@ public final class Classifier {
                 out.add(row(in, f, sf, src, FileStatus.MATCH, BLOB_EQUAL, f.flags(), Optional.empty()));
                 continue;
             }
-            Optional<GeneratedFiles.Decision> unmatched = in.generated().unmatchedRule(in.artifact(), f.path(),
-                    sf.isPresent());
+            Optional<GeneratedFiles.Decision> unmatched = unmatchedRules.decide(f.path(), sf.isPresent());
             if (unmatched.isPresent() && unmatched.get().status() == FileStatus.BUILD_OUTPUT) {
                 buildOutputs.add(f); // explained by name only: its content is still scanned below
                 continue;
@@ -128,7 +128,7 @@ public final class Classifier {
             out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.path())), view));
         }
         for (ArtifactFile f : buildOutputs) {
-            out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.path()))));
+            out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.path())), unmatchedRules));
         }
         for (SourceTree.SourceFile s : in.tree().files().values()) {
             if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
@@ -223,16 +223,19 @@ public final class Classifier {
      * content is scanned, and process execution, dynamic evaluation, an encoded blob or native code in it is
      * HIGH_RISK (see {@link #isHighRisk}).
      */
-    private static FileDivergence buildOutput(Input in, ArtifactFile f, Optional<byte[]> content) throws IOException {
-        Optional<GeneratedFiles.Decision> d = in.generated().unmatchedRule(in.artifact(), f.path(), false);
+    private static FileDivergence buildOutput(Input in, ArtifactFile f, Optional<byte[]> content,
+                                              GeneratedFiles.UnmatchedRules rules) throws IOException {
+        Optional<String> src = in.alignment().sourcePath(f.path());
+        Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
+        Optional<GeneratedFiles.Decision> d = rules.decide(f.path(), sf.isPresent());
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
         d.ifPresent(x -> flags.addAll(x.flags()));
         content.ifPresent(c -> flags.addAll(ContentSignals.buildOutputSignals(f.path(), c)));
-        Optional<String> detail = content.isPresent() ? Optional.of("build output: not verifiable without a rebuild")
-                : Optional.of("build output too large to scan: not verifiable without a rebuild");
-        Optional<String> src = in.alignment().sourcePath(f.path());
-        return row(in, f, Optional.empty(), src, FileStatus.BUILD_OUTPUT,
+        String why = d.flatMap(GeneratedFiles.Decision::detail).map(w -> " (" + w + ")").orElse("");
+        Optional<String> detail = content.isPresent() ? Optional.of("build output" + why + ": not verifiable without a rebuild")
+                : Optional.of("build output" + why + " too large to scan: not verifiable without a rebuild");
+        return row(in, f, sf, src, FileStatus.BUILD_OUTPUT,
                 d.map(GeneratedFiles.Decision::ruleId).orElse(UNEXPLAINED), flags, detail);
     }
 

