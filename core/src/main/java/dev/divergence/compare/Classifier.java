@@ -37,6 +37,8 @@ public final class Classifier {
     public static final String NOT_SHIPPED = "compare.not-shipped";
     public static final String NO_COMMIT = "compare.no-commit";
     public static final String SPECIAL_ENTRY = "archive.special-entry";
+    /** A file under a submodule (gitlink) of the commit: its source is another repository's. */
+    public static final String IN_SUBMODULE = "compare.in-submodule";
 
     /** Content larger than this is compared by hash only (no normalisation, no added-line scan). */
     static final long MAX_CONTENT_BYTES = 8L << 20;
@@ -70,6 +72,7 @@ public final class Classifier {
         Set<String> shippedSource = new HashSet<>();
         List<ArtifactFile> pending = new ArrayList<>();
         List<ArtifactFile> buildOutputs = new ArrayList<>();
+        List<ArtifactFile> inSubmodules = new ArrayList<>();
         GeneratedFiles.SourceView view = view(in);
         GeneratedFiles.ExecutionRelevance exec = in.generated().executionRelevance(in.artifact(), view);
         GeneratedFiles.UnmatchedRules unmatchedRules = in.generated().unmatchedRules(in.artifact(), view);
@@ -90,6 +93,10 @@ public final class Classifier {
             }
             if (sf.isPresent() && sf.get().blobId().equals(f.gitBlobId())) {
                 out.add(row(in, f, sf, src, FileStatus.MATCH, BLOB_EQUAL, f.flags(), Optional.empty()));
+                continue;
+            }
+            if (sf.isEmpty() && src.flatMap(in.tree()::submoduleOf).isPresent()) {
+                inSubmodules.add(f); // this repository cannot verify it: scanned whole below
                 continue;
             }
             Optional<GeneratedFiles.Decision> unmatched = unmatchedRules.decide(f.path(), sf.isPresent());
@@ -123,12 +130,16 @@ public final class Classifier {
         Set<String> wanted = new LinkedHashSet<>();
         pending.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
         buildOutputs.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
+        inSubmodules.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(f -> wanted.add(f.path()));
         Map<String, byte[]> bytes = in.extractor().apply(wanted);
         for (ArtifactFile f : pending) {
             out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.path())), view));
         }
         for (ArtifactFile f : buildOutputs) {
             out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.path())), unmatchedRules));
+        }
+        for (ArtifactFile f : inSubmodules) {
+            out.add(inSubmodule(in, f, Optional.ofNullable(bytes.get(f.path()))));
         }
         for (SourceTree.SourceFile s : in.tree().files().values()) {
             if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
@@ -239,6 +250,22 @@ public final class Classifier {
                 d.map(GeneratedFiles.Decision::ruleId).orElse(UNEXPLAINED), flags, detail);
     }
 
+    /** A file under a gitlink of the commit, judged whole as a new file is; the detail names the pinned commit. */
+    private static FileDivergence inSubmodule(Input in, ArtifactFile f, Optional<byte[]> content) throws IOException {
+        Optional<String> src = in.alignment().sourcePath(f.path());
+        Map.Entry<String, String> sub = src.flatMap(in.tree()::submoduleOf).orElseThrow();
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(f.flags());
+        content.ifPresent(c -> {
+            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
+            signals.update(c, 0, c.length);
+            flags.addAll(signals.flags());
+        });
+        return row(in, f, Optional.empty(), src, FileStatus.IN_SUBMODULE, IN_SUBMODULE, flags,
+                Optional.of("in submodule " + sub.getKey() + " at commit " + sub.getValue()
+                        + ": not verifiable from this repository"));
+    }
+
     /** What a rule may consult beyond the file itself: the artifact's entries and the tree at the commit. */
     private static GeneratedFiles.SourceView view(Input in) {
         return new GeneratedFiles.SourceView(in.files(), in.extractor(), in.alignment(), in.tree(), path -> {
@@ -294,7 +321,7 @@ public final class Classifier {
 
     /**
      * Whether a file makes its artifact HIGH_RISK. Whatever its status, an entry that escapes the install directory
-     * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM): it runs
+     * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM, IN_SUBMODULE): it runs
      * automatically (.pth, setup.py, an npm install script, an auto-executed file), adds a dependency or an entry
      * point, is native code, or is code whose new content carries payload signals. BUILD_OUTPUT, explained by name
      * only: native code, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
@@ -308,7 +335,7 @@ public final class Classifier {
             return flags.contains(RiskFlag.BINARY) || (flags.contains(RiskFlag.CODE)
                     && (flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.ENCODED_BLOB)));
         }
-        if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM) {
+        if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM && status != FileStatus.IN_SUBMODULE) {
             return false;
         }
         if (flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)

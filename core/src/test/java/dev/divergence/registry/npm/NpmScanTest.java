@@ -698,4 +698,41 @@ class NpmScanTest {
         assertEquals(List.of("package/._boot.js"), a.highRiskPaths());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
+
+    @Test
+    void filesUnderASubmoduleAreUnverifiableNotPhantomAndStillScanned() throws Exception {
+        String pinned = "0123456789abcdef0123456789abcdef01234567";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "1.0.1", ""),
+                "index.js", "module.exports = require('./support/haml');\n", "cli.js", "require('./index');\n",
+                ".gitmodules", "[submodule \"support/haml\"]\n\tpath = support/haml\n\turl = https://example.invalid/haml.git\n");
+        git.gitlink("support/haml", pinned);
+        ArtifactReport a = publishAndScan(tree, "1.0.1", with(tree,
+                "support/haml/index.js", "module.exports = function render() {};\n",
+                "support/haml/lib/blob.js", "module.exports = '" + Base64.getEncoder().encodeToString(new byte[900]) + "';\n",
+                "support/hamlet.js", "exports.h = 1;\n"));
+        FileDivergence h = row(a, "package/support/haml/index.js");
+        assertEquals(FileStatus.IN_SUBMODULE, h.status());
+        assertEquals(Classifier.IN_SUBMODULE, h.ruleId());
+        assertEquals("in submodule support/haml at commit " + pinned + ": not verifiable from this repository",
+                h.detail().orElseThrow());
+        assertFalse(h.highRisk());
+        FileDivergence blob = row(a, "package/support/haml/lib/blob.js");
+        assertEquals(FileStatus.IN_SUBMODULE, blob.status());
+        assertTrue(blob.riskFlags().contains(RiskFlag.ENCODED_BLOB));
+        assertTrue(blob.highRisk(), "judged whole, as a new file is");
+        // a sibling path that only shares the prefix is an ordinary file
+        assertEquals(FileStatus.PHANTOM, row(a, "package/support/hamlet.js").status());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        assertTrue(a.divergentPaths().contains("package/support/haml/index.js"));
+    }
+
+    @Test
+    void aVersionWhoseOnlyDifferencesAreSubmoduleFilesIsNotExplained() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "1.0.2", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        git.gitlink("support/ejs", "89abcdef0123456789abcdef0123456789abcdef");
+        ArtifactReport a = publishAndScan(tree, "1.0.2", with(tree, "support/ejs/index.js", "module.exports = {};\n"));
+        assertEquals(FileStatus.IN_SUBMODULE, row(a, "package/support/ejs/index.js").status());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
 }
