@@ -6,7 +6,7 @@ package dev.divergence.scan;
  */
 public final class EngineVersion {
     public static final String ENGINE = "0.1.0";
-    public static final String RULES = "2026.12.02-1";
+    public static final String RULES = "2026.12.02-2";
 
     private EngineVersion() {
     }
