@@ -37,6 +37,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
     public static final String PACKAGE_JSON_DIFFERS = "npm.package-json.differs";
 
+    /**
+     * A runtime dependency the source declares, published with another semver range of the same registry package
+     * (a pre-release cut from an older working tree): divergent and named, not a new dependency. An alias, URL, git,
+     * file or tag spec in its place is a different package and stays {@link #NEW_DEPENDENCY}.
+     */
+    public static final String DEPENDENCY_RANGE = "npm.package-json.dependency-range";
     /** Only {@code version} differs and the published one is this release's (a pre-release from a working tree). */
     public static final String VERSION_ONLY = "npm.package-json.version-only";
     /** Development-only fields and non-install scripts removed at publish (clean-publish and similar). */
@@ -282,6 +288,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             why.put(root + "index.js", "main: loaded by require");
         }
         return path -> {
+            if (path.endsWith(".json")) {
+                return Optional.empty(); // require() parses JSON (exports often lists ./package.json): data, never run
+            }
             String w = why.get(path);
             if (w != null) {
                 return Optional.of(w);
@@ -377,13 +386,18 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 }
             }
             Set<String> newDeps = new TreeSet<>();
+            Set<String> rangeChanges = new TreeSet<>();
             for (String kind : RUNTIME_DEPENDENCIES) {
                 Iterator<Map.Entry<String, JsonNode>> deps = published.path(kind).fields();
                 while (deps.hasNext()) {
                     Map.Entry<String, JsonNode> dep = deps.next();
                     String spec = dep.getValue().asText("");
                     Optional<String> declared = src == null ? Optional.empty() : declaredSpec(src, dep.getKey());
-                    if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
+                    if (declared.isPresent() && !sameDependency(spec, declared.get()) && isRange(spec)
+                            && isRange(declared.get())) {
+                        // the same registry package, another semver range: a difference to see, not a new package
+                        rangeChanges.add(dep.getKey() + " " + spec + " (source: " + declared.get() + ")");
+                    } else if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
                         newDeps.add(dep.getKey() + (declared.isEmpty() ? "" : " " + spec + " (source: " + declared.get() + ")"));
                     }
                 }
@@ -443,6 +457,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     keys.add(k);
                 }
             });
+            if (!rangeChanges.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.MODIFIED, DEPENDENCY_RANGE, Set.of(),
+                        Optional.of("dependency ranges differ from the source's " + rangeChanges
+                                + "; package.json fields differ: " + keys)));
+            }
             return Optional.of(new Decision(FileStatus.MODIFIED, PACKAGE_JSON_DIFFERS, Set.of(),
                     Optional.of("package.json fields differ: " + keys)));
         }

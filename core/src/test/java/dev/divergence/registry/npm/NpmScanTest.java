@@ -470,12 +470,16 @@ class NpmScanTest {
             }
             npm.publish("7.0.0-alpha.6", with(tree, "package.json", pkgJson("widget", "7.0.0-alpha.6",
                     PRE_BASE.replace("^1.0.0", "^1.3.0"))));
-            for (String v : List.of("7.0.0-alpha.5", "7.0.0-alpha.6")) {
-                ReleaseReport dep = scan(npm, "pkg:npm/widget", v);
-                FileDivergence pj = row(dep.artifacts().get(0), "package/package.json");
-                assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId(), v);
-                assertEquals(Verdict.HIGH_RISK, dep.verdict(), v);
-            }
+            ReleaseReport dep = scan(npm, "pkg:npm/widget", "7.0.0-alpha.5");
+            assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, row(dep.artifacts().get(0), "package/package.json").ruleId());
+            assertEquals(Verdict.HIGH_RISK, dep.verdict());
+            ReleaseReport range = scan(npm, "pkg:npm/widget", "7.0.0-alpha.6");
+            FileDivergence pj = row(range.artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, pj.status());
+            assertEquals(NpmGeneratedFiles.DEPENDENCY_RANGE, pj.ruleId());
+            assertEquals("dependency ranges differ from the source's [left-pad ^1.3.0 (source: ^1.0.0)]; "
+                    + "package.json fields differ: [dependencies, version]", pj.detail().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, range.verdict());
         }
     }
 
@@ -586,9 +590,11 @@ class NpmScanTest {
         ArtifactReport a = publishUntaggedAndScan(tree, "9.0.1", with(tree, "package.json", pkgJson("widget", "9.0.1",
                 ",\n  \"dependencies\": {\"helper\": \"9.0.1\"}")));
         FileDivergence pj = row(a, "package/package.json");
-        assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId());
-        assertEquals("new dependencies [helper 9.0.1 (source: 9.0.0)]", pj.detail().orElseThrow());
-        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        assertEquals(FileStatus.MODIFIED, pj.status());
+        assertEquals(NpmGeneratedFiles.DEPENDENCY_RANGE, pj.ruleId());
+        assertEquals("dependency ranges differ from the source's [helper 9.0.1 (source: 9.0.0)]; "
+                + "package.json fields differ: [dependencies, version]", pj.detail().orElseThrow());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
     private static final String BUILT_MANIFEST = "{\"name\": \"widget\", \"version\": \"10.0.0\", \"main\": \"./dist-node/index.js\","
@@ -733,6 +739,25 @@ class NpmScanTest {
         git.gitlink("support/ejs", "89abcdef0123456789abcdef0123456789abcdef");
         ArtifactReport a = publishAndScan(tree, "1.0.2", with(tree, "support/ejs/index.js", "module.exports = {};\n"));
         assertEquals(FileStatus.IN_SUBMODULE, row(a, "package/support/ejs/index.js").status());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
+    void aPackageJsonThatExportsListsIsDataNotCodeAndARenamedReadmeIsComparedWithTheSources() throws Exception {
+        String manifest = "{\"name\": \"widget\", \"version\": \"17.0.0\", \"main\": \"./index.js\","
+                + " \"exports\": {\"./package.json\": \"./package.json\", \".\": \"./index.js\"},"
+                + " \"repository\": \"github:acme/widget\", \"engines\": {\"node\": \">=12\"}}\n";
+        SortedMap<String, byte[]> tree = files("package.json", manifest, "index.js", "module.exports = 1;\n",
+                "readme.md", "# widget\n");
+        ArtifactReport a = publishAndScan(tree, "17.0.0", with(dev.divergence.fixtures.Trees.without(tree, "readme.md"),
+                "package.json", manifest.replace(">=12", ">=10"), "README.md", "# widget\n\nNow with a banner.\n"));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId());
+        assertFalse(pj.riskFlags().contains(RiskFlag.AUTO_EXEC), pj.riskFlags().toString());
+        assertFalse(pj.highRisk());
+        FileDivergence readme = row(a, "package/README.md");
+        assertEquals(FileStatus.MODIFIED, readme.status());
+        assertEquals("readme.md", readme.sourcePath().orElseThrow());
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 }
