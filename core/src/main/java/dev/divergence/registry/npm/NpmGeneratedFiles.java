@@ -154,7 +154,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (!release.pkg().name().equals(n.path("name").asText())) {
                 problems.add("package.json names package " + n.path("name").asText("(none)"));
             }
-            if (!release.version().equals(n.path("version").asText())) {
+            if (!release.version().equals(cleanVersion(n.path("version").asText()))) {
                 problems.add("package.json says version " + n.path("version").asText("(none)"));
             }
             return problems;
@@ -313,6 +313,16 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         } else if (n.isContainerNode()) {
             n.forEach(c -> exports(c, root, why, patterns));
         }
+    }
+
+    /**
+     * The version as npm reads a manifest's ({@code semver.clean} in normalize-package-data): surrounding blanks and a
+     * leading {@code v} or {@code =} dropped. Text that is not a version is returned as it is.
+     */
+    static String cleanVersion(String v) {
+        String t = v.strip();
+        String c = t.replaceFirst("^[=v]+", "").strip();
+        return c.matches("\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?") ? c : v;
     }
 
     private static String clean(String p) {
@@ -474,7 +484,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
          */
         private static Optional<String> versionOnly(ObjectNode a, ObjectNode s, String version) {
             if (!a.path("version").isTextual() || !s.path("version").isTextual()
-                    || !a.path("version").asText().trim().equals(version)) {
+                    || !cleanVersion(a.path("version").asText()).equals(version)) {
                 return Optional.empty();
             }
             ObjectNode x = a.deepCopy();

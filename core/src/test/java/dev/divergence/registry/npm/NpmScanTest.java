@@ -443,6 +443,22 @@ class NpmScanTest {
     }
 
     @Test
+    void aVersionWithBlanksIsTheVersionNpmReadsButNotAnotherOne() throws Exception {
+        SortedMap<String, byte[]> tree = preTree();
+        commit(tree, "work");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("6.6.2-candidate.1", with(tree, "package.json", pkgJson("widget", " 6.6.2-candidate.1", PRE_BASE)));
+            npm.publish("6.6.2-candidate.2", with(tree, "package.json", pkgJson("widget", "6.6.2-candidate.22", PRE_BASE)));
+            ReleaseReport ok = scan(npm, "pkg:npm/widget", "6.6.2-candidate.1");
+            assertEquals(NpmGeneratedFiles.VERSION_ONLY, row(ok.artifacts().get(0), "package/package.json").ruleId());
+            assertEquals(Verdict.EXPLAINED, ok.verdict());
+            ReleaseReport other = scan(npm, "pkg:npm/widget", "6.6.2-candidate.2");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, row(other.artifacts().get(0), "package/package.json").ruleId());
+            assertEquals(Verdict.DIVERGENT, other.verdict());
+        }
+    }
+
+    @Test
     void theVersionOnlyRuleExplainsNothingBesideTheVersion() throws Exception {
         SortedMap<String, byte[]> tree = preTree();
         commit(tree, "work");
