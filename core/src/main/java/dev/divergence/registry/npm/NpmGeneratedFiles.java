@@ -45,6 +45,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String DEPENDENCY_RANGE = "npm.package-json.dependency-range";
     /** Only {@code version} differs and the published one is this release's (a pre-release from a working tree). */
     public static final String VERSION_ONLY = "npm.package-json.version-only";
+    /** package.json differs only in development fields (and this release's version): divergent, named. */
+    public static final String DEV_FIELDS_DIFFER = "npm.package-json.dev-fields-differ";
     /** Development-only fields and non-install scripts removed at publish (clean-publish and similar). */
     public static final String DEV_FIELDS_STRIPPED = "npm.package-json.dev-fields-stripped";
     /** {@code postinstall} renamed {@code _postinstall} by pinst at publish. */
@@ -467,6 +469,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     keys.add(k);
                 }
             });
+            if (rangeChanges.isEmpty() && devOnly(keys, a, s, version)) {
+                return Optional.of(new Decision(FileStatus.MODIFIED, DEV_FIELDS_DIFFER, Set.of(),
+                        Optional.of("package.json differs only in fields no install or run reads: " + keys)));
+            }
             if (!rangeChanges.isEmpty()) {
                 return Optional.of(new Decision(FileStatus.MODIFIED, DEPENDENCY_RANGE, Set.of(),
                         Optional.of("dependency ranges differ from the source's " + rangeChanges
@@ -493,6 +499,27 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             y.remove("version");
             return x.equals(y) ? Optional.of("only the version differs: published " + version + ", source declares "
                     + s.path("version").asText()) : Optional.empty();
+        }
+
+        /**
+         * Every differing field is one nothing reads on a consumer's install or at run time (a development field,
+         * scripts that differ only outside preinstall/install/postinstall, and {@code version} when the published one
+         * is this release's): a real difference — the working tree was not the commit — kept divergent, but named.
+         */
+        private static boolean devOnly(Set<String> keys, ObjectNode a, ObjectNode s, String version) {
+            if (keys.isEmpty()) {
+                return false;
+            }
+            for (String k : keys) {
+                boolean ok = DEV_ONLY_FIELDS.contains(k)
+                        || (k.equals("version") && cleanVersion(a.path("version").asText("")).equals(version))
+                        || (k.equals("scripts") && LIFECYCLE.stream().allMatch(x -> a.path("scripts").path(x)
+                        .equals(s.path("scripts").path(x))));
+                if (!ok) {
+                    return false;
+                }
+            }
+            return keys.stream().anyMatch(k -> !k.equals("version"));
         }
 
         /**

@@ -467,7 +467,7 @@ class NpmScanTest {
                 {"7.0.0-alpha.1", pkgJson("widget", "7.0.0-alpha.1", PRE_BASE).replace("./index.js", "./loader.js"),
                         "package.json fields differ: [main, version]"},
                 {"7.0.0-alpha.2", pkgJson("widget", "7.0.0-alpha.2", PRE_BASE.replace("\"tap\"", "\"tap\", \"lint\": \"x\"")),
-                        "package.json fields differ: [scripts, version]"},
+                        "package.json differs only in fields no install or run reads: [scripts, version]"},
                 {"7.0.0-alpha.3", pkgJson("widget", "7.0.0-alpha.3", PRE_BASE + ",\n  \"engines\": {\"node\": \">=4\"}"),
                         "package.json fields differ: [engines, version]"},
                 {"7.0.0-alpha.4", pkgJson("widget", "7.0.0", PRE_BASE), "package.json fields differ: [version]"},
@@ -481,7 +481,8 @@ class NpmScanTest {
             for (String[] c : cases) {
                 FileDivergence pj = row(scan(npm, "pkg:npm/widget", c[0]).artifacts().get(0), "package/package.json");
                 assertEquals(FileStatus.MODIFIED, pj.status(), c[0]);
-                assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
+                assertEquals(c[2].startsWith("package.json differs only") ? NpmGeneratedFiles.DEV_FIELDS_DIFFER
+                        : NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
                 assertEquals(c[2], pj.detail().orElseThrow(), c[0]);
             }
             npm.publish("7.0.0-alpha.6", with(tree, "package.json", pkgJson("widget", "7.0.0-alpha.6",
@@ -536,7 +537,7 @@ class NpmScanTest {
                 {"3.1.1", pkgJson("widget", "3.1.0", ""), "package.json fields differ: [scripts]"},
                 // a development field whose value changed is not a removal
                 {"3.1.2", pkgJson("widget", "3.1.0", ",\n  \"prettier\": {\"semi\": true}" + keepPostinstall),
-                        "package.json fields differ: [prettier]"},
+                        "package.json differs only in fields no install or run reads: [prettier]"},
         };
         try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
             for (String[] c : cases) {
@@ -544,7 +545,9 @@ class NpmScanTest {
             }
             for (String[] c : cases) {
                 FileDivergence pj = row(scan(npm, "pkg:npm/widget", c[0]).artifacts().get(0), "package/package.json");
-                assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
+                assertEquals(FileStatus.MODIFIED, pj.status(), c[0]);
+                assertEquals(c[2].startsWith("package.json differs only") ? NpmGeneratedFiles.DEV_FIELDS_DIFFER
+                        : NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
                 assertEquals(c[2], pj.detail().orElseThrow(), c[0]);
             }
         }
@@ -775,5 +778,35 @@ class NpmScanTest {
         assertEquals(FileStatus.MODIFIED, readme.status());
         assertEquals("readme.md", readme.sourcePath().orElseThrow());
         assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
+    void aManifestDifferingOnlyInDevelopmentFieldsIsDivergentAndNamedButAnyOtherFieldIsNot() throws Exception {
+        String dev = ",\n  \"devDependencies\": {\"nyc\": \"^7.0.0\"},\n  \"scripts\": {\"test\": \"nyc tap\","
+                + " \"postinstall\": \"node setup.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.0", dev),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "setup.js", "1;\n");
+        commit(tree, "work");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("4.8.0-candidate", with(tree, "package.json", pkgJson("widget", "4.8.0-candidate",
+                    dev.replace("^7.0.0", "^6.4.2").replace("nyc tap", "tap"))));
+            npm.publish("4.8.0-candidate2", with(tree, "package.json", pkgJson("widget", "4.8.0-candidate2",
+                    dev.replace("^7.0.0", "^6.4.2") + ",\n  \"engines\": {\"node\": \">=4\"}")));
+            npm.publish("4.8.0-candidate3", with(tree, "package.json", pkgJson("widget", "4.8.0-candidate3",
+                    dev.replace("^7.0.0", "^6.4.2").replace(", \"postinstall\": \"node setup.js\"", ""))));
+            ReleaseReport named = scan(npm, "pkg:npm/widget", "4.8.0-candidate");
+            FileDivergence pj = row(named.artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, pj.status());
+            assertEquals(NpmGeneratedFiles.DEV_FIELDS_DIFFER, pj.ruleId());
+            assertEquals("package.json differs only in fields no install or run reads: [devDependencies, scripts, version]",
+                    pj.detail().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, named.verdict());
+            FileDivergence engines = row(scan(npm, "pkg:npm/widget", "4.8.0-candidate2").artifacts().get(0),
+                    "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, engines.ruleId());
+            FileDivergence lifecycle = row(scan(npm, "pkg:npm/widget", "4.8.0-candidate3").artifacts().get(0),
+                    "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, lifecycle.ruleId());
+        }
     }
 }
