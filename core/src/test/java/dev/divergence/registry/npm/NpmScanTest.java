@@ -809,4 +809,17 @@ class NpmScanTest {
             assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, lifecycle.ruleId());
         }
     }
+
+    @Test
+    void typeDeclarationsTheRepositoryIgnoresAreBuildOutputWithoutBeingNamed() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "11.0.0", ""), ".gitignore", "*.d.ts\n",
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "11.0.0", with(tree, "src/index.d.ts", "export {};\n",
+                "src/helper.js", "exports.h = 1;\n"));
+        FileDivergence d = row(a, "package/src/index.d.ts");
+        assertEquals(FileStatus.BUILD_OUTPUT, d.status());
+        assertEquals("build output (a build tool's kind of file, ignored by .gitignore): not verifiable without a rebuild",
+                d.detail().orElseThrow());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/src/helper.js").status(), "neither named nor ignored");
+    }
 }
