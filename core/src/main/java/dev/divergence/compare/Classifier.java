@@ -37,6 +37,8 @@ public final class Classifier {
     public static final String NOT_SHIPPED = "compare.not-shipped";
     public static final String NO_COMMIT = "compare.no-commit";
     public static final String SPECIAL_ENTRY = "archive.special-entry";
+    /** A file under a submodule (gitlink) of the commit: its source is another repository's. */
+    public static final String IN_SUBMODULE = "compare.in-submodule";
 
     /** Content larger than this is compared by hash only (no normalisation, no added-line scan). */
     static final long MAX_CONTENT_BYTES = 8L << 20;
@@ -71,8 +73,10 @@ public final class Classifier {
         Set<String> shippedSource = new HashSet<>();
         List<ArtifactFile> pending = new ArrayList<>();
         List<ArtifactFile> buildOutputs = new ArrayList<>();
+        List<ArtifactFile> inSubmodules = new ArrayList<>();
         GeneratedFiles.SourceView view = view(in);
         GeneratedFiles.ExecutionRelevance exec = in.generated().executionRelevance(in.artifact(), view);
+        GeneratedFiles.UnmatchedRules unmatchedRules = in.generated().unmatchedRules(in.artifact(), view);
         for (ArtifactFile listed : in.files()) {
             ArtifactFile f = withExecution(listed, exec);
             Optional<String> src = in.alignment().sourcePath(f.path());
@@ -92,8 +96,11 @@ public final class Classifier {
                 out.add(row(in, f, sf, src, FileStatus.MATCH, BLOB_EQUAL, f.flags(), Optional.empty()));
                 continue;
             }
-            Optional<GeneratedFiles.Decision> unmatched = in.generated().unmatchedRule(in.artifact(), f.path(),
-                    sf.isPresent());
+            if (sf.isEmpty() && src.flatMap(in.tree()::submoduleOf).isPresent()) {
+                inSubmodules.add(f); // this repository cannot verify it: scanned whole below
+                continue;
+            }
+            Optional<GeneratedFiles.Decision> unmatched = unmatchedRules.decide(f.path(), sf.isPresent());
             if (unmatched.isPresent() && unmatched.get().status() == FileStatus.BUILD_OUTPUT) {
                 buildOutputs.add(f); // explained by name only: its content is still scanned below
                 continue;
@@ -124,12 +131,16 @@ public final class Classifier {
         List<ArtifactFile> wanted = new ArrayList<>();
         pending.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
         buildOutputs.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
+        inSubmodules.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
         Map<String, byte[]> bytes = in.extractor().apply(wanted); // by SHA-256: each copy of a duplicate its own bytes
         for (ArtifactFile f : pending) {
             out.add(classifyDifferent(in, f, Optional.ofNullable(bytes.get(f.sha256())), view));
         }
         for (ArtifactFile f : buildOutputs) {
-            out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.sha256()))));
+            out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.sha256())), unmatchedRules));
+        }
+        for (ArtifactFile f : inSubmodules) {
+            out.add(inSubmodule(in, f, Optional.ofNullable(bytes.get(f.sha256()))));
         }
         markDifferingDuplicates(in.files(), out);
         for (SourceTree.SourceFile s : in.tree().files().values()) {
@@ -151,7 +162,7 @@ public final class Classifier {
             source = in.repo().read(sf.get().blobId(), MAX_CONTENT_BYTES);
         }
         if (content.isPresent()) {
-            if (source.isPresent()) {
+            if (source.isPresent() && !in.generated().comparedAsData(f.path())) {
                 Optional<Normalizations.Explained> e = Normalizations.explain(content.get(), source.get(), in.version());
                 if (e.isPresent()) {
                     return row(in, f, sf, src, e.get().status(), e.get().ruleId(), f.flags(), Optional.empty());
@@ -225,17 +236,36 @@ public final class Classifier {
      * content is scanned, and process execution, dynamic evaluation, an encoded blob or native code in it is
      * HIGH_RISK (see {@link #isHighRisk}).
      */
-    private static FileDivergence buildOutput(Input in, ArtifactFile f, Optional<byte[]> content) throws IOException {
-        Optional<GeneratedFiles.Decision> d = in.generated().unmatchedRule(in.artifact(), f.path(), false);
+    private static FileDivergence buildOutput(Input in, ArtifactFile f, Optional<byte[]> content,
+                                              GeneratedFiles.UnmatchedRules rules) throws IOException {
+        Optional<String> src = in.alignment().sourcePath(f.path());
+        Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
+        Optional<GeneratedFiles.Decision> d = rules.decide(f.path(), sf.isPresent());
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
         d.ifPresent(x -> flags.addAll(x.flags()));
         content.ifPresent(c -> flags.addAll(ContentSignals.buildOutputSignals(f.path(), c)));
-        Optional<String> detail = content.isPresent() ? Optional.of("build output: not verifiable without a rebuild")
-                : Optional.of("build output too large to scan: not verifiable without a rebuild");
-        Optional<String> src = in.alignment().sourcePath(f.path());
-        return row(in, f, Optional.empty(), src, FileStatus.BUILD_OUTPUT,
+        String why = d.flatMap(GeneratedFiles.Decision::detail).map(w -> " (" + w + ")").orElse("");
+        Optional<String> detail = content.isPresent() ? Optional.of("build output" + why + ": not verifiable without a rebuild")
+                : Optional.of("build output" + why + " too large to scan: not verifiable without a rebuild");
+        return row(in, f, sf, src, FileStatus.BUILD_OUTPUT,
                 d.map(GeneratedFiles.Decision::ruleId).orElse(UNEXPLAINED), flags, detail);
+    }
+
+    /** A file under a gitlink of the commit, judged whole as a new file is; the detail names the pinned commit. */
+    private static FileDivergence inSubmodule(Input in, ArtifactFile f, Optional<byte[]> content) throws IOException {
+        Optional<String> src = in.alignment().sourcePath(f.path());
+        Map.Entry<String, String> sub = src.flatMap(in.tree()::submoduleOf).orElseThrow();
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(f.flags());
+        content.ifPresent(c -> {
+            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
+            signals.update(c, 0, c.length);
+            flags.addAll(signals.flags());
+        });
+        return row(in, f, Optional.empty(), src, FileStatus.IN_SUBMODULE, IN_SUBMODULE, flags,
+                Optional.of("in submodule " + sub.getKey() + " at commit " + sub.getValue()
+                        + ": not verifiable from this repository"));
     }
 
     /** What a rule may consult beyond the file itself: the artifact's entries and the tree at the commit. */
@@ -357,7 +387,7 @@ public final class Classifier {
 
     /**
      * Whether a file makes its artifact HIGH_RISK. Whatever its status, an entry that escapes the install directory
-     * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM): it runs
+     * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM, IN_SUBMODULE): it runs
      * automatically (.pth, setup.py, an npm install script, an auto-executed file), adds a dependency or an entry
      * point, is native code, or is code whose new content carries payload signals. BUILD_OUTPUT, explained by name
      * only: native code, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
@@ -371,7 +401,7 @@ public final class Classifier {
             return flags.contains(RiskFlag.BINARY) || (flags.contains(RiskFlag.CODE)
                     && (flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.ENCODED_BLOB)));
         }
-        if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM) {
+        if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM && status != FileStatus.IN_SUBMODULE) {
             return false;
         }
         if (flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)

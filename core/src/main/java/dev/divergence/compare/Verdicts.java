@@ -20,7 +20,7 @@ public final class Verdicts {
                 return Verdict.HIGH_RISK;
             }
             switch (f.status()) {
-                case MODIFIED, PHANTOM, IN_HISTORY -> divergent = true;
+                case MODIFIED, PHANTOM, IN_HISTORY, IN_SUBMODULE -> divergent = true;
                 case MATCH_NORMALIZED, GENERATED, BUILD_OUTPUT -> explained = true;
                 default -> {
                 }
@@ -55,6 +55,7 @@ public final class Verdicts {
     }
 
     public static boolean unexplained(FileStatus s) {
-        return s == FileStatus.MODIFIED || s == FileStatus.PHANTOM || s == FileStatus.IN_HISTORY;
+        return s == FileStatus.MODIFIED || s == FileStatus.PHANTOM || s == FileStatus.IN_HISTORY
+                || s == FileStatus.IN_SUBMODULE;
     }
 }

@@ -69,6 +69,27 @@ public final class GitHistoryBuilder implements AutoCloseable {
         }
     }
 
+    /**
+     * Stages a submodule entry (a gitlink: mode 160000 pointing at a commit of another repository) at {@code path}
+     * for the next commit, as {@code git submodule add} leaves it; the submodule's files are not in this repository.
+     */
+    public void gitlink(String path, String commit) throws IOException {
+        org.eclipse.jgit.dircache.DirCache dc = git.getRepository().lockDirCache();
+        try {
+            org.eclipse.jgit.dircache.DirCacheEditor ed = dc.editor();
+            ed.add(new org.eclipse.jgit.dircache.DirCacheEditor.PathEdit(path) {
+                @Override
+                public void apply(org.eclipse.jgit.dircache.DirCacheEntry ent) {
+                    ent.setFileMode(org.eclipse.jgit.lib.FileMode.GITLINK);
+                    ent.setObjectId(org.eclipse.jgit.lib.ObjectId.fromString(commit));
+                }
+            });
+            ed.commit();
+        } finally {
+            dc.unlock();
+        }
+    }
+
     /** Tags HEAD; annotated tags carry a message, lightweight ones do not (both occur in the wild). */
     public void tag(String name, boolean annotated) throws IOException {
         try {

@@ -22,5 +22,10 @@ public enum FileStatus {
     /** In the source tree, not shipped (normally benign: tests, CI, docs). */
     SOURCE_ONLY,
     /** The artifact could not be compared (no commit); its hashes are still recorded. */
-    UNCOMPARED
+    UNCOMPARED,
+    /**
+     * Under a submodule (gitlink) of the commit: its content lives in another repository, so this one cannot verify
+     * it. Not explained and not phantom; judged whole, as a new file is.
+     */
+    IN_SUBMODULE
 }

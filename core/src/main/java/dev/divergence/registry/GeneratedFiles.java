@@ -47,6 +47,21 @@ public interface GeneratedFiles {
     }
 
     /**
+     * {@link #unmatchedRule} for one artifact, when the decision needs the artifact's configuration or the source
+     * tree (npm: build output is what the published package.json names and the repository's .gitignore ignores).
+     * Built once per artifact.
+     */
+    default UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
+        return (path, sourceExists) -> unmatchedRule(artifact, path, sourceExists);
+    }
+
+    /** Decides a file whose blob is not the source's at its aligned path. */
+    @FunctionalInterface
+    interface UnmatchedRules {
+        Optional<Decision> decide(String artifactPath, boolean sourceExists);
+    }
+
+    /**
      * Entries {@link #consistency} reads (a wheel's RECORD and METADATA, an sdist's PKG-INFO, package.json): the
      * one pass over the archive keeps them whole, whatever their size up to 8 MB, so the check needs no second
      * decompression.
@@ -65,6 +80,15 @@ public interface GeneratedFiles {
                                      List<dev.divergence.model.ArtifactFile> files,
                                      java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> extractor) {
         return List.of();
+    }
+
+    /**
+     * A manifest this ecosystem's content rules compare as data (npm's {@code package.json}): the shared text
+     * normalisations (a version token, a keyword) never explain it, since one of its lines can be a dependency's
+     * spec or an entry point that only the content rule knows to check.
+     */
+    default boolean comparedAsData(String artifactPath) {
+        return false;
     }
 
     /** Content rules specific to this ecosystem, tried after the shared normalisations. */

@@ -137,6 +137,7 @@ public final class SourceRepository implements AutoCloseable {
             return cached;
         }
         Map<String, SourceTree.SourceFile> files = new HashMap<>();
+        Map<String, String> gitlinks = new HashMap<>();
         try (RevWalk walk = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
             RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
             tw.addTree(c.getTree());
@@ -144,13 +145,14 @@ public final class SourceRepository implements AutoCloseable {
             while (tw.next()) {
                 FileMode mode = tw.getFileMode(0);
                 if (mode == FileMode.GITLINK) {
-                    continue; // a submodule's files are not in this repository
+                    gitlinks.put(tw.getPathString(), tw.getObjectId(0).name()); // its files are in another repository
+                    continue;
                 }
                 String path = tw.getPathString();
                 files.put(path, new SourceTree.SourceFile(path, tw.getObjectId(0).name(), mode.getBits()));
             }
         }
-        SourceTree t = new SourceTree(commit, files);
+        SourceTree t = new SourceTree(commit, files, gitlinks);
         if (treeCache.size() > 64) {
             treeCache.clear();
         }

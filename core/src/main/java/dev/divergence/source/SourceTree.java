@@ -16,12 +16,34 @@ public final class SourceTree {
 
     private final String commit;
     private final Map<String, SourceFile> files;
+    private final Map<String, String> gitlinks;
     private Map<String, SourceFile> byLowerPath;
     private Map<String, SourceFile> byBlob;
 
     public SourceTree(String commit, Map<String, SourceFile> files) {
+        this(commit, files, Map.of());
+    }
+
+    /** @param gitlinks submodule paths of the commit to the submodule commit they pin */
+    public SourceTree(String commit, Map<String, SourceFile> files, Map<String, String> gitlinks) {
         this.commit = commit;
         this.files = Collections.unmodifiableMap(new TreeMap<>(files));
+        this.gitlinks = Collections.unmodifiableMap(new TreeMap<>(gitlinks));
+    }
+
+    /** Submodule paths of the commit and the commits they pin (their files are in other repositories). */
+    public Map<String, String> gitlinks() {
+        return gitlinks;
+    }
+
+    /** The submodule (path, pinned commit) that {@code path} lies under, if any. */
+    public Optional<Map.Entry<String, String>> submoduleOf(String path) {
+        for (Map.Entry<String, String> g : gitlinks.entrySet()) {
+            if (path.startsWith(g.getKey() + "/")) {
+                return Optional.of(g);
+            }
+        }
+        return Optional.empty();
     }
 
     public String commit() {

@@ -30,10 +30,40 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     public static final String BUILD_OUTPUT = "npm.build-output";
     public static final String ACCIDENTAL_JUNK = "npm.accidental-junk";
+    /** A macOS AppleDouble {@code ._NAME} file: divergent, not code. */
+    public static final String APPLEDOUBLE = "npm.accidental-junk.appledouble";
     public static final String PACKAGE_JSON_REWRITE = "npm.package-json.publish-rewrite";
     public static final String INSTALL_SCRIPT = "npm.package-json.install-script";
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
     public static final String PACKAGE_JSON_DIFFERS = "npm.package-json.differs";
+
+    /**
+     * A runtime dependency the source declares, published with another semver range of the same registry package
+     * (a pre-release cut from an older working tree): divergent and named, not a new dependency. An alias, URL, git,
+     * file or tag spec in its place is a different package and stays {@link #NEW_DEPENDENCY}.
+     */
+    public static final String DEPENDENCY_RANGE = "npm.package-json.dependency-range";
+    /** Only {@code version} differs and the published one is this release's (a pre-release from a working tree). */
+    public static final String VERSION_ONLY = "npm.package-json.version-only";
+    /** package.json differs only in development fields (and this release's version): divergent, named. */
+    public static final String DEV_FIELDS_DIFFER = "npm.package-json.dev-fields-differ";
+    /** Development-only fields and non-install scripts removed at publish (clean-publish and similar). */
+    public static final String DEV_FIELDS_STRIPPED = "npm.package-json.dev-fields-stripped";
+    /** {@code postinstall} renamed {@code _postinstall} by pinst at publish. */
+    public static final String PINST_DISABLED = "npm.package-json.pinst-disabled";
+    /** {@code readme}/{@code readmeFilename} written by old npm from the shipped README. */
+    public static final String README_FIELD = "npm.package-json.readme-field";
+
+    /**
+     * Top-level fields that configure development tools and are read by nothing on a consumer's install or at run
+     * time (https://github.com/shashkovdanil/clean-publish#exclude-files-and-packagejson-fields): removing them at
+     * publish is what clean-publish and its kin do.
+     */
+    static final List<String> DEV_ONLY_FIELDS = List.of("devDependencies", "packageManager", "devEngines", "workspaces",
+            "eslintConfig", "eslintIgnore", "prettier", "stylelint", "jest", "ava", "mocha", "tap", "nyc", "c8", "xo",
+            "standard", "standardx", "husky", "lint-staged", "simple-git-hooks", "pre-commit", "commitlint",
+            "release", "np", "size-limit", "templateOSS", "tsd", "typeCoverage", "remarkConfig", "renovate", "volta",
+            "clean-publish", "clean-package");
 
     /** A script that runs only for the publisher or for git/local installs changed: a finding, not HIGH_RISK. */
     public static final String PUBLISHER_SCRIPT = "npm.package-json.publisher-script";
@@ -48,8 +78,6 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             "postpack", "prepublishOnly", "publish", "postpublish");
     static final List<String> RUNTIME_DEPENDENCIES = List.of("dependencies", "optionalDependencies", "peerDependencies");
 
-    private static final Pattern BUILD_DIR = Pattern.compile(
-            "^(dist|lib|build|esm|cjs|umd|es|es5|es6|out|bundle|bundles|browser|types|typings|min)/.*");
     private static final Pattern BUILD_FILE = Pattern.compile(
             ".*\\.(min\\.js|min\\.mjs|min\\.css|d\\.ts|d\\.mts|d\\.cts|map|js\\.gz|mjs\\.gz|tsbuildinfo"
             + "|(browser|bundle|umd|esm|cjs|standalone|global|iife|production|development)\\.(js|mjs|cjs))$");
@@ -62,19 +90,45 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         return Optional.empty();
     }
 
+    /** Without the artifact's package.json and the source tree nothing is build output; junk is junk by name. */
     @Override
     public Optional<Decision> unmatchedRule(Artifact artifact, String path, boolean sourceExists) {
         if (sourceExists) {
             return Optional.empty();
         }
         String rel = path.contains("/") ? path.substring(path.indexOf('/') + 1) : path;
-        if (BUILD_DIR.matcher(rel).matches() || BUILD_FILE.matcher(rel).matches()) {
-            return Optional.of(Decision.of(FileStatus.BUILD_OUTPUT, BUILD_OUTPUT));
-        }
         if (JUNK.matcher(rel).matches()) {
             return Optional.of(Decision.benign(FileStatus.PHANTOM, ACCIDENTAL_JUNK));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Build output is what this release's package.json names and the repository's .gitignore ignores at the commit
+     * (see {@link NpmBuildOutputs}); a tracked file the source holds at that path is build output only when ignored
+     * too. Type declarations, source maps and minified files the repository ignores are build output when
+     * {@code files} does not name them (npm ships them by default). Everything else falls to the other rules.
+     */
+    @Override
+    public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
+        NpmBuildOutputs outputs = NpmBuildOutputs.of(view);
+        return (path, sourceExists) -> {
+            Optional<String> why = outputs.why(path);
+            if (why.isEmpty() && BUILD_FILE.matcher(path).matches()) {
+                why = view.alignment().sourcePath(path).flatMap(outputs::ignoredBy)
+                        .map(g -> "a build tool's kind of file, ignored by " + g);
+            }
+            if (why.isPresent()) {
+                return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_OUTPUT, Set.of(), why));
+            }
+            return unmatchedRule(artifact, path, sourceExists);
+        };
+    }
+
+    /** The package's own package.json: its dependencies and entry points are checked field by field. */
+    @Override
+    public boolean comparedAsData(String path) {
+        return metadataEntry(path);
     }
 
     @Override
@@ -102,7 +156,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (!release.pkg().name().equals(n.path("name").asText())) {
                 problems.add("package.json names package " + n.path("name").asText("(none)"));
             }
-            if (!release.version().equals(n.path("version").asText())) {
+            if (!release.version().equals(cleanVersion(n.path("version").asText()))) {
                 problems.add("package.json says version " + n.path("version").asText("(none)"));
             }
             return problems;
@@ -113,7 +167,69 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PackageJsonRule());
+        return List.of(new PackageJsonRule(), new AppleDoubleRule());
+    }
+
+    /**
+     * {@code ._NAME} files that tar on macOS writes beside each file with extended attributes (AppleDouble, RFC 1740:
+     * magic 0x00051607, version 0x00020000, then entries). Accidental and divergent, never loaded by node unless
+     * named ({@code main}/{@code bin}/{@code exports} make it AUTO_EXEC, which keeps it HIGH_RISK). Only a well-formed
+     * file qualifies: the entries (Finder info, resource fork, ... — never a data fork) must tile the bytes after
+     * the header exactly, so nothing can be appended behind them.
+     */
+    static final class AppleDoubleRule implements ContentRule {
+        private static final int MAGIC = 0x00051607;
+        private static final int VERSION = 0x00020000;
+        private static final int MAX_BYTES = 1 << 20;
+
+        @Override
+        public String id() {
+            return APPLEDOUBLE;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version) {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (source.isPresent() || !name.startsWith("._") || name.length() < 3 || !wellFormed(bytes)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(FileStatus.PHANTOM, APPLEDOUBLE, Set.of(),
+                    Optional.of("macOS AppleDouble metadata of " + name.substring(2) + " (tar on macOS): not code"), true));
+        }
+
+        static boolean wellFormed(byte[] b) {
+            if (b.length < 26 || b.length > MAX_BYTES) {
+                return false;
+            }
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b); // big-endian, as the format is
+            if (buf.getInt(0) != MAGIC || buf.getInt(4) != VERSION) {
+                return false;
+            }
+            int n = Short.toUnsignedInt(buf.getShort(24));
+            long header = 26L + 12L * n;
+            if (n == 0 || n > 16 || header > b.length) {
+                return false;
+            }
+            long[][] entries = new long[n][];
+            for (int i = 0; i < n; i++) {
+                int at = 26 + 12 * i;
+                long id = Integer.toUnsignedLong(buf.getInt(at));
+                if (id < 2 || id > 15) {
+                    return false; // 1 would be a data fork: the file's own content
+                }
+                entries[i] = new long[] {Integer.toUnsignedLong(buf.getInt(at + 4)), Integer.toUnsignedLong(buf.getInt(at + 8))};
+            }
+            java.util.Arrays.sort(entries, java.util.Comparator.comparingLong((long[] e) -> e[0]));
+            long next = header;
+            for (long[] e : entries) {
+                if (e[0] != next) {
+                    return false; // a gap or an overlap
+                }
+                next = e[0] + e[1];
+            }
+            return next == b.length;
+        }
     }
 
     /**
@@ -174,6 +290,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             why.put(root + "index.js", ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
         }
         return path -> {
+            if (path.endsWith(".json")) {
+                return Optional.empty(); // require() parses JSON (exports often lists ./package.json): data, never run
+            }
             String w = why.get(path);
             if (w != null) {
                 return Optional.of(w);
@@ -196,6 +315,16 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         } else if (n.isContainerNode()) {
             n.forEach(c -> exports(c, root, why, patterns));
         }
+    }
+
+    /**
+     * The version as npm reads a manifest's ({@code semver.clean} in normalize-package-data): surrounding blanks and a
+     * leading {@code v} or {@code =} dropped. Text that is not a version is returned as it is.
+     */
+    static String cleanVersion(String v) {
+        String t = v.strip();
+        String c = t.replaceFirst("^[=v]+", "").strip();
+        return c.matches("\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?") ? c : v;
     }
 
     private static String clean(String p) {
@@ -269,13 +398,18 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 }
             }
             Set<String> newDeps = new TreeSet<>();
+            Set<String> rangeChanges = new TreeSet<>();
             for (String kind : RUNTIME_DEPENDENCIES) {
                 Iterator<Map.Entry<String, JsonNode>> deps = published.path(kind).fields();
                 while (deps.hasNext()) {
                     Map.Entry<String, JsonNode> dep = deps.next();
                     String spec = dep.getValue().asText("");
                     Optional<String> declared = src == null ? Optional.empty() : declaredSpec(src, dep.getKey());
-                    if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
+                    if (declared.isPresent() && !sameDependency(spec, declared.get()) && isRange(spec)
+                            && isRange(declared.get())) {
+                        // the same registry package, another semver range: a difference to see, not a new package
+                        rangeChanges.add(dep.getKey() + " " + spec + " (source: " + declared.get() + ")");
+                    } else if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
                         newDeps.add(dep.getKey() + (declared.isEmpty() ? "" : " " + spec + " (source: " + declared.get() + ")"));
                     }
                 }
@@ -308,8 +442,21 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 }
             }
             ObjectNode s = normalize(src.deepCopy(), published, true);
+            List<String> applied = new ArrayList<>(); // rule ids of the publish tools' rewrites, in order
+            List<String> notes = new ArrayList<>();
+            devFieldsStripped(s, a, applied, notes);
+            pinstDisabled(s, a, applied, notes);
+            readmeField(s, a, dir, view, applied, notes);
             if (a.equals(s)) {
-                return Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, PACKAGE_JSON_REWRITE));
+                return Optional.of(applied.isEmpty() ? Decision.of(FileStatus.MATCH_NORMALIZED, PACKAGE_JSON_REWRITE)
+                        : new Decision(FileStatus.MATCH_NORMALIZED, applied.get(0), Set.of(),
+                        Optional.of(String.join("; ", notes))));
+            }
+            Optional<String> versionOnly = versionOnly(a, s, version);
+            if (versionOnly.isPresent()) {
+                notes.add(0, versionOnly.get());
+                return Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, VERSION_ONLY, Set.of(),
+                        Optional.of(String.join("; ", notes))));
             }
             Set<String> keys = new TreeSet<>();
             a.fieldNames().forEachRemaining(k -> {
@@ -322,8 +469,137 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     keys.add(k);
                 }
             });
+            if (rangeChanges.isEmpty() && devOnly(keys, a, s, version)) {
+                return Optional.of(new Decision(FileStatus.MODIFIED, DEV_FIELDS_DIFFER, Set.of(),
+                        Optional.of("package.json differs only in fields no install or run reads: " + keys)));
+            }
+            if (!rangeChanges.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.MODIFIED, DEPENDENCY_RANGE, Set.of(),
+                        Optional.of("dependency ranges differ from the source's " + rangeChanges
+                                + "; package.json fields differ: " + keys)));
+            }
             return Optional.of(new Decision(FileStatus.MODIFIED, PACKAGE_JSON_DIFFERS, Set.of(),
                     Optional.of("package.json fields differ: " + keys)));
+        }
+
+        /**
+         * Only {@code version} differs and the published value is this release's version: a pre-release or canary
+         * published from a working tree where the version was bumped without a commit ({@code npm version
+         * --no-git-tag-version}, release tooling). npm cleans surrounding blanks ({@code semver.clean}); anything
+         * else in the slot is not this release's version and stays a difference.
+         */
+        private static Optional<String> versionOnly(ObjectNode a, ObjectNode s, String version) {
+            if (!a.path("version").isTextual() || !s.path("version").isTextual()
+                    || !cleanVersion(a.path("version").asText()).equals(version)) {
+                return Optional.empty();
+            }
+            ObjectNode x = a.deepCopy();
+            ObjectNode y = s.deepCopy();
+            x.remove("version");
+            y.remove("version");
+            return x.equals(y) ? Optional.of("only the version differs: published " + version + ", source declares "
+                    + s.path("version").asText()) : Optional.empty();
+        }
+
+        /**
+         * Every differing field is one nothing reads on a consumer's install or at run time (a development field,
+         * scripts that differ only outside preinstall/install/postinstall, and {@code version} when the published one
+         * is this release's): a real difference — the working tree was not the commit — kept divergent, but named.
+         */
+        private static boolean devOnly(Set<String> keys, ObjectNode a, ObjectNode s, String version) {
+            if (keys.isEmpty()) {
+                return false;
+            }
+            for (String k : keys) {
+                boolean ok = DEV_ONLY_FIELDS.contains(k)
+                        || (k.equals("version") && cleanVersion(a.path("version").asText("")).equals(version))
+                        || (k.equals("scripts") && LIFECYCLE.stream().allMatch(x -> a.path("scripts").path(x)
+                        .equals(s.path("scripts").path(x))));
+                if (!ok) {
+                    return false;
+                }
+            }
+            return keys.stream().anyMatch(k -> !k.equals("version"));
+        }
+
+        /**
+         * Development-only fields removed at publish (clean-publish, clean-package, {@code pnpm pkg delete}): each
+         * field the source has and the published manifest lacks entirely, when it is one nothing reads on a
+         * consumer's install or at run time, and scripts that never run on install. Only removals: a value changed
+         * or added stays a difference, and removing an install-time script, a dependency or an entry point is never
+         * explained here.
+         */
+        private static void devFieldsStripped(ObjectNode s, ObjectNode a, List<String> applied, List<String> notes) {
+            List<String> removed = new ArrayList<>();
+            for (String k : DEV_ONLY_FIELDS) {
+                if (s.has(k) && !a.has(k)) {
+                    s.remove(k);
+                    removed.add(k);
+                }
+            }
+            JsonNode ss = s.get("scripts");
+            if (ss != null && ss.isObject()) {
+                JsonNode as = a.path("scripts");
+                List<String> gone = new ArrayList<>();
+                ss.fieldNames().forEachRemaining(k -> {
+                    if (!LIFECYCLE.contains(k) && !as.has(k)) {
+                        gone.add(k);
+                    }
+                });
+                gone.forEach(((ObjectNode) ss)::remove);
+                gone.forEach(k -> removed.add("scripts." + k));
+                if (ss.isEmpty() && !a.has("scripts")) {
+                    s.remove("scripts");
+                }
+            }
+            if (!removed.isEmpty()) {
+                applied.add(DEV_FIELDS_STRIPPED);
+                notes.add("development-only fields removed at publish: " + removed);
+            }
+        }
+
+        /**
+         * pinst ({@code pinst --disable}, run at prepublish) renames {@code scripts.postinstall} to
+         * {@code scripts._postinstall} so that consumers do not run the maintainer's git hooks installer: the
+         * published {@code _postinstall} must hold exactly the source's {@code postinstall}.
+         */
+        private static void pinstDisabled(ObjectNode s, ObjectNode a, List<String> applied, List<String> notes) {
+            JsonNode ss = s.path("scripts");
+            JsonNode as = a.path("scripts");
+            if (ss.isObject() && as.isObject() && ss.path("postinstall").isTextual() && !as.has("postinstall")
+                    && !ss.has("_postinstall") && as.path("_postinstall").equals(ss.get("postinstall"))) {
+                ((ObjectNode) ss).remove("postinstall");
+                ((ObjectNode) as).remove("_postinstall");
+                applied.add(PINST_DISABLED);
+                notes.add("postinstall disabled by pinst (renamed _postinstall)");
+            }
+        }
+
+        /**
+         * npm 1.x-5.x (read-package-json) wrote {@code readme} (the README's text, or "ERROR: No README data
+         * found!") and {@code readmeFilename} into the manifest it packed. Dropped only when the source has neither
+         * and the text is exactly that of the README the tarball ships (or npm's placeholder): inert data.
+         */
+        private static void readmeField(ObjectNode s, ObjectNode a, String dir, SourceView view, List<String> applied,
+                                        List<String> notes) {
+            if (!a.path("readme").isTextual() || s.has("readme") || s.has("readmeFilename")) {
+                return;
+            }
+            String text = a.path("readme").asText();
+            boolean placeholder = text.equals("ERROR: No README data found!");
+            JsonNode filename = a.get("readmeFilename");
+            if (filename != null && !(filename.isTextual() && filename.asText().matches("(?i)readme(\\.[A-Za-z0-9]+)?"))) {
+                return;
+            }
+            boolean same = placeholder || (filename != null && view.artifactBytes(dir + filename.asText())
+                    .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8).strip().equals(text.strip()))
+                    .orElse(false));
+            if (same) {
+                a.remove("readme");
+                a.remove("readmeFilename");
+                applied.add(README_FIELD);
+                notes.add("readme field added by npm from " + (filename == null ? "no README" : filename.asText()));
+            }
         }
 
         private static List<String> concat(List<String> a, List<String> b) {

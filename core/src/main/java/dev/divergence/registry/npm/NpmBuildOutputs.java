@@ -1,0 +1,185 @@
+package dev.divergence.registry.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.divergence.registry.GeneratedFiles.SourceView;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jgit.ignore.FastIgnoreRule;
+import org.eclipse.jgit.ignore.IgnoreNode;
+
+/**
+ * Which shipped files are a package's build output, from two facts about this very release rather than a folder
+ * list: the published {@code package.json} names them ({@code files}, or the folder of a {@code main}, {@code module},
+ * {@code exports}, {@code types}, {@code bin}, {@code browser} target), and the repository's {@code .gitignore}
+ * files at the commit ignore them (so the build wrote them and Git never held them). A file the source tree holds
+ * at that path is build output only when it is ignored as well (a tracked file that the build overwrites).
+ * https://docs.npmjs.com/cli/configuring-npm/package-json#files, https://git-scm.com/docs/gitignore
+ */
+final class NpmBuildOutputs {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fields whose targets are files the build produces and npm or bundlers load. */
+    private static final List<String> PATH_FIELDS = List.of("main", "module", "types", "typings", "browser", "bin",
+            "exports", "unpkg", "jsdelivr");
+
+    private final String root;
+    private final Map<String, FastIgnoreRule> filesRules = new java.util.LinkedHashMap<>();
+    /** Top folders of entry-point targets ({@code dist-node/} for {@code main: dist-node/index.js}). */
+    private final Set<String> targetFolders = new LinkedHashSet<>();
+    private final Set<String> targets = new LinkedHashSet<>();
+    private final SourceView view;
+    private final Map<String, Optional<IgnoreNode>> ignoreFiles = new HashMap<>();
+
+    private NpmBuildOutputs(String root, SourceView view) {
+        this.root = root;
+        this.view = view;
+    }
+
+    /** Reads the published package.json at the tarball root; none (or malformed) names nothing. */
+    static NpmBuildOutputs of(SourceView view) {
+        Optional<String> manifest = view.artifactFiles().stream().map(f -> f.path())
+                .filter(p -> p.matches("[^/]+/package\\.json")).findFirst();
+        if (manifest.isEmpty()) {
+            return new NpmBuildOutputs("", view);
+        }
+        NpmBuildOutputs b = new NpmBuildOutputs(manifest.get().substring(0, manifest.get().length() - "package.json".length()), view);
+        try {
+            JsonNode pkg = JSON.readTree(view.artifactBytes(manifest.get()).orElse(new byte[0]));
+            if (pkg != null && pkg.isObject()) {
+                b.read(pkg);
+            }
+        } catch (IOException e) {
+            // malformed: it names nothing (and is itself a difference the package.json rule reports)
+        }
+        return b;
+    }
+
+    private void read(JsonNode pkg) {
+        for (JsonNode f : pkg.path("files")) {
+            String e = f.asText("").trim();
+            if (e.isEmpty() || e.startsWith("!")) {
+                continue; // a negation names nothing
+            }
+            String entry = e.replaceFirst("^(\\./)+", "").replaceFirst("^/+", "");
+            // npm-packlist reads `files` as gitignore-style patterns anchored at the package root
+            filesRules.put(entry, new FastIgnoreRule("/" + entry));
+        }
+        for (String field : PATH_FIELDS) {
+            leaves(pkg.path(field));
+        }
+    }
+
+    private void leaves(JsonNode n) {
+        if (n.isTextual()) {
+            String t = n.asText().replace('\\', '/').replaceFirst("^(\\./)+", "");
+            if (t.isEmpty() || t.startsWith("/") || t.startsWith("../") || t.contains("*")) {
+                return;
+            }
+            targets.add(t);
+            if (t.indexOf('/') > 0) {
+                targetFolders.add(t.substring(0, t.indexOf('/') + 1));
+            }
+        } else if (n.isContainerNode()) {
+            n.forEach(this::leaves);
+        }
+    }
+
+    /**
+     * Why {@code artifactPath} is build output, or empty: named by the published package.json and ignored by the
+     * repository at the commit.
+     */
+    Optional<String> why(String artifactPath) {
+        if (!artifactPath.startsWith(root)) {
+            return Optional.empty();
+        }
+        String rel = artifactPath.substring(root.length());
+        Optional<String> named = namedBy(rel);
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> src = view.alignment().sourcePath(artifactPath);
+        if (src.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> ignoredBy = ignoredBy(src.get());
+        return ignoredBy.map(g -> "named by package.json " + named.get() + ", ignored by " + g);
+    }
+
+    private Optional<String> namedBy(String rel) {
+        if (targets.contains(rel)) {
+            return Optional.of("entry point");
+        }
+        for (String folder : targetFolders) {
+            if (rel.startsWith(folder)) {
+                return Optional.of("entry point folder " + folder);
+            }
+        }
+        for (Map.Entry<String, FastIgnoreRule> r : filesRules.entrySet()) {
+            if (r.getValue().isMatch(rel, false, false)) {
+                return Optional.of("files entry " + r.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The .gitignore that ignores {@code path} at the commit, Git's way: a path is ignored when it or one of its
+     * folders is, and for each the deepest .gitignore with a matching rule decides (its last matching rule wins).
+     */
+    Optional<String> ignoredBy(String path) {
+        String[] parts = path.split("/");
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                prefix.append('/');
+            }
+            prefix.append(parts[i]);
+            Optional<String> by = decide(prefix.toString(), i < parts.length - 1);
+            if (by.isPresent()) {
+                return by;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The .gitignore that ignores exactly this path (a folder when {@code dir}), or empty when none does. */
+    private Optional<String> decide(String path, boolean dir) {
+        String d = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
+        while (true) {
+            String gi = d.isEmpty() ? ".gitignore" : d + "/.gitignore";
+            Optional<IgnoreNode> node = ignoreFiles.computeIfAbsent(gi, this::parse);
+            if (node.isPresent()) {
+                String rel = d.isEmpty() ? path : path.substring(d.length() + 1);
+                Boolean ignored = node.get().checkIgnored(rel, dir);
+                if (ignored != null) {
+                    return ignored ? Optional.of(gi) : Optional.empty();
+                }
+            }
+            if (d.isEmpty()) {
+                return Optional.empty();
+            }
+            d = d.contains("/") ? d.substring(0, d.lastIndexOf('/')) : "";
+        }
+    }
+
+    private Optional<IgnoreNode> parse(String gitignore) {
+        Optional<byte[]> bytes = view.sourceBytes(gitignore);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        IgnoreNode node = new IgnoreNode();
+        try {
+            node.parse(gitignore, new ByteArrayInputStream(bytes.get()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(node);
+    }
+}
