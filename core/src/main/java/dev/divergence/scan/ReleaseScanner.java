@@ -200,7 +200,7 @@ public final class ReleaseScanner {
         }
     }
 
-    private static Optional<String> divergenceReason(List<FileDivergence> rows) {
+    static Optional<String> divergenceReason(List<FileDivergence> rows) {
         List<String> high = new ArrayList<>();
         List<String> other = new ArrayList<>();
         for (FileDivergence f : rows) {
