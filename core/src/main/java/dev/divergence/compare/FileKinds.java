@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 /**
  * The {@link FileKind} of a file row (the files table's {@code kind}), first rule that applies:
  * <ol>
- *   <li>{@code CODE} when the file carries a flag saying it runs (code, .pth, install script, runs without being
- *       named, binary, dynamic execution, new dependency or entry point) — whatever its name, so that
- *       {@code README} named by npm {@code bin} is code, not documentation;</li>
+ *   <li>{@code CODE} when the file carries a flag saying it runs (.pth, install script, runs without being named,
+ *       binary, dynamic execution, new dependency or entry point) — whatever its name, so that {@code README}
+ *       named by npm {@code bin} is code, not documentation (the plain {@code CODE} flag is the extension, below);</li>
  *   <li>{@code BUILD_OUTPUT} for {@code BUILD_OUTPUT} rows, bytecode ({@code .class}, {@code .pyc}) and source maps;</li>
  *   <li>{@code METADATA} for the ecosystem's manifests and packaging metadata ({@code package.json},
  *       {@code PKG-INFO}, {@code *.dist-info/}, {@code *.egg-info/}, {@code pyproject.toml}, {@code setup.cfg},
@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 public final class FileKinds {
 
     /** Flags that say a file runs or changes what runs. */
-    private static final Set<RiskFlag> RUNS = Set.of(RiskFlag.CODE, RiskFlag.PTH_FILE, RiskFlag.PTH_EXECUTES,
+    private static final Set<RiskFlag> RUNS = Set.of(RiskFlag.PTH_FILE, RiskFlag.PTH_EXECUTES,
             RiskFlag.INSTALL_SCRIPT, RiskFlag.AUTO_EXEC, RiskFlag.BINARY, RiskFlag.DYNAMIC_EXEC,
             RiskFlag.NEW_DEPENDENCY, RiskFlag.ENTRY_POINT);
 
@@ -50,7 +50,7 @@ public final class FileKinds {
     private static final Set<String> METADATA_NAMES = Set.of("package.json", "package-lock.json",
             "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmignore", ".npmrc", ".gitignore",
             ".gitattributes", "pkg-info", "pyproject.toml", "setup.cfg", "manifest.in", "tox.ini", "pipfile", "pipfile.lock", "poetry.lock",
-            "pom.xml", "pom.properties", "manifest.mf", "build.gradle", "build.gradle.kts", "settings.gradle",
+            "pom.xml", "pom.properties", "manifest.mf", "build.gradle", "build.gradle.kts", "settings.gradle", "makefile", "gnumakefile", "cmakelists.txt",
             "tsconfig.json", "jsconfig.json", "bower.json", "component.json");
     private static final Pattern METADATA_PATH = Pattern.compile(
             "(^|.*/)[^/]+\\.(dist-info|egg-info)/.*|(^|.*/)meta-inf/maven/.*|(^|.*/)requirements[^/]*\\.(txt|in)");

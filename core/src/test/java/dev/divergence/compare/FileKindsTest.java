@@ -30,6 +30,7 @@ class FileKindsTest {
         "PYPI, demo-1.0/PKG-INFO, METADATA",
         "PYPI, demo-1.0.dist-info/METADATA, METADATA",
         "PYPI, demo-1.0/setup.cfg, METADATA",
+        "PYPI, demo-1.0/Makefile, METADATA",
         "NPM, package/package.json, METADATA",
         "MAVEN, META-INF/maven/org.acme/demo/pom.xml, METADATA",
         "MAVEN, META-INF/MANIFEST.MF, METADATA",
@@ -60,5 +61,11 @@ class FileKindsTest {
                 FileStatus.BUILD_OUTPUT, "npm.build-output", Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), 10, -1, Set.of(), false, Optional.empty());
         assertEquals(FileKind.BUILD_OUTPUT, FileKinds.of(Ecosystem.NPM, built));
+        // The plain CODE flag only repeats the extension: a test module stays a test.
+        FileDivergence test = new FileDivergence("demo-1.0.tar.gz", Optional.of("demo-1.0/tests/test_x.py"),
+                Optional.of("tests/test_x.py"), FileStatus.MODIFIED, "compare.unexplained", Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 10, 10, Set.of(RiskFlag.CODE), false,
+                Optional.empty());
+        assertEquals(FileKind.TEST, FileKinds.of(Ecosystem.PYPI, test));
     }
 }
