@@ -71,8 +71,9 @@ public final class Tables {
         f("rules_version", DataTypes.StringType, false),
         f("scanned_at", DataTypes.TimestampType, false),
         f("version_order", DataTypes.IntegerType, false),
-        f("doc_only_divergence", DataTypes.BooleanType, false),
-        f("repository_older", DataTypes.BooleanType, false),
+        // Nullable: a version no longer listed keeps the row an older engine wrote, without these columns.
+        f("doc_only_divergence", DataTypes.BooleanType, true),
+        f("repository_older", DataTypes.BooleanType, true),
     });
 
     /** Where {@code version_order} sits in a release row: filled in when the package's ledger is written. */
@@ -131,7 +132,7 @@ public final class Tables {
         f("high_risk", DataTypes.BooleanType, false),
         f("detail", DataTypes.StringType, true),
         f("commit", DataTypes.StringType, true),
-        f("kind", DataTypes.StringType, false),
+        f("kind", DataTypes.StringType, true), // null only in rows an older engine wrote (see releases)
     });
 
     public static final StructType SIGNALS_SCHEMA = new StructType(new StructField[] {
