@@ -145,7 +145,8 @@ public final class History {
             }
         }
         if (!releases.isEmpty()) {
-            out.sort(Comparator.comparing(Signal::version, VersionOrder.of(releases.get(0).pkg().ecosystem())));
+            out.sort(Comparator.comparing(Signal::version, VersionOrder.over(releases.get(0).pkg().ecosystem(),
+                    out.stream().map(Signal::version).toList())));
         }
         return out;
     }
@@ -161,7 +162,7 @@ public final class History {
      */
     public static List<Signal> regressions(Ecosystem ecosystem, List<Outcome> outcomes, Set<String> among) {
         List<Outcome> ordered = new ArrayList<>(outcomes);
-        ordered.sort(Comparator.comparing(Outcome::version, VersionOrder.of(ecosystem)));
+        ordered.sort(Comparator.comparing(Outcome::version, VersionOrder.over(ecosystem, versions(outcomes))));
         List<Signal> out = new ArrayList<>();
         for (int i = 1; i < ordered.size(); i++) {
             Outcome prev = ordered.get(i - 1);
@@ -180,7 +181,7 @@ public final class History {
     public static List<Outcome> publicationOrder(Ecosystem ecosystem, List<Outcome> outcomes) {
         List<Outcome> ordered = new ArrayList<>(outcomes);
         ordered.sort(Comparator.comparingLong(Outcome::publishedMillis)
-                .thenComparing(Outcome::version, VersionOrder.of(ecosystem)));
+                .thenComparing(Outcome::version, VersionOrder.over(ecosystem, versions(outcomes))));
         return ordered;
     }
 
@@ -210,7 +211,12 @@ public final class History {
                 out.add(new Signal(first.version(), SignalKind.NEW_FILE, f.path()));
             }
         }
-        out.sort(Comparator.comparing(Signal::version, VersionOrder.of(ecosystem)).thenComparing(Signal::detail));
+        out.sort(Comparator.comparing(Signal::version, VersionOrder.over(ecosystem, out.stream().map(Signal::version)
+                .toList())).thenComparing(Signal::detail));
         return out;
+    }
+
+    private static List<String> versions(List<Outcome> outcomes) {
+        return outcomes.stream().map(Outcome::version).toList();
     }
 }

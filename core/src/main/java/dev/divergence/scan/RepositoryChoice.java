@@ -94,7 +94,8 @@ public record RepositoryChoice(Optional<String> location, boolean userGiven, boo
         List<Release> ordered = new ArrayList<>(releases);
         if (!ordered.isEmpty()) {
             ordered.sort(Comparator.comparing((Release r) -> r.published().orElse(Instant.MAX))
-                    .thenComparing(Release::version, VersionOrder.of(ordered.get(0).pkg().ecosystem())));
+                    .thenComparing(Release::version, VersionOrder.over(ordered.get(0).pkg().ecosystem(),
+                            ordered.stream().map(Release::version).toList())));
         }
         return ordered;
     }

@@ -11,13 +11,12 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.maven.artifact.versioning.ComparableVersion;
-import org.semver4j.Semver;
 
 /**
  * Release order of a package's versions, as its own ecosystem's tools order them: PEP 440 for PyPI
- * ({@link Pep440Version}), semver precedence for npm (https://semver.org/#spec-item-11, as node-semver; semver4j),
- * Maven's {@code ComparableVersion} for Maven (the class Maven itself uses to compare versions). A text the
- * ecosystem does not accept as a version sorts before every valid one, by text; versions the order calls equal
+ * ({@link Pep440Version}), semver precedence for npm ({@link SemverVersion}, https://semver.org/#spec-item-11,
+ * as node-semver), Maven's {@code ComparableVersion} for Maven (the class Maven itself uses to compare versions).
+ * A text the ecosystem does not accept as a version sorts before every valid one, by text; versions the order calls equal
  * ({@code 1.0} and {@code 1.0.0}, build metadata) are told apart by text, so the order is total and the same on
  * every run. {@code version_order} in the releases table is a package's versions' position in this order.
  */
@@ -25,8 +24,8 @@ public final class VersionOrder {
 
     private static final Comparator<String> PYPI = VersionOrder.<Pep440Version>keyed(
             Pep440Version::parse, Comparator.naturalOrder());
-    private static final Comparator<String> NPM = VersionOrder.<Semver>keyed(
-            VersionOrder::semver, Comparator.naturalOrder());
+    private static final Comparator<String> NPM = VersionOrder.<SemverVersion>keyed(
+            SemverVersion::parse, Comparator.naturalOrder());
     private static final Comparator<String> MAVEN = VersionOrder.<ComparableVersion>keyed(
             v -> Optional.of(new ComparableVersion(v)), Comparator.naturalOrder());
 
@@ -57,8 +56,7 @@ public final class VersionOrder {
      * 7.1.0) takes a place in the middle.
      */
     public static Map<String, Integer> ranks(Ecosystem ecosystem, Collection<String> versions) {
-        List<String> sorted = new ArrayList<>(new TreeSet<>(versions));
-        sorted.sort(of(ecosystem));
+        List<String> sorted = sorted(ecosystem, versions);
         Map<String, Integer> out = new HashMap<>();
         for (int i = 0; i < sorted.size(); i++) {
             out.put(sorted.get(i), i + 1);
@@ -67,19 +65,30 @@ public final class VersionOrder {
     }
 
     /**
-     * npm accepts a strict semver version, trimmed, with an optional leading {@code v} or {@code =}
-     * (node-semver's {@code parse}); anything else is not a version.
+     * The distinct versions in the ecosystem's order. Maven's {@code ComparableVersion} is not transitive over some
+     * unusual spellings ({@code -}, {@code .final}, {@code gafinal1a}), and a publisher chooses its own version
+     * strings: when the sort finds the order inconsistent it does not fail the run, the package's versions are then
+     * in text order. The input is sorted by text first, so the result is the same on every run.
      */
-    private static Optional<Semver> semver(String text) {
-        String s = text.trim();
-        if (s.startsWith("v") || s.startsWith("=")) {
-            s = s.substring(1);
-        }
+    public static List<String> sorted(Ecosystem ecosystem, Collection<String> versions) {
+        List<String> sorted = new ArrayList<>(new TreeSet<>(versions));
         try {
-            return Optional.ofNullable(Semver.parse(s));
-        } catch (RuntimeException e) {
-            return Optional.empty();
+            sorted.sort(of(ecosystem));
+        } catch (IllegalArgumentException inconsistent) {
+            sorted = new ArrayList<>(new TreeSet<>(versions));
         }
+        return sorted;
+    }
+
+    /**
+     * A total order over {@code versions} (every version a caller will compare must be among them): their places in
+     * {@link #sorted}. Sorting with it never meets an inconsistent comparison; a version outside the set sorts
+     * after them, by text.
+     */
+    public static Comparator<String> over(Ecosystem ecosystem, Collection<String> versions) {
+        Map<String, Integer> ranks = ranks(ecosystem, versions);
+        return Comparator.comparingInt((String v) -> ranks.getOrDefault(v, Integer.MAX_VALUE))
+                .thenComparing(Comparator.naturalOrder());
     }
 
     /** Invalid texts first (by text), then valid ones by {@code order}; ties by text. */

@@ -106,6 +106,12 @@ class VersionOrderTest {
         // Numeric identifiers compare numerically and sort before alphanumeric ones.
         assertOrder(Ecosystem.NPM, List.of("1.0.0-2", "1.0.0-10", "1.0.0-a", "1.0.0-next.2", "1.0.0-next.10",
                 "1.0.0", "1.9.0", "1.10.0", "v1.10.1"));
+        // An identifier with a letter is not numeric, even when it starts with a digit (item 11.4.3): 2 < 10 < 1x.
+        // The Java libraries tried compare 1x with 2 as text, which makes their order cycle.
+        assertOrder(Ecosystem.NPM, List.of("1.0.0-2", "1.0.0-10", "1.0.0-1x", "1.0.0-a", "1.0.0-x1"));
+        assertFalse(SemverVersion.parse("1.0.0-01").isPresent(), "a numeric identifier has no leading zero");
+        assertFalse(SemverVersion.parse("1.0").isPresent());
+        assertTrue(SemverVersion.parse("=1.2.3").isPresent());
         // Build metadata does not change precedence: only the text tells the two apart.
         var npm = VersionOrder.of(Ecosystem.NPM);
         assertTrue(npm.compare("1.0.0+build.2", "1.0.1") < 0);
@@ -123,5 +129,26 @@ class VersionOrderTest {
         assertTrue(maven.compare("1.0-ga", "1.0.1") < 0);
         assertTrue(maven.compare("1.0.0.Final", "1.0.1") < 0);
         assertTrue(maven.compare("3.0.0-RC2", "3.0.0-RC10") < 0);
+    }
+
+    @Test
+    void anInconsistentOrderNeverFailsASortAndGivesTheSameResultEveryRun() {
+        // ComparableVersion is not transitive over spellings like these (x < y < z but not x < z); a publisher
+        // chooses them. The sort must not throw, and must not depend on the input order.
+        List<String> odd = new ArrayList<>(List.of("-", "gafinal1a", "final.000cr10", "SNAPSHOTcr1a", "-cr00alpha",
+                ".final", "sp-", "00RC1gafinal", "0-", "gacr10m1", "-0-a1release2", "crgaa10000alpha",
+                "-SNAPSHOT10RC1", "final", "1.0", "1.0-sp1", "2.0-RC1"));
+        for (int i = 0; i < 40; i++) {
+            odd.add(i + "-" + (i % 3 == 0 ? "final" : i % 3 == 1 ? "ga" : "-"));
+        }
+        List<String> first = VersionOrder.sorted(Ecosystem.MAVEN, odd);
+        Random random = new Random(3);
+        for (int k = 0; k < 5; k++) {
+            List<String> shuffled = new ArrayList<>(odd);
+            Collections.shuffle(shuffled, random);
+            assertEquals(first, VersionOrder.sorted(Ecosystem.MAVEN, shuffled));
+            shuffled.sort(VersionOrder.over(Ecosystem.MAVEN, odd));
+            assertEquals(first, shuffled);
+        }
     }
 }

@@ -115,8 +115,8 @@ public final class ScanJob {
                     throw new RegistryException(key.ecosystem() + " is not supported");
                 }
                 releases = new ArrayList<>(support.get().registry().releases(target.pkg()));
-                releases.sort(java.util.Comparator.comparing(Release::version,
-                        VersionOrder.of(target.pkg().ecosystem())));
+                releases.sort(java.util.Comparator.comparing(Release::version, VersionOrder.over(
+                        target.pkg().ecosystem(), releases.stream().map(Release::version).toList())));
             } catch (RegistryException e) {
                 errors.add(target.pkg().purl() + ": " + e.getMessage());
                 if (before.isEmpty()) {

@@ -55,7 +55,8 @@ public final class Summary {
             return Comparator.comparingInt((Row r) -> r.getInt(r.fieldIndex("version_order")));
         }
         Comparator<String> order = rows.isEmpty() ? VersionOrder.any()
-                : VersionOrder.of(Ecosystem.fromPurlType(rows.get(0).getAs("ecosystem")));
+                : VersionOrder.over(Ecosystem.fromPurlType(rows.get(0).getAs("ecosystem")),
+                        rows.stream().map(r -> (String) r.getAs("version")).toList());
         return Comparator.comparing((Row r) -> (String) r.getAs("version"), order);
     }
 
