@@ -11,8 +11,15 @@ select package, verdict, count(*) as versions from releases group by all order b
 -- 2. The evidence behind every HIGH_RISK version.
 select version, artifact, artifact_path, status, risk_flags, detail from files where high_risk order by version, artifact;
 
--- 3. Versions without a tag (the usual shape of an account takeover), and what they were compared with.
-select version, verdict, ref_method, commit, ref_note from releases where tag is null order by published;
+-- 3. Versions without a tag (the usual shape of an account takeover), and what they were compared with;
+--    repository_older: the repository has no commit as recent as the release (its commit may be missing).
+select package, version, verdict, ref_method, commit, repository_older, ref_note from releases where tag is null
+order by package, version_order;
+
+-- 3b. DIVERGENT versions that need a human: not documentation-only (doc_only_divergence: only README/CHANGELOG-like
+--     files differ), in release order.
+select package, version, reason, repository_older from releases
+where verdict = 'DIVERGENT' and not doc_only_divergence order by package, version_order;
 
 -- 4. Verified safe versions: version, artifact, SHA-256, commit; unverified_files > 0 means part of the artifact
 --    (build output, compiled classes) is explained by name only and needs a rebuild to be verified.

@@ -31,5 +31,6 @@ done
     sum(case when verdict = 'HIGH_RISK' then 1 else 0 end) as high_risk,
     sum(case when verdict in ('NO_SOURCE', 'ERROR') then 1 else 0 end) as untold
   from releases group by ecosystem, package order by ecosystem, package" --out "$out" --rows 1000
-"$root/divergence" sql "select package, version, verdict, ref_method, substr(reason, 1, 220) as reason
-  from releases where verdict in ('DIVERGENT', 'HIGH_RISK') order by package, version" --out "$out" --rows 1000
+"$root/divergence" sql "select package, version, verdict, ref_method, doc_only_divergence as doc_only,
+    repository_older as repo_older, substr(reason, 1, 220) as reason
+  from releases where verdict in ('DIVERGENT', 'HIGH_RISK') order by package, version_order" --out "$out" --rows 1000

@@ -14,6 +14,8 @@ import java.util.Optional;
  *     tag vs best overlap); empty when only one signal was available
  * @param manifestVersion the version the manifest declares at the chosen commit, when readable
  * @param note a human-readable reason when something is off (no tag, disagreement, no repository)
+ * @param repositoryOlder no attestation, registry commit or tag names a commit, and the repository's newest commit
+ *     is older than the release (by more than a day): the release's commit is probably missing from the copy
  */
 public record SourceRef(
         Optional<String> commit,
@@ -22,16 +24,22 @@ public record SourceRef(
         List<String> candidates,
         Optional<Boolean> agreement,
         Optional<String> manifestVersion,
-        Optional<String> note) {
+        Optional<String> note,
+        boolean repositoryOlder) {
 
     public SourceRef {
         candidates = List.copyOf(candidates);
     }
 
+    public SourceRef(Optional<String> commit, RefMethod method, Optional<String> tag, List<String> candidates,
+                     Optional<Boolean> agreement, Optional<String> manifestVersion, Optional<String> note) {
+        this(commit, method, tag, candidates, agreement, manifestVersion, note, false);
+    }
+
     /** The same ref with {@code more} appended to its note. */
     public SourceRef withNote(String more) {
         return new SourceRef(commit, method, tag, candidates, agreement, manifestVersion,
-                Optional.of(note.map(n -> n + "; " + more).orElse(more)));
+                Optional.of(note.map(n -> n + "; " + more).orElse(more)), repositoryOlder);
     }
 
     public static SourceRef none(String reason) {

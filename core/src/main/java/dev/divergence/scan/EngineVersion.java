@@ -5,7 +5,11 @@ package dev.divergence.scan;
  * Bump {@link #RULES} whenever a classification rule, normalisation or risk rule changes meaning.
  */
 public final class EngineVersion {
-    public static final String ENGINE = "0.2.0"; // 0.2.0: archives read as installers read them (gzip members, duplicates, zip layout)
+    /**
+     * 0.2.0: archives read as installers read them (gzip members, duplicates, zip layout); files.kind;
+     * releases.version_order, doc_only_divergence, repository_older (every version rescanned).
+     */
+    public static final String ENGINE = "0.2.0";
     public static final String RULES = "2026.12.02-2";
 
     private EngineVersion() {

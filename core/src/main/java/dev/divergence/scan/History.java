@@ -1,8 +1,10 @@
 package dev.divergence.scan;
 
 import dev.divergence.model.Artifact;
+import dev.divergence.model.Ecosystem;
 import dev.divergence.model.Release;
 import dev.divergence.source.SourceRepository;
+import dev.divergence.source.VersionOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -142,7 +144,10 @@ public final class History {
                         + choice.location().orElse("") + " (" + choice.basis() + ")")));
             }
         }
-        out.sort(Comparator.comparing(Signal::version, dev.divergence.source.VersionSpelling::compare));
+        if (!releases.isEmpty()) {
+            out.sort(Comparator.comparing(Signal::version, VersionOrder.over(releases.get(0).pkg().ecosystem(),
+                    out.stream().map(Signal::version).toList())));
+        }
         return out;
     }
 
@@ -151,13 +156,13 @@ public final class History {
     }
 
     /**
-     * Versions that diverge while the version before them was clean or explained. "Before" is version order,
-     * not publication time: registries' times are wrong for some old versions, and a backport (6.3.2 after
-     * 7.1.0) follows its own line.
+     * Versions that diverge while the version before them was clean or explained. "Before" is the ecosystem's
+     * version order ({@link VersionOrder}, the releases table's {@code version_order}), not publication time:
+     * registries' times are wrong for some old versions, and a backport (6.3.2 after 7.1.0) follows its own line.
      */
-    public static List<Signal> regressions(List<Outcome> outcomes, Set<String> among) {
+    public static List<Signal> regressions(Ecosystem ecosystem, List<Outcome> outcomes, Set<String> among) {
         List<Outcome> ordered = new ArrayList<>(outcomes);
-        ordered.sort(Comparator.comparing(Outcome::version, dev.divergence.source.VersionSpelling::compare));
+        ordered.sort(Comparator.comparing(Outcome::version, VersionOrder.over(ecosystem, versions(outcomes))));
         List<Signal> out = new ArrayList<>();
         for (int i = 1; i < ordered.size(); i++) {
             Outcome prev = ordered.get(i - 1);
@@ -173,10 +178,10 @@ public final class History {
     }
 
     /** Outcomes in publication order; equal or unknown times (last) fall back to version order. */
-    public static List<Outcome> publicationOrder(List<Outcome> outcomes) {
+    public static List<Outcome> publicationOrder(Ecosystem ecosystem, List<Outcome> outcomes) {
         List<Outcome> ordered = new ArrayList<>(outcomes);
         ordered.sort(Comparator.comparingLong(Outcome::publishedMillis)
-                .thenComparing(Outcome::version, dev.divergence.source.VersionSpelling::compare));
+                .thenComparing(Outcome::version, VersionOrder.over(ecosystem, versions(outcomes))));
         return ordered;
     }
 
@@ -192,7 +197,8 @@ public final class History {
      * version (not in the first release, nor in one with an unknown time), reported when that version is among
      * those rescanned now.
      */
-    public static List<Signal> newFiles(List<Outcome> ordered, List<FirstSeen> firsts, Set<String> among) {
+    public static List<Signal> newFiles(Ecosystem ecosystem, List<Outcome> ordered, List<FirstSeen> firsts,
+                                        Set<String> among) {
         long start = ordered.stream().mapToLong(Outcome::publishedMillis).min().orElse(Long.MAX_VALUE);
         List<Signal> out = new ArrayList<>();
         for (FirstSeen f : firsts) {
@@ -205,8 +211,12 @@ public final class History {
                 out.add(new Signal(first.version(), SignalKind.NEW_FILE, f.path()));
             }
         }
-        out.sort(Comparator.comparing(Signal::version, dev.divergence.source.VersionSpelling::compare)
-                .thenComparing(Signal::detail));
+        out.sort(Comparator.comparing(Signal::version, VersionOrder.over(ecosystem, out.stream().map(Signal::version)
+                .toList())).thenComparing(Signal::detail));
         return out;
+    }
+
+    private static List<String> versions(List<Outcome> outcomes) {
+        return outcomes.stream().map(Outcome::version).toList();
     }
 }

@@ -211,7 +211,7 @@ public final class ReleaseScanner {
                 + " this artifact" + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
-    private static Optional<String> divergenceReason(List<FileDivergence> rows) {
+    static Optional<String> divergenceReason(List<FileDivergence> rows) {
         List<String> high = new ArrayList<>();
         List<String> other = new ArrayList<>();
         for (FileDivergence f : rows) {

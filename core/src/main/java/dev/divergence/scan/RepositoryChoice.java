@@ -2,7 +2,7 @@ package dev.divergence.scan;
 
 import dev.divergence.model.Release;
 import dev.divergence.registry.RepositoryUrls;
-import dev.divergence.source.VersionSpelling;
+import dev.divergence.source.VersionOrder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,8 +92,11 @@ public record RepositoryChoice(Optional<String> location, boolean userGiven, boo
 
     private static List<Release> publicationOrder(List<Release> releases) {
         List<Release> ordered = new ArrayList<>(releases);
-        ordered.sort(Comparator.comparing((Release r) -> r.published().orElse(Instant.MAX))
-                .thenComparing(Release::version, VersionSpelling::compare));
+        if (!ordered.isEmpty()) {
+            ordered.sort(Comparator.comparing((Release r) -> r.published().orElse(Instant.MAX))
+                    .thenComparing(Release::version, VersionOrder.over(ordered.get(0).pkg().ecosystem(),
+                            ordered.stream().map(Release::version).toList())));
+        }
         return ordered;
     }
 }

@@ -152,11 +152,15 @@ public final class SourceLocator {
                         + shortId(other.getValue()) + (other.getKey() == RefMethod.TAG ? " (" + tag.orElse("") + ")" : ""));
             }
         }
+        boolean repositoryOlder = false;
         if (method == RefMethod.BLOB_OVERLAP) {
             BlobIndex.Overlap best = overlap.get(0);
             notes.add(0, "no tag names this version; closest commit by blob overlap holds " + best.score() + " of "
                     + total + " artifact files");
             if (published != Long.MAX_VALUE && published > index.newestCommitTime() + 86_400) {
+                // Every candidate is older than the release: a fact a query can filter on, unless something was
+                // set aside (a tag spelling the version, a commit only an untrusted ref holds): that stays suspect.
+                repositoryOlder = tagNames.isEmpty() && !disagreement;
                 // Not the same as "no tag": the release may simply be newer than the repository copy.
                 notes.add(1, "repository snapshot is older than the release (newest commit "
                         + Instant.ofEpochSecond(index.newestCommitTime()) + ", published "
@@ -215,7 +219,7 @@ public final class SourceLocator {
         }
         Optional<Boolean> agreement = independent > 1 || disagreement ? Optional.of(agree) : Optional.empty();
         return new SourceRef(Optional.of(commit), method, tag, candidates, agreement, declared,
-                notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)));
+                notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)), repositoryOlder);
     }
 
     /**

@@ -99,35 +99,10 @@ public record VersionSpelling(List<Long> release, String pre, long post, long de
     }
 
     /**
-     * Release order where both parse (release numbers, then dev &lt; pre-release &lt; final &lt; post, as in
-     * PEP 440 and semver); unparseable versions sort after, by text.
+     * Release order when the ecosystem is unknown ({@link VersionOrder#any()}: PEP 440). Kept for callers that
+     * list versions without an ecosystem; the order that counts is {@link VersionOrder#of}, per ecosystem.
      */
     public static int compare(String a, String b) {
-        Optional<VersionSpelling> x = parse(a);
-        Optional<VersionSpelling> y = parse(b);
-        if (x.isEmpty() || y.isEmpty()) {
-            return x.isPresent() ? -1 : y.isPresent() ? 1 : a.compareTo(b);
-        }
-        List<Long> ra = x.get().release();
-        List<Long> rb = y.get().release();
-        for (int i = 0; i < Math.max(ra.size(), rb.size()); i++) {
-            long va = i < ra.size() ? ra.get(i) : 0;
-            long vb = i < rb.size() ? rb.get(i) : 0;
-            if (va != vb) {
-                return Long.compare(va, vb);
-            }
-        }
-        int phase = Integer.compare(x.get().phase(), y.get().phase());
-        return phase != 0 ? phase : a.compareTo(b);
-    }
-
-    private int phase() {
-        if (pre.isEmpty() && post < 0 && dev >= 0) {
-            return 0;
-        }
-        if (!pre.isEmpty()) {
-            return 1;
-        }
-        return post >= 0 ? 3 : 2;
+        return VersionOrder.any().compare(a, b);
     }
 }

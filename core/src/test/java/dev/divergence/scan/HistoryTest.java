@@ -2,6 +2,7 @@ package dev.divergence.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.divergence.model.Ecosystem;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -20,16 +21,44 @@ class HistoryTest {
                 new History.Outcome("6.3.2", 3 * DAY, "CLEAN"),
                 new History.Outcome("7.1.1", 4 * DAY, "HIGH_RISK"),
                 new History.Outcome("7.1.2", 5 * DAY, "DIVERGENT"));
-        List<History.Signal> all = History.regressions(outcomes, Set.of("6.3.1", "7.1.0", "6.3.2", "7.1.1", "7.1.2"));
+        List<History.Signal> all = History.regressions(Ecosystem.PYPI, outcomes, Set.of("6.3.1", "7.1.0", "6.3.2", "7.1.1", "7.1.2"));
         assertEquals(List.of(new History.Signal("7.1.1", History.SignalKind.REGRESSION,
                 "HIGH_RISK after 7.1.0 was EXPLAINED")), all);
         // Only versions scanned in this run are reported (earlier runs reported the others).
-        assertEquals(List.of(), History.regressions(outcomes, Set.of("7.1.2")));
+        assertEquals(List.of(), History.regressions(Ecosystem.PYPI, outcomes, Set.of("7.1.2")));
+    }
+
+    @Test
+    void aRegressionFollowsTheEcosystemsVersionOrderNotTheText() {
+        // By text 1.0.0rc10 came before 1.0.0rc2 and the regression went unseen; all published at once.
+        List<History.Outcome> pypi = List.of(
+                new History.Outcome("1.0.0rc10", DAY, "DIVERGENT"),
+                new History.Outcome("1.0.0", DAY, "CLEAN"),
+                new History.Outcome("1.0.0rc2", DAY, "CLEAN"));
+        assertEquals(List.of(new History.Signal("1.0.0rc10", History.SignalKind.REGRESSION,
+                "DIVERGENT after 1.0.0rc2 was CLEAN")),
+                History.regressions(Ecosystem.PYPI, pypi, Set.of("1.0.0rc10", "1.0.0", "1.0.0rc2")));
+        // npm: numeric prerelease identifiers compare as numbers (semver.org item 11).
+        List<History.Outcome> npm = List.of(
+                new History.Outcome("2.0.0-beta.11", DAY, "HIGH_RISK"),
+                new History.Outcome("2.0.0-beta.2", DAY, "EXPLAINED"),
+                new History.Outcome("2.0.0-beta.1", DAY, "DIVERGENT"));
+        assertEquals(List.of(new History.Signal("2.0.0-beta.11", History.SignalKind.REGRESSION,
+                "HIGH_RISK after 2.0.0-beta.2 was EXPLAINED")),
+                History.regressions(Ecosystem.NPM, npm, Set.of("2.0.0-beta.11", "2.0.0-beta.2", "2.0.0-beta.1")));
+        // Maven: a service pack follows its release (ComparableVersion), a snapshot precedes it.
+        List<History.Outcome> maven = List.of(
+                new History.Outcome("1.0-sp1", DAY, "DIVERGENT"),
+                new History.Outcome("1.0", DAY, "CLEAN"),
+                new History.Outcome("1.0-SNAPSHOT", DAY, "DIVERGENT"));
+        assertEquals(List.of(new History.Signal("1.0-sp1", History.SignalKind.REGRESSION,
+                "DIVERGENT after 1.0 was CLEAN")),
+                History.regressions(Ecosystem.MAVEN, maven, Set.of("1.0-sp1", "1.0", "1.0-SNAPSHOT")));
     }
 
     @Test
     void publicationOrderBreaksTiesByVersionAndPutsUnknownTimesLast() {
-        List<History.Outcome> ordered = History.publicationOrder(List.of(
+        List<History.Outcome> ordered = History.publicationOrder(Ecosystem.PYPI, List.of(
                 new History.Outcome("1.10.0", 2 * DAY, "CLEAN"),
                 new History.Outcome("0.9", Long.MAX_VALUE, "CLEAN"),
                 new History.Outcome("1.9.0", 2 * DAY, "CLEAN"),
@@ -40,7 +69,7 @@ class HistoryTest {
 
     @Test
     void aNewFileIsAnExecutionRelevantPathFirstSeenAfterTheFirstRelease() {
-        List<History.Outcome> ordered = History.publicationOrder(List.of(
+        List<History.Outcome> ordered = History.publicationOrder(Ecosystem.PYPI, List.of(
                 new History.Outcome("1.0", 1 * DAY, "CLEAN"),
                 new History.Outcome("1.1", 2 * DAY, "CLEAN"),
                 new History.Outcome("1.2", 3 * DAY, "HIGH_RISK"),
@@ -55,9 +84,9 @@ class HistoryTest {
         assertEquals(List.of(
                 new History.Signal("1.1", History.SignalKind.NEW_FILE, "pkg/router.py"),
                 new History.Signal("1.2", History.SignalKind.NEW_FILE, "pkg_init.pth")),
-                History.newFiles(ordered, firsts, all));
+                History.newFiles(Ecosystem.PYPI, ordered, firsts, all));
         // A nightly run that rescanned only 1.2 reports only 1.2's new file.
         assertEquals(List.of(new History.Signal("1.2", History.SignalKind.NEW_FILE, "pkg_init.pth")),
-                History.newFiles(ordered, firsts, Set.of("1.2")));
+                History.newFiles(Ecosystem.PYPI, ordered, firsts, Set.of("1.2")));
     }
 }

@@ -16,6 +16,7 @@ import dev.divergence.scan.RepositoryChoice;
 import dev.divergence.scan.Watchlist;
 import dev.divergence.source.RepositoryCache;
 import dev.divergence.source.SourceRepository;
+import dev.divergence.source.VersionOrder;
 import dev.divergence.store.ArtifactStore;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -114,6 +115,8 @@ public final class ScanJob {
                     throw new RegistryException(key.ecosystem() + " is not supported");
                 }
                 releases = new ArrayList<>(support.get().registry().releases(target.pkg()));
+                releases.sort(java.util.Comparator.comparing(Release::version, VersionOrder.over(
+                        target.pkg().ecosystem(), releases.stream().map(Release::version).toList())));
             } catch (RegistryException e) {
                 errors.add(target.pkg().purl() + ": " + e.getMessage());
                 if (before.isEmpty()) {
@@ -211,8 +214,8 @@ public final class ScanJob {
                     }
                 }
                 Interruption.check();
-                rewrittenReleases = Optional.of(spark.createDataFrame(rows(fresh, Tables.RELEASES),
-                        Tables.RELEASES_SCHEMA).unionByName(oldRows.get(Tables.RELEASES)));
+                rewrittenReleases = Optional.of(withVersionOrder(spark, spark.createDataFrame(rows(fresh,
+                        Tables.RELEASES), Tables.RELEASES_SCHEMA).unionByName(oldRows.get(Tables.RELEASES))));
                 // Signals derived from the new rows, computed before the ledger moves: once it has, the plan
                 // would not see these versions again.
                 long signalsStart = System.nanoTime();
@@ -305,6 +308,29 @@ public final class ScanJob {
         return spark.createDataFrame(rows, schema);
     }
 
+    /**
+     * The rewritten packages' release rows with {@code version_order} recomputed over all of each package's versions
+     * (new and earlier rows alike: a backport added tonight moves every later version one place down). One small
+     * row per version goes through the driver, as for the regression signals.
+     */
+    static Dataset<Row> withVersionOrder(SparkSession spark, Dataset<Row> releases) {
+        Map<PackageKey, List<String>> versions = new LinkedHashMap<>();
+        for (Row r : releases.select("ecosystem", "package", "version").collectAsList()) {
+            versions.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
+                    .add(r.getString(2));
+        }
+        List<Row> ranks = new ArrayList<>();
+        versions.forEach((k, list) -> VersionOrder.ranks(Ecosystem.fromPurlType(k.ecosystem()), list)
+                .forEach((v, rank) -> ranks.add(RowFactory.create(k.ecosystem(), k.name(), v, rank))));
+        Dataset<Row> order = spark.createDataFrame(ranks, new StructType().add("ecosystem", DataTypes.StringType)
+                .add("package", DataTypes.StringType).add("version", DataTypes.StringType)
+                .add("version_order", DataTypes.IntegerType, false));
+        Dataset<Row> joined = releases.drop("version_order")
+                .join(order, toSeq("ecosystem", "package", "version"), "inner")
+                .select(columns(Tables.RELEASES));
+        return spark.createDataFrame(joined.javaRDD(), Tables.RELEASES_SCHEMA);
+    }
+
     /** The repository, only when earlier runs recorded tags to check (a fetch, not a scan). */
     private static Optional<SourceRepository> openForTagChecks(RepositoryChoice repository,
                                                                Map<String, History.Previous> before,
@@ -339,7 +365,8 @@ public final class ScanJob {
             outcomes.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
                     .add(new History.Outcome(r.getString(2), t == null ? Long.MAX_VALUE : t.getTime(), r.getString(4)));
         }
-        outcomes.forEach((k, list) -> History.regressions(list, rescanned.getOrDefault(k, Set.of()))
+        outcomes.forEach((k, list) -> History.regressions(Ecosystem.fromPurlType(k.ecosystem()), list,
+                        rescanned.getOrDefault(k, Set.of()))
                 .forEach(s -> out.add(signal(k, s.version(), s.kind().name(), s.detail(), runId, at))));
         if (files.isEmpty()) {
             return out;
@@ -349,7 +376,7 @@ public final class ScanJob {
         Map<PackageKey, List<History.Outcome>> ordered = new HashMap<>();
         List<Row> places = new ArrayList<>();
         outcomes.forEach((k, list) -> {
-            List<History.Outcome> o = History.publicationOrder(list);
+            List<History.Outcome> o = History.publicationOrder(Ecosystem.fromPurlType(k.ecosystem()), list);
             ordered.put(k, o);
             for (int i = 0; i < o.size(); i++) {
                 places.add(RowFactory.create(k.ecosystem(), k.name(), o.get(i).version(), (long) i));
@@ -374,7 +401,8 @@ public final class ScanJob {
             seen.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
                     .add(new History.FirstSeen(r.getString(2), (int) (first / 2), first % 2 == 0));
         }
-        seen.forEach((k, list) -> History.newFiles(ordered.get(k), list, rescanned.getOrDefault(k, Set.of()))
+        seen.forEach((k, list) -> History.newFiles(Ecosystem.fromPurlType(k.ecosystem()), ordered.get(k), list,
+                        rescanned.getOrDefault(k, Set.of()))
                 .forEach(s -> out.add(signal(k, s.version(), s.kind().name(), s.detail(), runId, at))));
         return out;
     }

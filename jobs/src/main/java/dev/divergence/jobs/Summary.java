@@ -1,7 +1,8 @@
 package dev.divergence.jobs;
 
+import dev.divergence.model.Ecosystem;
+import dev.divergence.source.VersionOrder;
 import java.io.PrintStream;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,10 +24,7 @@ public final class Summary {
         }
         for (Map.Entry<String, List<Row>> e : byPackage.entrySet()) {
             List<Row> rows = new ArrayList<>(e.getValue());
-            rows.sort(Comparator.comparing((Row r) -> {
-                Timestamp t = r.getAs("published");
-                return t == null ? Long.MAX_VALUE : t.getTime();
-            }).thenComparing(r -> (String) r.getAs("version")));
+            rows.sort(releaseOrder(rows));
             Map<String, Integer> verdicts = new TreeMap<>();
             rows.forEach(r -> verdicts.merge(r.getAs("verdict"), 1, Integer::sum));
             out.println();
@@ -44,6 +42,50 @@ public final class Summary {
             }
         }
         out.println();
+    }
+
+    /**
+     * Release order: the rows' {@code version_order} (the package's versions in its ecosystem's order), or the same
+     * order computed from the version texts for rows written before the column existed.
+     */
+    static Comparator<Row> releaseOrder(List<Row> rows) {
+        boolean ranked = !rows.isEmpty() && rows.stream().allMatch(r -> has(r, "version_order")
+                && !r.isNullAt(r.fieldIndex("version_order")) && r.getInt(r.fieldIndex("version_order")) > 0);
+        if (ranked) {
+            return Comparator.comparingInt((Row r) -> r.getInt(r.fieldIndex("version_order")));
+        }
+        Comparator<String> order = rows.isEmpty() ? VersionOrder.any()
+                : VersionOrder.over(Ecosystem.fromPurlType(rows.get(0).getAs("ecosystem")),
+                        rows.stream().map(r -> (String) r.getAs("version")).toList());
+        return Comparator.comparing((Row r) -> (String) r.getAs("version"), order);
+    }
+
+    private static boolean has(Row r, String column) {
+        try {
+            r.fieldIndex(column);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // a dataset written before the column existed
+        }
+    }
+
+    private static boolean flag(Row r, String column) {
+        return has(r, column) && !r.isNullAt(r.fieldIndex(column)) && r.getBoolean(r.fieldIndex(column));
+    }
+
+    /**
+     * What qualifies a divergence without changing it: only documentation differs, or the repository holds no
+     * commit as recent as the release (its commit is probably missing from the copy).
+     */
+    private static String qualifiers(Row r) {
+        StringBuilder sb = new StringBuilder();
+        if (flag(r, "doc_only_divergence")) {
+            sb.append(" [documentation only]");
+        }
+        if (flag(r, "repository_older")) {
+            sb.append(" [repository older than the release]");
+        }
+        return sb.toString();
     }
 
     /** EXPLAINED says how much of it is explained by name only (build output, compiled classes). */
@@ -64,9 +106,9 @@ public final class Summary {
         List<String> divergent = r.getList(r.fieldIndex("divergent_files"));
         List<String> rules = r.getList(r.fieldIndex("explained_rules"));
         return switch (verdict) {
-            case "HIGH_RISK" -> "high risk: " + String.join(", ", high);
+            case "HIGH_RISK" -> "high risk: " + String.join(", ", high) + qualifiers(r);
             case "DIVERGENT" -> "unexplained: " + String.join(", ", divergent.size() > 6 ? divergent.subList(0, 6) : divergent)
-                    + (divergent.size() > 6 ? " (+" + (divergent.size() - 6) + ")" : "");
+                    + (divergent.size() > 6 ? " (+" + (divergent.size() - 6) + ")" : "") + qualifiers(r);
             case "EXPLAINED" -> "explained by " + String.join(", ", rules) + unverified(r);
             case "CLEAN" -> "byte-identical to the commit";
             default -> {

@@ -1,13 +1,16 @@
 package dev.divergence.jobs;
 
+import dev.divergence.compare.FileKinds;
 import dev.divergence.compare.Verdicts;
 import dev.divergence.model.ArtifactReport;
+import dev.divergence.model.Ecosystem;
 import dev.divergence.model.FileDivergence;
 import dev.divergence.model.FileStatus;
 import dev.divergence.model.ReleaseReport;
 import dev.divergence.model.RiskFlag;
 import dev.divergence.scan.EngineVersion;
 import dev.divergence.scan.History;
+import dev.divergence.scan.ReleaseFlags;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -67,7 +70,14 @@ public final class Tables {
         f("engine_version", DataTypes.StringType, false),
         f("rules_version", DataTypes.StringType, false),
         f("scanned_at", DataTypes.TimestampType, false),
+        f("version_order", DataTypes.IntegerType, false),
+        // Nullable: a version no longer listed keeps the row an older engine wrote, without these columns.
+        f("doc_only_divergence", DataTypes.BooleanType, true),
+        f("repository_older", DataTypes.BooleanType, true),
     });
+
+    /** Where {@code version_order} sits in a release row: filled in when the package's ledger is written. */
+    public static final int VERSION_ORDER = RELEASES_SCHEMA.fieldIndex("version_order");
 
     public static final StructType ARTIFACTS_SCHEMA = new StructType(new StructField[] {
         f("ecosystem", DataTypes.StringType, false),
@@ -122,6 +132,7 @@ public final class Tables {
         f("high_risk", DataTypes.BooleanType, false),
         f("detail", DataTypes.StringType, true),
         f("commit", DataTypes.StringType, true),
+        f("kind", DataTypes.StringType, true), // null only in rows an older engine wrote (see releases)
     });
 
     public static final StructType SIGNALS_SCHEMA = new StructType(new StructField[] {
@@ -198,7 +209,7 @@ public final class Tables {
             }
             out.add(new TableRow(ARTIFACTS, artifactRow(eco, pkg, version, commit, a)));
             for (FileDivergence fd : a.files()) {
-                out.add(new TableRow(FILES, fileRow(eco, pkg, version, commit, fd)));
+                out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd)));
             }
         }
         out.add(0, new TableRow(RELEASES, RowFactory.create(eco, pkg, version, ts(r.release().published()),
@@ -207,7 +218,9 @@ public final class Tables {
                 r.ref().agreement().orElse(null), r.ref().manifestVersion().orElse(null), r.ref().note().orElse(null),
                 r.artifacts().size(), r.verdict().name(), r.reason().orElse(null), high.toArray(new String[0]),
                 divergent.toArray(new String[0]), explained.toArray(new String[0]), unverified, r.scanMillis(),
-                EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt))));
+                EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt),
+                0, // version_order: a place among all the package's versions, set when the ledger is written
+                ReleaseFlags.docOnlyDivergence(r), ReleaseFlags.repositoryOlder(r))));
         return out;
     }
 
@@ -226,13 +239,13 @@ public final class Tables {
                 EngineVersion.ENGINE, EngineVersion.RULES);
     }
 
-    private static Row fileRow(String eco, String pkg, String version, String commit, FileDivergence f) {
-        return RowFactory.create(eco, pkg, version, f.artifactFilename(), f.artifactPath().orElse(null),
+    private static Row fileRow(Ecosystem eco, String pkg, String version, String commit, FileDivergence f) {
+        return RowFactory.create(eco.purlType(), pkg, version, f.artifactFilename(), f.artifactPath().orElse(null),
                 f.sourcePath().orElse(null), f.status().name(), f.ruleId(), f.artifactSha256().orElse(null),
                 f.sourceSha256().orElse(null), f.artifactBlobId().orElse(null), f.sourceBlobId().orElse(null),
                 f.artifactSize() < 0 ? null : f.artifactSize(), f.sourceSize() < 0 ? null : f.sourceSize(),
                 f.riskFlags().stream().map(RiskFlag::name).sorted().toArray(String[]::new), f.highRisk(),
-                f.detail().orElse(null), commit);
+                f.detail().orElse(null), commit, FileKinds.of(eco, f).name());
     }
 
     /** A release row for a package whose registry could not list it: nothing is lost, the reason is kept. */
@@ -240,7 +253,8 @@ public final class Tables {
                                            Instant scannedAt) {
         return new TableRow(RELEASES, RowFactory.create(eco, pkg, "", null, false, repo.orElse(null), null, "NONE",
                 null, new String[0], null, null, null, 0, "ERROR", reason, new String[0], new String[0],
-                new String[0], 0, 0L, EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt)));
+                new String[0], 0, 0L, EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt), 0, false,
+                false));
     }
 
     private static int n(java.util.Map<FileStatus, Integer> counts, FileStatus s) {

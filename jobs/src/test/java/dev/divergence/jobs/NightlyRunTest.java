@@ -140,6 +140,57 @@ class NightlyRunTest {
     }
 
     @Test
+    void aBackportAddedLaterTakesItsPlaceInVersionOrderAndItsFlagsAreReadBack() throws Exception {
+        Path out = dir.resolve("out");
+        SparkSession spark = SparkTestSession.get();
+        try (ScanWorld w = new ScanWorld(dir.resolve("world"), "demo")) {
+            for (String version : List.of("1.0.0rc2", "1.0.0rc10", "1.1.0")) {
+                SortedMap<String, byte[]> tree = Trees.flatProject(version);
+                w.commit(tree, version);
+                w.tag("v" + version);
+                w.publish(version, tree, wheelOf(tree));
+            }
+            w.pypi.write();
+            List<String> a = List.of("pkg:pypi/demo", "--repo", w.git.dir().toString(), "--pypi-url", w.pypi.baseUrl(),
+                    "--out", out.toString(), "--cache", dir.resolve("cache").toString(), "--no-summary");
+            assertEquals(3, ScanJob.run(spark, ScanOptions.parse(a)).versionsScanned());
+            assertEquals(List.of("1.0.0rc2|1", "1.0.0rc10|2", "1.1.0|3"), query("select version, version_order from "
+                    + table(out, "releases") + " order by version_order"));
+
+            // Published after 1.1.0, never committed, with its README edited at publish time: only 1.0.1 is scanned,
+            // and the earlier rows are rewritten with their new places.
+            SortedMap<String, byte[]> backport = Trees.with(Trees.flatProject("1.0.1"), "README.md",
+                    "# demo\n\nBackport of the 1.1 fix.\n");
+            w.publish("1.0.1", backport, wheelOf(backport));
+            w.pypi.write();
+            assertEquals(1, ScanJob.run(spark, ScanOptions.parse(a)).versionsScanned());
+            assertEquals(List.of(
+                    "1.0.0rc2|1|EXPLAINED|false|false",
+                    "1.0.0rc10|2|EXPLAINED|false|false",
+                    "1.0.1|3|DIVERGENT|true|true",
+                    "1.1.0|4|EXPLAINED|false|false"),
+                    query("select version, version_order, verdict, doc_only_divergence, repository_older from "
+                            + table(out, "releases") + " order by version_order"));
+            assertEquals(List.of("MODIFIED|DOC"), query("select status, kind from " + table(out, "files")
+                    + " where version = '1.0.1' and status in ('MODIFIED', 'PHANTOM', 'IN_HISTORY') and artifact like "
+                    + "'%.tar.gz'"));
+            // The regression follows release order: 1.0.1 comes after 1.0.0rc10, not after 1.1.0.
+            assertEquals(List.of("1.0.1|REGRESSION|DIVERGENT after 1.0.0rc10 was EXPLAINED"),
+                    query("select version, signal, detail from " + table(out, "signals") + " order by all"));
+        }
+    }
+
+    private static SortedMap<String, byte[]> wheelOf(SortedMap<String, byte[]> tree) {
+        SortedMap<String, byte[]> wheel = new TreeMap<>();
+        tree.forEach((k, v) -> {
+            if (k.startsWith("demo/")) {
+                wheel.put(k, v);
+            }
+        });
+        return wheel;
+    }
+
+    @Test
     void aReleaseDeclaringAnotherRepositoryIsSignalledOnce() throws Exception {
         Path out = dir.resolve("out");
         SparkSession spark = SparkTestSession.get();

@@ -60,6 +60,20 @@ class ScanJobTest {
                         "1.82.8|HIGH_RISK|BLOB_OVERLAP|-",
                         "1.83.0|EXPLAINED|TAG|v1.83.0"), releases);
 
+                // Release order is a column: PEP 440 puts the release candidate before its release.
+                // The tampered versions are neither documentation-only nor newer than the repository: their
+                // divergence is unqualified.
+                assertEquals(List.of("1.80.0=1 1.80.1=2 1.81.0=3 1.81.1=4 1.81.2=5 1.82.0rc1=6 1.82.0=7 1.82.4=8 "
+                        + "1.82.5=9 1.82.6=10 1.82.7=11 1.82.8=12 1.83.0=13|0|0"), query("select string_agg(version || '='"
+                        + " || version_order, ' ' order by version_order), count(*) filter (where doc_only_divergence), "
+                        + "count(*) filter (where repository_older) from " + table(out, "releases")));
+                // Every file row says what the file is for.
+                assertEquals(List.of("CODE|llmrelay_init.pth", "CODE|proxy_server.py", "DOC|LICENSE", "DOC|README.md",
+                        "METADATA|Makefile", "METADATA|PKG-INFO", "OTHER|ci.yml", "TEST|test_utils.py"),
+                        query("select distinct kind, regexp_replace(coalesce(artifact_path, source_path), '.*/', '') as name"
+                        + " from " + table(out, "files") + " where name in ('README.md', 'LICENSE', 'test_utils.py', "
+                        + "'proxy_server.py', 'llmrelay_init.pth', 'PKG-INFO', 'Makefile', 'ci.yml') order by all"));
+
                 // The tampered versions are compared with the commit they were cut from: v1.82.6's.
                 assertEquals(query("select commit from " + table(out, "releases") + " where version = '1.82.6'"),
                         query("select distinct commit from " + table(out, "releases")

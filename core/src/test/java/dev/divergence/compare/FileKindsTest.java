@@ -1,0 +1,71 @@
+package dev.divergence.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.divergence.model.Ecosystem;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileKind;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.RiskFlag;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FileKindsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "PYPI, demo-1.0/README.md, DOC",
+        "PYPI, demo-1.0/README, DOC",
+        "PYPI, demo-1.0/CHANGES.rst, DOC",
+        "PYPI, demo-1.0/LICENSE.txt, DOC",
+        "NPM, package/readme.zh-CN.md, DOC",
+        "NPM, package/docs/guide.md, DOC",
+        "MAVEN, org/acme/package.html, DOC",
+        "PYPI, demo-1.0/notes.txt, OTHER",
+        "PYPI, demo-1.0/requirements.txt, METADATA",
+        "PYPI, demo-1.0/requirements-dev.txt, METADATA",
+        "PYPI, demo-1.0/PKG-INFO, METADATA",
+        "PYPI, demo-1.0.dist-info/METADATA, METADATA",
+        "PYPI, demo-1.0/setup.cfg, METADATA",
+        "PYPI, demo-1.0/Makefile, METADATA",
+        "NPM, package/package.json, METADATA",
+        "MAVEN, META-INF/maven/org.acme/demo/pom.xml, METADATA",
+        "MAVEN, META-INF/MANIFEST.MF, METADATA",
+        "PYPI, demo-1.0/tests/test_core.py, TEST",
+        "PYPI, demo-1.0/demo/test_api.py, TEST",
+        "NPM, package/lib/index.test.js, TEST",
+        "MAVEN, src/test/java/org/acme/FooTest.java, TEST",
+        "PYPI, demo-1.0/demo/core.py, CODE",
+        "PYPI, demo-1.0/demo/LICENSE.py, CODE",
+        "NPM, package/bin/cli, CODE",
+        "NPM, package/index.mjs, CODE",
+        "MAVEN, org/acme/Foo.class, BUILD_OUTPUT",
+        "NPM, package/dist/index.js.map, BUILD_OUTPUT",
+        "NPM, package/logo.png, OTHER",
+    })
+    void kindFollowsPathAndEcosystem(Ecosystem eco, String path, FileKind kind) {
+        assertEquals(kind, FileKinds.ofPath(eco, path));
+    }
+
+    @Test
+    void aFlagThatSaysTheFileRunsMakesItCodeWhateverItsName() {
+        // npm `bin` pointing at README: the flag decides, not the name.
+        FileDivergence f = new FileDivergence("widget-1.0.0.tgz", Optional.of("package/README"), Optional.of("README"),
+                FileStatus.MODIFIED, "compare.unexplained", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), 10, 10, Set.of(RiskFlag.AUTO_EXEC), true, Optional.empty());
+        assertEquals(FileKind.CODE, FileKinds.of(Ecosystem.NPM, f));
+        FileDivergence built = new FileDivergence("widget-1.0.0.tgz", Optional.of("package/dist/a.js"), Optional.empty(),
+                FileStatus.BUILD_OUTPUT, "npm.build-output", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), 10, -1, Set.of(), false, Optional.empty());
+        assertEquals(FileKind.BUILD_OUTPUT, FileKinds.of(Ecosystem.NPM, built));
+        // The plain CODE flag only repeats the extension: a test module stays a test.
+        FileDivergence test = new FileDivergence("demo-1.0.tar.gz", Optional.of("demo-1.0/tests/test_x.py"),
+                Optional.of("tests/test_x.py"), FileStatus.MODIFIED, "compare.unexplained", Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 10, 10, Set.of(RiskFlag.CODE), false,
+                Optional.empty());
+        assertEquals(FileKind.TEST, FileKinds.of(Ecosystem.PYPI, test));
+    }
+}
