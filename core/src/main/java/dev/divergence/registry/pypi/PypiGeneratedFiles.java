@@ -10,6 +10,7 @@ import dev.divergence.model.RiskFlag;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String SDIST_PKG_INFO = "pypi.sdist.pkg-info";
     public static final String SDIST_EGG_INFO = "pypi.sdist.egg-info";
     public static final String SDIST_SETUP_CFG_EGG_INFO = "pypi.sdist.setup-cfg-egg-info";
+    /** setup.cfg as setuptools' sdist writes it back: the repository's file through a configparser round trip. */
+    public static final String SDIST_SETUP_CFG_ROUNDTRIP = "pypi.sdist.setup-cfg-roundtrip";
     public static final String WHEEL_DIST_INFO = "pypi.wheel.dist-info";
     public static final String SCM_VERSION_FILE = "pypi.scm-version-file";
     /** versioneer's short {@code _version.py} (a JSON literal of the release's version) replacing its long one. */
@@ -233,7 +236,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new SetupCfgEggInfo(), new ScmVersionFile(), new DeclaredDependencies(), new DeclaredEntryPoints(),
+        return List.of(new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(), new DeclaredEntryPoints(),
                 new ScriptShebang(), new VersioneerFile());
     }
 
@@ -450,6 +453,63 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
             String rest = a.substring(0, m.start());
             return rest.strip().equals(s.strip()) ? Optional.of(Decision.of(FileStatus.GENERATED, id())) : Optional.empty();
+        }
+    }
+
+    /**
+     * setuptools' sdist rewrites setup.cfg through {@code edit_config} ({@code save_version_info}: {@code [egg_info]}
+     * {@code tag_build = TAG}, {@code tag_date = 0}; setuptools before 10 also {@code tag_svn_revision = 0}): the
+     * repository's file read and written by configparser, which drops comments, writes {@code key = value}, indents
+     * continuation lines with a tab and adds the {@code [egg_info]} options. Explained only when the published file is,
+     * byte for byte, what that round trip makes of the repository's file ({@link SetupCfg}) with the published
+     * {@code [egg_info]} values, each of the shape setuptools writes (a build tag of version characters, 0): any other
+     * value, option, line or section is a difference. Without a setup.cfg in the repository the file must be that
+     * block alone (GENERATED).
+     */
+    static final class SetupCfgRoundTrip implements ContentRule {
+        private static final Map<String, Pattern> EGG_INFO_VALUES = Map.of(
+                "tag_build", Pattern.compile("[A-Za-z0-9.+_-]*"), "tag_date", Pattern.compile("0"),
+                "tag_svn_revision", Pattern.compile("0"));
+
+        @Override
+        public String id() {
+            return SDIST_SETUP_CFG_ROUNDTRIP;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            Optional<String> root = sdistRoot(artifact);
+            if (root.isEmpty() || !path.equals(root.get() + "setup.cfg") || bytes.length > 1 << 20
+                    || (source.isEmpty() && view.alignment().sourcePath(path).flatMap(view.tree()::get).isPresent())) {
+                return Optional.empty();
+            }
+            String published = new String(bytes, StandardCharsets.UTF_8);
+            if (published.contains("\r\n")) {
+                published = published.replace("\r\n", "\n"); // written in text mode on Windows
+            }
+            Optional<SetupCfg.Data> written = SetupCfg.read(published);
+            Optional<SetupCfg.Data> repository = source.isEmpty()
+                    ? Optional.of(new SetupCfg.Data(Map.of(), Map.of()))
+                    : SetupCfg.read(new String(source.get(), StandardCharsets.UTF_8));
+            if (written.isEmpty() || repository.isEmpty() || !written.get().sections().containsKey("egg_info")) {
+                return Optional.empty();
+            }
+            Map<String, String> eggInfo = new java.util.LinkedHashMap<>();
+            written.get().sections().get("egg_info").forEach((k, v) -> {
+                if (EGG_INFO_VALUES.containsKey(k) && EGG_INFO_VALUES.get(k).matcher(v).matches()) {
+                    eggInfo.put(k, v);
+                }
+            });
+            if (!eggInfo.containsKey("tag_build") || !eggInfo.containsKey("tag_date")) {
+                return Optional.empty();
+            }
+            String expected = SetupCfg.write(SetupCfg.set(repository.get(), "egg_info", eggInfo));
+            if (!expected.equals(published)) {
+                return Optional.empty();
+            }
+            return Optional.of(source.isEmpty() ? Decision.of(FileStatus.GENERATED, SDIST_SETUP_CFG_EGG_INFO)
+                    : Decision.of(FileStatus.MATCH_NORMALIZED, id()));
         }
     }
 

@@ -380,4 +380,65 @@ class PypiRulesTest {
             assertTrue(row(sdist, "demo-1.0.0/demo/more/_version.py").highRisk(), "added __import__ line");
         }
     }
+
+    /** setup.cfg in the repository: comments, {@code key=value}, a four-space continuation, entry points. */
+    private static final String SETUP_CFG = "# build configuration\n[metadata]\nname=demo\n\n[options]\n"
+            + "install_requires =\n    httpx>=0.27\n    # rich is optional\n\n[options.entry_points]\n"
+            + "console_scripts =\n    demo = demo.core:main\n\n[flake8]\nmax-line-length: 100\n";
+    /** What setuptools 65's sdist wrote for it (setopt.edit_config run on this file, CPython 3.11). */
+    private static final String SETUP_CFG_WRITTEN = "[metadata]\nname = demo\n\n[options]\ninstall_requires = \n"
+            + "\thttpx>=0.27\n\n[options.entry_points]\nconsole_scripts = \n\tdemo = demo.core:main\n\n[flake8]\n"
+            + "max-line-length = 100\n\n[egg_info]\ntag_build = \ntag_date = 0\n\n";
+
+    /** An sdist laid out as setuptools writes it, with the given files (paths inside {@code demo-VERSION/}). */
+    private static byte[] setuptoolsSdist(String version, SortedMap<String, byte[]> files) throws java.io.IOException {
+        String root = "demo-" + version + "/";
+        SortedMap<String, byte[]> entries = new java.util.TreeMap<>();
+        files.forEach((k, v) -> entries.put(root + k, v));
+        entries.put(root + "PKG-INFO", utf8(metadata().replace("1.0.0", version)));
+        entries.put(root + "demo.egg-info/PKG-INFO", utf8(metadata().replace("1.0.0", version)));
+        entries.put(root + "demo.egg-info/SOURCES.txt", utf8(String.join("\n", files.keySet()) + "\n"));
+        entries.put(root + "demo.egg-info/top_level.txt", utf8("demo\n"));
+        return dev.divergence.demo.PythonDistributions.tarGz(entries);
+    }
+
+    @Test
+    void setupCfgRewrittenBySetuptoolsIsMatchNormalizedAndAnyOtherChangeIsNot() throws Exception {
+        SortedMap<String, byte[]> tree = with(flatProject("1.0.0"), "setup.cfg", SETUP_CFG);
+        java.util.Map<String, String> published = new java.util.LinkedHashMap<>();
+        published.put("as-written", SETUP_CFG_WRITTEN);
+        published.put("changed-value", SETUP_CFG_WRITTEN.replace("httpx>=0.27", "httpx>=0.1"));
+        published.put("added-requirement", SETUP_CFG_WRITTEN.replace("\thttpx>=0.27\n", "\thttpx>=0.27\n\tevil-pkg\n"));
+        published.put("added-entry-point", SETUP_CFG_WRITTEN.replace("\tdemo = demo.core:main\n",
+                "\tdemo = demo.core:main\n\tpip = demo.evil:main\n"));
+        published.put("renamed-section", SETUP_CFG_WRITTEN.replace("[options.entry_points]", "[options.data_files]"));
+        published.put("payload-in-tag-build", SETUP_CFG_WRITTEN.replace("tag_build = \n", "tag_build = ;__import__('os')\n"));
+        published.put("extra-egg-info-option", SETUP_CFG_WRITTEN.replace("tag_date = 0\n", "tag_date = 0\negg_base = /tmp\n"));
+        published.put("comment-kept", "# payload\n" + SETUP_CFG_WRITTEN);
+        try (ScanWorld w = world(tree)) {
+            // one release per variant, each built from the same tagged tree (1.0.0 has the tag, the others are
+            // located by the overlap of their files)
+            int day = 0;
+            for (java.util.Map.Entry<String, String> e : published.entrySet()) {
+                String version = "1.0." + day;
+                w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload(version, "demo-" + version + ".tar.gz",
+                        setuptoolsSdist(version, with(tree, "setup.cfg", e.getValue())), w.pypi.clock().plusSeconds(++day)));
+            }
+            day = 0;
+            for (java.util.Map.Entry<String, String> e : published.entrySet()) {
+                String version = "1.0." + day++;
+                ArtifactReport sdist = artifact(w.scanner().scan(w.release(version),
+                        java.util.Optional.of(w.git.dir().toString())), ".tar.gz");
+                FileDivergence f = sdist.files().stream().filter(x -> x.displayPath().endsWith("/setup.cfg"))
+                        .findFirst().orElseThrow();
+                if (e.getKey().equals("as-written")) {
+                    assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), e.getKey());
+                    assertEquals(PypiGeneratedFiles.SDIST_SETUP_CFG_ROUNDTRIP, f.ruleId(), e.getKey());
+                } else {
+                    assertEquals(FileStatus.MODIFIED, f.status(), e.getKey());
+                    assertEquals(Classifier.UNEXPLAINED, f.ruleId(), e.getKey());
+                }
+            }
+        }
+    }
 }
