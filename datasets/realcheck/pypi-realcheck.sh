@@ -5,7 +5,8 @@
 # resolved / CLEAN / EXPLAINED / DIVERGENT / HIGH_RISK and the causes of every DIVERGENT and HIGH_RISK version.
 # Building runs the projects' setup.py on this machine (fixtures only; divergence never runs it).
 #
-#   datasets/realcheck/pypi-realcheck.sh [LIST] [OUT]   (MIRRORS=/work/.mirror; FLIT_PATH=dir holding flit_core;
+#   datasets/realcheck/pypi-realcheck.sh [LIST] [OUT]   (MIRRORS=/work/.mirror; FLIT_PATH, SCM_PATH, VERSIONEER_PATH:
+#                                                        folders holding flit_core, setuptools_scm, versioneer;
 #                                                        DIVERGENCE=the launcher to use, default this checkout's)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
