@@ -480,4 +480,52 @@ class PypiRulesTest {
             assertEquals(FileStatus.MODIFIED, row(sdist, "demo-1.0.0/demo/x/_version.py").status());
         }
     }
+
+    private static SortedMap<String, byte[]> setupPyProject(String setupPy) {
+        return with(Trees.without(project(), "pyproject.toml"), "setup.py", setupPy,
+                "requirements.txt", "httpx>=0.27\n# pinned elsewhere\ntoolz  # functional helpers\n");
+    }
+
+    @Test
+    void dependenciesSetupPyReadsFromARequirementsFileOrAModuleLevelLiteralAreDeclared() throws Exception {
+        SortedMap<String, byte[]> tree = setupPyProject("from setuptools import setup\n\nEXTRAS = {\n    'cli': ['click>=8'],\n}\n\n"
+                + "setup(\n    name='demo',\n    install_requires=list(open('requirements.txt').read().strip().split('\\n')),\n"
+                + "    extras_require=EXTRAS,\n)\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "demo.egg-info/requires.txt", "httpx>=0.27\ntoolz\n\n[cli]\nclick>=8\n"),
+                    wheelFiles(tree), Map.of("METADATA", utf8(metadata("httpx>=0.27", "toolz", "telemetry-kit"))));
+            ReleaseReport r = w.scan("1.0.0");
+            assertRow(artifact(r, ".tar.gz"), "demo-1.0.0/demo.egg-info/requires.txt", FileStatus.GENERATED,
+                    PypiGeneratedFiles.SDIST_EGG_INFO, false);
+            FileDivergence meta = row(artifact(r, ".whl"), "demo-1.0.0.dist-info/METADATA");
+            assertEquals(PypiGeneratedFiles.NEW_DEPENDENCY, meta.ruleId());
+            assertEquals("new dependencies [telemetry-kit]", meta.detail().orElseThrow());
+            assertTrue(meta.highRisk());
+        }
+    }
+
+    @Test
+    void dependenciesComputedBeyondTheRequirementsFileIdiomStayUnverified() throws Exception {
+        List<String> setups = List.of(
+                // the name is extended after its literal binding
+                "from setuptools import setup\nEXTRAS = {'cli': ['click>=8']}\nEXTRAS['cli'].append('evil')\n"
+                        + "setup(name='demo', install_requires=['httpx>=0.27', 'toolz'], extras_require=EXTRAS)\n",
+                // more than the file: a call the idiom does not allow
+                "from setuptools import setup\nsetup(name='demo', install_requires=open('requirements.txt').read().split()"
+                        + " + fetch_more(), extras_require={'cli': ['click>=8']})\n",
+                // a file that includes another one
+                "from setuptools import setup\nsetup(name='demo', install_requires=open('reqs-r.txt').read().splitlines(),"
+                        + " extras_require={'cli': ['click>=8']})\n");
+        for (int i = 0; i < setups.size(); i++) {
+            SortedMap<String, byte[]> tree = with(setupPyProject(setups.get(i)), "reqs-r.txt", "-r requirements.txt\n");
+            try (ScanWorld w = new ScanWorld(dir.resolve("w" + i), "demo")) {
+                w.commit(tree, "1.0.0");
+                w.tag("v1.0.0");
+                w.publish("1.0.0", with(tree, "demo.egg-info/requires.txt", "httpx>=0.27\ntoolz\n\n[cli]\nclick>=8\n"),
+                        wheelFiles(tree));
+                assertRow(artifact(w.scan("1.0.0"), ".tar.gz"), "demo-1.0.0/demo.egg-info/requires.txt", FileStatus.PHANTOM,
+                        PypiGeneratedFiles.METADATA_UNVERIFIED, false);
+            }
+        }
+    }
 }
