@@ -66,6 +66,19 @@ def build(name, mirror, tag, work, out, tools):
     return r.stdout.strip().splitlines()[-1], None
 
 
+def is_version(tag):
+    """PEP 440, as PyPI accepts it (a leading v allowed): tags such as 1.0.x name branches, not releases."""
+    try:
+        from packaging.version import InvalidVersion, Version
+    except ImportError:
+        return True
+    try:
+        Version(tag)
+        return True
+    except InvalidVersion:
+        return False
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("name")
@@ -83,6 +96,9 @@ def main():
     work = tempfile.mkdtemp(prefix="realcheck-sdist-")
     try:
         for i, tag in enumerate(sorted(tags)):
+            if not is_version(tag):
+                print("realcheck: %s %s skipped: not a version (a branch-like tag)" % (a.name, tag), file=sys.stderr)
+                continue
             filename, why = build(a.name, a.mirror, tag, work, packages,
                                   {"flit": a.flit_path, "setuptools_scm": a.scm_path,
                                    "versioneer": a.versioneer_path})

@@ -236,8 +236,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(), new DeclaredEntryPoints(),
-                new ScriptShebang(), new VersioneerFile());
+        return List.of(new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
+                new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile());
     }
 
     /**
