@@ -30,6 +30,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String SCM_VERSION_FILE = "pypi.scm-version-file";
     /** versioneer's short {@code _version.py} (a JSON literal of the release's version) replacing its long one. */
     public static final String VERSIONEER_FILE = "pypi.versioneer-version-file";
+    /** A file that is a symbolic link in the repository, shipped as the content of the file it points to. */
+    public static final String SYMLINK_FOLLOWED = "pypi.symlink-followed";
     /** A wheel data script that is the repository's script with its shebang set to {@code #!python}. */
     public static final String SCRIPT_SHEBANG = "pypi.wheel.script-shebang";
     /** Requires-Dist / requires.txt naming a dependency the source does not declare: HIGH_RISK. */
@@ -237,7 +239,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
-                new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile());
+                new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed());
     }
 
     /**
@@ -301,6 +303,67 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             } catch (java.io.IOException e) {
                 return Optional.empty();
             }
+        }
+    }
+
+    /**
+     * setuptools builds sdists and wheels by copying files, and a copy follows a symbolic link: where the repository
+     * holds a link ({@code 120000} mode, its blob the target path), the archive holds the target's bytes. Explained only
+     * when the link, resolved from its own folder (links to links followed, at most 8), names a file of the same
+     * commit inside the repository whose bytes are exactly the published ones: nothing may differ.
+     */
+    static final class SymlinkFollowed implements ContentRule {
+        private static final int GIT_SYMLINK = 0120000;
+
+        @Override
+        public String id() {
+            return SYMLINK_FOLLOWED;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            Optional<dev.divergence.source.SourceTree.SourceFile> link = view.alignment().sourcePath(path)
+                    .flatMap(view.tree()::get);
+            for (int hops = 0; hops < 8 && link.isPresent() && link.get().mode() == GIT_SYMLINK; hops++) {
+                String linkPath = link.get().path();
+                Optional<String> target = view.sourceText(linkPath).flatMap(t -> resolve(linkPath, t));
+                if (target.isEmpty()) {
+                    return Optional.empty();
+                }
+                link = view.tree().get(target.get());
+                if (link.isPresent() && link.get().mode() != GIT_SYMLINK) {
+                    Optional<byte[]> content = view.sourceBytes(link.get().path());
+                    String followed = link.get().path();
+                    return content.filter(c -> java.util.Arrays.equals(c, bytes))
+                            .map(c -> new Decision(FileStatus.MATCH_NORMALIZED, id(), Set.of(),
+                                    Optional.of("symbolic link in the repository to " + followed)));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The link's target from its folder, normalised; empty when absolute or leaving the repository. */
+        static Optional<String> resolve(String linkPath, String target) {
+            if (target.isEmpty() || target.startsWith("/") || target.contains("\0") || target.contains("\n")) {
+                return Optional.empty();
+            }
+            java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+            String dir = linkPath.contains("/") ? linkPath.substring(0, linkPath.lastIndexOf('/')) : "";
+            for (String seg : (dir.isEmpty() ? target : dir + "/" + target).split("/")) {
+                if (seg.isEmpty() || seg.equals(".")) {
+                    continue;
+                }
+                if (seg.equals("..")) {
+                    if (parts.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    parts.removeLast();
+                } else {
+                    parts.addLast(seg);
+                }
+            }
+            return parts.isEmpty() ? Optional.empty() : Optional.of(String.join("/", parts));
         }
     }
 

@@ -528,4 +528,35 @@ class PypiRulesTest {
             }
         }
     }
+
+    @Test
+    void aSymlinkInTheRepositoryShippedAsItsTargetIsMatchNormalizedAndNothingElseIs() throws Exception {
+        SortedMap<String, byte[]> tree = with(project(), "tools/other.py", "print('other')\n");
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(tree, "1.0.0");
+            // links as git stores them (mode 120000, the blob is the target): followed by setuptools' copy
+            try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(w.git.dir().toFile())) {
+                Path tools = w.git.dir().resolve("tools");
+                java.nio.file.Files.createSymbolicLink(tools.resolve("core.py"), Path.of("../demo/core.py"));
+                java.nio.file.Files.createSymbolicLink(tools.resolve("util.py"), Path.of("../demo/util.py"));
+                java.nio.file.Files.createSymbolicLink(tools.resolve("chain.py"), Path.of("core.py"));
+                java.nio.file.Files.createSymbolicLink(tools.resolve("outside.py"), Path.of("../../outside.py"));
+                git.add().addFilepattern("tools").call();
+                git.commit().setMessage("links").setSign(false).call();
+            }
+            w.tag("v1.0.0");
+            String core = new String(tree.get("demo/core.py"), StandardCharsets.UTF_8);
+            w.publish("1.0.0", with(tree, "tools/core.py", core, "tools/chain.py", core,
+                            "tools/util.py", new String(tree.get("demo/util.py"), StandardCharsets.UTF_8)
+                                    + "__import__('os').system('id')\n", // the target plus a payload
+                            "tools/outside.py", core),
+                    wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/tools/core.py", FileStatus.MATCH_NORMALIZED, PypiGeneratedFiles.SYMLINK_FOLLOWED, false);
+            assertRow(sdist, "demo-1.0.0/tools/chain.py", FileStatus.MATCH_NORMALIZED, PypiGeneratedFiles.SYMLINK_FOLLOWED,
+                    false);
+            assertRow(sdist, "demo-1.0.0/tools/util.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, true);
+            assertEquals(FileStatus.IN_HISTORY, row(sdist, "demo-1.0.0/tools/outside.py").status(), "outside the repository");
+        }
+    }
 }
