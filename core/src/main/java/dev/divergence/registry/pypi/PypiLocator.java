@@ -19,7 +19,13 @@ public final class PypiLocator implements Locator {
 
     private static final Pattern PYPROJECT = Pattern.compile(
             "(?ms)^\\[(?:project|tool\\.poetry)\\][^\\[]*?^version\\s*=\\s*[\"']([^\"']+)[\"']");
-    private static final Pattern SETUP_CFG = Pattern.compile("(?ms)^\\[metadata\\][^\\[]*?^version\\s*=\\s*([^\\s#]+)");
+    /**
+     * A literal version only: {@code version = attr: pkg.__version__} and {@code version = file: VERSION} are
+     * setuptools directives (https://setuptools.pypa.io/en/latest/userguide/declarative_config.html), answered by
+     * the module's {@code __version__} found next, never a version called "attr:".
+     */
+    private static final Pattern SETUP_CFG = Pattern.compile(
+            "(?ms)^\\[metadata\\][^\\[]*?^version\\s*[=:]\\s*(?!attr:|file:)([^\\s#;]+)");
     private static final Pattern SETUP_PY = Pattern.compile("version\\s*=\\s*[\"']([0-9][^\"']*)[\"']");
     private static final Pattern DUNDER = Pattern.compile("(?m)^__version__\\s*(?::\\s*str\\s*)?=\\s*[\"']([^\"']+)[\"']");
     private static final List<String> VERSION_FILES = List.of("__init__.py", "_version.py", "version.py", "__about__.py");

@@ -195,7 +195,7 @@ final class PythonProject {
                 if (!py.contains(kw)) {
                     continue;
                 }
-                Optional<List<String>> literals = literalArgument(py, kw);
+                Optional<List<String>> literals = setupArgument(view, root, py, kw);
                 if (literals.isEmpty()) {
                     return Optional.empty();
                 }
@@ -206,6 +206,121 @@ final class PythonProject {
             }
         }
         return Optional.of(out);
+    }
+
+    private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
+    /** A one-line string literal, escapes included ({@code '\\n'}). */
+    private static final Pattern ESCAPED_STRING = Pattern.compile("'((?:[^'\\\\\\n]|\\\\.)*)'|\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
+    /** What the requirements-file idiom may consist of besides string literals. */
+    private static final Pattern FILE_IDIOM_REST = Pattern.compile(
+            "(?:\\b(?:open|read|strip|rstrip|split|splitlines|list|encoding)\\b|[().,=\\s])*");
+    private static final Pattern OPEN = Pattern.compile("^(?:list\\(\\s*)?open\\(\\s*(?:'([^'\\\\\\n]+)'|\"([^\"\\\\\\n]+)\")");
+
+    /**
+     * The requirement strings of setup.py's {@code keyword=} argument, when they can be known without running it: a
+     * literal ({@link #literalArgument}); a module-level name bound exactly once (and never mutated) to a literal or to
+     * the idiom below; or the lines of a requirements file read by the idiom
+     * {@code [list(]open('FILE'[, encoding=...]).read()[.strip()].split('\\n')|.splitlines()[)]}. Every name then
+     * comes from a file of the repository; anything else is empty (unknown).
+     */
+    static Optional<List<String>> setupArgument(GeneratedFiles.SourceView view, String root, String py, String keyword) {
+        Optional<List<String>> literal = literalArgument(py, keyword);
+        if (literal.isPresent()) {
+            return literal;
+        }
+        Optional<String> expression = expressionAfter(py, "\\b" + keyword + "\\s*=(?!=)\\s*", false);
+        if (expression.isEmpty()) {
+            return Optional.empty();
+        }
+        String e = expression.get();
+        if (e.matches(IDENTIFIER)) {
+            Matcher bindings = Pattern.compile("(?<![A-Za-z0-9_.])" + e + "\\s*(?:=(?!=)|\\+=|\\|=|-=|\\[|\\.)").matcher(py);
+            int count = 0;
+            while (bindings.find()) {
+                count++;
+            }
+            // bound once, at the start of a line, and never subscripted, extended or called a method on
+            Matcher binding = Pattern.compile("(?m)^" + e + "\\s*=(?!=)\\s*").matcher(py);
+            if (count != 1 || !binding.find()) {
+                return Optional.empty();
+            }
+            Optional<List<String>> bound = literalArgument(py.substring(binding.start()), e);
+            if (bound.isPresent()) {
+                return bound;
+            }
+            Optional<String> value = expressionAfter(py.substring(binding.start()), "^" + e + "\\s*=\\s*", true);
+            return value.isEmpty() ? Optional.empty() : requirementsFileIdiom(view, root, value.get());
+        }
+        return requirementsFileIdiom(view, root, e);
+    }
+
+    private static Optional<List<String>> requirementsFileIdiom(GeneratedFiles.SourceView view, String root, String e) {
+        Matcher open = OPEN.matcher(e);
+        if (!open.find()) {
+            return Optional.empty();
+        }
+        String file = open.group(1) != null ? open.group(1) : open.group(2);
+        List<String> others = new ArrayList<>();
+        Matcher s = ESCAPED_STRING.matcher(e.substring(open.end()));
+        while (s.find()) {
+            others.add(s.group(1) != null ? s.group(1) : s.group(2));
+        }
+        String rest = ESCAPED_STRING.matcher(e.substring(open.end())).replaceAll("");
+        if (!FILE_IDIOM_REST.matcher(rest).matches()
+                || !others.stream().allMatch(o -> o.equals("\\n") || o.equalsIgnoreCase("utf-8") || o.equalsIgnoreCase("utf8"))) {
+            return Optional.empty();
+        }
+        Optional<String> text = view.sourceText(root + file.replaceFirst("^\\./", ""));
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : text.get().split("\n")) {
+            String l = line.replaceFirst("\\s+#.*$", "").strip();
+            if (l.startsWith("-")) {
+                return Optional.empty(); // -r, -c, -e, --index-url: not what setuptools reads as a requirement
+            }
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                out.add(l);
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * The Python expression after the first match of {@code prefix}: up to a comma or closing bracket at depth 0
+     * (an argument), or to the end of the line at depth 0 ({@code toLineEnd}, a statement); string literals skipped.
+     */
+    private static Optional<String> expressionAfter(String py, String prefix, boolean toLineEnd) {
+        Matcher m = Pattern.compile(prefix, Pattern.MULTILINE).matcher(py);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        int depth = 0;
+        char quote = 0;
+        for (int i = m.end(); i < py.length(); i++) {
+            char c = py.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+                depth--;
+            } else if (depth == 0 && (c == ',' || c == ')' || c == ']' || c == '}' || c == '#'
+                    || (c == '\n' && toLineEnd))) {
+                String e = py.substring(m.end(), i).strip();
+                return e.isEmpty() ? Optional.empty() : Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -380,4 +380,183 @@ class PypiRulesTest {
             assertTrue(row(sdist, "demo-1.0.0/demo/more/_version.py").highRisk(), "added __import__ line");
         }
     }
+
+    /** setup.cfg in the repository: comments, {@code key=value}, a four-space continuation, entry points. */
+    private static final String SETUP_CFG = "# build configuration\n[metadata]\nname=demo\n\n[options]\n"
+            + "install_requires =\n    httpx>=0.27\n    # rich is optional\n\n[options.entry_points]\n"
+            + "console_scripts =\n    demo = demo.core:main\n\n[flake8]\nmax-line-length: 100\n";
+    /** What setuptools 65's sdist wrote for it (setopt.edit_config run on this file, CPython 3.11). */
+    private static final String SETUP_CFG_WRITTEN = "[metadata]\nname = demo\n\n[options]\ninstall_requires = \n"
+            + "\thttpx>=0.27\n\n[options.entry_points]\nconsole_scripts = \n\tdemo = demo.core:main\n\n[flake8]\n"
+            + "max-line-length = 100\n\n[egg_info]\ntag_build = \ntag_date = 0\n\n";
+
+    /** An sdist laid out as setuptools writes it, with the given files (paths inside {@code demo-VERSION/}). */
+    private static byte[] setuptoolsSdist(String version, SortedMap<String, byte[]> files) throws java.io.IOException {
+        String root = "demo-" + version + "/";
+        SortedMap<String, byte[]> entries = new java.util.TreeMap<>();
+        files.forEach((k, v) -> entries.put(root + k, v));
+        entries.put(root + "PKG-INFO", utf8(metadata().replace("1.0.0", version)));
+        entries.put(root + "demo.egg-info/PKG-INFO", utf8(metadata().replace("1.0.0", version)));
+        entries.put(root + "demo.egg-info/SOURCES.txt", utf8(String.join("\n", files.keySet()) + "\n"));
+        entries.put(root + "demo.egg-info/top_level.txt", utf8("demo\n"));
+        return dev.divergence.demo.PythonDistributions.tarGz(entries);
+    }
+
+    @Test
+    void setupCfgRewrittenBySetuptoolsIsMatchNormalizedAndAnyOtherChangeIsNot() throws Exception {
+        SortedMap<String, byte[]> tree = with(flatProject("1.0.0"), "setup.cfg", SETUP_CFG);
+        java.util.Map<String, String> published = new java.util.LinkedHashMap<>();
+        published.put("as-written", SETUP_CFG_WRITTEN);
+        published.put("changed-value", SETUP_CFG_WRITTEN.replace("httpx>=0.27", "httpx>=0.1"));
+        published.put("added-requirement", SETUP_CFG_WRITTEN.replace("\thttpx>=0.27\n", "\thttpx>=0.27\n\tevil-pkg\n"));
+        published.put("added-entry-point", SETUP_CFG_WRITTEN.replace("\tdemo = demo.core:main\n",
+                "\tdemo = demo.core:main\n\tpip = demo.evil:main\n"));
+        published.put("renamed-section", SETUP_CFG_WRITTEN.replace("[options.entry_points]", "[options.data_files]"));
+        published.put("payload-in-tag-build", SETUP_CFG_WRITTEN.replace("tag_build = \n", "tag_build = ;__import__('os')\n"));
+        published.put("extra-egg-info-option", SETUP_CFG_WRITTEN.replace("tag_date = 0\n", "tag_date = 0\negg_base = /tmp\n"));
+        published.put("comment-kept", "# payload\n" + SETUP_CFG_WRITTEN);
+        try (ScanWorld w = world(tree)) {
+            // one release per variant, each built from the same tagged tree (1.0.0 has the tag, the others are
+            // located by the overlap of their files)
+            int day = 0;
+            for (java.util.Map.Entry<String, String> e : published.entrySet()) {
+                String version = "1.0." + day;
+                w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload(version, "demo-" + version + ".tar.gz",
+                        setuptoolsSdist(version, with(tree, "setup.cfg", e.getValue())), w.pypi.clock().plusSeconds(++day)));
+            }
+            day = 0;
+            for (java.util.Map.Entry<String, String> e : published.entrySet()) {
+                String version = "1.0." + day++;
+                ArtifactReport sdist = artifact(w.scanner().scan(w.release(version),
+                        java.util.Optional.of(w.git.dir().toString())), ".tar.gz");
+                FileDivergence f = sdist.files().stream().filter(x -> x.displayPath().endsWith("/setup.cfg"))
+                        .findFirst().orElseThrow();
+                if (e.getKey().equals("as-written")) {
+                    assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), e.getKey());
+                    assertEquals(PypiGeneratedFiles.SDIST_SETUP_CFG_ROUNDTRIP, f.ruleId(), e.getKey());
+                } else {
+                    assertEquals(FileStatus.MODIFIED, f.status(), e.getKey());
+                    assertEquals(Classifier.UNEXPLAINED, f.ruleId(), e.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
+    void versionFilesOfEveryToolAndFormAreGeneratedAndNothingElseFillsTheirSlots() throws Exception {
+        String longTemplate = "# This file helps to compute a version number in source trees obtained from\n"
+                + "# git-archive tarball (such as those provided by githubs download-from-tag\n# feature). Generated by versioneer.\n"
+                + "def get_versions():\n    return {'version': '0+unknown'}\n";
+        String legacy = "\n# This file was generated by 'versioneer.py' (0.14) from\n"
+                + "# revision-control system data, or from the parent directory name of an\n"
+                + "# unpacked source archive. Distribution tarballs contain a pre-generated copy\n# of this file.\n\n"
+                + "version_version = '%s'\nversion_full = '0123456789abcdef0123456789abcdef01234567'\n"
+                + "def get_versions(default={}, verbose=False):\n    return {'version': version_version, 'full': version_full}\n\n";
+        String noDate = "{\n \"dirty\": false,\n \"error\": null,\n"
+                + " \"full-revisionid\": \"0123456789abcdef0123456789abcdef01234567\",\n \"version\": \"1.0.0\"\n}";
+        SortedMap<String, byte[]> tree = with(project(), "demo/v/_version.py", longTemplate, "demo/w/_version.py", longTemplate,
+                "demo/x/_version.py", longTemplate);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree,
+                    "demo/_version.py", String.format(ScmVersionFileTest.SCM_7, "1.0.0", "(1, 0, 0)"),
+                    "demo/a/_version.py", String.format(ScmVersionFileTest.SCM_8, "1.0.0", "(1, 0, 0)"),
+                    "demo/b/_version.py", String.format(ScmVersionFileTest.SCM_PEP604, "1.0.0", "(1, 0, 0)"),
+                    "demo/c/version.py", String.format(ScmVersionFileTest.HATCHLING, "1.0.0"),
+                    "demo/bad/_version.py", String.format(ScmVersionFileTest.SCM_7, "1.0.0", "(1, 0, 0, 'payload')"),
+                    "demo/bad2/_version.py", String.format(ScmVersionFileTest.SCM_8_COMMIT, "1.0.0", "(1, 0, 0)",
+                            "'not-a-commit'"),
+                    "demo/v/_version.py", String.format(legacy, "1.0.0"),
+                    "demo/w/_version.py", versioneerShort(noDate),
+                    "demo/x/_version.py", String.format(legacy, "1.0.0' + __import__('os').getcwd() + '")),
+                    wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            for (String p : List.of("demo/_version.py", "demo/a/_version.py", "demo/b/_version.py", "demo/c/version.py")) {
+                assertRow(sdist, "demo-1.0.0/" + p, FileStatus.GENERATED, PypiGeneratedFiles.SCM_VERSION_FILE, false);
+            }
+            assertRow(sdist, "demo-1.0.0/demo/bad/_version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/demo/bad2/_version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/demo/v/_version.py", FileStatus.GENERATED, PypiGeneratedFiles.VERSIONEER_FILE, false);
+            assertRow(sdist, "demo-1.0.0/demo/w/_version.py", FileStatus.GENERATED, PypiGeneratedFiles.VERSIONEER_FILE, false);
+            assertEquals(FileStatus.MODIFIED, row(sdist, "demo-1.0.0/demo/x/_version.py").status());
+        }
+    }
+
+    private static SortedMap<String, byte[]> setupPyProject(String setupPy) {
+        return with(Trees.without(project(), "pyproject.toml"), "setup.py", setupPy,
+                "requirements.txt", "httpx>=0.27\n# pinned elsewhere\ntoolz  # functional helpers\n");
+    }
+
+    @Test
+    void dependenciesSetupPyReadsFromARequirementsFileOrAModuleLevelLiteralAreDeclared() throws Exception {
+        SortedMap<String, byte[]> tree = setupPyProject("from setuptools import setup\n\nEXTRAS = {\n    'cli': ['click>=8'],\n}\n\n"
+                + "setup(\n    name='demo',\n    install_requires=list(open('requirements.txt').read().strip().split('\\n')),\n"
+                + "    extras_require=EXTRAS,\n)\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "demo.egg-info/requires.txt", "httpx>=0.27\ntoolz\n\n[cli]\nclick>=8\n"),
+                    wheelFiles(tree), Map.of("METADATA", utf8(metadata("httpx>=0.27", "toolz", "telemetry-kit"))));
+            ReleaseReport r = w.scan("1.0.0");
+            assertRow(artifact(r, ".tar.gz"), "demo-1.0.0/demo.egg-info/requires.txt", FileStatus.GENERATED,
+                    PypiGeneratedFiles.SDIST_EGG_INFO, false);
+            FileDivergence meta = row(artifact(r, ".whl"), "demo-1.0.0.dist-info/METADATA");
+            assertEquals(PypiGeneratedFiles.NEW_DEPENDENCY, meta.ruleId());
+            assertEquals("new dependencies [telemetry-kit]", meta.detail().orElseThrow());
+            assertTrue(meta.highRisk());
+        }
+    }
+
+    @Test
+    void dependenciesComputedBeyondTheRequirementsFileIdiomStayUnverified() throws Exception {
+        List<String> setups = List.of(
+                // the name is extended after its literal binding
+                "from setuptools import setup\nEXTRAS = {'cli': ['click>=8']}\nEXTRAS['cli'].append('evil')\n"
+                        + "setup(name='demo', install_requires=['httpx>=0.27', 'toolz'], extras_require=EXTRAS)\n",
+                // more than the file: a call the idiom does not allow
+                "from setuptools import setup\nsetup(name='demo', install_requires=open('requirements.txt').read().split()"
+                        + " + fetch_more(), extras_require={'cli': ['click>=8']})\n",
+                // a file that includes another one
+                "from setuptools import setup\nsetup(name='demo', install_requires=open('reqs-r.txt').read().splitlines(),"
+                        + " extras_require={'cli': ['click>=8']})\n");
+        for (int i = 0; i < setups.size(); i++) {
+            SortedMap<String, byte[]> tree = with(setupPyProject(setups.get(i)), "reqs-r.txt", "-r requirements.txt\n");
+            try (ScanWorld w = new ScanWorld(dir.resolve("w" + i), "demo")) {
+                w.commit(tree, "1.0.0");
+                w.tag("v1.0.0");
+                w.publish("1.0.0", with(tree, "demo.egg-info/requires.txt", "httpx>=0.27\ntoolz\n\n[cli]\nclick>=8\n"),
+                        wheelFiles(tree));
+                assertRow(artifact(w.scan("1.0.0"), ".tar.gz"), "demo-1.0.0/demo.egg-info/requires.txt", FileStatus.PHANTOM,
+                        PypiGeneratedFiles.METADATA_UNVERIFIED, false);
+            }
+        }
+    }
+
+    @Test
+    void aSymlinkInTheRepositoryShippedAsItsTargetIsMatchNormalizedAndNothingElseIs() throws Exception {
+        SortedMap<String, byte[]> tree = with(project(), "tools/other.py", "print('other')\n");
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(tree, "1.0.0");
+            // links as git stores them (mode 120000, the blob is the target): followed by setuptools' copy
+            try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(w.git.dir().toFile())) {
+                Path tools = w.git.dir().resolve("tools");
+                java.nio.file.Files.createSymbolicLink(tools.resolve("core.py"), Path.of("../demo/core.py"));
+                java.nio.file.Files.createSymbolicLink(tools.resolve("util.py"), Path.of("../demo/util.py"));
+                java.nio.file.Files.createSymbolicLink(tools.resolve("chain.py"), Path.of("core.py"));
+                java.nio.file.Files.createSymbolicLink(tools.resolve("outside.py"), Path.of("../../outside.py"));
+                git.add().addFilepattern("tools").call();
+                git.commit().setMessage("links").setSign(false).call();
+            }
+            w.tag("v1.0.0");
+            String core = new String(tree.get("demo/core.py"), StandardCharsets.UTF_8);
+            w.publish("1.0.0", with(tree, "tools/core.py", core, "tools/chain.py", core,
+                            "tools/util.py", new String(tree.get("demo/util.py"), StandardCharsets.UTF_8)
+                                    + "__import__('os').system('id')\n", // the target plus a payload
+                            "tools/outside.py", core),
+                    wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/tools/core.py", FileStatus.MATCH_NORMALIZED, PypiGeneratedFiles.SYMLINK_FOLLOWED, false);
+            assertRow(sdist, "demo-1.0.0/tools/chain.py", FileStatus.MATCH_NORMALIZED, PypiGeneratedFiles.SYMLINK_FOLLOWED,
+                    false);
+            assertRow(sdist, "demo-1.0.0/tools/util.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, true);
+            assertEquals(FileStatus.IN_HISTORY, row(sdist, "demo-1.0.0/tools/outside.py").status(), "outside the repository");
+        }
+    }
 }
