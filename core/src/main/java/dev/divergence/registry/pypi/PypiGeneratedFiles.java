@@ -214,20 +214,20 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             problems.add(path + " missing or unreadable");
             return;
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        java.util.regex.Matcher name = Pattern.compile("(?m)^Name:\\s*(\\S+)").matcher(text);
-        java.util.regex.Matcher version = Pattern.compile("(?m)^Version:\\s*(\\S+)").matcher(text);
-        if (!name.find() || !version.find()) {
+        PythonProject.MetadataHeaders headers = PythonProject.rfc822(new String(bytes, StandardCharsets.UTF_8));
+        Optional<String> name = headers.first("Name").map(String::strip);
+        Optional<String> version = headers.first("Version").map(String::strip);
+        if (name.isEmpty() || version.isEmpty()) {
             problems.add("malformed " + path + ": no Name or Version");
             return;
         }
-        String n = name.group(1).toLowerCase().replaceAll("[-_.]+", "-");
+        String n = name.get().toLowerCase().replaceAll("[-_.]+", "-");
         if (!n.equals(release.pkg().name())) {
-            problems.add(path + " names package " + name.group(1));
+            problems.add(path + " names package " + name.get());
         }
-        if (!dev.divergence.source.VersionSpelling.same(version.group(1), release.version())
-                && !version.group(1).equals(release.version())) {
-            problems.add(path + " says version " + version.group(1));
+        if (!dev.divergence.source.VersionSpelling.same(version.get(), release.version())
+                && !version.get().equals(release.version())) {
+            problems.add(path + " says version " + version.get());
         }
     }
 
@@ -560,21 +560,39 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
             String generatedRule = metadata ? WHEEL_DIST_INFO : SDIST_EGG_INFO;
             List<PythonProject.Requirement> published = new ArrayList<>();
-            String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+            List<String> unattributed = new ArrayList<>();
+            String text = new String(bytes, StandardCharsets.UTF_8);
             if (metadata) {
-                String headers = text.contains("\n\n") ? text.substring(0, text.indexOf("\n\n")) : text;
-                java.util.regex.Matcher m = Pattern.compile("(?m)^Requires-Dist:\\s*(.+)$").matcher(headers);
-                while (m.find()) {
-                    PythonProject.requirement(m.group(1)).ifPresent(published::add);
+                // email.parser's view: case-insensitive names, folded values, defects kept as unattributed lines
+                PythonProject.MetadataHeaders headers = PythonProject.rfc822(text);
+                unattributed.addAll(headers.unattributed());
+                for (String value : headers.all("Requires-Dist")) {
+                    String v = value.replaceAll("\\s+", " ").strip();
+                    Optional<PythonProject.Requirement> r = PythonProject.requirement(v);
+                    if (r.isPresent()) {
+                        published.add(r.get());
+                    } else {
+                        unattributed.add("Requires-Dist that is no requirement: " + v);
+                    }
                 }
             } else {
-                for (String line : text.split("\n")) {
-                    if (!line.startsWith("[")) {
-                        PythonProject.requirement(line).ifPresent(published::add);
+                // pkg_resources.split_sections: lines stripped, '#' comments, [extra] sections, the rest requirements
+                int n = 0;
+                for (String raw : text.split("\r\n|\r|\n", -1)) {
+                    n++;
+                    String line = raw.strip();
+                    if (line.isEmpty() || line.startsWith("#") || (line.startsWith("[") && line.endsWith("]"))) {
+                        continue;
+                    }
+                    Optional<PythonProject.Requirement> r = PythonProject.requirement(line);
+                    if (r.isPresent()) {
+                        published.add(r.get());
+                    } else {
+                        unattributed.add("line " + n + ": " + line);
                     }
                 }
             }
-            if (published.isEmpty()) {
+            if (published.isEmpty() && unattributed.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
             }
             Optional<List<PythonProject.Requirement>> declared = PythonProject.dependencies(view);
@@ -590,6 +608,9 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 if (!ok) {
                     added.add(r.name() + r.url().map(u -> " @ " + u).orElse(""));
                 }
+            }
+            if (added.isEmpty() && !unattributed.isEmpty()) {
+                return Optional.of(unattributed(unattributed));
             }
             if (added.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
@@ -619,9 +640,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 return Optional.empty();
             }
             String generatedRule = wheel ? WHEEL_DIST_INFO : SDIST_EGG_INFO;
-            java.util.Map<String, java.util.Map<String, String>> published =
-                    PythonProject.ini(new String(bytes, StandardCharsets.UTF_8));
-            if (published.values().stream().allMatch(java.util.Map::isEmpty)) {
+            PythonProject.EntryPointsFile published = PythonProject.entryPointsTxt(new String(bytes, StandardCharsets.UTF_8));
+            if (published.entries().isEmpty() && published.unattributed().isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
             }
             Optional<java.util.Map<String, java.util.Map<String, String>>> declared = PythonProject.entryPoints(view);
@@ -630,18 +650,32 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                         Optional.of("the source's entry points cannot be read statically")));
             }
             java.util.Set<String> added = new java.util.TreeSet<>();
-            published.forEach((group, entries) -> entries.forEach((name, value) -> {
-                String want = declared.get().getOrDefault(group, java.util.Map.of()).get(name);
-                if (want == null || !want.equals(PythonProject.squash(value))) {
-                    added.add(group + ":" + name + " = " + value);
+            for (PythonProject.EntryPoint e : published.entries()) {
+                String want = declared.get().getOrDefault(e.group(), java.util.Map.of()).get(e.name());
+                if (want == null || !want.equals(PythonProject.squash(e.value()))) {
+                    added.add(e.group() + ":" + e.name() + " = " + e.value());
                 }
-            }));
+            }
+            if (added.isEmpty() && !published.unattributed().isEmpty()) {
+                return Optional.of(unattributed(published.unattributed()));
+            }
             if (added.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
             }
             return Optional.of(new Decision(FileStatus.PHANTOM, NEW_ENTRY_POINT, Set.of(RiskFlag.ENTRY_POINT),
                     Optional.of("entry points the source does not declare " + added)));
         }
+    }
+
+    /**
+     * Generated metadata holding lines its installer's parser does not attribute (a header-block defect, a line
+     * outside any section): no packaging tool writes them, and what some other reader makes of them is unknown.
+     */
+    private static Decision unattributed(List<String> lines) {
+        String shown = String.join("; ", lines.subList(0, Math.min(3, lines.size())))
+                + (lines.size() > 3 ? "; ... " + (lines.size() - 3) + " more" : "");
+        return new Decision(FileStatus.PHANTOM, METADATA_UNVERIFIED, Set.of(),
+                Optional.of("lines the installer's parser does not attribute: " + shown));
     }
 
     /** A RECORD path as written by csv writers: quoted when it contains a comma or a quote. */
