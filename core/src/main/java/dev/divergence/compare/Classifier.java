@@ -110,7 +110,7 @@ public final class Classifier {
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = in.tree().findBlob(f.gitBlobId())
+                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty() : in.tree().findBlob(f.gitBlobId())
                         .filter(m -> !runsByName(f) || baseName(m.path()).equals(baseName(f.path())));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());
@@ -178,10 +178,8 @@ public final class Classifier {
             if (content.isPresent() && source.isPresent()) {
                 // Judge a modified file by what was added to it, not by what the module always contained.
                 LineDiff.Result d = LineDiff.of(content.get(), source.get());
-                ContentSignals added = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-                byte[] addedBytes = d.addedText().getBytes(StandardCharsets.UTF_8);
-                added.update(addedBytes, 0, addedBytes.length);
-                flags.addAll(added.flags());
+                flags.addAll(ContentSignals.scan(f.path(), d.addedText().getBytes(StandardCharsets.UTF_8),
+                        MAX_CONTENT_BYTES));
                 flags.addAll(structuralFlags(f.flags()));
                 detail = Optional.of("+" + d.added() + " -" + d.removed() + " lines, first difference at line "
                         + d.firstDifferentLine());
@@ -202,11 +200,7 @@ public final class Classifier {
         // A file with no counterpart is judged whole: its content is scanned now (the reading pass only hashed it).
         Set<RiskFlag> whole = EnumSet.noneOf(RiskFlag.class);
         whole.addAll(f.flags());
-        content.ifPresent(c -> {
-            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-            signals.update(c, 0, c.length);
-            whole.addAll(signals.flags());
-        });
+        content.ifPresent(c -> whole.addAll(ContentSignals.scan(f.path(), c, MAX_CONTENT_BYTES)));
         if (inHistory) {
             return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
                     Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
@@ -359,7 +353,9 @@ public final class Classifier {
      * Whether a file makes its artifact HIGH_RISK. Whatever its status, an entry that escapes the install directory
      * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM): it runs
      * automatically (.pth, setup.py, an npm install script, an auto-executed file), adds a dependency or an entry
-     * point, is native code, or is code whose new content carries payload signals. BUILD_OUTPUT, explained by name
+     * point, is native code, or is code whose new content (added lines; a new file whole) carries payload signals.
+     * IN_HISTORY (content of an older commit): a file that runs by itself, or code carrying payload signals, as for
+     * PHANTOM — history explains nothing about why a hook is shipped again. BUILD_OUTPUT, explained by name
      * only: native code, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
      * alone are not: minified bundles are expected there).
      */
@@ -370,6 +366,12 @@ public final class Classifier {
         if (status == FileStatus.BUILD_OUTPUT) {
             return flags.contains(RiskFlag.BINARY) || (flags.contains(RiskFlag.CODE)
                     && (flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.ENCODED_BLOB)));
+        }
+        if (status == FileStatus.IN_HISTORY) {
+            // Stale content is no excuse for what runs by itself: re-shipping an old hook is still a hook.
+            return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
+                    || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
+                    || (flags.contains(RiskFlag.CODE) && payload(flags));
         }
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM) {
             return false;
@@ -385,10 +387,15 @@ public final class Classifier {
         if (!flags.contains(RiskFlag.CODE)) {
             return false;
         }
-        // A modified module is judged by its added lines, where any of these is out of place. A new file is
-        // judged whole: process spawning is common in scripts, an encoded or obfuscated payload is not.
+        // A modified module is judged by its added lines, a file in no commit whole: either way process execution,
+        // dynamic evaluation, an encoded or obfuscated payload is out of place (a split payload puts a one-line
+        // import in a modified module and the exec in a new one).
+        return payload(flags);
+    }
+
+    private static boolean payload(Set<RiskFlag> flags) {
         return flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)
-                || (status == FileStatus.MODIFIED && flags.contains(RiskFlag.DYNAMIC_EXEC));
+                || flags.contains(RiskFlag.DYNAMIC_EXEC);
     }
 
     /**
@@ -398,6 +405,17 @@ public final class Classifier {
     private static boolean runsByName(ArtifactFile f) {
         return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.AUTO_EXEC)
                 || f.flags().contains(RiskFlag.ENTRY_MODULE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT);
+    }
+
+    /**
+     * A file that runs because of where it lands — a {@code .pth} or {@code sitecustomize.py}/{@code usercustomize.py}
+     * (site.py at every start), a {@code setup.py} (the installer): only the source file the build installs at that
+     * place explains it (the layout aligns it there), never the same bytes at another path, whatever its name.
+     */
+    private static boolean runsByPlace(ArtifactFile f) {
+        String name = baseName(f.path()).toLowerCase(java.util.Locale.ROOT);
+        return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
+                || name.equals("sitecustomize.py") || name.equals("usercustomize.py");
     }
 
     private static String baseName(String path) {

