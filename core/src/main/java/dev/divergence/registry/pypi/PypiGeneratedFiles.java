@@ -35,6 +35,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String NEW_ENTRY_POINT = "pypi.metadata.new-entry-point";
     /** Dependencies or entry points in generated metadata that the source's static configuration cannot confirm. */
     public static final String METADATA_UNVERIFIED = "pypi.metadata.unverified";
+    /** An sdist's pyproject.toml whose {@code [build-system]} requires or backend differ from the source's: HIGH_RISK. */
+    public static final String BUILD_SYSTEM = "pypi.sdist.build-system";
 
     /** What bdist_wheel, hatchling, flit, poetry and pdm write into {@code NAME-VERSION.dist-info/}, besides
      *  METADATA and entry_points.txt (checked by content). */
@@ -234,7 +236,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new SetupCfgEggInfo(), new ScmVersionFile(), new DeclaredDependencies(), new DeclaredEntryPoints(),
-                new ScriptShebang(), new VersioneerFile());
+                new ScriptShebang(), new VersioneerFile(), new BuildSystem());
     }
 
     /**
@@ -676,6 +678,71 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 + (lines.size() > 3 ? "; ... " + (lines.size() - 3) + " more" : "");
         return new Decision(FileStatus.PHANTOM, METADATA_UNVERIFIED, Set.of(),
                 Optional.of("lines the installer's parser does not attribute: " + shown));
+    }
+
+    /**
+     * The sdist's {@code pyproject.toml} {@code [build-system]} against the source's: pip installs every {@code requires}
+     * entry and runs {@code build-backend} (from {@code backend-path}) when it builds the sdist, so a requirement the
+     * source does not list (or lists with another spec) is a new dependency that runs at install time, and another
+     * backend is code run at install time (PEP 517/518). Nothing to say when the table is the source's: the file is
+     * then judged as any other.
+     */
+    static final class BuildSystem implements ContentRule {
+        @Override
+        public String id() {
+            return BUILD_SYSTEM;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version) {
+            Optional<String> root = sdistRoot(artifact);
+            if (artifact.kind() != ArtifactKind.SDIST || root.isEmpty() || !path.equals(root.get() + "pyproject.toml")) {
+                return Optional.empty();
+            }
+            Optional<JsonNode> published = PythonProject.toml(Optional.of(new String(bytes, StandardCharsets.UTF_8)));
+            if (published.isEmpty()) {
+                return Optional.empty(); // unreadable: pip cannot build it either; compared as a plain file
+            }
+            JsonNode mine = published.get().path("build-system");
+            JsonNode theirs = source.flatMap(b -> PythonProject.toml(Optional.of(new String(b, StandardCharsets.UTF_8))))
+                    .map(t -> t.path("build-system")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            java.util.Set<String> declared = requirements(theirs);
+            java.util.Set<String> added = new java.util.TreeSet<>(requirements(mine));
+            added.removeAll(declared);
+            Set<RiskFlag> flags = java.util.EnumSet.noneOf(RiskFlag.class);
+            List<String> details = new ArrayList<>();
+            if (!added.isEmpty()) {
+                flags.add(RiskFlag.NEW_DEPENDENCY);
+                details.add("build requirements the source does not declare " + added);
+            }
+            for (String key : List.of("build-backend", "backend-path")) {
+                String a = mine.path(key).isMissingNode() ? "(none)" : mine.path(key).toString();
+                String b = theirs.path(key).isMissingNode() ? "(none)" : theirs.path(key).toString();
+                if (!a.equals(b)) {
+                    flags.add(RiskFlag.AUTO_EXEC);
+                    details.add(key + " " + a + " where the source has " + b);
+                }
+            }
+            if (flags.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM, BUILD_SYSTEM,
+                    flags, Optional.of(String.join("; ", details) + " (pip installs and runs them to build this sdist)")));
+        }
+
+        /** Each requirement as name (PEP 503) plus its spec without blanks: a changed spec is a new requirement. */
+        private static java.util.Set<String> requirements(JsonNode buildSystem) {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (JsonNode r : buildSystem.path("requires")) {
+                String text = r.asText();
+                Optional<PythonProject.Requirement> req = PythonProject.requirement(text);
+                String name = req.map(PythonProject.Requirement::name).orElse("");
+                java.util.regex.Matcher m = Pattern.compile("^\\s*[A-Za-z0-9][A-Za-z0-9._-]*").matcher(text);
+                out.add(name + (m.find() ? PythonProject.squash(text.substring(m.end())) : PythonProject.squash(text)));
+            }
+            return out;
+        }
     }
 
     /** A RECORD path as written by csv writers: quoted when it contains a comma or a quote. */

@@ -129,4 +129,39 @@ class PypiExecutionAdversarialTest {
             assertEquals(Verdict.HIGH_RISK, r.verdict());
         }
     }
+
+    private static final String BUILD = "[build-system]\nrequires = [\"setuptools>=61\", \"wheel\"]\n"
+            + "build-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"demo\"\nversion = \"1.0.0\"\n";
+
+    @Test
+    void aNewBuildRequirementOrBackendInTheSdistIsHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = with(flatProject("1.0.0"), "pyproject.toml", BUILD);
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(tree, "1.0.0");
+            w.tag("v1.0.0");
+            w.publish("1.0.1", with(tree, "pyproject.toml", BUILD.replace("\"wheel\"]",
+                    "\"wheel\", \"setuptools-scm-telemetry>=1.0\"]")), wheelFiles(tree));
+            w.publish("1.0.2", with(tree, "pyproject.toml", BUILD.replace("setuptools>=61", "setuptools>=61 ")
+                    .replace("setuptools.build_meta", "setuptools_build_shim")), wheelFiles(tree));
+            w.publish("1.0.3", with(tree, "pyproject.toml", BUILD + "\n[tool.black]\nline-length = 100\n"),
+                    wheelFiles(tree));
+            ArtifactReport s101 = artifact(w.scan("1.0.1"), ".tar.gz");
+            FileDivergence f = row(s101, "demo-1.0.1/pyproject.toml");
+            assertRow(s101, "demo-1.0.1/pyproject.toml", FileStatus.MODIFIED, PypiGeneratedFiles.BUILD_SYSTEM,
+                    Set.of(RiskFlag.NEW_DEPENDENCY), true);
+            assertEquals(Optional.of("build requirements the source does not declare [setuptools-scm-telemetry>=1.0] "
+                    + "(pip installs and runs them to build this sdist)"), f.detail());
+            assertEquals(Verdict.HIGH_RISK, s101.verdict());
+            ArtifactReport s102 = artifact(w.scan("1.0.2"), ".tar.gz");
+            assertRow(s102, "demo-1.0.2/pyproject.toml", FileStatus.MODIFIED, PypiGeneratedFiles.BUILD_SYSTEM,
+                    Set.of(RiskFlag.AUTO_EXEC), true);
+            assertEquals(Optional.of("build-backend \"setuptools_build_shim\" where the source has "
+                    + "\"setuptools.build_meta\" (pip installs and runs them to build this sdist)"),
+                    row(s102, "demo-1.0.2/pyproject.toml").detail());
+            // another table changed: visible, not install-time code
+            ArtifactReport s103 = artifact(w.scan("1.0.3"), ".tar.gz");
+            assertRow(s103, "demo-1.0.3/pyproject.toml", FileStatus.MODIFIED, Classifier.UNEXPLAINED, Set.of(), false);
+            assertEquals(Verdict.DIVERGENT, s103.verdict());
+        }
+    }
 }
