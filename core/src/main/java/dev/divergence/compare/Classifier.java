@@ -132,6 +132,7 @@ public final class Classifier {
             out.add(buildOutput(in, f, Optional.ofNullable(bytes.get(f.sha256()))));
         }
         markDifferingDuplicates(in.files(), out);
+        markNameCollisions(in.files(), out);
         for (SourceTree.SourceFile s : in.tree().files().values()) {
             if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
                 out.add(new FileDivergence(in.artifact().filename(), Optional.empty(), Optional.of(s.path()),
@@ -332,6 +333,57 @@ public final class Classifier {
                     r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(), r.sourceSize(), flags, high,
                     Optional.of(r.detail().map(d -> d + "; ").orElse("") + note)));
         }
+    }
+
+    /**
+     * Entries whose names differ only by case or Unicode normalisation ({@code core.py} and {@code CORE.py}) are one
+     * file on macOS and Windows, where the later entry overwrites the earlier: with different contents they are judged
+     * as a differing duplicate — every copy flagged {@link RiskFlag#NAME_COLLISION}, and when any of them is code, a
+     * {@code .pth}, an install script or native code, every copy that is not the source's exact content is HIGH_RISK.
+     */
+    private static void markNameCollisions(List<ArtifactFile> files, List<FileDivergence> rows) {
+        Map<String, Set<String>> paths = new java.util.HashMap<>();
+        Map<String, Set<String>> contents = new java.util.HashMap<>();
+        Map<String, String> last = new java.util.HashMap<>();
+        Set<String> relevant = new HashSet<>();
+        for (ArtifactFile f : files) {
+            if (f.type() != ArtifactFile.EntryType.FILE) {
+                continue;
+            }
+            String k = fold(f.path());
+            paths.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(f.path());
+            contents.computeIfAbsent(k, x -> new HashSet<>()).add(f.sha256());
+            last.put(k, f.path());
+            if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
+                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
+                relevant.add(k);
+            }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            FileDivergence r = rows.get(i);
+            String path = r.artifactPath().orElse(null);
+            String k = path == null ? null : fold(path);
+            if (k == null || paths.get(k) == null || paths.get(k).size() < 2 || contents.get(k).size() < 2) {
+                continue;
+            }
+            List<String> others = paths.get(k).stream().filter(p -> !p.equals(path)).toList();
+            String note = "one file with " + others + " on case-insensitive or normalising file systems ("
+                    + contents.get(k).size() + " different contents; " + (last.get(k).equals(path)
+                    ? "this one is written last and is what they keep)" : "a later entry overwrites this one there)");
+            boolean high = r.highRisk() || (relevant.contains(k) && r.status() != FileStatus.MATCH);
+            Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+            flags.addAll(r.riskFlags());
+            flags.add(RiskFlag.NAME_COLLISION);
+            rows.set(i, new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(),
+                    high && !r.highRisk() ? DIFFERING_DUPLICATE : r.ruleId(), r.artifactSha256(), r.sourceSha256(),
+                    r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(), r.sourceSize(), flags, high,
+                    Optional.of(r.detail().map(d -> d + "; ").orElse("") + note)));
+        }
+    }
+
+    /** The name case-insensitive, normalising file systems (APFS, NTFS) treat as the same: NFC, lower case. */
+    private static String fold(String path) {
+        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Flags about the entry itself (name, kind), which a content diff does not change. */

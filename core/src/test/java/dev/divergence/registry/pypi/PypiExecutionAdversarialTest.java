@@ -164,4 +164,37 @@ class PypiExecutionAdversarialTest {
             assertEquals(Verdict.DIVERGENT, s103.verdict());
         }
     }
+
+    @Test
+    void aCaseOrNormalisationCollidingModuleWithOtherContentIsAHighRiskDuplicate() throws Exception {
+        SortedMap<String, byte[]> tree = with(flatProject("1.0.0"), "demo/caf\u00e9.py", "X = 1\n",
+                "demo/Models.py", "class Model:\n    pass\n");
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(tree, "1.0.0");
+            w.tag("v1.0.0");
+            // Models.py is the source's; models.py, written after it, replaces it on macOS and Windows; the decomposed
+            // café.py likewise replaces the composed one on a normalising file system
+            w.publish("1.0.0", with(tree, "readme.md", "# other readme\n"), with(wheelFiles(tree),
+                    "demo/models.py", "class Model:\n    pass\n\nModel = None\n", "demo/cafe\u0301.py", "X = 2\n"));
+            ReleaseReport r = w.scan("1.0.0");
+            ArtifactReport wheel = artifact(r, ".whl");
+            assertRow(wheel, "demo/Models.py", FileStatus.MATCH, Classifier.BLOB_EQUAL,
+                    Set.of(RiskFlag.CODE, RiskFlag.NAME_COLLISION), false);
+            assertRow(wheel, "demo/models.py", FileStatus.PHANTOM, Classifier.DIFFERING_DUPLICATE,
+                    Set.of(RiskFlag.CODE, RiskFlag.NAME_COLLISION), true);
+            assertEquals(Optional.of("content exists in no commit of the repository; one file with [demo/Models.py] on "
+                    + "case-insensitive or normalising file systems (2 different contents; this one is written last "
+                    + "and is what they keep)"), row(wheel, "demo/models.py").detail());
+            assertEquals(Classifier.DIFFERING_DUPLICATE, row(wheel, "demo/cafe\u0301.py").ruleId());
+            assertEquals(List.of("demo/cafe\u0301.py", "demo/models.py"), wheel.highRiskPaths().stream().sorted().toList());
+            assertEquals(Verdict.HIGH_RISK, wheel.verdict());
+            // not code: visible and DIVERGENT (the listing says the two names are one file), not high risk
+            ArtifactReport sdist = artifact(r, ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/readme.md", FileStatus.PHANTOM, Classifier.UNEXPLAINED,
+                    Set.of(RiskFlag.NAME_COLLISION), false);
+            assertEquals(Verdict.DIVERGENT, sdist.verdict());
+            assertEquals(true, sdist.reason().orElseThrow().contains("demo-1.0.0/readme.md and demo-1.0.0/README.md are "
+                    + "one file on case-insensitive or normalising file systems and differ"), sdist.reason().orElseThrow());
+        }
+    }
 }
