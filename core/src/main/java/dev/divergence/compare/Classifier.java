@@ -465,9 +465,9 @@ public final class Classifier {
      * place explains it (the layout aligns it there), never the same bytes at another path, whatever its name.
      */
     private static boolean runsByPlace(ArtifactFile f) {
-        String name = baseName(f.path()).toLowerCase(java.util.Locale.ROOT);
         return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
-                || name.equals("sitecustomize.py") || name.equals("usercustomize.py");
+                || f.path().toLowerCase(java.util.Locale.ROOT)
+                        .matches("(?:.*/)?(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)");
     }
 
     private static String baseName(String path) {

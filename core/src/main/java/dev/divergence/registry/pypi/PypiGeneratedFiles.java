@@ -355,7 +355,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     return Optional.of("installed into the environment prefix");
                 }
                 String importPath = data && (parts[1].equals("purelib") || parts[1].equals("platlib")) ? parts[2] : path;
-                return importPath.equals("sitecustomize.py") || importPath.equals("usercustomize.py")
+                // any module form site imports: .py, .pyc, an extension module, a package's __init__
+                return importPath.matches("(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)")
                         ? Optional.of("imported by site at interpreter start") : Optional.empty();
             };
         }

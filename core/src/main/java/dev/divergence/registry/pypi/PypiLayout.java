@@ -110,7 +110,7 @@ public final class PypiLayout implements Layout {
     /** A top-level entry of site-packages that Python runs by its name or place (site.py's .pth, sitecustomize). */
     static boolean runsByPlace(String top) {
         String t = top.toLowerCase(java.util.Locale.ROOT);
-        return t.endsWith(".pth") || t.equals("sitecustomize.py") || t.equals("usercustomize.py");
+        return t.endsWith(".pth") || t.matches("(?:site|user)customize(?:\\.[^/]+)?");
     }
 
     private static Optional<String> bestPrefix(String top, List<ArtifactFile> files, Map<String, String> installPath,

@@ -56,11 +56,12 @@ class PypiExecutionAdversarialTest {
     @Test
     void aPthAtTheWheelRootIsNotExplainedBySameBytesUnderTools() throws Exception {
         SortedMap<String, byte[]> tree = with(flatProject("1.0.0"), "tools/demo_debug.pth", HOOK,
-                "site_hooks.pth", "/opt/demo\n");
+                "site_hooks.pth", "/opt/demo\n", "tools/usercustomize/__init__.py", "import demo.core\n");
         try (ScanWorld w = new ScanWorld(dir, "demo")) {
             w.commit(tree, "1.0.0");
             w.tag("v1.0.0");
-            w.publish("1.0.0", tree, with(wheelFiles(tree), "demo_debug.pth", HOOK, "site_hooks.pth", "/opt/demo\n"));
+            w.publish("1.0.0", tree, with(wheelFiles(tree), "demo_debug.pth", HOOK, "site_hooks.pth", "/opt/demo\n",
+                    "usercustomize/__init__.py", "import demo.core\n"));
             ArtifactReport wheel = artifact(w.scan("1.0.0"), ".whl");
             FileDivergence pth = row(wheel, "demo_debug.pth");
             assertEquals(Optional.of("demo_debug.pth"), pth.sourcePath(), "aligned at the import root, not tools/");
@@ -69,7 +70,11 @@ class PypiExecutionAdversarialTest {
             // the repository's own root .pth is what the build installs there
             assertRow(wheel, "site_hooks.pth", FileStatus.MATCH, Classifier.BLOB_EQUAL,
                     Set.of(RiskFlag.CODE, RiskFlag.PTH_FILE), false);
-            assertEquals(List.of("demo_debug.pth"), wheel.highRiskPaths());
+            // a usercustomize package is imported by site as the module is
+            assertRow(wheel, "usercustomize/__init__.py", FileStatus.IN_HISTORY, Classifier.BLOB_IN_HISTORY,
+                    Set.of(RiskFlag.CODE, RiskFlag.AUTO_EXEC), true);
+            assertEquals(List.of("demo_debug.pth", "usercustomize/__init__.py"),
+                    wheel.highRiskPaths().stream().sorted().toList());
             assertEquals(Verdict.HIGH_RISK, wheel.verdict());
         }
     }
