@@ -20,11 +20,16 @@ public final class ContentSignals {
     static final int LONG_LINE = 4_000;
     private static final String[] EXEC_TOKENS = {
         "exec(", "eval(", "b64decode", "subprocess", "os.system(", "__import__(", "child_process", "Function(",
-        "fromCharCode", "marshal.loads", "zlib.decompress"};
+        "fromCharCode", "marshal.loads", "zlib.decompress",
+        // process execution and code loading that the tokens above miss (each seen in payloads)
+        "os.popen(", "os.exec", "os.spawn", "os.posix_spawn", "pty.spawn", "ctypes", "pickle.loads", "cPickle.loads",
+        "runInThisContext", "runInNewContext", "runInContext", "vm.Script", "compileFunction", "process.binding",
+        "process._linkedBinding", "mainModule.require"};
     private static final byte[][] TOKENS = new byte[EXEC_TOKENS.length][];
     /** Tokens by first byte, so the search touches each byte once and compares only at plausible starts. */
     private static final byte[][][] BY_FIRST = new byte[256][][];
-    private static final int OVERLAP = 16;
+    /** At least the longest token's length, so a token split across two chunks is still found. */
+    private static final int OVERLAP = 32;
 
     static {
         java.util.Map<Integer, java.util.List<byte[]>> m = new java.util.HashMap<>();
@@ -202,11 +207,53 @@ public final class ContentSignals {
         }
     }
 
+    /** A plain string literal (a comment before it allowed, as bundlers write {@code import(/* chunk *\/ "x")}). */
+    private static final String LITERAL_ARG = "\\s*(?:/\\*[^*]*\\*/\\s*)*(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'|`[^`\\\\$\\n]*`)\\s*";
+    /**
+     * Code loaded by a name computed at run time, which hides what it loads from any token list: Python
+     * {@code importlib.import_module(x)}, JS {@code require(x)} and {@code import(x)} with anything but a plain string
+     * literal ({@code require("child_" + "process")}), a string naming the rot13 codec (a classic hider).
+     */
+    private static final java.util.regex.Pattern COMPUTED_LOAD = java.util.regex.Pattern.compile(
+            "(?:\\bimport_module|(?<![\\w.$])(?:require|import))\\s*\\((?!" + LITERAL_ARG + "[,)])"
+            + "|[\"']rot[-_ ]?13[\"']|child_[\"'`]\\s*\\+");
+    /** Python's form: {@code from x import (a, b)} is a parenthesised import list, not a call. */
+    private static final java.util.regex.Pattern COMPUTED_LOAD_PY = java.util.regex.Pattern.compile(
+            "\\bimport_module\\s*\\((?!" + LITERAL_ARG + "[,)])|[\"']rot[-_ ]?13[\"']");
+    /**
+     * The build-output form of {@link #COMPUTED_LOAD}: a bare identifier or member chain ({@code require(id)},
+     * bundlers' dynamic loaders) is expected there; a concatenation, template, call or index is not.
+     */
+    private static final java.util.regex.Pattern COMPUTED_LOAD_STRICT = java.util.regex.Pattern.compile(
+            "(?:\\bimport_module|(?<![\\w.$])require)\\s*\\((?!" + LITERAL_ARG + "[,)]|\\s*[A-Za-z_$][\\w$.]*\\s*\\))"
+            + "|[\"']rot[-_ ]?13[\"']|child_[\"'`]\\s*\\+");
+
     /** Process execution and dynamic evaluation as calls, not as method names ({@code re.exec(}) or text. */
     private static final java.util.regex.Pattern STRICT_EXEC = java.util.regex.Pattern.compile(
-            "child_process|\\bsubprocess\\b|\\bos\\.(?:system|popen|exec[lv]p?e?)\\s*\\(|\\b(?:execSync|execFileSync|spawnSync)\\s*\\("
-            + "|Runtime\\.getRuntime\\(\\)\\.exec|(?<![\\w.$])(?:eval|exec)\\s*\\(|\\bb64decode\\b|\\bmarshal\\.loads\\b"
+            "child_process|\\bsubprocess\\b|\\bos\\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)\\s*\\("
+            + "|\\b(?:execSync|execFileSync|spawnSync)\\s*\\(|\\bpty\\.spawn\\b|\\bctypes\\b|\\b(?:c?[Pp]ickle|marshal)\\.loads?\\b"
+            + "|\\b(?:runInThisContext|runInNewContext|runInContext|compileFunction)\\s*\\(|\\bvm\\.Script\\b"
+            + "|\\bprocess\\.(?:binding|_linkedBinding)\\s*\\(|\\bmainModule\\.require\\b"
+            + "|Runtime\\.getRuntime\\(\\)\\.exec|(?<![\\w.$])(?:eval|exec)\\s*\\(|\\bb64decode\\b"
             + "|__import__\\s*\\(|(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))");
+
+    /**
+     * Full inspection of a whole text (a file's content, or the lines a diff added): {@link #update}'s signals plus
+     * code loaded by a computed name ({@link #COMPUTED_LOAD}), which a token search cannot see.
+     */
+    public static Set<RiskFlag> scan(String path, byte[] content, long maxBytes) {
+        ContentSignals s = new ContentSignals(path, maxBytes);
+        s.update(content, 0, content.length);
+        Set<RiskFlag> out = s.flags();
+        int n = (int) Math.min(content.length, maxBytes);
+        String lower = path.toLowerCase(Locale.ROOT);
+        boolean python = lower.endsWith(".py") || lower.endsWith(".pyw") || lower.endsWith(".pyx") || s.pth;
+        if (!out.contains(RiskFlag.DYNAMIC_EXEC) && !s.bytecode && (python ? COMPUTED_LOAD_PY : COMPUTED_LOAD)
+                .matcher(new String(content, 0, n, StandardCharsets.ISO_8859_1)).find()) {
+            out.add(RiskFlag.DYNAMIC_EXEC);
+        }
+        return out;
+    }
     /** An inline source map: base64 that tools write, not a payload. */
     private static final java.util.regex.Pattern INLINE_SOURCE_MAP = java.util.regex.Pattern.compile(
             "sourceMappingURL=data:application/json;(?:charset=[\\w-]+;)?base64,[A-Za-z0-9+/=]+");
@@ -228,7 +275,7 @@ public final class ContentSignals {
             }
         }
         String text = new String(content, StandardCharsets.ISO_8859_1);
-        if (STRICT_EXEC.matcher(text).find()) {
+        if (STRICT_EXEC.matcher(text).find() || COMPUTED_LOAD_STRICT.matcher(text).find()) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         if (loose.contains(RiskFlag.ENCODED_BLOB)) {

@@ -117,6 +117,11 @@ final class EntryCollector implements EntryVisitor {
             String other = folded.putIfAbsent(key, f.path());
             if (other != null) {
                 extra.add(RiskFlag.NAME_COLLISION);
+                if (!firstContent.get(other).equals(f.sha256()) && differing.add(f.path()) && differing.size() <= 10) {
+                    // On macOS/Windows the later entry is written over the earlier one: two files become one.
+                    warnings.add(f.path() + " and " + other + " are one file on case-insensitive or normalising "
+                            + "file systems and differ (the later overwrites the earlier)");
+                }
             }
         }
         if (!extra.isEmpty()) {

@@ -117,7 +117,7 @@ public final class Classifier {
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = in.tree().findBlob(f.gitBlobId())
+                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty() : in.tree().findBlob(f.gitBlobId())
                         .filter(m -> !runsByName(f) || baseName(m.path()).equals(baseName(f.path())));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());
@@ -143,6 +143,7 @@ public final class Classifier {
             out.add(inSubmodule(in, f, Optional.ofNullable(bytes.get(f.sha256()))));
         }
         markDifferingDuplicates(in.files(), out);
+        markNameCollisions(in.files(), out);
         for (SourceTree.SourceFile s : in.tree().files().values()) {
             if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
                 out.add(new FileDivergence(in.artifact().filename(), Optional.empty(), Optional.of(s.path()),
@@ -189,10 +190,8 @@ public final class Classifier {
             if (content.isPresent() && source.isPresent()) {
                 // Judge a modified file by what was added to it, not by what the module always contained.
                 LineDiff.Result d = LineDiff.of(content.get(), source.get());
-                ContentSignals added = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-                byte[] addedBytes = d.addedText().getBytes(StandardCharsets.UTF_8);
-                added.update(addedBytes, 0, addedBytes.length);
-                flags.addAll(added.flags());
+                flags.addAll(ContentSignals.scan(f.path(), d.addedText().getBytes(StandardCharsets.UTF_8),
+                        MAX_CONTENT_BYTES));
                 flags.addAll(structuralFlags(f.flags()));
                 detail = Optional.of("+" + d.added() + " -" + d.removed() + " lines, first difference at line "
                         + d.firstDifferentLine());
@@ -213,11 +212,7 @@ public final class Classifier {
         // A file with no counterpart is judged whole: its content is scanned now (the reading pass only hashed it).
         Set<RiskFlag> whole = EnumSet.noneOf(RiskFlag.class);
         whole.addAll(f.flags());
-        content.ifPresent(c -> {
-            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-            signals.update(c, 0, c.length);
-            whole.addAll(signals.flags());
-        });
+        content.ifPresent(c -> whole.addAll(ContentSignals.scan(f.path(), c, MAX_CONTENT_BYTES)));
         if (inHistory) {
             return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
                     Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
@@ -370,6 +365,57 @@ public final class Classifier {
         }
     }
 
+    /**
+     * Entries whose names differ only by case or Unicode normalisation ({@code core.py} and {@code CORE.py}) are one
+     * file on macOS and Windows, where the later entry overwrites the earlier: with different contents they are judged
+     * as a differing duplicate — every copy flagged {@link RiskFlag#NAME_COLLISION}, and when any of them is code, a
+     * {@code .pth}, an install script or native code, every copy that is not the source's exact content is HIGH_RISK.
+     */
+    private static void markNameCollisions(List<ArtifactFile> files, List<FileDivergence> rows) {
+        Map<String, Set<String>> paths = new java.util.HashMap<>();
+        Map<String, Set<String>> contents = new java.util.HashMap<>();
+        Map<String, String> last = new java.util.HashMap<>();
+        Set<String> relevant = new HashSet<>();
+        for (ArtifactFile f : files) {
+            if (f.type() != ArtifactFile.EntryType.FILE) {
+                continue;
+            }
+            String k = fold(f.path());
+            paths.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(f.path());
+            contents.computeIfAbsent(k, x -> new HashSet<>()).add(f.sha256());
+            last.put(k, f.path());
+            if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
+                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
+                relevant.add(k);
+            }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            FileDivergence r = rows.get(i);
+            String path = r.artifactPath().orElse(null);
+            String k = path == null ? null : fold(path);
+            if (k == null || paths.get(k) == null || paths.get(k).size() < 2 || contents.get(k).size() < 2) {
+                continue;
+            }
+            List<String> others = paths.get(k).stream().filter(p -> !p.equals(path)).toList();
+            String note = "one file with " + others + " on case-insensitive or normalising file systems ("
+                    + contents.get(k).size() + " different contents; " + (last.get(k).equals(path)
+                    ? "this one is written last and is what they keep)" : "a later entry overwrites this one there)");
+            boolean high = r.highRisk() || (relevant.contains(k) && r.status() != FileStatus.MATCH);
+            Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+            flags.addAll(r.riskFlags());
+            flags.add(RiskFlag.NAME_COLLISION);
+            rows.set(i, new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(),
+                    high && !r.highRisk() ? DIFFERING_DUPLICATE : r.ruleId(), r.artifactSha256(), r.sourceSha256(),
+                    r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(), r.sourceSize(), flags, high,
+                    Optional.of(r.detail().map(d -> d + "; ").orElse("") + note)));
+        }
+    }
+
+    /** The name case-insensitive, normalising file systems (APFS, NTFS) treat as the same: NFC, lower case. */
+    private static String fold(String path) {
+        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Flags about the entry itself (name, kind), which a content diff does not change. */
     private static Set<RiskFlag> structuralFlags(Set<RiskFlag> flags) {
         Set<RiskFlag> s = EnumSet.noneOf(RiskFlag.class);
@@ -389,7 +435,9 @@ public final class Classifier {
      * Whether a file makes its artifact HIGH_RISK. Whatever its status, an entry that escapes the install directory
      * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM, IN_SUBMODULE): it runs
      * automatically (.pth, setup.py, an npm install script, an auto-executed file), adds a dependency or an entry
-     * point, is native code, or is code whose new content carries payload signals. BUILD_OUTPUT, explained by name
+     * point, is native code, or is code whose new content (added lines; a new file whole) carries payload signals.
+     * IN_HISTORY (content of an older commit): a file that runs by itself, or code carrying payload signals, as for
+     * PHANTOM — history explains nothing about why a hook is shipped again. BUILD_OUTPUT, explained by name
      * only: native code, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
      * alone are not: minified bundles are expected there).
      */
@@ -400,6 +448,12 @@ public final class Classifier {
         if (status == FileStatus.BUILD_OUTPUT) {
             return flags.contains(RiskFlag.BINARY) || (flags.contains(RiskFlag.CODE)
                     && (flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.ENCODED_BLOB)));
+        }
+        if (status == FileStatus.IN_HISTORY) {
+            // Stale content is no excuse for what runs by itself: re-shipping an old hook is still a hook.
+            return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
+                    || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
+                    || (flags.contains(RiskFlag.CODE) && payload(flags));
         }
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM && status != FileStatus.IN_SUBMODULE) {
             return false;
@@ -415,10 +469,15 @@ public final class Classifier {
         if (!flags.contains(RiskFlag.CODE)) {
             return false;
         }
-        // A modified module is judged by its added lines, where any of these is out of place. A new file is
-        // judged whole: process spawning is common in scripts, an encoded or obfuscated payload is not.
+        // A modified module is judged by its added lines, a file in no commit whole: either way process execution,
+        // dynamic evaluation, an encoded or obfuscated payload is out of place (a split payload puts a one-line
+        // import in a modified module and the exec in a new one).
+        return payload(flags);
+    }
+
+    private static boolean payload(Set<RiskFlag> flags) {
         return flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)
-                || (status == FileStatus.MODIFIED && flags.contains(RiskFlag.DYNAMIC_EXEC));
+                || flags.contains(RiskFlag.DYNAMIC_EXEC);
     }
 
     /**
@@ -428,6 +487,17 @@ public final class Classifier {
     private static boolean runsByName(ArtifactFile f) {
         return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.AUTO_EXEC)
                 || f.flags().contains(RiskFlag.ENTRY_MODULE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT);
+    }
+
+    /**
+     * A file that runs because of where it lands — a {@code .pth} or {@code sitecustomize.py}/{@code usercustomize.py}
+     * (site.py at every start), a {@code setup.py} (the installer): only the source file the build installs at that
+     * place explains it (the layout aligns it there), never the same bytes at another path, whatever its name.
+     */
+    private static boolean runsByPlace(ArtifactFile f) {
+        return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
+                || f.path().toLowerCase(java.util.Locale.ROOT)
+                        .matches("(?:.*/)?(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)");
     }
 
     private static String baseName(String path) {

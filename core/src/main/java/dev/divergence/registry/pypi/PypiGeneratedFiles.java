@@ -40,6 +40,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String NEW_ENTRY_POINT = "pypi.metadata.new-entry-point";
     /** Dependencies or entry points in generated metadata that the source's static configuration cannot confirm. */
     public static final String METADATA_UNVERIFIED = "pypi.metadata.unverified";
+    /** An sdist's pyproject.toml whose {@code [build-system]} requires or backend differ from the source's: HIGH_RISK. */
+    public static final String BUILD_SYSTEM = "pypi.sdist.build-system";
 
     /** What bdist_wheel, hatchling, flit, poetry and pdm write into {@code NAME-VERSION.dist-info/}, besides
      *  METADATA and entry_points.txt (checked by content). */
@@ -219,27 +221,27 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             problems.add(path + " missing or unreadable");
             return;
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        java.util.regex.Matcher name = Pattern.compile("(?m)^Name:\\s*(\\S+)").matcher(text);
-        java.util.regex.Matcher version = Pattern.compile("(?m)^Version:\\s*(\\S+)").matcher(text);
-        if (!name.find() || !version.find()) {
+        PythonProject.MetadataHeaders headers = PythonProject.rfc822(new String(bytes, StandardCharsets.UTF_8));
+        Optional<String> name = headers.first("Name").map(String::strip);
+        Optional<String> version = headers.first("Version").map(String::strip);
+        if (name.isEmpty() || version.isEmpty()) {
             problems.add("malformed " + path + ": no Name or Version");
             return;
         }
-        String n = name.group(1).toLowerCase().replaceAll("[-_.]+", "-");
+        String n = name.get().toLowerCase().replaceAll("[-_.]+", "-");
         if (!n.equals(release.pkg().name())) {
-            problems.add(path + " names package " + name.group(1));
+            problems.add(path + " names package " + name.get());
         }
-        if (!dev.divergence.source.VersionSpelling.same(version.group(1), release.version())
-                && !version.group(1).equals(release.version())) {
-            problems.add(path + " says version " + version.group(1));
+        if (!dev.divergence.source.VersionSpelling.same(version.get(), release.version())
+                && !version.get().equals(release.version())) {
+            problems.add(path + " says version " + version.get());
         }
     }
 
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
-                new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed());
+                new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed(), new BuildSystem());
     }
 
     /**
@@ -434,7 +436,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     return Optional.of("installed into the environment prefix");
                 }
                 String importPath = data && (parts[1].equals("purelib") || parts[1].equals("platlib")) ? parts[2] : path;
-                return importPath.equals("sitecustomize.py") || importPath.equals("usercustomize.py")
+                // any module form site imports: .py, .pyc, an extension module, a package's __init__
+                return importPath.matches("(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)")
                         ? Optional.of("imported by site at interpreter start") : Optional.empty();
             };
         }
@@ -816,21 +819,39 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
             String generatedRule = metadata ? WHEEL_DIST_INFO : SDIST_EGG_INFO;
             List<PythonProject.Requirement> published = new ArrayList<>();
-            String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+            List<String> unattributed = new ArrayList<>();
+            String text = new String(bytes, StandardCharsets.UTF_8);
             if (metadata) {
-                String headers = text.contains("\n\n") ? text.substring(0, text.indexOf("\n\n")) : text;
-                java.util.regex.Matcher m = Pattern.compile("(?m)^Requires-Dist:\\s*(.+)$").matcher(headers);
-                while (m.find()) {
-                    PythonProject.requirement(m.group(1)).ifPresent(published::add);
+                // email.parser's view: case-insensitive names, folded values, defects kept as unattributed lines
+                PythonProject.MetadataHeaders headers = PythonProject.rfc822(text);
+                unattributed.addAll(headers.unattributed());
+                for (String value : headers.all("Requires-Dist")) {
+                    String v = value.replaceAll("\\s+", " ").strip();
+                    Optional<PythonProject.Requirement> r = PythonProject.requirement(v);
+                    if (r.isPresent()) {
+                        published.add(r.get());
+                    } else {
+                        unattributed.add("Requires-Dist that is no requirement: " + v);
+                    }
                 }
             } else {
-                for (String line : text.split("\n")) {
-                    if (!line.startsWith("[")) {
-                        PythonProject.requirement(line).ifPresent(published::add);
+                // pkg_resources.split_sections: lines stripped, '#' comments, [extra] sections, the rest requirements
+                int n = 0;
+                for (String raw : text.split("\r\n|\r|\n", -1)) {
+                    n++;
+                    String line = raw.strip();
+                    if (line.isEmpty() || line.startsWith("#") || (line.startsWith("[") && line.endsWith("]"))) {
+                        continue;
+                    }
+                    Optional<PythonProject.Requirement> r = PythonProject.requirement(line);
+                    if (r.isPresent()) {
+                        published.add(r.get());
+                    } else {
+                        unattributed.add("line " + n + ": " + line);
                     }
                 }
             }
-            if (published.isEmpty()) {
+            if (published.isEmpty() && unattributed.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
             }
             Optional<List<PythonProject.Requirement>> declared = PythonProject.dependencies(view);
@@ -846,6 +867,9 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 if (!ok) {
                     added.add(r.name() + r.url().map(u -> " @ " + u).orElse(""));
                 }
+            }
+            if (added.isEmpty() && !unattributed.isEmpty()) {
+                return Optional.of(unattributed(unattributed));
             }
             if (added.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
@@ -875,9 +899,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 return Optional.empty();
             }
             String generatedRule = wheel ? WHEEL_DIST_INFO : SDIST_EGG_INFO;
-            java.util.Map<String, java.util.Map<String, String>> published =
-                    PythonProject.ini(new String(bytes, StandardCharsets.UTF_8));
-            if (published.values().stream().allMatch(java.util.Map::isEmpty)) {
+            PythonProject.EntryPointsFile published = PythonProject.entryPointsTxt(new String(bytes, StandardCharsets.UTF_8));
+            if (published.entries().isEmpty() && published.unattributed().isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
             }
             Optional<java.util.Map<String, java.util.Map<String, String>>> declared = PythonProject.entryPoints(view);
@@ -886,17 +909,96 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                         Optional.of("the source's entry points cannot be read statically")));
             }
             java.util.Set<String> added = new java.util.TreeSet<>();
-            published.forEach((group, entries) -> entries.forEach((name, value) -> {
-                String want = declared.get().getOrDefault(group, java.util.Map.of()).get(name);
-                if (want == null || !want.equals(PythonProject.squash(value))) {
-                    added.add(group + ":" + name + " = " + value);
+            for (PythonProject.EntryPoint e : published.entries()) {
+                String want = declared.get().getOrDefault(e.group(), java.util.Map.of()).get(e.name());
+                if (want == null || !want.equals(PythonProject.squash(e.value()))) {
+                    added.add(e.group() + ":" + e.name() + " = " + e.value());
                 }
-            }));
+            }
+            if (added.isEmpty() && !published.unattributed().isEmpty()) {
+                return Optional.of(unattributed(published.unattributed()));
+            }
             if (added.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
             }
             return Optional.of(new Decision(FileStatus.PHANTOM, NEW_ENTRY_POINT, Set.of(RiskFlag.ENTRY_POINT),
                     Optional.of("entry points the source does not declare " + added)));
+        }
+    }
+
+    /**
+     * Generated metadata holding lines its installer's parser does not attribute (a header-block defect, a line
+     * outside any section): no packaging tool writes them, and what some other reader makes of them is unknown.
+     */
+    private static Decision unattributed(List<String> lines) {
+        String shown = String.join("; ", lines.subList(0, Math.min(3, lines.size())))
+                + (lines.size() > 3 ? "; ... " + (lines.size() - 3) + " more" : "");
+        return new Decision(FileStatus.PHANTOM, METADATA_UNVERIFIED, Set.of(),
+                Optional.of("lines the installer's parser does not attribute: " + shown));
+    }
+
+    /**
+     * The sdist's {@code pyproject.toml} {@code [build-system]} against the source's: pip installs every {@code requires}
+     * entry and runs {@code build-backend} (from {@code backend-path}) when it builds the sdist, so a requirement the
+     * source does not list (or lists with another spec) is a new dependency that runs at install time, and another
+     * backend is code run at install time (PEP 517/518). Nothing to say when the table is the source's: the file is
+     * then judged as any other.
+     */
+    static final class BuildSystem implements ContentRule {
+        @Override
+        public String id() {
+            return BUILD_SYSTEM;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version) {
+            Optional<String> root = sdistRoot(artifact);
+            if (artifact.kind() != ArtifactKind.SDIST || root.isEmpty() || !path.equals(root.get() + "pyproject.toml")) {
+                return Optional.empty();
+            }
+            Optional<JsonNode> published = PythonProject.toml(Optional.of(new String(bytes, StandardCharsets.UTF_8)));
+            if (published.isEmpty()) {
+                return Optional.empty(); // unreadable: pip cannot build it either; compared as a plain file
+            }
+            JsonNode mine = published.get().path("build-system");
+            JsonNode theirs = source.flatMap(b -> PythonProject.toml(Optional.of(new String(b, StandardCharsets.UTF_8))))
+                    .map(t -> t.path("build-system")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            java.util.Set<String> declared = requirements(theirs);
+            java.util.Set<String> added = new java.util.TreeSet<>(requirements(mine));
+            added.removeAll(declared);
+            Set<RiskFlag> flags = java.util.EnumSet.noneOf(RiskFlag.class);
+            List<String> details = new ArrayList<>();
+            if (!added.isEmpty()) {
+                flags.add(RiskFlag.NEW_DEPENDENCY);
+                details.add("build requirements the source does not declare " + added);
+            }
+            for (String key : List.of("build-backend", "backend-path")) {
+                String a = mine.path(key).isMissingNode() ? "(none)" : mine.path(key).toString();
+                String b = theirs.path(key).isMissingNode() ? "(none)" : theirs.path(key).toString();
+                if (!a.equals(b)) {
+                    flags.add(RiskFlag.AUTO_EXEC);
+                    details.add(key + " " + a + " where the source has " + b);
+                }
+            }
+            if (flags.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM, BUILD_SYSTEM,
+                    flags, Optional.of(String.join("; ", details) + " (pip installs and runs them to build this sdist)")));
+        }
+
+        /** Each requirement as name (PEP 503) plus its spec without blanks: a changed spec is a new requirement. */
+        private static java.util.Set<String> requirements(JsonNode buildSystem) {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (JsonNode r : buildSystem.path("requires")) {
+                String text = r.asText();
+                Optional<PythonProject.Requirement> req = PythonProject.requirement(text);
+                String name = req.map(PythonProject.Requirement::name).orElse("");
+                java.util.regex.Matcher m = Pattern.compile("^\\s*[A-Za-z0-9][A-Za-z0-9._-]*").matcher(text);
+                out.add(name + (m.find() ? PythonProject.squash(text.substring(m.end())) : PythonProject.squash(text)));
+            }
+            return out;
         }
     }
 

@@ -67,11 +67,25 @@ public final class PypiLayout implements Layout {
         Map<String, String> prefixOf = new HashMap<>();
         Map<String, Integer> prefixVotes = new HashMap<>();
         for (Map.Entry<String, List<ArtifactFile>> e : byTop.entrySet()) {
-            Optional<String> best = bestPrefix(e.getKey(), e.getValue(), installPath, tree, base);
+            if (runsByPlace(e.getKey())) {
+                continue;
+            }
+            Optional<String> best = bestPrefix(e.getKey(), e.getValue(), installPath, tree, base, p -> true);
             best.ifPresent(b -> {
                 prefixOf.put(e.getKey(), b);
                 prefixVotes.merge(b, e.getValue().size(), Integer::sum);
             });
+        }
+        // A .pth or sitecustomize.py in site-packages runs because of where it is: only a file at an import root the
+        // build installs from (the repository root, src/, or where this wheel's packages live) can be its source,
+        // never a same-named file under tools/ or tests/.
+        Set<String> importRoots = new TreeSet<>(List.of(base, base + "src/"));
+        importRoots.addAll(prefixOf.values());
+        for (Map.Entry<String, List<ArtifactFile>> e : byTop.entrySet()) {
+            if (runsByPlace(e.getKey())) {
+                bestPrefix(e.getKey(), e.getValue(), installPath, tree, base, importRoots::contains)
+                        .ifPresent(b -> prefixOf.put(e.getKey(), b));
+            }
         }
         // Top-level names found nowhere in the repository (a new module, a .pth) are looked for where the
         // package's other code lives, so the report names the exact path that does not exist.
@@ -93,8 +107,15 @@ public final class PypiLayout implements Layout {
         return new Alignment(map, new ArrayList<>(scope), Optional.of(note));
     }
 
+    /** A top-level entry of site-packages that Python runs by its name or place (site.py's .pth, sitecustomize). */
+    static boolean runsByPlace(String top) {
+        String t = top.toLowerCase(java.util.Locale.ROOT);
+        return t.endsWith(".pth") || t.matches("(?:site|user)customize(?:\\.[^/]+)?");
+    }
+
     private static Optional<String> bestPrefix(String top, List<ArtifactFile> files, Map<String, String> installPath,
-                                               SourceTree tree, String base) {
+                                               SourceTree tree, String base,
+                                               java.util.function.Predicate<String> allowed) {
         Set<String> prefixes = new TreeSet<>();
         for (String path : tree.files().keySet()) {
             if (!path.startsWith(base)) {
@@ -103,7 +124,7 @@ public final class PypiLayout implements Layout {
             String[] segs = path.split("/");
             StringBuilder prefix = new StringBuilder();
             for (String seg : segs) {
-                if (seg.equals(top)) {
+                if (seg.equals(top) && allowed.test(prefix.toString())) {
                     prefixes.add(prefix.toString());
                 }
                 prefix.append(seg).append('/');

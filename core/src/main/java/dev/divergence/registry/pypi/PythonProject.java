@@ -175,7 +175,11 @@ final class PythonProject {
     /** setup.cfg {@code [options]}, else a setup.py with literal lists. */
     private static Optional<List<Requirement>> legacy(GeneratedFiles.SourceView view, String root,
                                                       List<Requirement> out) {
-        Map<String, Map<String, String>> cfg = ini(view.sourceText(root + "setup.cfg").orElse(""));
+        Optional<Map<String, Map<String, String>>> parsed = cfg(view.sourceText(root + "setup.cfg").orElse(""));
+        if (parsed.isEmpty()) {
+            return Optional.empty(); // setuptools would reject it: nothing in it is known
+        }
+        Map<String, Map<String, String>> cfg = parsed.get();
         String install = cfg.getOrDefault("options", Map.of()).get("install_requires");
         Map<String, String> extras = cfg.getOrDefault("options.extras_require", Map.of());
         Optional<String> setupPy = view.sourceText(root + "setup.py");
@@ -399,7 +403,11 @@ final class PythonProject {
             poetry.path("plugins").fields().forEachRemaining(g -> put(out, g.getKey(), g.getValue()));
             return Optional.of(out);
         }
-        Map<String, Map<String, String>> cfg = ini(view.sourceText(d + "setup.cfg").orElse(""));
+        Optional<Map<String, Map<String, String>>> parsed = cfg(view.sourceText(d + "setup.cfg").orElse(""));
+        if (parsed.isEmpty()) {
+            return Optional.empty(); // setuptools would reject it: nothing in it is known
+        }
+        Map<String, Map<String, String>> cfg = parsed.get();
         cfg.getOrDefault("options.entry_points", Map.of()).forEach((group, value) -> {
             for (String line : lines(value)) {
                 int eq = line.indexOf('=');
@@ -441,28 +449,176 @@ final class PythonProject {
         return Optional.of(out);
     }
 
-    /** An INI file's {@code [group] name = value} entries (entry_points.txt, setup.cfg). */
+    /**
+     * setup.cfg as setuptools reads it, with {@code configparser.ConfigParser}'s defaults: every line stripped for
+     * comments ({@code #} and {@code ;} at the start) and section headers, option names lower-cased, {@code =} or
+     * {@code :} as delimiter, a line indented deeper than its option continues it. A line configparser would reject
+     * (an option before any section, a line with no delimiter) makes the whole file unknown (empty), so nothing
+     * declared in it can explain a published file.
+     */
     static Map<String, Map<String, String>> ini(String text) {
+        return cfg(text).orElse(Map.of());
+    }
+
+    private static final Pattern SECTION = Pattern.compile("\\[(.+)\\]");
+    private static final Pattern OPTION = Pattern.compile("(.*?)\\s*([=:])\\s*(.*)$");
+
+    /** {@link #ini}, or empty when configparser would raise on the text. */
+    static Optional<Map<String, Map<String, String>>> cfg(String text) {
         Map<String, Map<String, String>> out = new HashMap<>();
-        String section = null;
+        Map<String, String> section = null;
         String key = null;
-        for (String raw : text.replace("\r\n", "\n").split("\n")) {
-            String line = raw.replaceFirst("^\\s*[#;].*$", "");
-            if (line.isBlank()) {
+        int indent = Integer.MAX_VALUE;
+        for (String line : text.split("\r\n|\r|\n", -1)) {
+            String value = line.strip();
+            if (value.startsWith("#") || value.startsWith(";")) {
+                continue; // a full-line comment; it neither ends nor continues a value
+            }
+            if (value.isEmpty()) {
+                if (section != null && key != null) {
+                    section.merge(key, "\n", String::concat); // empty_lines_in_values
+                }
                 continue;
             }
-            if (line.startsWith("[") && line.strip().endsWith("]")) {
-                section = line.strip().substring(1, line.strip().length() - 1).strip();
-                out.computeIfAbsent(section, k -> new HashMap<>());
-                key = null;
-            } else if (section != null && Character.isWhitespace(line.charAt(0)) && key != null) {
-                out.get(section).merge(key, "\n" + line.strip(), String::concat);
-            } else if (section != null && line.indexOf('=') > 0) {
-                key = line.substring(0, line.indexOf('=')).strip();
-                out.get(section).put(key, line.substring(line.indexOf('=') + 1).strip());
+            int level = line.indexOf(value.charAt(0));
+            if (section != null && key != null && level > indent) {
+                section.merge(key, "\n" + value, String::concat);
+                continue;
             }
+            indent = level;
+            Matcher h = SECTION.matcher(value);
+            if (h.lookingAt()) {
+                if (out.containsKey(h.group(1))) {
+                    return Optional.empty(); // DuplicateSectionError (strict)
+                }
+                section = new HashMap<>();
+                out.put(h.group(1), section);
+                key = null;
+                continue;
+            }
+            Matcher o = OPTION.matcher(value);
+            if (section == null || !o.matches() || o.group(1).isEmpty()) {
+                return Optional.empty(); // MissingSectionHeaderError / ParsingError
+            }
+            key = o.group(1).stripTrailing().toLowerCase(Locale.ROOT);
+            if (section.containsKey(key)) {
+                return Optional.empty(); // DuplicateOptionError (strict)
+            }
+            section.put(key, o.group(3).strip());
         }
-        return out;
+        out.values().forEach(s -> s.replaceAll((k, v) -> v.strip()));
+        return Optional.of(out);
+    }
+
+    /** One {@code name = value} of an entry_points.txt section. */
+    record EntryPoint(String group, String name, String value) {
+    }
+
+    /** What an installer reads from an entry_points.txt, and the lines it would not turn into an entry point. */
+    record EntryPointsFile(List<EntryPoint> entries, List<String> unattributed) {
+    }
+
+    /**
+     * entry_points.txt exactly as {@code importlib.metadata} ({@code Sectioned.read} and {@code Pair.parse}) and
+     * pkg_resources read it: every line stripped first (so an indented {@code [group]} is a section header),
+     * blank lines and {@code #} comments skipped ({@code ;} is not a comment), a header is a line starting with
+     * {@code [} and ending with {@code ]} with the brackets stripped, every other line is split on its first
+     * {@code =}. Lines before the first header and lines without {@code =} are unattributed: importlib drops or
+     * rejects them, and a file holding them is not what any packaging tool writes.
+     */
+    static EntryPointsFile entryPointsTxt(String text) {
+        List<EntryPoint> entries = new ArrayList<>();
+        List<String> unattributed = new ArrayList<>();
+        String group = null;
+        int n = 0;
+        for (String raw : text.split("\r\n|\r|\n|\u000b|\u000c|\u001c|\u001d|\u001e|\u0085|\u2028|\u2029", -1)) {
+            n++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("[") && line.endsWith("]")) {
+                group = line.replaceAll("^[\\[\\]]+|[\\[\\]]+$", "");
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (group == null || eq < 0) {
+                unattributed.add("line " + n + ": " + line);
+                continue;
+            }
+            entries.add(new EntryPoint(group, line.substring(0, eq).strip(), line.substring(eq + 1).strip()));
+        }
+        return new EntryPointsFile(entries, unattributed);
+    }
+
+    /** The header fields of a METADATA / PKG-INFO file, and the header-block lines no field took. */
+    record MetadataHeaders(List<Map.Entry<String, String>> fields, List<String> unattributed) {
+        /** Every value of a field, its name compared case-insensitively as {@code Message.get_all} does. */
+        List<String> all(String name) {
+            return fields.stream().filter(f -> f.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).toList();
+        }
+
+        Optional<String> first(String name) {
+            return all(name).stream().findFirst();
+        }
+    }
+
+    /** {@code email.feedparser.headerRE}: what may start a line of the header block. */
+    private static final Pattern HEADER_LINE = Pattern.compile("^(?:From |[\\x21-\\x39\\x3b-\\x7e]*:|[\\t ])");
+
+    /**
+     * A METADATA or PKG-INFO header block as {@code email.parser} (compat32, what importlib.metadata and pip use)
+     * reads it: lines end at CR, LF or CRLF; the block ends at the first empty line or the first line that cannot
+     * start a header (which then begins the body); field names are matched case-insensitively by readers; a line
+     * starting with space or tab continues the previous field (folding). A continuation with no field before it, a
+     * line starting with {@code :}, a misplaced {@code From } line, or a body that starts without the empty line
+     * are parser defects: recorded as unattributed so the file is never explained.
+     */
+    static MetadataHeaders rfc822(String text) {
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        List<String> unattributed = new ArrayList<>();
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        String name = null;
+        StringBuilder value = null;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isEmpty()) {
+                break; // the header/body separator (or the end of the text)
+            }
+            if (!HEADER_LINE.matcher(line).lookingAt()) {
+                unattributed.add("line " + (i + 1) + " ends the header block without an empty line: " + line);
+                break;
+            }
+            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                if (name == null) {
+                    unattributed.add("line " + (i + 1) + " continues no header: " + line);
+                } else {
+                    value.append('\n').append(line);
+                }
+                continue;
+            }
+            if (name != null) {
+                fields.add(Map.entry(name, value.toString()));
+                name = null;
+            }
+            if (line.startsWith("From ")) {
+                if (i > 0) {
+                    unattributed.add("line " + (i + 1) + " is a misplaced envelope header: " + line);
+                }
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon == 0) {
+                unattributed.add("line " + (i + 1) + " has no header name: " + line);
+                continue;
+            }
+            name = line.substring(0, colon);
+            value = new StringBuilder(line.substring(colon + 1).replaceFirst("^[ \t]+", ""));
+        }
+        if (name != null) {
+            fields.add(Map.entry(name, value.toString()));
+        }
+        return new MetadataHeaders(fields, unattributed);
     }
 
     private static List<String> lines(String value) {

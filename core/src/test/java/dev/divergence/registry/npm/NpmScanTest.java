@@ -739,8 +739,10 @@ class NpmScanTest {
             FileDivergence f = row(a, p);
             assertEquals(FileStatus.PHANTOM, f.status(), p);
             assertEquals(Classifier.UNEXPLAINED, f.ruleId(), p);
+            assertTrue(f.highRisk(), p + ": new code in no commit that spawns a process");
         }
-        assertEquals(List.of("package/._boot.js"), a.highRiskPaths());
+        assertEquals(List.of("package/._boot.js", "package/._fake.js", "package/._payload.js"),
+                a.highRiskPaths().stream().sorted().toList());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 

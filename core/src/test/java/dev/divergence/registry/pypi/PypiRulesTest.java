@@ -207,8 +207,9 @@ class PypiRulesTest {
                     wheelFiles(project()));
             ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
             assertRow(sdist, "demo-1.0.0/demo/_version.py", FileStatus.GENERATED, PypiGeneratedFiles.SCM_VERSION_FILE, false);
-            assertRow(sdist, "demo-1.0.0/demo/sub/_version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
-            assertRow(sdist, "demo-1.0.0/demo/other/version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
+            // a payload in the template's slack is a new module with dynamic execution: HIGH_RISK
+            assertRow(sdist, "demo-1.0.0/demo/sub/_version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertRow(sdist, "demo-1.0.0/demo/other/version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
             assertRow(sdist, "demo-1.0.0/demo/more/_version.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, false);
         }
     }
@@ -266,10 +267,10 @@ class PypiRulesTest {
             assertRow(whl, "demo-1.0.0.data/scripts/demo-run", FileStatus.MATCH_NORMALIZED,
                     PypiGeneratedFiles.SCRIPT_SHEBANG, false);
             assertRow(whl, "demo-1.0.0.data/scripts/demo-run2", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
-            // a test fixture's bytes do not explain a .pth of another name at the import root
+            // a test fixture's bytes do not explain a .pth of another name at the import root, nor does history
             assertEquals(FileStatus.IN_HISTORY, row(whl, "demo-init2.pth").status());
             assertEquals(List.of("demo-1.0.0.data/purelib/demo-init.pth", "demo-1.0.0.data/scripts/demo-run2",
-                            "demo-1.0.0.data/scripts/pip", "sitecustomize.py"),
+                            "demo-1.0.0.data/scripts/pip", "demo-init2.pth", "sitecustomize.py"),
                     whl.highRiskPaths().stream().sorted().toList());
             ArtifactReport sdist = artifact(r, ".tar.gz");
             // a benign-looking change to the in-tree backend or a build hook still runs at install: HIGH_RISK
