@@ -30,6 +30,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String GENERATED_MODULE_INFO = "maven.generated-module-info";
     /** A nested class ({@code Foo$Bar.class}) whose outer source declares nothing that compiles to that name. */
     public static final String CLASS_UNDECLARED = "maven.class-undeclared-in-source";
+    /**
+     * The empty {@code Outer$N.class} javac (target &lt; 11) writes to call a private nested constructor, verified
+     * byte for byte to hold no code and no text but names: see {@link AccessTagClass}.
+     */
+    public static final String CLASS_ACCESS_TAG = "maven.class-access-tag";
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
@@ -266,6 +271,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * Groovy and Scala name more synthetic classes; there the name must at least appear in the source.
      */
     static final class NestedClassRule implements ContentRule {
+        private static final Pattern TYPE = Pattern.compile("\\b(?:class|interface|enum|record)\\s+[A-Za-z_]");
         private static final Pattern ANONYMOUS = Pattern.compile(
                 "new\\s+[\\w.$]+\\s*(?:<[^;{}]*>)?\\s*\\([^;{}]*\\)\\s*\\{|\\bswitch\\b|\\benum\\b");
 
@@ -282,9 +288,17 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 return Optional.empty();
             }
             String text = new String(source.get(), StandardCharsets.UTF_8);
-            boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(true);
+            Optional<String> sourcePath = view.alignment().sourcePath(path);
+            boolean java = sourcePath.map(p -> p.endsWith(".java")).orElse(true);
             String[] segments = name.substring(0, name.length() - ".class".length()).split("\\$", -1);
+            int last = segments.length - 1;
             for (int i = 1; i < segments.length; i++) {
+                if (i == last && java && segments[i].matches("\\d+") && TYPE.matcher(text).results().count() > 1
+                        && AccessTagClass.is(bytes, MavenLayout.stripVersions(path).replaceFirst("\\.class$", ""),
+                                sourcePath.map(p -> p.substring(p.lastIndexOf('/') + 1)).orElse(""))) {
+                    // The empty class javac adds to call a private nested constructor: no code, nothing but names.
+                    return Optional.of(Decision.of(FileStatus.GENERATED, CLASS_ACCESS_TAG));
+                }
                 if (!declares(text, segments[i], java)) {
                     return Optional.of(new Decision(FileStatus.PHANTOM, CLASS_UNDECLARED, Set.of(RiskFlag.CODE),
                             Optional.of("the outer source declares no class that compiles to '" + segments[i] + "'")));

