@@ -285,4 +285,58 @@ class MavenScanTest {
         }
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
+
+    /** Publishes {@code jarEntries} as the sources jar of VERSION (tagged vVERSION on {@code tree}) and scans it. */
+    private ReleaseReport scanSources(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> jarEntries)
+            throws Exception {
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v" + version, true);
+        }
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of(version));
+            repo.file(version, ".pom", tree.get("pom.xml"), null);
+            repo.file(version, "-sources.jar", LocalMaven.jar(jarEntries), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return ScanWorld.scanner(support, dir).scan(release, Optional.of(dir.resolve("repo").toString()));
+        }
+    }
+
+    @Test
+    void resourcesBesideTheJavaFilesAndInSrcMainResourcesAreBothFound() throws Exception {
+        SortedMap<String, byte[]> tree = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>1.0</version></project>\n",
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n",
+                "src/main/java/org/acme/Gadget.java", "package org.acme;\npublic class Gadget {}\n",
+                "src/main/java/org/acme/package.html", "<body>Widgets.</body>\n",
+                "src/main/java/org/acme/overview.html", "<body>Overview.</body>\n",
+                "src/main/resources/META-INF/native-image/acme/resource-config.json", "{\"resources\": []}\n",
+                "src/test/resources/org/acme/notes.txt", "fixture\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        for (String p : List.of("org/acme/Widget.java", "org/acme/Gadget.java", "org/acme/package.html")) {
+            jar.put(p, tree.get("src/main/java/" + p));
+        }
+        jar.put("org/acme/overview.html", utf8("<body>Overview.</body><script>fetch('//x')</script>\n"));
+        jar.put("META-INF/native-image/acme/resource-config.json",
+                tree.get("src/main/resources/META-INF/native-image/acme/resource-config.json"));
+        jar.put("org/acme/notes.txt", utf8("not the fixture\n"));
+        ArtifactReport a = artifact(scanSources(tree, "1.0", jar), "-sources.jar");
+        FileDivergence pkg = row(a, "org/acme/package.html");
+        assertEquals(FileStatus.MATCH, pkg.status());
+        assertEquals("src/main/java/org/acme/package.html", pkg.sourcePath().orElseThrow());
+        FileDivergence json = row(a, "META-INF/native-image/acme/resource-config.json");
+        assertEquals(FileStatus.MATCH, json.status());
+        assertEquals("src/main/resources/META-INF/native-image/acme/resource-config.json", json.sourcePath().orElseThrow());
+        // found in its root, compared there: a changed file is MODIFIED, not explained by being found
+        FileDivergence overview = row(a, "org/acme/overview.html");
+        assertEquals(FileStatus.MODIFIED, overview.status());
+        assertEquals("src/main/java/org/acme/overview.html", overview.sourcePath().orElseThrow());
+        // a test fixture's path is not a root the jar packages from
+        FileDivergence notes = row(a, "org/acme/notes.txt");
+        assertEquals(FileStatus.PHANTOM, notes.status());
+        assertTrue(!notes.sourcePath().orElse("").startsWith("src/test/"), notes.sourcePath().toString());
+        assertEquals(List.of("org/acme/notes.txt", "org/acme/overview.html"), a.divergentPaths().stream().sorted().toList());
+        assertTrue(a.files().stream().noneMatch(f -> f.status() == FileStatus.SOURCE_ONLY), "every source file shipped");
+    }
 }
