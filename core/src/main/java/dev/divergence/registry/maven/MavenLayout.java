@@ -71,12 +71,13 @@ public final class MavenLayout implements Layout {
         }
         Map<String, String> map = new HashMap<>();
         java.util.Set<String> used = new java.util.LinkedHashSet<>(List.of(javaRoot, resourceRoot));
+        String moduleRoot = module;
         for (ArtifactFile f : files) {
             String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, tree);
             map.put(f.path(), sp);
             // a root that supplied a file joins the scope (SOURCE_ONLY rows), except the module folder itself
             resourceRoots.stream().filter(r -> sp.startsWith(r) && tree.get(sp).isPresent()).findFirst()
-                    .filter(r -> !r.equals(module)).ifPresent(used::add);
+                    .filter(r -> !r.equals(moduleRoot)).ifPresent(used::add);
         }
         List<String> scope = artifact.kind() == ArtifactKind.POM ? List.of(module + "pom.xml") : List.copyOf(used);
         return new Alignment(map, scope, Optional.of("module " + (module.isEmpty() ? "(root)" : module)

@@ -339,4 +339,77 @@ class MavenScanTest {
         assertEquals(List.of("org/acme/notes.txt", "org/acme/overview.html"), a.divergentPaths().stream().sorted().toList());
         assertTrue(a.files().stream().noneMatch(f -> f.status() == FileStatus.SOURCE_ONLY), "every source file shipped");
     }
+
+    private static String crlf(byte[] lf) {
+        return new String(lf, StandardCharsets.UTF_8).replace("\n", "\r\n");
+    }
+
+    /**
+     * An old commit holding two stray files the sources jar also ships (byte for byte), then the release commit whose
+     * .java files the jar ships with CRLF line endings (built on Windows), tagged when {@code tag}.
+     */
+    private ReleaseReport scanWindowsSourcesJar(boolean tag, String declared, String payloadLine) throws Exception {
+        SortedMap<String, byte[]> old = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>1.0</version></project>\n",
+                "src/java/org/acme/notes.txt", "stray", "src/java/org/acme/more.txt", "also stray");
+        SortedMap<String, byte[]> release = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>" + declared
+                        + "</version></project>\n",
+                "src/main/java/org/acme/A.java", "package org.acme;\n\npublic class A {\n}\n",
+                "src/main/java/org/acme/B.java", "package org.acme;\n\npublic class B {\n  int b;\n}\n",
+                "src/main/java/org/acme/C.java", "package org.acme;\n\npublic class C {\n  int c;\n}\n",
+                "src/main/java/org/acme/D.java", "package org.acme;\n\npublic class D {\n  int d;\n}\n");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            git.commit(old, "1.0", Instant.parse("2025-01-01T00:00:00Z"));
+            git.commit(release, "2.0", Instant.parse("2026-01-01T00:00:00Z"));
+            if (tag) {
+                git.tag("v2.0", true);
+            }
+        }
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        for (String c : List.of("A", "B", "C", "D")) {
+            String text = crlf(release.get("src/main/java/org/acme/" + c + ".java"));
+            jar.put("org/acme/" + c + ".java", utf8(c.equals("D") ? text + payloadLine : text));
+        }
+        jar.put("org/acme/notes.txt", old.get("src/java/org/acme/notes.txt"));
+        jar.put("org/acme/more.txt", old.get("src/java/org/acme/more.txt"));
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("2.0"));
+            repo.file("2.0", "-sources.jar", LocalMaven.jar(jar), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return ScanWorld.scanner(support, dir).scan(r, Optional.of(dir.resolve("repo").toString()));
+        }
+    }
+
+    @Test
+    void aSourcesJarBuiltOnWindowsIsLocatedAtItsTagNotAtACommitHoldingTwoStrayFiles() throws Exception {
+        ReleaseReport r = scanWindowsSourcesJar(true, "2.0", "");
+        assertEquals(RefMethod.TAG, r.ref().method(), r.ref().note().orElse(""));
+        assertTrue(r.ref().note().orElseThrow().contains("kept tag commit"), r.ref().note().orElseThrow());
+        ArtifactReport a = artifact(r, "-sources.jar");
+        for (String c : List.of("A", "B", "C", "D")) {
+            FileDivergence f = row(a, "org/acme/" + c + ".java");
+            assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), c);
+            assertEquals(dev.divergence.compare.Normalizations.LINE_ENDINGS, f.ruleId(), c);
+            assertEquals("src/main/java/org/acme/" + c + ".java", f.sourcePath().orElseThrow());
+        }
+        // the stray files are what they are: content from an older commit, not at the release
+        assertEquals(FileStatus.IN_HISTORY, row(a, "org/acme/notes.txt").status());
+        assertEquals(List.of("org/acme/more.txt", "org/acme/notes.txt"), a.divergentPaths().stream().sorted().toList());
+    }
+
+    @Test
+    void withoutATagAWindowsSourcesJarIsLocatedByItsLineEndingNormalisedFilesAndAPayloadStaysModified() throws Exception {
+        ReleaseReport r = scanWindowsSourcesJar(false, "2.0-SNAPSHOT", "class Evil { static { Runtime.getRuntime(); } }\r\n");
+        assertEquals(RefMethod.BLOB_OVERLAP, r.ref().method());
+        assertTrue(r.ref().note().orElseThrow().contains("overlap scored after line-ending normalisation of 4"),
+                r.ref().note().orElseThrow());
+        assertTrue(r.ref().candidates().get(0).endsWith(":3/7"), r.ref().candidates().toString());
+        ArtifactReport a = artifact(r, "-sources.jar");
+        assertEquals(dev.divergence.compare.Normalizations.LINE_ENDINGS, row(a, "org/acme/A.java").ruleId());
+        FileDivergence d = row(a, "org/acme/D.java");
+        assertEquals(FileStatus.MODIFIED, d.status());
+        assertEquals("src/main/java/org/acme/D.java", d.sourcePath().orElseThrow());
+    }
 }
