@@ -35,6 +35,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * byte for byte to hold no code and no text but names: see {@link AccessTagClass}.
      */
     public static final String CLASS_ACCESS_TAG = "maven.class-access-tag";
+    /**
+     * A jar entry the module's own build writes into the classes directory by running one of the module's classes
+     * (joda-time's ZoneInfoCompiler compiling the tz database): build output, content-scanned, only a rebuild verifies.
+     */
+    public static final String BUILD_GENERATOR_OUTPUT = "maven.build-output.project-generator";
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
@@ -94,7 +99,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule());
+        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule());
     }
 
     /**
@@ -160,7 +165,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         }
 
         /** The repository's pom.xml and Gradle build files (at most 200). */
-        private static List<String> buildFiles(SourceView view) {
+        static List<String> buildFiles(SourceView view) {
             List<String> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1);
@@ -326,6 +331,85 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static boolean declaresType(String source, String name) {
             return Pattern.compile("\\b(?:class|interface|enum|record|@interface|object)\\s+" + Pattern.quote(name) + "\\b")
                     .matcher(source).find();
+        }
+    }
+
+    /**
+     * An entry of a jar (not a sources jar) with no source, under the folder a plugin execution of a POM in the
+     * repository writes into the classes directory ({@code ${project.build.outputDirectory}/P}, exec-maven-plugin's
+     * arguments or antrun's {@code <java>} task) while running a class whose source is in the repository (its
+     * {@code <mainClass>} or {@code classname}). That is data the build computes from the sources (joda-time's
+     * compiled time zones): BUILD_OUTPUT, scanned like all build output. Entries outside that folder, or a generator
+     * that is not the project's own class, are not explained.
+     */
+    static final class GeneratorOutputRule implements ContentRule {
+        private static final Pattern PLUGIN = Pattern.compile("<plugin>(.*?)</plugin>", Pattern.DOTALL);
+        private static final Pattern GENERATOR = Pattern.compile(
+                "<mainClass>\\s*([\\w.$]+)\\s*</mainClass>|<java\\s[^>]*\\bclassname=\"([\\w.$]+)\"");
+        private static final Pattern OUTPUT = Pattern.compile(
+                "\\$\\{(?:project|pom)\\.build\\.outputDirectory\\}/([A-Za-z0-9_][A-Za-z0-9_./-]*[A-Za-z0-9_])");
+        /** Folder → generator class, per commit (a jar has hundreds of such entries; the POMs are read once). */
+        private static final Map<String, Map<String, String>> BY_COMMIT = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Map<String, String>> e) {
+                        return size() > 16;
+                    }
+                });
+
+        @Override
+        public String id() {
+            return BUILD_GENERATOR_OUTPUT;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (artifact.kind() != dev.divergence.model.ArtifactKind.JAR || source.isPresent() || path.endsWith(".class")
+                    || path.startsWith("META-INF/")) {
+                return Optional.empty();
+            }
+            Map<String, String> outputs = BY_COMMIT.computeIfAbsent(view.tree().commit(), c -> outputs(view));
+            for (Map.Entry<String, String> o : outputs.entrySet()) {
+                if (path.startsWith(o.getKey() + "/")) {
+                    Set<RiskFlag> flags = dev.divergence.archive.ContentSignals.buildOutputSignals(path, bytes);
+                    return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_GENERATOR_OUTPUT, flags,
+                            Optional.of("written into the classes directory by " + o.getValue()
+                                    + ", run by the build (pom.xml): not verifiable without a rebuild")));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static Map<String, String> outputs(SourceView view) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            for (String pom : ManifestRule.buildFiles(view)) {
+                Matcher plugin = PLUGIN.matcher(pom);
+                while (plugin.find()) {
+                    String block = plugin.group(1).replaceAll("(?s)<!--.*?-->", "");
+                    Matcher g = GENERATOR.matcher(block);
+                    if (!g.find()) {
+                        continue;
+                    }
+                    String generator = g.group(1) != null ? g.group(1) : g.group(2);
+                    if (!projectClass(generator, view)) {
+                        continue;
+                    }
+                    Matcher o = OUTPUT.matcher(block);
+                    while (o.find()) {
+                        if (!o.group(1).contains("..")) {
+                            out.put(o.group(1), generator);
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** The generator's source is a main (not test) source file of the repository. */
+        private static boolean projectClass(String className, SourceView view) {
+            String rel = "/" + className.replaceFirst("\\$.*$", "").replace('.', '/') + ".java";
+            return view.tree().files().keySet().stream().anyMatch(p -> p.endsWith(rel) && !p.contains("/test/"));
         }
     }
 }

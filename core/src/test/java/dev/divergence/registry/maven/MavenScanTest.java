@@ -412,4 +412,45 @@ class MavenScanTest {
         assertEquals(FileStatus.MODIFIED, d.status());
         assertEquals("src/main/java/org/acme/D.java", d.sourcePath().orElseThrow());
     }
+
+    @Test
+    void dataTheBuildComputesWithTheProjectsOwnClassIsBuildOutputAndNothingElseIs() throws Exception {
+        // joda-time's POM runs ZoneInfoCompiler at compile time: -dst ${project.build.outputDirectory}/.../tz/data
+        String pom = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>\n"
+                + "<build><plugins>\n<plugin><groupId>org.codehaus.mojo</groupId><artifactId>exec-maven-plugin</artifactId>\n"
+                + "<executions><execution><id>compile-tzdb</id><phase>compile</phase><goals><goal>java</goal></goals>"
+                + "</execution></executions>\n<configuration><mainClass>org.acme.tz.ZoneCompiler</mainClass><arguments>"
+                + "<argument>-src</argument><argument>${project.build.sourceDirectory}/org/acme/tz/src</argument>"
+                + "<argument>-dst</argument><argument>${project.build.outputDirectory}/org/acme/tz/data</argument>"
+                + "</arguments></configuration></plugin>\n"
+                + "<plugin><artifactId>maven-antrun-plugin</artifactId><configuration><tasks>"
+                + "<java classname=\"com.other.Gen\"><arg line=\"-dst ${project.build.outputDirectory}/org/acme/gen\"/></java>"
+                + "</tasks></configuration></plugin>\n</plugins></build></project>\n";
+        SortedMap<String, byte[]> tree = files("pom.xml", pom,
+                "src/main/java/org/acme/tz/ZoneCompiler.java", "package org.acme.tz;\npublic class ZoneCompiler {}\n",
+                "src/main/java/org/acme/tz/src/europe", "Zone Europe/Paris 0:09:21 - LMT 1891\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/tz/ZoneCompiler.class", CLASS);
+        jar.put("org/acme/tz/data/Europe/Paris", new byte[] {0, 1, 'P', 'a', 'r', 'i', 's', 0, 0, 9, 21});
+        jar.put("org/acme/tz/data/ZoneInfoMap", new byte[] {0, 2, 'U', 'T', 'C', 0});
+        jar.put("org/acme/tz/datax/Europe/Paris", new byte[] {0, 1, 'P'});
+        jar.put("org/acme/gen/blob", new byte[] {0, 7});
+        jar.put("org/acme/tz/data/Europe/Berlin", new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        for (String p : List.of("org/acme/tz/data/Europe/Paris", "org/acme/tz/data/ZoneInfoMap")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.BUILD_OUTPUT, f.status(), p);
+            assertEquals(MavenGeneratedFiles.BUILD_GENERATOR_OUTPUT, f.ruleId(), p);
+            assertTrue(!f.highRisk(), p);
+        }
+        // a folder that only starts like it, and one written by a class the repository does not have: unexplained
+        assertEquals(FileStatus.PHANTOM, row(a, "org/acme/tz/datax/Europe/Paris").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "org/acme/gen/blob").status());
+        // native code in the generator's folder is build output carrying a binary: HIGH_RISK
+        FileDivergence elf = row(a, "org/acme/tz/data/Europe/Berlin");
+        assertEquals(FileStatus.BUILD_OUTPUT, elf.status());
+        assertTrue(elf.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        assertEquals(3, dev.divergence.compare.Verdicts.unverifiedCount(a.files()) - 1, "2 data files + ELF + the class");
+    }
 }
