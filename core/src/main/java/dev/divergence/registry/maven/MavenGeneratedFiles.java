@@ -40,6 +40,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * (joda-time's ZoneInfoCompiler compiling the tz database): build output, content-scanned, only a rebuild verifies.
      */
     public static final String BUILD_GENERATOR_OUTPUT = "maven.build-output.project-generator";
+    /** The POM Maven 1 (or Central's Maven 1 → 2 conversion) generated from {@code project.xml}. */
+    public static final String POM_FROM_PROJECT_XML = "maven.pom.generated-from-project-xml";
+    /** A generated POM declaring a dependency its project.xml does not: HIGH_RISK. */
+    public static final String POM_NEW_DEPENDENCY = "maven.pom.new-dependency";
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
@@ -99,7 +103,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule());
+        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule());
     }
 
     /**
@@ -410,6 +414,123 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static boolean projectClass(String className, SourceView view) {
             String rel = "/" + className.replaceFirst("\\$.*$", "").replace('.', '/') + ".java";
             return view.tree().files().keySet().stream().anyMatch(p -> p.endsWith(rel) && !p.contains("/test/"));
+        }
+    }
+
+    /**
+     * Maven 1 projects built from {@code project.xml}; the POM published for them (by Maven 1's pom plugin, or by
+     * Central's conversion of the Maven 1 repository) is generated from it, so it matches no committed file. It is
+     * GENERATED only when it is exactly such a conversion in what a consumer's resolver reads: this release's
+     * coordinates, those of the project.xml at the commit; no parent, repositories, profiles, dependency management
+     * or build plugins (which project.xml cannot express); and every dependency declared by the project.xml with the
+     * same version (Maven 1 plugin dependencies are dropped by the conversion). A dependency from elsewhere is
+     * HIGH_RISK, as for npm and wheels. Descriptive elements (developers, mailing lists, url) are not compared.
+     */
+    static final class ProjectXmlPomRule implements ContentRule {
+        private static final List<String> FORBIDDEN = List.of("parent", "repositories", "pluginRepositories", "profiles",
+                "dependencyManagement", "modules");
+
+        @Override
+        public String id() {
+            return POM_FROM_PROJECT_XML;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (artifact.kind() != dev.divergence.model.ArtifactKind.POM || !path.equals("pom.xml")) {
+                return Optional.empty();
+            }
+            org.w3c.dom.Element pom;
+            try {
+                pom = MavenRegistry.xml(bytes, path).getDocumentElement();
+            } catch (dev.divergence.registry.RegistryException e) {
+                return Optional.empty();
+            }
+            String group = MavenRegistry.child(pom, "groupId").orElse("");
+            String id = MavenRegistry.child(pom, "artifactId").orElse("");
+            if (!MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")
+                    || !MavenRegistry.child(pom, "version").orElse("").equals(version)) {
+                return Optional.empty();
+            }
+            Optional<org.w3c.dom.Element> project = projectXml(group, id, view);
+            if (project.isEmpty()) {
+                return Optional.empty();
+            }
+            for (String f : FORBIDDEN) {
+                if (MavenRegistry.childElement(pom, f).isPresent()) {
+                    return Optional.empty();
+                }
+            }
+            Optional<org.w3c.dom.Element> build = MavenRegistry.childElement(pom, "build");
+            if (build.isPresent() && (MavenRegistry.childElement(build.get(), "plugins").isPresent()
+                    || MavenRegistry.childElement(build.get(), "extensions").isPresent()
+                    || MavenRegistry.childElement(build.get(), "pluginManagement").isPresent())) {
+                return Optional.empty();
+            }
+            Map<String, String> declared = dependencies(project.get(), true);
+            List<String> unexplained = new ArrayList<>();
+            dependencies(pom, false).forEach((key, v) -> {
+                if (!v.equals(declared.get(key))) {
+                    unexplained.add(key + ":" + v);
+                }
+            });
+            if (!unexplained.isEmpty()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of("dependencies the project.xml does not declare: " + unexplained)));
+            }
+            return Optional.of(new Decision(FileStatus.GENERATED, POM_FROM_PROJECT_XML, Set.of(),
+                    Optional.of("generated from project.xml; coordinates and dependencies equal")));
+        }
+
+        /** The project.xml of this groupId/artifactId (Maven 1: {@code <id>} or {@code <artifactId>}), when any. */
+        private static Optional<org.w3c.dom.Element> projectXml(String group, String id, SourceView view) {
+            for (String p : view.tree().files().keySet()) {
+                if (!(p.equals("project.xml") || p.endsWith("/project.xml")) || p.chars().filter(c -> c == '/').count() > 2) {
+                    continue;
+                }
+                Optional<byte[]> b = view.sourceBytes(p);
+                if (b.isEmpty()) {
+                    continue;
+                }
+                try {
+                    org.w3c.dom.Element e = MavenRegistry.xml(b.get(), p).getDocumentElement();
+                    String pid = MavenRegistry.child(e, "artifactId").or(() -> MavenRegistry.child(e, "id")).orElse("");
+                    String pgroup = MavenRegistry.child(e, "groupId").orElse(pid);
+                    if (pid.equals(id) && pgroup.equals(group)) {
+                        return Optional.of(e);
+                    }
+                } catch (dev.divergence.registry.RegistryException ignored) {
+                    // not a project descriptor
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** groupId:artifactId:type → version:scope; Maven 1 {@code <id>} and {@code <properties><scope>} read too. */
+        private static Map<String, String> dependencies(org.w3c.dom.Element project, boolean maven1) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            Optional<org.w3c.dom.Element> deps = MavenRegistry.childElement(project, "dependencies");
+            if (deps.isEmpty()) {
+                return out;
+            }
+            for (org.w3c.dom.Node n = deps.get().getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (!(n instanceof org.w3c.dom.Element d) || !d.getNodeName().equals("dependency")) {
+                    continue;
+                }
+                String type = MavenRegistry.child(d, "type").orElse("jar");
+                if (maven1 && type.equals("plugin")) {
+                    continue; // a Maven 1 plugin: not a dependency of the artifact
+                }
+                String id = MavenRegistry.child(d, "artifactId").or(() -> MavenRegistry.child(d, "id")).orElse("");
+                String group = MavenRegistry.child(d, "groupId").orElse(id);
+                String scope = MavenRegistry.child(d, "scope")
+                        .or(() -> MavenRegistry.childElement(d, "properties").flatMap(p -> MavenRegistry.child(p, "scope")))
+                        .orElse("compile");
+                out.put(group + ":" + id + ":" + type, MavenRegistry.child(d, "version").orElse("") + ":" + scope);
+            }
+            return out;
         }
     }
 }

@@ -453,4 +453,68 @@ class MavenScanTest {
         assertEquals(Verdict.HIGH_RISK, a.verdict());
         assertEquals(3, dev.divergence.compare.Verdicts.unverifiedCount(a.files()) - 1, "2 data files + ELF + the class");
     }
+
+    private static final String PROJECT_XML = "<?xml version=\"1.0\"?>\n<project>\n  <pomVersion>3</pomVersion>\n"
+            + "  <id>acme-core</id>\n  <groupId>org.acme</groupId>\n  <currentVersion>1.2</currentVersion>\n"
+            + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
+            + "      <version>3.8.1</version>\n      <properties><scope>test</scope></properties>\n    </dependency>\n"
+            + "    <dependency>\n      <groupId>maven-plugins</groupId>\n      <artifactId>maven-cobertura-plugin</artifactId>\n"
+            + "      <version>1.1.1</version>\n      <type>plugin</type>\n    </dependency>\n  </dependencies>\n</project>\n";
+
+    /** What Maven 1's POM conversion writes (commons-io 1.2, commons-cli 1.1, joda-time 1.6 on Central). */
+    private static String generatedPom(String extra) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><project>\n  <modelVersion>4.0.0</modelVersion>\n"
+                + "  <groupId>org.acme</groupId>\n  <artifactId>acme-core</artifactId>\n  <name>Acme</name>\n"
+                + "  <version>1.2</version>\n  <developers><developer><id>jdoe</id></developer></developers>\n"
+                + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
+                + "      <version>3.8.1</version>\n      <scope>test</scope>\n    </dependency>\n" + extra
+                + "  </dependencies>\n  <build><sourceDirectory>src/java</sourceDirectory></build>\n</project>\n";
+    }
+
+    private FileDivergence scanPom(String pom) throws Exception {
+        SortedMap<String, byte[]> tree = files("project.xml", PROJECT_XML,
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        Path world = java.nio.file.Files.createTempDirectory(dir, "world");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
+            git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
+            git.tag("v1.2", true);
+        }
+        try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("1.2"));
+            repo.file("1.2", ".pom", utf8(pom), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            ReleaseReport report = ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString()));
+            assertEquals(RefMethod.TAG, report.ref().method());
+            return row(artifact(report, ".pom"), "pom.xml");
+        }
+    }
+
+    @Test
+    void thePomGeneratedFromAMaven1ProjectXmlIsGeneratedWhenItsDependenciesAreTheProjectXmls() throws Exception {
+        FileDivergence pom = scanPom(generatedPom(""));
+        assertEquals(FileStatus.GENERATED, pom.status());
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+    }
+
+    @Test
+    void aGeneratedPomWithADependencyTheProjectXmlLacksIsHighRisk() throws Exception {
+        FileDivergence pom = scanPom(generatedPom("    <dependency>\n      <groupId>org.evil</groupId>\n"
+                + "      <artifactId>payload</artifactId>\n      <version>1.0</version>\n    </dependency>\n"));
+        assertEquals(FileStatus.PHANTOM, pom.status());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, pom.ruleId());
+        assertTrue(pom.highRisk());
+        // a changed version of a declared dependency is not the project.xml's either
+        FileDivergence bumped = scanPom(generatedPom("").replace("3.8.1", "4.13"));
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, bumped.ruleId());
+    }
+
+    @Test
+    void aGeneratedPomWithRepositoriesOrPluginsIsNotExplained() throws Exception {
+        String withRepo = generatedPom("").replace("  <build>",
+                "  <repositories><repository><id>x</id><url>https://repo.evil.example</url></repository></repositories>\n  <build>");
+        FileDivergence pom = scanPom(withRepo);
+        assertEquals(FileStatus.PHANTOM, pom.status());
+        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, pom.ruleId());
+    }
 }
