@@ -517,4 +517,30 @@ class MavenScanTest {
         assertEquals(FileStatus.PHANTOM, pom.status());
         assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, pom.ruleId());
     }
+
+    @Test
+    void anUntaggedMaven1ReleaseIsFoundWhereProjectXmlDeclaresItsVersion() throws Exception {
+        SortedMap<String, byte[]> beta = files("project.xml", PROJECT_XML.replace("1.2", "1.0-beta-2"),
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n",
+                "src/java/org/acme/Factory.java", "package org.acme;\npublic class Factory {}\n");
+        SortedMap<String, byte[]> later = files("project.xml", PROJECT_XML.replace("1.2", "1.0"),
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        String betaCommit;
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            betaCommit = git.commit(beta, "1.0-beta-2", Instant.parse("2003-01-01T00:00:00Z"));
+            git.commit(later, "removed Factory", Instant.parse("2003-06-01T00:00:00Z"));
+            git.tag("v1.0", true);
+        }
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("1.0-beta-2"));
+            repo.file("1.0-beta-2", ".jar", LocalMaven.jar(Map.of("org/acme/Widget.class", CLASS,
+                    "org/acme/Factory.class", CLASS)), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            ReleaseReport report = ScanWorld.scanner(support, dir).scan(r, Optional.of(dir.resolve("repo").toString()));
+            assertEquals(RefMethod.MANIFEST_HISTORY, report.ref().method());
+            assertEquals(betaCommit, report.ref().commit().orElseThrow());
+            assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(artifact(report, ".jar"), "org/acme/Factory.class").ruleId());
+        }
+    }
 }
