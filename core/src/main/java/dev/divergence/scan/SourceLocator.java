@@ -138,7 +138,9 @@ public final class SourceLocator {
                     both.addAll(lfBlobs.get());
                     List<BlobIndex.Overlap> normalised = index.bestOverlap(both, published, 3).stream()
                             .map(o -> new BlobIndex.Overlap(o.commit(), o.time(), Math.min(o.score(), total))).toList();
-                    if (!normalised.isEmpty() && (overlap.isEmpty() || normalised.get(0).score() > overlap.get(0).score())) {
+                    // At least two files: one shared licence text says nothing about where a release came from.
+                    if (!normalised.isEmpty() && normalised.get(0).score() >= 2
+                            && (overlap.isEmpty() || normalised.get(0).score() > overlap.get(0).score())) {
                         overlap = normalised;
                         notes.add("overlap scored after line-ending normalisation of " + lfBlobs.get().size()
                                 + " CRLF text file(s)");

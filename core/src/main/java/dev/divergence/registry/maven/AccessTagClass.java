@@ -70,6 +70,7 @@ final class AccessTagClass {
         Set<String> allowed = new HashSet<>(ATTRIBUTES);
         allowed.add(sourceFile);
         allowed.add("java/lang/Object");
+        allowed.add(""); // javac 1.x-6 wrote an empty name entry for the anonymous class
         allowed.addAll(outers(internalName));
         int attributes = Short.toUnsignedInt(in.getShort());
         for (int a = 0; a < attributes; a++) {

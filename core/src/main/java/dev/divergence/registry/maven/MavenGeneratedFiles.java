@@ -422,7 +422,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * Central's conversion of the Maven 1 repository) is generated from it, so it matches no committed file. It is
      * GENERATED only when it is exactly such a conversion in what a consumer's resolver reads: this release's
      * coordinates, those of the project.xml at the commit; no parent, repositories, profiles, dependency management
-     * or build plugins (which project.xml cannot express); and every dependency declared by the project.xml with the
+     * or build plugins beyond what the conversion writes (surefire, and the Maven 1 plugins project.xml lists as
+     * {@code plugin} dependencies); and every dependency declared by the project.xml with the
      * same version (Maven 1 plugin dependencies are dropped by the conversion). A dependency from elsewhere is
      * HIGH_RISK, as for npm and wheels. Descriptive elements (developers, mailing lists, url) are not compared.
      */
@@ -463,9 +464,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             Optional<org.w3c.dom.Element> build = MavenRegistry.childElement(pom, "build");
-            if (build.isPresent() && (MavenRegistry.childElement(build.get(), "plugins").isPresent()
-                    || MavenRegistry.childElement(build.get(), "extensions").isPresent()
-                    || MavenRegistry.childElement(build.get(), "pluginManagement").isPresent())) {
+            if (build.isPresent() && (MavenRegistry.childElement(build.get(), "extensions").isPresent()
+                    || MavenRegistry.childElement(build.get(), "pluginManagement").isPresent()
+                    || !convertedPlugins(build.get(), project.get()))) {
                 return Optional.empty();
             }
             Map<String, String> declared = dependencies(project.get(), true);
@@ -482,6 +483,41 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             return Optional.of(new Decision(FileStatus.GENERATED, POM_FROM_PROJECT_XML, Set.of(),
                     Optional.of("generated from project.xml; coordinates and dependencies equal")));
+        }
+
+        /**
+         * The conversion writes surefire (from project.xml's unitTest includes) and the Maven 1 plugins the project.xml
+         * lists as {@code <type>plugin</type>} dependencies; any other plugin is not from project.xml.
+         */
+        private static boolean convertedPlugins(org.w3c.dom.Element build, org.w3c.dom.Element project) {
+            Optional<org.w3c.dom.Element> plugins = MavenRegistry.childElement(build, "plugins");
+            if (plugins.isEmpty()) {
+                return true;
+            }
+            Set<String> maven1Plugins = new java.util.HashSet<>();
+            MavenRegistry.childElement(project, "dependencies").ifPresent(deps -> {
+                for (org.w3c.dom.Node n = deps.getFirstChild(); n != null; n = n.getNextSibling()) {
+                    if (n instanceof org.w3c.dom.Element d && MavenRegistry.child(d, "type").orElse("").equals("plugin")) {
+                        String id = MavenRegistry.child(d, "artifactId").or(() -> MavenRegistry.child(d, "id")).orElse("");
+                        maven1Plugins.add(MavenRegistry.child(d, "groupId").orElse(id) + ":" + id + ":"
+                                + MavenRegistry.child(d, "version").orElse(""));
+                    }
+                }
+            });
+            for (org.w3c.dom.Node n = plugins.get().getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (!(n instanceof org.w3c.dom.Element p)) {
+                    continue;
+                }
+                String group = MavenRegistry.child(p, "groupId").orElse("org.apache.maven.plugins");
+                String id = MavenRegistry.child(p, "artifactId").orElse("");
+                boolean surefire = group.equals("org.apache.maven.plugins") && id.equals("maven-surefire-plugin")
+                        && MavenRegistry.childElement(p, "dependencies").isEmpty()
+                        && MavenRegistry.childElement(p, "executions").isEmpty();
+                if (!surefire && !maven1Plugins.contains(group + ":" + id + ":" + MavenRegistry.child(p, "version").orElse(""))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The project.xml of this groupId/artifactId (Maven 1: {@code <id>} or {@code <artifactId>}), when any. */

@@ -468,7 +468,12 @@ class MavenScanTest {
                 + "  <version>1.2</version>\n  <developers><developer><id>jdoe</id></developer></developers>\n"
                 + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
                 + "      <version>3.8.1</version>\n      <scope>test</scope>\n    </dependency>\n" + extra
-                + "  </dependencies>\n  <build><sourceDirectory>src/java</sourceDirectory></build>\n</project>\n";
+                + "  </dependencies>\n  <build><sourceDirectory>src/java</sourceDirectory><plugins>\n"
+                + "    <plugin><artifactId>maven-surefire-plugin</artifactId><configuration><includes>"
+                + "<include>**/*Test*</include></includes></configuration></plugin>\n"
+                + "    <plugin><groupId>maven-plugins</groupId><artifactId>maven-cobertura-plugin</artifactId>"
+                + "<version>1.1.1</version></plugin>\n  </plugins></build>\n"
+                + "  <distributionManagement><status>converted</status></distributionManagement>\n</project>\n";
     }
 
     private FileDivergence scanPom(String pom) throws Exception {
@@ -516,6 +521,9 @@ class MavenScanTest {
         FileDivergence pom = scanPom(withRepo);
         assertEquals(FileStatus.PHANTOM, pom.status());
         assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, pom.ruleId());
+        String withPlugin = generatedPom("").replace("  </plugins>", "    <plugin><groupId>org.evil</groupId>"
+                + "<artifactId>weaver-maven-plugin</artifactId><version>1.0</version></plugin>\n  </plugins>");
+        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, scanPom(withPlugin).ruleId());
     }
 
     @Test
