@@ -341,17 +341,21 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /**
      * An entry of a jar (not a sources jar) with no source, under the folder a plugin execution of a POM in the
      * repository writes into the classes directory ({@code ${project.build.outputDirectory}/P}, exec-maven-plugin's
-     * arguments or antrun's {@code <java>} task) while running a class whose source is in the repository (its
+     * arguments or antrun's {@code <java>} task; Maven 1: a maven.xml {@code <ant:java>} writing to
+     * {@code ${maven.build.dest}/P}) while running a class whose source is in the repository (its
      * {@code <mainClass>} or {@code classname}). That is data the build computes from the sources (joda-time's
      * compiled time zones): BUILD_OUTPUT, scanned like all build output. Entries outside that folder, or a generator
      * that is not the project's own class, are not explained.
      */
     static final class GeneratorOutputRule implements ContentRule {
-        private static final Pattern PLUGIN = Pattern.compile("<plugin>(.*?)</plugin>", Pattern.DOTALL);
+        /** A POM plugin, or an Ant {@code <java>} task (antrun in a POM, a Maven 1 maven.xml goal). */
+        private static final Pattern BLOCK = Pattern.compile(
+                "<plugin>(.*?)</plugin>|(<(?:ant:)?java\\s.*?</(?:ant:)?java>)", Pattern.DOTALL);
         private static final Pattern GENERATOR = Pattern.compile(
-                "<mainClass>\\s*([\\w.$]+)\\s*</mainClass>|<java\\s[^>]*\\bclassname=\"([\\w.$]+)\"");
-        private static final Pattern OUTPUT = Pattern.compile(
-                "\\$\\{(?:project|pom)\\.build\\.outputDirectory\\}/([A-Za-z0-9_][A-Za-z0-9_./-]*[A-Za-z0-9_])");
+                "<mainClass>\\s*([\\w.$]+)\\s*</mainClass>|<(?:ant:)?java\\s[^>]*\\bclassname=\"([\\w.$]+)\"");
+        /** The classes directory: Maven 2+ {@code project.build.outputDirectory}, Maven 1 {@code maven.build.dest}. */
+        private static final Pattern OUTPUT = Pattern.compile("\\$\\{(?:(?:project|pom)\\.build\\.outputDirectory"
+                + "|maven\\.build\\.dest)\\}/([A-Za-z0-9_][A-Za-z0-9_./-]*[A-Za-z0-9_])");
         /** Folder → generator class, per commit (a jar has hundreds of such entries; the POMs are read once). */
         private static final Map<String, Map<String, String>> BY_COMMIT = java.util.Collections.synchronizedMap(
                 new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -387,10 +391,17 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
         private static Map<String, String> outputs(SourceView view) {
             Map<String, String> out = new java.util.TreeMap<>();
-            for (String pom : ManifestRule.buildFiles(view)) {
-                Matcher plugin = PLUGIN.matcher(pom);
+            List<String> buildFiles = new ArrayList<>();
+            for (String p : view.tree().files().keySet()) {
+                String name = p.substring(p.lastIndexOf('/') + 1);
+                if ((name.equals("pom.xml") || name.equals("maven.xml")) && buildFiles.size() < 200) {
+                    view.sourceText(p).ifPresent(buildFiles::add);
+                }
+            }
+            for (String file : buildFiles) {
+                Matcher plugin = BLOCK.matcher(file.replaceAll("(?s)<!--.*?-->", ""));
                 while (plugin.find()) {
-                    String block = plugin.group(1).replaceAll("(?s)<!--.*?-->", "");
+                    String block = plugin.group(1) != null ? plugin.group(1) : plugin.group(2);
                     Matcher g = GENERATOR.matcher(block);
                     if (!g.find()) {
                         continue;

@@ -454,6 +454,24 @@ class MavenScanTest {
         assertEquals(3, dev.divergence.compare.Verdicts.unverifiedCount(a.files()) - 1, "2 data files + ELF + the class");
     }
 
+    @Test
+    void dataAMaven1GoalComputesWithTheProjectsOwnClassIsBuildOutput() throws Exception {
+        // joda-time 1.x: maven.xml's postGoal java:compile runs ZoneInfoCompiler into ${maven.build.dest}
+        SortedMap<String, byte[]> tree = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version></project>\n",
+                "maven.xml", "<project xmlns:ant=\"jelly:ant\">\n  <postGoal name=\"java:compile\">\n"
+                        + "    <ant:java classname=\"org.acme.tz.ZoneCompiler\" fork=\"true\">\n"
+                        + "      <arg line=\"-src ${pom.build.sourceDirectory}/org/acme/tz/src -dst ${maven.build.dest}/org/acme/tz/data\"/>\n"
+                        + "    </ant:java>\n  </postGoal>\n</project>\n",
+                "src/main/java/org/acme/tz/ZoneCompiler.java", "package org.acme.tz;\npublic class ZoneCompiler {}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/tz/data/Europe/Paris", new byte[] {0, 1, 'P', 'a', 'r', 'i', 's'});
+        jar.put("org/acme/tz/Europe/Paris", new byte[] {0, 1, 'P', 'a', 'r', 'i', 's'});
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.BUILD_GENERATOR_OUTPUT, row(a, "org/acme/tz/data/Europe/Paris").ruleId());
+        assertEquals(FileStatus.PHANTOM, row(a, "org/acme/tz/Europe/Paris").status());
+    }
+
     private static final String PROJECT_XML = "<?xml version=\"1.0\"?>\n<project>\n  <pomVersion>3</pomVersion>\n"
             + "  <id>acme-core</id>\n  <groupId>org.acme</groupId>\n  <currentVersion>1.2</currentVersion>\n"
             + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
