@@ -483,7 +483,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             Map<String, String> declared = dependencies(project.get(), true);
             List<String> unexplained = new ArrayList<>();
             dependencies(pom, false).forEach((key, v) -> {
-                if (!v.equals(declared.get(key))) {
+                String d = declared.get(key);
+                // the same version; the scope the same or narrower (the conversion marks junit "test"): a test or
+                // provided dependency is not passed on to consumers
+                boolean same = d != null && (v.equals(d) || (d.endsWith(":compile")
+                        && (v.endsWith(":test") || v.endsWith(":provided"))
+                        && v.substring(0, v.lastIndexOf(':')).equals(d.substring(0, d.lastIndexOf(':')))));
+                if (!same) {
                     unexplained.add(key + ":" + v);
                 }
             });
@@ -521,7 +527,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
                 String group = MavenRegistry.child(p, "groupId").orElse("org.apache.maven.plugins");
                 String id = MavenRegistry.child(p, "artifactId").orElse("");
-                boolean surefire = group.equals("org.apache.maven.plugins") && id.equals("maven-surefire-plugin")
+                boolean surefire = group.equals("org.apache.maven.plugins")
+                        && (id.equals("maven-surefire-plugin") || id.equals("surefire")) // "surefire": Maven 2 betas
                         && MavenRegistry.childElement(p, "dependencies").isEmpty()
                         && MavenRegistry.childElement(p, "executions").isEmpty();
                 if (!surefire && !maven1Plugins.contains(group + ":" + id + ":" + MavenRegistry.child(p, "version").orElse(""))) {

@@ -495,7 +495,11 @@ class MavenScanTest {
     }
 
     private FileDivergence scanPom(String pom) throws Exception {
-        SortedMap<String, byte[]> tree = files("project.xml", PROJECT_XML,
+        return scanPom(pom, PROJECT_XML);
+    }
+
+    private FileDivergence scanPom(String pom, String projectXml) throws Exception {
+        SortedMap<String, byte[]> tree = files("project.xml", projectXml,
                 "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
         Path world = java.nio.file.Files.createTempDirectory(dir, "world");
         try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
@@ -518,6 +522,17 @@ class MavenScanTest {
         FileDivergence pom = scanPom(generatedPom(""));
         assertEquals(FileStatus.GENERATED, pom.status());
         assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+    }
+
+    @Test
+    void aGeneratedPomMayNarrowAProjectXmlDependencyToTestScopeButNotWidenIt() throws Exception {
+        // commons-io 1.0's project.xml lists junit with no scope; the conversion wrote it with <scope>test</scope>
+        String unscoped = PROJECT_XML.replace("      <properties><scope>test</scope></properties>\n", "");
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanPom(generatedPom(""), unscoped).ruleId());
+        // the other way round: a test dependency of project.xml published as a compile dependency reaches consumers
+        FileDivergence widened = scanPom(generatedPom("").replace("<scope>test</scope>", "<scope>compile</scope>"));
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, widened.ruleId());
+        assertTrue(widened.highRisk());
     }
 
     @Test
