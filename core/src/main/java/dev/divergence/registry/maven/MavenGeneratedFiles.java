@@ -40,6 +40,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * (joda-time's ZoneInfoCompiler compiling the tz database): build output, content-scanned, only a rebuild verifies.
      */
     public static final String BUILD_GENERATOR_OUTPUT = "maven.build-output.project-generator";
+    /** The committed POM re-serialised by Maven 2.0's deploy (element order, comments, whitespace): same model. */
+    public static final String POM_SAME_MODEL = "maven.pom.same-model";
     /** The POM Maven 1 (or Central's Maven 1 → 2 conversion) generated from {@code project.xml}. */
     public static final String POM_FROM_PROJECT_XML = "maven.pom.generated-from-project-xml";
     /** A generated POM declaring a dependency its project.xml does not: HIGH_RISK. */
@@ -103,7 +105,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule());
+        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+                new SameModelPomRule());
     }
 
     /**
@@ -585,6 +588,104 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 out.put(group + ":" + id + ":" + type, MavenRegistry.child(d, "version").orElse("") + ":" + scope);
             }
             return out;
+        }
+    }
+
+    /**
+     * Maven 2.0.x wrote the POM it deployed from its model (MavenXpp3Writer): comments and the XML namespace dropped,
+     * fields in the model's order, text trimmed. Such a POM is MATCH_NORMALIZED when it is the committed POM as a
+     * model: every element has the same children with the same trimmed text, where the order of differently named
+     * children is free (the POM schema's fields) but repeated children — dependencies, modules, repositories — keep
+     * their order (dependency order decides resolution). Any added, removed or changed value is not explained.
+     */
+    static final class SameModelPomRule implements ContentRule {
+        @Override
+        public String id() {
+            return POM_SAME_MODEL;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            boolean pom = (artifact.kind() == dev.divergence.model.ArtifactKind.POM && path.equals("pom.xml"))
+                    || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"));
+            if (!pom || source.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                org.w3c.dom.Element a = MavenRegistry.xml(bytes, path).getDocumentElement();
+                org.w3c.dom.Element b = MavenRegistry.xml(source.get(), path).getDocumentElement();
+                return sameModel(a, b) ? Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL))
+                        : Optional.empty();
+            } catch (dev.divergence.registry.RegistryException e) {
+                return Optional.empty();
+            }
+        }
+
+        static boolean sameModel(org.w3c.dom.Element a, org.w3c.dom.Element b) {
+            if (!localName(a).equals(localName(b)) || !attributes(a).equals(attributes(b))) {
+                return false; // combine.children="append" and the like change the model
+            }
+            Map<String, List<org.w3c.dom.Element>> ca = children(a);
+            Map<String, List<org.w3c.dom.Element>> cb = children(b);
+            if (ca.isEmpty() && cb.isEmpty()) {
+                return a.getTextContent().trim().equals(b.getTextContent().trim());
+            }
+            if (!ca.keySet().equals(cb.keySet()) || !ownText(a).isEmpty() || !ownText(b).isEmpty()) {
+                return false;
+            }
+            for (Map.Entry<String, List<org.w3c.dom.Element>> e : ca.entrySet()) {
+                List<org.w3c.dom.Element> x = e.getValue();
+                List<org.w3c.dom.Element> y = cb.get(e.getKey());
+                if (x.size() != y.size()) {
+                    return false;
+                }
+                for (int i = 0; i < x.size(); i++) {
+                    if (!sameModel(x.get(i), y.get(i))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** Attributes but the namespace declarations and xsi:schemaLocation, which Maven's writer drops. */
+        private static Map<String, String> attributes(org.w3c.dom.Element e) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            org.w3c.dom.NamedNodeMap m = e.getAttributes();
+            for (int i = 0; i < m.getLength(); i++) {
+                String n = m.item(i).getNodeName();
+                if (!n.equals("xmlns") && !n.startsWith("xmlns:") && !n.startsWith("xsi:")) {
+                    out.put(n, m.item(i).getNodeValue());
+                }
+            }
+            return out;
+        }
+
+        private static String localName(org.w3c.dom.Element e) {
+            String n = e.getNodeName();
+            return n.substring(n.indexOf(':') + 1);
+        }
+
+        private static Map<String, List<org.w3c.dom.Element>> children(org.w3c.dom.Element e) {
+            Map<String, List<org.w3c.dom.Element>> out = new java.util.TreeMap<>();
+            for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof org.w3c.dom.Element c) {
+                    out.computeIfAbsent(localName(c), k -> new ArrayList<>()).add(c);
+                }
+            }
+            return out;
+        }
+
+        /** Text directly inside an element that also has child elements (mixed content): must be blank. */
+        private static String ownText(org.w3c.dom.Element e) {
+            StringBuilder sb = new StringBuilder();
+            for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n.getNodeType() == org.w3c.dom.Node.TEXT_NODE || n.getNodeType() == org.w3c.dom.Node.CDATA_SECTION_NODE) {
+                    sb.append(n.getNodeValue());
+                }
+            }
+            return sb.toString().trim();
         }
     }
 }

@@ -584,4 +584,55 @@ class MavenScanTest {
             assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(artifact(report, ".jar"), "org/acme/Factory.class").ruleId());
         }
     }
+
+    private static final String COMMITTED_POM = "<?xml version=\"1.0\"?>\n<!-- licence header -->\n"
+            + "<project xmlns=\"http://maven.apache.org/POM/4.0.0\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+            + " xsi:schemaLocation=\"http://maven.apache.org/POM/4.0.0 http://maven.apache.org/maven-v4_0_0.xsd\">\n"
+            + "  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n  <artifactId>acme-core</artifactId>\n"
+            + "  <version>1.3.2</version>\n  <description>\n      Widgets.\n  </description>\n"
+            + "  <dependencies>\n    <dependency><groupId>a</groupId><artifactId>a</artifactId><version>1</version></dependency>\n"
+            + "    <dependency><groupId>b</groupId><artifactId>b</artifactId><version>2</version></dependency>\n"
+            + "  </dependencies>\n</project>\n";
+    /** What Maven 2.0's deploy wrote: no comment or namespace, fields in model order, text trimmed (commons-io 1.3.2). */
+    private static final String DEPLOYED_POM = "<?xml version=\"1.0\"?><project>\n  <modelVersion>4.0.0</modelVersion>\n"
+            + "  <groupId>org.acme</groupId>\n  <artifactId>acme-core</artifactId>\n  <description>Widgets.</description>\n"
+            + "  <version>1.3.2</version>\n  <dependencies>\n"
+            + "    <dependency><artifactId>a</artifactId><groupId>a</groupId><version>1</version></dependency>\n"
+            + "    <dependency><artifactId>b</artifactId><groupId>b</groupId><version>2</version></dependency>\n"
+            + "  </dependencies>\n</project>\n";
+
+    private FileDivergence scanDeployedPom(String published) throws Exception {
+        Path world = java.nio.file.Files.createTempDirectory(dir, "world");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
+            git.commit(files("pom.xml", COMMITTED_POM), "1.3.2", Instant.parse("2007-01-01T00:00:00Z"));
+            git.tag("v1.3.2", true);
+        }
+        try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("1.3.2"));
+            repo.file("1.3.2", ".pom", utf8(published), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return row(artifact(ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString())),
+                    ".pom"), "pom.xml");
+        }
+    }
+
+    @Test
+    void aPomMaven2RewroteWhenDeployingIsTheSameModelAndAnyChangedValueIsNot() throws Exception {
+        FileDivergence same = scanDeployedPom(DEPLOYED_POM);
+        assertEquals(FileStatus.MATCH_NORMALIZED, same.status());
+        assertEquals(MavenGeneratedFiles.POM_SAME_MODEL, same.ruleId());
+        String swapped = DEPLOYED_POM.replace("<artifactId>a</artifactId><groupId>a</groupId><version>1</version>", "X")
+                .replace("<artifactId>b</artifactId><groupId>b</groupId><version>2</version>",
+                        "<artifactId>a</artifactId><groupId>a</groupId><version>1</version>")
+                .replace("X", "<artifactId>b</artifactId><groupId>b</groupId><version>2</version>");
+        String added = DEPLOYED_POM.replace("  </dependencies>", "    <dependency><groupId>evil</groupId>"
+                + "<artifactId>payload</artifactId><version>1</version></dependency>\n  </dependencies>");
+        String appended = DEPLOYED_POM.replace("<dependencies>", "<dependencies combine.children=\"append\">");
+        for (String p : List.of(swapped, added, appended, DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"))) {
+            FileDivergence f = scanDeployedPom(p);
+            assertEquals(FileStatus.MODIFIED, f.status(), p);
+            assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, f.ruleId(), p);
+        }
+    }
 }
