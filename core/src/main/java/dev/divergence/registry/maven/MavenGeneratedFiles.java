@@ -497,9 +497,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             });
             if (!unexplained.isEmpty()) {
+                // A test dependency is never resolved for a consumer: a finding, not a risk to them.
+                boolean consumerVisible = unexplained.stream().anyMatch(d -> !d.endsWith(":test"));
                 return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
-                        POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
-                        Optional.of("dependencies the project.xml does not declare: " + unexplained)));
+                        POM_NEW_DEPENDENCY, consumerVisible ? Set.of(RiskFlag.NEW_DEPENDENCY) : Set.of(),
+                        Optional.of("dependencies the project.xml does not declare: " + unexplained
+                                + (consumerVisible ? "" : " (test scope: not passed on to consumers)"))));
             }
             return Optional.of(new Decision(FileStatus.GENERATED, POM_FROM_PROJECT_XML, Set.of(),
                     Optional.of("generated from project.xml; coordinates and dependencies equal")));
@@ -615,19 +618,54 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             try {
                 org.w3c.dom.Element a = MavenRegistry.xml(bytes, path).getDocumentElement();
                 org.w3c.dom.Element b = MavenRegistry.xml(source.get(), path).getDocumentElement();
-                return sameModel(a, b) ? Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL))
+                return sameModel(a, b, false) ? Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL))
                         : Optional.empty();
             } catch (dev.divergence.registry.RegistryException e) {
                 return Optional.empty();
             }
         }
 
-        static boolean sameModel(org.w3c.dom.Element a, org.w3c.dom.Element b) {
+        /** What deploy tools write into the published POM (POM reference: "must not be set in your project"). */
+        private static final Set<String> STATUS = Set.of("none", "converted", "partner", "deployed", "verified");
+
+        /**
+         * @param ordered inside a plugin's {@code <configuration>} (an Ant target's tasks run in order): every child in
+         *     the same order
+         */
+        static boolean sameModel(org.w3c.dom.Element a, org.w3c.dom.Element b, boolean ordered) {
             if (!localName(a).equals(localName(b)) || !attributes(a).equals(attributes(b))) {
                 return false; // combine.children="append" and the like change the model
             }
+            boolean inConfiguration = ordered || localName(a).equals("configuration");
+            if (inConfiguration) {
+                List<org.w3c.dom.Element> x = elements(a);
+                List<org.w3c.dom.Element> y = elements(b);
+                if (x.size() != y.size() || (x.isEmpty() && !a.getTextContent().trim().equals(b.getTextContent().trim()))) {
+                    return false;
+                }
+                for (int i = 0; i < x.size(); i++) {
+                    if (!sameModel(x.get(i), y.get(i), true)) {
+                        return false;
+                    }
+                }
+                return x.isEmpty() || (ownText(a).isEmpty() && ownText(b).isEmpty());
+            }
             Map<String, List<org.w3c.dom.Element>> ca = children(a);
             Map<String, List<org.w3c.dom.Element>> cb = children(b);
+            if (localName(a).equals("distributionManagement")) {
+                // the deploying tool's <status> exists only in the published POM
+                dropStatus(ca);
+                dropStatus(cb);
+            }
+            if (localName(a).equals("project")) {
+                dropStatusOnly(ca);
+                dropStatusOnly(cb);
+            }
+            if (localName(a).equals("plugin")) {
+                // Maven's writer leaves out the default plugin groupId
+                defaultGroup(ca, cb);
+                defaultGroup(cb, ca);
+            }
             if (ca.isEmpty() && cb.isEmpty()) {
                 return a.getTextContent().trim().equals(b.getTextContent().trim());
             }
@@ -641,12 +679,49 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     return false;
                 }
                 for (int i = 0; i < x.size(); i++) {
-                    if (!sameModel(x.get(i), y.get(i))) {
+                    if (!sameModel(x.get(i), y.get(i), false)) {
                         return false;
                     }
                 }
             }
             return true;
+        }
+
+        /** A {@code <distributionManagement>} holding nothing but the deploying tool's status. */
+        private static void dropStatusOnly(Map<String, List<org.w3c.dom.Element>> children) {
+            List<org.w3c.dom.Element> dm = children.get("distributionManagement");
+            if (dm != null && dm.size() == 1) {
+                Map<String, List<org.w3c.dom.Element>> inner = children(dm.get(0));
+                dropStatus(inner);
+                if (inner.isEmpty() && ownText(dm.get(0)).isEmpty()) {
+                    children.remove("distributionManagement");
+                }
+            }
+        }
+
+        private static void dropStatus(Map<String, List<org.w3c.dom.Element>> children) {
+            List<org.w3c.dom.Element> st = children.get("status");
+            if (st != null && st.size() == 1 && STATUS.contains(st.get(0).getTextContent().trim())) {
+                children.remove("status");
+            }
+        }
+
+        private static void defaultGroup(Map<String, List<org.w3c.dom.Element>> one, Map<String, List<org.w3c.dom.Element>> other) {
+            List<org.w3c.dom.Element> g = one.get("groupId");
+            if (g != null && g.size() == 1 && g.get(0).getTextContent().trim().equals("org.apache.maven.plugins")
+                    && !other.containsKey("groupId")) {
+                one.remove("groupId");
+            }
+        }
+
+        private static List<org.w3c.dom.Element> elements(org.w3c.dom.Element e) {
+            List<org.w3c.dom.Element> out = new ArrayList<>();
+            for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof org.w3c.dom.Element c) {
+                    out.add(c);
+                }
+            }
+            return out;
         }
 
         /** Attributes but the namespace declarations and xsi:schemaLocation, which Maven's writer drops. */

@@ -533,6 +533,12 @@ class MavenScanTest {
         FileDivergence widened = scanPom(generatedPom("").replace("<scope>test</scope>", "<scope>compile</scope>"));
         assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, widened.ruleId());
         assertTrue(widened.highRisk());
+        // commons-io 1.1: project.xml comments junit out, the POM has it as a test dependency: visible, not high risk
+        String none = PROJECT_XML.replaceAll("(?s)    <dependency>\\s*<groupId>junit</groupId>.*?</dependency>\n", "");
+        FileDivergence testOnly = scanPom(generatedPom(""), none);
+        assertEquals(FileStatus.PHANTOM, testOnly.status());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, testOnly.ruleId());
+        assertTrue(!testOnly.highRisk());
     }
 
     @Test
@@ -622,6 +628,13 @@ class MavenScanTest {
         FileDivergence same = scanDeployedPom(DEPLOYED_POM);
         assertEquals(FileStatus.MATCH_NORMALIZED, same.status());
         assertEquals(MavenGeneratedFiles.POM_SAME_MODEL, same.ruleId());
+        // the deploying tool's status is not the project's
+        String deployed = DEPLOYED_POM.replace("</project>",
+                "  <distributionManagement><status>deployed</status></distributionManagement>\n</project>");
+        assertEquals(MavenGeneratedFiles.POM_SAME_MODEL, scanDeployedPom(deployed).ruleId());
+        String otherStatus = DEPLOYED_POM.replace("</project>",
+                "  <distributionManagement><status>curl x|sh</status></distributionManagement>\n</project>");
+        assertEquals(FileStatus.MODIFIED, scanDeployedPom(otherStatus).status());
         String swapped = DEPLOYED_POM.replace("<artifactId>a</artifactId><groupId>a</groupId><version>1</version>", "X")
                 .replace("<artifactId>b</artifactId><groupId>b</groupId><version>2</version>",
                         "<artifactId>a</artifactId><groupId>a</groupId><version>1</version>")
