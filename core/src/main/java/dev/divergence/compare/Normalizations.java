@@ -38,7 +38,9 @@ public final class Normalizations {
     private static final String REV = "(?:\\d+(?:\\.\\d+)*)";
     private static final String USER = "[A-Za-z0-9_.@-]+";
     private static final String CVS_DATE = "\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}";
-    private static final String SVN_DATE = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:Z| [+-]\\d{4}(?: \\([A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4}\\))?)";
+    // svn writes the day and month names in the committer's locale: "(Mi, 27 Dez 2006)", "(mer., 27 déc. 2006)".
+    private static final String SVN_DATE = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:Z| [+-]\\d{4}"
+            + "(?: \\(\\p{L}{1,12}\\.?, \\d{1,2}\\.? \\p{L}{2,12}\\.? \\d{4}\\))?)";
     private static final String ID = "(?:" + FILE + "|" + PATH + ") " + REV + " (?:" + CVS_DATE + "|" + SVN_DATE + ") "
             + USER + "(?: [A-Za-z]+)?(?: " + USER + ")?";
     private static final String URL = "(?:https?|svn|svn\\+ssh|file)://[A-Za-z0-9_./:@%+~-]+";
@@ -152,10 +154,11 @@ public final class Normalizations {
         return any;
     }
 
-    /** {@code $Id$} (or an already expanded {@code $Id: ... $}) to itself or its well-formed expansion. */
+    /** {@code $Id$} (or an already expanded {@code $Id: ... $}) to itself, unexpanded, or its well-formed expansion. */
     private static String keywordPattern(java.util.regex.Matcher m) {
         String keyword = m.group(1);
-        return Pattern.quote("$" + keyword + "$") + "|" + Pattern.quote("$" + keyword + ": ") + "(?:"
+        // an already expanded (or malformed, "$Revision:587916 $") keyword that svn left as it was also stays as is
+        return Pattern.quote(m.group()) + "|" + Pattern.quote("$" + keyword + "$") + "|" + Pattern.quote("$" + keyword + ": ") + "(?:"
                 + KEYWORD_VALUE.get(keyword).pattern() + ")" + Pattern.quote(" $");
     }
 

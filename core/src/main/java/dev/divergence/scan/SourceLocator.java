@@ -39,6 +39,17 @@ public final class SourceLocator {
     }
 
     public SourceRef locate(Release release, SourceRepository repo, Set<String> artifactBlobs) throws IOException {
+        return locate(release, repo, artifactBlobs, Set::of);
+    }
+
+    /**
+     * @param lineEndingBlobs the git blob ids the artifacts' text entries with CRLF line endings would have with LF
+     *     (what {@code compare.line-endings} forgives): read only when the raw overlap cannot decide, since it costs a
+     *     second pass over the archives. A sources jar built on Windows matches no blob byte for byte.
+     */
+    public SourceRef locate(Release release, SourceRepository repo, Set<String> artifactBlobs,
+                            java.util.function.Supplier<Set<String>> lineEndingBlobs) throws IOException {
+        java.util.function.Supplier<Set<String>> lfBlobs = memoize(lineEndingBlobs, artifactBlobs);
         List<String> candidates = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         BlobIndex index = repo.index();
@@ -120,6 +131,21 @@ public final class SourceLocator {
             }
             if (needed) {
                 overlap = index.bestOverlap(artifactBlobs, published, 3);
+                if (signals.isEmpty() && (overlap.isEmpty() || overlap.get(0).score() * 2 < total)
+                        && !lfBlobs.get().isEmpty()) {
+                    // Poor raw overlap and nothing else to go by: score with the LF forms of CRLF text files too.
+                    Set<String> both = new LinkedHashSet<>(artifactBlobs);
+                    both.addAll(lfBlobs.get());
+                    List<BlobIndex.Overlap> normalised = index.bestOverlap(both, published, 3).stream()
+                            .map(o -> new BlobIndex.Overlap(o.commit(), o.time(), Math.min(o.score(), total))).toList();
+                    // At least two files: one shared licence text says nothing about where a release came from.
+                    if (!normalised.isEmpty() && normalised.get(0).score() >= 2
+                            && (overlap.isEmpty() || normalised.get(0).score() > overlap.get(0).score())) {
+                        overlap = normalised;
+                        notes.add("overlap scored after line-ending normalisation of " + lfBlobs.get().size()
+                                + " CRLF text file(s)");
+                    }
+                }
             }
         }
         long untrustedOnly = artifactBlobs.stream().filter(b -> index.untrustedRefOf(b).isPresent()).count();
@@ -183,18 +209,30 @@ public final class SourceLocator {
                 if (best.score() >= ceiling && (method == RefMethod.TAG || method == RefMethod.MANIFEST_HISTORY)) {
                     // Replaced only when the other commit explains more files once the differences the classifier
                     // forgives (line endings) are forgiven on both sides: otherwise the declared commit stays.
+                    // CRLF in the artifact (a sources jar built on Windows) is forgiven through the LF blob ids,
+                    // CRLF in the repository by reading the files where the two commits differ.
                     String other = best.commit().name();
-                    int chosenNormalised = chosenScore + explainedAfterLineEndings(repo, commit, other, artifactBlobs);
-                    int otherNormalised = best.score() + explainedAfterLineEndings(repo, other, commit, artifactBlobs);
+                    int chosenNormalised = Math.min(total, chosenScore
+                            + explainedAfterLineEndings(repo, commit, other, artifactBlobs)
+                            + index.score(ObjectId.fromString(commit), lfBlobs.get()));
+                    int otherNormalised = Math.min(total, best.score()
+                            + explainedAfterLineEndings(repo, other, commit, artifactBlobs)
+                            + index.score(ObjectId.fromString(other), lfBlobs.get()));
                     String scores = label(method) + " " + shortId(commit) + " " + chosenScore + "/" + total
                             + " (" + chosenNormalised + "/" + total + " after line-ending normalisation), "
                             + shortId(other) + " " + best.score() + "/" + total + " (" + otherNormalised + "/" + total
                             + ")";
-                    if (otherNormalised > chosenNormalised) {
+                    // What any commit could explain: artifact files whose bytes (or LF form) the history holds.
+                    long findable = ceiling + lfBlobs.get().stream().filter(index::containsBlob).count();
+                    if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);
                         method = RefMethod.BLOB_OVERLAP;
                         commit = other;
+                    } else if (otherNormalised > chosenNormalised) {
+                        // A commit holding a few stray files never replaces a tag or manifest signal.
+                        notes.add("kept " + label(method) + ": the other commit holds less than half of the artifact "
+                                + "files found in the history: " + scores);
                     } else {
                         notes.add("kept " + label(method) + ": it explains as many files after normalisation: "
                                 + scores);
@@ -276,6 +314,56 @@ public final class SourceLocator {
             }
         }
         return explained;
+    }
+
+    private static java.util.function.Supplier<Set<String>> memoize(java.util.function.Supplier<Set<String>> s,
+                                                                     Set<String> raw) {
+        return new java.util.function.Supplier<>() {
+            private Set<String> value;
+
+            @Override
+            public Set<String> get() {
+                if (value == null) {
+                    Set<String> v = new LinkedHashSet<>(s.get());
+                    v.removeAll(raw); // only forms that differ from a file's own bytes
+                    value = v;
+                }
+                return value;
+            }
+        };
+    }
+
+    /** Extensions that are never text: their line endings are not normalised by anyone. */
+    private static final java.util.regex.Pattern BINARY_NAME = java.util.regex.Pattern.compile(
+            "(?i).*\\.(class|jar|war|zip|gz|tgz|bz2|xz|png|gif|jpe?g|ico|bmp|so|dll|dylib|exe|bin|ser|jks|keystore)$");
+
+    /**
+     * The git blob ids that the archive's text entries with CRLF line endings would have with LF endings (the form a
+     * repository with {@code core.autocrlf} or {@code text=auto} stores). Entries up to 1 MB; binaries (a NUL byte,
+     * a binary extension) are skipped.
+     */
+    public static Set<String> lineEndingBlobIds(dev.divergence.archive.ArchiveListing listing, java.nio.file.Path archive) {
+        Set<String> paths = new LinkedHashSet<>();
+        for (dev.divergence.model.ArtifactFile f : listing.files()) {
+            if (f.type() == dev.divergence.model.ArtifactFile.EntryType.FILE && f.size() > 0 && f.size() <= 1 << 20
+                    && !BINARY_NAME.matcher(f.path()).matches()) {
+                paths.add(f.path());
+            }
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (byte[] b : listing.contents(archive, paths, 1 << 20).values()) {
+            boolean crlf = false;
+            boolean binary = false;
+            for (int i = 0; i < b.length && !binary; i++) {
+                binary = b[i] == 0;
+                crlf |= b[i] == '\n' && i > 0 && b[i - 1] == '\r';
+            }
+            if (crlf && !binary) {
+                out.add(dev.divergence.archive.EntryDigest.gitBlobId(
+                        lf(b).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            }
+        }
+        return out;
     }
 
     private static String lf(byte[] text) {

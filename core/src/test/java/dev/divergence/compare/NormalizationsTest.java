@@ -31,6 +31,23 @@ class NormalizationsTest {
     }
 
     @Test
+    void localisedSvnDatesAndKeywordsLeftAsTheyWereAreExplained() {
+        // commons-io 1.3.2 was cut on a German svn client; 2.0 kept a "$Revision:587916 $" svn never re-expanded
+        String source = " * @version $Revision:587916 $ $Date$\n";
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(
+                " * @version $Revision:587916 $ $Date: 2010-10-06 17:13:01 +0100 (Wed, 06 Oct 2010) $\n", source, "2.0"));
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(
+                " * @version $Revision: 490425 $ $Date: 2006-12-27 02:25:43 +0100 (Mi, 27 Dez 2006) $\n",
+                " * @version $Revision$ $Date$\n", "1.3.2"));
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(
+                "// $Date: 2006-12-27 02:25:43 +0100 (mer., 27 déc. 2006) $\n", "// $Date$\n", "1.0"));
+        // the localised names are letters only: code does not fit, and the unexpanded text must stay exactly
+        assertEquals(Optional.empty(), rule("// $Date: 2006-12-27 02:25:43 +0100 (x;exec(p), 27 Dez 2006) $\n",
+                "// $Date$\n", "1.0"));
+        assertEquals(Optional.empty(), rule(" * @version $Revision:587917 $ $Date$\n", source, "2.0"));
+    }
+
+    @Test
     void payloadInsideOrBesideAKeywordIsNotExplained() {
         // inside the expansion: not an id's shape
         assertEquals(Optional.empty(), rule("# $Id: x'); __import__('os').system('id'); (' $\n# $Revision$\n# $Date$\n"

@@ -30,6 +30,22 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String GENERATED_MODULE_INFO = "maven.generated-module-info";
     /** A nested class ({@code Foo$Bar.class}) whose outer source declares nothing that compiles to that name. */
     public static final String CLASS_UNDECLARED = "maven.class-undeclared-in-source";
+    /**
+     * The empty {@code Outer$N.class} javac (target &lt; 11) writes to call a private nested constructor, verified
+     * byte for byte to hold no code and no text but names: see {@link AccessTagClass}.
+     */
+    public static final String CLASS_ACCESS_TAG = "maven.class-access-tag";
+    /**
+     * A jar entry the module's own build writes into the classes directory by running one of the module's classes
+     * (joda-time's ZoneInfoCompiler compiling the tz database): build output, content-scanned, only a rebuild verifies.
+     */
+    public static final String BUILD_GENERATOR_OUTPUT = "maven.build-output.project-generator";
+    /** The committed POM re-serialised by Maven 2.0's deploy (element order, comments, whitespace): same model. */
+    public static final String POM_SAME_MODEL = "maven.pom.same-model";
+    /** The POM Maven 1 (or Central's Maven 1 → 2 conversion) generated from {@code project.xml}. */
+    public static final String POM_FROM_PROJECT_XML = "maven.pom.generated-from-project-xml";
+    /** A generated POM declaring a dependency its project.xml does not: HIGH_RISK. */
+    public static final String POM_NEW_DEPENDENCY = "maven.pom.new-dependency";
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
@@ -89,7 +105,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule());
+        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+                new SameModelPomRule());
     }
 
     /**
@@ -155,7 +172,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         }
 
         /** The repository's pom.xml and Gradle build files (at most 200). */
-        private static List<String> buildFiles(SourceView view) {
+        static List<String> buildFiles(SourceView view) {
             List<String> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1);
@@ -266,6 +283,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * Groovy and Scala name more synthetic classes; there the name must at least appear in the source.
      */
     static final class NestedClassRule implements ContentRule {
+        private static final Pattern TYPE = Pattern.compile("\\b(?:class|interface|enum|record)\\s+[A-Za-z_]");
         private static final Pattern ANONYMOUS = Pattern.compile(
                 "new\\s+[\\w.$]+\\s*(?:<[^;{}]*>)?\\s*\\([^;{}]*\\)\\s*\\{|\\bswitch\\b|\\benum\\b");
 
@@ -282,9 +300,17 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 return Optional.empty();
             }
             String text = new String(source.get(), StandardCharsets.UTF_8);
-            boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(true);
+            Optional<String> sourcePath = view.alignment().sourcePath(path);
+            boolean java = sourcePath.map(p -> p.endsWith(".java")).orElse(true);
             String[] segments = name.substring(0, name.length() - ".class".length()).split("\\$", -1);
+            int last = segments.length - 1;
             for (int i = 1; i < segments.length; i++) {
+                if (i == last && java && segments[i].matches("\\d+") && TYPE.matcher(text).results().count() > 1
+                        && AccessTagClass.is(bytes, MavenLayout.stripVersions(path).replaceFirst("\\.class$", ""),
+                                sourcePath.map(p -> p.substring(p.lastIndexOf('/') + 1)).orElse(""))) {
+                    // The empty class javac adds to call a private nested constructor: no code, nothing but names.
+                    return Optional.of(Decision.of(FileStatus.GENERATED, CLASS_ACCESS_TAG));
+                }
                 if (!declares(text, segments[i], java)) {
                     return Optional.of(new Decision(FileStatus.PHANTOM, CLASS_UNDECLARED, Set.of(RiskFlag.CODE),
                             Optional.of("the outer source declares no class that compiles to '" + segments[i] + "'")));
@@ -312,6 +338,429 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static boolean declaresType(String source, String name) {
             return Pattern.compile("\\b(?:class|interface|enum|record|@interface|object)\\s+" + Pattern.quote(name) + "\\b")
                     .matcher(source).find();
+        }
+    }
+
+    /**
+     * An entry of a jar (not a sources jar) with no source, under the folder a plugin execution of a POM in the
+     * repository writes into the classes directory ({@code ${project.build.outputDirectory}/P}, exec-maven-plugin's
+     * arguments or antrun's {@code <java>} task; Maven 1: a maven.xml {@code <ant:java>} writing to
+     * {@code ${maven.build.dest}/P}) while running a class whose source is in the repository (its
+     * {@code <mainClass>} or {@code classname}). That is data the build computes from the sources (joda-time's
+     * compiled time zones): BUILD_OUTPUT, scanned like all build output. Entries outside that folder, or a generator
+     * that is not the project's own class, are not explained.
+     */
+    static final class GeneratorOutputRule implements ContentRule {
+        /** A POM plugin, or an Ant {@code <java>} task (antrun in a POM, a Maven 1 maven.xml goal). */
+        private static final Pattern BLOCK = Pattern.compile(
+                "<plugin>(.*?)</plugin>|(<(?:ant:)?java\\s.*?</(?:ant:)?java>)", Pattern.DOTALL);
+        private static final Pattern GENERATOR = Pattern.compile(
+                "<mainClass>\\s*([\\w.$]+)\\s*</mainClass>|<(?:ant:)?java\\s[^>]*\\bclassname=\"([\\w.$]+)\"");
+        /** The classes directory: Maven 2+ {@code project.build.outputDirectory}, Maven 1 {@code maven.build.dest}. */
+        private static final Pattern OUTPUT = Pattern.compile("\\$\\{(?:(?:project|pom)\\.build\\.outputDirectory"
+                + "|maven\\.build\\.dest)\\}/([A-Za-z0-9_][A-Za-z0-9_./-]*[A-Za-z0-9_])");
+        /** Folder → generator class, per commit (a jar has hundreds of such entries; the POMs are read once). */
+        private static final Map<String, Map<String, String>> BY_COMMIT = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Map<String, String>> e) {
+                        return size() > 16;
+                    }
+                });
+
+        @Override
+        public String id() {
+            return BUILD_GENERATOR_OUTPUT;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (artifact.kind() != dev.divergence.model.ArtifactKind.JAR || source.isPresent() || path.endsWith(".class")
+                    || path.startsWith("META-INF/")) {
+                return Optional.empty();
+            }
+            Map<String, String> outputs = BY_COMMIT.computeIfAbsent(view.tree().commit(), c -> outputs(view));
+            for (Map.Entry<String, String> o : outputs.entrySet()) {
+                if (path.startsWith(o.getKey() + "/")) {
+                    Set<RiskFlag> flags = dev.divergence.archive.ContentSignals.buildOutputSignals(path, bytes);
+                    return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_GENERATOR_OUTPUT, flags,
+                            Optional.of("written into the classes directory by " + o.getValue()
+                                    + ", run by the build (pom.xml): not verifiable without a rebuild")));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static Map<String, String> outputs(SourceView view) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            List<String> buildFiles = new ArrayList<>();
+            for (String p : view.tree().files().keySet()) {
+                String name = p.substring(p.lastIndexOf('/') + 1);
+                if ((name.equals("pom.xml") || name.equals("maven.xml")) && buildFiles.size() < 200) {
+                    view.sourceText(p).ifPresent(buildFiles::add);
+                }
+            }
+            for (String file : buildFiles) {
+                Matcher plugin = BLOCK.matcher(file.replaceAll("(?s)<!--.*?-->", ""));
+                while (plugin.find()) {
+                    String block = plugin.group(1) != null ? plugin.group(1) : plugin.group(2);
+                    Matcher g = GENERATOR.matcher(block);
+                    if (!g.find()) {
+                        continue;
+                    }
+                    String generator = g.group(1) != null ? g.group(1) : g.group(2);
+                    if (!projectClass(generator, view)) {
+                        continue;
+                    }
+                    Matcher o = OUTPUT.matcher(block);
+                    while (o.find()) {
+                        if (!o.group(1).contains("..")) {
+                            out.put(o.group(1), generator);
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** The generator's source is a main (not test) source file of the repository. */
+        private static boolean projectClass(String className, SourceView view) {
+            String rel = "/" + className.replaceFirst("\\$.*$", "").replace('.', '/') + ".java";
+            return view.tree().files().keySet().stream().anyMatch(p -> p.endsWith(rel) && !p.contains("/test/"));
+        }
+    }
+
+    /**
+     * Maven 1 projects built from {@code project.xml}; the POM published for them (by Maven 1's pom plugin, or by
+     * Central's conversion of the Maven 1 repository) is generated from it, so it matches no committed file. It is
+     * GENERATED only when it is exactly such a conversion in what a consumer's resolver reads: this release's
+     * coordinates, those of the project.xml at the commit; no parent, repositories, profiles, dependency management
+     * or build plugins beyond what the conversion writes (surefire, and the Maven 1 plugins project.xml lists as
+     * {@code plugin} dependencies); and every dependency declared by the project.xml with the
+     * same version (Maven 1 plugin dependencies are dropped by the conversion). A dependency from elsewhere is
+     * HIGH_RISK, as for npm and wheels. Descriptive elements (developers, mailing lists, url) are not compared.
+     */
+    static final class ProjectXmlPomRule implements ContentRule {
+        private static final List<String> FORBIDDEN = List.of("parent", "repositories", "pluginRepositories", "profiles",
+                "dependencyManagement", "modules");
+
+        @Override
+        public String id() {
+            return POM_FROM_PROJECT_XML;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (artifact.kind() != dev.divergence.model.ArtifactKind.POM || !path.equals("pom.xml")) {
+                return Optional.empty();
+            }
+            org.w3c.dom.Element pom;
+            try {
+                pom = MavenRegistry.xml(bytes, path).getDocumentElement();
+            } catch (dev.divergence.registry.RegistryException e) {
+                return Optional.empty();
+            }
+            String group = MavenRegistry.child(pom, "groupId").orElse("");
+            String id = MavenRegistry.child(pom, "artifactId").orElse("");
+            if (!MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")
+                    || !MavenRegistry.child(pom, "version").orElse("").equals(version)) {
+                return Optional.empty();
+            }
+            Optional<org.w3c.dom.Element> project = projectXml(group, id, view);
+            if (project.isEmpty()) {
+                return Optional.empty();
+            }
+            for (String f : FORBIDDEN) {
+                if (MavenRegistry.childElement(pom, f).isPresent()) {
+                    return Optional.empty();
+                }
+            }
+            Optional<org.w3c.dom.Element> build = MavenRegistry.childElement(pom, "build");
+            if (build.isPresent() && (MavenRegistry.childElement(build.get(), "extensions").isPresent()
+                    || MavenRegistry.childElement(build.get(), "pluginManagement").isPresent()
+                    || !convertedPlugins(build.get(), project.get()))) {
+                return Optional.empty();
+            }
+            Map<String, String> declared = dependencies(project.get(), true);
+            List<String> unexplained = new ArrayList<>();
+            dependencies(pom, false).forEach((key, v) -> {
+                String d = declared.get(key);
+                // the same version; the scope the same or narrower (the conversion marks junit "test"): a test or
+                // provided dependency is not passed on to consumers
+                boolean same = d != null && (v.equals(d) || (d.endsWith(":compile")
+                        && (v.endsWith(":test") || v.endsWith(":provided"))
+                        && v.substring(0, v.lastIndexOf(':')).equals(d.substring(0, d.lastIndexOf(':')))));
+                if (!same) {
+                    unexplained.add(key + ":" + v);
+                }
+            });
+            if (!unexplained.isEmpty()) {
+                // A test dependency is never resolved for a consumer: a finding, not a risk to them.
+                boolean consumerVisible = unexplained.stream().anyMatch(d -> !d.endsWith(":test"));
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        POM_NEW_DEPENDENCY, consumerVisible ? Set.of(RiskFlag.NEW_DEPENDENCY) : Set.of(),
+                        Optional.of("dependencies the project.xml does not declare: " + unexplained
+                                + (consumerVisible ? "" : " (test scope: not passed on to consumers)"))));
+            }
+            return Optional.of(new Decision(FileStatus.GENERATED, POM_FROM_PROJECT_XML, Set.of(),
+                    Optional.of("generated from project.xml; coordinates and dependencies equal")));
+        }
+
+        /**
+         * The conversion writes surefire (from project.xml's unitTest includes) and the Maven 1 plugins the project.xml
+         * lists as {@code <type>plugin</type>} dependencies; any other plugin is not from project.xml.
+         */
+        private static boolean convertedPlugins(org.w3c.dom.Element build, org.w3c.dom.Element project) {
+            Optional<org.w3c.dom.Element> plugins = MavenRegistry.childElement(build, "plugins");
+            if (plugins.isEmpty()) {
+                return true;
+            }
+            Set<String> maven1Plugins = new java.util.HashSet<>();
+            MavenRegistry.childElement(project, "dependencies").ifPresent(deps -> {
+                for (org.w3c.dom.Node n = deps.getFirstChild(); n != null; n = n.getNextSibling()) {
+                    if (n instanceof org.w3c.dom.Element d && MavenRegistry.child(d, "type").orElse("").equals("plugin")) {
+                        String id = MavenRegistry.child(d, "artifactId").or(() -> MavenRegistry.child(d, "id")).orElse("");
+                        maven1Plugins.add(MavenRegistry.child(d, "groupId").orElse(id) + ":" + id + ":"
+                                + MavenRegistry.child(d, "version").orElse(""));
+                    }
+                }
+            });
+            for (org.w3c.dom.Node n = plugins.get().getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (!(n instanceof org.w3c.dom.Element p)) {
+                    continue;
+                }
+                String group = MavenRegistry.child(p, "groupId").orElse("org.apache.maven.plugins");
+                String id = MavenRegistry.child(p, "artifactId").orElse("");
+                boolean surefire = group.equals("org.apache.maven.plugins")
+                        && (id.equals("maven-surefire-plugin") || id.equals("surefire")) // "surefire": Maven 2 betas
+                        && MavenRegistry.childElement(p, "dependencies").isEmpty()
+                        && MavenRegistry.childElement(p, "executions").isEmpty();
+                if (!surefire && !maven1Plugins.contains(group + ":" + id + ":" + MavenRegistry.child(p, "version").orElse(""))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The project.xml of this groupId/artifactId (Maven 1: {@code <id>} or {@code <artifactId>}), when any. */
+        private static Optional<org.w3c.dom.Element> projectXml(String group, String id, SourceView view) {
+            for (String p : view.tree().files().keySet()) {
+                if (!(p.equals("project.xml") || p.endsWith("/project.xml")) || p.chars().filter(c -> c == '/').count() > 2) {
+                    continue;
+                }
+                Optional<byte[]> b = view.sourceBytes(p);
+                if (b.isEmpty()) {
+                    continue;
+                }
+                try {
+                    org.w3c.dom.Element e = MavenRegistry.xml(b.get(), p).getDocumentElement();
+                    String pid = MavenRegistry.child(e, "artifactId").or(() -> MavenRegistry.child(e, "id")).orElse("");
+                    String pgroup = MavenRegistry.child(e, "groupId").orElse(pid);
+                    if (pid.equals(id) && pgroup.equals(group)) {
+                        return Optional.of(e);
+                    }
+                } catch (dev.divergence.registry.RegistryException ignored) {
+                    // not a project descriptor
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** groupId:artifactId:type → version:scope; Maven 1 {@code <id>} and {@code <properties><scope>} read too. */
+        private static Map<String, String> dependencies(org.w3c.dom.Element project, boolean maven1) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            Optional<org.w3c.dom.Element> deps = MavenRegistry.childElement(project, "dependencies");
+            if (deps.isEmpty()) {
+                return out;
+            }
+            for (org.w3c.dom.Node n = deps.get().getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (!(n instanceof org.w3c.dom.Element d) || !d.getNodeName().equals("dependency")) {
+                    continue;
+                }
+                String type = MavenRegistry.child(d, "type").orElse("jar");
+                if (maven1 && type.equals("plugin")) {
+                    continue; // a Maven 1 plugin: not a dependency of the artifact
+                }
+                String id = MavenRegistry.child(d, "artifactId").or(() -> MavenRegistry.child(d, "id")).orElse("");
+                String group = MavenRegistry.child(d, "groupId").orElse(id);
+                String scope = MavenRegistry.child(d, "scope")
+                        .or(() -> MavenRegistry.childElement(d, "properties").flatMap(p -> MavenRegistry.child(p, "scope")))
+                        .orElse("compile");
+                out.put(group + ":" + id + ":" + type, MavenRegistry.child(d, "version").orElse("") + ":" + scope);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Maven 2.0.x wrote the POM it deployed from its model (MavenXpp3Writer): comments and the XML namespace dropped,
+     * fields in the model's order, text trimmed. Such a POM is MATCH_NORMALIZED when it is the committed POM as a
+     * model: every element has the same children with the same trimmed text, where the order of differently named
+     * children is free (the POM schema's fields) but repeated children — dependencies, modules, repositories — keep
+     * their order (dependency order decides resolution). Any added, removed or changed value is not explained.
+     */
+    static final class SameModelPomRule implements ContentRule {
+        @Override
+        public String id() {
+            return POM_SAME_MODEL;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            boolean pom = (artifact.kind() == dev.divergence.model.ArtifactKind.POM && path.equals("pom.xml"))
+                    || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"));
+            if (!pom || source.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                org.w3c.dom.Element a = MavenRegistry.xml(bytes, path).getDocumentElement();
+                org.w3c.dom.Element b = MavenRegistry.xml(source.get(), path).getDocumentElement();
+                return sameModel(a, b, false) ? Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL))
+                        : Optional.empty();
+            } catch (dev.divergence.registry.RegistryException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** What deploy tools write into the published POM (POM reference: "must not be set in your project"). */
+        private static final Set<String> STATUS = Set.of("none", "converted", "partner", "deployed", "verified");
+
+        /**
+         * @param ordered inside a plugin's {@code <configuration>} (an Ant target's tasks run in order): every child in
+         *     the same order
+         */
+        static boolean sameModel(org.w3c.dom.Element a, org.w3c.dom.Element b, boolean ordered) {
+            if (!localName(a).equals(localName(b)) || !attributes(a).equals(attributes(b))) {
+                return false; // combine.children="append" and the like change the model
+            }
+            boolean inConfiguration = ordered || localName(a).equals("configuration");
+            if (inConfiguration) {
+                List<org.w3c.dom.Element> x = elements(a);
+                List<org.w3c.dom.Element> y = elements(b);
+                if (x.size() != y.size() || (x.isEmpty() && !a.getTextContent().trim().equals(b.getTextContent().trim()))) {
+                    return false;
+                }
+                for (int i = 0; i < x.size(); i++) {
+                    if (!sameModel(x.get(i), y.get(i), true)) {
+                        return false;
+                    }
+                }
+                return x.isEmpty() || (ownText(a).isEmpty() && ownText(b).isEmpty());
+            }
+            Map<String, List<org.w3c.dom.Element>> ca = children(a);
+            Map<String, List<org.w3c.dom.Element>> cb = children(b);
+            if (localName(a).equals("distributionManagement")) {
+                // the deploying tool's <status> exists only in the published POM
+                dropStatus(ca);
+                dropStatus(cb);
+            }
+            if (localName(a).equals("project")) {
+                dropStatusOnly(ca);
+                dropStatusOnly(cb);
+            }
+            if (localName(a).equals("plugin")) {
+                // Maven's writer leaves out the default plugin groupId
+                defaultGroup(ca, cb);
+                defaultGroup(cb, ca);
+            }
+            if (ca.isEmpty() && cb.isEmpty()) {
+                return a.getTextContent().trim().equals(b.getTextContent().trim());
+            }
+            if (!ca.keySet().equals(cb.keySet()) || !ownText(a).isEmpty() || !ownText(b).isEmpty()) {
+                return false;
+            }
+            for (Map.Entry<String, List<org.w3c.dom.Element>> e : ca.entrySet()) {
+                List<org.w3c.dom.Element> x = e.getValue();
+                List<org.w3c.dom.Element> y = cb.get(e.getKey());
+                if (x.size() != y.size()) {
+                    return false;
+                }
+                for (int i = 0; i < x.size(); i++) {
+                    if (!sameModel(x.get(i), y.get(i), false)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** A {@code <distributionManagement>} holding nothing but the deploying tool's status. */
+        private static void dropStatusOnly(Map<String, List<org.w3c.dom.Element>> children) {
+            List<org.w3c.dom.Element> dm = children.get("distributionManagement");
+            if (dm != null && dm.size() == 1) {
+                Map<String, List<org.w3c.dom.Element>> inner = children(dm.get(0));
+                dropStatus(inner);
+                if (inner.isEmpty() && ownText(dm.get(0)).isEmpty()) {
+                    children.remove("distributionManagement");
+                }
+            }
+        }
+
+        private static void dropStatus(Map<String, List<org.w3c.dom.Element>> children) {
+            List<org.w3c.dom.Element> st = children.get("status");
+            if (st != null && st.size() == 1 && STATUS.contains(st.get(0).getTextContent().trim())) {
+                children.remove("status");
+            }
+        }
+
+        private static void defaultGroup(Map<String, List<org.w3c.dom.Element>> one, Map<String, List<org.w3c.dom.Element>> other) {
+            List<org.w3c.dom.Element> g = one.get("groupId");
+            if (g != null && g.size() == 1 && g.get(0).getTextContent().trim().equals("org.apache.maven.plugins")
+                    && !other.containsKey("groupId")) {
+                one.remove("groupId");
+            }
+        }
+
+        private static List<org.w3c.dom.Element> elements(org.w3c.dom.Element e) {
+            List<org.w3c.dom.Element> out = new ArrayList<>();
+            for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof org.w3c.dom.Element c) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
+
+        /** Attributes but the namespace declarations and xsi:schemaLocation, which Maven's writer drops. */
+        private static Map<String, String> attributes(org.w3c.dom.Element e) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            org.w3c.dom.NamedNodeMap m = e.getAttributes();
+            for (int i = 0; i < m.getLength(); i++) {
+                String n = m.item(i).getNodeName();
+                if (!n.equals("xmlns") && !n.startsWith("xmlns:") && !n.startsWith("xsi:")) {
+                    out.put(n, m.item(i).getNodeValue());
+                }
+            }
+            return out;
+        }
+
+        private static String localName(org.w3c.dom.Element e) {
+            String n = e.getNodeName();
+            return n.substring(n.indexOf(':') + 1);
+        }
+
+        private static Map<String, List<org.w3c.dom.Element>> children(org.w3c.dom.Element e) {
+            Map<String, List<org.w3c.dom.Element>> out = new java.util.TreeMap<>();
+            for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof org.w3c.dom.Element c) {
+                    out.computeIfAbsent(localName(c), k -> new ArrayList<>()).add(c);
+                }
+            }
+            return out;
+        }
+
+        /** Text directly inside an element that also has child elements (mixed content): must be blank. */
+        private static String ownText(org.w3c.dom.Element e) {
+            StringBuilder sb = new StringBuilder();
+            for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n.getNodeType() == org.w3c.dom.Node.TEXT_NODE || n.getNodeType() == org.w3c.dom.Node.CDATA_SECTION_NODE) {
+                    sb.append(n.getNodeValue());
+                }
+            }
+            return sb.toString().trim();
         }
     }
 }

@@ -53,19 +53,47 @@ public final class MavenLayout implements Layout {
             module = pomModule(artifact, files, tree);
             resources.clear();
         }
-        String resourceRoot = bestRoot(resources, byName).orElse(module + RESOURCES);
-        Map<String, String> map = new HashMap<>();
-        for (ArtifactFile f : files) {
-            map.put(f.path(), sourcePath(artifact, f.path(), module, javaRoot, resourceRoot, tree));
+        List<String> voted = roots(resources, byName);
+        String resourceRoot = voted.isEmpty() ? module + RESOURCES : voted.get(0);
+        // Non-Java files live in every root the build copies from: old layouts keep package.html and overview.html
+        // beside the .java files, newer ones in src/main/resources, some in both. Each file is looked up in the
+        // roots its files vote for (most votes first), then the source root and the standard resource root.
+        List<String> resourceRoots = new ArrayList<>();
+        for (String r : voted) {
+            if (r.equals(resourceRoot) || (r.startsWith(module) && !isTestRoot(r, module))) {
+                resourceRoots.add(r);
+            }
         }
-        List<String> scope = artifact.kind() == ArtifactKind.POM ? List.of(module + "pom.xml")
-                : List.of(javaRoot, resourceRoot);
+        for (String r : List.of(javaRoot, module + RESOURCES)) {
+            if (!resourceRoots.contains(r)) {
+                resourceRoots.add(r);
+            }
+        }
+        Map<String, String> map = new HashMap<>();
+        java.util.Set<String> used = new java.util.LinkedHashSet<>(List.of(javaRoot, resourceRoot));
+        String moduleRoot = module;
+        for (ArtifactFile f : files) {
+            String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, tree);
+            map.put(f.path(), sp);
+            // a root that supplied a file joins the scope (SOURCE_ONLY rows), except the module folder itself
+            resourceRoots.stream().filter(r -> sp.startsWith(r) && tree.get(sp).isPresent()).findFirst()
+                    .filter(r -> !r.equals(moduleRoot)).ifPresent(used::add);
+        }
+        List<String> scope = artifact.kind() == ArtifactKind.POM ? List.of(module + "pom.xml") : List.copyOf(used);
         return new Alignment(map, scope, Optional.of("module " + (module.isEmpty() ? "(root)" : module)
-                + ", sources " + javaRoot + ", resources " + resourceRoot));
+                + ", sources " + javaRoot + ", resources " + String.join(" ", used.stream()
+                .filter(r -> !r.equals(javaRoot) || r.equals(resourceRoot)).toList())));
     }
 
-    static String sourcePath(Artifact artifact, String path, String module, String javaRoot, String resourceRoot,
+    /** A root under the module's test sources (a fixture copy of a resource is not what the jar packages). */
+    private static boolean isTestRoot(String root, String module) {
+        String rel = root.substring(module.length());
+        return rel.startsWith("src/test/") || rel.startsWith("test/") || rel.contains("/test/");
+    }
+
+    static String sourcePath(Artifact artifact, String path, String module, String javaRoot, List<String> resourceRoots,
                              SourceTree tree) {
+        String resourceRoot = resourceRoots.get(0);
         if (artifact.kind() == ArtifactKind.POM || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"))) {
             return module + "pom.xml";
         }
@@ -83,8 +111,10 @@ public final class MavenLayout implements Layout {
         if (p.endsWith(".java")) {
             return javaRoot + p;
         }
-        if (tree.get(resourceRoot + p).isPresent()) {
-            return resourceRoot + p;
+        for (String root : resourceRoots) {
+            if (tree.get(root + p).isPresent()) {
+                return root + p;
+            }
         }
         // META-INF/LICENSE.txt and NOTICE.txt are copied from the module or repository root by the build.
         if (p.startsWith("META-INF/") && !p.substring(9).contains("/")) {
@@ -132,6 +162,12 @@ public final class MavenLayout implements Layout {
 
     /** The folder R for which the most {@code R + relative} paths exist in the tree. */
     static Optional<String> bestRoot(List<String> relatives, Map<String, List<String>> byName) {
+        List<String> all = roots(relatives, byName);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    /** Every folder R for which some {@code R + relative} path exists, most votes first (ties: the shallower). */
+    static List<String> roots(List<String> relatives, Map<String, List<String>> byName) {
         Map<String, Integer> votes = new TreeMap<>();
         for (String rel : relatives) {
             String name = rel.substring(rel.lastIndexOf('/') + 1);
@@ -144,7 +180,8 @@ public final class MavenLayout implements Layout {
         }
         // Most votes; on a tie the shallower root (the main code rather than a copy under src/test).
         return votes.entrySet().stream()
-                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(e -> -e.getKey().length()))
-                .map(Map.Entry::getKey);
+                .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(e -> -e.getKey().length())
+                        .reversed())
+                .map(Map.Entry::getKey).toList();
     }
 }

