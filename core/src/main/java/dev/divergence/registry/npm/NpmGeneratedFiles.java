@@ -34,6 +34,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String INSTALL_SCRIPT = "npm.package-json.install-script";
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
     public static final String PACKAGE_JSON_DIFFERS = "npm.package-json.differs";
+    /** A runtime dependency's semver range changed (same registry package): a finding, not a new dependency. */
+    public static final String DEPENDENCY_RANGE_CHANGED = "npm.package-json.dependency-range-changed";
+    /** A command the source does not declare, under a name that shadows nothing common: a finding. */
+    public static final String NEW_BIN = "npm.package-json.new-bin";
+    /** A command shadowing a common one, or an exports subpath, the source does not declare: HIGH_RISK. */
+    public static final String NEW_ENTRY_POINT = "npm.package-json.new-entry-point";
 
     /** A script that runs only for the publisher or for git/local installs changed: a finding, not HIGH_RISK. */
     public static final String PUBLISHER_SCRIPT = "npm.package-json.publisher-script";
@@ -87,11 +93,13 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public List<String> consistency(dev.divergence.model.Release release, Artifact artifact,
                                     List<dev.divergence.model.ArtifactFile> files,
                                     java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> extractor) {
-        Optional<String> path = files.stream().map(f -> f.path()).filter(p -> p.matches("[^/]+/package\\.json"))
-                .findFirst();
+        Optional<String> path = NpmLayout.installedManifest(files);
         if (path.isEmpty()) {
             return List.of("tarball has no package.json");
         }
+        Set<String> roots = NpmLayout.topFolders(files);
+        String multiRoot = roots.size() > 1 ? "tarball has " + roots.size() + " top folders " + roots
+                + ": npm strips the first segment of every entry, so they are installed into one directory" : null;
         byte[] bytes = extractor.apply(Set.of(path.get())).get(path.get());
         try {
             JsonNode n = bytes == null ? null : JSON.readTree(bytes);
@@ -105,6 +113,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (!release.version().equals(n.path("version").asText())) {
                 problems.add("package.json says version " + n.path("version").asText("(none)"));
             }
+            if (multiRoot != null) {
+                problems.add(multiRoot);
+            }
             return problems;
         } catch (IOException e) {
             return List.of("malformed package.json: " + e.getMessage().lines().findFirst().orElse(""));
@@ -113,7 +124,35 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PackageJsonRule());
+        return List.of(new PackageJsonRule(), new NpmBundledPackages.Rule());
+    }
+
+    /** The packument's version document against the package.json npm leaves on disk (the last one). */
+    @Override
+    public List<EntryFinding> registryFindings(dev.divergence.model.Release release, Artifact artifact,
+                                               List<dev.divergence.model.ArtifactFile> files,
+                                               java.util.function.Function<Set<String>, Map<String, byte[]>> extractor) {
+        if (artifact.registryManifest().isEmpty()) {
+            return List.of();
+        }
+        Optional<String> path = NpmLayout.installedManifest(files);
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        byte[] bytes = extractor.apply(Set.of(path.get())).get(path.get());
+        if (bytes == null) {
+            return List.of();
+        }
+        Set<String> installed = new java.util.HashSet<>();
+        files.forEach(f -> installed.add(installedPath(f.path())));
+        return NpmRegistryManifest.compare(artifact.registryManifest().get(), bytes, path.get(),
+                NpmLayout.INSTALLED_ROOT, installed);
+    }
+
+    /** npm strips the first segment of every entry: {@code x/index.js} lands where {@code package/index.js} does. */
+    @Override
+    public String installedPath(String artifactPath) {
+        return NpmLayout.installedPath(artifactPath);
     }
 
     /**
@@ -125,12 +164,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
      */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
-        Optional<String> manifest = view.artifactFiles().stream().map(f -> f.path())
-                .filter(p -> p.matches("[^/]+/package\\.json")).findFirst();
+        Optional<String> manifest = NpmLayout.installedManifest(view.artifactFiles());
         if (manifest.isEmpty()) {
             return path -> Optional.empty();
         }
-        String root = manifest.get().substring(0, manifest.get().length() - "package.json".length());
+        String root = NpmLayout.INSTALLED_ROOT;
         JsonNode pkg;
         try {
             pkg = JSON.readTree(view.artifactBytes(manifest.get()).orElse(new byte[0]));
@@ -140,7 +178,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         Map<String, String> why = new java.util.HashMap<>();
         List<Pattern> exportPatterns = new ArrayList<>();
         Set<String> present = new java.util.HashSet<>();
-        view.artifactFiles().forEach(f -> present.add(f.path()));
+        view.artifactFiles().forEach(f -> present.add(installedPath(f.path())));
         if (pkg != null && pkg.isObject()) {
             JsonNode bin = pkg.path("bin");
             if (bin.isTextual()) {
@@ -173,7 +211,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         } else {
             why.put(root + "index.js", ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
         }
-        return path -> {
+        return artifactPath -> {
+            String path = installedPath(artifactPath);
             String w = why.get(path);
             if (w != null) {
                 return Optional.of(w);
@@ -268,6 +307,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     publisherFindings.add(finding + " (not run on install)");
                 }
             }
+            List<String> otherFindings = new ArrayList<>(); // divergent, not high risk: range changes, new bins
+            String otherRule = null;
             Set<String> newDeps = new TreeSet<>();
             for (String kind : RUNTIME_DEPENDENCIES) {
                 Iterator<Map.Entry<String, JsonNode>> deps = published.path(kind).fields();
@@ -275,7 +316,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     Map.Entry<String, JsonNode> dep = deps.next();
                     String spec = dep.getValue().asText("");
                     Optional<String> declared = src == null ? Optional.empty() : declaredSpec(src, dep.getKey());
-                    if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
+                    if (declared.isPresent() && !sameDependency(spec, declared.get())
+                            && rangeChange(spec, declared.get())) {
+                        otherFindings.add("dependency range changed: " + dep.getKey() + " " + spec + " (source: "
+                                + declared.get() + ")");
+                        otherRule = otherRule == null ? DEPENDENCY_RANGE_CHANGED : otherRule;
+                    } else if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
                         newDeps.add(dep.getKey() + (declared.isEmpty() ? "" : " " + spec + " (source: " + declared.get() + ")"));
                     }
                 }
@@ -284,11 +330,31 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 flags.add(RiskFlag.NEW_DEPENDENCY);
                 findings.add("new dependencies " + newDeps);
             }
+            if (src != null) {
+                NpmEntryPoints.Changes entries = NpmEntryPoints.added(normalize(published.deepCopy(), published, false),
+                        normalize(src.deepCopy(), published, true));
+                entries.shadowing().forEach(b -> findings.add("adds bin " + b + ", shadowing a common command"));
+                entries.newExports().forEach(e -> findings.add("adds exports subpath " + e));
+                if (entries.highRisk()) {
+                    flags.add(RiskFlag.ENTRY_POINT);
+                }
+                if (!entries.newBins().isEmpty()) {
+                    otherFindings.add("adds bin " + String.join(", ", entries.newBins()));
+                    otherRule = otherRule == null ? NEW_BIN : otherRule;
+                }
+            }
             FileStatus status = source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM;
             if (!flags.isEmpty()) {
-                String rule = flags.contains(RiskFlag.INSTALL_SCRIPT) ? INSTALL_SCRIPT : NEW_DEPENDENCY;
+                String rule = flags.contains(RiskFlag.INSTALL_SCRIPT) ? INSTALL_SCRIPT
+                        : flags.contains(RiskFlag.NEW_DEPENDENCY) ? NEW_DEPENDENCY : NEW_ENTRY_POINT;
+                findings.addAll(otherFindings);
                 findings.addAll(publisherFindings);
                 return Optional.of(new Decision(status, rule, flags, Optional.of(String.join("; ", findings))));
+            }
+            if (!otherFindings.isEmpty()) {
+                otherFindings.addAll(publisherFindings);
+                return Optional.of(new Decision(FileStatus.MODIFIED, otherRule, Set.of(),
+                        Optional.of(String.join("; ", otherFindings))));
             }
             if (!publisherFindings.isEmpty()) {
                 return Optional.of(new Decision(status, PUBLISHER_SCRIPT, Set.of(),
@@ -355,6 +421,14 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 return isRange(published);
             }
             return false;
+        }
+
+        /**
+         * The same registry package under the same name with another ordinary semver range ({@code ^9.0.2} →
+         * {@code ^10.0.0}): a version bump, not a new package. An alias, URL, git, file or tag spec on either side is not.
+         */
+        static boolean rangeChange(String published, String declared) {
+            return isRange(published) && isRange(declared);
         }
 
         /** A semver version or range: digits, x/*, operators, spaces, ||, hyphen ranges, pre-release labels. */
