@@ -142,7 +142,7 @@ public final class Classifier {
         for (ArtifactFile f : inSubmodules) {
             out.add(inSubmodule(in, f, Optional.ofNullable(bytes.get(f.sha256()))));
         }
-        markDifferingDuplicates(in.files(), out);
+        markDifferingDuplicates(in.files(), out, in.generated()::installedPath);
         markNameCollisions(in.files(), out);
         for (SourceTree.SourceFile s : in.tree().files().values()) {
             if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
@@ -319,7 +319,8 @@ public final class Classifier {
      * verdict follows the worst); when the path is execution-relevant, every copy that is not the source's exact
      * content makes the artifact HIGH_RISK, whatever rule explained it.
      */
-    private static void markDifferingDuplicates(List<ArtifactFile> files, List<FileDivergence> rows) {
+    private static void markDifferingDuplicates(List<ArtifactFile> files, List<FileDivergence> rows,
+                                                Function<String, String> installed) {
         Map<String, Set<String>> contents = new java.util.HashMap<>();
         Map<String, List<String>> copies = new java.util.HashMap<>(); // content of each copy, in archive order
         Set<String> relevant = new HashSet<>();
@@ -327,16 +328,17 @@ public final class Classifier {
             if (f.type() != ArtifactFile.EntryType.FILE) {
                 continue;
             }
-            contents.computeIfAbsent(f.path(), k -> new HashSet<>()).add(f.sha256());
-            copies.computeIfAbsent(f.path(), k -> new ArrayList<>()).add(f.sha256());
+            String key = installed.apply(f.path());
+            contents.computeIfAbsent(key, k -> new HashSet<>()).add(f.sha256());
+            copies.computeIfAbsent(key, k -> new ArrayList<>()).add(f.sha256());
             if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
                     || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
-                relevant.add(f.path());
+                relevant.add(key);
             }
         }
         for (int i = 0; i < rows.size(); i++) {
             FileDivergence r = rows.get(i);
-            String path = r.artifactPath().orElse(null);
+            String path = r.artifactPath().map(installed).orElse(null);
             if (path == null || contents.getOrDefault(path, Set.of()).size() < 2) {
                 continue;
             }

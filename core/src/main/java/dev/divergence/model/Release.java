@@ -36,7 +36,7 @@ public record Release(
                 name = a.filename() + "#" + n;
             }
             out.add(name.equals(a.filename()) ? a : new Artifact(name, a.url(), a.kind(), a.size(), a.digests(),
-                    a.uploaded(), a.yanked(), a.digestUrls()));
+                    a.uploaded(), a.yanked(), a.digestUrls(), a.registryManifest()));
         }
         return List.copyOf(out);
     }

@@ -51,6 +51,7 @@ public final class ReleaseCodec {
             an.put("yanked", a.yanked());
             ObjectNode du = an.putObject("digestUrls");
             a.digestUrls().forEach(du::put);
+            a.registryManifest().ifPresent(m -> an.put("registryManifest", m));
         }
         return n.toString();
     }
@@ -66,7 +67,7 @@ public final class ReleaseCodec {
                 a.path("digestUrls").fields().forEachRemaining(e -> digestUrls.put(e.getKey(), e.getValue().asText()));
                 artifacts.add(new Artifact(a.path("filename").asText(), a.path("url").asText(),
                         ArtifactKind.valueOf(a.path("kind").asText()), a.path("size").asLong(), digests,
-                        time(a, "uploaded"), a.path("yanked").asBoolean(), digestUrls));
+                        time(a, "uploaded"), a.path("yanked").asBoolean(), digestUrls, text(a, "registryManifest")));
             }
             JsonNode h = n.path("hints");
             List<String> urls = new ArrayList<>();

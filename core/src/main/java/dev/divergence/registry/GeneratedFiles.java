@@ -91,6 +91,37 @@ public interface GeneratedFiles {
         return false;
     }
 
+    /**
+     * A finding about one artifact entry that its own row cannot see: the registry's metadata for the artifact
+     * (npm's packument version document, which {@code npm install} obeys) contradicts the entry. Applied to the
+     * entry's row (flags, rule, detail; HIGH_RISK when {@code highRisk}) and to the artifact's reason.
+     */
+    record EntryFinding(String artifactPath, String ruleId, Set<RiskFlag> flags, boolean highRisk, String detail) {
+        public EntryFinding {
+            flags = dev.divergence.model.Flags.of(flags);
+        }
+    }
+
+    /**
+     * Compares what the registry serves beside the artifact ({@link dev.divergence.model.Artifact#registryManifest})
+     * with the artifact's own metadata entries. Needs no source: it runs whether or not a commit was found.
+     *
+     * @param extractor reads the bytes of named entries (the last copy of each)
+     */
+    default List<EntryFinding> registryFindings(dev.divergence.model.Release release, Artifact artifact,
+                                                List<dev.divergence.model.ArtifactFile> files,
+                                                java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> extractor) {
+        return List.of();
+    }
+
+    /**
+     * The path an entry is installed at, as a key: two entries with one key overwrite each other on extraction
+     * (npm strips the first segment of every tarball entry, whatever it is called). Default: the path itself.
+     */
+    default String installedPath(String artifactPath) {
+        return artifactPath;
+    }
+
     /** Content rules specific to this ecosystem, tried after the shared normalisations. */
     List<ContentRule> contentRules();
 

@@ -4,6 +4,7 @@ import dev.divergence.archive.ArchiveLimits;
 import dev.divergence.archive.ArchiveListing;
 import dev.divergence.archive.ArchiveReaders;
 import dev.divergence.compare.Classifier;
+import dev.divergence.compare.EntryFindings;
 import dev.divergence.compare.Verdicts;
 import dev.divergence.model.Artifact;
 import dev.divergence.model.ArtifactFile;
@@ -17,6 +18,7 @@ import dev.divergence.model.SourceRef;
 import dev.divergence.model.Verdict;
 import dev.divergence.registry.Alignment;
 import dev.divergence.registry.EcosystemSupport;
+import dev.divergence.registry.GeneratedFiles;
 import dev.divergence.source.RepositoryCache;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.SourceTree;
@@ -159,7 +161,14 @@ public final class ReleaseScanner {
                 v = Verdict.DIVERGENT;
                 reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
             }
-            List<FileDivergence> rows = Classifier.uncompared(a, files);
+            List<GeneratedFiles.EntryFinding> registry = registryFindings(release, r, files);
+            List<FileDivergence> rows = EntryFindings.apply(Classifier.uncompared(a, files), registry);
+            if (!registry.isEmpty() && v.severity() < Verdict.DIVERGENT.severity()) {
+                // The registry contradicts the artifact: divergent whatever the source would say.
+                v = Verdict.DIVERGENT;
+                String f = registry.stream().map(GeneratedFiles.EntryFinding::detail).collect(java.util.stream.Collectors.joining("; "));
+                reason = Optional.of(reason.map(y -> f + "; " + y).orElse(f));
+            }
             if (rows.stream().anyMatch(FileDivergence::highRisk)) {
                 // An entry that escapes the install directory or is a link is dangerous without any source.
                 v = Verdict.HIGH_RISK;
@@ -175,9 +184,12 @@ public final class ReleaseScanner {
             List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
                     tree, repo, ecosystem.generatedFiles(),
                     entries -> listing.contentsOf(archive, entries, 8L << 20)));
+            List<GeneratedFiles.EntryFinding> registry = registryFindings(release, r, files);
+            rows = EntryFindings.apply(rows, registry);
             Verdict v = Verdicts.artifact(rows);
             Optional<String> reason = divergenceReason(rows);
             List<String> findings = new ArrayList<>(listing.warnings());
+            registry.stream().filter(f -> !f.highRisk()).forEach(f -> findings.add(f.artifactPath() + ": " + f.detail()));
             findings.addAll(ecosystem.generatedFiles().consistency(release, a, files,
                     paths -> listing.contents(archive, paths, 8L << 20)));
             if (!findings.isEmpty()) {
@@ -209,6 +221,16 @@ public final class ReleaseScanner {
         } catch (OutOfMemoryError | StackOverflowError e) {
             return report(r, Classifier.uncompared(a, files), Verdict.ERROR, Optional.of(exhausted("comparing", e)));
         }
+    }
+
+    /** What the registry says beside the artifact, checked against the artifact's own metadata (needs no source). */
+    private List<GeneratedFiles.EntryFinding> registryFindings(Release release, Read r, List<ArtifactFile> files) {
+        if (r.listing().isEmpty() || r.fetched().path().isEmpty()) {
+            return List.of();
+        }
+        Path archive = r.fetched().path().get();
+        return ecosystem.generatedFiles().registryFindings(release, r.artifact(), files,
+                paths -> r.listing().get().contents(archive, paths, 8L << 20));
     }
 
     private static String exhausted(String stage, VirtualMachineError e) {

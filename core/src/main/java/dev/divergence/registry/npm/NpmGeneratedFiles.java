@@ -36,6 +36,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String INSTALL_SCRIPT = "npm.package-json.install-script";
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
     public static final String PACKAGE_JSON_DIFFERS = "npm.package-json.differs";
+    /** A command the source does not declare, under a name that shadows nothing common: a finding. */
+    public static final String NEW_BIN = "npm.package-json.new-bin";
+    /** A command shadowing a common one, or an exports subpath, the source does not declare: HIGH_RISK. */
+    public static final String NEW_ENTRY_POINT = "npm.package-json.new-entry-point";
 
     /**
      * A runtime dependency the source declares, published with another semver range of the same registry package
@@ -141,11 +145,13 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public List<String> consistency(dev.divergence.model.Release release, Artifact artifact,
                                     List<dev.divergence.model.ArtifactFile> files,
                                     java.util.function.Function<java.util.Set<String>, java.util.Map<String, byte[]>> extractor) {
-        Optional<String> path = files.stream().map(f -> f.path()).filter(p -> p.matches("[^/]+/package\\.json"))
-                .findFirst();
+        Optional<String> path = NpmLayout.installedManifest(files);
         if (path.isEmpty()) {
             return List.of("tarball has no package.json");
         }
+        Set<String> roots = NpmLayout.topFolders(files);
+        String multiRoot = roots.size() > 1 ? "tarball has " + roots.size() + " top folders " + roots
+                + ": npm strips the first segment of every entry, so they are installed into one directory" : null;
         byte[] bytes = extractor.apply(Set.of(path.get())).get(path.get());
         try {
             JsonNode n = bytes == null ? null : JSON.readTree(bytes);
@@ -159,6 +165,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (!release.version().equals(cleanVersion(n.path("version").asText()))) {
                 problems.add("package.json says version " + n.path("version").asText("(none)"));
             }
+            if (multiRoot != null) {
+                problems.add(multiRoot);
+            }
             return problems;
         } catch (IOException e) {
             return List.of("malformed package.json: " + e.getMessage().lines().findFirst().orElse(""));
@@ -167,7 +176,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PackageJsonRule(), new AppleDoubleRule());
+        return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmBundledPackages.Rule());
     }
 
     /**
@@ -232,6 +241,34 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         }
     }
 
+    /** The packument's version document against the package.json npm leaves on disk (the last one). */
+    @Override
+    public List<EntryFinding> registryFindings(dev.divergence.model.Release release, Artifact artifact,
+                                               List<dev.divergence.model.ArtifactFile> files,
+                                               java.util.function.Function<Set<String>, Map<String, byte[]>> extractor) {
+        if (artifact.registryManifest().isEmpty()) {
+            return List.of();
+        }
+        Optional<String> path = NpmLayout.installedManifest(files);
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        byte[] bytes = extractor.apply(Set.of(path.get())).get(path.get());
+        if (bytes == null) {
+            return List.of();
+        }
+        Set<String> installed = new java.util.HashSet<>();
+        files.forEach(f -> installed.add(installedPath(f.path())));
+        return NpmRegistryManifest.compare(artifact.registryManifest().get(), bytes, path.get(),
+                NpmLayout.INSTALLED_ROOT, installed);
+    }
+
+    /** npm strips the first segment of every entry: {@code x/index.js} lands where {@code package/index.js} does. */
+    @Override
+    public String installedPath(String artifactPath) {
+        return NpmLayout.installedPath(artifactPath);
+    }
+
     /**
      * From the published package.json, which is what npm obeys: the files {@code bin} links onto PATH, the files
      * {@code main} (default {@code index.js}) and {@code exports} make {@code require}/{@code import} load, the
@@ -241,12 +278,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
      */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
-        Optional<String> manifest = view.artifactFiles().stream().map(f -> f.path())
-                .filter(p -> p.matches("[^/]+/package\\.json")).findFirst();
+        Optional<String> manifest = NpmLayout.installedManifest(view.artifactFiles());
         if (manifest.isEmpty()) {
             return path -> Optional.empty();
         }
-        String root = manifest.get().substring(0, manifest.get().length() - "package.json".length());
+        String root = NpmLayout.INSTALLED_ROOT;
         JsonNode pkg;
         try {
             pkg = JSON.readTree(view.artifactBytes(manifest.get()).orElse(new byte[0]));
@@ -256,7 +292,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         Map<String, String> why = new java.util.HashMap<>();
         List<Pattern> exportPatterns = new ArrayList<>();
         Set<String> present = new java.util.HashSet<>();
-        view.artifactFiles().forEach(f -> present.add(f.path()));
+        view.artifactFiles().forEach(f -> present.add(installedPath(f.path())));
         if (pkg != null && pkg.isObject()) {
             JsonNode bin = pkg.path("bin");
             if (bin.isTextual()) {
@@ -289,7 +325,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         } else {
             why.put(root + "index.js", ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
         }
-        return path -> {
+        return artifactPath -> {
+            String path = installedPath(artifactPath);
             if (path.endsWith(".json")) {
                 return Optional.empty(); // require() parses JSON (exports often lists ./package.json): data, never run
             }
@@ -397,6 +434,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     publisherFindings.add(finding + " (not run on install)");
                 }
             }
+            List<String> otherFindings = new ArrayList<>(); // divergent, not high risk: range changes, new bins
+            String otherRule = null;
             Set<String> newDeps = new TreeSet<>();
             Set<String> rangeChanges = new TreeSet<>();
             for (String kind : RUNTIME_DEPENDENCIES) {
@@ -418,11 +457,31 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 flags.add(RiskFlag.NEW_DEPENDENCY);
                 findings.add("new dependencies " + newDeps);
             }
+            if (src != null) {
+                NpmEntryPoints.Changes entries = NpmEntryPoints.added(normalize(published.deepCopy(), published, false),
+                        normalize(src.deepCopy(), published, true));
+                entries.shadowing().forEach(b -> findings.add("adds bin " + b + ", shadowing a common command"));
+                entries.newExports().forEach(e -> findings.add("adds exports subpath " + e));
+                if (entries.highRisk()) {
+                    flags.add(RiskFlag.ENTRY_POINT);
+                }
+                if (!entries.newBins().isEmpty()) {
+                    otherFindings.add("adds bin " + String.join(", ", entries.newBins()));
+                    otherRule = otherRule == null ? NEW_BIN : otherRule;
+                }
+            }
             FileStatus status = source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM;
             if (!flags.isEmpty()) {
-                String rule = flags.contains(RiskFlag.INSTALL_SCRIPT) ? INSTALL_SCRIPT : NEW_DEPENDENCY;
+                String rule = flags.contains(RiskFlag.INSTALL_SCRIPT) ? INSTALL_SCRIPT
+                        : flags.contains(RiskFlag.NEW_DEPENDENCY) ? NEW_DEPENDENCY : NEW_ENTRY_POINT;
+                findings.addAll(otherFindings);
                 findings.addAll(publisherFindings);
                 return Optional.of(new Decision(status, rule, flags, Optional.of(String.join("; ", findings))));
+            }
+            if (!otherFindings.isEmpty()) {
+                otherFindings.addAll(publisherFindings);
+                return Optional.of(new Decision(FileStatus.MODIFIED, otherRule, Set.of(),
+                        Optional.of(String.join("; ", otherFindings))));
             }
             if (!publisherFindings.isEmpty()) {
                 return Optional.of(new Decision(status, PUBLISHER_SCRIPT, Set.of(),
@@ -631,6 +690,14 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 return isRange(published);
             }
             return false;
+        }
+
+        /**
+         * The same registry package under the same name with another ordinary semver range ({@code ^9.0.2} →
+         * {@code ^10.0.0}): a version bump, not a new package. An alias, URL, git, file or tag spec on either side is not.
+         */
+        static boolean rangeChange(String published, String declared) {
+            return isRange(published) && isRange(declared);
         }
 
         /** A semver version or range: digits, x/*, operators, spaces, ||, hyphen ranges, pre-release labels. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,13 +24,50 @@ public final class NpmLayout implements Layout {
 
     private static final Pattern ALWAYS_INCLUDED = Pattern.compile("(?i)^(readme|license|licence|changelog|history|notice)([.-].*)?$");
 
+    /** Where npm's extraction puts every entry, spelled under one folder so entries that collide share a key. */
+    static final String INSTALLED_ROOT = "package/";
+
+    /** {@code ANY/rest} → {@code package/rest}; a top-level entry (no folder) keeps its path. */
+    static String installedPath(String artifactPath) {
+        int slash = artifactPath.indexOf('/');
+        return slash > 0 ? INSTALLED_ROOT + artifactPath.substring(slash + 1) : artifactPath;
+    }
+
+    /** The entry npm leaves on disk as the package's package.json: the last one below any top folder. */
+    static Optional<String> installedManifest(List<ArtifactFile> files) {
+        String last = null;
+        for (ArtifactFile f : files) {
+            if (f.type() == ArtifactFile.EntryType.FILE && f.path().matches("[^/]+/package\\.json")) {
+                last = f.path();
+            }
+        }
+        return Optional.ofNullable(last);
+    }
+
+    /** The distinct first segments of entries that have a folder. */
+    static Set<String> topFolders(List<ArtifactFile> files) {
+        Set<String> s = new java.util.TreeSet<>();
+        for (ArtifactFile f : files) {
+            int slash = f.path().indexOf('/');
+            if (slash > 0) {
+                s.add(f.path().substring(0, slash));
+            }
+        }
+        return s;
+    }
+
     @Override
     public Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints) {
         String base = hints.directory().map(d -> d.endsWith("/") ? d : d + "/").orElse("");
         Optional<String> root = Layout.commonRoot(files).filter(r -> !r.toLowerCase(Locale.ROOT).equals("node_modules"));
+        Set<String> roots = topFolders(files);
+        boolean nodeModulesRoot = roots.size() == 1 && root.isEmpty() && Layout.commonRoot(files).isPresent();
         Map<String, String> map = new HashMap<>();
         for (ArtifactFile f : files) {
-            String rel = root.map(r -> f.path().substring(r.length() + 1)).orElse(f.path());
+            // npm (pacote, tar strip: 1) drops the first segment of every entry, whatever it is called, so each
+            // entry lands at its path below its own top folder: x/index.js overwrites package/index.js.
+            String rel = f.path().indexOf('/') > 0 && !nodeModulesRoot ? f.path().substring(f.path().indexOf('/') + 1)
+                    : f.path();
             String candidate = base + rel;
             if (!base.isEmpty() && !rel.contains("/") && ALWAYS_INCLUDED.matcher(rel).matches()
                     && tree.get(candidate).isEmpty() && tree.getIgnoreCase(candidate).isEmpty()
@@ -46,7 +84,9 @@ public final class NpmLayout implements Layout {
             }
             map.put(f.path(), candidate);
         }
-        String note = root.map(r -> "tarball root '" + r + "/' stripped").orElse("tarball has no single root folder")
+        String note = root.map(r -> "tarball root '" + r + "/' stripped")
+                .orElse(roots.size() > 1 ? "first segment of each entry stripped (top folders " + roots + ")"
+                        : "tarball has no single root folder")
                 + (base.isEmpty() ? "" : "; directory " + base);
         return new Alignment(map, List.of(base), Optional.of(note));
     }

@@ -102,7 +102,7 @@ public final class NpmRegistry implements Registry {
         if (!tarball.isEmpty()) {
             String filename = tarball.substring(tarball.lastIndexOf('/') + 1);
             artifacts.add(new Artifact(filename, tarball, ArtifactKind.NPM_TARBALL, dist.path("unpackedSize").asLong(-1),
-                    digests, published, false));
+                    digests, published, false, Map.of(), Optional.of(NpmRegistryManifest.select(v).toString())));
         }
         Optional<String[]> repo = repository(v.path("repository"));
         List<String> urls = new ArrayList<>();
