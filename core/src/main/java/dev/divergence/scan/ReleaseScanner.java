@@ -89,7 +89,7 @@ public final class ReleaseScanner {
                 long t1 = System.nanoTime();
                 Set<String> blobs = new LinkedHashSet<>();
                 reads.forEach(r -> r.listing().ifPresent(l -> l.files().forEach(f -> blobs.add(f.gitBlobId()))));
-                ref = new SourceLocator(ecosystem.locator()).locate(release, repo, blobs);
+                ref = new SourceLocator(ecosystem.locator()).locate(release, repo, blobs, () -> lineEndingBlobs(reads));
                 stages.merge("open", t1 - t0, Long::sum);
                 stages.merge("locate", System.nanoTime() - t1, Long::sum);
             } catch (IOException | RuntimeException e) {
@@ -113,6 +113,32 @@ public final class ReleaseScanner {
         Optional<String> reason = releaseReason(release, reports, verdict, ref);
         return new ReleaseReport(release, location, ref, reports, verdict, reason,
                 (System.nanoTime() - start) / 1_000_000, stages);
+    }
+
+    /**
+     * The git blob ids of the artifacts' text files (no NUL byte, at most 1 MiB) that hold a CRLF, with every CRLF
+     * turned into LF: what the locator scores when no exact blob of the history matches.
+     */
+    private static Set<String> lineEndingBlobs(List<Read> reads) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Read r : reads) {
+            if (r.listing().isEmpty() || r.fetched().path().isEmpty()) {
+                continue;
+            }
+            List<ArtifactFile> text = r.listing().get().files().stream()
+                    .filter(f -> f.type() == ArtifactFile.EntryType.FILE && f.size() > 0 && f.size() <= (1 << 20)
+                            && !f.flags().contains(dev.divergence.model.RiskFlag.BINARY))
+                    .toList();
+            Map<String, byte[]> bytes = r.listing().get().contentsOf(r.fetched().path().get(), text, 1 << 20);
+            for (byte[] b : bytes.values()) {
+                String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (s.indexOf('\0') < 0 && s.contains("\r\n")) {
+                    out.add(dev.divergence.archive.EntryDigest.gitBlobId(
+                            s.replace("\r\n", "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+                }
+            }
+        }
+        return out;
     }
 
     private Read read(Artifact a, java.util.Map<String, Long> stages) {
@@ -154,9 +180,12 @@ public final class ReleaseScanner {
                 v = Verdict.DIVERGENT;
                 reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
             }
-            List<FileDivergence> rows = Classifier.uncompared(a, files);
+            // With a repository that exists and holds no commit for this release, what runs without being named is
+            // judged from the artifact alone; without any repository, only what escapes the install directory.
+            List<FileDivergence> rows = repo == null ? Classifier.uncompared(a, files)
+                    : judgedWithoutSource(a, r, listing);
             if (rows.stream().anyMatch(FileDivergence::highRisk)) {
-                // An entry that escapes the install directory or is a link is dangerous without any source.
+                // An entry that escapes the install directory, is a link, or runs with nothing explaining it.
                 v = Verdict.HIGH_RISK;
                 String high = divergenceReason(rows).orElse("high risk");
                 reason = Optional.of(reason.map(y -> high + "; " + y).orElse(high));
@@ -199,11 +228,18 @@ public final class ReleaseScanner {
             }
             return report(r, rows, v, reason);
         } catch (IOException | RuntimeException e) {
-            return report(r, Classifier.uncompared(a, files), Verdict.ERROR,
-                    Optional.of("comparison failed: " + e));
+            List<FileDivergence> rows = judgedWithoutSource(a, r, listing);
+            return report(r, rows, rows.stream().anyMatch(FileDivergence::highRisk) ? Verdict.HIGH_RISK : Verdict.ERROR,
+                    Optional.of("comparison failed: " + e + divergenceReason(rows).map(x -> "; " + x).orElse("")));
         } catch (OutOfMemoryError | StackOverflowError e) {
             return report(r, Classifier.uncompared(a, files), Verdict.ERROR, Optional.of(exhausted("comparing", e)));
         }
+    }
+
+    private List<FileDivergence> judgedWithoutSource(Artifact a, Read r, ArchiveListing listing) {
+        Path archive = r.fetched().path().get();
+        return Classifier.withoutSource(a, listing.files(), ecosystem.generatedFiles(),
+                entries -> listing.contentsOf(archive, entries, 8L << 20));
     }
 
     private static String exhausted(String stage, VirtualMachineError e) {

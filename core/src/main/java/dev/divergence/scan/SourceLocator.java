@@ -39,6 +39,16 @@ public final class SourceLocator {
     }
 
     public SourceRef locate(Release release, SourceRepository repo, Set<String> artifactBlobs) throws IOException {
+        return locate(release, repo, artifactBlobs, Set::of);
+    }
+
+    /**
+     * @param lineEndingBlobs the git blob ids of the artifact's text files with CRLF turned into LF, computed only
+     *     when nothing else finds a commit: a release whose every file was rewritten with CRLF (Python and Node run
+     *     it unchanged) shares no exact blob with any commit, and would otherwise read as "no source"
+     */
+    public SourceRef locate(Release release, SourceRepository repo, Set<String> artifactBlobs,
+                            java.util.function.Supplier<Set<String>> lineEndingBlobs) throws IOException {
         List<String> candidates = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         BlobIndex index = repo.index();
@@ -120,6 +130,15 @@ public final class SourceLocator {
             }
             if (needed) {
                 overlap = index.bestOverlap(artifactBlobs, published, 3);
+            }
+        }
+        if (signals.isEmpty() && overlap.isEmpty()) {
+            Set<String> normalised = lineEndingBlobs.get();
+            if (!normalised.isEmpty()) {
+                overlap = index.bestOverlap(normalised, published, 3);
+                if (!overlap.isEmpty()) {
+                    notes.add("no artifact file equals a blob of the history until CRLF line endings become LF");
+                }
             }
         }
         long untrustedOnly = artifactBlobs.stream().filter(b -> index.untrustedRefOf(b).isPresent()).count();
