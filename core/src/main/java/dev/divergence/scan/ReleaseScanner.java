@@ -173,8 +173,12 @@ public final class ReleaseScanner {
         ArchiveListing listing = r.listing().get();
         List<ArtifactFile> files = listing.files();
         if (repo == null || ref.commit().isEmpty()) {
-            Verdict v = r.error().isPresent() ? Verdict.ERROR : Verdict.NO_SOURCE;
+            Verdict v = listing.limited() ? Verdict.DIVERGENT : r.error().isPresent() ? Verdict.ERROR : Verdict.NO_SOURCE;
             Optional<String> reason = r.error().or(ref::note);
+            if (listing.limited() && r.error().isEmpty() && !listing.warnings().isEmpty()) {
+                String w = String.join("; ", listing.warnings());
+                reason = Optional.of(w + reason.map(x -> "; " + x).orElse(""));
+            }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
                 // Whatever the source, the registry vouches for other bytes than the ones it served.
                 v = Verdict.DIVERGENT;
@@ -220,9 +224,11 @@ public final class ReleaseScanner {
                 reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
             }
             if (r.error().isPresent()) {
-                // Read only partly (corrupt, limit hit): the rows stand, but the artifact could not be fully told.
-                if (v.severity() < Verdict.ERROR.severity()) {
-                    v = Verdict.ERROR;
+                // Read only partly: the rows stand, but the artifact could not be fully told. Refused by a limit, it is
+                // the publisher's doing (no build of a source pads an archive until readers give up): divergent.
+                Verdict floor = listing.limited() ? Verdict.DIVERGENT : Verdict.ERROR;
+                if (v.severity() < floor.severity()) {
+                    v = floor;
                 }
                 reason = Optional.of(r.error().get() + reason.map(x -> "; " + x).orElse(""));
             }
