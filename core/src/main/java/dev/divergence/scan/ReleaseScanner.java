@@ -77,6 +77,7 @@ public final class ReleaseScanner {
         Optional<String> refused = repository.refusal();
         SourceRef ref;
         SourceRepository repo = null;
+        Optional<String> rollBack = Optional.empty();
         if (location.isEmpty()) {
             ref = SourceRef.none("no repository: the registry names none and no --repo was given");
         } else if (refused.isPresent()) {
@@ -90,6 +91,10 @@ public final class ReleaseScanner {
                 Set<String> blobs = new LinkedHashSet<>();
                 reads.forEach(r -> r.listing().ifPresent(l -> l.files().forEach(f -> blobs.add(f.gitBlobId()))));
                 ref = new SourceLocator(ecosystem.locator()).locate(release, repo, blobs, () -> lineEndingBlobs(reads));
+                rollBack = BaselineAge.rollBack(release, repo, ref);
+                if (rollBack.isPresent()) {
+                    ref = ref.withNote(rollBack.get());
+                }
                 stages.merge("open", t1 - t0, Long::sum);
                 stages.merge("locate", System.nanoTime() - t1, Long::sum);
             } catch (IOException | RuntimeException e) {
@@ -105,7 +110,7 @@ public final class ReleaseScanner {
         List<ArtifactReport> reports = new ArrayList<>();
         long t2 = System.nanoTime();
         for (Read r : reads) {
-            reports.add(compare(release, r, repo, ref));
+            reports.add(compare(release, r, repo, ref, rollBack));
         }
         stages.merge("classify", System.nanoTime() - t2, Long::sum);
         List<Verdict> verdicts = reports.stream().map(ArtifactReport::verdict).toList();
@@ -165,7 +170,8 @@ public final class ReleaseScanner {
         }
     }
 
-    private ArtifactReport compare(Release release, Read r, SourceRepository repo, SourceRef ref) {
+    private ArtifactReport compare(Release release, Read r, SourceRepository repo, SourceRef ref,
+                                   Optional<String> rollBack) {
         Artifact a = r.artifact();
         if (r.listing().isEmpty()) {
             return report(r, List.of(), Verdict.ERROR, r.error());
@@ -215,6 +221,13 @@ public final class ReleaseScanner {
                 }
                 String f = String.join("; ", findings);
                 reason = Optional.of(reason.map(x -> x + "; " + f).orElse(f));
+            }
+            if (rollBack.isPresent()) {
+                // Every file may match a trusted commit, yet the release ships older code than an earlier release.
+                if (v.severity() < Verdict.DIVERGENT.severity()) {
+                    v = Verdict.DIVERGENT;
+                }
+                reason = Optional.of(rollBack.get() + reason.map(x -> "; " + x).orElse(""));
             }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
                 // The registry vouches for other bytes than the ones served: a finding in its own right.

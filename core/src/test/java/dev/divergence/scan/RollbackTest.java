@@ -56,6 +56,68 @@ class RollbackTest {
     }
 
     @Test
+    void anUntaggedVersionWhoseBaselineIsOlderThanALowerReleasesIsDivergent() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            String c1 = w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> v11 = with(flatProject("1.1.0"), "demo/core.py",
+                    "def add(a, b):\n    return int(a) + int(b)\n");
+            String c2 = w.commit(v11, "1.1.0: fix");
+            w.tag("v1.1.0");
+            SortedMap<String, byte[]> v12 = with(v11, "README.md", "# demo 1.2\n");
+            w.commit(v12, "after 1.1.0");
+            w.publish("1.0.0", v1, Trees.under(v1, ""));
+            w.publish("1.1.0", v11, Trees.under(v11, ""));
+            // Untagged, published by a stolen token: 1.0.0's code under a new number (only version strings differ).
+            SortedMap<String, byte[]> old = flatProject("1.2.3");
+            w.publish("1.2.3", old, Trees.under(old, ""));
+            // Untagged too, but from the branch's head: a late tag, not a roll-back.
+            w.publish("1.2.0", with(v12, "demo/__init__.py", "__version__ = \"1.2.0\"\n",
+                    "pyproject.toml", "[project]\nname = \"demo\"\nversion = \"1.2.0\"\n"),
+                    Trees.under(with(v12, "demo/__init__.py", "__version__ = \"1.2.0\"\n"), ""));
+            ReleaseReport r = w.scan("1.2.3");
+            assertEquals(RefMethod.BLOB_OVERLAP, r.ref().method());
+            assertEquals(c1, r.ref().commit().orElseThrow());
+            String finding = "baseline older than a previous release: " + c1.substring(0, 12)
+                    + " (BLOB_OVERLAP) is an ancestor of v1.1.0 (" + c2.substring(0, 12)
+                    + "), which 1.1.0 was released from: this version rolls back to older code";
+            assertTrue(r.ref().note().orElseThrow().endsWith(finding), r.ref().note().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+            assertTrue(artifact(r, ".whl").reason().orElseThrow().startsWith(finding));
+            ReleaseReport head = w.scan("1.2.0");
+            assertFalse(head.ref().note().orElse("").contains("baseline older"), head.ref().note().orElse(""));
+            assertEquals(Verdict.EXPLAINED, head.verdict(), head.reason().toString());
+        }
+    }
+
+    @Test
+    void aGitHeadNamingAnOlderReleasesCommitForAnUntaggedVersionIsDivergent() throws Exception {
+        GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"));
+        String c1 = git.commit(files("package.json", "{\"name\": \"widget\", \"version\": \"1.0.0\"}\n",
+                "index.js", "module.exports = 1;\n"), "1.0.0", Instant.parse("2026-01-01T00:00:00Z"));
+        git.tag("v1.0.0", true);
+        git.commit(files("package.json", "{\"name\": \"widget\", \"version\": \"1.1.0\"}\n",
+                "index.js", "module.exports = 2;\n"), "1.1.0", Instant.parse("2026-01-02T00:00:00Z"));
+        git.tag("v1.1.0", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("1.1.3", files("package.json", "{\"name\": \"widget\", \"version\": \"1.1.3\"}\n",
+                    "index.js", "module.exports = 1;\n")).put("gitHead", c1);
+            npm.write();
+            NpmSupport support = new NpmSupport(npm.baseUrl(), ScanWorld.fetcher());
+            Release release = support.registry().releases(PackageId.parse("pkg:npm/widget")).get(0);
+            ReleaseReport r = ScanWorld.scanner(support, dir).scan(release, Optional.of(git.dir().toString()));
+            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
+            assertEquals(c1, r.ref().commit().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains("(REGISTRY_COMMIT) is an ancestor of v1.1.0"),
+                    r.ref().note().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+        } finally {
+            git.close();
+        }
+    }
+
+    @Test
     void aGitHeadNamingAnOlderReleasesCommitDoesNotOverrideTheVersionsTag() throws Exception {
         GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"));
         SortedMap<String, byte[]> v1 = files("package.json", "{\"name\": \"widget\", \"version\": \"1.0.0\"}\n",
