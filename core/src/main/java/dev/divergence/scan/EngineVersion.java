@@ -6,7 +6,7 @@ package dev.divergence.scan;
  */
 public final class EngineVersion {
     public static final String ENGINE = "0.2.0"; // 0.2.0: archives read as installers read them (gzip members, duplicates, zip layout)
-    public static final String RULES = "2026.12.02-1";
+    public static final String RULES = "2026.12.02-2"; // -2: no-commit judgement, per-entry ratio limit, roll-backs
 
     private EngineVersion() {
     }
