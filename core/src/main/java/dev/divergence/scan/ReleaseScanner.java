@@ -91,7 +91,7 @@ public final class ReleaseScanner {
                 Set<String> blobs = new LinkedHashSet<>();
                 reads.forEach(r -> r.listing().ifPresent(l -> l.files().forEach(f -> blobs.add(f.gitBlobId()))));
                 ref = new SourceLocator(ecosystem.locator()).locate(release, repo, blobs, () -> lineEndingBlobs(reads));
-                rollBack = BaselineAge.rollBack(release, repo, ref);
+                rollBack = rollBack(release, repo, ref);
                 if (rollBack.isPresent()) {
                     ref = ref.withNote(rollBack.get());
                 }
@@ -257,8 +257,21 @@ public final class ReleaseScanner {
 
     private List<FileDivergence> judgedWithoutSource(Artifact a, Read r, ArchiveListing listing) {
         Path archive = r.fetched().path().get();
-        return Classifier.withoutSource(a, listing.files(), ecosystem.generatedFiles(),
-                entries -> listing.contentsOf(archive, entries, 8L << 20));
+        try {
+            return Classifier.withoutSource(a, listing.files(), ecosystem.generatedFiles(),
+                    entries -> listing.contentsOf(archive, entries, 8L << 20));
+        } catch (RuntimeException e) {
+            return Classifier.uncompared(a, listing.files()); // the hashes still stand
+        }
+    }
+
+    /** The roll-back finding; a repository that cannot answer the ancestry question gives none. */
+    private static Optional<String> rollBack(Release release, SourceRepository repo, SourceRef ref) {
+        try {
+            return BaselineAge.rollBack(release, repo, ref);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static String exhausted(String stage, VirtualMachineError e) {
