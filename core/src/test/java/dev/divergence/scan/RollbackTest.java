@@ -92,6 +92,25 @@ class RollbackTest {
     }
 
     @Test
+    void aPatchOnAnOlderLineAfterANewerReleaseIsNotARollBack() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            String c1 = w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            w.commit(with(flatProject("1.1.0"), "demo/core.py", "def add(a, b):\n    return int(a) + int(b)\n"),
+                    "1.1.0");
+            w.tag("v1.1.0");
+            // 1.0.1 after 1.1.0, from the 1.0 line: only lower versions (1.0.0) are checked, and c1 is 1.0.0's own.
+            SortedMap<String, byte[]> patch = flatProject("1.0.1");
+            w.publish("1.0.1", patch, Trees.under(patch, ""));
+            ReleaseReport r = w.scan("1.0.1");
+            assertEquals(c1, r.ref().commit().orElseThrow());
+            assertFalse(r.ref().note().orElse("").contains("baseline older"), r.ref().note().orElse(""));
+            assertEquals(Verdict.EXPLAINED, r.verdict(), r.reason().toString());
+        }
+    }
+
+    @Test
     void aGitHeadNamingAnOlderReleasesCommitForAnUntaggedVersionIsDivergent() throws Exception {
         GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"));
         String c1 = git.commit(files("package.json", "{\"name\": \"widget\", \"version\": \"1.0.0\"}\n",
