@@ -12,9 +12,12 @@ import java.util.Optional;
  *     entries read before that point are still listed
  * @param warnings problems of the archive as a whole that did not stop the reading
  * @param retained the bytes of small entries, kept from the single reading pass, by SHA-256 of the content
+ * @param limited a resource limit refused part of the archive: reading stopped ({@code error} says why) or an
+ *     entry's content was left unread ({@code LIMIT_EXCEEDED}). Padding a release until the reader gives up is the
+ *     publisher's doing, not a failure to tell: such an artifact is at least DIVERGENT.
  */
 public record ArchiveListing(String format, List<ArtifactFile> files, Optional<String> error, List<String> warnings,
-                             java.util.Map<String, byte[]> retained) {
+                             java.util.Map<String, byte[]> retained, boolean limited) {
 
     public ArchiveListing {
         files = List.copyOf(files);
@@ -23,7 +26,12 @@ public record ArchiveListing(String format, List<ArtifactFile> files, Optional<S
     }
 
     public ArchiveListing(String format, List<ArtifactFile> files, Optional<String> error) {
-        this(format, files, error, List.of(), java.util.Map.of());
+        this(format, files, error, List.of(), java.util.Map.of(), false);
+    }
+
+    public ArchiveListing(String format, List<ArtifactFile> files, Optional<String> error, List<String> warnings,
+                          java.util.Map<String, byte[]> retained) {
+        this(format, files, error, warnings, retained, false);
     }
 
     /**

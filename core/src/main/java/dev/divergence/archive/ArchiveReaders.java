@@ -44,11 +44,11 @@ public final class ArchiveReaders {
         try {
             reader.get().walk(archive, out);
             return new ArchiveListing(reader.get().format(head), out.files(), Optional.empty(), out.warnings(),
-                    out.retained());
+                    out.retained(), out.limited());
         } catch (IOException | RuntimeException e) {
             // Commons Compress reports corrupt input with IOException and, for some headers, runtime exceptions.
             return new ArchiveListing(reader.get().format(head), out.files(), Optional.of(describe(e)), out.warnings(),
-                    out.retained());
+                    out.retained(), out.limited() || e instanceof EntryDigest.LimitExceededException);
         }
     }
 

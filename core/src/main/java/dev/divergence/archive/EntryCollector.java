@@ -43,10 +43,19 @@ final class EntryCollector implements EntryVisitor {
             throws IOException {
         this.limits = limits;
         this.keepWhole = keepWhole;
-        long compressed = Files.size(archive);
-        long byRatio = compressed > 0 && limits.maxRatio() > (Long.MAX_VALUE / 2) / compressed ? Long.MAX_VALUE
-                : Math.min(Long.MAX_VALUE / 2, compressed * limits.maxRatio()) + limits.ratioSlackBytes();
-        this.budget = new EntryDigest.ByteBudget(Math.min(limits.maxTotalBytes(), byRatio));
+        this.compressed = Files.size(archive);
+        long byRatio = byRatio(compressed);
+        long archiveBound = byRatio > Long.MAX_VALUE / (2 * ArchiveLimits.ARCHIVE_RATIO_FACTOR) ? Long.MAX_VALUE / 2
+                : byRatio * ArchiveLimits.ARCHIVE_RATIO_FACTOR;
+        this.budget = new EntryDigest.ByteBudget(Math.min(limits.maxTotalBytes(), archiveBound));
+    }
+
+    private final long compressed;
+
+    /** Uncompressed bytes {@code compressedBytes} may inflate to under the ratio limit. */
+    private long byRatio(long compressedBytes) {
+        return compressedBytes > 0 && limits.maxRatio() > (Long.MAX_VALUE / 4) / compressedBytes ? Long.MAX_VALUE / 4
+                : Math.min(Long.MAX_VALUE / 4, Math.max(0, compressedBytes) * limits.maxRatio()) + limits.ratioSlackBytes();
     }
 
     void checkCount() throws EntryDigest.LimitExceededException {
@@ -57,8 +66,22 @@ final class EntryCollector implements EntryVisitor {
 
     @Override
     public void file(String rawName, int mode, InputStream content, long declaredSize) throws IOException {
+        file(rawName, mode, content, declaredSize, -1);
+    }
+
+    @Override
+    public void file(String rawName, int mode, InputStream content, long declaredSize, long compressedSize)
+            throws IOException {
         checkCount();
         EntryPaths.Normalized n = EntryPaths.normalize(rawName);
+        // The ratio limit is per entry: one padding entry is left unread, the entries after it are still read.
+        boolean streamed = compressedSize < 0; // tar: the rest of the entry must be read to reach the next one
+        long entryBound = byRatio(streamed ? compressed : compressedSize);
+        if (declaredSize > entryBound) {
+            unread(n, rawName, mode, content, declaredSize, streamed, entryBound);
+            return;
+        }
+        EntryDigest.ByteBudget entryBudget = new EntryDigest.ByteBudget(entryBound, budget);
         // Kept-whole entries have their own budget: a hostile archive may name a thousand entries like metadata.
         // The budget is charged by the declared size before reading: a header that lies still spends it.
         boolean whole = declaredSize >= 0 && declaredSize <= Math.min(KEEP_WHOLE, KEEP_WHOLE_TOTAL - keptWholeBytes)
@@ -68,8 +91,13 @@ final class EntryCollector implements EntryVisitor {
         }
         int keep = whole ? (int) declaredSize
                 : retainedBytes < RETAIN_TOTAL ? (int) Math.min(RETAIN_ENTRY, RETAIN_TOTAL - retainedBytes) : 0;
-        EntryDigest.Result r = digester.digest(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), budget,
-                keep);
+        EntryDigest.Result r;
+        try {
+            r = digester.digest(content, declaredSize, n.path(), limits.maxScanBytesPerEntry(), entryBudget, keep);
+        } catch (EntryDigest.EntryLimitExceededException tooLarge) {
+            unread(n, rawName, mode, content, declaredSize, streamed, entryBound);
+            return;
+        }
         // By content: each copy of a duplicated path keeps its own bytes (a path would name only one of them).
         if (r.content() != null && !retained.containsKey(r.sha256())) {
             retained.put(r.sha256(), r.content());
@@ -82,6 +110,36 @@ final class EntryCollector implements EntryVisitor {
         flags.addAll(r.flags());
         add(new ArtifactFile(n.path(), rawName, mode, r.size(), r.sha256(), r.gitBlobId(),
                 ArtifactFile.EntryType.FILE, flags));
+    }
+
+    /**
+     * An entry beyond the per-entry ratio limit: listed with its name flags and {@link RiskFlag#LIMIT_EXCEEDED},
+     * its digests empty (its content was not hashed). A tar entry is read to its end (charged to the archive's
+     * budget) to reach the next header; a zip entry is abandoned.
+     */
+    private void unread(EntryPaths.Normalized n, String rawName, int mode, InputStream content, long declaredSize,
+                        boolean streamed, long bound) throws IOException {
+        if (streamed) {
+            byte[] buf = new byte[64 * 1024];
+            int got;
+            while ((got = content.read(buf)) > 0) {
+                budget.consume(got);
+            }
+        }
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(n.flags());
+        flags.addAll(new ContentSignals(n.path(), 0, false).flags()); // what its name says (setup.py, .pth, .so)
+        flags.add(RiskFlag.LIMIT_EXCEEDED);
+        if (warnings.stream().filter(w -> w.contains("compression-ratio limit")).count() < 10) {
+            warnings.add(n.path() + " inflates beyond the per-entry compression-ratio limit (" + bound
+                    + " bytes): its content was not read");
+        }
+        add(new ArtifactFile(n.path(), rawName, mode, Math.max(0, declaredSize), "", "", ArtifactFile.EntryType.FILE,
+                flags));
+    }
+
+    boolean limited() {
+        return files.stream().anyMatch(f -> f.flags().contains(RiskFlag.LIMIT_EXCEEDED));
     }
 
     /** Links and special entries are recorded with the hash of their target text, never followed. */

@@ -107,18 +107,35 @@ public final class EntryDigest {
         }
     }
 
-    /** Shared across the entries of one archive: total uncompressed bytes and ratio limits. */
+    /**
+     * Shared across the entries of one archive: total uncompressed bytes and ratio limits. A budget for one entry
+     * has the archive's as parent: exceeding its own bound throws {@link EntryLimitExceededException} (that entry's
+     * content is left unread, reading goes on), exceeding the parent's stops the archive.
+     */
     public static final class ByteBudget {
         private final long maxTotal;
+        private final ByteBudget parent;
         private long used;
 
         public ByteBudget(long maxTotal) {
+            this(maxTotal, null);
+        }
+
+        ByteBudget(long maxTotal, ByteBudget parent) {
             this.maxTotal = maxTotal;
+            this.parent = parent;
         }
 
         void consume(long n) throws LimitExceededException {
+            if (parent != null) {
+                parent.consume(n);
+            }
             used += n;
             if (used > maxTotal) {
+                if (parent != null) {
+                    throw new EntryLimitExceededException("entry exceeds the compression-ratio limit of " + maxTotal
+                            + " bytes");
+                }
                 throw new LimitExceededException("uncompressed size exceeds the limit of " + maxTotal
                         + " bytes (zip bomb or oversized archive)");
             }
@@ -129,8 +146,15 @@ public final class EntryDigest {
         }
     }
 
+    /** One entry's bound was hit: that entry's content is not read, the archive's next entries are. */
+    public static final class EntryLimitExceededException extends LimitExceededException {
+        public EntryLimitExceededException(String message) {
+            super(message);
+        }
+    }
+
     /** A resource limit was hit: the listing stops with this message as its error. */
-    public static final class LimitExceededException extends IOException {
+    public static class LimitExceededException extends IOException {
         public LimitExceededException(String message) {
             super(message);
         }

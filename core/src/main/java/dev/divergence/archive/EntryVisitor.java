@@ -10,6 +10,15 @@ interface EntryVisitor {
     /** A regular file; {@code content} must be consumed (or abandoned) before returning. */
     void file(String rawName, int mode, InputStream content, long declaredSize) throws IOException;
 
+    /**
+     * As {@link #file(String, int, InputStream, long)}, for formats that know the entry's compressed size (zip): the
+     * per-entry compression-ratio limit is sized by it. Abandoning {@code content} is allowed.
+     */
+    default void file(String rawName, int mode, InputStream content, long declaredSize, long compressedSize)
+            throws IOException {
+        file(rawName, mode, content, declaredSize);
+    }
+
     /** A link or special entry: recorded, never followed. */
     void special(String rawName, int mode, ArtifactFile.EntryType type, String target) throws IOException;
 

@@ -68,6 +68,73 @@ public final class Classifier {
         return out;
     }
 
+    public static final String NO_COMMIT_RUNS = "compare.no-commit.runs";
+
+    /**
+     * Rows for an artifact that no commit of an existing repository could be compared with (a release matching no
+     * commit, e.g. every file rewritten with CRLF line endings): what is dangerous without any source is still
+     * judged. The files that run by name or place (a {@code .pth}, {@code setup.py}, an install script the manifest
+     * declares, a file the artifact's configuration runs), native code, and code whose content carries process
+     * execution, dynamic evaluation, an encoded or obfuscated payload are read and scanned whole, and such a row is
+     * HIGH_RISK ({@link #NO_COMMIT_RUNS}): nothing explains it.
+     */
+    public static List<FileDivergence> withoutSource(Artifact artifact, List<ArtifactFile> files,
+                                                     GeneratedFiles generated,
+                                                     Function<List<ArtifactFile>, Map<String, byte[]>> extractor) {
+        GeneratedFiles.ExecutionRelevance exec;
+        try {
+            SourceTree none = new SourceTree("", Map.of());
+            exec = generated.executionRelevance(artifact, new GeneratedFiles.SourceView(files, extractor,
+                    new Alignment(Map.of(), List.of(), Optional.empty()), none, path -> Optional.empty()));
+        } catch (RuntimeException e) {
+            exec = path -> Optional.empty(); // an unreadable manifest: the files are still scanned below
+        }
+        List<ArtifactFile> flagged = new ArrayList<>();
+        List<ArtifactFile> wanted = new ArrayList<>();
+        for (ArtifactFile listed : files) {
+            ArtifactFile f = withExecution(listed, exec);
+            flagged.add(f);
+            if (f.type() == ArtifactFile.EntryType.FILE && f.size() <= MAX_CONTENT_BYTES
+                    && (runsByName(f) || f.flags().contains(RiskFlag.CODE) || generated.metadataEntry(f.path()))) {
+                wanted.add(f);
+            }
+        }
+        Map<String, byte[]> bytes = wanted.isEmpty() ? Map.of() : extractor.apply(wanted);
+        Set<ArtifactFile> read = new HashSet<>(wanted);
+        List<FileDivergence> out = new ArrayList<>();
+        for (ArtifactFile f : flagged) {
+            Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+            flags.addAll(f.flags());
+            byte[] c = read.contains(f) ? bytes.get(f.sha256()) : null;
+            if (c != null) {
+                ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
+                signals.update(c, 0, c.length);
+                flags.addAll(signals.flags());
+                flags.addAll(generated.declaredAtInstall(artifact, f.path(), c));
+            }
+            boolean high = highRiskWithoutSource(flags);
+            out.add(new FileDivergence(artifact.filename(), Optional.of(f.path()), Optional.empty(),
+                    FileStatus.UNCOMPARED, high && !escapes(flags) ? NO_COMMIT_RUNS : NO_COMMIT,
+                    Optional.of(f.sha256()), Optional.empty(), Optional.of(f.gitBlobId()), Optional.empty(), f.size(),
+                    -1, flags, high, high && !escapes(flags)
+                    ? Optional.of("no commit to compare with; runs or carries a payload without any source explaining it")
+                    : Optional.empty()));
+        }
+        return out;
+    }
+
+    /**
+     * What makes a file dangerous with no source at all: it escapes the install directory, a {@code .pth} line
+     * that executes, an install-time script, a file the artifact's configuration runs, native code, or code
+     * carrying process execution, dynamic evaluation, an encoded or obfuscated payload.
+     */
+    static boolean highRiskWithoutSource(Set<RiskFlag> flags) {
+        return escapes(flags) || flags.contains(RiskFlag.PTH_EXECUTES) || flags.contains(RiskFlag.INSTALL_SCRIPT)
+                || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.BINARY)
+                || (flags.contains(RiskFlag.CODE) && (flags.contains(RiskFlag.DYNAMIC_EXEC)
+                || flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)));
+    }
+
     public static List<FileDivergence> classify(Input in) throws IOException {
         List<FileDivergence> out = new ArrayList<>();
         Set<String> shippedSource = new HashSet<>();

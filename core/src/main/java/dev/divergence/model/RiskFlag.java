@@ -62,5 +62,10 @@ public enum RiskFlag {
      * {@code main}, {@code exports}, {@code bin} targets): runs when the package is used, not at install. Judged as
      * code — by its added lines when modified — and, when new, also HIGH_RISK for process execution or eval.
      */
-    ENTRY_MODULE
+    ENTRY_MODULE,
+    /**
+     * The entry inflates beyond the per-entry compression-ratio limit: its content was neither hashed nor scanned
+     * (its digests are empty), the entries after it were read. No build of a source writes such padding.
+     */
+    LIMIT_EXCEEDED
 }

@@ -122,6 +122,14 @@ public interface GeneratedFiles {
         return artifactPath;
     }
 
+    /**
+     * Install-time behaviour an artifact file declares by itself (npm lifecycle scripts in {@code package.json}):
+     * judged when no commit can be compared ({@link RiskFlag#INSTALL_SCRIPT}); empty for most files.
+     */
+    default Set<RiskFlag> declaredAtInstall(Artifact artifact, String artifactPath, byte[] bytes) {
+        return Set.of();
+    }
+
     /** Content rules specific to this ecosystem, tried after the shared normalisations. */
     List<ContentRule> contentRules();
 

@@ -79,6 +79,7 @@ public final class ReleaseScanner {
         Optional<String> refused = repository.refusal();
         SourceRef ref;
         SourceRepository repo = null;
+        Optional<String> rollBack = Optional.empty();
         if (location.isEmpty()) {
             ref = SourceRef.none("no repository: the registry names none and no --repo was given");
         } else if (refused.isPresent()) {
@@ -97,6 +98,10 @@ public final class ReleaseScanner {
                             SourceLocator.lineEndingBlobIds(l, r.fetched().path().get()))));
                     return lf;
                 });
+                rollBack = rollBack(release, repo, ref);
+                if (rollBack.isPresent()) {
+                    ref = ref.withNote(rollBack.get());
+                }
                 stages.merge("open", t1 - t0, Long::sum);
                 stages.merge("locate", System.nanoTime() - t1, Long::sum);
             } catch (IOException | RuntimeException e) {
@@ -112,7 +117,7 @@ public final class ReleaseScanner {
         List<ArtifactReport> reports = new ArrayList<>();
         long t2 = System.nanoTime();
         for (Read r : reads) {
-            reports.add(compare(release, r, repo, ref));
+            reports.add(compare(release, r, repo, ref, rollBack));
         }
         stages.merge("classify", System.nanoTime() - t2, Long::sum);
         List<Verdict> verdicts = reports.stream().map(ArtifactReport::verdict).toList();
@@ -122,6 +127,10 @@ public final class ReleaseScanner {
                 (System.nanoTime() - start) / 1_000_000, stages);
     }
 
+    /**
+     * The git blob ids of the artifacts' text files (no NUL byte, at most 1 MiB) that hold a CRLF, with every CRLF
+     * turned into LF: what the locator scores when no exact blob of the history matches.
+     */
     private Read read(Artifact a, java.util.Map<String, Long> stages) {
         long t0 = System.nanoTime();
         ArtifactStore.Fetched fetched = store.fetch(a);
@@ -146,7 +155,8 @@ public final class ReleaseScanner {
         }
     }
 
-    private ArtifactReport compare(Release release, Read r, SourceRepository repo, SourceRef ref) {
+    private ArtifactReport compare(Release release, Read r, SourceRepository repo, SourceRef ref,
+                                   Optional<String> rollBack) {
         Artifact a = r.artifact();
         if (r.listing().isEmpty()) {
             return report(r, List.of(), Verdict.ERROR, r.error());
@@ -154,15 +164,22 @@ public final class ReleaseScanner {
         ArchiveListing listing = r.listing().get();
         List<ArtifactFile> files = listing.files();
         if (repo == null || ref.commit().isEmpty()) {
-            Verdict v = r.error().isPresent() ? Verdict.ERROR : Verdict.NO_SOURCE;
+            Verdict v = listing.limited() ? Verdict.DIVERGENT : r.error().isPresent() ? Verdict.ERROR : Verdict.NO_SOURCE;
             Optional<String> reason = r.error().or(ref::note);
+            if (listing.limited() && r.error().isEmpty() && !listing.warnings().isEmpty()) {
+                String w = String.join("; ", listing.warnings());
+                reason = Optional.of(w + reason.map(x -> "; " + x).orElse(""));
+            }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
                 // Whatever the source, the registry vouches for other bytes than the ones it served.
                 v = Verdict.DIVERGENT;
                 reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
             }
             List<GeneratedFiles.EntryFinding> registry = registryFindings(release, r, files);
-            List<FileDivergence> rows = EntryFindings.apply(Classifier.uncompared(a, files), registry);
+            // With a repository that exists and holds no commit for this release, what runs without being named is
+            // judged from the artifact alone; without any repository, only what escapes the install directory.
+            List<FileDivergence> rows = EntryFindings.apply(repo == null ? Classifier.uncompared(a, files)
+                    : judgedWithoutSource(a, r, listing), registry);
             if (!registry.isEmpty() && v.severity() < Verdict.DIVERGENT.severity()) {
                 // The registry contradicts the artifact: divergent whatever the source would say.
                 v = Verdict.DIVERGENT;
@@ -170,7 +187,7 @@ public final class ReleaseScanner {
                 reason = Optional.of(reason.map(y -> f + "; " + y).orElse(f));
             }
             if (rows.stream().anyMatch(FileDivergence::highRisk)) {
-                // An entry that escapes the install directory or is a link is dangerous without any source.
+                // An entry that escapes the install directory, is a link, or runs with nothing explaining it.
                 v = Verdict.HIGH_RISK;
                 String high = divergenceReason(rows).orElse("high risk");
                 reason = Optional.of(reason.map(y -> high + "; " + y).orElse(high));
@@ -200,6 +217,13 @@ public final class ReleaseScanner {
                 String f = String.join("; ", findings);
                 reason = Optional.of(reason.map(x -> x + "; " + f).orElse(f));
             }
+            if (rollBack.isPresent()) {
+                // Every file may match a trusted commit, yet the release ships older code than an earlier release.
+                if (v.severity() < Verdict.DIVERGENT.severity()) {
+                    v = Verdict.DIVERGENT;
+                }
+                reason = Optional.of(rollBack.get() + reason.map(x -> "; " + x).orElse(""));
+            }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
                 // The registry vouches for other bytes than the ones served: a finding in its own right.
                 if (v.severity() < Verdict.DIVERGENT.severity()) {
@@ -208,16 +232,19 @@ public final class ReleaseScanner {
                 reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
             }
             if (r.error().isPresent()) {
-                // Read only partly (corrupt, limit hit): the rows stand, but the artifact could not be fully told.
-                if (v.severity() < Verdict.ERROR.severity()) {
-                    v = Verdict.ERROR;
+                // Read only partly: the rows stand, but the artifact could not be fully told. Refused by a limit, it is
+                // the publisher's doing (no build of a source pads an archive until readers give up): divergent.
+                Verdict floor = listing.limited() ? Verdict.DIVERGENT : Verdict.ERROR;
+                if (v.severity() < floor.severity()) {
+                    v = floor;
                 }
                 reason = Optional.of(r.error().get() + reason.map(x -> "; " + x).orElse(""));
             }
             return report(r, rows, v, reason);
         } catch (IOException | RuntimeException e) {
-            return report(r, Classifier.uncompared(a, files), Verdict.ERROR,
-                    Optional.of("comparison failed: " + e));
+            List<FileDivergence> rows = judgedWithoutSource(a, r, listing);
+            return report(r, rows, rows.stream().anyMatch(FileDivergence::highRisk) ? Verdict.HIGH_RISK : Verdict.ERROR,
+                    Optional.of("comparison failed: " + e + divergenceReason(rows).map(x -> "; " + x).orElse("")));
         } catch (OutOfMemoryError | StackOverflowError e) {
             return report(r, Classifier.uncompared(a, files), Verdict.ERROR, Optional.of(exhausted("comparing", e)));
         }
@@ -231,6 +258,25 @@ public final class ReleaseScanner {
         Path archive = r.fetched().path().get();
         return ecosystem.generatedFiles().registryFindings(release, r.artifact(), files,
                 paths -> r.listing().get().contents(archive, paths, 8L << 20));
+    }
+
+    private List<FileDivergence> judgedWithoutSource(Artifact a, Read r, ArchiveListing listing) {
+        Path archive = r.fetched().path().get();
+        try {
+            return Classifier.withoutSource(a, listing.files(), ecosystem.generatedFiles(),
+                    entries -> listing.contentsOf(archive, entries, 8L << 20));
+        } catch (RuntimeException e) {
+            return Classifier.uncompared(a, listing.files()); // the hashes still stand
+        }
+    }
+
+    /** The roll-back finding; a repository that cannot answer the ancestry question gives none. */
+    private static Optional<String> rollBack(Release release, SourceRepository repo, SourceRef ref) {
+        try {
+            return BaselineAge.rollBack(release, repo, ref);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static String exhausted(String stage, VirtualMachineError e) {

@@ -27,7 +27,9 @@ import org.eclipse.jgit.lib.ObjectId;
  * version, the commit where the manifest first declares the version, and the best blob overlap over every commit
  * of the repository's branches and tags (never a pull-request or other untrusted ref) — records every candidate,
  * and says whether the signals agree. A disagreement (an attested commit that is not the tag's, a tag whose
- * manifest declares another version, a commit holding more of the artifact than the tag's) is a finding.
+ * manifest declares another version, a commit holding more of the artifact than the tag's) is a finding. An
+ * attestation (not verified) or a registry-recorded commit is the publisher's claim: when a tag spells the version
+ * on another commit, the tag is the baseline and the claim a recorded disagreement.
  */
 public final class SourceLocator {
 
@@ -124,7 +126,7 @@ public final class SourceLocator {
         if (!artifactBlobs.isEmpty()) {
             boolean needed = signals.isEmpty();
             if (!needed) {
-                String first = signals.values().iterator().next();
+                String first = signals.getOrDefault(RefMethod.TAG, signals.values().iterator().next());
                 long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && index.containsBlob(b)).count();
                 needed = index.score(ObjectId.fromString(first), artifactBlobs) < ceiling;
                 fullyHeld = !needed && ceiling > 0;
@@ -145,6 +147,17 @@ public final class SourceLocator {
                         notes.add("overlap scored after line-ending normalisation of " + lfBlobs.get().size()
                                 + " CRLF text file(s)");
                     }
+                }
+            }
+        }
+        if (signals.isEmpty() && overlap.isEmpty() && !artifactBlobs.isEmpty()) {
+            // Not one exact blob anywhere: a release rewritten with CRLF (Python and Node run it unchanged) must not
+            // read as "no source". Two files at least, as above.
+            Set<String> normalised = lfBlobs.get();
+            if (!normalised.isEmpty()) {
+                overlap = index.bestOverlap(normalised, published, 3).stream().filter(o -> o.score() >= 2).toList();
+                if (!overlap.isEmpty()) {
+                    notes.add("no artifact file equals a blob of the history until CRLF line endings become LF");
                 }
             }
         }
@@ -171,6 +184,19 @@ public final class SourceLocator {
         String commit = chosen.getValue();
         boolean agree = tagCommits.size() <= 1 && !disagreement;
         int independent = signals.size();
+        String tagged = signals.get(RefMethod.TAG);
+        RefMethod claimMethod = method;
+        String claim = commit;
+        if (tagged != null && !tagged.equals(commit)
+                && (method == RefMethod.ATTESTATION || method == RefMethod.REGISTRY_COMMIT)) {
+            // An attestation we do not verify and a recorded gitHead are the publisher's claims: they never override
+            // a tag that spells the version (a stolen token can write them; it cannot push the tag). Recorded.
+            notes.add(label(method) + " " + shortId(commit) + " is the publisher's claim; compared with tag "
+                    + tag.orElse("") + " " + shortId(tagged) + " instead");
+            method = RefMethod.TAG;
+            commit = tagged;
+            agree = false;
+        }
         for (Map.Entry<RefMethod, String> other : signals.entrySet()) {
             if (!other.getValue().equals(commit)) {
                 agree = false;
@@ -206,7 +232,14 @@ public final class SourceLocator {
                 // is what was released: compare with it, keep the disagreement.
                 long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && index.containsBlob(b))
                         .count();
-                if (best.score() >= ceiling && (method == RefMethod.TAG || method == RefMethod.MANIFEST_HISTORY)) {
+                Optional<String> otherRelease = method == RefMethod.TAG
+                        ? otherVersionsTag(repo, best.commit().name(), tagNames) : Optional.empty();
+                if (otherRelease.isPresent()) {
+                    // The artifact is another release's code (a roll-back to it): the version's own tag stays the
+                    // baseline, so the difference is visible.
+                    notes.add("the artifact's content is that of " + otherRelease.get() + " ("
+                            + shortId(best.commit().name()) + "): kept tag " + tag.orElse(""));
+                } else if (best.score() >= ceiling && (method == RefMethod.TAG || method == RefMethod.MANIFEST_HISTORY)) {
                     // Replaced only when the other commit explains more files once the differences the classifier
                     // forgives (line endings) are forgiven on both sides: otherwise the declared commit stays.
                     // CRLF in the artifact (a sources jar built on Windows) is forgiven through the LF blob ids,
@@ -227,7 +260,9 @@ public final class SourceLocator {
                     if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);
-                        method = RefMethod.BLOB_OVERLAP;
+                        // When the content bears the publisher's claim out (the tag holds less of it), the claim
+                        // is the method; the disagreement with the tag stays recorded.
+                        method = other.equals(claim) ? claimMethod : RefMethod.BLOB_OVERLAP;
                         commit = other;
                     } else if (otherNormalised > chosenNormalised) {
                         // A commit holding a few stray files never replaces a tag or manifest signal.
@@ -278,6 +313,12 @@ public final class SourceLocator {
             }
         }
         return r.commit();
+    }
+
+    /** A tag on {@code commit} other than those spelling this version: the commit is another release's. */
+    private static Optional<String> otherVersionsTag(SourceRepository repo, String commit, List<String> ownTags) {
+        return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
+                && !ownTags.contains(e.getKey())).map(Map.Entry::getKey).sorted().findFirst();
     }
 
     private static boolean setAside(SourceRepository repo, Optional<String> rev) {

@@ -130,6 +130,14 @@ public final class SourceRepository implements AutoCloseable {
         return new Resolution(Optional.empty(), Optional.of(NOT_IN_REPOSITORY));
     }
 
+    /** Whether {@code ancestor} is reachable from {@code descendant} (equal commits count). */
+    public boolean isAncestor(String ancestor, String descendant) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(ancestor)),
+                    walk.parseCommit(ObjectId.fromString(descendant)));
+        }
+    }
+
     /** The files of a commit (cached: several artifacts of one version share the tree). */
     public SourceTree tree(String commit) throws IOException {
         SourceTree cached = treeCache.get(commit);

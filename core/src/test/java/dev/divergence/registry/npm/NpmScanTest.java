@@ -173,7 +173,7 @@ class NpmScanTest {
     }
 
     @Test
-    void gitHeadIsPreferredToTheTagAndTheirDisagreementIsAFinding() throws Exception {
+    void theTagIsPreferredToGitHeadAndTheirDisagreementIsAFinding() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.0.0", ""), "index.js", "a\n",
                 "cli.js", "b\n");
         String tagged = commit(tree, "4.0.0");
@@ -182,12 +182,14 @@ class NpmScanTest {
         try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
             npm.publish("4.0.0", tree).put("gitHead", head);
             ReleaseReport r = scan(npm, "pkg:npm/widget", "4.0.0");
-            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
-            assertEquals(head, r.ref().commit().orElseThrow());
+            // gitHead is written by the publisher (a stolen token can write it); the tag cannot be pushed with one.
+            assertEquals(RefMethod.TAG, r.ref().method());
+            assertEquals(tagged, r.ref().commit().orElseThrow());
             assertEquals(Optional.of("widget@4.0.0"), r.ref().tag());
             assertFalse(r.ref().agreement().orElseThrow());
-            assertTrue(r.ref().note().orElseThrow().contains("registry-recorded commit " + head.substring(0, 12)
-                    + " differs from tag commit " + tagged.substring(0, 12)), r.ref().note().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().startsWith("registry-recorded commit " + head.substring(0, 12)
+                    + " is the publisher's claim; compared with tag widget@4.0.0 " + tagged.substring(0, 12)
+                    + " instead"), r.ref().note().orElseThrow());
         }
     }
 

@@ -80,8 +80,11 @@ class PypiProvenanceTest {
             assertEquals(RefMethod.ATTESTATION, r.ref().method());
             assertEquals(built, r.ref().commit().orElseThrow());
             assertFalse(r.ref().agreement().orElseThrow());
+            // The tag is tried first (the attestation is not verified); the content bears the attestation out.
             assertTrue(r.ref().note().orElseThrow().startsWith("attested commit " + built.substring(0, 12)
-                    + " differs from tag commit"), r.ref().note().orElseThrow());
+                    + " is the publisher's claim; compared with tag v1.0.0"), r.ref().note().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains("compared with " + built.substring(0, 12)
+                    + ", which holds every artifact file found in the history"), r.ref().note().orElseThrow());
         }
     }
 
