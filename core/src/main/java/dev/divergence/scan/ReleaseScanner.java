@@ -164,7 +164,9 @@ public final class ReleaseScanner {
         ArchiveListing listing = r.listing().get();
         List<ArtifactFile> files = listing.files();
         if (repo == null || ref.commit().isEmpty()) {
-            Verdict v = listing.limited() ? Verdict.DIVERGENT : r.error().isPresent() ? Verdict.ERROR : Verdict.NO_SOURCE;
+            // Reading stopped (a limit, a corrupt archive): could not tell — ERROR, which fails the run's exit status so the
+            // operator looks. An entry skipped by a limit while the rest was read is the publisher's doing: divergent.
+            Verdict v = r.error().isPresent() ? Verdict.ERROR : listing.limited() ? Verdict.DIVERGENT : Verdict.NO_SOURCE;
             Optional<String> reason = r.error().or(ref::note);
             if (listing.limited() && r.error().isEmpty() && !listing.warnings().isEmpty()) {
                 String w = String.join("; ", listing.warnings());
@@ -232,11 +234,10 @@ public final class ReleaseScanner {
                 reason = Optional.of(r.fetched().error().orElse("digest mismatch") + reason.map(x -> "; " + x).orElse(""));
             }
             if (r.error().isPresent()) {
-                // Read only partly: the rows stand, but the artifact could not be fully told. Refused by a limit, it is
-                // the publisher's doing (no build of a source pads an archive until readers give up): divergent.
-                Verdict floor = listing.limited() ? Verdict.DIVERGENT : Verdict.ERROR;
-                if (v.severity() < floor.severity()) {
-                    v = floor;
+                // Read only partly: the rows stand (what was read can still make it DIVERGENT or HIGH_RISK), but the rest
+                // could not be told: at least ERROR, so the run's exit status says so.
+                if (v.severity() < Verdict.ERROR.severity()) {
+                    v = Verdict.ERROR;
                 }
                 reason = Optional.of(r.error().get() + reason.map(x -> "; " + x).orElse(""));
             }
