@@ -208,7 +208,8 @@ public final class ContentSignals {
     }
 
     /** A method's parameter list and body ({@code require(keys, max, msg) {}): a definition, not a call. */
-    private static final String METHOD_PARAMS = "\\s*[A-Za-z_$][\\w$]*(?:\\s*,\\s*[A-Za-z_$][\\w$]*)*\\s*\\)\\s*\\{";
+    private static final String METHOD_PARAMS = "\\s*[A-Za-z_$][\\w$]*(?:\\s*,\\s*[A-Za-z_$][\\w$]*)*\\s*\\)\\s*\\{"
+            + "|\\s*\\)"; // or no argument at all ("require()d" in a comment): nothing is loaded by a computed name
     /** A plain string literal (a comment before it allowed, as bundlers write {@code import(/* chunk *\/ "x")}). */
     private static final String LITERAL_ARG = "\\s*(?:/\\*[^*]*\\*/\\s*)*(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'|`[^`\\\\$\\n]*`)\\s*";
     /**

@@ -126,6 +126,8 @@ class ContentSignalsTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertFalse(ContentSignals.scan("build/lib/yargs-factory.js", method, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
         assertFalse(ContentSignals.buildOutputSignals("build/lib/yargs-factory.js", method).contains(RiskFlag.DYNAMIC_EXEC));
+        byte[] comment = "// lookup module object from require()d command\n".getBytes(StandardCharsets.UTF_8);
+        assertFalse(ContentSignals.buildOutputSignals("build/lib/command.js", comment).contains(RiskFlag.DYNAMIC_EXEC));
         // the same shapes as calls are still seen
         for (String payload : List.of("eval(x);\n", "require(name + 'x');\n",
                 "module.constructor._load(['child','process'].join('_'))['exec'+'Sync']('id');\n",
