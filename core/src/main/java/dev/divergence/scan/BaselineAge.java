@@ -34,19 +34,22 @@ final class BaselineAge {
 
     /** The finding, when the baseline is a strict ancestor of a lower version's tagged commit. */
     static Optional<String> rollBack(Release release, SourceRepository repo, SourceRef ref) throws IOException {
-        if (ref.commit().isEmpty() || ref.method() == RefMethod.TAG || ref.method() == RefMethod.NONE) {
+        // A manifest-history commit declares this very version in trusted history: no publisher chose it.
+        if (ref.commit().isEmpty() || ref.method() == RefMethod.TAG || ref.method() == RefMethod.NONE
+                || ref.method() == RefMethod.MANIFEST_HISTORY) {
             return Optional.empty();
         }
         String commit = ref.commit().get();
         TagMatcher.Index index = repo.tagIndex(release.pkg().name());
         record Earlier(String tag, String version, String commit) {
         }
+        Comparator<String> order = dev.divergence.source.VersionOrder.of(release.pkg().ecosystem());
         List<Earlier> lower = new ArrayList<>();
         for (Map.Entry<String, ObjectId> t : repo.tags().entrySet()) {
-            spelled(index, t.getKey()).filter(v -> VersionSpelling.compare(v, release.version()) < 0)
+            spelled(index, t.getKey()).filter(v -> order.compare(v, release.version()) < 0)
                     .ifPresent(v -> lower.add(new Earlier(t.getKey(), v, t.getValue().name())));
         }
-        lower.sort(Comparator.comparing(Earlier::version, VersionSpelling::compare).reversed());
+        lower.sort(Comparator.comparing(Earlier::version, order).reversed());
         for (Earlier e : lower.subList(0, Math.min(CHECKED_TAGS, lower.size()))) {
             if (!e.commit().equals(commit) && repo.isAncestor(commit, e.commit())) {
                 return Optional.of("baseline older than a previous release: " + SourceLocator.shortId(commit)

@@ -137,6 +137,30 @@ class RollbackTest {
     }
 
     @Test
+    void higherPreReleasesAreNotLowerVersionsInTheEcosystemsOrder() throws Exception {
+        // npm order: 3.0.0-canary.1 is above 0.1.0 (PEP 440 would call it invalid and sort it first)
+        GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"));
+        String c1 = git.commit(files("package.json", "{\"name\": \"widget\", \"version\": \"0.0.9\"}\n",
+                "index.js", "module.exports = 1;\n"), "0.0.9", Instant.parse("2026-01-01T00:00:00Z"));
+        git.commit(files("package.json", "{\"name\": \"widget\", \"version\": \"3.0.0-canary.1\"}\n",
+                "index.js", "module.exports = 3;\n"), "3.0.0-canary.1", Instant.parse("2026-01-02T00:00:00Z"));
+        git.tag("3.0.0-canary.1", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("0.1.0", files("package.json", "{\"name\": \"widget\", \"version\": \"0.1.0\"}\n",
+                    "index.js", "module.exports = 1;\n")).put("gitHead", c1);
+            npm.write();
+            NpmSupport support = new NpmSupport(npm.baseUrl(), ScanWorld.fetcher());
+            Release release = support.registry().releases(PackageId.parse("pkg:npm/widget")).get(0);
+            ReleaseReport r = ScanWorld.scanner(support, dir).scan(release, Optional.of(git.dir().toString()));
+            assertEquals(c1, r.ref().commit().orElseThrow());
+            assertTrue(r.ref().note().map(n -> !n.contains("baseline older than a previous release")).orElse(true),
+                    r.ref().note().toString());
+        } finally {
+            git.close();
+        }
+    }
+
+    @Test
     void aGitHeadNamingAnOlderReleasesCommitDoesNotOverrideTheVersionsTag() throws Exception {
         GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"));
         SortedMap<String, byte[]> v1 = files("package.json", "{\"name\": \"widget\", \"version\": \"1.0.0\"}\n",
