@@ -99,4 +99,29 @@ class RepositoryChoiceTest {
             assertEquals(RefMethod.TAG, given.ref().method());
         }
     }
+
+    @Test
+    void forPypiTheEarliestReleasesDeclareTheRepositoryNotTheProjectDocumentTheLatestPublisherWrote() throws Exception {
+        // PyPI's project document carries the latest release's project_urls; per-version documents carry each one's
+        try (dev.divergence.fixtures.LocalPypi pypi = new dev.divergence.fixtures.LocalPypi(dir.resolve("pypi"), "widget",
+                java.util.Map.of("Source", OTHER))) {
+            SortedMap<String, byte[]> files = flatProject("1.0.0");
+            for (String v : List.of("1.0.0", "1.1.0", "1.2.0")) {
+                pypi.publish("widget", v, files, files);
+                java.nio.file.Path doc = dir.resolve("pypi").resolve("pypi").resolve("widget").resolve(v).resolve("json");
+                java.nio.file.Files.createDirectories(doc.getParent());
+                java.nio.file.Files.writeString(doc, "{\"info\": {\"project_urls\": {\"Source\": \""
+                        + (v.equals("1.2.0") ? OTHER : ORIGINAL) + "\"}}, \"urls\": []}");
+            }
+            pypi.write();
+            List<Release> releases = new dev.divergence.registry.pypi.PypiRegistry(pypi.baseUrl(), ScanWorld.fetcher())
+                    .releases(new PackageId(Ecosystem.PYPI, "widget"));
+            assertEquals(List.of(List.of(ORIGINAL), List.of(ORIGINAL), List.of(OTHER)),
+                    releases.stream().map(r -> r.hints().repositoryUrls()).toList());
+            RepositoryChoice choice = RepositoryChoice.fromHistory(releases);
+            assertEquals(Optional.of(ORIGINAL), choice.location());
+            assertEquals(List.of("1.2.0"), History.repositoryChanges(releases, choice, Set.of("1.0.0", "1.1.0", "1.2.0"))
+                    .stream().map(History.Signal::version).toList());
+        }
+    }
 }

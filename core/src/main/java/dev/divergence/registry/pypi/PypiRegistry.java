@@ -64,6 +64,50 @@ public final class PypiRegistry implements Registry {
             out.add(release(pkg, e.getKey(), e.getValue(), hints));
         }
         out.sort(Comparator.comparing(Release::version, VersionSpelling::compare));
+        return withDeclaredRepositories(pkg, out);
+    }
+
+    /** How many of the earliest releases are asked which repository they declared. */
+    static final int DECLARED_EARLIEST = 3;
+
+    /**
+     * The project document's {@code project_urls} are the latest release's: whoever published it chose them. So the
+     * earliest releases are asked what they declared ({@code /pypi/NAME/VERSION/json}, three requests per listing),
+     * the latest keeps the project document's, and the releases in between declare nothing known — the package's
+     * repository is then what its history declared, and a latest release pointing elsewhere is a
+     * {@code REPOSITORY_CHANGED} signal instead of the baseline. A registry without per-version documents (a 404)
+     * leaves every release with the project document's URLs.
+     */
+    private List<Release> withDeclaredRepositories(PackageId pkg, List<Release> releases) {
+        List<Release> byTime = releases.stream().filter(r -> r.published().isPresent())
+                .sorted(Comparator.comparing(r -> r.published().get())).toList();
+        if (byTime.size() < 2) {
+            return releases;
+        }
+        Release latest = byTime.get(byTime.size() - 1);
+        Map<String, List<String>> declared = new HashMap<>();
+        for (Release r : byTime.subList(0, Math.min(DECLARED_EARLIEST, byTime.size() - 1))) {
+            String url = baseUrl + "/pypi/" + pkg.name() + "/" + r.version() + "/json";
+            try {
+                JsonNode doc = json.readTree(http.getBytes(url, "application/json", MAX_METADATA_BYTES));
+                if (doc != null && doc.path("info").isObject()) {
+                    declared.put(r.version(), repositoryUrls(doc.path("info")));
+                }
+            } catch (IOException | RuntimeException e) {
+                // no per-version document: this release keeps the project document's URLs
+            }
+        }
+        if (declared.isEmpty()) {
+            return releases;
+        }
+        List<Release> out = new ArrayList<>();
+        for (Release r : releases) {
+            List<String> urls = declared.containsKey(r.version()) ? declared.get(r.version())
+                    : r.version().equals(latest.version()) ? r.hints().repositoryUrls() : List.of();
+            SourceHints h = r.hints();
+            out.add(new Release(r.pkg(), r.version(), r.artifacts(), r.published(), r.yanked(), r.yankedReason(),
+                    new SourceHints(urls, h.recordedCommit(), h.directory(), h.attestedCommit(), h.recordedTag())));
+        }
         return out;
     }
 
