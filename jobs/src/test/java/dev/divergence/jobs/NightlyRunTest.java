@@ -74,8 +74,10 @@ class NightlyRunTest {
             ScanJob.Result second = ScanJob.run(spark, ScanOptions.parse(a.subList(1, a.size())));
             assertEquals(0, second.versionsScanned());
             assertEquals(13, second.versionsSkipped());
-            assertEquals(List.of("GET /pypi/llmrelay/json"), server.requests().subList(requestsBefore,
-                    server.requests().size()), "metadata call only");
+            // the project document, and the three earliest releases' documents that say which repository they declared
+            assertEquals(List.of("GET /pypi/llmrelay/json", "GET /pypi/llmrelay/1.80.0/json",
+                    "GET /pypi/llmrelay/1.80.1/json", "GET /pypi/llmrelay/1.81.0/json"),
+                    server.requests().subList(requestsBefore, server.requests().size()), "metadata calls only");
             assertEquals(before, dataFiles(out), "no data file rewritten");
             assertEquals(13, second.releases().size(), "the summary still covers every version");
             assertEquals(List.of("13|13|0", "13|0|0"), query("select versions_listed, versions_scanned, exit_status from "
