@@ -150,17 +150,6 @@ public final class SourceLocator {
                 }
             }
         }
-        if (signals.isEmpty() && overlap.isEmpty() && !artifactBlobs.isEmpty()) {
-            // Not one exact blob anywhere: a release rewritten with CRLF (Python and Node run it unchanged) must not
-            // read as "no source". Two files at least, as above.
-            Set<String> normalised = lfBlobs.get();
-            if (!normalised.isEmpty()) {
-                overlap = index.bestOverlap(normalised, published, 3).stream().filter(o -> o.score() >= 2).toList();
-                if (!overlap.isEmpty()) {
-                    notes.add("no artifact file equals a blob of the history until CRLF line endings become LF");
-                }
-            }
-        }
         long untrustedOnly = artifactBlobs.stream().filter(b -> index.untrustedRefOf(b).isPresent()).count();
         if (untrustedOnly > 0) {
             notes.add(untrustedOnly + " artifact file(s) found only in refs that are not branches or tags (e.g. "
