@@ -207,8 +207,11 @@ public final class ContentSignals {
         }
     }
 
-    /** A method's parameter list and body ({@code require(keys, max, msg) {}): a definition, not a call. */
-    private static final String METHOD_PARAMS = "\\s*[A-Za-z_$][\\w$]*(?:\\s*,\\s*[A-Za-z_$][\\w$]*)*\\s*\\)\\s*\\{"
+    /**
+     * A method's parameter list and body on the same line ({@code require(keys, max, msg) {}): a definition, not a
+     * call. Across a line break it is a call followed by a block (automatic semicolon insertion): still a load.
+     */
+    private static final String METHOD_PARAMS = "\\s*[A-Za-z_$][\\w$]*(?:\\s*,\\s*[A-Za-z_$][\\w$]*)*\\s*\\)[ \\t]*\\{"
             + "|\\s*\\)"; // or no argument at all ("require()d" in a comment): nothing is loaded by a computed name
     /** A plain string literal (a comment before it allowed, as bundlers write {@code import(/* chunk *\/ "x")}). */
     private static final String LITERAL_ARG = "\\s*(?:/\\*[^*]*\\*/\\s*)*(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'|`[^`\\\\$\\n]*`)\\s*";

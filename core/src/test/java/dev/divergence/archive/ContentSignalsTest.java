@@ -128,6 +128,10 @@ class ContentSignalsTest {
         assertFalse(ContentSignals.buildOutputSignals("build/lib/yargs-factory.js", method).contains(RiskFlag.DYNAMIC_EXEC));
         byte[] comment = "// lookup module object from require()d command\n".getBytes(StandardCharsets.UTF_8);
         assertFalse(ContentSignals.buildOutputSignals("build/lib/command.js", comment).contains(RiskFlag.DYNAMIC_EXEC));
+        // a call across a line break from its block is a call (ASI), not a method definition; build output allows
+        // require(identifier) as bundler idiom, so this one is for added lines and new files
+        assertTrue(ContentSignals.scan("lib/x.js", "if (go) require(mod)\n{ run(); }\n".getBytes(StandardCharsets.UTF_8),
+                1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
         // the same shapes as calls are still seen
         for (String payload : List.of("eval(x);\n", "require(name + 'x');\n",
                 "module.constructor._load(['child','process'].join('_'))['exec'+'Sync']('id');\n",
