@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Collects entries for one archive, enforcing entry-count and size limits and flagging duplicates. */
@@ -151,7 +152,12 @@ final class EntryCollector implements EntryVisitor {
         flags.addAll(n.flags());
         flags.add(type == ArtifactFile.EntryType.DEVICE || type == ArtifactFile.EntryType.OTHER
                 ? RiskFlag.SPECIAL_ENTRY : RiskFlag.LINK);
+        flags.addAll(new ContentSignals(n.path(), 0, false).flags()); // what its name says (setup.py, .pth, .js)
+        if (target == null) {
+            target = "";
+        }
         byte[] t = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        linkTargets.put(rawName, target);
         add(new ArtifactFile(n.path(), rawName, mode, t.length, EntryDigest.sha256(t), EntryDigest.gitBlobId(t), type,
                 flags));
     }
@@ -217,6 +223,93 @@ final class EntryCollector implements EntryVisitor {
     }
 
     List<ArtifactFile> files() {
+        if (!linksResolved) {
+            linksResolved = true;
+            resolveLinks();
+        }
         return files;
+    }
+
+    private boolean linksResolved;
+    private final java.util.Map<String, String> linkTargets = new java.util.HashMap<>();
+
+    /** Content flags a link takes from the file it points to: what the installed path would hold. */
+    private static final Set<RiskFlag> CONTENT_FLAGS = EnumSet.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC,
+            RiskFlag.ENCODED_BLOB, RiskFlag.OBFUSCATED, RiskFlag.BINARY, RiskFlag.PTH_EXECUTES, RiskFlag.NESTED_ARCHIVE);
+
+    /**
+     * A link whose target, resolved lexically (a symbolic link from its own folder, a hard link from the archive
+     * root, as tar stores them), is a regular file of this archive inside the link's top folder, small enough to
+     * have been kept from the one pass (its content scanned under the link's name), gets
+     * {@link RiskFlag#LINK_IN_ARCHIVE} and the target's content flags. Anything else — absolute, climbing out,
+     * pointing at a folder, another link or nothing — stays a bare {@link RiskFlag#LINK}: an escape.
+     */
+    private void resolveLinks() {
+        java.util.Map<String, ArtifactFile> regular = new java.util.HashMap<>();
+        for (ArtifactFile f : files) {
+            if (f.type() == ArtifactFile.EntryType.FILE) {
+                regular.put(f.path(), f); // the last copy: what an extractor leaves
+            }
+        }
+        for (int i = 0; i < files.size(); i++) {
+            ArtifactFile f = files.get(i);
+            String target = linkTargets.get(f.rawName());
+            if (target == null || !f.flags().contains(RiskFlag.LINK)) {
+                continue;
+            }
+            Optional<String> resolved = resolve(f.path(), target, f.type() == ArtifactFile.EntryType.HARDLINK);
+            ArtifactFile to = resolved.map(regular::get).orElse(null);
+            byte[] content = to == null ? null : retained.get(to.sha256());
+            if (content == null || f.flags().contains(RiskFlag.PATH_TRAVERSAL)
+                    || f.flags().contains(RiskFlag.ABSOLUTE_PATH)) {
+                continue; // nothing to judge it by (a large target is not kept): it stays an escape
+            }
+            Set<RiskFlag> flags = EnumSet.copyOf(f.flags());
+            flags.add(RiskFlag.LINK_IN_ARCHIVE);
+            // the installed path holds the target's bytes under the link's name: scan them as that file
+            for (RiskFlag c : ContentSignals.scan(f.path(), content, content.length + 1L)) {
+                if (CONTENT_FLAGS.contains(c)) {
+                    flags.add(c);
+                }
+            }
+            for (RiskFlag c : to.flags()) {
+                if (CONTENT_FLAGS.contains(c)) {
+                    flags.add(c);
+                }
+            }
+            files.set(i, new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(),
+                    f.type(), flags));
+        }
+    }
+
+    /** The archive path a link points to, if it stays inside the link's top folder. */
+    static Optional<String> resolve(String linkPath, String target, boolean fromRoot) {
+        if (target.isEmpty() || target.startsWith("/") || target.contains("\\") || target.contains(":")
+                || target.chars().anyMatch(ch -> ch < 0x20)) {
+            return Optional.empty();
+        }
+        List<String> parts = new ArrayList<>();
+        if (!fromRoot) {
+            String[] base = linkPath.split("/");
+            parts.addAll(List.of(base).subList(0, base.length - 1));
+        }
+        for (String seg : target.split("/")) {
+            if (seg.isEmpty() || seg.equals(".")) {
+                continue;
+            }
+            if (seg.equals("..")) {
+                if (parts.isEmpty()) {
+                    return Optional.empty();
+                }
+                parts.remove(parts.size() - 1);
+            } else {
+                parts.add(seg);
+            }
+        }
+        String top = linkPath.contains("/") ? linkPath.substring(0, linkPath.indexOf('/')) : null;
+        if (parts.isEmpty() || (top != null && (parts.size() < 2 || !parts.get(0).equals(top)))) {
+            return Optional.empty();
+        }
+        return Optional.of(String.join("/", parts));
     }
 }

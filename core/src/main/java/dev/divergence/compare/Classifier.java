@@ -149,9 +149,18 @@ public final class Classifier {
             Optional<String> src = in.alignment().sourcePath(f.path());
             Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
             sf.ifPresent(s -> shippedSource.add(s.path()));
+            if (f.type() == ArtifactFile.EntryType.SYMLINK && sf.isPresent() && sf.get().mode() == GIT_SYMLINK
+                    && sf.get().blobId().equals(f.gitBlobId())) {
+                // the source holds this very link (git stores a link as a blob of its target text)
+                out.add(row(in, f, sf, src, FileStatus.MATCH, BLOB_EQUAL, f.flags(), Optional.of("symbolic link to "
+                        + abbreviateTarget(in, f) + ", as in the source")));
+                continue;
+            }
             if (f.type() != ArtifactFile.EntryType.FILE) {
                 out.add(row(in, f, sf, src, FileStatus.PHANTOM, SPECIAL_ENTRY, f.flags(),
-                        Optional.of(f.type().name().toLowerCase() + " entry, recorded and not followed")));
+                        Optional.of(f.type().name().toLowerCase() + " entry, recorded and not followed"
+                                + (f.flags().contains(RiskFlag.LINK_IN_ARCHIVE)
+                                ? "; points to a file of this archive and is judged by that file's content" : ""))));
                 continue;
             }
             Optional<String> generated = in.generated().pathRule(in.artifact(), f.path());
@@ -337,6 +346,21 @@ public final class Classifier {
     }
 
     /** What a rule may consult beyond the file itself: the artifact's entries and the tree at the commit. */
+    /** Git's file mode of a symbolic link. */
+    private static final int GIT_SYMLINK = 0120000;
+
+    private static String abbreviateTarget(Input in, ArtifactFile f) {
+        try {
+            return in.repo().read(f.gitBlobId(), 256).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
+                    .orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** How many past versions of one file a history question reads at most. */
+    static final int MAX_HISTORY_VERSIONS = 2000;
+
     private static GeneratedFiles.SourceView view(Input in) {
         return new GeneratedFiles.SourceView(in.files(), in.extractor(), in.alignment(), in.tree(), path -> {
             Optional<SourceTree.SourceFile> sf = in.tree().get(path);
@@ -346,7 +370,22 @@ public final class Classifier {
             } catch (IOException e) {
                 return Optional.empty(); // unreadable: rules treat the source as unknown and keep the file visible
             }
-        });
+        }, path -> history(in, path));
+    }
+
+    /** At most {@value #MAX_HISTORY_VERSIONS} past contents of a source path, each within the content bound. */
+    private static List<byte[]> history(Input in, String path) {
+        List<byte[]> out = new ArrayList<>();
+        for (String blob : in.repo().index().blobsAt(path, MAX_HISTORY_VERSIONS)) {
+            try {
+                if (in.repo().size(blob) <= MAX_CONTENT_BYTES) {
+                    in.repo().read(blob, MAX_CONTENT_BYTES).ifPresent(out::add);
+                }
+            } catch (IOException e) {
+                // an unreadable past version answers nothing; the rule keeps the difference visible
+            }
+        }
+        return out;
     }
 
     /**
@@ -591,7 +630,8 @@ public final class Classifier {
     /** Flags of an entry that lands outside the install directory or is not a regular file. */
     private static boolean escapes(Set<RiskFlag> flags) {
         return flags.contains(RiskFlag.PATH_TRAVERSAL) || flags.contains(RiskFlag.ABSOLUTE_PATH)
-                || flags.contains(RiskFlag.LINK) || flags.contains(RiskFlag.SPECIAL_ENTRY);
+                || (flags.contains(RiskFlag.LINK) && !flags.contains(RiskFlag.LINK_IN_ARCHIVE))
+                || flags.contains(RiskFlag.SPECIAL_ENTRY);
     }
 
     private static FileDivergence row(Input in, ArtifactFile f, Optional<SourceTree.SourceFile> sf,

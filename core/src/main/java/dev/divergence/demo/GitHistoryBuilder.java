@@ -90,6 +90,33 @@ public final class GitHistoryBuilder implements AutoCloseable {
         }
     }
 
+    /**
+     * Stages a symbolic link at {@code path} pointing to {@code target} for the next commit, as git stores one: a
+     * blob holding the target text, with mode 120000.
+     */
+    public void symlink(String path, String target) throws IOException {
+        org.eclipse.jgit.lib.ObjectId blob;
+        try (org.eclipse.jgit.lib.ObjectInserter ins = git.getRepository().newObjectInserter()) {
+            blob = ins.insert(org.eclipse.jgit.lib.Constants.OBJ_BLOB,
+                    target.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ins.flush();
+        }
+        org.eclipse.jgit.dircache.DirCache dc = git.getRepository().lockDirCache();
+        try {
+            org.eclipse.jgit.dircache.DirCacheEditor ed = dc.editor();
+            ed.add(new org.eclipse.jgit.dircache.DirCacheEditor.PathEdit(path) {
+                @Override
+                public void apply(org.eclipse.jgit.dircache.DirCacheEntry ent) {
+                    ent.setFileMode(org.eclipse.jgit.lib.FileMode.SYMLINK);
+                    ent.setObjectId(blob);
+                }
+            });
+            ed.commit();
+        } finally {
+            dc.unlock();
+        }
+    }
+
     /** Tags HEAD; annotated tags carry a message, lightweight ones do not (both occur in the wild). */
     public void tag(String name, boolean annotated) throws IOException {
         try {

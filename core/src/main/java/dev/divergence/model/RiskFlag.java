@@ -67,5 +67,11 @@ public enum RiskFlag {
      * The entry inflates beyond the per-entry compression-ratio limit: its content was neither hashed nor scanned
      * (its digests are empty), the entries after it were read. No build of a source writes such padding.
      */
-    LIMIT_EXCEEDED
+    LIMIT_EXCEEDED,
+    /**
+     * A symbolic or hard link whose target is a regular file of the same archive, inside its top folder: an
+     * installer that creates links (tar, pip, yarn, bun; npm creates none) gives the link's path the target's
+     * bytes, so the link carries the target's content flags and is judged by them, not as an escape.
+     */
+    LINK_IN_ARCHIVE
 }

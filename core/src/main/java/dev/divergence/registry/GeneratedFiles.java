@@ -163,7 +163,24 @@ public interface GeneratedFiles {
     record SourceView(List<dev.divergence.model.ArtifactFile> artifactFiles,
                       java.util.function.Function<List<dev.divergence.model.ArtifactFile>, java.util.Map<String, byte[]>> artifactReader,
                       Alignment alignment, dev.divergence.source.SourceTree tree,
-                      java.util.function.Function<String, Optional<byte[]>> sourceReader) {
+                      java.util.function.Function<String, Optional<byte[]>> sourceReader,
+                      java.util.function.Function<String, List<byte[]>> historyReader) {
+
+        /** A view without the repository's history (rules asking about other commits find nothing). */
+        public SourceView(List<dev.divergence.model.ArtifactFile> artifactFiles,
+                          java.util.function.Function<List<dev.divergence.model.ArtifactFile>, java.util.Map<String, byte[]>> artifactReader,
+                          Alignment alignment, dev.divergence.source.SourceTree tree,
+                          java.util.function.Function<String, Optional<byte[]>> sourceReader) {
+            this(artifactFiles, artifactReader, alignment, tree, sourceReader, path -> List.of());
+        }
+
+        /**
+         * The contents a source path had across the repository's trusted history (branches and tags), bounded in
+         * number and size: for rules that ask whether the source ever declared something, not what it declares now.
+         */
+        public List<byte[]> historyBytes(String sourcePath) {
+            return historyReader.apply(sourcePath);
+        }
 
         /** The bytes of the last entry at {@code path}: the copy extractors leave on disk. */
         public Optional<byte[]> artifactBytes(String path) {

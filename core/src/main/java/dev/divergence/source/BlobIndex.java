@@ -324,6 +324,23 @@ public final class BlobIndex {
         }
     }
 
+    /**
+     * Blob ids first seen at {@code path} in the trusted history (a branch or tag), at most {@code limit} of them:
+     * the versions a file had across the repository's history, for rules that ask "was this ever declared".
+     */
+    public List<String> blobsAt(String path, int limit) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<ObjectId, String> e : blobPaths.entrySet()) {
+            if (e.getValue().equals(path)) { // blobPaths holds trusted history only
+                out.add(e.getKey().name());
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether some commit of a branch or tag holds the blob. */
     public boolean containsBlob(String blobId) {
         return ObjectId.isId(blobId) && blobPaths.containsKey(ObjectId.fromString(blobId));

@@ -47,6 +47,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
      * file or tag spec in its place is a different package and stays {@link #NEW_DEPENDENCY}.
      */
     public static final String DEPENDENCY_RANGE = "npm.package-json.dependency-range";
+    /**
+     * A runtime dependency this commit does not declare, but some commit of the repository's branches or tags
+     * declared with this very spec (a pre-release cut from another working tree): divergent and named, not
+     * HIGH_RISK. A name or spec no trusted commit ever declared stays {@link #NEW_DEPENDENCY}.
+     */
+    public static final String DEPENDENCY_FROM_HISTORY = "npm.package-json.dependency-from-history";
     /** Only {@code version} differs and the published one is this release's (a pre-release from a working tree). */
     public static final String VERSION_ONLY = "npm.package-json.version-only";
     /** package.json differs only in development fields (and this release's version): divergent, named. */
@@ -457,6 +463,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             List<String> otherFindings = new ArrayList<>(); // divergent, not high risk: range changes, new bins
             String otherRule = null;
             Set<String> newDeps = new TreeSet<>();
+            Set<String> historyDeps = new TreeSet<>(); // declared, with this very spec, at another trusted commit
             Set<String> rangeChanges = new TreeSet<>();
             for (String kind : RUNTIME_DEPENDENCIES) {
                 Iterator<Map.Entry<String, JsonNode>> deps = published.path(kind).fields();
@@ -469,13 +476,24 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                         // the same registry package, another semver range: a difference to see, not a new package
                         rangeChanges.add(dep.getKey() + " " + spec + " (source: " + declared.get() + ")");
                     } else if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
-                        newDeps.add(dep.getKey() + (declared.isEmpty() ? "" : " " + spec + " (source: " + declared.get() + ")"));
+                        String named = dep.getKey() + (declared.isEmpty() ? "" : " " + spec + " (source: "
+                                + declared.get() + ")");
+                        if (src != null && declaredInHistory(view, path, dep.getKey(), spec)) {
+                            historyDeps.add(named);
+                        } else {
+                            newDeps.add(named);
+                        }
                     }
                 }
             }
             if (!newDeps.isEmpty() && src != null) {
                 flags.add(RiskFlag.NEW_DEPENDENCY);
                 findings.add("new dependencies " + newDeps);
+            }
+            if (!historyDeps.isEmpty()) {
+                otherFindings.add("dependencies this commit does not declare, with the spec another commit of the "
+                        + "repository's branches or tags declared " + historyDeps);
+                otherRule = DEPENDENCY_FROM_HISTORY;
             }
             if (src != null) {
                 NpmEntryPoints.Changes entries = NpmEntryPoints.added(normalize(published.deepCopy(), published, false),
@@ -685,6 +703,30 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             List<String> l = new ArrayList<>(a);
             l.addAll(b);
             return l;
+        }
+
+        /**
+         * Whether some version of this package.json in the repository's branches and tags declared the dependency
+         * with exactly this spec (same name, same spec, a runtime kind): a release cut from a working tree of
+         * another commit, not a package the project never depended on.
+         */
+        private static boolean declaredInHistory(GeneratedFiles.SourceView view, String artifactPath, String name,
+                                                 String spec) {
+            Optional<String> sourcePath = view.alignment().sourcePath(artifactPath);
+            if (sourcePath.isEmpty()) {
+                return false;
+            }
+            for (byte[] past : view.historyBytes(sourcePath.get())) {
+                try {
+                    JsonNode n = JSON.readTree(past);
+                    if (n != null && n.isObject() && declaredSpec((ObjectNode) n, name).filter(spec::equals).isPresent()) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // a past version that is no JSON declares nothing
+                }
+            }
+            return false;
         }
 
         /** The spec the source gives a dependency, in any runtime dependency kind. */

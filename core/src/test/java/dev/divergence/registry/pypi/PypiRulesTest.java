@@ -316,7 +316,7 @@ class PypiRulesTest {
             assertEquals(FileStatus.UNCOMPARED, row(sdist, "demo-1.0.0/demo/core.py").status());
             assertFalse(row(sdist, "demo-1.0.0/demo/core.py").highRisk());
             assertEquals(Verdict.HIGH_RISK, sdist.verdict());
-            assertTrue(sdist.reason().orElseThrow().startsWith("high risk: demo-1.0.0/demo/util.py UNCOMPARED [LINK]"),
+            assertTrue(sdist.reason().orElseThrow().startsWith("high risk: demo-1.0.0/demo/util.py UNCOMPARED [CODE, LINK]"),
                     sdist.reason().orElseThrow());
         }
     }

