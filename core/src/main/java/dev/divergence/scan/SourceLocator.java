@@ -246,7 +246,15 @@ public final class SourceLocator {
                             + ")";
                     // What any commit could explain: artifact files whose bytes (or LF form) the history holds.
                     long findable = ceiling + lfBlobs.get().stream().filter(index::containsBlob).count();
-                    if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
+                    Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
+                            : Optional.empty();
+                    if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && flavour.isPresent()) {
+                        // The version's own build tag: the published files, tagged by the project.
+                        notes.add("compared with tag " + flavour.get() + " (" + shortId(other) + "), this version's "
+                                + "published build, which holds every artifact file found in the history: " + scores);
+                        commit = other;
+                        tag = flavour;
+                    } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);
                         // When the content bears the publisher's claim out (the tag holds less of it), the claim
@@ -307,7 +315,33 @@ public final class SourceLocator {
     /** A tag on {@code commit} other than those spelling this version: the commit is another release's. */
     private static Optional<String> otherVersionsTag(SourceRepository repo, String commit, List<String> ownTags) {
         return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
-                && !ownTags.contains(e.getKey())).map(Map.Entry::getKey).sorted().findFirst();
+                && !ownTags.contains(e.getKey()) && !isFlavour(e.getKey(), ownTags))
+                .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    /** A tag at {@code commit} naming this version's published build ({@code 4.17.21-npm}), if any. */
+    private static Optional<String> flavourTag(SourceRepository repo, String commit, List<String> ownTags) {
+        return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
+                && isFlavour(e.getKey(), ownTags)).map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    /**
+     * Words projects append to a version's tag for the commit holding what they published (lodash tags
+     * {@code 4.17.21} on its source branch and {@code 4.17.21-npm} on the branch holding the npm package's files).
+     * Deliberately a closed list: a pre-release suffix ({@code -beta}, {@code -rc1}) names another version, and
+     * content equal to another version's tag is a roll-back, never this version's build.
+     */
+    static final Set<String> FLAVOURS = Set.of("npm", "dist", "release", "build", "publish", "published");
+
+    static boolean isFlavour(String tag, List<String> ownTags) {
+        for (String own : ownTags) {
+            if (tag.length() > own.length() + 1 && tag.startsWith(own)
+                    && "-_.".indexOf(tag.charAt(own.length())) >= 0
+                    && FLAVOURS.contains(tag.substring(own.length() + 1).toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean setAside(SourceRepository repo, Optional<String> rev) {

@@ -313,7 +313,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             String text = new String(source.get(), StandardCharsets.UTF_8);
             Optional<String> sourcePath = view.alignment().sourcePath(path);
             boolean java = sourcePath.map(p -> p.endsWith(".java")).orElse(true);
-            String[] segments = name.substring(0, name.length() - ".class".length()).split("\\$", -1);
+            String simple = name.substring(0, name.length() - ".class".length());
+            String outer = sourcePath.map(p -> p.substring(p.lastIndexOf('/') + 1).replaceFirst("\\.[^.]+$", ""))
+                    .orElse("");
+            // A top-level name may hold '$' itself ($Gson$Types.java): only what follows the source's name nests.
+            String nested = !outer.isEmpty() && (simple.equals(outer) || simple.startsWith(outer + "$"))
+                    ? simple.substring(outer.length()) : simple.substring(simple.indexOf('$'));
+            if (nested.isEmpty()) {
+                return Optional.of(Decision.of(FileStatus.GENERATED, CLASS_FROM_SOURCE));
+            }
+            String[] segments = ("x" + nested).split("\\$", -1);
             int last = segments.length - 1;
             for (int i = 1; i < segments.length; i++) {
                 if (i == last && java && segments[i].matches("\\d+") && TYPE.matcher(text).results().count() > 1

@@ -99,7 +99,7 @@ public final class MavenLayout implements Layout {
         }
         String p = stripVersions(path);
         if (p.endsWith(".class")) {
-            String java = outerSource(p);
+            String java = outerSource(p, rel -> tree.get(javaRoot + rel).isPresent());
             for (String ext : List.of(".kt", ".groovy", ".scala")) {
                 String other = module + "src/main/" + ext.substring(1) + "/" + java.replaceFirst("\\.java$", ext);
                 if (tree.get(other).isPresent()) {
@@ -158,6 +158,23 @@ public final class MavenLayout implements Layout {
             outer = outer.substring(0, dollar);
         }
         return outer + ".java";
+    }
+
+    /**
+     * The source of a class whose own name may hold {@code $} ({@code $Gson$Types$Impl.class} →
+     * {@code $Gson$Types.java}): the longest prefix, cut at a {@code $}, whose {@code .java} file exists; else
+     * {@link #outerSource(String)}.
+     */
+    static String outerSource(String classPath, java.util.function.Predicate<String> exists) {
+        String outer = classPath.substring(0, classPath.length() - ".class".length());
+        int start = outer.lastIndexOf('/') + 1;
+        for (int d = outer.length(); d > start; d = outer.lastIndexOf('$', d - 1)) {
+            String candidate = outer.substring(0, d) + ".java";
+            if (exists.test(candidate)) {
+                return candidate;
+            }
+        }
+        return outerSource(classPath);
     }
 
     /** The folder R for which the most {@code R + relative} paths exist in the tree. */

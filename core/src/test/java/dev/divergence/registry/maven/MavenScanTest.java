@@ -285,6 +285,29 @@ class MavenScanTest {
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
+    @Test
+    void aTopLevelClassWhoseOwnNameHoldsDollarsIsCompiledFromItsSourceAndAnUndeclaredNestedOneIsNot() throws Exception {
+        // gson's com/google/gson/internal/$Gson$Types.java: the '$' belong to the top-level name
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/java/org/acme/$Acme$Types.java", "package org.acme;\npublic final class $Acme$Types {\n"
+                        + "  private static final class WildcardImpl {}\n}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/$Acme$Types.class", CLASS);
+        jar.put("org/acme/$Acme$Types$WildcardImpl.class", CLASS);
+        jar.put("org/acme/$Acme$Types$Payload.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        for (String p : List.of("org/acme/$Acme$Types.class", "org/acme/$Acme$Types$WildcardImpl.class")) {
+            assertEquals(FileStatus.GENERATED, row(a, p).status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(a, p).ruleId(), p);
+            assertEquals("src/main/java/org/acme/$Acme$Types.java", row(a, p).sourcePath().orElseThrow(), p);
+        }
+        FileDivergence payload = row(a, "org/acme/$Acme$Types$Payload.class");
+        assertEquals(FileStatus.PHANTOM, payload.status());
+        assertEquals(MavenGeneratedFiles.CLASS_UNDECLARED, payload.ruleId());
+        assertEquals(List.of("org/acme/$Acme$Types$Payload.class"), a.divergentPaths());
+    }
+
     private static final String OUTER = "package org.acme;\npublic class Outer {\n"
             + "  private static class Hidden {\n    private Hidden() {}\n  }\n"
             + "  Object make() {\n    return new Hidden();\n  }\n}\n";

@@ -239,6 +239,52 @@ class LinksAndHistoryScanTest {
         }
     }
 
+    // ---- a version's published-build tag (lodash's 4.17.21-npm) -------------------------------------------------
+
+    private SortedMap<String, byte[]> sourceLayout(String version) {
+        return files("package.json", manifest(version, ""), "src/index.js", "export default function () { return 1; }\n",
+                "build.js", "// turns src/ into the package\n", "README.md", "# linkjs\n");
+    }
+
+    private SortedMap<String, byte[]> packageLayout(String version, String body) {
+        return files("package.json", manifest(version, ""), "index.js", body, "README.md", "# linkjs\n");
+    }
+
+    @Test
+    void aTagNamingThisVersionsPublishedBuildIsTheBaseline() throws Exception {
+        git.commit(sourceLayout("5.0.0"), "5.0.0", when = when.plusSeconds(3600));
+        git.tag("5.0.0", false);
+        SortedMap<String, byte[]> built = packageLayout("5.0.0", "module.exports = function () { return 1; };\n");
+        String npmCommit = git.commit(built, "5.0.0 npm package", when = when.plusSeconds(3600));
+        git.tag("5.0.0-npm", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("5.0.0", built);
+            ReleaseReport r = scan(npm, "5.0.0");
+            assertEquals(dev.divergence.model.RefMethod.TAG, r.ref().method());
+            assertEquals(Optional.of(npmCommit), r.ref().commit());
+            assertEquals(Optional.of("5.0.0-npm"), r.ref().tag());
+            assertEquals(Verdict.CLEAN, r.verdict(), r.reason().orElse(""));
+        }
+    }
+
+    @Test
+    void aPreReleaseTagHoldingTheContentIsARollBackNotTheBuild() throws Exception {
+        // 5.1.0 ships 5.1.0-beta's code: the beta's tag is another version's, so 5.1.0's own tag stays the baseline
+        SortedMap<String, byte[]> beta = packageLayout("5.1.0", "module.exports = function () { return 'beta'; };\n");
+        git.commit(beta, "5.1.0-beta", when = when.plusSeconds(3600));
+        git.tag("5.1.0-beta", false);
+        SortedMap<String, byte[]> fin = packageLayout("5.1.0", "module.exports = function () { return 'final'; };\n");
+        String finalCommit = git.commit(fin, "5.1.0", when = when.plusSeconds(3600));
+        git.tag("5.1.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("5.1.0", beta);
+            ReleaseReport r = scan(npm, "5.1.0");
+            assertEquals(Optional.of(finalCommit), r.ref().commit());
+            assertEquals(Optional.of("5.1.0"), r.ref().tag());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+        }
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
