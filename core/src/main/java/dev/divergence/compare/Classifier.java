@@ -282,8 +282,9 @@ public final class Classifier {
                 detail = Optional.of("too large to compare by content; blob ids differ");
             }
             if (inHistory) {
-                return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, flags,
-                        Optional.of("stale: this content is in history at " + in.repo().index().pathOf(f.gitBlobId())));
+                return stale(row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, flags,
+                        Optional.of("stale: this content is in history at " + in.repo().index().pathOf(f.gitBlobId()))),
+                        in, src);
             }
             if (untrusted.isPresent()) {
                 flags.add(RiskFlag.UNTRUSTED_REF_ONLY);
@@ -296,8 +297,9 @@ public final class Classifier {
         whole.addAll(f.flags());
         content.ifPresent(c -> whole.addAll(ContentSignals.scan(f.path(), c, MAX_CONTENT_BYTES)));
         if (inHistory) {
-            return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
-                    Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
+            return stale(row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
+                    Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId()))),
+                    in, src);
         }
         if (untrusted.isPresent()) {
             whole.add(RiskFlag.UNTRUSTED_REF_ONLY);
@@ -587,6 +589,29 @@ public final class Classifier {
         // dynamic evaluation, an encoded or obfuscated payload is out of place (a split payload puts a one-line
         // import in a modified module and the exec in a new one).
         return payload(flags);
+    }
+
+    /**
+     * Content the history holds at this very path is an older (or other branch's) version of the same file: the
+     * project's own code, so payload signals in it are no reason for HIGH_RISK — a file that runs by itself still
+     * is. Content the history holds only at another path (a test fixture shipped as a module) keeps the payload rule.
+     */
+    private static FileDivergence stale(FileDivergence r, Input in, Optional<String> sourcePath) {
+        boolean samePath = sourcePath.isPresent() && r.artifactBlobId().isPresent()
+                && sourcePath.get().equals(in.repo().index().pathOf(r.artifactBlobId().get()));
+        Set<RiskFlag> flags = r.riskFlags();
+        if (!r.highRisk() || !samePath || escapes(flags) || runsAnyway(flags)) {
+            return r;
+        }
+        return new FileDivergence(r.artifactFilename(), r.artifactPath(), r.sourcePath(), r.status(), r.ruleId(),
+                r.artifactSha256(), r.sourceSha256(), r.artifactBlobId(), r.sourceBlobId(), r.artifactSize(),
+                r.sourceSize(), flags, false, Optional.of(r.detail().map(d -> d + "; ").orElse("")
+                + "an earlier version of this very file: payload signals in the project's own code are not HIGH_RISK"));
+    }
+
+    private static boolean runsAnyway(Set<RiskFlag> flags) {
+        return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
+                || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC);
     }
 
     private static boolean payload(Set<RiskFlag> flags) {

@@ -53,6 +53,14 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String SERVICES_AUTO_SERVICE = "maven.services.auto-service";
     /** The same providers as the source's file, spelled differently (order, comments, line endings). */
     public static final String SERVICES_SAME_PROVIDERS = "maven.services.same-providers";
+    /** A class the shade plugin copied in from a dependency, under a relocation's shaded package: build output. */
+    public static final String BUILD_SHADED = "maven.build-output.shaded";
+    /**
+     * A source file the build writes from a template ({@code X.java.in} filled by the replacer plugin,
+     * {@code src/main/java-templates/} by templating-maven-plugin): the template with every placeholder
+     * ({@code @name@}, {@code ${name}}) replaced by a literal made of letters, digits, '.', '_' and '-' only.
+     */
+    public static final String SOURCE_FROM_TEMPLATE = "maven.source-from-template";
 
     /**
      * Manifest attributes that make the JVM run code: agents (https://docs.oracle.com/en/java/javase/17/docs/api/
@@ -96,6 +104,62 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Optional.of("compiled class with no source file in the module")));
     }
 
+    /**
+     * Classes under a package a {@code maven-shade-plugin} relocation of the repository's POMs shades into
+     * ({@code <shadedPattern>}) are a dependency's classes, rewritten and copied in by the build: build output,
+     * verifiable only by a rebuild (their content is still scanned). Any other class without a source stays
+     * {@link #CLASS_WITHOUT_SOURCE}.
+     */
+    @Override
+    public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
+        List<String> shaded = shadedPackages(view);
+        return (path, sourceExists) -> {
+            String p = MavenLayout.stripVersions(path);
+            if (!sourceExists && p.endsWith(".class")) {
+                for (String pkg : shaded) {
+                    if (p.startsWith(pkg + "/")) {
+                        return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_SHADED, Set.of(RiskFlag.CODE),
+                                Optional.of("copied from a dependency into " + pkg.replace('/', '.')
+                                        + " by maven-shade-plugin: not verifiable without a rebuild")));
+                    }
+                }
+            }
+            return unmatchedRule(artifact, path, sourceExists);
+        };
+    }
+
+    private static final Pattern SHADE_PLUGIN = Pattern.compile(
+            "<artifactId>\\s*maven-shade-plugin\\s*</artifactId>(.*?)</plugin>", Pattern.DOTALL);
+    private static final Pattern SHADED_PATTERN = Pattern.compile(
+            "<shadedPattern>\\s*([A-Za-z_][A-Za-z0-9_./$-]*[A-Za-z0-9_])\\s*</shadedPattern>");
+
+    /** The packages (as paths) the shade plugin relocates into, from every POM of the tree (at most 64 read). */
+    static List<String> shadedPackages(SourceView view) {
+        List<String> out = new ArrayList<>();
+        int read = 0;
+        for (String path : view.tree().files().keySet()) {
+            if (!(path.equals("pom.xml") || path.endsWith("/pom.xml")) || read++ >= 64) {
+                continue;
+            }
+            String pom = view.sourceText(path).orElse("");
+            Matcher plugin = SHADE_PLUGIN.matcher(pom);
+            while (plugin.find()) {
+                Matcher m = SHADED_PATTERN.matcher(plugin.group(1));
+                while (m.find()) {
+                    String pkg = m.group(1).replace('.', '/').replaceFirst("^META-INF/versions/\\d+/", "");
+                    // a relocation into a package holding the project's own sources would cover classes anyone
+                    // could add beside them: only a package no source file of the tree is in
+                    boolean own = view.tree().files().keySet().stream().anyMatch(f -> f.endsWith(".java")
+                            && (f.startsWith(pkg + "/") || f.contains("/" + pkg + "/")));
+                    if (!own && pkg.contains("/") && !out.contains(pkg)) {
+                        out.add(pkg);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The manifest and service files run code without being named; they are checked by content. */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
@@ -106,7 +170,45 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
-                new SameModelPomRule());
+                new SameModelPomRule(), new TemplateRule());
+    }
+
+    /** See {@link #SOURCE_FROM_TEMPLATE}. */
+    static final class TemplateRule implements ContentRule {
+        private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Za-z_][A-Za-z0-9_.]*@|\\$\\{[A-Za-z_][A-Za-z0-9_.-]*}");
+        /** What a placeholder may become: a version, a group id, a package name — never a quote, paren or space. */
+        private static final String LITERAL = "[A-Za-z0-9_.-]*";
+
+        @Override
+        public String id() {
+            return SOURCE_FROM_TEMPLATE;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            Optional<String> sourcePath = view.alignment().sourcePath(path);
+            if (!path.endsWith(".java") || source.isEmpty() || sourcePath.isEmpty()
+                    || !(sourcePath.get().endsWith(".java.in") || sourcePath.get().contains("src/main/java-templates/"))) {
+                return Optional.empty();
+            }
+            return fills(new String(source.get(), StandardCharsets.UTF_8), new String(bytes, StandardCharsets.UTF_8))
+                    ? Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, SOURCE_FROM_TEMPLATE, Set.of(),
+                    Optional.of("written from " + sourcePath.get() + " with its placeholders filled by literals")))
+                    : Optional.empty();
+        }
+
+        static boolean fills(String template, String written) {
+            StringBuilder regex = new StringBuilder();
+            Matcher m = PLACEHOLDER.matcher(template);
+            int at = 0;
+            while (m.find()) {
+                regex.append(Pattern.quote(template.substring(at, m.start()))).append(LITERAL);
+                at = m.end();
+            }
+            regex.append(Pattern.quote(template.substring(at)));
+            return at > 0 && Pattern.compile(regex.toString()).matcher(written).matches();
+        }
     }
 
     /**
@@ -314,7 +416,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             Optional<String> sourcePath = view.alignment().sourcePath(path);
             boolean java = sourcePath.map(p -> p.endsWith(".java")).orElse(true);
             String simple = name.substring(0, name.length() - ".class".length());
-            String outer = sourcePath.map(p -> p.substring(p.lastIndexOf('/') + 1).replaceFirst("\\.[^.]+$", ""))
+            String outer = sourcePath.map(p -> p.substring(p.lastIndexOf('/') + 1)
+                            .replaceFirst("\\.java\\.in$|\\.[^.]+$", ""))
                     .orElse("");
             // A top-level name may hold '$' itself ($Gson$Types.java): only what follows the source's name nests.
             String nested = !outer.isEmpty() && (simple.equals(outer) || simple.startsWith(outer + "$"))

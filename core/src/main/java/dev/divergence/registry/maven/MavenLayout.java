@@ -99,17 +99,20 @@ public final class MavenLayout implements Layout {
         }
         String p = stripVersions(path);
         if (p.endsWith(".class")) {
-            String java = outerSource(p, rel -> tree.get(javaRoot + rel).isPresent());
+            String java = outerSource(p, rel -> tree.get(javaRoot + rel).isPresent()
+                    || template(module, javaRoot, rel, tree).isPresent());
             for (String ext : List.of(".kt", ".groovy", ".scala")) {
                 String other = module + "src/main/" + ext.substring(1) + "/" + java.replaceFirst("\\.java$", ext);
                 if (tree.get(other).isPresent()) {
                     return other;
                 }
             }
-            return javaRoot + java;
+            return tree.get(javaRoot + java).isPresent() ? javaRoot + java
+                    : template(module, javaRoot, java, tree).orElse(javaRoot + java);
         }
         if (p.endsWith(".java")) {
-            return javaRoot + p;
+            return tree.get(javaRoot + p).isPresent() ? javaRoot + p
+                    : template(module, javaRoot, p, tree).orElse(javaRoot + p);
         }
         for (String root : resourceRoots) {
             if (tree.get(root + p).isPresent()) {
@@ -143,6 +146,21 @@ public final class MavenLayout implements Layout {
         }
         String artifactId = artifact.filename().replaceFirst("-\\d.*$", "");
         return tree.get(artifactId + "/pom.xml").isPresent() ? artifactId + "/" : "";
+    }
+
+    /**
+     * The template a build fills in to write {@code relative} (a {@code .java} path under the source root), when
+     * the source holds no such file: {@code X.java.in} beside where it would be (the replacer plugin's convention,
+     * jackson's PackageVersion) or {@code src/main/java-templates/X.java} (templating-maven-plugin, gson's
+     * GsonBuildConfig).
+     */
+    static Optional<String> template(String module, String javaRoot, String relative, SourceTree tree) {
+        for (String t : List.of(javaRoot + relative + ".in", module + "src/main/java-templates/" + relative)) {
+            if (tree.get(t).isPresent()) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Multi-release jars keep version-specific classes under META-INF/versions/N/. */

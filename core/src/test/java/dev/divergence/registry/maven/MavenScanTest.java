@@ -308,6 +308,101 @@ class MavenScanTest {
         assertEquals(List.of("org/acme/$Acme$Types$Payload.class"), a.divergentPaths());
     }
 
+    private static final String TEMPLATE = "package @package@;\n\npublic final class PackageVersion {\n"
+            + "    public static final String VERSION = \"@projectversion@\";\n"
+            + "    public static final String GROUP = \"${project.groupId}\";\n}\n";
+
+    private static SortedMap<String, byte[]> templateTree(String templatePath) {
+        return dev.divergence.fixtures.Trees.with(agentTree(), templatePath, TEMPLATE);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"src/main/java/org/acme/PackageVersion.java.in",
+            "src/main/java-templates/org/acme/PackageVersion.java"})
+    void aClassAndASourceTheBuildWritesFromATemplateAreExplainedByTheTemplate(String template) throws Exception {
+        // jackson's PackageVersion.java.in (replacer plugin); gson's src/main/java-templates (templating plugin)
+        {
+            Map<String, byte[]> jar = new LinkedHashMap<>();
+            jar.put("org/acme/Widget.java", agentTree().get("src/main/java/org/acme/Widget.java"));
+            jar.put("org/acme/PackageVersion.java", (TEMPLATE.replace("@package@", "org.acme")
+                    .replace("@projectversion@", "3.0.0").replace("${project.groupId}", "org.acme"))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ArtifactReport a = artifact(scanSources(templateTree(template), "3.0.0", jar), "-sources.jar");
+            FileDivergence pv = row(a, "org/acme/PackageVersion.java");
+            assertEquals(FileStatus.MATCH_NORMALIZED, pv.status(), template);
+            assertEquals(MavenGeneratedFiles.SOURCE_FROM_TEMPLATE, pv.ruleId(), template);
+            assertEquals(template, pv.sourcePath().orElseThrow());
+            assertEquals(Verdict.EXPLAINED, a.verdict(), template);
+        }
+    }
+
+    @Test
+    void aTemplatePlaceholderFilledWithCodeIsNotExplained() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/PackageVersion.java", (TEMPLATE.replace("@package@", "org.acme")
+                .replace("@projectversion@", "3.0.0\" + Runtime.getRuntime().exec(\"sh\") + \"")
+                .replace("${project.groupId}", "org.acme")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ArtifactReport a = artifact(scanSources(templateTree("src/main/java/org/acme/PackageVersion.java.in"), "3.0.0",
+                jar), "-sources.jar");
+        FileDivergence pv = row(a, "org/acme/PackageVersion.java");
+        assertEquals(FileStatus.MODIFIED, pv.status());
+        assertTrue(pv.highRisk(), pv.riskFlags().toString());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void theClassCompiledFromATemplateIsGeneratedAndOneWithoutAnyIsNot() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/PackageVersion.class", CLASS);
+        jar.put("org/acme/PackageVersionX.class", CLASS);
+        ArtifactReport a = artifact(scanJar(templateTree("src/main/java/org/acme/PackageVersion.java.in"), "3.0.0", jar),
+                ".jar");
+        assertEquals(FileStatus.GENERATED, row(a, "org/acme/PackageVersion.class").status());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(a, "org/acme/PackageVersion.class").ruleId());
+        assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(a, "org/acme/PackageVersionX.class").ruleId());
+    }
+
+    private static String shadingPom(String shadedPattern) {
+        return "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + "<build><plugins><plugin><groupId>org.apache.maven.plugins</groupId>"
+                + "<artifactId>maven-shade-plugin</artifactId><executions><execution><configuration><relocations>"
+                + "<relocation><pattern>ch.example.fastlib</pattern><shadedPattern>" + shadedPattern
+                + "</shadedPattern></relocation></relocations></configuration></execution></executions></plugin>"
+                + "</plugins></build></project>\n";
+    }
+
+    @Test
+    void classesUnderAShadedPackageAreBuildOutputAndOthersWithoutSourceAreNot() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml",
+                shadingPom("org.acme.internal.shaded.fastlib"));
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/internal/shaded/fastlib/Parser.class", CLASS);
+        jar.put("META-INF/versions/11/org/acme/internal/shaded/fastlib/Parser.class", CLASS);
+        jar.put("org/acme/internal/Evil.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        for (String p : List.of("org/acme/internal/shaded/fastlib/Parser.class",
+                "META-INF/versions/11/org/acme/internal/shaded/fastlib/Parser.class")) {
+            assertEquals(FileStatus.BUILD_OUTPUT, row(a, p).status(), p);
+            assertEquals(MavenGeneratedFiles.BUILD_SHADED, row(a, p).ruleId(), p);
+        }
+        assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(a, "org/acme/internal/Evil.class").ruleId());
+        assertEquals(List.of("org/acme/internal/Evil.class"), a.divergentPaths());
+    }
+
+    @Test
+    void aRelocationIntoThePackageOfTheProjectsOwnSourcesExplainsNothing() throws Exception {
+        // shading into org.acme (where Widget.java lives) would let any added class pass as the dependency's
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", shadingPom("org.acme"));
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/Evil.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(a, "org/acme/Evil.class").ruleId());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
     private static final String OUTER = "package org.acme;\npublic class Outer {\n"
             + "  private static class Hidden {\n    private Hidden() {}\n  }\n"
             + "  Object make() {\n    return new Hidden();\n  }\n}\n";

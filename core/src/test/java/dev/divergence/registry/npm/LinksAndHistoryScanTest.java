@@ -285,6 +285,44 @@ class LinksAndHistoryScanTest {
         }
     }
 
+    // ---- stale content: an older version of the same file vs another file's content ---------------------------
+
+    @Test
+    void anOlderVersionOfTheSameModuleWithEvalIsDivergentNotHighRisk() throws Exception {
+        // lodash's template.js builds functions with Function(): shipping last release's copy is stale, not a payload
+        SortedMap<String, byte[]> old = commit("6.0.0", "", true);
+        old = with(old, "lib/core.js", "module.exports = function (s) { return Function('return ' + s)(); };\n");
+        git.commit(old, "6.0.1", when = when.plusSeconds(3600));
+        git.tag("v6.0.1", false);
+        SortedMap<String, byte[]> now = with(old, "package.json", manifest("6.1.0", ""),
+                "lib/core.js", "module.exports = function () { return 2; };\n");
+        git.commit(now, "6.1.0", when = when.plusSeconds(3600));
+        git.tag("v6.1.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("6.1.0", with(now, "lib/core.js", new String(old.get("lib/core.js"), StandardCharsets.UTF_8)));
+            ReleaseReport r = scan(npm, "6.1.0");
+            FileDivergence core = row(r.artifacts().get(0), "package/lib/core.js");
+            assertEquals(FileStatus.IN_HISTORY, core.status());
+            assertTrue(core.riskFlags().contains(RiskFlag.DYNAMIC_EXEC), core.riskFlags().toString());
+            assertFalse(core.highRisk());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+        }
+    }
+
+    @Test
+    void anotherFilesContentWithExecShippedAsAModuleStaysHighRisk() throws Exception {
+        // the slack: test/fixture.js (exec) is in history, but never at lib/core.js
+        SortedMap<String, byte[]> tree = commit("6.2.0", "", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("6.2.0", with(tree, "lib/core.js", new String(tree.get("test/fixture.js"), StandardCharsets.UTF_8)));
+            ReleaseReport r = scan(npm, "6.2.0");
+            FileDivergence core = row(r.artifacts().get(0), "package/lib/core.js");
+            assertEquals(FileStatus.IN_HISTORY, core.status());
+            assertTrue(core.highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
