@@ -53,6 +53,14 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String SERVICES_AUTO_SERVICE = "maven.services.auto-service";
     /** The same providers as the source's file, spelled differently (order, comments, line endings). */
     public static final String SERVICES_SAME_PROVIDERS = "maven.services.same-providers";
+    /**
+     * The POM maven-shade-plugin writes in place of the project's ({@code createDependencyReducedPom}, on by default):
+     * the same model re-serialised, without the dependencies it shaded in ({@code <artifactSet><includes>}) and the
+     * test-scoped ones, default values left out ({@code <packaging>jar</packaging>}, repository
+     * {@code <enabled>true</enabled>}) and the parent's {@code <relativePath>} rewritten. No dependency may be added.
+     */
+    public static final String POM_DEPENDENCY_REDUCED = "maven.pom.dependency-reduced";
+
     /** A class the shade plugin copied in from a dependency, under a relocation's shaded package: build output. */
     public static final String BUILD_SHADED = "maven.build-output.shaded";
     /**
@@ -724,6 +732,141 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * children is free (the POM schema's fields) but repeated children — dependencies, modules, repositories — keep
      * their order (dependency order decides resolution). Any added, removed or changed value is not explained.
      */
+    /** See {@link #POM_DEPENDENCY_REDUCED}. */
+    static final class DependencyReducedPom {
+        private DependencyReducedPom() {
+        }
+
+        /** A note when {@code published} is {@code source}'s dependency-reduced POM. */
+        static Optional<String> explain(org.w3c.dom.Element published, org.w3c.dom.Element source) {
+            org.w3c.dom.Element shade = shadePlugin(source).orElse(null);
+            if (shade == null || text(shade, "createDependencyReducedPom").equals("false")) {
+                return Optional.empty();
+            }
+            Set<String> shaded = new java.util.TreeSet<>();
+            for (org.w3c.dom.Element inc : descendants(shade, "include")) {
+                if (inc.getParentNode() instanceof org.w3c.dom.Element p && SameModelPomRule.localName(p).equals("includes")
+                        && p.getParentNode() instanceof org.w3c.dom.Element set
+                        && SameModelPomRule.localName(set).equals("artifactSet")) {
+                    shaded.add(inc.getTextContent().trim());
+                }
+            }
+            org.w3c.dom.Element src = (org.w3c.dom.Element) source.cloneNode(true);
+            org.w3c.dom.Element pub = (org.w3c.dom.Element) published.cloneNode(true);
+            Set<String> kept = new java.util.HashSet<>();
+            for (org.w3c.dom.Element d : dependencies(pub)) {
+                kept.add(text(d, "groupId") + ":" + text(d, "artifactId"));
+            }
+            List<String> removed = new ArrayList<>();
+            for (org.w3c.dom.Element d : dependencies(src)) {
+                String ga = text(d, "groupId") + ":" + text(d, "artifactId");
+                if (kept.contains(ga)) {
+                    continue;
+                }
+                boolean isShaded = shaded.contains(ga) || shaded.contains(text(d, "groupId") + ":*");
+                if (!isShaded && !text(d, "scope").equals("test")) {
+                    return Optional.empty(); // a runtime dependency gone for no reason the plugin gives
+                }
+                removed.add(ga + (isShaded ? " (shaded in)" : " (test scope)"));
+                d.getParentNode().removeChild(d);
+            }
+            for (org.w3c.dom.Element root : List.of(src, pub)) {
+                dropEmpty(root, "dependencies");
+                dropDefaults(root);
+            }
+            return SameModelPomRule.sameModel(pub, src, false)
+                    ? Optional.of("maven-shade-plugin's dependency-reduced POM of the source's; dependencies left out: "
+                    + removed) : Optional.empty();
+        }
+
+        /**
+         * Dependencies of the published POM (its own and its profiles') that consumers resolve — any scope but
+         * {@code test} — and that the source's POM does not declare under the same groupId:artifactId.
+         */
+        static List<String> addedDependencies(org.w3c.dom.Element published, org.w3c.dom.Element source) {
+            Set<String> declared = new java.util.HashSet<>();
+            for (org.w3c.dom.Element d : descendants(source, "dependency")) {
+                declared.add(text(d, "groupId") + ":" + text(d, "artifactId"));
+            }
+            List<String> added = new ArrayList<>();
+            for (org.w3c.dom.Element d : descendants(published, "dependency")) {
+                String ga = text(d, "groupId") + ":" + text(d, "artifactId");
+                boolean plugins = false;
+                for (org.w3c.dom.Node n = d.getParentNode(); n instanceof org.w3c.dom.Element p; n = p.getParentNode()) {
+                    plugins |= SameModelPomRule.localName(p).equals("plugin");
+                }
+                if (!plugins && !declared.contains(ga) && !text(d, "scope").equals("test") && !added.contains(ga)) {
+                    added.add(ga);
+                }
+            }
+            return added;
+        }
+
+        private static Optional<org.w3c.dom.Element> shadePlugin(org.w3c.dom.Element project) {
+            for (org.w3c.dom.Element p : descendants(project, "plugin")) {
+                if (text(p, "artifactId").equals("maven-shade-plugin")) {
+                    return Optional.of(p);
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The project's own {@code <dependencies>/<dependency>} (not dependencyManagement's, not a plugin's). */
+        private static List<org.w3c.dom.Element> dependencies(org.w3c.dom.Element project) {
+            List<org.w3c.dom.Element> out = new ArrayList<>();
+            for (org.w3c.dom.Element deps : SameModelPomRule.children(project).getOrDefault("dependencies", List.of())) {
+                out.addAll(SameModelPomRule.children(deps).getOrDefault("dependency", List.of()));
+            }
+            return out;
+        }
+
+        private static void dropEmpty(org.w3c.dom.Element project, String name) {
+            for (org.w3c.dom.Element e : SameModelPomRule.children(project).getOrDefault(name, List.of())) {
+                if (SameModelPomRule.children(e).isEmpty() && e.getTextContent().trim().isEmpty()) {
+                    project.removeChild(e);
+                }
+            }
+        }
+
+        /** Values Maven's writer leaves out because they are the defaults, and the parent's relativePath. */
+        private static void dropDefaults(org.w3c.dom.Element project) {
+            for (org.w3c.dom.Element p : SameModelPomRule.children(project).getOrDefault("packaging", List.of())) {
+                if (p.getTextContent().trim().equals("jar")) {
+                    project.removeChild(p);
+                }
+            }
+            for (org.w3c.dom.Element parent : SameModelPomRule.children(project).getOrDefault("parent", List.of())) {
+                for (org.w3c.dom.Element r : SameModelPomRule.children(parent).getOrDefault("relativePath", List.of())) {
+                    parent.removeChild(r); // where a build finds the parent on disk: consumers resolve it by coordinates
+                }
+            }
+            for (org.w3c.dom.Element e : descendants(project, "enabled")) {
+                if (e.getParentNode() instanceof org.w3c.dom.Element p
+                        && Set.of("releases", "snapshots").contains(SameModelPomRule.localName(p))
+                        && e.getTextContent().trim().equals("true")) {
+                    p.removeChild(e);
+                }
+            }
+        }
+
+        private static List<org.w3c.dom.Element> descendants(org.w3c.dom.Element root, String name) {
+            List<org.w3c.dom.Element> out = new ArrayList<>();
+            org.w3c.dom.NodeList all = root.getElementsByTagName("*");
+            for (int i = 0; i < all.getLength(); i++) {
+                org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+                if (SameModelPomRule.localName(e).equals(name)) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        private static String text(org.w3c.dom.Element e, String child) {
+            List<org.w3c.dom.Element> c = SameModelPomRule.children(e).getOrDefault(child, List.of());
+            return c.size() == 1 ? c.get(0).getTextContent().trim() : "";
+        }
+    }
+
     static final class SameModelPomRule implements ContentRule {
         @Override
         public String id() {
@@ -741,8 +884,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             try {
                 org.w3c.dom.Element a = MavenRegistry.xml(bytes, path).getDocumentElement();
                 org.w3c.dom.Element b = MavenRegistry.xml(source.get(), path).getDocumentElement();
-                return sameModel(a, b, false) ? Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL))
-                        : Optional.empty();
+                if (sameModel(a, b, false)) {
+                    return Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL));
+                }
+                Optional<String> reduced = DependencyReducedPom.explain(a, b);
+                if (reduced.isPresent()) {
+                    return Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, POM_DEPENDENCY_REDUCED, Set.of(),
+                            Optional.of(reduced.get())));
+                }
+                // Not explained: a dependency consumers resolve that the source never declares is HIGH_RISK.
+                List<String> added = DependencyReducedPom.addedDependencies(a, b);
+                return added.isEmpty() ? Optional.empty() : Optional.of(new Decision(FileStatus.MODIFIED,
+                        POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of("dependencies the source's POM does not declare: " + added)));
             } catch (dev.divergence.registry.RegistryException e) {
                 return Optional.empty();
             }
@@ -860,12 +1014,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
-        private static String localName(org.w3c.dom.Element e) {
+        static String localName(org.w3c.dom.Element e) {
             String n = e.getNodeName();
             return n.substring(n.indexOf(':') + 1);
         }
 
-        private static Map<String, List<org.w3c.dom.Element>> children(org.w3c.dom.Element e) {
+        static Map<String, List<org.w3c.dom.Element>> children(org.w3c.dom.Element e) {
             Map<String, List<org.w3c.dom.Element>> out = new java.util.TreeMap<>();
             for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
                 if (n instanceof org.w3c.dom.Element c) {

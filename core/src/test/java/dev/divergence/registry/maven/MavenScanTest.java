@@ -403,6 +403,87 @@ class MavenScanTest {
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
+    private ReleaseReport scanPublishedPom(SortedMap<String, byte[]> tree, String version, String publishedPom)
+            throws Exception {
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v" + version, true);
+        }
+        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of(version));
+            repo.file(version, ".pom", publishedPom.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return ScanWorld.scanner(support, dir).scan(release, Optional.of(dir.resolve("repo").toString()));
+        }
+    }
+
+    private static final String SHADING_SOURCE_POM = "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
+            + "  <modelVersion>4.0.0</modelVersion>\n"
+            + "  <parent><groupId>org.acme</groupId><artifactId>acme-parent</artifactId><version>3</version></parent>\n"
+            + "  <groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>\n"
+            + "  <packaging>jar</packaging>\n"
+            + "  <!-- the shade plugin writes the published POM -->\n"
+            + "  <repositories><repository><id>snap</id><url>https://repo.example.org/snapshots</url>"
+            + "<snapshots><enabled>true</enabled></snapshots></repository></repositories>\n"
+            + "  <dependencies>\n"
+            + "    <dependency><groupId>ch.example</groupId><artifactId>fastlib</artifactId><version>0.8.0</version></dependency>\n"
+            + "    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>2.0.9</version></dependency>\n"
+            + "    <dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId><scope>test</scope></dependency>\n"
+            + "  </dependencies>\n"
+            + "  <build><plugins><plugin><artifactId>maven-shade-plugin</artifactId><executions><execution>"
+            + "<configuration><artifactSet><includes><include>ch.example:fastlib</include></includes></artifactSet>"
+            + "</configuration></execution></executions></plugin></plugins></build>\n</project>\n";
+
+    /** What the shade plugin writes: reordered, defaults left out, relativePath rewritten, shaded and test deps gone. */
+    private static String reduced(String extraDependency) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
+                + "  <parent>\n    <artifactId>acme-parent</artifactId>\n    <groupId>org.acme</groupId>\n"
+                + "    <version>3</version>\n    <relativePath>../pom.xml/pom.xml</relativePath>\n  </parent>\n"
+                + "  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n"
+                + "  <artifactId>acme-core</artifactId>\n  <version>3.0.0</version>\n"
+                + "  <build>\n    <plugins>\n      <plugin>\n        <artifactId>maven-shade-plugin</artifactId>\n"
+                + "        <executions>\n          <execution>\n            <configuration>\n              <artifactSet>\n"
+                + "                <includes>\n                  <include>ch.example:fastlib</include>\n"
+                + "                </includes>\n              </artifactSet>\n            </configuration>\n"
+                + "          </execution>\n        </executions>\n      </plugin>\n    </plugins>\n  </build>\n"
+                + "  <repositories>\n    <repository>\n      <snapshots />\n      <id>snap</id>\n"
+                + "      <url>https://repo.example.org/snapshots</url>\n    </repository>\n  </repositories>\n"
+                + "  <dependencies>\n    <dependency>\n      <groupId>org.slf4j</groupId>\n"
+                + "      <artifactId>slf4j-api</artifactId>\n      <version>2.0.9</version>\n    </dependency>\n"
+                + extraDependency + "  </dependencies>\n</project>\n";
+    }
+
+    @Test
+    void theShadePluginsDependencyReducedPomIsTheSourcesModelWithoutTheShadedAndTestDependencies() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", SHADING_SOURCE_POM);
+        ArtifactReport pom = artifact(scanPublishedPom(tree, "3.0.0", reduced("")), ".pom");
+        FileDivergence row = row(pom, "pom.xml");
+        assertEquals(FileStatus.MATCH_NORMALIZED, row.status());
+        assertEquals(MavenGeneratedFiles.POM_DEPENDENCY_REDUCED, row.ruleId());
+        assertTrue(row.detail().orElseThrow().contains("ch.example:fastlib (shaded in)"), row.detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, pom.verdict());
+    }
+
+    @Test
+    void aDependencyReducedPomAddingADependencyOrDroppingAnUnshadedOneIsNotExplained() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", SHADING_SOURCE_POM);
+        ArtifactReport added = artifact(scanPublishedPom(tree, "3.0.0", reduced("    <dependency>\n"
+                + "      <groupId>com.evil</groupId>\n      <artifactId>loader</artifactId>\n"
+                + "      <version>1.0</version>\n    </dependency>\n")), ".pom");
+        assertEquals(FileStatus.MODIFIED, row(added, "pom.xml").status());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, row(added, "pom.xml").ruleId());
+        assertTrue(row(added, "pom.xml").detail().orElseThrow().contains("com.evil:loader"));
+        assertTrue(row(added, "pom.xml").highRisk());
+        assertEquals(Verdict.HIGH_RISK, added.verdict());
+        java.nio.file.Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).map(Path::toFile)
+                .filter(f -> !f.equals(dir.toFile())).forEach(java.io.File::delete);
+        String dropsSlf4j = reduced("").replaceFirst("(?s)    <dependency>.*?</dependency>\n", "");
+        ArtifactReport dropped = artifact(scanPublishedPom(tree, "3.0.0", dropsSlf4j), ".pom");
+        assertEquals(FileStatus.MODIFIED, row(dropped, "pom.xml").status());
+        assertEquals(Verdict.DIVERGENT, dropped.verdict());
+    }
+
     private static final String OUTER = "package org.acme;\npublic class Outer {\n"
             + "  private static class Hidden {\n    private Hidden() {}\n  }\n"
             + "  Object make() {\n    return new Hidden();\n  }\n}\n";
@@ -794,10 +875,15 @@ class MavenScanTest {
         String added = DEPLOYED_POM.replace("  </dependencies>", "    <dependency><groupId>evil</groupId>"
                 + "<artifactId>payload</artifactId><version>1</version></dependency>\n  </dependencies>");
         String appended = DEPLOYED_POM.replace("<dependencies>", "<dependencies combine.children=\"append\">");
-        for (String p : List.of(swapped, added, appended, DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"))) {
+        for (String p : List.of(swapped, appended, DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"))) {
             FileDivergence f = scanDeployedPom(p);
             assertEquals(FileStatus.MODIFIED, f.status(), p);
             assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, f.ruleId(), p);
         }
+        // a dependency the source never declares is what consumers would resolve: HIGH_RISK, as in npm and PyPI
+        FileDivergence withPayload = scanDeployedPom(added);
+        assertEquals(FileStatus.MODIFIED, withPayload.status());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, withPayload.ruleId());
+        assertTrue(withPayload.highRisk());
     }
 }
