@@ -297,9 +297,9 @@ public final class Classifier {
         whole.addAll(f.flags());
         content.ifPresent(c -> whole.addAll(ContentSignals.scan(f.path(), c, MAX_CONTENT_BYTES)));
         if (inHistory) {
-            return stale(row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
-                    Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId()))),
-                    in, src);
+            // not at this commit: a deleted module shipped again is judged as resurrected code, payload and all
+            return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
+                    Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
         }
         if (untrusted.isPresent()) {
             whole.add(RiskFlag.UNTRUSTED_REF_ONLY);
@@ -592,9 +592,11 @@ public final class Classifier {
     }
 
     /**
-     * Content the history holds at this very path is an older (or other branch's) version of the same file: the
-     * project's own code, so payload signals in it are no reason for HIGH_RISK — a file that runs by itself still
-     * is. Content the history holds only at another path (a test fixture shipped as a module) keeps the payload rule.
+     * A file of the commit shipped with content the history holds at this very path is an older (or other
+     * branch's) version of the same file: the project's own code, so payload signals in it are no reason for
+     * HIGH_RISK — a file that runs by itself still is. Content the history holds only at another path (a test
+     * fixture shipped as a module), or a file the commit no longer has (a deleted module shipped again), keeps the
+     * payload rule.
      */
     private static FileDivergence stale(FileDivergence r, Input in, Optional<String> sourcePath) {
         boolean samePath = sourcePath.isPresent() && r.artifactBlobId().isPresent()
