@@ -61,6 +61,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     public static final String POM_DEPENDENCY_REDUCED = "maven.pom.dependency-reduced";
 
+    /**
+     * A dependency the published POM declares that this commit's POM does not, but the same POM at another trusted
+     * commit declared with the same version: {@code MODIFIED}, not HIGH_RISK (npm's dependency-from-history).
+     */
+    public static final String POM_DEPENDENCY_FROM_HISTORY = "maven.pom.dependency-from-history";
+
     /** A class the shade plugin copied in from a dependency, under a relocation's shaded package: build output. */
     public static final String BUILD_SHADED = "maven.build-output.shaded";
     /**
@@ -790,16 +796,26 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             List<String> added = new ArrayList<>();
             for (org.w3c.dom.Element d : descendants(published, "dependency")) {
-                String ga = text(d, "groupId") + ":" + text(d, "artifactId");
+                String ga = text(d, "groupId") + ":" + text(d, "artifactId") + ":" + text(d, "version");
                 boolean plugins = false;
                 for (org.w3c.dom.Node n = d.getParentNode(); n instanceof org.w3c.dom.Element p; n = p.getParentNode()) {
                     plugins |= SameModelPomRule.localName(p).equals("plugin");
                 }
-                if (!plugins && !declared.contains(ga) && !text(d, "scope").equals("test") && !added.contains(ga)) {
+                if (!plugins && !declared.contains(ga.substring(0, ga.lastIndexOf(':')))
+                        && !text(d, "scope").equals("test") && !added.contains(ga)) {
                     added.add(ga);
                 }
             }
             return added;
+        }
+
+        /** groupId:artifactId:version of every dependency a POM declares outside its plugins. */
+        static Set<String> declared(org.w3c.dom.Element project) {
+            Set<String> out = new java.util.HashSet<>();
+            for (org.w3c.dom.Element d : descendants(project, "dependency")) {
+                out.add(text(d, "groupId") + ":" + text(d, "artifactId") + ":" + text(d, "version"));
+            }
+            return out;
         }
 
         private static Optional<org.w3c.dom.Element> shadePlugin(org.w3c.dom.Element project) {
@@ -894,9 +910,28 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
                 // Not explained: a dependency consumers resolve that the source never declares is HIGH_RISK.
                 List<String> added = DependencyReducedPom.addedDependencies(a, b);
-                return added.isEmpty() ? Optional.empty() : Optional.of(new Decision(FileStatus.MODIFIED,
-                        POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
-                        Optional.of("dependencies the source's POM does not declare: " + added)));
+                if (added.isEmpty()) {
+                    return Optional.empty();
+                }
+                // Declared, with the same version, by this POM at another trusted commit: a release cut from
+                // another working tree, divergent and named, not a package the project never depended on.
+                Set<String> past = new java.util.HashSet<>();
+                view.alignment().sourcePath(path).ifPresent(sp -> {
+                    for (byte[] old : view.historyBytes(sp)) {
+                        try {
+                            past.addAll(DependencyReducedPom.declared(MavenRegistry.xml(old, sp).getDocumentElement()));
+                        } catch (dev.divergence.registry.RegistryException e) {
+                            // a past version that is no XML declares nothing
+                        }
+                    }
+                });
+                List<String> fresh = added.stream().filter(d -> !past.contains(d)).toList();
+                return Optional.of(fresh.isEmpty()
+                        ? new Decision(FileStatus.MODIFIED, POM_DEPENDENCY_FROM_HISTORY, Set.of(), Optional.of(
+                        "dependencies this commit's POM does not declare, with the version another commit of the "
+                                + "repository's branches or tags declared: " + added))
+                        : new Decision(FileStatus.MODIFIED, POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of("dependencies the source's POM does not declare: " + fresh)));
             } catch (dev.divergence.registry.RegistryException e) {
                 return Optional.empty();
             }

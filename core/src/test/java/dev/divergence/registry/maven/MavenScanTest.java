@@ -484,6 +484,38 @@ class MavenScanTest {
         assertEquals(Verdict.DIVERGENT, dropped.verdict());
     }
 
+    @Test
+    void aDependencyTheSamePomDeclaredAtAnotherCommitIsDivergentAndANeverDeclaredOneIsHighRisk() throws Exception {
+        String withSlf4j = SHADING_SOURCE_POM;
+        String without = SHADING_SOURCE_POM.replaceFirst("(?s)    <dependency><groupId>org.slf4j</groupId>.*?</dependency>\n", "");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            git.commit(dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml",
+                    withSlf4j.replace("<version>3.0.0</version>", "<version>2.9</version>")), "2.9",
+                    Instant.parse("2025-12-01T00:00:00Z"));
+            git.commit(dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", without), "3.0.0",
+                    Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v3.0.0", true);
+        }
+        String evil = withSlf4j.replace("org.slf4j", "org.evil");
+        for (String[] c : new String[][] {{withSlf4j, MavenGeneratedFiles.POM_DEPENDENCY_FROM_HISTORY, "false"},
+                {evil, MavenGeneratedFiles.POM_NEW_DEPENDENCY, "true"},
+                {withSlf4j.replace("2.0.9", "2.0.10"), MavenGeneratedFiles.POM_NEW_DEPENDENCY, "true"}}) {
+            java.nio.file.Path m2 = dir.resolve("m2-" + Math.abs(c[0].hashCode()));
+            try (LocalMaven repo = new LocalMaven(m2, "org.acme", "acme-core")) {
+                repo.metadata(List.of("3.0.0"));
+                repo.file("3.0.0", ".pom", c[0].getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+                MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+                Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+                ReleaseReport r = ScanWorld.scanner(support, dir.resolve("w-" + Math.abs(c[0].hashCode())))
+                        .scan(release, Optional.of(dir.resolve("repo").toString()));
+                FileDivergence pom = row(artifact(r, ".pom"), "pom.xml");
+                assertEquals(FileStatus.MODIFIED, pom.status(), c[1]);
+                assertEquals(c[1], pom.ruleId());
+                assertEquals(Boolean.parseBoolean(c[2]), pom.highRisk(), c[1]);
+            }
+        }
+    }
+
     private static final String OUTER = "package org.acme;\npublic class Outer {\n"
             + "  private static class Hidden {\n    private Hidden() {}\n  }\n"
             + "  Object make() {\n    return new Hidden();\n  }\n}\n";
