@@ -103,9 +103,10 @@ final class ExportCommand {
         try {
             List<Release> releases = read(spark, DatasetLocation.of(request.out()), request);
             if (releases.isEmpty()) {
-                err.println("divergence export: no version in " + request.out() + " matches "
-                        + (request.packages().isEmpty() ? "" : request.packages() + " ")
-                        + request.since().map(s -> "published since " + s).orElse(""));
+                err.println("divergence export: no version in " + request.out() + " matches"
+                        + (request.packages().isEmpty() ? "" : " " + request.packages().stream()
+                        .map(PackageId.Ref::toString).collect(java.util.stream.Collectors.joining(", ")))
+                        + request.since().map(s -> " published since " + s).orElse(""));
                 return Main.USAGE;
             }
             ExportFormats.write(releases, request, out);

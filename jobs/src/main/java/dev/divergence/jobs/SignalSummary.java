@@ -4,7 +4,6 @@ import dev.divergence.scan.History;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +32,7 @@ final class SignalSummary {
         }
         // columns of Tables.SIGNALS_SCHEMA: ecosystem, package, version, signal, detail, ...
         Map<String, Integer> counts = new TreeMap<>();
-        Map<String, List<Row>> listed = new LinkedHashMap<>();
+        Map<String, List<Row>> listed = new TreeMap<>(); // by kind, each in the run's order
         for (Row s : signals) {
             String kind = s.getString(3);
             counts.merge(kind, 1, Integer::sum);

@@ -37,7 +37,7 @@ final class SqlCommand {
             Dataset<Row> result;
             try {
                 result = spark.sql(query);
-            } catch (RuntimeException e) { // AnalysisException, ParseException: the query is wrong, not the run
+            } catch (Exception e) { // AnalysisException (checked, thrown undeclared), ParseException: the query is wrong
                 err.println("divergence sql: " + Optional.ofNullable(e.getMessage()).orElse(e.toString()).lines()
                         .findFirst().orElse(""));
                 return Main.USAGE;
