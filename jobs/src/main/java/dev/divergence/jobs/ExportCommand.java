@@ -1,28 +1,28 @@
 package dev.divergence.jobs;
 
 import dev.divergence.model.PackageId;
+import dev.divergence.model.Ecosystem;
+import dev.divergence.source.VersionOrder;
 import java.io.PrintStream;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
+import java.util.TreeMap;
+import java.util.function.BiPredicate;
 
 /**
  * {@code divergence export}: the verified-release list per package, the list LiteLLM's maintainers assembled by hand
  * after their compromise — per version and published file, its SHA-256 and the registry's digest, the commit and how
- * it was found, the verdict and its evidence. Reads the dataset with Spark (as {@code sql} does: any Hadoop
- * filesystem), builds plain records ({@link Release}), and hands them to {@link ExportFormats}.
+ * it was found, the verdict and its evidence. Reads the selected partitions with parquet-hadoop
+ * ({@link ParquetTables}: any Hadoop filesystem, no Spark start-up), builds plain records ({@link Release}), and
+ * hands them to {@link ExportFormats}.
  */
 final class ExportCommand {
 
@@ -90,7 +90,7 @@ final class ExportCommand {
         }
 
         String purl() {
-            return new PackageId(dev.divergence.model.Ecosystem.fromPurlType(ecosystem), pkg).purl();
+            return new PackageId(Ecosystem.fromPurlType(ecosystem), pkg).purl();
         }
     }
 
@@ -99,75 +99,66 @@ final class ExportCommand {
 
     static int run(Request request, PrintStream out, PrintStream err) throws ScanOptions.UsageException {
         Preflight.readableDataset("--out", request.out());
-        SparkSession spark = SparkSessions.create("divergence-export", Optional.empty());
-        try {
-            List<Release> releases = read(spark, DatasetLocation.of(request.out()), request);
-            if (releases.isEmpty()) {
-                err.println("divergence export: no version in " + request.out() + " matches"
-                        + (request.packages().isEmpty() ? "" : " " + request.packages().stream()
-                        .map(PackageId.Ref::toString).collect(java.util.stream.Collectors.joining(", ")))
-                        + request.since().map(s -> " published since " + s).orElse(""));
-                return Main.USAGE;
-            }
-            ExportFormats.write(releases, request, out);
-            out.flush();
-            return Main.OK;
-        } finally {
-            spark.stop();
+        List<Release> releases = read(new ParquetTables(DatasetLocation.of(request.out())), request);
+        if (releases.isEmpty()) {
+            err.println("divergence export: no version in " + request.out() + " matches"
+                    + (request.packages().isEmpty() ? "" : " " + request.packages().stream()
+                    .map(PackageId.Ref::toString).collect(java.util.stream.Collectors.joining(", ")))
+                    + request.since().map(s -> " published since " + s).orElse(""));
+            return Main.USAGE;
         }
+        ExportFormats.write(releases, request, out);
+        out.flush();
+        return Main.OK;
     }
 
     /** The requested versions, each package's in release order, packages by purl. */
-    static List<Release> read(SparkSession spark, DatasetLocation dataset, Request request) {
-        Column selected = selection(request);
-        Dataset<Row> releases = spark.read().parquet(dataset.table(Tables.RELEASES)).where(selected)
-                .where("version <> ''");
-        if (request.since().isPresent()) {
-            releases = releases.where(functions.col("published").geq(functions.lit(Timestamp.from(request.since().get()))));
-        }
-        releases = releases.cache();
-        Dataset<Row> keys = releases.select("ecosystem", "package", "version");
-        List<Row> artifactRows = dataset.hasData(spark, Tables.ARTIFACTS)
-                ? spark.read().parquet(dataset.table(Tables.ARTIFACTS)).where(selected)
-                        .join(keys, toSeq("ecosystem", "package", "version"), "left_semi").collectAsList() : List.of();
-        List<Row> findingRows = dataset.hasData(spark, Tables.FILES)
-                ? spark.read().parquet(dataset.table(Tables.FILES)).where(selected)
-                        .where("high_risk or status in ('MODIFIED', 'IN_HISTORY', 'PHANTOM', 'IN_SUBMODULE')")
-                        .join(keys, toSeq("ecosystem", "package", "version"), "left_semi")
-                        .orderBy("version", "artifact", "artifact_path").collectAsList() : List.of();
+    static List<Release> read(ParquetTables tables, Request request) {
+        BiPredicate<String, String> partitions = (eco, pkg) -> request.packages().isEmpty()
+                || request.packages().stream().anyMatch(r -> r.pkg().ecosystem().purlType().equals(eco)
+                        && r.pkg().name().equals(pkg));
+        List<Map<String, Object>> releaseRows = tables.read(Tables.RELEASES, partitions).stream()
+                .filter(r -> !"".equals(r.get("version")))
+                .filter(r -> selected(request, r))
+                .filter(r -> request.since().isEmpty() || (r.get("published") instanceof Instant t
+                        && !t.isBefore(request.since().get())))
+                .toList();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        releaseRows.forEach(r -> keys.add(key(r)));
         Map<String, List<Artifact>> artifacts = new LinkedHashMap<>();
-        for (Row a : artifactRows) {
-            artifacts.computeIfAbsent(key(a), k -> new ArrayList<>()).add(new Artifact(a.getAs("filename"),
-                    a.getAs("kind"), a.<Long>getAs("size"), a.getAs("url"), a.getAs("sha256"), a.getAs("registry_digest"),
-                    a.getAs("digest_status"), a.getAs("verdict"), strings(a, "high_risk_files"),
-                    strings(a, "divergent_files")));
+        for (Map<String, Object> a : tables.read(Tables.ARTIFACTS, partitions)) {
+            if (keys.contains(key(a))) {
+                artifacts.computeIfAbsent(key(a), k -> new ArrayList<>()).add(new Artifact(str(a, "filename"),
+                        str(a, "kind"), a.get("size") instanceof Long n ? n : 0L, str(a, "url"), str(a, "sha256"),
+                        str(a, "registry_digest"), str(a, "digest_status"), str(a, "verdict"),
+                        strings(a, "high_risk_files"), strings(a, "divergent_files")));
+            }
         }
-        artifacts.values().forEach(list -> list.sort(java.util.Comparator.comparing(Artifact::file)));
+        artifacts.values().forEach(list -> list.sort(Comparator.comparing(Artifact::file)));
         Map<String, List<Finding>> findings = new LinkedHashMap<>();
-        for (Row f : findingRows) {
-            findings.computeIfAbsent(key(f), k -> new ArrayList<>()).add(new Finding(f.getAs("artifact"),
-                    f.getAs("artifact_path"), f.getAs("source_path"), f.getAs("status"), f.getAs("rule_id"),
-                    strings(f, "risk_flags"), Boolean.TRUE.equals(f.getAs("high_risk")), f.getAs("detail"),
-                    f.getAs("artifact_sha256"), has(f, "kind") ? f.getAs("kind") : null));
+        for (Map<String, Object> f : tables.read(Tables.FILES, partitions)) {
+            boolean highRisk = Boolean.TRUE.equals(f.get("high_risk"));
+            if (keys.contains(key(f)) && (highRisk || DIVERGENT_STATUSES.contains(str(f, "status")))) {
+                findings.computeIfAbsent(key(f), k -> new ArrayList<>()).add(new Finding(str(f, "artifact"),
+                        str(f, "artifact_path"), str(f, "source_path"), str(f, "status"), str(f, "rule_id"),
+                        strings(f, "risk_flags"), highRisk, str(f, "detail"), str(f, "artifact_sha256"), str(f, "kind")));
+            }
         }
-        Map<String, List<Row>> byPackage = new java.util.TreeMap<>();
-        for (Row r : releases.collectAsList()) {
-            byPackage.computeIfAbsent(r.getAs("ecosystem") + "/" + r.getAs("package"), k -> new ArrayList<>()).add(r);
-        }
-        releases.unpersist();
+        findings.values().forEach(list -> list.sort(Comparator.comparing(Finding::artifact)
+                .thenComparing(x -> x.path() == null ? "" : x.path())));
+        Map<String, List<Map<String, Object>>> byPackage = new TreeMap<>();
+        releaseRows.forEach(r -> byPackage.computeIfAbsent(r.get("ecosystem") + "/" + r.get("package"),
+                k -> new ArrayList<>()).add(r));
         List<Release> out = new ArrayList<>();
-        for (List<Row> rows : byPackage.values()) {
-            List<Row> ordered = new ArrayList<>(rows);
-            ordered.sort(Summary.releaseOrder(ordered));
-            int place = 0;
-            for (Row r : ordered) {
-                place++;
-                Timestamp published = r.getAs("published");
-                Integer unverified = r.getAs("unverified_files");
-                out.add(new Release(r.getAs("ecosystem"), r.getAs("package"), r.getAs("version"), place,
-                        Optional.ofNullable(published).map(Timestamp::toInstant), Boolean.TRUE.equals(r.getAs("yanked")),
-                        r.getAs("repository"), r.getAs("commit"), r.getAs("ref_method"), r.getAs("tag"),
-                        r.getAs("verdict"), r.getAs("reason"), unverified == null ? 0 : unverified,
+        for (List<Map<String, Object>> rows : byPackage.values()) {
+            List<Map<String, Object>> ordered = new ArrayList<>(rows);
+            ordered.sort(releaseOrder(ordered));
+            for (Map<String, Object> r : ordered) {
+                out.add(new Release(str(r, "ecosystem"), str(r, "package"), str(r, "version"),
+                        r.get("version_order") instanceof Integer n ? n : 0,
+                        Optional.ofNullable((Instant) r.get("published")), Boolean.TRUE.equals(r.get("yanked")),
+                        str(r, "repository"), str(r, "commit"), str(r, "ref_method"), str(r, "tag"), str(r, "verdict"),
+                        str(r, "reason"), r.get("unverified_files") instanceof Integer n ? n : 0,
                         strings(r, "explained_rules"), strings(r, "divergent_files"), strings(r, "high_risk_files"),
                         artifacts.getOrDefault(key(r), List.of()), findings.getOrDefault(key(r), List.of())));
             }
@@ -175,42 +166,42 @@ final class ExportCommand {
         return out;
     }
 
-    /** The partitions (and, for a PURL@VERSION, the version) the request names. */
-    private static Column selection(Request request) {
+    /** Statuses of files that diverge (the findings of SARIF and OSV, with every high-risk file). */
+    static final java.util.Set<String> DIVERGENT_STATUSES = java.util.Set.of("MODIFIED", "IN_HISTORY", "PHANTOM",
+            "IN_SUBMODULE");
+
+    /** A PURL@VERSION keeps only that version of its package. */
+    private static boolean selected(Request request, Map<String, Object> r) {
         if (request.packages().isEmpty()) {
-            return functions.lit(true);
-        }
-        Column any = functions.lit(false);
-        for (PackageId.Ref ref : request.packages()) {
-            Column one = functions.col("ecosystem").equalTo(ref.pkg().ecosystem().purlType())
-                    .and(functions.col("package").equalTo(ref.pkg().name()));
-            if (ref.version().isPresent()) {
-                one = one.and(functions.col("version").equalTo(ref.version().get()));
-            }
-            any = any.or(one);
-        }
-        return any;
-    }
-
-    private static String key(Row r) {
-        return r.getAs("ecosystem") + "\u0000" + r.getAs("package") + "\u0000" + r.getAs("version");
-    }
-
-    private static boolean has(Row r, String column) {
-        try {
-            r.fieldIndex(column);
             return true;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
+        return request.packages().stream().anyMatch(ref -> ref.pkg().ecosystem().purlType().equals(r.get("ecosystem"))
+                && ref.pkg().name().equals(r.get("package"))
+                && ref.version().map(v -> v.equals(r.get("version"))).orElse(true));
     }
 
-    private static List<String> strings(Row r, String column) {
-        int i = r.fieldIndex(column);
-        return r.isNullAt(i) ? List.of() : List.copyOf(r.getList(i));
+    /** {@code version_order}, or the ecosystem's order of the version texts for rows written before the column. */
+    private static Comparator<Map<String, Object>> releaseOrder(List<Map<String, Object>> rows) {
+        if (rows.stream().allMatch(r -> r.get("version_order") instanceof Integer n && n > 0)) {
+            return Comparator.comparingInt(r -> (Integer) r.get("version_order"));
+        }
+        Comparator<String> order = VersionOrder.over(Ecosystem.fromPurlType(str(rows.get(0), "ecosystem")),
+                rows.stream().map(r -> str(r, "version")).toList());
+        return Comparator.comparing(r -> str(r, "version"), order);
     }
 
-    private static scala.collection.immutable.Seq<String> toSeq(String... names) {
-        return scala.jdk.javaapi.CollectionConverters.asScala(List.of(names)).toList();
+    private static String key(Map<String, Object> r) {
+        return r.get("ecosystem") + "\u0000" + r.get("package") + "\u0000" + r.get("version");
+    }
+
+    private static String str(Map<String, Object> r, String column) {
+        Object v = r.get(column);
+        return v == null ? null : v.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Map<String, Object> r, String column) {
+        Object v = r.get(column);
+        return v instanceof List<?> l ? List.copyOf((List<String>) l) : List.of();
     }
 }
