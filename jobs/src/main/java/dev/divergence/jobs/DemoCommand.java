@@ -43,10 +43,12 @@ final class DemoCommand {
                 ScanOptions options = ScanOptions.parse(scanArgs);
                 SparkSession spark = SparkSessions.create("divergence-demo", Optional.empty());
                 Interruption.install(spark, err);
+                ScanProgress.enable(err, ScanProgress.wanted(Optional.empty()));
                 try {
                     ScanJob.Result result;
                     try {
                         result = ScanJob.run(spark, options);
+                        ScanProgress.disable();
                     } catch (Exception e) { // Spark rethrows checked exceptions undeclared
                         if (!Interruption.requested()) {
                             throw e;
@@ -54,6 +56,7 @@ final class DemoCommand {
                         Interruption.report(); // one line instead of the cancelled jobs' stack traces
                         return Interruption.status();
                     } finally {
+                        ScanProgress.disable();
                         Interruption.settle();
                     }
                     int code = ScanCommand.report(result, options, out, err);

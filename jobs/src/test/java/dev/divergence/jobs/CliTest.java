@@ -121,6 +121,12 @@ class CliTest {
         refusedBeforeSpark("--since takes YYYY-MM-DD or an ISO-8601 instant (2026-03-24T10:00:00Z), not 'yesterday'",
                 "export", "--since", "yesterday");
         refusedBeforeSpark("--package: purl subpaths are not supported: pkg:npm/a#lib", "export", "--package", "pkg:npm/a#lib");
+        refusedBeforeSpark("cannot read watchlist: " + dir.resolve("absent.txt") + " does not exist", "scan",
+                "--watchlist", dir.resolve("absent.txt").toString());
+        Path badList = Files.writeString(dir.resolve("bad.txt"), "pkg:pypi/ok\npkg:pypi/x?file_name=x.whl\n");
+        refusedBeforeSpark("cannot read watchlist: " + badList + ":2: purl qualifiers are not supported (every artifact "
+                + "of a version is scanned, from the registry given by the options): pkg:pypi/x?file_name=x.whl", "scan",
+                "--watchlist", badList.toString());
         assertFalse(Files.exists(dir.resolve("new")), "nothing was created");
     }
 
