@@ -93,7 +93,9 @@ final class ScanProgress {
         }
         LongAccumulator remote = remoteDone;
         int n = (int) Math.max(done.get(), remote == null ? 0 : remote.value());
-        String line = line(n, total, last ? "" : current, System.nanoTime() - startNanos);
+        // every version scanned, the run still writes its tables: say so rather than sit at 13/13
+        String line = line(n, total, last ? "" : n >= total ? "writing the tables" : current,
+                System.nanoTime() - startNanos);
         if (terminal) {
             out.print("\r\033[K" + line + (last ? "\n" : ""));
         } else {
@@ -106,7 +108,7 @@ final class ScanProgress {
     static String line(int done, int total, String current, long elapsedNanos) {
         long elapsed = elapsedNanos / 1_000_000_000L;
         StringBuilder sb = new StringBuilder("divergence: ").append(done).append('/').append(total).append(" versions");
-        if (!current.isEmpty() && done < total) {
+        if (!current.isEmpty()) {
             sb.append(", ").append(current);
         }
         sb.append(" (").append(duration(elapsed)).append(" elapsed");
