@@ -175,8 +175,8 @@ public final class Main {
         private final Io io;
         @Option(names = "--out", paramLabel = "DIR|URI", description = "the dataset (default: ./divergence-data)")
         String out = "divergence-data";
-        @Option(names = "--package", paramLabel = "PURL", description = {"only this package (repeatable);",
-                "PURL@VERSION: only that version"})
+        @Option(names = "--package", paramLabel = "PURL", description = "only this package (repeatable); "
+                + "PURL@VERSION: only that version")
         List<String> packages = new ArrayList<>();
         @Option(names = "--since", paramLabel = "DATE", description = "only versions published on or after DATE "
                 + "(YYYY-MM-DD, UTC, or an ISO-8601 instant)")
@@ -203,12 +203,13 @@ public final class Main {
         @Parameters(index = "0", paramLabel = "QUERY", description = "a SELECT statement, quoted")
         String query;
         @Option(names = "--out", paramLabel = "DIR|URI",
-                description = "the dataset: a folder or a Hadoop filesystem URI, as scan's (default: ./divergence-data)")
+                description = "the dataset: a folder or a Hadoop filesystem URI, as scan's (default: "
+                        + "./divergence-data)")
         String out = "divergence-data";
         @Option(names = "--rows", paramLabel = "N", description = "print at most N rows (default: 100; 0: all)")
         int rows = 100;
-        @Option(names = "--format", paramLabel = "FORMAT", description = {"table (aligned columns), csv (RFC 4180,",
-                "a header line) or json (one object per line) (default: table)"})
+        @Option(names = "--format", paramLabel = "FORMAT", description = "table (aligned columns), csv (RFC "
+                + "4180, a header line) or json (an array of objects) (default: table)")
         SqlCommand.Format format = SqlCommand.Format.TABLE;
 
         SqlCli(Io io) {
@@ -251,19 +252,21 @@ public final class Main {
                     "nightly rerun), diffoscope; prints ratios."})
     static final class BenchCli implements Callable<Integer> {
         private final Io io;
-        @Option(names = "--versions", paramLabel = "N,N", split = ",",
+        @Option(names = "--versions", paramLabel = "N", split = ",",
                 description = "history sizes to measure (default: 100)")
         List<Integer> sizes = new ArrayList<>(List.of(100));
         @Option(names = "--files", paramLabel = "N", description = "files per version (default: 1000)")
         int files = 1000;
         @Option(names = "--file-bytes", paramLabel = "B", description = "bytes per file (default: 5000)")
         int fileBytes = 5000;
-        @Option(names = "--repeat", paramLabel = "K", description = "warm scans per size; the last is reported (default: 1)")
+        @Option(names = "--repeat", paramLabel = "K", description = "warm scans per size; the last is reported "
+                + "(default: 1)")
         int repeat = 1;
-        @Option(names = "--skip", paramLabel = "shell,naive,diffoscope", split = ",",
-                description = "baselines to leave out")
+        @Option(names = "--skip", paramLabel = "BASELINE", split = ",",
+                description = "baselines to leave out: shell, naive, diffoscope")
         List<BenchCommand.Baseline> skip = new ArrayList<>();
-        @Option(names = "--diffoscope-sample", paramLabel = "N", description = "versions diffoscope compares (default: 3)")
+        @Option(names = "--diffoscope-sample", paramLabel = "N", description = "versions diffoscope compares "
+                + "(default: 3)")
         int sample = 3;
         @Option(names = "--work", paramLabel = "DIR", description = "work folder (default: ./divergence-bench)")
         Path work = Path.of("divergence-bench");

@@ -47,53 +47,56 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
 
     /** The options as picocli reads them; {@link #toOptions} checks what one option cannot check alone. */
     public static final class Arguments {
-        @Parameters(paramLabel = "PURL", arity = "0..*", description = {
-                "a package: pkg:pypi/litellm, pkg:npm/debug, pkg:npm/%%40scope/name, pkg:maven/commons-cli/commons-cli;",
-                "with @VERSION (pkg:pypi/litellm@1.82.6) only that version is scanned. Purl qualifiers (?type=jar,",
-                "?repository_url=...) and subpaths are refused: every artifact of a version is scanned, from the",
-                "registry the options name."})
+        @Parameters(paramLabel = "PURL", arity = "0..*", description = "a package: pkg:pypi/litellm, "
+                + "pkg:npm/debug, pkg:npm/%%40scope/name, pkg:maven/commons-cli/commons-cli; with @VERSION "
+                + "(pkg:pypi/litellm@1.82.6) only that version is scanned. Purl qualifiers (?type=jar, "
+                + "?repository_url=...) and subpaths are refused: every artifact of a version is scanned, from "
+                + "the registry the options name.")
         List<String> purls = new ArrayList<>();
 
-        @Option(names = "--repo", paramLabel = "URL|PATH", description = {
-                "repository to compare with (overrides the registry's project URLs); applies to the single PURL",
-                "given. Without it (or a watchlist entry) the repository is the one most of the package's releases",
-                "declare (ties: the earliest); registry URLs are fetched only over https:// from public addresses,",
-                "a release declaring another one gets a REPOSITORY_CHANGED signal"})
+        @Option(names = "--repo", paramLabel = "URL|PATH", description = "repository to compare with (overrides "
+                + "the registry's project URLs); applies to the single PURL given. Without it (or a watchlist "
+                + "entry) the repository is the one most of the package's releases declare (ties: the "
+                + "earliest); registry URLs are fetched only over https:// from public addresses, a release "
+                + "declaring another one gets a REPOSITORY_CHANGED signal")
         String repo;
 
         @Option(names = "--watchlist", paramLabel = "FILE",
                 description = "one 'PURL [REPOSITORY]' per line, '#' comments (a PURL@VERSION follows that version)")
         Path watchlist;
 
-        @Option(names = "--versions", paramLabel = "V1,V2", split = ",", description = {
-                "only these versions (default: all); a version the registry does not list is reported on stderr",
-                "and makes the exit status 2 (the listed ones are still scanned)"})
+        @Option(names = "--versions", paramLabel = "VERSION", split = ",", description = "only these versions "
+                + "(default: all); a version the registry does not list is reported on stderr and makes the "
+                + "exit status 2 (the listed ones are still scanned)")
         List<String> versions = new ArrayList<>();
 
-        @Option(names = "--out", paramLabel = "DIR|URI", description = {
-                "dataset location: a folder or a Hadoop filesystem URI such as hdfs://... or s3a://...",
-                "(default: ./divergence-data); checked before Spark starts"})
+        @Option(names = "--out", paramLabel = "DIR|URI", description = "dataset location: a folder or a Hadoop "
+                + "filesystem URI such as hdfs://... or s3a://... (default: ./divergence-data); checked before "
+                + "Spark starts")
         String out = "divergence-data";
 
-        @Option(names = "--cache", paramLabel = "DIR", description = "download and clone cache (default: ~/.cache/divergence)")
+        @Option(names = "--cache", paramLabel = "DIR", description = "download and clone cache (default: "
+                + "~/.cache/divergence)")
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "divergence");
 
         @Option(names = "--pypi-url", paramLabel = "URL",
                 description = "PyPI base URL (default: https://pypi.org); any server speaking PyPI's JSON API")
         String pypi = PypiSupport.DEFAULT_BASE_URL;
 
-        @Option(names = "--npm-url", paramLabel = "URL", description = "npm registry (default: https://registry.npmjs.org)")
+        @Option(names = "--npm-url", paramLabel = "URL", description = "npm registry (default: "
+                + "https://registry.npmjs.org)")
         String npm = NpmSupport.DEFAULT_BASE_URL;
 
         @Option(names = "--maven-url", paramLabel = "URL",
                 description = "Maven repository (default: https://repo1.maven.org/maven2)")
         String maven = MavenSupport.DEFAULT_BASE_URL;
 
-        @Option(names = "--master", paramLabel = "MASTER", description = "Spark master (default: local[*], or what spark-submit sets)")
+        @Option(names = "--master", paramLabel = "MASTER", description = "Spark master (default: local[*], or "
+                + "what spark-submit sets)")
         String master;
 
-        @Option(names = "--full", description = {"rescan every version (default: only versions that are new, scanned",
-                "with other rules, or whose artifacts, tags or yank state changed)"})
+        @Option(names = "--full", description = "rescan every version (default: only versions that are new, "
+                + "scanned with other rules, or whose artifacts, tags or yank state changed)")
         boolean full;
 
         @Option(names = "--allow-ssh",
@@ -103,14 +106,13 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
         @Option(names = "--no-summary", description = "do not print the per-version summary and the signals")
         boolean noSummary;
 
-        @Option(names = "--progress", negatable = true, description = {
-                "progress on stderr: versions done/total, the current package, ETA (default: only when stderr is",
-                "a terminal; --no-progress never)"})
+        @Option(names = "--progress", negatable = true, description = "progress on stderr: versions done/total, "
+                + "the current package, ETA (default: only when stderr is a terminal; --no-progress never)")
         Boolean progress;
 
-        @Option(names = "--fail-on", paramLabel = "VERDICT", description = {
-                "HIGH_RISK or DIVERGENT: exit 4 when a version in the run's scope (its packages, narrowed by",
-                "--versions or @VERSION) has that verdict or a worse one (DIVERGENT includes HIGH_RISK)"})
+        @Option(names = "--fail-on", paramLabel = "VERDICT", description = "HIGH_RISK or DIVERGENT: exit 4 when "
+                + "a version in the run's scope (its packages, narrowed by --versions or @VERSION) has that "
+                + "verdict or a worse one (DIVERGENT includes HIGH_RISK)")
         FailOn failOn;
 
         /** Checks what no single option can check and builds the options. */
