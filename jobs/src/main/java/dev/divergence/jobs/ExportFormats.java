@@ -269,14 +269,15 @@ final class ExportFormats {
             affected.put("package", pkg);
             affected.put("versions", List.of(r.version()));
             Map<String, Object> specific = new LinkedHashMap<>();
-            specific.put("files", r.artifacts().stream().map(a -> Map.of("file", a.file(), "sha256",
+            specific.put("files", r.artifacts().stream().map(a -> obj("file", a.file(), "sha256",
                     a.sha256() == null ? "" : a.sha256())).toList());
             specific.put("high_risk_files", r.highRiskFiles());
             affected.put("ecosystem_specific", specific);
             rec.put("affected", List.of(affected));
             if (r.repository() != null && r.repository().startsWith("https://")) {
-                rec.put("references", List.of(Map.of("type", "PACKAGE", "url", r.repository())));
+                rec.put("references", List.of(obj("type", "WEB", "url", r.repository())));
             }
+            rec.put("credits", List.of(obj("name", "divergence", "type", "TOOL")));
             Map<String, Object> db = new LinkedHashMap<>();
             db.put("source", "divergence " + Main.projectVersion());
             db.put("verdict", r.verdict());
@@ -315,13 +316,13 @@ final class ExportFormats {
                 result.put("ruleId", rule);
                 result.put("ruleIndex", index);
                 result.put("level", f.highRisk() ? "error" : "warning");
-                result.put("message", Map.of("text", r.purl() + "@" + r.version() + " " + f.artifact() + ": " + f.path()
+                result.put("message", obj("text", r.purl() + "@" + r.version() + " " + f.artifact() + ": " + f.path()
                         + " is " + f.status() + (f.riskFlags().isEmpty() ? "" : " " + f.riskFlags())
                         + (f.detail() == null ? "" : " (" + f.detail() + ")") + "; version verdict " + r.verdict()));
                 String path = f.sourcePath() != null ? f.sourcePath() : f.path();
                 Map<String, Object> location = new LinkedHashMap<>();
-                location.put("physicalLocation", Map.of("artifactLocation", Map.of("uri", uri(path))));
-                location.put("logicalLocations", List.of(Map.of("name", f.artifact(),
+                location.put("physicalLocation", obj("artifactLocation", obj("uri", uri(path))));
+                location.put("logicalLocations", List.of(obj("name", f.artifact(),
                         "fullyQualifiedName", r.purl() + "@" + r.version() + "/" + f.artifact(), "kind", "package")));
                 result.put("locations", List.of(location));
                 Map<String, Object> props = new LinkedHashMap<>();
@@ -343,7 +344,7 @@ final class ExportFormats {
             Map<String, Object> rule = new LinkedHashMap<>();
             rule.put("id", id);
             rule.put("name", id);
-            rule.put("shortDescription", Map.of("text", RULE_TEXT.getOrDefault(id, "divergence rule " + id
+            rule.put("shortDescription", obj("text", RULE_TEXT.getOrDefault(id, "divergence rule " + id
                     + " (datasets/SCHEMA.md, files.rule_id)")));
             rules.add(rule);
         }
@@ -352,7 +353,7 @@ final class ExportFormats {
         driver.put("version", Main.projectVersion());
         driver.put("rules", rules);
         Map<String, Object> run = new LinkedHashMap<>();
-        run.put("tool", Map.of("driver", driver));
+        run.put("tool", obj("driver", driver));
         run.put("results", results);
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -367,6 +368,15 @@ final class ExportFormats {
             "compare.no-commit", "The published file exists in no commit of the repository",
             "compare.no-commit.runs", "No commit matches the release, and this file runs or carries a payload",
             "compare.in-submodule", "The file is under a submodule: this repository cannot verify it");
+
+    /** A JSON object whose keys keep the order given (Map.of's order changes from one JVM to the next). */
+    private static Map<String, Object> obj(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
 
     private static String uri(String path) {
         try {

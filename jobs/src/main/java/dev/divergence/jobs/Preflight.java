@@ -73,6 +73,20 @@ final class Preflight {
         }
     }
 
+    /**
+     * A {@code --repo} that names a local folder must exist (a typo would otherwise make every version NO_SOURCE after
+     * Spark started); URLs and scp-like {@code user@host:path} are left to the run, which fetches them.
+     */
+    static void repository(String purl, String repo) throws ScanOptions.UsageException {
+        if (isUri(repo) || repo.matches("^[^/@\\s]+@[^/:\\s]+:.*")) {
+            return;
+        }
+        if (!Files.isDirectory(Path.of(repo))) {
+            throw new ScanOptions.UsageException("the repository of " + purl + ", " + repo + (Files.exists(Path.of(repo))
+                    ? ", is not a folder (a Git repository or a clone of one)" : ", does not exist"));
+        }
+    }
+
     static boolean isUri(String location) {
         return location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     }

@@ -18,6 +18,11 @@ final class ScanCommand {
     static int run(ScanOptions options, PrintStream out, PrintStream err) throws ScanOptions.UsageException {
         Preflight.writableDataset("--out", options.out());
         Preflight.writableDirectory("--cache", options.cache());
+        for (dev.divergence.scan.Watchlist.Entry t : options.targets()) {
+            if (t.repository().isPresent()) { // --repo, or the watchlist's
+                Preflight.repository(t.pkg().purl(), t.repository().get());
+            }
+        }
         SparkSession spark = SparkSessions.create("divergence-scan", options.master());
         Interruption.install(spark, err);
         ScanProgress.enable(err, ScanProgress.wanted(options.progress()));

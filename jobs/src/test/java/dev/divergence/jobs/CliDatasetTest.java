@@ -53,6 +53,9 @@ class CliDatasetTest {
     @AfterAll
     void stop() throws Exception {
         server.close();
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     private CliTest.Run scan(Path out, String... more) {
@@ -194,6 +197,7 @@ class CliDatasetTest {
                 + rec.get("affected").get(0).get("versions")));
         assertEquals(List.of("DIVERGENCE-pypi-llmrelay-1.82.7 PyPI llmrelay [\"1.82.7\"]",
                 "DIVERGENCE-pypi-llmrelay-1.82.8 PyPI llmrelay [\"1.82.8\"]"), ids);
+        assertEquals("[{\"name\":\"divergence\",\"type\":\"TOOL\"}]", records.get(0).get("credits").toString());
         for (String field : List.of("schema_version", "modified", "published", "summary", "details")) {
             assertTrue(records.get(1).hasNonNull(field), field);
         }

@@ -121,6 +121,11 @@ class CliTest {
         refusedBeforeSpark("--since takes YYYY-MM-DD or an ISO-8601 instant (2026-03-24T10:00:00Z), not 'yesterday'",
                 "export", "--since", "yesterday");
         refusedBeforeSpark("--package: purl subpaths are not supported: pkg:npm/a#lib", "export", "--package", "pkg:npm/a#lib");
+        refusedBeforeSpark("the repository of pkg:pypi/a, " + dir.resolve("no-clone") + ", does not exist", "scan",
+                "pkg:pypi/a", "--repo", dir.resolve("no-clone").toString(), "--out", dir.resolve("new").toString());
+        Path list = Files.writeString(dir.resolve("w.txt"), "pkg:npm/b " + file + "\n");
+        refusedBeforeSpark("the repository of pkg:npm/b, " + file + ", is not a folder (a Git repository or a clone of "
+                + "one)", "scan", "--watchlist", list.toString(), "--out", dir.resolve("new").toString());
         refusedBeforeSpark("cannot read watchlist: " + dir.resolve("absent.txt") + " does not exist", "scan",
                 "--watchlist", dir.resolve("absent.txt").toString());
         Path badList = Files.writeString(dir.resolve("bad.txt"), "pkg:pypi/ok\npkg:pypi/x?file_name=x.whl\n");
