@@ -149,6 +149,12 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
             if (!only.isEmpty() && targets.stream().anyMatch(t -> t.version().isPresent())) {
                 throw new UsageException("a version is given both in a purl (@VERSION) and with --versions: give one");
             }
+            // Spark's master URL forms (SparkContext.createTaskScheduler): anything else fails inside Spark's start
+            if (master != null && !master.matches("local(\\[(\\*|\\d+)(, *\\d+)?])?|local-cluster\\[.*]|spark://.+|yarn"
+                    + "|k8s://.+|mesos://.+")) {
+                throw new UsageException("--master takes local, local[N], local[*], spark://HOST:PORT, yarn or "
+                        + "k8s://URL, not '" + master + "'");
+            }
             for (String[] url : List.of(new String[] {"--pypi-url", pypi}, new String[] {"--npm-url", npm},
                     new String[] {"--maven-url", maven})) {
                 checkHttpUrl(url[0], url[1]);

@@ -73,6 +73,8 @@ class CliTest {
         refusedBeforeSpark("unknown package type 'cargo' (known: pypi, npm, maven)", "scan", "pkg:cargo/serde");
         refusedBeforeSpark("Invalid value for option '--fail-on': expected one of [HIGH_RISK, DIVERGENT] "
                 + "(case-insensitive) but was 'CLEAN'", "scan", "pkg:pypi/a", "--fail-on", "CLEAN");
+        refusedBeforeSpark("--master takes local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL, not "
+                + "'lokal[2]'", "scan", "pkg:pypi/a", "--master", "lokal[2]");
         refusedBeforeSpark("--pypi-url must be an http:// or https:// URL, not 'ftp://x'", "scan", "pkg:pypi/a",
                 "--pypi-url", "ftp://x");
         refusedBeforeSpark("Invalid value for option '--format': expected one of [MD, CSV, JSON, OSV, SARIF] "
