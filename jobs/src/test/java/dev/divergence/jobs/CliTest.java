@@ -157,6 +157,17 @@ class CliTest {
     }
 
     @Test
+    void failOnDivergentIncludesHighRiskAndNothingBetter() {
+        assertTrue(ScanOptions.FailOn.DIVERGENT.reachedBy("HIGH_RISK"));
+        assertTrue(ScanOptions.FailOn.DIVERGENT.reachedBy("DIVERGENT"));
+        assertTrue(ScanOptions.FailOn.HIGH_RISK.reachedBy("HIGH_RISK"));
+        assertFalse(ScanOptions.FailOn.HIGH_RISK.reachedBy("DIVERGENT"));
+        for (String verdict : List.of("CLEAN", "EXPLAINED", "NO_SOURCE", "ERROR")) { // ERROR has its own status, 3
+            assertFalse(ScanOptions.FailOn.DIVERGENT.reachedBy(verdict), verdict);
+        }
+    }
+
+    @Test
     void progressLineSaysVersionsDoneTheCurrentOneAndTheTimeLeft() {
         assertEquals("divergence: 5/13 versions, pkg:pypi/x@1.0 (10 s elapsed, about 16 s left)",
                 ScanProgress.line(5, 13, "pkg:pypi/x@1.0", 10_000_000_000L));
