@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The packages a scheduled scan covers: one per line, a purl and optionally the repository to compare with
- * (URL or local path) when the registry's own hint is missing or wrong. {@code #} starts a comment.
+ * (URL or local path) when the registry's own hint is missing or wrong. {@code #} starts a comment. A purl with
+ * {@code @VERSION} follows only that version.
  * <pre>
  * pkg:pypi/litellm    https://github.com/BerriAI/litellm
  * pkg:pypi/requests
@@ -18,7 +19,14 @@ import java.util.Optional;
  */
 public record Watchlist(List<Entry> entries) {
 
-    public record Entry(PackageId pkg, Optional<String> repository) {
+    /**
+     * A package to scan; {@code version} set when the purl names one ({@code pkg:pypi/litellm@1.82.7}): then only
+     * that version is scanned.
+     */
+    public record Entry(PackageId pkg, Optional<String> repository, Optional<String> version) {
+        public Entry(PackageId pkg, Optional<String> repository) {
+            this(pkg, repository, Optional.empty());
+        }
     }
 
     public Watchlist {
@@ -39,7 +47,9 @@ public record Watchlist(List<Entry> entries) {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": expected 'PURL [REPOSITORY]', got: " + line);
             }
             try {
-                out.add(new Entry(PackageId.parse(parts[0]), parts.length == 2 ? Optional.of(parts[1]) : Optional.empty()));
+                PackageId.Ref ref = PackageId.parseRef(parts[0]);
+                out.add(new Entry(ref.pkg(), parts.length == 2 ? Optional.of(parts[1]) : Optional.empty(),
+                        ref.version()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": " + e.getMessage(), e);
             }

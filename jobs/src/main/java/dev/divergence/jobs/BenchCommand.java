@@ -40,43 +40,29 @@ final class BenchCommand {
     record Measure(double wallSeconds, double cpuSeconds) {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        List<Integer> sizes = new ArrayList<>(List.of(100));
-        int files = 1000;
-        int fileBytes = 5000;
-        int sample = 3;
-        Path work = Path.of("divergence-bench");
-        java.util.Set<String> skip = new java.util.HashSet<>();
-        int repeat = 1;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--versions" -> {
-                    sizes.clear();
-                    for (String s : args.get(++i).split(",")) {
-                        sizes.add(Integer.parseInt(s.trim()));
-                    }
-                }
-                case "--files" -> files = Integer.parseInt(args.get(++i));
-                case "--file-bytes" -> fileBytes = Integer.parseInt(args.get(++i));
-                case "--diffoscope-sample" -> sample = Integer.parseInt(args.get(++i));
-                case "--work" -> work = Path.of(args.get(++i));
-                case "--repeat" -> repeat = Integer.parseInt(args.get(++i));
-                case "--skip" -> {
-                    for (String s : args.get(++i).split(",")) {
-                        if (!List.of("shell", "naive", "diffoscope").contains(s.trim())) {
-                            err.println("bench --skip takes shell, naive, diffoscope (comma-separated), not " + s);
-                            return Main.USAGE;
-                        }
-                        skip.add(s.trim());
-                    }
-                }
-                default -> {
-                    err.println("Usage: divergence bench [--versions 100,300,1000] [--files 1000] [--file-bytes 5000]"
-                            + " [--diffoscope-sample 3] [--work DIR] [--skip shell,naive,diffoscope] [--repeat 1]");
-                    return Main.USAGE;
-                }
-            }
+    /** Baselines {@code --skip} may leave out. */
+    enum Baseline {
+        SHELL, NAIVE, DIFFOSCOPE
+    }
+
+    /** What {@code divergence bench} was asked to measure. */
+    record Settings(List<Integer> sizes, int files, int fileBytes, int sample, Path work, List<Baseline> skipped,
+                    int repeat) {
+    }
+
+    static int run(Settings settings, PrintStream out, PrintStream err) throws Exception {
+        if (settings.sizes().stream().anyMatch(n -> n < 1) || settings.files() < 1 || settings.fileBytes() < 1
+                || settings.repeat() < 1) {
+            throw new ScanOptions.UsageException("--versions, --files, --file-bytes and --repeat must be positive");
         }
+        List<Integer> sizes = settings.sizes();
+        int files = settings.files();
+        int fileBytes = settings.fileBytes();
+        int sample = settings.sample();
+        Path work = settings.work();
+        int repeat = settings.repeat();
+        java.util.Set<String> skip = new java.util.HashSet<>();
+        settings.skipped().forEach(b -> skip.add(b.name().toLowerCase(java.util.Locale.ROOT)));
         SparkSession spark = SparkSessions.create("divergence-bench", Optional.empty());
         try {
             for (int n : sizes) {

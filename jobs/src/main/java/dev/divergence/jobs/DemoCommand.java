@@ -22,27 +22,12 @@ final class DemoCommand {
     private DemoCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
-        Path work = Path.of("divergence-demo");
-        Path demoDir = Path.of("datasets", "demo");
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--work" -> work = Path.of(args.get(++i));
-                case "--demo-dir" -> demoDir = Path.of(args.get(++i));
-                case "--help", "-h" -> {
-                    out.println("Usage: divergence demo [--work DIR (default ./divergence-demo)] [--demo-dir DIR]");
-                    return Main.OK;
-                }
-                default -> {
-                    err.println("divergence demo: unknown option " + args.get(i));
-                    return Main.USAGE;
-                }
-            }
-        }
+    static int run(Path work, Path demoDir, PrintStream out, PrintStream err) throws ScanOptions.UsageException {
         if (!Files.isRegularFile(demoDir.resolve("demo.json"))) {
-            err.println("divergence demo: " + demoDir.toAbsolutePath() + "/demo.json not found (run from the project root)");
-            return Main.USAGE;
+            throw new ScanOptions.UsageException(demoDir.toAbsolutePath() + "/demo.json not found (run from the "
+                    + "project root)");
         }
+        Preflight.writableDirectory("--work", work);
         long start = System.nanoTime();
         try {
             DemoProject.Built built = DemoProject.build(demoDir, work);
@@ -58,10 +43,12 @@ final class DemoCommand {
                 ScanOptions options = ScanOptions.parse(scanArgs);
                 SparkSession spark = SparkSessions.create("divergence-demo", Optional.empty());
                 Interruption.install(spark, err);
+                ScanProgress.enable(err, ScanProgress.wanted(Optional.empty()));
                 try {
                     ScanJob.Result result;
                     try {
                         result = ScanJob.run(spark, options);
+                        ScanProgress.disable();
                     } catch (Exception e) { // Spark rethrows checked exceptions undeclared
                         if (!Interruption.requested()) {
                             throw e;
@@ -69,9 +56,10 @@ final class DemoCommand {
                         Interruption.report(); // one line instead of the cancelled jobs' stack traces
                         return Interruption.status();
                     } finally {
+                        ScanProgress.disable();
                         Interruption.settle();
                     }
-                    int code = Main.report(result, options, out);
+                    int code = ScanCommand.report(result, options, out, err);
                     printHighRiskFiles(spark, Path.of(options.out()), out);
                     out.printf("demo finished in %.1f s; query the tables with Spark SQL or DuckDB, e.g.%n"
                             + "  duckdb -c \"select version, artifact, artifact_path, status, risk_flags from "

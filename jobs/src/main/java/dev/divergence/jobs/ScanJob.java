@@ -75,7 +75,8 @@ public final class ScanJob {
      */
     public record Result(String runId, List<Row> releases, long releaseRows, long artifactRows, long fileRows,
                          Map<String, Long> stageMillis, long writeMillis, int versionsScanned,
-                         int versionsSkipped, List<Row> signals, int exitStatus, List<String> recovered) {
+                         int versionsSkipped, List<Row> signals, int exitStatus, List<String> recovered,
+                         List<String> unknownVersions) {
     }
 
     private ScanJob() {
@@ -103,6 +104,7 @@ public final class ScanJob {
         Map<PackageKey, Set<String>> rescanned = new LinkedHashMap<>();
         boolean keepsEarlierRows = false; // some rewritten package keeps rows it does not rescan
         List<String> errors = new ArrayList<>();
+        List<String> unknownVersions = new ArrayList<>(); // named with --versions or @VERSION, not listed
         int listed = 0;
         for (Watchlist.Entry target : options.targets()) {
             Interruption.check();
@@ -133,8 +135,10 @@ public final class ScanJob {
             // A release declaring another repository than its history is a signal even when the user gave one.
             RepositoryChoice declared = RepositoryChoice.fromHistory(releases, options.allowSsh());
             RepositoryChoice repository = target.repository().map(RepositoryChoice::given).orElse(declared);
-            if (!options.versions().isEmpty()) {
-                releases.removeIf(r -> !options.versions().contains(r.version()));
+            Set<String> wanted = options.versionsOf(target);
+            if (!wanted.isEmpty()) {
+                unknownVersions.addAll(unknownVersions(target, releases, wanted));
+                releases.removeIf(r -> !wanted.contains(r.version()));
             }
             listed += releases.size();
             History.Plan plan = History.plan(releases, before, openForTagChecks(repository, before, options),
@@ -155,6 +159,8 @@ public final class ScanJob {
         }
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        LongAccumulator versionsDone = spark.sparkContext().longAccumulator("versions done");
+        ScanProgress.begin(tasks.size(), versionsDone);
         int slices = Math.max(1, Math.min(tasks.size(), jsc.defaultParallelism() * 2));
         Map<String, LongAccumulator> stageNanos = new LinkedHashMap<>();
         for (String stage : ReleaseReport.STAGES) {
@@ -166,7 +172,7 @@ public final class ScanJob {
         CollectionAccumulator<Tables.TableRow> ledgerRows = spark.sparkContext().collectionAccumulator("ledger rows");
         LongAccumulator fileRowCount = spark.sparkContext().longAccumulator("file rows");
         JavaRDD<Row> scannedFiles = jsc.parallelize(tasks, slices)
-                .mapPartitions(it -> scanPartition(it, started, stageNanos, ledgerRows, fileRowCount));
+                .mapPartitions(it -> scanPartition(it, started, stageNanos, ledgerRows, fileRowCount, versionsDone));
         List<Dataset<Row>> keptOld = new ArrayList<>();
         Staging staging = Staging.of(spark, out, runId);
         List<String> planned = new ArrayList<>(rescanned.isEmpty() ? List.of() : Tables.WRITE_ORDER);
@@ -264,10 +270,21 @@ public final class ScanJob {
             Map<String, Long> stageMillis = new LinkedHashMap<>();
             stageNanos.forEach((k, v) -> stageMillis.put(k, v.value() / 1_000_000));
             return new Result(runId, releases, releaseRows, artifactRows, fileRows, stageMillis, writeMillis,
-                    tasks.size(), listed - tasks.size(), signalRows, exit, recovered);
+                    tasks.size(), listed - tasks.size(), signalRows, exit, recovered, unknownVersions);
         } finally {
             keptOld.forEach(d -> d.unpersist(false));
         }
+    }
+
+    /** The versions named for {@code target} that its registry does not list, each as one line for the user. */
+    static List<String> unknownVersions(Watchlist.Entry target, List<Release> listed, Set<String> wanted) {
+        Set<String> known = new TreeSet<>();
+        listed.forEach(r -> known.add(r.version()));
+        String latest = listed.isEmpty() ? "" : "; latest: " + listed.get(listed.size() - 1).version();
+        return wanted.stream().filter(v -> !known.contains(v))
+                .map(v -> target.pkg().purl() + " has no version " + v + " (the registry lists " + listed.size()
+                        + " version" + (listed.size() == 1 ? "" : "s") + latest + ")")
+                .toList();
     }
 
     private static List<Row> rows(List<Tables.TableRow> rows, String table) {
@@ -417,12 +434,17 @@ public final class ScanJob {
      */
     static Iterator<Row> scanPartition(Iterator<ReleaseTask> tasks, Instant scannedAt,
                                        Map<String, LongAccumulator> stageNanos,
-                                       CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows) {
+                                       CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows,
+                                       LongAccumulator versionsDone) {
         HttpFetcher http = new HttpFetcher();
         Map<Ecosystem, ReleaseScanner> scanners = new EnumMap<>(Ecosystem.class);
         return com.google.common.collect.Iterators.concat(
-                com.google.common.collect.Iterators.transform(tasks, task -> scan(task, scanners, http, scannedAt,
-                        stageNanos, ledgerRows, fileRows).iterator()));
+                com.google.common.collect.Iterators.transform(tasks, task -> {
+                    List<Row> files = scan(task, scanners, http, scannedAt, stageNanos, ledgerRows, fileRows);
+                    versionsDone.add(1);
+                    ScanProgress.scanned();
+                    return files.iterator();
+                }));
     }
 
     /** One version: its file rows for the writer; its release and artifact rows to the driver. */
@@ -430,6 +452,7 @@ public final class ScanJob {
                                   Instant scannedAt, Map<String, LongAccumulator> stageNanos,
                                   CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows) {
         Release release = ReleaseCodec.fromJson(task.releaseJson());
+        ScanProgress.scanning(release.pkg().purl() + "@" + release.version());
         Path cache = Path.of(task.cacheDir());
         ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
             EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http).orElseThrow();

@@ -7,134 +7,189 @@ import dev.divergence.registry.pypi.PypiSupport;
 import dev.divergence.scan.Ecosystems;
 import dev.divergence.scan.Watchlist;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** The options of {@code scan}, parsed from the command line. Bad arguments throw {@link UsageException}. */
+/**
+ * The options of {@code scan}, parsed from the command line by picocli ({@link Arguments}) and checked here.
+ * Bad arguments throw {@link UsageException}. Paths are checked against the filesystem by {@link Preflight}, before
+ * Spark starts.
+ */
 public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, Ecosystems.Endpoints endpoints,
                           Optional<String> master, Set<String> versions, boolean summary, boolean full,
-                          boolean allowSsh) {
+                          boolean allowSsh, Optional<Boolean> progress, Optional<FailOn> failOn) {
 
-    public static final String USAGE = """
-            Usage: divergence scan [options] PURL... | --watchlist FILE
+    /** {@code --fail-on}: the verdict from which a scan's exit status is {@link Main#FAIL_ON} (4). */
+    public enum FailOn {
+        HIGH_RISK, DIVERGENT;
 
-            Scans every published version of each package against its Git repository and writes the
-            releases/, artifacts/ and files/ Parquet tables, signals/ (history signals) and scans/ (one row
-            per run); see datasets/SCHEMA.md. Reruns are incremental: unchanged versions are not scanned again.
+        /** Whether {@code verdict} is at or beyond this threshold. */
+        boolean reachedBy(String verdict) {
+            return verdict.equals("HIGH_RISK") || (this == DIVERGENT && verdict.equals("DIVERGENT"));
+        }
+    }
 
-              PURL                 a package: pkg:pypi/litellm, pkg:npm/debug, pkg:npm/%40scope/name,
-                                   pkg:maven/commons-cli/commons-cli
-              --repo URL|PATH      repository to compare with (overrides the registry's project URLs);
-                                   applies to the single PURL given. Without it (or a watchlist entry) the
-                                   repository is the one most of the package's releases declare (ties: the
-                                   earliest); registry URLs are fetched only over https:// from public
-                                   addresses, a release declaring another one gets a REPOSITORY_CHANGED signal
-              --watchlist FILE     one 'PURL [REPOSITORY]' per line, '#' comments
-              --versions V1,V2     only these versions (default: all)
-              --out DIR|URI        dataset location: a folder or a Hadoop filesystem URI such as
-                                   hdfs://… or s3a://… (default: ./divergence-data)
-              --cache DIR          download and clone cache (default: ~/.cache/divergence)
-              --pypi-url URL       PyPI base URL (default: https://pypi.org); any server speaking PyPI's JSON API
-              --npm-url URL        npm registry (default: https://registry.npmjs.org)
-              --maven-url URL      Maven repository (default: https://repo1.maven.org/maven2)
-              --master MASTER      Spark master (default: local[*], or what spark-submit sets)
-              --full               rescan every version (default: only versions that are new, scanned with
-                                   other rules, or whose artifacts, tags or yank state changed)
-              --allow-ssh          also fetch ssh:// (and user@host:path) repository URLs from registry metadata
-              --no-summary         do not print the per-version summary
-
-            Exit status: 0 when every version was scanned (whatever the verdicts), 3 when some versions
-            ended in ERROR or a package could not be listed, 2 for bad arguments, 1 when the run itself failed,
-            130 when interrupted by SIGINT (Ctrl-C) and 143 by SIGTERM: one line says which tables were
-            complete, and the next run completes the rest (a kill -9 too). One run at a time per --out.
-            """;
-
-    /** Bad arguments: the message says what, the caller prints the usage. */
+    /** Bad arguments: the message says what, the caller prints one line pointing to {@code --help}. */
     public static final class UsageException extends Exception {
         public UsageException(String message) {
             super(message);
         }
     }
 
-    public static ScanOptions parse(List<String> args) throws UsageException {
-        List<PackageId> purls = new ArrayList<>();
-        Optional<String> repo = Optional.empty();
-        Optional<Path> watchlist = Optional.empty();
+    /** The options as picocli reads them; {@link #toOptions} checks what one option cannot check alone. */
+    public static final class Arguments {
+        @Parameters(paramLabel = "PURL", arity = "0..*", description = "a package: pkg:pypi/litellm, "
+                + "pkg:npm/debug, pkg:npm/%%40scope/name, pkg:maven/commons-cli/commons-cli; with @VERSION "
+                + "(pkg:pypi/litellm@1.82.6) only that version is scanned. Purl qualifiers (?type=jar, "
+                + "?repository_url=...) and subpaths are refused: every artifact of a version is scanned, from "
+                + "the registry the options name.")
+        List<String> purls = new ArrayList<>();
+
+        @Option(names = "--repo", paramLabel = "URL|PATH", description = "repository to compare with (overrides "
+                + "the registry's project URLs); applies to the single PURL given. Without it (or a watchlist "
+                + "entry) the repository is the one most of the package's releases declare (ties: the "
+                + "earliest); registry URLs are fetched only over https:// from public addresses, a release "
+                + "declaring another one gets a REPOSITORY_CHANGED signal")
+        String repo;
+
+        @Option(names = "--watchlist", paramLabel = "FILE",
+                description = "one 'PURL [REPOSITORY]' per line, '#' comments (a PURL@VERSION follows that version)")
+        Path watchlist;
+
+        @Option(names = "--versions", paramLabel = "VERSION", split = ",", description = "only these versions "
+                + "(default: all); a version the registry does not list is reported on stderr and makes the "
+                + "exit status 2 (the listed ones are still scanned)")
+        List<String> versions = new ArrayList<>();
+
+        @Option(names = "--out", paramLabel = "DIR|URI", description = "dataset location: a folder or a Hadoop "
+                + "filesystem URI such as hdfs://... or s3a://... (default: ./divergence-data); checked before "
+                + "Spark starts")
         String out = "divergence-data";
+
+        @Option(names = "--cache", paramLabel = "DIR", description = "download and clone cache (default: "
+                + "~/.cache/divergence)")
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "divergence");
+
+        @Option(names = "--pypi-url", paramLabel = "URL",
+                description = "PyPI base URL (default: https://pypi.org); any server speaking PyPI's JSON API")
         String pypi = PypiSupport.DEFAULT_BASE_URL;
+
+        @Option(names = "--npm-url", paramLabel = "URL", description = "npm registry (default: "
+                + "https://registry.npmjs.org)")
         String npm = NpmSupport.DEFAULT_BASE_URL;
+
+        @Option(names = "--maven-url", paramLabel = "URL",
+                description = "Maven repository (default: https://repo1.maven.org/maven2)")
         String maven = MavenSupport.DEFAULT_BASE_URL;
-        Optional<String> master = Optional.empty();
-        Set<String> versions = new LinkedHashSet<>();
-        boolean summary = true;
-        boolean full = false;
-        boolean allowSsh = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--repo" -> repo = Optional.of(value(args, ++i, a));
-                case "--watchlist" -> watchlist = Optional.of(Path.of(value(args, ++i, a)));
-                case "--out" -> out = value(args, ++i, a);
-                case "--cache" -> cache = Path.of(value(args, ++i, a));
-                case "--pypi-url" -> pypi = value(args, ++i, a);
-                case "--npm-url" -> npm = value(args, ++i, a);
-                case "--maven-url" -> maven = value(args, ++i, a);
-                case "--master" -> master = Optional.of(value(args, ++i, a));
-                case "--versions" -> {
-                    for (String v : value(args, ++i, a).split(",")) {
-                        if (!v.isBlank()) {
-                            versions.add(v.trim());
-                        }
-                    }
+
+        @Option(names = "--master", paramLabel = "MASTER", description = "Spark master (default: local[*], or "
+                + "what spark-submit sets)")
+        String master;
+
+        @Option(names = "--full", description = "rescan every version (default: only versions that are new, "
+                + "scanned with other rules, or whose artifacts, tags or yank state changed)")
+        boolean full;
+
+        @Option(names = "--allow-ssh",
+                description = "also fetch ssh:// (and user@host:path) repository URLs from registry metadata")
+        boolean allowSsh;
+
+        @Option(names = "--no-summary", description = "do not print the per-version summary and the signals")
+        boolean noSummary;
+
+        @Option(names = "--progress", negatable = true, description = "progress on stderr: versions done/total, "
+                + "the current package, ETA (default: only when stderr is a terminal; --no-progress never)")
+        Boolean progress;
+
+        @Option(names = "--fail-on", paramLabel = "VERDICT", description = "HIGH_RISK or DIVERGENT: exit 4 when "
+                + "a version in the run's scope (its packages, narrowed by --versions or @VERSION) has that "
+                + "verdict or a worse one (DIVERGENT includes HIGH_RISK)")
+        FailOn failOn;
+
+        /** Checks what no single option can check and builds the options. */
+        ScanOptions toOptions() throws UsageException {
+            List<Watchlist.Entry> targets = new ArrayList<>();
+            if (watchlist != null) {
+                if (repo != null) {
+                    throw new UsageException("--repo applies to a single PURL; put repositories in the watchlist");
                 }
-                case "--no-summary" -> summary = false;
-                case "--full" -> full = true;
-                case "--allow-ssh" -> allowSsh = true;
-                default -> {
-                    if (a.startsWith("--")) {
-                        throw new UsageException("unknown option " + a);
-                    }
-                    try {
-                        purls.add(PackageId.parse(a));
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException(e.getMessage());
-                    }
+                try {
+                    targets.addAll(Watchlist.read(watchlist).entries());
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new UsageException("cannot read watchlist: " + (e instanceof java.nio.file.NoSuchFileException
+                            ? watchlist + " does not exist" : e.getMessage()));
                 }
             }
+            if (repo != null && purls.size() != 1) {
+                throw new UsageException("--repo applies to exactly one PURL (got " + purls.size() + ")");
+            }
+            for (String purl : purls) {
+                PackageId.Ref ref;
+                try {
+                    ref = PackageId.parseRef(purl);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                targets.add(new Watchlist.Entry(ref.pkg(), Optional.ofNullable(repo), ref.version()));
+            }
+            if (targets.isEmpty()) {
+                throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
+            }
+            Set<String> only = new LinkedHashSet<>();
+            versions.stream().map(String::trim).filter(v -> !v.isEmpty()).forEach(only::add);
+            if (!only.isEmpty() && targets.stream().anyMatch(t -> t.version().isPresent())) {
+                throw new UsageException("a version is given both in a purl (@VERSION) and with --versions: give one");
+            }
+            // Spark's master URL forms (SparkContext.createTaskScheduler): anything else fails inside Spark's start
+            if (master != null && !master.matches("local(\\[(\\*|\\d+)(, *\\d+)?])?|local-cluster\\[.*]|spark://.+|yarn"
+                    + "|k8s://.+|mesos://.+")) {
+                throw new UsageException("--master takes local, local[N], local[*], spark://HOST:PORT, yarn or "
+                        + "k8s://URL, not '" + master + "'");
+            }
+            for (String[] url : List.of(new String[] {"--pypi-url", pypi}, new String[] {"--npm-url", npm},
+                    new String[] {"--maven-url", maven})) {
+                checkHttpUrl(url[0], url[1]);
+            }
+            return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven),
+                    Optional.ofNullable(master), only, !noSummary, full, allowSsh, Optional.ofNullable(progress),
+                    Optional.ofNullable(failOn));
         }
-        List<Watchlist.Entry> targets = new ArrayList<>();
-        if (watchlist.isPresent()) {
-            if (repo.isPresent()) {
-                throw new UsageException("--repo applies to a single PURL; put repositories in the watchlist");
-            }
+
+        private static void checkHttpUrl(String option, String value) throws UsageException {
             try {
-                targets.addAll(Watchlist.read(watchlist.get()).entries());
-            } catch (IOException | IllegalArgumentException e) {
-                throw new UsageException("cannot read watchlist: " + e.getMessage());
+                URI u = new URI(value);
+                if (u.getScheme() == null || !List.of("http", "https").contains(u.getScheme().toLowerCase())
+                        || u.getHost() == null) {
+                    throw new UsageException(option + " must be an http:// or https:// URL, not '" + value + "'");
+                }
+            } catch (URISyntaxException e) {
+                throw new UsageException(option + " is not a URL: " + e.getMessage());
             }
         }
-        if (repo.isPresent() && purls.size() != 1) {
-            throw new UsageException("--repo applies to exactly one PURL (got " + purls.size() + ")");
-        }
-        for (PackageId p : purls) {
-            targets.add(new Watchlist.Entry(p, repo));
-        }
-        if (targets.isEmpty()) {
-            throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
-        }
-        return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven), master, versions, summary,
-                full, allowSsh);
     }
 
-    private static String value(List<String> args, int i, String option) throws UsageException {
-        if (i >= args.size()) {
-            throw new UsageException(option + " needs a value");
+    /** The versions to scan for {@code target}: its purl's {@code @VERSION}, else {@code --versions} (empty: all). */
+    public Set<String> versionsOf(Watchlist.Entry target) {
+        return target.version().map(Set::of).orElse(versions);
+    }
+
+    /** Parses {@code scan}'s arguments (without the word {@code scan}). */
+    public static ScanOptions parse(List<String> args) throws UsageException {
+        Arguments a = new Arguments();
+        try {
+            Main.configure(new CommandLine(a)).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
         }
-        return args.get(i);
+        return a.toOptions();
     }
 }

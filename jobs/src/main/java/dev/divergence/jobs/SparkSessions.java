@@ -7,10 +7,18 @@ import org.apache.spark.sql.SparkSession;
 /** The session the jobs run in: local[*] unless a master is given or set by spark-submit. */
 public final class SparkSessions {
 
+    /** Sessions asked for in this JVM: lets tests tell that a command failed before Spark started. */
+    private static final java.util.concurrent.atomic.AtomicInteger CREATED = new java.util.concurrent.atomic.AtomicInteger();
+
     private SparkSessions() {
     }
 
+    static int created() {
+        return CREATED.get();
+    }
+
     public static SparkSession create(String appName, Optional<String> master) {
+        CREATED.incrementAndGet();
         SparkConf conf = new SparkConf(true).setAppName(appName);
         String m = master.orElse(conf.get("spark.master", "local[*]"));
         conf.setMaster(m);

@@ -1,8 +1,8 @@
 package dev.divergence.jobs;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -10,65 +10,57 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code divergence sql "QUERY" [--out DIR] [--rows N]}: runs Spark SQL over the dataset with the tables
- * registered as views {@code releases}, {@code artifacts} and {@code files}.
+ * {@code divergence sql "QUERY" [--out DIR|URI] [--rows N] [--format table|csv|json]}: runs Spark SQL over the
+ * dataset with the tables registered as views ({@code releases}, {@code artifacts}, {@code files}, {@code signals},
+ * {@code scans}). {@code --out} takes what {@code scan --out} takes: a folder or a Hadoop filesystem URI.
  */
 final class SqlCommand {
 
-    static final String USAGE = "Usage: divergence sql \"SELECT ...\" [--out DIR (default ./divergence-data)] [--rows N]\n"
-            + "  views: releases, artifacts, files, signals, scans (see datasets/SCHEMA.md)\n";
+    enum Format {
+        TABLE, CSV, JSON
+    }
 
     private SqlCommand() {
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
-        String query = null;
-        Path dataset = Path.of("divergence-data");
-        int rows = 100;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if ((a.equals("--out") || a.equals("--rows")) && i + 1 >= args.size()) {
-                err.print(a + " needs a value\n" + USAGE);
-                return Main.USAGE;
-            }
-            switch (a) {
-                case "--out" -> dataset = Path.of(args.get(++i));
-                case "--rows" -> rows = Integer.parseInt(args.get(++i));
-                case "--help", "-h" -> {
-                    out.print(USAGE);
-                    return Main.OK;
-                }
-                default -> query = a;
-            }
-        }
-        if (query == null) {
-            err.print(USAGE);
-            return Main.USAGE;
-        }
+    static int run(String query, String location, int rows, Format format, PrintStream out, PrintStream err)
+            throws ScanOptions.UsageException {
+        Preflight.readableDataset("--out", location);
+        DatasetLocation dataset = DatasetLocation.of(location);
         SparkSession spark = SparkSessions.create("divergence-sql", Optional.empty());
         try {
             for (String table : List.of(Tables.RELEASES, Tables.ARTIFACTS, Tables.FILES, Tables.SIGNALS, Tables.SCANS)) {
-                Path p = dataset.resolve(table);
-                if (Files.isDirectory(p)) {
-                    spark.read().parquet(p.toAbsolutePath().toString()).createOrReplaceTempView(table);
+                if (dataset.hasData(spark, table)) {
+                    spark.read().parquet(dataset.table(table)).createOrReplaceTempView(table);
                 }
             }
             Dataset<Row> result;
             try {
                 result = spark.sql(query);
-            } catch (RuntimeException e) { // AnalysisException, ParseException: the query is wrong, not the run
-                err.println("divergence sql: " + e.getMessage().lines().findFirst().orElse(""));
+            } catch (Exception e) { // AnalysisException (checked, thrown undeclared), ParseException: the query is wrong
+                err.println("divergence sql: " + Optional.ofNullable(e.getMessage()).orElse(e.toString()).lines()
+                        .findFirst().orElse(""));
                 return Main.USAGE;
             }
-            out.println(String.join(" | ", result.columns()));
-            for (Row r : result.limit(rows).collectAsList()) {
-                StringBuilder line = new StringBuilder();
+            List<Row> collected = (rows == 0 ? result : result.limit(rows + 1)).collectAsList();
+            boolean cut = rows > 0 && collected.size() > rows;
+            List<List<Object>> values = new ArrayList<>();
+            for (Row r : cut ? collected.subList(0, rows) : collected) {
+                List<Object> line = new ArrayList<>();
                 for (int i = 0; i < r.length(); i++) {
-                    Object v = r.get(i);
-                    line.append(i == 0 ? "" : " | ").append(v instanceof scala.collection.Seq<?> seq
-                            ? seq.mkString("[", ", ", "]") : String.valueOf(v));
+                    line.add(Tabular.plain(r.get(i)));
                 }
-                out.println(line);
+                values.add(line);
+            }
+            List<String> header = Arrays.asList(result.columns());
+            switch (format) {
+                case TABLE -> Tabular.table(header, values, out);
+                case CSV -> Tabular.csv(header, values, out);
+                case JSON -> Tabular.json(header, values, out);
+            }
+            out.flush();
+            if (cut) {
+                err.println("divergence sql: first " + rows + " rows shown; --rows N for more, --rows 0 for all");
             }
             return Main.OK;
         } finally {

@@ -56,7 +56,8 @@ class ScanOptionsTest {
         int code = Main.run(List.of("scan", "--repo"), new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(Main.USAGE, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("divergence scan: --repo needs a value"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
+                "divergence scan: Missing required parameter for option '--repo' (URL|PATH)"));
     }
 
     @Test
