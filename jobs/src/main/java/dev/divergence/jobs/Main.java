@@ -22,6 +22,7 @@ public final class Main {
               demo [--work DIR]        build the bundled offline demo (datasets/demo), serve it as a local PyPI,
                                        scan it and print the summary
               sql "QUERY" [--out DIR]  Spark SQL over the dataset (views: releases, artifacts, files, signals, scans)
+              report --html DIR [--out DIR]  static HTML report (timeline, heatmap, drill-down) plus its data as CSV/JSON
               bench [--versions 100,300,1000] [--files N] [--file-bytes B] [--repeat K]
                     [--skip shell,naive,diffoscope] [--diffoscope-sample N] [--work DIR]
                                        synthetic history at scale: the hashing floor, a naive script,
@@ -51,6 +52,7 @@ public final class Main {
                 case "scan" -> scan(rest, out, err);
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "sql" -> SqlCommand.run(rest, out, err);
+                case "report" -> ReportCommand.run(rest, out, err);
                 case "bench" -> {
                     try {
                         yield BenchCommand.run(rest, out, err);

@@ -1,0 +1,99 @@
+package dev.divergence.jobs;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code divergence report --out DATASET --html DIR}: a static, self-contained HTML site over the dataset (see
+ * {@link ReportSite}) plus the rows it shows as CSV and JSON under {@code DIR/data/} (see {@link ReportData}).
+ */
+final class ReportCommand {
+
+    static final String USAGE = """
+            Usage: divergence report --html DIR [--out DATASET (default ./divergence-data)]
+
+            Writes a static HTML site into DIR (no script, no external resource: open DIR/index.html from disk):
+            the packages with their latest verdicts and every HIGH_RISK version with its files; per package a
+            release timeline coloured by verdict, a files x versions heatmap of divergence and the history
+            signals; per version the hashes, rule ids, flags, commit link and the commands that reproduce the
+            comparison. The rows shown are also written as DIR/data/{releases,artifacts,files,heatmap,signals,
+            scans}.{csv,json} (datasets/SCHEMA.md, "Report data"), which the notebooks in notebooks/ read.
+            """;
+
+    private ReportCommand() {
+    }
+
+    /** Parsed arguments; bad ones throw {@link ScanOptions.UsageException}. */
+    record Options(String dataset, Path html) {
+
+        static Options parse(List<String> args) throws ScanOptions.UsageException {
+            String dataset = "divergence-data";
+            Path html = null;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                switch (a) {
+                    case "--out" -> dataset = value(args, ++i, a);
+                    case "--html" -> html = Path.of(value(args, ++i, a));
+                    default -> throw new ScanOptions.UsageException("unknown argument '" + a + "'");
+                }
+            }
+            if (html == null) {
+                throw new ScanOptions.UsageException("--html DIR is required");
+            }
+            if (Files.exists(html) && !Files.isDirectory(html)) {
+                throw new ScanOptions.UsageException("--html " + html + " is not a directory");
+            }
+            boolean uri = dataset.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+            if (!uri && !Files.isDirectory(Path.of(dataset, Tables.RELEASES))) {
+                throw new ScanOptions.UsageException("no dataset at " + Path.of(dataset).toAbsolutePath()
+                        + " (no releases/ table; run a scan or the demo first)");
+            }
+            return new Options(dataset, html);
+        }
+
+        private static String value(List<String> args, int i, String option) throws ScanOptions.UsageException {
+            if (i >= args.size()) {
+                throw new ScanOptions.UsageException(option + " needs a value");
+            }
+            return args.get(i);
+        }
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(USAGE);
+            return Main.OK;
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (ScanOptions.UsageException e) {
+            err.println("divergence report: " + e.getMessage());
+            err.println("Try 'divergence report --help'.");
+            return Main.USAGE;
+        }
+        SparkSession spark = SparkSessions.create("divergence-report", Optional.empty());
+        try {
+            ReportSite.Written written = write(spark, options);
+            out.printf("report: %d package(s), %d version(s) -> %s (data: %s)%n", written.packages(),
+                    written.versions(), written.index(), options.html().resolve("data"));
+            return Main.OK;
+        } catch (IOException e) {
+            err.println("divergence report: cannot write " + options.html() + ": " + e.getMessage());
+            return Main.RUN_FAILED;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Reads the dataset and writes the site; the session is the caller's. */
+    static ReportSite.Written write(SparkSession spark, Options options) throws IOException {
+        DatasetLocation dataset = DatasetLocation.of(options.dataset());
+        return ReportSite.write(ReportData.load(spark, dataset), dataset.toString(), options.html());
+    }
+}
