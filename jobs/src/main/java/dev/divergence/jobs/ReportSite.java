@@ -53,9 +53,9 @@ final class ReportSite {
     private static final Pattern HEX40 = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern FORGE = Pattern.compile(
             "^(?:git\\+)?(?:https?|git|ssh)://(?:git@)?(github\\.com|gitlab\\.com|codeberg\\.org|bitbucket\\.org)/"
-                    + "([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+?)(?:\\.git)?/?$");
+                    + "([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+)$");
     private static final Pattern SCP_FORGE = Pattern.compile(
-            "^git@(github\\.com|gitlab\\.com|codeberg\\.org|bitbucket\\.org):([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+?)(?:\\.git)?/?$");
+            "^git@(github\\.com|gitlab\\.com|codeberg\\.org|bitbucket\\.org):([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+)$");
     private static final Pattern SAFE_HREF = Pattern.compile("^https?://[^\\s\"'<>`]+$");
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
 
@@ -413,7 +413,7 @@ final class ReportSite {
         if (repository == null || commit == null || !HEX40.matcher(commit.toString()).matches()) {
             return Optional.empty();
         }
-        String repo = repository.toString().trim();
+        String repo = repository.toString().trim().replaceFirst("/+$", "").replaceFirst("\\.git$", "");
         Matcher m = FORGE.matcher(repo);
         if (!m.matches()) {
             m = SCP_FORGE.matcher(repo);
@@ -423,6 +423,9 @@ final class ReportSite {
         }
         String host = m.group(1);
         String path = m.group(2);
+        if (List.of(path.split("/")).stream().anyMatch(seg -> seg.equals("-") || seg.matches("\\.+"))) {
+            return Optional.empty(); // a page inside the repository (GitLab's /-/), or a dot segment
+        }
         if (!host.equals("gitlab.com") && path.split("/").length != 2) {
             return Optional.empty(); // only GitLab has subgroups: OWNER/REPO elsewhere
         }
