@@ -22,7 +22,8 @@ public final class Main {
               demo [--work DIR]        build the bundled offline demo (datasets/demo), serve it as a local PyPI,
                                        scan it and print the summary
               sql "QUERY" [--out DIR]  Spark SQL over the dataset (views: releases, artifacts, files, signals, scans)
-              report --html DIR [--out DIR]  static HTML report (timeline, heatmap, drill-down) plus its data as CSV/JSON
+              report --html DIR [--out DIR] [--package PURL]
+                                       static HTML report (timeline, heatmap, drill-down) and its data as CSV/JSON
               bench [--versions 100,300,1000] [--files N] [--file-bytes B] [--repeat K]
                     [--skip shell,naive,diffoscope] [--diffoscope-sample N] [--work DIR]
                                        synthetic history at scale: the hashing floor, a naive script,

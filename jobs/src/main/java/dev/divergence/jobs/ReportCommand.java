@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.divergence.model.PackageId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -15,7 +17,7 @@ import org.apache.spark.sql.SparkSession;
 final class ReportCommand {
 
     static final String USAGE = """
-            Usage: divergence report --html DIR [--out DATASET (default ./divergence-data)]
+            Usage: divergence report --html DIR [--out DATASET (default ./divergence-data)] [--package PURL]...
 
             Writes a static HTML site into DIR (no script, no external resource: open DIR/index.html from disk):
             the packages with their latest verdicts and every HIGH_RISK version with its files; per package a
@@ -23,22 +25,41 @@ final class ReportCommand {
             signals; per version the hashes, rule ids, flags, commit link and the commands that reproduce the
             comparison. The rows shown are also written as DIR/data/{releases,artifacts,files,heatmap,signals,
             scans}.{csv,json} (datasets/SCHEMA.md, "Report data"), which the notebooks in notebooks/ read.
+
+              --html DIR        where to write the site (created; earlier pages there are overwritten)
+              --out DATASET     the dataset: a folder or a Hadoop filesystem URI (default: ./divergence-data)
+              --package PURL    only this package (repeatable), e.g. pkg:pypi/llmrelay, pkg:npm/%40scope/name
+
+            Exit status: 0 written, 2 bad arguments (no dataset there), 1 the site could not be written.
             """;
 
     private ReportCommand() {
     }
 
     /** Parsed arguments; bad ones throw {@link ScanOptions.UsageException}. */
-    record Options(String dataset, Path html) {
+    record Options(String dataset, Path html, List<PackageId> packages) {
+
+        Options(String dataset, Path html) {
+            this(dataset, html, List.of());
+        }
 
         static Options parse(List<String> args) throws ScanOptions.UsageException {
             String dataset = "divergence-data";
             Path html = null;
+            List<PackageId> packages = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
                     case "--out" -> dataset = value(args, ++i, a);
                     case "--html" -> html = Path.of(value(args, ++i, a));
+                    case "--package" -> {
+                        String purl = value(args, ++i, a);
+                        try {
+                            packages.add(PackageId.parse(purl));
+                        } catch (IllegalArgumentException e) {
+                            throw new ScanOptions.UsageException(e.getMessage());
+                        }
+                    }
                     default -> throw new ScanOptions.UsageException("unknown argument '" + a + "'");
                 }
             }
@@ -53,7 +74,7 @@ final class ReportCommand {
                 throw new ScanOptions.UsageException("no dataset at " + Path.of(dataset).toAbsolutePath()
                         + " (no releases/ table; run a scan or the demo first)");
             }
-            return new Options(dataset, html);
+            return new Options(dataset, html, List.copyOf(packages));
         }
 
         private static String value(List<String> args, int i, String option) throws ScanOptions.UsageException {
@@ -83,7 +104,10 @@ final class ReportCommand {
             out.printf("report: %d package(s), %d version(s) -> %s (data: %s)%n", written.packages(),
                     written.versions(), written.index(), options.html().resolve("data"));
             return Main.OK;
-        } catch (IOException e) {
+        } catch (ScanOptions.UsageException e) {
+            err.println("divergence report: " + e.getMessage());
+            return Main.USAGE;
+        } catch (IOException | java.io.UncheckedIOException e) {
             err.println("divergence report: cannot write " + options.html() + ": " + e.getMessage());
             return Main.RUN_FAILED;
         } finally {
@@ -91,9 +115,19 @@ final class ReportCommand {
         }
     }
 
-    /** Reads the dataset and writes the site; the session is the caller's. */
-    static ReportSite.Written write(SparkSession spark, Options options) throws IOException {
+    /**
+     * Reads the dataset and writes the site; the session is the caller's. A {@code --package} the dataset does not
+     * hold is a usage error, reported before anything is written.
+     */
+    static ReportSite.Written write(SparkSession spark, Options options) throws IOException, ScanOptions.UsageException {
         DatasetLocation dataset = DatasetLocation.of(options.dataset());
-        return ReportSite.write(ReportData.load(spark, dataset), dataset.toString(), options.html());
+        ReportData data = ReportData.load(spark, dataset, options.packages());
+        for (PackageId p : options.packages()) {
+            if (data.releases().stream().noneMatch(r -> p.ecosystem().purlType().equals(r.get("ecosystem"))
+                    && p.name().equals(r.get("package")))) {
+                throw new ScanOptions.UsageException(p.purl() + " is not in the dataset at " + dataset);
+            }
+        }
+        return ReportSite.write(data, dataset.toString(), options.html());
     }
 }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.divergence.model.PackageId;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,24 +38,31 @@ record ReportData(List<Map<String, Object>> releases, List<Map<String, Object>> 
     static final List<String> STATUS_RANK = List.of("SOURCE_ONLY", "MATCH", "MATCH_NORMALIZED", "GENERATED",
             "BUILD_OUTPUT", "UNCOMPARED", "IN_SUBMODULE", "IN_HISTORY", "MODIFIED", "PHANTOM");
 
-    static ReportData load(SparkSession spark, DatasetLocation dataset) {
-        Dataset<Row> releases = read(spark, dataset, Tables.RELEASES, Tables.RELEASES_SCHEMA.fieldNames());
-        Dataset<Row> files = read(spark, dataset, Tables.FILES, Tables.FILES_SCHEMA.fieldNames());
+    /** The whole dataset, or only {@code packages} when some are named (scans are kept whole). */
+    static ReportData load(SparkSession spark, DatasetLocation dataset, List<PackageId> packages) {
+        Column selected = functions.lit(packages.isEmpty());
+        for (PackageId p : packages) {
+            selected = selected.or(functions.col("ecosystem").equalTo(p.ecosystem().purlType())
+                    .and(functions.col("package").equalTo(p.name())));
+        }
+        Dataset<Row> releases = read(spark, dataset, Tables.RELEASES).where(selected);
+        Dataset<Row> files = read(spark, dataset, Tables.FILES).where(selected);
         return new ReportData(
                 rows(releases.orderBy("ecosystem", "package", "version_order", "version")),
-                rows(read(spark, dataset, Tables.ARTIFACTS, Tables.ARTIFACTS_SCHEMA.fieldNames())
+                rows(read(spark, dataset, Tables.ARTIFACTS).where(selected)
                         .orderBy("ecosystem", "package", "version", "filename")),
                 rows(files.where("status not in ('MATCH', 'SOURCE_ONLY')")
                         .orderBy("ecosystem", "package", "version", "artifact", "artifact_path", "source_path")),
                 rows(heatmap(files, releases)),
-                rows(read(spark, dataset, Tables.SIGNALS, Tables.SIGNALS_SCHEMA.fieldNames())
+                rows(read(spark, dataset, Tables.SIGNALS).where(selected)
                         .orderBy("ecosystem", "package", "detected_at", "version", "signal", "detail")),
-                rows(read(spark, dataset, Tables.SCANS, Tables.SCANS_SCHEMA.fieldNames()).orderBy("started_at")));
+                rows(read(spark, dataset, Tables.SCANS).orderBy("started_at")));
     }
 
     /** A table with the columns of its schema, in schema order; an absent table reads as empty. */
-    private static Dataset<Row> read(SparkSession spark, DatasetLocation dataset, String table, String[] columns) {
+    private static Dataset<Row> read(SparkSession spark, DatasetLocation dataset, String table) {
         var schema = Tables.schema(table);
+        String[] columns = schema.fieldNames();
         if (!dataset.hasData(spark, table)) {
             return spark.createDataFrame(List.of(), schema);
         }

@@ -30,7 +30,7 @@ record DemoReport(Path dataset, Path site, ReportSite.Written written) {
     private static Hostile hostile;
 
     /** The report of a package whose second version ships {@link #HOSTILE_PATH}, written by the CLI. */
-    record Hostile(Path site, int status, String stdout) {
+    record Hostile(Path site, int status, String stdout, Path recheck, int recheckStatus) {
     }
 
     static synchronized DemoReport get() {
@@ -81,12 +81,71 @@ record DemoReport(Path dataset, Path site, ReportSite.Written written) {
                 // Through the command line, as a user runs it (it stops the session; the next get() makes another).
                 int status = Main.run(List.of("report", "--out", dataset.toString(), "--html", site.toString()),
                         new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-                hostile = new Hostile(site, status, out.toString(StandardCharsets.UTF_8));
+                // The drill-down's reproducing command, run as printed (into a scratch dataset) while the registry is up.
+                List<String> words = shellWords(unescape(between(Files.readString(site.resolve("p/pypi-demo/v-1.0.1.html")),
+                        "<pre id=\"reproduce\">", "</pre>")));
+                Path recheck = work.resolve("recheck");
+                List<String> args = new java.util.ArrayList<>(words.subList(1, words.size()));
+                args.set(args.indexOf("--out") + 1, recheck.toString());
+                args.addAll(List.of("--cache", work.resolve("cache").toString(), "--no-summary"));
+                int recheckStatus = words.get(0).equals("./divergence") ? Main.run(args,
+                        new PrintStream(java.io.OutputStream.nullOutputStream()), System.err) : -1;
+                hostile = new Hostile(site, status, out.toString(StandardCharsets.UTF_8), recheck, recheckStatus);
             } catch (IOException | ScanOptions.UsageException e) {
                 throw new IllegalStateException("cannot build the hostile report", e);
             }
         }
         return hostile;
+    }
+
+    private static String between(String s, String start, String end) {
+        int a = s.indexOf(start) + start.length();
+        return s.substring(a, s.indexOf(end, a));
+    }
+
+    /** Undoes Mustache's HTML escaping, as a browser shows the text. */
+    static String unescape(String html) {
+        String named = html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+        return java.util.regex.Pattern.compile("&#(\\d+);").matcher(named)
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(Character.toString(Integer.parseInt(m.group(1)))))
+                .replace("&amp;", "&");
+    }
+
+    /** Splits a command line as a POSIX shell does for the quoting the report writes: blanks, '...', '\''. */
+    static List<String> shellWords(String line) {
+        List<String> words = new java.util.ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '\'') {
+                    quoted = false;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '\'') {
+                quoted = true;
+                any = true;
+            } else if (c == '\\' && i + 1 < line.length()) {
+                w.append(line.charAt(++i));
+                any = true;
+            } else if (Character.isWhitespace(c)) {
+                if (any) {
+                    words.add(w.toString());
+                    w.setLength(0);
+                    any = false;
+                }
+            } else {
+                w.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            words.add(w.toString());
+        }
+        return words;
     }
 
     /** A wheel of the flat project: the package directory at the root. */

@@ -135,6 +135,19 @@ class ReportSiteTest {
     }
 
     @Test
+    void theDrillDownsCommandReproducesTheComparison() throws Exception {
+        DemoReport.Hostile hostile = DemoReport.hostile();
+        assertEquals(Main.OK, hostile.recheckStatus());
+        Path original = hostile.site().resolveSibling("dataset");
+        String columns = "select version, verdict, commit, ref_method, reason, array_to_string(divergent_files, ',') from ";
+        List<String> again = DatasetQueries.query(columns + DatasetQueries.table(hostile.recheck(), "releases"));
+        assertEquals(1, again.size());
+        assertEquals(DatasetQueries.query(columns + DatasetQueries.table(original, "releases") + " where version = '1.0.1'"),
+                again);
+        assertTrue(again.get(0).startsWith("1.0.1|DIVERGENT|"), again.get(0));
+    }
+
+    @Test
     void theCommandLineRejectsBadArgumentsBeforeStartingSpark() {
         assertEquals(List.of("2", "divergence report: --html DIR is required", "Try 'divergence report --help'."),
                 cli("report", "--out", dir.toString()));
@@ -145,6 +158,40 @@ class ReportSiteTest {
                 cli("report", "--format", "pdf"));
         assertEquals(List.of("2", "divergence report: --out needs a value", "Try 'divergence report --help'."),
                 cli("report", "--html", "x", "--out"));
+        assertEquals(List.of("2", "divergence report: unknown package type 'cargo' (known: pypi, npm, maven)",
+                "Try 'divergence report --help'."), cli("report", "--html", "x", "--package", "pkg:cargo/serde"));
+    }
+
+    @Test
+    void aPackageFilterKeepsOnlyThatPackageAndAnUnknownOneIsAUsageError() throws Exception {
+        // One dataset holding both packages: the partitions of the demo's and of the hostile one's, side by side.
+        Path merged = dir.resolve("merged");
+        for (Path source : List.of(DemoReport.get().dataset(), DemoReport.hostile().site().resolveSibling("dataset"))) {
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().contains("package=")).toList()) {
+                    Path target = merged.resolve(source.relativize(f).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(f, target);
+                }
+            }
+        }
+        ReportSite.Written all = ReportCommand.write(SparkTestSession.get(),
+                new ReportCommand.Options(merged.toString(), dir.resolve("all")));
+        assertEquals(List.of(2, 15), List.of(all.packages(), all.versions()));
+        ReportSite.Written one = ReportCommand.write(SparkTestSession.get(), new ReportCommand.Options(merged.toString(),
+                dir.resolve("one"), List.of(dev.divergence.model.PackageId.parse("pkg:pypi/LLMRelay"))));
+        assertEquals(List.of(1, 13), List.of(one.packages(), one.versions()));
+        assertEquals(List.of("llmrelay"), csv(dir.resolve("one/data/files.csv")).stream().map(r -> r.get("package"))
+                .distinct().toList());
+        try (Stream<Path> pages = Files.list(dir.resolve("one/p"))) {
+            assertEquals(List.of("p/pypi-llmrelay"), pages.map(p -> "p/" + p.getFileName()).toList());
+        }
+
+        ScanOptions.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(ScanOptions.UsageException.class,
+                () -> ReportCommand.write(SparkTestSession.get(), new ReportCommand.Options(merged.toString(),
+                        dir.resolve("other"), List.of(dev.divergence.model.PackageId.parse("pkg:npm/llmrelay")))));
+        assertEquals("pkg:npm/llmrelay is not in the dataset at " + merged, e.getMessage());
+        assertFalse(Files.exists(dir.resolve("other")));
     }
 
     @Test
