@@ -310,9 +310,15 @@ final class ReportSite {
 
     // ---------------------------------------------------------------- package page
 
-    /** One circle per version in release order, coloured by verdict, with a mark above versions that have signals. */
+    /**
+     * One circle per version in release order, coloured by verdict, with a mark above versions that have signals.
+     * Past 60 versions the points close up and only every third version is labelled, plus every version that
+     * diverged or failed, so the labels never overlap the ones that matter.
+     */
     private static Map<String, Object> timeline(List<Map<String, Object>> versions) {
-        int step = 46;
+        boolean dense = versions.size() > 60;
+        int step = dense ? 16 : 46;
+        int every = dense ? 3 : 1; // a rotated label needs about 45 px
         int left = 24;
         List<Map<String, Object>> points = new ArrayList<>();
         for (int i = 0; i < versions.size(); i++) {
@@ -320,10 +326,13 @@ final class ReportSite {
             int x = left + i * step;
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("x", x);
+            p.put("r", dense ? 6 : 9);
             p.put("version", v.get("version"));
             p.put("verdict", v.get("verdict"));
             p.put("cls", v.get("cls"));
             p.put("href", v.get("href"));
+            boolean notable = List.of("DIVERGENT", "HIGH_RISK", "ERROR").contains(String.valueOf(v.get("verdict")));
+            p.put("label", i % every == 0 || i == versions.size() - 1 || notable ? v.get("version") : null);
             List<?> signals = (List<?>) v.get("signals");
             p.put("signalTitle", signals.isEmpty() ? null : signals.stream()
                     .map(s -> str(asMap(s), "signal") + ": " + str(asMap(s), "detail")).collect(Collectors.joining("\n")));
