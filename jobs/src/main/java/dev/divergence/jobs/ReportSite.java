@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -62,10 +63,18 @@ final class ReportSite {
     private final ReportData data;
     private final String dataset;
     private final MustacheFactory templates = new DefaultMustacheFactory("report");
+    private final Map<String, List<Map<String, Object>>> artifactsByVersion;
+    private final Map<String, List<Map<String, Object>>> filesByVersion;
+    private final Map<String, List<Map<String, Object>>> signalsByPackage;
+    private final Map<String, List<Map<String, Object>>> heatmapByPackage;
 
     private ReportSite(ReportData data, String dataset) {
         this.data = data;
         this.dataset = dataset;
+        this.artifactsByVersion = groupByVersion(data.artifacts());
+        this.filesByVersion = groupByVersion(data.files());
+        this.signalsByPackage = group(data.signals());
+        this.heatmapByPackage = group(data.heatmap());
     }
 
     /** What was written: the packages and versions shown. */
@@ -80,100 +89,100 @@ final class ReportSite {
     private Written writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
         data.write(dir.resolve("data"));
-        Map<String, List<Map<String, Object>>> releasesByPackage = group(data.releases());
-        Map<String, List<Map<String, Object>>> artifactsByVersion = groupByVersion(data.artifacts());
-        Map<String, List<Map<String, Object>>> filesByVersion = groupByVersion(data.files());
-        Map<String, List<Map<String, Object>>> signalsByPackage = group(data.signals());
-        Map<String, List<Map<String, Object>>> heatmapByPackage = group(data.heatmap());
-
         List<Map<String, Object>> packages = new ArrayList<>();
         List<Map<String, Object>> highRisk = new ArrayList<>();
-        int versions = 0;
-        for (Map.Entry<String, List<Map<String, Object>>> e : releasesByPackage.entrySet()) {
-            List<Map<String, Object>> releases = e.getValue();
-            Map<String, Object> first = releases.get(0);
-            String ecosystem = str(first, "ecosystem");
-            String name = str(first, "package");
-            String slug = slug(ecosystem + "-" + name);
-            Path pkgDir = dir.resolve("p").resolve(slug);
-            Files.createDirectories(pkgDir);
-            List<Map<String, Object>> signals = signalsByPackage.getOrDefault(e.getKey(), List.of());
+        for (Map.Entry<String, List<Map<String, Object>>> e : group(data.releases()).entrySet()) {
+            packages.add(writePackage(dir, e.getKey(), e.getValue(), highRisk));
+        }
+        Path index = dir.resolve("index.html");
+        render("index.mustache", indexPage(packages, highRisk), index);
+        return new Written(packages.size(), data.releases().size(), index);
+    }
 
-            List<Map<String, Object>> versionViews = new ArrayList<>();
-            for (int i = 0; i < releases.size(); i++) {
-                Map<String, Object> r = releases.get(i);
-                String version = str(r, "version");
-                Map<String, Object> v = new LinkedHashMap<>(r);
-                v.put("href", versionFile(version));
-                v.put("cls", verdictClass(r.get("verdict")));
-                v.put("commitShort", shortCommit(r.get("commit")));
-                v.put("signals", signals.stream().filter(s -> version.equals(s.get("version"))).toList());
-                versionViews.add(v);
-                if ("HIGH_RISK".equals(r.get("verdict"))) {
-                    Map<String, Object> h = new LinkedHashMap<>(v);
-                    h.put("href", "p/" + slug + "/" + versionFile(version));
-                    highRisk.add(h);
-                }
+    /**
+     * Writes a package's page and one page per version; returns the package's line of the index and adds its
+     * HIGH_RISK versions to {@code highRisk}.
+     */
+    private Map<String, Object> writePackage(Path dir, String key, List<Map<String, Object>> releases,
+                                             List<Map<String, Object>> highRisk) throws IOException {
+        String ecosystem = str(releases.get(0), "ecosystem");
+        String name = str(releases.get(0), "package");
+        String slug = slug(ecosystem + "-" + name);
+        Path pkgDir = dir.resolve("p").resolve(slug);
+        Files.createDirectories(pkgDir);
+        List<Map<String, Object>> signals = signalsByPackage.getOrDefault(key, List.of());
+
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (Map<String, Object> r : releases) {
+            String version = str(r, "version");
+            Map<String, Object> v = new LinkedHashMap<>(r);
+            v.put("href", versionFile(version));
+            v.put("cls", verdictClass(r.get("verdict")));
+            v.put("commitShort", shortCommit(r.get("commit")));
+            v.put("signals", signals.stream().filter(s -> version.equals(s.get("version"))).toList());
+            versions.add(v);
+            if ("HIGH_RISK".equals(r.get("verdict"))) {
+                Map<String, Object> h = new LinkedHashMap<>(v);
+                h.put("href", "p/" + slug + "/" + versionFile(version));
+                highRisk.add(h);
             }
-            for (int i = 0; i < versionViews.size(); i++) {
-                Map<String, Object> v = versionViews.get(i);
-                String key = e.getKey() + "\u0000" + str(v, "version");
-                Map<String, Object> page = versionPage(v, artifactsByVersion.getOrDefault(key, List.of()),
-                        filesByVersion.getOrDefault(key, List.of()));
-                page.put("prev", i > 0 ? versionViews.get(i - 1) : null);
-                page.put("next", i + 1 < versionViews.size() ? versionViews.get(i + 1) : null);
-                render("version.mustache", page, pkgDir.resolve(versionFile(str(v, "version"))));
-            }
-            versions += releases.size();
-
-            Map<String, Object> latest = versionViews.get(versionViews.size() - 1);
-            Map<String, Object> pkg = new LinkedHashMap<>();
-            pkg.put("ecosystem", ecosystem);
-            pkg.put("package", name);
-            pkg.put("purl", purl(ecosystem, name));
-            pkg.put("href", "p/" + slug + "/index.html");
-            pkg.put("versionCount", releases.size());
-            pkg.put("latest", latest);
-            pkg.put("counts", verdictCounts(releases));
-            pkg.put("signalCount", signals.size());
-            pkg.put("repository", latest.get("repository"));
-            pkg.put("repositoryHref", safeHref(latest.get("repository")));
-            pkg.put("lastScanned", releases.stream().map(r -> str(r, "scanned_at")).max(Comparator.naturalOrder())
-                    .orElse(""));
-            packages.add(pkg);
-
-            Map<String, Object> page = new LinkedHashMap<>(pkg);
-            page.put("title", pkg.get("purl"));
-            page.put("root", "../../");
-            page.put("timeline", timeline(versionViews));
-            page.put("heatmap", heatmap(versionViews, heatmapByPackage.getOrDefault(e.getKey(), List.of())));
-            page.put("signals", signals.stream().map(s -> {
-                Map<String, Object> m = new LinkedHashMap<>(s);
-                m.put("href", str(s, "version").isEmpty() ? null : versionFile(str(s, "version")));
-                return m;
-            }).toList());
-            List<Map<String, Object>> newestFirst = new ArrayList<>(versionViews);
-            java.util.Collections.reverse(newestFirst);
-            page.put("versions", newestFirst);
-            page.put("hasSignals", !signals.isEmpty());
-            render("package.mustache", page, pkgDir.resolve("index.html"));
+        }
+        for (int i = 0; i < versions.size(); i++) {
+            Map<String, Object> v = versions.get(i);
+            String versionKey = key + "\u0000" + str(v, "version");
+            Map<String, Object> page = versionPage(v, artifactsByVersion.getOrDefault(versionKey, List.of()),
+                    filesByVersion.getOrDefault(versionKey, List.of()));
+            page.put("prev", i > 0 ? versions.get(i - 1) : null);
+            page.put("next", i + 1 < versions.size() ? versions.get(i + 1) : null);
+            render("version.mustache", page, pkgDir.resolve(versionFile(str(v, "version"))));
         }
 
+        Map<String, Object> latest = versions.get(versions.size() - 1);
+        Map<String, Object> pkg = new LinkedHashMap<>();
+        pkg.put("ecosystem", ecosystem);
+        pkg.put("package", name);
+        pkg.put("purl", purl(ecosystem, name));
+        pkg.put("href", "p/" + slug + "/index.html");
+        pkg.put("versionCount", releases.size());
+        pkg.put("latest", latest);
+        pkg.put("counts", verdictCounts(releases));
+        pkg.put("signalCount", signals.size());
+        pkg.put("repository", latest.get("repository"));
+        pkg.put("repositoryHref", safeHref(latest.get("repository")));
+        pkg.put("lastScanned", releases.stream().map(r -> str(r, "scanned_at")).max(Comparator.naturalOrder()).orElse(""));
+
+        Map<String, Object> page = new LinkedHashMap<>(pkg);
+        page.put("title", pkg.get("purl"));
+        page.put("root", "../../");
+        page.put("timeline", timeline(versions));
+        page.put("heatmap", heatmap(versions, heatmapByPackage.getOrDefault(key, List.of())));
+        page.put("signals", signals.stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>(s);
+            m.put("href", str(s, "version").isEmpty() ? null : versionFile(str(s, "version")));
+            return m;
+        }).toList());
+        page.put("hasSignals", !signals.isEmpty());
+        List<Map<String, Object>> newestFirst = new ArrayList<>(versions);
+        Collections.reverse(newestFirst);
+        page.put("versions", newestFirst);
+        render("package.mustache", page, pkgDir.resolve("index.html"));
+        return pkg;
+    }
+
+    private Map<String, Object> indexPage(List<Map<String, Object>> packages, List<Map<String, Object>> highRisk) {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("title", "divergence report");
         index.put("root", "");
         index.put("dataset", dataset);
         index.put("generated", Instant.now().toString());
         index.put("packages", packages);
+        index.put("packageCount", packages.size());
+        index.put("versionCount", data.releases().size());
         index.put("highRisk", highRisk);
         index.put("hasHighRisk", !highRisk.isEmpty());
-        index.put("packageCount", packages.size());
-        index.put("versionCount", versions);
         index.put("scans", data.scans().isEmpty() ? null : data.scans().get(data.scans().size() - 1));
         index.put("dataTables", ReportData.TABLES);
-        Path indexFile = dir.resolve("index.html");
-        render("index.mustache", index, indexFile);
-        return new Written(packages.size(), versions, indexFile);
+        return index;
     }
 
     // ---------------------------------------------------------------- version page
