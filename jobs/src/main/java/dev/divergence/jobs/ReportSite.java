@@ -46,6 +46,8 @@ final class ReportSite {
 
     /** Heatmap rows shown per package (files that differ most first); the full table is {@code data/heatmap.csv}. */
     static final int HEATMAP_ROWS = 300;
+    /** DIVERGENT versions listed on the index (all are on their package pages and in {@code data/releases.csv}). */
+    static final int INDEX_DIVERGENT = 500;
 
     private static final Set<String> VERDICTS = Set.of("CLEAN", "EXPLAINED", "NO_SOURCE", "ERROR", "DIVERGENT",
             "HIGH_RISK");
@@ -91,11 +93,16 @@ final class ReportSite {
         data.write(dir.resolve("data"));
         List<Map<String, Object>> packages = new ArrayList<>();
         List<Map<String, Object>> highRisk = new ArrayList<>();
+        List<Map<String, Object>> divergent = new ArrayList<>();
         for (Map.Entry<String, List<Map<String, Object>>> e : group(data.releases()).entrySet()) {
-            packages.add(writePackage(dir, e.getKey(), e.getValue(), highRisk));
+            packages.add(writePackage(dir, e.getKey(), e.getValue(), highRisk, divergent));
         }
         Path index = dir.resolve("index.html");
-        render("index.mustache", indexPage(packages, highRisk), index);
+        Map<String, Object> page = indexPage(packages, highRisk);
+        page.put("divergent", divergent.subList(0, Math.min(divergent.size(), INDEX_DIVERGENT)));
+        page.put("hasDivergent", !divergent.isEmpty());
+        page.put("divergentHidden", divergent.size() > INDEX_DIVERGENT ? divergent.size() - INDEX_DIVERGENT : null);
+        render("index.mustache", page, index);
         return new Written(packages.size(), data.releases().size(), index);
     }
 
@@ -104,7 +111,8 @@ final class ReportSite {
      * HIGH_RISK versions to {@code highRisk}.
      */
     private Map<String, Object> writePackage(Path dir, String key, List<Map<String, Object>> releases,
-                                             List<Map<String, Object>> highRisk) throws IOException {
+                                             List<Map<String, Object>> highRisk, List<Map<String, Object>> divergent)
+            throws IOException {
         String ecosystem = str(releases.get(0), "ecosystem");
         String name = str(releases.get(0), "package");
         String slug = slug(ecosystem + "-" + name);
@@ -121,10 +129,12 @@ final class ReportSite {
             v.put("commitShort", shortCommit(r.get("commit")));
             v.put("signals", signals.stream().filter(s -> version.equals(s.get("version"))).toList());
             versions.add(v);
-            if ("HIGH_RISK".equals(r.get("verdict"))) {
+            // The index lists what needs a human: HIGH_RISK, then DIVERGENT beyond documentation edits.
+            boolean high = "HIGH_RISK".equals(r.get("verdict"));
+            if (high || "DIVERGENT".equals(r.get("verdict")) && !Boolean.TRUE.equals(r.get("doc_only_divergence"))) {
                 Map<String, Object> h = new LinkedHashMap<>(v);
                 h.put("href", "p/" + slug + "/" + versionFile(version));
-                highRisk.add(h);
+                (high ? highRisk : divergent).add(h);
             }
         }
         for (int i = 0; i < versions.size(); i++) {

@@ -114,6 +114,8 @@ class ReportSiteTest {
         assertTrue(page.contains("tar --no-wildcards -xOzf llmrelay-1.82.7.tar.gz "
                 + "llmrelay-1.82.7/llmrelay/proxy/proxy_server.py | sha256sum"));
         assertNoScript(demo.site());
+        String index = Files.readString(demo.site().resolve("index.html"));
+        assertTrue(index.contains("<p id=\"no-divergent\">None.</p>"), index);
     }
 
     @Test
@@ -129,6 +131,11 @@ class ReportSiteTest {
         // In the shell commands too: single-quoted, so the shell reads the name as one word.
         assertTrue(page.contains("unzip -p demo-1.0.1-py3-none-any.whl &#39;" + escaped + "&#39; | sha256sum"), page);
         assertNoScript(hostile.site());
+        // The index lists the DIVERGENT version for a human, with its reason escaped as well.
+        String index = Files.readString(hostile.site().resolve("index.html"));
+        assertTrue(index.contains("<tr data-version=\"1.0.1\">"), index);
+        assertTrue(index.contains("unexplained: " + escaped + " PHANTOM"), index);
+        assertTrue(index.contains("<p id=\"no-high-risk\">"), index);
         // The path is data, and the data files carry it verbatim.
         assertTrue(Files.readString(hostile.site().resolve("data/files.csv")).contains(DemoReport.HOSTILE_PATH
                 .replace("\"", "\"\"")));
