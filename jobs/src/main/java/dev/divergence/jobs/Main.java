@@ -61,6 +61,7 @@ public final class Main {
                 .addSubcommand(new ScanCli(io))
                 .addSubcommand(new ExportCli(io))
                 .addSubcommand(new SqlCli(io))
+                .addSubcommand(new ReportCli(io))
                 .addSubcommand(new DemoCli(io))
                 .addSubcommand(new BenchCli(io))
                 .addSubcommand(new CommandLine.HelpCommand());
@@ -222,6 +223,35 @@ public final class Main {
                 throw new ScanOptions.UsageException("--rows must be 0 (all) or more, not " + rows);
             }
             return SqlCommand.run(query, out, rows, format, io.out(), io.err());
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = {"A static HTML report of the dataset, and its data as CSV/JSON.", "",
+                    "Writes a static HTML site into DIR (no script, no external resource: open DIR/index.html from",
+                    "disk): the packages with their latest verdicts and every HIGH_RISK version with its files; per",
+                    "package a release timeline coloured by verdict, a files x versions heatmap and the history",
+                    "signals; per version the hashes, rule ids, flags, commit link and the commands that reproduce",
+                    "the comparison. The rows shown are also written as DIR/data/{releases,artifacts,files,heatmap,",
+                    "signals,scans}.{csv,json} (datasets/SCHEMA.md, 'Report data'), which notebooks/ read."})
+    static final class ReportCli implements Callable<Integer> {
+        private final Io io;
+        @Option(names = "--html", paramLabel = "DIR", description = "where to write the site "
+                + "(created; earlier pages there are overwritten)")
+        Path html;
+        @Option(names = "--out", paramLabel = "DIR|URI", description = "the dataset: a folder or a Hadoop "
+                + "filesystem URI (default: ./divergence-data)")
+        String out = "divergence-data";
+        @Option(names = "--package", paramLabel = "PURL", description = "only this package (repeatable)")
+        List<String> packages = new ArrayList<>();
+
+        ReportCli(Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() throws ScanOptions.UsageException {
+            return ReportCommand.run(ReportCommand.Options.of(out, html, packages), io.out(), io.err());
         }
     }
 
