@@ -126,15 +126,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     @Override
     public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
-        List<String> shaded = shadedPackages(view);
+        List<Pattern> shaded = shadedPackages(view);
         return (path, sourceExists) -> {
             String p = MavenLayout.stripVersions(path);
-            if (!sourceExists && p.endsWith(".class")) {
-                for (String pkg : shaded) {
-                    if (p.startsWith(pkg + "/")) {
-                        return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_SHADED, Set.of(RiskFlag.CODE),
-                                Optional.of("copied from a dependency into " + pkg.replace('/', '.')
-                                        + " by maven-shade-plugin: not verifiable without a rebuild")));
+            if (!sourceExists) {
+                for (Pattern pkg : shaded) {
+                    Matcher m = pkg.matcher(p);
+                    if (m.matches() && (p.endsWith(".class") ? m.group(1) != null : !p.startsWith("META-INF/services/"))) {
+                        return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_SHADED,
+                                p.endsWith(".class") ? Set.of(RiskFlag.CODE) : Set.of(),
+                                Optional.of("copied from a dependency by maven-shade-plugin (relocated to "
+                                        + p.substring(0, p.length() - (m.group(1) == null ? 0 : m.group(1).length()))
+                                        + "): not verifiable without a rebuild")));
                     }
                 }
             }
@@ -145,11 +148,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     private static final Pattern SHADE_PLUGIN = Pattern.compile(
             "<artifactId>\\s*maven-shade-plugin\\s*</artifactId>(.*?)</plugin>", Pattern.DOTALL);
     private static final Pattern SHADED_PATTERN = Pattern.compile(
-            "<shadedPattern>\\s*([A-Za-z_][A-Za-z0-9_./$-]*[A-Za-z0-9_])\\s*</shadedPattern>");
+            "<shadedPattern>\\s*([A-Za-z_$][A-Za-z0-9_./${}-]*[A-Za-z0-9_}])\\s*</shadedPattern>");
+    private static final Pattern PROPERTY = Pattern.compile("\\$\\{[A-Za-z0-9_.-]+}");
 
-    /** The packages (as paths) the shade plugin relocates into, from every POM of the tree (at most 64 read). */
-    static List<String> shadedPackages(SourceView view) {
-        List<String> out = new ArrayList<>();
+    /**
+     * What the shade plugin relocates into, from every POM of the tree (at most 64 read), as patterns over jar
+     * paths: a package (dotted or as a path; a {@code ${property}} in it stands for letters, digits, '.', '_', '-')
+     * matching the path itself or the path and a rest (group 1, "/..."). A package holding a source file of the
+     * tree is left out: a relocation there would cover classes anyone could add beside the project's own.
+     */
+    static List<Pattern> shadedPackages(SourceView view) {
+        List<Pattern> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        List<String> sources = view.tree().files().keySet().stream().filter(f -> f.endsWith(".java")).toList();
         int read = 0;
         for (String path : view.tree().files().keySet()) {
             if (!(path.equals("pom.xml") || path.endsWith("/pom.xml")) || read++ >= 64) {
@@ -160,13 +171,22 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             while (plugin.find()) {
                 Matcher m = SHADED_PATTERN.matcher(plugin.group(1));
                 while (m.find()) {
-                    String pkg = m.group(1).replace('.', '/').replaceFirst("^META-INF/versions/\\d+/", "");
-                    // a relocation into a package holding the project's own sources would cover classes anyone
-                    // could add beside them: only a package no source file of the tree is in
-                    boolean own = view.tree().files().keySet().stream().anyMatch(f -> f.endsWith(".java")
-                            && (f.startsWith(pkg + "/") || f.contains("/" + pkg + "/")));
-                    if (!own && pkg.contains("/") && !out.contains(pkg)) {
-                        out.add(pkg);
+                    String raw = m.group(1).contains("/") ? m.group(1) : m.group(1).replace('.', '/');
+                    raw = raw.replaceFirst("^META-INF/versions/\\d+/", "");
+                    if (!raw.contains("/") || !seen.add(raw)) {
+                        continue;
+                    }
+                    StringBuilder regex = new StringBuilder();
+                    Matcher prop = PROPERTY.matcher(raw);
+                    int at = 0;
+                    while (prop.find()) {
+                        regex.append(Pattern.quote(raw.substring(at, prop.start()))).append("[A-Za-z0-9_.-]+");
+                        at = prop.end();
+                    }
+                    regex.append(Pattern.quote(raw.substring(at)));
+                    Pattern own = Pattern.compile("(?:.*/)?" + regex + "/.*\\.java");
+                    if (sources.stream().noneMatch(f -> own.matcher(f).matches())) {
+                        out.add(Pattern.compile(regex + "(/.+)?"));
                     }
                 }
             }
@@ -769,7 +789,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 if (kept.contains(ga)) {
                     continue;
                 }
-                boolean isShaded = shaded.contains(ga) || shaded.contains(text(d, "groupId") + ":*");
+                String scope = text(d, "scope");
+                // without <includes>, the plugin shades every dependency of the runtime class path in
+                boolean isShaded = shaded.contains(ga) || shaded.contains(text(d, "groupId") + ":*")
+                        || (shaded.isEmpty() && (scope.isEmpty() || scope.equals("compile") || scope.equals("runtime")));
                 if (!isShaded && !text(d, "scope").equals("test")) {
                     return Optional.empty(); // a runtime dependency gone for no reason the plugin gives
                 }

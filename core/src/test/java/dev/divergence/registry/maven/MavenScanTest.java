@@ -392,6 +392,27 @@ class MavenScanTest {
     }
 
     @Test
+    void aShadedPatternWithAPropertyAndAResourceRelocationAreBuildOutput() throws Exception {
+        // jackson-core 2.18: com/fasterxml/jackson/core/internal/shaded/fdp/v${project.version.underscore}
+        String pom = shadingPom("org/acme/internal/shaded/fdp/v${project.version.underscore}").replace(
+                "</relocations>", "<relocation><pattern>META-INF/LICENSE</pattern>"
+                        + "<shadedPattern>META-INF/FastLib-LICENSE</shadedPattern></relocation></relocations>");
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", pom);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/internal/shaded/fdp/v3_0_0/Parser.class", CLASS);
+        jar.put("META-INF/FastLib-LICENSE", "Apache License 2.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        jar.put("org/acme/internal/shaded/fdp/v3_0_0(x)/Evil.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        for (String p : List.of("org/acme/internal/shaded/fdp/v3_0_0/Parser.class", "META-INF/FastLib-LICENSE")) {
+            assertEquals(FileStatus.BUILD_OUTPUT, row(a, p).status(), p);
+            assertEquals(MavenGeneratedFiles.BUILD_SHADED, row(a, p).ruleId(), p);
+        }
+        assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE,
+                row(a, "org/acme/internal/shaded/fdp/v3_0_0(x)/Evil.class").ruleId());
+    }
+
+    @Test
     void aRelocationIntoThePackageOfTheProjectsOwnSourcesExplainsNothing() throws Exception {
         // shading into org.acme (where Widget.java lives) would let any added class pass as the dependency's
         SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", shadingPom("org.acme"));
@@ -462,6 +483,18 @@ class MavenScanTest {
         assertEquals(FileStatus.MATCH_NORMALIZED, row.status());
         assertEquals(MavenGeneratedFiles.POM_DEPENDENCY_REDUCED, row.ruleId());
         assertTrue(row.detail().orElseThrow().contains("ch.example:fastlib (shaded in)"), row.detail().orElseThrow());
+        assertEquals(Verdict.EXPLAINED, pom.verdict());
+    }
+
+    @Test
+    void withoutIncludesTheDependencyReducedPomLeavesOutEveryRuntimeDependencyButAddsNone() throws Exception {
+        // jackson-core 2.18: no <artifactSet>, so fastdoubleparser (and any compile dependency) is shaded in
+        String source = SHADING_SOURCE_POM.replaceFirst("(?s)<artifactSet>.*?</artifactSet>", "");
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", source);
+        String published = reduced("").replaceFirst("(?s)<artifactSet>.*?</artifactSet>", "")
+                .replaceFirst("(?s)  <dependencies>.*?</dependencies>\n", "");
+        ArtifactReport pom = artifact(scanPublishedPom(tree, "3.0.0", published), ".pom");
+        assertEquals(MavenGeneratedFiles.POM_DEPENDENCY_REDUCED, row(pom, "pom.xml").ruleId());
         assertEquals(Verdict.EXPLAINED, pom.verdict());
     }
 
