@@ -67,6 +67,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     public static final String POM_DEPENDENCY_FROM_HISTORY = "maven.pom.dependency-from-history";
 
+    /**
+     * A jar resource from a folder a POM of the repository filters ({@code <resource><filtering>true}): the source
+     * file with every {@code ${name}}/{@code @name@} placeholder replaced by a literal of letters, digits, '.', '_'
+     * and '-' only (maven-resources-plugin's default delimiters).
+     */
+    public static final String RESOURCE_FILTERED = "maven.resource-filtered";
+
     /** A class the shade plugin copied in from a dependency, under a relocation's shaded package: build output. */
     public static final String BUILD_SHADED = "maven.build-output.shaded";
     /**
@@ -204,7 +211,59 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
-                new SameModelPomRule(), new TemplateRule());
+                new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
+    }
+
+    /** See {@link #RESOURCE_FILTERED}. */
+    static final class FilteredResourceRule implements ContentRule {
+        private static final Pattern RESOURCE = Pattern.compile("<resource>(.*?)</resource>", Pattern.DOTALL);
+        private static final Pattern DIRECTORY = Pattern.compile("<directory>\\s*([^<]*?)\\s*</directory>");
+        private static final Pattern FILTERING = Pattern.compile("<filtering>\\s*true\\s*</filtering>");
+
+        @Override
+        public String id() {
+            return RESOURCE_FILTERED;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            Optional<String> sourcePath = view.alignment().sourcePath(path);
+            if (artifact.kind() != dev.divergence.model.ArtifactKind.JAR || source.isEmpty() || sourcePath.isEmpty()
+                    || path.endsWith(".class") || path.endsWith(".java") || !filtered(view, sourcePath.get())) {
+                return Optional.empty();
+            }
+            return TemplateRule.fills(new String(source.get(), StandardCharsets.UTF_8),
+                    new String(bytes, StandardCharsets.UTF_8))
+                    ? Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, RESOURCE_FILTERED, Set.of(), Optional.of(
+                    "resource filtering of " + sourcePath.get() + ": its placeholders filled by literals")))
+                    : Optional.empty();
+        }
+
+        /** Whether a POM of the tree (at most 64 read) filters the resource folder holding {@code sourcePath}. */
+        static boolean filtered(SourceView view, String sourcePath) {
+            int read = 0;
+            for (String pom : view.tree().files().keySet()) {
+                if (!(pom.equals("pom.xml") || pom.endsWith("/pom.xml")) || read++ >= 64) {
+                    continue;
+                }
+                String module = pom.substring(0, pom.length() - "pom.xml".length());
+                Matcher r = RESOURCE.matcher(view.sourceText(pom).orElse(""));
+                while (r.find()) {
+                    if (!FILTERING.matcher(r.group(1)).find()) {
+                        continue;
+                    }
+                    Matcher d = DIRECTORY.matcher(r.group(1));
+                    String dir = d.find() ? d.group(1).replaceFirst("^\\$\\{(?:project\\.)?basedir}/?", "")
+                            : "src/main/resources";
+                    if (!dir.isEmpty() && !dir.contains("..") && !dir.startsWith("/")
+                            && sourcePath.startsWith(module + dir.replaceFirst("/$", "") + "/")) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     /** See {@link #SOURCE_FROM_TEMPLATE}. */

