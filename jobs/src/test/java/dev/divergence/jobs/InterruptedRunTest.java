@@ -132,7 +132,7 @@ class InterruptedRunTest {
         Process driver = pausedDriver(args(out), FaultInjection.SCAN, dir.resolve("paused"), log);
         Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + driver.pid()).inheritIO().start();
         assertEquals(0, kill.waitFor());
-        assertTrue(driver.waitFor(90, TimeUnit.SECONDS), "the driver did not stop on SIGINT");
+        assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver did not stop on SIGINT");
         List<String> lines = Files.readAllLines(log);
         assertEquals(130, driver.exitValue(), String.join("\n", lines));
         assertEquals(List.of("divergence: interrupted by SIGINT; complete: no table; not written: files, artifacts, "
