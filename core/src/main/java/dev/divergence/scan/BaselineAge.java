@@ -21,7 +21,8 @@ import org.eclipse.jgit.lib.ObjectId;
  * least DIVERGENT. A maintenance release (1.2.5 after 2.0.0) is not one: its baseline descends from the lower
  * versions' tags on its branch, not the other way round.
  *
- * <p>Earlier releases are known by their tags here (a tag spelling a lower version of this package): the scan of one
+ * <p>A previous release is a lower version whose tagged commit was made before this version was published.
+ * Earlier releases are known by their tags here (a tag spelling a lower version of this package): the scan of one
  * version does not see the baselines other versions were given.
  */
 final class BaselineAge {
@@ -49,6 +50,14 @@ final class BaselineAge {
             spelled(index, t.getKey()).filter(v -> order.compare(v, release.version()) < 0)
                     .ifPresent(v -> lower.add(new Earlier(t.getKey(), v, t.getValue().name())));
         }
+        // A previous release existed when this one was published: a lower version tagged later (2.9.0 after its
+        // pre-release 2.9.0.pr1, which Maven's order puts above it) is no release this one could roll back from.
+        long published = release.published().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        Map<String, Long> times = new java.util.HashMap<>();
+        for (dev.divergence.source.BlobIndex.CommitInfo c : repo.index().commits()) {
+            times.put(c.id().name(), c.time());
+        }
+        lower.removeIf(e -> times.getOrDefault(e.commit(), Long.MIN_VALUE) > published);
         lower.sort(Comparator.comparing(Earlier::version, order).reversed());
         for (Earlier e : lower.subList(0, Math.min(CHECKED_TAGS, lower.size()))) {
             if (!e.commit().equals(commit) && repo.isAncestor(commit, e.commit())) {

@@ -92,6 +92,26 @@ class RollbackTest {
     }
 
     @Test
+    void aLowerVersionTaggedAfterThisOneWasPublishedIsNoPreviousRelease() throws Exception {
+        // jackson's 2.9.0.pr1 (Maven's order puts it above 2.9.0): published months before 2.9.0 was tagged
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = flatProject("1.0.0");
+            String c1 = w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> old = flatProject("1.5.0");
+            w.publish("1.5.0", old, Trees.under(old, "")); // untagged: its baseline is c1 by overlap
+            SortedMap<String, byte[]> v14 = with(flatProject("1.4.0"), "demo/core.py",
+                    "def add(a, b):\n    return int(a) + int(b)\n");
+            w.git.commit(v14, "1.4.0", java.time.Instant.parse("2027-01-01T00:00:00Z")); // long after 1.5.0
+            w.tag("v1.4.0");
+            ReleaseReport r = w.scan("1.5.0");
+            assertEquals(c1, r.ref().commit().orElseThrow());
+            assertFalse(r.ref().note().orElse("").contains("baseline older"), r.ref().note().orElse(""));
+            assertEquals(Verdict.EXPLAINED, r.verdict(), r.reason().toString());
+        }
+    }
+
+    @Test
     void aPatchOnAnOlderLineAfterANewerReleaseIsNotARollBack() throws Exception {
         try (ScanWorld w = new ScanWorld(dir, "demo")) {
             SortedMap<String, byte[]> v1 = flatProject("1.0.0");
