@@ -375,7 +375,9 @@ class MavenScanTest {
     @Test
     void classesUnderAShadedPackageAreBuildOutputAndOthersWithoutSourceAreNot() throws Exception {
         SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml",
-                shadingPom("org.acme.internal.shaded.fastlib"));
+                shadingPom("org.acme.internal.shaded.fastlib"),
+                // a test of the shaded code in its package is no source of the jar's classes
+                "src/test/java/org/acme/internal/shaded/fastlib/ParserTest.java", "class ParserTest {}\n");
         Map<String, byte[]> jar = new LinkedHashMap<>();
         jar.put("org/acme/Widget.class", CLASS);
         jar.put("org/acme/internal/shaded/fastlib/Parser.class", CLASS);
