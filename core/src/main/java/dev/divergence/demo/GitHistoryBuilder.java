@@ -74,14 +74,20 @@ public final class GitHistoryBuilder implements AutoCloseable {
      * for the next commit, as {@code git submodule add} leaves it; the submodule's files are not in this repository.
      */
     public void gitlink(String path, String commit) throws IOException {
+        stage(path, org.eclipse.jgit.lib.FileMode.GITLINK, org.eclipse.jgit.lib.ObjectId.fromString(commit));
+    }
+
+    /** Stages {@code id} at {@code path} with {@code mode} in the index, for the next commit. */
+    private void stage(String path, org.eclipse.jgit.lib.FileMode mode, org.eclipse.jgit.lib.ObjectId id)
+            throws IOException {
         org.eclipse.jgit.dircache.DirCache dc = git.getRepository().lockDirCache();
         try {
             org.eclipse.jgit.dircache.DirCacheEditor ed = dc.editor();
             ed.add(new org.eclipse.jgit.dircache.DirCacheEditor.PathEdit(path) {
                 @Override
                 public void apply(org.eclipse.jgit.dircache.DirCacheEntry ent) {
-                    ent.setFileMode(org.eclipse.jgit.lib.FileMode.GITLINK);
-                    ent.setObjectId(org.eclipse.jgit.lib.ObjectId.fromString(commit));
+                    ent.setFileMode(mode);
+                    ent.setObjectId(id);
                 }
             });
             ed.commit();
@@ -101,20 +107,7 @@ public final class GitHistoryBuilder implements AutoCloseable {
                     target.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ins.flush();
         }
-        org.eclipse.jgit.dircache.DirCache dc = git.getRepository().lockDirCache();
-        try {
-            org.eclipse.jgit.dircache.DirCacheEditor ed = dc.editor();
-            ed.add(new org.eclipse.jgit.dircache.DirCacheEditor.PathEdit(path) {
-                @Override
-                public void apply(org.eclipse.jgit.dircache.DirCacheEntry ent) {
-                    ent.setFileMode(org.eclipse.jgit.lib.FileMode.SYMLINK);
-                    ent.setObjectId(blob);
-                }
-            });
-            ed.commit();
-        } finally {
-            dc.unlock();
-        }
+        stage(path, org.eclipse.jgit.lib.FileMode.SYMLINK, blob);
     }
 
     /** Tags HEAD; annotated tags carry a message, lightweight ones do not (both occur in the wild). */

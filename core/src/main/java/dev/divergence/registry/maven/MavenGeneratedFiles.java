@@ -168,16 +168,20 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     private static final Pattern META_INF_DATA = Pattern.compile(
             "(?i)[A-Za-z0-9_.-]*(?:LICEN[CS]E|NOTICE|COPYING|AUTHORS|THIRD[-_]?PARTY)[A-Za-z0-9_.-]*?(?:\\.(?:txt|md|html))?");
 
-    /** Whether a POM of the tree (at most 64 read) configures maven-shade-plugin. */
+    /** Whether a POM of the tree configures maven-shade-plugin. */
     private static boolean shading(SourceView view) {
-        int read = 0;
+        return poms(view).values().stream().anyMatch(pom -> SHADE_PLUGIN.matcher(pom).find());
+    }
+
+    /** The tree's POMs (path → text), at most 64 of them: what the build configuration rules read. */
+    static Map<String, String> poms(SourceView view) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String path : view.tree().files().keySet()) {
-            if ((path.equals("pom.xml") || path.endsWith("/pom.xml")) && read++ < 64
-                    && SHADE_PLUGIN.matcher(view.sourceText(path).orElse("")).find()) {
-                return true;
+            if ((path.equals("pom.xml") || path.endsWith("/pom.xml")) && out.size() < 64) {
+                out.put(path, view.sourceText(path).orElse(""));
             }
         }
-        return false;
+        return out;
     }
 
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{[A-Za-z0-9_.-]+}");
@@ -194,12 +198,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         // main sources only: a test in that package (jackson tests its shaded parser there) is not in the jar
         List<String> sources = view.tree().files().keySet().stream().filter(f -> f.endsWith(".java")
                 && !f.startsWith("src/test/") && !f.contains("/src/test/")).toList();
-        int read = 0;
-        for (String path : view.tree().files().keySet()) {
-            if (!(path.equals("pom.xml") || path.endsWith("/pom.xml")) || read++ >= 64) {
-                continue;
-            }
-            String pom = view.sourceText(path).orElse("");
+        for (String pom : poms(view).values()) {
             Matcher plugin = SHADE_PLUGIN.matcher(pom);
             while (plugin.find()) {
                 Matcher m = SHADED_PATTERN.matcher(plugin.group(1));
@@ -266,15 +265,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     : Optional.empty();
         }
 
-        /** Whether a POM of the tree (at most 64 read) filters the resource folder holding {@code sourcePath}. */
+        /** Whether a POM of the tree filters the resource folder holding {@code sourcePath}. */
         static boolean filtered(SourceView view, String sourcePath) {
-            int read = 0;
-            for (String pom : view.tree().files().keySet()) {
-                if (!(pom.equals("pom.xml") || pom.endsWith("/pom.xml")) || read++ >= 64) {
-                    continue;
-                }
-                String module = pom.substring(0, pom.length() - "pom.xml".length());
-                Matcher r = RESOURCE.matcher(view.sourceText(pom).orElse(""));
+            for (Map.Entry<String, String> pom : poms(view).entrySet()) {
+                String module = pom.getKey().substring(0, pom.getKey().length() - "pom.xml".length());
+                Matcher r = RESOURCE.matcher(pom.getValue());
                 while (r.find()) {
                     if (!FILTERING.matcher(r.group(1)).find()) {
                         continue;

@@ -150,14 +150,23 @@ class MavenScanTest {
 
     private ReleaseReport scanJar(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> jarEntries)
             throws Exception {
+        return scanPublished(tree, version, Map.of(".pom", tree.get("pom.xml"), ".jar", LocalMaven.jar(jarEntries)));
+    }
+
+    /** Commits and tags {@code tree} as vVERSION, publishes {@code files} (by suffix: .pom, .jar, -sources.jar), scans. */
+    private ReleaseReport scanPublished(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> files)
+            throws Exception {
         try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
             git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
             git.tag("v" + version, true);
         }
         try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
             repo.metadata(List.of(version));
-            repo.file(version, ".pom", tree.get("pom.xml"), null);
-            repo.file(version, ".jar", LocalMaven.jar(jarEntries), null);
+            for (String suffix : List.of(".pom", ".jar", "-sources.jar")) {
+                if (files.containsKey(suffix)) {
+                    repo.file(version, suffix, files.get(suffix), null);
+                }
+            }
             MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
             Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
             return ScanWorld.scanner(support, dir).scan(release, Optional.of(dir.resolve("repo").toString()));
@@ -432,17 +441,7 @@ class MavenScanTest {
 
     private ReleaseReport scanPublishedPom(SortedMap<String, byte[]> tree, String version, String publishedPom)
             throws Exception {
-        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
-            git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
-            git.tag("v" + version, true);
-        }
-        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
-            repo.metadata(List.of(version));
-            repo.file(version, ".pom", publishedPom.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
-            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
-            Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
-            return ScanWorld.scanner(support, dir).scan(release, Optional.of(dir.resolve("repo").toString()));
-        }
+        return scanPublished(tree, version, Map.of(".pom", publishedPom.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static final String SHADING_SOURCE_POM = "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
@@ -623,18 +622,8 @@ class MavenScanTest {
     /** Publishes {@code jarEntries} as the sources jar of VERSION (tagged vVERSION on {@code tree}) and scans it. */
     private ReleaseReport scanSources(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> jarEntries)
             throws Exception {
-        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
-            git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
-            git.tag("v" + version, true);
-        }
-        try (LocalMaven repo = new LocalMaven(dir.resolve("m2"), "org.acme", "acme-core")) {
-            repo.metadata(List.of(version));
-            repo.file(version, ".pom", tree.get("pom.xml"), null);
-            repo.file(version, "-sources.jar", LocalMaven.jar(jarEntries), null);
-            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
-            Release release = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
-            return ScanWorld.scanner(support, dir).scan(release, Optional.of(dir.resolve("repo").toString()));
-        }
+        return scanPublished(tree, version, Map.of(".pom", tree.get("pom.xml"), "-sources.jar",
+                LocalMaven.jar(jarEntries)));
     }
 
     @Test
