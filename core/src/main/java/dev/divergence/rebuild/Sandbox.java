@@ -94,6 +94,16 @@ public final class Sandbox {
         this.bwrap = bwrap;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Sandbox s && s.bwrap.equals(bwrap);
+    }
+
+    @Override
+    public int hashCode() {
+        return bwrap.hashCode();
+    }
+
     /** The sandbox with the system's {@code bwrap}. */
     public static Sandbox system() {
         return new Sandbox(Path.of("/usr/bin/bwrap"));
