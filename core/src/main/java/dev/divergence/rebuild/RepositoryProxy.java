@@ -162,7 +162,25 @@ public final class RepositoryProxy implements AutoCloseable {
             try (Socket upstream = new Socket()) {
                 upstream.connect(new InetSocketAddress(host, port), 30_000);
                 upstream.getOutputStream().write(forwarded.toString().getBytes(StandardCharsets.ISO_8859_1));
-                splice(in, out, upstream);
+                upstream.getOutputStream().flush();
+                // The answer says "Connection: close" too, whatever the registry said: the tool must not send a
+                // second request on this connection, which this proxy would not read.
+                InputStream fromUpstream = upstream.getInputStream();
+                String answer = readHead(fromUpstream);
+                if (answer == null) {
+                    return;
+                }
+                StringBuilder back = new StringBuilder();
+                for (String l : answer.split("\r\n")) {
+                    String lower = l.toLowerCase(Locale.ROOT);
+                    if (!lower.startsWith("connection:") && !lower.startsWith("keep-alive:")
+                            && !lower.startsWith("proxy-connection:")) {
+                        back.append(l).append("\r\n");
+                    }
+                }
+                back.append("Connection: close\r\n\r\n");
+                out.write(back.toString().getBytes(StandardCharsets.ISO_8859_1));
+                fromUpstream.transferTo(out);
             }
         } catch (IOException | RuntimeException e) {
             // a connection the tool dropped, an upstream that failed: the tool sees a closed connection
