@@ -17,7 +17,27 @@ import java.util.Set;
 /** The options of {@code scan}, parsed from the command line. Bad arguments throw {@link UsageException}. */
 public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, Ecosystems.Endpoints endpoints,
                           Optional<String> master, Set<String> versions, boolean summary, boolean full,
-                          boolean allowSsh) {
+                          boolean allowSsh, Mode mode, int rebuildParallelism) {
+
+    /**
+     * What a version is compared with: its commit's files ({@code fetch}), the files rebuilt from that commit in the
+     * sandbox ({@code rebuild}), or both. Rows say which ({@code mode} column).
+     */
+    public enum Mode {
+        FETCH, REBUILD, BOTH;
+
+        public boolean fetches() {
+            return this != REBUILD;
+        }
+
+        public boolean rebuilds() {
+            return this != FETCH;
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static final String USAGE = """
             Usage: divergence scan [options] PURL... | --watchlist FILE
@@ -46,6 +66,11 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                                    other rules, or whose artifacts, tags or yank state changed)
               --allow-ssh          also fetch ssh:// (and user@host:path) repository URLs from registry metadata
               --no-summary         do not print the per-version summary
+              --mode MODE          fetch (default): compare with the commit's files; rebuild: build the jar
+                                   (Maven) from the commit in a bubblewrap sandbox and compare with that;
+                                   both: the two, rows say which (mode column). A version is rebuilt once per
+                                   strategy version (releases.rebuild_strategy)
+              --rebuild-parallelism N  sandboxed builds at once per executor (default 1)
 
             Exit status: 0 when every version was scanned (whatever the verdicts), 3 when some versions
             ended in ERROR or a package could not be listed, 2 for bad arguments, 1 when the run itself failed,
@@ -74,6 +99,8 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
         boolean summary = true;
         boolean full = false;
         boolean allowSsh = false;
+        Mode mode = Mode.FETCH;
+        int rebuildParallelism = 1;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -95,6 +122,25 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                 case "--no-summary" -> summary = false;
                 case "--full" -> full = true;
                 case "--allow-ssh" -> allowSsh = true;
+                case "--mode" -> {
+                    String m = value(args, ++i, a);
+                    try {
+                        mode = Mode.valueOf(m.toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--mode is fetch, rebuild or both (got " + m + ")");
+                    }
+                }
+                case "--rebuild-parallelism" -> {
+                    String n = value(args, ++i, a);
+                    try {
+                        rebuildParallelism = Integer.parseInt(n);
+                    } catch (NumberFormatException e) {
+                        rebuildParallelism = 0;
+                    }
+                    if (rebuildParallelism < 1) {
+                        throw new UsageException("--rebuild-parallelism must be a positive number (got " + n + ")");
+                    }
+                }
                 default -> {
                     if (a.startsWith("--")) {
                         throw new UsageException("unknown option " + a);
@@ -128,7 +174,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
             throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
         }
         return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven), master, versions, summary,
-                full, allowSsh);
+                full, allowSsh, mode, rebuildParallelism);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {
