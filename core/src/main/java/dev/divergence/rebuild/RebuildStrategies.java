@@ -12,6 +12,7 @@ public final class RebuildStrategies {
     public static Optional<RebuildStrategy> of(Ecosystem ecosystem) {
         return switch (ecosystem) {
             case MAVEN -> Optional.of(new MavenRebuild());
+            case NPM -> Optional.of(new NpmRebuild());
             default -> Optional.empty();
         };
     }
