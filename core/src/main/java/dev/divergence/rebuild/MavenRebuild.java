@@ -268,7 +268,7 @@ public final class MavenRebuild implements RebuildStrategy {
         }
         Optional<Path> out = SourceCheckout.regularFile(work, ins.output());
         if (out.isEmpty()) {
-            return new Built(Optional.empty(), Optional.of("the build succeeded but wrote no " + ins.output()
+            return new Built(Optional.empty(), Optional.of(Rebuilder.NO_OUTPUT + ins.output()
                     + ":\n" + tail(r.outputTail(), 2000)), ran, millis);
         }
         return new Built(out, Optional.empty(), ran, millis);

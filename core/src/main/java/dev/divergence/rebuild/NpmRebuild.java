@@ -171,6 +171,6 @@ public final class NpmRebuild implements RebuildStrategy {
         long millis = (System.nanoTime() - start) / 1_000_000;
         Optional<Path> out = SourceCheckout.regularFile(work, ins.output());
         return out.isPresent() ? new Built(out, Optional.empty(), ran, millis)
-                : new Built(Optional.empty(), Optional.of("npm pack wrote no " + ins.output()), ran, millis);
+                : new Built(Optional.empty(), Optional.of(Rebuilder.NO_OUTPUT + ins.output()), ran, millis);
     }
 }
