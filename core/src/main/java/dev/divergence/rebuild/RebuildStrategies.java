@@ -13,6 +13,7 @@ public final class RebuildStrategies {
         return switch (ecosystem) {
             case MAVEN -> Optional.of(new MavenRebuild());
             case NPM -> Optional.of(new NpmRebuild());
+            case PYPI -> Optional.of(new PythonRebuild());
             default -> Optional.empty();
         };
     }

@@ -27,6 +27,11 @@ public final class SourceCheckout {
     public static List<String> write(SourceRepository repo, String commit, Path dir) throws IOException {
         SourceTree tree = repo.tree(commit);
         Path root = Files.createDirectories(dir).toRealPath();
+        // Every file gets the commit's time, not the checkout's: tools that copy file times into archives (an sdist's
+        // tar entries) then write the same bytes on every rebuild of this commit.
+        long seconds = repo.index().commits().stream().filter(c -> c.id().name().equals(commit))
+                .mapToLong(c -> c.time()).findFirst().orElse(315532800L);
+        java.nio.file.attribute.FileTime time = java.nio.file.attribute.FileTime.from(seconds, java.util.concurrent.TimeUnit.SECONDS);
         for (SourceTree.SourceFile f : tree.files().values()) {
             Path target = root.resolve(f.path()).normalize();
             if (!target.startsWith(root) || f.path().contains("\\")) {
@@ -47,6 +52,7 @@ public final class SourceCheckout {
                 Files.write(target, bytes.get());
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(
                         (f.mode() & 0111) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setLastModifiedTime(target, time);
             }
         }
         return List.copyOf(tree.gitlinks().keySet());
