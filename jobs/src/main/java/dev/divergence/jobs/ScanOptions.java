@@ -66,10 +66,11 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                                    other rules, or whose artifacts, tags or yank state changed)
               --allow-ssh          also fetch ssh:// (and user@host:path) repository URLs from registry metadata
               --no-summary         do not print the per-version summary
-              --mode MODE          fetch (default): compare with the commit's files; rebuild: build the jar
-                                   (Maven) from the commit in a bubblewrap sandbox and compare with that;
-                                   both: the two, rows say which (mode column). A version is rebuilt once per
-                                   strategy version (releases.rebuild_strategy)
+              --mode MODE          fetch (default): compare with the commit's files; rebuild: build the
+                                   published files (Maven jars, npm tarballs, Python sdists and pure wheels)
+                                   from the commit in a bubblewrap sandbox and compare with them; both: the
+                                   two, rows say which (mode column). A version is rebuilt once per strategy
+                                   version (releases.rebuild_strategy)
               --rebuild-parallelism N  sandboxed builds at once per executor (default 1)
 
             Exit status: 0 when every version was scanned (whatever the verdicts), 3 when some versions
