@@ -133,7 +133,7 @@ public final class MavenRebuild implements RebuildStrategy {
         toolchain.put("maven", RebuildEnvironment.toolVersion("mvn", "-v").orElse("unknown"));
         toolchain.put("umask", "0022");
         toolchain.put("newline", "lf");
-        toolchain.put("sandbox", "bubblewrap");
+        toolchain.put("sandbox", env.sandbox().version());
         if (javaHome != null) {
             toolchain.put("java_home", javaHome.toString());
         }
@@ -147,7 +147,7 @@ public final class MavenRebuild implements RebuildStrategy {
 
     private static Instructions instructions(Request r, RebuildEnvironment env, String dir, int jdk, Path javaHome,
                                              Map<String, String> toolchain, List<String> notes) {
-        Map<String, String> stepEnv = Map.of("JAVA_HOME", javaHome == null ? "/usr/lib/jvm/JDK-" + jdk : javaHome.toString(),
+        Map<String, String> stepEnv = Map.of("JAVA_HOME", javaHome == null ? "(a JDK " + jdk + " home: none on this machine)" : javaHome.toString(),
                 "PATH", (javaHome == null ? "" : javaHome + "/bin:") + Sandbox.PATH);
         List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-s", Sandbox.WORK.resolve("settings.xml").toString(),
                 "-Dmaven.repo.local=" + REPOSITORY));

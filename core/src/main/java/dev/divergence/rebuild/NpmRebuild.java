@@ -84,7 +84,7 @@ public final class NpmRebuild implements RebuildStrategy {
         Map<String, String> toolchain = new LinkedHashMap<>();
         toolchain.put("node", RebuildEnvironment.toolVersion("node", "-v").orElse("unknown"));
         toolchain.put("npm", RebuildEnvironment.toolVersion("npm", "-v").orElse("unknown"));
-        toolchain.put("sandbox", "bubblewrap");
+        toolchain.put("sandbox", env.sandbox().version());
         toolchain.put("umask", "0022");
         URI registry = env.npmRegistry();
         String network = registry.getHost() + ":" + (registry.getPort() > 0 ? registry.getPort()

@@ -87,7 +87,7 @@ public final class PythonRebuild implements RebuildStrategy {
         toolchain.put("build", pythonVersionOf("build"));
         toolchain.put("backend", backend);
         toolchain.put("setuptools", pythonVersionOf("setuptools"));
-        toolchain.put("sandbox", "bubblewrap");
+        toolchain.put("sandbox", env.sandbox().version());
         toolchain.put("umask", "0022");
         String src = Sandbox.WORK.resolve("src").resolve(dir).toString().replaceAll("/$", "");
         long epoch = commitTime(r);

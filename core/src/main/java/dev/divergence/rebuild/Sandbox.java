@@ -132,7 +132,12 @@ public final class Sandbox {
         }
     }
 
-    /** The full command line that runs {@code command} in the sandbox: recorded with the instructions. */
+    /** {@code bubblewrap 0.8.0}: recorded in the instructions' toolchain. */
+    public String version() {
+        return RebuildEnvironment.toolVersion(bwrap.toString(), "--version").orElse("bubblewrap (version unknown)");
+    }
+
+    /** The full command line that runs {@code command} in the sandbox. */
     public List<String> commandLine(List<String> command, Spec spec) {
         List<String> c = new ArrayList<>();
         c.add("/usr/bin/prlimit");
