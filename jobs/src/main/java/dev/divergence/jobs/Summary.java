@@ -101,6 +101,11 @@ public final class Summary {
     }
 
     static String evidence(Row r) {
+        if (has(r, "mode") && "rebuild".equals(r.getAs("mode"))) {
+            // Rebuild mode alone: the verdict is the rebuilds', its reason says what they showed.
+            String reason = r.getAs("reason");
+            return "rebuild: " + r.getAs("rebuild_verdict") + (reason == null ? "" : "; " + reason);
+        }
         return fetchEvidence(r) + rebuilt(r);
     }
 

@@ -76,5 +76,7 @@ class SummaryTest {
         assertEquals("byte-identical to the commit; rebuild: REPRODUCED",
                 Summary.evidence(new GenericRowWithSchema(values, Tables.RELEASES_SCHEMA)));
         assertEquals("byte-identical to the commit", Summary.evidence(r));
+        values[Tables.RELEASES_SCHEMA.fieldIndex("mode")] = "rebuild";
+        assertEquals("rebuild: REPRODUCED", Summary.evidence(new GenericRowWithSchema(values, Tables.RELEASES_SCHEMA)));
     }
 }
