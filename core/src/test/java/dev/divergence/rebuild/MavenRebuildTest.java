@@ -83,6 +83,10 @@ class MavenRebuildTest {
 
     /** Fetch mode, then rebuild mode, of the release publishing {@code jar}. */
     private Scanned scanAndRebuild(byte[] jar) throws Exception {
+        return scanAndRebuild(jar, git.dir());
+    }
+
+    private Scanned scanAndRebuild(byte[] jar, Path repository) throws Exception {
         try (LocalMaven registry = new LocalMaven(dir.resolve("registry"), "org.acme", "acme-lib")) {
             registry.metadata(List.of("1.0.0"));
             registry.file("1.0.0", ".pom", POM.getBytes(StandardCharsets.UTF_8), null);
@@ -90,7 +94,7 @@ class MavenRebuildTest {
             MavenSupport support = new MavenSupport(registry.baseUrl(), ScanWorld.fetcher());
             Release release = support.registry().releases(new PackageId(dev.divergence.model.Ecosystem.MAVEN,
                     "org.acme/acme-lib")).get(0);
-            ReleaseReport fetch = ScanWorld.scanner(support, dir).scan(release, Optional.of(git.dir().toString()));
+            ReleaseReport fetch = ScanWorld.scanner(support, dir).scan(release, Optional.of(repository.toString()));
             Rebuilder rebuilder = new Rebuilder(new MavenRebuild(), env, new ArtifactStore(dir.resolve("cache/artifacts"),
                     ScanWorld.fetcher(), 1L << 30), dir.resolve("cache"), ArchiveLimits.defaults(), new Semaphore(1));
             List<RebuildReport> rebuilds = rebuilder.rebuild(fetch);
@@ -179,6 +183,25 @@ class MavenRebuildTest {
         RebuildReport r = scanAndRebuild(tampered).rebuild();
         assertEquals(RebuildVerdict.DIFFERS, r.rebuildVerdict());
         assertEquals(List.of("META-INF/MANIFEST.MF"), r.highRiskPaths());
+    }
+
+    @Test
+    void aBuildThatFailsIsBuildFailedWithItsLogTailAndChangesNoVerdict() throws Exception {
+        java.util.SortedMap<String, byte[]> broken = MavenProject.files("1.0.0");
+        broken.put("src/main/java/org/acme/Greeter.java", "package org.acme;\npublic class Greeter {\n  oops\n}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        try (GitHistoryBuilder other = GitHistoryBuilder.init(dir.resolve("broken"))) {
+            other.commit(broken, "release 1.0.0", Instant.parse("2026-01-01T00:00:00Z"));
+            other.tag("v1.0.0", true);
+            Scanned s = scanAndRebuild(published, other.dir());
+            RebuildReport r = s.rebuild();
+            assertEquals(RebuildVerdict.BUILD_FAILED, r.rebuildVerdict());
+            assertTrue(r.reason().orElse("").startsWith("step build exited with status 1:\n"), r.reason().orElse(""));
+            assertTrue(r.reason().orElse("").contains("COMPILATION ERROR"), r.reason().orElse(""));
+            assertEquals(Verdict.NO_SOURCE, r.verdict());
+            assertEquals(List.of(), r.files());
+            assertEquals(s.fetch().verdict(), RebuildReport.combine(s.fetch().verdict(), List.of(r)));
+        }
     }
 
     @Test
