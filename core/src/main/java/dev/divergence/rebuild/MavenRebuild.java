@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * Dependencies come from one local repository shared by every build of the executor, mounted read-only in the
  * build, which runs offline ({@code mvn -o}) with no network at all. Only when that build misses a dependency does a
  * resolve step run — {@code dependency:go-offline}, then, if a plugin resolves more at run time, a throw-away build
- * of a copy — with the repository writable and network to the configured Maven repository only (through
- * {@link RepositoryProxy}); then the offline build again.
+ * of a copy — with network to the configured Maven repository only (through {@link RepositoryProxy}) and a private
+ * copy of the repository writable; what it downloaded reaches the shared repository only when the registry's SHA-1
+ * vouches for it ({@link VerifiedMerge}); then the offline build again.
  */
 public final class MavenRebuild implements RebuildStrategy {
 
@@ -241,22 +242,31 @@ public final class MavenRebuild implements RebuildStrategy {
         ran.add("build");
         if (!r.succeeded() && missesDependency(r.outputTail())) {
             RESOLVE.lock();
+            // The resolve steps run project code with network: they write a private copy of the shared repository,
+            // from which only files the registry vouches for are merged back (VerifiedMerge).
+            Path privateRepo = work.resolveSibling(work.getFileName() + "-m2");
             try (RepositoryProxy proxy = RepositoryProxy.open(env.mavenRepository(), work.resolve(".proxy/sock"))) {
+                copy(repo, privateRepo);
                 for (Instructions.Step resolve : ins.steps().subList(1, 3)) {
-                    Sandbox.Result res = run(resolve, work, repo, true, env);
+                    Sandbox.Result res = run(resolve, work, privateRepo, true, env);
                     ran.add("resolve");
+                    VerifiedMerge.Result merged = VerifiedMerge.merge(privateRepo, repo, env.mavenRepository(),
+                            MIRROR_ID);
                     r = run(ins.steps().get(3), work, repo, false, env);
                     ran.add("build");
                     if (r.succeeded() || !missesDependency(r.outputTail())) {
                         break;
                     }
-                    if (!res.succeeded() && resolve == ins.steps().get(2)) {
-                        r = new Sandbox.Result(res.exitCode(), res.killedBy(), res.outputTail()
-                                + (proxy.refused().isEmpty() ? "" : "\nproxy refused: " + proxy.refused()),
-                                res.outputBytes(), res.millis());
+                    String why = (proxy.refused().isEmpty() ? "" : "\nproxy refused: " + proxy.refused())
+                            + (merged.refused().isEmpty() ? "" : "\nnot merged (the registry does not vouch for them): "
+                            + merged.refused().subList(0, Math.min(20, merged.refused().size())));
+                    if (!why.isEmpty() || (!res.succeeded() && resolve == ins.steps().get(2))) {
+                        r = new Sandbox.Result(r.exitCode(), r.killedBy(), r.outputTail() + why, r.outputBytes(),
+                                r.millis());
                     }
                 }
             } finally {
+                Sandbox.deleteTree(privateRepo);
                 RESOLVE.unlock();
             }
         }
@@ -272,6 +282,24 @@ public final class MavenRebuild implements RebuildStrategy {
                     + ":\n" + tail(r.outputTail(), 2000)), ran, millis);
         }
         return new Built(out, Optional.empty(), ran, millis);
+    }
+
+    /** The id of the one repository every build sees (settings.xml's mirror), as the local repository records it. */
+    static final String MIRROR_ID = "configured";
+
+    /** A private copy of the shared repository (a copy, not links: the sandbox could write through a hard link). */
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try {
+            Process p = new ProcessBuilder("cp", "-a", from + "/.", to.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("cannot copy the shared repository: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while copying the shared repository", e);
+        }
     }
 
     private static Sandbox.Result run(Instructions.Step step, Path work, Path repo, boolean writableRepo,
@@ -294,9 +322,9 @@ public final class MavenRebuild implements RebuildStrategy {
                     <proxy><id>relay-http</id><active>true</active><protocol>http</protocol><host>127.0.0.1</host><port>%d</port></proxy>
                   </proxies>
                   <mirrors>
-                    <mirror><id>configured</id><mirrorOf>*</mirrorOf><url>%s</url></mirror>
+                    <mirror><id>%s</id><mirrorOf>*</mirrorOf><url>%s</url></mirror>
                   </mirrors>
                 </settings>
-                """.formatted(PROXY_PORT, PROXY_PORT, url);
+                """.formatted(PROXY_PORT, PROXY_PORT, MIRROR_ID, url);
     }
 }
