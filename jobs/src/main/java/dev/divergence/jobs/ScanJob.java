@@ -425,8 +425,9 @@ public final class ScanJob {
         if (files.isEmpty()) {
             return out;
         }
-        // First appearances: each version's place in publication order is computed here (core rule), joined to the
-        // file rows, and the minimum of (place, irrelevant) per path is a plain hash aggregate over longs.
+        // First appearances (over fetch rows: a rebuild row names the rebuilt entry, not a source path): each version's
+        // place in publication order is computed here (core rule), joined to the file rows, and the minimum of
+        // (place, irrelevant) per path is a plain hash aggregate over longs.
         Map<PackageKey, List<History.Outcome>> ordered = new HashMap<>();
         List<Row> places = new ArrayList<>();
         outcomes.forEach((k, list) -> {
@@ -446,7 +447,7 @@ public final class ScanJob {
                            'BINARY')), 0, 1)) as first
                 from merged_files f join release_places p
                   on f.ecosystem = p.ecosystem and f.package = p.package and f.version = p.version
-                where f.status not in ('SOURCE_ONLY', 'GENERATED')
+                where f.status not in ('SOURCE_ONLY', 'GENERATED') and coalesce(f.mode, 'fetch') = 'fetch'
                 group by f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path)
                 """);
         Map<PackageKey, List<History.FirstSeen>> seen = new HashMap<>();

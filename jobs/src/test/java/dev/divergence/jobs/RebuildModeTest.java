@@ -98,6 +98,19 @@ class RebuildModeTest {
             assertEquals(0, second.versionsScanned(), "rebuilt once per strategy version");
             assertEquals(2, query("select * from " + table(out, "artifacts") + " where mode = 'rebuild'").size());
             assertTrue(first.exitStatus() == 0 && second.exitStatus() == 0);
+
+            // A dataset scanned in fetch mode, then one version rebuilt: only that version is redone.
+            Path other = dir.resolve("dataset-2");
+            List<String> common = List.of("pkg:maven/org.acme/acme-lib", "--repo", git.dir().toString(), "--maven-url",
+                    mirror.uri().toString(), "--out", other.toString(), "--cache", CACHE.toString());
+            ScanJob.run(spark, ScanOptions.parse(common));
+            List<String> later = new java.util.ArrayList<>(common);
+            later.addAll(List.of("--mode", "both", "--versions", "1.0.1"));
+            ScanJob.Result rebuilt = ScanJob.run(spark, ScanOptions.parse(later));
+            assertEquals(1, rebuilt.versionsScanned());
+            assertEquals(List.of("1.0.0|fetch|-", "1.0.1|both|DIFFERS"), query("select version, mode,"
+                    + " coalesce(rebuild_verdict, '-') from " + table(other, "releases") + " order by version"));
+
         }
     }
 }
