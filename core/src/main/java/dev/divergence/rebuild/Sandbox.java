@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code /bin}, {@code /lib}, ...) and a short list of {@code /etc} entries — never {@code /etc/npmrc},
  *       {@code /etc/pip.conf}, {@code /etc/shadow}, {@code /root}, {@code /home}, {@code /work}: nothing the
  *       machine's owner keeps credentials in;</li>
- *   <li>one private writable work dir, mounted at {@link #WORK}; {@code HOME} and {@code TMPDIR} are inside it
+ *   <li>one private writable work dir, mounted at {@link #WORK}; {@code HOME} and {@code TMPDIR} are inside it; {@code /tmp}
+ *       is a 256 MiB tmpfs;
  *       (a fake, empty home: no {@code ~/.m2/settings.xml}, {@code ~/.npmrc}, cloud credentials or SSH keys);</li>
  *   <li>every namespace unshared: no network at all (a dependency phase reaches its one registry only through
  *       {@link RepositoryProxy}'s Unix socket, bound into the work dir), its own PID namespace, no capabilities,
@@ -85,6 +86,8 @@ public final class Sandbox {
     }
 
     static final int TAIL_BYTES = 8192;
+    /** Size of the sandbox's in-memory {@code /tmp}. */
+    static final long TMP_BYTES = 256L << 20;
     /** Inside the sandbox: the system's tools only, in this order. */
     public static final String PATH = "/usr/local/bin:/usr/bin:/bin";
 
@@ -168,7 +171,8 @@ public final class Sandbox {
                 c.addAll(List.of("--ro-bind", p.toString(), p.toString()));
             }
         }
-        c.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+        // /tmp lives in memory: bounded (TMPDIR points into the work dir, where big files belong).
+        c.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", String.valueOf(TMP_BYTES), "--tmpfs", "/tmp"));
         c.addAll(List.of("--bind", spec.workDir().toAbsolutePath().toString(), WORK.toString()));
         for (Mount m : spec.mounts()) {
             c.addAll(List.of(m.writable() ? "--bind" : "--ro-bind", m.host().toAbsolutePath().toString(),

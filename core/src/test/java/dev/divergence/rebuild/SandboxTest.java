@@ -136,5 +136,9 @@ class SandboxTest {
         Sandbox.Result big = sh("head -c 2000000 /dev/zero > /build/big; echo rc=$?",
                 new Sandbox.Limits(Duration.ofSeconds(60), 30, 1 << 20, 1 << 20));
         assertTrue(Files.size(work.resolve("big")) <= 1 << 20);
+        Sandbox.Result tmp = sh("head -c 300000000 /dev/zero > /tmp/fill; echo rc=$?; df -B1 --output=size /tmp | tail -1",
+                new Sandbox.Limits(Duration.ofSeconds(60), 30, 1 << 20, 1L << 30));
+        assertTrue(tmp.outputTail().contains("No space left on device"), tmp.outputTail());
+        assertTrue(tmp.outputTail().strip().endsWith(String.valueOf(Sandbox.TMP_BYTES)), tmp.outputTail());
     }
 }
