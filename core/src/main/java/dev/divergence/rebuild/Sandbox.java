@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  *       {@code /bin}, {@code /lib}, ...) and a short list of {@code /etc} entries — never {@code /etc/npmrc},
  *       {@code /etc/pip.conf}, {@code /etc/shadow}, {@code /root}, {@code /home}, {@code /work}: nothing the
  *       machine's owner keeps credentials in;</li>
- *   <li>one private writable work dir, mounted at {@link #WORK}; {@code HOME} and {@code TMPDIR} are inside it; {@code /tmp}
- *       is a 256 MiB tmpfs;
- *       (a fake, empty home: no {@code ~/.m2/settings.xml}, {@code ~/.npmrc}, cloud credentials or SSH keys);</li>
+ *   <li>one private writable work dir, mounted at {@link #WORK}; {@code HOME} and {@code TMPDIR} are inside it
+ *       (a fake, empty home: no {@code ~/.m2/settings.xml}, {@code ~/.npmrc}, cloud credentials or SSH keys);
+ *       {@code /tmp} is a 256 MiB tmpfs;</li>
  *   <li>every namespace unshared: no network at all (a dependency phase reaches its one registry only through
  *       {@link RepositoryProxy}'s Unix socket, bound into the work dir), its own PID namespace, no capabilities,
  *       a new session (no terminal injection), an empty environment but for what the caller sets;</li>
