@@ -7,6 +7,10 @@ import dev.divergence.model.Release;
 import dev.divergence.model.ReleaseCodec;
 import dev.divergence.model.ReleaseReport;
 import dev.divergence.registry.EcosystemSupport;
+import dev.divergence.rebuild.RebuildEnvironment;
+import dev.divergence.rebuild.RebuildReport;
+import dev.divergence.rebuild.RebuildStrategies;
+import dev.divergence.rebuild.Rebuilder;
 import dev.divergence.registry.RegistryException;
 import dev.divergence.scan.Ecosystems;
 import dev.divergence.scan.EngineVersion;
@@ -65,7 +69,8 @@ public final class ScanJob {
      * it, so that a registry-declared URL is checked before it is fetched and a given one is not.
      */
     public record ReleaseTask(String releaseJson, String repository, boolean repositoryGiven, boolean allowSsh,
-                              String repositoryBasis, String cacheDir, Ecosystems.Endpoints endpoints)
+                              String repositoryBasis, String cacheDir, Ecosystems.Endpoints endpoints,
+                              ScanOptions.Mode mode, int rebuildParallelism)
             implements Serializable {
     }
 
@@ -147,14 +152,21 @@ public final class ScanJob {
                     started)));
             History.repositoryChanges(releases, declared, plan.rescannedVersions()).forEach(s -> signalRows.add(
                     signal(key, s.version(), s.kind().name(), s.detail(), runId, started)));
-            if (!plan.toScan().isEmpty()) {
-                rescanned.put(key, plan.rescannedVersions());
-                keepsEarlierRows |= !plan.rescannedVersions().containsAll(before.keySet());
+            List<Release> toScan = new ArrayList<>(plan.toScan());
+            Set<String> rescannedVersions = new TreeSet<>(plan.rescannedVersions());
+            for (Release r : modeWork(releases, key, loaded.releases(), options.mode())) {
+                if (rescannedVersions.add(r.version())) {
+                    toScan.add(r);
+                }
             }
-            for (Release r : plan.toScan()) {
+            if (!toScan.isEmpty()) {
+                rescanned.put(key, rescannedVersions);
+                keepsEarlierRows |= !rescannedVersions.containsAll(before.keySet());
+            }
+            for (Release r : toScan) {
                 tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), repository.location().orElse(null),
                         repository.userGiven(), repository.allowSsh(), repository.basis(), options.cache().toAbsolutePath().toString(),
-                        endpoints));
+                        endpoints, options.mode(), options.rebuildParallelism()));
             }
         }
 
@@ -287,6 +299,46 @@ public final class ScanJob {
                 .toList();
     }
 
+    /**
+     * Versions the dataset holds without what this run's mode wants: fetch rows missing (an earlier run was
+     * {@code --mode rebuild}), or rebuild rows missing or made by another strategy version — a version is rebuilt once
+     * per strategy version. Rows written before rebuild mode existed ({@code mode} null) are fetch rows.
+     */
+    static List<Release> modeWork(List<Release> listed, PackageKey key, List<Row> previousReleases, ScanOptions.Mode mode) {
+        Map<String, Row> byVersion = new HashMap<>();
+        for (Row r : previousReleases) {
+            if (key.ecosystem().equals(r.getAs("ecosystem")) && key.name().equals(r.getAs("package"))) {
+                byVersion.put(r.getAs("version"), r);
+            }
+        }
+        String strategy = RebuildStrategies.of(Ecosystem.fromPurlType(key.ecosystem()))
+                .map(dev.divergence.rebuild.RebuildStrategy::version).orElse("none");
+        List<Release> out = new ArrayList<>();
+        for (Release r : listed) {
+            Row p = byVersion.get(r.version());
+            if (p == null) {
+                continue; // new: the history plan scans it
+            }
+            String before = nullable(p, "mode").orElse("fetch");
+            boolean hadFetch = !before.equals("rebuild");
+            boolean hadRebuild = !before.equals("fetch") && nullable(p, "rebuild_strategy").orElse("").equals(strategy);
+            if ((mode.fetches() && !hadFetch) || (mode.rebuilds() && !hadRebuild)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> nullable(Row r, String column) {
+        int i;
+        try {
+            i = r.fieldIndex(column);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return r.isNullAt(i) ? Optional.empty() : Optional.of(r.getString(i));
+    }
+
     private static List<Row> rows(List<Tables.TableRow> rows, String table) {
         return rows.stream().filter(t -> t.table().equals(table)).map(Tables.TableRow::row).toList();
     }
@@ -302,6 +354,8 @@ public final class ScanJob {
             List<Object> key = new ArrayList<>(List.of(t.table(), r.get(0), r.get(1), r.get(2)));
             if (t.table().equals(Tables.ARTIFACTS)) {
                 key.add(r.get(3)); // filename
+                int mode = Tables.ARTIFACTS_SCHEMA.fieldIndex("mode"); // fetch and rebuild rows of one file
+                key.add(r.size() > mode ? r.get(mode) : null);
             }
             byKey.put(key, t);
         }
@@ -388,8 +442,9 @@ public final class ScanJob {
         if (files.isEmpty()) {
             return out;
         }
-        // First appearances: each version's place in publication order is computed here (core rule), joined to the
-        // file rows, and the minimum of (place, irrelevant) per path is a plain hash aggregate over longs.
+        // First appearances (over fetch rows: a rebuild row names the rebuilt entry, not a source path): each version's
+        // place in publication order is computed here (core rule), joined to the file rows, and the minimum of
+        // (place, irrelevant) per path is a plain hash aggregate over longs.
         Map<PackageKey, List<History.Outcome>> ordered = new HashMap<>();
         List<Row> places = new ArrayList<>();
         outcomes.forEach((k, list) -> {
@@ -409,7 +464,7 @@ public final class ScanJob {
                            'BINARY')), 0, 1)) as first
                 from merged_files f join release_places p
                   on f.ecosystem = p.ecosystem and f.package = p.package and f.version = p.version
-                where f.status not in ('SOURCE_ONLY', 'GENERATED')
+                where f.status not in ('SOURCE_ONLY', 'GENERATED') and coalesce(f.mode, 'fetch') = 'fetch'
                 group by f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path)
                 """);
         Map<PackageKey, List<History.FirstSeen>> seen = new HashMap<>();
@@ -422,6 +477,18 @@ public final class ScanJob {
                         rescanned.getOrDefault(k, Set.of()))
                 .forEach(s -> out.add(signal(k, s.version(), s.kind().name(), s.detail(), runId, at))));
         return out;
+    }
+
+    /** The sandbox slots of this executor JVM: one semaphore, sized by the first rebuild task's parallelism. */
+    static final class RebuildSlots {
+        private static java.util.concurrent.Semaphore slots;
+
+        static synchronized java.util.concurrent.Semaphore of(int parallelism) {
+            if (slots == null) {
+                slots = new java.util.concurrent.Semaphore(Math.max(1, parallelism));
+            }
+            return slots;
+        }
     }
 
     private static Row signal(PackageKey k, String version, String kind, String detail, String runId, Instant at) {
@@ -438,9 +505,11 @@ public final class ScanJob {
                                        LongAccumulator versionsDone) {
         HttpFetcher http = new HttpFetcher();
         Map<Ecosystem, ReleaseScanner> scanners = new EnumMap<>(Ecosystem.class);
+        Map<Ecosystem, Optional<Rebuilder>> rebuilders = new EnumMap<>(Ecosystem.class);
         return com.google.common.collect.Iterators.concat(
                 com.google.common.collect.Iterators.transform(tasks, task -> {
-                    List<Row> files = scan(task, scanners, http, scannedAt, stageNanos, ledgerRows, fileRows);
+                    List<Row> files = scan(task, scanners, rebuilders, http, scannedAt, stageNanos, ledgerRows,
+                            fileRows);
                     versionsDone.add(1);
                     ScanProgress.scanned();
                     return files.iterator();
@@ -448,7 +517,8 @@ public final class ScanJob {
     }
 
     /** One version: its file rows for the writer; its release and artifact rows to the driver. */
-    private static List<Row> scan(ReleaseTask task, Map<Ecosystem, ReleaseScanner> scanners, HttpFetcher http,
+    private static List<Row> scan(ReleaseTask task, Map<Ecosystem, ReleaseScanner> scanners,
+                                  Map<Ecosystem, Optional<Rebuilder>> rebuilders, HttpFetcher http,
                                   Instant scannedAt, Map<String, LongAccumulator> stageNanos,
                                   CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows) {
         Release release = ReleaseCodec.fromJson(task.releaseJson());
@@ -462,13 +532,29 @@ public final class ScanJob {
         RepositoryChoice repository = new RepositoryChoice(Optional.ofNullable(task.repository()),
                 task.repositoryGiven(), task.allowSsh(), task.repositoryBasis());
         ReleaseReport report = scanner.scan(release, repository);
+        List<RebuildReport> rebuilds = List.of();
+        if (task.mode().rebuilds()) {
+            // The same commit fetch mode located; one sandbox per build, at most --rebuild-parallelism at once.
+            Optional<Rebuilder> rebuilder = rebuilders.computeIfAbsent(release.pkg().ecosystem(), eco ->
+                    RebuildStrategies.of(eco).map(strategy -> new Rebuilder(strategy, RebuildEnvironment.local(cache,
+                            java.net.URI.create(task.endpoints().maven()), java.net.URI.create(task.endpoints().npm())),
+                            new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30), cache, ArchiveLimits.defaults(),
+                            RebuildSlots.of(task.rebuildParallelism()))));
+            if (rebuilder.isPresent()) {
+                rebuilds = rebuilder.get().rebuild(report);
+                for (RebuildReport b : rebuilds) {
+                    System.err.println("divergence: rebuilt " + release.pkg().purl() + "@" + release.version() + " "
+                            + b.artifact().filename() + ": " + b.rebuildVerdict() + " (" + b.millis() / 1000 + " s)");
+                }
+            }
+        }
         report.stageNanos().forEach((k, v) -> {
             if (stageNanos.containsKey(k)) {
                 stageNanos.get(k).add(v);
             }
         });
         List<Row> files = new ArrayList<>();
-        for (Tables.TableRow t : Tables.rows(report, scannedAt)) {
+        for (Tables.TableRow t : Tables.rows(report, rebuilds, task.mode(), scannedAt)) {
             if (t.table().equals(Tables.FILES)) {
                 files.add(t.row());
             } else {

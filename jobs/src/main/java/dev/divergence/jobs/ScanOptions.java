@@ -26,7 +26,28 @@ import picocli.CommandLine.Parameters;
  */
 public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, Ecosystems.Endpoints endpoints,
                           Optional<String> master, Set<String> versions, boolean summary, boolean full,
-                          boolean allowSsh, Optional<Boolean> progress, Optional<FailOn> failOn) {
+                          boolean allowSsh, Optional<Boolean> progress, Optional<FailOn> failOn, Mode mode,
+                          int rebuildParallelism) {
+
+    /**
+     * What a version is compared with: its commit's files ({@code fetch}), the files rebuilt from that commit in the
+     * sandbox ({@code rebuild}), or both. Rows say which ({@code mode} column).
+     */
+    public enum Mode {
+        FETCH, REBUILD, BOTH;
+
+        public boolean fetches() {
+            return this != REBUILD;
+        }
+
+        public boolean rebuilds() {
+            return this != FETCH;
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** {@code --fail-on}: the verdict from which a scan's exit status is {@link Main#FAIL_ON} (4). */
     public enum FailOn {
@@ -115,6 +136,17 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                 + "verdict or a worse one (DIVERGENT includes HIGH_RISK)")
         FailOn failOn;
 
+        @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class, description = "fetch "
+                + "(default): compare with the commit's files; rebuild: build the published files (Maven jars, npm "
+                + "tarballs, Python sdists and pure wheels) from the commit in a bubblewrap sandbox and compare with "
+                + "them; both: the two, rows say which (mode column). A version is rebuilt once per strategy version "
+                + "(releases.rebuild_strategy)")
+        Mode mode = Mode.FETCH;
+
+        @Option(names = "--rebuild-parallelism", paramLabel = "N",
+                description = "sandboxed builds at once per executor (default: 1)")
+        int rebuildParallelism = 1;
+
         /** Checks what no single option can check and builds the options. */
         ScanOptions toOptions() throws UsageException {
             List<Watchlist.Entry> targets = new ArrayList<>();
@@ -144,6 +176,10 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
             if (targets.isEmpty()) {
                 throw new UsageException("nothing to scan: give a PURL or --watchlist FILE");
             }
+            if (rebuildParallelism < 1) {
+                throw new UsageException("--rebuild-parallelism must be a positive number (got " + rebuildParallelism
+                        + ")");
+            }
             Set<String> only = new LinkedHashSet<>();
             versions.stream().map(String::trim).filter(v -> !v.isEmpty()).forEach(only::add);
             if (!only.isEmpty() && targets.stream().anyMatch(t -> t.version().isPresent())) {
@@ -161,7 +197,20 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
             }
             return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven),
                     Optional.ofNullable(master), only, !noSummary, full, allowSsh, Optional.ofNullable(progress),
-                    Optional.ofNullable(failOn));
+                    Optional.ofNullable(failOn), mode, rebuildParallelism);
+        }
+
+        /** {@code --mode fetch|rebuild|both}, any case; anything else a usage error naming the three. */
+        static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
+            @Override
+            public Mode convert(String value) {
+                try {
+                    return Mode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.TypeConversionException("fetch, rebuild or both (got " + value
+                            + ")");
+                }
+            }
         }
 
         private static void checkHttpUrl(String option, String value) throws UsageException {

@@ -101,6 +101,23 @@ public final class Summary {
     }
 
     static String evidence(Row r) {
+        if (has(r, "mode") && "rebuild".equals(r.getAs("mode"))) {
+            // Rebuild mode alone: the verdict is the rebuilds', its reason says what they showed.
+            String reason = r.getAs("reason");
+            return "rebuild: " + r.getAs("rebuild_verdict") + (reason == null ? "" : "; " + reason);
+        }
+        return fetchEvidence(r) + rebuilt(r);
+    }
+
+    /** Rebuild mode's verdict for the version, when it was rebuilt. */
+    private static String rebuilt(Row r) {
+        if (!has(r, "rebuild_verdict") || r.isNullAt(r.fieldIndex("rebuild_verdict"))) {
+            return "";
+        }
+        return "; rebuild: " + r.getAs("rebuild_verdict");
+    }
+
+    private static String fetchEvidence(Row r) {
         String verdict = r.getAs("verdict");
         List<String> high = r.getList(r.fieldIndex("high_risk_files"));
         List<String> divergent = r.getList(r.fieldIndex("divergent_files"));

@@ -8,6 +8,11 @@ import dev.divergence.model.FileDivergence;
 import dev.divergence.model.FileStatus;
 import dev.divergence.model.ReleaseReport;
 import dev.divergence.model.RiskFlag;
+import dev.divergence.model.Verdict;
+import dev.divergence.rebuild.Instructions;
+import dev.divergence.rebuild.RebuildComparison;
+import dev.divergence.rebuild.RebuildReport;
+import dev.divergence.rebuild.RebuildVerdict;
 import dev.divergence.scan.EngineVersion;
 import dev.divergence.scan.History;
 import dev.divergence.scan.ReleaseFlags;
@@ -74,6 +79,10 @@ public final class Tables {
         // Nullable: a version no longer listed keeps the row an older engine wrote, without these columns.
         f("doc_only_divergence", DataTypes.BooleanType, true),
         f("repository_older", DataTypes.BooleanType, true),
+        // Rebuild mode (null in rows an engine before it wrote: those were fetch mode).
+        f("mode", DataTypes.StringType, true),
+        f("rebuild_verdict", DataTypes.StringType, true),
+        f("rebuild_strategy", DataTypes.StringType, true),
     });
 
     /** Where {@code version_order} sits in a release row: filled in when the package's ledger is written. */
@@ -111,6 +120,11 @@ public final class Tables {
         f("divergent_files", strings(), false),
         f("engine_version", DataTypes.StringType, false),
         f("rules_version", DataTypes.StringType, false),
+        f("mode", DataTypes.StringType, true),
+        f("rebuild_verdict", DataTypes.StringType, true),
+        f("rebuild_passes", strings(), true),
+        f("instructions", DataTypes.StringType, true),
+        f("rebuilt_sha256", DataTypes.StringType, true),
     });
 
     public static final StructType FILES_SCHEMA = new StructType(new StructField[] {
@@ -133,6 +147,7 @@ public final class Tables {
         f("detail", DataTypes.StringType, true),
         f("commit", DataTypes.StringType, true),
         f("kind", DataTypes.StringType, true), // null only in rows an older engine wrote (see releases)
+        f("mode", DataTypes.StringType, true),
     });
 
     public static final StructType SIGNALS_SCHEMA = new StructType(new StructField[] {
@@ -186,8 +201,18 @@ public final class Tables {
         return DataTypes.createArrayType(DataTypes.StringType, false);
     }
 
-    /** All rows of one release report, for the three tables. */
+    /** All rows of one release report, for the three tables (fetch mode). */
     public static List<TableRow> rows(ReleaseReport r, Instant scannedAt) {
+        return rows(r, List.of(), ScanOptions.Mode.FETCH, scannedAt);
+    }
+
+    /**
+     * All rows of one version in {@code mode}: the fetch comparison's artifact and file rows ({@code mode = 'fetch'}),
+     * the rebuild comparison's ({@code 'rebuild'}), or both. The release row's verdict is the fetch verdict raised by a
+     * rebuild that differs ({@code both}), or the rebuilds' alone ({@code rebuild}).
+     */
+    public static List<TableRow> rows(ReleaseReport r, List<RebuildReport> rebuilds, ScanOptions.Mode mode,
+                                      Instant scannedAt) {
         List<TableRow> out = new ArrayList<>();
         String eco = r.release().pkg().ecosystem().purlType();
         String pkg = r.release().pkg().name();
@@ -197,31 +222,76 @@ public final class Tables {
         TreeSet<String> divergent = new TreeSet<>();
         TreeSet<String> explained = new TreeSet<>();
         int unverified = 0;
-        for (ArtifactReport a : r.artifacts()) {
-            unverified += Verdicts.unverifiedCount(a.files());
-            a.highRiskPaths().forEach(p -> high.add(a.artifact().filename() + ":" + p));
-            a.divergentPaths().forEach(p -> divergent.add(a.artifact().filename() + ":" + p));
-            for (FileDivergence fd : a.files()) {
-                if (fd.status() == FileStatus.GENERATED || fd.status() == FileStatus.MATCH_NORMALIZED
-                        || fd.status() == FileStatus.BUILD_OUTPUT) {
-                    explained.add(fd.ruleId());
+        if (mode.fetches()) {
+            for (ArtifactReport a : r.artifacts()) {
+                unverified += Verdicts.unverifiedCount(a.files());
+                a.highRiskPaths().forEach(p -> high.add(a.artifact().filename() + ":" + p));
+                a.divergentPaths().forEach(p -> divergent.add(a.artifact().filename() + ":" + p));
+                for (FileDivergence fd : a.files()) {
+                    if (fd.status() == FileStatus.GENERATED || fd.status() == FileStatus.MATCH_NORMALIZED
+                            || fd.status() == FileStatus.BUILD_OUTPUT) {
+                        explained.add(fd.ruleId());
+                    }
+                }
+                out.add(new TableRow(ARTIFACTS, artifactRow(eco, pkg, version, commit, a)));
+                for (FileDivergence fd : a.files()) {
+                    out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd, "fetch")));
                 }
             }
-            out.add(new TableRow(ARTIFACTS, artifactRow(eco, pkg, version, commit, a)));
-            for (FileDivergence fd : a.files()) {
-                out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd)));
+        }
+        Verdict verdict = r.verdict();
+        Optional<String> reason = r.reason();
+        if (mode.rebuilds()) {
+            List<String> rebuildReasons = new ArrayList<>();
+            for (RebuildReport b : rebuilds) {
+                Optional<ArtifactReport> fetched = r.artifacts().stream()
+                        .filter(a -> a.artifact().filename().equals(b.artifact().filename())).findFirst();
+                b.highRiskPaths().forEach(p -> high.add(b.artifact().filename() + ":" + p));
+                b.divergentPaths().forEach(p -> divergent.add(b.artifact().filename() + ":" + p));
+                b.passes().forEach(p -> explained.add(RebuildComparison.STABILIZED + ":" + p));
+                b.reason().ifPresent(x -> rebuildReasons.add(b.artifact().filename() + " (rebuild " + b.rebuildVerdict()
+                        + "): " + firstLines(x)));
+                out.add(new TableRow(ARTIFACTS, rebuildArtifactRow(eco, pkg, version, commit, b, fetched)));
+                for (FileDivergence fd : b.files()) {
+                    out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd, "rebuild")));
+                }
+            }
+            Verdict rebuilt = rebuilds.isEmpty() ? Verdict.NO_SOURCE
+                    : Verdicts.release(rebuilds.stream().map(RebuildReport::verdict).toList());
+            Verdict before = verdict;
+            verdict = mode.fetches() ? RebuildReport.combine(verdict, rebuilds) : rebuilt;
+            String joined = rebuilds.isEmpty() ? "no file of this version is rebuilt for " + eco
+                    : String.join(" | ", rebuildReasons);
+            if (!mode.fetches()) {
+                reason = joined.isEmpty() ? Optional.empty() : Optional.of(joined);
+            } else if (verdict != before && !joined.isEmpty()) {
+                reason = Optional.of(joined + reason.map(x -> " | " + x).orElse(""));
             }
         }
         out.add(0, new TableRow(RELEASES, RowFactory.create(eco, pkg, version, ts(r.release().published()),
                 r.release().yanked(), r.repository().orElse(null), commit, r.ref().method().name(),
                 r.ref().tag().orElse(null), r.ref().candidates().toArray(new String[0]),
                 r.ref().agreement().orElse(null), r.ref().manifestVersion().orElse(null), r.ref().note().orElse(null),
-                r.artifacts().size(), r.verdict().name(), r.reason().orElse(null), high.toArray(new String[0]),
+                r.artifacts().size(), verdict.name(), reason.orElse(null), high.toArray(new String[0]),
                 divergent.toArray(new String[0]), explained.toArray(new String[0]), unverified, r.scanMillis(),
                 EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt),
                 0, // version_order: a place among all the package's versions, set when the ledger is written
-                ReleaseFlags.docOnlyDivergence(r), ReleaseFlags.repositoryOlder(r))));
+                ReleaseFlags.docOnlyDivergence(r), ReleaseFlags.repositoryOlder(r), mode.label(),
+                mode.rebuilds() ? worst(rebuilds).map(Enum::name).orElse(null) : null,
+                mode.rebuilds() ? rebuilds.stream().map(RebuildReport::strategy).distinct().sorted()
+                        .reduce((x, y) -> x + "," + y).orElse("none") : null)));
         return out;
+    }
+
+    /** The version's rebuild verdict: the most telling of its files' (DIFFERS first, REPRODUCED last). */
+    static Optional<RebuildVerdict> worst(List<RebuildReport> rebuilds) {
+        List<RebuildVerdict> order = List.of(RebuildVerdict.DIFFERS, RebuildVerdict.BUILD_FAILED,
+                RebuildVerdict.UNSUPPORTED_ENV, RebuildVerdict.REPRODUCED_AFTER_STABILIZE, RebuildVerdict.REPRODUCED);
+        return rebuilds.stream().map(RebuildReport::rebuildVerdict).min(java.util.Comparator.comparingInt(order::indexOf));
+    }
+
+    private static String firstLines(String s) {
+        return s.length() <= 2000 ? s : s.substring(0, 2000) + " ...";
     }
 
     private static Row artifactRow(String eco, String pkg, String version, String commit, ArtifactReport a) {
@@ -236,16 +306,39 @@ public final class Tables {
                 n(c, FileStatus.BUILD_OUTPUT), n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED),
                 Verdicts.unverifiedCount(a.files()), a.verdict().name(), a.reason().orElse(null),
                 a.highRiskPaths().toArray(new String[0]), a.divergentPaths().toArray(new String[0]),
-                EngineVersion.ENGINE, EngineVersion.RULES);
+                EngineVersion.ENGINE, EngineVersion.RULES, "fetch", null, null, null, null);
     }
 
-    private static Row fileRow(Ecosystem eco, String pkg, String version, String commit, FileDivergence f) {
+    /** A published file compared with its rebuild: the same columns, counted over the rows against the rebuilt file. */
+    private static Row rebuildArtifactRow(String eco, String pkg, String version, String commit, RebuildReport b,
+                                          Optional<ArtifactReport> fetched) {
+        java.util.Map<FileStatus, Integer> c = new java.util.EnumMap<>(FileStatus.class);
+        b.files().forEach(f -> c.merge(f.status(), 1, Integer::sum));
+        long entries = b.files().stream().filter(f -> f.artifactPath().isPresent()).count();
+        return RowFactory.create(eco, pkg, version, b.artifact().filename(), b.artifact().kind().name(),
+                b.artifact().url(), b.artifact().size(), ts(b.artifact().uploaded()), b.artifact().yanked(),
+                b.artifact().sha256().orElse(null), History.registryDigest(b.artifact()).orElse(null),
+                fetched.flatMap(ArtifactReport::sha256).orElse(null),
+                fetched.map(a -> a.digestStatus().name()).orElse(dev.divergence.model.DigestStatus.NOT_FETCHED.name()),
+                commit, entries,
+                n(c, FileStatus.MATCH), n(c, FileStatus.MATCH_NORMALIZED), n(c, FileStatus.GENERATED),
+                n(c, FileStatus.MODIFIED), n(c, FileStatus.IN_HISTORY), n(c, FileStatus.PHANTOM),
+                n(c, FileStatus.BUILD_OUTPUT), n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED),
+                0, b.verdict().name(), b.reason().orElse(null),
+                b.highRiskPaths().toArray(new String[0]), b.divergentPaths().toArray(new String[0]),
+                EngineVersion.ENGINE, EngineVersion.RULES, "rebuild", b.rebuildVerdict().name(),
+                b.passes().toArray(new String[0]), b.instructions().map(Instructions::toJson).orElse(null),
+                b.rebuiltSha256().orElse(null));
+    }
+
+    private static Row fileRow(Ecosystem eco, String pkg, String version, String commit, FileDivergence f,
+                               String mode) {
         return RowFactory.create(eco.purlType(), pkg, version, f.artifactFilename(), f.artifactPath().orElse(null),
                 f.sourcePath().orElse(null), f.status().name(), f.ruleId(), f.artifactSha256().orElse(null),
                 f.sourceSha256().orElse(null), f.artifactBlobId().orElse(null), f.sourceBlobId().orElse(null),
                 f.artifactSize() < 0 ? null : f.artifactSize(), f.sourceSize() < 0 ? null : f.sourceSize(),
                 f.riskFlags().stream().map(RiskFlag::name).sorted().toArray(String[]::new), f.highRisk(),
-                f.detail().orElse(null), commit, FileKinds.of(eco, f).name());
+                f.detail().orElse(null), commit, FileKinds.of(eco, f).name(), mode);
     }
 
     /** A release row for a package whose registry could not list it: nothing is lost, the reason is kept. */
@@ -254,7 +347,7 @@ public final class Tables {
         return new TableRow(RELEASES, RowFactory.create(eco, pkg, "", null, false, repo.orElse(null), null, "NONE",
                 null, new String[0], null, null, null, 0, "ERROR", reason, new String[0], new String[0],
                 new String[0], 0, 0L, EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt), 0, false,
-                false));
+                false, null, null, null));
     }
 
     private static int n(java.util.Map<FileStatus, Integer> counts, FileStatus s) {

@@ -44,6 +44,23 @@ class ScanOptionsTest {
     }
 
     @Test
+    void modeDefaultsToFetchAndRebuildParallelismToOne() throws Exception {
+        ScanOptions plain = ScanOptions.parse(List.of("pkg:maven/a/b"));
+        assertEquals(ScanOptions.Mode.FETCH, plain.mode());
+        assertEquals(1, plain.rebuildParallelism());
+        ScanOptions both = ScanOptions.parse(List.of("pkg:maven/a/b", "--mode", "both", "--rebuild-parallelism", "3"));
+        assertEquals(ScanOptions.Mode.BOTH, both.mode());
+        assertTrue(both.mode().fetches() && both.mode().rebuilds());
+        assertEquals(3, both.rebuildParallelism());
+        assertEquals(ScanOptions.Mode.REBUILD, ScanOptions.parse(List.of("pkg:maven/a/b", "--mode", "REBUILD")).mode());
+        assertEquals("Invalid value for option '--mode': fetch, rebuild or both (got compile)", assertThrows(ScanOptions.UsageException.class,
+                () -> ScanOptions.parse(List.of("pkg:maven/a/b", "--mode", "compile"))).getMessage());
+        assertEquals("--rebuild-parallelism must be a positive number (got 0)", assertThrows(
+                ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pkg:maven/a/b",
+                        "--rebuild-parallelism", "0"))).getMessage());
+    }
+
+    @Test
     void badArgumentsAreUsageErrorsWithExitCodeTwo() {
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of()));
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pypi/litellm")));
@@ -67,7 +84,7 @@ class ScanOptionsTest {
                 System.err));
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : List.of("--repo", "--watchlist", "--versions", "--out", "--cache", "--pypi-url", "--master",
-                "--no-summary", "--npm-url", "--maven-url", "--full")) {
+                "--no-summary", "--npm-url", "--maven-url", "--full", "--mode", "--rebuild-parallelism")) {
             assertTrue(help.contains(option), option);
         }
     }

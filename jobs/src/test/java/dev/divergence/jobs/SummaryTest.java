@@ -64,4 +64,19 @@ class SummaryTest {
         assertTrue(Summary.evidence(release("pypi", "1.0", 1, "HIGH_RISK", false, true))
                 .endsWith("[repository older than the release]"));
     }
+
+    @Test
+    void aRebuiltVersionSaysItsRebuildVerdict() {
+        Row r = release("maven", "1.0", 1, "CLEAN", false, false);
+        Object[] values = new Object[Tables.RELEASES_SCHEMA.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.get(i);
+        }
+        values[Tables.RELEASES_SCHEMA.fieldIndex("rebuild_verdict")] = "REPRODUCED";
+        assertEquals("byte-identical to the commit; rebuild: REPRODUCED",
+                Summary.evidence(new GenericRowWithSchema(values, Tables.RELEASES_SCHEMA)));
+        assertEquals("byte-identical to the commit", Summary.evidence(r));
+        values[Tables.RELEASES_SCHEMA.fieldIndex("mode")] = "rebuild";
+        assertEquals("rebuild: REPRODUCED", Summary.evidence(new GenericRowWithSchema(values, Tables.RELEASES_SCHEMA)));
+    }
 }

@@ -1,0 +1,52 @@
+package dev.divergence.rebuild;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.divergence.demo.StaticRegistryServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A resolve step's private repository reaches the shared one only where the registry vouches for a new file. */
+class VerifiedMergeTest {
+
+    @TempDir
+    Path dir;
+
+    private static void write(Path root, String rel, String content) throws Exception {
+        Path p = root.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+    }
+
+    @Test
+    void onlyNewFilesWithTheRegistrysSha1AreMerged() throws Exception {
+        Path shared = dir.resolve("shared");
+        Path mine = dir.resolve("private");
+        Path www = dir.resolve("registry");
+        write(shared, "org/a/a/1/a-1.jar", "genuine");
+        write(mine, "org/a/a/1/a-1.jar", "rewritten by the build"); // an existing file altered in the copy
+        write(mine, "org/d/d/2/d-2.jar", "downloaded");
+        write(www, "org/d/d/2/d-2.jar.sha1", VerifiedMerge.sha1(mine.resolve("org/d/d/2/d-2.jar")) + "  d-2.jar\n");
+        write(mine, "org/d/d/2/_remote.repositories", "d-2.jar>configured=\nevil.jar>configured=\n");
+        write(mine, "org/e/e/3/e-3.jar", "planted"); // no checksum on the registry
+        write(mine, "org/g/g/4/g-4.pom", "<project>tampered</project>");
+        write(www, "org/g/g/4/g-4.pom.sha1", "0123456789abcdef0123456789abcdef01234567");
+        try (StaticRegistryServer registry = new StaticRegistryServer(www)) {
+            VerifiedMerge.Result r = VerifiedMerge.merge(mine, shared, URI.create(registry.baseUrl() + "/"), "configured");
+            assertEquals(1, r.merged());
+            assertEquals(List.of("org/e/e/3/e-3.jar: the registry publishes no SHA-1 for it",
+                    "org/g/g/4/g-4.pom: SHA-1 " + VerifiedMerge.sha1(mine.resolve("org/g/g/4/g-4.pom"))
+                            + ", the registry's 0123456789abcdef0123456789abcdef01234567"), r.refused());
+        }
+        assertEquals("genuine", Files.readString(shared.resolve("org/a/a/1/a-1.jar")));
+        assertEquals("downloaded", Files.readString(shared.resolve("org/d/d/2/d-2.jar")));
+        assertEquals("d-2.jar>configured=\n", Files.readString(shared.resolve("org/d/d/2/_remote.repositories")));
+        assertFalse(Files.exists(shared.resolve("org/e/e/3/e-3.jar")));
+        assertFalse(Files.exists(shared.resolve("org/g/g/4/g-4.pom")));
+    }
+}
