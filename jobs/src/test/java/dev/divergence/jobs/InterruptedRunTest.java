@@ -132,7 +132,12 @@ class InterruptedRunTest {
         Process driver = pausedDriver(args(out), FaultInjection.SCAN, dir.resolve("paused"), log);
         Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + driver.pid()).inheritIO().start();
         assertEquals(0, kill.waitFor());
-        assertTrue(driver.waitFor(180, TimeUnit.SECONDS), "the driver did not stop on SIGINT");
+        if (!driver.waitFor(180, TimeUnit.SECONDS)) {
+            driver.destroyForcibly();
+            List<String> all = Files.readAllLines(log);
+            throw new AssertionError("the driver did not stop on SIGINT; its log ends:\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size())));
+        }
         List<String> lines = Files.readAllLines(log);
         assertEquals(130, driver.exitValue(), String.join("\n", lines));
         assertEquals(List.of("divergence: interrupted by SIGINT; complete: no table; not written: files, artifacts, "
