@@ -265,6 +265,17 @@ public final class ContentSignals {
         }
         return out;
     }
+    /**
+     * A class file that starts processes or evaluates scripts: its constant pool names {@code java/lang/ProcessBuilder},
+     * {@code java/lang/Runtime} together with a method {@code exec} (a Utf8 entry: length 4, then the name), or
+     * {@code javax/script/ScriptEngine}. Names in a constant pool are length-prefixed, so the source-text patterns
+     * never match them.
+     */
+    static boolean bytecodeExec(String classText) {
+        return classText.contains("java/lang/ProcessBuilder") || classText.contains("javax/script/ScriptEngine")
+                || (classText.contains("java/lang/Runtime") && classText.contains("\u0000\u0004exec"));
+    }
+
     /** An inline source map: base64 that tools write, not a payload. */
     private static final java.util.regex.Pattern INLINE_SOURCE_MAP = java.util.regex.Pattern.compile(
             "sourceMappingURL=data:application/json;(?:charset=[\\w-]+;)?base64,[A-Za-z0-9+/=]+");
@@ -286,7 +297,8 @@ public final class ContentSignals {
             }
         }
         String text = new String(content, StandardCharsets.ISO_8859_1);
-        if (STRICT_EXEC.matcher(text).find() || COMPUTED_LOAD_STRICT.matcher(text).find()) {
+        if (STRICT_EXEC.matcher(text).find() || COMPUTED_LOAD_STRICT.matcher(text).find()
+                || (whole.bytecode && bytecodeExec(text))) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         if (loose.contains(RiskFlag.ENCODED_BLOB)) {

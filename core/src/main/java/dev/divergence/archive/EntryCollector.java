@@ -251,10 +251,19 @@ final class EntryCollector implements EntryVisitor {
                 regular.put(f.path(), f); // the last copy: what an extractor leaves
             }
         }
+        Set<String> seen = new HashSet<>();
+        Set<String> repeated = new HashSet<>();
+        for (ArtifactFile f : files) {
+            if (!seen.add(f.path())) {
+                repeated.add(f.path());
+            }
+        }
         for (int i = 0; i < files.size(); i++) {
             ArtifactFile f = files.get(i);
             String target = linkTargets.get(f.rawName());
-            if (target == null || !f.flags().contains(RiskFlag.LINK)) {
+            if (target == null || !f.flags().contains(RiskFlag.LINK) || repeated.contains(f.path())) {
+                // another entry at the link's path: an extractor writes that entry's bytes through the link, into
+                // the target — nothing to judge it by, it stays an escape
                 continue;
             }
             Optional<String> resolved = resolve(f.path(), target, f.type() == ArtifactFile.EntryType.HARDLINK);

@@ -348,6 +348,24 @@ public final class Classifier {
     }
 
     /** What a rule may consult beyond the file itself: the artifact's entries and the tree at the commit. */
+    /**
+     * Whether a commit holding the blob is an ancestor of (or is) the baseline: an earlier state of this release
+     * line, not a branch that never reached it (anyone with push access can make a branch).
+     */
+    private static boolean heldBeforeBaseline(Input in, String blob) {
+        String baseline = in.tree().commit();
+        for (String c : in.repo().index().commitsHolding(blob, 16)) {
+            try {
+                if (c.equals(baseline) || in.repo().isAncestor(c, baseline)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Git's file mode of a symbolic link. */
     private static final int GIT_SYMLINK = 0120000;
 
@@ -379,6 +397,9 @@ public final class Classifier {
     private static List<byte[]> history(Input in, String path) {
         List<byte[]> out = new ArrayList<>();
         for (String blob : in.repo().index().blobsAt(path, MAX_HISTORY_VERSIONS)) {
+            if (!heldBeforeBaseline(in, blob)) {
+                continue; // a side branch's version is not this release line's history
+            }
             try {
                 if (in.repo().size(blob) <= MAX_CONTENT_BYTES) {
                     in.repo().read(blob, MAX_CONTENT_BYTES).ifPresent(out::add);
@@ -569,6 +590,8 @@ public final class Classifier {
             // Stale content is no excuse for what runs by itself: re-shipping an old hook is still a hook.
             return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
                     || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
+                    || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_POINT)
+                    || flags.contains(RiskFlag.NEW_DEPENDENCY)
                     || (flags.contains(RiskFlag.CODE) && payload(flags));
         }
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM && status != FileStatus.IN_SUBMODULE) {
@@ -600,7 +623,8 @@ public final class Classifier {
      */
     private static FileDivergence stale(FileDivergence r, Input in, Optional<String> sourcePath) {
         boolean samePath = sourcePath.isPresent() && r.artifactBlobId().isPresent()
-                && sourcePath.get().equals(in.repo().index().pathOf(r.artifactBlobId().get()));
+                && sourcePath.get().equals(in.repo().index().pathOf(r.artifactBlobId().get()))
+                && heldBeforeBaseline(in, r.artifactBlobId().get());
         Set<RiskFlag> flags = r.riskFlags();
         if (!r.highRisk() || !samePath || escapes(flags) || runsAnyway(flags)) {
             return r;
@@ -613,7 +637,9 @@ public final class Classifier {
 
     private static boolean runsAnyway(Set<RiskFlag> flags) {
         return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
-                || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC);
+                || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
+                || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_MODULE)
+                || flags.contains(RiskFlag.ENTRY_POINT) || flags.contains(RiskFlag.NEW_DEPENDENCY);
     }
 
     private static boolean payload(Set<RiskFlag> flags) {
@@ -626,7 +652,10 @@ public final class Classifier {
      * repository (a test fixture, a doc example) do not explain it unless they have its name.
      */
     private static boolean runsByName(ArtifactFile f) {
+        // native code too: loaders pick binaries up by place (prebuilds/, build/Release/), a fixture's bytes elsewhere
+        // do not explain one
         return f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.AUTO_EXEC)
+                || f.flags().contains(RiskFlag.BINARY)
                 || f.flags().contains(RiskFlag.ENTRY_MODULE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT);
     }
 

@@ -222,7 +222,7 @@ public final class SourceLocator {
                 long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && index.containsBlob(b))
                         .count();
                 Optional<String> otherRelease = method == RefMethod.TAG
-                        ? otherVersionsTag(repo, best.commit().name(), tagNames) : Optional.empty();
+                        ? otherVersionsTag(repo, best.commit().name(), tagNames, commit) : Optional.empty();
                 if (otherRelease.isPresent()) {
                     // The artifact is another release's code (a roll-back to it): the version's own tag stays the
                     // baseline, so the difference is visible.
@@ -246,8 +246,12 @@ public final class SourceLocator {
                             + ")";
                     // What any commit could explain: artifact files whose bytes (or LF form) the history holds.
                     long findable = ceiling + lfBlobs.get().stream().filter(index::containsBlob).count();
+                    // A build tag holds another line of history (lodash's npm branch); one whose commit is an
+                    // ancestor of the version's own tag is an earlier state of that line (1.2.0-build, a
+                    // pre-release): comparing with it would hide a roll-back.
+                    final String own = commit;
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
-                            : Optional.empty();
+                            .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && flavour.isPresent()) {
                         // The version's own build tag: the published files, tagged by the project.
                         notes.add("compared with tag " + flavour.get() + " (" + shortId(other) + "), this version's "
@@ -313,10 +317,20 @@ public final class SourceLocator {
     }
 
     /** A tag on {@code commit} other than those spelling this version: the commit is another release's. */
-    private static Optional<String> otherVersionsTag(SourceRepository repo, String commit, List<String> ownTags) {
+    private static Optional<String> otherVersionsTag(SourceRepository repo, String commit, List<String> ownTags,
+                                                     String ownCommit) {
+        // a build tag of this version counts as its own, unless it is an earlier state of the version's line
         return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
-                && !ownTags.contains(e.getKey()) && !isFlavour(e.getKey(), ownTags))
+                && !ownTags.contains(e.getKey()) && !(isFlavour(e.getKey(), ownTags) && !ancestor(repo, commit, ownCommit)))
                 .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    private static boolean ancestor(SourceRepository repo, String a, String b) {
+        try {
+            return repo.isAncestor(a, b);
+        } catch (IOException e) {
+            return true; // unknown: not a build tag
+        }
     }
 
     /** A tag at {@code commit} naming this version's published build ({@code 4.17.21-npm}), if any. */

@@ -341,6 +341,22 @@ public final class BlobIndex {
         return out;
     }
 
+    /**
+     * Commits of the trusted history whose tree holds the blob, at most {@code limit}: the first and last commit of
+     * each run of commits (in the index's order) that hold it.
+     */
+    public List<String> commitsHolding(String blobId, int limit) {
+        List<String> out = new ArrayList<>();
+        int[] r = ObjectId.isId(blobId) ? runs.get(ObjectId.fromString(blobId)) : null;
+        for (int i = 0; r != null && i < r.length && out.size() < limit; i += 2) {
+            out.add(commits.get(r[i]).id().name());
+            if (r[i + 1] != r[i] && out.size() < limit) {
+                out.add(commits.get(r[i + 1]).id().name());
+            }
+        }
+        return out;
+    }
+
     /** Whether some commit of a branch or tag holds the blob. */
     public boolean containsBlob(String blobId) {
         return ObjectId.isId(blobId) && blobPaths.containsKey(ObjectId.fromString(blobId));

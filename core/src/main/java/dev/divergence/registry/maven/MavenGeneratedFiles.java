@@ -133,8 +133,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     @Override
     public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
-        List<Pattern> shaded = shadedPackages(view);
-        boolean shading = shading(view);
+        List<Pattern> shaded = shadedPackages(view, artifact);
+        boolean shading = shading(view, artifact);
         return (path, sourceExists) -> {
             String p = MavenLayout.stripVersions(path);
             if (!sourceExists && shading && p.equals(path) && p.startsWith("META-INF/")
@@ -160,17 +160,47 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         };
     }
 
-    private static final Pattern SHADE_PLUGIN = Pattern.compile(
-            "<artifactId>\\s*maven-shade-plugin\\s*</artifactId>(.*?)</plugin>", Pattern.DOTALL);
     private static final Pattern SHADED_PATTERN = Pattern.compile(
             "<shadedPattern>\\s*([A-Za-z_$][A-Za-z0-9_./${}-]*[A-Za-z0-9_}])\\s*</shadedPattern>");
     /** Licence and notice texts: letters, digits, '-', '_', '.', ending in a text extension or none. */
     private static final Pattern META_INF_DATA = Pattern.compile(
             "(?i)[A-Za-z0-9_.-]*(?:LICEN[CS]E|NOTICE|COPYING|AUTHORS|THIRD[-_]?PARTY)[A-Za-z0-9_.-]*?(?:\\.(?:txt|md|html))?");
 
-    /** Whether a POM of the tree configures maven-shade-plugin. */
-    private static boolean shading(SourceView view) {
-        return poms(view).values().stream().anyMatch(pom -> SHADE_PLUGIN.matcher(pom).find());
+    /** Whether the POM building this artifact runs maven-shade-plugin. */
+    private static boolean shading(SourceView view, Artifact artifact) {
+        return !activeShadePlugins(view, artifact).isEmpty();
+    }
+
+    /**
+     * The {@code maven-shade-plugin} configurations the build of this artifact runs: in {@code <build><plugins>} (not
+     * {@code <pluginManagement>}, not a profile) of a POM of the tree whose own artifactId is the artifact's. A
+     * test fixture's POM or a managed-but-unused plugin shades nothing.
+     */
+    static List<String> activeShadePlugins(SourceView view, Artifact artifact) {
+        String artifactId = artifact.filename().replaceFirst("-\\d.*$", "");
+        List<String> out = new ArrayList<>();
+        for (String pom : poms(view).values()) {
+            try {
+                org.w3c.dom.Element project = MavenRegistry.xml(pom.getBytes(StandardCharsets.UTF_8), "pom.xml")
+                        .getDocumentElement();
+                if (!DependencyReducedPom.text(project, "artifactId").equals(artifactId)) {
+                    continue;
+                }
+                DependencyReducedPom.activeShadePlugin(project).ifPresent(p -> {
+                    java.io.StringWriter w = new java.io.StringWriter();
+                    try {
+                        javax.xml.transform.TransformerFactory.newInstance().newTransformer().transform(
+                                new javax.xml.transform.dom.DOMSource(p), new javax.xml.transform.stream.StreamResult(w));
+                    } catch (javax.xml.transform.TransformerException e) {
+                        return;
+                    }
+                    out.add(w.toString());
+                });
+            } catch (dev.divergence.registry.RegistryException e) {
+                // an unreadable POM configures nothing
+            }
+        }
+        return out;
     }
 
     /** The tree's POMs (path → text), at most 64 of them: what the build configuration rules read. */
@@ -192,16 +222,15 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * matching the path itself or the path and a rest (group 1, "/..."). A package holding a source file of the
      * tree is left out: a relocation there would cover classes anyone could add beside the project's own.
      */
-    static List<Pattern> shadedPackages(SourceView view) {
+    static List<Pattern> shadedPackages(SourceView view, Artifact artifact) {
         List<Pattern> out = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         // main sources only: a test in that package (jackson tests its shaded parser there) is not in the jar
         List<String> sources = view.tree().files().keySet().stream().filter(f -> f.endsWith(".java")
                 && !f.startsWith("src/test/") && !f.contains("/src/test/")).toList();
-        for (String pom : poms(view).values()) {
-            Matcher plugin = SHADE_PLUGIN.matcher(pom);
-            while (plugin.find()) {
-                Matcher m = SHADED_PATTERN.matcher(plugin.group(1));
+        for (String plugin : activeShadePlugins(view, artifact)) {
+            {
+                Matcher m = SHADED_PATTERN.matcher(plugin);
                 while (m.find()) {
                     String raw = m.group(1).contains("/") ? m.group(1) : m.group(1).replace('.', '/');
                     raw = raw.replaceFirst("^META-INF/versions/\\d+/", "");
@@ -845,7 +874,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
         /** A note when {@code published} is {@code source}'s dependency-reduced POM. */
         static Optional<String> explain(org.w3c.dom.Element published, org.w3c.dom.Element source) {
-            org.w3c.dom.Element shade = shadePlugin(source).orElse(null);
+            org.w3c.dom.Element shade = activeShadePlugin(source).orElse(null);
             if (shade == null || text(shade, "createDependencyReducedPom").equals("false")) {
                 return Optional.empty();
             }
@@ -894,37 +923,83 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          */
         static List<String> addedDependencies(org.w3c.dom.Element published, org.w3c.dom.Element source) {
             Set<String> declared = new java.util.HashSet<>();
-            for (org.w3c.dom.Element d : descendants(source, "dependency")) {
-                declared.add(text(d, "groupId") + ":" + text(d, "artifactId"));
+            for (org.w3c.dom.Element d : consumerDependencies(source)) {
+                declared.add(key(d));
             }
             List<String> added = new ArrayList<>();
-            for (org.w3c.dom.Element d : descendants(published, "dependency")) {
-                String ga = text(d, "groupId") + ":" + text(d, "artifactId") + ":" + text(d, "version");
-                boolean plugins = false;
-                for (org.w3c.dom.Node n = d.getParentNode(); n instanceof org.w3c.dom.Element p; n = p.getParentNode()) {
-                    plugins |= SameModelPomRule.localName(p).equals("plugin");
-                }
-                if (!plugins && !declared.contains(ga.substring(0, ga.lastIndexOf(':')))
-                        && !text(d, "scope").equals("test") && !added.contains(ga)) {
-                    added.add(ga);
+            for (org.w3c.dom.Element d : consumerDependencies(published)) {
+                String id = key(d) + ":" + text(d, "version");
+                if (!declared.contains(key(d)) && !text(d, "scope").equals("test") && !added.contains(id)) {
+                    added.add(id);
                 }
             }
             return added;
         }
 
-        /** groupId:artifactId:version of every dependency a POM declares outside its plugins. */
-        static Set<String> declared(org.w3c.dom.Element project) {
-            Set<String> out = new java.util.HashSet<>();
-            for (org.w3c.dom.Element d : descendants(project, "dependency")) {
-                out.add(text(d, "groupId") + ":" + text(d, "artifactId") + ":" + text(d, "version"));
+        /**
+         * What else a consumer resolves from a published POM that the source's does not say: another parent (its
+         * dependencies are inherited) or a relocation (Maven follows it to another artifact).
+         */
+        static List<String> redirections(org.w3c.dom.Element published, org.w3c.dom.Element source) {
+            List<String> out = new ArrayList<>();
+            String pub = coordinates(SameModelPomRule.children(published).getOrDefault("parent", List.of()));
+            String src = coordinates(SameModelPomRule.children(source).getOrDefault("parent", List.of()));
+            if (!pub.equals(src)) {
+                out.add("parent " + (pub.isEmpty() ? "(none)" : pub) + " (source: " + (src.isEmpty() ? "none" : src) + ")");
+            }
+            String relPub = coordinates(descendants(published, "relocation"));
+            String relSrc = coordinates(descendants(source, "relocation"));
+            if (!relPub.equals(relSrc)) {
+                out.add("relocation " + relPub + " (source: " + (relSrc.isEmpty() ? "none" : relSrc) + ")");
             }
             return out;
         }
 
-        private static Optional<org.w3c.dom.Element> shadePlugin(org.w3c.dom.Element project) {
-            for (org.w3c.dom.Element p : descendants(project, "plugin")) {
-                if (text(p, "artifactId").equals("maven-shade-plugin")) {
-                    return Optional.of(p);
+        private static String coordinates(List<org.w3c.dom.Element> one) {
+            return one.size() != 1 ? (one.isEmpty() ? "" : "several") : text(one.get(0), "groupId") + ":"
+                    + text(one.get(0), "artifactId") + ":" + text(one.get(0), "version");
+        }
+
+        /** groupId:artifactId:classifier:type — what names the file a consumer downloads, version aside. */
+        private static String key(org.w3c.dom.Element d) {
+            String type = text(d, "type");
+            return text(d, "groupId") + ":" + text(d, "artifactId") + ":" + text(d, "classifier") + ":"
+                    + (type.isEmpty() ? "jar" : type);
+        }
+
+        /** Dependencies outside any plugin (the project's, dependencyManagement's, profiles'): what consumers read. */
+        static List<org.w3c.dom.Element> consumerDependencies(org.w3c.dom.Element project) {
+            List<org.w3c.dom.Element> out = new ArrayList<>();
+            for (org.w3c.dom.Element d : descendants(project, "dependency")) {
+                boolean inPlugin = false;
+                for (org.w3c.dom.Node n = d.getParentNode(); n instanceof org.w3c.dom.Element p; n = p.getParentNode()) {
+                    inPlugin |= SameModelPomRule.localName(p).equals("plugin");
+                }
+                if (!inPlugin) {
+                    out.add(d);
+                }
+            }
+            return out;
+        }
+
+        /** Key and version of every dependency a POM declares outside its plugins. */
+        static Set<String> declared(org.w3c.dom.Element project) {
+            Set<String> out = new java.util.HashSet<>();
+            for (org.w3c.dom.Element d : consumerDependencies(project)) {
+                out.add(key(d) + ":" + text(d, "version"));
+            }
+            return out;
+        }
+
+        /** maven-shade-plugin in the project's {@code <build><plugins>}: the one the build runs. */
+        static Optional<org.w3c.dom.Element> activeShadePlugin(org.w3c.dom.Element project) {
+            for (org.w3c.dom.Element build : SameModelPomRule.children(project).getOrDefault("build", List.of())) {
+                for (org.w3c.dom.Element plugins : SameModelPomRule.children(build).getOrDefault("plugins", List.of())) {
+                    for (org.w3c.dom.Element p : SameModelPomRule.children(plugins).getOrDefault("plugin", List.of())) {
+                        if (text(p, "artifactId").equals("maven-shade-plugin")) {
+                            return Optional.of(p);
+                        }
+                    }
                 }
             }
             return Optional.empty();
@@ -980,7 +1055,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
-        private static String text(org.w3c.dom.Element e, String child) {
+        static String text(org.w3c.dom.Element e, String child) {
             List<org.w3c.dom.Element> c = SameModelPomRule.children(e).getOrDefault(child, List.of());
             return c.size() == 1 ? c.get(0).getTextContent().trim() : "";
         }
@@ -1012,6 +1087,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                             Optional.of(reduced.get())));
                 }
                 // Not explained: a dependency consumers resolve that the source never declares is HIGH_RISK.
+                List<String> redirected = DependencyReducedPom.redirections(a, b);
+                if (!redirected.isEmpty()) {
+                    return Optional.of(new Decision(FileStatus.MODIFIED, POM_NEW_DEPENDENCY,
+                            Set.of(RiskFlag.NEW_DEPENDENCY), Optional.of("consumers resolve another artifact: "
+                            + String.join("; ", redirected))));
+                }
                 List<String> added = DependencyReducedPom.addedDependencies(a, b);
                 if (added.isEmpty()) {
                     return Optional.empty();

