@@ -431,6 +431,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     src = null;
                 }
             }
+            if (src != null) {
+                src = resolveWorkspaceSpecs(src, view);
+            }
             String dir = path.substring(0, path.length() - "package.json".length());
             boolean gypInArtifact = view.artifactFiles().stream().anyMatch(f -> f.path().equals(dir + "binding.gyp"));
             boolean gypInSource = view.alignment().sourcePath(dir + "binding.gyp").flatMap(view.tree()::get).isPresent();
@@ -731,6 +734,59 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             return false;
         }
 
+        /**
+         * The source's manifest with each {@code workspace:} spec replaced by what pnpm and yarn publish for it: the
+         * version of the workspace package of that name at this commit ({@code workspace:*} → {@code 1.2.0},
+         * {@code workspace:^} → {@code ^1.2.0}, {@code workspace:~} → {@code ~1.2.0}), or the range written after the
+         * prefix ({@code workspace:^1.0.0} → {@code ^1.0.0}). A spec whose package the commit does not hold stays as it
+         * is: no published version is then the source's.
+         */
+        static ObjectNode resolveWorkspaceSpecs(ObjectNode src, GeneratedFiles.SourceView view) {
+            ObjectNode out = null;
+            Map<String, Optional<String>> versions = new java.util.HashMap<>();
+            for (String kind : List.of("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")) {
+                for (Map.Entry<String, JsonNode> e : iterable(src.path(kind))) {
+                    String spec = e.getValue().asText("");
+                    if (!spec.startsWith("workspace:")) {
+                        continue;
+                    }
+                    String rest = spec.substring("workspace:".length());
+                    Optional<String> resolved;
+                    if (rest.isEmpty() || rest.equals("*") || rest.equals("^") || rest.equals("~")) {
+                        Optional<String> v = versions.computeIfAbsent(e.getKey(), n -> workspaceVersion(view, n));
+                        resolved = v.map(x -> (rest.equals("^") || rest.equals("~") ? rest : "") + x);
+                    } else {
+                        resolved = Optional.of(rest);
+                    }
+                    if (resolved.isPresent()) {
+                        out = out == null ? src.deepCopy() : out;
+                        ((ObjectNode) out.get(kind)).put(e.getKey(), resolved.get());
+                    }
+                }
+            }
+            return out == null ? src : out;
+        }
+
+        /** The version of the package named {@code name} in the commit's tree (a workspace sibling), if any. */
+        private static Optional<String> workspaceVersion(GeneratedFiles.SourceView view, String name) {
+            int read = 0;
+            for (String p : view.tree().files().keySet()) {
+                if (!(p.equals("package.json") || p.endsWith("/package.json")) || p.contains("node_modules/")
+                        || read++ >= 500) {
+                    continue;
+                }
+                try {
+                    JsonNode n = JSON.readTree(view.sourceText(p).orElse(""));
+                    if (n != null && name.equals(n.path("name").asText(null)) && n.path("version").isTextual()) {
+                        return Optional.of(n.path("version").asText());
+                    }
+                } catch (IOException e) {
+                    // not a manifest
+                }
+            }
+            return Optional.empty();
+        }
+
         /** The spec the source gives a dependency, in any runtime dependency kind. */
         private static Optional<String> declaredSpec(ObjectNode src, String name) {
             for (String kind : RUNTIME_DEPENDENCIES) {
@@ -750,7 +806,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (published.equals(declared)) {
                 return true;
             }
-            if (declared.startsWith("workspace:") || declared.startsWith("catalog:")) {
+            if (declared.startsWith("catalog:")) {
                 return isRange(published);
             }
             return false;

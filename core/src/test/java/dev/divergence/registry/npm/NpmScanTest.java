@@ -356,6 +356,33 @@ class NpmScanTest {
     }
 
     @Test
+    void aWorkspaceSpecBecomesOnlyTheSiblingsVersionAsPnpmPublishesIt() throws Exception {
+        // red team: workspace:^ used to accept any range; pnpm/yarn publish ^VERSION of the sibling at the commit
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.6.0",
+                        ",\n  \"dependencies\": {\"@acme/util\": \"workspace:^\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "packages/util/package.json", "{\"name\": \"@acme/util\", \"version\": \"1.0.0\"}\n");
+        ArtifactReport honest = publishAndScan(tree, "4.6.0", with(tree, "package.json", pkgJson("widget", "4.6.0",
+                ",\n  \"dependencies\": {\"@acme/util\": \"^1.0.0\"}")));
+        assertEquals(Verdict.EXPLAINED, honest.verdict(), honest.reason().orElse(""));
+    }
+
+    @Test
+    void aWorkspaceSpecPublishedAsAnotherVersionIsNotThePublishRewrite() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0",
+                        ",\n  \"dependencies\": {\"@acme/util\": \"workspace:^\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "packages/util/package.json", "{\"name\": \"@acme/util\", \"version\": \"1.0.0\"}\n");
+        ArtifactReport evil = publishAndScan(tree, "4.7.0", with(tree, "package.json", pkgJson("widget", "4.7.0",
+                ",\n  \"dependencies\": {\"@acme/util\": \"9.9.9\"}")));
+        FileDivergence pj = row(evil, "package/package.json");
+        assertEquals(FileStatus.MODIFIED, pj.status());
+        assertEquals(NpmGeneratedFiles.DEPENDENCY_RANGE, pj.ruleId());
+        assertTrue(pj.detail().orElseThrow().contains("@acme/util 9.9.9 (source: ^1.0.0)"), pj.detail().orElseThrow());
+        assertEquals(Verdict.DIVERGENT, evil.verdict());
+    }
+
+    @Test
     void publishConfigIsAppliedFromTheSourceOnlyNeverFromThePublishedManifest() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.5.0",
                         ",\n  \"publishConfig\": {\"bin\": \"./dist/cli.js\"}"),
