@@ -53,7 +53,7 @@ public final class NpmRebuild implements RebuildStrategy {
         }
         String dir = r.release().hints().directory().map(d -> d.replaceAll("^/+|/+$", "")).orElse("");
         String prefix = dir.isEmpty() ? "" : dir + "/";
-        Optional<JsonNode> manifest = read(r, tree, prefix + "package.json");
+        Optional<JsonNode> manifest = r.readTree(tree, prefix + "package.json", JSON);
         if (manifest.isEmpty()) {
             return new Plan.Unsupported("no package.json at " + (dir.isEmpty() ? "the root" : dir) + " of commit "
                     + r.commit(), Optional.empty());
@@ -121,19 +121,6 @@ public final class NpmRebuild implements RebuildStrategy {
             return new Plan.Unsupported("no Node.js on this machine", Optional.of(ins));
         }
         return new Plan.Ready(ins);
-    }
-
-    private static Optional<JsonNode> read(Request r, SourceTree tree, String path) {
-        try {
-            Optional<SourceTree.SourceFile> f = tree.get(path);
-            if (f.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<byte[]> b = r.repository().read(f.get().blobId(), 4 << 20);
-            return b.isEmpty() ? Optional.empty() : Optional.of(JSON.readTree(b.get()));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

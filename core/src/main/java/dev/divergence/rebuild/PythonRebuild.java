@@ -58,7 +58,7 @@ public final class PythonRebuild implements RebuildStrategy {
         String prefix = dir.isEmpty() ? "" : dir + "/";
         String backend;
         List<String> requires = new ArrayList<>();
-        Optional<JsonNode> pyproject = read(r, tree, prefix + "pyproject.toml");
+        Optional<JsonNode> pyproject = r.readTree(tree, prefix + "pyproject.toml", TOML);
         JsonNode system = pyproject.map(p -> p.path("build-system")).orElse(null);
         if (system != null && system.has("requires")) {
             system.path("requires").forEach(x -> requires.add(x.asText()));
@@ -123,19 +123,6 @@ public final class PythonRebuild implements RebuildStrategy {
     private static String pythonVersionOf(String module) {
         return RebuildEnvironment.toolVersion(PYTHON.toString(), "-c",
                 "import importlib.metadata as m; print(m.version('" + module + "'))").orElse("absent");
-    }
-
-    private static Optional<JsonNode> read(Request r, SourceTree tree, String path) {
-        try {
-            Optional<SourceTree.SourceFile> f = tree.get(path);
-            if (f.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<byte[]> b = r.repository().read(f.get().blobId(), 4 << 20);
-            return b.isEmpty() ? Optional.empty() : Optional.of(TOML.readTree(b.get()));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

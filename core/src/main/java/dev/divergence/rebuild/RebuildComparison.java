@@ -8,13 +8,9 @@ import dev.divergence.model.FileDivergence;
 import dev.divergence.model.FileStatus;
 import dev.divergence.model.RiskFlag;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -212,17 +208,8 @@ public final class RebuildComparison {
         return n;
     }
 
+    /** Lowercase hex SHA-256 of a file. */
     static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return com.google.common.io.MoreFiles.asByteSource(file).hash(com.google.common.hash.Hashing.sha256()).toString();
     }
 }

@@ -29,6 +29,22 @@ public interface RebuildStrategy {
      */
     record Request(Release release, Artifact artifact, Path published, ArchiveListing listing,
                    SourceRepository repository, String repositoryLocation, String commit) {
+
+        /** A manifest of the commit's tree ({@code package.json}, {@code pyproject.toml}) parsed by {@code mapper}. */
+        public Optional<com.fasterxml.jackson.databind.JsonNode> readTree(dev.divergence.source.SourceTree tree,
+                                                                          String path,
+                                                                          com.fasterxml.jackson.databind.ObjectMapper mapper) {
+            try {
+                Optional<dev.divergence.source.SourceTree.SourceFile> f = tree.get(path);
+                if (f.isEmpty()) {
+                    return Optional.empty();
+                }
+                Optional<byte[]> b = repository.read(f.get().blobId(), 4 << 20);
+                return b.isEmpty() ? Optional.empty() : Optional.of(mapper.readTree(b.get()));
+            } catch (java.io.IOException | RuntimeException e) {
+                return Optional.empty(); // unreadable or malformed: the strategy treats it as absent
+            }
+        }
     }
 
     /** Instructions for a rebuild here, or the reason this machine cannot rebuild it faithfully. */

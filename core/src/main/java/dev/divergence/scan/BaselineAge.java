@@ -53,11 +53,7 @@ final class BaselineAge {
         // A previous release existed when this one was published: a lower version tagged later (2.9.0 after its
         // pre-release 2.9.0.pr1, which Maven's order puts above it) is no release this one could roll back from.
         long published = release.published().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE);
-        Map<String, Long> times = new java.util.HashMap<>();
-        for (dev.divergence.source.BlobIndex.CommitInfo c : repo.index().commits()) {
-            times.put(c.id().name(), c.time());
-        }
-        lower.removeIf(e -> times.getOrDefault(e.commit(), Long.MIN_VALUE) > published);
+        lower.removeIf(e -> repo.index().commitTime(e.commit()).orElse(Long.MIN_VALUE) > published);
         lower.sort(Comparator.comparing(Earlier::version, order).reversed());
         for (Earlier e : lower.subList(0, Math.min(CHECKED_TAGS, lower.size()))) {
             if (!e.commit().equals(commit) && repo.isAncestor(commit, e.commit())) {

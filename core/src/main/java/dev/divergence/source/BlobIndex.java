@@ -357,6 +357,12 @@ public final class BlobIndex {
         return out;
     }
 
+    /** Commit time (epoch seconds) of a commit of the trusted history. */
+    public Optional<Long> commitTime(String commit) {
+        Integer at = ObjectId.isId(commit) ? position.get(ObjectId.fromString(commit)) : null;
+        return at == null ? Optional.empty() : Optional.of(commits.get(at).time());
+    }
+
     /** Whether some commit of a branch or tag holds the blob. */
     public boolean containsBlob(String blobId) {
         return ObjectId.isId(blobId) && blobPaths.containsKey(ObjectId.fromString(blobId));

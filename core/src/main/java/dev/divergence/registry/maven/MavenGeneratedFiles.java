@@ -133,8 +133,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     @Override
     public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
-        List<Pattern> shaded = shadedPackages(view, artifact);
-        boolean shading = shading(view, artifact);
+        List<String> plugins = activeShadePlugins(view, artifact); // the POMs are read once per artifact
+        List<Pattern> shaded = shadedPackages(view, plugins);
+        boolean shading = !plugins.isEmpty();
         return (path, sourceExists) -> {
             String p = MavenLayout.stripVersions(path);
             if (!sourceExists && shading && p.equals(path) && p.startsWith("META-INF/")
@@ -165,11 +166,6 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /** Licence and notice texts: letters, digits, '-', '_', '.', ending in a text extension or none. */
     private static final Pattern META_INF_DATA = Pattern.compile(
             "(?i)[A-Za-z0-9_.-]*(?:LICEN[CS]E|NOTICE|COPYING|AUTHORS|THIRD[-_]?PARTY)[A-Za-z0-9_.-]*?(?:\\.(?:txt|md|html))?");
-
-    /** Whether the POM building this artifact runs maven-shade-plugin. */
-    private static boolean shading(SourceView view, Artifact artifact) {
-        return !activeShadePlugins(view, artifact).isEmpty();
-    }
 
     /**
      * The {@code maven-shade-plugin} configurations the build of this artifact runs: in {@code <build><plugins>} (not
@@ -222,13 +218,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * matching the path itself or the path and a rest (group 1, "/..."). A package holding a source file of the
      * tree is left out: a relocation there would cover classes anyone could add beside the project's own.
      */
-    static List<Pattern> shadedPackages(SourceView view, Artifact artifact) {
+    static List<Pattern> shadedPackages(SourceView view, List<String> activeShadePlugins) {
         List<Pattern> out = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         // main sources only: a test in that package (jackson tests its shaded parser there) is not in the jar
         List<String> sources = view.tree().files().keySet().stream().filter(f -> f.endsWith(".java")
                 && !f.startsWith("src/test/") && !f.contains("/src/test/")).toList();
-        for (String plugin : activeShadePlugins(view, artifact)) {
+        for (String plugin : activeShadePlugins) {
             {
                 Matcher m = SHADED_PATTERN.matcher(plugin);
                 while (m.find()) {
