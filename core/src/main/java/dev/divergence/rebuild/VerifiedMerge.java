@@ -1,6 +1,7 @@
 package dev.divergence.rebuild;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +12,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -127,8 +131,17 @@ final class VerifiedMerge {
         return words.length == 0 || !words[0].matches("[0-9a-fA-F]{40}") ? null : words[0].toLowerCase(Locale.ROOT);
     }
 
-    @SuppressWarnings("deprecation") // SHA-1 is what Maven repositories publish beside each file
     static String sha1(Path file) throws IOException {
-        return com.google.common.io.MoreFiles.asByteSource(file).hash(com.google.common.hash.Hashing.sha1()).toString();
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
