@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param note a human-readable reason when something is off (no tag, disagreement, no repository)
  * @param repositoryOlder no attestation, registry commit or tag names a commit, and the repository's newest commit
  *     is older than the release (by more than a day): the release's commit is probably missing from the copy
+ * @param baselineBranch when no tag chose the commit and only side branches hold it (neither the default branch
+ *     nor any tag reaches it): the first such branch. Code nobody merged or tagged is not a baseline to trust.
  */
 public record SourceRef(
         Optional<String> commit,
@@ -25,7 +27,8 @@ public record SourceRef(
         Optional<Boolean> agreement,
         Optional<String> manifestVersion,
         Optional<String> note,
-        boolean repositoryOlder) {
+        boolean repositoryOlder,
+        Optional<String> baselineBranch) {
 
     public SourceRef {
         candidates = List.copyOf(candidates);
@@ -33,13 +36,13 @@ public record SourceRef(
 
     public SourceRef(Optional<String> commit, RefMethod method, Optional<String> tag, List<String> candidates,
                      Optional<Boolean> agreement, Optional<String> manifestVersion, Optional<String> note) {
-        this(commit, method, tag, candidates, agreement, manifestVersion, note, false);
+        this(commit, method, tag, candidates, agreement, manifestVersion, note, false, Optional.empty());
     }
 
     /** The same ref with {@code more} appended to its note. */
     public SourceRef withNote(String more) {
         return new SourceRef(commit, method, tag, candidates, agreement, manifestVersion,
-                Optional.of(note.map(n -> n + "; " + more).orElse(more)), repositoryOlder);
+                Optional.of(note.map(n -> n + "; " + more).orElse(more)), repositoryOlder, baselineBranch);
     }
 
     public static SourceRef none(String reason) {

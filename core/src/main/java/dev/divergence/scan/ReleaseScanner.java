@@ -226,6 +226,16 @@ public final class ReleaseScanner {
                 }
                 reason = Optional.of(rollBack.get() + reason.map(x -> "; " + x).orElse(""));
             }
+            if (ref.baselineBranch().isPresent()) {
+                // Every file may match, but the commit is on a branch nobody merged or tagged (a bot's, a
+                // contributor's, one pushed with a stolen token): matching it proves nothing was reviewed.
+                if (v.severity() < Verdict.DIVERGENT.severity()) {
+                    v = Verdict.DIVERGENT;
+                }
+                reason = Optional.of("compared with " + ref.commit().get().substring(0, 12) + ", only on branch "
+                        + ref.baselineBranch().get() + " (neither the default branch nor a tag reaches it)"
+                        + reason.map(x -> "; " + x).orElse(""));
+            }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {
                 // The registry vouches for other bytes than the ones served: a finding in its own right.
                 if (v.severity() < Verdict.DIVERGENT.severity()) {

@@ -165,7 +165,8 @@ public final class SourceLocator {
         if (signals.isEmpty()) {
             return new SourceRef(Optional.empty(), RefMethod.NONE, Optional.empty(), candidates, Optional.empty(),
                     Optional.empty(), Optional.of(index.commitCount() == 0 ? "repository has no commits"
-                    : "no tag, no recorded commit and no commit sharing a file with the artifacts"));
+                    : "no tag, no recorded commit and no commit sharing a file with the artifacts"), false,
+                    Optional.empty());
         }
 
         Map.Entry<RefMethod, String> chosen = signals.entrySet().iterator().next();
@@ -252,7 +253,13 @@ public final class SourceLocator {
                     final String own = commit;
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
-                    if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && flavour.isPresent()) {
+                    Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
+                    if (otherNormalised > chosenNormalised && otherSide.isPresent() && method == RefMethod.TAG) {
+                        // A tag is replaced only by a commit merged or tagged itself: anyone who can push a branch
+                        // could otherwise stand a commit holding a payload beside a clean tag and be compared with it.
+                        notes.add("kept " + label(method) + ": the other commit is only on branch " + otherSide.get()
+                                + " (neither the default branch nor a tag reaches it): " + scores);
+                    } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && flavour.isPresent()) {
                         // The version's own build tag: the published files, tagged by the project.
                         notes.add("compared with tag " + flavour.get() + " (" + shortId(other) + "), this version's "
                                 + "published build, which holds every artifact file found in the history: " + scores);
@@ -291,9 +298,20 @@ public final class SourceLocator {
                 notes.add("manifest at " + shortId(commit) + " declares " + declared.get());
             }
         }
-        Optional<Boolean> agreement = independent > 1 || disagreement ? Optional.of(agree) : Optional.empty();
+        // A tag anchors its commit; any other signal (a recorded gitHead, an attestation we do not verify, the
+        // content itself) can point at a commit only a side branch holds: compared with, never trusted as reviewed.
+        Optional<String> sideBranch = method == RefMethod.TAG ? Optional.empty()
+                : index.branchOnlyRefOf(ObjectId.fromString(commit));
+        if (sideBranch.isPresent()) {
+            agree = false;
+            notes.add("commit " + shortId(commit) + " is only on branch " + sideBranch.get()
+                    + ": neither the default branch nor any tag reaches it");
+        }
+        Optional<Boolean> agreement = independent > 1 || disagreement || sideBranch.isPresent()
+                ? Optional.of(agree) : Optional.empty();
         return new SourceRef(Optional.of(commit), method, tag, candidates, agreement, declared,
-                notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)), repositoryOlder);
+                notes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", notes)), repositoryOlder,
+                sideBranch);
     }
 
     /**

@@ -51,14 +51,22 @@ public final class BlobIndex {
     private final Map<ObjectId, String> untrustedOnly;
     /** Commits reachable only from untrusted refs, with one such ref. */
     private final Map<ObjectId, String> untrustedCommits;
+    /**
+     * Commits of the trusted history that neither the default branch (what {@code HEAD} names) nor any tag reaches,
+     * each with the first branch (in name order) that does: a feature, bot or canary branch nobody merged or
+     * released from a tag. Empty when the repository has no {@code HEAD} to tell the default branch by.
+     */
+    private final Map<ObjectId, String> branchOnly;
 
     private BlobIndex(List<CommitInfo> commits, Map<ObjectId, String> blobPaths, Map<ObjectId, int[]> runs,
-                      Map<ObjectId, String> untrustedOnly, Map<ObjectId, String> untrustedCommits) {
+                      Map<ObjectId, String> untrustedOnly, Map<ObjectId, String> untrustedCommits,
+                      Map<ObjectId, String> branchOnly) {
         this.commits = commits;
         this.blobPaths = blobPaths;
         this.runs = runs;
         this.untrustedOnly = untrustedOnly;
         this.untrustedCommits = untrustedCommits;
+        this.branchOnly = branchOnly;
         for (int i = 0; i < commits.size(); i++) {
             position.put(commits.get(i).id(), i);
         }
@@ -97,7 +105,70 @@ public final class BlobIndex {
         commits.forEach(c -> trustedCommits.add(c.id()));
         untrusted(repo, untrustedRefs, trustedCommits, trees.keySet(), blobPaths.keySet(), untrustedBlobs,
                 untrustedCommits);
-        return new BlobIndex(List.copyOf(commits), blobPaths, runs(commits, trees), untrustedBlobs, untrustedCommits);
+        return new BlobIndex(List.copyOf(commits), blobPaths, runs(commits, trees), untrustedBlobs, untrustedCommits,
+                branchOnly(repo, trustedRefs));
+    }
+
+    /**
+     * The commits only side branches reach: walked from each branch other than the default one, in name order,
+     * with the default branch's tip and every tag's commit marked uninteresting (so each walk stops where the branch
+     * joins released or merged history). Anyone who can push a branch (a bot, a contributor, a stolen token) can
+     * put a commit there; what only such a branch holds was neither merged nor tagged.
+     */
+    private static Map<ObjectId, String> branchOnly(Repository repo, List<Ref> trustedRefs) throws IOException {
+        Ref head = repo.exactRef(Constants.HEAD);
+        if (head == null || head.getObjectId() == null) {
+            // HEAD names a branch the copy lacks: the usual default branch names, or no policy rather than a guess.
+            head = null;
+            for (String name : List.of("refs/heads/main", "refs/heads/master", "refs/heads/trunk")) {
+                Ref r = repo.exactRef(name);
+                if (r != null && r.getObjectId() != null) {
+                    head = new org.eclipse.jgit.lib.SymbolicRef(Constants.HEAD, r);
+                    break;
+                }
+            }
+            if (head == null) {
+                return Map.of();
+            }
+        }
+        String defaultBranch = head.isSymbolic() ? head.getTarget().getName() : null;
+        List<Ref> anchors = new ArrayList<>();
+        List<Ref> sides = new ArrayList<>();
+        for (Ref ref : trustedRefs) {
+            boolean isDefault = ref.getName().equals(defaultBranch);
+            (ref.getName().startsWith(Constants.R_TAGS) || isDefault ? anchors : sides).add(ref);
+        }
+        if (defaultBranch == null) {
+            anchors.add(head); // a detached HEAD (a work tree checked out at a commit): that commit anchors
+        }
+        sides.sort(Comparator.comparing(Ref::getName));
+        Map<ObjectId, String> out = new HashMap<>();
+        for (Ref side : sides) {
+            try (RevWalk walk = new RevWalk(repo)) {
+                if (markStart(walk, side) == null) {
+                    continue;
+                }
+                for (Ref anchor : anchors) {
+                    RevCommit c = parse(walk, anchor);
+                    if (c != null) {
+                        walk.markUninteresting(c);
+                    }
+                }
+                for (RevCommit c : walk) {
+                    out.putIfAbsent(c.copy(), side.getName().substring(Constants.R_HEADS.length()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static RevCommit parse(RevWalk walk, Ref ref) {
+        ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+        try {
+            return target == null ? null : walk.parseCommit(target);
+        } catch (IOException | RuntimeException notACommit) {
+            return null;
+        }
     }
 
     private static RevCommit markStart(RevWalk walk, Ref ref) {
@@ -382,6 +453,14 @@ public final class BlobIndex {
         return position.containsKey(commit);
     }
 
+    /**
+     * For a commit of the trusted history that only side branches reach (neither the default branch nor a tag):
+     * the first such branch, e.g. {@code dependabot/npm_and_yarn/foo-1.2.3}.
+     */
+    public Optional<String> branchOnlyRefOf(ObjectId commit) {
+        return Optional.ofNullable(branchOnly.get(commit));
+    }
+
     /** For a commit that only an untrusted ref reaches: that ref. */
     public Optional<String> untrustedRefOfCommit(ObjectId commit) {
         return Optional.ofNullable(untrustedCommits.get(commit));
@@ -459,7 +538,9 @@ public final class BlobIndex {
         Comparator<Overlap> byTime = Comparator.comparingLong(o -> o.time() <= publishedEpochSecond
                 ? -o.time() // before publication: latest first
                 : Long.MAX_VALUE / 2 + o.time()); // after: earliest first, after all earlier ones
-        scored.sort(Comparator.comparingInt(Overlap::score).reversed().thenComparing(byTime));
+        // Among equal scores, a commit the default branch or a tag reaches comes before one only a side branch holds.
+        scored.sort(Comparator.comparingInt(Overlap::score).reversed()
+                .thenComparingInt((Overlap o) -> branchOnly.containsKey(o.commit()) ? 1 : 0).thenComparing(byTime));
         return List.copyOf(scored.subList(0, Math.min(limit, scored.size())));
     }
 

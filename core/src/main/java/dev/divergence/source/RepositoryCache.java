@@ -84,13 +84,47 @@ public final class RepositoryCache {
                 git.getRepository().getConfig().setString("remote", "origin", "url", url);
                 git.getRepository().getConfig().save();
             }
-            git.fetch().setRemote(url).setRefSpecs(List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
+            org.eclipse.jgit.transport.FetchResult fetched = git.fetch().setRemote(url)
+                    .setRefSpecs(List.of(new RefSpec("+refs/heads/*:refs/heads/*"),
                     new RefSpec("+refs/tags/*:refs/tags/*")))
                     .setRemoveDeletedRefs(true).call();
             dropUntrustedRefs(git.getRepository());
+            linkHead(git.getRepository(), fetched.getAdvertisedRef(org.eclipse.jgit.lib.Constants.HEAD));
             return git.getRepository();
         } catch (GitAPIException | RuntimeException e) {
             throw new IOException("cannot clone " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Points the mirror's {@code HEAD} at the remote's default branch, as {@code git clone --mirror} does: the
+     * default branch is where merged (reviewed) history lives, and a commit only side branches hold is judged by it
+     * ({@link BlobIndex#branchOnlyRefOf}). The remote says which branch its {@code HEAD} names (protocol v2's
+     * symref), or else which branch shares its commit.
+     */
+    private static void linkHead(Repository repo, org.eclipse.jgit.lib.Ref advertised) throws IOException {
+        if (advertised == null) {
+            return;
+        }
+        String target = null;
+        if (advertised.isSymbolic()) {
+            target = advertised.getTarget().getName();
+        } else if (advertised.getObjectId() != null) {
+            for (String preferred : List.of("refs/heads/main", "refs/heads/master")) {
+                org.eclipse.jgit.lib.Ref r = repo.exactRef(preferred);
+                if (r != null && advertised.getObjectId().equals(r.getObjectId())) {
+                    target = preferred;
+                    break;
+                }
+            }
+            if (target == null) {
+                target = repo.getRefDatabase().getRefsByPrefix(org.eclipse.jgit.lib.Constants.R_HEADS).stream()
+                        .filter(r -> advertised.getObjectId().equals(r.getObjectId())).map(org.eclipse.jgit.lib.Ref::getName)
+                        .sorted().findFirst().orElse(null);
+            }
+        }
+        if (target != null && target.startsWith(org.eclipse.jgit.lib.Constants.R_HEADS) && repo.exactRef(target) != null) {
+            repo.updateRef(org.eclipse.jgit.lib.Constants.HEAD).link(target);
         }
     }
 

@@ -167,4 +167,89 @@ class TrustedBaselineTest {
             assertEquals(Verdict.HIGH_RISK, r.verdict());
         }
     }
+
+    /** The release as listed, with {@code recorded} as the registry-recorded commit (npm's gitHead). */
+    private static Release recording(Release listed, String recorded) {
+        return new Release(listed.pkg(), listed.version(), listed.artifacts(), listed.published(), listed.yanked(),
+                listed.yankedReason(), new SourceHints(listed.hints().repositoryUrls(), Optional.of(recorded),
+                Optional.empty()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void payloadOnAPushedSideBranchIsComparedButNeverClean(boolean recorded) throws Exception {
+        // Anyone who can push a branch (a bot, a contributor, a stolen token) can put the published files, payload
+        // included, on it; the registry's gitHead or the content itself then points there.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(flatProject("1.1.0"), "demo/core.py", PAYLOAD);
+            String side = commitOnlyUnder(w, published, "refs/heads/dependabot/pip/requests-2.32.4");
+            w.publish("1.1.0", published, wheelOf(published));
+            Release release = recorded ? recording(w.release("1.1.0"), side) : w.release("1.1.0");
+
+            ReleaseReport r = w.scanner().scan(release, Optional.of(w.git.dir().toString()));
+            assertEquals(side, r.ref().commit().orElseThrow(), "the branch's commit is what was published");
+            assertEquals(recorded ? RefMethod.REGISTRY_COMMIT : RefMethod.MANIFEST_HISTORY, r.ref().method());
+            assertEquals(Optional.of("dependabot/pip/requests-2.32.4"), r.ref().baselineBranch());
+            assertEquals(Boolean.FALSE, r.ref().agreement().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, r.verdict(), "every file matches, but nothing merged or tagged it");
+            for (var a : r.artifacts()) {
+                assertEquals(Verdict.DIVERGENT, a.verdict());
+                assertTrue(a.reason().orElseThrow().startsWith("compared with " + side.substring(0, 12)
+                        + ", only on branch dependabot/pip/requests-2.32.4 (neither the default branch nor a tag "
+                        + "reaches it)"), a.reason().orElseThrow());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"merged", "tagged"})
+    void aBranchCommitTheDefaultBranchOrATagReachesIsABaseline(String how) throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = flatProject("1.1.0");
+            String side = commitOnlyUnder(w, published, "refs/heads/release-1.1");
+            try (Repository repo = open(w)) {
+                if (how.equals("merged")) {
+                    set(repo, "refs/heads/main", side); // fast-forwarded: the default branch reaches it
+                } else {
+                    set(repo, "refs/tags/v1.1.0", side); // a lightweight tag on the maintenance branch
+                }
+            }
+            w.publish("1.1.0", published, wheelOf(published));
+
+            ReleaseReport r = w.scanner().scan(recording(w.release("1.1.0"), side), Optional.of(w.git.dir().toString()));
+            assertEquals(side, r.ref().commit().orElseThrow());
+            assertEquals(Optional.empty(), r.ref().baselineBranch());
+            assertTrue(r.verdict() == Verdict.CLEAN || r.verdict() == Verdict.EXPLAINED, r.verdict() + " "
+                    + r.reason());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTagIsNeverReplacedByASideBranchCommitHoldingThePayload() throws Exception {
+        // The tag names the clean commit; a branch holds every published file, payload included. Replacing the tag
+        // by the commit holding most artifact files would compare the payload with itself.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> clean = flatProject("1.1.0");
+            String tagged = w.commit(clean, "1.1.0");
+            w.tag("v1.1.0");
+            SortedMap<String, byte[]> published = with(clean, "demo/core.py", PAYLOAD);
+            commitOnlyUnder(w, published, "refs/heads/fix/typo");
+            w.publish("1.1.0", published, wheelOf(published));
+
+            ReleaseReport r = w.scan("1.1.0");
+            assertEquals(RefMethod.TAG, r.ref().method());
+            assertEquals(tagged, r.ref().commit().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: the other commit is only on branch "
+                    + "fix/typo (neither the default branch nor a tag reaches it)"), r.ref().note().orElseThrow());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+            FileDivergence core = row(artifact(r, ".whl"), "demo/core.py");
+            assertTrue(core.highRisk(), core.toString());
+        }
+    }
 }

@@ -77,4 +77,34 @@ class RepositoryCacheTest {
         assertEquals(List.of("refs/heads/main", "refs/tags/v1"), refs(mirror));
         assertEquals(1, again.index().commitCount());
     }
+
+    @Test
+    void aMirrorsHeadNamesTheRemotesDefaultBranchSoSideBranchesAreToldApart() throws Exception {
+        String side;
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("origin"))) {
+            git.commit(Trees.files("a.py", "a\n"), "one", Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v1", true);
+            side = git.commit(Trees.files("a.py", "bot\n"), "bump", Instant.parse("2026-01-02T00:00:00Z"));
+        }
+        Path origin = dir.resolve("origin/.git");
+        try (Repository r = new FileRepositoryBuilder().setGitDir(origin.toFile()).build()) {
+            // Only a bot's branch holds the second commit; the default branch is "develop", not what init names.
+            setRef(origin, "refs/heads/bot/bump", side);
+            RefUpdate u = r.updateRef("refs/heads/develop");
+            u.setNewObjectId(r.resolve("v1^{commit}"));
+            u.forceUpdate();
+            r.updateRef("HEAD").link("refs/heads/develop");
+            RefUpdate d = r.updateRef("refs/heads/main");
+            d.setForceUpdate(true);
+            d.delete();
+        }
+        SourceRepository mirror = RepositoryCache.open(origin.toUri().toString(), dir.resolve("cache"));
+        assertEquals(java.util.Optional.of("bot/bump"), mirror.index().branchOnlyRefOf(ObjectId.fromString(side)));
+        try (var dirs = Files.list(dir.resolve("cache/repos"))) {
+            Path m = dirs.findFirst().orElseThrow();
+            try (Repository r = new FileRepositoryBuilder().setGitDir(m.toFile()).build()) {
+                assertEquals("refs/heads/develop", r.exactRef("HEAD").getTarget().getName());
+            }
+        }
+    }
 }

@@ -85,6 +85,10 @@ public final class Summary {
         if (flag(r, "repository_older")) {
             sb.append(" [repository older than the release]");
         }
+        if (has(r, "baseline_branch") && !r.isNullAt(r.fieldIndex("baseline_branch"))) {
+            sb.append(" [compared with a commit only branch ").append(r.getString(r.fieldIndex("baseline_branch")))
+                    .append(" holds]");
+        }
         return sb.toString();
     }
 

@@ -83,6 +83,8 @@ public final class Tables {
         f("mode", DataTypes.StringType, true),
         f("rebuild_verdict", DataTypes.StringType, true),
         f("rebuild_strategy", DataTypes.StringType, true),
+        // The side branch that alone holds the compared commit (null when a tag, the default branch or no commit).
+        f("baseline_branch", DataTypes.StringType, true),
     });
 
     /** Where {@code version_order} sits in a release row: filled in when the package's ledger is written. */
@@ -279,7 +281,8 @@ public final class Tables {
                 ReleaseFlags.docOnlyDivergence(r), ReleaseFlags.repositoryOlder(r), mode.label(),
                 mode.rebuilds() ? worst(rebuilds).map(Enum::name).orElse(null) : null,
                 mode.rebuilds() ? rebuilds.stream().map(RebuildReport::strategy).distinct().sorted()
-                        .reduce((x, y) -> x + "," + y).orElse("none") : null)));
+                        .reduce((x, y) -> x + "," + y).orElse("none") : null,
+                r.ref().baselineBranch().orElse(null))));
         return out;
     }
 
@@ -347,7 +350,7 @@ public final class Tables {
         return new TableRow(RELEASES, RowFactory.create(eco, pkg, "", null, false, repo.orElse(null), null, "NONE",
                 null, new String[0], null, null, null, 0, "ERROR", reason, new String[0], new String[0],
                 new String[0], 0, 0L, EngineVersion.ENGINE, EngineVersion.RULES, Timestamp.from(scannedAt), 0, false,
-                false, null, null, null));
+                false, null, null, null, null));
     }
 
     private static int n(java.util.Map<FileStatus, Integer> counts, FileStatus s) {

@@ -66,6 +66,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * commit declared with the same version: {@code MODIFIED}, not HIGH_RISK (npm's dependency-from-history).
      */
     public static final String POM_DEPENDENCY_FROM_HISTORY = "maven.pom.dependency-from-history";
+    /** A published POM whose only consumer-visible change is its parent's version (same groupId:artifactId). */
+    public static final String POM_PARENT_VERSION = "maven.pom.parent-version";
 
     /**
      * A jar resource from a folder a POM of the repository filters ({@code <resource><filtering>true}): the source
@@ -940,7 +942,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             List<String> out = new ArrayList<>();
             String pub = coordinates(SameModelPomRule.children(published).getOrDefault("parent", List.of()));
             String src = coordinates(SameModelPomRule.children(source).getOrDefault("parent", List.of()));
-            if (!pub.equals(src)) {
+            if (!pub.equals(src) && parentVersionOnly(published, source).isEmpty()) {
                 out.add("parent " + (pub.isEmpty() ? "(none)" : pub) + " (source: " + (src.isEmpty() ? "none" : src) + ")");
             }
             String relPub = coordinates(descendants(published, "relocation"));
@@ -949,6 +951,32 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 out.add("relocation " + relPub + " (source: " + (relSrc.isEmpty() ? "none" : relSrc) + ")");
             }
             return out;
+        }
+
+        /**
+         * When the two POMs' parents differ in version only (same groupId and artifactId, one parent each): "X
+         * (source: Y)". The project's own parent line at another version — what a release cut from a later commit
+         * than the baseline shows, or the release plugin's {@code -SNAPSHOT} removal — is a version change like a
+         * dependency's, not another artifact.
+         */
+        static Optional<String> parentVersionOnly(org.w3c.dom.Element published, org.w3c.dom.Element source) {
+            List<org.w3c.dom.Element> a = SameModelPomRule.children(published).getOrDefault("parent", List.of());
+            List<org.w3c.dom.Element> b = SameModelPomRule.children(source).getOrDefault("parent", List.of());
+            if (a.size() != 1 || b.size() != 1 || !text(a.get(0), "groupId").equals(text(b.get(0), "groupId"))
+                    || !text(a.get(0), "artifactId").equals(text(b.get(0), "artifactId"))
+                    || text(a.get(0), "groupId").isEmpty() || text(a.get(0), "artifactId").isEmpty()
+                    || text(a.get(0), "version").equals(text(b.get(0), "version"))) {
+                return Optional.empty();
+            }
+            String pv = text(a.get(0), "version");
+            String project = text(published, "version");
+            // Only the two forms a release of the same parent line takes: the source's X-SNAPSHOT released as X
+            // (the release plugin), or the parent released with the project's own version (a release train such as
+            // jackson-base). Any other version ("3-hotfix") is another parent: what it injects is not the source's.
+            if (!(text(b.get(0), "version").equals(pv + "-SNAPSHOT") || (!project.isEmpty() && pv.equals(project)))) {
+                return Optional.empty();
+            }
+            return Optional.of(coordinates(a) + " (source: " + text(b.get(0), "version") + ")");
         }
 
         private static String coordinates(List<org.w3c.dom.Element> one) {
@@ -1090,8 +1118,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                             + String.join("; ", redirected))));
                 }
                 List<String> added = DependencyReducedPom.addedDependencies(a, b);
+                Optional<String> parentVersion = DependencyReducedPom.parentVersionOnly(a, b);
                 if (added.isEmpty()) {
-                    return Optional.empty();
+                    // Divergent and named, never explained: which parent release consumers inherit from changed.
+                    return parentVersion.map(pv -> new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION, Set.of(),
+                            Optional.of("parent at another version: " + pv)));
                 }
                 // Declared, with the same version, by this POM at another trusted commit: a release cut from
                 // another working tree, divergent and named, not a package the project never depended on.

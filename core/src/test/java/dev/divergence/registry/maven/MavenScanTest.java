@@ -4,6 +4,7 @@ import static dev.divergence.fixtures.ScanWorld.artifact;
 import static dev.divergence.fixtures.ScanWorld.row;
 import static dev.divergence.fixtures.Trees.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.divergence.demo.GitHistoryBuilder;
@@ -588,6 +589,38 @@ class MavenScanTest {
         FileDivergence pom = row(artifact(scanPublishedPom(tree, "3.0.0", published), ".pom"), "pom.xml");
         assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, pom.ruleId(), change);
         assertTrue(pom.highRisk(), change);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"snapshot-released", "release-train", "snapshot-released+payload"})
+    void theParentsOwnLineAtTheReleasedVersionIsVisibleButNotANewDependency(String form) throws Exception {
+        // jackson-core 2.18.5: parent jackson-base 2.18.5-SNAPSHOT in the source, 2.18.5 as released; 2.23.0 from
+        // a repository copy older than the release: jackson-base 2.23.0, the project's own version.
+        boolean snapshot = form.startsWith("snapshot-released");
+        String source = snapshot
+                ? SHADING_SOURCE_POM.replace("<version>3</version></parent>", "<version>3-SNAPSHOT</version></parent>")
+                : SHADING_SOURCE_POM;
+        String published = snapshot ? SHADING_SOURCE_POM
+                : SHADING_SOURCE_POM.replace("<version>3</version></parent>", "<version>3.0.0</version></parent>");
+        if (form.endsWith("+payload")) {
+            // The same parent change beside a dependency the source never declared stays a new dependency.
+            published = published.replace("  </dependencies>", "    <dependency><groupId>com.evil</groupId>"
+                    + "<artifactId>loader</artifactId><version>1.0</version></dependency>\n  </dependencies>");
+        }
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", source);
+        ArtifactReport pom = artifact(scanPublishedPom(tree, "3.0.0", published), ".pom");
+        FileDivergence row = row(pom, "pom.xml");
+        if (form.endsWith("+payload")) {
+            assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, row.ruleId());
+            assertTrue(row.highRisk());
+            return;
+        }
+        assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId(), form);
+        assertEquals(FileStatus.MODIFIED, row.status(), "consumers inherit another parent release: visible");
+        assertFalse(row.highRisk(), form);
+        assertEquals("parent at another version: org.acme:acme-parent:" + (snapshot
+                ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)"), row.detail().orElseThrow());
+        assertEquals(Verdict.DIVERGENT, pom.verdict());
     }
 
     @Test
