@@ -110,11 +110,20 @@ public final class BlobIndex {
     }
 
     /**
-     * The commits only side branches reach: walked from each branch other than the default one, in name order,
-     * with the default branch's tip and every tag's commit marked uninteresting (so each walk stops where the branch
+     * The commits only side branches reach: walked from each branch other than the default one and the release
+     * lines ({@link #RELEASE_LINE}), in name order, with their tips and every tag's commit marked uninteresting (so each walk stops where the branch
      * joins released or merged history). Anyone who can push a branch (a bot, a contributor, a stolen token) can
      * put a commit there; what only such a branch holds was neither merged nor tagged.
      */
+    /**
+     * A maintenance line's branch, named by its version as projects name them ({@code 4.x}, {@code v13.x.x},
+     * {@code 5.0}, {@code release/v5}, {@code maint-2.7}): backports are released from there, often before the tag is
+     * pushed, and such branches are usually protected like the default one. A bot's or contributor's branch
+     * ({@code dependabot/...}, {@code release-please--branches--release/v5}, {@code fix-typo}) is not.
+     */
+    static final java.util.regex.Pattern RELEASE_LINE = java.util.regex.Pattern.compile(
+            "(release/|releases/|maint(enance)?[-/]|stable[-/])?v?\\d{1,6}(\\.(\\d{1,6}|x)){0,3}(-stable|-maint)?");
+
     private static Map<ObjectId, String> branchOnly(Repository repo, List<Ref> trustedRefs) throws IOException {
         Ref head = repo.exactRef(Constants.HEAD);
         if (head == null || head.getObjectId() == null) {
@@ -136,7 +145,9 @@ public final class BlobIndex {
         List<Ref> sides = new ArrayList<>();
         for (Ref ref : trustedRefs) {
             boolean isDefault = ref.getName().equals(defaultBranch);
-            (ref.getName().startsWith(Constants.R_TAGS) || isDefault ? anchors : sides).add(ref);
+            boolean releaseLine = ref.getName().startsWith(Constants.R_HEADS)
+                    && RELEASE_LINE.matcher(ref.getName().substring(Constants.R_HEADS.length())).matches();
+            (ref.getName().startsWith(Constants.R_TAGS) || isDefault || releaseLine ? anchors : sides).add(ref);
         }
         if (defaultBranch == null) {
             anchors.add(head); // a detached HEAD (a work tree checked out at a commit): that commit anchors

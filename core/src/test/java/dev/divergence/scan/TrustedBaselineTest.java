@@ -204,17 +204,19 @@ class TrustedBaselineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"merged", "tagged"})
-    void aBranchCommitTheDefaultBranchOrATagReachesIsABaseline(String how) throws Exception {
+    @ValueSource(strings = {"merged", "tagged", "1.x", "v1.x.x", "release/v1"})
+    void aBranchCommitTheDefaultBranchATagOrAReleaseLineReachesIsABaseline(String how) throws Exception {
         try (ScanWorld w = new ScanWorld(dir, "demo")) {
             w.commit(flatProject("1.0.0"), "1.0.0");
             w.tag("v1.0.0");
             SortedMap<String, byte[]> published = flatProject("1.1.0");
-            String side = commitOnlyUnder(w, published, "refs/heads/release-1.1");
+            boolean line = !how.equals("merged") && !how.equals("tagged");
+            // A maintenance line's branch releases backports, often before its tag is pushed.
+            String side = commitOnlyUnder(w, published, "refs/heads/" + (line ? how : "release-1.1"));
             try (Repository repo = open(w)) {
                 if (how.equals("merged")) {
                     set(repo, "refs/heads/main", side); // fast-forwarded: the default branch reaches it
-                } else {
+                } else if (how.equals("tagged")) {
                     set(repo, "refs/tags/v1.1.0", side); // a lightweight tag on the maintenance branch
                 }
             }

@@ -592,17 +592,19 @@ class MavenScanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"snapshot-released", "release-train", "snapshot-released+payload"})
+    @ValueSource(strings = {"snapshot-released", "release-train", "snapshot-released+payload", "older+payload"})
     void theParentsOwnLineAtTheReleasedVersionIsVisibleButNotANewDependency(String form) throws Exception {
         // jackson-core 2.18.5: parent jackson-base 2.18.5-SNAPSHOT in the source, 2.18.5 as released; 2.23.0 from
-        // a repository copy older than the release: jackson-base 2.23.0, the project's own version.
+        // a repository copy older than the release: jackson-base 2.23.0, a later plain release of the same parent.
+        // An older parent (a downgrade to one with a known hole, or one re-published) is another parent.
         boolean snapshot = form.startsWith("snapshot-released");
         String source = snapshot
                 ? SHADING_SOURCE_POM.replace("<version>3</version></parent>", "<version>3-SNAPSHOT</version></parent>")
                 : SHADING_SOURCE_POM;
         String published = snapshot ? SHADING_SOURCE_POM
-                : SHADING_SOURCE_POM.replace("<version>3</version></parent>", "<version>3.0.0</version></parent>");
-        if (form.endsWith("+payload")) {
+                : SHADING_SOURCE_POM.replace("<version>3</version></parent>", form.startsWith("older")
+                ? "<version>2.9</version></parent>" : "<version>3.0.0</version></parent>");
+        if (form.equals("snapshot-released+payload")) {
             // The same parent change beside a dependency the source never declared stays a new dependency.
             published = published.replace("  </dependencies>", "    <dependency><groupId>com.evil</groupId>"
                     + "<artifactId>loader</artifactId><version>1.0</version></dependency>\n  </dependencies>");
