@@ -135,6 +135,7 @@ public final class MavenRebuild implements RebuildStrategy {
         toolchain.put("umask", "0022");
         toolchain.put("newline", "lf");
         toolchain.put("sandbox", env.sandbox().version());
+        toolchain.put("sandbox_limits", env.sandbox().describe(env.limits()));
         if (javaHome != null) {
             toolchain.put("java_home", javaHome.toString());
         }

@@ -85,6 +85,7 @@ public final class NpmRebuild implements RebuildStrategy {
         toolchain.put("node", RebuildEnvironment.toolVersion("node", "-v").orElse("unknown"));
         toolchain.put("npm", RebuildEnvironment.toolVersion("npm", "-v").orElse("unknown"));
         toolchain.put("sandbox", env.sandbox().version());
+        toolchain.put("sandbox_limits", env.sandbox().describe(env.limits()));
         toolchain.put("umask", "0022");
         URI registry = env.npmRegistry();
         String network = registry.getHost() + ":" + (registry.getPort() > 0 ? registry.getPort()
