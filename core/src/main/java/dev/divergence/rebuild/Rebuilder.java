@@ -151,8 +151,10 @@ public final class Rebuilder {
                             millis(start)));
                     continue;
                 }
+                RebuiltArtifact reference = new RebuiltArtifact(output.get(), ArchiveReaders.read(output.get(), limits),
+                        RebuildComparison.sha256(output.get()), commit);
                 RebuildComparison.Result c = RebuildComparison.compare(p.artifact().filename(), p.published(),
-                        p.listing(), output.get(), limits);
+                        p.listing(), reference);
                 out.add(new RebuildReport(p.artifact(), strategy.version(), c.verdict(), reason(c), c.passes(),
                         Optional.of(ins), Optional.of(c.rebuiltSha256()), c.files(), millis(start)));
             }
