@@ -116,7 +116,7 @@ public final class MavenRebuild implements RebuildStrategy {
         } else {
             Matcher m = RELEASE_OR_TARGET.matcher(pom);
             int floor = m.find() ? Integer.parseInt(m.group(3)) : 8;
-            Optional<Integer> lowest = env.jdks().keySet().stream().filter(j -> j >= floor).findFirst();
+            Optional<Integer> lowest = env.jdks().keySet().stream().filter(j -> j >= floor).min(Integer::compare);
             if (lowest.isEmpty()) {
                 return new Plan.Unsupported("the POM targets Java " + floor + " and this machine has JDK "
                         + env.jdks().keySet(), Optional.empty());
