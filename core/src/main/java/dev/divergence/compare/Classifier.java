@@ -25,7 +25,9 @@ import java.util.function.Function;
 /**
  * Gives every file on both sides of one artifact/source pair a status, the id of the rule that decided it,
  * and risk flags. Blob ids decide most files without reading content; only files that differ are read
- * (from the archive and from Git) to try the normalisations and to scan the added lines for payloads.
+ * (from the archive and from Git) to try the normalisations and to scan the added lines for payloads. The commit is
+ * consulted only as a {@link Reference} ({@link CommitReference}: lookups, bytes, history); the rebuild comparison
+ * judges against a rebuilt file through the same row shape ({@link #row}, {@link #unshipped}) and {@link Verdicts}.
  */
 public final class Classifier {
 

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>CPU seconds and file size bounded by rlimits ({@code prlimit}), wall time and output bytes by this class;
  *       the number of processes and threads by {@link ProcessCap}: RLIMIT_NPROC set inside the sandbox when this
  *       JVM is not root, a {@code pids} cgroup per run when it is (the kernel never applies RLIMIT_NPROC to root's
- *       processes, and bwrap run by root maps the sandbox's uid to root);</li>
+ *       processes, and bwrap run by root maps the sandbox's uid to root);
  *       at the end every process of the sandbox is killed: the sandbox's PID 1 dies with {@code bwrap}
  *       ({@code --die-with-parent}), and the kernel kills a PID namespace with its PID 1.</li>
  * </ul>
@@ -310,10 +310,12 @@ public final class Sandbox {
             try {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    for (int i = 0; i < n; i++) {
-                        ring[(int) ((total + i) % TAIL_BYTES)] = buf[i];
+                    synchronized (this) { // tail() may run while this thread still reads (a join that timed out)
+                        for (int i = 0; i < n; i++) {
+                            ring[(int) ((total + i) % TAIL_BYTES)] = buf[i];
+                        }
+                        total += n;
                     }
-                    total += n;
                     if (total > max && !overflowed) {
                         overflowed = true;
                         killAll(process);
