@@ -25,7 +25,9 @@ import java.util.function.Function;
 /**
  * Gives every file on both sides of one artifact/source pair a status, the id of the rule that decided it,
  * and risk flags. Blob ids decide most files without reading content; only files that differ are read
- * (from the archive and from Git) to try the normalisations and to scan the added lines for payloads.
+ * (from the archive and from Git) to try the normalisations and to scan the added lines for payloads. The commit is
+ * consulted only as a {@link Reference} ({@link CommitReference}: lookups, bytes, history); the rebuild comparison
+ * judges against a rebuilt file through the same row shape ({@link #row}, {@link #unshipped}) and {@link Verdicts}.
  */
 public final class Classifier {
 
@@ -50,8 +52,14 @@ public final class Classifier {
      *     duplicated path by its own content), from what the reading pass kept or a second, targeted pass
      */
     public record Input(Artifact artifact, String version, List<ArtifactFile> files, Alignment alignment,
-                        SourceTree tree, SourceRepository repo, GeneratedFiles generated,
+                        CommitReference reference, GeneratedFiles generated,
                         Function<List<ArtifactFile>, Map<String, byte[]>> extractor) {
+
+        public Input(Artifact artifact, String version, List<ArtifactFile> files, Alignment alignment, SourceTree tree,
+                     SourceRepository repo, GeneratedFiles generated,
+                     Function<List<ArtifactFile>, Map<String, byte[]>> extractor) {
+            this(artifact, version, files, alignment, new CommitReference(tree, repo), generated, extractor);
+        }
     }
 
     private Classifier() {
@@ -147,7 +155,7 @@ public final class Classifier {
         for (ArtifactFile listed : in.files()) {
             ArtifactFile f = withExecution(listed, exec);
             Optional<String> src = in.alignment().sourcePath(f.path());
-            Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
+            Optional<SourceTree.SourceFile> sf = src.flatMap(in.reference()::get);
             sf.ifPresent(s -> shippedSource.add(s.path()));
             if (f.type() == ArtifactFile.EntryType.SYMLINK && sf.isPresent() && sf.get().mode() == GIT_SYMLINK
                     && sf.get().blobId().equals(f.gitBlobId())) {
@@ -172,7 +180,7 @@ public final class Classifier {
                 out.add(row(in, f, sf, src, FileStatus.MATCH, BLOB_EQUAL, f.flags(), Optional.empty()));
                 continue;
             }
-            if (sf.isEmpty() && src.flatMap(in.tree()::submoduleOf).isPresent()) {
+            if (sf.isEmpty() && src.flatMap(in.reference().tree()::submoduleOf).isPresent()) {
                 inSubmodules.add(f); // this repository cannot verify it: scanned whole below
                 continue;
             }
@@ -192,14 +200,14 @@ public final class Classifier {
                 continue;
             }
             if (sf.isEmpty()) {
-                Optional<SourceTree.SourceFile> ci = src.flatMap(in.tree()::getIgnoreCase);
+                Optional<SourceTree.SourceFile> ci = src.flatMap(in.reference()::getIgnoreCase);
                 if (ci.isPresent() && ci.get().blobId().equals(f.gitBlobId())) {
                     shippedSource.add(ci.get().path());
                     out.add(row(in, f, ci, ci.map(SourceTree.SourceFile::path), FileStatus.MATCH_NORMALIZED,
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty() : in.tree().findBlob(f.gitBlobId())
+                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty() : in.reference().findBlob(f.gitBlobId())
                         .filter(m -> !runsByName(f) || baseName(m.path()).equals(baseName(f.path())));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());
@@ -226,23 +234,18 @@ public final class Classifier {
         }
         markDifferingDuplicates(in.files(), out, in.generated()::installedPath);
         markNameCollisions(in.files(), out);
-        for (SourceTree.SourceFile s : in.tree().files().values()) {
-            if (!shippedSource.contains(s.path()) && in.alignment().inScope(s.path())) {
-                out.add(new FileDivergence(in.artifact().filename(), Optional.empty(), Optional.of(s.path()),
-                        FileStatus.SOURCE_ONLY, NOT_SHIPPED, Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.of(s.blobId()), -1, -1, Set.of(), false, Optional.empty()));
-            }
-        }
+        out.addAll(unshipped(in.artifact().filename(), in.reference(), shippedSource, in.alignment()::inScope,
+                NOT_SHIPPED, false, Optional.empty()));
         return out;
     }
 
     private static FileDivergence classifyDifferent(Input in, ArtifactFile f, Optional<byte[]> content,
                                                     GeneratedFiles.SourceView view) throws IOException {
         Optional<String> src = in.alignment().sourcePath(f.path());
-        Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
+        Optional<SourceTree.SourceFile> sf = src.flatMap(in.reference()::get);
         Optional<byte[]> source = Optional.empty();
-        if (sf.isPresent() && in.repo().size(sf.get().blobId()) <= MAX_CONTENT_BYTES) {
-            source = in.repo().read(sf.get().blobId(), MAX_CONTENT_BYTES);
+        if (sf.isPresent()) {
+            source = in.reference().read(sf.get(), MAX_CONTENT_BYTES);
         }
         if (content.isPresent()) {
             if (source.isPresent() && !in.generated().comparedAsData(f.path())) {
@@ -261,9 +264,9 @@ public final class Classifier {
                 }
             }
         }
-        boolean inHistory = in.repo().index().containsBlob(f.gitBlobId());
+        boolean inHistory = in.reference().inHistory(f.gitBlobId());
         // Content that only a pull-request (or other untrusted) ref holds explains nothing: it is evidence.
-        Optional<String> untrusted = inHistory ? Optional.empty() : in.repo().index().untrustedRefOf(f.gitBlobId());
+        Optional<String> untrusted = inHistory ? Optional.empty() : in.reference().untrustedRefOf(f.gitBlobId());
         String untrustedNote = untrusted.map(u -> "; content found only in " + u + ", not in a branch or tag")
                 .orElse("");
         if (sf.isPresent()) {
@@ -283,7 +286,7 @@ public final class Classifier {
             }
             if (inHistory) {
                 return stale(row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, flags,
-                        Optional.of("stale: this content is in history at " + in.repo().index().pathOf(f.gitBlobId()))),
+                        Optional.of("stale: this content is in history at " + in.reference().historyPathOf(f.gitBlobId()))),
                         in, src);
             }
             if (untrusted.isPresent()) {
@@ -299,7 +302,7 @@ public final class Classifier {
         if (inHistory) {
             // not at this commit: a deleted module shipped again is judged as resurrected code, payload and all
             return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
-                    Optional.of("not at this commit; in history at " + in.repo().index().pathOf(f.gitBlobId())));
+                    Optional.of("not at this commit; in history at " + in.reference().historyPathOf(f.gitBlobId())));
         }
         if (untrusted.isPresent()) {
             whole.add(RiskFlag.UNTRUSTED_REF_ONLY);
@@ -318,7 +321,7 @@ public final class Classifier {
     private static FileDivergence buildOutput(Input in, ArtifactFile f, Optional<byte[]> content,
                                               GeneratedFiles.UnmatchedRules rules) throws IOException {
         Optional<String> src = in.alignment().sourcePath(f.path());
-        Optional<SourceTree.SourceFile> sf = src.flatMap(in.tree()::get);
+        Optional<SourceTree.SourceFile> sf = src.flatMap(in.reference()::get);
         Optional<GeneratedFiles.Decision> d = rules.decide(f.path(), sf.isPresent());
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
@@ -334,7 +337,7 @@ public final class Classifier {
     /** A file under a gitlink of the commit, judged whole as a new file is; the detail names the pinned commit. */
     private static FileDivergence inSubmodule(Input in, ArtifactFile f, Optional<byte[]> content) throws IOException {
         Optional<String> src = in.alignment().sourcePath(f.path());
-        Map.Entry<String, String> sub = src.flatMap(in.tree()::submoduleOf).orElseThrow();
+        Map.Entry<String, String> sub = src.flatMap(in.reference().tree()::submoduleOf).orElseThrow();
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
         content.ifPresent(c -> {
@@ -347,31 +350,13 @@ public final class Classifier {
                         + ": not verifiable from this repository"));
     }
 
-    /** What a rule may consult beyond the file itself: the artifact's entries and the tree at the commit. */
-    /**
-     * Whether a commit holding the blob is an ancestor of (or is) the baseline: an earlier state of this release
-     * line, not a branch that never reached it (anyone with push access can make a branch).
-     */
-    private static boolean heldBeforeBaseline(Input in, String blob) {
-        String baseline = in.tree().commit();
-        for (String c : in.repo().index().commitsHolding(blob, 16)) {
-            try {
-                if (c.equals(baseline) || in.repo().isAncestor(c, baseline)) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return false;
-    }
 
     /** Git's file mode of a symbolic link. */
     private static final int GIT_SYMLINK = 0120000;
 
     private static String abbreviateTarget(Input in, ArtifactFile f) {
         try {
-            return in.repo().read(f.gitBlobId(), 256).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
+            return in.reference().repo().read(f.gitBlobId(), 256).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
                     .orElse("?");
         } catch (IOException e) {
             return "?";
@@ -382,11 +367,10 @@ public final class Classifier {
     static final int MAX_HISTORY_VERSIONS = 2000;
 
     private static GeneratedFiles.SourceView view(Input in) {
-        return new GeneratedFiles.SourceView(in.files(), in.extractor(), in.alignment(), in.tree(), path -> {
-            Optional<SourceTree.SourceFile> sf = in.tree().get(path);
+        return new GeneratedFiles.SourceView(in.files(), in.extractor(), in.alignment(), in.reference().tree(), path -> {
+            Optional<SourceTree.SourceFile> sf = in.reference().get(path);
             try {
-                return sf.isPresent() && in.repo().size(sf.get().blobId()) <= MAX_CONTENT_BYTES
-                        ? in.repo().read(sf.get().blobId(), MAX_CONTENT_BYTES) : Optional.empty();
+                return sf.isPresent() ? in.reference().read(sf.get(), MAX_CONTENT_BYTES) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty(); // unreadable: rules treat the source as unknown and keep the file visible
             }
@@ -395,20 +379,7 @@ public final class Classifier {
 
     /** At most {@value #MAX_HISTORY_VERSIONS} past contents of a source path, each within the content bound. */
     private static List<byte[]> history(Input in, String path) {
-        List<byte[]> out = new ArrayList<>();
-        for (String blob : in.repo().index().blobsAt(path, MAX_HISTORY_VERSIONS)) {
-            if (!heldBeforeBaseline(in, blob)) {
-                continue; // a side branch's version is not this release line's history
-            }
-            try {
-                if (in.repo().size(blob) <= MAX_CONTENT_BYTES) {
-                    in.repo().read(blob, MAX_CONTENT_BYTES).ifPresent(out::add);
-                }
-            } catch (IOException e) {
-                // an unreadable past version answers nothing; the rule keeps the difference visible
-            }
-        }
-        return out;
+        return in.reference().pastContents(path, MAX_HISTORY_VERSIONS, MAX_CONTENT_BYTES);
     }
 
     /**
@@ -623,8 +594,8 @@ public final class Classifier {
      */
     private static FileDivergence stale(FileDivergence r, Input in, Optional<String> sourcePath) {
         boolean samePath = sourcePath.isPresent() && r.artifactBlobId().isPresent()
-                && sourcePath.get().equals(in.repo().index().pathOf(r.artifactBlobId().get()))
-                && heldBeforeBaseline(in, r.artifactBlobId().get());
+                && sourcePath.get().equals(in.reference().historyPathOf(r.artifactBlobId().get()))
+                && in.reference().heldBefore(r.artifactBlobId().get());
         Set<RiskFlag> flags = r.riskFlags();
         if (!r.highRisk() || !samePath || escapes(flags) || runsAnyway(flags)) {
             return r;
@@ -693,14 +664,48 @@ public final class Classifier {
     private static FileDivergence row(Input in, ArtifactFile f, Optional<SourceTree.SourceFile> sf,
                                       Optional<String> sourcePath, FileStatus status, String rule,
                                       Set<RiskFlag> flags, Optional<String> detail) throws IOException {
+        return row(in.artifact().filename(), f, in.reference(), sf, sourcePath, status, rule, flags,
+                isHighRisk(status, flags), detail);
+    }
+
+    /**
+     * The row of an artifact entry judged against an entry of a reference (either reference: one row shape for both
+     * modes). The reference side's hash and size are read only when the bytes are not known to be equal.
+     */
+    public static FileDivergence row(String filename, ArtifactFile f, Reference reference,
+                                     Optional<SourceTree.SourceFile> entry, Optional<String> referencePath,
+                                     FileStatus status, String rule, Set<RiskFlag> flags, boolean highRisk,
+                                     Optional<String> detail) throws IOException {
         Optional<String> sourceSha = Optional.empty();
         long sourceSize = -1;
-        if (sf.isPresent()) {
-            sourceSha = Optional.of(status == FileStatus.MATCH ? f.sha256() : in.repo().sha256(sf.get().blobId()));
-            sourceSize = status == FileStatus.MATCH ? f.size() : in.repo().size(sf.get().blobId());
+        if (entry.isPresent()) {
+            boolean same = status == FileStatus.MATCH && entry.get().blobId().equals(f.gitBlobId());
+            sourceSha = Optional.of(same ? f.sha256() : reference.sha256(entry.get()));
+            sourceSize = same ? f.size() : reference.size(entry.get());
         }
-        return new FileDivergence(in.artifact().filename(), Optional.of(f.path()), sourcePath, status, rule,
-                Optional.of(f.sha256()), sourceSha, Optional.of(f.gitBlobId()), sf.map(SourceTree.SourceFile::blobId),
-                f.size(), sourceSize, flags, isHighRisk(status, flags), detail);
+        return new FileDivergence(filename, Optional.of(f.path()), referencePath, status, rule,
+                Optional.of(f.sha256()), sourceSha, Optional.of(f.gitBlobId()), entry.map(SourceTree.SourceFile::blobId),
+                f.size(), sourceSize, flags, highRisk, detail);
+    }
+
+    /**
+     * SOURCE_ONLY rows: the reference's entries in scope that no artifact entry was judged against (a commit's tests
+     * and docs, normally benign; an entry the rebuild writes and the release lacks).
+     *
+     * @param withHashes whether the rows carry the entries' SHA-256 and size (read from the reference)
+     */
+    public static List<FileDivergence> unshipped(String filename, Reference reference, Set<String> judged,
+                                                 java.util.function.Predicate<String> inScope, String rule,
+                                                 boolean withHashes, Optional<String> detail) throws IOException {
+        List<FileDivergence> out = new ArrayList<>();
+        for (SourceTree.SourceFile s : reference.files().values()) {
+            if (!judged.contains(s.path()) && inScope.test(s.path())) {
+                out.add(new FileDivergence(filename, Optional.empty(), Optional.of(s.path()), FileStatus.SOURCE_ONLY,
+                        rule, Optional.empty(), withHashes ? Optional.of(reference.sha256(s)) : Optional.empty(),
+                        Optional.empty(), Optional.of(s.blobId()), -1, withHashes ? reference.size(s) : -1, Set.of(),
+                        false, detail));
+            }
+        }
+        return out;
     }
 }

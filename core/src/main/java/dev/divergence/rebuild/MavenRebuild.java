@@ -116,7 +116,7 @@ public final class MavenRebuild implements RebuildStrategy {
         } else {
             Matcher m = RELEASE_OR_TARGET.matcher(pom);
             int floor = m.find() ? Integer.parseInt(m.group(3)) : 8;
-            Optional<Integer> lowest = env.jdks().keySet().stream().filter(j -> j >= floor).findFirst();
+            Optional<Integer> lowest = env.jdks().keySet().stream().filter(j -> j >= floor).min(Integer::compare);
             if (lowest.isEmpty()) {
                 return new Plan.Unsupported("the POM targets Java " + floor + " and this machine has JDK "
                         + env.jdks().keySet(), Optional.empty());
@@ -135,6 +135,7 @@ public final class MavenRebuild implements RebuildStrategy {
         toolchain.put("umask", "0022");
         toolchain.put("newline", "lf");
         toolchain.put("sandbox", env.sandbox().version());
+        toolchain.put("sandbox_limits", env.sandbox().describe(env.limits()));
         if (javaHome != null) {
             toolchain.put("java_home", javaHome.toString());
         }

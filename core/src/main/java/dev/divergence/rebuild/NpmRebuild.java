@@ -23,12 +23,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * installed from the commit's lockfile with {@code npm ci --ignore-scripts} (network to the configured registry only,
  * through {@link RepositoryProxy}; no install script of any dependency runs) and the package's own {@code build}
  * script runs with no network; then {@code npm pack --ignore-scripts}, offline. A tarball with build output and no
- * lockfile is {@code UNSUPPORTED_ENV}: its build's dependencies cannot be pinned. The Node and npm of this machine
- * are recorded; a Node the package's {@code engines} excludes is noted.
+ * lockfile is {@code UNSUPPORTED_ENV}: its build's dependencies cannot be pinned. The Node major is the one the
+ * publisher ran ({@code _nodeVersion} of the registry's version document): another major than this machine's is
+ * {@code UNSUPPORTED_ENV} naming it. The Node and npm of this machine are recorded; {@code engines.node} is noted.
  */
 public final class NpmRebuild implements RebuildStrategy {
 
-    public static final String VERSION = "npm/1";
+    public static final String VERSION = "npm/2";
     static final Path CACHE = Path.of("/npm-cache");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ReentrantLock RESOLVE = new ReentrantLock();
@@ -83,8 +84,14 @@ public final class NpmRebuild implements RebuildStrategy {
         }
         Map<String, String> toolchain = new LinkedHashMap<>();
         toolchain.put("node", RebuildEnvironment.toolVersion("node", "-v").orElse("unknown"));
+        Optional<String> publishedNode = publishedNode(r.artifact());
+        publishedNode.ifPresent(v -> {
+            toolchain.put("node_published", v);
+            notes.add("Node " + major(v) + " as published (_nodeVersion " + v + " in the registry's version document)");
+        });
         toolchain.put("npm", RebuildEnvironment.toolVersion("npm", "-v").orElse("unknown"));
         toolchain.put("sandbox", env.sandbox().version());
+        toolchain.put("sandbox_limits", env.sandbox().describe(env.limits()));
         toolchain.put("umask", "0022");
         URI registry = env.npmRegistry();
         String network = registry.getHost() + ":" + (registry.getPort() > 0 ? registry.getPort()
@@ -120,7 +127,32 @@ public final class NpmRebuild implements RebuildStrategy {
         if (!toolchain.get("node").startsWith("v")) {
             return new Plan.Unsupported("no Node.js on this machine", Optional.of(ins));
         }
+        if (publishedNode.isPresent() && !major(publishedNode.get()).equals(major(toolchain.get("node")))) {
+            return new Plan.Unsupported("published with Node " + publishedNode.get() + " (_nodeVersion); this machine "
+                    + "has Node " + toolchain.get("node") + " only, and npm pack's output may depend on the Node major",
+                    Optional.of(ins));
+        }
         return new Plan.Ready(ins);
+    }
+
+    /**
+     * The Node version the publisher ran ({@code _nodeVersion}, written by {@code npm publish} into the registry's
+     * version document, not into the tarball), when the registry kept it.
+     */
+    static Optional<String> publishedNode(Artifact artifact) {
+        return artifact.registryManifest().flatMap(m -> {
+            try {
+                String v = JSON.readTree(m).path("_nodeVersion").asText("");
+                return v.matches("v?\\d+(\\.\\d+)*") ? Optional.of(v.replaceFirst("^v", "")) : Optional.empty();
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** {@code v20.20.2} and {@code 20.11.1} → {@code 20}. */
+    static String major(String nodeVersion) {
+        return nodeVersion.replaceFirst("^v", "").replaceFirst("\\..*$", "");
     }
 
     @Override

@@ -88,6 +88,7 @@ public final class PythonRebuild implements RebuildStrategy {
         toolchain.put("backend", backend);
         toolchain.put("setuptools", pythonVersionOf("setuptools"));
         toolchain.put("sandbox", env.sandbox().version());
+        toolchain.put("sandbox_limits", env.sandbox().describe(env.limits()));
         toolchain.put("umask", "0022");
         String src = Sandbox.WORK.resolve("src").resolve(dir).toString().replaceAll("/$", "");
         long epoch = commitTime(r);

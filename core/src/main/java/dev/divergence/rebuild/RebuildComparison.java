@@ -3,12 +3,13 @@ package dev.divergence.rebuild;
 import dev.divergence.archive.ArchiveLimits;
 import dev.divergence.archive.ArchiveListing;
 import dev.divergence.archive.ArchiveReaders;
+import dev.divergence.compare.Classifier;
 import dev.divergence.model.ArtifactFile;
 import dev.divergence.model.FileDivergence;
 import dev.divergence.model.FileStatus;
 import dev.divergence.model.RiskFlag;
+import dev.divergence.source.SourceTree;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,70 +57,80 @@ public final class RebuildComparison {
 
     public static Result compare(String filename, Path published, ArchiveListing publishedListing, Path rebuilt,
                                  ArchiveLimits limits) throws IOException {
-        String rebuiltSha = sha256(rebuilt);
-        String publishedSha = sha256(published);
-        ArchiveListing rebuiltListing = ArchiveReaders.read(rebuilt, limits);
-        Map<String, ArtifactFile> theirs = byPath(rebuiltListing.files());
+        return compare(filename, published, publishedListing, new RebuiltArtifact(rebuilt,
+                ArchiveReaders.read(rebuilt, limits), sha256(rebuilt), ""));
+    }
+
+    /**
+     * The published file judged against its rebuild as the reference, through the same row shape as fetch mode
+     * ({@link Classifier#row}, {@link Classifier#unshipped}); only the explanation differs: a stabilisation pass
+     * instead of the packaging rules, and an entry is high risk when it runs ({@link #executionRelevant}).
+     */
+    public static Result compare(String filename, Path published, ArchiveListing publishedListing,
+                                 RebuiltArtifact reference) throws IOException {
+        String rebuiltSha = reference.sha256();
         List<FileDivergence> rows = new ArrayList<>();
-        if (rebuiltSha.equals(publishedSha)) {
+        if (rebuiltSha.equals(sha256(published))) {
             for (ArtifactFile f : publishedListing.files()) {
-                rows.add(row(filename, f, Optional.of(f), FileStatus.MATCH, BIT_IDENTICAL, false, Optional.empty()));
+                rows.add(Classifier.row(filename, f, reference, Optional.of(new SourceTree.SourceFile(f.path(),
+                        f.gitBlobId(), f.mode())), Optional.of(f.path()), FileStatus.MATCH, BIT_IDENTICAL, f.flags(),
+                        false, Optional.empty()));
             }
             return new Result(RebuildVerdict.REPRODUCED, rebuiltSha, List.of(), List.of(), rows);
         }
-        Map<String, ArtifactFile> ours = byPath(publishedListing.files());
+        Map<String, ArtifactFile> ours = RebuiltArtifact.entries(publishedListing);
         List<ArtifactFile> toRead = new ArrayList<>();
         List<ArtifactFile> toReadRebuilt = new ArrayList<>();
         for (ArtifactFile f : ours.values()) {
-            ArtifactFile r = theirs.get(f.path());
-            if (r != null && !r.sha256().equals(f.sha256()) && f.size() <= MAX_CONTENT && r.size() <= MAX_CONTENT) {
+            Optional<ArtifactFile> r = reference.entry(f.path());
+            if (r.isPresent() && !r.get().sha256().equals(f.sha256()) && f.size() <= MAX_CONTENT
+                    && r.get().size() <= MAX_CONTENT) {
                 toRead.add(f);
-                toReadRebuilt.add(r);
+                toReadRebuilt.add(r.get());
             }
         }
         Map<String, byte[]> ourBytes = toRead.isEmpty() ? Map.of() : publishedListing.contentsOf(published, toRead, MAX_CONTENT);
-        Map<String, byte[]> theirBytes = toReadRebuilt.isEmpty() ? Map.of()
-                : rebuiltListing.contentsOf(rebuilt, toReadRebuilt, MAX_CONTENT);
+        Map<String, byte[]> theirBytes = reference.read(toReadRebuilt, MAX_CONTENT);
         Set<String> passes = new LinkedHashSet<>();
         List<String> differing = new ArrayList<>();
         for (ArtifactFile f : ours.values()) {
-            ArtifactFile r = theirs.get(f.path());
-            if (r == null) {
-                boolean high = executionRelevant(f);
+            Optional<SourceTree.SourceFile> entry = reference.get(f.path());
+            Optional<String> at = entry.map(SourceTree.SourceFile::path);
+            if (entry.isEmpty()) {
                 differing.add(f.path());
-                rows.add(row(filename, f, Optional.empty(), FileStatus.PHANTOM, NOT_BUILT, high,
-                        Optional.of("the build from the commit does not write this entry")));
-            } else if (r.sha256().equals(f.sha256())) {
-                rows.add(row(filename, f, Optional.of(r), FileStatus.MATCH, ENTRY_EQUAL, false, Optional.empty()));
+                rows.add(Classifier.row(filename, f, reference, entry, at, FileStatus.PHANTOM, NOT_BUILT, f.flags(),
+                        executionRelevant(f), Optional.of("the build from the commit does not write this entry")));
+                continue;
+            }
+            ArtifactFile r = reference.entry(f.path()).orElseThrow();
+            if (r.sha256().equals(f.sha256())) {
+                rows.add(Classifier.row(filename, f, reference, entry, at, FileStatus.MATCH, ENTRY_EQUAL, f.flags(),
+                        false, Optional.empty()));
+                continue;
+            }
+            byte[] a = ourBytes.get(f.sha256());
+            byte[] b = theirBytes.get(r.sha256());
+            Optional<String> pass = a == null || b == null ? Optional.empty() : Stabilizers.equalAfter(f.path(), a, b);
+            if (pass.isPresent()) {
+                passes.add(pass.get());
+                rows.add(Classifier.row(filename, f, reference, entry, at, FileStatus.MATCH_NORMALIZED,
+                        STABILIZED + ":" + pass.get(), f.flags(), false, Optional.of("equal after " + pass.get())));
             } else {
-                byte[] a = ourBytes.get(f.sha256());
-                byte[] b = theirBytes.get(r.sha256());
-                Optional<String> pass = a == null || b == null ? Optional.empty() : Stabilizers.equalAfter(f.path(), a, b);
-                if (pass.isPresent()) {
-                    passes.add(pass.get());
-                    rows.add(row(filename, f, Optional.of(r), FileStatus.MATCH_NORMALIZED, STABILIZED + ":" + pass.get(),
-                            false, Optional.of("equal after " + pass.get())));
-                } else {
-                    boolean high = executionRelevant(f);
-                    differing.add(f.path());
-                    rows.add(row(filename, f, Optional.of(r), FileStatus.MODIFIED, DIFFERS, high,
-                            Optional.of("rebuilt " + r.size() + " bytes, published " + f.size() + " bytes"
-                                    + (a != null && b != null ? ", first difference at byte " + firstDifference(a, b) : ""))));
-                }
+                differing.add(f.path());
+                rows.add(Classifier.row(filename, f, reference, entry, at, FileStatus.MODIFIED, DIFFERS, f.flags(),
+                        executionRelevant(f), Optional.of("rebuilt " + r.size() + " bytes, published " + f.size()
+                                + " bytes" + (a != null && b != null ? ", first difference at byte "
+                                + firstDifference(a, b) : ""))));
             }
         }
-        for (ArtifactFile r : theirs.values()) {
-            if (!ours.containsKey(r.path())) {
-                differing.add(r.path());
-                rows.add(new FileDivergence(filename, Optional.empty(), Optional.of(r.path()), FileStatus.SOURCE_ONLY,
-                        NOT_SHIPPED, Optional.empty(), Optional.of(r.sha256()), Optional.empty(), Optional.of(r.gitBlobId()),
-                        -1, r.size(), Set.of(), false, Optional.of("the build writes this entry; the release lacks it")));
-            }
-        }
+        List<FileDivergence> extra = Classifier.unshipped(filename, reference, ours.keySet(), path -> true, NOT_SHIPPED,
+                true, Optional.of("the build writes this entry; the release lacks it"));
+        extra.forEach(x -> differing.add(x.sourcePath().orElseThrow()));
+        rows.addAll(extra);
         if (!differing.isEmpty()) {
             return new Result(RebuildVerdict.DIFFERS, rebuiltSha, List.copyOf(passes), differing, rows);
         }
-        passes.addAll(archivePasses(published, rebuilt));
+        passes.addAll(archivePasses(published, reference.file()));
         return new Result(RebuildVerdict.REPRODUCED_AFTER_STABILIZE, rebuiltSha, ordered(passes), List.of(), rows);
     }
 
@@ -176,26 +187,6 @@ public final class RebuildComparison {
                 || f.flags().contains(RiskFlag.AUTO_EXEC) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
                 || f.flags().contains(RiskFlag.ENTRY_POINT) || f.flags().contains(RiskFlag.ENTRY_MODULE)
                 || f.flags().contains(RiskFlag.PTH_FILE);
-    }
-
-    private static FileDivergence row(String filename, ArtifactFile f, Optional<ArtifactFile> rebuilt, FileStatus status,
-                                      String rule, boolean high, Optional<String> detail) {
-        return new FileDivergence(filename, Optional.of(f.path()), rebuilt.map(ArtifactFile::path), status, rule,
-                Optional.of(f.sha256()), rebuilt.map(ArtifactFile::sha256), Optional.of(f.gitBlobId()),
-                rebuilt.map(ArtifactFile::gitBlobId), f.size(), rebuilt.map(ArtifactFile::size).orElse(-1L), f.flags(),
-                high, detail);
-    }
-
-    /** The last copy of each path, as an extractor leaves it, in archive order. */
-    private static Map<String, ArtifactFile> byPath(List<ArtifactFile> files) {
-        Map<String, ArtifactFile> out = new LinkedHashMap<>();
-        for (ArtifactFile f : files) {
-            if (f.type() == ArtifactFile.EntryType.FILE && !f.path().endsWith("/")) {
-                out.remove(f.path());
-                out.put(f.path(), f);
-            }
-        }
-        return out;
     }
 
     private static int firstDifference(byte[] a, byte[] b) {

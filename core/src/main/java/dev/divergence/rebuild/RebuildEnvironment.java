@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * and a cache folder holding the dependency repositories shared by every build of this executor (warm across
  * builds and runs) and the per-build work dirs.
  *
- * @param jdks JDK major version to its home ({@code 17 -> /usr/lib/jvm/java-17-openjdk-amd64})
+ * @param jdks JDK major version to its home ({@code 17 -> /usr/lib/jvm/java-17-openjdk-amd64}), in ascending order
  * @param mavenRepository the configured Maven repository: the resolve step reaches it and nothing else
  * @param npmRegistry the configured npm registry
  */
@@ -23,7 +23,8 @@ public record RebuildEnvironment(Sandbox sandbox, Path cacheRoot, Map<Integer, P
                                  URI npmRegistry, Sandbox.Limits limits) {
 
     public RebuildEnvironment {
-        jdks = Map.copyOf(new TreeMap<>(jdks));
+        // In ascending order: "the lowest installed JDK meeting the POM" reads the first (Map.copyOf has no order).
+        jdks = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(jdks));
     }
 
     /** The environment of this machine: JDKs under {@code /usr/lib/jvm}, the system sandbox, default limits. */

@@ -2,7 +2,10 @@ package dev.divergence.rebuild;
 
 import dev.divergence.compare.Verdicts;
 import dev.divergence.model.Artifact;
+import dev.divergence.model.ArtifactReport;
+import dev.divergence.model.DigestStatus;
 import dev.divergence.model.FileDivergence;
+import dev.divergence.model.FileStatus;
 import dev.divergence.model.Verdict;
 import java.util.Collection;
 import java.util.List;
@@ -41,9 +44,25 @@ public record RebuildReport(Artifact artifact, String strategy, RebuildVerdict r
         return switch (rebuildVerdict) {
             case REPRODUCED -> Verdict.CLEAN;
             case REPRODUCED_AFTER_STABILIZE -> Verdict.EXPLAINED;
-            case DIFFERS -> files.stream().anyMatch(FileDivergence::highRisk) ? Verdict.HIGH_RISK : Verdict.DIVERGENT;
+            // the rows' verdict, as fetch mode's; a difference that is only an entry the release lacks still diverges
+            case DIFFERS -> Verdicts.artifact(files) == Verdict.HIGH_RISK ? Verdict.HIGH_RISK : Verdict.DIVERGENT;
             case BUILD_FAILED, UNSUPPORTED_ENV -> Verdict.NO_SOURCE;
         };
+    }
+
+    /**
+     * This comparison as fetch mode reports one ({@link ArtifactReport}: counts per status, divergent and high-risk
+     * paths, verdict, reason, rows), so both modes fill the artifacts table through one path.
+     *
+     * @param digest how the published file's digest checked out when it was fetched
+     * @param sha256 the published file's SHA-256, when it was fetched
+     */
+    public ArtifactReport comparison(DigestStatus digest, Optional<String> sha256) {
+        java.util.Map<FileStatus, Integer> counts = new java.util.EnumMap<>(FileStatus.class);
+        files.forEach(f -> counts.merge(f.status(), 1, Integer::sum));
+        long entries = files.stream().filter(f -> f.artifactPath().isPresent()).count();
+        return new ArtifactReport(artifact, digest, sha256, entries, counts, divergentPaths(), highRiskPaths(), verdict(),
+                reason, files);
     }
 
     public List<String> highRiskPaths() {
@@ -52,7 +71,7 @@ public record RebuildReport(Artifact artifact, String strategy, RebuildVerdict r
 
     public List<String> divergentPaths() {
         return files.stream().filter(f -> Verdicts.unexplained(f.status())
-                || f.status() == dev.divergence.model.FileStatus.SOURCE_ONLY).map(FileDivergence::displayPath).toList();
+                || f.status() == FileStatus.SOURCE_ONLY).map(FileDivergence::displayPath).toList();
     }
 
     /**

@@ -48,7 +48,7 @@ public final class Rebuilder {
 
     /**
      * The rebuild reports of a version fetch mode scanned (its commit, its repository). Files whose instructions differ
-     * only by their output (a jar and its sources jar) share one build.
+     * only by their output and notes (a jar and its sources jar) share one build.
      */
     public List<RebuildReport> rebuild(ReleaseReport scanned) {
         List<Artifact> wanted = scanned.release().artifacts().stream().filter(strategy::rebuilds).toList();
@@ -100,8 +100,10 @@ public final class Rebuilder {
                     continue;
                 }
                 Instructions ins = ((RebuildStrategy.Plan.Ready) plan).instructions();
+                // Notes explain a choice (why this JDK), they are no input: a jar and its sources jar whose notes differ
+                // still share one build.
                 String key = new Instructions(ins.strategy(), ins.repository(), ins.commit(), ins.directory(),
-                        ins.toolchain(), ins.steps(), "", ins.notes()).toJson();
+                        ins.toolchain(), ins.steps(), "", List.of()).toJson();
                 builds.computeIfAbsent(key, k -> new ArrayList<>()).add(new Planned(a, fetched.path().get(), listing, ins));
             } catch (IOException | RuntimeException e) {
                 out.add(RebuildReport.notBuilt(a, strategy.version(), RebuildVerdict.BUILD_FAILED, "rebuild failed: " + e,
@@ -119,7 +121,7 @@ public final class Rebuilder {
     private record Planned(Artifact artifact, Path published, ArchiveListing listing, Instructions instructions) {
     }
 
-    /** One checkout and one build for files whose instructions differ only by output; each compared on its own. */
+    /** One checkout and one build for files whose instructions differ only by output and notes; each compared on its own. */
     private List<RebuildReport> buildAndCompare(SourceRepository repo, String commit, List<Planned> group) {
         long start = System.nanoTime();
         List<RebuildReport> out = new ArrayList<>();
@@ -151,8 +153,10 @@ public final class Rebuilder {
                             millis(start)));
                     continue;
                 }
+                RebuiltArtifact reference = new RebuiltArtifact(output.get(), ArchiveReaders.read(output.get(), limits),
+                        RebuildComparison.sha256(output.get()), commit);
                 RebuildComparison.Result c = RebuildComparison.compare(p.artifact().filename(), p.published(),
-                        p.listing(), output.get(), limits);
+                        p.listing(), reference);
                 out.add(new RebuildReport(p.artifact(), strategy.version(), c.verdict(), reason(c), c.passes(),
                         Optional.of(ins), Optional.of(c.rebuiltSha256()), c.files(), millis(start)));
             }

@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  *       {@link RepositoryProxy}'s Unix socket, bound into the work dir), its own PID namespace, no capabilities,
  *       a new session (no terminal injection), an empty environment but for what the caller sets;</li>
  *   <li>CPU seconds and file size bounded by rlimits ({@code prlimit}), wall time and output bytes by this class;
+ *       the number of processes and threads by {@link ProcessCap}: RLIMIT_NPROC set inside the sandbox when this
+ *       JVM is not root, a {@code pids} cgroup per run when it is (the kernel never applies RLIMIT_NPROC to root's
+ *       processes, and bwrap run by root maps the sandbox's uid to root);
  *       at the end every process of the sandbox is killed: the sandbox's PID 1 dies with {@code bwrap}
  *       ({@code --die-with-parent}), and the kernel kills a PID namespace with its PID 1.</li>
  * </ul>
@@ -50,10 +53,18 @@ public final class Sandbox {
      * @param cpuSeconds CPU seconds per process (RLIMIT_CPU)
      * @param maxOutputBytes combined stdout/stderr bytes before every process is killed
      * @param maxFileBytes largest file a process may write (RLIMIT_FSIZE)
+     * @param maxProcesses processes and threads the sandbox may hold at once (a fork bomb stops there): a JVM
+     *     building with Maven holds a few dozen threads, so the default leaves ample room
      */
-    public record Limits(Duration wall, long cpuSeconds, long maxOutputBytes, long maxFileBytes) {
+    public record Limits(Duration wall, long cpuSeconds, long maxOutputBytes, long maxFileBytes, long maxProcesses) {
+        public static final long DEFAULT_PROCESSES = 1024;
+
+        public Limits(Duration wall, long cpuSeconds, long maxOutputBytes, long maxFileBytes) {
+            this(wall, cpuSeconds, maxOutputBytes, maxFileBytes, DEFAULT_PROCESSES);
+        }
+
         public static Limits defaults() {
-            return new Limits(Duration.ofMinutes(15), 1800, 64L << 20, 1L << 30);
+            return new Limits(Duration.ofMinutes(15), 1800, 64L << 20, 1L << 30, DEFAULT_PROCESSES);
         }
     }
 
@@ -92,9 +103,27 @@ public final class Sandbox {
     public static final String PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private final Path bwrap;
+    private volatile ProcessCap processCap;
 
     public Sandbox(Path bwrap) {
         this.bwrap = bwrap;
+    }
+
+    /** How this machine bounds the sandbox's processes: found once per sandbox. */
+    public ProcessCap processCap() {
+        ProcessCap c = processCap;
+        if (c == null) {
+            c = ProcessCap.detect();
+            processCap = c;
+        }
+        return c;
+    }
+
+    /** The limits in words, for the instructions ({@code toolchain.sandbox_limits}). */
+    public String describe(Limits l) {
+        return "wall " + l.wall().toSeconds() + " s, CPU " + l.cpuSeconds() + " s per process, output "
+                + l.maxOutputBytes() + " bytes, file size " + l.maxFileBytes() + " bytes, "
+                + processCap().describe(l.maxProcesses());
     }
 
     @Override
@@ -185,6 +214,10 @@ public final class Sandbox {
         env.put("LANG", env.getOrDefault("LANG", "C.UTF-8"));
         env.forEach((k, v) -> c.addAll(List.of("--setenv", k, v)));
         c.addAll(List.of("--chdir", spec.chdir().toString(), "--"));
+        if (processCap() instanceof ProcessCap.Rlimit) {
+            // Set inside: the count is per user namespace and uid, so only the sandbox's own processes count.
+            c.addAll(List.of("/usr/bin/prlimit", "--nproc=" + spec.limits().maxProcesses(), "--"));
+        }
         c.addAll(command);
         return c;
     }
@@ -193,11 +226,26 @@ public final class Sandbox {
     public Result run(List<String> command, Spec spec) throws IOException {
         Files.createDirectories(spec.workDir().resolve(".home"));
         Files.createDirectories(spec.workDir().resolve(".tmp"));
-        ProcessBuilder pb = new ProcessBuilder(commandLine(command, spec)).redirectErrorStream(true);
+        Optional<Path> cgroup = processCap() instanceof ProcessCap.Cgroup g
+                ? Optional.of(g.create(spec.limits().maxProcesses())) : Optional.empty();
+        List<String> line = new ArrayList<>();
+        if (cgroup.isPresent()) {
+            // The shell joins the cgroup before it becomes the sandbox: everything the build starts is counted there.
+            line.addAll(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+                    cgroup.get().resolve("cgroup.procs").toString()));
+        }
+        line.addAll(commandLine(command, spec));
+        ProcessBuilder pb = new ProcessBuilder(line).redirectErrorStream(true);
         pb.environment().clear(); // bwrap --clearenv does the same inside; nothing of ours reaches even bwrap
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         long start = System.nanoTime();
-        Process p = pb.start();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            cgroup.ifPresent(ProcessCap.Cgroup::remove);
+            throw e;
+        }
         Output out = new Output(p.getInputStream(), spec.limits().maxOutputBytes(), p);
         Thread reader = new Thread(out, "sandbox-output");
         reader.setDaemon(true);
@@ -212,6 +260,7 @@ public final class Sandbox {
             killed = Optional.of("interrupted");
         } finally {
             killAll(p);
+            cgroup.ifPresent(ProcessCap.Cgroup::remove);
         }
         try {
             reader.join(5000);
@@ -261,10 +310,12 @@ public final class Sandbox {
             try {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    for (int i = 0; i < n; i++) {
-                        ring[(int) ((total + i) % TAIL_BYTES)] = buf[i];
+                    synchronized (this) { // tail() may run while this thread still reads (a join that timed out)
+                        for (int i = 0; i < n; i++) {
+                            ring[(int) ((total + i) % TAIL_BYTES)] = buf[i];
+                        }
+                        total += n;
                     }
-                    total += n;
                     if (total > max && !overflowed) {
                         overflowed = true;
                         killAll(process);

@@ -109,8 +109,15 @@ class NpmRebuildTest {
     }
 
     private RebuildReport scanAndRebuild(GitHistoryBuilder git, byte[] tgz) throws Exception {
+        return scanAndRebuild(git, tgz, Optional.empty());
+    }
+
+    /** @param nodeVersion the {@code _nodeVersion} the registry's version document carries, as npm publish writes it */
+    private RebuildReport scanAndRebuild(GitHistoryBuilder git, byte[] tgz, Optional<String> nodeVersion)
+            throws Exception {
         try (LocalNpm registry = new LocalNpm(dir.resolve("registry"), "acme-js")) {
-            registry.publishTarball("1.0.0", tgz, PACKAGE_JSON.getBytes(StandardCharsets.UTF_8));
+            var doc = registry.publishTarball("1.0.0", tgz, PACKAGE_JSON.getBytes(StandardCharsets.UTF_8));
+            nodeVersion.ifPresent(v -> doc.put("_nodeVersion", v));
             registry.write();
             NpmSupport support = new NpmSupport(registry.baseUrl(), ScanWorld.fetcher());
             Release release = support.registry().releases(new PackageId(Ecosystem.NPM, "acme-js")).get(0);
@@ -168,6 +175,39 @@ class NpmRebuildTest {
             assertEquals(RebuildVerdict.UNSUPPORTED_ENV, r.rebuildVerdict());
             assertEquals(Optional.of("the tarball holds build output and the commit has no package-lock.json or "
                     + "npm-shrinkwrap.json: the build's dependencies cannot be pinned"), r.reason());
+        }
+    }
+
+    /**
+     * The Node major comes from the registry's publish metadata ({@code _nodeVersion}): this machine's major rebuilds
+     * and is recorded in the instructions; another major is UNSUPPORTED_ENV naming the version, with the
+     * instructions kept.
+     */
+    @Test
+    void theNodeMajorIsThePublishersAndAnotherMajorIsUnsupportedEnv() throws Exception {
+        String machine = RebuildEnvironment.toolVersion("node", "-v").orElseThrow().replaceFirst("^v", "");
+        String major = machine.replaceFirst("\\..*$", "");
+        String sameMajor = major + ".0.1";
+        String otherMajor = (Integer.parseInt(major) - 2) + ".19.0";
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
+            String commit = git.commit(project(true), "1.0.0", Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v1.0.0", true);
+            byte[] published = publish(git, commit);
+
+            RebuildReport same = scanAndRebuild(git, published, Optional.of(sameMajor));
+            assertEquals(RebuildVerdict.REPRODUCED, same.rebuildVerdict(), same.reason().orElse(""));
+            Instructions ins = same.instructions().orElseThrow();
+            assertEquals(sameMajor, ins.toolchain().get("node_published"));
+            assertEquals("v" + machine, ins.toolchain().get("node"));
+            assertTrue(ins.notes().contains("Node " + major + " as published (_nodeVersion " + sameMajor
+                    + " in the registry's version document)"), ins.notes().toString());
+
+            RebuildReport other = scanAndRebuild(git, published, Optional.of(otherMajor));
+            assertEquals(RebuildVerdict.UNSUPPORTED_ENV, other.rebuildVerdict());
+            assertEquals(Optional.of("published with Node " + otherMajor + " (_nodeVersion); this machine has Node v"
+                    + machine + " only, and npm pack's output may depend on the Node major"), other.reason());
+            assertEquals(otherMajor, other.instructions().orElseThrow().toolchain().get("node_published"));
+            assertTrue(other.files().isEmpty());
         }
     }
 

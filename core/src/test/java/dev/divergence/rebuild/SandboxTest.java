@@ -141,4 +141,31 @@ class SandboxTest {
         assertTrue(tmp.outputTail().contains("No space left on device"), tmp.outputTail());
         assertTrue(tmp.outputTail().strip().endsWith(String.valueOf(Sandbox.TMP_BYTES)), tmp.outputTail());
     }
+
+    /**
+     * A build that starts processes without end (bounded here: 500 sleeping ones, each killed with the sandbox) stops
+     * at the cap inside the sandbox: its shell cannot fork, the build fails by itself long before the wall limit,
+     * and nothing it started outlives the run. The same script with 20 processes runs: the cap leaves builds room.
+     */
+    @Test
+    void aBuildStartingProcessesWithoutEndFailsAtTheProcessCap() throws IOException {
+        Tools.require(SANDBOX.processCap() instanceof ProcessCap.None none ? java.util.Optional.of(none.why())
+                : java.util.Optional.empty());
+        String marker = "8" + (100000 + new java.util.Random().nextInt(800000)) + ".5";
+        Sandbox.Limits capped = new Sandbox.Limits(Duration.ofSeconds(60), 30, 1 << 20, 1 << 20, 64);
+        String script = "n=0; for i in $(seq %d); do sleep " + marker + " & n=$i; done; echo started $n";
+        Sandbox.Result few = SANDBOX.run(List.of("/bin/sh", "-c", script.formatted(20)),
+                new Sandbox.Spec(work, List.of(), Map.of(), Sandbox.WORK, capped));
+        assertTrue(few.succeeded(), few.toString());
+        assertTrue(few.outputTail().contains("started 20"), few.outputTail());
+
+        Sandbox.Result many = SANDBOX.run(List.of("/bin/sh", "-c", script.formatted(500)),
+                new Sandbox.Spec(work, List.of(), Map.of(), Sandbox.WORK, capped));
+        assertFalse(many.succeeded(), many.toString());
+        assertEquals(java.util.Optional.empty(), many.killedBy(), "the build fails by itself, not by the wall limit");
+        assertFalse(many.outputTail().contains("started 500"), many.outputTail());
+        assertEquals(0, ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker))
+                .count(), "a process started in the sandbox outlived it");
+        assertTrue(SANDBOX.describe(capped).contains("processes 64"), SANDBOX.describe(capped));
+    }
 }

@@ -479,6 +479,19 @@ public final class ScanJob {
         return out;
     }
 
+    /**
+     * Why a file was not rebuilt (no sandbox, a JDK or Node this machine lacks, the failing build step), on the
+     * progress line: the summary's evidence names only the verdict, and {@code --mode both} keeps fetch's reason.
+     */
+    static String whyNotBuilt(RebuildReport b) {
+        if (b.rebuildVerdict() != dev.divergence.rebuild.RebuildVerdict.UNSUPPORTED_ENV
+                && b.rebuildVerdict() != dev.divergence.rebuild.RebuildVerdict.BUILD_FAILED) {
+            return "";
+        }
+        String line = b.reason().map(r -> r.strip().lines().findFirst().orElse("")).orElse("");
+        return line.isEmpty() ? "" : ": " + (line.length() > 300 ? line.substring(0, 300) + " ..." : line);
+    }
+
     /** The sandbox slots of this executor JVM: one semaphore, sized by the first rebuild task's parallelism. */
     static final class RebuildSlots {
         private static java.util.concurrent.Semaphore slots;
@@ -544,7 +557,8 @@ public final class ScanJob {
                 rebuilds = rebuilder.get().rebuild(report);
                 for (RebuildReport b : rebuilds) {
                     System.err.println("divergence: rebuilt " + release.pkg().purl() + "@" + release.version() + " "
-                            + b.artifact().filename() + ": " + b.rebuildVerdict() + " (" + b.millis() / 1000 + " s)");
+                            + b.artifact().filename() + ": " + b.rebuildVerdict() + " (" + b.millis() / 1000 + " s)"
+                            + whyNotBuilt(b));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.divergence.jobs;
 
 import dev.divergence.compare.FileKinds;
+import dev.divergence.compare.Reference;
 import dev.divergence.compare.Verdicts;
 import dev.divergence.model.ArtifactReport;
 import dev.divergence.model.Ecosystem;
@@ -235,9 +236,11 @@ public final class Tables {
                         explained.add(fd.ruleId());
                     }
                 }
-                out.add(new TableRow(ARTIFACTS, artifactRow(eco, pkg, version, commit, a)));
+                out.add(new TableRow(ARTIFACTS, artifactRow(eco, pkg, version,
+                        a.verdict() == Verdict.NO_SOURCE ? null : commit, a, Reference.Mode.FETCH, Optional.empty())));
                 for (FileDivergence fd : a.files()) {
-                    out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd, "fetch")));
+                    out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd,
+                            Reference.Mode.FETCH)));
                 }
             }
         }
@@ -253,9 +256,13 @@ public final class Tables {
                 b.passes().forEach(p -> explained.add(RebuildComparison.STABILIZED + ":" + p));
                 b.reason().ifPresent(x -> rebuildReasons.add(b.artifact().filename() + " (rebuild " + b.rebuildVerdict()
                         + "): " + firstLines(x)));
-                out.add(new TableRow(ARTIFACTS, rebuildArtifactRow(eco, pkg, version, commit, b, fetched)));
+                ArtifactReport compared = b.comparison(fetched.map(ArtifactReport::digestStatus)
+                        .orElse(dev.divergence.model.DigestStatus.NOT_FETCHED), fetched.flatMap(ArtifactReport::sha256));
+                out.add(new TableRow(ARTIFACTS, artifactRow(eco, pkg, version, commit, compared, Reference.Mode.REBUILD,
+                        Optional.of(b))));
                 for (FileDivergence fd : b.files()) {
-                    out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd, "rebuild")));
+                    out.add(new TableRow(FILES, fileRow(r.release().pkg().ecosystem(), pkg, version, commit, fd,
+                            Reference.Mode.REBUILD)));
                 }
             }
             Verdict rebuilt = rebuilds.isEmpty() ? Verdict.NO_SOURCE
@@ -297,51 +304,37 @@ public final class Tables {
         return s.length() <= 2000 ? s : s.substring(0, 2000) + " ...";
     }
 
-    private static Row artifactRow(String eco, String pkg, String version, String commit, ArtifactReport a) {
+    /**
+     * One artifacts row, whichever reference its files were compared with: the commit ({@code fetch}) or the file
+     * rebuilt from it ({@code rebuild}, which adds the rebuild's verdict, passes, instructions and rebuilt digest).
+     */
+    private static Row artifactRow(String eco, String pkg, String version, String commit, ArtifactReport a,
+                                   Reference.Mode mode, Optional<RebuildReport> rebuild) {
         var c = a.statusCounts();
         return RowFactory.create(eco, pkg, version, a.artifact().filename(), a.artifact().kind().name(),
                 a.artifact().url(), a.artifact().size(), ts(a.artifact().uploaded()), a.artifact().yanked(),
                 a.artifact().sha256().orElse(null), History.registryDigest(a.artifact()).orElse(null), a.sha256().orElse(null),
-                a.digestStatus().name(),
-                a.verdict() == dev.divergence.model.Verdict.NO_SOURCE ? null : commit, a.fileCount(),
+                a.digestStatus().name(), commit, a.fileCount(),
                 n(c, FileStatus.MATCH), n(c, FileStatus.MATCH_NORMALIZED), n(c, FileStatus.GENERATED),
                 n(c, FileStatus.MODIFIED), n(c, FileStatus.IN_HISTORY), n(c, FileStatus.PHANTOM),
                 n(c, FileStatus.BUILD_OUTPUT), n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED),
                 Verdicts.unverifiedCount(a.files()), a.verdict().name(), a.reason().orElse(null),
                 a.highRiskPaths().toArray(new String[0]), a.divergentPaths().toArray(new String[0]),
-                EngineVersion.ENGINE, EngineVersion.RULES, "fetch", null, null, null, null);
-    }
-
-    /** A published file compared with its rebuild: the same columns, counted over the rows against the rebuilt file. */
-    private static Row rebuildArtifactRow(String eco, String pkg, String version, String commit, RebuildReport b,
-                                          Optional<ArtifactReport> fetched) {
-        java.util.Map<FileStatus, Integer> c = new java.util.EnumMap<>(FileStatus.class);
-        b.files().forEach(f -> c.merge(f.status(), 1, Integer::sum));
-        long entries = b.files().stream().filter(f -> f.artifactPath().isPresent()).count();
-        return RowFactory.create(eco, pkg, version, b.artifact().filename(), b.artifact().kind().name(),
-                b.artifact().url(), b.artifact().size(), ts(b.artifact().uploaded()), b.artifact().yanked(),
-                b.artifact().sha256().orElse(null), History.registryDigest(b.artifact()).orElse(null),
-                fetched.flatMap(ArtifactReport::sha256).orElse(null),
-                fetched.map(a -> a.digestStatus().name()).orElse(dev.divergence.model.DigestStatus.NOT_FETCHED.name()),
-                commit, entries,
-                n(c, FileStatus.MATCH), n(c, FileStatus.MATCH_NORMALIZED), n(c, FileStatus.GENERATED),
-                n(c, FileStatus.MODIFIED), n(c, FileStatus.IN_HISTORY), n(c, FileStatus.PHANTOM),
-                n(c, FileStatus.BUILD_OUTPUT), n(c, FileStatus.SOURCE_ONLY), n(c, FileStatus.UNCOMPARED),
-                0, b.verdict().name(), b.reason().orElse(null),
-                b.highRiskPaths().toArray(new String[0]), b.divergentPaths().toArray(new String[0]),
-                EngineVersion.ENGINE, EngineVersion.RULES, "rebuild", b.rebuildVerdict().name(),
-                b.passes().toArray(new String[0]), b.instructions().map(Instructions::toJson).orElse(null),
-                b.rebuiltSha256().orElse(null));
+                EngineVersion.ENGINE, EngineVersion.RULES, mode.label(),
+                rebuild.map(b -> b.rebuildVerdict().name()).orElse(null),
+                rebuild.map(b -> b.passes().toArray(new String[0])).orElse(null),
+                rebuild.flatMap(RebuildReport::instructions).map(Instructions::toJson).orElse(null),
+                rebuild.flatMap(RebuildReport::rebuiltSha256).orElse(null));
     }
 
     private static Row fileRow(Ecosystem eco, String pkg, String version, String commit, FileDivergence f,
-                               String mode) {
+                               Reference.Mode mode) {
         return RowFactory.create(eco.purlType(), pkg, version, f.artifactFilename(), f.artifactPath().orElse(null),
                 f.sourcePath().orElse(null), f.status().name(), f.ruleId(), f.artifactSha256().orElse(null),
                 f.sourceSha256().orElse(null), f.artifactBlobId().orElse(null), f.sourceBlobId().orElse(null),
                 f.artifactSize() < 0 ? null : f.artifactSize(), f.sourceSize() < 0 ? null : f.sourceSize(),
                 f.riskFlags().stream().map(RiskFlag::name).sorted().toArray(String[]::new), f.highRisk(),
-                f.detail().orElse(null), commit, FileKinds.of(eco, f).name(), mode);
+                f.detail().orElse(null), commit, FileKinds.of(eco, f).name(), mode.label());
     }
 
     /** A release row for a package whose registry could not list it: nothing is lost, the reason is kept. */

@@ -48,4 +48,25 @@ class RebuildPlanTest {
         assertEquals(List.of(), redo(ScanOptions.Mode.REBUILD, rebuiltOnly));
         assertEquals(List.of("1.0"), redo(ScanOptions.Mode.BOTH, rebuiltOnly));
     }
+
+    /** The progress line says why a file was not rebuilt; a reproduction needs no reason. */
+    @Test
+    void theProgressLineSaysWhyAFileWasNotRebuilt() {
+        dev.divergence.model.Artifact jar = new dev.divergence.model.Artifact("acme-lib-1.0.jar", "file:",
+                dev.divergence.model.ArtifactKind.JAR, 0, java.util.Map.of(), Optional.empty(), false);
+        var noSandbox = new dev.divergence.rebuild.RebuildReport(jar, "maven/1",
+                dev.divergence.rebuild.RebuildVerdict.UNSUPPORTED_ENV,
+                Optional.of("no sandbox: /usr/bin/bwrap not found (Debian package bubblewrap)"), List.of(),
+                Optional.empty(), Optional.empty(), List.of(), 0);
+        assertEquals(": no sandbox: /usr/bin/bwrap not found (Debian package bubblewrap)", ScanJob.whyNotBuilt(noSandbox));
+        var failed = new dev.divergence.rebuild.RebuildReport(jar, "maven/1",
+                dev.divergence.rebuild.RebuildVerdict.BUILD_FAILED,
+                Optional.of("step build exited with status 1:\n[ERROR] cannot find symbol"), List.of(),
+                Optional.empty(), Optional.empty(), List.of(), 0);
+        assertEquals(": step build exited with status 1:", ScanJob.whyNotBuilt(failed));
+        var reproduced = new dev.divergence.rebuild.RebuildReport(jar, "maven/1",
+                dev.divergence.rebuild.RebuildVerdict.REPRODUCED, Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), List.of(), 0);
+        assertEquals("", ScanJob.whyNotBuilt(reproduced));
+    }
 }

@@ -37,13 +37,23 @@ final class NpmRegistryManifest {
     private static final List<String> KEPT = List.of("name", "dependencies", "optionalDependencies",
             "peerDependencies", "bundleDependencies", "bundledDependencies", "hasInstallScript", "bin", "main",
             "exports", "gypfile");
+    /** Publish metadata npm writes into the version document (not the tarball): what a rebuild must match. */
+    static final List<String> PUBLISH = List.of("_nodeVersion", "_npmVersion");
 
     private NpmRegistryManifest() {
     }
 
-    /** The fields of a packument version document that decide what installing it does (scripts: install-time only). */
+    /**
+     * The fields of a packument version document that decide what installing it does (scripts: install-time only),
+     * plus the publish metadata ({@code _nodeVersion}, {@code _npmVersion}) the rebuild strategy reads.
+     */
     static ObjectNode select(JsonNode version) {
         ObjectNode o = JSON.createObjectNode();
+        for (String f : PUBLISH) {
+            if (version.path(f).isTextual()) {
+                o.set(f, version.get(f));
+            }
+        }
         for (String f : KEPT) {
             if (version.has(f)) {
                 o.set(f, version.get(f));
