@@ -37,6 +37,19 @@ class ScanOptionsTest {
     }
 
     @Test
+    void anEcosystemThisCommandLineNeverNamedBringsItsOwnOptions() throws Exception {
+        // core's test-only stub plugin (registry/stub) declares url and index; nothing here or in ScanOptions names it
+        ScanOptions o = ScanOptions.parse(List.of("pkg:stub/foo", "--stub-url", "http://127.0.0.1:5", "--stub-index",
+                "list.txt"));
+        assertEquals(Map.of("url", "http://127.0.0.1:5", "index", "list.txt"), o.ecosystems().of(new Ecosystem("stub")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Main.run(List.of("scan", "--help"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("--stub-url=URL") && help.contains("stub registry (default: http://127.0.0.1:9)"), help);
+        assertTrue(help.contains("--pypi-url=URL") && help.contains("(default: https://pypi.org)"), help);
+    }
+
+    @Test
     void everyEcosystemOptionIsTypeDashKeyAndChecked() throws Exception {
         ScanOptions o = ScanOptions.parse(List.of("pkg:npm/a", "--npm-url", "http://127.0.0.1:7", "--maven-url",
                 "https://mirror.example/m2"));
