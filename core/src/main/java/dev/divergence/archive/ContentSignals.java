@@ -1,11 +1,13 @@
 package dev.divergence.archive;
 
 import dev.divergence.model.RiskFlag;
+import dev.divergence.registry.FileFacts;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Streaming inspection of an entry's bytes for what makes a divergent file dangerous: encoded payloads,
@@ -18,13 +20,10 @@ public final class ContentSignals {
     static final int ENCODED_RUN = 256;
     /** Lines this long in a text file are minified or obfuscated. */
     static final int LONG_LINE = 4_000;
-    private static final String[] EXEC_TOKENS = {
-        "exec(", "eval(", "b64decode", "subprocess", "os.system(", "__import__(", "child_process", "Function(",
-        "fromCharCode", "marshal.loads", "zlib.decompress",
-        // process execution and code loading that the tokens above miss (each seen in payloads)
-        "os.popen(", "os.exec", "os.spawn", "os.posix_spawn", "pty.spawn", "ctypes", "pickle.loads", "cPickle.loads",
-        "runInThisContext", "runInNewContext", "runInContext", "vm.Script", "compileFunction", "process.binding",
-        "process._linkedBinding", "mainModule.require", "_load(", "getBuiltinModule", "process.dlopen"};
+    /** Every ecosystem's facts about file names and contents: Python's, JavaScript's, Java's live with them. */
+    private static final FileFacts.Union FACTS = FileFacts.union();
+    /** The languages' execution tokens, each ecosystem's ({@link FileFacts#execTokens}). */
+    private static final String[] EXEC_TOKENS = FACTS.execTokens().toArray(String[]::new);
     private static final byte[][] TOKENS = new byte[EXEC_TOKENS.length][];
     /** Tokens by first byte, so the search touches each byte once and compares only at plausible starts. */
     private static final byte[][][] BY_FIRST = new byte[256][][];
@@ -68,38 +67,35 @@ public final class ContentSignals {
         this.window = deep ? new byte[OVERLAP + (1 << 16)] : null;
         this.lineHead = deep ? new StringBuilder() : null;
         String lower = path.toLowerCase(Locale.ROOT);
-        this.pth = lower.endsWith(".pth");
+        String ext = extension(lower);
+        flags.addAll(FACTS.pathFlags(lower.substring(lower.lastIndexOf('/') + 1), ext)); // setup.py, .pth
+        this.pth = flags.contains(RiskFlag.PTH_FILE);
         this.maxBytes = maxBytes;
-        if (pth) {
-            flags.add(RiskFlag.PTH_FILE);
-        }
-        String name = lower.substring(lower.lastIndexOf('/') + 1);
-        if (name.equals("setup.py")) {
-            flags.add(RiskFlag.INSTALL_SCRIPT);
-        }
         if (isCode(lower)) {
             flags.add(RiskFlag.CODE);
         }
         if (isNative(lower)) {
             flags.add(RiskFlag.BINARY);
         }
-        // JVM bytecode is expected to be binary; it is judged by whether its source exists, not by NUL bytes.
-        this.bytecode = lower.endsWith(".class");
+        // Bytecode is expected to be binary; it is judged by whether its source exists, not by NUL bytes.
+        this.bytecode = FACTS.bytecode(ext).isPresent();
     }
 
-    private static final Set<String> CODE_EXTENSIONS = Set.of("py", "pyw", "pth", "pyx", "js", "mjs", "cjs", "ts",
-            "sh", "bash", "ps1", "bat", "cmd", "java", "class", "kt", "groovy", "rb", "pl", "php", "so", "pyd", "dll",
-            "dylib", "node", "exe");
-    private static final Set<String> NATIVE_EXTENSIONS = Set.of("so", "dll", "pyd", "dylib", "exe", "node");
+    /** Scripts and native code of no ecosystem in particular; each ecosystem adds its languages' ({@link FileFacts}). */
+    private static final Set<String> CODE_EXTENSIONS = Set.of("sh", "bash", "ps1", "bat", "cmd", "rb", "pl", "php",
+            "so", "dll", "dylib", "exe");
+    private static final Set<String> NATIVE_EXTENSIONS = Set.of("so", "dll", "dylib", "exe");
     /** Versioned shared objects: libfoo.so.1, libfoo.so.1.2.3. */
     private static final java.util.regex.Pattern VERSIONED_SO = java.util.regex.Pattern.compile(".*\\.so\\.[0-9.]+$");
 
     static boolean isCode(String lowerPath) {
-        return CODE_EXTENSIONS.contains(extension(lowerPath));
+        String ext = extension(lowerPath);
+        return CODE_EXTENSIONS.contains(ext) || FACTS.flaggedCode(ext);
     }
 
     static boolean isNative(String lowerPath) {
-        return NATIVE_EXTENSIONS.contains(extension(lowerPath))
+        String ext = extension(lowerPath);
+        return NATIVE_EXTENSIONS.contains(ext) || FACTS.nativeCode(ext)
                 || (lowerPath.contains(".so.") && VERSIONED_SO.matcher(lowerPath).matches());
     }
 
@@ -208,41 +204,24 @@ public final class ContentSignals {
     }
 
     /**
-     * A method's parameter list and body on the same line ({@code require(keys, max, msg) {}): a definition, not a
-     * call. Across a line break it is a call followed by a block (automatic semicolon insertion): still a load.
-     */
-    private static final String METHOD_PARAMS = "\\s*[A-Za-z_$][\\w$]*(?:\\s*,\\s*[A-Za-z_$][\\w$]*)*\\s*\\)[ \\t]*\\{"
-            + "|\\s*\\)"; // or no argument at all ("require()d" in a comment): nothing is loaded by a computed name
-    /** A plain string literal (a comment before it allowed, as bundlers write {@code import(/* chunk *\/ "x")}). */
-    private static final String LITERAL_ARG = "\\s*(?:/\\*[^*]*\\*/\\s*)*(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'|`[^`\\\\$\\n]*`)\\s*";
-    /**
      * Code loaded by a name computed at run time, which hides what it loads from any token list: Python
      * {@code importlib.import_module(x)}, JS {@code require(x)} and {@code import(x)} with anything but a plain string
-     * literal ({@code require("child_" + "process")}), a string naming the rot13 codec (a classic hider).
+     * literal ({@code require("child_" + "process")}), a string naming the rot13 codec (a classic hider). Each
+     * ecosystem's ({@link FileFacts#computedLoads}); a file of an ecosystem's own language takes that ecosystem's
+     * ({@link FileFacts#languageLoads}: Python's {@code from x import (a, b)} is an import list, not a call).
      */
-    private static final java.util.regex.Pattern COMPUTED_LOAD = java.util.regex.Pattern.compile(
-            "(?:\\bimport_module|(?<![\\w.$])(?:require|import))\\s*\\((?!" + LITERAL_ARG + "[,)]|" + METHOD_PARAMS + ")"
-            + "|[\"']rot[-_ ]?13[\"']|child_[\"'`]\\s*\\+");
-    /** Python's form: {@code from x import (a, b)} is a parenthesised import list, not a call. */
-    private static final java.util.regex.Pattern COMPUTED_LOAD_PY = java.util.regex.Pattern.compile(
-            "\\bimport_module\\s*\\((?!" + LITERAL_ARG + "[,)])|[\"']rot[-_ ]?13[\"']");
+    private static Pattern computedLoad(String lowerPath) {
+        return FACTS.computedLoads(extension(lowerPath));
+    }
+
     /**
-     * The build-output form of {@link #COMPUTED_LOAD}: a bare identifier or member chain ({@code require(id)},
+     * The build-output form of {@link #computedLoad}: a bare identifier or member chain ({@code require(id)},
      * bundlers' dynamic loaders) is expected there; a concatenation, template, call or index is not.
      */
-    private static final java.util.regex.Pattern COMPUTED_LOAD_STRICT = java.util.regex.Pattern.compile(
-            "(?:\\bimport_module|(?<![\\w.$])require)\\s*\\((?!" + LITERAL_ARG + "[,)]|\\s*[A-Za-z_$][\\w$.]*\\s*\\)|" + METHOD_PARAMS + ")"
-            + "|[\"']rot[-_ ]?13[\"']|child_[\"'`]\\s*\\+");
+    private static final Pattern COMPUTED_LOAD_STRICT = FACTS.buildOutputLoads();
 
     /** Process execution and dynamic evaluation as calls, not as method names ({@code re.exec(}) or text. */
-    private static final java.util.regex.Pattern STRICT_EXEC = java.util.regex.Pattern.compile(
-            "child_process|\\bsubprocess\\b|\\bos\\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)\\s*\\("
-            + "|\\b(?:execSync|execFileSync|spawnSync)\\s*\\(|\\bpty\\.spawn\\b|\\bctypes\\b|\\b(?:c?[Pp]ickle|marshal)\\.loads?\\b"
-            + "|\\b(?:runInThisContext|runInNewContext|runInContext|compileFunction)\\s*\\(|\\bvm\\.Script\\b"
-            + "|\\bprocess\\.(?:binding|_linkedBinding|dlopen)\\s*\\(|\\bmainModule\\.require\\b"
-            + "|\\b_load\\s*\\(|\\bgetBuiltinModule\\b|\\bbuiltins\\.(?:exec|eval)\\s*\\("
-            + "|Runtime\\.getRuntime\\(\\)\\.exec|(?<![\\w.$])(?:eval|exec)\\s*\\(|\\bb64decode\\b"
-            + "|__import__\\s*\\(|(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))");
+    private static final Pattern STRICT_EXEC = FACTS.execCalls();
 
     /**
      * Full inspection of a whole text (a file's content, or the lines a diff added): {@link #update}'s signals plus
@@ -254,31 +233,18 @@ public final class ContentSignals {
         Set<RiskFlag> out = s.flags();
         int n = (int) Math.min(content.length, maxBytes);
         String lower = path.toLowerCase(Locale.ROOT);
-        boolean python = lower.endsWith(".py") || lower.endsWith(".pyw") || lower.endsWith(".pyx") || s.pth;
         String text = new String(content, 0, n, StandardCharsets.ISO_8859_1);
         // The streaming tokens also match method names (a regex's .exec(, registerFunction(): for a whole text
         // the call-shaped patterns decide, which still see every token's call form.
         out.remove(RiskFlag.DYNAMIC_EXEC);
         if (!s.bytecode && (STRICT_EXEC.matcher(text).find()
-                || (python ? COMPUTED_LOAD_PY : COMPUTED_LOAD).matcher(text).find())) {
+                || computedLoad(lower).matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         return out;
     }
-    /**
-     * A class file that starts processes or evaluates scripts: its constant pool names {@code java/lang/ProcessBuilder},
-     * {@code java/lang/Runtime} together with a method {@code exec} (a Utf8 entry: length 4, then the name), or
-     * {@code javax/script/ScriptEngine}. Names in a constant pool are length-prefixed, so the source-text patterns
-     * never match them.
-     */
-    static boolean bytecodeExec(String classText) {
-        return classText.contains("java/lang/ProcessBuilder") || classText.contains("javax/script/ScriptEngine")
-                || (classText.contains("java/lang/Runtime") && classText.contains("\u0000\u0004exec"));
-    }
-
-    /** An inline source map: base64 that tools write, not a payload. */
-    private static final java.util.regex.Pattern INLINE_SOURCE_MAP = java.util.regex.Pattern.compile(
-            "sourceMappingURL=data:application/json;(?:charset=[\\w-]+;)?base64,[A-Za-z0-9+/=]+");
+    /** Text tools write into build output that looks like a payload: an inline source map's base64. */
+    private static final Pattern BUILD_OUTPUT_NOISE = FACTS.buildOutputNoise();
 
     /**
      * What makes build output dangerous, read more strictly than a diff's added lines (build output is judged
@@ -298,11 +264,11 @@ public final class ContentSignals {
         }
         String text = new String(content, StandardCharsets.ISO_8859_1);
         if (STRICT_EXEC.matcher(text).find() || COMPUTED_LOAD_STRICT.matcher(text).find()
-                || (whole.bytecode && bytecodeExec(text))) {
+                || bytecodeExec(path, text)) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         if (loose.contains(RiskFlag.ENCODED_BLOB)) {
-            byte[] rest = INLINE_SOURCE_MAP.matcher(text).replaceAll("").getBytes(StandardCharsets.ISO_8859_1);
+            byte[] rest = BUILD_OUTPUT_NOISE.matcher(text).replaceAll("").getBytes(StandardCharsets.ISO_8859_1);
             ContentSignals again = new ContentSignals(path, rest.length + 1L);
             again.update(rest, 0, rest.length);
             if (again.flags().contains(RiskFlag.ENCODED_BLOB)) {
@@ -310,6 +276,11 @@ public final class ContentSignals {
             }
         }
         return out;
+    }
+
+    /** Bytecode whose text says it starts processes, by its ecosystem's test (Java: the constant pool). */
+    private static boolean bytecodeExec(String path, String text) {
+        return FACTS.bytecode(extension(path.toLowerCase(Locale.ROOT))).map(t -> t.test(text)).orElse(false);
     }
 
     public Set<RiskFlag> flags() {

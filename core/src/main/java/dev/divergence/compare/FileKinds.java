@@ -5,6 +5,8 @@ import dev.divergence.model.FileDivergence;
 import dev.divergence.model.FileKind;
 import dev.divergence.model.FileStatus;
 import dev.divergence.model.RiskFlag;
+import dev.divergence.registry.EcosystemPlugins;
+import dev.divergence.registry.FileFacts;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -47,22 +49,18 @@ public final class FileKinds {
             + "([-_][a-z0-9]+)*(\\.[a-z]{2}(-[a-z]{2})?)?(\\.(md|markdown|rst|txt|adoc|asciidoc|text))?");
     private static final Set<String> DOC_EXTENSIONS = Set.of("md", "markdown", "rst", "adoc", "asciidoc");
 
-    private static final Set<String> METADATA_NAMES = Set.of("package.json", "package-lock.json",
-            "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmignore", ".npmrc", ".gitignore",
-            ".gitattributes", "pkg-info", "pyproject.toml", "setup.cfg", "manifest.in", "tox.ini", "pipfile", "pipfile.lock", "poetry.lock",
-            "pom.xml", "pom.properties", "manifest.mf", "build.gradle", "build.gradle.kts", "settings.gradle", "makefile", "gnumakefile", "cmakelists.txt",
-            "tsconfig.json", "jsconfig.json", "bower.json", "component.json");
-    private static final Pattern METADATA_PATH = Pattern.compile(
-            "(^|.*/)[^/]+\\.(dist-info|egg-info)/.*|(^|.*/)meta-inf/maven/.*|(^|.*/)requirements[^/]*\\.(txt|in)");
+    /**
+     * What no ecosystem in particular owns; each ecosystem adds its manifests, metadata paths, test names, languages
+     * and build outputs ({@link FileFacts}), all of which apply to every package (a wheel may ship JavaScript).
+     */
+    private static final FileFacts.Union FACTS = FileFacts.union();
+    private static final Set<String> METADATA_NAMES = Set.of(".gitignore", ".gitattributes", "makefile",
+            "gnumakefile", "cmakelists.txt");
 
     private static final Pattern TEST_DIR = Pattern.compile("(^|.*/)(test|tests|__tests__|spec|specs|testing)/.*");
-    private static final Pattern TEST_NAME = Pattern.compile(
-            "test_[^/]*\\.py|[^/]*_test\\.py|conftest\\.py|[^/]*\\.(test|spec)\\.[cm]?[jt]sx?|[^/]*Tests?\\.java");
 
-    private static final Set<String> CODE_EXTENSIONS = Set.of("py", "pyw", "pyi", "pyx", "pxd", "pth", "js", "mjs",
-            "cjs", "jsx", "ts", "mts", "cts", "tsx", "coffee", "vue", "svelte", "wasm", "sh", "bash", "zsh", "ps1",
-            "bat", "cmd", "java", "kt", "kts", "groovy", "scala", "clj", "c", "h", "cc", "cpp", "cxx", "hpp", "rs",
-            "go", "rb", "pl", "php", "lua", "so", "pyd", "dll", "dylib", "node", "exe", "jar", "gyp", "gypi");
+    private static final Set<String> CODE_EXTENSIONS = Set.of("wasm", "sh", "bash", "zsh", "ps1", "bat", "cmd", "c",
+            "h", "cc", "cpp", "cxx", "hpp", "rs", "go", "rb", "pl", "php", "lua", "so", "dll", "dylib", "exe");
 
     private FileKinds() {
     }
@@ -85,27 +83,30 @@ public final class FileKinds {
         String path = paths.get(0).toLowerCase(Locale.ROOT);
         String name = path.substring(path.lastIndexOf('/') + 1);
         String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.') + 1);
-        if (status == FileStatus.BUILD_OUTPUT || ext.equals("class") || ext.equals("pyc") || ext.equals("pyo")
-                || ext.equals("map")) {
+        if (status == FileStatus.BUILD_OUTPUT || FACTS.buildOutput(ext)) {
             return FileKind.BUILD_OUTPUT;
         }
-        if (METADATA_NAMES.contains(name) || METADATA_PATH.matcher(path).matches()) {
+        if (METADATA_NAMES.contains(name) || FACTS.metadataName(name) || FACTS.metadataPath(path)) {
             return FileKind.METADATA;
         }
         if (ext.isEmpty() && (path.startsWith("bin/") || path.contains("/bin/"))) {
             return FileKind.CODE; // an executable script has no extension
         }
-        if (DOC_NAME.matcher(name).matches() && !CODE_EXTENSIONS.contains(ext) || DOC_EXTENSIONS.contains(ext)
-                || (ecosystem == Ecosystem.MAVEN && (name.equals("package.html") || name.equals("overview.html")))) {
+        if (DOC_NAME.matcher(name).matches() && !code(ext) || DOC_EXTENSIONS.contains(ext)
+                || EcosystemPlugins.of(ecosystem).fileFacts().ownDocNames().contains(name)) {
             return FileKind.DOC;
         }
         for (String p : paths) {
             String lower = p.toLowerCase(Locale.ROOT);
-            if (TEST_DIR.matcher(lower).matches() || TEST_NAME.matcher(p.substring(p.lastIndexOf('/') + 1)).matches()) {
+            if (TEST_DIR.matcher(lower).matches() || FACTS.testName(p.substring(p.lastIndexOf('/') + 1))) {
                 return FileKind.TEST;
             }
         }
-        return CODE_EXTENSIONS.contains(ext) ? FileKind.CODE : FileKind.OTHER;
+        return code(ext) ? FileKind.CODE : FileKind.OTHER;
+    }
+
+    private static boolean code(String ext) {
+        return CODE_EXTENSIONS.contains(ext) || FACTS.code(ext);
     }
 
     /** The kind of a path for the ecosystem, as {@link #of(Ecosystem, FileDivergence)} without flags. */

@@ -2,7 +2,6 @@ package dev.divergence.model;
 
 import com.github.packageurl.MalformedPackageURLException;
 import com.github.packageurl.PackageURL;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,38 +58,20 @@ public record PackageId(Ecosystem ecosystem, String name) {
         if (p.getSubpath() != null && !p.getSubpath().isEmpty()) {
             throw new IllegalArgumentException("purl subpaths are not supported: " + purl);
         }
-        String namespace = p.getNamespace();
-        String name = switch (eco) {
-            case PYPI -> {
-                if (namespace != null) {
-                    throw new IllegalArgumentException("a pypi purl has no namespace: " + purl);
-                }
-                yield p.getName();
-            }
-            case NPM -> namespace == null ? p.getName() : namespace + "/" + p.getName();
-            case MAVEN -> {
-                if (namespace == null) {
-                    throw new IllegalArgumentException("a maven purl is pkg:maven/GROUP/ARTIFACT: " + purl);
-                }
-                yield namespace + "/" + p.getName();
-            }
-        };
+        String name = dev.divergence.registry.EcosystemPlugins.of(eco)
+                .packageName(Optional.ofNullable(p.getNamespace()), p.getName(), purl);
         String version = p.getVersion();
         return new Ref(new PackageId(eco, name),
                 version == null || version.isBlank() ? Optional.empty() : Optional.of(version));
     }
 
-    /** PEP 503 normalisation for PyPI; npm names are lowercase already; Maven keeps group/artifact. */
+    /** The ecosystem's canonical spelling (PEP 503 for PyPI): its plugin's. */
     static String canonicalName(Ecosystem eco, String name) {
-        return switch (eco) {
-            case PYPI -> name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
-            case NPM, MAVEN -> name;
-        };
+        return dev.divergence.registry.EcosystemPlugins.of(eco).canonicalName(name);
     }
 
     public String purl() {
-        String n = ecosystem == Ecosystem.NPM && name.startsWith("@") ? "%40" + name.substring(1) : name;
-        return "pkg:" + ecosystem.purlType() + "/" + n;
+        return "pkg:" + ecosystem.purlType() + "/" + dev.divergence.registry.EcosystemPlugins.of(ecosystem).purlName(name);
     }
 
     @Override

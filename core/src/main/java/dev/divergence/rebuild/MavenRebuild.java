@@ -45,6 +45,18 @@ public final class MavenRebuild implements RebuildStrategy {
     /** One resolve at a time per JVM: Maven 3.8's local repository is not safe for concurrent writers. */
     private static final ReentrantLock RESOLVE = new ReentrantLock();
 
+    private final URI repository;
+
+    /** @param repository the configured Maven repository: the resolve step reaches it and nothing else */
+    public MavenRebuild(URI repository) {
+        this.repository = repository;
+    }
+
+    /** The Maven repository dependencies are resolved from. */
+    public URI repository() {
+        return repository;
+    }
+
     @Override
     public String version() {
         return VERSION;
@@ -147,7 +159,7 @@ public final class MavenRebuild implements RebuildStrategy {
         return new Plan.Ready(ins);
     }
 
-    private static Instructions instructions(Request r, RebuildEnvironment env, String dir, int jdk, Path javaHome,
+    private Instructions instructions(Request r, RebuildEnvironment env, String dir, int jdk, Path javaHome,
                                              Map<String, String> toolchain, List<String> notes) {
         Map<String, String> stepEnv = Map.of("JAVA_HOME", javaHome == null ? "(a JDK " + jdk + " home: none on this machine)" : javaHome.toString(),
                 "PATH", (javaHome == null ? "" : javaHome + "/bin:") + Sandbox.PATH);
@@ -165,7 +177,7 @@ public final class MavenRebuild implements RebuildStrategy {
         String relay = "java " + Sandbox.WORK.resolve(".proxy/Relay.java") + " " + PROXY_PORT + " "
                 + Sandbox.WORK.resolve(".proxy/sock") + " & for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"
                 + PROXY_PORT + ") 2>/dev/null && break; sleep 0.1; done; ";
-        URI repo = env.mavenRepository();
+        URI repo = repository;
         String network = repo.getHost() + ":" + (repo.getPort() > 0 ? repo.getPort() : "https".equals(repo.getScheme()) ? 443 : 80);
         String src = Sandbox.WORK.resolve("src").toString();
         List<Instructions.Step> steps = List.of(
@@ -234,7 +246,7 @@ public final class MavenRebuild implements RebuildStrategy {
     public Built build(Instructions ins, Path work, RebuildEnvironment env) throws IOException {
         long start = System.nanoTime();
         Path repo = env.sharedRepository("maven");
-        Files.writeString(work.resolve("settings.xml"), settings(env.mavenRepository()));
+        Files.writeString(work.resolve("settings.xml"), settings(repository));
         Files.createDirectories(work.resolve(".proxy"));
         Files.writeString(work.resolve(".proxy/Relay.java"), RepositoryProxy.RELAY);
         List<String> ran = new ArrayList<>();
@@ -246,12 +258,12 @@ public final class MavenRebuild implements RebuildStrategy {
             // The resolve steps run project code with network: they write a private copy of the shared repository,
             // from which only files the registry vouches for are merged back (VerifiedMerge).
             Path privateRepo = work.resolveSibling(work.getFileName() + "-m2");
-            try (RepositoryProxy proxy = RepositoryProxy.open(env.mavenRepository(), work.resolve(".proxy/sock"))) {
+            try (RepositoryProxy proxy = RepositoryProxy.open(repository, work.resolve(".proxy/sock"))) {
                 copy(repo, privateRepo);
                 for (Instructions.Step resolve : ins.steps().subList(1, 3)) {
                     Sandbox.Result res = run(resolve, work, privateRepo, true, env);
                     ran.add("resolve");
-                    VerifiedMerge.Result merged = VerifiedMerge.merge(privateRepo, repo, env.mavenRepository(),
+                    VerifiedMerge.Result merged = VerifiedMerge.merge(privateRepo, repo, repository,
                             MIRROR_ID);
                     r = run(ins.steps().get(3), work, repo, false, env);
                     ran.add("build");

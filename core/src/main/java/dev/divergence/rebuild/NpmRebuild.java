@@ -34,6 +34,13 @@ public final class NpmRebuild implements RebuildStrategy {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ReentrantLock RESOLVE = new ReentrantLock();
 
+    private final URI registry;
+
+    /** @param registry the configured npm registry: the resolve step ({@code npm ci}) reaches it and nothing else */
+    public NpmRebuild(URI registry) {
+        this.registry = registry;
+    }
+
     @Override
     public String version() {
         return VERSION;
@@ -93,7 +100,6 @@ public final class NpmRebuild implements RebuildStrategy {
         toolchain.put("sandbox", env.sandbox().version());
         toolchain.put("sandbox_limits", env.sandbox().describe(env.limits()));
         toolchain.put("umask", "0022");
-        URI registry = env.npmRegistry();
         String network = registry.getHost() + ":" + (registry.getPort() > 0 ? registry.getPort()
                 : "https".equals(registry.getScheme()) ? 443 : 80);
         String src = Sandbox.WORK.resolve("src").resolve(dir).toString().replaceAll("/$", "");
@@ -166,7 +172,7 @@ public final class NpmRebuild implements RebuildStrategy {
             Sandbox.Result res;
             if (step.name().equals("resolve")) {
                 RESOLVE.lock();
-                try (RepositoryProxy proxy = RepositoryProxy.open(env.npmRegistry(), work.resolve(".proxy/sock"))) {
+                try (RepositoryProxy proxy = RepositoryProxy.open(registry, work.resolve(".proxy/sock"))) {
                     res = env.sandbox().run(step.command(), new Sandbox.Spec(work,
                             List.of(new Sandbox.Mount(cache, CACHE, true)), step.env(), Sandbox.WORK, env.limits()));
                     if (!res.succeeded() && !proxy.refused().isEmpty()) {

@@ -5,7 +5,6 @@ import dev.divergence.archive.ArchiveListing;
 import dev.divergence.archive.ArchiveReaders;
 import dev.divergence.model.Artifact;
 import dev.divergence.model.ArtifactKind;
-import dev.divergence.model.Ecosystem;
 import dev.divergence.model.PackageId;
 import dev.divergence.model.Release;
 import dev.divergence.model.SourceHints;
@@ -47,12 +46,11 @@ public final class RebuildBench {
         SourceRepository repo = RepositoryCache.open(repoLocation, cache);
         Artifact artifact = new Artifact(jar.getFileName().toString(), jar.toUri().toString(), ArtifactKind.JAR,
                 Files.size(jar), Map.of(), Optional.empty(), false);
-        Release release = new Release(new PackageId(Ecosystem.MAVEN, args[3]), args[4], List.of(artifact),
+        Release release = new Release(PackageId.parse("pkg:maven/" + args[3]), args[4], List.of(artifact),
                 Optional.empty(), false, Optional.empty(), SourceHints.none());
         ArchiveListing listing = ArchiveReaders.read(jar, ArchiveLimits.defaults());
-        RebuildEnvironment env = RebuildEnvironment.local(cache, URI.create("https://repo1.maven.org/maven2"),
-                URI.create("https://registry.npmjs.org"));
-        MavenRebuild maven = new MavenRebuild();
+        RebuildEnvironment env = RebuildEnvironment.local(cache);
+        MavenRebuild maven = new MavenRebuild(URI.create("https://repo1.maven.org/maven2"));
         RebuildStrategy.Plan plan = maven.plan(new RebuildStrategy.Request(release, artifact, jar, listing, repo,
                 repoLocation, commit), env);
         if (!(plan instanceof RebuildStrategy.Plan.Ready ready)) {
@@ -65,7 +63,7 @@ public final class RebuildBench {
         List<Long> rebuild = new ArrayList<>();
         String verdict = "";
         for (int i = 0; i <= repeat; i++) { // run 0 warms the shared repository and the page cache: not counted
-            long b = bareBuild(repo, commit, ins.directory(), env, javaHome);
+            long b = bareBuild(maven, repo, commit, ins.directory(), env, javaHome);
             long t0 = System.nanoTime();
             Path work = env.newWorkDir();
             try {
@@ -95,13 +93,13 @@ public final class RebuildBench {
     }
 
     /** The floor: the same commit, the same command, the same JDK and repository, no sandbox, no comparison. */
-    private static long bareBuild(SourceRepository repo, String commit, String dir, RebuildEnvironment env,
-                                  Path javaHome) throws IOException, InterruptedException {
+    private static long bareBuild(MavenRebuild maven, SourceRepository repo, String commit, String dir,
+                                  RebuildEnvironment env, Path javaHome) throws IOException, InterruptedException {
         Path plain = Files.createTempDirectory("bare-build");
         try {
             SourceCheckout.write(repo, commit, plain.resolve("src"));
             // The same settings as the sandboxed build: the shared repository records what it holds per repository id.
-            Path settings = Files.writeString(plain.resolve("settings.xml"), MavenRebuild.settings(env.mavenRepository()));
+            Path settings = Files.writeString(plain.resolve("settings.xml"), MavenRebuild.settings(maven.repository()));
             List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "-s", settings.toString(),
                     "-Dmaven.repo.local=" + env.sharedRepository("maven"), "-DskipTests", "-Dgpg.skip", "package"));
             if (!dir.isEmpty()) {

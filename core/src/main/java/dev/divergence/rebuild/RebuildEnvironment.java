@@ -1,7 +1,6 @@
 package dev.divergence.rebuild;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,12 +14,11 @@ import java.util.regex.Pattern;
  * and a cache folder holding the dependency repositories shared by every build of this executor (warm across
  * builds and runs) and the per-build work dirs.
  *
+ * The registries dependencies may come from are each strategy's own (its ecosystem's options).
+ *
  * @param jdks JDK major version to its home ({@code 17 -> /usr/lib/jvm/java-17-openjdk-amd64}), in ascending order
- * @param mavenRepository the configured Maven repository: the resolve step reaches it and nothing else
- * @param npmRegistry the configured npm registry
  */
-public record RebuildEnvironment(Sandbox sandbox, Path cacheRoot, Map<Integer, Path> jdks, URI mavenRepository,
-                                 URI npmRegistry, Sandbox.Limits limits) {
+public record RebuildEnvironment(Sandbox sandbox, Path cacheRoot, Map<Integer, Path> jdks, Sandbox.Limits limits) {
 
     public RebuildEnvironment {
         // In ascending order: "the lowest installed JDK meeting the POM" reads the first (Map.copyOf has no order).
@@ -28,9 +26,9 @@ public record RebuildEnvironment(Sandbox sandbox, Path cacheRoot, Map<Integer, P
     }
 
     /** The environment of this machine: JDKs under {@code /usr/lib/jvm}, the system sandbox, default limits. */
-    public static RebuildEnvironment local(Path cacheRoot, URI mavenRepository, URI npmRegistry) {
-        return new RebuildEnvironment(Sandbox.system(), cacheRoot, jdksUnder(Path.of("/usr/lib/jvm")), mavenRepository,
-                npmRegistry, Sandbox.Limits.defaults());
+    public static RebuildEnvironment local(Path cacheRoot) {
+        return new RebuildEnvironment(Sandbox.system(), cacheRoot, jdksUnder(Path.of("/usr/lib/jvm")),
+                Sandbox.Limits.defaults());
     }
 
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(1\\.)?(\\d+)");

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.apache.maven.artifact.versioning.ComparableVersion;
 
 /**
  * Release order of a package's versions, as its own ecosystem's tools order them: PEP 440 for PyPI
@@ -22,23 +21,16 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
  */
 public final class VersionOrder {
 
-    private static final Comparator<String> PYPI = VersionOrder.<Pep440Version>keyed(
+    /** PEP 440's order: {@link #any}. */
+    private static final Comparator<String> PEP440 = VersionOrder.<Pep440Version>parsed(
             Pep440Version::parse, Comparator.naturalOrder());
-    private static final Comparator<String> NPM = VersionOrder.<SemverVersion>keyed(
-            SemverVersion::parse, Comparator.naturalOrder());
-    private static final Comparator<String> MAVEN = VersionOrder.<ComparableVersion>keyed(
-            v -> Optional.of(new ComparableVersion(v)), Comparator.naturalOrder());
 
     private VersionOrder() {
     }
 
-    /** The ecosystem's order over version texts. */
+    /** The ecosystem's order over version texts: its plugin's. */
     public static Comparator<String> of(Ecosystem ecosystem) {
-        return switch (ecosystem) {
-            case PYPI -> PYPI;
-            case NPM -> NPM;
-            case MAVEN -> MAVEN;
-        };
+        return dev.divergence.registry.EcosystemPlugins.of(ecosystem).versionOrder();
     }
 
     /**
@@ -47,7 +39,7 @@ public final class VersionOrder {
      * Prefer {@link #of}.
      */
     public static Comparator<String> any() {
-        return PYPI;
+        return PEP440;
     }
 
     /**
@@ -91,8 +83,11 @@ public final class VersionOrder {
                 .thenComparing(Comparator.naturalOrder());
     }
 
-    /** Invalid texts first (by text), then valid ones by {@code order}; ties by text. */
-    private static <T> Comparator<String> keyed(Function<String, Optional<T>> parse, Comparator<T> order) {
+    /**
+     * The order an ecosystem's plugin gives ({@code PypiPlugin}: PEP 440): invalid texts ({@code parse} empty)
+     * first (by text), then valid ones by {@code order}; ties by text.
+     */
+    public static <T> Comparator<String> parsed(Function<String, Optional<T>> parse, Comparator<T> order) {
         return (a, b) -> {
             Optional<T> x = parse.apply(a);
             Optional<T> y = parse.apply(b);

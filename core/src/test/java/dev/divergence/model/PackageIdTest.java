@@ -44,8 +44,11 @@ class PackageIdTest {
                         + "pkg:maven/commons-cli",
                 assertThrows(IllegalArgumentException.class, () -> PackageId.parseRef("pkg:maven/commons-cli"))
                         .getMessage());
-        assertEquals("unknown package type 'cargo' (known: pypi, npm, maven)",
-                assertThrows(IllegalArgumentException.class, () -> PackageId.parseRef("pkg:cargo/serde")).getMessage());
+        // the known types are the plugins on the class path, by purl type (here the test-only stub too)
+        String unknown = assertThrows(IllegalArgumentException.class, () -> PackageId.parseRef("pkg:cargo/serde"))
+                .getMessage();
+        assertTrue(unknown.startsWith("unknown package type 'cargo' (known: ") && unknown.contains("pypi, npm, maven"),
+                unknown);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PackageId.parseRef("pypi/litellm"))
                 .getMessage().startsWith("not a purl"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PackageId.parseRef("pkg:pypi"))

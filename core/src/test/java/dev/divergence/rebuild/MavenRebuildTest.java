@@ -65,9 +65,9 @@ class MavenRebuildTest {
         git.tag("v1.0.0", true);
         mirror = new MavenMirror(CACHE.resolve("mirror"));
         env = new RebuildEnvironment(Sandbox.system(), CACHE, RebuildEnvironment.jdksUnder(Path.of("/usr/lib/jvm")),
-                mirror.uri(), java.net.URI.create("http://127.0.0.1:9/"), Sandbox.Limits.defaults());
+                Sandbox.Limits.defaults());
         Tools.require(env.jdks().containsKey(17) ? Optional.empty() : Optional.of("no JDK 17 under /usr/lib/jvm"));
-        published = MavenProject.publish(env, git.dir(), commit, "1.0.0", world.resolve("publisher"));
+        published = MavenProject.publish(env, mirror.uri(), git.dir(), commit, "1.0.0", world.resolve("publisher"));
     }
 
     @AfterAll
@@ -95,7 +95,7 @@ class MavenRebuildTest {
             Release release = support.registry().releases(new PackageId(dev.divergence.model.Ecosystem.MAVEN,
                     "org.acme/acme-lib")).get(0);
             ReleaseReport fetch = ScanWorld.scanner(support, dir).scan(release, Optional.of(repository.toString()));
-            Rebuilder rebuilder = new Rebuilder(new MavenRebuild(), env, new ArtifactStore(dir.resolve("cache/artifacts"),
+            Rebuilder rebuilder = new Rebuilder(new MavenRebuild(mirror.uri()), env, new ArtifactStore(dir.resolve("cache/artifacts"),
                     ScanWorld.fetcher(), 1L << 30), dir.resolve("cache"), ArchiveLimits.defaults(), new Semaphore(1));
             List<RebuildReport> rebuilds = rebuilder.rebuild(fetch);
             assertEquals(1, rebuilds.size(), "only the jar is rebuilt, not the POM");
@@ -240,7 +240,7 @@ class MavenRebuildTest {
         files.put("pom.xml", pom.getBytes(StandardCharsets.UTF_8));
         try (GitHistoryBuilder hostile = GitHistoryBuilder.init(dir.resolve("hostile"))) {
             String c = hostile.commit(files, "release 1.0.0", Instant.parse("2026-01-01T00:00:00Z"));
-            byte[] jar = MavenProject.publish(env, hostile.dir(), c, "1.0.0", dir.resolve("hostile-publisher"));
+            byte[] jar = MavenProject.publish(env, mirror.uri(), hostile.dir(), c, "1.0.0", dir.resolve("hostile-publisher"));
             List<String> entries = dev.divergence.archive.ArchiveReaders.read(writeTemp(jar), ArchiveLimits.defaults())
                     .files().stream().map(f -> f.path()).toList();
             // The escape step ran (its marker is in the jar) and the build ran to its end.
@@ -268,7 +268,7 @@ class MavenRebuildTest {
                 ? new String(bytes, StandardCharsets.UTF_8).replace("Build-Jdk-Spec: 17", "Build-Jdk-Spec: 21")
                 .getBytes(StandardCharsets.UTF_8) : bytes, 0);
         RebuildEnvironment only17 = new RebuildEnvironment(env.sandbox(), env.cacheRoot(), Map.of(17, env.jdks().get(17)),
-                env.mavenRepository(), env.npmRegistry(), env.limits());
+                env.limits());
         RebuildEnvironment saved = env;
         env = only17;
         try {

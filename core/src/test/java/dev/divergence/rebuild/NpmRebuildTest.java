@@ -66,7 +66,6 @@ class NpmRebuildTest {
         Tools.require(RebuildEnvironment.toolVersion("npm", "-v").isPresent() ? Optional.empty()
                 : Optional.of("npm not installed"));
         env = new RebuildEnvironment(Sandbox.system(), dir.resolve("cache"), RebuildEnvironment.jdksUnder(Path.of("/usr/lib/jvm")),
-                java.net.URI.create("http://127.0.0.1:9/"), java.net.URI.create("http://127.0.0.1:9/"),
                 Sandbox.Limits.defaults());
     }
 
@@ -92,7 +91,7 @@ class NpmRebuildTest {
                 "package/package.json", PACKAGE_JSON.getBytes(StandardCharsets.UTF_8),
                 "package/dist/index.js", new byte[] {'x'}))));
         var repo = RepositoryCache.open(git.dir().toString(), dir.resolve("publisher-cache"));
-        NpmRebuild npm = new NpmRebuild();
+        NpmRebuild npm = new NpmRebuild(java.net.URI.create("http://127.0.0.1:9/"));
         Release release = new Release(new PackageId(Ecosystem.NPM, "acme-js"), "1.0.0", List.of(), Optional.empty(), false,
                 Optional.empty(), SourceHints.none());
         var plan = npm.plan(new RebuildStrategy.Request(release, new Artifact("acme-js-1.0.0.tgz", "file:",
@@ -122,9 +121,7 @@ class NpmRebuildTest {
             NpmSupport support = new NpmSupport(registry.baseUrl(), ScanWorld.fetcher());
             Release release = support.registry().releases(new PackageId(Ecosystem.NPM, "acme-js")).get(0);
             ReleaseReport fetch = ScanWorld.scanner(support, dir).scan(release, Optional.of(git.dir().toString()));
-            RebuildEnvironment withRegistry = new RebuildEnvironment(env.sandbox(), env.cacheRoot(), env.jdks(),
-                    env.mavenRepository(), java.net.URI.create(registry.baseUrl()), env.limits());
-            List<RebuildReport> r = new Rebuilder(new NpmRebuild(), withRegistry, new ArtifactStore(
+            List<RebuildReport> r = new Rebuilder(new NpmRebuild(java.net.URI.create(registry.baseUrl())), env, new ArtifactStore(
                     dir.resolve("cache/artifacts"), ScanWorld.fetcher(), 1L << 30), dir.resolve("cache"),
                     ArchiveLimits.defaults(), new Semaphore(1)).rebuild(fetch);
             assertEquals(1, r.size());

@@ -55,8 +55,7 @@ class PythonRebuildTest {
         Tools.require(Sandbox.system().unavailable());
         Tools.require(RebuildEnvironment.toolVersion("/usr/bin/python3", "-c", "import build, setuptools; print(1)")
                 .isPresent() ? Optional.empty() : Optional.of("Debian python3-build/python3-setuptools not installed"));
-        env = new RebuildEnvironment(Sandbox.system(), dir.resolve("cache"), Map.of(), java.net.URI.create("http://127.0.0.1:9/"),
-                java.net.URI.create("http://127.0.0.1:9/"), Sandbox.Limits.defaults());
+        env = new RebuildEnvironment(Sandbox.system(), dir.resolve("cache"), Map.of(), Sandbox.Limits.defaults());
     }
 
     private static SortedMap<String, byte[]> project(String pyproject) {

@@ -2,7 +2,6 @@ package dev.divergence.rebuild;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ class RebuildEnvironmentTest {
         Map<Integer, Path> installed = Map.of(25, Path.of("/jdk25"), 17, Path.of("/jdk17"), 21, Path.of("/jdk21"),
                 11, Path.of("/jdk11"), 8, Path.of("/jdk8"));
         RebuildEnvironment env = new RebuildEnvironment(Sandbox.system(), Path.of("/tmp"), installed,
-                URI.create("http://127.0.0.1:9/"), URI.create("http://127.0.0.1:9/"), Sandbox.Limits.defaults());
+                Sandbox.Limits.defaults());
         assertEquals(List.of(8, 11, 17, 21, 25), List.copyOf(env.jdks().keySet()));
     }
 }

@@ -3,6 +3,8 @@ package dev.divergence.jobs;
 import dev.divergence.jobs.ExportCommand.Artifact;
 import dev.divergence.jobs.ExportCommand.Finding;
 import dev.divergence.jobs.ExportCommand.Release;
+import dev.divergence.registry.EcosystemPlugin;
+import dev.divergence.registry.EcosystemPlugins;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -258,12 +261,9 @@ final class ExportFormats {
                     + "or carry a payload");
             rec.put("details", osvDetails(r));
             Map<String, Object> pkg = new LinkedHashMap<>();
-            pkg.put("ecosystem", switch (r.ecosystem()) {
-                case "pypi" -> "PyPI";
-                case "maven" -> "Maven";
-                default -> r.ecosystem();
-            });
-            pkg.put("name", r.ecosystem().equals("maven") ? r.pkg().replace('/', ':') : r.pkg());
+            Optional<EcosystemPlugin> plugin = EcosystemPlugins.find(r.ecosystem());
+            pkg.put("ecosystem", plugin.map(EcosystemPlugin::osvEcosystem).orElse(r.ecosystem()));
+            pkg.put("name", plugin.map(p -> p.osvName(r.pkg())).orElse(r.pkg()));
             pkg.put("purl", r.purl());
             Map<String, Object> affected = new LinkedHashMap<>();
             affected.put("package", pkg);

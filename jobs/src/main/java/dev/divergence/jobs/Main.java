@@ -57,8 +57,9 @@ public final class Main {
     /** The whole command tree, writing to {@code out} and {@code err}. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         Io io = new Io(out, err);
+        ScanCli scan = new ScanCli(io);
         CommandLine cli = new CommandLine(new Root())
-                .addSubcommand(new ScanCli(io))
+                .addSubcommand(ScanOptions.Arguments.addEcosystemOptions(new CommandLine(scan), scan.arguments))
                 .addSubcommand(new ExportCli(io))
                 .addSubcommand(new SqlCli(io))
                 .addSubcommand(new ReportCli(io))

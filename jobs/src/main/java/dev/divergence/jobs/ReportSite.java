@@ -5,8 +5,8 @@ import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
 import dev.divergence.model.Ecosystem;
 import dev.divergence.model.PackageId;
-import dev.divergence.registry.maven.MavenSupport;
-import dev.divergence.registry.npm.NpmSupport;
+import dev.divergence.registry.EcosystemPlugin;
+import dev.divergence.registry.EcosystemPlugins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -266,39 +266,29 @@ final class ReportSite {
         return cmd.toString();
     }
 
-    /** {@code --pypi-url}/{@code --npm-url}/{@code --maven-url} when the files were not served by the default registry. */
+    /**
+     * The ecosystem's options ({@code --pypi-url}, {@code --npm-url}, {@code --maven-url}) that fetch the files from
+     * where they were served, when that is not the default registry: its plugin says which.
+     */
     private static Optional<String> registryFlag(String ecosystem, String name, String version,
                                                  List<Map<String, Object>> artifacts) {
         Optional<String> url = artifacts.stream().map(a -> str(a, "url")).filter(u -> u.matches("^https?://.*"))
                 .findFirst();
-        if (url.isEmpty()) {
+        Optional<EcosystemPlugin> plugin = EcosystemPlugins.find(ecosystem);
+        if (url.isEmpty() || plugin.isEmpty()) {
             return Optional.empty();
         }
-        URI u;
+        Map<String, String> options;
         try {
-            u = URI.create(url.get());
+            URI.create(url.get());
+            options = plugin.get().optionsServing(url.get(), name, version);
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return Optional.empty(); // not a URL
         }
-        String host = String.valueOf(u.getHost());
-        String origin = u.getScheme() + "://" + u.getRawAuthority();
-        return switch (ecosystem) {
-            case "pypi" -> host.equals("files.pythonhosted.org") || host.equals("pypi.org") ? Optional.empty()
-                    : Optional.of("--pypi-url " + shell(origin));
-            case "npm" -> (origin + "/").startsWith(NpmSupport.DEFAULT_BASE_URL + "/") ? Optional.empty()
-                    : Optional.of("--npm-url " + shell(origin));
-            case "maven" -> {
-                if (url.get().startsWith(MavenSupport.DEFAULT_BASE_URL + "/")) {
-                    yield Optional.empty();
-                }
-                // BASE/GROUP/AS/PATH/ARTIFACT/VERSION/FILE: the repository base is what comes before the coordinates.
-                String[] ga = name.split("/", 2);
-                int at = ga.length < 2 ? -1
-                        : url.get().indexOf("/" + ga[0].replace('.', '/') + "/" + ga[1] + "/" + version + "/");
-                yield at > 0 ? Optional.of("--maven-url " + shell(url.get().substring(0, at))) : Optional.empty();
-            }
-            default -> Optional.empty();
-        };
+        List<String> flags = new ArrayList<>();
+        new TreeMap<>(options).forEach((k, v) -> flags.add("--" + plugin.get().purlType() + "-" + k + " "
+                + shell(v)));
+        return flags.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", flags));
     }
 
     /** Download the published file and check it is the one compared (its SHA-256 as recorded). */

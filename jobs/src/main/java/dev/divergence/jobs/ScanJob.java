@@ -9,10 +9,10 @@ import dev.divergence.model.ReleaseReport;
 import dev.divergence.registry.EcosystemSupport;
 import dev.divergence.rebuild.RebuildEnvironment;
 import dev.divergence.rebuild.RebuildReport;
-import dev.divergence.rebuild.RebuildStrategies;
 import dev.divergence.rebuild.Rebuilder;
 import dev.divergence.registry.RegistryException;
-import dev.divergence.scan.Ecosystems;
+import dev.divergence.registry.EcosystemOptions;
+import dev.divergence.registry.EcosystemPlugins;
 import dev.divergence.scan.EngineVersion;
 import dev.divergence.scan.History;
 import dev.divergence.scan.ReleaseScanner;
@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -69,7 +68,7 @@ public final class ScanJob {
      * it, so that a registry-declared URL is checked before it is fetched and a given one is not.
      */
     public record ReleaseTask(String releaseJson, String repository, boolean repositoryGiven, boolean allowSsh,
-                              String repositoryBasis, String cacheDir, Ecosystems.Endpoints endpoints,
+                              String repositoryBasis, String cacheDir, EcosystemOptions ecosystems,
                               ScanOptions.Mode mode, int rebuildParallelism)
             implements Serializable {
     }
@@ -93,7 +92,7 @@ public final class ScanJob {
         // A run sees the repositories as they are now: tags may have moved since a previous run in this JVM.
         RepositoryCache.clear();
         HttpFetcher http = new HttpFetcher();
-        Ecosystems.Endpoints endpoints = options.endpoints();
+        EcosystemOptions ecosystems = options.ecosystems();
         DatasetLocation out = DatasetLocation.of(options.out());
         Interruption.begin();
         // What an interrupted run left is completed (or discarded) before anything is read: the plan sees the
@@ -115,13 +114,10 @@ public final class ScanJob {
             Interruption.check();
             PackageKey key = new PackageKey(target.pkg().ecosystem().purlType(), target.pkg().name());
             Map<String, History.Previous> before = previous.getOrDefault(key, Map.of());
-            Optional<EcosystemSupport> support = Ecosystems.support(target.pkg().ecosystem(), endpoints, http);
+            EcosystemSupport support = ecosystems.support(target.pkg().ecosystem(), http);
             List<Release> releases;
             try {
-                if (support.isEmpty()) {
-                    throw new RegistryException(key.ecosystem() + " is not supported");
-                }
-                releases = new ArrayList<>(support.get().registry().releases(target.pkg()));
+                releases = new ArrayList<>(support.registry().releases(target.pkg()));
                 releases.sort(java.util.Comparator.comparing(Release::version, VersionOrder.over(
                         target.pkg().ecosystem(), releases.stream().map(Release::version).toList())));
             } catch (RegistryException e) {
@@ -166,7 +162,7 @@ public final class ScanJob {
             for (Release r : toScan) {
                 tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), repository.location().orElse(null),
                         repository.userGiven(), repository.allowSsh(), repository.basis(), options.cache().toAbsolutePath().toString(),
-                        endpoints, options.mode(), options.rebuildParallelism()));
+                        ecosystems, options.mode(), options.rebuildParallelism()));
             }
         }
 
@@ -311,8 +307,9 @@ public final class ScanJob {
                 byVersion.put(r.getAs("version"), r);
             }
         }
-        String strategy = RebuildStrategies.of(Ecosystem.fromPurlType(key.ecosystem()))
-                .map(dev.divergence.rebuild.RebuildStrategy::version).orElse("none");
+        Ecosystem eco = Ecosystem.fromPurlType(key.ecosystem());
+        String strategy = EcosystemPlugins.of(eco).rebuildStrategy(EcosystemOptions.defaults().of(eco))
+                .map(dev.divergence.rebuild.RebuildStrategy::version).orElse("none"); // the version names no option
         List<Release> out = new ArrayList<>();
         for (Release r : listed) {
             Row p = byVersion.get(r.version());
@@ -517,8 +514,8 @@ public final class ScanJob {
                                        CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows,
                                        LongAccumulator versionsDone) {
         HttpFetcher http = new HttpFetcher();
-        Map<Ecosystem, ReleaseScanner> scanners = new EnumMap<>(Ecosystem.class);
-        Map<Ecosystem, Optional<Rebuilder>> rebuilders = new EnumMap<>(Ecosystem.class);
+        Map<Ecosystem, ReleaseScanner> scanners = new HashMap<>();
+        Map<Ecosystem, Optional<Rebuilder>> rebuilders = new HashMap<>();
         return com.google.common.collect.Iterators.concat(
                 com.google.common.collect.Iterators.transform(tasks, task -> {
                     List<Row> files = scan(task, scanners, rebuilders, http, scannedAt, stageNanos, ledgerRows,
@@ -538,7 +535,7 @@ public final class ScanJob {
         ScanProgress.scanning(release.pkg().purl() + "@" + release.version());
         Path cache = Path.of(task.cacheDir());
         ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
-            EcosystemSupport support = Ecosystems.support(eco, task.endpoints(), http).orElseThrow();
+            EcosystemSupport support = task.ecosystems().support(eco, http);
             ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);
             return new ReleaseScanner(support, store, cache, ArchiveLimits.defaults());
         });
@@ -549,8 +546,8 @@ public final class ScanJob {
         if (task.mode().rebuilds()) {
             // The same commit fetch mode located; one sandbox per build, at most --rebuild-parallelism at once.
             Optional<Rebuilder> rebuilder = rebuilders.computeIfAbsent(release.pkg().ecosystem(), eco ->
-                    RebuildStrategies.of(eco).map(strategy -> new Rebuilder(strategy, RebuildEnvironment.local(cache,
-                            java.net.URI.create(task.endpoints().maven()), java.net.URI.create(task.endpoints().npm())),
+                    EcosystemPlugins.of(eco).rebuildStrategy(task.ecosystems().of(eco)).map(strategy -> new Rebuilder(
+                            strategy, RebuildEnvironment.local(cache),
                             new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30), cache, ArchiveLimits.defaults(),
                             RebuildSlots.of(task.rebuildParallelism()))));
             if (rebuilder.isPresent()) {

@@ -1,20 +1,19 @@
 package dev.divergence.jobs;
 
 import dev.divergence.model.PackageId;
-import dev.divergence.registry.maven.MavenSupport;
-import dev.divergence.registry.npm.NpmSupport;
-import dev.divergence.registry.pypi.PypiSupport;
-import dev.divergence.scan.Ecosystems;
+import dev.divergence.registry.EcosystemOptions;
+import dev.divergence.registry.EcosystemPlugin;
+import dev.divergence.registry.EcosystemPlugins;
 import dev.divergence.scan.Watchlist;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * Bad arguments throw {@link UsageException}. Paths are checked against the filesystem by {@link Preflight}, before
  * Spark starts.
  */
-public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, Ecosystems.Endpoints endpoints,
+public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, EcosystemOptions ecosystems,
                           Optional<String> master, Set<String> versions, boolean summary, boolean full,
                           boolean allowSsh, Optional<Boolean> progress, Optional<FailOn> failOn, Mode mode,
                           int rebuildParallelism) {
@@ -100,17 +99,11 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                 + "~/.cache/divergence)")
         Path cache = Path.of(System.getProperty("user.home"), ".cache", "divergence");
 
-        @Option(names = "--pypi-url", paramLabel = "URL",
-                description = "PyPI base URL (default: https://pypi.org); any server speaking PyPI's JSON API")
-        String pypi = PypiSupport.DEFAULT_BASE_URL;
-
-        @Option(names = "--npm-url", paramLabel = "URL", description = "npm registry (default: "
-                + "https://registry.npmjs.org)")
-        String npm = NpmSupport.DEFAULT_BASE_URL;
-
-        @Option(names = "--maven-url", paramLabel = "URL",
-                description = "Maven repository (default: https://repo1.maven.org/maven2)")
-        String maven = MavenSupport.DEFAULT_BASE_URL;
+        /**
+         * Each ecosystem's options ({@code --pypi-url}, {@code --npm-url}, {@code --maven-url}, any plugin's
+         * {@code --TYPE-KEY}) by purl type, filled by the options {@link #addEcosystemOptions} declares.
+         */
+        final Map<String, Map<String, String>> ecosystemOptions = new TreeMap<>();
 
         @Option(names = "--master", paramLabel = "MASTER", description = "Spark master (default: local[*], or "
                 + "what spark-submit sets)")
@@ -191,11 +184,13 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                 throw new UsageException("--master takes local, local[N], local[*], spark://HOST:PORT, yarn or "
                         + "k8s://URL, not '" + master + "'");
             }
-            for (String[] url : List.of(new String[] {"--pypi-url", pypi}, new String[] {"--npm-url", npm},
-                    new String[] {"--maven-url", maven})) {
-                checkHttpUrl(url[0], url[1]);
+            EcosystemOptions ecosystems;
+            try {
+                ecosystems = EcosystemOptions.of(ecosystemOptions);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
-            return new ScanOptions(targets, out, cache, new Ecosystems.Endpoints(pypi, npm, maven),
+            return new ScanOptions(targets, out, cache, ecosystems,
                     Optional.ofNullable(master), only, !noSummary, full, allowSsh, Optional.ofNullable(progress),
                     Optional.ofNullable(failOn), mode, rebuildParallelism);
         }
@@ -213,16 +208,31 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
             }
         }
 
-        private static void checkHttpUrl(String option, String value) throws UsageException {
-            try {
-                URI u = new URI(value);
-                if (u.getScheme() == null || !List.of("http", "https").contains(u.getScheme().toLowerCase())
-                        || u.getHost() == null) {
-                    throw new UsageException(option + " must be an http:// or https:// URL, not '" + value + "'");
+        /**
+         * The one place ecosystem options reach the command line: every option of every plugin on the class path as
+         * {@code --TYPE-KEY VALUE} ({@code url} of {@code pypi} is {@code --pypi-url}), described by its plugin. No
+         * ecosystem is named here: a new plugin's options appear in {@code scan --help} by themselves.
+         */
+        static CommandLine addEcosystemOptions(CommandLine command, Arguments into) {
+            for (EcosystemPlugin plugin : EcosystemPlugins.all()) {
+                for (EcosystemPlugin.Option option : plugin.options()) {
+                    command.getCommandSpec().addOption(CommandLine.Model.OptionSpec
+                            .builder(EcosystemOptions.flag(plugin, option))
+                            .paramLabel(option.label()).type(String.class).arity("1")
+                            .description(option.description() + " (default: " + option.defaultValue() + ")")
+                            .setter(new CommandLine.Model.ISetter() {
+                                @Override
+                                public <T> T set(T value) {
+                                    if (value != null) {
+                                        into.ecosystemOptions.computeIfAbsent(plugin.purlType(), t -> new TreeMap<>())
+                                                .put(option.key(), (String) value);
+                                    }
+                                    return null;
+                                }
+                            }).build());
                 }
-            } catch (URISyntaxException e) {
-                throw new UsageException(option + " is not a URL: " + e.getMessage());
             }
+            return command;
         }
     }
 
@@ -235,7 +245,7 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
     public static ScanOptions parse(List<String> args) throws UsageException {
         Arguments a = new Arguments();
         try {
-            Main.configure(new CommandLine(a)).parseArgs(args.toArray(String[]::new));
+            Main.configure(Arguments.addEcosystemOptions(new CommandLine(a), a)).parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
             throw new UsageException(e.getMessage());
         }

@@ -70,7 +70,8 @@ class CliTest {
         refusedBeforeSpark("Unknown option: '--bogus'", "scan", "pkg:pypi/a", "--bogus");
         refusedBeforeSpark("nothing to scan: give a PURL or --watchlist FILE", "scan");
         refusedBeforeSpark("--repo applies to exactly one PURL (got 2)", "scan", "pkg:pypi/a", "pkg:pypi/b", "--repo", "x");
-        refusedBeforeSpark("unknown package type 'cargo' (known: pypi, npm, maven)", "scan", "pkg:cargo/serde");
+        // the known types are the plugins on the class path: the bundled three, and in tests core's stub
+        refusedBeforeSpark("unknown package type 'cargo' (known: pypi, npm, maven, stub)", "scan", "pkg:cargo/serde");
         refusedBeforeSpark("Invalid value for option '--fail-on': expected one of [HIGH_RISK, DIVERGENT] "
                 + "(case-insensitive) but was 'CLEAN'", "scan", "pkg:pypi/a", "--fail-on", "CLEAN");
         refusedBeforeSpark("--master takes local, local[N], local[*], spark://HOST:PORT, yarn or k8s://URL, not "

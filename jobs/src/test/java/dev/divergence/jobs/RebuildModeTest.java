@@ -49,10 +49,9 @@ class RebuildModeTest {
             String c2 = git.commit(MavenProject.files("1.0.1"), "release 1.0.1", Instant.parse("2026-01-02T00:00:00Z"));
             git.tag("v1.0.1", true);
             RebuildEnvironment env = new RebuildEnvironment(Sandbox.system(), CACHE,
-                    RebuildEnvironment.jdksUnder(Path.of("/usr/lib/jvm")), mirror.uri(), java.net.URI.create("http://127.0.0.1:9/"),
-                    Sandbox.Limits.defaults());
-            byte[] clean = MavenProject.publish(env, git.dir(), c1, "1.0.0", dir.resolve("publisher"));
-            byte[] tampered = MavenProject.tamperGreeter(MavenProject.publish(env, git.dir(), c2, "1.0.1",
+                    RebuildEnvironment.jdksUnder(Path.of("/usr/lib/jvm")), Sandbox.Limits.defaults());
+            byte[] clean = MavenProject.publish(env, mirror.uri(), git.dir(), c1, "1.0.0", dir.resolve("publisher"));
+            byte[] tampered = MavenProject.tamperGreeter(MavenProject.publish(env, mirror.uri(), git.dir(), c2, "1.0.1",
                     dir.resolve("publisher")));
             registry.metadata(List.of("1.0.0", "1.0.1"));
             registry.file("1.0.0", ".pom", MavenProject.pom("1.0.0").getBytes(StandardCharsets.UTF_8), null);

@@ -50,7 +50,6 @@ class RebuildSignalsTest {
         Tools.require(RebuildEnvironment.toolVersion("/usr/bin/python3", "-c", "import build, setuptools; print(1)")
                 .isPresent() ? Optional.empty() : Optional.of("Debian python3-build/python3-setuptools not installed"));
         RebuildEnvironment env = new RebuildEnvironment(Sandbox.system(), dir.resolve("cache"), Map.of(),
-                java.net.URI.create("http://127.0.0.1:9/"), java.net.URI.create("http://127.0.0.1:9/"),
                 Sandbox.Limits.defaults());
         try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"));
              LocalPypi pypi = new LocalPypi(dir.resolve("registry"), "acme-py", Map.of())) {

@@ -165,7 +165,7 @@ class ReportSiteTest {
                 cli("report", "--format", "pdf"));
         assertEquals(List.of("2", "divergence report: Missing required parameter for option '--out' (DIR|URI)", "Try 'divergence report --help' for more information."),
                 cli("report", "--html", "x", "--out"));
-        assertEquals(List.of("2", "divergence report: unknown package type 'cargo' (known: pypi, npm, maven)",
+        assertEquals(List.of("2", "divergence report: unknown package type 'cargo' (known: pypi, npm, maven, stub)",
                 "Try 'divergence report --help' for more information."), cli("report", "--html", "x", "--package", "pkg:cargo/serde"));
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.divergence.model.Ecosystem;
 import dev.divergence.model.PackageId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,32 @@ class ScanOptionsTest {
         assertEquals(Optional.of("/src/litellm"), o.targets().get(0).repository());
         assertEquals(Set.of("1.82.7", "1.82.8"), o.versions());
         assertEquals("o", o.out());
-        assertEquals("http://127.0.0.1:9", o.endpoints().pypi());
+        assertEquals("http://127.0.0.1:9", o.ecosystems().of(Ecosystem.PYPI).get("url"));
+        assertEquals("https://registry.npmjs.org", o.ecosystems().of(Ecosystem.NPM).get("url"), "a default fills the rest");
+    }
+
+    @Test
+    void anEcosystemThisCommandLineNeverNamedBringsItsOwnOptions() throws Exception {
+        // core's test-only stub plugin (registry/stub) declares url and index; nothing here or in ScanOptions names it
+        ScanOptions o = ScanOptions.parse(List.of("pkg:stub/foo", "--stub-url", "http://127.0.0.1:5", "--stub-index",
+                "list.txt"));
+        assertEquals(Map.of("url", "http://127.0.0.1:5", "index", "list.txt"), o.ecosystems().of(new Ecosystem("stub")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Main.run(List.of("scan", "--help"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("--stub-url=URL") && help.contains("stub registry (default: http://127.0.0.1:9)"), help);
+        assertTrue(help.contains("--pypi-url=URL") && help.contains("(default: https://pypi.org)"), help);
+    }
+
+    @Test
+    void everyEcosystemOptionIsTypeDashKeyAndChecked() throws Exception {
+        ScanOptions o = ScanOptions.parse(List.of("pkg:npm/a", "--npm-url", "http://127.0.0.1:7", "--maven-url",
+                "https://mirror.example/m2"));
+        assertEquals(Map.of("url", "http://127.0.0.1:7"), o.ecosystems().of(Ecosystem.NPM));
+        assertEquals(Map.of("url", "https://mirror.example/m2"), o.ecosystems().of(Ecosystem.MAVEN));
+        assertEquals("--maven-url must be an http:// or https:// URL, not 'file:/x'", assertThrows(
+                ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pkg:npm/a", "--maven-url",
+                        "file:/x"))).getMessage());
     }
 
     @Test

@@ -1,0 +1,51 @@
+package dev.divergence.registry.npm;
+
+import dev.divergence.registry.FileFacts;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What JavaScript, Node and npm make of a file (see {@link FileFacts} for each field's use). */
+final class NpmFileFacts {
+
+    private static final String ROT13 = "[\"']rot[-_ ]?13[\"']";
+    /** {@code require("child_" + "process")}: a module name assembled to hide it. */
+    private static final String ASSEMBLED_CHILD_PROCESS = "child_[\"'`]\\s*\\+";
+
+    static final FileFacts FACTS = new FileFacts(
+            Set.of("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "coffee", "vue", "svelte", "node", "gyp",
+                    "gypi"),
+            Set.of("map"),
+            Set.of("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+                    ".npmignore", ".npmrc", "tsconfig.json", "jsconfig.json", "bower.json", "component.json"),
+            List.of(),
+            List.of("[^/]*\\.(test|spec)\\.[cm]?[jt]sx?"),
+            Set.of(),
+            Set.of("js", "mjs", "cjs", "ts", "node"),
+            Set.of("node"), // a compiled addon, loaded by require
+            Map.of(),
+            Map.of(),
+            List.of("eval(", "child_process", "Function(", "fromCharCode", "runInThisContext", "runInNewContext",
+                    "runInContext", "vm.Script", "compileFunction", "process.binding", "process._linkedBinding",
+                    "mainModule.require", "_load(", "getBuiltinModule", "process.dlopen"),
+            List.of("child_process", "\\b(?:execSync|execFileSync|spawnSync)\\s*\\(",
+                    "\\b(?:runInThisContext|runInNewContext|runInContext|compileFunction)\\s*\\(", "\\bvm\\.Script\\b",
+                    "\\bprocess\\.(?:binding|_linkedBinding|dlopen)\\s*\\(", "\\bmainModule\\.require\\b",
+                    "\\b_load\\s*\\(", "\\bgetBuiltinModule\\b", "(?<![\\w.$])(?:eval|exec)\\s*\\(",
+                    // the global shim Function("return this") is everywhere in bundles and runs nothing
+                    "(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))"),
+            // require(x) and import(x) with anything but a plain string literal load what is computed at run time
+            List.of("(?<![\\w.$])(?:require|import)\\s*\\((?!" + FileFacts.LITERAL_ARG + "[,)]|"
+                    + FileFacts.METHOD_PARAMS + ")", ROT13, ASSEMBLED_CHILD_PROCESS),
+            // in build output a bare identifier or member chain (bundlers' dynamic loaders) is expected
+            List.of("(?<![\\w.$])require\\s*\\((?!" + FileFacts.LITERAL_ARG + "[,)]|\\s*[A-Za-z_$][\\w$.]*\\s*\\)|"
+                    + FileFacts.METHOD_PARAMS + ")", ROT13, ASSEMBLED_CHILD_PROCESS),
+            Set.of(),
+            List.of(),
+            Map.of(),
+            // an inline source map: base64 that bundlers write, not a payload
+            List.of("sourceMappingURL=data:application/json;(?:charset=[\\w-]+;)?base64,[A-Za-z0-9+/=]+"));
+
+    private NpmFileFacts() {
+    }
+}
