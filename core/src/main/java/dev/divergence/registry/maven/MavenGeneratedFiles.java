@@ -971,11 +971,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             String pv = text(a.get(0), "version");
             String sv = text(b.get(0), "version");
             String base = sv.endsWith("-SNAPSHOT") ? sv.substring(0, sv.length() - "-SNAPSHOT".length()) : sv;
-            // Only the forms a release of the same parent line takes: the source's X-SNAPSHOT released as X (the
-            // release plugin), or a later plain release of it (2.14.1-SNAPSHOT -> 2.15.0, commons-parent 104 -> 105:
+            // Only the forms a release of the same parent line takes: the source's X-SNAPSHOT released as X or as a
+            // pre-release of X (X-rc1: the release plugin), or a later plain release of it (2.14.1-SNAPSHOT -> 2.15.0, commons-parent 104 -> 105:
             // a release cut from a later commit than the baseline). Anything else ("3-hotfix", an older parent, a
             // qualifier) is another parent: what it injects is not the source's.
-            boolean released = pv.equals(base) || (pv.matches("\\d{1,9}(\\.\\d{1,9}){0,4}") && !base.isEmpty()
+            boolean released = pv.equals(base) || (sv.endsWith("-SNAPSHOT") && pv.startsWith(base + "-")
+                    && pv.substring(base.length() + 1).matches("(?i)(alpha|beta|rc|cr|m|milestone)[.-]?\\d{1,4}"))
+                    || (pv.matches("\\d{1,9}(\\.\\d{1,9}){0,4}") && !base.isEmpty()
                     && new org.apache.maven.artifact.versioning.ComparableVersion(pv)
                     .compareTo(new org.apache.maven.artifact.versioning.ComparableVersion(base)) >= 0);
             if (!released) {

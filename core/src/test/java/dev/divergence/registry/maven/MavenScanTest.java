@@ -592,20 +592,26 @@ class MavenScanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"snapshot-released", "release-train", "snapshot-released+payload", "older+payload"})
+    @ValueSource(strings = {"snapshot-released", "snapshot-rc", "release-train", "snapshot-released+payload",
+            "older+payload", "snapshot-hotfix+payload"})
     void theParentsOwnLineAtTheReleasedVersionIsVisibleButNotANewDependency(String form) throws Exception {
         // jackson-core 2.18.5: parent jackson-base 2.18.5-SNAPSHOT in the source, 2.18.5 as released; 2.23.0 from
         // a repository copy older than the release: jackson-base 2.23.0, a later plain release of the same parent.
         // An older parent (a downgrade to one with a known hole, or one re-published) is another parent.
-        boolean snapshot = form.startsWith("snapshot-released");
+        boolean snapshot = form.startsWith("snapshot-");
         String source = snapshot
                 ? SHADING_SOURCE_POM.replace("<version>3</version></parent>", "<version>3-SNAPSHOT</version></parent>")
                 : SHADING_SOURCE_POM;
-        String published = snapshot ? SHADING_SOURCE_POM
+        String published = form.equals("snapshot-rc")
+                ? SHADING_SOURCE_POM.replace("<version>3</version></parent>", "<version>3-rc1</version></parent>")
+                : form.startsWith("snapshot-hotfix")
+                ? SHADING_SOURCE_POM.replace("<version>3</version></parent>", "<version>3-hotfix</version></parent>")
+                : snapshot ? SHADING_SOURCE_POM
                 : SHADING_SOURCE_POM.replace("<version>3</version></parent>", form.startsWith("older")
                 ? "<version>2.9</version></parent>" : "<version>3.0.0</version></parent>");
         if (form.equals("snapshot-released+payload")) {
-            // The same parent change beside a dependency the source never declared stays a new dependency.
+            // The same parent change beside a dependency the source never declared stays a new dependency; a
+            // qualifier other than a pre-release's ("3-hotfix" from 3-SNAPSHOT) is another parent.
             published = published.replace("  </dependencies>", "    <dependency><groupId>com.evil</groupId>"
                     + "<artifactId>loader</artifactId><version>1.0</version></dependency>\n  </dependencies>");
         }
@@ -620,8 +626,9 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId(), form);
         assertEquals(FileStatus.MODIFIED, row.status(), "consumers inherit another parent release: visible");
         assertFalse(row.highRisk(), form);
-        assertEquals("parent at another version: org.acme:acme-parent:" + (snapshot
-                ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)"), row.detail().orElseThrow());
+        assertEquals("parent at another version: org.acme:acme-parent:" + (form.equals("snapshot-rc")
+                ? "3-rc1 (source: 3-SNAPSHOT)" : snapshot ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)"),
+                row.detail().orElseThrow());
         assertEquals(Verdict.DIVERGENT, pom.verdict());
     }
 
