@@ -22,7 +22,15 @@ grep -v '^\s*#' "$list" | while read -r purl repo; do
   fi
   echo "$purl $dir" >> "$watchlist"
 done
-"$root/divergence" scan --watchlist "$watchlist" --out "$out" --no-summary ${REALCHECK_FLAGS:-} || true
+# Every mirror also stands for its GitHub URL, so submodules (vendor/benchmark.js, support/jade, ...) whose
+# repositories are mirrored here are verified at their pinned commits; the others stay IN_SUBMODULE with the reason.
+mirror_flags=()
+for dir in "$mirrors"/*+*/repo; do
+  [ -d "$dir" ] || continue
+  name="$(basename "$(dirname "$dir")")"
+  mirror_flags+=(--mirror "https://github.com/${name/+//}=$dir")
+done
+"$root/divergence" scan --watchlist "$watchlist" --out "$out" --no-summary "${mirror_flags[@]}" ${REALCHECK_FLAGS:-} || true
 "$root/divergence" sql "select ecosystem, package, count(*) as versions,
     sum(case when commit is not null then 1 else 0 end) as resolved,
     sum(case when verdict = 'CLEAN' then 1 else 0 end) as clean,

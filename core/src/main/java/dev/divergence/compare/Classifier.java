@@ -10,6 +10,7 @@ import dev.divergence.registry.Alignment;
 import dev.divergence.registry.GeneratedFiles;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.SourceTree;
+import dev.divergence.source.Submodules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,6 +42,12 @@ public final class Classifier {
     public static final String SPECIAL_ENTRY = "archive.special-entry";
     /** A file under a submodule (gitlink) of the commit: its source is another repository's. */
     public static final String IN_SUBMODULE = "compare.in-submodule";
+    /** A file under a submodule with the blob the submodule's pinned commit holds at its path. */
+    public static final String SUBMODULE_BLOB_EQUAL = "compare.submodule-blob-equal";
+    /** A file under a submodule whose pinned commit holds other bytes at its path. */
+    public static final String SUBMODULE_BLOB_DIFFERS = "compare.submodule-blob-differs";
+    /** A file under a submodule whose pinned commit has no file at its path. */
+    public static final String SUBMODULE_BLOB_ABSENT = "compare.submodule-blob-absent";
 
     /** Content larger than this is compared by hash only (no normalisation, no added-line scan). */
     static final long MAX_CONTENT_BYTES = 8L << 20;
@@ -50,15 +57,23 @@ public final class Classifier {
      *
      * @param extractor reads the bytes of the given artifact entries, keyed by their SHA-256 (each copy of a
      *     duplicated path by its own content), from what the reading pass kept or a second, targeted pass
+     * @param submodules where files under a gitlink of the tree are verified (their pinned commits)
      */
     public record Input(Artifact artifact, String version, List<ArtifactFile> files, Alignment alignment,
                         CommitReference reference, GeneratedFiles generated,
-                        Function<List<ArtifactFile>, Map<String, byte[]>> extractor) {
+                        Function<List<ArtifactFile>, Map<String, byte[]>> extractor, Submodules submodules) {
 
+        /** Files under a submodule stay unverifiable ({@link Submodules#NOT_FOLLOWED}). */
         public Input(Artifact artifact, String version, List<ArtifactFile> files, Alignment alignment, SourceTree tree,
                      SourceRepository repo, GeneratedFiles generated,
                      Function<List<ArtifactFile>, Map<String, byte[]>> extractor) {
-            this(artifact, version, files, alignment, new CommitReference(tree, repo), generated, extractor);
+            this(artifact, version, files, alignment, tree, repo, generated, extractor, Submodules.NOT_FOLLOWED);
+        }
+
+        public Input(Artifact artifact, String version, List<ArtifactFile> files, Alignment alignment, SourceTree tree,
+                     SourceRepository repo, GeneratedFiles generated,
+                     Function<List<ArtifactFile>, Map<String, byte[]>> extractor, Submodules submodules) {
+            this(artifact, version, files, alignment, new CommitReference(tree, repo), generated, extractor, submodules);
         }
     }
 
@@ -334,10 +349,19 @@ public final class Classifier {
                 d.map(GeneratedFiles.Decision::ruleId).orElse(UNEXPLAINED), flags, detail);
     }
 
-    /** A file under a gitlink of the commit, judged whole as a new file is; the detail names the pinned commit. */
+    /**
+     * A file under a gitlink of the commit. When the submodule's repository at the pinned commit can be had, the file
+     * is judged against the blob at its path there as any file is against the commit ({@link #fromSubmodule});
+     * otherwise it is judged whole as a new file is, and the detail names the pinned commit and why it could not be
+     * verified.
+     */
     private static FileDivergence inSubmodule(Input in, ArtifactFile f, Optional<byte[]> content) throws IOException {
         Optional<String> src = in.alignment().sourcePath(f.path());
-        Map.Entry<String, String> sub = src.flatMap(in.reference().tree()::submoduleOf).orElseThrow();
+        Submodules.Lookup lookup = in.submodules().lookup(in.reference().repo(), in.reference().tree(), src.orElseThrow());
+        if (lookup instanceof Submodules.Found found) {
+            return fromSubmodule(in, f, content, src, found);
+        }
+        Submodules.Unverifiable why = (Submodules.Unverifiable) lookup;
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
         content.ifPresent(c -> {
@@ -346,8 +370,66 @@ public final class Classifier {
             flags.addAll(signals.flags());
         });
         return row(in, f, Optional.empty(), src, FileStatus.IN_SUBMODULE, IN_SUBMODULE, flags,
-                Optional.of("in submodule " + sub.getKey() + " at commit " + sub.getValue()
-                        + ": not verifiable from this repository"));
+                Optional.of("in submodule " + why.gitlink() + " at commit " + why.commit()
+                        + ": not verifiable (" + why.reason() + ")"));
+    }
+
+    /**
+     * A file under a submodule against the blob its pinned commit holds at the same path: the same blob is MATCH;
+     * other bytes are MODIFIED unless a normalisation explains them, judged by the added lines (payload signals make
+     * it HIGH_RISK); no file there is PHANTOM, judged whole. The submodule's other commits explain nothing.
+     */
+    private static FileDivergence fromSubmodule(Input in, ArtifactFile f, Optional<byte[]> content,
+                                                Optional<String> src, Submodules.Found sub) throws IOException {
+        String where = sub.path() + " of submodule " + sub.gitlink() + " (" + sub.url() + ") at its pinned commit "
+                + sub.commit();
+        SourceRepository repo = sub.repository();
+        if (sub.file().isEmpty()) {
+            Set<RiskFlag> whole = EnumSet.noneOf(RiskFlag.class);
+            whole.addAll(f.flags());
+            content.ifPresent(c -> whole.addAll(ContentSignals.scan(f.path(), c, MAX_CONTENT_BYTES)));
+            return submoduleRow(in, f, src, Optional.empty(), null, FileStatus.PHANTOM, SUBMODULE_BLOB_ABSENT, whole,
+                    "no file " + where);
+        }
+        SourceTree.SourceFile sf = sub.file().get();
+        if (sf.blobId().equals(f.gitBlobId())) {
+            return submoduleRow(in, f, src, sub.file(), repo, FileStatus.MATCH, SUBMODULE_BLOB_EQUAL, f.flags(),
+                    "same blob as " + where);
+        }
+        Optional<byte[]> source = repo.size(sf.blobId()) <= MAX_CONTENT_BYTES
+                ? repo.read(sf.blobId(), MAX_CONTENT_BYTES) : Optional.empty();
+        if (content.isEmpty() || source.isEmpty()) {
+            return submoduleRow(in, f, src, sub.file(), repo, FileStatus.MODIFIED, SUBMODULE_BLOB_DIFFERS, f.flags(),
+                    "too large to compare by content; blob ids differ from " + where);
+        }
+        Optional<Normalizations.Explained> e = Normalizations.explain(content.get(), source.get(), in.version());
+        if (e.isPresent()) {
+            return submoduleRow(in, f, src, sub.file(), repo, e.get().status(), e.get().ruleId(), f.flags(),
+                    "against " + where);
+        }
+        LineDiff.Result d = LineDiff.of(content.get(), source.get());
+        Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
+        flags.addAll(ContentSignals.scan(f.path(), d.addedText().getBytes(StandardCharsets.UTF_8), MAX_CONTENT_BYTES));
+        flags.addAll(structuralFlags(f.flags()));
+        return submoduleRow(in, f, src, sub.file(), repo, FileStatus.MODIFIED, SUBMODULE_BLOB_DIFFERS, flags,
+                "+" + d.added() + " -" + d.removed() + " lines, first difference at line " + d.firstDifferentLine()
+                        + ", against " + where);
+    }
+
+    /** A row whose source blob is in a submodule's repository, not the package's. */
+    private static FileDivergence submoduleRow(Input in, ArtifactFile f, Optional<String> sourcePath,
+                                               Optional<SourceTree.SourceFile> sf, SourceRepository repo,
+                                               FileStatus status, String rule, Set<RiskFlag> flags, String detail)
+            throws IOException {
+        Optional<String> sourceSha = Optional.empty();
+        long sourceSize = -1;
+        if (sf.isPresent()) {
+            sourceSha = Optional.of(status == FileStatus.MATCH ? f.sha256() : repo.sha256(sf.get().blobId()));
+            sourceSize = status == FileStatus.MATCH ? f.size() : repo.size(sf.get().blobId());
+        }
+        return new FileDivergence(in.artifact().filename(), Optional.of(f.path()), sourcePath, status, rule,
+                Optional.of(f.sha256()), sourceSha, Optional.of(f.gitBlobId()), sf.map(SourceTree.SourceFile::blobId),
+                f.size(), sourceSize, flags, isHighRisk(status, flags), Optional.of(detail));
     }
 
 

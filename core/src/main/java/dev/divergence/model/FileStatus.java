@@ -24,8 +24,9 @@ public enum FileStatus {
     /** The artifact could not be compared (no commit); its hashes are still recorded. */
     UNCOMPARED,
     /**
-     * Under a submodule (gitlink) of the commit: its content lives in another repository, so this one cannot verify
-     * it. Not explained and not phantom; judged whole, as a new file is.
+     * Under a submodule (gitlink) of the commit whose repository at the pinned commit could not be read (the rule's
+     * detail says why): its content lives in another repository. Not explained and not phantom; judged whole, as a
+     * new file is. A file whose submodule can be read is MATCH, MODIFIED or PHANTOM against the pinned commit.
      */
     IN_SUBMODULE
 }

@@ -22,6 +22,7 @@ import dev.divergence.registry.GeneratedFiles;
 import dev.divergence.source.RepositoryCache;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.SourceTree;
+import dev.divergence.source.Submodules;
 import dev.divergence.store.ArtifactStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -116,8 +117,9 @@ public final class ReleaseScanner {
         }
         List<ArtifactReport> reports = new ArrayList<>();
         long t2 = System.nanoTime();
+        Submodules submodules = new Submodules(cacheRoot, repository.submoduleUrls());
         for (Read r : reads) {
-            reports.add(compare(release, r, repo, ref, rollBack));
+            reports.add(compare(release, r, repo, ref, rollBack, submodules));
         }
         stages.merge("classify", System.nanoTime() - t2, Long::sum);
         List<Verdict> verdicts = reports.stream().map(ArtifactReport::verdict).toList();
@@ -156,7 +158,7 @@ public final class ReleaseScanner {
     }
 
     private ArtifactReport compare(Release release, Read r, SourceRepository repo, SourceRef ref,
-                                   Optional<String> rollBack) {
+                                   Optional<String> rollBack, Submodules submodules) {
         Artifact a = r.artifact();
         if (r.listing().isEmpty()) {
             return report(r, List.of(), Verdict.ERROR, r.error());
@@ -202,7 +204,7 @@ public final class ReleaseScanner {
             Path archive = r.fetched().path().get();
             List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
                     tree, repo, ecosystem.generatedFiles(),
-                    entries -> listing.contentsOf(archive, entries, 8L << 20)));
+                    entries -> listing.contentsOf(archive, entries, 8L << 20), submodules));
             List<GeneratedFiles.EntryFinding> registry = registryFindings(release, r, files);
             rows = EntryFindings.apply(rows, registry);
             Verdict v = Verdicts.artifact(rows);

@@ -2,6 +2,7 @@ package dev.divergence.scan;
 
 import dev.divergence.model.Release;
 import dev.divergence.registry.RepositoryUrls;
+import dev.divergence.source.Submodules;
 import dev.divergence.source.VersionOrder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +68,27 @@ public record RepositoryChoice(Optional<String> location, boolean userGiven, boo
             return Optional.empty();
         }
         return RepositoryUrls.fetchRefusal(location.get(), allowSsh);
+    }
+
+    /**
+     * How the URLs a commit's {@code .gitmodules} names are checked: as registry-declared repository URLs, whether or
+     * not the user gave this repository (whoever pushes to it writes them). A forge's other spellings
+     * ({@code git://github.com/o/r.git}, {@code git@github.com:o/r}) are fetched as https, as in registry metadata.
+     */
+    public Submodules.UrlPolicy submoduleUrls() {
+        boolean ssh = allowSsh;
+        return new Submodules.UrlPolicy() {
+            @Override
+            public String canonical(String url) {
+                boolean remote = url.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") || url.matches("^[^/@:]+@[^/:]+:.*");
+                return remote ? RepositoryUrls.normalize(url).orElse(url) : url;
+            }
+
+            @Override
+            public Optional<String> refusal(String url) {
+                return RepositoryUrls.fetchRefusal(url, ssh);
+            }
+        };
     }
 
     /** The repository this release itself declares when it is not the chosen one (never for a given repo). */

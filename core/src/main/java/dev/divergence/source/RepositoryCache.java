@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -20,12 +21,17 @@ import org.eclipse.jgit.transport.RefSpec;
  * A local path is opened in place; a URL is mirrored (branches and tags only: {@code refs/pull/*} can be created
  * by anyone who opens a pull request and is never a baseline) into {@code CACHE/repos/<hash>.git} and fetched
  * again on the first use in a JVM. Whatever other refs a local path or an older mirror carries, the
- * {@link BlobIndex} trusts only branches and tags.
+ * {@link BlobIndex} trusts only branches and tags. The operator's {@link Mirrors} ({@code scan --mirror}) say where a
+ * location is opened instead; the repository keeps the location it was asked for (relative submodule URLs resolve
+ * against it).
  */
 public final class RepositoryCache {
 
     private static final Map<String, SourceRepository> OPEN = new ConcurrentHashMap<>();
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+    /** Why a location could not be opened, for {@link #tryOpen}: one attempt per location per run. */
+    private static final Map<String, String> FAILED = new ConcurrentHashMap<>();
+    private static volatile Mirrors mirrors = Mirrors.NONE;
 
     private RepositoryCache() {
     }
@@ -41,11 +47,55 @@ public final class RepositoryCache {
             if (known != null) {
                 return known;
             }
-            Repository repo = isUrl(location) ? mirror(location, cacheRoot) : openLocal(Path.of(location));
+            String actual = mirrors.rewrite(location).orElse(location);
+            Repository repo;
+            try {
+                repo = isUrl(actual) ? mirror(actual, cacheRoot) : openLocal(Path.of(actual));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new IOException("not a repository location: " + actual, e);
+            }
             SourceRepository sr = new SourceRepository(location, repo);
             OPEN.put(location, sr);
             return sr;
         }
+    }
+
+    /** What {@link #tryOpen} answers: the repository, or why it cannot be opened. */
+    public record Opened(Optional<SourceRepository> repository, Optional<String> problem) {
+    }
+
+    /**
+     * {@link #open}, remembering a failure until {@link #clear}: a location named again and again (the same submodule
+     * in every version of a package) costs one attempt per run, not one clone timeout per file.
+     */
+    public static Opened tryOpen(String location, Path cacheRoot) {
+        String failed = FAILED.get(location);
+        if (failed != null) {
+            return new Opened(Optional.empty(), Optional.of(failed));
+        }
+        try {
+            return new Opened(Optional.of(open(location, cacheRoot)), Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            FAILED.put(location, why);
+            return new Opened(Optional.empty(), Optional.of(why));
+        }
+    }
+
+    /**
+     * The operator's mirrors for every repository opened from now on, in this JVM (the driver's and each executor's
+     * first task set them). Repositories opened under other rules are forgotten.
+     */
+    public static synchronized void useMirrors(Mirrors rules) {
+        if (!rules.equals(mirrors)) {
+            clear();
+            mirrors = rules;
+        }
+    }
+
+    /** Whether an operator's mirror rule names {@code location} (then the operator has said where it lives). */
+    public static boolean mirrored(String location) {
+        return mirrors.rewrite(location).isPresent();
     }
 
     static boolean isUrl(String location) {
@@ -147,5 +197,6 @@ public final class RepositoryCache {
     public static void clear() {
         OPEN.values().forEach(SourceRepository::close);
         OPEN.clear();
+        FAILED.clear();
     }
 }

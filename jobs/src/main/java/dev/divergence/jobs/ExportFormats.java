@@ -367,7 +367,9 @@ final class ExportFormats {
             "compare.blob-in-history", "The published file is an older version of the source file (a stale blob)",
             "compare.no-commit", "The published file exists in no commit of the repository",
             "compare.no-commit.runs", "No commit matches the release, and this file runs or carries a payload",
-            "compare.in-submodule", "The file is under a submodule: this repository cannot verify it");
+            "compare.in-submodule", "The file is under a submodule whose pinned commit could not be read: unverified",
+            "compare.submodule-blob-differs", "The file differs from the blob its submodule's pinned commit holds",
+            "compare.submodule-blob-absent", "The file is under a submodule whose pinned commit has no such file");
 
     /** A JSON object whose keys keep the order given (Map.of's order changes from one JVM to the next). */
     private static Map<String, Object> obj(Object... keysAndValues) {

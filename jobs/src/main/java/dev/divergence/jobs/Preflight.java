@@ -87,6 +87,17 @@ final class Preflight {
         }
     }
 
+    /** A {@code --mirror} to a local folder must exist (a typo would otherwise leave every repository it names unopened). */
+    static void mirror(String prefix, String target) throws ScanOptions.UsageException {
+        if (isUri(target) || target.matches("^[^/@\\s]+@[^/:\\s]+:.*")) {
+            return;
+        }
+        if (!Files.isDirectory(Path.of(target))) {
+            throw new ScanOptions.UsageException("--mirror " + prefix + "=" + target + ": " + target
+                    + (Files.exists(Path.of(target)) ? " is not a folder" : " does not exist"));
+        }
+    }
+
     static boolean isUri(String location) {
         return location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
     }

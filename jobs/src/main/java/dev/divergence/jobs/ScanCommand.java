@@ -23,6 +23,9 @@ final class ScanCommand {
                 Preflight.repository(t.pkg().purl(), t.repository().get());
             }
         }
+        for (dev.divergence.source.Mirrors.Rule m : options.mirrors().rules()) {
+            Preflight.mirror(m.prefix(), m.target());
+        }
         SparkSession spark = SparkSessions.create("divergence-scan", options.master());
         Interruption.install(spark, err);
         ScanProgress.enable(err, ScanProgress.wanted(options.progress()));

@@ -18,6 +18,7 @@ import dev.divergence.scan.History;
 import dev.divergence.scan.ReleaseScanner;
 import dev.divergence.scan.RepositoryChoice;
 import dev.divergence.scan.Watchlist;
+import dev.divergence.source.Mirrors;
 import dev.divergence.source.RepositoryCache;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.VersionOrder;
@@ -69,7 +70,7 @@ public final class ScanJob {
      */
     public record ReleaseTask(String releaseJson, String repository, boolean repositoryGiven, boolean allowSsh,
                               String repositoryBasis, String cacheDir, EcosystemOptions ecosystems,
-                              ScanOptions.Mode mode, int rebuildParallelism)
+                              ScanOptions.Mode mode, int rebuildParallelism, Mirrors mirrors)
             implements Serializable {
     }
 
@@ -91,6 +92,7 @@ public final class ScanJob {
         String runId = UUID.randomUUID().toString();
         // A run sees the repositories as they are now: tags may have moved since a previous run in this JVM.
         RepositoryCache.clear();
+        RepositoryCache.useMirrors(options.mirrors()); // before any repository opens, on the driver as on executors
         HttpFetcher http = new HttpFetcher();
         EcosystemOptions ecosystems = options.ecosystems();
         DatasetLocation out = DatasetLocation.of(options.out());
@@ -162,7 +164,7 @@ public final class ScanJob {
             for (Release r : toScan) {
                 tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), repository.location().orElse(null),
                         repository.userGiven(), repository.allowSsh(), repository.basis(), options.cache().toAbsolutePath().toString(),
-                        ecosystems, options.mode(), options.rebuildParallelism()));
+                        ecosystems, options.mode(), options.rebuildParallelism(), options.mirrors()));
             }
         }
 
@@ -534,6 +536,7 @@ public final class ScanJob {
         Release release = ReleaseCodec.fromJson(task.releaseJson());
         ScanProgress.scanning(release.pkg().purl() + "@" + release.version());
         Path cache = Path.of(task.cacheDir());
+        RepositoryCache.useMirrors(task.mirrors()); // an executor's first task; the same rules again change nothing
         ReleaseScanner scanner = scanners.computeIfAbsent(release.pkg().ecosystem(), eco -> {
             EcosystemSupport support = task.ecosystems().support(eco, http);
             ArtifactStore store = new ArtifactStore(cache.resolve("artifacts"), http, 4L << 30);

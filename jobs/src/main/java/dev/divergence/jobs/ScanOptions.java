@@ -5,6 +5,7 @@ import dev.divergence.registry.EcosystemOptions;
 import dev.divergence.registry.EcosystemPlugin;
 import dev.divergence.registry.EcosystemPlugins;
 import dev.divergence.scan.Watchlist;
+import dev.divergence.source.Mirrors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
 public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache, EcosystemOptions ecosystems,
                           Optional<String> master, Set<String> versions, boolean summary, boolean full,
                           boolean allowSsh, Optional<Boolean> progress, Optional<FailOn> failOn, Mode mode,
-                          int rebuildParallelism) {
+                          int rebuildParallelism, Mirrors mirrors) {
 
     /**
      * What a version is compared with: its commit's files ({@code fetch}), the files rebuilt from that commit in the
@@ -117,6 +118,15 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
                 description = "also fetch ssh:// (and user@host:path) repository URLs from registry metadata")
         boolean allowSsh;
 
+        @Option(names = "--mirror", paramLabel = "URL_PREFIX=PATH", description = "open every repository whose URL "
+                + "starts with URL_PREFIX (whole path segments; longest prefix wins) at PATH followed by the rest of "
+                + "the URL, as git's url.<base>.insteadOf: package repositories and submodules alike, e.g. "
+                + "--mirror https://github.com/lodash/lodash=/srv/git/lodash.git or "
+                + "--mirror https://github.com/=/srv/git/ (tries REST, REST without and with .git). PATH may be a "
+                + "folder or a URL; the rest of the URL may not climb out of it. A URL a mirror names is opened "
+                + "even when it would be refused as registry metadata (a .gitmodules naming a local path). Repeatable")
+        List<String> mirrors = new ArrayList<>();
+
         @Option(names = "--no-summary", description = "do not print the per-version summary and the signals")
         boolean noSummary;
 
@@ -190,9 +200,15 @@ public record ScanOptions(List<Watchlist.Entry> targets, String out, Path cache,
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
+            Mirrors mirrorRules;
+            try {
+                mirrorRules = Mirrors.parse(mirrors);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--mirror: " + e.getMessage());
+            }
             return new ScanOptions(targets, out, cache, ecosystems,
                     Optional.ofNullable(master), only, !noSummary, full, allowSsh, Optional.ofNullable(progress),
-                    Optional.ofNullable(failOn), mode, rebuildParallelism);
+                    Optional.ofNullable(failOn), mode, rebuildParallelism, mirrorRules);
         }
 
         /** {@code --mode fetch|rebuild|both}, any case; anything else a usage error naming the three. */

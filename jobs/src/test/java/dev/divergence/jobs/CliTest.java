@@ -126,6 +126,11 @@ class CliTest {
         refusedBeforeSpark("--package: purl subpaths are not supported: pkg:npm/a#lib", "export", "--package", "pkg:npm/a#lib");
         refusedBeforeSpark("the repository of pkg:pypi/a, " + dir.resolve("no-clone") + ", does not exist", "scan",
                 "pkg:pypi/a", "--repo", dir.resolve("no-clone").toString(), "--out", dir.resolve("new").toString());
+        refusedBeforeSpark("--mirror https://github.com/=" + dir.resolve("no-mirrors") + ": " + dir.resolve("no-mirrors")
+                + " does not exist", "scan", "pkg:pypi/a", "--mirror", "https://github.com/=" + dir.resolve("no-mirrors"),
+                "--out", dir.resolve("new").toString());
+        refusedBeforeSpark("--mirror: a mirror is URL_PREFIX=PATH_OR_URL, not 'https://github.com/'", "scan",
+                "pkg:pypi/a", "--mirror", "https://github.com/");
         Path list = Files.writeString(dir.resolve("w.txt"), "pkg:npm/b " + file + "\n");
         refusedBeforeSpark("the repository of pkg:npm/b, " + file + ", is not a folder (a Git repository or a clone of "
                 + "one)", "scan", "--watchlist", list.toString(), "--out", dir.resolve("new").toString());
@@ -143,7 +148,8 @@ class CliTest {
         Run scan = run("scan", "--help");
         assertEquals(Main.OK, scan.status());
         for (String option : List.of("--repo", "--watchlist", "--versions", "--out", "--cache", "--pypi-url", "--npm-url",
-                "--maven-url", "--master", "--full", "--allow-ssh", "--no-summary", "--[no-]progress", "--fail-on")) {
+                "--maven-url", "--master", "--full", "--allow-ssh", "--no-summary", "--[no-]progress", "--fail-on",
+                "--mirror")) {
             assertTrue(scan.out().contains(option), option);
         }
         assertTrue(scan.out().contains("4 when --fail-on found a version at that verdict"), scan.out());

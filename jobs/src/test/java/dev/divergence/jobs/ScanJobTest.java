@@ -144,4 +144,22 @@ class ScanJobTest {
             }
         }
     }
+
+    @Test
+    void aMirrorRuleReachesEveryRepositoryTheRunOpens() throws Exception {
+        DemoProject.Built built = DemoProject.build(Path.of("..", "datasets", "demo"), dir.resolve("demo"));
+        Path out = dir.resolve("mirrored");
+        String url = "https://example.test/acme/llmrelay";
+        try (StaticRegistryServer server = new StaticRegistryServer(built.registryRoot())) {
+            built.index().write(server.baseUrl());
+            ScanJob.Result r = ScanJob.run(SparkTestSession.get(), ScanOptions.parse(List.of("pkg:pypi/llmrelay@1.83.0",
+                    "--repo", url, "--mirror", url + "=" + built.repository(), "--pypi-url", server.baseUrl(),
+                    "--out", out.toString(), "--cache", dir.resolve("cache").toString())));
+            assertEquals(List.of("1.83.0|EXPLAINED|TAG|" + url), query("select version, verdict, ref_method, repository from "
+                    + table(out, "releases")));
+            assertEquals(0, r.exitStatus());
+        } finally {
+            dev.divergence.source.RepositoryCache.useMirrors(dev.divergence.source.Mirrors.NONE);
+        }
+    }
 }

@@ -88,6 +88,16 @@ class ScanOptionsTest {
     }
 
     @Test
+    void mirrorsAreRepeatableAndDefaultToNone() throws Exception {
+        assertEquals(List.of(), ScanOptions.parse(List.of("pkg:npm/lodash")).mirrors().rules());
+        ScanOptions o = ScanOptions.parse(List.of("pkg:npm/lodash", "--mirror", "https://github.com/=/srv/git/",
+                "--mirror", "https://github.com/lodash/lodash=/srv/lodash.git"));
+        assertEquals(List.of(new dev.divergence.source.Mirrors.Rule("https://github.com/lodash/lodash", "/srv/lodash.git"),
+                new dev.divergence.source.Mirrors.Rule("https://github.com/", "/srv/git/")), o.mirrors().rules());
+        assertEquals(Optional.of("/srv/lodash.git"), o.mirrors().rewrite("git+https://github.com/lodash/lodash".substring(4)));
+    }
+
+    @Test
     void badArgumentsAreUsageErrorsWithExitCodeTwo() {
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of()));
         assertThrows(ScanOptions.UsageException.class, () -> ScanOptions.parse(List.of("pypi/litellm")));

@@ -789,7 +789,8 @@ class NpmScanTest {
         FileDivergence h = row(a, "package/support/haml/index.js");
         assertEquals(FileStatus.IN_SUBMODULE, h.status());
         assertEquals(Classifier.IN_SUBMODULE, h.ruleId());
-        assertEquals("in submodule support/haml at commit " + pinned + ": not verifiable from this repository",
+        assertTrue(h.detail().orElseThrow().startsWith("in submodule support/haml at commit " + pinned
+                + ": not verifiable (submodule repository https://example.invalid/haml.git unavailable: "),
                 h.detail().orElseThrow());
         assertFalse(h.highRisk());
         FileDivergence blob = row(a, "package/support/haml/lib/blob.js");
@@ -808,7 +809,10 @@ class NpmScanTest {
                 "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
         git.gitlink("support/ejs", "89abcdef0123456789abcdef0123456789abcdef");
         ArtifactReport a = publishAndScan(tree, "1.0.2", with(tree, "support/ejs/index.js", "module.exports = {};\n"));
-        assertEquals(FileStatus.IN_SUBMODULE, row(a, "package/support/ejs/index.js").status());
+        FileDivergence ejs = row(a, "package/support/ejs/index.js");
+        assertEquals(FileStatus.IN_SUBMODULE, ejs.status());
+        assertEquals("in submodule support/ejs at commit 89abcdef0123456789abcdef0123456789abcdef: not verifiable "
+                + "(the commit has no .gitmodules naming its repository)", ejs.detail().orElseThrow());
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
