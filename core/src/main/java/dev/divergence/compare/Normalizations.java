@@ -215,16 +215,38 @@ public final class Normalizations {
             return false;
         }
         boolean any = false;
+        java.util.Set<String> replaced = new java.util.HashSet<>();
         for (int i = 0; i < al.length; i++) {
             if (al[i].equals(sl[i])) {
                 continue;
             }
-            if (!versionTokensOnly(al[i], sl[i], release.get())) {
+            if (!versionTokensOnly(al[i], sl[i], release.get(), replaced)) {
                 return false;
             }
             any = true;
         }
-        return any;
+        // What a bump or release tool does: one version of the source (the one it declares, or a placeholder) written
+        // as the release's everywhere, in each form (text, tuple). Two different source texts replaced by the release
+        // are two different things (an address and a proxy rewritten to a release named 45.77.3.9).
+        return any && replaced.stream().filter(r -> r.startsWith("text:")).count() <= 1
+                && replaced.stream().filter(r -> r.startsWith("tuple:")).count() <= 1;
+    }
+
+    /**
+     * Whether a version token sits where a version is written: the line names a version ({@code __version__ =},
+     * {@code "version":}, {@code <version>}, {@code VERSION =}), or the token is spelled {@code v1.2.3} / {@code @1.2.3},
+     * or it follows a name in a banner ({@code Lo-Dash 1.0.0}). A bare dotted number in a string or a URL
+     * ({@code "1.1.1.1"}, {@code http://127.0.0.1:3128}) is an address or a constant, not a version.
+     */
+    private static boolean versionContext(String line, int tokenStart, String token) {
+        if (line.toLowerCase(java.util.Locale.ROOT).contains("version") || token.startsWith("v")
+                || token.startsWith("(")) {
+            return true;
+        }
+        if (tokenStart > 0 && line.charAt(tokenStart - 1) == '@') {
+            return true;
+        }
+        return tokenStart > 1 && line.charAt(tokenStart - 1) == ' ' && Character.isLetter(line.charAt(tokenStart - 2));
     }
 
     /** A version literal: {@code 1.2.3}, {@code 1.2.0rc1}, {@code 1.2.3.dev4+g1234abc}, {@code 1.2.3-beta.1}. */
@@ -234,23 +256,27 @@ public final class Normalizations {
     private static final Pattern TUPLE_TOKEN = Pattern.compile(
             "\\(\\s*\\d+(?:\\s*,\\s*(?:\\d+|'[A-Za-z0-9.+]{1,40}'|\"[A-Za-z0-9.+]{1,40}\"))+\\s*,?\\s*\\)");
 
-    private static boolean versionTokensOnly(String a, String s, VersionSpelling release) {
+    private static boolean versionTokensOnly(String a, String s, VersionSpelling release, java.util.Set<String> replaced) {
         List<String[]> at = tokens(a);
         List<String[]> st = tokens(s);
         if (at.size() != st.size() || !at.stream().map(t -> t[0]).toList().equals(st.stream().map(t -> t[0]).toList())) {
             return false; // the text around the tokens differs
         }
         boolean changed = false;
+        int at0 = 0; // where the token starts in the source line
         for (int k = 0; k < at.size(); k++) {
             String av = at.get(k)[1];
             String sv = st.get(k)[1];
-            if (av.equals(sv)) {
-                continue;
+            at0 += st.get(k)[0].length();
+            if (!av.equals(sv)) {
+                if (av.startsWith("(") != sv.startsWith("(") || !isRelease(av, release)
+                        || !versionContext(s, at0, sv)) {
+                    return false; // a changed token must now spell this release, in the same form, where versions go
+                }
+                replaced.add((sv.startsWith("(") ? "tuple:" : "text:") + canonical(sv));
+                changed = true;
             }
-            if (av.startsWith("(") != sv.startsWith("(") || !isRelease(av, release)) {
-                return false; // a changed token must now spell this release, in the same form
-            }
-            changed = true;
+            at0 += sv.length();
         }
         return changed;
     }
@@ -266,6 +292,13 @@ public final class Normalizations {
         }
         out.add(new String[] {line.substring(last), ""});
         return out;
+    }
+
+    /** The version a token spells (a tuple as its dotted form), canonical, or the token itself. */
+    private static String canonical(String token) {
+        String text = token.startsWith("(") ? token.substring(1, token.length() - 1).replaceAll("['\"\\s]", "")
+                .replaceAll(",$", "").replace(',', '.') : token;
+        return VersionSpelling.parse(text).map(VersionSpelling::canonical).orElse(token);
     }
 
     private static boolean isRelease(String token, VersionSpelling release) {

@@ -234,8 +234,8 @@ public final class ReleaseScanner {
                 if (v.severity() < Verdict.DIVERGENT.severity()) {
                     v = Verdict.DIVERGENT;
                 }
-                reason = Optional.of("compared with " + ref.commit().get().substring(0, 12) + ", only on branch "
-                        + ref.baselineBranch().get() + " (neither the default branch nor a tag reaches it)"
+                reason = Optional.of("compared with " + ref.commit().get().substring(0, 12) + ", only on "
+                        + ref.baselineBranch().get() + " (the default branch does not reach it)"
                         + reason.map(x -> "; " + x).orElse(""));
             }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {

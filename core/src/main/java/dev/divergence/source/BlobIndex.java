@@ -52,9 +52,9 @@ public final class BlobIndex {
     /** Commits reachable only from untrusted refs, with one such ref. */
     private final Map<ObjectId, String> untrustedCommits;
     /**
-     * Commits of the trusted history that neither the default branch (what {@code HEAD} names) nor any tag reaches,
-     * each with the first branch (in name order) that does: a feature, bot or canary branch nobody merged or
-     * released from a tag. Empty when the repository has no {@code HEAD} to tell the default branch by.
+     * Commits of the trusted history that the default branch does not reach, each with the first other branch (in
+     * name order), else the first tag, that does ("tag v1.0.1-dist"): a feature, bot or canary branch nobody merged,
+     * a commit only a tag holds. Empty when the repository has no default branch to tell the others by.
      */
     private final Map<ObjectId, String> branchOnly;
 
@@ -110,67 +110,87 @@ public final class BlobIndex {
     }
 
     /**
-     * The commits only side branches reach: walked from each branch other than the default one and the release
-     * lines ({@link #RELEASE_LINE}), in name order, with their tips and every tag's commit marked uninteresting (so each walk stops where the branch
+     * The commits the default branch does not reach: walked from each other branch and each tag, branches first, in
+     * name order, with the default branch's tip marked uninteresting (so each walk stops where the branch
      * joins released or merged history). Anyone who can push a branch (a bot, a contributor, a stolen token) can
      * put a commit there; what only such a branch holds was neither merged nor tagged.
      */
-    /**
-     * A maintenance line's branch, named by its version as projects name them ({@code 4.x}, {@code v13.x.x},
-     * {@code 5.0}, {@code release/v5}, {@code maint-2.7}): backports are released from there, often before the tag is
-     * pushed, and such branches are usually protected like the default one. A bot's or contributor's branch
-     * ({@code dependabot/...}, {@code release-please--branches--release/v5}, {@code fix-typo}) is not.
-     */
-    static final java.util.regex.Pattern RELEASE_LINE = java.util.regex.Pattern.compile(
-            "(release/|releases/|maint(enance)?[-/]|stable[-/])?v?\\d{1,6}(\\.(\\d{1,6}|x)){0,3}(-stable|-maint)?");
-
     private static Map<ObjectId, String> branchOnly(Repository repo, List<Ref> trustedRefs) throws IOException {
-        Ref head = repo.exactRef(Constants.HEAD);
-        if (head == null || head.getObjectId() == null) {
-            // HEAD names a branch the copy lacks: the usual default branch names, or no policy rather than a guess.
-            head = null;
-            for (String name : List.of("refs/heads/main", "refs/heads/master", "refs/heads/trunk")) {
-                Ref r = repo.exactRef(name);
-                if (r != null && r.getObjectId() != null) {
-                    head = new org.eclipse.jgit.lib.SymbolicRef(Constants.HEAD, r);
-                    break;
-                }
-            }
-            if (head == null) {
-                return Map.of();
-            }
+        Optional<ObjectId> tip = defaultTip(repo);
+        if (tip.isEmpty()) {
+            return Map.of(); // no default branch to tell the others by: no policy rather than a guess
         }
-        String defaultBranch = head.isSymbolic() ? head.getTarget().getName() : null;
-        List<Ref> anchors = new ArrayList<>();
-        List<Ref> sides = new ArrayList<>();
-        for (Ref ref : trustedRefs) {
-            boolean isDefault = ref.getName().equals(defaultBranch);
-            boolean releaseLine = ref.getName().startsWith(Constants.R_HEADS)
-                    && RELEASE_LINE.matcher(ref.getName().substring(Constants.R_HEADS.length())).matches();
-            (ref.getName().startsWith(Constants.R_TAGS) || isDefault || releaseLine ? anchors : sides).add(ref);
-        }
-        if (defaultBranch == null) {
-            anchors.add(head); // a detached HEAD (a work tree checked out at a commit): that commit anchors
-        }
-        sides.sort(Comparator.comparing(Ref::getName));
+        String defaultRef = defaultBranch(repo).orElse(null);
         Map<ObjectId, String> out = new HashMap<>();
-        for (Ref side : sides) {
-            try (RevWalk walk = new RevWalk(repo)) {
-                if (markStart(walk, side) == null) {
+        try (RevWalk walk = new RevWalk(repo)) {
+            // Everything the default branch reaches, once; each other ref is then walked down to where it joins it.
+            Set<ObjectId> merged = new HashSet<>();
+            walk.markStart(walk.parseCommit(tip.get()));
+            for (RevCommit c : walk) {
+                merged.add(c.copy());
+            }
+            List<Ref> sides = new ArrayList<>(trustedRefs);
+            sides.removeIf(r -> r.getName().equals(defaultRef));
+            sides.sort(Comparator.comparing(Ref::getName)); // refs/heads/ before refs/tags/
+            for (Ref side : sides) {
+                RevCommit start = parse(walk, side);
+                if (start == null) {
                     continue;
                 }
-                for (Ref anchor : anchors) {
-                    RevCommit c = parse(walk, anchor);
-                    if (c != null) {
-                        walk.markUninteresting(c);
+                String label = side.getName().startsWith(Constants.R_TAGS)
+                        ? "tag " + side.getName().substring(Constants.R_TAGS.length())
+                        : side.getName().substring(Constants.R_HEADS.length());
+                java.util.ArrayDeque<RevCommit> pending = new java.util.ArrayDeque<>();
+                pending.push(start);
+                while (!pending.isEmpty()) {
+                    RevCommit c = pending.pop();
+                    if (merged.contains(c) || out.containsKey(c)) {
+                        continue;
                     }
-                }
-                for (RevCommit c : walk) {
-                    out.putIfAbsent(c.copy(), side.getName().substring(Constants.R_HEADS.length()));
+                    walk.parseHeaders(c);
+                    out.put(c.copy(), label);
+                    for (RevCommit parent : c.getParents()) {
+                        pending.push(parent);
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The default branch's ref name: what a clone's {@code refs/remotes/origin/HEAD} names (a work tree checked out on
+     * another branch still knows the remote's default), else what {@code HEAD} names, else main, master or trunk.
+     */
+    private static Optional<String> defaultBranch(Repository repo) throws IOException {
+        Ref originHead = repo.exactRef("refs/remotes/origin/HEAD");
+        if (originHead != null && originHead.isSymbolic()) {
+            String name = Constants.R_HEADS + originHead.getTarget().getName().substring("refs/remotes/origin/".length());
+            if (repo.exactRef(name) != null) {
+                return Optional.of(name);
+            }
+        }
+        Ref head = repo.exactRef(Constants.HEAD);
+        if (head != null && head.isSymbolic() && head.getObjectId() != null) {
+            return Optional.of(head.getTarget().getName());
+        }
+        for (String name : List.of("refs/heads/main", "refs/heads/master", "refs/heads/trunk")) {
+            Ref r = repo.exactRef(name);
+            if (r != null && r.getObjectId() != null && (head == null || head.getObjectId() == null)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The default branch's tip, or a detached HEAD's commit (a work tree checked out at a commit). */
+    private static Optional<ObjectId> defaultTip(Repository repo) throws IOException {
+        Optional<String> branch = defaultBranch(repo);
+        if (branch.isPresent()) {
+            return Optional.ofNullable(repo.exactRef(branch.get()).getObjectId());
+        }
+        Ref head = repo.exactRef(Constants.HEAD);
+        return head == null ? Optional.empty() : Optional.ofNullable(head.getObjectId());
     }
 
     private static RevCommit parse(RevWalk walk, Ref ref) {

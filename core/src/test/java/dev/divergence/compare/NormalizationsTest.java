@@ -91,5 +91,15 @@ class NormalizationsTest {
         assertEquals(Optional.empty(), rule("__version__ = \"1.1.0\"; exec(x)\n", "__version__ = \"1.0.0\"\n", "1.1.0"));
         // a version token changed to something other than this release
         assertEquals(Optional.empty(), rule("__version__ = \"9.9.9\"\n", "__version__ = \"1.0.0\"\n", "1.1.0"));
+        // red team: a release named like an address rewrites address literals (no version on their lines)
+        assertEquals(Optional.empty(), rule("DNS_SERVER = \"45.77.3.9\"\n", "DNS_SERVER = \"1.1.1.1\"\n", "45.77.3.9"));
+        assertEquals(Optional.empty(), rule("PROXY = \"http://45.77.3.9:3128\"\n", "PROXY = \"http://127.0.0.1:3128\"\n",
+                "45.77.3.9"));
+        // ... or two different values on lines that name a version: one source version is what a bump replaces
+        assertEquals(Optional.empty(), rule("__version__ = \"45.77.3.9\"  # version\nDNS = \"45.77.3.9\"  # version\n",
+                "__version__ = \"45.77.3.8\"  # version\nDNS = \"1.1.1.1\"  # version\n", "45.77.3.9"));
+        // the forms a version takes stay explained: a banner, v-prefixed, @-spelled, the same value twice
+        assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("/*! Lo-Dash 1.0.1 lodash.com */\nvar v = 'v1.0.1';\n"
+                + "// pkg@1.0.1\n", "/*! Lo-Dash 1.0.0 lodash.com */\nvar v = 'v1.0.0';\n// pkg@1.0.0\n", "1.0.1"));
     }
 }

@@ -197,27 +197,25 @@ class TrustedBaselineTest {
             for (var a : r.artifacts()) {
                 assertEquals(Verdict.DIVERGENT, a.verdict());
                 assertTrue(a.reason().orElseThrow().startsWith("compared with " + side.substring(0, 12)
-                        + ", only on branch dependabot/pip/requests-2.32.4 (neither the default branch nor a tag "
-                        + "reaches it)"), a.reason().orElseThrow());
+                        + ", only on dependabot/pip/requests-2.32.4 (the default branch does not reach it)"),
+                        a.reason().orElseThrow());
             }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"merged", "tagged", "1.x", "v1.x.x", "release/v1"})
-    void aBranchCommitTheDefaultBranchATagOrAReleaseLineReachesIsABaseline(String how) throws Exception {
+    @ValueSource(strings = {"merged", "tagged"})
+    void aBranchCommitTheDefaultBranchReachesOrATagSpellingTheVersionNamesIsABaseline(String how) throws Exception {
         try (ScanWorld w = new ScanWorld(dir, "demo")) {
             w.commit(flatProject("1.0.0"), "1.0.0");
             w.tag("v1.0.0");
             SortedMap<String, byte[]> published = flatProject("1.1.0");
-            boolean line = !how.equals("merged") && !how.equals("tagged");
-            // A maintenance line's branch releases backports, often before its tag is pushed.
-            String side = commitOnlyUnder(w, published, "refs/heads/" + (line ? how : "release-1.1"));
+            String side = commitOnlyUnder(w, published, "refs/heads/release-1.1");
             try (Repository repo = open(w)) {
                 if (how.equals("merged")) {
                     set(repo, "refs/heads/main", side); // fast-forwarded: the default branch reaches it
-                } else if (how.equals("tagged")) {
-                    set(repo, "refs/tags/v1.1.0", side); // a lightweight tag on the maintenance branch
+                } else {
+                    set(repo, "refs/tags/v1.1.0", side); // the maintainers' tag on the maintenance branch
                 }
             }
             w.publish("1.1.0", published, wheelOf(published));
@@ -227,6 +225,27 @@ class TrustedBaselineTest {
             assertEquals(Optional.empty(), r.ref().baselineBranch());
             assertTrue(r.verdict() == Verdict.CLEAN || r.verdict() == Verdict.EXPLAINED, r.verdict() + " "
                     + r.reason());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"refs/heads/1.x", "refs/heads/release/v9", "refs/tags/ci-cache-7", "refs/tags/v0.0.1-old"})
+    void aNameIsNoAnchorNeitherALineLikeBranchNorATagOfAnotherName(String ref) throws Exception {
+        // red team: anyone who can push can name a branch like a maintenance line, or tag the payload commit with
+        // any other name; only the default branch vouches for a commit no tag spelling the version chose
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(flatProject("1.1.0"), "demo/core.py", PAYLOAD);
+            String side = commitOnlyUnder(w, published, ref);
+            w.publish("1.1.0", published, wheelOf(published));
+
+            ReleaseReport r = w.scan("1.1.0");
+            assertEquals(side, r.ref().commit().orElseThrow());
+            String label = ref.startsWith("refs/tags/") ? "tag " + ref.substring("refs/tags/".length())
+                    : ref.substring("refs/heads/".length());
+            assertEquals(Optional.of(label), r.ref().baselineBranch());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
         }
     }
 
@@ -247,8 +266,8 @@ class TrustedBaselineTest {
             ReleaseReport r = w.scan("1.1.0");
             assertEquals(RefMethod.TAG, r.ref().method());
             assertEquals(tagged, r.ref().commit().orElseThrow());
-            assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: the other commit is only on branch "
-                    + "fix/typo (neither the default branch nor a tag reaches it)"), r.ref().note().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: the other commit is only on fix/typo "
+                    + "(the default branch does not reach it)"), r.ref().note().orElseThrow());
             assertEquals(Verdict.HIGH_RISK, r.verdict());
             FileDivergence core = row(artifact(r, ".whl"), "demo/core.py");
             assertTrue(core.highRisk(), core.toString());

@@ -261,12 +261,4 @@ class BlobIndexTest {
             return f.idFor(Constants.OBJ_BLOB, content.getBytes(StandardCharsets.UTF_8)).name();
         }
     }
-
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"4.x,true", "v13.x.x,true", "5.0,true", "11.x,true", "release/v5,true",
-            "maint-2.7,true", "2.18,true", "main,false", "release-please--branches--release/v5,false",
-            "dependabot/npm_and_yarn/foo-1.2.3,false", "fix-typo,false", "v4.x-payload,false", "4.x/feature,false"})
-    void releaseLinesAreNamedByTheirVersion(String branch, boolean line) {
-        org.junit.jupiter.api.Assertions.assertEquals(line, BlobIndex.RELEASE_LINE.matcher(branch).matches(), branch);
-    }
 }
