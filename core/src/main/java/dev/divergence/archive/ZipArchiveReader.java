@@ -30,22 +30,31 @@ final class ZipArchiveReader implements ArchiveReader {
 
     @Override
     public void walk(Path archive, EntryVisitor v) throws IOException {
-        if (v.maxEntries() < Long.MAX_VALUE - 1 && ZipLayout.centralRecords(archive, v.maxEntries() + 1) > v.maxEntries()) {
+        // One windowed reader serves the layout checks (central records, local headers, gaps): a few system calls
+        // per archive instead of several per entry.
+        try (ZipLayout.Bytes bytes = new ZipLayout.Bytes(archive)) {
+            walk(archive, bytes, v);
+        }
+    }
+
+    private void walk(Path archive, ZipLayout.Bytes bytes, EntryVisitor v) throws IOException {
+        if (v.maxEntries() < Long.MAX_VALUE - 1 && ZipLayout.centralRecords(bytes, v.maxEntries() + 1) > v.maxEntries()) {
             throw new EntryDigest.LimitExceededException("more than " + v.maxEntries() + " entries");
         }
         java.util.Map<Long, byte[]> localNames = new java.util.TreeMap<>();
         java.util.Map<Long, Long> compressedSizes = new java.util.HashMap<>();
         List<String> mismatched;
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
-            Collections.list(zip.getEntriesInPhysicalOrder()).forEach(e -> {
+            List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
+            entries.forEach(e -> {
                 if (e.getRawName() != null && e.getLocalHeaderOffset() >= 0) {
                     localNames.put(e.getLocalHeaderOffset(), e.getRawName());
                     compressedSizes.put(e.getLocalHeaderOffset(), e.getCompressedSize());
                 }
             });
             java.util.Set<Long> disagreeing = new java.util.HashSet<>();
-            mismatched = localHeaderMismatches(archive, localNames, disagreeing);
-            for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
+            mismatched = localHeaderMismatches(bytes, localNames, disagreeing);
+            for (ZipArchiveEntry e : entries) {
                 if (e.isDirectory()) {
                     continue;
                 }
@@ -79,7 +88,7 @@ final class ZipArchiveReader implements ArchiveReader {
             // pip and the JVM read the central directory, some tools the local headers: they would disagree.
             v.warning("zip local headers disagree with the central directory (" + String.join(", ", mismatched) + ")");
         }
-        List<String> unlisted = ZipLayout.unreferenced(archive, localNames, compressedSizes);
+        List<String> unlisted = ZipLayout.unreferenced(bytes, localNames, compressedSizes);
         if (!unlisted.isEmpty()) {
             // pip reads the central directory, streaming readers the local headers: bytes only one of them sees.
             v.warning("zip bytes outside the central directory's entries (" + String.join(", ", unlisted) + ")");
@@ -90,21 +99,19 @@ final class ZipArchiveReader implements ArchiveReader {
      * Reads the name in each entry's local header, at the offset the central directory gives (a few bytes per
      * entry, nothing decompressed), and lists the entries where the two names differ.
      */
-    private static List<String> localHeaderMismatches(Path archive, java.util.Map<Long, byte[]> centralNames,
+    private static List<String> localHeaderMismatches(ZipLayout.Bytes bytes, java.util.Map<Long, byte[]> centralNames,
                                                       java.util.Set<Long> disagreeing) {
         List<String> out = new java.util.ArrayList<>();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(archive)) {
-            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(30).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try {
             for (java.util.Map.Entry<Long, byte[]> e : centralNames.entrySet()) {
-                head.clear();
-                if (ch.read(head, e.getKey()) < 30 || head.getInt(0) != 0x04034b50) {
+                java.nio.ByteBuffer head = ZipLayout.read(bytes, e.getKey(), 30);
+                if (e.getKey() + 30 > bytes.size() || head.getInt(0) != 0x04034b50) {
                     disagreeing.add(e.getKey());
                     out.add("no local header for " + new String(e.getValue(), StandardCharsets.UTF_8));
                     continue;
                 }
                 int nameLength = head.getShort(26) & 0xffff;
-                java.nio.ByteBuffer name = java.nio.ByteBuffer.allocate(nameLength);
-                ch.read(name, e.getKey() + 30);
+                java.nio.ByteBuffer name = ZipLayout.read(bytes, e.getKey() + 30, nameLength);
                 if (!java.util.Arrays.equals(name.array(), e.getValue())) {
                     disagreeing.add(e.getKey());
                     out.add("local header says " + new String(name.array(), StandardCharsets.UTF_8) + " where the central "

@@ -41,7 +41,7 @@ public final class FileKinds {
             RiskFlag.INSTALL_SCRIPT, RiskFlag.AUTO_EXEC, RiskFlag.BINARY, RiskFlag.DYNAMIC_EXEC,
             RiskFlag.NEW_DEPENDENCY, RiskFlag.ENTRY_POINT);
 
-    private static final Pattern DOC_NAME = Pattern.compile(
+    static final Pattern DOC_NAME = Pattern.compile(
             "(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying|copyright|notice"
             + "|authors|contributors|contributing|security|code[-_]of[-_]conduct)"
             + "([-_][a-z0-9]+)*(\\.[a-z]{2}(-[a-z]{2})?)?(\\.(md|markdown|rst|txt|adoc|asciidoc|text))?");
@@ -52,11 +52,11 @@ public final class FileKinds {
             ".gitattributes", "pkg-info", "pyproject.toml", "setup.cfg", "manifest.in", "tox.ini", "pipfile", "pipfile.lock", "poetry.lock",
             "pom.xml", "pom.properties", "manifest.mf", "build.gradle", "build.gradle.kts", "settings.gradle", "makefile", "gnumakefile", "cmakelists.txt",
             "tsconfig.json", "jsconfig.json", "bower.json", "component.json");
-    private static final Pattern METADATA_PATH = Pattern.compile(
+    static final Pattern METADATA_PATH = Pattern.compile(
             "(^|.*/)[^/]+\\.(dist-info|egg-info)/.*|(^|.*/)meta-inf/maven/.*|(^|.*/)requirements[^/]*\\.(txt|in)");
 
-    private static final Pattern TEST_DIR = Pattern.compile("(^|.*/)(test|tests|__tests__|spec|specs|testing)/.*");
-    private static final Pattern TEST_NAME = Pattern.compile(
+    static final Pattern TEST_DIR = Pattern.compile("(^|.*/)(test|tests|__tests__|spec|specs|testing)/.*");
+    static final Pattern TEST_NAME = Pattern.compile(
             "test_[^/]*\\.py|[^/]*_test\\.py|conftest\\.py|[^/]*\\.(test|spec)\\.[cm]?[jt]sx?|[^/]*Tests?\\.java");
 
     private static final Set<String> CODE_EXTENSIONS = Set.of("py", "pyw", "pyi", "pyx", "pxd", "pth", "js", "mjs",
@@ -89,23 +89,90 @@ public final class FileKinds {
                 || ext.equals("map")) {
             return FileKind.BUILD_OUTPUT;
         }
-        if (METADATA_NAMES.contains(name) || METADATA_PATH.matcher(path).matches()) {
+        if (METADATA_NAMES.contains(name) || metadataPath(path)) {
             return FileKind.METADATA;
         }
         if (ext.isEmpty() && (path.startsWith("bin/") || path.contains("/bin/"))) {
             return FileKind.CODE; // an executable script has no extension
         }
-        if (DOC_NAME.matcher(name).matches() && !CODE_EXTENSIONS.contains(ext) || DOC_EXTENSIONS.contains(ext)
+        if (docName(name) && !CODE_EXTENSIONS.contains(ext) || DOC_EXTENSIONS.contains(ext)
                 || (ecosystem == Ecosystem.MAVEN && (name.equals("package.html") || name.equals("overview.html")))) {
             return FileKind.DOC;
         }
         for (String p : paths) {
             String lower = p.toLowerCase(Locale.ROOT);
-            if (TEST_DIR.matcher(lower).matches() || TEST_NAME.matcher(p.substring(p.lastIndexOf('/') + 1)).matches()) {
+            if (testDir(lower) || testName(p.substring(p.lastIndexOf('/') + 1))) {
                 return FileKind.TEST;
             }
         }
         return CODE_EXTENSIONS.contains(ext) ? FileKind.CODE : FileKind.OTHER;
+    }
+
+    // The patterns above, answered without a regex where that is cheap (every file row asks): each method gives the
+    // pattern's answer. A path with a line terminator (which '.' does not match) goes to the pattern itself.
+
+    private static final String[] TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testing"};
+    private static final String[] TEST_DIRS_INSIDE = java.util.Arrays.stream(TEST_DIRS).map(d -> "/" + d + "/")
+            .toArray(String[]::new);
+    private static final String[] DOC_WORDS = {"readme", "changelog", "changes", "history", "news", "release",
+        "license", "licence", "copying", "copyright", "notice", "authors", "contributors", "contributing", "security",
+        "code"};
+
+    static boolean testDir(String lower) {
+        if (hasLineTerminator(lower)) {
+            return TEST_DIR.matcher(lower).matches();
+        }
+        for (int i = 0; i < TEST_DIRS.length; i++) {
+            if (lower.startsWith(TEST_DIRS[i]) && lower.startsWith("/", TEST_DIRS[i].length())
+                    || lower.contains(TEST_DIRS_INSIDE[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean testName(String name) {
+        // every alternative of TEST_NAME holds "test", "spec" or "Test"
+        return (name.contains("test") || name.contains("spec") || name.contains("Test"))
+                && TEST_NAME.matcher(name).matches();
+    }
+
+    static boolean docName(String lowerName) {
+        for (String w : DOC_WORDS) { // DOC_NAME starts with one of these
+            if (lowerName.startsWith(w)) {
+                return DOC_NAME.matcher(lowerName).matches();
+            }
+        }
+        return false;
+    }
+
+    static boolean metadataPath(String lower) {
+        if (hasLineTerminator(lower)) {
+            return METADATA_PATH.matcher(lower).matches();
+        }
+        for (String info : new String[] {".dist-info/", ".egg-info/"}) {
+            for (int k = lower.indexOf(info); k >= 0; k = lower.indexOf(info, k + 1)) {
+                if (k > 0 && lower.charAt(k - 1) != '/') {
+                    return true; // a non-empty segment name before the suffix
+                }
+            }
+        }
+        if (lower.startsWith("meta-inf/maven/") || lower.contains("/meta-inf/maven/")) {
+            return true;
+        }
+        String name = lower.substring(lower.lastIndexOf('/') + 1);
+        return name.startsWith("requirements") && (name.endsWith(".txt") && name.length() >= 16
+                || name.endsWith(".in") && name.length() >= 15);
+    }
+
+    private static boolean hasLineTerminator(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The kind of a path for the ecosystem, as {@link #of(Ecosystem, FileDivergence)} without flags. */
