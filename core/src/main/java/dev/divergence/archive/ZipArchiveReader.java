@@ -44,6 +44,7 @@ final class ZipArchiveReader implements ArchiveReader {
         java.util.Map<Long, byte[]> localNames = new java.util.TreeMap<>();
         java.util.Map<Long, Long> compressedSizes = new java.util.HashMap<>();
         List<String> mismatched;
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
             List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
             entries.forEach(e -> {
@@ -75,7 +76,7 @@ final class ZipArchiveReader implements ArchiveReader {
                 }
                 java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 boolean whole;
-                try (InputStream in = new java.util.zip.CheckedInputStream(zip.getInputStream(e), crc)) {
+                try (InputStream in = new java.util.zip.CheckedInputStream(content(zip, e, bytes, inflater), crc)) {
                     v.file(name, mode, in, e.getSize(), e.getCompressedSize());
                     whole = in.read() < 0; // an entry left unread (over a limit) has no CRC to check
                 }
@@ -83,6 +84,8 @@ final class ZipArchiveReader implements ArchiveReader {
                     v.warning("CRC mismatch for " + e.getName() + " (the bytes are not what the archive recorded)");
                 }
             }
+        } finally {
+            inflater.end();
         }
         if (!mismatched.isEmpty()) {
             // pip and the JVM read the central directory, some tools the local headers: they would disagree.
@@ -93,6 +96,34 @@ final class ZipArchiveReader implements ArchiveReader {
             // pip reads the central directory, streaming readers the local headers: bytes only one of them sees.
             v.warning("zip bytes outside the central directory's entries (" + String.join(", ", unlisted) + ")");
         }
+    }
+
+    private static final byte[] ONE_ZERO_BYTE = new byte[1];
+
+    /**
+     * An entry's bytes as Commons Compress's {@link ZipFile#getInputStream} gives them, for the two methods wheels and
+     * jars use (stored, deflated) read from the archive's window with one inflater reset per entry instead of a new
+     * one (a native stream and a buffer per entry, for archives of thousands of small files). The same JDK inflater
+     * stream, fed the same bytes (the entry's compressed bytes and one zero byte, as Commons Compress feeds it), so
+     * the same bytes and the same errors. Anything else (encrypted, other methods, an unknown data offset) is read by
+     * Commons Compress itself.
+     */
+    static InputStream content(ZipFile zip, ZipArchiveEntry e, ZipLayout.Bytes bytes,
+                                       java.util.zip.Inflater inflater) throws IOException {
+        long start = e.getDataOffset();
+        long length = e.getCompressedSize();
+        int method = e.getMethod();
+        if (start < 0 || length < 0 || start + length < start || e.getGeneralPurposeBit().usesEncryption()
+                || (method != java.util.zip.ZipEntry.STORED && method != java.util.zip.ZipEntry.DEFLATED)) {
+            return zip.getInputStream(e);
+        }
+        InputStream raw = bytes.stream(start, length);
+        if (method == java.util.zip.ZipEntry.STORED) {
+            return raw;
+        }
+        inflater.reset();
+        return new java.util.zip.InflaterInputStream(new java.io.SequenceInputStream(raw,
+                new java.io.ByteArrayInputStream(ONE_ZERO_BYTE)), inflater, 512); // its input size, so its errors
     }
 
     /**

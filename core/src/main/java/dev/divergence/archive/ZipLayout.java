@@ -259,6 +259,73 @@ final class ZipLayout {
             System.arraycopy(window, (int) (at - windowStart), dst, 0, wanted);
         }
 
+        /**
+         * Up to {@code len} bytes at {@code at} into {@code dst[off..]}: how many were read, -1 at or past the end of
+         * the file. Reads inside the window are copies; the entries of an archive are visited in physical order, so
+         * consecutive small entries share one system call.
+         */
+        int readAt(long at, byte[] dst, int off, int len) throws IOException {
+            if (at < 0) {
+                throw new IllegalArgumentException("Negative position");
+            }
+            if (at >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - at);
+            if (n <= 0) {
+                return 0;
+            }
+            if (n > WINDOW / 2 && (windowStart < 0 || at < windowStart || at + n > windowStart + windowLength)) {
+                return Math.max(0, ch.read(ByteBuffer.wrap(dst, off, n), at)); // large: straight from the file
+            }
+            if (windowStart < 0 || at < windowStart || at + n > windowStart + windowLength) {
+                windowStart = at;
+                ByteBuffer b = ByteBuffer.wrap(window, 0, (int) Math.min(WINDOW, size - at));
+                while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+                    // fill
+                }
+                windowLength = b.position();
+                if (windowLength == 0) {
+                    return -1;
+                }
+                n = Math.min(n, windowLength);
+            }
+            System.arraycopy(window, (int) (at - windowStart), dst, off, n);
+            return n;
+        }
+
+        /** The {@code length} bytes at {@code start} (fewer if the file ends first), as a stream. */
+        java.io.InputStream stream(long start, long length) {
+            return new java.io.InputStream() {
+                private long position = start;
+                private long remaining = length;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    int n = read(one, 0, 1);
+                    return n <= 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (remaining <= 0) {
+                        return -1;
+                    }
+                    int n = readAt(position, b, off, (int) Math.min(len, remaining));
+                    if (n <= 0) {
+                        return -1;
+                    }
+                    position += n;
+                    remaining -= n;
+                    return n;
+                }
+            };
+        }
+
         @Override
         public void close() throws IOException {
             ch.close();
