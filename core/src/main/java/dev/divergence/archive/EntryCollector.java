@@ -164,8 +164,12 @@ final class EntryCollector implements EntryVisitor {
 
     private void add(ArtifactFile f) {
         Set<RiskFlag> extra = EnumSet.noneOf(RiskFlag.class);
-        extra.addAll(pending.getOrDefault(f.rawName(), Set.of()));
-        pending.remove(f.rawName());
+        if (!pending.isEmpty()) {
+            Set<RiskFlag> flagged = pending.remove(f.rawName());
+            if (flagged != null) {
+                extra.addAll(flagged);
+            }
+        }
         String before = firstContent.putIfAbsent(f.path(), f.sha256());
         if (!names.add(f.path())) {
             extra.add(RiskFlag.DUPLICATE_ENTRY);
@@ -176,8 +180,7 @@ final class EntryCollector implements EntryVisitor {
         } else {
             // README.md vs readme.md, or é composed vs decomposed: one file on case-insensitive or
             // normalising file systems, two in the archive.
-            String key = java.text.Normalizer.normalize(f.path(), java.text.Normalizer.Form.NFC)
-                    .toLowerCase(java.util.Locale.ROOT);
+            String key = foldKey(f.path());
             String other = folded.putIfAbsent(key, f.path());
             if (other != null) {
                 extra.add(RiskFlag.NAME_COLLISION);
@@ -195,6 +198,16 @@ final class EntryCollector implements EntryVisitor {
             f = new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
         }
         files.add(f);
+    }
+
+    /** The name a case-insensitive, normalising file system sees: NFC, lower case (ASCII is its own NFC). */
+    static String foldKey(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) >= 0x80) {
+                return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return path.toLowerCase(java.util.Locale.ROOT);
     }
 
     private final java.util.Map<String, Set<RiskFlag>> pending = new java.util.HashMap<>();
@@ -245,6 +258,9 @@ final class EntryCollector implements EntryVisitor {
      * pointing at a folder, another link or nothing — stays a bare {@link RiskFlag#LINK}: an escape.
      */
     private void resolveLinks() {
+        if (linkTargets.isEmpty()) {
+            return; // no link in this archive: nothing to resolve
+        }
         java.util.Map<String, ArtifactFile> regular = new java.util.HashMap<>();
         for (ArtifactFile f : files) {
             if (f.type() == ArtifactFile.EntryType.FILE) {

@@ -122,8 +122,10 @@ final class TarArchiveReader implements ArchiveReader {
         public TarArchiveEntry getNextEntry() throws IOException {
             if (depth == 0) {
                 records = 0;
-                if (getCurrentEntry() != null) {
-                    skip(Long.MAX_VALUE); // the rest of the current entry's content, read before the header phase
+                if (getCurrentEntry() != null && available() > 0) {
+                    // the rest of the current entry's content, read before the header phase (nothing left, the
+                    // usual case, needs no skip: each skip costs commons-io a scratch buffer cleared on release)
+                    skip(Long.MAX_VALUE);
                 }
                 source.headerPhase(true);
             }

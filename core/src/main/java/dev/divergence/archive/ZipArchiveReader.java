@@ -30,22 +30,32 @@ final class ZipArchiveReader implements ArchiveReader {
 
     @Override
     public void walk(Path archive, EntryVisitor v) throws IOException {
-        if (v.maxEntries() < Long.MAX_VALUE - 1 && ZipLayout.centralRecords(archive, v.maxEntries() + 1) > v.maxEntries()) {
+        // One windowed reader serves the layout checks (central records, local headers, gaps): a few system calls
+        // per archive instead of several per entry.
+        try (ZipLayout.Bytes bytes = new ZipLayout.Bytes(archive)) {
+            walk(archive, bytes, v);
+        }
+    }
+
+    private void walk(Path archive, ZipLayout.Bytes bytes, EntryVisitor v) throws IOException {
+        if (v.maxEntries() < Long.MAX_VALUE - 1 && ZipLayout.centralRecords(bytes, v.maxEntries() + 1) > v.maxEntries()) {
             throw new EntryDigest.LimitExceededException("more than " + v.maxEntries() + " entries");
         }
         java.util.Map<Long, byte[]> localNames = new java.util.TreeMap<>();
         java.util.Map<Long, Long> compressedSizes = new java.util.HashMap<>();
         List<String> mismatched;
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
         try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
-            Collections.list(zip.getEntriesInPhysicalOrder()).forEach(e -> {
+            List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
+            entries.forEach(e -> {
                 if (e.getRawName() != null && e.getLocalHeaderOffset() >= 0) {
                     localNames.put(e.getLocalHeaderOffset(), e.getRawName());
                     compressedSizes.put(e.getLocalHeaderOffset(), e.getCompressedSize());
                 }
             });
             java.util.Set<Long> disagreeing = new java.util.HashSet<>();
-            mismatched = localHeaderMismatches(archive, localNames, disagreeing);
-            for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
+            mismatched = localHeaderMismatches(bytes, localNames, disagreeing);
+            for (ZipArchiveEntry e : entries) {
                 if (e.isDirectory()) {
                     continue;
                 }
@@ -66,7 +76,7 @@ final class ZipArchiveReader implements ArchiveReader {
                 }
                 java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                 boolean whole;
-                try (InputStream in = new java.util.zip.CheckedInputStream(zip.getInputStream(e), crc)) {
+                try (InputStream in = new java.util.zip.CheckedInputStream(content(zip, e, bytes, inflater), crc)) {
                     v.file(name, mode, in, e.getSize(), e.getCompressedSize());
                     whole = in.read() < 0; // an entry left unread (over a limit) has no CRC to check
                 }
@@ -74,37 +84,65 @@ final class ZipArchiveReader implements ArchiveReader {
                     v.warning("CRC mismatch for " + e.getName() + " (the bytes are not what the archive recorded)");
                 }
             }
+        } finally {
+            inflater.end();
         }
         if (!mismatched.isEmpty()) {
             // pip and the JVM read the central directory, some tools the local headers: they would disagree.
             v.warning("zip local headers disagree with the central directory (" + String.join(", ", mismatched) + ")");
         }
-        List<String> unlisted = ZipLayout.unreferenced(archive, localNames, compressedSizes);
+        List<String> unlisted = ZipLayout.unreferenced(bytes, localNames, compressedSizes);
         if (!unlisted.isEmpty()) {
             // pip reads the central directory, streaming readers the local headers: bytes only one of them sees.
             v.warning("zip bytes outside the central directory's entries (" + String.join(", ", unlisted) + ")");
         }
     }
 
+    private static final byte[] ONE_ZERO_BYTE = new byte[1];
+
+    /**
+     * An entry's bytes as Commons Compress's {@link ZipFile#getInputStream} gives them, for the two methods wheels and
+     * jars use (stored, deflated) read from the archive's window with one inflater reset per entry instead of a new
+     * one (a native stream and a buffer per entry, for archives of thousands of small files). The same JDK inflater
+     * stream, fed the same bytes (the entry's compressed bytes and one zero byte, as Commons Compress feeds it), so
+     * the same bytes and the same errors. Anything else (encrypted, other methods, an unknown data offset) is read by
+     * Commons Compress itself.
+     */
+    static InputStream content(ZipFile zip, ZipArchiveEntry e, ZipLayout.Bytes bytes,
+                                       java.util.zip.Inflater inflater) throws IOException {
+        long start = e.getDataOffset();
+        long length = e.getCompressedSize();
+        int method = e.getMethod();
+        if (start < 0 || length < 0 || start + length < start || e.getGeneralPurposeBit().usesEncryption()
+                || (method != java.util.zip.ZipEntry.STORED && method != java.util.zip.ZipEntry.DEFLATED)) {
+            return zip.getInputStream(e);
+        }
+        InputStream raw = bytes.stream(start, length);
+        if (method == java.util.zip.ZipEntry.STORED) {
+            return raw;
+        }
+        inflater.reset();
+        return new java.util.zip.InflaterInputStream(new java.io.SequenceInputStream(raw,
+                new java.io.ByteArrayInputStream(ONE_ZERO_BYTE)), inflater, 512); // its input size, so its errors
+    }
+
     /**
      * Reads the name in each entry's local header, at the offset the central directory gives (a few bytes per
      * entry, nothing decompressed), and lists the entries where the two names differ.
      */
-    private static List<String> localHeaderMismatches(Path archive, java.util.Map<Long, byte[]> centralNames,
+    private static List<String> localHeaderMismatches(ZipLayout.Bytes bytes, java.util.Map<Long, byte[]> centralNames,
                                                       java.util.Set<Long> disagreeing) {
         List<String> out = new java.util.ArrayList<>();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(archive)) {
-            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(30).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try {
             for (java.util.Map.Entry<Long, byte[]> e : centralNames.entrySet()) {
-                head.clear();
-                if (ch.read(head, e.getKey()) < 30 || head.getInt(0) != 0x04034b50) {
+                java.nio.ByteBuffer head = ZipLayout.read(bytes, e.getKey(), 30);
+                if (e.getKey() + 30 > bytes.size() || head.getInt(0) != 0x04034b50) {
                     disagreeing.add(e.getKey());
                     out.add("no local header for " + new String(e.getValue(), StandardCharsets.UTF_8));
                     continue;
                 }
                 int nameLength = head.getShort(26) & 0xffff;
-                java.nio.ByteBuffer name = java.nio.ByteBuffer.allocate(nameLength);
-                ch.read(name, e.getKey() + 30);
+                java.nio.ByteBuffer name = ZipLayout.read(bytes, e.getKey() + 30, nameLength);
                 if (!java.util.Arrays.equals(name.array(), e.getValue())) {
                     disagreeing.add(e.getKey());
                     out.add("local header says " + new String(name.array(), StandardCharsets.UTF_8) + " where the central "

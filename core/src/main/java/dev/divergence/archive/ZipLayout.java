@@ -39,9 +39,9 @@ final class ZipLayout {
      * @param localNames central-directory name per local header offset
      * @param compressedSizes central-directory compressed size per local header offset
      */
-    static List<String> unreferenced(Path archive, Map<Long, byte[]> localNames, Map<Long, Long> compressedSizes) {
+    static List<String> unreferenced(Bytes ch, Map<Long, byte[]> localNames, Map<Long, Long> compressedSizes) {
         List<String> out = new ArrayList<>();
-        try (FileChannel ch = FileChannel.open(archive)) {
+        try {
             long size = ch.size();
             long end = findEnd(ch, size);
             if (end < 0) {
@@ -119,8 +119,8 @@ final class ZipLayout {
      * Commons Compress parses the whole directory into objects several times its size before the first entry is
      * visited; a directory of millions of empty records must be refused before that.
      */
-    static long centralRecords(Path archive, long stopAfter) throws IOException {
-        try (FileChannel ch = FileChannel.open(archive)) {
+    static long centralRecords(Bytes ch, long stopAfter) throws IOException {
+        {
             long size = ch.size();
             long end = findEnd(ch, size);
             if (end < 0) {
@@ -149,14 +149,10 @@ final class ZipLayout {
         }
     }
 
-    private static long count(FileChannel ch, long at, long size, long stopAfter) throws IOException {
+    private static long count(Bytes ch, long at, long size, long stopAfter) throws IOException {
         long n = 0;
-        ByteBuffer h = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
         while (n < stopAfter && at >= 0 && at + 46 <= size) {
-            h.clear();
-            while (h.hasRemaining() && ch.read(h, at + h.position()) > 0) {
-                // fill
-            }
+            ByteBuffer h = read(ch, at, 46);
             if (h.getInt(0) != CENTRAL) {
                 break;
             }
@@ -171,7 +167,7 @@ final class ZipLayout {
     }
 
     /** The last end-of-central-directory signature within the last 64 KiB + 22 bytes, as readers search for it. */
-    private static long findEnd(FileChannel ch, long size) throws IOException {
+    private static long findEnd(Bytes ch, long size) throws IOException {
         long from = Math.max(0, size - 22 - 65535);
         ByteBuffer tail = read(ch, from, (int) (size - from));
         for (int i = tail.limit() - 22; i >= 0; i--) {
@@ -182,7 +178,7 @@ final class ZipLayout {
         return -1;
     }
 
-    private static String describeGap(FileChannel ch, long from, long to) throws IOException {
+    private static String describeGap(Bytes ch, long from, long to) throws IOException {
         String where = from == 0 ? (to - from) + " bytes before the first local header"
                 : (to - from) + " bytes at offset " + from + " that no entry covers";
         ByteBuffer gap = read(ch, from, (int) Math.min(to - from, MAX_GAP_SCAN));
@@ -203,21 +199,136 @@ final class ZipLayout {
         return found.isEmpty() ? where : where + ": " + String.join(", ", found);
     }
 
-    private static ByteBuffer read(FileChannel ch, long at, int n) throws IOException {
+    /** {@code n} bytes at {@code at}, little-endian, zero-padded past the end of the file. */
+    static ByteBuffer read(Bytes ch, long at, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(Math.max(0, n)).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                break;
+        ch.read(b.array(), at, Math.max(0, n));
+        return b; // position 0, limit n: bytes past the end read as zeros
+    }
+
+    /**
+     * Positional reads of one zip file through a window of {@link #WINDOW} bytes: the layout checks visit the
+     * central directory and the local headers in order, a few dozen bytes each, so one system call serves many of
+     * them instead of one call per header.
+     */
+    static final class Bytes implements AutoCloseable {
+        static final int WINDOW = 128 * 1024;
+        private final FileChannel ch;
+        private final long size;
+        private final byte[] window = new byte[WINDOW];
+        private long windowStart = -1;
+        private int windowLength;
+
+        Bytes(Path file) throws IOException {
+            this.ch = FileChannel.open(file);
+            this.size = ch.size();
+        }
+
+        long size() {
+            return size;
+        }
+
+        /** Fills {@code dst[0, n)} from offset {@code at}; what lies past the end of the file is left as is. */
+        void read(byte[] dst, long at, int n) throws IOException {
+            if (n <= 0) {
+                return;
             }
+            if (at < 0) {
+                throw new IllegalArgumentException("Negative position"); // as FileChannel says it
+            }
+            if (at >= size) {
+                return;
+            }
+            int wanted = (int) Math.min(n, size - at);
+            if (wanted > WINDOW) { // a large gap: straight from the file
+                ByteBuffer b = ByteBuffer.wrap(dst, 0, wanted);
+                while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+                    // fill
+                }
+                return;
+            }
+            if (windowStart < 0 || at < windowStart || at + wanted > windowStart + windowLength) {
+                windowStart = at;
+                ByteBuffer b = ByteBuffer.wrap(window, 0, (int) Math.min(WINDOW, size - at));
+                while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+                    // fill
+                }
+                windowLength = b.position();
+                wanted = (int) Math.min(wanted, windowLength);
+            }
+            System.arraycopy(window, (int) (at - windowStart), dst, 0, wanted);
         }
-        b.flip();
-        if (b.limit() < n) {
-            ByteBuffer padded = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-            padded.put(b);
-            padded.flip();
-            padded.limit(n);
-            return padded;
+
+        /**
+         * Up to {@code len} bytes at {@code at} into {@code dst[off..]}: how many were read, -1 at or past the end of
+         * the file. Reads inside the window are copies; the entries of an archive are visited in physical order, so
+         * consecutive small entries share one system call.
+         */
+        int readAt(long at, byte[] dst, int off, int len) throws IOException {
+            if (at < 0) {
+                throw new IllegalArgumentException("Negative position");
+            }
+            if (at >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - at);
+            if (n <= 0) {
+                return 0;
+            }
+            if (n > WINDOW / 2 && (windowStart < 0 || at < windowStart || at + n > windowStart + windowLength)) {
+                return Math.max(0, ch.read(ByteBuffer.wrap(dst, off, n), at)); // large: straight from the file
+            }
+            if (windowStart < 0 || at < windowStart || at + n > windowStart + windowLength) {
+                windowStart = at;
+                ByteBuffer b = ByteBuffer.wrap(window, 0, (int) Math.min(WINDOW, size - at));
+                while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+                    // fill
+                }
+                windowLength = b.position();
+                if (windowLength == 0) {
+                    return -1;
+                }
+                n = Math.min(n, windowLength);
+            }
+            System.arraycopy(window, (int) (at - windowStart), dst, off, n);
+            return n;
         }
-        return b;
+
+        /** The {@code length} bytes at {@code start} (fewer if the file ends first), as a stream. */
+        java.io.InputStream stream(long start, long length) {
+            return new java.io.InputStream() {
+                private long position = start;
+                private long remaining = length;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    int n = read(one, 0, 1);
+                    return n <= 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (remaining <= 0) {
+                        return -1;
+                    }
+                    int n = readAt(position, b, off, (int) Math.min(len, remaining));
+                    if (n <= 0) {
+                        return -1;
+                    }
+                    position += n;
+                    remaining -= n;
+                    return n;
+                }
+            };
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
     }
 }

@@ -43,7 +43,7 @@ public final class FileKinds {
             RiskFlag.INSTALL_SCRIPT, RiskFlag.AUTO_EXEC, RiskFlag.BINARY, RiskFlag.DYNAMIC_EXEC,
             RiskFlag.NEW_DEPENDENCY, RiskFlag.ENTRY_POINT);
 
-    private static final Pattern DOC_NAME = Pattern.compile(
+    static final Pattern DOC_NAME = Pattern.compile(
             "(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying|copyright|notice"
             + "|authors|contributors|contributing|security|code[-_]of[-_]conduct)"
             + "([-_][a-z0-9]+)*(\\.[a-z]{2}(-[a-z]{2})?)?(\\.(md|markdown|rst|txt|adoc|asciidoc|text))?");
@@ -57,7 +57,7 @@ public final class FileKinds {
     private static final Set<String> METADATA_NAMES = Set.of(".gitignore", ".gitattributes", "makefile",
             "gnumakefile", "cmakelists.txt");
 
-    private static final Pattern TEST_DIR = Pattern.compile("(^|.*/)(test|tests|__tests__|spec|specs|testing)/.*");
+    static final Pattern TEST_DIR = Pattern.compile("(^|.*/)(test|tests|__tests__|spec|specs|testing)/.*");
 
     private static final Set<String> CODE_EXTENSIONS = Set.of("wasm", "sh", "bash", "zsh", "ps1", "bat", "cmd", "c",
             "h", "cc", "cpp", "cxx", "hpp", "rs", "go", "rb", "pl", "php", "lua", "so", "dll", "dylib", "exe");
@@ -92,13 +92,13 @@ public final class FileKinds {
         if (ext.isEmpty() && (path.startsWith("bin/") || path.contains("/bin/"))) {
             return FileKind.CODE; // an executable script has no extension
         }
-        if (DOC_NAME.matcher(name).matches() && !code(ext) || DOC_EXTENSIONS.contains(ext)
+        if (docName(name) && !code(ext) || DOC_EXTENSIONS.contains(ext)
                 || EcosystemPlugins.of(ecosystem).fileFacts().ownDocNames().contains(name)) {
             return FileKind.DOC;
         }
         for (String p : paths) {
             String lower = p.toLowerCase(Locale.ROOT);
-            if (TEST_DIR.matcher(lower).matches() || FACTS.testName(p.substring(p.lastIndexOf('/') + 1))) {
+            if (testDir(lower) || FACTS.testName(p.substring(p.lastIndexOf('/') + 1))) {
                 return FileKind.TEST;
             }
         }
@@ -107,6 +107,48 @@ public final class FileKinds {
 
     private static boolean code(String ext) {
         return CODE_EXTENSIONS.contains(ext) || FACTS.code(ext);
+    }
+
+    // The patterns above, answered without a regex where that is cheap (every file row asks): each method gives the
+    // pattern's answer. A path with a line terminator (which '.' does not match) goes to the pattern itself.
+
+    private static final String[] TEST_DIRS = {"test", "tests", "__tests__", "spec", "specs", "testing"};
+    private static final String[] TEST_DIRS_INSIDE = java.util.Arrays.stream(TEST_DIRS).map(d -> "/" + d + "/")
+            .toArray(String[]::new);
+    private static final String[] DOC_WORDS = {"readme", "changelog", "changes", "history", "news", "release",
+        "license", "licence", "copying", "copyright", "notice", "authors", "contributors", "contributing", "security",
+        "code"};
+
+    static boolean testDir(String lower) {
+        if (hasLineTerminator(lower)) {
+            return TEST_DIR.matcher(lower).matches();
+        }
+        for (int i = 0; i < TEST_DIRS.length; i++) {
+            if (lower.startsWith(TEST_DIRS[i]) && lower.startsWith("/", TEST_DIRS[i].length())
+                    || lower.contains(TEST_DIRS_INSIDE[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean docName(String lowerName) {
+        for (String w : DOC_WORDS) { // DOC_NAME starts with one of these
+            if (lowerName.startsWith(w)) {
+                return DOC_NAME.matcher(lowerName).matches();
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLineTerminator(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The kind of a path for the ecosystem, as {@link #of(Ecosystem, FileDivergence)} without flags. */

@@ -68,4 +68,37 @@ class FileKindsTest {
                 Optional.empty());
         assertEquals(FileKind.TEST, FileKinds.of(Ecosystem.PYPI, test));
     }
+
+    /**
+     * The regex-free answers give the patterns' answers, on random paths built from the pieces the patterns look
+     * for (separators, folder names, suffixes, line terminators) — the same seed each run, so a failure reproduces.
+     */
+    @Test
+    void fastMatchersAgreeWithThePatterns() {
+        String[] pieces = {"/", "/", "/", "a", "b.", ".", "test", "tests", "__tests__", "spec", "specs", "testing", "Test",
+            "Tests", "_test", "test_", "conftest", ".py", ".java", ".test", ".spec", ".js", ".mjs", ".tsx", ".dist-info",
+            ".egg-info", "meta-inf", "maven", "requirements", ".txt", ".in", "readme", "changes", "release-notes",
+            "code_of_conduct", "license", ".md", ".en", "\n", "\r", "\u2028", "\u0085", "x", "-", "_"};
+        java.util.Random rnd = new java.util.Random(20261207);
+        int[] hits = new int[2];
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = 1 + rnd.nextInt(8);
+            for (int k = 0; k < n; k++) {
+                b.append(pieces[rnd.nextInt(pieces.length)]);
+            }
+            String p = b.toString();
+            String lower = p.toLowerCase(java.util.Locale.ROOT);
+            String lowerName = lower.substring(lower.lastIndexOf('/') + 1);
+            boolean testDir = FileKinds.TEST_DIR.matcher(lower).matches();
+            boolean doc = FileKinds.DOC_NAME.matcher(lowerName).matches();
+            assertEquals(testDir, FileKinds.testDir(lower), p);
+            assertEquals(doc, FileKinds.docName(lowerName), p);
+            hits[0] += testDir ? 1 : 0;
+            hits[1] += doc ? 1 : 0;
+        }
+        for (int h : hits) { // each pattern must say yes often enough for the agreement to mean something
+            org.junit.jupiter.api.Assertions.assertTrue(h > 200, java.util.Arrays.toString(hits));
+        }
+    }
 }

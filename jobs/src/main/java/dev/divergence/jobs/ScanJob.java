@@ -443,7 +443,8 @@ public final class ScanJob {
         }
         // First appearances (over fetch rows: a rebuild row names the rebuilt entry, not a source path): each version's
         // place in publication order is computed here (core rule), joined to the file rows, and the minimum of
-        // (place, irrelevant) per path is a plain hash aggregate over longs.
+        // (place, irrelevant) per path is a plain hash aggregate over longs. arrays_overlap (compiled) rather than a
+        // lambda (interpreted row by row): risk_flags holds no null, so the two say the same.
         Map<PackageKey, List<History.Outcome>> ordered = new HashMap<>();
         List<Row> places = new ArrayList<>();
         outcomes.forEach((k, list) -> {
@@ -459,8 +460,8 @@ public final class ScanJob {
         files.get().createOrReplaceTempView("merged_files");
         Dataset<Row> firsts = spark.sql("""
                 select f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path) as path,
-                       min(p.place * 2 + if(exists(f.risk_flags, x -> x in ('CODE', 'PTH_FILE', 'INSTALL_SCRIPT', 'AUTO_EXEC',
-                           'BINARY')), 0, 1)) as first
+                       min(p.place * 2 + if(arrays_overlap(f.risk_flags, array('CODE', 'PTH_FILE', 'INSTALL_SCRIPT',
+                           'AUTO_EXEC', 'BINARY')), 0, 1)) as first
                 from merged_files f join release_places p
                   on f.ecosystem = p.ecosystem and f.package = p.package and f.version = p.version
                 where f.status not in ('SOURCE_ONLY', 'GENERATED') and coalesce(f.mode, 'fetch') = 'fetch'

@@ -154,7 +154,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         files.forEach(f -> byPath.putIfAbsent(f.path(), f));
         Optional<String> metadata;
         if (artifact.kind() == ArtifactKind.WHEEL) {
-            Optional<String> distInfo = files.stream().map(f -> f.path()).filter(p -> p.matches("[^/]+\\.dist-info/RECORD"))
+            Optional<String> distInfo = files.stream().map(f -> f.path()).filter(p -> WHEEL_RECORD.matcher(p).matches())
                     .findFirst().map(p -> p.substring(0, p.indexOf('/')));
             if (distInfo.isEmpty()) {
                 return List.of("wheel has no *.dist-info/RECORD");
@@ -205,7 +205,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
             checkMetadata(release, metadata.get(), bytes.get(metadata.get()), problems);
         } else if (artifact.kind() == ArtifactKind.SDIST) {
-            Optional<String> pkgInfo = files.stream().map(f -> f.path()).filter(p -> p.matches("[^/]+/PKG-INFO")).findFirst();
+            Optional<String> pkgInfo = files.stream().map(f -> f.path()).filter(p -> TOP_PKG_INFO.matcher(p).matches()).findFirst();
             if (pkgInfo.isPresent()) {
                 checkMetadata(release, pkgInfo.get(), extractor.apply(java.util.Set.of(pkgInfo.get())).get(pkgInfo.get()),
                         problems);
@@ -414,6 +414,13 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         }
     }
 
+    // compiled once: asked for every file of every artifact
+    private static final java.util.regex.Pattern WHEEL_RECORD = java.util.regex.Pattern.compile("[^/]+\\.dist-info/RECORD");
+    private static final java.util.regex.Pattern TOP_PKG_INFO = java.util.regex.Pattern.compile("[^/]+/PKG-INFO");
+    private static final java.util.regex.Pattern SITE_IMPORTED = java.util.regex.Pattern.compile(
+            "(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)");
+    private static final java.util.regex.Pattern PREFIX_DATA = java.util.regex.Pattern.compile("(bin|Scripts|etc|lib|lib64)/.*");
+
     /**
      * What runs without being named. Wheel: {@code *.data/scripts/*} (installed onto PATH, where a script called
      * {@code pip} shadows pip), {@code *.data/data/} under {@code bin/}, {@code Scripts/}, {@code etc/} or
@@ -432,12 +439,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 if (data && parts[1].equals("scripts")) {
                     return Optional.of("installed onto PATH");
                 }
-                if (data && parts[1].equals("data") && parts[2].matches("(bin|Scripts|etc|lib|lib64)/.*")) {
+                if (data && parts[1].equals("data") && PREFIX_DATA.matcher(parts[2]).matches()) {
                     return Optional.of("installed into the environment prefix");
                 }
                 String importPath = data && (parts[1].equals("purelib") || parts[1].equals("platlib")) ? parts[2] : path;
                 // any module form site imports: .py, .pyc, an extension module, a package's __init__
-                return importPath.matches("(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)")
+                return SITE_IMPORTED.matcher(importPath).matches()
                         ? Optional.of("imported by site at interpreter start") : Optional.empty();
             };
         }
