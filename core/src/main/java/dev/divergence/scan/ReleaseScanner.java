@@ -235,7 +235,7 @@ public final class ReleaseScanner {
                     v = Verdict.DIVERGENT;
                 }
                 reason = Optional.of("compared with " + ref.commit().get().substring(0, 12) + ", only on "
-                        + ref.baselineBranch().get() + " (the default branch does not reach it)"
+                        + ref.baselineBranch().get() + " (neither the default branch nor a tag reaches it)"
                         + reason.map(x -> "; " + x).orElse(""));
             }
             if (r.fetched().digestStatus() == DigestStatus.MISMATCH) {

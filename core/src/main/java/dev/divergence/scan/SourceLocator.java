@@ -259,7 +259,7 @@ public final class SourceLocator {
                         // A tag is replaced only by a commit merged or tagged itself: anyone who can push a branch
                         // could otherwise stand a commit holding a payload beside a clean tag and be compared with it.
                         notes.add("kept " + label(method) + ": the other commit is only on " + otherSide.get()
-                                + " (the default branch does not reach it): " + scores);
+                                + " (neither the default branch nor a tag reaches it): " + scores);
                     } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && flavour.isPresent()) {
                         // The version's own build tag: the published files, tagged by the project.
                         notes.add("compared with tag " + flavour.get() + " (" + shortId(other) + "), this version's "
@@ -300,14 +300,14 @@ public final class SourceLocator {
             }
         }
         // A tag spelling the version chose the commit: the maintainers' release marker. Any other signal (a recorded
-        // gitHead, an attestation we do not verify, the content itself) can point at a commit the default branch does
-        // not reach (a pushed branch, a commit under some other tag): compared with, never trusted as reviewed.
+        // gitHead, an attestation we do not verify, the content itself) can point at a commit only a pushed branch
+        // holds (a bot's, a contributor's, any name): compared with, never trusted as reviewed.
         Optional<String> sideBranch = method == RefMethod.TAG || commit.equals(signals.get(RefMethod.TAG))
                 ? Optional.empty() : index.branchOnlyRefOf(ObjectId.fromString(commit));
         if (sideBranch.isPresent()) {
             agree = false;
             notes.add("commit " + shortId(commit) + " is only on " + sideBranch.get()
-                    + ": the default branch does not reach it");
+                    + ": neither the default branch nor a tag reaches it");
         }
         Optional<Boolean> agreement = independent > 1 || disagreement || sideBranch.isPresent()
                 ? Optional.of(agree) : Optional.empty();

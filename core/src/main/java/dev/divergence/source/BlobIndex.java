@@ -52,9 +52,9 @@ public final class BlobIndex {
     /** Commits reachable only from untrusted refs, with one such ref. */
     private final Map<ObjectId, String> untrustedCommits;
     /**
-     * Commits of the trusted history that the default branch does not reach, each with the first other branch (in
-     * name order), else the first tag, that does ("tag v1.0.1-dist"): a feature, bot or canary branch nobody merged,
-     * a commit only a tag holds. Empty when the repository has no default branch to tell the others by.
+     * Commits of the trusted history that neither the default branch nor any tag reaches, each with the first other
+     * branch (in name order) that does: a feature, bot, canary or maintenance branch nobody merged or tagged. Empty
+     * when the repository has no default branch to tell the others by.
      */
     private final Map<ObjectId, String> branchOnly;
 
@@ -110,8 +110,8 @@ public final class BlobIndex {
     }
 
     /**
-     * The commits the default branch does not reach: walked from each other branch and each tag, branches first, in
-     * name order, with the default branch's tip marked uninteresting (so each walk stops where the branch
+     * The commits neither the default branch nor a tag reaches: that history walked once, then each other branch, in
+     * name order, down to where it joins it (so each walk stops where the branch
      * joins released or merged history). Anyone who can push a branch (a bot, a contributor, a stolen token) can
      * put a commit there; what only such a branch holds was neither merged nor tagged.
      */
@@ -123,23 +123,27 @@ public final class BlobIndex {
         String defaultRef = defaultBranch(repo).orElse(null);
         Map<ObjectId, String> out = new HashMap<>();
         try (RevWalk walk = new RevWalk(repo)) {
-            // Everything the default branch reaches, once; each other ref is then walked down to where it joins it.
+            // Everything the default branch or a tag reaches, once (the release markers: whoever can push a tag can
+            // release, see the README's threat model); each other branch is then walked down to where it joins that.
             Set<ObjectId> merged = new HashSet<>();
             walk.markStart(walk.parseCommit(tip.get()));
+            for (Ref ref : trustedRefs) {
+                if (ref.getName().startsWith(Constants.R_TAGS)) {
+                    markStart(walk, ref);
+                }
+            }
             for (RevCommit c : walk) {
                 merged.add(c.copy());
             }
             List<Ref> sides = new ArrayList<>(trustedRefs);
-            sides.removeIf(r -> r.getName().equals(defaultRef));
-            sides.sort(Comparator.comparing(Ref::getName)); // refs/heads/ before refs/tags/
+            sides.removeIf(r -> r.getName().equals(defaultRef) || !r.getName().startsWith(Constants.R_HEADS));
+            sides.sort(Comparator.comparing(Ref::getName));
             for (Ref side : sides) {
                 RevCommit start = parse(walk, side);
                 if (start == null) {
                     continue;
                 }
-                String label = side.getName().startsWith(Constants.R_TAGS)
-                        ? "tag " + side.getName().substring(Constants.R_TAGS.length())
-                        : side.getName().substring(Constants.R_HEADS.length());
+                String label = side.getName().substring(Constants.R_HEADS.length());
                 java.util.ArrayDeque<RevCommit> pending = new java.util.ArrayDeque<>();
                 pending.push(start);
                 while (!pending.isEmpty()) {
