@@ -920,18 +920,37 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          * {@code test} — and that the source's POM does not declare under the same groupId:artifactId.
          */
         static List<String> addedDependencies(org.w3c.dom.Element published, org.w3c.dom.Element source) {
-            Set<String> declared = new java.util.HashSet<>();
+            // What consumers resolve: a dependency the source declares only for its tests, or only manages, is not
+            // one they resolve from the source; promoted to a real dependency in the published POM, it is new to them.
+            Set<String> resolved = new java.util.HashSet<>();
+            Set<String> any = new java.util.HashSet<>();
             for (org.w3c.dom.Element d : consumerDependencies(source)) {
-                declared.add(key(d));
+                if (!text(d, "scope").equals("test")) {
+                    any.add(key(d));
+                    if (!managed(d)) {
+                        resolved.add(key(d));
+                    }
+                }
             }
             List<String> added = new ArrayList<>();
             for (org.w3c.dom.Element d : consumerDependencies(published)) {
                 String id = key(d) + ":" + text(d, "version");
-                if (!declared.contains(key(d)) && !text(d, "scope").equals("test") && !added.contains(id)) {
+                boolean known = managed(d) ? any.contains(key(d)) : resolved.contains(key(d));
+                if (!known && !text(d, "scope").equals("test") && !added.contains(id)) {
                     added.add(id);
                 }
             }
             return added;
+        }
+
+        /** Inside {@code <dependencyManagement>}: a version and scope for when something asks, not a dependency. */
+        private static boolean managed(org.w3c.dom.Element d) {
+            for (org.w3c.dom.Node n = d.getParentNode(); n instanceof org.w3c.dom.Element p; n = p.getParentNode()) {
+                if (SameModelPomRule.localName(p).equals("dependencyManagement")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -1127,8 +1146,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 List<String> added = DependencyReducedPom.addedDependencies(a, b);
                 Optional<String> parentVersion = DependencyReducedPom.parentVersionOnly(a, b);
                 if (added.isEmpty()) {
-                    // Divergent and named, never explained: which parent release consumers inherit from changed.
-                    return parentVersion.map(pv -> new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION, Set.of(),
+                    // Divergent and named, never explained: which parent release consumers inherit from changed. Named
+                    // so only when nothing else differs (the project's own version aside): a changed repository, a
+                    // dependency's version or scope beside it stays the unexplained difference it is.
+                    return parentVersion.filter(pv -> sameBut(a, b))
+                            .map(pv -> new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION, Set.of(),
                             Optional.of("parent at another version: " + pv)));
                 }
                 // Declared, with the same version, by this POM at another trusted commit: a release cut from
@@ -1153,6 +1175,26 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             } catch (dev.divergence.registry.RegistryException e) {
                 return Optional.empty();
             }
+        }
+
+        /** The same model once the source's parent version and own version are the published POM's. */
+        private static boolean sameBut(org.w3c.dom.Element published, org.w3c.dom.Element source) {
+            org.w3c.dom.Element copy = (org.w3c.dom.Element) source.cloneNode(true);
+            for (String[] at : new String[][] {{"parent", "version"}, {null, "version"}}) {
+                org.w3c.dom.Element pubHolder = at[0] == null ? published
+                        : children(published).getOrDefault(at[0], List.of()).stream().findFirst().orElse(null);
+                org.w3c.dom.Element srcHolder = at[0] == null ? copy
+                        : children(copy).getOrDefault(at[0], List.of()).stream().findFirst().orElse(null);
+                if (pubHolder == null || srcHolder == null) {
+                    continue;
+                }
+                List<org.w3c.dom.Element> pv = children(pubHolder).getOrDefault(at[1], List.of());
+                List<org.w3c.dom.Element> sv = children(srcHolder).getOrDefault(at[1], List.of());
+                if (pv.size() == 1 && sv.size() == 1) {
+                    sv.get(0).setTextContent(pv.get(0).getTextContent());
+                }
+            }
+            return sameModel(published, copy, false);
         }
 
         /** What deploy tools write into the published POM (POM reference: "must not be set in your project"). */

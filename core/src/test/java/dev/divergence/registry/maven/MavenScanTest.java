@@ -593,7 +593,7 @@ class MavenScanTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"snapshot-released", "snapshot-rc", "release-train", "snapshot-released+payload",
-            "older+payload", "snapshot-hotfix+payload"})
+            "older+payload", "snapshot-hotfix+payload", "snapshot-released+repository"})
     void theParentsOwnLineAtTheReleasedVersionIsVisibleButNotANewDependency(String form) throws Exception {
         // jackson-core 2.18.5: parent jackson-base 2.18.5-SNAPSHOT in the source, 2.18.5 as released; 2.23.0 from
         // a repository copy older than the release: jackson-base 2.23.0, a later plain release of the same parent.
@@ -609,6 +609,9 @@ class MavenScanTest {
                 : snapshot ? SHADING_SOURCE_POM
                 : SHADING_SOURCE_POM.replace("<version>3</version></parent>", form.startsWith("older")
                 ? "<version>2.9</version></parent>" : "<version>3.0.0</version></parent>");
+        if (form.endsWith("+repository")) {
+            published = published.replace("https://repo.example.org/snapshots", "https://repo.evil.example/maven");
+        }
         if (form.equals("snapshot-released+payload")) {
             // The same parent change beside a dependency the source never declared stays a new dependency; a
             // qualifier other than a pre-release's ("3-hotfix" from 3-SNAPSHOT) is another parent.
@@ -623,6 +626,14 @@ class MavenScanTest {
             assertTrue(row.highRisk());
             return;
         }
+        if (form.endsWith("+repository")) {
+            // red team: the parent rule named a POM whose repositories changed too; only a POM equal but for the
+            // parent's (and its own) version is named so — anything else stays the plain unexplained difference
+            assertEquals(FileStatus.MODIFIED, row.status());
+            assertFalse(row.ruleId().equals(MavenGeneratedFiles.POM_PARENT_VERSION), row.ruleId());
+            assertEquals(Verdict.DIVERGENT, pom.verdict());
+            return;
+        }
         assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId(), form);
         assertEquals(FileStatus.MODIFIED, row.status(), "consumers inherit another parent release: visible");
         assertFalse(row.highRisk(), form);
@@ -630,6 +641,25 @@ class MavenScanTest {
                 ? "3-rc1 (source: 3-SNAPSHOT)" : snapshot ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)"),
                 row.detail().orElseThrow());
         assertEquals(Verdict.DIVERGENT, pom.verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"test-to-compile", "managed-to-used"})
+    void aDependencyConsumersDidNotResolveFromTheSourceIsNew(String how) throws Exception {
+        // red team: promoting the source's test-only dependency, or a merely managed one, into what consumers resolve
+        String source = SHADING_SOURCE_POM.replace("<packaging>jar</packaging>", "<packaging>jar</packaging>\n"
+                + "  <dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>managed"
+                + "</artifactId><version>1.0</version></dependency></dependencies></dependencyManagement>");
+        String published = how.equals("test-to-compile")
+                ? source.replace("<artifactId>junit-jupiter</artifactId><scope>test</scope>",
+                        "<artifactId>junit-jupiter</artifactId><version>5.10.0</version>")
+                : source.replace("  </dependencies>\n  <build>", "    <dependency><groupId>com.example</groupId>"
+                        + "<artifactId>managed</artifactId></dependency>\n  </dependencies>\n  <build>");
+        assertFalse(published.equals(source), how);
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", source);
+        FileDivergence pom = row(artifact(scanPublishedPom(tree, "3.0.0", published), ".pom"), "pom.xml");
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, pom.ruleId(), how);
+        assertTrue(pom.highRisk(), how);
     }
 
     @Test
