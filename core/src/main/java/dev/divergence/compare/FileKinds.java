@@ -105,6 +105,14 @@ public final class FileKinds {
         return code(ext) ? FileKind.CODE : FileKind.OTHER;
     }
 
+    /** Whether a path names code by its extension (any ecosystem's), or is an extension-less script under bin/. */
+    public static boolean codePath(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        String name = lower.substring(lower.lastIndexOf('/') + 1);
+        String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.') + 1);
+        return code(ext) || ext.isEmpty() && (lower.startsWith("bin/") || lower.contains("/bin/"));
+    }
+
     private static boolean code(String ext) {
         return CODE_EXTENSIONS.contains(ext) || FACTS.code(ext);
     }

@@ -266,6 +266,14 @@ public final class SourceLocator {
                                 + "published build, which holds every artifact file found in the history: " + scores);
                         commit = other;
                         tag = flavour;
+                    } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && method == RefMethod.TAG
+                            && ancestor(repo, other, commit) && !codeOnlyInOther(index, other, commit, artifactBlobs).isEmpty()) {
+                        // An earlier commit of the tagged line holding code the tag no longer has: what a payload
+                        // committed and reverted before the tag looks like (a pull request's intermediate commit).
+                        // The tag stays: the code shows as changed against it.
+                        notes.add("kept " + label(method) + ": " + shortId(other) + ", an ancestor of it, holds code "
+                                + "the tag changed since (" + String.join(", ", codeOnlyInOther(index, other, commit,
+                                artifactBlobs)) + "): " + scores);
                     } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);
@@ -343,6 +351,28 @@ public final class SourceLocator {
         return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
                 && !ownTags.contains(e.getKey()) && !(isFlavour(e.getKey(), ownTags) && !ancestor(repo, commit, ownCommit)))
                 .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    /** Paths of code files whose artifact blob {@code other} holds and {@code commit} does not (at most 5). */
+    private static List<String> codeOnlyInOther(BlobIndex index, String other, String commit, Set<String> blobs) {
+        List<String> out = new ArrayList<>();
+        ObjectId o = ObjectId.fromString(other);
+        ObjectId c = ObjectId.fromString(commit);
+        for (String b : blobs) {
+            if (b.equals(EMPTY_BLOB) || !index.containsBlob(b)) {
+                continue;
+            }
+            Set<String> one = Set.of(b);
+            String path = index.pathOf(b);
+            if (path != null && dev.divergence.compare.FileKinds.codePath(path) && index.score(o, one) > 0
+                    && index.score(c, one) == 0) {
+                out.add(path);
+                if (out.size() == 5) {
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean ancestor(SourceRepository repo, String a, String b) {

@@ -273,4 +273,29 @@ class TrustedBaselineTest {
             assertTrue(core.highRisk(), core.toString());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aTagIsNotReplacedByAnEarlierCommitHoldingCodeTheTagNoLongerHas() throws Exception {
+        // red team: a pull request whose first commit adds the payload and whose second removes it; reviewed as a
+        // net diff and tagged after the merge. The publisher ships the first commit's files.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(flatProject("1.1.0"), "demo/core.py", PAYLOAD);
+            String intermediate = w.commit(published, "bump and payload");
+            String tagged = w.commit(flatProject("1.1.0"), "payload removed");
+            w.tag("v1.1.0");
+            w.publish("1.1.0", published, wheelOf(published));
+
+            ReleaseReport r = w.scan("1.1.0");
+            assertEquals(RefMethod.TAG, r.ref().method());
+            assertEquals(tagged, r.ref().commit().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: " + intermediate.substring(0, 12)
+                    + ", an ancestor of it, holds code the tag changed since (demo/core.py)"), r.ref().note().orElseThrow());
+            // Visible, not explained: the payload is content of an earlier state of this very file (IN_HISTORY), which
+            // the stale-content rule keeps DIVERGENT rather than HIGH_RISK.
+            assertEquals(Verdict.DIVERGENT, r.verdict());
+            assertEquals(FileStatus.IN_HISTORY, row(artifact(r, ".whl"), "demo/core.py").status());
+        }
+    }
 }
