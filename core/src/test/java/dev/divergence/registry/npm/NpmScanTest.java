@@ -194,7 +194,7 @@ class NpmScanTest {
     }
 
     @Test
-    void provenanceAttestationNamesTheCommitAndDisagreesWithAMovedTag() throws Exception {
+    void provenanceAttestationNamingAnEarlierCommitThanAMovedTagIsRecordedAndTheTagKept() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "5.0.0", ""), "index.js", "a\n",
                 "cli.js", "b\n");
         String built = commit(tree, "5.0.0");
@@ -216,11 +216,16 @@ class NpmScanTest {
             Files.writeString(att, doc);
             v.with("dist").putObject("attestations").put("url", npm.baseUrl() + "/-/npm/v1/attestations/widget@5.0.0");
             ReleaseReport r = scan(npm, "pkg:npm/widget", "5.0.0");
-            assertEquals(RefMethod.ATTESTATION, r.ref().method());
-            assertEquals(built, r.ref().commit().orElseThrow());
+            // The attestation is not verified here: the publisher's claim never overrides the tag, and the earlier
+            // commit holding code the tag changed since does not replace it either (the shape of a payload committed
+            // and reverted before the tag). The moved tag shows as a divergence a human clears.
+            assertEquals(RefMethod.TAG, r.ref().method());
+            assertEquals(other, r.ref().commit().orElseThrow());
             assertTrue(r.ref().candidates().containsAll(List.of("attestation:" + built, "tag:v5.0.0=" + other)));
             assertFalse(r.ref().agreement().orElseThrow());
-            assertEquals(Verdict.CLEAN, r.verdict());
+            assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: " + built.substring(0, 12)
+                    + ", an ancestor of it, holds code the tag changed since (index.js)"), r.ref().note().orElseThrow());
+            assertEquals(Verdict.DIVERGENT, r.verdict());
         }
     }
 
