@@ -1032,11 +1032,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
-        /** Key and version of every dependency a POM declares outside its plugins. */
+        /**
+         * Key and version of every dependency a POM makes consumers resolve: outside its plugins, not only managed, not
+         * test-scoped (an earlier commit that used a library only for its tests never gave it to consumers).
+         */
         static Set<String> declared(org.w3c.dom.Element project) {
             Set<String> out = new java.util.HashSet<>();
             for (org.w3c.dom.Element d : consumerDependencies(project)) {
-                out.add(key(d) + ":" + text(d, "version"));
+                if (!managed(d) && !text(d, "scope").equals("test")) {
+                    out.add(key(d) + ":" + text(d, "version"));
+                }
             }
             return out;
         }

@@ -647,14 +647,17 @@ class MavenScanTest {
     @ValueSource(strings = {"test-to-compile", "managed-to-used"})
     void aDependencyConsumersDidNotResolveFromTheSourceIsNew(String how) throws Exception {
         // red team: promoting the source's test-only dependency, or a merely managed one, into what consumers resolve
+        // (same version: the source's own declaration is no history that explains it)
         String source = SHADING_SOURCE_POM.replace("<packaging>jar</packaging>", "<packaging>jar</packaging>\n"
                 + "  <dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>managed"
-                + "</artifactId><version>1.0</version></dependency></dependencies></dependencyManagement>");
+                + "</artifactId><version>1.0</version></dependency></dependencies></dependencyManagement>")
+                .replace("<artifactId>junit-jupiter</artifactId><scope>test</scope>",
+                        "<artifactId>junit-jupiter</artifactId><version>5.10.0</version><scope>test</scope>");
         String published = how.equals("test-to-compile")
-                ? source.replace("<artifactId>junit-jupiter</artifactId><scope>test</scope>",
-                        "<artifactId>junit-jupiter</artifactId><version>5.10.0</version>")
+                ? source.replace("<version>5.10.0</version><scope>test</scope>", "<version>5.10.0</version>")
                 : source.replace("  </dependencies>\n  <build>", "    <dependency><groupId>com.example</groupId>"
-                        + "<artifactId>managed</artifactId></dependency>\n  </dependencies>\n  <build>");
+                        + "<artifactId>managed</artifactId><version>1.0</version></dependency>\n  </dependencies>\n"
+                        + "  <build>");
         assertFalse(published.equals(source), how);
         SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", source);
         FileDivergence pom = row(artifact(scanPublishedPom(tree, "3.0.0", published), ".pom"), "pom.xml");
