@@ -174,9 +174,7 @@ public final class MavenRebuild implements RebuildStrategy {
         List<String> throwAway = new ArrayList<>(mvn);
         throwAway.addAll(List.of("-DskipTests", "-Dgpg.skip", "package"));
         throwAway.addAll(module);
-        String relay = "java " + Sandbox.WORK.resolve(".proxy/Relay.java") + " " + PROXY_PORT + " "
-                + Sandbox.WORK.resolve(".proxy/sock") + " & for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"
-                + PROXY_PORT + ") 2>/dev/null && break; sleep 0.1; done; ";
+        String relay = relay();
         URI repo = repository;
         String network = repo.getHost() + ":" + (repo.getPort() > 0 ? repo.getPort() : "https".equals(repo.getScheme()) ? 443 : 80);
         String src = Sandbox.WORK.resolve("src").toString();
@@ -301,6 +299,19 @@ public final class MavenRebuild implements RebuildStrategy {
     static final String MIRROR_ID = "configured";
 
     /** A private copy of the shared repository (a copy, not links: the sandbox could write through a hard link). */
+    /**
+     * The shell prefix of a resolve step: starts the relay from the sandbox's local port to the registry proxy's socket
+     * and waits for it — up to 120 s: the source launcher compiles the relay first, which on a loaded machine took
+     * longer than the 10 s once allowed (Maven then met a refused connection and resolved nothing). A relay that never
+     * comes up fails the step saying so.
+     */
+    static String relay() {
+        return "java " + Sandbox.WORK.resolve(".proxy/Relay.java") + " " + PROXY_PORT + " "
+                + Sandbox.WORK.resolve(".proxy/sock") + " & up=; for i in $(seq 1200); do (exec 3<>/dev/tcp/127.0.0.1/"
+                + PROXY_PORT + ") 2>/dev/null && { up=1; break; }; sleep 0.1; done; [ -n \"$up\" ] || { echo "
+                + "'divergence: the relay to the registry did not start within 120 s' >&2; exit 97; }; ";
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to);
         try {

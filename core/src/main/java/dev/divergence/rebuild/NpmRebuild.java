@@ -109,9 +109,7 @@ public final class NpmRebuild implements RebuildStrategy {
                 "npm_config_proxy", "http://127.0.0.1:" + MavenRebuild.PROXY_PORT,
                 "npm_config_https_proxy", "http://127.0.0.1:" + MavenRebuild.PROXY_PORT,
                 "npm_config_cache", CACHE.toString(), "npm_config_update_notifier", "false");
-        String relay = "java " + Sandbox.WORK.resolve(".proxy/Relay.java") + " " + MavenRebuild.PROXY_PORT + " "
-                + Sandbox.WORK.resolve(".proxy/sock") + " & for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"
-                + MavenRebuild.PROXY_PORT + ") 2>/dev/null && break; sleep 0.1; done; ";
+        String relay = MavenRebuild.relay();
         List<Instructions.Step> steps = new ArrayList<>();
         if (runBuild) {
             steps.add(new Instructions.Step("resolve", network, "the tarball holds build output",
