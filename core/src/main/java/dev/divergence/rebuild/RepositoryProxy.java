@@ -37,7 +37,12 @@ public final class RepositoryProxy implements AutoCloseable {
                 UnixDomainSocketAddress target = UnixDomainSocketAddress.of(a[1]);
                 while (true) {
                   Socket s = server.accept();
-                  SocketChannel u = SocketChannel.open(target);
+                  SocketChannel u = null;
+                  // One connection the proxy cannot take now (a busy backlog) must not end the relay for the step.
+                  for (int i = 0; u == null && i < 50; i++) {
+                    try { u = SocketChannel.open(target); } catch (IOException e) { Thread.sleep(100); }
+                  }
+                  if (u == null) { s.close(); continue; }
                   pipe(s.getInputStream(), out(u), s, u);
                   pipe(in(u), s.getOutputStream(), s, u);
                 }
