@@ -182,7 +182,7 @@ public final class MavenRebuild implements RebuildStrategy {
                 new Instructions.Step("build", "none", "always", bash("umask 022 && cd " + src + " && " + join(build)), stepEnv),
                 new Instructions.Step("resolve", network, "if the offline build misses a dependency",
                         bash("umask 022 && " + relay + "cd " + src + " && " + join(goOffline)), stepEnv),
-                new Instructions.Step("resolve", network, "if the offline build still misses one (resolved at run time)",
+                new Instructions.Step("resolve", network, "if the offline build still misses one (resolved at run time); both resolve steps once more if it still does",
                         bash("umask 022 && " + relay + "rm -rf /build/resolve && cp -a " + src + " /build/resolve && cd /build/resolve && "
                                 + join(throwAway) + "; status=$?; rm -rf /build/resolve; exit $status"), stepEnv),
                 new Instructions.Step("build", "none", "after a resolve", bash("umask 022 && cd " + src + " && " + join(build)),
@@ -258,7 +258,11 @@ public final class MavenRebuild implements RebuildStrategy {
             Path privateRepo = work.resolveSibling(work.getFileName() + "-m2");
             try (RepositoryProxy proxy = RepositoryProxy.open(repository, work.resolve(".proxy/sock"))) {
                 copy(repo, privateRepo);
-                for (Instructions.Step resolve : ins.steps().subList(1, 3)) {
+                // Two rounds at most: a round whose download failed midway (the registry or the relay slow to answer)
+                // leaves the offline build missing what the next round fetches.
+                List<Instructions.Step> rounds = new ArrayList<>(ins.steps().subList(1, 3));
+                rounds.addAll(ins.steps().subList(1, 3));
+                for (Instructions.Step resolve : rounds) {
                     Sandbox.Result res = run(resolve, work, privateRepo, true, env);
                     ran.add("resolve");
                     VerifiedMerge.Result merged = VerifiedMerge.merge(privateRepo, repo, repository,
