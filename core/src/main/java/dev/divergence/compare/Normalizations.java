@@ -296,18 +296,17 @@ public final class Normalizations {
 
     /** The version a token spells (a tuple as its dotted form), canonical, or the token itself. */
     private static String canonical(String token) {
+        return spelled(token).map(VersionSpelling::canonical).orElse(token);
+    }
+
+    /** The version a token spells, a tuple read as its dotted form. */
+    private static Optional<VersionSpelling> spelled(String token) {
         String text = token.startsWith("(") ? token.substring(1, token.length() - 1).replaceAll("['\"\\s]", "")
                 .replaceAll(",$", "").replace(',', '.') : token;
-        return VersionSpelling.parse(text).map(VersionSpelling::canonical).orElse(token);
+        return VersionSpelling.parse(text);
     }
 
     private static boolean isRelease(String token, VersionSpelling release) {
-        String text = token;
-        if (token.startsWith("(")) {
-            text = token.substring(1, token.length() - 1).replaceAll("['\"\\s]", "").replaceAll(",$", "")
-                    .replace(',', '.');
-        }
-        Optional<VersionSpelling> v = VersionSpelling.parse(text);
-        return v.isPresent() && v.get().canonical().equals(release.canonical());
+        return spelled(token).filter(v -> v.canonical().equals(release.canonical())).isPresent();
     }
 }

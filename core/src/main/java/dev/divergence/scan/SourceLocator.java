@@ -254,6 +254,9 @@ public final class SourceLocator {
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
+                    List<String> revertedCode = otherNormalised > chosenNormalised && otherNormalised * 2 > findable
+                            && method == RefMethod.TAG && ancestor(repo, other, commit)
+                            ? codeOnlyInOther(index, other, commit, artifactBlobs) : List.of();
                     if (otherNormalised > chosenNormalised && otherSide.isPresent() && method == RefMethod.TAG
                             && flavour.isEmpty()) {
                         // A tag is replaced only by a commit merged or tagged itself: anyone who can push a branch
@@ -266,14 +269,12 @@ public final class SourceLocator {
                                 + "published build, which holds every artifact file found in the history: " + scores);
                         commit = other;
                         tag = flavour;
-                    } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && method == RefMethod.TAG
-                            && ancestor(repo, other, commit) && !codeOnlyInOther(index, other, commit, artifactBlobs).isEmpty()) {
+                    } else if (!revertedCode.isEmpty()) {
                         // An earlier commit of the tagged line holding code the tag no longer has: what a payload
                         // committed and reverted before the tag looks like (a pull request's intermediate commit).
                         // The tag stays: the code shows as changed against it.
                         notes.add("kept " + label(method) + ": " + shortId(other) + ", an ancestor of it, holds code "
-                                + "the tag changed since (" + String.join(", ", codeOnlyInOther(index, other, commit,
-                                artifactBlobs)) + "): " + scores);
+                                + "the tag changed since (" + String.join(", ", revertedCode) + "): " + scores);
                     } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);

@@ -207,17 +207,15 @@ public final class BlobIndex {
     }
 
     private static RevCommit markStart(RevWalk walk, Ref ref) {
-        ObjectId target = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
-        if (target == null) {
-            return null;
+        RevCommit c = parse(walk, ref); // null for a tag of a blob or tree: nothing to index
+        if (c != null) {
+            try {
+                walk.markStart(c);
+            } catch (IOException | RuntimeException unreadable) {
+                return null;
+            }
         }
-        try {
-            RevCommit c = walk.parseCommit(target);
-            walk.markStart(c);
-            return c;
-        } catch (IOException | RuntimeException notACommit) {
-            return null; // a tag of a blob or tree: nothing to index
-        }
+        return c;
     }
 
     /**
