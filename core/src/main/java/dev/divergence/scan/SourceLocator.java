@@ -113,7 +113,7 @@ public final class SourceLocator {
         }
 
         if (signals.isEmpty()) {
-            manifestHistory(release, repo, artifactBlobs).ifPresent(c -> {
+            manifestHistory(release, repo, artifactBlobs, published, notes).ifPresent(c -> {
                 signals.put(RefMethod.MANIFEST_HISTORY, c);
                 candidates.add("manifest:" + c);
             });
@@ -255,7 +255,8 @@ public final class SourceLocator {
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
                     List<String> revertedCode = otherNormalised > chosenNormalised && otherNormalised * 2 > findable
-                            && method == RefMethod.TAG && ancestor(repo, other, commit)
+                            && (method == RefMethod.TAG || method == RefMethod.MANIFEST_HISTORY)
+                            && ancestor(repo, other, commit)
                             ? codeOnlyInOther(index, other, commit, artifactBlobs) : List.of();
                     if (otherNormalised > chosenNormalised && otherSide.isPresent() && method == RefMethod.TAG
                             && flavour.isEmpty()) {
@@ -274,7 +275,7 @@ public final class SourceLocator {
                         // committed and reverted before the tag looks like (a pull request's intermediate commit).
                         // The tag stays: the code shows as changed against it.
                         notes.add("kept " + label(method) + ": " + shortId(other) + ", an ancestor of it, holds code "
-                                + "the tag changed since (" + String.join(", ", revertedCode) + "): " + scores);
+                                + "it changed since (" + String.join(", ", revertedCode) + "): " + scores);
                     } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);
@@ -504,8 +505,8 @@ public final class SourceLocator {
      * fixes after it on a release branch), the one holding the most of the artifacts' blobs; the earliest on
      * a tie. Manifest blobs are parsed once each: consecutive commits share them.
      */
-    private Optional<String> manifestHistory(Release release, SourceRepository repo, Set<String> artifactBlobs)
-            throws IOException {
+    private Optional<String> manifestHistory(Release release, SourceRepository repo, Set<String> artifactBlobs,
+                                             long published, List<String> notes) throws IOException {
         List<String> paths = locator.manifestPaths(release);
         Map<String, Optional<String>> versionByBlob = new HashMap<>();
         List<BlobIndex.CommitInfo> declaring = new ArrayList<>();
@@ -537,6 +538,24 @@ public final class SourceLocator {
             for (BlobIndex.CommitInfo c : declaring) {
                 if (scores.get(c.id()) > scores.get(best.id())) {
                     best = c;
+                }
+            }
+            // No tag marks which of them was released: the newest one the default branch or a tag reaches that was
+            // committed before the release stands in for it. An earlier one holding code that one changed is what a
+            // payload committed and reverted before an untagged release looks like: the newer commit stays the
+            // baseline, so the code shows as changed against it (a release built from a stale checkout does too).
+            Optional<BlobIndex.CommitInfo> latest = declaring.stream()
+                    .filter(c -> c.time() <= published && repo.index().branchOnlyRefOf(c.id()).isEmpty())
+                    .max(java.util.Comparator.comparingLong(BlobIndex.CommitInfo::time));
+            if (latest.isPresent() && !latest.get().id().equals(best.id())
+                    && ancestor(repo, best.id().name(), latest.get().id().name())) {
+                List<String> changed = codeOnlyInOther(repo.index(), best.id().name(), latest.get().id().name(),
+                        artifactBlobs);
+                if (!changed.isEmpty()) {
+                    notes.add("manifest-history commit " + shortId(best.id().name()) + " holds code that "
+                            + shortId(latest.get().id().name()) + ", a later commit declaring the same version before "
+                            + "the release, changed (" + String.join(", ", changed) + "): compared with the later one");
+                    best = latest.get();
                 }
             }
         }

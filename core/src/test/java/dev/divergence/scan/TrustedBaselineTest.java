@@ -291,11 +291,51 @@ class TrustedBaselineTest {
             assertEquals(RefMethod.TAG, r.ref().method());
             assertEquals(tagged, r.ref().commit().orElseThrow());
             assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: " + intermediate.substring(0, 12)
-                    + ", an ancestor of it, holds code the tag changed since (demo/core.py)"), r.ref().note().orElseThrow());
+                    + ", an ancestor of it, holds code it changed since (demo/core.py)"), r.ref().note().orElseThrow());
             // Visible, not explained: the payload is content of an earlier state of this very file (IN_HISTORY), which
             // the stale-content rule keeps DIVERGENT rather than HIGH_RISK.
             assertEquals(Verdict.DIVERGENT, r.verdict());
             assertEquals(FileStatus.IN_HISTORY, row(artifact(r, ".whl"), "demo/core.py").status());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUntaggedReleaseIsComparedWithTheNewestCommitDeclaringItNotAnEarlierOneHoldingRevertedCode() throws Exception {
+        // red team: no tag at all; the version bump and the payload in one commit on the default branch, the payload
+        // reverted in the next (the manifest still declares the version), then the first commit's files published.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(flatProject("1.1.0"), "demo/core.py", PAYLOAD);
+            String intermediate = w.commit(published, "bump and payload");
+            String reverted = w.commit(flatProject("1.1.0"), "payload removed");
+            w.publish("1.1.0", published, wheelOf(published));
+
+            ReleaseReport r = w.scan("1.1.0");
+            assertEquals(RefMethod.MANIFEST_HISTORY, r.ref().method());
+            assertEquals(reverted, r.ref().commit().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains("manifest-history commit " + intermediate.substring(0, 12)
+                    + " holds code that " + reverted.substring(0, 12)), r.ref().note().orElseThrow());
+            assertTrue(r.verdict().compareTo(Verdict.DIVERGENT) >= 0, r.verdict().toString());
+            FileStatus core = row(artifact(r, ".whl"), "demo/core.py").status();
+            assertTrue(core == FileStatus.MODIFIED || core == FileStatus.IN_HISTORY, core.toString());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anUntaggedReleaseOfTheNewestCommitDeclaringItIsExplainedAndLaterCommitsDoNotCount() throws Exception {
+        // the legitimate shape: bump, a fix, publish the fix; work committed after the release does not count.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            w.commit(flatProject("1.1.0"), "bump");
+            SortedMap<String, byte[]> fixed = with(flatProject("1.1.0"), "demo/core.py", "def add(a, b):\n    return b + a\n");
+            String released = w.commit(fixed, "fix");
+            w.publish("1.1.0", fixed, wheelOf(fixed));
+            ReleaseReport r = w.scan("1.1.0");
+            assertEquals(RefMethod.MANIFEST_HISTORY, r.ref().method());
+            assertEquals(released, r.ref().commit().orElseThrow());
+            assertTrue(r.verdict().compareTo(Verdict.EXPLAINED) <= 0, r.verdict() + " " + r.ref().note());
         }
     }
 }

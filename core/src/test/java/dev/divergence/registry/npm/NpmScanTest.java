@@ -224,7 +224,7 @@ class NpmScanTest {
             assertTrue(r.ref().candidates().containsAll(List.of("attestation:" + built, "tag:v5.0.0=" + other)));
             assertFalse(r.ref().agreement().orElseThrow());
             assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: " + built.substring(0, 12)
-                    + ", an ancestor of it, holds code the tag changed since (index.js)"), r.ref().note().orElseThrow());
+                    + ", an ancestor of it, holds code it changed since (index.js)"), r.ref().note().orElseThrow());
             assertEquals(Verdict.DIVERGENT, r.verdict());
         }
     }
