@@ -254,10 +254,14 @@ public final class SourceLocator {
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
+                    // A tag marks the release: an ancestor holding code it changed stays set aside. Without a tag
+                    // the ancestor is set aside only when the change was undone (a revert: the later commit holds
+                    // what came before it), since old registries' publication times cannot tell which came first.
                     List<String> revertedCode = otherNormalised > chosenNormalised && otherNormalised * 2 > findable
-                            && (method == RefMethod.TAG || method == RefMethod.MANIFEST_HISTORY)
                             && ancestor(repo, other, commit)
-                            ? codeOnlyInOther(index, other, commit, artifactBlobs) : List.of();
+                            ? method == RefMethod.TAG ? codeOnlyInOther(index, other, commit, artifactBlobs)
+                            : method == RefMethod.MANIFEST_HISTORY ? reverted(repo, other, commit, artifactBlobs)
+                            : List.of() : List.of();
                     if (otherNormalised > chosenNormalised && otherSide.isPresent() && method == RefMethod.TAG
                             && flavour.isEmpty()) {
                         // A tag is replaced only by a commit merged or tagged itself: anyone who can push a branch
@@ -370,6 +374,27 @@ public final class SourceLocator {
                     && index.score(c, one) == 0) {
                 out.add(path);
                 if (out.size() == 5) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Code files whose artifact blob {@code earlier} holds and {@code later} does not, where {@code later} holds what a
+     * parent of {@code earlier} held at that path (the change was undone; a file added and deleted again counts).
+     */
+    private static List<String> reverted(SourceRepository repo, String earlier, String later, Set<String> blobs)
+            throws IOException {
+        List<String> out = new ArrayList<>();
+        List<ObjectId> parents = repo.parentTrees(earlier);
+        ObjectId laterTree = repo.treeOf(later);
+        for (String path : codeOnlyInOther(repo.index(), earlier, later, blobs)) {
+            Optional<String> now = repo.blobAt(laterTree, path);
+            for (ObjectId parent : parents) {
+                if (repo.blobAt(parent, path).equals(now)) {
+                    out.add(path);
                     break;
                 }
             }
@@ -549,12 +574,11 @@ public final class SourceLocator {
                     .max(java.util.Comparator.comparingLong(BlobIndex.CommitInfo::time));
             if (latest.isPresent() && !latest.get().id().equals(best.id())
                     && ancestor(repo, best.id().name(), latest.get().id().name())) {
-                List<String> changed = codeOnlyInOther(repo.index(), best.id().name(), latest.get().id().name(),
-                        artifactBlobs);
+                List<String> changed = reverted(repo, best.id().name(), latest.get().id().name(), artifactBlobs);
                 if (!changed.isEmpty()) {
                     notes.add("manifest-history commit " + shortId(best.id().name()) + " holds code that "
                             + shortId(latest.get().id().name()) + ", a later commit declaring the same version before "
-                            + "the release, changed (" + String.join(", ", changed) + "): compared with the later one");
+                            + "the release, reverted (" + String.join(", ", changed) + "): compared with the later one");
                     best = latest.get();
                 }
             }

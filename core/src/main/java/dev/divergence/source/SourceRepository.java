@@ -138,6 +138,25 @@ public final class SourceRepository implements AutoCloseable {
         }
     }
 
+    /** The tree of a commit. */
+    public ObjectId treeOf(String commit) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            return walk.parseCommit(ObjectId.fromString(commit)).getTree().copy();
+        }
+    }
+
+    /** The trees of a commit's parents (none for a root commit). */
+    public List<ObjectId> parentTrees(String commit) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit c = walk.parseCommit(ObjectId.fromString(commit));
+            List<ObjectId> out = new java.util.ArrayList<>();
+            for (RevCommit p : c.getParents()) {
+                out.add(walk.parseCommit(p).getTree().copy());
+            }
+            return out;
+        }
+    }
+
     /** The files of a commit (cached: several artifacts of one version share the tree). */
     public SourceTree tree(String commit) throws IOException {
         SourceTree cached = treeCache.get(commit);
