@@ -55,13 +55,31 @@ public final class HttpFetcher {
 
     /** GETs a body of at most {@code maxBytes} into memory. */
     public byte[] getBytes(String url, String accept, long maxBytes) throws FetchException {
-        return execute(url, accept, in -> {
+        return getDated(url, accept, maxBytes).bytes();
+    }
+
+    /** A body and the time its server says it was last modified ({@code Last-Modified}), when it says so. */
+    public record Dated(byte[] bytes, Optional<java.time.Instant> lastModified) {
+    }
+
+    /** GETs a body of at most {@code maxBytes} into memory, with its {@code Last-Modified} time. */
+    public Dated getDated(String url, String accept, long maxBytes) throws FetchException {
+        return execute(url, accept, (in, headers) -> {
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (b.length > maxBytes) {
                 throw new IOException("response larger than " + maxBytes + " bytes");
             }
-            return b;
+            return new Dated(b, headers.firstValue("Last-Modified").flatMap(HttpFetcher::parseHttpDate));
         });
+    }
+
+    static Optional<java.time.Instant> parseHttpDate(String value) {
+        try {
+            return Optional.of(java.time.ZonedDateTime.parse(value.trim(),
+                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether a URL answers 200 to HEAD (404/410: false); other failures throw after the retries. */
@@ -102,7 +120,7 @@ public final class HttpFetcher {
 
     /** Streams a body into a fresh {@code sink} per attempt; returns the number of bytes written. */
     public long download(String url, Sink sink, long maxBytes) throws FetchException {
-        return execute(url, "*/*", in -> {
+        return execute(url, "*/*", (in, headers) -> {
             try (OutputStream out = sink.open()) {
                 return copy(in, out, maxBytes);
             }
@@ -127,7 +145,7 @@ public final class HttpFetcher {
 
     @FunctionalInterface
     private interface BodyHandler<T> {
-        T handle(InputStream in) throws IOException;
+        T handle(InputStream in, java.net.http.HttpHeaders headers) throws IOException;
     }
 
     private <T> T execute(String url, String accept, BodyHandler<T> handler) throws FetchException {
@@ -150,7 +168,7 @@ public final class HttpFetcher {
                 try (InputStream body = resp.body()) {
                     if (lastStatus == 200) {
                         try {
-                            return handler.handle(body);
+                            return handler.handle(body, resp.headers());
                         } catch (IOException bodyFailed) {
                             lastStatus = -1; // headers said 200, the body broke off: a network fault, retried
                             throw bodyFailed;

@@ -118,4 +118,21 @@ class RegistryFaultsTest {
             assertEquals(DigestStatus.VERIFIED, g.digestStatus(), g.error().orElse(""));
         }
     }
+
+    @Test
+    void aMavenReleaseIsDatedByItsPomsLastModifiedAndUndatedWithoutIt() throws Exception {
+        // Central's files never change once deployed: the POM's Last-Modified is the publication time (used to
+        // order commits against the release and to say when the repository is older than it).
+        try (FaultyServer s = new FaultyServer()) {
+            s.on("/g/a/maven-metadata.xml", FaultyServer.ok(
+                    "<metadata><versioning><versions><version>1.0</version><version>2.0</version></versions></versioning></metadata>"
+                            .getBytes(StandardCharsets.UTF_8)));
+            byte[] pom = "<project><artifactId>a</artifactId><packaging>pom</packaging></project>".getBytes(StandardCharsets.UTF_8);
+            s.on("/g/a/1.0/a-1.0.pom", new FaultyServer.Respond(200, Map.of("Last-Modified", "Tue, 03 Jun 2008 11:05:30 GMT"), pom));
+            s.on("/g/a/2.0/a-2.0.pom", new FaultyServer.Respond(200, Map.of("Last-Modified", "not a date"), pom));
+            List<dev.divergence.model.Release> rs = new MavenRegistry(s.baseUrl(), HTTP).releases(PackageId.parse("pkg:maven/g/a"));
+            assertEquals(java.time.Instant.parse("2008-06-03T11:05:30Z"), rs.get(0).published().orElseThrow());
+            assertTrue(rs.get(1).published().isEmpty());
+        }
+    }
 }

@@ -81,8 +81,12 @@ public final class MavenRegistry implements Registry {
         String packaging = "jar";
         List<String> urls = new ArrayList<>();
         Optional<String> scmTag = Optional.empty();
+        Optional<java.time.Instant> published = Optional.empty();
         try {
-            Document pom = xml(http.getBytes(base + ".pom", "application/xml", MAX_METADATA_BYTES), base + ".pom");
+            HttpFetcher.Dated fetched = http.getDated(base + ".pom", "application/xml", MAX_METADATA_BYTES);
+            // Maven Central's files never change once deployed: the POM's Last-Modified is when it was published.
+            published = fetched.lastModified();
+            Document pom = xml(fetched.bytes(), base + ".pom");
             Element project = pom.getDocumentElement();
             packaging = child(project, "packaging").orElse("jar");
             Optional<Element> scm = childElement(project, "scm");
@@ -106,7 +110,7 @@ public final class MavenRegistry implements Registry {
         } catch (HttpFetcher.FetchException e) {
             artifacts.add(artifact(base + "-sources.jar", ArtifactKind.SOURCES_JAR)); // unknown: try, and record why
         }
-        return new Release(pkg, version, artifacts, Optional.empty(), false, Optional.empty(),
+        return new Release(pkg, version, artifacts, published, false, Optional.empty(),
                 new SourceHints(urls, Optional.empty(), Optional.empty(), Optional.empty(), scmTag));
     }
 
