@@ -5,6 +5,7 @@
 # every DIVERGENT and HIGH_RISK version. Needs the network to the registries; fetched data is never committed.
 #
 #   datasets/realcheck/realcheck.sh [LIST] [OUT]      (MIRRORS=/work/.mirror by default)
+# Ends with score.py: precision on clean releases, judged against truth.tsv (releases that really diverge).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -42,3 +43,5 @@ done
 "$root/divergence" sql "select package, version, verdict, ref_method, doc_only_divergence as doc_only,
     repository_older as repo_older, substr(reason, 1, 220) as reason
   from releases where verdict in ('DIVERGENT', 'HIGH_RISK') order by package, version_order" --out "$out" --rows 1000
+# Precision on clean releases against the hand-made list of releases that really diverge (truth.tsv).
+DIVERGENCE="$root/divergence" MIRRORS="$mirrors" python3 "$here/score.py" "$list" "$out" "$here/truth.tsv"
