@@ -628,10 +628,11 @@ class MavenScanTest {
         }
         if (form.endsWith("+repository")) {
             // red team: the parent rule named a POM whose repositories changed too; only a POM equal but for the
-            // parent's (and its own) version is named so — anything else stays the plain unexplained difference
+            // parent's (and its own) version is named so — and a repository consumers' Maven now searches is HIGH_RISK
             assertEquals(FileStatus.MODIFIED, row.status());
-            assertFalse(row.ruleId().equals(MavenGeneratedFiles.POM_PARENT_VERSION), row.ruleId());
-            assertEquals(Verdict.DIVERGENT, pom.verdict());
+            assertEquals(MavenGeneratedFiles.POM_NEW_REPOSITORY, row.ruleId());
+            assertTrue(row.highRisk());
+            assertEquals(Verdict.HIGH_RISK, pom.verdict());
             return;
         }
         assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId(), form);
@@ -1127,7 +1128,7 @@ class MavenScanTest {
         String added = DEPLOYED_POM.replace("  </dependencies>", "    <dependency><groupId>evil</groupId>"
                 + "<artifactId>payload</artifactId><version>1</version></dependency>\n  </dependencies>");
         String appended = DEPLOYED_POM.replace("<dependencies>", "<dependencies combine.children=\"append\">");
-        for (String p : List.of(swapped, appended, DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"))) {
+        for (String p : List.of(swapped, appended)) {
             FileDivergence f = scanDeployedPom(p);
             assertEquals(FileStatus.MODIFIED, f.status(), p);
             assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, f.ruleId(), p);
@@ -1137,5 +1138,12 @@ class MavenScanTest {
         assertEquals(FileStatus.MODIFIED, withPayload.status());
         assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, withPayload.ruleId());
         assertTrue(withPayload.highRisk());
+        // another version of a dependency consumers resolve, declared by no commit: how a malicious release is pulled in
+        FileDivergence bumped = scanDeployedPom(DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"));
+        assertEquals(FileStatus.MODIFIED, bumped.status());
+        assertEquals(MavenGeneratedFiles.POM_DEPENDENCY_VERSION, bumped.ruleId());
+        assertEquals("dependency versions the source's POM does not declare: [b:b::jar 3 (source: 2)]",
+                bumped.detail().orElseThrow());
+        assertTrue(bumped.highRisk());
     }
 }
