@@ -271,7 +271,7 @@ final class ConsumerPom {
             if (newly && (r.releases() || r.snapshots())) {
                 out.add(new Change(MavenGeneratedFiles.POM_NEW_REPOSITORY, r.url() + (same.isEmpty() ? "" : " (now fetching "
                         + (r.releases() && same.stream().noneMatch(Repository::releases) ? "releases" : "snapshots")
-                        + ")"), "repository " + r.url()));
+                        + ")"), r.toString()));
             }
         }
         List<String> weight = List.of(MavenGeneratedFiles.POM_NEW_DEPENDENCY, MavenGeneratedFiles.POM_NEW_REPOSITORY, MavenGeneratedFiles.POM_DEPENDENCY_VERSION,
@@ -301,7 +301,7 @@ final class ConsumerPom {
             }
         }
         for (Repository r : repositories) {
-            out.add("repository " + r.url());
+            out.add(r.toString()); // its URL and the policies: enabling snapshots on a past URL is not in history
         }
         return out;
     }

@@ -276,8 +276,53 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+        return List.of(new PomTextRule(), new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
+    }
+
+    /**
+     * The POM is compared as data: the shared text normalisations (a release version token in place of another, line
+     * endings) could otherwise explain a dependency's {@code <version>} rewritten to the release's own.
+     */
+    @Override
+    public boolean comparedAsData(String path) {
+        return path.equals("pom.xml") || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"));
+    }
+
+    /**
+     * A POM the shared text normalisations explain (the release plugin's {@code X-SNAPSHOT} → {@code X}, CRLF) keeps
+     * that explanation only when a consumer's Maven resolves nothing else from it ({@link ConsumerPom}); otherwise the
+     * POM rules below name what changed.
+     */
+    static final class PomTextRule implements ContentRule {
+        @Override
+        public String id() {
+            return dev.divergence.compare.Normalizations.VERSION_STRING;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (source.isEmpty() || !new MavenGeneratedFiles().comparedAsData(path)) {
+                return Optional.empty();
+            }
+            Optional<dev.divergence.compare.Normalizations.Explained> e =
+                    dev.divergence.compare.Normalizations.explain(bytes, source.get(), version);
+            if (e.isEmpty()) {
+                return Optional.empty();
+            }
+            Decision same = Decision.of(e.get().status(), e.get().ruleId());
+            try {
+                org.w3c.dom.Element a = MavenRegistry.xml(bytes, path).getDocumentElement();
+                org.w3c.dom.Element b = MavenRegistry.xml(source.get(), path).getDocumentElement();
+                ConsumerPom published = ConsumerPom.of(a);
+                return DependencyReducedPom.redirections(a, b).isEmpty()
+                        && ConsumerPom.changes(published, ConsumerPom.released(b, published.version)).isEmpty()
+                        ? Optional.of(same) : Optional.empty();
+            } catch (dev.divergence.registry.RegistryException notXml) {
+                return Optional.of(same); // no resolver reads it either: the text normalisation stands as before
+            }
+        }
     }
 
     /** See {@link #RESOURCE_FILTERED}. */
