@@ -57,6 +57,12 @@ final class ConsumerPom {
     final List<Dependency> dependencies = new ArrayList<>();
     final List<Repository> repositories = new ArrayList<>();
     final String version;
+    /** The project's own {@code <properties>}, interpolated: a parent's managed versions may read them. */
+    final Map<String, String> properties = new java.util.TreeMap<>();
+    /** Profile id → its activation as written (whitespace collapsed), for profiles that bring dependencies or repositories. */
+    final Map<String, String> activations = new java.util.TreeMap<>();
+    /** Every {@code ${name}} the POM itself refers to. */
+    final Set<String> referenced = new java.util.HashSet<>();
 
     private final Map<String, String> values;
 
@@ -107,12 +113,39 @@ final class ConsumerPom {
         model.forEach(all::putIfAbsent);
         this.values = all;
         this.version = interpolate(version);
-        read(project, "");
+        properties.forEach((k, v) -> this.properties.put(k, interpolate(v)));
+        Matcher ref = EXPRESSION.matcher(project.getTextContent());
+        while (ref.find()) {
+            referenced.add(ref.group(1).trim());
+        }
+        List<Dependency> projectManaged = read(project, "", List.of());
         for (Element profiles : children(project, "profiles")) {
             for (Element profile : children(profiles, "profile")) {
-                read(profile, "profile:" + text(profile, "id"));
+                int before = dependencies.size() + repositories.size();
+                read(profile, "profile:" + text(profile, "id"), projectManaged);
+                Element activation = first(profile, "activation");
+                if (dependencies.size() + repositories.size() > before) {
+                    activations.put(text(profile, "id"), activation == null ? ""
+                            : canonical(activation));
+                }
             }
         }
+    }
+
+    /** An element's tree as text: names, trimmed values, in document order. */
+    private static String canonical(Element e) {
+        StringBuilder sb = new StringBuilder(MavenGeneratedFiles.SameModelPomRule.localName(e)).append('(');
+        boolean any = false;
+        for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element c) {
+                sb.append(canonical(c)).append(' ');
+                any = true;
+            }
+        }
+        if (!any) {
+            sb.append(e.getTextContent().trim().replaceAll("\\s+", " "));
+        }
+        return sb.append(')').toString();
     }
 
     /** The POM as a consumer resolves it. */
@@ -126,7 +159,8 @@ final class ConsumerPom {
                 : Optional.of(version));
     }
 
-    private void read(Element holder, String where) {
+    /** Reads one model (the project or a profile); returns its managed entries. */
+    private List<Dependency> read(Element holder, String where, List<Dependency> inherited) {
         List<Dependency> managed = new ArrayList<>();
         for (Element dm : children(holder, "dependencyManagement")) {
             for (Element deps : children(dm, "dependencies")) {
@@ -136,9 +170,11 @@ final class ConsumerPom {
             }
         }
         dependencies.addAll(managed);
+        List<Dependency> management = new ArrayList<>(managed);
+        management.addAll(inherited); // a profile's dependency is managed by the profile, then by the project
         for (Element deps : children(holder, "dependencies")) {
             for (Element d : children(deps, "dependency")) {
-                dependencies.add(dependency(d, where, false, managed));
+                dependencies.add(dependency(d, where, false, management));
             }
         }
         for (Element repos : children(holder, "repositories")) {
@@ -147,6 +183,7 @@ final class ConsumerPom {
                         enabled(r, "releases"), enabled(r, "snapshots")));
             }
         }
+        return managed;
     }
 
     /** A missing version or scope takes the same POM's managed one, as the effective model does. */
@@ -165,13 +202,13 @@ final class ConsumerPom {
             }
         }
         if (management != null) {
+            // the first managed entry of the key fills a missing version and scope and adds its exclusions
             for (Dependency m : management) {
                 if (m.key().equals(key)) {
                     version = version.isEmpty() ? m.version() : version;
                     scope = scope.isEmpty() ? m.scope() : scope;
-                    if (exclusions.isEmpty()) {
-                        exclusions.addAll(m.exclusions());
-                    }
+                    exclusions.addAll(m.exclusions());
+                    break;
                 }
             }
         }
@@ -236,7 +273,9 @@ final class ConsumerPom {
                 continue;
             }
             if (same.isEmpty()) {
-                continue; // managed here, used in the source: its version is compared where it is used
+                // managed here, only used in the source: the managed version against the one the source uses
+                same = source.dependencies.stream().filter(s -> s.key().equals(p.key()) && !s.scope().equals("test"))
+                        .toList();
             }
             Dependency s = same.stream().filter(x -> x.where().equals(p.where())).findFirst().orElse(same.get(0));
             String what = (p.managed() ? "managed " : "") + p.key();
@@ -264,6 +303,28 @@ final class ConsumerPom {
                         what + " excluding " + p.exclusions()));
             }
         }
+        // A profile bringing dependencies or repositories activated otherwise: consumers' Maven may now apply it.
+        published.activations.forEach((id, activation) -> {
+            String was = source.activations.get(id);
+            if (was != null && !was.equals(activation)) {
+                out.add(new Change(MavenGeneratedFiles.POM_NEW_DEPENDENCY, "profile " + id + " activated by "
+                        + (activation.isEmpty() ? "nothing" : activation) + " (source: " + (was.isEmpty() ? "nothing" : was)
+                        + ")", "profile " + id + " " + activation));
+            }
+        });
+        // A property the parent's dependency management may read (the child's properties override the parent's): for
+        // a dependency whose version the POM leaves to its parent, a version property set otherwise is another version.
+        boolean fromParent = published.dependencies.stream().anyMatch(d -> d.version().isEmpty()
+                && (d.managed() || d.resolved()));
+        published.properties.forEach((name, value) -> {
+            if (fromParent && name.toLowerCase(java.util.Locale.ROOT).contains("version")
+                    && !published.referenced.contains(name) && !value.equals(source.properties.get(name))
+                    && !releaseOf(source.properties.getOrDefault(name, ""), value)) {
+                out.add(new Change(MavenGeneratedFiles.POM_DEPENDENCY_VERSION, "property " + name + " " + value
+                        + " (source: " + source.properties.getOrDefault(name, "none") + "), read by the parent's "
+                        + "dependency management", "property " + name + "=" + value));
+            }
+        });
         for (Repository r : published.repositories) {
             List<Repository> same = source.repositories.stream().filter(s -> s.url().equals(r.url())).toList();
             boolean newly = same.isEmpty() || (r.releases() && same.stream().noneMatch(Repository::releases))
@@ -300,6 +361,8 @@ final class ConsumerPom {
                 }
             }
         }
+        activations.forEach((id, activation) -> out.add("profile " + id + " " + activation));
+        properties.forEach((name, value) -> out.add("property " + name + "=" + value));
         for (Repository r : repositories) {
             out.add(r.toString()); // its URL and the policies: enabling snapshots on a past URL is not in history
         }

@@ -50,7 +50,8 @@ class ConsumerResolutionScanTest {
             + "  <parent><groupId>org.acme</groupId><artifactId>acme-parent</artifactId><version>3</version></parent>\n"
             + "  <groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>\n"
             + "  <!-- versions in one place -->\n"
-            + "  <properties><jackson.version>2.15.2</jackson.version></properties>\n"
+            + "  <properties><jackson.version>2.15.2</jackson.version><surefire.version>3.2.5</surefire.version>"
+            + "<project.build.outputTimestamp>2026-01-01T00:00:00Z</project.build.outputTimestamp></properties>\n"
             + "  <repositories>\n"
             + "    <repository><id>acme</id><url>https://repo.acme.example/maven/</url>"
             + "<snapshots><enabled>false</enabled></snapshots></repository>\n"
@@ -78,7 +79,13 @@ class ConsumerResolutionScanTest {
             + "<scope>system</scope><systemPath>${java.home}/../lib/tools.jar</systemPath></dependency>\n"
             + "    <dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId>"
             + "<version>5.10.0</version><scope>test</scope></dependency>\n"
+            + "    <dependency><groupId>org.yaml</groupId><artifactId>snakeyaml</artifactId></dependency>\n"
             + "  </dependencies>\n"
+            + "  <profiles><profile><id>netty</id><activation><property><name>with.netty</name></property></activation>"
+            + "<dependencies><dependency><groupId>io.netty</groupId><artifactId>netty-all</artifactId>"
+            + "<version>4.1.100.Final</version></dependency></dependencies></profile></profiles>\n"
+            + "  <build><plugins><plugin><artifactId>maven-surefire-plugin</artifactId><version>${surefire.version}"
+            + "</version></plugin></plugins></build>\n"
             + "</project>\n";
 
     /** The tag's POM still naming the parent's snapshot (jackson-core 2.18.5: jackson-base 2.18.5-SNAPSHOT). */
@@ -144,10 +151,18 @@ class ConsumerResolutionScanTest {
                         "https://repo.acme.example.evil/maven/")),
                 change("repository snapshots enabled", r, p -> replace(p,
                         "<snapshots><enabled>false</enabled></snapshots>", "")),
-                change("repository in a profile", r, p -> replace(p, "</project>", "  <profiles><profile><id>jdk8</id>"
-                        + "<activation><jdk>1.8</jdk></activation><repositories><repository><id>x</id>"
-                        + "<url>https://repo.evil.example/maven</url></repository></repositories></profile></profiles>\n"
-                        + "</project>")),
+                change("repository in a profile", r, p -> replace(p, "</profile></profiles>", "</profile><profile>"
+                        + "<id>jdk8</id><activation><jdk>1.8</jdk></activation><repositories><repository><id>x</id>"
+                        + "<url>https://repo.evil.example/maven</url></repository></repositories></profile></profiles>")),
+                change("profile activated otherwise", n, p -> replace(p,
+                        "<property><name>with.netty</name></property>", "<jdk>[1.8,)</jdk>")),
+                change("profile dependency version", v, p -> replace(p, "4.1.100.Final", "4.1.101.Final")),
+                change("managed version beside the one used", v, p -> replace(p, "  </dependencies></dependencyManagement>",
+                        "    <dependency><groupId>commons-io</groupId><artifactId>commons-io</artifactId>"
+                                + "<version>2.4</version></dependency>\n  </dependencies></dependencyManagement>")),
+                // the parent manages snakeyaml with ${snakeyaml.version}: the child's property overrides it
+                change("parent-managed version property", v, p -> replace(p, "<surefire.version>",
+                        "<snakeyaml.version>1.33</snakeyaml.version><surefire.version>")),
                 change("relocation added", n, p -> replace(p, "</project>", "  <distributionManagement><relocation>"
                         + "<groupId>io.evil</groupId></relocation></distributionManagement>\n</project>")));
     }
@@ -256,6 +271,12 @@ class ConsumerResolutionScanTest {
                         "<version>2.15.0</version>", "<version>2.15.0</version><optional>true</optional>")),
                 Arguments.of("narrowed to test", SOURCE, (UnaryOperator<String>) p -> replace(p,
                         "<version>2.15.0</version>", "<version>2.15.0</version><scope>test</scope>")),
+                Arguments.of("plugin version property", SOURCE, (UnaryOperator<String>) p -> replace(p,
+                        "<surefire.version>3.2.5</surefire.version>", "<surefire.version>3.2.2</surefire.version>")),
+                Arguments.of("build timestamp property", SOURCE, (UnaryOperator<String>) p -> replace(p,
+                        "2026-01-01T00:00:00Z", "2026-01-02T10:00:00Z")),
+                Arguments.of("profile dependency made test-only", SOURCE, (UnaryOperator<String>) p -> replace(p,
+                        "<version>4.1.100.Final</version>", "<version>4.1.100.Final</version><scope>test</scope>")),
                 Arguments.of("test dependency version", SOURCE, (UnaryOperator<String>) p -> replace(p,
                         "<version>5.10.0</version>", "<version>5.11.0</version>")),
                 Arguments.of("optional dependency version", SOURCE, (UnaryOperator<String>) p -> replace(p,
