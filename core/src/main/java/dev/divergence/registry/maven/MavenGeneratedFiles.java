@@ -795,6 +795,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (project.isEmpty()) {
                 return Optional.empty();
             }
+            // project.xml names no parent, relocation, managed versions or dependency repositories (Maven 1 read those
+            // from project.properties): whatever of these reaches consumers is not from the conversion.
+            Optional<Decision> extra = consumerExtras(pom, source.isPresent());
+            if (extra.isPresent()) {
+                return extra;
+            }
             for (String f : FORBIDDEN) {
                 if (MavenRegistry.childElement(pom, f).isPresent()) {
                     return Optional.empty();
@@ -829,6 +835,29 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             return Optional.of(new Decision(FileStatus.GENERATED, POM_FROM_PROJECT_XML, Set.of(),
                     Optional.of("generated from project.xml; coordinates and dependencies equal")));
+        }
+
+        private static Optional<Decision> consumerExtras(org.w3c.dom.Element pom, boolean sourceExists) {
+            ConsumerPom consumed = ConsumerPom.of(pom);
+            List<String> redirect = new ArrayList<>();
+            MavenRegistry.childElement(pom, "parent").ifPresent(p -> redirect.add("parent "
+                    + MavenRegistry.child(p, "groupId").orElse("") + ":" + MavenRegistry.child(p, "artifactId").orElse("")
+                    + ":" + MavenRegistry.child(p, "version").orElse("")));
+            if (!DependencyReducedPom.descendants(pom, "relocation").isEmpty()) {
+                redirect.add("a relocation");
+            }
+            consumed.dependencies.stream().filter(d -> d.managed() || !d.where().isEmpty())
+                    .forEach(d -> redirect.add((d.managed() ? "managed " : "in " + d.where() + " ") + d.coordinates()));
+            FileStatus status = sourceExists ? FileStatus.MODIFIED : FileStatus.PHANTOM;
+            if (!redirect.isEmpty()) {
+                return Optional.of(new Decision(status, POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of("what the project.xml does not declare, resolved by consumers: " + redirect)));
+            }
+            List<String> repositories = consumed.repositories.stream().filter(r -> r.releases() || r.snapshots())
+                    .map(ConsumerPom.Repository::url).toList();
+            return repositories.isEmpty() ? Optional.empty() : Optional.of(new Decision(status, POM_NEW_REPOSITORY,
+                    Set.of(RiskFlag.NEW_DEPENDENCY), Optional.of("repositories the project.xml does not declare: "
+                    + repositories)));
         }
 
         /**
@@ -911,7 +940,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 String scope = MavenRegistry.child(d, "scope")
                         .or(() -> MavenRegistry.childElement(d, "properties").flatMap(p -> MavenRegistry.child(p, "scope")))
                         .orElse("compile");
-                out.put(group + ":" + id + ":" + type, MavenRegistry.child(d, "version").orElse("") + ":" + scope);
+                // a classifier (which project.xml cannot name) makes it another artifact
+                String classifier = MavenRegistry.child(d, "classifier").orElse("");
+                out.put(group + ":" + id + ":" + type + (classifier.isEmpty() ? "" : ":" + classifier),
+                        MavenRegistry.child(d, "version").orElse("") + ":" + scope);
             }
             return out;
         }
@@ -1083,7 +1115,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
         }
 
-        private static List<org.w3c.dom.Element> descendants(org.w3c.dom.Element root, String name) {
+        static List<org.w3c.dom.Element> descendants(org.w3c.dom.Element root, String name) {
             List<org.w3c.dom.Element> out = new ArrayList<>();
             org.w3c.dom.NodeList all = root.getElementsByTagName("*");
             for (int i = 0; i < all.getLength(); i++) {
