@@ -272,8 +272,10 @@ final class ConsumerPom {
                 }
                 continue;
             }
-            if (same.isEmpty()) {
-                // managed here, only used in the source: the managed version against the one the source uses
+            boolean usedOnly = same.isEmpty();
+            if (usedOnly) {
+                // managed here, only used in the source: the managed version against the one the source uses (the
+                // exclusions of the source's own dependency still apply to it)
                 same = source.dependencies.stream().filter(s -> s.key().equals(p.key()) && !s.scope().equals("test"))
                         .toList();
             }
@@ -296,7 +298,7 @@ final class ConsumerPom {
                 out.add(new Change(MavenGeneratedFiles.POM_DEPENDENCY_VERSION, what + " " + show(p.version()) + " (source: "
                         + show(s.version()) + ")", (p.managed() ? "managed " : "") + p.coordinates()));
             }
-            List<String> dropped = s.exclusions().stream().filter(x -> p.exclusions().stream()
+            List<String> dropped = usedOnly ? List.of() : s.exclusions().stream().filter(x -> p.exclusions().stream()
                     .noneMatch(y -> covers(y, x))).toList();
             if (!dropped.isEmpty()) {
                 out.add(new Change(MavenGeneratedFiles.POM_EXCLUSION_REMOVED, what + " no longer excludes " + dropped,

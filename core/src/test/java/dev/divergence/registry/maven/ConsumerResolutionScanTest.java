@@ -271,6 +271,11 @@ class ConsumerResolutionScanTest {
                         "<version>2.15.0</version>", "<version>2.15.0</version><optional>true</optional>")),
                 Arguments.of("narrowed to test", SOURCE, (UnaryOperator<String>) p -> replace(p,
                         "<version>2.15.0</version>", "<version>2.15.0</version><scope>test</scope>")),
+                // the source's dependency keeps its own exclusions: a managed entry of the same version adds nothing
+                Arguments.of("managed entry beside the one used", SOURCE, (UnaryOperator<String>) p -> replace(p,
+                        "  </dependencies></dependencyManagement>", "    <dependency><groupId>com.fasterxml.jackson.core"
+                                + "</groupId><artifactId>jackson-databind</artifactId><version>2.15.2</version></dependency>\n"
+                                + "  </dependencies></dependencyManagement>")),
                 Arguments.of("plugin version property", SOURCE, (UnaryOperator<String>) p -> replace(p,
                         "<surefire.version>3.2.5</surefire.version>", "<surefire.version>3.2.2</surefire.version>")),
                 Arguments.of("build timestamp property", SOURCE, (UnaryOperator<String>) p -> replace(p,
