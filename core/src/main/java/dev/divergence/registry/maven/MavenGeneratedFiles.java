@@ -66,6 +66,20 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * commit declared with the same version: {@code MODIFIED}, not HIGH_RISK (npm's dependency-from-history).
      */
     public static final String POM_DEPENDENCY_FROM_HISTORY = "maven.pom.dependency-from-history";
+    /**
+     * A dependency (or managed entry, a BOM import's too) consumers resolve, at a version the source's POM does not give
+     * it and no earlier commit of the same POM gave it either: HIGH_RISK — a changed version is how a malicious or
+     * vulnerable release gets pulled in. The release of the source's {@code X-SNAPSHOT} as {@code X} is not one.
+     */
+    public static final String POM_DEPENDENCY_VERSION = "maven.pom.dependency-version";
+    /** An {@code <exclusion>} of a dependency consumers resolve dropped or narrowed: a new transitive dependency. */
+    public static final String POM_EXCLUSION_REMOVED = "maven.pom.exclusion-removed";
+    /**
+     * A {@code <repositories>} URL (or a release/snapshot policy enabled on one) the source's POM does not declare:
+     * Maven 3 searches a dependency POM's repositories for that dependency's transitive dependencies, so whoever runs
+     * that repository serves them. HIGH_RISK.
+     */
+    public static final String POM_NEW_REPOSITORY = "maven.pom.new-repository";
     /** A published POM whose only consumer-visible change is its parent's version (same groupId:artifactId). */
     public static final String POM_PARENT_VERSION = "maven.pom.parent-version";
 
@@ -262,8 +276,53 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+        return List.of(new PomTextRule(), new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
+    }
+
+    /**
+     * The POM is compared as data: the shared text normalisations (a release version token in place of another, line
+     * endings) could otherwise explain a dependency's {@code <version>} rewritten to the release's own.
+     */
+    @Override
+    public boolean comparedAsData(String path) {
+        return path.equals("pom.xml") || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"));
+    }
+
+    /**
+     * A POM the shared text normalisations explain (the release plugin's {@code X-SNAPSHOT} → {@code X}, CRLF) keeps
+     * that explanation only when a consumer's Maven resolves nothing else from it ({@link ConsumerPom}); otherwise the
+     * POM rules below name what changed.
+     */
+    static final class PomTextRule implements ContentRule {
+        @Override
+        public String id() {
+            return dev.divergence.compare.Normalizations.VERSION_STRING;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (source.isEmpty() || !new MavenGeneratedFiles().comparedAsData(path)) {
+                return Optional.empty();
+            }
+            Optional<dev.divergence.compare.Normalizations.Explained> e =
+                    dev.divergence.compare.Normalizations.explain(bytes, source.get(), version);
+            if (e.isEmpty()) {
+                return Optional.empty();
+            }
+            Decision same = Decision.of(e.get().status(), e.get().ruleId());
+            try {
+                org.w3c.dom.Element a = MavenRegistry.xml(bytes, path).getDocumentElement();
+                org.w3c.dom.Element b = MavenRegistry.xml(source.get(), path).getDocumentElement();
+                ConsumerPom published = ConsumerPom.of(a);
+                return DependencyReducedPom.redirections(a, b).isEmpty()
+                        && ConsumerPom.changes(published, ConsumerPom.released(b, published.version)).isEmpty()
+                        ? Optional.of(same) : Optional.empty();
+            } catch (dev.divergence.registry.RegistryException notXml) {
+                return Optional.of(same); // no resolver reads it either: the text normalisation stands as before
+            }
+        }
     }
 
     /** See {@link #RESOURCE_FILTERED}. */
@@ -736,6 +795,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (project.isEmpty()) {
                 return Optional.empty();
             }
+            // project.xml names no parent, relocation, managed versions or dependency repositories (Maven 1 read those
+            // from project.properties): whatever of these reaches consumers is not from the conversion.
+            Optional<Decision> extra = consumerExtras(pom, source.isPresent());
+            if (extra.isPresent()) {
+                return extra;
+            }
             for (String f : FORBIDDEN) {
                 if (MavenRegistry.childElement(pom, f).isPresent()) {
                     return Optional.empty();
@@ -770,6 +835,29 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             return Optional.of(new Decision(FileStatus.GENERATED, POM_FROM_PROJECT_XML, Set.of(),
                     Optional.of("generated from project.xml; coordinates and dependencies equal")));
+        }
+
+        private static Optional<Decision> consumerExtras(org.w3c.dom.Element pom, boolean sourceExists) {
+            ConsumerPom consumed = ConsumerPom.of(pom);
+            List<String> redirect = new ArrayList<>();
+            MavenRegistry.childElement(pom, "parent").ifPresent(p -> redirect.add("parent "
+                    + MavenRegistry.child(p, "groupId").orElse("") + ":" + MavenRegistry.child(p, "artifactId").orElse("")
+                    + ":" + MavenRegistry.child(p, "version").orElse("")));
+            if (!DependencyReducedPom.descendants(pom, "relocation").isEmpty()) {
+                redirect.add("a relocation");
+            }
+            consumed.dependencies.stream().filter(d -> d.managed() || !d.where().isEmpty())
+                    .forEach(d -> redirect.add((d.managed() ? "managed " : "in " + d.where() + " ") + d.coordinates()));
+            FileStatus status = sourceExists ? FileStatus.MODIFIED : FileStatus.PHANTOM;
+            if (!redirect.isEmpty()) {
+                return Optional.of(new Decision(status, POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of("what the project.xml does not declare, resolved by consumers: " + redirect)));
+            }
+            List<String> repositories = consumed.repositories.stream().filter(r -> r.releases() || r.snapshots())
+                    .map(ConsumerPom.Repository::url).toList();
+            return repositories.isEmpty() ? Optional.empty() : Optional.of(new Decision(status, POM_NEW_REPOSITORY,
+                    Set.of(RiskFlag.NEW_DEPENDENCY), Optional.of("repositories the project.xml does not declare: "
+                    + repositories)));
         }
 
         /**
@@ -852,7 +940,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 String scope = MavenRegistry.child(d, "scope")
                         .or(() -> MavenRegistry.childElement(d, "properties").flatMap(p -> MavenRegistry.child(p, "scope")))
                         .orElse("compile");
-                out.put(group + ":" + id + ":" + type, MavenRegistry.child(d, "version").orElse("") + ":" + scope);
+                // a classifier (which project.xml cannot name) makes it another artifact
+                String classifier = MavenRegistry.child(d, "classifier").orElse("");
+                out.put(group + ":" + id + ":" + type + (classifier.isEmpty() ? "" : ":" + classifier),
+                        MavenRegistry.child(d, "version").orElse("") + ":" + scope);
             }
             return out;
         }
@@ -916,44 +1007,6 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         }
 
         /**
-         * Dependencies of the published POM (its own and its profiles') that consumers resolve — any scope but
-         * {@code test} — and that the source's POM does not declare under the same groupId:artifactId.
-         */
-        static List<String> addedDependencies(org.w3c.dom.Element published, org.w3c.dom.Element source) {
-            // What consumers resolve: a dependency the source declares only for its tests, or only manages, is not
-            // one they resolve from the source; promoted to a real dependency in the published POM, it is new to them.
-            Set<String> resolved = new java.util.HashSet<>();
-            Set<String> any = new java.util.HashSet<>();
-            for (org.w3c.dom.Element d : consumerDependencies(source)) {
-                if (!text(d, "scope").equals("test")) {
-                    any.add(key(d));
-                    if (!managed(d)) {
-                        resolved.add(key(d));
-                    }
-                }
-            }
-            List<String> added = new ArrayList<>();
-            for (org.w3c.dom.Element d : consumerDependencies(published)) {
-                String id = key(d) + ":" + text(d, "version");
-                boolean known = managed(d) ? any.contains(key(d)) : resolved.contains(key(d));
-                if (!known && !text(d, "scope").equals("test") && !added.contains(id)) {
-                    added.add(id);
-                }
-            }
-            return added;
-        }
-
-        /** Inside {@code <dependencyManagement>}: a version and scope for when something asks, not a dependency. */
-        private static boolean managed(org.w3c.dom.Element d) {
-            for (org.w3c.dom.Node n = d.getParentNode(); n instanceof org.w3c.dom.Element p; n = p.getParentNode()) {
-                if (SameModelPomRule.localName(p).equals("dependencyManagement")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /**
          * What else a consumer resolves from a published POM that the source's does not say: another parent (its
          * dependencies are inherited) or a relocation (Maven follows it to another artifact).
          */
@@ -1010,42 +1063,6 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     + text(one.get(0), "artifactId") + ":" + text(one.get(0), "version");
         }
 
-        /** groupId:artifactId:classifier:type — what names the file a consumer downloads, version aside. */
-        private static String key(org.w3c.dom.Element d) {
-            String type = text(d, "type");
-            return text(d, "groupId") + ":" + text(d, "artifactId") + ":" + text(d, "classifier") + ":"
-                    + (type.isEmpty() ? "jar" : type);
-        }
-
-        /** Dependencies outside any plugin (the project's, dependencyManagement's, profiles'): what consumers read. */
-        static List<org.w3c.dom.Element> consumerDependencies(org.w3c.dom.Element project) {
-            List<org.w3c.dom.Element> out = new ArrayList<>();
-            for (org.w3c.dom.Element d : descendants(project, "dependency")) {
-                boolean inPlugin = false;
-                for (org.w3c.dom.Node n = d.getParentNode(); n instanceof org.w3c.dom.Element p; n = p.getParentNode()) {
-                    inPlugin |= SameModelPomRule.localName(p).equals("plugin");
-                }
-                if (!inPlugin) {
-                    out.add(d);
-                }
-            }
-            return out;
-        }
-
-        /**
-         * Key and version of every dependency a POM makes consumers resolve: outside its plugins, not only managed, not
-         * test-scoped (an earlier commit that used a library only for its tests never gave it to consumers).
-         */
-        static Set<String> declared(org.w3c.dom.Element project) {
-            Set<String> out = new java.util.HashSet<>();
-            for (org.w3c.dom.Element d : consumerDependencies(project)) {
-                if (!managed(d) && !text(d, "scope").equals("test")) {
-                    out.add(key(d) + ":" + text(d, "version"));
-                }
-            }
-            return out;
-        }
-
         /** maven-shade-plugin in the project's {@code <build><plugins>}: the one the build runs. */
         static Optional<org.w3c.dom.Element> activeShadePlugin(org.w3c.dom.Element project) {
             for (org.w3c.dom.Element build : SameModelPomRule.children(project).getOrDefault("build", List.of())) {
@@ -1098,7 +1115,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
         }
 
-        private static List<org.w3c.dom.Element> descendants(org.w3c.dom.Element root, String name) {
+        static List<org.w3c.dom.Element> descendants(org.w3c.dom.Element root, String name) {
             List<org.w3c.dom.Element> out = new ArrayList<>();
             org.w3c.dom.NodeList all = root.getElementsByTagName("*");
             for (int i = 0; i < all.getLength(); i++) {
@@ -1148,38 +1165,57 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                             Set.of(RiskFlag.NEW_DEPENDENCY), Optional.of("consumers resolve another artifact: "
                             + String.join("; ", redirected))));
                 }
-                List<String> added = DependencyReducedPom.addedDependencies(a, b);
-                Optional<String> parentVersion = DependencyReducedPom.parentVersionOnly(a, b);
-                if (added.isEmpty()) {
+                // What a consumer's Maven resolves differently: a dependency it did not resolve, another version, a
+                // dropped exclusion, another repository (values interpolated from each POM's own properties).
+                ConsumerPom consumed = ConsumerPom.of(a);
+                List<ConsumerPom.Change> changes = ConsumerPom.changes(consumed, ConsumerPom.released(b, consumed.version));
+                if (changes.isEmpty()) {
                     // Divergent and named, never explained: which parent release consumers inherit from changed. Named
-                    // so only when nothing else differs (the project's own version aside): a changed repository, a
-                    // dependency's version or scope beside it stays the unexplained difference it is.
-                    return parentVersion.filter(pv -> sameBut(a, b))
+                    // so only when nothing else differs (the project's own version aside): a changed plugin or
+                    // description beside it stays the unexplained difference it is.
+                    return DependencyReducedPom.parentVersionOnly(a, b).filter(pv -> sameBut(a, b))
                             .map(pv -> new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION, Set.of(),
                             Optional.of("parent at another version: " + pv)));
                 }
-                // Declared, with the same version, by this POM at another trusted commit: a release cut from
-                // another working tree, divergent and named, not a package the project never depended on.
+                // Declared so by this POM at an earlier commit of the release line: a release cut from another
+                // working tree, divergent and named, not something the project never asked consumers to resolve.
                 Set<String> past = new java.util.HashSet<>();
                 view.alignment().sourcePath(path).ifPresent(sp -> {
                     for (byte[] old : view.historyBytes(sp)) {
                         try {
-                            past.addAll(DependencyReducedPom.declared(MavenRegistry.xml(old, sp).getDocumentElement()));
+                            past.addAll(ConsumerPom.of(MavenRegistry.xml(old, sp).getDocumentElement()).facts());
                         } catch (dev.divergence.registry.RegistryException e) {
                             // a past version that is no XML declares nothing
                         }
                     }
                 });
-                List<String> fresh = added.stream().filter(d -> !past.contains(d)).toList();
-                return Optional.of(fresh.isEmpty()
-                        ? new Decision(FileStatus.MODIFIED, POM_DEPENDENCY_FROM_HISTORY, Set.of(), Optional.of(
-                        "dependencies this commit's POM does not declare, with the version another commit of the "
-                                + "repository's branches or tags declared: " + added))
-                        : new Decision(FileStatus.MODIFIED, POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
-                        Optional.of("dependencies the source's POM does not declare: " + fresh)));
+                List<ConsumerPom.Change> fresh = changes.stream().filter(c -> !past.contains(c.fact())).toList();
+                if (fresh.isEmpty()) {
+                    return Optional.of(new Decision(FileStatus.MODIFIED, POM_DEPENDENCY_FROM_HISTORY, Set.of(),
+                            Optional.of("what consumers resolve differs from this commit's POM as an earlier commit of "
+                                    + "the same POM declared it: " + changes.stream().map(ConsumerPom.Change::text).toList())));
+                }
+                return Optional.of(new Decision(FileStatus.MODIFIED, fresh.get(0).rule(), Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of(describe(fresh))));
             } catch (dev.divergence.registry.RegistryException e) {
                 return Optional.empty();
             }
+        }
+
+        /** "dependencies the source's POM does not declare: [...]; another version: [...]; ..." by rule. */
+        private static String describe(List<ConsumerPom.Change> changes) {
+            Map<String, List<String>> byRule = new java.util.LinkedHashMap<>();
+            for (ConsumerPom.Change c : changes) {
+                byRule.computeIfAbsent(c.rule(), k -> new ArrayList<>()).add(c.text());
+            }
+            List<String> parts = new ArrayList<>();
+            byRule.forEach((rule, texts) -> parts.add(switch (rule) {
+                case POM_NEW_DEPENDENCY -> "dependencies the source's POM does not declare: " + texts;
+                case POM_DEPENDENCY_VERSION -> "dependency versions the source's POM does not declare: " + texts;
+                case POM_EXCLUSION_REMOVED -> "exclusions dropped: " + texts;
+                default -> "repositories the source's POM does not declare: " + texts;
+            }));
+            return String.join("; ", parts);
         }
 
         /** The same model once the source's parent version and own version are the published POM's. */

@@ -628,10 +628,11 @@ class MavenScanTest {
         }
         if (form.endsWith("+repository")) {
             // red team: the parent rule named a POM whose repositories changed too; only a POM equal but for the
-            // parent's (and its own) version is named so — anything else stays the plain unexplained difference
+            // parent's (and its own) version is named so — and a repository consumers' Maven now searches is HIGH_RISK
             assertEquals(FileStatus.MODIFIED, row.status());
-            assertFalse(row.ruleId().equals(MavenGeneratedFiles.POM_PARENT_VERSION), row.ruleId());
-            assertEquals(Verdict.DIVERGENT, pom.verdict());
+            assertEquals(MavenGeneratedFiles.POM_NEW_REPOSITORY, row.ruleId());
+            assertTrue(row.highRisk());
+            assertEquals(Verdict.HIGH_RISK, pom.verdict());
             return;
         }
         assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId(), form);
@@ -1038,13 +1039,49 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, bumped.ruleId());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"relocation", "parent", "managed", "profile", "classifier"})
+    void aGeneratedPomMakingConsumersResolveWhatTheProjectXmlDoesNotIsHighRisk(String change) throws Exception {
+        String pom = switch (change) {
+            case "relocation" -> generatedPom("").replace("<status>converted</status>",
+                    "<status>converted</status><relocation><groupId>io.evil</groupId></relocation>");
+            case "parent" -> generatedPom("").replace("  <groupId>org.acme</groupId>\n", "  <parent><groupId>io.evil"
+                    + "</groupId><artifactId>base</artifactId><version>1</version></parent>\n  <groupId>org.acme</groupId>\n");
+            case "managed" -> generatedPom("").replace("  <dependencies>\n", "  <dependencyManagement><dependencies>"
+                    + "<dependency><groupId>io.evil</groupId><artifactId>bom</artifactId><version>1</version><type>pom</type>"
+                    + "<scope>import</scope></dependency></dependencies></dependencyManagement>\n  <dependencies>\n");
+            case "profile" -> generatedPom("").replace("  <build>", "  <profiles><profile><id>p</id><dependencies>"
+                    + "<dependency><groupId>junit</groupId><artifactId>junit</artifactId><version>3.8.1</version>"
+                    + "</dependency></dependencies></profile></profiles>\n  <build>");
+            // project.xml's junit without a scope (compile), published as another artifact of it
+            default -> generatedPom("").replace("      <scope>test</scope>\n", "")
+                    .replace("<version>3.8.1</version>", "<version>3.8.1</version><classifier>natives</classifier>");
+        };
+        String unscoped = PROJECT_XML.replace("      <properties><scope>test</scope></properties>\n", "");
+        if (change.equals("classifier")) {
+            // without the classifier the same POM is the conversion's
+            assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanPom(pom.replace("<classifier>natives</classifier>",
+                    ""), unscoped).ruleId());
+        }
+        FileDivergence row = scanPom(pom, change.equals("classifier") ? unscoped : PROJECT_XML);
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, row.ruleId(), change);
+        assertTrue(row.highRisk(), change);
+    }
+
     @Test
     void aGeneratedPomWithRepositoriesOrPluginsIsNotExplained() throws Exception {
         String withRepo = generatedPom("").replace("  <build>",
                 "  <repositories><repository><id>x</id><url>https://repo.evil.example</url></repository></repositories>\n  <build>");
         FileDivergence pom = scanPom(withRepo);
         assertEquals(FileStatus.PHANTOM, pom.status());
-        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, pom.ruleId());
+        // a repository Maven 3 searches for the dependencies' own dependencies: not the conversion's, HIGH_RISK
+        assertEquals(MavenGeneratedFiles.POM_NEW_REPOSITORY, pom.ruleId());
+        assertTrue(pom.highRisk());
+        String disabled = generatedPom("").replace("  <build>", "  <repositories><repository><id>x</id>"
+                + "<url>https://repo.evil.example</url><releases><enabled>false</enabled></releases><snapshots><enabled>"
+                + "false</enabled></snapshots></repository></repositories>\n  <build>");
+        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, scanPom(disabled).ruleId());
+        assertFalse(scanPom(disabled).highRisk());
         String withPlugin = generatedPom("").replace("  </plugins>", "    <plugin><groupId>org.evil</groupId>"
                 + "<artifactId>weaver-maven-plugin</artifactId><version>1.0</version></plugin>\n  </plugins>");
         assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, scanPom(withPlugin).ruleId());
@@ -1127,7 +1164,7 @@ class MavenScanTest {
         String added = DEPLOYED_POM.replace("  </dependencies>", "    <dependency><groupId>evil</groupId>"
                 + "<artifactId>payload</artifactId><version>1</version></dependency>\n  </dependencies>");
         String appended = DEPLOYED_POM.replace("<dependencies>", "<dependencies combine.children=\"append\">");
-        for (String p : List.of(swapped, appended, DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"))) {
+        for (String p : List.of(swapped, appended)) {
             FileDivergence f = scanDeployedPom(p);
             assertEquals(FileStatus.MODIFIED, f.status(), p);
             assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, f.ruleId(), p);
@@ -1137,5 +1174,12 @@ class MavenScanTest {
         assertEquals(FileStatus.MODIFIED, withPayload.status());
         assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, withPayload.ruleId());
         assertTrue(withPayload.highRisk());
+        // another version of a dependency consumers resolve, declared by no commit: how a malicious release is pulled in
+        FileDivergence bumped = scanDeployedPom(DEPLOYED_POM.replace("<version>2</version>", "<version>3</version>"));
+        assertEquals(FileStatus.MODIFIED, bumped.status());
+        assertEquals(MavenGeneratedFiles.POM_DEPENDENCY_VERSION, bumped.ruleId());
+        assertEquals("dependency versions the source's POM does not declare: [b:b::jar 3 (source: 2)]",
+                bumped.detail().orElseThrow());
+        assertTrue(bumped.highRisk());
     }
 }
