@@ -639,6 +639,13 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     removed.add(k);
                 }
             }
+            // npm refuses to publish a package.json saying "private": true: a source marked so (lodash keeps its
+            // source from being published by mistake) is published only by a build that removes the mark. Nothing on
+            // a consumer's install reads it.
+            if (s.path("private").isBoolean() && s.path("private").booleanValue() && !a.has("private")) {
+                s.remove("private");
+                removed.add("private");
+            }
             JsonNode ss = s.get("scripts");
             if (ss != null && ss.isObject()) {
                 JsonNode as = a.path("scripts");

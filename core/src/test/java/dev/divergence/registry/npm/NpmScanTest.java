@@ -573,6 +573,36 @@ class NpmScanTest {
     }
 
     @Test
+    void thePrivateMarkRemovedAtPublishIsExplainedAndNothingElseRidesOnIt() throws Exception {
+        // npm refuses to publish "private": true, so a source marked private is published by a build removing it.
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.2.0", ",\n  \"private\": true"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishUntaggedAndScan(tree, "3.2.0", with(tree, "package.json", pkgJson("widget", "3.2.0", "")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(FileStatus.MATCH_NORMALIZED, pj.status(), pj.toString());
+        assertEquals(NpmGeneratedFiles.DEV_FIELDS_STRIPPED, pj.ruleId());
+        assertEquals("development-only fields removed at publish: [private]", pj.detail().orElseThrow());
+    }
+
+    @Test
+    void aPrivateMarkRemovedBesideAnotherChangeOrAddedIsNotExplained() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.3.0", ",\n  \"private\": true"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        commit(tree, "work");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            // the mark removed and an install script added; the mark turned false instead of removed
+            npm.publish("3.3.0", with(tree, "package.json", pkgJson("widget", "3.3.0",
+                    ",\n  \"scripts\": {\"postinstall\": \"node cli.js\"}")));
+            npm.publish("3.3.1", with(tree, "package.json", pkgJson("widget", "3.3.0", ",\n  \"private\": false")));
+            FileDivergence hook = row(scan(npm, "pkg:npm/widget", "3.3.0").artifacts().get(0), "package/package.json");
+            assertFalse(hook.status() == FileStatus.MATCH_NORMALIZED || hook.status() == FileStatus.GENERATED, hook.toString());
+            FileDivergence flipped = row(scan(npm, "pkg:npm/widget", "3.3.1").artifacts().get(0), "package/package.json");
+            assertFalse(flipped.status() == FileStatus.MATCH_NORMALIZED || flipped.status() == FileStatus.GENERATED,
+                    flipped.toString());
+        }
+    }
+
+    @Test
     void strippingDevelopmentFieldsNeverExplainsARemovedEntryPointOrInstallScriptOrAChangedValue() throws Exception {
         String extra = ",\n  \"prettier\": {\"semi\": false},\n"
                 + "  \"scripts\": {\"test\": \"jest\", \"postinstall\": \"node setup.js\"}";
