@@ -797,7 +797,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             // project.xml names no parent, relocation, managed versions or dependency repositories (Maven 1 read those
             // from project.properties): whatever of these reaches consumers is not from the conversion.
-            Optional<Decision> extra = consumerExtras(pom, source.isPresent());
+            // A pom.xml beside the project.xml (commons-io 1.3.2 kept both) declares its own parent and repositories:
+            // what it declares too is not from the conversion.
+            Optional<org.w3c.dom.Element> sourcePom = source.flatMap(b -> {
+                try {
+                    return Optional.of(MavenRegistry.xml(b, path).getDocumentElement());
+                } catch (dev.divergence.registry.RegistryException e) {
+                    return Optional.empty();
+                }
+            });
+            Optional<Decision> extra = consumerExtras(pom, source.isPresent(), sourcePom);
             if (extra.isPresent()) {
                 return extra;
             }
@@ -837,7 +846,30 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     Optional.of("generated from project.xml; coordinates and dependencies equal")));
         }
 
-        private static Optional<Decision> consumerExtras(org.w3c.dom.Element pom, boolean sourceExists) {
+        private static Optional<Decision> consumerExtras(org.w3c.dom.Element pom, boolean sourceExists,
+                                                        Optional<org.w3c.dom.Element> sourcePom) {
+            List<String> redirect = redirects(pom);
+            List<String> repositories = repositories(pom);
+            sourcePom.ifPresent(sp -> {
+                redirect.removeAll(redirects(sp));
+                repositories.removeAll(repositories(sp));
+            });
+            FileStatus status = sourceExists ? FileStatus.MODIFIED : FileStatus.PHANTOM;
+            if (!redirect.isEmpty()) {
+                return Optional.of(new Decision(status, POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of("what the project.xml does not declare, resolved by consumers: " + redirect)));
+            }
+            return repositories.isEmpty() ? Optional.empty() : Optional.of(new Decision(status, POM_NEW_REPOSITORY,
+                    Set.of(RiskFlag.NEW_DEPENDENCY), Optional.of("repositories the project.xml does not declare: "
+                    + repositories)));
+        }
+
+        private static List<String> repositories(org.w3c.dom.Element pom) {
+            return new ArrayList<>(ConsumerPom.of(pom).repositories.stream().filter(r -> r.releases() || r.snapshots())
+                    .map(ConsumerPom.Repository::url).toList());
+        }
+
+        private static List<String> redirects(org.w3c.dom.Element pom) {
             ConsumerPom consumed = ConsumerPom.of(pom);
             List<String> redirect = new ArrayList<>();
             MavenRegistry.childElement(pom, "parent").ifPresent(p -> redirect.add("parent "
@@ -848,16 +880,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             consumed.dependencies.stream().filter(d -> d.managed() || !d.where().isEmpty())
                     .forEach(d -> redirect.add((d.managed() ? "managed " : "in " + d.where() + " ") + d.coordinates()));
-            FileStatus status = sourceExists ? FileStatus.MODIFIED : FileStatus.PHANTOM;
-            if (!redirect.isEmpty()) {
-                return Optional.of(new Decision(status, POM_NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
-                        Optional.of("what the project.xml does not declare, resolved by consumers: " + redirect)));
-            }
-            List<String> repositories = consumed.repositories.stream().filter(r -> r.releases() || r.snapshots())
-                    .map(ConsumerPom.Repository::url).toList();
-            return repositories.isEmpty() ? Optional.empty() : Optional.of(new Decision(status, POM_NEW_REPOSITORY,
-                    Set.of(RiskFlag.NEW_DEPENDENCY), Optional.of("repositories the project.xml does not declare: "
-                    + repositories)));
+            return redirect;
         }
 
         /**

@@ -985,8 +985,15 @@ class MavenScanTest {
     }
 
     private FileDivergence scanPom(String pom, String projectXml) throws Exception {
+        return scanPom(pom, projectXml, null);
+    }
+
+    private FileDivergence scanPom(String pom, String projectXml, String sourcePom) throws Exception {
         SortedMap<String, byte[]> tree = files("project.xml", projectXml,
                 "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        if (sourcePom != null) {
+            tree.put("pom.xml", utf8(sourcePom));
+        }
         Path world = java.nio.file.Files.createTempDirectory(dir, "world");
         try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
             git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
@@ -1066,6 +1073,23 @@ class MavenScanTest {
         FileDivergence row = scanPom(pom, change.equals("classifier") ? unscoped : PROJECT_XML);
         assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, row.ruleId(), change);
         assertTrue(row.highRisk(), change);
+    }
+
+    @Test
+    void aParentTheSourcesOwnPomXmlDeclaresBesideTheProjectXmlIsNotANewDependency() throws Exception {
+        // commons-io 1.3.2 kept a pom.xml (parent commons-parent:3) beside its project.xml; the published POM, the
+        // Maven 1 conversion with that parent, is not a redirect of consumers. Another parent still is.
+        String parent = "  <parent><groupId>org.apache.commons</groupId><artifactId>commons-parent</artifactId>"
+                + "<version>3</version></parent>\n";
+        String published = generatedPom("").replace("  <groupId>org.acme</groupId>\n", parent + "  <groupId>org.acme</groupId>\n");
+        String sourcePom = "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n" + parent
+                + "  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n  <artifactId>acme-core</artifactId>\n"
+                + "  <version>1.2</version>\n</project>\n";
+        FileDivergence same = scanPom(published, PROJECT_XML, sourcePom);
+        assertFalse(same.highRisk(), same.toString());
+        FileDivergence other = scanPom(published.replace("<version>3</version></parent>", "<version>4</version></parent>"),
+                PROJECT_XML, sourcePom);
+        assertTrue(other.highRisk(), other.toString());
     }
 
     @Test
