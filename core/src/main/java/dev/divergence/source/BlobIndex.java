@@ -164,7 +164,8 @@ public final class BlobIndex {
 
     /**
      * The default branch's ref name: what a clone's {@code refs/remotes/origin/HEAD} names (a work tree checked out on
-     * another branch still knows the remote's default), else what {@code HEAD} names, else main, master or trunk.
+     * another branch still knows the remote's default), else what a bare mirror's {@code HEAD} names, else main,
+     * master or trunk, else the branch a work tree's {@code HEAD} names.
      */
     private static Optional<String> defaultBranch(Repository repo) throws IOException {
         Ref originHead = repo.exactRef("refs/remotes/origin/HEAD");
@@ -175,16 +176,23 @@ public final class BlobIndex {
             }
         }
         Ref head = repo.exactRef(Constants.HEAD);
-        if (head != null && head.isSymbolic() && head.getObjectId() != null) {
-            return Optional.of(head.getTarget().getName());
-        }
+        List<String> conventional = new ArrayList<>();
         for (String name : List.of("refs/heads/main", "refs/heads/master", "refs/heads/trunk")) {
             Ref r = repo.exactRef(name);
-            if (r != null && r.getObjectId() != null && (head == null || head.getObjectId() == null)) {
-                return Optional.of(name);
+            if (r != null && r.getObjectId() != null) {
+                conventional.add(name);
             }
         }
-        return Optional.empty();
+        boolean onBranch = head != null && head.isSymbolic() && head.getObjectId() != null;
+        // A bare mirror's HEAD is the remote's default branch. A work tree's HEAD is only what someone checked out —
+        // a pull request's branch, or a detached merge commit in a CI job —: main, master or trunk come first.
+        if (onBranch && (repo.isBare() || conventional.isEmpty() || conventional.contains(head.getTarget().getName()))) {
+            return Optional.of(head.getTarget().getName());
+        }
+        if (!conventional.isEmpty()) {
+            return Optional.of(conventional.get(0));
+        }
+        return onBranch ? Optional.of(head.getTarget().getName()) : Optional.empty();
     }
 
     /** The default branch's tip, or a detached HEAD's commit (a work tree checked out at a commit). */

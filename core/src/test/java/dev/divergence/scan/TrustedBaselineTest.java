@@ -338,4 +338,32 @@ class TrustedBaselineTest {
             assertTrue(r.verdict().compareTo(Verdict.EXPLAINED) <= 0, r.verdict() + " " + r.ref().note());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"branch", "detached"})
+    void aWorkTreeCheckedOutOnAnotherBranchDoesNotMakeThatBranchTheDefault(String how) throws Exception {
+        // red team: `--repo .` in a work tree checked out on the attacker's branch (or a CI job's detached merge
+        // commit), no refs/remotes/origin/HEAD: HEAD is what someone checked out, not the project's default branch.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> published = with(flatProject("1.1.0"), "demo/core.py", PAYLOAD);
+            String side = commitOnlyUnder(w, published, "refs/heads/feature");
+            try (Repository repo = open(w)) {
+                if (how.equals("branch")) {
+                    repo.updateRef(org.eclipse.jgit.lib.Constants.HEAD).link("refs/heads/feature");
+                } else {
+                    RefUpdate u = repo.updateRef(org.eclipse.jgit.lib.Constants.HEAD, true);
+                    u.setNewObjectId(ObjectId.fromString(side));
+                    u.forceUpdate();
+                }
+            }
+            w.publish("1.1.0", published, wheelOf(published));
+            ReleaseReport r = w.scan("1.1.0");
+            assertEquals(side, r.ref().commit().orElseThrow());
+            assertTrue(r.verdict().compareTo(Verdict.DIVERGENT) >= 0, r.verdict() + " " + r.ref().note());
+            assertTrue(r.ref().note().orElseThrow().contains("neither the default branch nor a tag reaches it"),
+                    r.ref().note().orElseThrow());
+        }
+    }
 }
