@@ -284,6 +284,10 @@ final class Pep508 {
     static final class Marker {
         private static final Pattern TOKEN = Pattern.compile(
                 "\\s*(?:(\\()|(\\))|'([^']*)'|\"([^\"]*)\"|(===|==|!=|<=|>=|~=|<|>)|([A-Za-z_][A-Za-z0-9_.]*))");
+        private static final java.util.Map<String, String> LEGACY_NAMES = java.util.Map.of("os.name", "os_name",
+                "sys.platform", "sys_platform", "platform.version", "platform_version", "platform.machine",
+                "platform_machine", "platform.python_implementation", "platform_python_implementation",
+                "python_implementation", "platform_python_implementation");
         private final List<String[]> tokens = new ArrayList<>();
         private int pos;
 
@@ -407,6 +411,10 @@ final class Pep508 {
                     + "|implementation_name|implementation_version|extra|extras|dependency_groups")) {
                 pos++;
                 return Optional.of(t[1]);
+            }
+            if (t[0].equals("id") && LEGACY_NAMES.containsKey(t[1])) {
+                pos++; // the PEP 345 spellings older setuptools accepted, written back in PEP 508's
+                return Optional.of(LEGACY_NAMES.get(t[1]));
             }
             return Optional.empty();
         }

@@ -39,6 +39,7 @@ class Pep508Test {
         }
         assertEquals(Match.DECLARED, match("pkg @ https://example.org/pkg-1.0.tar.gz ; python_version >= \"3.9\"",
                 "pkg@ https://example.org/pkg-1.0.tar.gz ;python_version>='3.9'"));
+        assertEquals(Match.DECLARED, match("pywin32; sys_platform == \"win32\"", "pywin32; sys.platform=='win32'"));
         assertEquals("pysocks!=1.5.7,>=1.5.6; python_version < \"3.8\" and extra == \"socks\"",
                 req("PySocks>=1.5.6, !=1.5.7; python_version<'3.8' and extra=='socks'").toString());
     }
