@@ -49,9 +49,9 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             "WHEEL|RECORD|RECORD\\.jws|RECORD\\.p7s|top_level\\.txt|zip-safe|not-zip-safe|namespace_packages\\.txt"
             + "|dependency_links\\.txt|metadata\\.json|pbr\\.json|DESCRIPTION\\.rst|licenses/.+|license_files/.+|sboms/.+"
             + "|(?:LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]*");
-    /** What setuptools' egg_info writes into {@code NAME.egg-info/}, besides requires.txt and entry_points.txt. */
+    /** What setuptools' egg_info writes into {@code NAME.egg-info/}, besides PKG-INFO, requires.txt and entry_points.txt. */
     private static final Pattern EGG_INFO_FILE = Pattern.compile(
-            "PKG-INFO|SOURCES\\.txt|dependency_links\\.txt|top_level\\.txt|not-zip-safe|zip-safe|namespace_packages\\.txt");
+            "SOURCES\\.txt|dependency_links\\.txt|top_level\\.txt|not-zip-safe|zip-safe|namespace_packages\\.txt");
 
     /**
      * Only where the packaging tool writes: {@code NAME-VERSION.dist-info/} at the wheel's root, named after the
@@ -68,10 +68,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         if (artifact.kind() != ArtifactKind.SDIST) {
             return Optional.empty();
         }
-        Optional<String> root = sdistRoot(artifact);
-        if (root.isPresent() && path.equals(root.get() + "PKG-INFO")) {
-            return Optional.of(SDIST_PKG_INFO);
-        }
+        // PKG-INFO (at the root or in egg-info) is not explained by its path: installers such as uv read its
+        // Requires-Dist without building the sdist (Metadata-Version 2.2+), so DeclaredDependencies checks it.
         return eggInfoFile(artifact, path).filter(f -> EGG_INFO_FILE.matcher(f).matches()).map(f -> SDIST_EGG_INFO);
     }
 
@@ -132,6 +130,17 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     private static final java.util.regex.Pattern METADATA_ENTRY = java.util.regex.Pattern.compile(
             "[^/]+\\.dist-info/(RECORD|METADATA)|[^/]+/PKG-INFO|[^/]+/pyproject\\.toml");
+
+    private static final Pattern BUILD_CONFIG = Pattern.compile("[^/]+/(?:pyproject\\.toml|setup\\.cfg)");
+
+    /**
+     * An sdist's pyproject.toml and setup.cfg declare what a build installs: {@link BuildConfig} compares their
+     * declarations as data before any text normalisation (a version token in a dependency's URL is no version line).
+     */
+    @Override
+    public boolean comparedAsData(String path) {
+        return BUILD_CONFIG.matcher(path).matches();
+    }
 
     /** Also the sdist's pyproject.toml, which {@link #executionRelevance} reads for the build configuration. */
     @Override
@@ -240,8 +249,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
-                new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed(), new BuildSystem());
+        return List.of(new BuildConfig(), new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
+                new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed());
     }
 
     /**
@@ -805,10 +814,14 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     }
 
     /**
-     * A wheel's METADATA {@code Requires-Dist} and an sdist's {@code egg-info/requires.txt} against the
-     * dependencies the source declares: a name the source does not declare, or a direct URL it does not give, is a
-     * new dependency (HIGH_RISK, as for npm). When the source's dependencies cannot be read statically the file is
-     * kept visible (PHANTOM, {@value #METADATA_UNVERIFIED}) instead of explained.
+     * A wheel's METADATA {@code Requires-Dist}, an sdist's {@code PKG-INFO} (at its root, which uv reads instead of
+     * building the sdist when its Metadata-Version is 2.2 or later, and in its egg-info) and its
+     * {@code egg-info/requires.txt} against the dependencies the source declares, compared as PEP 508 data
+     * ({@link Pep508}: name, extras, specifier set, direct URL, marker and the extra that requires it): a requirement the
+     * source does not declare, or declares with another spec, URL, marker or extra, is a new dependency (HIGH_RISK, as
+     * for npm). When the source's dependencies cannot be read statically the file is kept visible (PHANTOM,
+     * {@value #METADATA_UNVERIFIED}) instead of explained; so is one the source gives only in a form not modelled
+     * (a poetry union).
      */
     static final class DeclaredDependencies implements ContentRule {
         @Override
@@ -819,22 +832,26 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         @Override
         public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
                                           String version, SourceView view) {
-            boolean metadata = distInfoFile(artifact, path).filter("METADATA"::equals).isPresent();
+            boolean wheelMetadata = distInfoFile(artifact, path).filter("METADATA"::equals).isPresent();
+            Optional<String> root = sdistRoot(artifact);
+            boolean rootPkgInfo = artifact.kind() == ArtifactKind.SDIST && root.isPresent()
+                    && path.equals(root.get() + "PKG-INFO");
+            boolean eggPkgInfo = eggInfoFile(artifact, path).filter("PKG-INFO"::equals).isPresent();
             boolean requires = eggInfoFile(artifact, path).filter("requires.txt"::equals).isPresent();
-            if (!metadata && !requires) {
+            if (!wheelMetadata && !rootPkgInfo && !eggPkgInfo && !requires) {
                 return Optional.empty();
             }
-            String generatedRule = metadata ? WHEEL_DIST_INFO : SDIST_EGG_INFO;
-            List<PythonProject.Requirement> published = new ArrayList<>();
+            String generatedRule = wheelMetadata ? WHEEL_DIST_INFO : rootPkgInfo ? SDIST_PKG_INFO : SDIST_EGG_INFO;
+            List<Pep508.Requirement> published = new ArrayList<>();
             List<String> unattributed = new ArrayList<>();
             String text = new String(bytes, StandardCharsets.UTF_8);
-            if (metadata) {
+            if (!requires) {
                 // email.parser's view: case-insensitive names, folded values, defects kept as unattributed lines
                 PythonProject.MetadataHeaders headers = PythonProject.rfc822(text);
                 unattributed.addAll(headers.unattributed());
                 for (String value : headers.all("Requires-Dist")) {
                     String v = value.replaceAll("\\s+", " ").strip();
-                    Optional<PythonProject.Requirement> r = PythonProject.requirement(v);
+                    Optional<Pep508.Requirement> r = PythonProject.requirement(v);
                     if (r.isPresent()) {
                         published.add(r.get());
                     } else {
@@ -842,17 +859,28 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     }
                 }
             } else {
-                // pkg_resources.split_sections: lines stripped, '#' comments, [extra] sections, the rest requirements
+                // pkg_resources.split_sections: lines stripped, '#' comments, [extra] or [extra:marker] sections
+                // (setuptools moves a requirement's marker into its section's name), the rest requirements
                 int n = 0;
+                String group = "";
+                String marker = "";
                 for (String raw : text.split("\r\n|\r|\n", -1)) {
                     n++;
                     String line = raw.strip();
-                    if (line.isEmpty() || line.startsWith("#") || (line.startsWith("[") && line.endsWith("]"))) {
+                    if (line.isEmpty() || line.startsWith("#")) {
                         continue;
                     }
-                    Optional<PythonProject.Requirement> r = PythonProject.requirement(line);
-                    if (r.isPresent()) {
-                        published.add(r.get());
+                    if (line.startsWith("[") && line.endsWith("]")) {
+                        String section = line.substring(1, line.length() - 1).strip();
+                        int colon = section.indexOf(':');
+                        group = Pep508.normalize(colon < 0 ? section : section.substring(0, colon).strip());
+                        marker = colon < 0 ? "" : section.substring(colon + 1).strip();
+                        continue;
+                    }
+                    Optional<Pep508.Requirement> r = PythonProject.requirement(
+                            marker.isEmpty() || line.contains(";") ? line : line + " ; " + marker);
+                    if (r.isPresent() && r.get().group().isEmpty()) {
+                        published.add(r.get().inGroup(group));
                     } else {
                         unattributed.add("line " + n + ": " + line);
                     }
@@ -861,29 +889,46 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             if (published.isEmpty() && unattributed.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
             }
-            Optional<List<PythonProject.Requirement>> declared = PythonProject.dependencies(view);
+            Optional<List<Pep508.Requirement>> declared = PythonProject.dependencies(view);
             if (declared.isEmpty()) {
                 return Optional.of(new Decision(FileStatus.PHANTOM, METADATA_UNVERIFIED, Set.of(),
                         Optional.of("the source's dependencies cannot be read statically; requires "
-                                + published.stream().map(PythonProject.Requirement::name).distinct().toList())));
+                                + published.stream().map(Pep508.Requirement::name).distinct().toList())));
             }
             java.util.Set<String> added = new java.util.TreeSet<>();
-            for (PythonProject.Requirement r : published) {
-                boolean ok = declared.get().stream().anyMatch(d -> d.name().equals(r.name())
-                        && (r.url().isEmpty() || d.url().filter(u -> r.url().get().contains(u)).isPresent()));
-                if (!ok) {
-                    added.add(r.name() + r.url().map(u -> " @ " + u).orElse(""));
+            java.util.Set<String> unverified = new java.util.TreeSet<>();
+            for (Pep508.Requirement r : published) {
+                switch (Pep508.match(r, declared.get())) {
+                    case DECLARED -> { }
+                    case UNVERIFIED -> unverified.add(r.toString());
+                    default -> added.add(describe(r, Pep508.match(r, declared.get()), declared.get()));
                 }
             }
-            if (added.isEmpty() && !unattributed.isEmpty()) {
+            if (!added.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.PHANTOM, NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                        Optional.of("new dependencies " + added)));
+            }
+            if (!unattributed.isEmpty()) {
                 return Optional.of(unattributed(unattributed));
             }
-            if (added.isEmpty()) {
-                return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
+            if (!unverified.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.PHANTOM, METADATA_UNVERIFIED, Set.of(),
+                        Optional.of("the source gives these requirements in a form not modelled " + unverified)));
             }
-            return Optional.of(new Decision(FileStatus.PHANTOM, NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
-                    Optional.of("new dependencies " + added)));
+            return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
         }
+    }
+
+    /**
+     * A requirement the source does not declare: its name (and URL) when the source declares nothing of that name,
+     * else the published requirement beside what the source declares under the name.
+     */
+    private static String describe(Pep508.Requirement r, Pep508.Match match, List<Pep508.Requirement> declared) {
+        if (match == Pep508.Match.NEW) {
+            return r.name() + r.url().map(u -> " @ " + u).orElse("");
+        }
+        return r + " (source: " + String.join(" | ", declared.stream().filter(d -> d.name().equals(r.name()))
+                .map(Object::toString).toList()) + ")";
     }
 
     /**
@@ -945,13 +990,24 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     }
 
     /**
-     * The sdist's {@code pyproject.toml} {@code [build-system]} against the source's: pip installs every {@code requires}
-     * entry and runs {@code build-backend} (from {@code backend-path}) when it builds the sdist, so a requirement the
-     * source does not list (or lists with another spec) is a new dependency that runs at install time, and another
-     * backend is code run at install time (PEP 517/518). Nothing to say when the table is the source's: the file is
-     * then judged as any other.
+     * An sdist's build configuration against the source's at the same path: pip builds the sdist from it, so what it
+     * declares is what gets installed and run.
+     * <ul>
+     * <li>{@code pyproject.toml} {@code [build-system]}: pip installs every {@code requires} entry and runs
+     * {@code build-backend} (from {@code backend-path}) to build the sdist (PEP 517/518): a requirement the source does
+     * not list (or lists with another spec) is a new dependency run at install time, another backend is code run at
+     * install time ({@value #BUILD_SYSTEM}).</li>
+     * <li>{@code pyproject.toml} {@code [project]} (PEP 621) and {@code [tool.poetry]} dependencies, optional
+     * dependencies, scripts and entry points; {@code setup.cfg} {@code [options]} {@code install_requires},
+     * {@code [options.extras_require]} and {@code [options.entry_points]}; the literal {@code install_requires},
+     * {@code setup_requires}, {@code extras_require} and {@code entry_points} of a {@code setup.py}: what the built
+     * wheel's METADATA and entry_points.txt will say. A requirement (as PEP 508 data) or an entry point the source's
+     * file does not declare is {@value #NEW_DEPENDENCY} / {@value #NEW_ENTRY_POINT}, HIGH_RISK.</li>
+     * </ul>
+     * When the declarations are the source's, pyproject.toml and setup.cfg (compared as data, see
+     * {@link PypiGeneratedFiles#comparedAsData}) get the shared normalisations any file gets; otherwise other rules judge the file.
      */
-    static final class BuildSystem implements ContentRule {
+    static final class BuildConfig implements ContentRule {
         @Override
         public String id() {
             return BUILD_SYSTEM;
@@ -959,53 +1015,181 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
         @Override
         public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
-                                          String version) {
+                                          String version, SourceView view) {
             Optional<String> root = sdistRoot(artifact);
-            if (artifact.kind() != ArtifactKind.SDIST || root.isEmpty() || !path.equals(root.get() + "pyproject.toml")) {
-                return Optional.empty();
+            boolean sdistRoot = artifact.kind() == ArtifactKind.SDIST && root.isPresent() && path.startsWith(root.get())
+                    && path.indexOf('/', root.get().length()) < 0;
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            Optional<Decision> finding = !sdistRoot ? Optional.empty() : switch (name) {
+                case "pyproject.toml" -> pyproject(bytes, source, view);
+                case "setup.cfg" -> setupCfg(bytes, source, view);
+                case "setup.py" -> setupPy(bytes, source);
+                default -> Optional.empty();
+            };
+            if (finding.isPresent() || !BUILD_CONFIG.matcher(path).matches() || source.isEmpty()) {
+                return finding;
             }
+            return dev.divergence.compare.Normalizations.explain(bytes, source.get(), version)
+                    .map(e -> Decision.of(e.status(), e.ruleId()));
+        }
+
+        private static Optional<Decision> pyproject(byte[] bytes, Optional<byte[]> source, SourceView view) {
             Optional<JsonNode> published = PythonProject.toml(Optional.of(new String(bytes, StandardCharsets.UTF_8)));
             if (published.isEmpty()) {
                 return Optional.empty(); // unreadable: pip cannot build it either; compared as a plain file
             }
+            Optional<JsonNode> theirs = source.flatMap(b -> PythonProject.toml(Optional.of(new String(b, StandardCharsets.UTF_8))));
+            Findings f = new Findings();
             JsonNode mine = published.get().path("build-system");
-            JsonNode theirs = source.flatMap(b -> PythonProject.toml(Optional.of(new String(b, StandardCharsets.UTF_8))))
-                    .map(t -> t.path("build-system")).orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
-            java.util.Set<String> declared = requirements(theirs);
-            java.util.Set<String> added = new java.util.TreeSet<>(requirements(mine));
-            added.removeAll(declared);
-            Set<RiskFlag> flags = java.util.EnumSet.noneOf(RiskFlag.class);
-            List<String> details = new ArrayList<>();
+            JsonNode theirBuild = theirs.map(t -> t.path("build-system"))
+                    .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            Map<String, String> mineRequires = new java.util.TreeMap<>(buildRequirements(mine));
+            mineRequires.keySet().removeAll(buildRequirements(theirBuild).keySet());
+            java.util.Set<String> added = new java.util.TreeSet<>(mineRequires.values());
+            Set<RiskFlag> buildFlags = java.util.EnumSet.noneOf(RiskFlag.class);
+            List<String> buildDetails = new ArrayList<>();
             if (!added.isEmpty()) {
-                flags.add(RiskFlag.NEW_DEPENDENCY);
-                details.add("build requirements the source does not declare " + added);
+                buildFlags.add(RiskFlag.NEW_DEPENDENCY);
+                buildDetails.add("build requirements the source does not declare " + added);
             }
             for (String key : List.of("build-backend", "backend-path")) {
                 String a = mine.path(key).isMissingNode() ? "(none)" : mine.path(key).toString();
-                String b = theirs.path(key).isMissingNode() ? "(none)" : theirs.path(key).toString();
+                String b = theirBuild.path(key).isMissingNode() ? "(none)" : theirBuild.path(key).toString();
                 if (!a.equals(b)) {
-                    flags.add(RiskFlag.AUTO_EXEC);
-                    details.add(key + " " + a + " where the source has " + b);
+                    buildFlags.add(RiskFlag.AUTO_EXEC);
+                    buildDetails.add(key + " " + a + " where the source has " + b);
                 }
             }
-            if (flags.isEmpty()) {
-                return Optional.empty();
+            if (!buildFlags.isEmpty()) {
+                f.add(BUILD_SYSTEM, buildFlags, String.join("; ", buildDetails)
+                        + " (pip installs and runs them to build this sdist)");
             }
-            return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM, BUILD_SYSTEM,
-                    flags, Optional.of(String.join("; ", details) + " (pip installs and runs them to build this sdist)")));
+            Optional<List<Pep508.Requirement>> declared = theirs.isPresent()
+                    ? Optional.of(PythonProject.pyprojectDependencies(theirs.get())) : PythonProject.dependencies(view);
+            Optional<Map<String, Map<String, String>>> entries = theirs.isPresent()
+                    ? Optional.of(PythonProject.pyprojectEntryPoints(theirs.get())) : PythonProject.entryPoints(view);
+            f.requirements(PythonProject.pyprojectDependencies(published.get()), declared);
+            f.entryPoints(PythonProject.pyprojectEntryPoints(published.get()), entries);
+            return f.decision(source.isPresent());
         }
 
-        /** Each requirement as name (PEP 503) plus its spec without blanks: a changed spec is a new requirement. */
-        private static java.util.Set<String> requirements(JsonNode buildSystem) {
-            java.util.Set<String> out = new java.util.TreeSet<>();
+        private static Optional<Decision> setupCfg(byte[] bytes, Optional<byte[]> source, SourceView view) {
+            Optional<Map<String, Map<String, String>>> published = PythonProject.cfg(new String(bytes, StandardCharsets.UTF_8));
+            if (published.isEmpty()) {
+                return Optional.empty(); // setuptools rejects it: no sdist builds from it
+            }
+            Optional<Map<String, Map<String, String>>> theirs = source.flatMap(
+                    b -> PythonProject.cfg(new String(b, StandardCharsets.UTF_8)));
+            Findings f = new Findings();
+            f.requirements(PythonProject.setupCfgDependencies(published.get()), theirs.isPresent()
+                    ? Optional.of(PythonProject.setupCfgDependencies(theirs.get())) : PythonProject.dependencies(view));
+            f.entryPoints(PythonProject.setupCfgEntryPoints(published.get()), theirs.isPresent()
+                    ? Optional.of(PythonProject.setupCfgEntryPoints(theirs.get())) : PythonProject.entryPoints(view));
+            return f.decision(source.isPresent());
+        }
+
+        /** Only when both sides give the keyword as a literal: anything computed is left to the other rules. */
+        private static Optional<Decision> setupPy(byte[] bytes, Optional<byte[]> source) {
+            if (source.isEmpty()) {
+                return Optional.empty();
+            }
+            String mine = new String(bytes, StandardCharsets.UTF_8);
+            String theirs = new String(source.get(), StandardCharsets.UTF_8);
+            Findings f = new Findings();
+            for (String kw : List.of("install_requires", "setup_requires", "extras_require", "entry_points")) {
+                Optional<List<String>> a = mine.contains(kw) ? PythonProject.literalArgument(mine, kw) : Optional.of(List.of());
+                Optional<List<String>> b = theirs.contains(kw) ? PythonProject.literalArgument(theirs, kw) : Optional.of(List.of());
+                if (a.isEmpty() || b.isEmpty()) {
+                    continue;
+                }
+                java.util.Set<String> added = new java.util.TreeSet<>();
+                java.util.Set<String> declared = new java.util.HashSet<>();
+                b.get().forEach(x -> declared.add(literalKey(kw, x)));
+                a.get().stream().filter(x -> !declared.contains(literalKey(kw, x))).forEach(added::add);
+                if (!added.isEmpty()) {
+                    boolean entry = kw.equals("entry_points");
+                    f.add(entry ? NEW_ENTRY_POINT : NEW_DEPENDENCY, entry ? RiskFlag.ENTRY_POINT : RiskFlag.NEW_DEPENDENCY,
+                            "setup.py " + kw + " the source does not declare " + added);
+                }
+            }
+            return f.decision(true);
+        }
+
+        /** A requirement literal as PEP 508 data, any other (an extra's name, an entry point) without blanks. */
+        private static String literalKey(String keyword, String literal) {
+            return keyword.endsWith("_requires") || keyword.equals("extras_require")
+                    ? PythonProject.requirement(literal).map(Object::toString).orElse(PythonProject.squash(literal))
+                    : PythonProject.squash(literal);
+        }
+
+        /** Each build requirement as canonical PEP 508 data (a changed spec is a new requirement), to its text. */
+        private static Map<String, String> buildRequirements(JsonNode buildSystem) {
+            Map<String, String> out = new java.util.TreeMap<>();
             for (JsonNode r : buildSystem.path("requires")) {
-                String text = r.asText();
-                Optional<PythonProject.Requirement> req = PythonProject.requirement(text);
-                String name = req.map(PythonProject.Requirement::name).orElse("");
-                java.util.regex.Matcher m = Pattern.compile("^\\s*[A-Za-z0-9][A-Za-z0-9._-]*").matcher(text);
-                out.add(name + (m.find() ? PythonProject.squash(text.substring(m.end())) : PythonProject.squash(text)));
+                out.put(PythonProject.requirement(r.asText()).map(Object::toString)
+                        .orElse(PythonProject.squash(r.asText())), PythonProject.squash(r.asText()));
             }
             return out;
+        }
+    }
+
+    /** What a build-configuration file declares beyond the source's: the rule, flags and sentences to report. */
+    private static final class Findings {
+        private final List<String> rules = new ArrayList<>();
+        private final Set<RiskFlag> flags = java.util.EnumSet.noneOf(RiskFlag.class);
+        private final List<String> details = new ArrayList<>();
+
+        void add(String rule, RiskFlag flag, String detail) {
+            add(rule, Set.of(flag), detail);
+        }
+
+        void add(String rule, Set<RiskFlag> flag, String detail) {
+            rules.add(rule);
+            flags.addAll(flag);
+            details.add(detail);
+        }
+
+        /** Published requirements none of the declared ones equals; nothing to say when the source's are unknown. */
+        void requirements(List<Pep508.Requirement> published, Optional<List<Pep508.Requirement>> declared) {
+            if (declared.isEmpty()) {
+                return;
+            }
+            List<String> changed = new ArrayList<>();
+            for (Pep508.Requirement r : published) {
+                Pep508.Match m = Pep508.match(r, declared.get());
+                if (m == Pep508.Match.CHANGED || m == Pep508.Match.NEW) {
+                    changed.add(describe(r, m, declared.get()));
+                }
+            }
+            if (!changed.isEmpty()) {
+                add(NEW_DEPENDENCY, RiskFlag.NEW_DEPENDENCY, "dependencies the source does not declare " + changed
+                        + " (a build of this sdist installs them)");
+            }
+        }
+
+        void entryPoints(Map<String, Map<String, String>> published, Optional<Map<String, Map<String, String>>> declared) {
+            if (declared.isEmpty()) {
+                return;
+            }
+            java.util.Set<String> added = new java.util.TreeSet<>();
+            published.forEach((group, entries) -> entries.forEach((name, target) -> {
+                String want = declared.get().getOrDefault(group, Map.of()).get(name);
+                if (want == null || !want.equals(target)) {
+                    added.add(group + ":" + name + " = " + target);
+                }
+            }));
+            if (!added.isEmpty()) {
+                add(NEW_ENTRY_POINT, RiskFlag.ENTRY_POINT, "entry points the source does not declare " + added);
+            }
+        }
+
+        /** The first finding's rule (build system, then dependencies, then entry points, as they were found). */
+        Optional<Decision> decision(boolean sourceExists) {
+            if (rules.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(sourceExists ? FileStatus.MODIFIED : FileStatus.PHANTOM, rules.get(0),
+                    flags, Optional.of(String.join("; ", details))));
         }
     }
 

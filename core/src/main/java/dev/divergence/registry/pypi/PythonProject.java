@@ -3,6 +3,7 @@ package dev.divergence.registry.pypi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.divergence.registry.GeneratedFiles;
+import dev.divergence.registry.pypi.Pep508.Requirement;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,31 +28,17 @@ final class PythonProject {
     private static final Pattern NAME = Pattern.compile("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)");
     private static final Pattern STRING = Pattern.compile("'([^'\\\\\\n]*)'|\"([^\"\\\\\\n]*)\"");
 
-    /** A requirement: normalised name and direct URL (PEP 508 {@code name @ url}), when any. */
-    record Requirement(String name, Optional<String> url) {
-    }
-
     private PythonProject() {
     }
 
     /** PEP 503 normalisation: lowercase, runs of {@code -_.} become {@code -}. */
     static String normalize(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
+        return Pep508.normalize(name);
     }
 
-    /** Parses one PEP 508 requirement; empty when it is not one. */
+    /** Parses one PEP 508 requirement (a runtime one unless its marker names an extra); empty when it is not one. */
     static Optional<Requirement> requirement(String text) {
-        String t = text.strip();
-        Matcher m = NAME.matcher(t);
-        if (t.isEmpty() || t.startsWith("#") || !m.find()) {
-            return Optional.empty();
-        }
-        String rest = t.substring(m.end());
-        int semi = rest.indexOf(';');
-        String spec = semi < 0 ? rest : rest.substring(0, semi);
-        int at = spec.indexOf('@');
-        Optional<String> url = at < 0 ? Optional.empty() : Optional.of(spec.substring(at + 1).strip());
-        return Optional.of(new Requirement(normalize(m.group(1)), url));
+        return Pep508.parse(text);
     }
 
     /**
@@ -102,14 +89,12 @@ final class PythonProject {
         if (project != null && project.isObject()) {
             boolean dynamicDeps = contains(project.path("dynamic"), "dependencies");
             boolean dynamicExtras = contains(project.path("dynamic"), "optional-dependencies");
-            project.path("dependencies").forEach(r -> requirement(r.asText()).ifPresent(out::add));
-            project.path("optional-dependencies").forEach(extra -> extra.forEach(
-                    r -> requirement(r.asText()).ifPresent(out::add)));
+            out.addAll(projectDependencies(project));
             if (!dynamicDeps && !dynamicExtras) {
                 return Optional.of(out);
             }
             JsonNode dyn = pyproject.get().path("tool").path("setuptools").path("dynamic");
-            if (dynamicDeps && !requirementsFiles(view, d, dyn.path("dependencies"), out)) {
+            if (dynamicDeps && !requirementsFiles(view, d, dyn.path("dependencies"), "", out)) {
                 return legacy(view, d, out);
             }
             if (dynamicExtras) {
@@ -117,8 +102,8 @@ final class PythonProject {
                 if (!extras.isObject()) {
                     return legacy(view, d, out);
                 }
-                for (JsonNode e : extras) {
-                    if (!requirementsFiles(view, d, e, out)) {
+                for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) extras::fields) {
+                    if (!requirementsFiles(view, d, e.getValue(), normalize(e.getKey()), out)) {
                         return Optional.empty();
                     }
                 }
@@ -127,24 +112,65 @@ final class PythonProject {
         }
         JsonNode poetry = pyproject.map(p -> p.path("tool").path("poetry")).orElse(null);
         if (poetry != null && poetry.isObject()) {
-            poetry.path("dependencies").fields().forEachRemaining(e -> {
-                if (!e.getKey().equals("python")) {
-                    Optional<String> url = Optional.empty();
-                    for (String k : List.of("git", "url", "path")) {
-                        if (e.getValue().has(k)) {
-                            url = Optional.of(e.getValue().path(k).asText());
-                        }
-                    }
-                    out.add(new Requirement(normalize(e.getKey()), url));
-                }
-            });
+            out.addAll(PoetryDependencies.of(poetry));
             return Optional.of(out);
         }
         return legacy(view, d, out);
     }
 
+    /** PEP 621 {@code [project]} {@code dependencies} (runtime) and {@code optional-dependencies} (by extra). */
+    static List<Requirement> projectDependencies(JsonNode project) {
+        List<Requirement> out = new ArrayList<>();
+        project.path("dependencies").forEach(r -> requirement(r.asText()).ifPresent(out::add));
+        project.path("optional-dependencies").fields().forEachRemaining(extra -> extra.getValue().forEach(
+                r -> requirement(r.asText()).map(q -> q.inGroup(normalize(extra.getKey()))).ifPresent(out::add)));
+        return out;
+    }
+
+    /**
+     * What one pyproject.toml declares as requirements: {@code [project]} (PEP 621) and {@code [tool.poetry]}, whether
+     * or not a backend reads both (a change to either is what some build of the file installs).
+     */
+    static List<Requirement> pyprojectDependencies(JsonNode pyproject) {
+        List<Requirement> out = new ArrayList<>(projectDependencies(pyproject.path("project")));
+        JsonNode poetry = pyproject.path("tool").path("poetry");
+        if (poetry.isObject()) {
+            out.addAll(PoetryDependencies.of(poetry));
+        }
+        return out;
+    }
+
+    /**
+     * setup.cfg {@code [options] install_requires} and {@code [options.extras_require]} as setuptools reads them
+     * ({@code _parse_requirements_list}: one requirement a line, or {@code ;}-separated on one line; {@code #} lines
+     * skipped). A {@code file:} value is kept as its text (a requirement named after it), so a changed one differs.
+     */
+    static List<Requirement> setupCfgDependencies(Map<String, Map<String, String>> cfg) {
+        List<Requirement> out = new ArrayList<>();
+        String install = cfg.getOrDefault("options", Map.of()).get("install_requires");
+        requirementLines(install).forEach(r -> requirement(r).ifPresent(out::add));
+        cfg.getOrDefault("options.extras_require", Map.of()).forEach((extra, v) -> requirementLines(v)
+                .forEach(r -> requirement(r).map(q -> q.inGroup(normalize(extra))).ifPresent(out::add)));
+        return out;
+    }
+
+    /** setuptools' {@code _parse_list(value, ";")} without comment lines; a {@code file:} directive is one item. */
+    static List<String> requirementLines(String value) {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        for (String l : value.contains("\n") ? value.split("\n") : value.split(";")) {
+            String t = l.strip();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                out.add(t.startsWith("file:") ? "file-directive @ " + squash(t) : t);
+            }
+        }
+        return out;
+    }
+
     /** {@code {file = ["requirements.txt"]}}: each file's lines; false when that is not the shape. */
-    private static boolean requirementsFiles(GeneratedFiles.SourceView view, String root, JsonNode spec,
+    private static boolean requirementsFiles(GeneratedFiles.SourceView view, String root, JsonNode spec, String group,
                                              List<Requirement> out) {
         JsonNode files = spec.path("file");
         if (files.isMissingNode()) {
@@ -166,7 +192,7 @@ final class PythonProject {
                 if (l.startsWith("-")) {
                     return false; // -r, -c, -e: not a requirement list setuptools reads literally
                 }
-                requirement(l).ifPresent(out::add);
+                requirement(l).map(r -> r.inGroup(group)).ifPresent(out::add);
             }
         }
         return true;
@@ -187,11 +213,11 @@ final class PythonProject {
             return Optional.empty();
         }
         if (install != null || !extras.isEmpty()) {
-            if (install != null && install.strip().startsWith("file:")) {
-                return Optional.empty();
+            if ((install != null && install.strip().startsWith("file:"))
+                    || extras.values().stream().anyMatch(v -> v.strip().startsWith("file:"))) {
+                return Optional.empty(); // read from a file setuptools resolves: not modelled
             }
-            lines(install).forEach(r -> requirement(r).ifPresent(out::add));
-            extras.values().forEach(v -> lines(v).forEach(r -> requirement(r).ifPresent(out::add)));
+            out.addAll(setupCfgDependencies(cfg));
         }
         if (setupPy.isPresent()) {
             String py = setupPy.get();
@@ -203,7 +229,10 @@ final class PythonProject {
                 if (literals.isEmpty()) {
                     return Optional.empty();
                 }
-                literals.get().forEach(r -> requirement(r).ifPresent(out::add));
+                // extras_require's literal is read flat (its keys among its strings): the extra of each is unknown
+                boolean extrasLiteral = kw.equals("extras_require");
+                literals.get().forEach(r -> requirement(r).map(q -> extrasLiteral
+                        ? q.inGroup(Pep508.ANY_GROUP).withMarker(Optional.empty()) : q).ifPresent(out::add));
             }
             if (py.contains("**") && install == null && !py.contains("install_requires")) {
                 return Optional.empty(); // setup(**kwargs): arguments built at run time
@@ -388,35 +417,21 @@ final class PythonProject {
         boolean dynamic = project != null && (contains(project.path("dynamic"), "scripts")
                 || contains(project.path("dynamic"), "gui-scripts") || contains(project.path("dynamic"), "entry-points"));
         if (project != null && project.isObject()) {
-            put(out, "console_scripts", project.path("scripts"));
-            put(out, "gui_scripts", project.path("gui-scripts"));
-            project.path("entry-points").fields().forEachRemaining(g -> put(out, g.getKey(), g.getValue()));
+            out.putAll(projectEntryPoints(project));
             if (!dynamic) {
                 return Optional.of(out);
             }
         }
         JsonNode poetry = pyproject.map(p -> p.path("tool").path("poetry")).orElse(null);
         if (poetry != null && poetry.isObject() && !dynamic) {
-            poetry.path("scripts").fields().forEachRemaining(e -> out.computeIfAbsent("console_scripts",
-                    k -> new TreeMap<>()).put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
-                    : e.getValue().path("callable").asText(e.getValue().path("reference").asText())));
-            poetry.path("plugins").fields().forEachRemaining(g -> put(out, g.getKey(), g.getValue()));
+            poetryEntryPoints(poetry).forEach((g, m) -> out.computeIfAbsent(g, k -> new TreeMap<>()).putAll(m));
             return Optional.of(out);
         }
         Optional<Map<String, Map<String, String>>> parsed = cfg(view.sourceText(d + "setup.cfg").orElse(""));
         if (parsed.isEmpty()) {
             return Optional.empty(); // setuptools would reject it: nothing in it is known
         }
-        Map<String, Map<String, String>> cfg = parsed.get();
-        cfg.getOrDefault("options.entry_points", Map.of()).forEach((group, value) -> {
-            for (String line : lines(value)) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    out.computeIfAbsent(group, k -> new TreeMap<>()).put(line.substring(0, eq).strip(),
-                            squash(line.substring(eq + 1)));
-                }
-            }
-        });
+        setupCfgEntryPoints(parsed.get()).forEach((g, m) -> out.computeIfAbsent(g, k -> new TreeMap<>()).putAll(m));
         Optional<String> py = view.sourceText(d + "setup.py");
         if (py.isPresent() && py.get().contains("entry_points")) {
             Optional<Map<String, Map<String, String>>> fromPy = literalEntryPoints(py.get());
@@ -426,6 +441,53 @@ final class PythonProject {
             fromPy.get().forEach((g, m) -> out.computeIfAbsent(g, k -> new TreeMap<>()).putAll(m));
         }
         return Optional.of(out);
+    }
+
+    /** PEP 621 {@code scripts}, {@code gui-scripts} and {@code entry-points} of a {@code [project]} table. */
+    static Map<String, Map<String, String>> projectEntryPoints(JsonNode project) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        put(out, "console_scripts", project.path("scripts"));
+        put(out, "gui_scripts", project.path("gui-scripts"));
+        project.path("entry-points").fields().forEachRemaining(g -> put(out, g.getKey(), g.getValue()));
+        return out;
+    }
+
+    /** {@code [tool.poetry.scripts]} and {@code [tool.poetry.plugins]}. */
+    static Map<String, Map<String, String>> poetryEntryPoints(JsonNode poetry) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        poetry.path("scripts").fields().forEachRemaining(e -> out.computeIfAbsent("console_scripts",
+                k -> new TreeMap<>()).put(e.getKey(), squash(e.getValue().isTextual() ? e.getValue().asText()
+                : e.getValue().path("callable").asText(e.getValue().path("reference").asText()))));
+        poetry.path("plugins").fields().forEachRemaining(g -> put(out, g.getKey(), g.getValue()));
+        return out;
+    }
+
+    /** What one pyproject.toml declares as entry points ({@code [project]} and {@code [tool.poetry]}). */
+    static Map<String, Map<String, String>> pyprojectEntryPoints(JsonNode pyproject) {
+        Map<String, Map<String, String>> out = new TreeMap<>(projectEntryPoints(pyproject.path("project")));
+        JsonNode poetry = pyproject.path("tool").path("poetry");
+        if (poetry.isObject()) {
+            poetryEntryPoints(poetry).forEach((g, m) -> out.computeIfAbsent(g, k -> new TreeMap<>()).putAll(m));
+        }
+        return out;
+    }
+
+    /** setup.cfg {@code [options.entry_points]}: a group per option, one {@code name = target} a line. */
+    static Map<String, Map<String, String>> setupCfgEntryPoints(Map<String, Map<String, String>> cfg) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        cfg.getOrDefault("options.entry_points", Map.of()).forEach((group, value) -> {
+            for (String line : lines(value)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    out.computeIfAbsent(group, k -> new TreeMap<>()).put(line.substring(0, eq).strip(),
+                            squash(line.substring(eq + 1)));
+                } else {
+                    // a line setuptools cannot read as an entry point (or a file: directive): kept as written
+                    out.computeIfAbsent(group, k -> new TreeMap<>()).put(line, "");
+                }
+            }
+        });
+        return out;
     }
 
     /** {@code entry_points={'group': ['name = mod:fn', ...]}} written as literals. */

@@ -110,7 +110,8 @@ class PypiRulesTest {
             assertEquals(PypiGeneratedFiles.NEW_DEPENDENCY, meta.ruleId());
             assertTrue(meta.riskFlags().contains(RiskFlag.NEW_DEPENDENCY));
             assertTrue(meta.highRisk());
-            assertEquals("new dependencies [click @ https://example.invalid/click-8.0-py3-none-any.whl, telemetry-kit]",
+            assertEquals("new dependencies [click @ https://example.invalid/click-8.0-py3-none-any.whl "
+                    + "(source: click>=8; extra == \"cli\"), telemetry-kit]",
                     meta.detail().orElseThrow());
             assertEquals(List.of("demo-1.0.0.dist-info/METADATA"), wheel.highRiskPaths());
             ArtifactReport sdist = artifact(r, ".tar.gz");
@@ -435,6 +436,13 @@ class PypiRulesTest {
                 if (e.getKey().equals("as-written")) {
                     assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), e.getKey());
                     assertEquals(PypiGeneratedFiles.SDIST_SETUP_CFG_ROUNDTRIP, f.ruleId(), e.getKey());
+                } else if (e.getKey().endsWith("-value") || e.getKey().endsWith("-requirement")
+                        || e.getKey().endsWith("-entry-point")) {
+                    // what a build of the sdist installs or runs differs from the source's: HIGH_RISK
+                    assertEquals(FileStatus.MODIFIED, f.status(), e.getKey());
+                    assertEquals(e.getKey().endsWith("-entry-point") ? PypiGeneratedFiles.NEW_ENTRY_POINT
+                            : PypiGeneratedFiles.NEW_DEPENDENCY, f.ruleId(), e.getKey());
+                    assertTrue(f.highRisk(), e.getKey());
                 } else {
                     assertEquals(FileStatus.MODIFIED, f.status(), e.getKey());
                     assertEquals(Classifier.UNEXPLAINED, f.ruleId(), e.getKey());
