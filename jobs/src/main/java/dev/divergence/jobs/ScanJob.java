@@ -481,10 +481,9 @@ public final class ScanJob {
      * the rewritten packages' releases as they are about to be written and their files as written (so that earlier
      * versions count too).
      */
-    static List<Row> derivedSignals(SparkSession spark, DatasetLocation location,
-                                            List<Row> rewrittenReleases,
-                                            Map<PackageKey, Set<String>> rescanned, String runId, Instant at,
-                                            Optional<FirstSeenAccumulator.Gathered> gathered) {
+    static List<Row> derivedSignals(SparkSession spark, DatasetLocation location, List<Row> rewrittenReleases,
+                                    Map<PackageKey, Set<String>> rescanned, String runId, Instant at,
+                                    Optional<FirstSeenAccumulator.Gathered> gathered) {
         List<Row> out = new ArrayList<>();
         Dataset<Row> packages = rescannedFrame(spark, rescanned).select("ecosystem", "package").distinct();
         Map<PackageKey, List<History.Outcome>> outcomes = new HashMap<>();
