@@ -70,8 +70,14 @@ public final class ScanJob {
      */
     public record ReleaseTask(String releaseJson, String repository, boolean repositoryGiven, boolean allowSsh,
                               String repositoryBasis, String cacheDir, EcosystemOptions ecosystems,
-                              ScanOptions.Mode mode, int rebuildParallelism, Mirrors mirrors)
+                              ScanOptions.Mode mode, int rebuildParallelism, Mirrors mirrors, long place)
             implements Serializable {
+
+        /** The same task knowing its version's place in the package's publication order (-1: not known). */
+        ReleaseTask at(long newPlace) {
+            return new ReleaseTask(releaseJson, repository, repositoryGiven, allowSsh, repositoryBasis, cacheDir,
+                    ecosystems, mode, rebuildParallelism, mirrors, newPlace);
+        }
     }
 
     /**
@@ -105,6 +111,7 @@ public final class ScanJob {
         Map<PackageKey, Map<String, History.Previous>> previous = loaded.byPackage();
 
         List<ReleaseTask> tasks = new ArrayList<>();
+        List<Release> taskReleases = new ArrayList<>(); // the release of each task, in the same order
         List<Tables.TableRow> driverRows = new ArrayList<>();
         List<Row> signalRows = new ArrayList<>();
         Map<PackageKey, Set<String>> rescanned = new LinkedHashMap<>();
@@ -164,8 +171,19 @@ public final class ScanJob {
             for (Release r : toScan) {
                 tasks.add(new ReleaseTask(ReleaseCodec.toJson(r), repository.location().orElse(null),
                         repository.userGiven(), repository.allowSsh(), repository.basis(), options.cache().toAbsolutePath().toString(),
-                        ecosystems, options.mode(), options.rebuildParallelism(), options.mirrors()));
+                        ecosystems, options.mode(), options.rebuildParallelism(), options.mirrors(), -1));
+                taskReleases.add(r);
             }
+        }
+        // When the run rewrites every version of its packages, each version's place in publication order is known
+        // before the scan: the tasks then gather the first appearances of paths as they write the file rows, and
+        // the signals need not read the files table back (checked against the written ledger; see derivedSignals).
+        Map<PackageKey, List<String>> plannedOrder = keepsEarlierRows ? Map.of()
+                : plannedPublicationOrder(taskReleases, driverRows);
+        for (int i = 0; i < tasks.size() && !plannedOrder.isEmpty(); i++) {
+            Release r = taskReleases.get(i);
+            List<String> order = plannedOrder.get(new PackageKey(r.pkg().ecosystem().purlType(), r.pkg().name()));
+            tasks.set(i, tasks.get(i).at(order.indexOf(r.version())));
         }
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -181,8 +199,10 @@ public final class ScanJob {
         // travel back to the driver with the task results.
         CollectionAccumulator<Tables.TableRow> ledgerRows = spark.sparkContext().collectionAccumulator("ledger rows");
         LongAccumulator fileRowCount = spark.sparkContext().longAccumulator("file rows");
-        JavaRDD<Row> scannedFiles = jsc.parallelize(tasks, slices)
-                .mapPartitions(it -> scanPartition(it, started, stageNanos, ledgerRows, fileRowCount, versionsDone));
+        FirstSeenAccumulator firstSeen = new FirstSeenAccumulator();
+        spark.sparkContext().register(firstSeen, "first seen");
+        JavaRDD<Row> scannedFiles = jsc.parallelize(tasks, slices).mapPartitions(it -> scanPartition(it, started,
+                stageNanos, ledgerRows, fileRowCount, versionsDone, firstSeen));
         List<Dataset<Row>> keptOld = new ArrayList<>();
         Staging staging = Staging.of(spark, out, runId);
         List<String> planned = new ArrayList<>(rescanned.isEmpty() ? List.of() : Tables.WRITE_ORDER);
@@ -191,7 +211,7 @@ public final class ScanJob {
         try {
             long writeMillis = 0;
             List<Tables.TableRow> fresh = new ArrayList<>(driverRows);
-            Optional<Dataset<Row>> rewrittenReleases = Optional.empty();
+            Optional<List<Row>> rewrittenReleases = Optional.empty();
             if (!rescanned.isEmpty()) {
                 Interruption.check();
                 Dataset<Row> redo = rescannedFrame(spark, rescanned);
@@ -230,15 +250,21 @@ public final class ScanJob {
                     }
                 }
                 Interruption.check();
-                rewrittenReleases = Optional.of(withVersionOrder(spark, spark.createDataFrame(rows(fresh,
-                        Tables.RELEASES), Tables.RELEASES_SCHEMA).unionByName(oldRows.get(Tables.RELEASES))));
+                // One small row per version: the ledger of the rewritten packages is put together on the driver
+                // (the earlier rows kept are already materialised), so that ordering it, deriving signals from it and
+                // writing it run no join and no query over it more than once.
+                List<Row> releaseRows = new ArrayList<>(rows(fresh, Tables.RELEASES));
+                releaseRows.addAll(oldRows.get(Tables.RELEASES).collectAsList());
+                rewrittenReleases = Optional.of(withVersionOrder(releaseRows));
                 // Signals derived from the new rows, computed before the ledger moves: once it has, the plan
                 // would not see these versions again.
                 long signalsStart = System.nanoTime();
-                signalRows.addAll(derivedSignals(spark, out, rewrittenReleases.get(), rescanned, runId, started));
+                signalRows.addAll(derivedSignals(spark, out, rewrittenReleases.get(), rescanned, runId, started,
+                        plannedOrder.isEmpty() ? Optional.empty() : Optional.of(new FirstSeenAccumulator.Gathered(
+                                plannedOrder, firstSeen.value()))));
                 long signalsNanos = System.nanoTime() - signalsStart;
                 FaultInjection.maybeHalt(Tables.RELEASES);
-                staging.stage(rewrittenReleases.get(), Tables.RELEASES, true);
+                staging.stage(spark.createDataFrame(rewrittenReleases.get(), Tables.RELEASES_SCHEMA), Tables.RELEASES, true);
                 writeMillis = (System.nanoTime() - writeStart - signalsNanos) / 1_000_000;
             }
             Interruption.check();
@@ -380,25 +406,58 @@ public final class ScanJob {
 
     /**
      * The rewritten packages' release rows with {@code version_order} recomputed over all of each package's versions
-     * (new and earlier rows alike: a backport added tonight moves every later version one place down). One small
-     * row per version goes through the driver, as for the regression signals.
+     * (new and earlier rows alike: a backport added tonight moves every later version one place down). The rows are
+     * in {@link Tables#RELEASES_SCHEMA}'s column order; one small row per version is on the driver, as for the
+     * regression signals.
      */
-    static Dataset<Row> withVersionOrder(SparkSession spark, Dataset<Row> releases) {
+    static List<Row> withVersionOrder(List<Row> releases) {
+        int ecosystem = Tables.RELEASES_SCHEMA.fieldIndex("ecosystem");
+        int pkg = Tables.RELEASES_SCHEMA.fieldIndex("package");
+        int version = Tables.RELEASES_SCHEMA.fieldIndex("version");
+        int order = Tables.RELEASES_SCHEMA.fieldIndex("version_order");
         Map<PackageKey, List<String>> versions = new LinkedHashMap<>();
-        for (Row r : releases.select("ecosystem", "package", "version").collectAsList()) {
-            versions.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
-                    .add(r.getString(2));
+        for (Row r : releases) {
+            versions.computeIfAbsent(new PackageKey(r.getString(ecosystem), r.getString(pkg)), k -> new ArrayList<>())
+                    .add(r.getString(version));
         }
-        List<Row> ranks = new ArrayList<>();
-        versions.forEach((k, list) -> VersionOrder.ranks(Ecosystem.fromPurlType(k.ecosystem()), list)
-                .forEach((v, rank) -> ranks.add(RowFactory.create(k.ecosystem(), k.name(), v, rank))));
-        Dataset<Row> order = spark.createDataFrame(ranks, new StructType().add("ecosystem", DataTypes.StringType)
-                .add("package", DataTypes.StringType).add("version", DataTypes.StringType)
-                .add("version_order", DataTypes.IntegerType, false));
-        Dataset<Row> joined = releases.drop("version_order")
-                .join(order, toSeq("ecosystem", "package", "version"), "inner")
-                .select(columns(Tables.RELEASES));
-        return spark.createDataFrame(joined.javaRDD(), Tables.RELEASES_SCHEMA);
+        Map<PackageKey, Map<String, Integer>> ranks = new HashMap<>();
+        versions.forEach((k, list) -> ranks.put(k, VersionOrder.ranks(Ecosystem.fromPurlType(k.ecosystem()), list)));
+        List<Row> out = new ArrayList<>(releases.size());
+        for (Row r : releases) {
+            Object[] values = new Object[Tables.RELEASES_SCHEMA.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i < r.size() ? r.get(i) : null;
+            }
+            values[order] = ranks.get(new PackageKey(r.getString(ecosystem), r.getString(pkg))).get(r.getString(version));
+            out.add(RowFactory.create(values));
+        }
+        return out;
+    }
+
+    /**
+     * Per package, its versions in publication order as the run will leave its ledger when every version of it is
+     * rescanned: the versions to scan (with their registry times) and the release rows made on the driver.
+     */
+    static Map<PackageKey, List<String>> plannedPublicationOrder(List<Release> toScan, List<Tables.TableRow> driverRows) {
+        Map<PackageKey, List<History.Outcome>> outcomes = new LinkedHashMap<>();
+        for (Release r : toScan) {
+            outcomes.computeIfAbsent(new PackageKey(r.pkg().ecosystem().purlType(), r.pkg().name()),
+                    k -> new ArrayList<>()).add(new History.Outcome(r.version(), r.published()
+                    .map(t -> Timestamp.from(t).getTime()).orElse(Long.MAX_VALUE), ""));
+        }
+        int published = Tables.RELEASES_SCHEMA.fieldIndex("published");
+        for (Tables.TableRow t : driverRows) {
+            if (t.table().equals(Tables.RELEASES)) {
+                Timestamp at = (Timestamp) t.row().get(published);
+                outcomes.computeIfAbsent(new PackageKey(t.row().getString(0), t.row().getString(1)),
+                        k -> new ArrayList<>()).add(new History.Outcome(t.row().getString(2),
+                        at == null ? Long.MAX_VALUE : at.getTime(), ""));
+            }
+        }
+        Map<PackageKey, List<String>> out = new HashMap<>();
+        outcomes.forEach((k, list) -> out.put(k, History.publicationOrder(Ecosystem.fromPurlType(k.ecosystem()), list)
+                .stream().map(History.Outcome::version).toList()));
+        return out;
     }
 
     /** The repository, only when earlier runs recorded tags to check (a fetch, not a scan). */
@@ -422,29 +481,26 @@ public final class ScanJob {
      * the rewritten packages' releases as they are about to be written and their files as written (so that earlier
      * versions count too).
      */
-    private static List<Row> derivedSignals(SparkSession spark, DatasetLocation location,
-                                            Dataset<Row> rewrittenReleases,
-                                            Map<PackageKey, Set<String>> rescanned, String runId, Instant at) {
+    static List<Row> derivedSignals(SparkSession spark, DatasetLocation location, List<Row> rewrittenReleases,
+                                    Map<PackageKey, Set<String>> rescanned, String runId, Instant at,
+                                    Optional<FirstSeenAccumulator.Gathered> gathered) {
         List<Row> out = new ArrayList<>();
         Dataset<Row> packages = rescannedFrame(spark, rescanned).select("ecosystem", "package").distinct();
-        Optional<Dataset<Row>> files = PreviousState.table(spark, location, Tables.FILES)
-                .map(d -> d.join(packages, toSeq("ecosystem", "package"), "left_semi"));
         Map<PackageKey, List<History.Outcome>> outcomes = new HashMap<>();
-        for (Row r : rewrittenReleases.select("ecosystem", "package", "version", "published", "verdict").collectAsList()) {
-            Timestamp t = r.getTimestamp(3);
-            outcomes.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
-                    .add(new History.Outcome(r.getString(2), t == null ? Long.MAX_VALUE : t.getTime(), r.getString(4)));
+        int[] c = java.util.stream.Stream.of("ecosystem", "package", "version", "published", "verdict")
+                .mapToInt(Tables.RELEASES_SCHEMA::fieldIndex).toArray();
+        for (Row r : rewrittenReleases) {
+            Timestamp t = (Timestamp) r.get(c[3]);
+            outcomes.computeIfAbsent(new PackageKey(r.getString(c[0]), r.getString(c[1])), k -> new ArrayList<>())
+                    .add(new History.Outcome(r.getString(c[2]), t == null ? Long.MAX_VALUE : t.getTime(),
+                            r.getString(c[4])));
         }
         outcomes.forEach((k, list) -> History.regressions(Ecosystem.fromPurlType(k.ecosystem()), list,
                         rescanned.getOrDefault(k, Set.of()))
                 .forEach(s -> out.add(signal(k, s.version(), s.kind().name(), s.detail(), runId, at))));
-        if (files.isEmpty()) {
-            return out;
-        }
         // First appearances (over fetch rows: a rebuild row names the rebuilt entry, not a source path): each version's
-        // place in publication order is computed here (core rule), joined to the file rows, and the minimum of
-        // (place, irrelevant) per path is a plain hash aggregate over longs. arrays_overlap (compiled) rather than a
-        // lambda (interpreted row by row): risk_flags holds no null, so the two say the same.
+        // place in publication order is computed here (core rule), and the minimum of (place, irrelevant) per path
+        // is taken over the package's file rows.
         Map<PackageKey, List<History.Outcome>> ordered = new HashMap<>();
         List<Row> places = new ArrayList<>();
         outcomes.forEach((k, list) -> {
@@ -454,24 +510,41 @@ public final class ScanJob {
                 places.add(RowFactory.create(k.ecosystem(), k.name(), o.get(i).version(), (long) i));
             }
         });
-        spark.createDataFrame(places, new StructType().add("ecosystem", DataTypes.StringType)
-                .add("package", DataTypes.StringType).add("version", DataTypes.StringType)
-                .add("place", DataTypes.LongType)).createOrReplaceTempView("release_places");
-        files.get().createOrReplaceTempView("merged_files");
-        Dataset<Row> firsts = spark.sql("""
-                select f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path) as path,
-                       min(p.place * 2 + if(arrays_overlap(f.risk_flags, array('CODE', 'PTH_FILE', 'INSTALL_SCRIPT',
-                           'AUTO_EXEC', 'BINARY')), 0, 1)) as first
-                from merged_files f join release_places p
-                  on f.ecosystem = p.ecosystem and f.package = p.package and f.version = p.version
-                where f.status not in ('SOURCE_ONLY', 'GENERATED') and coalesce(f.mode, 'fetch') = 'fetch'
-                group by f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path)
-                """);
         Map<PackageKey, List<History.FirstSeen>> seen = new HashMap<>();
-        for (Row r : firsts.collectAsList()) {
-            long first = r.getLong(3);
-            seen.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
-                    .add(new History.FirstSeen(r.getString(2), (int) (first / 2), first % 2 == 0));
+        Map<PackageKey, List<String>> actualOrder = new HashMap<>();
+        ordered.forEach((k, o) -> actualOrder.put(k, o.stream().map(History.Outcome::version).toList()));
+        if (gathered.isPresent() && gathered.get().order().equals(actualOrder)) {
+            // Every version was rescanned and placed as planned: the tasks took the minimum as they wrote the rows.
+            gathered.get().firsts().forEach((key, first) -> seen.computeIfAbsent(new PackageKey(key.ecosystem(),
+                    key.pkg()), k -> new ArrayList<>()).add(new History.FirstSeen(key.path(), (int) (first / 2),
+                    first % 2 == 0)));
+        } else {
+            Optional<Dataset<Row>> files = PreviousState.table(spark, location, Tables.FILES)
+                    .map(d -> d.join(packages, toSeq("ecosystem", "package"), "left_semi"));
+            if (files.isEmpty()) {
+                return out;
+            }
+            // The places joined to the file rows, and a plain hash aggregate over longs. arrays_overlap (compiled)
+            // rather than a lambda (interpreted row by row): risk_flags holds no null, so the two say the same.
+            spark.createDataFrame(places, new StructType().add("ecosystem", DataTypes.StringType)
+                    .add("package", DataTypes.StringType).add("version", DataTypes.StringType)
+                    .add("place", DataTypes.LongType)).createOrReplaceTempView("release_places");
+            files.get().createOrReplaceTempView("merged_files");
+            Dataset<Row> firsts = spark.sql("""
+                    select f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path) as path,
+                           min(p.place * 2 + if(arrays_overlap(f.risk_flags, array(%s)), 0, 1)) as first
+                    from merged_files f join release_places p
+                      on f.ecosystem = p.ecosystem and f.package = p.package and f.version = p.version
+                    where f.status not in (%s) and coalesce(f.mode, '%s') = '%s'
+                    group by f.ecosystem, f.package, coalesce(f.source_path, f.artifact_path)
+                    """.formatted(FirstSeenAccumulator.quoted(FirstSeenAccumulator.RELEVANT_FLAGS),
+                    FirstSeenAccumulator.quoted(FirstSeenAccumulator.SKIPPED_STATUSES), FirstSeenAccumulator.FETCH,
+                    FirstSeenAccumulator.FETCH));
+            for (Row r : firsts.collectAsList()) {
+                long first = r.getLong(3);
+                seen.computeIfAbsent(new PackageKey(r.getString(0), r.getString(1)), k -> new ArrayList<>())
+                        .add(new History.FirstSeen(r.getString(2), (int) (first / 2), first % 2 == 0));
+            }
         }
         seen.forEach((k, list) -> History.newFiles(Ecosystem.fromPurlType(k.ecosystem()), ordered.get(k), list,
                         rescanned.getOrDefault(k, Set.of()))
@@ -515,7 +588,7 @@ public final class ScanJob {
     static Iterator<Row> scanPartition(Iterator<ReleaseTask> tasks, Instant scannedAt,
                                        Map<String, LongAccumulator> stageNanos,
                                        CollectionAccumulator<Tables.TableRow> ledgerRows, LongAccumulator fileRows,
-                                       LongAccumulator versionsDone) {
+                                       LongAccumulator versionsDone, FirstSeenAccumulator firstSeen) {
         HttpFetcher http = new HttpFetcher();
         Map<Ecosystem, ReleaseScanner> scanners = new HashMap<>();
         Map<Ecosystem, Optional<Rebuilder>> rebuilders = new HashMap<>();
@@ -523,6 +596,9 @@ public final class ScanJob {
                 com.google.common.collect.Iterators.transform(tasks, task -> {
                     List<Row> files = scan(task, scanners, rebuilders, http, scannedAt, stageNanos, ledgerRows,
                             fileRows);
+                    if (task.place() >= 0) {
+                        firstSeen.addAll(files, task.place());
+                    }
                     versionsDone.add(1);
                     ScanProgress.scanned();
                     return files.iterator();
