@@ -8,6 +8,7 @@ import dev.divergence.model.FileStatus;
 import dev.divergence.model.RiskFlag;
 import dev.divergence.registry.Alignment;
 import dev.divergence.registry.GeneratedFiles;
+import dev.divergence.registry.SourceFolders;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.SourceTree;
 import dev.divergence.source.Submodules;
@@ -130,9 +131,7 @@ public final class Classifier {
             flags.addAll(f.flags());
             byte[] c = read.contains(f) ? bytes.get(f.sha256()) : null;
             if (c != null) {
-                ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-                signals.update(c, 0, c.length);
-                flags.addAll(signals.flags());
+                flags.addAll(ContentSignals.whole(f.path(), c, MAX_CONTENT_BYTES));
                 flags.addAll(generated.declaredAtInstall(artifact, f.path(), c));
             }
             boolean high = highRiskWithoutSource(flags);
@@ -154,6 +153,7 @@ public final class Classifier {
     static boolean highRiskWithoutSource(Set<RiskFlag> flags) {
         return escapes(flags) || flags.contains(RiskFlag.PTH_EXECUTES) || flags.contains(RiskFlag.INSTALL_SCRIPT)
                 || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.BINARY)
+                || flags.contains(RiskFlag.PYTHON_BYTECODE)
                 || (flags.contains(RiskFlag.CODE) && (flags.contains(RiskFlag.DYNAMIC_EXEC)
                 || flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)));
     }
@@ -222,8 +222,8 @@ public final class Classifier {
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty() : in.reference().findBlob(f.gitBlobId())
-                        .filter(m -> !runsByName(f) || baseName(m.path()).equals(baseName(f.path())));
+                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty()
+                        : relocatedFrom(f, src.orElse(f.path()), in.reference().findBlobs(f.gitBlobId()));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());
                     out.add(row(in, f, moved, moved.map(SourceTree.SourceFile::path), FileStatus.MATCH_NORMALIZED,
@@ -364,11 +364,7 @@ public final class Classifier {
         Submodules.Unverifiable why = (Submodules.Unverifiable) lookup;
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
-        content.ifPresent(c -> {
-            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-            signals.update(c, 0, c.length);
-            flags.addAll(signals.flags());
-        });
+        content.ifPresent(c -> flags.addAll(ContentSignals.whole(f.path(), c, MAX_CONTENT_BYTES)));
         return row(in, f, Optional.empty(), src, FileStatus.IN_SUBMODULE, IN_SUBMODULE, flags,
                 Optional.of("in submodule " + why.gitlink() + " at commit " + why.commit()
                         + ": not verifiable (" + why.reason() + ")"));
@@ -520,7 +516,8 @@ public final class Classifier {
             contents.computeIfAbsent(key, k -> new HashSet<>()).add(f.sha256());
             copies.computeIfAbsent(key, k -> new ArrayList<>()).add(f.sha256());
             if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
-                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
+                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)
+                    || f.flags().contains(RiskFlag.PYTHON_BYTECODE)) {
                 relevant.add(key);
             }
         }
@@ -575,7 +572,8 @@ public final class Classifier {
             contents.computeIfAbsent(k, x -> new HashSet<>()).add(f.sha256());
             last.put(k, f.path());
             if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
-                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
+                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)
+                    || f.flags().contains(RiskFlag.PYTHON_BYTECODE)) {
                 relevant.add(k);
             }
         }
@@ -612,7 +610,8 @@ public final class Classifier {
         for (RiskFlag f : flags) {
             switch (f) {
                 case PTH_FILE, INSTALL_SCRIPT, CODE, PATH_TRAVERSAL, ABSOLUTE_PATH, LINK, SPECIAL_ENTRY,
-                        DUPLICATE_ENTRY, SIZE_MISMATCH, HEADER_MISMATCH, AUTO_EXEC, ENTRY_MODULE -> s.add(f);
+                        DUPLICATE_ENTRY, SIZE_MISMATCH, HEADER_MISMATCH, AUTO_EXEC, ENTRY_MODULE, PYTHON_BYTECODE ->
+                        s.add(f);
                 case BINARY -> s.add(f); // a changed binary is judged as a whole
                 default -> {
                 }
@@ -636,7 +635,8 @@ public final class Classifier {
             return true;
         }
         if (status == FileStatus.BUILD_OUTPUT) {
-            return flags.contains(RiskFlag.BINARY) || (flags.contains(RiskFlag.CODE)
+            return flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.PYTHON_BYTECODE)
+                    || (flags.contains(RiskFlag.CODE)
                     && (flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.ENCODED_BLOB)));
         }
         if (status == FileStatus.IN_HISTORY) {
@@ -644,7 +644,7 @@ public final class Classifier {
             return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
                     || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
                     || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_POINT)
-                    || flags.contains(RiskFlag.NEW_DEPENDENCY)
+                    || flags.contains(RiskFlag.NEW_DEPENDENCY) || flags.contains(RiskFlag.PYTHON_BYTECODE)
                     || (flags.contains(RiskFlag.CODE) && payload(flags));
         }
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM && status != FileStatus.IN_SUBMODULE) {
@@ -652,7 +652,8 @@ public final class Classifier {
         }
         if (flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)
                 || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.NEW_DEPENDENCY)
-                || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.ENTRY_POINT)) {
+                || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.ENTRY_POINT)
+                || flags.contains(RiskFlag.PYTHON_BYTECODE)) {
             return true;
         }
         if (status == FileStatus.PHANTOM && flags.contains(RiskFlag.ENTRY_MODULE)) {
@@ -692,7 +693,8 @@ public final class Classifier {
         return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
                 || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
                 || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_MODULE)
-                || flags.contains(RiskFlag.ENTRY_POINT) || flags.contains(RiskFlag.NEW_DEPENDENCY);
+                || flags.contains(RiskFlag.ENTRY_POINT) || flags.contains(RiskFlag.NEW_DEPENDENCY)
+                || flags.contains(RiskFlag.PYTHON_BYTECODE);
     }
 
     private static boolean payload(Set<RiskFlag> flags) {
@@ -730,6 +732,40 @@ public final class Classifier {
     private static boolean runsAtInstall(ArtifactFile f) {
         return f.flags().contains(RiskFlag.AUTO_EXEC) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
                 || f.path().contains("/node_modules/") || f.path().startsWith("node_modules/");
+    }
+
+    /**
+     * The file of the commit this artifact file is a packaging relocation of ({@link #SAME_BLOB_OTHER_PATH}): the same
+     * blob, the same file name, and one path the other's tail — src-layout {@code src/pkg/x.py} shipped as
+     * {@code pkg/x.py}, Maven's {@code src/main/resources/x} as {@code x}, a wheel's {@code NAME.data/scripts/tool}
+     * from {@code scripts/tool}. Bytes at an unrelated path (a test fixture shipped as a top-level module that
+     * shadows another distribution's) explain nothing and are judged as a new file; nor does code moved out of a
+     * test, fixture, example or documentation folder into package space ({@link SourceFolders}).
+     *
+     * @param expected where the layout looks for the file in the repository (else the artifact path itself)
+     */
+    static Optional<SourceTree.SourceFile> relocatedFrom(ArtifactFile f, String expected,
+                                                         List<SourceTree.SourceFile> sameBlob) {
+        boolean code = f.flags().contains(RiskFlag.CODE) || FileKinds.codePath(f.path());
+        for (SourceTree.SourceFile m : sameBlob) {
+            String at = m.path();
+            if (!baseName(at).equals(baseName(f.path()))) {
+                continue;
+            }
+            String extra; // the folders the source path has beyond the shared tail
+            if (at.equals(expected) || expected.endsWith("/" + at)) {
+                extra = "";
+            } else if (at.endsWith("/" + expected)) {
+                extra = at.substring(0, at.length() - expected.length());
+            } else {
+                continue;
+            }
+            if (code && SourceFolders.notPackageSource(extra)) {
+                continue;
+            }
+            return Optional.of(m);
+        }
+        return Optional.empty();
     }
 
     private static String baseName(String path) {
