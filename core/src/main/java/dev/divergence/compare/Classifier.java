@@ -147,7 +147,8 @@ public final class Classifier {
 
     /**
      * What makes a file dangerous with no source at all: it escapes the install directory, a {@code .pth} line
-     * that executes, an install-time script, a file the artifact's configuration runs, native code, or code
+     * that executes, an install-time script, a file the artifact's configuration runs, native code, Python bytecode
+     * (imported, and unreadable to a reviewer), or code
      * carrying process execution, dynamic evaluation, an encoded or obfuscated payload.
      */
     static boolean highRiskWithoutSource(Set<RiskFlag> flags) {
@@ -314,6 +315,15 @@ public final class Classifier {
         Set<RiskFlag> whole = EnumSet.noneOf(RiskFlag.class);
         whole.addAll(f.flags());
         content.ifPresent(c -> whole.addAll(ContentSignals.scan(f.path(), c, MAX_CONTENT_BYTES)));
+        Optional<SourceTree.SourceFile> elsewhere = in.reference().findBlob(f.gitBlobId());
+        if (elsewhere.isPresent()) {
+            // the commit holds these bytes, but at a path this one is no packaging relocation of (relocatedFrom):
+            // judged whole as content from history is, and the detail says where the bytes really are
+            return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
+                    Optional.of("same content at " + elsewhere.get().path() + " in this commit, which no packaging "
+                            + "relocation explains (another name or place, or code from a test, fixture, example or "
+                            + "documentation folder)"));
+        }
         if (inHistory) {
             // not at this commit: a deleted module shipped again is judged as resurrected code, payload and all
             return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
@@ -624,10 +634,11 @@ public final class Classifier {
      * Whether a file makes its artifact HIGH_RISK. Whatever its status, an entry that escapes the install directory
      * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM, IN_SUBMODULE): it runs
      * automatically (.pth, setup.py, an npm install script, an auto-executed file), adds a dependency or an entry
-     * point, is native code, or is code whose new content (added lines; a new file whole) carries payload signals.
-     * IN_HISTORY (content of an older commit): a file that runs by itself, or code carrying payload signals, as for
-     * PHANTOM — history explains nothing about why a hook is shipped again. BUILD_OUTPUT, explained by name
-     * only: native code, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
+     * point, is native code or Python bytecode, or is code whose new content (added lines; a new file whole) carries
+     * payload signals.
+     * IN_HISTORY (content of an older commit): a file that runs by itself, Python bytecode, or code carrying payload
+     * signals, as for PHANTOM — history explains nothing about why a hook is shipped again. BUILD_OUTPUT, explained
+     * by name only: native code, Python bytecode, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
      * alone are not: minified bundles are expected there).
      */
     public static boolean isHighRisk(FileStatus status, Set<RiskFlag> flags) {

@@ -18,7 +18,10 @@ public enum RiskFlag {
     OBFUSCATED,
     /** A dependency declared by the published manifest but not by the source's (npm package.json). */
     NEW_DEPENDENCY,
-    /** Executable code: a module of the package's language or a script. */
+    /**
+     * Executable code: a module of the package's language or a script, or a source an install compiles (C/C++,
+     * Cython, Rust of a Python extension; an npm addon's C/C++ that node-gyp builds).
+     */
     CODE,
     /** Entry name with "..": would escape the extraction directory. */
     PATH_TRAVERSAL,
