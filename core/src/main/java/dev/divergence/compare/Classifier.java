@@ -753,7 +753,8 @@ public final class Classifier {
      * shadows another distribution's) explain nothing and are judged as a new file; nor does code moved out of a
      * test, fixture, example or documentation folder into package space ({@link SourceFolders}).
      *
-     * @param expected where the layout looks for the file in the repository (else the artifact path itself)
+     * @param expected where the layout looks for the file in the repository (else the artifact path itself); the
+     *     artifact path is a tail too (an old Maven layout's {@code src/java/org/x/A.java} for {@code org/x/A.java})
      */
     static Optional<SourceTree.SourceFile> relocatedFrom(ArtifactFile f, String expected,
                                                          List<SourceTree.SourceFile> sameBlob) {
@@ -763,18 +764,26 @@ public final class Classifier {
             if (!baseName(at).equals(baseName(f.path()))) {
                 continue;
             }
-            String extra; // the folders the source path has beyond the shared tail
-            if (at.equals(expected) || expected.endsWith("/" + at)) {
-                extra = "";
-            } else if (at.endsWith("/" + expected)) {
-                extra = at.substring(0, at.length() - expected.length());
-            } else {
-                continue;
+            for (String tail : expected.equals(f.path()) ? List.of(expected) : List.of(expected, f.path())) {
+                Optional<String> extra = extraFolders(at, tail);
+                if (extra.isPresent() && !(code && SourceFolders.notPackageSource(extra.get()))) {
+                    return Optional.of(m);
+                }
             }
-            if (code && SourceFolders.notPackageSource(extra)) {
-                continue;
-            }
-            return Optional.of(m);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The folders {@code source} has beyond {@code tail} when one path is a path-suffix of the other ("" when the
+     * source is the shorter), else empty.
+     */
+    private static Optional<String> extraFolders(String source, String tail) {
+        if (source.equals(tail) || tail.endsWith("/" + source)) {
+            return Optional.of("");
+        }
+        if (source.endsWith("/" + tail)) {
+            return Optional.of(source.substring(0, source.length() - tail.length()));
         }
         return Optional.empty();
     }

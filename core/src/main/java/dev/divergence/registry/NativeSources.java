@@ -19,15 +19,21 @@ public final class NativeSources {
     /** C and C++ sources and headers. */
     public static final Set<String> C_EXTENSIONS = Set.of("c", "cc", "cpp", "cxx", "c++", "h", "hh", "hpp", "hxx");
 
-    /** C/C++ calls that start processes or load code, and functions that run at load: a C function name is bare. */
+    /**
+     * C/C++ calls that start processes or load code, and functions that run at load: a C function name is bare. A
+     * comment line without a statement in it — starting with {@code //}, with a {@code /*} that it does not close, or
+     * with a block comment's {@code * } — is prose ("the operating system (as ...)", "applications that fork()") and
+     * is not read; a line holding a {@code ;} or closing its comment ({@code /* x *}{@code / system("id");}) is.
+     */
     public static final List<String> C_EXEC_CALLS = List.of(
-            "(?<![\\w.$>])(?:system|_wsystem|popen|_popen|_wpopen)\\s*\\(",
-            "(?<![\\w.$>])(?:execl|execlp|execle|execv|execvp|execvpe|execve|fexecve|posix_spawnp?)\\s*\\(",
-            "(?<![\\w.$>])v?fork\\s*\\(",
-            "(?<![\\w.$>])dlopen\\s*\\(",
-            "\\b(?:LoadLibrary(?:Ex)?|CreateProcess(?:AsUser)?|ShellExecute(?:Ex)?|WinExec)[AW]?\\s*\\(",
-            "__attribute__\\s*\\(\\(\\s*(?:__)?constructor",
-            "\\.init_array\\b|\\.CRT\\$XC");
+            "(?m:^(?![ \\t]*(?://|/\\*(?![^\\n]*\\*/)|\\*(?:[ \\t/]|$))[^;\\n]*$)[^\\n]*?)(?:"
+                    + "(?<![\\w.$>])(?:system|_wsystem|popen|_popen|_wpopen)\\s*\\("
+                    + "|(?<![\\w.$>])(?:execl|execlp|execle|execv|execvp|execvpe|execve|fexecve|posix_spawnp?)\\s*\\("
+                    + "|(?<![\\w.$>])v?fork\\s*\\("
+                    + "|(?<![\\w.$>])dlopen\\s*\\("
+                    + "|\\b(?:LoadLibrary(?:Ex)?|CreateProcess(?:AsUser)?|ShellExecute(?:Ex)?|WinExec)[AW]?\\s*\\("
+                    + "|__attribute__\\s*\\(\\(\\s*(?:__)?constructor"
+                    + "|\\.init_array\\b|\\.CRT\\$XC)");
 
     /** Rust's process execution, raw libc calls and load-time functions. */
     public static final List<String> RUST_EXEC_CALLS = List.of(

@@ -161,7 +161,7 @@ class ContentSignalsTest {
         }
         for (String line : List.of("WORD = re.compile(r'\\w+')", "p = regex.compile(x)", "def compile(self, q):",
                 "return self._compile(q)", "x = recompile(y)", "from re import compile as rx",
-                "q = self.compiler.compile_query()")) {
+                "q = self.compiler.compile_query()", "# the builtin compile() takes text")) {
             assertFalse(dynamic("pkg/mod.py", line + "\n"), line);
         }
         // Python's names are ordinary words in JavaScript and C: compile( is not a call of Python's builtin there
@@ -198,7 +198,14 @@ class ContentSignalsTest {
             assertTrue(dynamic("src/lib.rs", line + "\n"), line);
         }
         String ordinary = "#include <Python.h>\nstatic long add(long a, long b) { return a + b; }\n"
-                + "int n = s->system(1); ctx.fork(2);\nint subsystem(int x);\nstatic int my_execute(void);\n";
+                + "int n = s->system(1); ctx.fork(2);\nint subsystem(int x);\nstatic int my_execute(void);\n"
+                + "/* workarounds for applications that fork().\n * the calendar system (e.g. the\n"
+                + " * dlopen() is not used */\n// Use .init_array instead of .ctors\n";
+        // a comment closed before the call, or a statement in a comment line, is still read
+        for (String hidden : List.of("/* cache */ system(\"id\");", "* (int *) p = system(\"id\");",
+                "//x\nsystem(cmd);")) {
+            assertTrue(dynamic("src/x.c", hidden + "\n"), hidden);
+        }
         assertFalse(dynamic("src/x.c", ordinary));
         // C's names are ordinary in other languages: a JavaScript cluster.fork(), a Python method named system
         assertFalse(dynamic("lib/index.js", "const w = fork();\nsystem(1);\n"));

@@ -197,6 +197,9 @@ class ClassifierTest {
                         "core/src/main/resources/org/acme/x.properties"));
         assertEquals(Optional.of("scripts/tool"), relocated("demo-1.0.0.data/scripts/tool",
                 "demo-1.0.0.data/scripts/tool", "scripts/tool"));
+        // the artifact path's own tail counts when the layout expected another source root
+        assertEquals(Optional.of("src/java/org/acme/A.java"), relocated("org/acme/A.java",
+                "src/main/java/org/acme/A.java", "src/java/org/acme/A.java"));
         // the relocation is chosen among several copies of the bytes
         assertEquals(Optional.of("lib/pkg/x.py"), relocated("pkg/x.py", "pkg/x.py", "other/y.py", "lib/pkg/x.py"));
         // data moved out of a fixtures folder is still the project's (only code into package space is refused)
@@ -211,6 +214,9 @@ class ClassifierTest {
                 "tests/fixtures/malicious/exfil_sample.py"));
         // the same name, but not the tail of its path
         assertEquals(Optional.empty(), relocated("pkg/util.py", "pkg/util.py", "tools/util.py"));
+        // a Maven test source is no relocation of a main class either
+        assertEquals(Optional.empty(), relocated("org/acme/A.java", "src/main/java/org/acme/A.java",
+                "src/test/java/org/acme/A.java"));
         // code from a test, fixture, example or docs folder into package space
         for (String from : List.of("tests/fixtures/typing_extensions.py", "examples/typing_extensions.py",
                 "docs/snippets/typing_extensions.py", "spec/typing_extensions.py")) {

@@ -22,12 +22,13 @@ final class PypiFileFacts {
 
     /**
      * Code made from text or loaded from a file at run time, beyond exec/eval: builtin {@code compile(} (never
-     * {@code re.compile(} or another method, nor {@code def compile(}), a function or code object built by hand
+     * {@code re.compile(} or another method, nor {@code def compile(} or an empty {@code compile()} in prose), a function or code object built by hand
      * ({@code types.FunctionType(}, {@code CodeType(}), {@code runpy}, and importlib's loading of a file by path
      * ({@code spec_from_file_location}, {@code exec_module}). Python's names: ordinary words in other languages.
      */
     static final List<String> PYTHON_CALLS = List.of(
-            "(?<![\\w.$])(?<!def\\s)compile\\s*\\(",
+            // compile() with nothing in it is prose ("the compile() builtin"), not a call
+            "(?<![\\w.$])(?<!def\\s)compile\\s*\\((?!\\s*\\))",
             "\\b(?:FunctionType|CodeType)\\s*\\(",
             "\\brunpy\\.run_(?:path|module)\\b|(?<![\\w.$])run_(?:path|module)\\s*\\(",
             "\\bspec_from_file_location\\s*\\(", "\\.exec_module\\s*\\(");
