@@ -237,12 +237,39 @@ public final class ContentSignals {
         // The streaming tokens also match method names (a regex's .exec(, registerFunction(): for a whole text
         // the call-shaped patterns decide, which still see every token's call form.
         out.remove(RiskFlag.DYNAMIC_EXEC);
-        if (!s.bytecode && (STRICT_EXEC.matcher(text).find()
+        if (!s.bytecode && (STRICT_EXEC.matcher(text).find() || languageExec(lower, text)
                 || computedLoad(lower).matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         return out;
     }
+    /**
+     * The streaming pass's signals over a whole content (its execution tokens, encoded runs, long lines, {@code .pth}
+     * imports) plus the calls of the file's own language ({@link #languageExec}), which no token list can carry: a
+     * file judged whole without a source to diff against.
+     */
+    public static Set<RiskFlag> whole(String path, byte[] content, long maxBytes) {
+        ContentSignals s = new ContentSignals(path, maxBytes);
+        s.update(content, 0, content.length);
+        Set<RiskFlag> out = s.flags();
+        int n = (int) Math.min(content.length, maxBytes);
+        if (!s.bytecode && languageExec(path.toLowerCase(Locale.ROOT),
+                new String(content, 0, n, StandardCharsets.ISO_8859_1))) {
+            out.add(RiskFlag.DYNAMIC_EXEC);
+        }
+        return out;
+    }
+
+    /**
+     * Process execution, evaluation or load-time code in the calls of the file's own language, which are ordinary
+     * names elsewhere: C's {@code system(}, {@code fork(}, {@code __attribute__((constructor))} in the sources an
+     * install compiles, Python's bare {@code compile(}, {@code FunctionType(}, JavaScript's {@code module._compile(}
+     * ({@link FileFacts#languageExecCalls}).
+     */
+    private static boolean languageExec(String lowerPath, String text) {
+        return FACTS.languageExecCalls(extension(lowerPath)).map(p -> p.matcher(text).find()).orElse(false);
+    }
+
     /** Text tools write into build output that looks like a payload: an inline source map's base64. */
     private static final Pattern BUILD_OUTPUT_NOISE = FACTS.buildOutputNoise();
 
@@ -264,7 +291,7 @@ public final class ContentSignals {
         }
         String text = new String(content, StandardCharsets.ISO_8859_1);
         if (STRICT_EXEC.matcher(text).find() || COMPUTED_LOAD_STRICT.matcher(text).find()
-                || bytecodeExec(path, text)) {
+                || languageExec(path.toLowerCase(Locale.ROOT), text) || bytecodeExec(path, text)) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         if (loose.contains(RiskFlag.ENCODED_BLOB)) {

@@ -8,6 +8,7 @@ import dev.divergence.model.FileStatus;
 import dev.divergence.model.RiskFlag;
 import dev.divergence.registry.Alignment;
 import dev.divergence.registry.GeneratedFiles;
+import dev.divergence.registry.SourceFolders;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.SourceTree;
 import dev.divergence.source.Submodules;
@@ -130,9 +131,7 @@ public final class Classifier {
             flags.addAll(f.flags());
             byte[] c = read.contains(f) ? bytes.get(f.sha256()) : null;
             if (c != null) {
-                ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-                signals.update(c, 0, c.length);
-                flags.addAll(signals.flags());
+                flags.addAll(ContentSignals.whole(f.path(), c, MAX_CONTENT_BYTES));
                 flags.addAll(generated.declaredAtInstall(artifact, f.path(), c));
             }
             boolean high = highRiskWithoutSource(flags);
@@ -148,12 +147,14 @@ public final class Classifier {
 
     /**
      * What makes a file dangerous with no source at all: it escapes the install directory, a {@code .pth} line
-     * that executes, an install-time script, a file the artifact's configuration runs, native code, or code
+     * that executes, an install-time script, a file the artifact's configuration runs, native code, Python bytecode
+     * (imported, and unreadable to a reviewer), or code
      * carrying process execution, dynamic evaluation, an encoded or obfuscated payload.
      */
     static boolean highRiskWithoutSource(Set<RiskFlag> flags) {
         return escapes(flags) || flags.contains(RiskFlag.PTH_EXECUTES) || flags.contains(RiskFlag.INSTALL_SCRIPT)
                 || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.BINARY)
+                || flags.contains(RiskFlag.PYTHON_BYTECODE)
                 || (flags.contains(RiskFlag.CODE) && (flags.contains(RiskFlag.DYNAMIC_EXEC)
                 || flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)));
     }
@@ -222,8 +223,8 @@ public final class Classifier {
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty() : in.reference().findBlob(f.gitBlobId())
-                        .filter(m -> !runsByName(f) || baseName(m.path()).equals(baseName(f.path())));
+                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty()
+                        : relocatedFrom(f, src.orElse(f.path()), in.reference().findBlobs(f.gitBlobId()));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());
                     out.add(row(in, f, moved, moved.map(SourceTree.SourceFile::path), FileStatus.MATCH_NORMALIZED,
@@ -314,6 +315,15 @@ public final class Classifier {
         Set<RiskFlag> whole = EnumSet.noneOf(RiskFlag.class);
         whole.addAll(f.flags());
         content.ifPresent(c -> whole.addAll(ContentSignals.scan(f.path(), c, MAX_CONTENT_BYTES)));
+        Optional<SourceTree.SourceFile> elsewhere = in.reference().findBlob(f.gitBlobId());
+        if (elsewhere.isPresent()) {
+            // the commit holds these bytes, but at a path this one is no packaging relocation of (relocatedFrom):
+            // judged whole as content from history is, and the detail says where the bytes really are
+            return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
+                    Optional.of("same content at " + elsewhere.get().path() + " in this commit, which no packaging "
+                            + "relocation explains (another name or place, or code from a test, fixture, example or "
+                            + "documentation folder)"));
+        }
         if (inHistory) {
             // not at this commit: a deleted module shipped again is judged as resurrected code, payload and all
             return row(in, f, sf, src, FileStatus.IN_HISTORY, BLOB_IN_HISTORY, whole,
@@ -364,11 +374,7 @@ public final class Classifier {
         Submodules.Unverifiable why = (Submodules.Unverifiable) lookup;
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
-        content.ifPresent(c -> {
-            ContentSignals signals = new ContentSignals(f.path(), MAX_CONTENT_BYTES);
-            signals.update(c, 0, c.length);
-            flags.addAll(signals.flags());
-        });
+        content.ifPresent(c -> flags.addAll(ContentSignals.whole(f.path(), c, MAX_CONTENT_BYTES)));
         return row(in, f, Optional.empty(), src, FileStatus.IN_SUBMODULE, IN_SUBMODULE, flags,
                 Optional.of("in submodule " + why.gitlink() + " at commit " + why.commit()
                         + ": not verifiable (" + why.reason() + ")"));
@@ -520,7 +526,8 @@ public final class Classifier {
             contents.computeIfAbsent(key, k -> new HashSet<>()).add(f.sha256());
             copies.computeIfAbsent(key, k -> new ArrayList<>()).add(f.sha256());
             if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
-                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
+                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)
+                    || f.flags().contains(RiskFlag.PYTHON_BYTECODE)) {
                 relevant.add(key);
             }
         }
@@ -575,7 +582,8 @@ public final class Classifier {
             contents.computeIfAbsent(k, x -> new HashSet<>()).add(f.sha256());
             last.put(k, f.path());
             if (f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
-                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)) {
+                    || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)
+                    || f.flags().contains(RiskFlag.PYTHON_BYTECODE)) {
                 relevant.add(k);
             }
         }
@@ -612,7 +620,8 @@ public final class Classifier {
         for (RiskFlag f : flags) {
             switch (f) {
                 case PTH_FILE, INSTALL_SCRIPT, CODE, PATH_TRAVERSAL, ABSOLUTE_PATH, LINK, SPECIAL_ENTRY,
-                        DUPLICATE_ENTRY, SIZE_MISMATCH, HEADER_MISMATCH, AUTO_EXEC, ENTRY_MODULE -> s.add(f);
+                        DUPLICATE_ENTRY, SIZE_MISMATCH, HEADER_MISMATCH, AUTO_EXEC, ENTRY_MODULE, PYTHON_BYTECODE ->
+                        s.add(f);
                 case BINARY -> s.add(f); // a changed binary is judged as a whole
                 default -> {
                 }
@@ -625,10 +634,11 @@ public final class Classifier {
      * Whether a file makes its artifact HIGH_RISK. Whatever its status, an entry that escapes the install directory
      * or is not a plain file (traversal, absolute path, link, device). Unexplained (MODIFIED, PHANTOM, IN_SUBMODULE): it runs
      * automatically (.pth, setup.py, an npm install script, an auto-executed file), adds a dependency or an entry
-     * point, is native code, or is code whose new content (added lines; a new file whole) carries payload signals.
-     * IN_HISTORY (content of an older commit): a file that runs by itself, or code carrying payload signals, as for
-     * PHANTOM — history explains nothing about why a hook is shipped again. BUILD_OUTPUT, explained by name
-     * only: native code, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
+     * point, is native code or Python bytecode, or is code whose new content (added lines; a new file whole) carries
+     * payload signals.
+     * IN_HISTORY (content of an older commit): a file that runs by itself, Python bytecode, or code carrying payload
+     * signals, as for PHANTOM — history explains nothing about why a hook is shipped again. BUILD_OUTPUT, explained
+     * by name only: native code, Python bytecode, or code carrying process execution, dynamic evaluation or an encoded blob (long lines
      * alone are not: minified bundles are expected there).
      */
     public static boolean isHighRisk(FileStatus status, Set<RiskFlag> flags) {
@@ -636,7 +646,8 @@ public final class Classifier {
             return true;
         }
         if (status == FileStatus.BUILD_OUTPUT) {
-            return flags.contains(RiskFlag.BINARY) || (flags.contains(RiskFlag.CODE)
+            return flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.PYTHON_BYTECODE)
+                    || (flags.contains(RiskFlag.CODE)
                     && (flags.contains(RiskFlag.DYNAMIC_EXEC) || flags.contains(RiskFlag.ENCODED_BLOB)));
         }
         if (status == FileStatus.IN_HISTORY) {
@@ -644,7 +655,7 @@ public final class Classifier {
             return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
                     || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
                     || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_POINT)
-                    || flags.contains(RiskFlag.NEW_DEPENDENCY)
+                    || flags.contains(RiskFlag.NEW_DEPENDENCY) || flags.contains(RiskFlag.PYTHON_BYTECODE)
                     || (flags.contains(RiskFlag.CODE) && payload(flags));
         }
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM && status != FileStatus.IN_SUBMODULE) {
@@ -652,7 +663,8 @@ public final class Classifier {
         }
         if (flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)
                 || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.NEW_DEPENDENCY)
-                || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.ENTRY_POINT)) {
+                || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.ENTRY_POINT)
+                || flags.contains(RiskFlag.PYTHON_BYTECODE)) {
             return true;
         }
         if (status == FileStatus.PHANTOM && flags.contains(RiskFlag.ENTRY_MODULE)) {
@@ -692,7 +704,8 @@ public final class Classifier {
         return flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.PTH_EXECUTES)
                 || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
                 || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_MODULE)
-                || flags.contains(RiskFlag.ENTRY_POINT) || flags.contains(RiskFlag.NEW_DEPENDENCY);
+                || flags.contains(RiskFlag.ENTRY_POINT) || flags.contains(RiskFlag.NEW_DEPENDENCY)
+                || flags.contains(RiskFlag.PYTHON_BYTECODE);
     }
 
     private static boolean payload(Set<RiskFlag> flags) {
@@ -730,6 +743,49 @@ public final class Classifier {
     private static boolean runsAtInstall(ArtifactFile f) {
         return f.flags().contains(RiskFlag.AUTO_EXEC) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
                 || f.path().contains("/node_modules/") || f.path().startsWith("node_modules/");
+    }
+
+    /**
+     * The file of the commit this artifact file is a packaging relocation of ({@link #SAME_BLOB_OTHER_PATH}): the same
+     * blob, the same file name, and one path the other's tail — src-layout {@code src/pkg/x.py} shipped as
+     * {@code pkg/x.py}, Maven's {@code src/main/resources/x} as {@code x}, a wheel's {@code NAME.data/scripts/tool}
+     * from {@code scripts/tool}. Bytes at an unrelated path (a test fixture shipped as a top-level module that
+     * shadows another distribution's) explain nothing and are judged as a new file; nor does code moved out of a
+     * test, fixture, example or documentation folder into package space ({@link SourceFolders}).
+     *
+     * @param expected where the layout looks for the file in the repository (else the artifact path itself); the
+     *     artifact path is a tail too (an old Maven layout's {@code src/java/org/x/A.java} for {@code org/x/A.java})
+     */
+    static Optional<SourceTree.SourceFile> relocatedFrom(ArtifactFile f, String expected,
+                                                         List<SourceTree.SourceFile> sameBlob) {
+        boolean code = f.flags().contains(RiskFlag.CODE) || FileKinds.codePath(f.path());
+        for (SourceTree.SourceFile m : sameBlob) {
+            String at = m.path();
+            if (!baseName(at).equals(baseName(f.path()))) {
+                continue;
+            }
+            for (String tail : expected.equals(f.path()) ? List.of(expected) : List.of(expected, f.path())) {
+                Optional<String> extra = extraFolders(at, tail);
+                if (extra.isPresent() && !(code && SourceFolders.notPackageSource(extra.get()))) {
+                    return Optional.of(m);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The folders {@code source} has beyond {@code tail} when one path is a path-suffix of the other ("" when the
+     * source is the shorter), else empty.
+     */
+    private static Optional<String> extraFolders(String source, String tail) {
+        if (source.equals(tail) || tail.endsWith("/" + source)) {
+            return Optional.of("");
+        }
+        if (source.endsWith("/" + tail)) {
+            return Optional.of(source.substring(0, source.length() - tail.length()));
+        }
+        return Optional.empty();
     }
 
     private static String baseName(String path) {

@@ -49,6 +49,11 @@ public record CommitReference(SourceTree tree, SourceRepository repo) implements
     }
 
     @Override
+    public java.util.List<SourceTree.SourceFile> findBlobs(String blobId) {
+        return tree.filesWithBlob(blobId);
+    }
+
+    @Override
     public Optional<byte[]> read(SourceTree.SourceFile entry, long max) throws IOException {
         return readBlob(entry.blobId(), max);
     }

@@ -2,6 +2,7 @@ package dev.divergence.compare;
 
 import dev.divergence.source.SourceTree;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,11 @@ public interface Reference {
 
     /** An entry with this content, at any path. */
     Optional<SourceTree.SourceFile> findBlob(String blobId);
+
+    /** Every entry with this content, by path (default: the one {@link #findBlob} finds). */
+    default List<SourceTree.SourceFile> findBlobs(String blobId) {
+        return findBlob(blobId).stream().toList();
+    }
 
     /** The entry's bytes when it holds at most {@code max} bytes, else empty. */
     Optional<byte[]> read(SourceTree.SourceFile entry, long max) throws IOException;

@@ -18,7 +18,10 @@ public enum RiskFlag {
     OBFUSCATED,
     /** A dependency declared by the published manifest but not by the source's (npm package.json). */
     NEW_DEPENDENCY,
-    /** Executable code: a module of the package's language or a script. */
+    /**
+     * Executable code: a module of the package's language or a script, or a source an install compiles (C/C++,
+     * Cython, Rust of a Python extension; an npm addon's C/C++ that node-gyp builds).
+     */
     CODE,
     /** Entry name with "..": would escape the extraction directory. */
     PATH_TRAVERSAL,
@@ -73,5 +76,12 @@ public enum RiskFlag {
      * installer that creates links (tar, pip, yarn, bun; npm creates none) gives the link's path the target's
      * bytes, so the link carries the target's content flags and is judged by them, not as an escape.
      */
-    LINK_IN_ARCHIVE
+    LINK_IN_ARCHIVE,
+    /**
+     * Compiled Python bytecode ({@code .pyc}/{@code .pyo}): the import system runs a sourceless {@code pkg/x.pyc} in
+     * place of a missing {@code x.py}, and an unchecked-hash {@code __pycache__} entry in place of the source beside
+     * it (PEP 552), yet nothing in it can be read or reviewed. Unexplained by the source (new, modified, from history),
+     * it is HIGH_RISK.
+     */
+    PYTHON_BYTECODE
 }

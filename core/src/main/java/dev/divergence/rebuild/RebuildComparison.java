@@ -186,7 +186,7 @@ public final class RebuildComparison {
                 || f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.BINARY)
                 || f.flags().contains(RiskFlag.AUTO_EXEC) || f.flags().contains(RiskFlag.INSTALL_SCRIPT)
                 || f.flags().contains(RiskFlag.ENTRY_POINT) || f.flags().contains(RiskFlag.ENTRY_MODULE)
-                || f.flags().contains(RiskFlag.PTH_FILE);
+                || f.flags().contains(RiskFlag.PTH_FILE) || f.flags().contains(RiskFlag.PYTHON_BYTECODE);
     }
 
     private static int firstDifference(byte[] a, byte[] b) {

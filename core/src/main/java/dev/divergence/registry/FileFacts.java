@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * @param bytecode extensions of bytecode, whose content the text scans skip, to the test saying their constant
  *     pool starts processes
  * @param buildOutputNoise text tools write into build output that looks like a payload (an inline source map)
+ * @param languageExecCalls process execution or evaluation as a call in files of one extension only, where the name
+ *     is that language's (C's {@code system(}, Python's bare {@code compile(}) and an ordinary one elsewhere (a
+ *     JavaScript {@code cluster.fork()}, a Python {@code self._compile(}); joined with the union's per extension
  */
 public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExtensions, Set<String> metadataNames,
                         List<String> metadataPaths, List<String> testNames, Set<String> ownDocNames,
@@ -47,12 +50,12 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
                         Map<String, RiskFlag> extensionFlags, List<String> execTokens, List<String> execCalls,
                         List<String> computedLoads, List<String> buildOutputLoads, Set<String> languageExtensions,
                         List<String> languageLoads, Map<String, Predicate<String>> bytecode,
-                        List<String> buildOutputNoise) {
+                        List<String> buildOutputNoise, Map<String, List<String>> languageExecCalls) {
 
     /** No fact at all. */
     public static final FileFacts NONE = new FileFacts(Set.of(), Set.of(), Set.of(), List.of(), List.of(), Set.of(),
             Set.of(), Set.of(), Map.of(), Map.of(), List.of(), List.of(), List.of(), List.of(), Set.of(), List.of(),
-            Map.of(), List.of());
+            Map.of(), List.of(), Map.of());
 
     /**
      * A call's argument that is a plain string literal (a comment before it allowed, as bundlers write
@@ -86,6 +89,9 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
         languageLoads = List.copyOf(languageLoads);
         bytecode = Map.copyOf(bytecode);
         buildOutputNoise = List.copyOf(buildOutputNoise);
+        Map<String, List<String>> calls = new LinkedHashMap<>();
+        languageExecCalls.forEach((k, v) -> calls.put(k, List.copyOf(v)));
+        languageExecCalls = Map.copyOf(calls);
     }
 
     private static volatile Union union;
@@ -115,6 +121,7 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
         private final Set<String> execTokens = new LinkedHashSet<>();
         private final Map<String, Predicate<String>> bytecode = new LinkedHashMap<>();
         private final Map<String, Pattern> languageLoads = new LinkedHashMap<>();
+        private final Map<String, Pattern> languageExecCalls = new LinkedHashMap<>();
         private final Pattern metadataPaths;
         private final Pattern testNames;
         private final Pattern execCalls;
@@ -129,6 +136,7 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
             Set<String> loadFragments = new LinkedHashSet<>();
             Set<String> buildLoadFragments = new LinkedHashSet<>();
             Set<String> noiseFragments = new LinkedHashSet<>();
+            Map<String, Set<String>> languageCallFragments = new LinkedHashMap<>();
             for (EcosystemPlugin p : plugins) {
                 FileFacts f = p.fileFacts();
                 codeExtensions.addAll(f.codeExtensions());
@@ -149,7 +157,10 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
                 bytecode.putAll(f.bytecode());
                 Pattern own = join(f.languageLoads());
                 f.languageExtensions().forEach(ext -> languageLoads.putIfAbsent(ext, own));
+                f.languageExecCalls().forEach((ext, calls) ->
+                        languageCallFragments.computeIfAbsent(ext, x -> new LinkedHashSet<>()).addAll(calls));
             }
+            languageCallFragments.forEach((ext, calls) -> languageExecCalls.put(ext, join(calls)));
             metadataPaths = join(metadataPathFragments);
             testNames = join(testNameFragments);
             execCalls = join(execCallFragments);
@@ -215,6 +226,11 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
         /** The computed-load patterns for a file: its language's when an ecosystem claims the extension. */
         public Pattern computedLoads(String extension) {
             return languageLoads.getOrDefault(extension, computedLoads);
+        }
+
+        /** The exec-call patterns only files of this extension carry ({@link #languageExecCalls}), if any. */
+        public Optional<Pattern> languageExecCalls(String extension) {
+            return Optional.ofNullable(languageExecCalls.get(extension));
         }
 
         public Pattern buildOutputLoads() {

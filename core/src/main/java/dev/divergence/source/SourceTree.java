@@ -18,7 +18,7 @@ public final class SourceTree {
     private final Map<String, SourceFile> files;
     private final Map<String, String> gitlinks;
     private Map<String, SourceFile> byLowerPath;
-    private Map<String, SourceFile> byBlob;
+    private Map<String, java.util.List<SourceFile>> byBlob;
 
     public SourceTree(String commit, Map<String, SourceFile> files) {
         this(commit, files, Map.of());
@@ -70,11 +70,16 @@ public final class SourceTree {
 
     /** A file of this commit with the given blob, at any path. */
     public Optional<SourceFile> findBlob(String blobId) {
+        return filesWithBlob(blobId).stream().findFirst();
+    }
+
+    /** Every file of this commit with the given blob, by path. */
+    public java.util.List<SourceFile> filesWithBlob(String blobId) {
         if (byBlob == null) {
-            Map<String, SourceFile> m = new TreeMap<>();
-            files.values().forEach(f -> m.putIfAbsent(f.blobId(), f));
+            Map<String, java.util.List<SourceFile>> m = new java.util.HashMap<>();
+            files.values().forEach(f -> m.computeIfAbsent(f.blobId(), k -> new java.util.ArrayList<>(1)).add(f));
             byBlob = m;
         }
-        return Optional.ofNullable(byBlob.get(blobId));
+        return byBlob.getOrDefault(blobId, java.util.List.of());
     }
 }

@@ -141,4 +141,75 @@ class ContentSignalsTest {
             assertTrue(ContentSignals.buildOutputSignals("dist/x.js", b).contains(RiskFlag.DYNAMIC_EXEC), payload);
         }
     }
+
+    private static boolean dynamic(String path, String text) {
+        return ContentSignals.scan(path, text.getBytes(StandardCharsets.UTF_8), 1 << 20).contains(RiskFlag.DYNAMIC_EXEC);
+    }
+
+    @Test
+    void codeMadeFromTextOrLoadedByPathInPythonIsDynamicExecution() {
+        for (String line : List.of("types.FunctionType(compile(src, \"<x>\", \"ex\" \"ec\"), {})()",
+                "code = compile(src, 'x', 'exec')", "f = FunctionType(code, globals())", "c = types.CodeType(*args)",
+                "runpy.run_path('/tmp/x.py')", "run_module('pkg.payload')",
+                "spec = importlib.util.spec_from_file_location('m', path)", "spec.loader.exec_module(mod)",
+                "obj = marshal.loads(blob)")) {
+            assertTrue(dynamic("pkg/mod.py", line + "\n"), line);
+            assertTrue(dynamic("pkg/_fast.pyx", line + "\n"), "cython: " + line);
+            // a module judged whole without a source (the streaming tokens plus its language's calls)
+            assertTrue(ContentSignals.whole("pkg/mod.py", (line + "\n").getBytes(StandardCharsets.UTF_8), 1 << 20)
+                    .contains(RiskFlag.DYNAMIC_EXEC), "whole: " + line);
+        }
+        for (String line : List.of("WORD = re.compile(r'\\w+')", "p = regex.compile(x)", "def compile(self, q):",
+                "return self._compile(q)", "x = recompile(y)", "from re import compile as rx",
+                "q = self.compiler.compile_query()", "# the builtin compile() takes text")) {
+            assertFalse(dynamic("pkg/mod.py", line + "\n"), line);
+        }
+        // Python's names are ordinary words in JavaScript and C: compile( is not a call of Python's builtin there
+        assertFalse(dynamic("lib/index.js", "const t = compile(template);\n"));
+        assertFalse(dynamic("src/addon.cc", "int r = compile(expr);\n"));
+    }
+
+    @Test
+    void nodesModuleCompilerAndVmModulesAreDynamicExecutionInJavaScriptOnly() {
+        for (String line : List.of("m._compile(src, filename)", "module._compile(code, __filename)",
+                "const vm = require('vm')", "import vm from 'node:vm'", "new vm.SourceTextModule(src)")) {
+            assertTrue(dynamic("lib/index.js", line + "\n"), line);
+        }
+        assertFalse(dynamic("pkg/mod.py", "return self._compile(q)\n"));
+        assertFalse(dynamic("lib/index.js", "const w = cluster.fork();\nconst vmx = require('vmx');\n"));
+    }
+
+    @Test
+    void processExecutionAndLoadTimeCodeInCSourcesAreDynamicExecution() {
+        for (String line : List.of("system(\"curl x | sh\");", "FILE *p = popen(cmd, \"r\");",
+                "execl(\"/bin/sh\", \"sh\", \"-c\", c, NULL);", "execvp(argv[0], argv);", "pid_t p = fork();",
+                "void *h = dlopen(\"/tmp/x.so\", RTLD_NOW);", "std::system(cmd.c_str());",
+                "__attribute__((constructor)) static void init(void) {}",
+                "static void (*f)(void) __attribute__((section(\".init_array\"))) = init;",
+                "CreateProcessA(NULL, cmd, NULL, NULL, 0, 0, NULL, NULL, &si, &pi);", "WinExec(cmd, 0);")) {
+            for (String ext : List.of("c", "cc", "cpp", "h", "hpp")) {
+                assertTrue(dynamic("src/x." + ext, line + "\n"), ext + ": " + line);
+            }
+            assertTrue(ContentSignals.whole("src/x.c", (line + "\n").getBytes(StandardCharsets.UTF_8), 1 << 20)
+                    .contains(RiskFlag.DYNAMIC_EXEC), "whole: " + line);
+        }
+        for (String line : List.of("std::process::Command::new(\"sh\").arg(\"-c\").spawn()", "unsafe { libc::system(c) };",
+                "#[ctor]\nfn init() {}")) {
+            assertTrue(dynamic("src/lib.rs", line + "\n"), line);
+        }
+        String ordinary = "#include <Python.h>\nstatic long add(long a, long b) { return a + b; }\n"
+                + "int n = s->system(1); ctx.fork(2);\nint subsystem(int x);\nstatic int my_execute(void);\n"
+                + "/* workarounds for applications that fork().\n * the calendar system (e.g. the\n"
+                + " * dlopen() is not used */\n// Use .init_array instead of .ctors\n";
+        // a comment closed before the call, or a statement in a comment line, is still read
+        for (String hidden : List.of("/* cache */ system(\"id\");", "* (int *) p = system(\"id\");",
+                "//x\nsystem(cmd);")) {
+            assertTrue(dynamic("src/x.c", hidden + "\n"), hidden);
+        }
+        assertFalse(dynamic("src/x.c", ordinary));
+        // C's names are ordinary in other languages: a JavaScript cluster.fork(), a Python method named system
+        assertFalse(dynamic("lib/index.js", "const w = fork();\nsystem(1);\n"));
+        assertTrue(ContentSignals.scan("src/x.c", ordinary.getBytes(StandardCharsets.UTF_8), 1 << 20)
+                .contains(RiskFlag.CODE));
+    }
 }

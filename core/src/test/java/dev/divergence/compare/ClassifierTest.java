@@ -21,6 +21,7 @@ import dev.divergence.registry.pypi.PypiGeneratedFiles;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,56 @@ class ClassifierTest {
             assertTrue(a.files().stream().noneMatch(f -> f.displayPath().startsWith("tests/")),
                     "tests/ is outside the wheel's scope");
             assertEquals(Verdict.EXPLAINED, a.verdict());
+        }
+    }
+
+    private static dev.divergence.model.ArtifactFile entry(String path, RiskFlag... flags) {
+        return new dev.divergence.model.ArtifactFile(path, path, 0644, 10, "0".repeat(64), "b".repeat(40),
+                dev.divergence.model.ArtifactFile.EntryType.FILE, Set.of(flags));
+    }
+
+    private static Optional<String> relocated(String artifactPath, String expected, String... sameBlobAt) {
+        List<dev.divergence.source.SourceTree.SourceFile> at = java.util.Arrays.stream(sameBlobAt)
+                .map(p -> new dev.divergence.source.SourceTree.SourceFile(p, "b".repeat(40), 0100644)).toList();
+        RiskFlag[] flags = dev.divergence.compare.FileKinds.codePath(artifactPath) ? new RiskFlag[] {RiskFlag.CODE}
+                : new RiskFlag[0];
+        return Classifier.relocatedFrom(entry(artifactPath, flags), expected, at)
+                .map(dev.divergence.source.SourceTree.SourceFile::path);
+    }
+
+    @Test
+    void aRelocationKeepsTheFilesNameAndTheTailOfItsPath() {
+        // src-layout, Maven resources, a multi-module folder, a wheel's scripts from the repository's scripts/
+        assertEquals(Optional.of("src/pkg/x.py"), relocated("pkg/x.py", "pkg/x.py", "src/pkg/x.py"));
+        assertEquals(Optional.of("core/src/main/resources/org/acme/x.properties"),
+                relocated("org/acme/x.properties", "src/main/resources/org/acme/x.properties",
+                        "core/src/main/resources/org/acme/x.properties"));
+        assertEquals(Optional.of("scripts/tool"), relocated("demo-1.0.0.data/scripts/tool",
+                "demo-1.0.0.data/scripts/tool", "scripts/tool"));
+        // the artifact path's own tail counts when the layout expected another source root
+        assertEquals(Optional.of("src/java/org/acme/A.java"), relocated("org/acme/A.java",
+                "src/main/java/org/acme/A.java", "src/java/org/acme/A.java"));
+        // the relocation is chosen among several copies of the bytes
+        assertEquals(Optional.of("lib/pkg/x.py"), relocated("pkg/x.py", "pkg/x.py", "other/y.py", "lib/pkg/x.py"));
+        // data moved out of a fixtures folder is still the project's (only code into package space is refused)
+        assertEquals(Optional.of("tests/fixtures/pkg/data.json"),
+                relocated("pkg/data.json", "pkg/data.json", "tests/fixtures/pkg/data.json"));
+    }
+
+    @Test
+    void bytesAtAnUnrelatedPathOrATestFixtureAreNoRelocation() {
+        // another name: a detector's malicious test sample shipped as a module that shadows another distribution's
+        assertEquals(Optional.empty(), relocated("typing_extensions.py", "typing_extensions.py",
+                "tests/fixtures/malicious/exfil_sample.py"));
+        // the same name, but not the tail of its path
+        assertEquals(Optional.empty(), relocated("pkg/util.py", "pkg/util.py", "tools/util.py"));
+        // a Maven test source is no relocation of a main class either
+        assertEquals(Optional.empty(), relocated("org/acme/A.java", "src/main/java/org/acme/A.java",
+                "src/test/java/org/acme/A.java"));
+        // code from a test, fixture, example or docs folder into package space
+        for (String from : List.of("tests/fixtures/typing_extensions.py", "examples/typing_extensions.py",
+                "docs/snippets/typing_extensions.py", "spec/typing_extensions.py")) {
+            assertEquals(Optional.empty(), relocated("typing_extensions.py", "typing_extensions.py", from), from);
         }
     }
 }

@@ -27,7 +27,8 @@ final class MavenFileFacts {
             List.of(),
             // JVM bytecode is expected to be binary: judged by whether its source exists, not by its bytes
             Map.of("class", MavenFileFacts::bytecodeExec),
-            List.of());
+            List.of(),
+            Map.of());
 
     private MavenFileFacts() {
     }

@@ -1,6 +1,9 @@
 package dev.divergence.registry.npm;
 
 import dev.divergence.registry.FileFacts;
+import dev.divergence.registry.NativeSources;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,17 +14,28 @@ final class NpmFileFacts {
     private static final String ROT13 = "[\"']rot[-_ ]?13[\"']";
     /** {@code require("child_" + "process")}: a module name assembled to hide it. */
     private static final String ASSEMBLED_CHILD_PROCESS = "child_[\"'`]\\s*\\+";
+    /** JavaScript and TypeScript sources, to which {@link #JS_CALLS} apply. */
+    private static final Set<String> JS_SOURCES = Set.of("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx");
+    /**
+     * Node's module compiler ({@code module._compile(src, name)} runs a string as a module, as require hooks do) and
+     * the vm module's other code makers: JavaScript names ({@code self._compile(} is an ordinary Python method).
+     */
+    static final List<String> JS_CALLS = List.of("\\._compile\\s*\\(",
+            "\\bvm\\.(?:SourceTextModule|SyntheticModule)\\b|\\bnew\\s+vm\\.",
+            "(?:\\brequire\\s*\\(\\s*|\\bfrom\\s+)[\"'`](?:node:)?vm[\"'`]");
+    /** The sources node-gyp compiles into the addon on install (a {@code binding.gyp} package): C and C++. */
+    private static final Set<String> COMPILED_AT_INSTALL = NativeSources.C_EXTENSIONS;
 
     static final FileFacts FACTS = new FileFacts(
-            Set.of("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "coffee", "vue", "svelte", "node", "gyp",
-                    "gypi"),
+            union(Set.of("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "coffee", "vue", "svelte", "node", "gyp",
+                    "gypi"), COMPILED_AT_INSTALL),
             Set.of("map"),
             Set.of("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
                     ".npmignore", ".npmrc", "tsconfig.json", "jsconfig.json", "bower.json", "component.json"),
             List.of(),
             List.of("[^/]*\\.(test|spec)\\.[cm]?[jt]sx?"),
             Set.of(),
-            Set.of("js", "mjs", "cjs", "ts", "node"),
+            union(Set.of("js", "mjs", "cjs", "ts", "node"), COMPILED_AT_INSTALL),
             Set.of("node"), // a compiled addon, loaded by require
             Map.of(),
             Map.of(),
@@ -44,8 +58,22 @@ final class NpmFileFacts {
             List.of(),
             Map.of(),
             // an inline source map: base64 that bundlers write, not a payload
-            List.of("sourceMappingURL=data:application/json;(?:charset=[\\w-]+;)?base64,[A-Za-z0-9+/=]+"));
+            List.of("sourceMappingURL=data:application/json;(?:charset=[\\w-]+;)?base64,[A-Za-z0-9+/=]+"),
+            languageExecCalls());
 
     private NpmFileFacts() {
+    }
+
+    private static Map<String, List<String>> languageExecCalls() {
+        Map<String, List<String>> calls = new LinkedHashMap<>(
+                NativeSources.forExtensions(COMPILED_AT_INSTALL, NativeSources.C_EXEC_CALLS));
+        JS_SOURCES.forEach(ext -> calls.put(ext, JS_CALLS));
+        return calls;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new HashSet<>(a);
+        out.addAll(b);
+        return Set.copyOf(out);
     }
 }

@@ -6,6 +6,7 @@ import dev.divergence.model.ArtifactKind;
 import dev.divergence.model.SourceHints;
 import dev.divergence.registry.Alignment;
 import dev.divergence.registry.Layout;
+import dev.divergence.registry.SourceFolders;
 import dev.divergence.source.SourceTree;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,7 +125,10 @@ public final class PypiLayout implements Layout {
             String[] segs = path.split("/");
             StringBuilder prefix = new StringBuilder();
             for (String seg : segs) {
-                if (seg.equals(top) && allowed.test(prefix.toString())) {
+                // a module under tests/fixtures/ or examples/ is not where the wheel's packages are built from: the
+                // same name shipped at the wheel's root (a malicious test sample shadowing another module) is new
+                if (seg.equals(top) && allowed.test(prefix.toString())
+                        && !SourceFolders.notPackageSource(prefix.substring(base.length()))) {
                     prefixes.add(prefix.toString());
                 }
                 prefix.append(seg).append('/');

