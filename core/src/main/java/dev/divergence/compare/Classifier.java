@@ -223,7 +223,8 @@ public final class Classifier {
                             CASE_ONLY_RENAME, f.flags(), Optional.of("source path " + ci.get().path())));
                     continue;
                 }
-                Optional<SourceTree.SourceFile> moved = runsByPlace(f) ? Optional.empty()
+                Optional<SourceTree.SourceFile> moved = runsByPlace(f) || FileKinds.packagingMetadata(f.path())
+                        ? Optional.empty()
                         : relocatedFrom(f, src.orElse(f.path()), in.reference().findBlobs(f.gitBlobId()));
                 if (moved.isPresent()) {
                     shippedSource.add(moved.get().path());

@@ -75,6 +75,16 @@ public final class FileKinds {
         return of(ecosystem, paths, f.status());
     }
 
+    /**
+     * A manifest or packaging-metadata file some ecosystem's installer or resolver reads ({@code PKG-INFO},
+     * {@code *.dist-info/*}, {@code package.json}, {@code pom.xml}, ...): its own rules judge it, never the same bytes
+     * found at another path of the repository.
+     */
+    public static boolean packagingMetadata(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return FACTS.metadataName(lower.substring(lower.lastIndexOf('/') + 1)) || FACTS.metadataPath(lower);
+    }
+
     /** The kind by path alone (the first path is the artifact's when there is one). */
     static FileKind of(Ecosystem ecosystem, List<String> paths, FileStatus status) {
         if (paths.isEmpty()) {

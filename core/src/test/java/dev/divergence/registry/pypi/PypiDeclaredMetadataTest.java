@@ -104,6 +104,19 @@ class PypiDeclaredMetadataTest {
     }
 
     @Test
+    void aPkgInfoWhoseBytesTheRepositoryHoldsElsewhereIsStillCheckedAsMetadata() throws Exception {
+        // the evil PKG-INFO committed as a test fixture: the same bytes at tests/fixtures/PKG-INFO must not explain
+        // the sdist's PKG-INFO as a relocation (the metadata check would never run)
+        String evil = pkgInfo("2.2", "httpx>=0.27", "evil-helper>=0.1");
+        SortedMap<String, byte[]> tree = with(project(PYPROJECT), "tests/fixtures/PKG-INFO", evil);
+        ArtifactReport sdist = scanSdist("fixture", tree, sdistOf(tree, "PKG-INFO", evil));
+        FileDivergence root = row(sdist, "demo-1.0.0/PKG-INFO");
+        assertEquals(PypiGeneratedFiles.NEW_DEPENDENCY, root.ruleId(), root.toString());
+        assertTrue(root.highRisk(), root.toString());
+        assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+    }
+
+    @Test
     void aPkgInfoInTheFormsBackendsWriteIsGenerated() throws Exception {
         SortedMap<String, byte[]> tree = project(PYPROJECT);
         // setuptools (packaging's str(Requirement)), then flit's and hatchling's spellings of the same declarations
