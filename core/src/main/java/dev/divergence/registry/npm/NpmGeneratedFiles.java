@@ -32,6 +32,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String ACCIDENTAL_JUNK = "npm.accidental-junk";
     /** A macOS AppleDouble {@code ._NAME} file: divergent, not code. */
     public static final String APPLEDOUBLE = "npm.accidental-junk.appledouble";
+    /**
+     * {@code .npmignore} holding exactly the bytes of the source's {@code .gitignore} in the same folder, where the source
+     * has no {@code .npmignore}: npm 1.x wrote the {@code .gitignore} it used as ignore rules into the tarball under
+     * that name. Not code; nothing reads it on install.
+     */
+    public static final String NPMIGNORE_FROM_GITIGNORE = "npm.npmignore-from-gitignore";
     public static final String PACKAGE_JSON_REWRITE = "npm.package-json.publish-rewrite";
     public static final String INSTALL_SCRIPT = "npm.package-json.install-script";
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
@@ -197,7 +203,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmBundledPackages.Rule());
+        return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmignoreRule(), new NpmBundledPackages.Rule());
     }
 
     /**
@@ -207,6 +213,32 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
      * file qualifies: the entries (Finder info, resource fork, ... — never a data fork) must tile the bytes after
      * the header exactly, so nothing can be appended behind them.
      */
+    static final class NpmignoreRule implements ContentRule {
+        @Override
+        public String id() {
+            return NPMIGNORE_FROM_GITIGNORE;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (source.isPresent() || !(path.equals(".npmignore") || path.endsWith("/.npmignore"))) {
+                return Optional.empty();
+            }
+            Optional<String> at = view.alignment().sourcePath(path);
+            if (at.isEmpty()) {
+                return Optional.empty();
+            }
+            String gitignore = at.get().substring(0, at.get().length() - ".npmignore".length()) + ".gitignore";
+            Optional<byte[]> ignore = view.sourceBytes(gitignore);
+            if (ignore.isEmpty() || !java.util.Arrays.equals(ignore.get(), bytes)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(FileStatus.GENERATED, NPMIGNORE_FROM_GITIGNORE, Set.of(),
+                    Optional.of("the source's " + gitignore + ", written as .npmignore by npm 1.x")));
+        }
+    }
+
     static final class AppleDoubleRule implements ContentRule {
         private static final int MAGIC = 0x00051607;
         private static final int VERSION = 0x00020000;

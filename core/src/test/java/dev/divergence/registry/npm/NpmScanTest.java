@@ -602,6 +602,27 @@ class NpmScanTest {
     }
 
     @Test
+    void anNpmignoreHoldingTheSourcesGitignoreIsGeneratedAndAnyOtherIsNot() throws Exception {
+        // npm 1.x published a package without .npmignore with its .gitignore written as package/.npmignore
+        String gitignore = "node_modules\n*.log\n";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.0.0", ""), ".gitignore", gitignore,
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishUntaggedAndScan(tree, "4.0.0", with(tree, ".npmignore", gitignore));
+        FileDivergence n = row(a, "package/.npmignore");
+        assertEquals(FileStatus.GENERATED, n.status(), n.toString());
+        assertEquals(NpmGeneratedFiles.NPMIGNORE_FROM_GITIGNORE, n.ruleId());
+    }
+
+    @Test
+    void anNpmignoreThatIsNotTheSourcesGitignoreIsNotExplained() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.1.0", ""), ".gitignore", "node_modules\n",
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishUntaggedAndScan(tree, "4.1.0", with(tree, ".npmignore", "node_modules\n*.log\n"));
+        FileDivergence n = row(a, "package/.npmignore");
+        assertFalse(n.status() == FileStatus.GENERATED || n.status() == FileStatus.MATCH_NORMALIZED, n.toString());
+    }
+
+    @Test
     void thePrivateMarkRemovedAtPublishIsExplainedAndNothingElseRidesOnIt() throws Exception {
         // npm refuses to publish "private": true, so a source marked private is published by a build removing it.
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.2.0", ",\n  \"private\": true"),
