@@ -51,6 +51,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
     public static final String NEW_SERVICE_PROVIDER = "maven.services.new-provider";
     public static final String SERVICES_AUTO_SERVICE = "maven.services.auto-service";
+    /**
+     * A class standing for its source file whose code starts processes, evaluates scripts, loads native libraries or
+     * defines classes at run time while that source names no such API: compiled from other source. HIGH_RISK.
+     */
+    public static final String CLASS_CALLS_BEYOND_SOURCE = "maven.class-calls-beyond-source";
+    /** A class whose superclass or interfaces its source never names: compiled from other source. */
+    public static final String CLASS_SUPERTYPES_NOT_IN_SOURCE = "maven.class-supertypes-not-in-source";
     /** The same providers as the source's file, spelled differently (order, comments, line endings). */
     public static final String SERVICES_SAME_PROVIDERS = "maven.services.same-providers";
     /**
@@ -128,14 +135,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         if (!path.endsWith(".class")) {
             return Optional.empty();
         }
-        if (sourceExists) {
-            // A nested class is checked against what its outer source declares (content rule below).
-            return path.substring(path.lastIndexOf('/') + 1).contains("$") ? Optional.empty()
-                    : Optional.of(Decision.of(FileStatus.GENERATED, CLASS_FROM_SOURCE));
-        }
-        if (path.endsWith("module-info.class")) {
-            // Written by moditect or bnd from the build configuration: declarations, no code.
-            return Optional.of(Decision.of(FileStatus.GENERATED, GENERATED_MODULE_INFO));
+        if (sourceExists || path.endsWith("module-info.class")) {
+            // Read by the content rules: a class must not call what its source does not (CompiledClassRule), a
+            // nested one must be declared by its outer source (NestedClassRule), a module-info must not provide a
+            // service nothing in the source declares.
+            return Optional.empty();
         }
         return Optional.of(new Decision(FileStatus.PHANTOM, CLASS_WITHOUT_SOURCE, Set.of(RiskFlag.CODE),
                 Optional.of("compiled class with no source file in the module")));
@@ -276,7 +280,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PomTextRule(), new ManifestRule(), new ServicesRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+        return List.of(new PomTextRule(), new ManifestRule(), new ServicesRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
     }
 
@@ -555,7 +559,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     : Decision.of(FileStatus.MATCH_NORMALIZED, SERVICES_SAME_PROVIDERS));
         }
 
-        private static Set<String> providers(String text) {
+        static Set<String> providers(String text) {
             Set<String> out = new java.util.TreeSet<>();
             for (String line : text.split("\r?\n")) {
                 String l = line.replaceFirst("#.*$", "").strip();
@@ -570,7 +574,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          * The provider's own class declaration carries {@code @AutoService(SERVICE.class)}: the annotation processor
          * then writes exactly this line. Another class of the same file with the annotation does not count.
          */
-        private static boolean autoService(String provider, String service, SourceView view) {
+        static boolean autoService(String provider, String service, SourceView view) {
             String rel = provider.replaceFirst("\\$.*$", "").replace('.', '/') + ".java";
             String simple = provider.substring(Math.max(provider.lastIndexOf('.'), provider.lastIndexOf('$')) + 1);
             String serviceSimple = service.substring(service.lastIndexOf('.') + 1);
@@ -586,6 +590,160 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             return false;
+        }
+    }
+
+    /**
+     * A class file stands for its source file by name, but its bytes are still read. Process execution, script
+     * evaluation, native library loading and run-time class definition (constant pool and calls, {@link CompiledClass})
+     * must be named by that source ({@link #UNNAMED_APIS}): else {@link #CLASS_CALLS_BEYOND_SOURCE}, HIGH_RISK. A Java
+     * class's superclass and interfaces must be named by its source too (the implicit {@code Object}, {@code Enum},
+     * {@code Record} and an annotation type's {@code Annotation} aside): else {@link #CLASS_SUPERTYPES_NOT_IN_SOURCE}.
+     * A {@code module-info.class} (from {@code module-info.java}, or written by moditect or bnd) registers service
+     * providers that {@code ServiceLoader} and {@code DriverManager} load on the module path without anyone naming
+     * them: each {@code provides S with P} must be declared by the source — a {@code module-info.java} or a build
+     * file's module declaration (moditect's {@code <moduleInfoSource>}) saying so, a {@code META-INF/services/S} file
+     * listing P, or {@code @AutoService(S.class)} on P — else {@link #NEW_SERVICE_PROVIDER}, HIGH_RISK, as a services
+     * file's.
+     */
+    static final class CompiledClassRule implements ContentRule {
+        /** API → its traces in a class file's text (constant pool) and the words its source would use. */
+        private record Api(String what, java.util.function.Predicate<String> classText, Set<String> calls,
+                           Pattern source) {
+        }
+
+        /** Names in a constant pool are length-prefixed Utf8 entries ("\0\13loadLibrary"): text patterns miss them. */
+        static final List<Api> UNNAMED_APIS = List.of(
+                new Api("process execution", t -> t.contains("java/lang/ProcessBuilder")
+                        || (t.contains("java/lang/Runtime") && t.contains("\u0000\u0004exec")),
+                        Set.of("java/lang/Runtime.exec"), Pattern.compile("\\bProcess(?:Builder|Handle)?\\b|\\bexec\\b")),
+                new Api("script evaluation", t -> t.contains("javax/script/ScriptEngine"), Set.of(),
+                        Pattern.compile("Script")),
+                new Api("native library loading", t -> t.contains("\u0000\u000bloadLibrary"),
+                        Set.of("java/lang/System.load", "java/lang/Runtime.load", "java/lang/System.loadLibrary",
+                                "java/lang/Runtime.loadLibrary"),
+                        Pattern.compile("\\bload(?:Library)?\\b")),
+                new Api("run-time class definition", t -> t.contains("\u0000\u000bdefineClass")
+                        || t.contains("\u0000\u0011defineHiddenClass") || t.contains("\u0000\u0014defineAnonymousClass"),
+                        Set.of(), Pattern.compile("define\\w*Class")));
+
+        private static final Set<String> IMPLICIT_SUPERTYPES = Set.of("java/lang/Object", "java/lang/Enum",
+                "java/lang/Record", "java/lang/annotation/Annotation");
+
+        @Override
+        public String id() {
+            return CLASS_CALLS_BEYOND_SOURCE;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (!path.endsWith(".class")) {
+                return Optional.empty();
+            }
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            Optional<CompiledClass> parsed = CompiledClass.read(bytes);
+            if (name.equals("module-info.class")) {
+                return parsed.map(c -> moduleInfo(c, source, view));
+            }
+            if (source.isEmpty()) {
+                return Optional.empty();
+            }
+            String text = new String(source.get(), StandardCharsets.UTF_8);
+            String classText = new String(bytes, StandardCharsets.ISO_8859_1);
+            List<String> unnamed = new ArrayList<>();
+            for (Api api : UNNAMED_APIS) {
+                boolean used = api.classText().test(classText)
+                        || parsed.map(c -> c.calls().stream().anyMatch(api.calls()::contains)).orElse(false);
+                if (used && !api.source().matcher(text).find()) {
+                    unnamed.add(api.what());
+                }
+            }
+            if (!unnamed.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_CALLS_BEYOND_SOURCE,
+                        Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC), Optional.of("the class's code uses "
+                        + String.join(", ", unnamed) + "; its source names no such API: compiled from other source")));
+            }
+            boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
+            if (java && parsed.isPresent()) {
+                List<String> foreign = new ArrayList<>();
+                List<String> supertypes = new ArrayList<>(parsed.get().interfaces());
+                parsed.get().superName().ifPresent(supertypes::add);
+                for (String t : supertypes) {
+                    String simple = t.substring(Math.max(t.lastIndexOf('/'), t.lastIndexOf('$')) + 1);
+                    if (!IMPLICIT_SUPERTYPES.contains(t)
+                            && !Pattern.compile("(?<![\\w$])" + Pattern.quote(simple) + "(?![\\w$])").matcher(text).find()) {
+                        foreign.add(t.replace('/', '.'));
+                    }
+                }
+                if (!foreign.isEmpty()) {
+                    return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_SUPERTYPES_NOT_IN_SOURCE,
+                            Set.of(RiskFlag.CODE), Optional.of("the class extends or implements " + foreign
+                            + ", which its source never names: compiled from other source")));
+                }
+            }
+            // a nested class is still checked against what its outer source declares (NestedClassRule)
+            return name.contains("$") ? Optional.empty() : Optional.of(Decision.of(FileStatus.GENERATED, CLASS_FROM_SOURCE));
+        }
+
+        private static Decision moduleInfo(CompiledClass c, Optional<byte[]> source, SourceView view) {
+            List<String> declarations = new ArrayList<>();
+            source.ifPresent(b -> declarations.add(new String(b, StandardCharsets.UTF_8)));
+            for (String p : view.tree().files().keySet()) {
+                if (p.endsWith("module-info.java") && !p.contains("/test/") && declarations.size() < 64) {
+                    view.sourceText(p).ifPresent(declarations::add);
+                }
+            }
+            declarations.addAll(ManifestRule.buildFiles(view));
+            List<String> unexplained = new ArrayList<>();
+            for (Map.Entry<String, List<String>> e : c.provides().entrySet()) {
+                for (String provider : e.getValue()) {
+                    if (!declared(e.getKey(), provider, declarations, view)) {
+                        unexplained.add(e.getKey() + " with " + provider);
+                    }
+                }
+            }
+            if (!unexplained.isEmpty()) {
+                return new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM, NEW_SERVICE_PROVIDER,
+                        Set.of(RiskFlag.AUTO_EXEC), Optional.of("module-info provides service providers the source "
+                        + "does not declare: " + unexplained));
+            }
+            return Decision.of(FileStatus.GENERATED, source.isPresent() ? CLASS_FROM_SOURCE : GENERATED_MODULE_INFO);
+        }
+
+        private static final Pattern PROVIDES = Pattern.compile("\\bprovides\\s+([\\w.$]+)\\s+with\\s+([\\w.$,\\s]+);");
+
+        /** Declared by a module declaration's text, a services file of the source, or {@code @AutoService}. */
+        private static boolean declared(String service, String provider, List<String> declarations, SourceView view) {
+            for (String text : declarations) {
+                Matcher m = PROVIDES.matcher(text.replaceAll("//[^\\n]*|/\\*(?s:.*?)\\*/", " "));
+                while (m.find()) {
+                    if (sameName(m.group(1), service)) {
+                        for (String p : m.group(2).split(",")) {
+                            if (sameName(p.strip(), provider)) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+            String services = "META-INF/services/" + service;
+            for (String p : view.tree().files().keySet()) {
+                if ((p.equals(services) || p.endsWith("/" + services)) && !p.contains("/test/")) {
+                    Optional<String> text = view.sourceText(p);
+                    if (text.isPresent() && ServicesRule.providers(text.get()).contains(provider)) {
+                        return true;
+                    }
+                }
+            }
+            return ServicesRule.autoService(provider, service, view);
+        }
+
+        /** A name as written in a declaration (qualified, or simple with an import) against a binary name. */
+        private static boolean sameName(String written, String binary) {
+            String dotted = binary.replace('$', '.');
+            return written.equals(binary) || written.equals(dotted)
+                    || (!written.contains(".") && written.equals(dotted.substring(dotted.lastIndexOf('.') + 1)));
         }
     }
 

@@ -782,6 +782,130 @@ class MavenScanTest {
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
+    private static final String GREETER = "package org.acme;\n\npublic class Greeter {\n"
+            + "    public static String greet(String name) {\n        return \"Hello, \" + name;\n    }\n}\n";
+
+    /** The tree a Greeter jar is published from: a POM and {@code sources} (path under src/main/java → text). */
+    private static SortedMap<String, byte[]> greeterTree(String... sources) {
+        SortedMap<String, byte[]> tree = files("pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
+                + "<version>3.0.0</version></project>\n");
+        for (int i = 0; i < sources.length; i += 2) {
+            tree = dev.divergence.fixtures.Trees.with(tree, sources[i].startsWith("src/") ? sources[i]
+                    : "src/main/java/" + sources[i], sources[i + 1]);
+        }
+        return tree;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "static { try { Runtime.getRuntime().exec(new String[] {\"sh\", \"-c\", \"id\"}); } catch (Exception e) { } }",
+            "static { try { new ProcessBuilder(\"sh\").start(); } catch (Exception e) { } }",
+            "static { System.loadLibrary(\"evil\"); }",
+            "static { System.load(\"/tmp/evil.so\"); }",
+            "static Class<?> c(byte[] b) throws Exception { return java.lang.invoke.MethodHandles.lookup().defineClass(b); }"})
+    void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
+                GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", GREETER), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Greeter.class");
+        assertEquals(FileStatus.MODIFIED, f.status(), payload);
+        assertEquals(MavenGeneratedFiles.CLASS_CALLS_BEYOND_SOURCE, f.ruleId(), payload);
+        assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.DYNAMIC_EXEC), f.riskFlags().toString());
+        assertTrue(f.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aClassWhoseSourceCallsTheApiItselfStaysCompiledFromSource() throws Exception {
+        String runner = "package org.acme;\n\npublic class Runner {\n    public static Process run(String cmd) throws Exception {\n"
+                + "        return new ProcessBuilder(cmd).start();\n    }\n"
+                + "    static { System.loadLibrary(\"acme\"); }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Runner.java", runner), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Runner.java", runner), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Runner.class");
+        assertEquals(FileStatus.GENERATED, f.status());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
+        assertFalse(f.highRisk());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void aClassImplementingATypeItsSourceNeverNamesIsNotCompiledFromItButAnEnumOrRecordIs() throws Exception {
+        String driver = GREETER.replace("public class Greeter {", "public abstract class Greeter implements java.sql.Driver {");
+        Map<String, byte[]> classes = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Greeter.java", driver),
+                "--release", "11"));
+        String kinds = "package org.acme;\n\npublic enum Kind {\n    A {\n        int n() { return 1; }\n    };\n"
+                + "    int n() { return 0; }\n    record Pair(int a, int b) implements Comparable<Pair> {\n"
+                + "        public int compareTo(Pair o) { return 0; }\n    }\n}\n";
+        classes.putAll(LocalMaven.javac(Map.of("org/acme/Kind.java", kinds), "--release", "17"));
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", GREETER, "org/acme/Kind.java", kinds),
+                "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Greeter.class");
+        assertEquals(FileStatus.MODIFIED, f.status());
+        assertEquals(MavenGeneratedFiles.CLASS_SUPERTYPES_NOT_IN_SOURCE, f.ruleId());
+        assertTrue(f.detail().orElseThrow().contains("java.sql.Driver"), f.detail().toString());
+        for (String p : List.of("org/acme/Kind.class", "org/acme/Kind$1.class", "org/acme/Kind$Pair.class")) {
+            assertEquals(FileStatus.GENERATED, row(a, p).status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(a, p).ruleId(), p);
+        }
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    private static final String MODULE = "module org.acme {\n    requires java.sql;\n    exports org.acme;\n"
+            + "    provides java.sql.Driver with org.acme.Greeter;\n}\n";
+
+    /** Greeter (a java.sql.Driver its source declares) and a module-info.class compiled from {@link #MODULE}. */
+    private static Map<String, byte[]> driverJar() throws Exception {
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("module-info.java", MODULE, "org/acme/Greeter.java", DRIVER_SOURCE),
+                "--release", "11");
+        assertTrue(classes.containsKey("module-info.class"), classes.keySet().toString());
+        return classes;
+    }
+
+    /** A JDBC driver (a service provider must be a concrete class with a public no-argument constructor). */
+    private static final String DRIVER_SOURCE = "package org.acme;\n\nimport java.sql.*;\nimport java.util.Properties;\n"
+            + "public class Greeter implements Driver {\n"
+            + "    public Connection connect(String u, Properties p) { return null; }\n"
+            + "    public boolean acceptsURL(String u) { return false; }\n"
+            + "    public DriverPropertyInfo[] getPropertyInfo(String u, Properties p) { return new DriverPropertyInfo[0]; }\n"
+            + "    public int getMajorVersion() { return 1; }\n    public int getMinorVersion() { return 0; }\n"
+            + "    public boolean jdbcCompliant() { return false; }\n"
+            + "    public java.util.logging.Logger getParentLogger() { return null; }\n}\n";
+
+    @Test
+    void aGeneratedModuleInfoProvidingAServiceTheSourceDoesNotDeclareIsHighRisk() throws Exception {
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", DRIVER_SOURCE), "3.0.0", driverJar()), ".jar");
+        FileDivergence f = row(a, "module-info.class");
+        assertEquals(FileStatus.PHANTOM, f.status());
+        assertEquals(MavenGeneratedFiles.NEW_SERVICE_PROVIDER, f.ruleId());
+        assertTrue(f.detail().orElseThrow().contains("java.sql.Driver with org.acme.Greeter"), f.detail().toString());
+        assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC));
+        assertTrue(f.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"services", "module-info.java", "moditect"})
+    void aModuleInfoWhoseProvidersTheSourceDeclaresIsExplained(String how) throws Exception {
+        SortedMap<String, byte[]> tree = switch (how) {
+            case "services" -> greeterTree("org/acme/Greeter.java", DRIVER_SOURCE,
+                    "src/main/resources/META-INF/services/java.sql.Driver", "# our driver\norg.acme.Greeter\n");
+            case "module-info.java" -> greeterTree("org/acme/Greeter.java", DRIVER_SOURCE, "module-info.java", MODULE);
+            default -> dev.divergence.fixtures.Trees.with(greeterTree("org/acme/Greeter.java", DRIVER_SOURCE), "pom.xml",
+                    "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                            + "<build><plugins><plugin><groupId>org.moditect</groupId><artifactId>moditect-maven-plugin</artifactId>"
+                            + "<configuration><module><moduleInfoSource>\n" + MODULE + "</moduleInfoSource></module>"
+                            + "</configuration></plugin></plugins></build></project>\n");
+        };
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", driverJar()), ".jar");
+        FileDivergence f = row(a, "module-info.class");
+        assertEquals(FileStatus.GENERATED, f.status(), how);
+        assertEquals(how.equals("module-info.java") ? MavenGeneratedFiles.CLASS_FROM_SOURCE
+                : MavenGeneratedFiles.GENERATED_MODULE_INFO, f.ruleId(), how);
+        assertFalse(f.highRisk());
+        assertFalse(a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
     /** Publishes {@code jarEntries} as the sources jar of VERSION (tagged vVERSION on {@code tree}) and scans it. */
     private ReleaseReport scanSources(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> jarEntries)
             throws Exception {
