@@ -219,7 +219,8 @@ class ContentSignalsTest {
                 "var m = module . require(\"child_\" + \"process\");",
                 "const m = createRequire(import.meta.url)(name);",
                 "const m = createRequire(path.join(__dirname, 'x'))(`${a}${b}`);",
-                "var m = module.require(n.split('').reverse().join(''));")) {
+                "var m = module.require(n.split('').reverse().join(''));",
+                "var m = require.main.require(name);", "var m = module.parent.require(atob(s));")) {
             byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
             assertTrue(ContentSignals.scan("index.js", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), line);
             assertTrue(ContentSignals.buildOutputSignals("dist/index.js", b).contains(RiskFlag.DYNAMIC_EXEC), line);

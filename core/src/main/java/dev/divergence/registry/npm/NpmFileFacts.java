@@ -14,8 +14,12 @@ final class NpmFileFacts {
     private static final String ROT13 = "[\"']rot[-_ ]?13[\"']";
     /** {@code require("child_" + "process")}: a module name assembled to hide it. */
     private static final String ASSEMBLED_CHILD_PROCESS = "child_[\"'`]\\s*\\+";
-    /** {@code module.require(x)}: the module object's own require, which a {@code (?<!\\.)require} misses. */
-    private static final String MODULE_REQUIRE = "(?<![\\w.$])module\\s*\\.\\s*require";
+    /**
+     * {@code module.require(x)}, {@code module.parent.require(x)}, {@code require.main.require(x)}: a module object's
+     * own require, which a {@code (?<!\\.)require} misses.
+     */
+    private static final String MODULE_REQUIRE =
+            "(?<![\\w.$])(?:module(?:\\s*\\.\\s*parent)?|require\\s*\\.\\s*main)\\s*\\.\\s*require";
     /** {@code createRequire(import.meta.url)(x)}: a require made on the spot and called at once. */
     private static final String CREATE_REQUIRE = "\\bcreateRequire\\s*\\((?:[^()\\n]|\\([^()\\n]*\\))*\\)";
     /**
