@@ -185,6 +185,9 @@ public final class ContentSignals {
     }
 
     private void sniffMagic(byte[] b, int off, int n) {
+        if (n >= 2 && b[off] == '#' && b[off + 1] == '!') {
+            flags.add(RiskFlag.CODE); // a script the kernel runs by its interpreter line, whatever its name
+        }
         if (n >= 4) {
             int m = ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
             boolean elf = m == 0x7f454c46;
@@ -224,6 +227,21 @@ public final class ContentSignals {
     private static final Pattern STRICT_EXEC = FACTS.execCalls();
 
     /**
+     * Shell payloads of no ecosystem in particular, in any script (a {@code #!} file, an extension-less command):
+     * a download piped into a shell ({@code curl ... | sh}, {@code wget -O- ... | bash}), decoded base64 piped into
+     * one, {@code eval "$(...)"} / {@code eval `...`}.
+     */
+    static final Pattern SHELL_PAYLOAD = Pattern.compile(
+            "\\b(?:curl|wget)\\b[^\\n|;&]*\\|\\s*(?:sudo\\s+)?(?:/(?:usr/)?bin/)?(?:ba|z|da|k)?sh\\b"
+                    + "|\\bbase64\\s+(?:-d|-D|--decode)\\b[^\\n|;&]*\\|\\s*(?:sudo\\s+)?(?:/(?:usr/)?bin/)?(?:ba|z|da|k)?sh\\b"
+                    + "|\\beval\\s+[\"']?(?:\\$\\(|`)");
+
+    /** Process execution, dynamic evaluation or a shell payload in a whole text. */
+    private static boolean execCall(String text) {
+        return STRICT_EXEC.matcher(text).find() || SHELL_PAYLOAD.matcher(text).find();
+    }
+
+    /**
      * Full inspection of a whole text (a file's content, or the lines a diff added): {@link #update}'s signals plus
      * code loaded by a computed name ({@link #COMPUTED_LOAD}), which a token search cannot see.
      */
@@ -237,7 +255,7 @@ public final class ContentSignals {
         // The streaming tokens also match method names (a regex's .exec(, registerFunction(): for a whole text
         // the call-shaped patterns decide, which still see every token's call form.
         out.remove(RiskFlag.DYNAMIC_EXEC);
-        if (!s.bytecode && (STRICT_EXEC.matcher(text).find() || languageExec(lower, text)
+        if (!s.bytecode && (execCall(text) || languageExec(lower, text)
                 || computedLoad(lower).matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
@@ -253,8 +271,8 @@ public final class ContentSignals {
         s.update(content, 0, content.length);
         Set<RiskFlag> out = s.flags();
         int n = (int) Math.min(content.length, maxBytes);
-        if (!s.bytecode && languageExec(path.toLowerCase(Locale.ROOT),
-                new String(content, 0, n, StandardCharsets.ISO_8859_1))) {
+        String text = new String(content, 0, n, StandardCharsets.ISO_8859_1);
+        if (!s.bytecode && (languageExec(path.toLowerCase(Locale.ROOT), text) || SHELL_PAYLOAD.matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
         return out;
@@ -290,7 +308,7 @@ public final class ContentSignals {
             }
         }
         String text = new String(content, StandardCharsets.ISO_8859_1);
-        if (STRICT_EXEC.matcher(text).find() || COMPUTED_LOAD_STRICT.matcher(text).find()
+        if (execCall(text) || COMPUTED_LOAD_STRICT.matcher(text).find()
                 || languageExec(path.toLowerCase(Locale.ROOT), text) || bytecodeExec(path, text)) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }

