@@ -249,6 +249,19 @@ public final class Normalizations {
         return tokenStart > 1 && line.charAt(tokenStart - 1) == ' ' && Character.isLetter(line.charAt(tokenStart - 2));
     }
 
+    /**
+     * The source token is this very release in development — {@code 4.13.2-SNAPSHOT} (Maven), {@code 1.2.0.dev0}
+     * (PEP 440) — which a release tool writes as the release wherever it stands (junit's {@code Version.id()} returns
+     * {@code "4.13.2-SNAPSHOT"} at the tag, {@code "4.13.2"} in the sources jar). The replacement is fixed by the
+     * release's own name, so no line context is needed; any other token still needs one.
+     */
+    private static boolean developmentOf(String token, VersionSpelling release) {
+        String t = token.startsWith("v") ? token.substring(1) : token;
+        java.util.regex.Matcher m = Pattern.compile("(.+?)(?:-SNAPSHOT|\\.dev\\d*)", Pattern.CASE_INSENSITIVE).matcher(t);
+        return m.matches() && VersionSpelling.parse(m.group(1)).filter(v -> v.canonical().equals(release.canonical()))
+                .isPresent();
+    }
+
     /** A version literal: {@code 1.2.3}, {@code 1.2.0rc1}, {@code 1.2.3.dev4+g1234abc}, {@code 1.2.3-beta.1}. */
     private static final Pattern VERSION_TOKEN = Pattern.compile(
             "(?<![A-Za-z0-9.])v?\\d+(?:\\.\\d+)+(?:[-.+]?[A-Za-z]+[.-]?\\d*)*(?:\\+[A-Za-z0-9.]+)?(?![A-Za-z0-9])");
@@ -270,7 +283,7 @@ public final class Normalizations {
             at0 += st.get(k)[0].length();
             if (!av.equals(sv)) {
                 if (av.startsWith("(") != sv.startsWith("(") || !isRelease(av, release)
-                        || !versionContext(s, at0, sv)) {
+                        || !(versionContext(s, at0, sv) || developmentOf(sv, release))) {
                     return false; // a changed token must now spell this release, in the same form, where versions go
                 }
                 replaced.add((sv.startsWith("(") ? "tuple:" : "text:") + canonical(sv));

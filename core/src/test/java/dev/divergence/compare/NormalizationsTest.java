@@ -98,6 +98,13 @@ class NormalizationsTest {
         // ... or two different values on lines that name a version: one source version is what a bump replaces
         assertEquals(Optional.empty(), rule("__version__ = \"45.77.3.9\"  # version\nDNS = \"45.77.3.9\"  # version\n",
                 "__version__ = \"45.77.3.8\"  # version\nDNS = \"1.1.1.1\"  # version\n", "45.77.3.9"));
+        // this release's own development version needs no context (junit's Version.id()); another one still does
+        assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("\t\treturn \"4.13.2\";\n",
+                "\t\treturn \"4.13.2-SNAPSHOT\";\n", "4.13.2"));
+        assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("ID = \"1.2.0\"\n", "ID = \"1.2.0.dev0\"\n", "1.2.0"));
+        assertEquals(Optional.empty(), rule("\t\treturn \"4.13.2\";\n", "\t\treturn \"4.13.1-SNAPSHOT\";\n", "4.13.2"));
+        assertEquals(Optional.empty(), rule("\t\treturn \"4.13.2\";\n", "\t\treturn \"4.13.1\";\n", "4.13.2"));
+        assertEquals(Optional.empty(), rule("HOST = \"45.77.3.9\"\n", "HOST = \"45.77.3.9-SNAPSHOT-x\"\n", "45.77.3.9"));
         // the forms a version takes stay explained: a banner, v-prefixed, @-spelled, the same value twice
         assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("/*! Lo-Dash 1.0.1 lodash.com */\nvar v = 'v1.0.1';\n"
                 + "// pkg@1.0.1\n", "/*! Lo-Dash 1.0.0 lodash.com */\nvar v = 'v1.0.0';\n// pkg@1.0.0\n", "1.0.1"));
