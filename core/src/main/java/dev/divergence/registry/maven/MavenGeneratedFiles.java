@@ -44,6 +44,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String POM_SAME_MODEL = "maven.pom.same-model";
     /** The POM Maven 1 (or Central's Maven 1 → 2 conversion) generated from {@code project.xml}. */
     public static final String POM_FROM_PROJECT_XML = "maven.pom.generated-from-project-xml";
+    /**
+     * A POM written at deploy time for a project whose repository has no POM (an Ant or other build: junit 3.x–4.x):
+     * the release's own coordinates and descriptive fields only — nothing a consumer's Maven resolves (no dependency,
+     * managed entry, parent, repository, profile, relocation, build). Anything resolvable is not explained.
+     */
+    public static final String POM_DEPLOY_DESCRIPTOR = "maven.pom.deploy-descriptor";
     /** A generated POM declaring a dependency its project.xml does not: HIGH_RISK. */
     public static final String POM_NEW_DEPENDENCY = "maven.pom.new-dependency";
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
@@ -280,7 +286,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PomTextRule(), new ManifestRule(), new ServicesRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+        return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
     }
 
@@ -922,6 +928,53 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * same version (Maven 1 plugin dependencies are dropped by the conversion). A dependency from elsewhere is
      * HIGH_RISK, as for npm and wheels. Descriptive elements (developers, mailing lists, url) are not compared.
      */
+    static final class DeployDescriptorRule implements ContentRule {
+        /** Descriptive elements a deploy-time POM may hold: none of them changes what consumers resolve. */
+        private static final Set<String> DESCRIPTIVE = Set.of("modelVersion", "groupId", "artifactId", "version",
+                "packaging", "name", "description", "url", "inceptionYear", "organization", "licenses", "developers",
+                "contributors", "mailingLists", "scm", "issueManagement", "ciManagement");
+
+        @Override
+        public String id() {
+            return POM_DEPLOY_DESCRIPTOR;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (artifact.kind() != dev.divergence.model.ArtifactKind.POM || !path.equals("pom.xml") || source.isPresent()
+                    || view.tree().files().keySet().stream().anyMatch(p -> p.equals("pom.xml") || p.endsWith("/pom.xml")
+                    || p.equals("project.xml") || p.endsWith("/project.xml"))) {
+                return Optional.empty();
+            }
+            org.w3c.dom.Element pom;
+            try {
+                pom = MavenRegistry.xml(bytes, path).getDocumentElement();
+            } catch (dev.divergence.registry.RegistryException e) {
+                return Optional.empty();
+            }
+            String name = artifact.filename();
+            String expected = MavenRegistry.child(pom, "artifactId").orElse("") + "-" + version + ".pom";
+            if (!pom.getNodeName().equals("project") || !MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")
+                    || !MavenRegistry.child(pom, "version").orElse("").equals(version) || !name.equals(expected)
+                    || !"jar".equals(MavenRegistry.child(pom, "packaging").orElse("jar"))) {
+                return Optional.empty();
+            }
+            for (org.w3c.dom.Node n = pom.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof org.w3c.dom.Element e) {
+                    // an empty <dependencies/> declares nothing; any other element may change resolution
+                    boolean emptyDependencies = e.getNodeName().equals("dependencies")
+                            && !(e.getElementsByTagName("dependency").getLength() > 0);
+                    if (!DESCRIPTIVE.contains(e.getNodeName()) && !emptyDependencies) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.of(new Decision(FileStatus.GENERATED, POM_DEPLOY_DESCRIPTOR, Set.of(), Optional.of(
+                    "written at deploy: the repository has no POM, and this one declares nothing consumers resolve")));
+        }
+    }
+
     static final class ProjectXmlPomRule implements ContentRule {
         private static final List<String> FORBIDDEN = List.of("parent", "repositories", "pluginRepositories", "profiles",
                 "dependencyManagement", "modules");

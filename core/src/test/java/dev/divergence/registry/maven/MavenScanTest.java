@@ -1134,6 +1134,54 @@ class MavenScanTest {
         }
     }
 
+    private FileDivergence scanDeployPom(String pom) throws Exception {
+        // an Ant build (junit 3.x-4.x): no pom.xml, no project.xml; the POM on Central was written at deploy
+        SortedMap<String, byte[]> tree = files("build.xml", "<project name=\"acme\" default=\"jar\"/>\n",
+                "src/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        Path world = java.nio.file.Files.createTempDirectory(dir, "deploy");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
+            git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
+            git.tag("v1.2", true);
+        }
+        try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("1.2"));
+            repo.file("1.2", ".pom", utf8(pom), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            ReleaseReport report = ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString()));
+            return row(artifact(report, ".pom"), "pom.xml");
+        }
+    }
+
+    private static final String DEPLOY_POM = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n"
+            + "  <artifactId>acme-core</artifactId>\n  <version>1.2</version>\n  <name>Acme</name>\n"
+            + "  <url>http://acme.example</url>\n  <licenses><license><name>CPL</name></license></licenses>\n"
+            + "  <scm><url>http://cvs.acme.example/</url></scm>\n  <dependencies>\n  </dependencies>\n</project>\n";
+
+    @Test
+    void aDeployTimePomOfAProjectWithoutAnyPomIsGeneratedWhenConsumersResolveNothingFromIt() throws Exception {
+        FileDivergence pom = scanDeployPom(DEPLOY_POM);
+        assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertEquals(MavenGeneratedFiles.POM_DEPLOY_DESCRIPTOR, pom.ruleId());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dependency", "parent", "repository", "relocation", "profile"})
+    void aDeployTimePomGivingConsumersAnythingToResolveIsNotExplained(String what) throws Exception {
+        String extra = switch (what) {
+            case "dependency" -> "<dependencies><dependency><groupId>io.evil</groupId><artifactId>x</artifactId>"
+                    + "<version>1</version></dependency></dependencies>";
+            case "parent" -> "<parent><groupId>io.evil</groupId><artifactId>base</artifactId><version>1</version></parent>";
+            case "repository" -> "<repositories><repository><id>x</id><url>https://repo.evil.example</url></repository>"
+                    + "</repositories>";
+            case "relocation" -> "<distributionManagement><relocation><groupId>io.evil</groupId></relocation>"
+                    + "</distributionManagement>";
+            default -> "<profiles><profile><id>p</id></profile></profiles>";
+        };
+        FileDivergence pom = scanDeployPom(DEPLOY_POM.replace("  <dependencies>\n  </dependencies>\n", extra + "\n"));
+        assertFalse(pom.status() == FileStatus.GENERATED || pom.status() == FileStatus.MATCH_NORMALIZED, pom.toString());
+    }
+
     @Test
     void thePomGeneratedFromAMaven1ProjectXmlIsGeneratedWhenItsDependenciesAreTheProjectXmls() throws Exception {
         FileDivergence pom = scanPom(generatedPom(""));
