@@ -258,8 +258,13 @@ public final class Normalizations {
     private static boolean developmentOf(String token, VersionSpelling release) {
         String t = token.startsWith("v") ? token.substring(1) : token;
         java.util.regex.Matcher m = Pattern.compile("(.+?)(?:-SNAPSHOT|\\.dev\\d*)", Pattern.CASE_INSENSITIVE).matcher(t);
-        return m.matches() && VersionSpelling.parse(m.group(1)).filter(v -> v.canonical().equals(release.canonical()))
-                .isPresent();
+        if (!m.matches()) {
+            return false;
+        }
+        // the release itself, or a pre-release cut from that development line (4.12-SNAPSHOT released as 4.12-beta-1)
+        return VersionSpelling.parse(m.group(1)).filter(v -> v.canonical().equals(release.canonical())
+                || !release.pre().isEmpty() && v.pre().isEmpty() && v.post() < 0 && v.dev() < 0
+                && v.release().equals(release.release())).isPresent();
     }
 
     /** A version literal: {@code 1.2.3}, {@code 1.2.0rc1}, {@code 1.2.3.dev4+g1234abc}, {@code 1.2.3-beta.1}. */

@@ -102,6 +102,9 @@ class NormalizationsTest {
         assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("\t\treturn \"4.13.2\";\n",
                 "\t\treturn \"4.13.2-SNAPSHOT\";\n", "4.13.2"));
         assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("ID = \"1.2.0\"\n", "ID = \"1.2.0.dev0\"\n", "1.2.0"));
+        assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("\t\treturn \"4.12-beta-1\";\n",
+                "\t\treturn \"4.12-SNAPSHOT\";\n", "4.12-beta-1"));
+        assertEquals(Optional.empty(), rule("\t\treturn \"4.13-beta-1\";\n", "\t\treturn \"4.12-SNAPSHOT\";\n", "4.13-beta-1"));
         assertEquals(Optional.empty(), rule("\t\treturn \"4.13.2\";\n", "\t\treturn \"4.13.1-SNAPSHOT\";\n", "4.13.2"));
         assertEquals(Optional.empty(), rule("\t\treturn \"4.13.2\";\n", "\t\treturn \"4.13.1\";\n", "4.13.2"));
         assertEquals(Optional.empty(), rule("HOST = \"45.77.3.9\"\n", "HOST = \"45.77.3.9-SNAPSHOT-x\"\n", "45.77.3.9"));
