@@ -928,6 +928,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * same version (Maven 1 plugin dependencies are dropped by the conversion). A dependency from elsewhere is
      * HIGH_RISK, as for npm and wheels. Descriptive elements (developers, mailing lists, url) are not compared.
      */
+    /** The published POM artifact's document element; empty for any other file or a POM that does not parse. */
+    private static Optional<org.w3c.dom.Element> publishedPom(Artifact artifact, String path, byte[] bytes) {
+        if (artifact.kind() != dev.divergence.model.ArtifactKind.POM || !path.equals("pom.xml")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MavenRegistry.xml(bytes, path).getDocumentElement());
+        } catch (dev.divergence.registry.RegistryException e) {
+            return Optional.empty();
+        }
+    }
+
     static final class DeployDescriptorRule implements ContentRule {
         /** Descriptive elements a deploy-time POM may hold: none of them changes what consumers resolve. */
         private static final Set<String> DESCRIPTIVE = Set.of("modelVersion", "groupId", "artifactId", "version",
@@ -942,17 +954,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         @Override
         public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
                                           String version, SourceView view) {
-            if (artifact.kind() != dev.divergence.model.ArtifactKind.POM || !path.equals("pom.xml") || source.isPresent()
-                    || view.tree().files().keySet().stream().anyMatch(p -> p.equals("pom.xml") || p.endsWith("/pom.xml")
-                    || p.equals("project.xml") || p.endsWith("/project.xml"))) {
-                return Optional.empty();
+            Optional<org.w3c.dom.Element> parsed = source.isPresent() ? Optional.empty()
+                    : publishedPom(artifact, path, bytes);
+            if (parsed.isEmpty() || view.tree().files().keySet().stream().anyMatch(p -> p.equals("pom.xml")
+                    || p.endsWith("/pom.xml") || p.equals("project.xml") || p.endsWith("/project.xml"))) {
+                return Optional.empty(); // the repository has a POM (or a Maven 1 project): other rules compare with it
             }
-            org.w3c.dom.Element pom;
-            try {
-                pom = MavenRegistry.xml(bytes, path).getDocumentElement();
-            } catch (dev.divergence.registry.RegistryException e) {
-                return Optional.empty();
-            }
+            org.w3c.dom.Element pom = parsed.get();
             String name = artifact.filename();
             String expected = MavenRegistry.child(pom, "artifactId").orElse("") + "-" + version + ".pom";
             if (!pom.getNodeName().equals("project") || !MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")
@@ -987,15 +995,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         @Override
         public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
                                           String version, SourceView view) {
-            if (artifact.kind() != dev.divergence.model.ArtifactKind.POM || !path.equals("pom.xml")) {
+            Optional<org.w3c.dom.Element> parsed = publishedPom(artifact, path, bytes);
+            if (parsed.isEmpty()) {
                 return Optional.empty();
             }
-            org.w3c.dom.Element pom;
-            try {
-                pom = MavenRegistry.xml(bytes, path).getDocumentElement();
-            } catch (dev.divergence.registry.RegistryException e) {
-                return Optional.empty();
-            }
+            org.w3c.dom.Element pom = parsed.get();
             String group = MavenRegistry.child(pom, "groupId").orElse("");
             String id = MavenRegistry.child(pom, "artifactId").orElse("");
             if (!MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")

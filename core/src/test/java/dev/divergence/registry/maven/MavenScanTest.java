@@ -1118,6 +1118,11 @@ class MavenScanTest {
         if (sourcePom != null) {
             tree.put("pom.xml", utf8(sourcePom));
         }
+        return scanPomOf(tree, pom);
+    }
+
+    /** The POM row of release 1.2 of org.acme:acme-core, tagged v1.2 on {@code tree}, with {@code pom} published. */
+    private FileDivergence scanPomOf(SortedMap<String, byte[]> tree, String pom) throws Exception {
         Path world = java.nio.file.Files.createTempDirectory(dir, "world");
         try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
             git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
@@ -1138,19 +1143,7 @@ class MavenScanTest {
         // an Ant build (junit 3.x-4.x): no pom.xml, no project.xml; the POM on Central was written at deploy
         SortedMap<String, byte[]> tree = files("build.xml", "<project name=\"acme\" default=\"jar\"/>\n",
                 "src/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
-        Path world = java.nio.file.Files.createTempDirectory(dir, "deploy");
-        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
-            git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
-            git.tag("v1.2", true);
-        }
-        try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
-            repo.metadata(List.of("1.2"));
-            repo.file("1.2", ".pom", utf8(pom), null);
-            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
-            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
-            ReleaseReport report = ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString()));
-            return row(artifact(report, ".pom"), "pom.xml");
-        }
+        return scanPomOf(tree, pom);
     }
 
     private static final String DEPLOY_POM = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n"
