@@ -164,12 +164,14 @@ class NpmEntryFieldsScanTest {
         SortedMap<String, byte[]> tree = files("package.json", manifest("3.0.0", ""),
                 "index.js", "module.exports = require('./lib/http');\n", "lib/http.js", "module.exports = 1;\n");
         ArtifactReport a = publishAndScan(tree, "3.0.0", with(tree,
-                "package.json", manifest("3.0.0", ",\n  \"browser\": {\"./lib/http.js\": \"./lib/xhr.js\", \"fs\": false}"),
+                "package.json", manifest("3.0.0", ",\n  \"browser\": {\"./lib/http.js\": \"./lib/xhr.js\", \"fs\": false,"
+                        + " \"crypto\": \"crypto-shim\"}"),
                 "lib/xhr.js", "module.exports = 2;\n"));
         FileDivergence pj = row(a, "package/package.json");
         assertFalse(explained(pj), pj.toString());
         assertEquals(NpmGeneratedFiles.NEW_ENTRY_POINT, pj.ruleId(), pj.toString());
-        assertEquals("adds browser replacement fs -> false; adds browser replacement lib/http.js -> lib/xhr.js",
+        assertEquals("adds browser replacement crypto -> crypto-shim; adds browser replacement fs -> false; "
+                + "adds browser replacement lib/http.js -> lib/xhr.js",
                 pj.detail().orElseThrow());
         FileDivergence xhr = row(a, "package/lib/xhr.js");
         assertEquals(FileStatus.PHANTOM, xhr.status());
@@ -283,6 +285,25 @@ class NpmEntryFieldsScanTest {
         FileDivergence u = row(url, "package/package.json");
         assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, u.ruleId(), u.toString());
         assertTrue(u.highRisk());
+    }
+
+    @Test
+    void aMonorepoPackagesCatalogSpecIsResolvedFromTheNearestWorkspaceRootAboveIt() throws Exception {
+        // bun keeps catalogs in the root package.json's workspaces; the package's own manifest defines none
+        String pkg = "{\n  \"name\": \"entryjs\", \"version\": \"5.3.0\", \"main\": \"./index.js\",\n"
+                + "  \"repository\": {\"type\": \"git\", \"url\": \"https://github.com/acme/entryjs\","
+                + " \"directory\": \"packages/entryjs\"},\n  \"dependencies\": {\"react\": \"catalog:\"}\n}\n";
+        SortedMap<String, byte[]> tree = files("package.json", "{\"name\": \"root\", \"private\": true, \"workspaces\":"
+                        + " {\"packages\": [\"packages/*\"], \"catalog\": {\"react\": \"^18.2.0\"}}}\n",
+                "packages/entryjs/package.json", pkg, "packages/entryjs/index.js", "module.exports = 1;\n");
+        ArtifactReport a = publishAndScan(tree, "5.3.0", files("package.json", pkg.replace("catalog:", "^18.2.0"),
+                "index.js", "module.exports = 1;\n"));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals("packages/entryjs/package.json", pj.sourcePath().orElseThrow());
+        assertEquals(NpmGeneratedFiles.PACKAGE_JSON_REWRITE, pj.ruleId(), pj.toString());
+        ArtifactReport other = publishAndScan(tree, "5.3.1", files("package.json", pkg.replace("5.3.0", "5.3.1")
+                .replace("catalog:", "^19.0.0"), "index.js", "module.exports = 1;\n"));
+        assertEquals(NpmGeneratedFiles.DEPENDENCY_RANGE, row(other, "package/package.json").ruleId());
     }
 
     @Test
