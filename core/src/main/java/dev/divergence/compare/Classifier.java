@@ -474,7 +474,8 @@ public final class Classifier {
     /**
      * The entry with {@link RiskFlag#AUTO_EXEC} added when the artifact's configuration makes it run by itself, or
      * {@link RiskFlag#ENTRY_MODULE} when it is code the package's manifest makes its entry (data such as a
-     * {@code package.json} listed in {@code exports} is loaded, not run: no flag).
+     * {@code package.json} listed in {@code exports} is loaded, not run: no flag); a command is code whatever it
+     * looks like.
      */
     private static ArtifactFile withExecution(ArtifactFile f, GeneratedFiles.ExecutionRelevance exec) {
         Optional<String> why = f.flags().contains(RiskFlag.AUTO_EXEC) ? Optional.empty() : exec.why(f.path());
@@ -482,10 +483,14 @@ public final class Classifier {
             return f;
         }
         boolean entry = why.get().startsWith(GeneratedFiles.ExecutionRelevance.ENTRY_PREFIX);
-        if (entry && !f.flags().contains(RiskFlag.CODE) && !f.flags().contains(RiskFlag.BINARY)) {
+        boolean command = why.get().startsWith(GeneratedFiles.ExecutionRelevance.COMMAND_PREFIX);
+        if (entry && !command && !f.flags().contains(RiskFlag.CODE) && !f.flags().contains(RiskFlag.BINARY)) {
             return f;
         }
         Set<RiskFlag> flags = EnumSet.of(entry ? RiskFlag.ENTRY_MODULE : RiskFlag.AUTO_EXEC);
+        if (command) {
+            flags.add(RiskFlag.CODE);
+        }
         flags.addAll(f.flags());
         return new ArtifactFile(f.path(), f.rawName(), f.mode(), f.size(), f.sha256(), f.gitBlobId(), f.type(), flags);
     }

@@ -152,6 +152,12 @@ public interface GeneratedFiles {
     @FunctionalInterface
     interface ExecutionRelevance {
         String ENTRY_PREFIX = "entry: ";
+        /**
+         * An entry the consumer's shell runs as a command (npm {@code bin} and {@code directories.bin} targets): a
+         * program whatever its name or first bytes — a file without {@code #!} is run by {@code /bin/sh} when
+         * {@code execve} refuses it — so it is code ({@link RiskFlag#CODE}) as well as an entry module.
+         */
+        String COMMAND_PREFIX = ENTRY_PREFIX + "command, ";
 
         Optional<String> why(String artifactPath);
     }

@@ -180,6 +180,25 @@ class ContentSignalsTest {
     }
 
     @Test
+    void processStartsThroughAnObjectWhoseModuleTheTextNeverNamesAreDynamicExecutionInJavaScriptOnly() {
+        for (String line : List.of("cp.spawn('sh', ['-c', data])", "const p = spawn(cmd, ['-c', data], {stdio: 'ignore'})",
+                "proc.execFile(file, args, cb)", "Bun.spawn(['node', '-e', data])", "Deno.run({cmd: ['sh']})",
+                "new Deno.Command('sh', {args})")) {
+            assertTrue(dynamic("lib/index.js", line + "\n"), line);
+            assertTrue(dynamic("src/index.ts", line + "\n"), line);
+        }
+        // Rust's and Python's own spawns are threads and tasks; a regex's exec, a spawn declared, a word in prose are not
+        assertFalse(dynamic("src/lib.rs", "let h = thread::spawn(move || work());\n"));
+        assertFalse(dynamic("pkg/mod.py", "loop.spawn(task)\n"));
+        for (String line : List.of("const m = /^(\\d+)ms$/i.exec(s);", "function spawn(cmd) { return cmd; }",
+                "const respawned = respawn(x);", "// we never spawn a shell\n", "emitter.on('spawn', f)",
+                "yield spawn(watchSaga, action)", "const ref = spawn(childMachine, 'child')",
+                "context.ref = spawn(machine, { name: 'x' })")) {
+            assertFalse(dynamic("lib/index.js", line + "\n"), line);
+        }
+    }
+
+    @Test
     void processExecutionAndLoadTimeCodeInCSourcesAreDynamicExecution() {
         for (String line : List.of("system(\"curl x | sh\");", "FILE *p = popen(cmd, \"r\");",
                 "execl(\"/bin/sh\", \"sh\", \"-c\", c, NULL);", "execvp(argv[0], argv);", "pid_t p = fork();",

@@ -30,10 +30,16 @@ final class NpmFileFacts {
     /** JavaScript and TypeScript sources, to which {@link #JS_CALLS} apply. */
     private static final Set<String> JS_SOURCES = Set.of("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx");
     /**
-     * Node's module compiler ({@code module._compile(src, name)} runs a string as a module, as require hooks do) and
-     * the vm module's other code makers: JavaScript names ({@code self._compile(} is an ordinary Python method).
+     * Node's module compiler ({@code module._compile(src, name)} runs a string as a module, as require hooks do), the
+     * vm module's other code makers, and process starts through an object whose module the text never names (a
+     * module got by a computed name or handed in, Bun's and Deno's own APIs): {@code execFile(},
+     * {@code spawn(cmd, [argv...])}, {@code Bun.spawn(}, {@code Deno.run(}/{@code new Deno.Command(}. JavaScript
+     * names only (Rust's {@code thread::spawn(} is a thread). A bare {@code spawn(x)} is not one: sagas and
+     * state-machine actors spawn too (redux-saga, xstate); nor is a regex's {@code .exec(}.
      */
     static final List<String> JS_CALLS = List.of("\\._compile\\s*\\(",
+            "(?<![\\w$])(?<!function\\s{1,8})execFile\\s*\\(", "(?<![\\w$])spawn\\s*\\(\\s*[^,()\\n]+,\\s*\\[",
+            "\\bBun\\s*\\.\\s*spawn\\s*\\(", "\\bDeno\\s*\\.\\s*(?:run\\s*\\(|Command\\b)",
             "\\bvm\\.(?:SourceTextModule|SyntheticModule)\\b|\\bnew\\s+vm\\.",
             "(?:\\brequire\\s*\\(\\s*|\\bfrom\\s+)[\"'`](?:node:)?vm[\"'`]");
     /** The sources node-gyp compiles into the addon on install (a {@code binding.gyp} package): C and C++. */

@@ -100,6 +100,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     private static final Pattern JUNK = Pattern.compile(
             "^(coverage/.*|\\.nyc_output/.*|npm-debug\\.log.*|yarn-error\\.log|.*\\.swp|.*\\.swo|.*~|\\.DS_Store|.*/\\.DS_Store)$");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
 
     @Override
     public Optional<String> pathRule(Artifact artifact, String path) {
@@ -354,21 +355,32 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         if (pkg != null && pkg.isObject()) {
             JsonNode bin = pkg.path("bin");
             if (bin.isTextual()) {
-                why.put(root + clean(bin.asText()), ExecutionRelevance.ENTRY_PREFIX + "bin: linked onto PATH");
+                why.put(root + clean(bin.asText()), ExecutionRelevance.COMMAND_PREFIX + "bin: linked onto PATH");
             } else {
-                bin.forEach(b -> why.put(root + clean(b.asText()), ExecutionRelevance.ENTRY_PREFIX + "bin: linked onto PATH"));
+                bin.forEach(b -> why.put(root + clean(b.asText()), ExecutionRelevance.COMMAND_PREFIX + "bin: linked onto PATH"));
             }
             // no bin but directories.bin: npm links every file under that folder onto PATH by its name
             NpmEntryPoints.directoryBins(pkg, present.stream().filter(p -> p.startsWith(root))
                     .map(p -> p.substring(root.length())).toList()).forEach((name, target) -> why.putIfAbsent(
-                    root + target, ExecutionRelevance.ENTRY_PREFIX + "directories.bin: linked onto PATH as " + name
+                    root + target, ExecutionRelevance.COMMAND_PREFIX + "directories.bin: linked onto PATH as " + name
                             + (NpmEntryPoints.shadowsCommonCommand(name) ? ", shadowing a common command" : "")));
             String main = pkg.path("main").asText("index.js");
             why.putIfAbsent(root + clean(main), ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
             for (String ext : List.of(".js", "/index.js")) {
                 why.putIfAbsent(root + clean(main).replaceFirst("/$", "") + ext, ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
             }
-            exports(pkg.path("exports"), root, why, exportPatterns);
+            exports(pkg.path("exports"), root, why, exportPatterns, "exports: loaded by require/import");
+            // the package's own #name specifiers (a bare package name there is no file of this package)
+            NpmEntryPoints.importFiles(pkg.path("imports")).forEach((name, targets) -> targets.forEach(t -> exports(
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(t), root, why, exportPatterns,
+                    "imports: loaded by require/import of " + name)));
+            // what bundlers load: module (their ESM main), browser's replacement files
+            if (pkg.path("module").isTextual()) {
+                why.putIfAbsent(root + clean(pkg.path("module").asText()),
+                        ExecutionRelevance.ENTRY_PREFIX + "module: loaded by bundlers");
+            }
+            NpmEntryPoints.browserReplacements(pkg.path("browser")).forEach((from, to) -> why.putIfAbsent(root + to,
+                    ExecutionRelevance.ENTRY_PREFIX + "browser: loaded by bundlers in place of " + from));
             for (String script : LIFECYCLE) {
                 String cmd = pkg.path("scripts").path(script).asText("");
                 for (String token : cmd.split("[\\s;&|<>()'\"=]+")) {
@@ -403,17 +415,17 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     }
 
     /** Every string leaf of {@code exports} (conditions nest), a {@code *} subpath pattern as a regex. */
-    private static void exports(JsonNode n, String root, Map<String, String> why, List<Pattern> patterns) {
+    private static void exports(JsonNode n, String root, Map<String, String> why, List<Pattern> patterns, String reason) {
         if (n.isTextual()) {
             String target = root + clean(n.asText());
             if (target.contains("*")) {
                 patterns.add(Pattern.compile(java.util.Arrays.stream(target.split("\\*", -1)).map(Pattern::quote)
                         .collect(java.util.stream.Collectors.joining(".*"))));
             } else {
-                why.putIfAbsent(target, ExecutionRelevance.ENTRY_PREFIX + "exports: loaded by require/import");
+                why.putIfAbsent(target, ExecutionRelevance.ENTRY_PREFIX + reason);
             }
         } else if (n.isContainerNode()) {
-            n.forEach(c -> exports(c, root, why, patterns));
+            n.forEach(c -> exports(c, root, why, patterns, reason));
         }
     }
 
@@ -469,7 +481,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 }
             }
             if (src != null) {
-                src = resolveWorkspaceSpecs(src, view);
+                src = resolvePublishedSpecs(src, path, view);
             }
             String dir = path.substring(0, path.length() - "package.json".length());
             boolean gypInArtifact = view.artifactFiles().stream().anyMatch(f -> f.path().equals(dir + "binding.gyp"));
@@ -538,10 +550,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 otherRule = DEPENDENCY_FROM_HISTORY;
             }
             if (src != null) {
-                NpmEntryPoints.Changes entries = NpmEntryPoints.added(normalize(published.deepCopy(), published, false),
-                        normalize(src.deepCopy(), published, true));
+                NpmEntryPoints.Changes entries = NpmEntryPoints.added(normalize(published.deepCopy(), false),
+                        normalize(src.deepCopy(), true));
                 entries.shadowing().forEach(b -> findings.add("adds bin " + b + ", shadowing a common command"));
-                entries.newExports().forEach(e -> findings.add("adds exports subpath " + e));
+                findings.addAll(entries.newEntries());
                 if (entries.highRisk()) {
                     flags.add(RiskFlag.ENTRY_POINT);
                 }
@@ -570,7 +582,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (src == null) {
                 return Optional.empty();
             }
-            ObjectNode a = normalize(published.deepCopy(), published, false);
+            ObjectNode a = normalize(published.deepCopy(), false);
             if (gypScriptAdded && a.path("scripts").isObject()) {
                 ((ObjectNode) a.get("scripts")).remove("install"); // npm's own addition, verified above
                 if (a.get("scripts").isEmpty() && !src.has("scripts")) {
@@ -580,7 +592,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     a.remove("gypfile");
                 }
             }
-            ObjectNode s = normalize(src.deepCopy(), published, true);
+            ObjectNode s = normalize(src.deepCopy(), true);
             List<String> applied = new ArrayList<>(); // rule ids of the publish tools' rewrites, in order
             List<String> notes = new ArrayList<>();
             devFieldsStripped(s, a, applied, notes);
@@ -779,28 +791,39 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         }
 
         /**
-         * The source's manifest with each {@code workspace:} spec replaced by what pnpm and yarn publish for it: the
-         * version of the workspace package of that name at this commit ({@code workspace:*} → {@code 1.2.0},
-         * {@code workspace:^} → {@code ^1.2.0}, {@code workspace:~} → {@code ~1.2.0}), or the range written after the
-         * prefix ({@code workspace:^1.0.0} → {@code ^1.0.0}). A spec whose package the commit does not hold stays as it
-         * is: no published version is then the source's.
+         * The source's manifest with each {@code workspace:} and {@code catalog:} spec replaced by what pnpm, yarn and
+         * bun publish for it. {@code workspace:}: the version of the workspace package of that name at this commit
+         * ({@code workspace:*} → {@code 1.2.0}, {@code workspace:^} → {@code ^1.2.0}, {@code workspace:~} →
+         * {@code ~1.2.0}), or the range written after the prefix ({@code workspace:^1.0.0} → {@code ^1.0.0}).
+         * {@code catalog:} / {@code catalog:NAME}: the spec the workspace's default or named catalog gives that
+         * dependency at this commit ({@link #catalogs}). A spec the commit cannot resolve stays as it is: no published
+         * spec is then the source's.
          */
-        static ObjectNode resolveWorkspaceSpecs(ObjectNode src, GeneratedFiles.SourceView view) {
+        static ObjectNode resolvePublishedSpecs(ObjectNode src, String manifestPath, GeneratedFiles.SourceView view) {
             ObjectNode out = null;
             Map<String, Optional<String>> versions = new java.util.HashMap<>();
+            Map<String, Map<String, String>> catalogs = null;
             for (String kind : List.of("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")) {
                 for (Map.Entry<String, JsonNode> e : iterable(src.path(kind))) {
                     String spec = e.getValue().asText("");
-                    if (!spec.startsWith("workspace:")) {
-                        continue;
-                    }
-                    String rest = spec.substring("workspace:".length());
                     Optional<String> resolved;
-                    if (rest.isEmpty() || rest.equals("*") || rest.equals("^") || rest.equals("~")) {
-                        Optional<String> v = versions.computeIfAbsent(e.getKey(), n -> workspaceVersion(view, n));
-                        resolved = v.map(x -> (rest.equals("^") || rest.equals("~") ? rest : "") + x);
+                    if (spec.startsWith("workspace:")) {
+                        String rest = spec.substring("workspace:".length());
+                        if (rest.isEmpty() || rest.equals("*") || rest.equals("^") || rest.equals("~")) {
+                            Optional<String> v = versions.computeIfAbsent(e.getKey(), n -> workspaceVersion(view, n));
+                            resolved = v.map(x -> (rest.equals("^") || rest.equals("~") ? rest : "") + x);
+                        } else {
+                            resolved = Optional.of(rest);
+                        }
+                    } else if (spec.startsWith("catalog:")) {
+                        if (catalogs == null) {
+                            catalogs = catalogs(view, view.alignment().sourcePath(manifestPath).orElse("package.json"));
+                        }
+                        String name = spec.substring("catalog:".length()).strip();
+                        resolved = Optional.ofNullable(catalogs.getOrDefault(name.isEmpty() ? "default" : name, Map.of())
+                                .get(e.getKey()));
                     } else {
-                        resolved = Optional.of(rest);
+                        continue;
                     }
                     if (resolved.isPresent()) {
                         out = out == null ? src.deepCopy() : out;
@@ -809,6 +832,63 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 }
             }
             return out == null ? src : out;
+        }
+
+        /**
+         * The catalogs of the workspace holding the manifest at {@code manifestSourcePath}: from the nearest folder at
+         * or above it that defines any — pnpm's {@code pnpm-workspace.yaml} (https://pnpm.io/catalogs), yarn's
+         * {@code .yarnrc.yml}, bun's root {@code package.json} ({@code catalog}/{@code catalogs}, top level or under
+         * {@code workspaces}). Catalog name ({@code default} for {@code catalog}) to dependency name to spec.
+         */
+        static Map<String, Map<String, String>> catalogs(GeneratedFiles.SourceView view, String manifestSourcePath) {
+            String dir = manifestSourcePath.contains("/")
+                    ? manifestSourcePath.substring(0, manifestSourcePath.lastIndexOf('/') + 1) : "";
+            while (true) {
+                for (String file : List.of("pnpm-workspace.yaml", ".yarnrc.yml", "package.json")) {
+                    Optional<byte[]> bytes = view.sourceBytes(dir + file);
+                    if (bytes.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        JsonNode n = (file.endsWith(".json") ? JSON : YAML).readTree(bytes.get());
+                        Map<String, Map<String, String>> found = n == null ? Map.of()
+                                : catalogsOf(n.path("workspaces").isObject() && !n.has("catalog") && !n.has("catalogs")
+                                ? n.path("workspaces") : n);
+                        if (!found.isEmpty()) {
+                            return found;
+                        }
+                    } catch (IOException | RuntimeException ex) {
+                        // unreadable: defines no catalog
+                    }
+                }
+                if (dir.isEmpty()) {
+                    return Map.of();
+                }
+                String up = dir.substring(0, dir.length() - 1);
+                dir = up.contains("/") ? up.substring(0, up.lastIndexOf('/') + 1) : "";
+            }
+        }
+
+        private static Map<String, Map<String, String>> catalogsOf(JsonNode n) {
+            Map<String, Map<String, String>> out = new java.util.HashMap<>();
+            for (Map.Entry<String, JsonNode> named : iterable(n.path("catalogs"))) {
+                out.put(named.getKey(), specs(named.getValue()));
+            }
+            if (n.path("catalog").isObject()) {
+                out.put("default", specs(n.path("catalog")));
+            }
+            out.values().removeIf(Map::isEmpty);
+            return out;
+        }
+
+        private static Map<String, String> specs(JsonNode catalog) {
+            Map<String, String> out = new java.util.HashMap<>();
+            for (Map.Entry<String, JsonNode> e : iterable(catalog)) {
+                if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            }
+            return out;
         }
 
         /** The version of the package named {@code name} in the commit's tree (a workspace sibling), if any. */
@@ -842,18 +922,13 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         }
 
         /**
-         * The published spec is the source's, or the version a {@code workspace:}/{@code catalog:} range resolves
-         * to at publish. An alias ({@code npm:other@1}), URL, git, file or link spec the source does not give is a
-         * different package, whatever its name (https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies).
+         * The published spec is the source's ({@code workspace:}/{@code catalog:} specs already resolved from the
+         * commit by {@link #resolvePublishedSpecs}; one the commit cannot resolve equals no published spec). An alias
+         * ({@code npm:other@1}), URL, git, file or link spec the source does not give is a different package, whatever
+         * its name (https://docs.npmjs.com/cli/configuring-npm/package-json#dependencies).
          */
         static boolean sameDependency(String published, String declared) {
-            if (published.equals(declared)) {
-                return true;
-            }
-            if (declared.startsWith("catalog:")) {
-                return isRange(published);
-            }
-            return false;
+            return published.equals(declared);
         }
 
         /**
@@ -900,10 +975,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
         /**
          * What npm (and pnpm/yarn) change at publish: {@code bin} paths normalised, {@code repository} turned
-         * into {@code {type, url: git+https://...}}, {@code workspace:}/{@code catalog:} ranges resolved,
-         * {@code publishConfig} fields applied, {@code _}-prefixed bookkeeping and {@code gitHead} added.
+         * into {@code {type, url: git+https://...}}, {@code publishConfig} fields applied, {@code _}-prefixed
+         * bookkeeping and {@code gitHead} added ({@code workspace:}/{@code catalog:} specs are resolved beforehand,
+         * from the commit: {@link #resolvePublishedSpecs}).
          */
-        static ObjectNode normalize(ObjectNode n, ObjectNode published, boolean applyPublishConfig) {
+        static ObjectNode normalize(ObjectNode n, boolean applyPublishConfig) {
             List<String> drop = new ArrayList<>();
             n.fieldNames().forEachRemaining(k -> {
                 if (k.startsWith("_") || k.equals("gitHead")) {
@@ -915,7 +991,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             // reads main/bin/exports themselves), so it is never applied to the published side.
             JsonNode publishConfig = n.remove("publishConfig");
             if (applyPublishConfig && publishConfig != null && publishConfig.isObject()) {
-                for (String k : List.of("main", "module", "exports", "types", "typings", "bin", "browser", "types")) {
+                // pnpm 6.4 added type and imports (https://github.com/pnpm/pnpm/pull/3315)
+                for (String k : List.of("main", "module", "exports", "imports", "type", "types", "typings", "bin",
+                        "browser")) {
                     if (publishConfig.has(k)) {
                         n.set(k, publishConfig.get(k));
                     }
@@ -946,19 +1024,6 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     r.put("directory", repo.path("directory").asText().replaceFirst("^\\./", "").replaceFirst("/$", ""));
                 }
                 n.set("repository", r);
-            }
-            for (String kind : List.of("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")) {
-                JsonNode deps = n.get(kind);
-                if (deps != null && deps.isObject()) {
-                    for (Map.Entry<String, JsonNode> e : iterable(deps)) {
-                        String range = e.getValue().asText("");
-                        JsonNode resolved = published.path(kind).get(e.getKey());
-                        if ((range.startsWith("workspace:") || range.startsWith("catalog:")) && resolved != null
-                                && sameDependency(resolved.asText(""), range)) {
-                            ((ObjectNode) deps).set(e.getKey(), resolved);
-                        }
-                    }
-                }
             }
             return n;
         }
