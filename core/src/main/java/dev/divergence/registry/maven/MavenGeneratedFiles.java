@@ -448,6 +448,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             Map<String, String> declared = source.flatMap(MavenGeneratedFiles.ManifestRule::mainAttributes)
                     .orElse(Map.of());
             List<String> buildFiles = null;
+            List<Map<String, String>> templates = null;
             List<String> unexplained = new ArrayList<>();
             for (String key : EXECUTION_ATTRIBUTES) {
                 String value = attributes.get(key);
@@ -456,8 +457,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
                 if (buildFiles == null) {
                     buildFiles = buildFiles(view);
+                    templates = manifestTemplates(view);
                 }
-                if (!namedByBuild(key, value, buildFiles)) {
+                if (!namedByBuild(key, value, buildFiles)
+                        && templates.stream().noneMatch(t -> value.equals(t.get(key)))) {
                     unexplained.add(key + ": " + value);
                 }
             }
@@ -482,6 +485,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             String v = Pattern.quote(value);
             String k = Pattern.quote(key);
             String forms = "<" + k + ">\\s*" + v + "\\s*</" + k + ">|[\"']" + k + "[\"']\\s*[:=,]\\s*[\"']" + v + "[\"']";
+            // Ant: <manifest><attribute name="KEY" value="value"/></manifest>
+            forms += "|<attribute\\s+name\\s*=\\s*[\"']" + k + "[\"']\\s+value\\s*=\\s*[\"']" + v + "[\"']";
             if (key.equals("Main-Class")) {
                 forms += "|<mainClass>\\s*" + v + "\\s*</mainClass>|\\bmainClass\\s*(?:=|\\.set\\()\\s*[\"']" + v + "[\"']";
             }
@@ -489,12 +494,31 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
         }
 
-        /** The repository's pom.xml and Gradle build files (at most 200). */
+        /**
+         * Manifest templates the build copies into the jar (Ant's {@code <jar manifest="src/conf/MANIFEST.MF">},
+         * the jar plugin's {@code <manifestFile>}): the main attributes of every tracked {@code MANIFEST.MF} or
+         * {@code *.mf} outside test, fixture, example and documentation folders (at most 50). A value must equal the
+         * template's exactly: a template token ({@code @version@}) fills no execution attribute.
+         */
+        static List<Map<String, String>> manifestTemplates(SourceView view) {
+            List<Map<String, String>> out = new ArrayList<>();
+            for (String p : view.tree().files().keySet()) {
+                String name = p.substring(p.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+                if ((name.equals("manifest.mf") || name.endsWith(".mf")) && out.size() < 50
+                        && !dev.divergence.registry.SourceFolders.notPackageSource(p.substring(0, p.lastIndexOf('/') + 1))) {
+                    view.sourceBytes(p).flatMap(ManifestRule::mainAttributes).ifPresent(out::add);
+                }
+            }
+            return out;
+        }
+
+        /** The repository's pom.xml, Gradle and Ant build files (at most 200). */
         static List<String> buildFiles(SourceView view) {
             List<String> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1);
-                if ((name.equals("pom.xml") || name.equals("build.gradle") || name.equals("build.gradle.kts"))
+                if ((name.equals("pom.xml") || name.equals("build.gradle") || name.equals("build.gradle.kts")
+                        || name.equals("build.xml"))
                         && out.size() < 200) {
                     view.sourceText(p).ifPresent(out::add);
                 }
@@ -1121,13 +1145,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 if (!(n instanceof org.w3c.dom.Element p)) {
                     continue;
                 }
-                String group = MavenRegistry.child(p, "groupId").orElse("org.apache.maven.plugins");
+                Optional<String> declaredGroup = MavenRegistry.child(p, "groupId");
+                String group = declaredGroup.orElse("org.apache.maven.plugins");
                 String id = MavenRegistry.child(p, "artifactId").orElse("");
+                String version = MavenRegistry.child(p, "version").orElse("");
+                // The Maven 1 conversion writes a plugin without its group (maven:maven-xdoc-plugin:1.9.2 becomes
+                // <artifactId>maven-xdoc-plugin</artifactId>): the same artifactId and version, whatever the group.
+                boolean converted = declaredGroup.isEmpty() && maven1Plugins.stream()
+                        .map(m -> m.split(":", -1)).anyMatch(m -> m.length == 3 && m[1].equals(id) && m[2].equals(version));
                 boolean surefire = group.equals("org.apache.maven.plugins")
                         && (id.equals("maven-surefire-plugin") || id.equals("surefire")) // "surefire": Maven 2 betas
                         && MavenRegistry.childElement(p, "dependencies").isEmpty()
                         && MavenRegistry.childElement(p, "executions").isEmpty();
-                if (!surefire && !maven1Plugins.contains(group + ":" + id + ":" + MavenRegistry.child(p, "version").orElse(""))) {
+                if (!surefire && !converted && !maven1Plugins.contains(group + ":" + id + ":" + version)) {
                     return false;
                 }
             }

@@ -159,6 +159,19 @@ class MavenScanTest {
     /** Commits and tags {@code tree} as vVERSION, publishes {@code files} (by suffix: .pom, .jar, -sources.jar), scans. */
     private ReleaseReport scanPublished(SortedMap<String, byte[]> tree, String version, Map<String, byte[]> files)
             throws Exception {
+        return scanPublished(dir, tree, version, files);
+    }
+
+    /** A jar of an Ant build (no pom.xml in the tree: the POM was written at deploy), scanned in a fresh folder. */
+    private ArtifactReport scanAntJar(SortedMap<String, byte[]> tree, Map<String, byte[]> jarEntries) throws Exception {
+        byte[] pom = utf8("<project><modelVersion>4.0.0</modelVersion><groupId>org.acme</groupId>"
+                + "<artifactId>acme-core</artifactId><version>3.0.0</version></project>\n");
+        return artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "ant"), tree, "3.0.0",
+                Map.of(".pom", pom, ".jar", LocalMaven.jar(jarEntries))), ".jar");
+    }
+
+    private ReleaseReport scanPublished(Path dir, SortedMap<String, byte[]> tree, String version,
+                                        Map<String, byte[]> files) throws Exception {
         try (GitHistoryBuilder git = GitHistoryBuilder.init(dir.resolve("repo"))) {
             git.commit(tree, "release " + version, Instant.parse("2026-01-01T00:00:00Z"));
             git.tag("v" + version, true);
@@ -252,6 +265,51 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId());
         assertEquals(Verdict.EXPLAINED, a.verdict());
         assertEquals(1, dev.divergence.compare.Verdicts.unverifiedCount(a.files()), "Widget.class, explained by name");
+    }
+
+    @Test
+    void aManifestEntryTheAntBuildsTrackedTemplateDeclaresIsGeneratedAndAnotherIsNot() throws Exception {
+        // commons-logging 1.0.x: build.xml's <jar manifest="${build.home}/conf/MANIFEST.MF"> copies src/conf/MANIFEST.MF
+        SortedMap<String, byte[]> tree = files("build.xml", "<project name=\"acme\" default=\"jar\"/>\n",
+                "src/conf/MANIFEST.MF", "Extension-Name: @package@\nImplementation-Version: @version@\n"
+                        + "Class-Path: log4j.jar log4j-core.jar\n",
+                "src/test/conf/MANIFEST.MF", "Main-Class: org.acme.Widget\n",
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nExtension-Name: org.acme\n"
+                + "Implementation-Version: 3.0.0\nClass-Path: log4j.jar log4j-core.jar\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        FileDivergence m = row(scanAntJar(tree, jar), "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.GENERATED, m.status());
+        assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId());
+        // another class path than the template's, or a main class only a test folder's manifest names: not explained
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nClass-Path: log4j.jar evil.jar\n"));
+        FileDivergence other = row(scanAntJar(tree, jar), "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, other.ruleId());
+        assertTrue(other.highRisk());
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nClass-Path: log4j.jar log4j-core.jar\n"
+                + "Main-Class: org.acme.Widget\n"));
+        FileDivergence main = row(scanAntJar(tree, jar), "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, main.ruleId());
+        assertEquals("manifest entries no build file declares: [Main-Class: org.acme.Widget]", main.detail().orElseThrow());
+    }
+
+    @Test
+    void aMainClassAnAntBuildDeclaresInItsManifestTaskIsGenerated() throws Exception {
+        SortedMap<String, byte[]> tree = files("build.xml", "<project name=\"acme\" default=\"jar\"><target name=\"jar\">"
+                        + "<jar destfile=\"acme.jar\"><manifest><attribute name=\"Main-Class\" value=\"org.acme.Widget\"/>"
+                        + "</manifest></jar></target></project>\n",
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        assertEquals(MavenGeneratedFiles.MANIFEST,
+                row(scanAntJar(tree, jar), "META-INF/MANIFEST.MF").ruleId());
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Premain-Class: org.acme.Widget\n"));
+        FileDivergence agent = row(scanAntJar(tree, jar), "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, agent.ruleId());
+        assertEquals("manifest entries no build file declares: [Premain-Class: org.acme.Widget]", agent.detail().orElseThrow());
     }
 
     @Test
@@ -1180,6 +1238,21 @@ class MavenScanTest {
         FileDivergence pom = scanPom(generatedPom(""));
         assertEquals(FileStatus.GENERATED, pom.status());
         assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+    }
+
+    @Test
+    void theConversionWritesAMaven1PluginWithoutItsGroupButNotAnotherVersionOrArtifact() throws Exception {
+        // commons-logging 1.1: project.xml's maven:maven-xdoc-plugin:1.9.2 became <artifactId>maven-xdoc-plugin</artifactId>
+        String projectXml = PROJECT_XML.replace("  </dependencies>", "    <dependency>\n      <groupId>maven</groupId>\n"
+                + "      <artifactId>maven-xdoc-plugin</artifactId>\n      <version>1.9.2</version>\n"
+                + "      <type>plugin</type>\n    </dependency>\n  </dependencies>");
+        String xdoc = "    <plugin><artifactId>maven-xdoc-plugin</artifactId><version>%s</version></plugin>\n  </plugins>";
+        FileDivergence pom = scanPom(generatedPom("").replace("  </plugins>", xdoc.formatted("1.9.2")), projectXml);
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED,
+                scanPom(generatedPom("").replace("  </plugins>", xdoc.formatted("1.9.3")), projectXml).ruleId());
+        assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, scanPom(generatedPom("").replace("  </plugins>",
+                xdoc.formatted("1.9.2").replace("maven-xdoc-plugin", "maven-xdoc2-plugin")), projectXml).ruleId());
     }
 
     @Test
