@@ -1,0 +1,102 @@
+package dev.divergence.registry.npm;
+
+import dev.divergence.model.Artifact;
+import dev.divergence.model.FileStatus;
+import dev.divergence.registry.GeneratedFiles;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A published JavaScript file that is its source with comments and blank lines removed, as clean-publish's
+ * {@code cleanComments} (https://github.com/shashkovdanil/clean-publish) and minifier-free "strip comments" steps do.
+ * A comment is slack an attacker would love (a payload a naive lexer takes for a comment, a line terminator whose
+ * loss changes where a semicolon is inserted), so the proof is the engine's own view: both files lex (see
+ * {@link JsTokens}, which refuses where it is unsure) to the same tokens, each preceded by a line terminator on one
+ * side exactly when on the other, under the same hashbang; and every comment the published file keeps is one the
+ * source has in the same place (a program can read its own comments through {@code Function.prototype.toString}).
+ */
+final class NpmStrippedComments {
+
+    static final String COMMENTS_STRIPPED = "npm.js-comments-stripped";
+
+    private NpmStrippedComments() {
+    }
+
+    static boolean javaScript(String path) {
+        return path.endsWith(".js") || path.endsWith(".cjs") || path.endsWith(".mjs");
+    }
+
+    /** Why the published file is not the source with comments removed, or empty when it is. */
+    static Optional<String> difference(byte[] published, byte[] source) {
+        JsTokens.Lexed a;
+        JsTokens.Lexed s;
+        try {
+            a = JsTokens.lex(published);
+        } catch (JsTokens.Refused e) {
+            return Optional.of("published file not lexed: " + e.getMessage());
+        }
+        try {
+            s = JsTokens.lex(source);
+        } catch (JsTokens.Refused e) {
+            return Optional.of("source file not lexed: " + e.getMessage());
+        }
+        if (!a.hashbang().equals(s.hashbang())) {
+            return Optional.of("hashbang lines differ");
+        }
+        if (a.tokens().size() != s.tokens().size()) {
+            return Optional.of(a.tokens().size() + " tokens, the source " + s.tokens().size());
+        }
+        for (int i = 0; i < a.tokens().size(); i++) {
+            JsTokens.Token x = a.tokens().get(i);
+            JsTokens.Token y = s.tokens().get(i);
+            if (!x.text().equals(y.text())) {
+                return Optional.of("token " + (i + 1) + " differs");
+            }
+            if (x.newlineBefore() != y.newlineBefore()) {
+                return Optional.of("a line break before token " + (i + 1) + " (" + x.text() + ") "
+                        + (x.newlineBefore() ? "added" : "removed") + ": automatic semicolon insertion may differ");
+            }
+            if (!kept(x.commentsBefore(), y.commentsBefore())) {
+                return Optional.of("a comment before token " + (i + 1) + " is not the source's");
+            }
+        }
+        if (!kept(a.trailingComments(), s.trailingComments())) {
+            return Optional.of("a trailing comment is not the source's");
+        }
+        return Optional.empty();
+    }
+
+    /** The published comments are a subsequence of the source's in the same gap. */
+    private static boolean kept(List<String> published, List<String> source) {
+        int j = 0;
+        for (String c : published) {
+            while (j < source.size() && !source.get(j).equals(c)) {
+                j++;
+            }
+            if (j == source.size()) {
+                return false;
+            }
+            j++;
+        }
+        return true;
+    }
+
+    static final class Rule implements GeneratedFiles.ContentRule {
+        @Override
+        public String id() {
+            return COMMENTS_STRIPPED;
+        }
+
+        @Override
+        public Optional<GeneratedFiles.Decision> explain(Artifact artifact, String path, byte[] bytes,
+                                                         Optional<byte[]> source, String version) {
+            if (source.isEmpty() || !javaScript(path) || difference(bytes, source.get()).isPresent()) {
+                return Optional.empty();
+            }
+            return Optional.of(new GeneratedFiles.Decision(FileStatus.MATCH_NORMALIZED, COMMENTS_STRIPPED, Set.of(),
+                    Optional.of("the source's JavaScript tokens and line breaks, comments and blank lines removed "
+                            + "(clean-publish cleanComments)")));
+        }
+    }
+}
