@@ -46,6 +46,25 @@ class NpmStrippedCommentsTest {
         assertEquals(Optional.empty(), difference(published, source));
     }
 
+    @Test
+    void blankLinesRemovedInsideATemplateAreWhatCleanPublishDoesAndNothingElseIs() {
+        // clean-publish's replace(/\n+/g, '\n') runs over the whole file, template literals included
+        String source = "print(`Usage\n  $ nanoid\n\nOptions\n\n\n  -h`)\n";
+        NpmStrippedComments.Comparison c = NpmStrippedComments.compare(bytes("print(`Usage\n  $ nanoid\nOptions\n  -h`)\n"),
+                bytes(source));
+        assertEquals(new NpmStrippedComments.Comparison(Optional.empty(), 1), c);
+        // a line joined, a blank line added, text changed, or a string that is no template: each a difference
+        for (String published : List.of("print(`Usage  $ nanoid\nOptions\n  -h`)\n",
+                "print(`Usage\n\n  $ nanoid\n\nOptions\n\n\n\n  -h`)\n", "print(`Usage\n  $ evil\nOptions\n  -h`)\n")) {
+            assertTrue(NpmStrippedComments.compare(bytes(published), bytes(source)).difference().isPresent(), published);
+        }
+        assertTrue(difference("s = 'a\\\nb'\n", "s = 'a\\\n\nb'\n").isPresent());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             a token added beside removed comments | let a = 1\\nrequire('child_process').exec(a)\\n | // note\\nlet a = 1\\n// more\\n
