@@ -54,6 +54,22 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String POM_NEW_DEPENDENCY = "maven.pom.new-dependency";
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
+    /**
+     * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for: the JVM then loads
+     * {@code META-INF/versions/N/} classes in place of the base ones (JEP 238). Divergent, not HIGH_RISK: each
+     * versioned class is judged by itself against its own source.
+     */
+    public static final String MANIFEST_MULTI_RELEASE = "maven.manifest.multi-release";
+    /**
+     * A class an auto-loading registry names that the source's file of that name does not: Spring's
+     * {@code META-INF/spring.factories}, {@code META-INF/spring/*.imports} (auto-configurations),
+     * {@code META-INF/spring/aot.factories}, {@code META-INF/spring.handlers} (XML namespace handlers), Groovy's
+     * {@code META-INF/groovy/...ExtensionModule}. The consumer's framework instantiates each without anyone naming
+     * it, as ServiceLoader does a service provider: HIGH_RISK.
+     */
+    public static final String AUTO_LOAD_NEW_ENTRY = "maven.auto-load.new-entry";
+    /** The same registry entries as the source's file, spelled differently (order, comments, line endings). */
+    public static final String AUTO_LOAD_SAME_ENTRIES = "maven.auto-load.same-entries";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
     public static final String NEW_SERVICE_PROVIDER = "maven.services.new-provider";
     public static final String SERVICES_AUTO_SERVICE = "maven.services.auto-service";
@@ -117,7 +133,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * java.instrument/java/lang/instrument/package-summary.html), the launcher's main class, extra class path.
      */
     static final List<String> EXECUTION_ATTRIBUTES = List.of("Premain-Class", "Agent-Class", "Launcher-Agent-Class",
-            "Main-Class", "Class-Path");
+            "Main-Class", "Class-Path", "Boot-Class-Path", "Start-Class", "Bundle-Activator");
+    // Boot-Class-Path: jars an agent puts on the bootstrap class path (java.lang.instrument). Start-Class: the class
+    // Spring Boot's launcher (Main-Class JarLauncher) runs. Bundle-Activator: the class an OSGi framework instantiates
+    // and starts with the bundle (OSGi Core, Bundle-Activator header).
 
     /** Rule ids that explain a compiled class by its name only: only a rebuild can verify its bytes. */
     public static final Set<String> BY_NAME_ONLY = Set.of(CLASS_FROM_SOURCE, GENERATED_MODULE_INFO);
@@ -286,17 +305,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+        return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(),
+                new AutoLoadRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
     }
 
     /**
-     * The POM is compared as data: the shared text normalisations (a release version token in place of another, line
+     * The POM and the auto-loading registries ({@link AutoLoadRule}) are compared as data: the shared text normalisations (a release version token in place of another, line
      * endings) could otherwise explain a dependency's {@code <version>} rewritten to the release's own.
      */
     @Override
     public boolean comparedAsData(String path) {
-        return path.equals("pom.xml") || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"));
+        return path.equals("pom.xml") || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"))
+                || AutoLoadRule.registry(path).isPresent();
     }
 
     /**
@@ -461,12 +482,34 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     unexplained.add(key + ": " + value);
                 }
             }
-            if (unexplained.isEmpty()) {
-                return Optional.of(Decision.of(FileStatus.GENERATED, MANIFEST));
+            if (!unexplained.isEmpty()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_EXECUTION, Set.of(RiskFlag.AUTO_EXEC),
+                        Optional.of("manifest entries no build file declares: " + unexplained)));
             }
-            return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
-                    MANIFEST_EXECUTION, Set.of(RiskFlag.AUTO_EXEC),
-                    Optional.of("manifest entries no build file declares: " + unexplained)));
+            String multiRelease = attributes.getOrDefault(MULTI_RELEASE, "");
+            if (multiRelease.equalsIgnoreCase("true") && !multiRelease.equalsIgnoreCase(declared.getOrDefault(MULTI_RELEASE, ""))
+                    && !multiReleaseBuild(buildFiles == null ? buildFiles(view) : buildFiles)) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_MULTI_RELEASE, Set.of(), Optional.of("Multi-Release: true, which no build file asks "
+                        + "for: the JVM loads META-INF/versions/N/ classes in place of the base ones")));
+            }
+            return Optional.of(Decision.of(FileStatus.GENERATED, MANIFEST));
+        }
+
+        static final String MULTI_RELEASE = "Multi-Release";
+
+        /**
+         * A build that writes a multi-release jar: the attribute in any of {@link #namedByBuild}'s forms (quoted or
+         * not in Gradle: {@code attributes('Multi-Release': true)}), the compiler plugin's
+         * {@code <multiReleaseOutput>true}, or moditect's {@code <jvmVersion>} (it adds the attribute with the
+         * versioned module-info).
+         */
+        private static boolean multiReleaseBuild(List<String> buildFiles) {
+            Pattern named = Pattern.compile("(?i)<Multi-Release>\\s*true\\s*</Multi-Release>"
+                    + "|[\"']Multi-Release[\"']\\s*(?:[:=,]|to)\\s*[\"']?true\\b|(?m)^\\s*Multi-Release\\s*[:=]\\s*true\\s*$"
+                    + "|<multiReleaseOutput>\\s*true\\s*</multiReleaseOutput>|<jvmVersion>\\s*\\d+\\s*</jvmVersion>");
+            return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
         }
 
         /**
@@ -481,7 +524,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String v = Pattern.quote(value);
             String k = Pattern.quote(key);
-            String forms = "<" + k + ">\\s*" + v + "\\s*</" + k + ">|[\"']" + k + "[\"']\\s*[:=,]\\s*[\"']" + v + "[\"']";
+            // bnd instructions (bnd.bnd, or a <bnd> block of bnd-maven-plugin): "KEY: value" on a line of its own
+            String forms = "<" + k + ">\\s*" + v + "\\s*</" + k + ">|[\"']" + k + "[\"']\\s*(?:[:=,]|to)\\s*[\"']" + v + "[\"']"
+                    + "|(?m)^\\s*" + k + "\\s*[:=]\\s*" + v + "\\s*$";
             if (key.equals("Main-Class")) {
                 forms += "|<mainClass>\\s*" + v + "\\s*</mainClass>|\\bmainClass\\s*(?:=|\\.set\\()\\s*[\"']" + v + "[\"']";
             }
@@ -489,13 +534,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
         }
 
-        /** The repository's pom.xml and Gradle build files (at most 200). */
+        /** The repository's pom.xml, Gradle build files and bnd files (at most 200). */
         static List<String> buildFiles(SourceView view) {
             List<String> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1);
-                if ((name.equals("pom.xml") || name.equals("build.gradle") || name.equals("build.gradle.kts"))
-                        && out.size() < 200) {
+                if ((name.equals("pom.xml") || name.equals("build.gradle") || name.equals("build.gradle.kts")
+                        || name.endsWith(".bnd")) && out.size() < 200) {
                     view.sourceText(p).ifPresent(out::add);
                 }
             }
@@ -518,8 +563,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             Map<String, String> out = new HashMap<>();
             for (Map.Entry<Object, Object> e : main.entrySet()) {
                 String name = e.getKey().toString();
-                String canonical = EXECUTION_ATTRIBUTES.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
-                        .orElse(name);
+                String canonical = java.util.stream.Stream.concat(EXECUTION_ATTRIBUTES.stream(), java.util.stream.Stream.of(
+                        MULTI_RELEASE)).filter(k -> k.equalsIgnoreCase(name)).findFirst().orElse(name);
                 out.put(canonical, String.valueOf(e.getValue()).strip());
             }
             return Optional.of(out);
@@ -596,6 +641,95 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             return false;
+        }
+    }
+
+    /**
+     * Registries whose classes a consumer's framework loads without anyone naming them (see
+     * {@link #AUTO_LOAD_NEW_ENTRY}). Each entry is a (key, class) pair: the properties formats as Spring's
+     * {@code PropertiesLoaderUtils} and Groovy read them ({@link java.util.Properties}, values split at commas), the
+     * {@code .imports} lists one class a line ({@code #} comments). A pair the source's file of that name does not
+     * hold is HIGH_RISK whatever else would explain the text (a filtered resource's placeholder filled with a class
+     * name); the same pairs spelled differently are explained; fewer pairs, or another non-class value, are left to
+     * the other rules.
+     */
+    static final class AutoLoadRule implements ContentRule {
+        private enum Format { PROPERTIES, LINES }
+
+        /** Groovy's extension module descriptor: only these two keys name classes. */
+        private static final Set<String> GROOVY_CLASS_KEYS = Set.of("extensionClasses", "staticExtensionClasses");
+        private static final String GROOVY = "org.codehaus.groovy.runtime.ExtensionModule";
+
+        @Override
+        public String id() {
+            return AUTO_LOAD_NEW_ENTRY;
+        }
+
+        static Optional<Format> registry(String path) {
+            return switch (path) {
+                case "META-INF/spring.factories", "META-INF/spring.handlers", "META-INF/spring/aot.factories",
+                     "META-INF/groovy/" + GROOVY -> Optional.of(Format.PROPERTIES);
+                default -> path.startsWith("META-INF/spring/") && path.endsWith(".imports")
+                        && !path.substring(16).contains("/") ? Optional.of(Format.LINES) : Optional.empty();
+            };
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            Optional<Format> format = registry(path);
+            if (format.isEmpty()) {
+                return Optional.empty();
+            }
+            boolean groovy = path.endsWith(GROOVY);
+            Set<String> published = entries(bytes, format.get());
+            Set<String> declared = source.map(b -> entries(b, format.get())).orElse(Set.of());
+            List<String> added = new ArrayList<>();
+            for (String e : published) {
+                String key = e.substring(0, e.indexOf('='));
+                if (!declared.contains(e) && (!groovy || GROOVY_CLASS_KEYS.contains(key))) {
+                    added.add(e);
+                }
+            }
+            if (!added.isEmpty()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        AUTO_LOAD_NEW_ENTRY, Set.of(RiskFlag.AUTO_EXEC), Optional.of(
+                        "classes the framework loads by itself that the source's file does not name: " + added)));
+            }
+            return source.isPresent() && published.equals(declared)
+                    ? Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, AUTO_LOAD_SAME_ENTRIES)) : Optional.empty();
+        }
+
+        /** "key=class" pairs; for the {@code .imports} lists the key is empty. */
+        static Set<String> entries(byte[] bytes, Format format) {
+            Set<String> out = new java.util.TreeSet<>();
+            // Spring reads the .imports lists as UTF-8, the properties formats through Properties.load(InputStream):
+            // ISO-8859-1
+            String text = new String(bytes, format == Format.LINES ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            if (format == Format.LINES) {
+                for (String line : text.split("\\r?\\n|\\r")) {
+                    String l = line.replaceFirst("#.*$", "").strip();
+                    if (!l.isEmpty()) {
+                        out.add("=" + l);
+                    }
+                }
+                return out;
+            }
+            java.util.Properties p = new java.util.Properties();
+            try {
+                p.load(new java.io.StringReader(text));
+            } catch (java.io.IOException | IllegalArgumentException malformed) {
+                out.add("=" + text); // unreadable here: never the same entries as the source's
+                return out;
+            }
+            for (String key : p.stringPropertyNames()) {
+                for (String value : p.getProperty(key).split(",")) {
+                    if (!value.isBlank()) {
+                        out.add(key.strip() + "=" + value.strip());
+                    }
+                }
+            }
+            return out;
         }
     }
 
