@@ -296,11 +296,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         return out;
     }
 
-    /** The manifest and service files run code without being named; they are checked by content. */
+    /**
+     * Service files and the auto-loading registries ({@link AutoLoadRule}) run code without it being named; they are
+     * checked by content, and an unexplained change to one is HIGH_RISK.
+     */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
         return path -> path.startsWith("META-INF/services/") && !path.substring(18).contains("/")
-                ? Optional.of("service provider loaded by ServiceLoader") : Optional.empty();
+                ? Optional.of("service provider loaded by ServiceLoader")
+                : AutoLoadRule.registry(path).isPresent() ? Optional.of("classes a framework loads by itself")
+                : Optional.empty();
     }
 
     @Override

@@ -1574,4 +1574,39 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, beacon.ruleId());
         assertEquals(List.of("META-INF/versions/11/org/acme/Beacon.class"), a.divergentPaths());
     }
+
+    @Test
+    void aTestFixturesServiceOrAutoLoadRegistryShippedInTheJarIsNotExplainedByItsBytes() throws Exception {
+        // tests register mocks with the same files; shipped, the consumer's framework would load what they name
+        String factories = "org.springframework.context.ApplicationListener=org.acme.Greeter\n";
+        String driver = "org.acme.Greeter\n";
+        SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", DRIVER_SOURCE,
+                "src/test/resources/META-INF/spring.factories", factories,
+                "src/test/resources/META-INF/services/java.sql.Driver", driver);
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Greeter.java", DRIVER_SOURCE), "--release", "11"));
+        jar.put("META-INF/spring.factories", utf8(factories));
+        jar.put("META-INF/services/java.sql.Driver", utf8(driver));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence f = row(a, "META-INF/spring.factories");
+        assertEquals(FileStatus.PHANTOM, f.status());
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_NEW_ENTRY, f.ruleId());
+        FileDivergence s = row(a, "META-INF/services/java.sql.Driver");
+        assertEquals(FileStatus.PHANTOM, s.status());
+        assertEquals(MavenGeneratedFiles.NEW_SERVICE_PROVIDER, s.ruleId());
+        assertEquals(List.of("META-INF/services/java.sql.Driver", "META-INF/spring.factories"),
+                a.highRiskPaths().stream().sorted().toList());
+    }
+
+    @Test
+    void aRegistryFromAnotherMainResourceFolderIsStillTheSources() throws Exception {
+        // a resource root the layout does not vote for (src/main/resources-spring) is still the project's own
+        String factories = "org.springframework.context.ApplicationListener=org.acme.Greeter\n";
+        SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", GREETER,
+                "src/main/resources-spring/META-INF/spring.factories", factories);
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Greeter.java", GREETER), "--release", "11"));
+        jar.put("META-INF/spring.factories", utf8(factories));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(FileStatus.MATCH_NORMALIZED, row(a, "META-INF/spring.factories").status());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
 }
