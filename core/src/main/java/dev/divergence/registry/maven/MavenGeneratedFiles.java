@@ -492,8 +492,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         MANIFEST_EXECUTION, Set.of(RiskFlag.AUTO_EXEC),
                         Optional.of("manifest entries no build file declares: " + unexplained)));
             }
-            String multiRelease = attributes.getOrDefault(MULTI_RELEASE, "");
-            if (multiRelease.equalsIgnoreCase("true") && !multiRelease.equalsIgnoreCase(declared.getOrDefault(MULTI_RELEASE, ""))
+            if (multiRelease(bytes) && !source.map(ManifestRule::multiRelease).orElse(false)
                     && !multiReleaseBuild(buildFiles == null ? buildFiles(view) : buildFiles)) {
                 return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
                         MANIFEST_MULTI_RELEASE, Set.of(), Optional.of("Multi-Release: true, which no build file asks "
@@ -502,7 +501,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return Optional.of(Decision.of(FileStatus.GENERATED, MANIFEST));
         }
 
-        static final String MULTI_RELEASE = "Multi-Release";
+        /**
+         * How {@code java.util.jar.JarFile} decides a jar is multi-release: it searches the manifest's raw bytes, any
+         * section, for "multi-release: true" (any case) followed by a line end that is no continuation — not only
+         * the main section the {@link java.util.jar.Manifest} parser reads.
+         */
+        private static final Pattern MULTI_RELEASE_BYTES = Pattern.compile("(?i)multi-release: true(?:\\r\\n|\\r|\\n)(?! )");
+
+        static boolean multiRelease(byte[] manifest) {
+            return MULTI_RELEASE_BYTES.matcher(new String(manifest, StandardCharsets.ISO_8859_1)).find();
+        }
 
         /**
          * A build that writes a multi-release jar: the attribute in any of {@link #namedByBuild}'s forms (quoted or
@@ -568,8 +576,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             Map<String, String> out = new HashMap<>();
             for (Map.Entry<Object, Object> e : main.entrySet()) {
                 String name = e.getKey().toString();
-                String canonical = java.util.stream.Stream.concat(EXECUTION_ATTRIBUTES.stream(), java.util.stream.Stream.of(
-                        MULTI_RELEASE)).filter(k -> k.equalsIgnoreCase(name)).findFirst().orElse(name);
+                String canonical = EXECUTION_ATTRIBUTES.stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
+                        .orElse(name);
                 out.put(canonical, String.valueOf(e.getValue()).strip());
             }
             return Optional.of(out);

@@ -1501,7 +1501,7 @@ class MavenScanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"none", "manifestEntries", "gradle"})
+    @ValueSource(strings = {"none", "per-entry section", "manifestEntries", "gradle"})
     void multiReleaseOnlyWhereTheBuildAsksForIt(String build) throws Exception {
         SortedMap<String, byte[]> tree = switch (build) {
             case "manifestEntries" -> dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", new String(
@@ -1512,11 +1512,13 @@ class MavenScanTest {
             default -> agentTree();
         };
         Map<String, byte[]> jar = new LinkedHashMap<>();
-        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\nMulti-Release: true\n"));
+        // JarFile finds the attribute by searching the manifest's bytes, so a per-entry section turns it on too
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + (build.equals("per-entry section") ? "\nName: org/acme/Widget.class\nmulti-release: TRUE\n" : "Multi-Release: true\n")));
         jar.put("org/acme/Widget.class", CLASS);
         ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
         FileDivergence m = row(a, "META-INF/MANIFEST.MF");
-        if (build.equals("none")) {
+        if (build.equals("none") || build.equals("per-entry section")) {
             assertEquals(FileStatus.PHANTOM, m.status());
             assertEquals(MavenGeneratedFiles.MANIFEST_MULTI_RELEASE, m.ruleId());
             assertFalse(m.highRisk(), "each versioned class is judged by itself");
