@@ -55,9 +55,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
     /**
-     * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for: the JVM then loads
-     * {@code META-INF/versions/N/} classes in place of the base ones (JEP 238). Divergent, not HIGH_RISK: each
-     * versioned class is judged by itself against its own source.
+     * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for, in a jar with a
+     * versioned entry besides module-info: the JVM then loads {@code META-INF/versions/N/} classes in place of the base
+     * ones (JEP 238). Divergent, not HIGH_RISK: each versioned class is judged by itself against its own source.
      */
     public static final String MANIFEST_MULTI_RELEASE = "maven.manifest.multi-release";
     /**
@@ -493,7 +493,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         Optional.of("manifest entries no build file declares: " + unexplained)));
             }
             if (multiRelease(bytes) && !source.map(ManifestRule::multiRelease).orElse(false)
-                    && !multiReleaseBuild(buildFiles == null ? buildFiles(view) : buildFiles)) {
+                    && versionedClasses(view) && !multiReleaseBuild(buildFiles == null ? buildFiles(view) : buildFiles)) {
                 return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
                         MANIFEST_MULTI_RELEASE, Set.of(), Optional.of("Multi-Release: true, which no build file asks "
                         + "for: the JVM loads META-INF/versions/N/ classes in place of the base ones")));
@@ -507,6 +507,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          * the main section the {@link java.util.jar.Manifest} parser reads.
          */
         private static final Pattern MULTI_RELEASE_BYTES = Pattern.compile("(?i)multi-release: true(?:\\r\\n|\\r|\\n)(?! )");
+
+        /**
+         * Whether the jar has a versioned entry besides {@code META-INF/versions/N/module-info.class}: the versioned
+         * module descriptor that moditect and bnd (commons-parent, jackson) write with the attribute is judged by its
+         * own rule, and without other versioned entries the attribute replaces nothing.
+         */
+        private static boolean versionedClasses(SourceView view) {
+            return view.artifactFiles().stream().map(f -> f.path()).anyMatch(p -> p.startsWith("META-INF/versions/")
+                    && !p.endsWith("/") && !p.matches("META-INF/versions/\\d+/module-info\\.class"));
+        }
 
         static boolean multiRelease(byte[] manifest) {
             return MULTI_RELEASE_BYTES.matcher(new String(manifest, StandardCharsets.ISO_8859_1)).find();

@@ -1501,7 +1501,7 @@ class MavenScanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"none", "per-entry section", "manifestEntries", "gradle"})
+    @ValueSource(strings = {"none", "per-entry section", "manifestEntries", "gradle", "module-info only"})
     void multiReleaseOnlyWhereTheBuildAsksForIt(String build) throws Exception {
         SortedMap<String, byte[]> tree = switch (build) {
             case "manifestEntries" -> dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", new String(
@@ -1516,6 +1516,14 @@ class MavenScanTest {
         jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
                 + (build.equals("per-entry section") ? "\nName: org/acme/Widget.class\nmulti-release: TRUE\n" : "Multi-Release: true\n")));
         jar.put("org/acme/Widget.class", CLASS);
+        // commons-parent's bnd writes the attribute with nothing versioned but module-info: it replaces no class
+        if (build.equals("module-info only")) {
+            jar.put("META-INF/versions/9/module-info.class", LocalMaven.javac(Map.of("module-info.java",
+                    "module org.acme {\n    exports org.acme;\n}\n", "org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n"),
+                    "--release", "11").get("module-info.class"));
+        } else {
+            jar.put("META-INF/versions/11/org/acme/Widget.class", CLASS);
+        }
         ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
         FileDivergence m = row(a, "META-INF/MANIFEST.MF");
         if (build.equals("none") || build.equals("per-entry section")) {
