@@ -757,14 +757,18 @@ public final class Classifier {
      * {@code pkg/x.py}, Maven's {@code src/main/resources/x} as {@code x}, a wheel's {@code NAME.data/scripts/tool}
      * from {@code scripts/tool}. Bytes at an unrelated path (a test fixture shipped as a top-level module that
      * shadows another distribution's) explain nothing and are judged as a new file; nor does code moved out of a
-     * test, fixture, example or documentation folder into package space ({@link SourceFolders}).
+     * test, fixture, example or documentation folder into package space ({@link SourceFolders}), nor a file that
+     * runs by itself ({@link RiskFlag#AUTO_EXEC}) moved so.
      *
      * @param expected where the layout looks for the file in the repository (else the artifact path itself); the
      *     artifact path is a tail too (an old Maven layout's {@code src/java/org/x/A.java} for {@code org/x/A.java})
      */
     static Optional<SourceTree.SourceFile> relocatedFrom(ArtifactFile f, String expected,
                                                          List<SourceTree.SourceFile> sameBlob) {
-        boolean code = f.flags().contains(RiskFlag.CODE) || FileKinds.codePath(f.path());
+        // what runs by itself (a service file, a registry of classes to load) is judged as code: a test's copy that
+        // registers a mock does not explain the one a consumer's framework loads
+        boolean code = f.flags().contains(RiskFlag.CODE) || f.flags().contains(RiskFlag.AUTO_EXEC)
+                || FileKinds.codePath(f.path());
         for (SourceTree.SourceFile m : sameBlob) {
             String at = m.path();
             if (!baseName(at).equals(baseName(f.path()))) {

@@ -54,6 +54,22 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String POM_NEW_DEPENDENCY = "maven.pom.new-dependency";
     /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
+    /**
+     * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for, in a jar with a
+     * versioned entry besides module-info: the JVM then loads {@code META-INF/versions/N/} classes in place of the base
+     * ones (JEP 238). Divergent, not HIGH_RISK: each versioned class is judged by itself against its own source.
+     */
+    public static final String MANIFEST_MULTI_RELEASE = "maven.manifest.multi-release";
+    /**
+     * A class an auto-loading registry names that the source's file of that name does not: Spring's
+     * {@code META-INF/spring.factories}, {@code META-INF/spring/*.imports} (auto-configurations),
+     * {@code META-INF/spring/aot.factories}, {@code META-INF/spring.handlers} (XML namespace handlers), Groovy's
+     * {@code META-INF/groovy/...ExtensionModule}. The consumer's framework instantiates each without anyone naming
+     * it, as ServiceLoader does a service provider: HIGH_RISK.
+     */
+    public static final String AUTO_LOAD_NEW_ENTRY = "maven.auto-load.new-entry";
+    /** The same registry entries as the source's file, spelled differently (order, comments, line endings). */
+    public static final String AUTO_LOAD_SAME_ENTRIES = "maven.auto-load.same-entries";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
     public static final String NEW_SERVICE_PROVIDER = "maven.services.new-provider";
     public static final String SERVICES_AUTO_SERVICE = "maven.services.auto-service";
@@ -117,7 +133,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * java.instrument/java/lang/instrument/package-summary.html), the launcher's main class, extra class path.
      */
     static final List<String> EXECUTION_ATTRIBUTES = List.of("Premain-Class", "Agent-Class", "Launcher-Agent-Class",
-            "Main-Class", "Class-Path");
+            "Main-Class", "Class-Path", "Boot-Class-Path", "Start-Class", "Bundle-Activator");
+    // Boot-Class-Path: jars an agent puts on the bootstrap class path (java.lang.instrument). Start-Class: the class
+    // Spring Boot's launcher (Main-Class JarLauncher) runs. Bundle-Activator: the class an OSGi framework instantiates
+    // and starts with the bundle (OSGi Core, Bundle-Activator header).
 
     /** Rule ids that explain a compiled class by its name only: only a rebuild can verify its bytes. */
     public static final Set<String> BY_NAME_ONLY = Set.of(CLASS_FROM_SOURCE, GENERATED_MODULE_INFO);
@@ -277,26 +296,33 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         return out;
     }
 
-    /** The manifest and service files run code without being named; they are checked by content. */
+    /**
+     * Service files and the auto-loading registries ({@link AutoLoadRule}) run code without it being named; they are
+     * checked by content, and an unexplained change to one is HIGH_RISK.
+     */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
         return path -> path.startsWith("META-INF/services/") && !path.substring(18).contains("/")
-                ? Optional.of("service provider loaded by ServiceLoader") : Optional.empty();
+                ? Optional.of("service provider loaded by ServiceLoader")
+                : AutoLoadRule.registry(path).isPresent() ? Optional.of("classes a framework loads by itself")
+                : Optional.empty();
     }
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+        return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(),
+                new AutoLoadRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
     }
 
     /**
-     * The POM is compared as data: the shared text normalisations (a release version token in place of another, line
+     * The POM and the auto-loading registries ({@link AutoLoadRule}) are compared as data: the shared text normalisations (a release version token in place of another, line
      * endings) could otherwise explain a dependency's {@code <version>} rewritten to the release's own.
      */
     @Override
     public boolean comparedAsData(String path) {
-        return path.equals("pom.xml") || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"));
+        return path.equals("pom.xml") || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"))
+                || AutoLoadRule.registry(path).isPresent();
     }
 
     /**
@@ -464,12 +490,52 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     unexplained.add(key + ": " + value);
                 }
             }
-            if (unexplained.isEmpty()) {
-                return Optional.of(Decision.of(FileStatus.GENERATED, MANIFEST));
+            if (!unexplained.isEmpty()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_EXECUTION, Set.of(RiskFlag.AUTO_EXEC),
+                        Optional.of("manifest entries no build file declares: " + unexplained)));
             }
-            return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
-                    MANIFEST_EXECUTION, Set.of(RiskFlag.AUTO_EXEC),
-                    Optional.of("manifest entries no build file declares: " + unexplained)));
+            if (multiRelease(bytes) && !source.map(ManifestRule::multiRelease).orElse(false)
+                    && versionedClasses(view) && !multiReleaseBuild(buildFiles == null ? buildFiles(view) : buildFiles)) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_MULTI_RELEASE, Set.of(), Optional.of("Multi-Release: true, which no build file asks "
+                        + "for: the JVM loads META-INF/versions/N/ classes in place of the base ones")));
+            }
+            return Optional.of(Decision.of(FileStatus.GENERATED, MANIFEST));
+        }
+
+        /**
+         * How {@code java.util.jar.JarFile} decides a jar is multi-release: it searches the manifest's raw bytes, any
+         * section, for "multi-release: true" (any case) followed by a line end that is no continuation — not only
+         * the main section the {@link java.util.jar.Manifest} parser reads.
+         */
+        private static final Pattern MULTI_RELEASE_BYTES = Pattern.compile("(?i)multi-release: true(?:\\r\\n|\\r|\\n)(?! )");
+
+        /**
+         * Whether the jar has a versioned entry besides {@code META-INF/versions/N/module-info.class}: the versioned
+         * module descriptor that moditect and bnd (commons-parent, jackson) write with the attribute is judged by its
+         * own rule, and without other versioned entries the attribute replaces nothing.
+         */
+        private static boolean versionedClasses(SourceView view) {
+            return view.artifactFiles().stream().map(f -> f.path()).anyMatch(p -> p.startsWith("META-INF/versions/")
+                    && !p.endsWith("/") && !p.matches("META-INF/versions/\\d+/module-info\\.class"));
+        }
+
+        static boolean multiRelease(byte[] manifest) {
+            return MULTI_RELEASE_BYTES.matcher(new String(manifest, StandardCharsets.ISO_8859_1)).find();
+        }
+
+        /**
+         * A build that writes a multi-release jar: the attribute in any of {@link #namedByBuild}'s forms (quoted or
+         * not in Gradle: {@code attributes('Multi-Release': true)}), the compiler plugin's
+         * {@code <multiReleaseOutput>true}, or moditect's {@code <jvmVersion>} (it adds the attribute with the
+         * versioned module-info).
+         */
+        private static boolean multiReleaseBuild(List<String> buildFiles) {
+            Pattern named = Pattern.compile("(?i)<Multi-Release>\\s*true\\s*</Multi-Release>"
+                    + "|[\"']Multi-Release[\"']\\s*(?:[:=,]|to)\\s*[\"']?true\\b|(?m)^\\s*Multi-Release\\s*[:=]\\s*true\\s*$"
+                    + "|<multiReleaseOutput>\\s*true\\s*</multiReleaseOutput>|<jvmVersion>\\s*\\d+\\s*</jvmVersion>");
+            return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
         }
 
         /**
@@ -484,7 +550,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String v = Pattern.quote(value);
             String k = Pattern.quote(key);
-            String forms = "<" + k + ">\\s*" + v + "\\s*</" + k + ">|[\"']" + k + "[\"']\\s*[:=,]\\s*[\"']" + v + "[\"']";
+            // bnd instructions (bnd.bnd, or a <bnd> block of bnd-maven-plugin): "KEY: value" on a line of its own
+            String forms = "<" + k + ">\\s*" + v + "\\s*</" + k + ">|[\"']" + k + "[\"']\\s*(?:[:=,]|to)\\s*[\"']" + v + "[\"']"
+                    + "|(?m)^\\s*" + k + "\\s*[:=]\\s*" + v + "\\s*$";
             // Ant: <manifest><attribute name="KEY" value="value"/></manifest>
             forms += "|<attribute\\s+name\\s*=\\s*[\"']" + k + "[\"']\\s+value\\s*=\\s*[\"']" + v + "[\"']";
             if (key.equals("Main-Class")) {
@@ -512,14 +580,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
-        /** The repository's pom.xml, Gradle and Ant build files (at most 200). */
+        /** The repository's pom.xml, Gradle, Ant and bnd build files (at most 200). */
         static List<String> buildFiles(SourceView view) {
             List<String> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1);
                 if ((name.equals("pom.xml") || name.equals("build.gradle") || name.equals("build.gradle.kts")
-                        || name.equals("build.xml"))
-                        && out.size() < 200) {
+                        || name.equals("build.xml") || name.endsWith(".bnd")) && out.size() < 200) {
                     view.sourceText(p).ifPresent(out::add);
                 }
             }
@@ -620,6 +687,95 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             return false;
+        }
+    }
+
+    /**
+     * Registries whose classes a consumer's framework loads without anyone naming them (see
+     * {@link #AUTO_LOAD_NEW_ENTRY}). Each entry is a (key, class) pair: the properties formats as Spring's
+     * {@code PropertiesLoaderUtils} and Groovy read them ({@link java.util.Properties}, values split at commas), the
+     * {@code .imports} lists one class a line ({@code #} comments). A pair the source's file of that name does not
+     * hold is HIGH_RISK whatever else would explain the text (a filtered resource's placeholder filled with a class
+     * name); the same pairs spelled differently are explained; fewer pairs, or another non-class value, are left to
+     * the other rules.
+     */
+    static final class AutoLoadRule implements ContentRule {
+        private enum Format { PROPERTIES, LINES }
+
+        /** Groovy's extension module descriptor: only these two keys name classes. */
+        private static final Set<String> GROOVY_CLASS_KEYS = Set.of("extensionClasses", "staticExtensionClasses");
+        private static final String GROOVY = "org.codehaus.groovy.runtime.ExtensionModule";
+
+        @Override
+        public String id() {
+            return AUTO_LOAD_NEW_ENTRY;
+        }
+
+        static Optional<Format> registry(String path) {
+            return switch (path) {
+                case "META-INF/spring.factories", "META-INF/spring.handlers", "META-INF/spring/aot.factories",
+                     "META-INF/groovy/" + GROOVY -> Optional.of(Format.PROPERTIES);
+                default -> path.startsWith("META-INF/spring/") && path.endsWith(".imports")
+                        && !path.substring(16).contains("/") ? Optional.of(Format.LINES) : Optional.empty();
+            };
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            Optional<Format> format = registry(path);
+            if (format.isEmpty()) {
+                return Optional.empty();
+            }
+            boolean groovy = path.endsWith(GROOVY);
+            Set<String> published = entries(bytes, format.get());
+            Set<String> declared = source.map(b -> entries(b, format.get())).orElse(Set.of());
+            List<String> added = new ArrayList<>();
+            for (String e : published) {
+                String key = e.substring(0, e.indexOf('='));
+                if (!declared.contains(e) && (!groovy || GROOVY_CLASS_KEYS.contains(key))) {
+                    added.add(e);
+                }
+            }
+            if (!added.isEmpty()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        AUTO_LOAD_NEW_ENTRY, Set.of(RiskFlag.AUTO_EXEC), Optional.of(
+                        "classes the framework loads by itself that the source's file does not name: " + added)));
+            }
+            return source.isPresent() && published.equals(declared)
+                    ? Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, AUTO_LOAD_SAME_ENTRIES)) : Optional.empty();
+        }
+
+        /** "key=class" pairs; for the {@code .imports} lists the key is empty. */
+        static Set<String> entries(byte[] bytes, Format format) {
+            Set<String> out = new java.util.TreeSet<>();
+            // Spring reads the .imports lists as UTF-8, the properties formats through Properties.load(InputStream):
+            // ISO-8859-1
+            String text = new String(bytes, format == Format.LINES ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            if (format == Format.LINES) {
+                for (String line : text.split("\\r?\\n|\\r")) {
+                    String l = line.replaceFirst("#.*$", "").strip();
+                    if (!l.isEmpty()) {
+                        out.add("=" + l);
+                    }
+                }
+                return out;
+            }
+            java.util.Properties p = new java.util.Properties();
+            try {
+                p.load(new java.io.StringReader(text));
+            } catch (java.io.IOException | IllegalArgumentException malformed) {
+                out.add("=" + text); // unreadable here: never the same entries as the source's
+                return out;
+            }
+            for (String key : p.stringPropertyNames()) {
+                for (String value : p.getProperty(key).split(",")) {
+                    if (!value.isBlank()) {
+                        out.add(key.strip() + "=" + value.strip());
+                    }
+                }
+            }
+            return out;
         }
     }
 

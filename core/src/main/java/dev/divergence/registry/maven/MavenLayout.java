@@ -38,6 +38,9 @@ public final class MavenLayout implements Layout {
         List<String> resources = new ArrayList<>();
         for (ArtifactFile f : files) {
             String p = stripVersions(f.path());
+            if (!p.equals(f.path()) && (p.endsWith(".java") || p.endsWith(".class"))) {
+                continue; // a versioned class has its own root (versionedSource): only the base ones vote
+            }
             if (p.endsWith(".java")) {
                 sources.add(p);
             } else if (p.endsWith(".class")) {
@@ -98,6 +101,10 @@ public final class MavenLayout implements Layout {
             return module + "pom.xml";
         }
         String p = stripVersions(path);
+        Optional<String> versioned = versionedSource(path, p, module, tree);
+        if (versioned.isPresent()) {
+            return versioned.get();
+        }
         if (p.endsWith(".class")) {
             String java = outerSource(p, rel -> tree.get(javaRoot + rel).isPresent()
                     || template(module, javaRoot, rel, tree).isPresent());
@@ -158,6 +165,32 @@ public final class MavenLayout implements Layout {
         for (String t : List.of(javaRoot + relative + ".in", module + "src/main/java-templates/" + relative)) {
             if (tree.get(t).isPresent()) {
                 return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern VERSIONED = java.util.regex.Pattern.compile("^META-INF/versions/(\\d+)/");
+
+    /**
+     * Where a multi-release jar's {@code META-INF/versions/N/} class or source comes from: the module's source root
+     * for release N ({@code src/main/javaN}, {@code src/main/java-N}, {@code src/main/javaN/java}: the layouts of
+     * log4j2, the compiler plugin's multi-release guide and the multi-release-jar plugin). The JVM loads that class
+     * in place of the base one (JEP 238), so it is judged against that source, not the base class's. Empty when no
+     * such root holds it: the build compiled the base source for release N (the base source stands for it).
+     */
+    static Optional<String> versionedSource(String path, String stripped, String module, SourceTree tree) {
+        java.util.regex.Matcher m = VERSIONED.matcher(path);
+        if (!m.find() || !(stripped.endsWith(".class") || stripped.endsWith(".java"))) {
+            return Optional.empty();
+        }
+        String n = m.group(1);
+        for (String root : List.of(module + "src/main/java" + n + "/", module + "src/main/java-" + n + "/",
+                module + "src/main/java" + n + "/java/", module + "src/main/java-mr/" + n + "/")) {
+            String rel = stripped.endsWith(".java") ? stripped
+                    : outerSource(stripped, r -> tree.get(root + r).isPresent());
+            if (tree.get(root + rel).isPresent()) {
+                return Optional.of(root + rel);
             }
         }
         return Optional.empty();

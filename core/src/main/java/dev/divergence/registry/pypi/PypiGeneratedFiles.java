@@ -436,8 +436,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      * {@code lib/} (lands in the environment's prefix), and {@code sitecustomize.py}/{@code usercustomize.py} at an
      * import root (imported by site at start-up). Sdist: the in-tree build backend ({@code [build-system]
      * backend-path}) and the build hooks the published pyproject.toml names (hatch custom hooks, poetry's build
-     * script, pdm's build script) — the installer runs them. {@code .pth} files and {@code setup.py} are flagged by
-     * name wherever they are.
+     * script, pdm's build script) and Cargo's build scripts ({@link #cargoBuildScripts}) — the installer runs them.
+     * {@code .pth} files and {@code setup.py} are flagged by name wherever they are.
      */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
@@ -504,6 +504,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 files.add(root + "pdm_build.py");
             }
         });
+        files.addAll(cargoBuildScripts(root, view));
         return path -> {
             if (files.contains(path)) {
                 return Optional.of("run by the build at install time");
@@ -515,6 +516,49 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
             return Optional.empty();
         };
+    }
+
+    /** How many Cargo manifests of one sdist are read for their build scripts. */
+    private static final int MAX_CARGO_MANIFESTS = 64;
+
+    /**
+     * The build scripts Cargo compiles and runs before compiling each crate of the sdist (maturin and setuptools-rust
+     * run Cargo when pip builds it): {@code [package] build = "path"}, else {@code build.rs} beside the
+     * {@code Cargo.toml}; none with {@code build = false} (https://doc.rust-lang.org/cargo/reference/build-scripts.html).
+     * Like setup.py, it runs on the installing machine.
+     */
+    static List<String> cargoBuildScripts(String root, SourceView view) {
+        List<dev.divergence.model.ArtifactFile> manifests = new ArrayList<>();
+        for (dev.divergence.model.ArtifactFile f : view.artifactFiles()) {
+            if (f.path().startsWith(root) && (f.path().equals(root + "Cargo.toml") || f.path().endsWith("/Cargo.toml"))
+                    && manifests.size() < MAX_CARGO_MANIFESTS) {
+                manifests.add(f);
+            }
+        }
+        if (manifests.isEmpty()) {
+            return List.of();
+        }
+        Map<String, byte[]> bytes = view.artifactReader().apply(manifests);
+        List<String> out = new ArrayList<>();
+        for (dev.divergence.model.ArtifactFile f : manifests) {
+            String dir = f.path().substring(0, f.path().length() - "Cargo.toml".length());
+            Optional<JsonNode> cargo = PythonProject.toml(Optional.ofNullable(bytes.get(f.sha256()))
+                    .map(b -> new String(b, StandardCharsets.UTF_8)));
+            JsonNode build = cargo.map(c -> c.path("package").path("build"))
+                    .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            if (build.isTextual()) {
+                String script = dir + build.asText().replace('\\', '/');
+                try {
+                    script = java.nio.file.Path.of(script).normalize().toString().replace('\\', '/');
+                } catch (java.nio.file.InvalidPathException unusual) {
+                    // kept as written: matches no entry, and Cargo would refuse it too
+                }
+                out.add(script);
+            } else if (!build.isBoolean() || build.asBoolean()) {
+                out.add(dir + "build.rs"); // also when the manifest is unreadable here: Cargo's default
+            }
+        }
+        return out;
     }
 
     private static String clean(String rel) {

@@ -1444,4 +1444,252 @@ class MavenScanTest {
                 bumped.detail().orElseThrow());
         assertTrue(bumped.highRisk());
     }
+
+    /** Auto-loading registries: the path in a jar, the source's file, the published file adding org.acme.Evil. */
+    private static final Map<String, String[]> REGISTRIES = Map.of(
+            "spring.factories", new String[] {"META-INF/spring.factories",
+                    "org.springframework.context.ApplicationListener=org.acme.Greeter\n",
+                    "org.springframework.context.ApplicationListener=org.acme.Greeter,\\\n  org.acme.Evil\n"},
+            "auto-configuration imports", new String[] {
+                    "META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports",
+                    "org.acme.Greeter\n", "org.acme.Greeter\norg.acme.Evil\n"},
+            "aot.factories", new String[] {"META-INF/spring/aot.factories",
+                    "org.springframework.aot.hint.RuntimeHintsRegistrar=org.acme.Greeter\n",
+                    "org.springframework.aot.hint.RuntimeHintsRegistrar=org.acme.Greeter\n"
+                            + "org.springframework.beans.factory.aot.BeanRegistrationAotProcessor=org.acme.Evil\n"},
+            "spring.handlers", new String[] {"META-INF/spring.handlers",
+                    "http\\://acme.org/schema/greeter=org.acme.Greeter\n",
+                    "http\\://acme.org/schema/greeter=org.acme.Greeter\nhttp\\://acme.org/schema/x=org.acme.Evil\n"},
+            "groovy extension module", new String[] {"META-INF/groovy/org.codehaus.groovy.runtime.ExtensionModule",
+                    "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\n",
+                    "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\nstaticExtensionClasses=org.acme.Evil\n"});
+
+    private ArtifactReport scanRegistry(String path, String source, String published, String pom) throws Exception {
+        SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", GREETER, "src/main/resources/" + path, source);
+        if (pom != null) {
+            tree = dev.divergence.fixtures.Trees.with(tree, "pom.xml", pom);
+        }
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Greeter.java", GREETER), "--release", "11"));
+        jar.put(path, utf8(published));
+        return artifact(scanJar(tree, "3.0.0", jar), ".jar");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spring.factories", "auto-configuration imports", "aot.factories", "spring.handlers",
+            "groovy extension module"})
+    void aClassAnAutoLoadingRegistryNamesThatTheSourcesFileDoesNotIsHighRisk(String registry) throws Exception {
+        String[] r = REGISTRIES.get(registry);
+        ArtifactReport a = scanRegistry(r[0], r[1], r[2], null);
+        FileDivergence f = row(a, r[0]);
+        assertEquals(FileStatus.MODIFIED, f.status(), registry);
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_NEW_ENTRY, f.ruleId(), registry);
+        assertTrue(f.detail().orElseThrow().contains("org.acme.Evil"), f.detail().toString());
+        assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC));
+        assertEquals(List.of(r[0]), a.highRiskPaths());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aRegistryWithNoSourceFileNamingAClassIsHighRisk() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Greeter.java", GREETER), "--release", "11"));
+        jar.put("META-INF/spring.handlers", utf8("http\\://acme.org/schema=org.acme.Greeter\n"));
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", GREETER), "3.0.0", jar), ".jar");
+        FileDivergence f = row(a, "META-INF/spring.handlers");
+        assertEquals(FileStatus.PHANTOM, f.status());
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_NEW_ENTRY, f.ruleId());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    private static final String FILTERING_POM = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
+            + "<version>3.0.0</version><build><resources><resource><directory>src/main/resources</directory>"
+            + "<filtering>true</filtering></resource></resources></build></project>\n";
+
+    @Test
+    void aClassFilledIntoAFilteredRegistrysPlaceholderIsNotExplainedByResourceFiltering() throws Exception {
+        // maven-resources-plugin fills ${x} with letters, digits and dots: a class name fits that slack exactly
+        String path = "META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports";
+        ArtifactReport a = scanRegistry(path, "org.acme.Greeter\n${extra.configuration}\n",
+                "org.acme.Greeter\norg.acme.Evil\n", FILTERING_POM);
+        FileDivergence f = row(a, path);
+        assertEquals(FileStatus.MODIFIED, f.status());
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_NEW_ENTRY, f.ruleId());
+        assertTrue(f.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void theSourcesRegistryEntriesSpelledDifferentlyAreExplained() throws Exception {
+        ArtifactReport factories = scanRegistry("META-INF/spring.factories",
+                "# listeners\norg.springframework.context.ApplicationListener=org.acme.Greeter,org.acme.Other\n",
+                "org.springframework.context.ApplicationListener=\\\r\n  org.acme.Other,\\\r\n  org.acme.Greeter\r\n", null);
+        FileDivergence f = row(factories, "META-INF/spring.factories");
+        assertEquals(FileStatus.MATCH_NORMALIZED, f.status());
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_SAME_ENTRIES, f.ruleId());
+        assertEquals(Verdict.EXPLAINED, factories.verdict());
+    }
+
+    @Test
+    void aFilteredModuleVersionBesideTheSourcesClassesIsLeftToResourceFiltering() throws Exception {
+        String groovy = "META-INF/groovy/org.codehaus.groovy.runtime.ExtensionModule";
+        ArtifactReport module = scanRegistry(groovy, "moduleName=acme\nmoduleVersion=${project.version}\n"
+                + "extensionClasses=org.acme.Greeter\n", "moduleName=acme\nmoduleVersion=3.0.0\n"
+                + "extensionClasses=org.acme.Greeter\n", FILTERING_POM);
+        assertEquals(MavenGeneratedFiles.RESOURCE_FILTERED, row(module, groovy).ruleId());
+        assertEquals(Verdict.EXPLAINED, module.verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bundle-Activator: org.acme.Evil", "Start-Class: org.acme.Evil", "Boot-Class-Path: evil.jar"})
+    void aManifestAttributeNamingCodeToLoadThatNoBuildFileDeclaresIsHighRisk(String attribute) throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n" + attribute + "\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.PHANTOM, m.status(), attribute);
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), attribute);
+        assertEquals("manifest entries no build file declares: [" + attribute + "]", m.detail().orElseThrow());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"maven-bundle-plugin", "bnd.bnd"})
+    void aBundleActivatorTheBundlePluginsInstructionsNameIsGenerated(String how) throws Exception {
+        SortedMap<String, byte[]> tree = how.equals("bnd.bnd")
+                ? dev.divergence.fixtures.Trees.with(agentTree(), "bnd.bnd", "Bundle-SymbolicName: org.acme\n"
+                        + "Bundle-Activator: org.acme.Widget\n")
+                : dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", new String(agentTree().get("pom.xml"),
+                        StandardCharsets.UTF_8).replace("</plugins>", "<plugin><groupId>org.apache.felix</groupId>"
+                        + "<artifactId>maven-bundle-plugin</artifactId><configuration><instructions>"
+                        + "<Bundle-Activator>org.acme.Widget</Bundle-Activator></instructions></configuration></plugin></plugins>"));
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Bundle-Activator: org.acme.Widget\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.GENERATED, m.status(), how);
+        assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId(), how);
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "per-entry section", "manifestEntries", "gradle", "module-info only"})
+    void multiReleaseOnlyWhereTheBuildAsksForIt(String build) throws Exception {
+        SortedMap<String, byte[]> tree = switch (build) {
+            case "manifestEntries" -> dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", new String(
+                    agentTree().get("pom.xml"), StandardCharsets.UTF_8).replace("</manifest>",
+                    "</manifest><manifestEntries><Multi-Release>true</Multi-Release></manifestEntries>"));
+            case "gradle" -> dev.divergence.fixtures.Trees.with(agentTree(), "build.gradle",
+                    "jar {\n  manifest {\n    attributes('Multi-Release': true)\n  }\n}\n");
+            default -> agentTree();
+        };
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        // JarFile finds the attribute by searching the manifest's bytes, so a per-entry section turns it on too
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + (build.equals("per-entry section") ? "\nName: org/acme/Widget.class\nmulti-release: TRUE\n" : "Multi-Release: true\n")));
+        jar.put("org/acme/Widget.class", CLASS);
+        // commons-parent's bnd writes the attribute with nothing versioned but module-info: it replaces no class
+        if (build.equals("module-info only")) {
+            jar.put("META-INF/versions/9/module-info.class", LocalMaven.javac(Map.of("module-info.java",
+                    "module org.acme {\n    exports org.acme;\n}\n", "org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n"),
+                    "--release", "11").get("module-info.class"));
+        } else {
+            jar.put("META-INF/versions/11/org/acme/Widget.class", CLASS);
+        }
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        if (build.equals("none") || build.equals("per-entry section")) {
+            assertEquals(FileStatus.PHANTOM, m.status());
+            assertEquals(MavenGeneratedFiles.MANIFEST_MULTI_RELEASE, m.ruleId());
+            assertFalse(m.highRisk(), "each versioned class is judged by itself");
+            assertEquals(Verdict.DIVERGENT, a.verdict());
+        } else {
+            assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId(), build);
+            assertEquals(Verdict.EXPLAINED, a.verdict(), build);
+        }
+    }
+
+    private static final String RUNNER_EXEC = "package org.acme;\n\npublic class Runner {\n"
+            + "    public static Process run(String cmd) throws Exception {\n        return new ProcessBuilder(cmd).start();\n    }\n}\n";
+    private static final String RUNNER_PLAIN = "package org.acme;\n\npublic class Runner {\n"
+            + "    public static Object run(String cmd) {\n        return cmd;\n    }\n}\n";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"src/main/java11/", "src/main/java-11/"})
+    void aVersionedClassIsJudgedAgainstItsVersionedSourceNotTheBaseOne(String root) throws Exception {
+        // the base Runner starts processes, the release-11 one does not: a release-11 class that does is not its build
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Runner.java", RUNNER_EXEC), "--release", "11"));
+        jar.put("META-INF/versions/11/org/acme/Runner.class", jar.get("org/acme/Runner.class"));
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Runner.java", RUNNER_EXEC,
+                root + "org/acme/Runner.java", RUNNER_PLAIN), "3.0.0", jar), ".jar");
+        FileDivergence base = row(a, "org/acme/Runner.class");
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, base.ruleId());
+        FileDivergence versioned = row(a, "META-INF/versions/11/org/acme/Runner.class");
+        assertEquals(root + "org/acme/Runner.java", versioned.sourcePath().orElseThrow());
+        assertEquals(FileStatus.MODIFIED, versioned.status());
+        assertEquals(MavenGeneratedFiles.CLASS_CALLS_BEYOND_SOURCE, versioned.ruleId());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aVersionedClassFromItsVersionedSourceIsCompiledFromSourceAndOneFromNowhereIsNot() throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Runner.java", RUNNER_PLAIN), "--release", "11"));
+        jar.put("META-INF/versions/11/org/acme/Runner.class", LocalMaven.javac(Map.of("org/acme/Runner.java", RUNNER_EXEC),
+                "--release", "11").get("org/acme/Runner.class"));
+        jar.put("META-INF/versions/11/org/acme/Greeter.class", LocalMaven.javac(Map.of("org/acme/Greeter.java", GREETER),
+                "--release", "11").get("org/acme/Greeter.class"));
+        jar.put("META-INF/versions/11/org/acme/Beacon.class", CLASS);
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Runner.java", RUNNER_PLAIN,
+                "src/main/java11/org/acme/Runner.java", RUNNER_EXEC, "src/main/java11/org/acme/Greeter.java", GREETER),
+                "3.0.0", jar), ".jar");
+        // the base class is still the base source's (versioned classes do not vote for the source root)
+        assertEquals("src/main/java/org/acme/Runner.java", row(a, "org/acme/Runner.class").sourcePath().orElseThrow());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(a, "org/acme/Runner.class").ruleId());
+        for (String p : List.of("META-INF/versions/11/org/acme/Runner.class", "META-INF/versions/11/org/acme/Greeter.class")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.GENERATED, f.status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), p);
+            assertTrue(f.sourcePath().orElseThrow().startsWith("src/main/java11/"), f.sourcePath().toString());
+        }
+        FileDivergence beacon = row(a, "META-INF/versions/11/org/acme/Beacon.class");
+        assertEquals(FileStatus.PHANTOM, beacon.status());
+        assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, beacon.ruleId());
+        assertEquals(List.of("META-INF/versions/11/org/acme/Beacon.class"), a.divergentPaths());
+    }
+
+    @Test
+    void aTestFixturesServiceOrAutoLoadRegistryShippedInTheJarIsNotExplainedByItsBytes() throws Exception {
+        // tests register mocks with the same files; shipped, the consumer's framework would load what they name
+        String factories = "org.springframework.context.ApplicationListener=org.acme.Greeter\n";
+        String driver = "org.acme.Greeter\n";
+        SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", DRIVER_SOURCE,
+                "src/test/resources/META-INF/spring.factories", factories,
+                "src/test/resources/META-INF/services/java.sql.Driver", driver);
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Greeter.java", DRIVER_SOURCE), "--release", "11"));
+        jar.put("META-INF/spring.factories", utf8(factories));
+        jar.put("META-INF/services/java.sql.Driver", utf8(driver));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence s = row(a, "META-INF/services/java.sql.Driver");
+        assertEquals(FileStatus.PHANTOM, s.status());
+        assertEquals(MavenGeneratedFiles.NEW_SERVICE_PROVIDER, s.ruleId());
+        FileDivergence f = row(a, "META-INF/spring.factories");
+        assertEquals(FileStatus.PHANTOM, f.status());
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_NEW_ENTRY, f.ruleId());
+        assertEquals(List.of("META-INF/services/java.sql.Driver", "META-INF/spring.factories"),
+                a.highRiskPaths().stream().sorted().toList());
+    }
+
+    @Test
+    void aRegistryFromAnotherMainResourceFolderIsStillTheSources() throws Exception {
+        // a resource root the layout does not vote for (src/main/resources-spring) is still the project's own
+        String factories = "org.springframework.context.ApplicationListener=org.acme.Greeter\n";
+        SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", GREETER,
+                "src/main/resources-spring/META-INF/spring.factories", factories);
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Greeter.java", GREETER), "--release", "11"));
+        jar.put("META-INF/spring.factories", utf8(factories));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(FileStatus.MATCH_NORMALIZED, row(a, "META-INF/spring.factories").status());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
 }

@@ -568,4 +568,67 @@ class PypiRulesTest {
             assertEquals(FileStatus.IN_HISTORY, row(sdist, "demo-1.0.0/tools/outside.py").status(), "outside the repository");
         }
     }
+
+    private static final String BUILD_RS = "fn main() {\n    println!(\"cargo:rerun-if-changed=build.rs\");\n}\n";
+
+    /** A maturin project: a crate at the root with build.rs, one in ext/ naming gen.rs, one in off/ with build = false. */
+    private static SortedMap<String, byte[]> rustProject() {
+        return with(project(),
+                "pyproject.toml", "[build-system]\nrequires = [\"maturin>=1,<2\"]\nbuild-backend = \"maturin\"\n\n" + PYPROJECT,
+                "Cargo.toml", "[package]\nname = \"demo\"\nversion = \"1.0.0\"\n",
+                "build.rs", BUILD_RS,
+                "src/lib.rs", "pub fn f() {}\n",
+                "ext/Cargo.toml", "[package]\nname = \"ext\"\nversion = \"1.0.0\"\nbuild = \"./tools/../gen.rs\"\n",
+                "off/Cargo.toml", "[package]\nname = \"off\"\nversion = \"1.0.0\"\nbuild = false\n",
+                "off/build.rs", BUILD_RS);
+    }
+
+    @Test
+    void aCargoBuildScriptChangedOrAddedInAnSdistRunsAtInstallAndIsHighRisk() throws Exception {
+        // maturin and setuptools-rust run Cargo when pip builds the sdist; Cargo runs each crate's build script first
+        SortedMap<String, byte[]> tree = rustProject();
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "build.rs", BUILD_RS.replace("}\n", "    let _ = 1;\n}\n"),
+                    "ext/gen.rs", "fn main() {}\n", "src/lib.rs", "pub fn f() { let _ = 2; }\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/build.rs", FileStatus.MODIFIED, Classifier.UNEXPLAINED, true);
+            assertTrue(row(sdist, "demo-1.0.0/build.rs").riskFlags().contains(RiskFlag.AUTO_EXEC));
+            assertRow(sdist, "demo-1.0.0/ext/gen.rs", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            // the crate's library is compiled, not run by the build: divergent like any modified module
+            assertRow(sdist, "demo-1.0.0/src/lib.rs", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertEquals(List.of("demo-1.0.0/build.rs", "demo-1.0.0/ext/gen.rs"),
+                    sdist.highRiskPaths().stream().sorted().toList());
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+        }
+    }
+
+    @Test
+    void theSourcesCargoBuildScriptIsExplainedAndOneCargoDoesNotRunIsNotHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = rustProject();
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "off/build.rs", BUILD_RS.replace("}\n", "    let _ = 1;\n}\n")), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/build.rs", FileStatus.MATCH, Classifier.BLOB_EQUAL, false);
+            assertRow(sdist, "demo-1.0.0/off/build.rs", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertFalse(row(sdist, "demo-1.0.0/off/build.rs").riskFlags().contains(RiskFlag.AUTO_EXEC));
+            assertEquals(Verdict.DIVERGENT, sdist.verdict());
+        }
+    }
+
+    @Test
+    void aHatchBuildHookAddedToThePublishedPyprojectRunsAtInstallAndIsHighRisk() throws Exception {
+        // the hook is read from the published pyproject.toml, which is what the build backend obeys
+        SortedMap<String, byte[]> tree = with(project(), "pyproject.toml",
+                "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n" + PYPROJECT);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "pyproject.toml", new String(tree.get("pyproject.toml"), StandardCharsets.UTF_8)
+                    + "\n[tool.hatch.build.targets.wheel.hooks.custom]\npath = \"tools/hook.py\"\n",
+                    "tools/hook.py", "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n"
+                            + "class Hook(BuildHookInterface):\n    pass\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/tools/hook.py", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertTrue(row(sdist, "demo-1.0.0/tools/hook.py").riskFlags().contains(RiskFlag.AUTO_EXEC));
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+        }
+    }
 }
