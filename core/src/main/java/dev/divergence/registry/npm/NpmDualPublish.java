@@ -396,6 +396,9 @@ public final class NpmDualPublish {
      */
     static Optional<ObjectNode> rootManifest(String path, ObjectNode source, ObjectNode published,
                                              GeneratedFiles.SourceView view) {
+        if (!published.path("type").asText("").equals("module")) {
+            return Optional.empty(); // dual-publish always writes it: a manifest without it is compared as it is
+        }
         Optional<Run> run = run(view);
         if (run.isEmpty() || !path.equals(run.get().prefix() + "package.json") || !run.get().files().contains("index.js")) {
             return Optional.empty();

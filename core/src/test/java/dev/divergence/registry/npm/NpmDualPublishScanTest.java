@@ -273,4 +273,109 @@ class NpmDualPublishScanTest {
         assertNotDualPublish(a, "package/index.cjs");
         assertNotDualPublish(a, "package/package.json");
     }
+
+    // A second run of the real tool (dual-publish 3.0.1 with clean-publish 4.0.0, --without-publish): comments
+    // cleaned, a NODE_ENV test in index.browser.js (index.dev.js/index.prod.js), a require of '../index.js'.
+    private static final String ENV_MANIFEST = """
+            {
+              "name": "widget",
+              "version": "1.0.0",
+              "license": "MIT",
+              "repository": "acme/widget",
+              "browser": {
+                "./index.js": "./index.browser.js"
+              },
+              "devDependencies": {
+                "dual-publish": "^3.0.1"
+              },
+              "clean-publish": {
+                "cleanComments": true
+              }
+            }
+            """;
+    private static final String ENV_INDEX = "let crypto = require('crypto')\n\n// Node's version.\n"
+            + "let id = () => crypto.randomBytes(4).toString('hex') // inline note\n\nmodule.exports = { id }\n";
+    private static final String ENV_BROWSER = "// Browser version.\nif (process.env.NODE_ENV !== 'production') {\n"
+            + "  if (typeof crypto === 'undefined') {\n    throw new Error('no crypto') // explain\n  }\n}\n\n"
+            + "let id = () => crypto.getRandomValues(new Uint8Array(4)).join('')\n\n\nmodule.exports = { id }\n";
+    private static final String ENV_ASYNC = "let { id } = require('../index.js')\n\nlet later = async () => id()\n\n"
+            + "module.exports = { later }\n";
+    private static final String ENV_BROWSER_BODY = "  if (typeof crypto === 'undefined') {\n    throw new Error('no crypto')\n"
+            + "  }\n}\nlet id = () => crypto.getRandomValues(new Uint8Array(4)).join('')\n";
+    private static final String ENV_PUBLISHED_MANIFEST = """
+            {
+              "name": "widget",
+              "version": "1.0.0",
+              "license": "MIT",
+              "repository": "acme/widget",
+              "browser": {
+                "./index.js": "./index.browser.js",
+                "./index.cjs": "./index.browser.cjs"
+              },
+              "type": "module",
+              "main": "index.cjs",
+              "module": "index.js",
+              "react-native": "index.js",
+              "exports": {
+                ".": {
+                  "browser": {
+                    "development": "./index.dev.js",
+                    "production": "./index.prod.js",
+                    "default": "./index.prod.js"
+                  },
+                  "require": "./index.cjs",
+                  "import": "./index.js",
+                  "default": "./index.js"
+                },
+                "./package.json": "./package.json",
+                "./async/package.json": "./async/package.json",
+                "./async": {
+                  "require": "./async/index.cjs",
+                  "import": "./async/index.js",
+                  "default": "./async/index.js"
+                }
+              }
+            }""";
+
+    private static SortedMap<String, byte[]> envPublished() {
+        return files("package.json", ENV_PUBLISHED_MANIFEST,
+                "index.js", "import crypto from 'crypto'\nlet id = () => crypto.randomBytes(4).toString('hex')\nexport { id }\n",
+                "index.cjs", "let crypto = require('crypto')\nlet id = () => crypto.randomBytes(4).toString('hex')\n"
+                        + "module.exports = { id }\n",
+                "index.browser.js", "if (process.env.NODE_ENV !== 'production') {\n" + ENV_BROWSER_BODY + "export { id }\n",
+                "index.browser.cjs", "if (process.env.NODE_ENV !== 'production') {\n" + ENV_BROWSER_BODY
+                        + "module.exports = { id }\n",
+                "index.dev.js", "if (true) {\n" + ENV_BROWSER_BODY + "export { id }\n",
+                "index.prod.js", "if (false) {\n" + ENV_BROWSER_BODY + "export { id }\n",
+                "async/index.js", "import { id } from '../index.js'\nlet later = async () => id()\nexport { later }\n",
+                "async/index.cjs", "let { id } = require('../index.cjs')\nlet later = async () => id()\nmodule.exports = { later }\n",
+                "async/package.json", "{\n  \"type\": \"module\",\n  \"main\": \"index.cjs\",\n  \"module\": \"index.js\",\n"
+                        + "  \"react-native\": \"index.js\"\n}");
+    }
+
+    @Test
+    void commentsCleanedByCleanPublishAndNodeEnvCopiesAreExplained() throws Exception {
+        ArtifactReport a = publishAndScan(files("package.json", ENV_MANIFEST, "pnpm-lock.yaml", LOCK, "index.js", ENV_INDEX,
+                "index.browser.js", ENV_BROWSER, "async/index.js", ENV_ASYNC), envPublished());
+        for (String p : List.of("package/index.cjs", "package/index.browser.cjs", "package/index.dev.js",
+                "package/index.prod.js", "package/async/index.cjs", "package/async/package.json")) {
+            assertRow(a, p, FileStatus.GENERATED);
+        }
+        for (String p : List.of("package/index.js", "package/index.browser.js", "package/async/index.js",
+                "package/package.json")) {
+            assertRow(a, p, FileStatus.MATCH_NORMALIZED);
+        }
+        assertEquals(Verdict.EXPLAINED, a.verdict(), a.files().toString());
+    }
+
+    @Test
+    void aProductionCopyThatIsNotTheBrowserFileWithItsTestsSetIsNotExplained() throws Exception {
+        // the slack of the NODE_ENV copy is two words; anything else in it is a difference
+        ArtifactReport a = publishAndScan(files("package.json", ENV_MANIFEST, "pnpm-lock.yaml", LOCK, "index.js", ENV_INDEX,
+                "index.browser.js", ENV_BROWSER, "async/index.js", ENV_ASYNC), with(envPublished(), "index.prod.js",
+                "if (false) {\n" + ENV_BROWSER_BODY + "fetch('https://x.example/' + id())\nexport { id }\n"));
+        assertNotDualPublish(a, "package/index.prod.js");
+        assertRow(a, "package/index.dev.js", FileStatus.GENERATED);
+        assertNotEquals(Verdict.EXPLAINED, a.verdict());
+    }
 }
