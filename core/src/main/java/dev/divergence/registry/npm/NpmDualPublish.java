@@ -139,6 +139,21 @@ public final class NpmDualPublish {
      * as a dependency and a lock file at the package or the repository root pins one version of it that was read.
      */
     static Optional<Run> run(GeneratedFiles.SourceView view) {
+        LastRun last = LAST.get();
+        if (last != null && last.view().get() == view) {
+            return last.run(); // one artifact's files are classified one after another on a thread
+        }
+        Optional<Run> run = find(view);
+        LAST.set(new LastRun(new java.lang.ref.WeakReference<>(view), run));
+        return run;
+    }
+
+    private record LastRun(java.lang.ref.WeakReference<GeneratedFiles.SourceView> view, Optional<Run> run) {
+    }
+
+    private static final ThreadLocal<LastRun> LAST = new ThreadLocal<>();
+
+    private static Optional<Run> find(GeneratedFiles.SourceView view) {
         Optional<String> manifest = NpmLayout.installedManifest(view.artifactFiles());
         if (manifest.isEmpty()) {
             return Optional.empty();
