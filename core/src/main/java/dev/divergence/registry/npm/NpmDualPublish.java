@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -429,14 +428,9 @@ public final class NpmDualPublish {
         for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode g = got.get(e.getKey());
-            if (e.getValue().isObject() && g != null && g.isObject() && g.equals(e.getValue())) {
-                List<String> a = new ArrayList<>();
-                List<String> b = new ArrayList<>();
-                e.getValue().fieldNames().forEachRemaining(a::add);
-                g.fieldNames().forEachRemaining(b::add);
-                if (!a.equals(b)) {
-                    return Optional.empty();
-                }
+            // equal as JSON (order-blind) but not as text (in order, nested conditions too): another resolution order
+            if (g != null && g.equals(e.getValue()) && !g.toString().equals(e.getValue().toString())) {
+                return Optional.empty();
             }
         }
         return Optional.of(expected);

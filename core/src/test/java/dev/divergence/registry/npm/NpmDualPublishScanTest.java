@@ -378,4 +378,15 @@ class NpmDualPublishScanTest {
         assertRow(a, "package/index.dev.js", FileStatus.GENERATED);
         assertNotEquals(Verdict.EXPLAINED, a.verdict());
     }
+
+    @Test
+    void nestedConditionsInAnotherOrderAreNotExplained() throws Exception {
+        // production before development inside browser: a development build would resolve the production copy
+        ArtifactReport a = publishAndScan(files("package.json", ENV_MANIFEST, "pnpm-lock.yaml", LOCK, "index.js", ENV_INDEX,
+                "index.browser.js", ENV_BROWSER, "async/index.js", ENV_ASYNC), with(envPublished(), "package.json",
+                ENV_PUBLISHED_MANIFEST.replace("\"development\": \"./index.dev.js\",\n        \"production\": \"./index.prod.js\",",
+                        "\"production\": \"./index.prod.js\",\n        \"development\": \"./index.dev.js\",")));
+        assertNotDualPublish(a, "package/package.json");
+        assertNotEquals(Verdict.EXPLAINED, a.verdict());
+    }
 }
