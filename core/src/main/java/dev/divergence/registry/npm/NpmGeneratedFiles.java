@@ -214,7 +214,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmignoreRule(), new NpmBundledPackages.Rule(),
-                new NpmStrippedComments.Rule());
+                new NpmStrippedComments.Rule(), new NpmDualPublish.Rule());
     }
 
     /**
@@ -493,6 +493,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (src != null) {
                 src = resolvePublishedSpecs(src, path, view);
             }
+            Optional<ObjectNode> dualPublished = src == null ? Optional.empty()
+                    : NpmDualPublish.rootManifest(path, src, published, view);
+            if (dualPublished.isPresent()) {
+                src = dualPublished.get(); // with the fields dual-publish writes from the files it processed
+            }
             String dir = path.substring(0, path.length() - "package.json".length());
             boolean gypInArtifact = view.artifactFiles().stream().anyMatch(f -> f.path().equals(dir + "binding.gyp"));
             boolean gypInSource = view.alignment().sourcePath(dir + "binding.gyp").flatMap(view.tree()::get).isPresent();
@@ -605,6 +610,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             ObjectNode s = normalize(src.deepCopy(), true);
             List<String> applied = new ArrayList<>(); // rule ids of the publish tools' rewrites, in order
             List<String> notes = new ArrayList<>();
+            if (dualPublished.isPresent()) {
+                applied.add(NpmDualPublish.RULE);
+                notes.add(NpmDualPublish.note(view));
+            }
             devFieldsStripped(s, a, applied, notes);
             pinstDisabled(s, a, applied, notes);
             readmeField(s, a, dir, view, applied, notes);
