@@ -158,13 +158,13 @@ final class BenchCommand {
     }
 
     /**
-     * Before a measured run: collect the garbage of what ran before and wait for the JIT compilers to finish the
-     * compilations queued meanwhile (the total compilation time stays still for a second; at most a minute), so that
-     * neither is charged to the run measured. The floor and the scans are settled alike.
+     * Before a measured run: wait for the JIT compilers to finish the compilations that what ran before queued (the
+     * total compilation time stays still for a second; at most a minute), so that they are not charged to the run
+     * measured. The floor and the scans are settled alike. No {@code System.gc()}: G1's full collection shrank the
+     * heap, and the scan after it spent more in GC and in faulting the heap back in than the garbage would have cost.
      */
     static double settle() throws InterruptedException {
         long t0 = System.nanoTime();
-        System.gc();
         var jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return (System.nanoTime() - t0) / 1e9;
