@@ -93,7 +93,11 @@ final class BenchCommand {
             // cold: downloads into the cache (not part of the comparison)
             Measure cold = measure(() -> ScanJob.run(spark, ScanOptions.parse(scanArgs)));
 
+            // Each measured run starts settled (see settle) and, like the warm scan after the cold one, the floor
+            // is measured on its second pass over the artifacts.
+            floorInProcess(artifacts, new AtomicLong());
             AtomicLong uncompressed = new AtomicLong();
+            settle();
             Measure floor = measure(() -> floorInProcess(artifacts, uncompressed));
             double mb = uncompressed.get() / 1e6;
             Measure shell = skip.contains("shell") ? null : shell(dir, "printf '%s\\n' " + String.join(" ", quoted(h.sdists()))
@@ -109,15 +113,17 @@ final class BenchCommand {
             Map<String, Long> threads1 = Map.of();
             Measure scan = null;
             for (int r = 0; r < repeat; r++) { // the last of the warm scans is reported
+                double settled = settle();
                 threads0 = threadTicks();
                 scan = measure(() -> result[0] = ScanJob.run(spark, ScanOptions.parse(full)));
                 threads1 = threadTicks();
                 if (repeat > 1) {
-                    out.printf("warm scan %d of %d: %.2f s wall, %.2f s cpu%n", r + 1, repeat, scan.wallSeconds(),
-                            scan.cpuSeconds());
+                    out.printf("warm scan %d of %d: %.2f s wall, %.2f s cpu (settled %.1f s before)%n", r + 1, repeat,
+                            scan.wallSeconds(), scan.cpuSeconds(), settled);
                 }
             }
             long peakHeap = peakHeap();
+            settle();
             Measure nightly = measure(() -> ScanJob.run(spark, ScanOptions.parse(scanArgs)));
 
             out.printf("%-34s %9s %9s %12s %10s%n", "", "wall s", "cpu s", "MB/cpu-s", "versions/s");
@@ -149,6 +155,29 @@ final class BenchCommand {
 
     interface Body {
         void run() throws Exception;
+    }
+
+    /**
+     * Before a measured run: wait for the JIT compilers to finish the compilations that what ran before queued (the
+     * total compilation time stays still for a second; at most a minute), so that they are not charged to the run
+     * measured. The floor and the scans are settled alike. No {@code System.gc()}: G1's full collection shrank the
+     * heap, and the scan after it spent more in GC and in faulting the heap back in than the garbage would have cost.
+     */
+    static double settle() throws InterruptedException {
+        long t0 = System.nanoTime();
+        var jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return (System.nanoTime() - t0) / 1e9;
+        }
+        long last = jit.getTotalCompilationTime();
+        int still = 0;
+        for (long deadline = System.nanoTime() + 60_000_000_000L; still < 5 && System.nanoTime() < deadline; ) {
+            Thread.sleep(200);
+            long now = jit.getTotalCompilationTime();
+            still = now == last ? still + 1 : 0;
+            last = now;
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static Measure measure(Body body) throws Exception {

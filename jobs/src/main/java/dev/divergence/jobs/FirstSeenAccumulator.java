@@ -44,7 +44,8 @@ final class FirstSeenAccumulator extends AccumulatorV2<Map<FirstSeenAccumulator.
     record Gathered(Map<PackageKey, List<String>> order, Map<Key, Long> firsts) {
     }
 
-    private Map<Key, Long> firsts = new HashMap<>();
+    /** Serialized by {@link #write} (a task's copy travels back with its result, one per task). */
+    private transient Map<Key, Long> firsts = new HashMap<>();
 
     /** The rows of one version, whose place in its package's publication order is {@code place}. */
     synchronized void addAll(List<Row> fileRows, long place) {
@@ -65,6 +66,59 @@ final class FirstSeenAccumulator extends AccumulatorV2<Map<FirstSeenAccumulator.
 
     private synchronized void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
         out.defaultWriteObject();
+        write(firsts, out);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        firsts = read(in);
+    }
+
+    /**
+     * The map as plain data: its size, then per entry the three strings (UTF-8, length first; -1 for a null path) and
+     * the place. Not one serialized object per key: thousands of them per task made Java serialization hot enough
+     * for the JIT to compile its generic paths during a scan.
+     */
+    static void write(Map<Key, Long> map, java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<Key, Long> e : map.entrySet()) {
+            writeString(e.getKey().ecosystem(), out);
+            writeString(e.getKey().pkg(), out);
+            writeString(e.getKey().path(), out);
+            out.writeLong(e.getValue());
+        }
+    }
+
+    static Map<Key, Long> read(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        Map<Key, Long> map = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
+        Map<String, String> names = new HashMap<>(); // one String per ecosystem and package name
+        for (int i = 0; i < n; i++) {
+            String ecosystem = names.computeIfAbsent(readString(in), s -> s);
+            String pkg = names.computeIfAbsent(readString(in), s -> s);
+            map.put(new Key(ecosystem, pkg, readString(in)), in.readLong());
+        }
+        return map;
+    }
+
+    private static void writeString(String s, java.io.DataOutput out) throws java.io.IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(java.io.DataInput in) throws java.io.IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static Iterable<?> flags(Object value) {

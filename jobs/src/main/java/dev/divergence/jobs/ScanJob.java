@@ -197,10 +197,14 @@ public final class ScanJob {
         // The scan runs inside the write of the files table: file rows stream from the scanner to the Parquet
         // writer, version by version, and are never held for the whole run. The few release and artifact rows
         // travel back to the driver with the task results.
-        CollectionAccumulator<Tables.TableRow> ledgerRows = spark.sparkContext().collectionAccumulator("ledger rows");
+        // The two accumulators that carry rows are registered without a name: Spark's status listener renders a
+        // named accumulator's whole value as text at every task update (and read the first-seen map while the
+        // driver merged into it).
+        CollectionAccumulator<Tables.TableRow> ledgerRows = new CollectionAccumulator<>();
+        spark.sparkContext().register(ledgerRows);
         LongAccumulator fileRowCount = spark.sparkContext().longAccumulator("file rows");
         FirstSeenAccumulator firstSeen = new FirstSeenAccumulator();
-        spark.sparkContext().register(firstSeen, "first seen");
+        spark.sparkContext().register(firstSeen);
         JavaRDD<Row> scannedFiles = jsc.parallelize(tasks, slices).mapPartitions(it -> scanPartition(it, started,
                 stageNanos, ledgerRows, fileRowCount, versionsDone, firstSeen));
         List<Dataset<Row>> keptOld = new ArrayList<>();

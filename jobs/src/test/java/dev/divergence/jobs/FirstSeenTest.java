@@ -108,4 +108,21 @@ class FirstSeenTest {
                 Instant.EPOCH, Optional.of(gathered(List.of("1.1", "1.0", "1.2"))));
         assertEquals(expected, newFiles(otherOrder));
     }
+
+    @Test
+    void aTasksGatheringTravelsBackWhole() throws Exception {
+        FirstSeenAccumulator task = new FirstSeenAccumulator();
+        for (List<Row> version : files()) {
+            task.addAll(version, Integer.parseInt(version.get(0).getString(2).substring(2)));
+        }
+        Map<FirstSeenAccumulator.Key, Long> sent = new java.util.HashMap<>(task.value());
+        sent.put(new FirstSeenAccumulator.Key("npm", "@scope/q", "d\u00e9j\u00e0/\u6587.js"), 7L);
+        sent.put(new FirstSeenAccumulator.Key("npm", "@scope/q", null), 3L);
+        var bytes = new java.io.ByteArrayOutputStream();
+        FirstSeenAccumulator.write(sent, new java.io.DataOutputStream(bytes));
+        Map<FirstSeenAccumulator.Key, Long> received = FirstSeenAccumulator.read(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(sent, received);
+        assertEquals(9, received.size()); // the 7 paths of p gathered from its fetch rows, and two more
+    }
 }
