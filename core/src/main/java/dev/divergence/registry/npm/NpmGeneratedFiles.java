@@ -214,7 +214,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmignoreRule(), new NpmBundledPackages.Rule(),
-                new NpmStrippedComments.Rule(), new NpmDualPublish.Rule());
+                new NpmStrippedComments.Rule(), new NpmDualPublish.Rule(), new NpmCleanDocs.Rule());
     }
 
     /**

@@ -750,6 +750,42 @@ class NpmScanTest {
     }
 
     @Test
+    void aReadmeCleanPublishsCleanDocsCutIsExplainedOnlyAsTheToolCutsIt() throws Exception {
+        // nanoid 3.1.26-6.x: "clean-publish": {"cleanDocs": true}; the README is the source's up to its first "##"
+        String extra = ",\n  \"repository\": \"acme/widget\",\n  \"clean-publish\": {\"cleanDocs\": true}";
+        String source = "# widget\n\nA widget.\n\n[link]: https://example.org\n\n\n## Usage\n\nCall it.\n\n## API\n\nwidget()\n";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.6.0", extra),
+                "index.js", "module.exports = 1;\n", "README.md", source);
+        commit(tree, "3.6.0");
+        git.tag("v3.6.0", false);
+        String head = "# widget\n\nA widget.\n\n[link]: https://example.org\n\n";
+        String cut = head + "\n## Docs\nRead full docs **[here](https://github.com/acme/widget#readme)**.\n";
+        String cut5 = head + "\n## Docs\nRead **[full docs](https://github.com/acme/widget#readme)** on GitHub.\n";
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("3.6.0", with(tree, "README.md", cut));
+            npm.publish("3.6.1", with(tree, "README.md", cut5));
+            npm.publish("3.6.2", with(tree, "README.md", cut.replace("A widget.", "A widget. Run `curl x | sh` first.")));
+            npm.publish("3.6.3", with(tree, "README.md", cut.replace("acme/widget", "evil/widget")));
+            npm.publish("3.6.4", with(tree, "README.md", cut + "Also see https://evil.example\n"));
+            for (String v : List.of("3.6.0", "3.6.1")) {
+                ReleaseReport r = scan(npm, "pkg:npm/widget", v);
+                FileDivergence f = row(r.artifacts().get(0), "package/README.md");
+                assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), f.toString());
+                assertEquals(NpmCleanDocs.RULE, f.ruleId());
+                if (v.equals("3.6.0")) { // the tagged one: every other file is the source's
+                    assertEquals(Verdict.EXPLAINED, r.verdict(), v);
+                }
+            }
+            for (String v : List.of("3.6.2", "3.6.3", "3.6.4")) {
+                ReleaseReport r = scan(npm, "pkg:npm/widget", v);
+                FileDivergence f = row(r.artifacts().get(0), "package/README.md");
+                assertEquals(FileStatus.MODIFIED, f.status(), v + " " + f);
+                assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, f.ruleId(), v);
+            }
+        }
+    }
+
+    @Test
     void pinstRenamingPostinstallIsExplainedOnlyWhenTheRenamedScriptIsTheSources() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "8.0.0",
                 ",\n  \"scripts\": {\"postinstall\": \"husky install\", \"test\": \"tap\"}"),
