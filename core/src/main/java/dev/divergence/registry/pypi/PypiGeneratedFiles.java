@@ -135,11 +135,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     /**
      * An sdist's pyproject.toml and setup.cfg declare what a build installs: {@link BuildConfig} compares their
-     * declarations as data before any text normalisation (a version token in a dependency's URL is no version line).
+     * declarations as data before any text normalisation (a version token in a dependency's URL is no version line);
+     * so does {@link RequirementsFiles} for a requirements file.
      */
     @Override
     public boolean comparedAsData(String path) {
-        return BUILD_CONFIG.matcher(path).matches();
+        return BUILD_CONFIG.matcher(path).matches() || RequirementsFiles.BY_NAME.matcher(path).matches();
     }
 
     /** Also the sdist's pyproject.toml, which {@link #executionRelevance} reads for the build configuration. */
@@ -249,7 +250,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new BuildConfig(), new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
+        return List.of(new BuildConfig(), new RequirementsFiles(), new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
                 new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed());
     }
 
@@ -967,7 +968,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      * A requirement the source does not declare: its name (and URL) when the source declares nothing of that name,
      * else the published requirement beside what the source declares under the name.
      */
-    private static String describe(Pep508.Requirement r, Pep508.Match match, List<Pep508.Requirement> declared) {
+    static String describe(Pep508.Requirement r, Pep508.Match match, List<Pep508.Requirement> declared) {
         if (match == Pep508.Match.NEW) {
             return r.name() + r.url().map(u -> " @ " + u).orElse("");
         }
@@ -1047,6 +1048,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      * {@code setup_requires}, {@code extras_require} and {@code entry_points} of a {@code setup.py}: what the built
      * wheel's METADATA and entry_points.txt will say. A requirement (as PEP 508 data) or an entry point the source's
      * file does not declare is {@value #NEW_DEPENDENCY} / {@value #NEW_ENTRY_POINT}, HIGH_RISK.</li>
+     * <li>{@code pyproject.toml}'s requirements files ({@link RequirementsFiles#fileSpecs}): another file is another
+     * set of dependencies ({@value #NEW_DEPENDENCY}); the files themselves are compared by {@link RequirementsFiles}.</li>
      * </ul>
      * When the declarations are the source's, pyproject.toml and setup.cfg (compared as data, see
      * {@link PypiGeneratedFiles#comparedAsData}) get the shared normalisations any file gets; otherwise other rules judge the file.
@@ -1112,6 +1115,11 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     ? Optional.of(PythonProject.pyprojectDependencies(theirs.get())) : PythonProject.dependencies(view);
             Optional<Map<String, Map<String, String>>> entries = theirs.isPresent()
                     ? Optional.of(PythonProject.pyprojectEntryPoints(theirs.get())) : PythonProject.entryPoints(view);
+            JsonNode files = RequirementsFiles.fileSpecs(published.get());
+            if (theirs.isPresent() && !files.equals(RequirementsFiles.fileSpecs(theirs.get()))) {
+                f.add(NEW_DEPENDENCY, RiskFlag.NEW_DEPENDENCY, "dependencies read from " + files + " where the source has "
+                        + RequirementsFiles.fileSpecs(theirs.get()) + " (a build of this sdist installs them)");
+            }
             f.requirements(PythonProject.pyprojectDependencies(published.get()), declared);
             f.entryPoints(PythonProject.pyprojectEntryPoints(published.get()), entries);
             return f.decision(source.isPresent());
