@@ -40,6 +40,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String NEW_ENTRY_POINT = "pypi.metadata.new-entry-point";
     /** Dependencies or entry points in generated metadata that the source's static configuration cannot confirm. */
     public static final String METADATA_UNVERIFIED = "pypi.metadata.unverified";
+    /** An sdist's Cargo.toml or Cargo.lock with a dependency or package source the source's lacks: HIGH_RISK. */
+    public static final String CARGO_DEPENDENCY = "pypi.sdist.cargo-dependency";
     /** An sdist's pyproject.toml whose {@code [build-system]} requires or backend differ from the source's: HIGH_RISK. */
     public static final String BUILD_SYSTEM = "pypi.sdist.build-system";
 
@@ -136,11 +138,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     /**
      * An sdist's pyproject.toml and setup.cfg declare what a build installs: {@link BuildConfig} compares their
      * declarations as data before any text normalisation (a version token in a dependency's URL is no version line);
-     * so does {@link RequirementsFiles} for a requirements file.
+     * so do {@link RequirementsFiles} for a requirements file and {@link CargoFiles} for a Cargo manifest.
      */
     @Override
     public boolean comparedAsData(String path) {
-        return BUILD_CONFIG.matcher(path).matches() || RequirementsFiles.BY_NAME.matcher(path).matches();
+        return BUILD_CONFIG.matcher(path).matches() || RequirementsFiles.BY_NAME.matcher(path).matches()
+                || CargoFiles.BY_NAME.matcher(path).matches();
     }
 
     /** Also the sdist's pyproject.toml, which {@link #executionRelevance} reads for the build configuration. */
@@ -250,7 +253,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new BuildConfig(), new RequirementsFiles(), new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
+        return List.of(new BuildConfig(), new RequirementsFiles(), new CargoFiles(), new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
                 new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed());
     }
 
@@ -437,7 +440,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      * {@code lib/} (lands in the environment's prefix), and {@code sitecustomize.py}/{@code usercustomize.py} at an
      * import root (imported by site at start-up). Sdist: the in-tree build backend ({@code [build-system]
      * backend-path}) and the build hooks the published pyproject.toml names (hatch custom hooks, poetry's build
-     * script, pdm's build script) and Cargo's build scripts ({@link #cargoBuildScripts}) — the installer runs them.
+     * script, pdm's build script) and Cargo's build scripts ({@link #cargoBuildScripts}) — the installer runs them —,
+     * and Cargo's configuration ({@code .cargo/config.toml}: wrappers, linkers, patches, source replacement).
      * {@code .pth} files and {@code setup.py} are flagged by name wherever they are.
      */
     @Override
@@ -509,6 +513,9 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         return path -> {
             if (files.contains(path)) {
                 return Optional.of("run by the build at install time");
+            }
+            if (path.startsWith(root) && CargoFiles.CONFIG.matcher(path).matches()) {
+                return Optional.of("Cargo's configuration for the build at install time");
             }
             for (String pre : prefixes) {
                 if (path.startsWith(pre)) {

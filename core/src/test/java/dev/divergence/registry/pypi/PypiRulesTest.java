@@ -715,6 +715,56 @@ class PypiRulesTest {
         }
     }
 
+    private static final String CARGO_TOML = "[package]\nname = \"demo\"\nversion = \"1.0.0\"\n\n[dependencies]\n"
+            + "pyo3 = { version = \"0.22\", features = [\"extension-module\"] }\nlocal = { path = \"../local\" }\n"
+            + "forked = { git = \"https://github.com/org/forked\", branch = \"main\" }\n";
+    private static final String CARGO_LOCK = "version = 3\n\n[[package]]\nname = \"pyo3\"\nversion = \"0.22.0\"\n"
+            + "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"forked\"\n"
+            + "version = \"0.1.0\"\nsource = \"git+https://github.com/org/forked?branch=main#aaaaaaaa\"\n";
+
+    @Test
+    void aCargoDependencyPatchOrConfigurationAddedInAnSdistIsHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = with(rustProject(), "Cargo.toml", CARGO_TOML, "Cargo.lock", CARGO_LOCK);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree,
+                    "Cargo.toml", CARGO_TOML + "support = { git = \"https://github.com/attacker/support\" }\n\n"
+                            + "[patch.crates-io]\npyo3 = { git = \"https://github.com/attacker/pyo3\" }\n",
+                    "ext/Cargo.toml", new String(tree.get("ext/Cargo.toml"), StandardCharsets.UTF_8)
+                            + "\n[target.'cfg(unix)'.build-dependencies]\nhelper = \"1\"\n",
+                    "Cargo.lock", CARGO_LOCK + "\n[[package]]\nname = \"support\"\nversion = \"0.1.0\"\n"
+                            + "source = \"git+https://github.com/attacker/support#bbbbbbbb\"\n",
+                    ".cargo/config.toml", "[build]\nrustc-wrapper = \"./tools/wrap.sh\"\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            for (String p : List.of("Cargo.toml", "ext/Cargo.toml", "Cargo.lock")) {
+                assertRow(sdist, "demo-1.0.0/" + p, FileStatus.MODIFIED, PypiGeneratedFiles.CARGO_DEPENDENCY, true);
+                assertTrue(row(sdist, "demo-1.0.0/" + p).riskFlags().contains(RiskFlag.NEW_DEPENDENCY), p);
+            }
+            assertTrue(row(sdist, "demo-1.0.0/Cargo.toml").detail().orElseThrow().contains("patch.crates-io.pyo3"));
+            assertRow(sdist, "demo-1.0.0/.cargo/config.toml", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertTrue(row(sdist, "demo-1.0.0/.cargo/config.toml").riskFlags().contains(RiskFlag.AUTO_EXEC));
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+        }
+    }
+
+    @Test
+    void aCargoManifestReformattedOrWithADevDependencyOrARewrittenPathAndALockUpdateFromTheSameSourcesAreNotHighRisk()
+            throws Exception {
+        SortedMap<String, byte[]> tree = with(rustProject(), "Cargo.toml", CARGO_TOML, "Cargo.lock", CARGO_LOCK);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree,
+                    "Cargo.toml", "# published\n[package]\nname = \"demo\"\nversion = \"1.0.0\"\n\n[dependencies]\n"
+                            + "local = { path = \"local\" }\nforked = { branch = \"main\", git = \"https://github.com/org/forked\" }\n"
+                            + "\n[dependencies.pyo3]\nversion = \"0.22\"\nfeatures = [\"extension-module\"]\n"
+                            + "\n[dev-dependencies]\nproptest = \"1\"\n",
+                    "Cargo.lock", CARGO_LOCK.replace("0.22.0", "0.22.6").replace("#aaaaaaaa", "#cccccccc")),
+                    wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/Cargo.toml", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/Cargo.lock", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertEquals(Verdict.DIVERGENT, sdist.verdict());
+        }
+    }
+
     @Test
     void aHatchBuildHookAddedToThePublishedPyprojectRunsAtInstallAndIsHighRisk() throws Exception {
         // the hook is read from the published pyproject.toml, which is what the build backend obeys
