@@ -233,6 +233,30 @@ class ContentSignalsTest {
     }
 
     @Test
+    void rustProcessExecutionThroughAnAliasAnImportOrSpacedPathsIsDynamicExecution() {
+        // an alias hides the call (Cmd::new), so the import is the finding; a path may be spaced around its ::
+        for (String line : List.of("use std::process::Command as Cmd;", "let _ = Command :: new(\"sh\").status();",
+                "use std::process;", "use std::{fs, process};", "use std::{\n    fs,\n    process::{Command, Stdio},\n};",
+                "let c = std :: process :: Command::new(p);", "use tokio::process::Command as C;",
+                "use std::process::{exit, Command};", "use libc::{c_char, execv};", "unsafe { libc :: execvp(f, a) };",
+                "use nix::unistd::{fork, execv};", "unsafe { system(cmd.as_ptr()) };",
+                "extern \"C\" {\n    fn system(cmd: *const c_char) -> c_int;\n}", "#[ctor::ctor]\nfn init() {}")) {
+            assertTrue(dynamic("src/lib.rs", line + "\n"), line);
+            assertTrue(ContentSignals.whole("src/lib.rs", (line + "\n").getBytes(StandardCharsets.UTF_8), 1 << 20)
+                    .contains(RiskFlag.DYNAMIC_EXEC), "whole: " + line);
+        }
+        // exiting is not executing; a method or a function of the crate's own named like C's, or prose, is not a call
+        for (String line : List.of("std::process::exit(1);", "use std::process::ExitCode;", "let id = std::process::id();",
+                "let h = thread::spawn(move || work());", "self.system(x);", "fn system(&self) -> u8 { 1 }",
+                "let s = sysinfo::System::new();", "// never calls std::process::Command here",
+                "/// Runs without a Command::new( anywhere", "let p = process_command(x);", "mod process;")) {
+            assertFalse(dynamic("src/lib.rs", line + "\n"), line);
+        }
+        // Rust's paths are Rust's: the same text in a Python module is not read by these patterns
+        assertFalse(dynamic("pkg/mod.py", "# use std::process::Command as Cmd\n"));
+    }
+
+    @Test
     void everyLoaderCalledWithAComputedNameIsDynamicExecutionInAddedLinesAndBuildOutput() {
         for (String line : List.of("var m = module.require([\"chi\", \"ld_pro\", \"cess\"].join(\"\"));",
                 "var m = module . require(\"child_\" + \"process\");",

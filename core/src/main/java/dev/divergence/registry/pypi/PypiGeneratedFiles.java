@@ -40,6 +40,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String NEW_ENTRY_POINT = "pypi.metadata.new-entry-point";
     /** Dependencies or entry points in generated metadata that the source's static configuration cannot confirm. */
     public static final String METADATA_UNVERIFIED = "pypi.metadata.unverified";
+    /** An sdist's Cargo.toml or Cargo.lock with a dependency or package source the source's lacks: HIGH_RISK. */
+    public static final String CARGO_DEPENDENCY = "pypi.sdist.cargo-dependency";
     /** An sdist's pyproject.toml whose {@code [build-system]} requires or backend differ from the source's: HIGH_RISK. */
     public static final String BUILD_SYSTEM = "pypi.sdist.build-system";
 
@@ -135,11 +137,13 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     /**
      * An sdist's pyproject.toml and setup.cfg declare what a build installs: {@link BuildConfig} compares their
-     * declarations as data before any text normalisation (a version token in a dependency's URL is no version line).
+     * declarations as data before any text normalisation (a version token in a dependency's URL is no version line);
+     * so do {@link RequirementsFiles} for a requirements file and {@link CargoFiles} for a Cargo manifest.
      */
     @Override
     public boolean comparedAsData(String path) {
-        return BUILD_CONFIG.matcher(path).matches();
+        return BUILD_CONFIG.matcher(path).matches() || RequirementsFiles.BY_NAME.matcher(path).matches()
+                || CargoFiles.BY_NAME.matcher(path).matches();
     }
 
     /** Also the sdist's pyproject.toml, which {@link #executionRelevance} reads for the build configuration. */
@@ -249,7 +253,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new BuildConfig(), new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
+        return List.of(new BuildConfig(), new RequirementsFiles(), new CargoFiles(), new SetupCfgEggInfo(), new SetupCfgRoundTrip(), new ScmVersionFile(), new DeclaredDependencies(),
                 new DeclaredEntryPoints(), new ScriptShebang(), new VersioneerFile(), new SymlinkFollowed());
     }
 
@@ -436,7 +440,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      * {@code lib/} (lands in the environment's prefix), and {@code sitecustomize.py}/{@code usercustomize.py} at an
      * import root (imported by site at start-up). Sdist: the in-tree build backend ({@code [build-system]
      * backend-path}) and the build hooks the published pyproject.toml names (hatch custom hooks, poetry's build
-     * script, pdm's build script) and Cargo's build scripts ({@link #cargoBuildScripts}) — the installer runs them.
+     * script, pdm's build script) and Cargo's build scripts ({@link #cargoBuildScripts}) — the installer runs them —,
+     * and Cargo's configuration ({@code .cargo/config.toml}: wrappers, linkers, patches, source replacement).
      * {@code .pth} files and {@code setup.py} are flagged by name wherever they are.
      */
     @Override
@@ -508,6 +513,9 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         return path -> {
             if (files.contains(path)) {
                 return Optional.of("run by the build at install time");
+            }
+            if (path.startsWith(root) && CargoFiles.CONFIG.matcher(path).matches()) {
+                return Optional.of("Cargo's configuration for the build at install time");
             }
             for (String pre : prefixes) {
                 if (path.startsWith(pre)) {
@@ -967,7 +975,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      * A requirement the source does not declare: its name (and URL) when the source declares nothing of that name,
      * else the published requirement beside what the source declares under the name.
      */
-    private static String describe(Pep508.Requirement r, Pep508.Match match, List<Pep508.Requirement> declared) {
+    static String describe(Pep508.Requirement r, Pep508.Match match, List<Pep508.Requirement> declared) {
         if (match == Pep508.Match.NEW) {
             return r.name() + r.url().map(u -> " @ " + u).orElse("");
         }
@@ -1047,6 +1055,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      * {@code setup_requires}, {@code extras_require} and {@code entry_points} of a {@code setup.py}: what the built
      * wheel's METADATA and entry_points.txt will say. A requirement (as PEP 508 data) or an entry point the source's
      * file does not declare is {@value #NEW_DEPENDENCY} / {@value #NEW_ENTRY_POINT}, HIGH_RISK.</li>
+     * <li>{@code pyproject.toml}'s requirements files ({@link RequirementsFiles#fileSpecs}): another file is another
+     * set of dependencies ({@value #NEW_DEPENDENCY}); the files themselves are compared by {@link RequirementsFiles}.</li>
      * </ul>
      * When the declarations are the source's, pyproject.toml and setup.cfg (compared as data, see
      * {@link PypiGeneratedFiles#comparedAsData}) get the shared normalisations any file gets; otherwise other rules judge the file.
@@ -1112,6 +1122,11 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     ? Optional.of(PythonProject.pyprojectDependencies(theirs.get())) : PythonProject.dependencies(view);
             Optional<Map<String, Map<String, String>>> entries = theirs.isPresent()
                     ? Optional.of(PythonProject.pyprojectEntryPoints(theirs.get())) : PythonProject.entryPoints(view);
+            JsonNode files = RequirementsFiles.fileSpecs(published.get());
+            if (theirs.isPresent() && !files.equals(RequirementsFiles.fileSpecs(theirs.get()))) {
+                f.add(NEW_DEPENDENCY, RiskFlag.NEW_DEPENDENCY, "dependencies read from " + files + " where the source has "
+                        + RequirementsFiles.fileSpecs(theirs.get()) + " (a build of this sdist installs them)");
+            }
             f.requirements(PythonProject.pyprojectDependencies(published.get()), declared);
             f.entryPoints(PythonProject.pyprojectEntryPoints(published.get()), entries);
             return f.decision(source.isPresent());

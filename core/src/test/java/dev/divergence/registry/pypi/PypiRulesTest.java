@@ -569,6 +569,106 @@ class PypiRulesTest {
         }
     }
 
+    /** Where each build reads the requirements file from: setuptools' dynamic file, setup.cfg's file:, setup.py. */
+    private static List<SortedMap<String, byte[]>> requirementsFileProjects() {
+        return List.of(
+                with(project(), "pyproject.toml", "[build-system]\nrequires = [\"setuptools>=64\"]\n"
+                                + "build-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"demo\"\nversion = \"1.0.0\"\n"
+                                + "dynamic = [\"dependencies\", \"optional-dependencies\"]\n\n[tool.setuptools.dynamic]\n"
+                                + "dependencies = {file = [\"requirements.txt\"]}\n"
+                                + "optional-dependencies = {cli = {file = [\"requirements-cli.txt\"]}}\n",
+                        "requirements.txt", "httpx>=0.27\n", "requirements-cli.txt", "click>=8\n"),
+                with(Trees.without(project(), "pyproject.toml"), "setup.py", "from setuptools import setup\nsetup()\n",
+                        "setup.cfg", "[metadata]\nname = demo\n\n[options]\ninstall_requires = file: requirements.txt\n\n"
+                                + "[options.extras_require]\ncli = file: requirements-cli.txt\n",
+                        "requirements.txt", "httpx>=0.27\n", "requirements-cli.txt", "click>=8\n"),
+                with(setupPyProject("from setuptools import setup\nfrom pathlib import Path\n\n"
+                        + "reqs = Path(__file__).with_name('requirements.txt').read_text().splitlines()\n"
+                        + "setup(name='demo', install_requires=reqs,\n"
+                        + "      extras_require={'cli': open('requirements-cli.txt').read().split()})\n"),
+                        "requirements-cli.txt", "click>=8\n"));
+    }
+
+    private ScanWorld world(int i, SortedMap<String, byte[]> tree) throws Exception {
+        ScanWorld w = new ScanWorld(dir.resolve("w" + i), "demo");
+        w.commit(tree, "1.0.0");
+        w.tag("v1.0.0");
+        return w;
+    }
+
+    @Test
+    void aRequirementTheSdistsRequirementsFileGainsIsHighRiskWhereTheBuildReadsItsDependenciesFromIt() throws Exception {
+        for (int i = 0; i < requirementsFileProjects().size(); i++) {
+            SortedMap<String, byte[]> tree = requirementsFileProjects().get(i);
+            String reqs = new String(tree.get("requirements.txt"), StandardCharsets.UTF_8);
+            try (ScanWorld w = world(i, tree)) {
+                w.publish("1.0.0", with(tree, "requirements.txt", reqs + "demo-support @ https://example.invalid/s-1.0.tar.gz\n",
+                        "requirements-cli.txt", "click>=8,<9\n"), wheelFiles(tree));
+                ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+                assertRow(sdist, "demo-1.0.0/requirements.txt", FileStatus.MODIFIED, PypiGeneratedFiles.NEW_DEPENDENCY, true);
+                assertTrue(row(sdist, "demo-1.0.0/requirements.txt").riskFlags().contains(RiskFlag.NEW_DEPENDENCY));
+                assertTrue(row(sdist, "demo-1.0.0/requirements.txt").detail().orElseThrow()
+                        .contains("demo-support @ https://example.invalid/s-1.0.tar.gz"), "project " + i);
+                // another constraint on a requirement the source has is a changed requirement
+                assertRow(sdist, "demo-1.0.0/requirements-cli.txt", FileStatus.MODIFIED, PypiGeneratedFiles.NEW_DEPENDENCY,
+                        true);
+                assertEquals(Verdict.HIGH_RISK, sdist.verdict(), "project " + i);
+            }
+        }
+    }
+
+    @Test
+    void anIncludedRequirementsFileAndANewPipOptionOrUrlLineAreDependenciesToo() throws Exception {
+        SortedMap<String, byte[]> tree = with(requirementsFileProjects().get(0), "requirements.txt",
+                "-r reqs/base.txt\n", "reqs/base.txt", "httpx>=0.27\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "reqs/base.txt", "httpx>=0.27\ntelemetry-kit\n",
+                    "requirements-cli.txt", "click>=8\n--extra-index-url https://example.invalid/simple\n"
+                            + "https://example.invalid/extra-1.0.tar.gz\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/reqs/base.txt", FileStatus.MODIFIED, PypiGeneratedFiles.NEW_DEPENDENCY, true);
+            FileDivergence cli = row(sdist, "demo-1.0.0/requirements-cli.txt");
+            assertEquals(PypiGeneratedFiles.NEW_DEPENDENCY, cli.ruleId());
+            assertTrue(cli.highRisk());
+            assertTrue(cli.detail().orElseThrow().contains("--extra-index-url https://example.invalid/simple"));
+            assertTrue(cli.detail().orElseThrow().contains("https://example.invalid/extra-1.0.tar.gz"));
+        }
+    }
+
+    @Test
+    void aPyprojectNamingAnotherRequirementsFileIsANewDependencyAndSoIsThatFile() throws Exception {
+        SortedMap<String, byte[]> tree = requirementsFileProjects().get(0);
+        String pyproject = new String(tree.get("pyproject.toml"), StandardCharsets.UTF_8);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "pyproject.toml", pyproject.replace("[\"requirements.txt\"]",
+                    "[\"requirements.txt\", \"requirements-more.txt\"]"), "requirements-more.txt", "telemetry-kit\n"),
+                    wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/pyproject.toml", FileStatus.MODIFIED, PypiGeneratedFiles.NEW_DEPENDENCY, true);
+            assertRow(sdist, "demo-1.0.0/requirements-more.txt", FileStatus.PHANTOM, PypiGeneratedFiles.NEW_DEPENDENCY, true);
+        }
+    }
+
+    @Test
+    void aRequirementsFileNoBuildReadsOrOneChangedWithoutANewRequirementIsJudgedAsBefore() throws Exception {
+        // docs/requirements.txt is named by nothing the build reads; the named file only loses a requirement and
+        // gains comments, blank lines and another order; CRLF line endings get the shared normalisation, as any file
+        SortedMap<String, byte[]> tree = with(requirementsFileProjects().get(0), "requirements.txt", "httpx>=0.27\ntoolz\n",
+                "docs/requirements.txt", "sphinx\n", "demo/notes.txt", "a\nb\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "requirements.txt", "# runtime\n\ntoolz  # helpers\n",
+                    "docs/requirements.txt", "sphinx\nsphinx-evil @ https://example.invalid/e.tar.gz\n",
+                    "requirements-cli.txt", "click>=8\r\n", "demo/notes.txt", "a\r\nb\r\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/requirements.txt", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/docs/requirements.txt", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            FileDivergence notes = row(sdist, "demo-1.0.0/demo/notes.txt");
+            assertEquals(FileStatus.MATCH_NORMALIZED, notes.status());
+            assertRow(sdist, "demo-1.0.0/requirements-cli.txt", notes.status(), notes.ruleId(), false);
+            assertEquals(Verdict.DIVERGENT, sdist.verdict());
+        }
+    }
+
     private static final String BUILD_RS = "fn main() {\n    println!(\"cargo:rerun-if-changed=build.rs\");\n}\n";
 
     /** A maturin project: a crate at the root with build.rs, one in ext/ naming gen.rs, one in off/ with build = false. */
@@ -611,6 +711,56 @@ class PypiRulesTest {
             assertRow(sdist, "demo-1.0.0/build.rs", FileStatus.MATCH, Classifier.BLOB_EQUAL, false);
             assertRow(sdist, "demo-1.0.0/off/build.rs", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
             assertFalse(row(sdist, "demo-1.0.0/off/build.rs").riskFlags().contains(RiskFlag.AUTO_EXEC));
+            assertEquals(Verdict.DIVERGENT, sdist.verdict());
+        }
+    }
+
+    private static final String CARGO_TOML = "[package]\nname = \"demo\"\nversion = \"1.0.0\"\n\n[dependencies]\n"
+            + "pyo3 = { version = \"0.22\", features = [\"extension-module\"] }\nlocal = { path = \"../local\" }\n"
+            + "forked = { git = \"https://github.com/org/forked\", branch = \"main\" }\n";
+    private static final String CARGO_LOCK = "version = 3\n\n[[package]]\nname = \"pyo3\"\nversion = \"0.22.0\"\n"
+            + "source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"forked\"\n"
+            + "version = \"0.1.0\"\nsource = \"git+https://github.com/org/forked?branch=main#aaaaaaaa\"\n";
+
+    @Test
+    void aCargoDependencyPatchOrConfigurationAddedInAnSdistIsHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = with(rustProject(), "Cargo.toml", CARGO_TOML, "Cargo.lock", CARGO_LOCK);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree,
+                    "Cargo.toml", CARGO_TOML + "support = { git = \"https://github.com/attacker/support\" }\n\n"
+                            + "[patch.crates-io]\npyo3 = { git = \"https://github.com/attacker/pyo3\" }\n",
+                    "ext/Cargo.toml", new String(tree.get("ext/Cargo.toml"), StandardCharsets.UTF_8)
+                            + "\n[target.'cfg(unix)'.build-dependencies]\nhelper = \"1\"\n",
+                    "Cargo.lock", CARGO_LOCK + "\n[[package]]\nname = \"support\"\nversion = \"0.1.0\"\n"
+                            + "source = \"git+https://github.com/attacker/support#bbbbbbbb\"\n",
+                    ".cargo/config.toml", "[build]\nrustc-wrapper = \"./tools/wrap.sh\"\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            for (String p : List.of("Cargo.toml", "ext/Cargo.toml", "Cargo.lock")) {
+                assertRow(sdist, "demo-1.0.0/" + p, FileStatus.MODIFIED, PypiGeneratedFiles.CARGO_DEPENDENCY, true);
+                assertTrue(row(sdist, "demo-1.0.0/" + p).riskFlags().contains(RiskFlag.NEW_DEPENDENCY), p);
+            }
+            assertTrue(row(sdist, "demo-1.0.0/Cargo.toml").detail().orElseThrow().contains("patch.crates-io.pyo3"));
+            assertRow(sdist, "demo-1.0.0/.cargo/config.toml", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
+            assertTrue(row(sdist, "demo-1.0.0/.cargo/config.toml").riskFlags().contains(RiskFlag.AUTO_EXEC));
+            assertEquals(Verdict.HIGH_RISK, sdist.verdict());
+        }
+    }
+
+    @Test
+    void aCargoManifestReformattedOrWithADevDependencyOrARewrittenPathAndALockUpdateFromTheSameSourcesAreNotHighRisk()
+            throws Exception {
+        SortedMap<String, byte[]> tree = with(rustProject(), "Cargo.toml", CARGO_TOML, "Cargo.lock", CARGO_LOCK);
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree,
+                    "Cargo.toml", "# published\n[package]\nname = \"demo\"\nversion = \"1.0.0\"\n\n[dependencies]\n"
+                            + "local = { path = \"local\" }\nforked = { branch = \"main\", git = \"https://github.com/org/forked\" }\n"
+                            + "\n[dependencies.pyo3]\nversion = \"0.22\"\nfeatures = [\"extension-module\"]\n"
+                            + "\n[dev-dependencies]\nproptest = \"1\"\n",
+                    "Cargo.lock", CARGO_LOCK.replace("0.22.0", "0.22.6").replace("#aaaaaaaa", "#cccccccc")),
+                    wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            assertRow(sdist, "demo-1.0.0/Cargo.toml", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
+            assertRow(sdist, "demo-1.0.0/Cargo.lock", FileStatus.MODIFIED, Classifier.UNEXPLAINED, false);
             assertEquals(Verdict.DIVERGENT, sdist.verdict());
         }
     }
