@@ -213,7 +213,7 @@ public final class NpmDualPublish {
         Set<String> targets = new TreeSet<>();
         for (String f : files) {
             if (f.endsWith("index.browser.js") || (f.endsWith("index.js") && !browserDirs.contains(dirname(f)))) {
-                Optional<String> text = input(view, run, f);
+                Optional<String> text = toolInput(view, run, f); // what the tool tests, proven or not
                 if (text.isEmpty()) {
                     return Optional.empty();
                 }
@@ -226,9 +226,24 @@ public final class NpmDualPublish {
     }
 
     /** The text dual-publish read for a tracked file: the source, after clean-publish's cleanComments if configured. */
-    static Optional<String> input(GeneratedFiles.SourceView view, Run run, String rel) {
+    static Optional<String> toolInput(GeneratedFiles.SourceView view, Run run, String rel) {
         return view.sourceBytes(run.sourceDir() + rel).flatMap(NpmDualPublish::utf8)
                 .map(s -> run.cleanComments() ? cleanComments(s) : s);
+    }
+
+    /**
+     * {@link #toolInput}, when it is the same program as the tracked file: cleanComments is a text regex that also
+     * strips a {@code //} inside a string or a template literal (closing it early, un-commenting what followed), so
+     * its output must be the source with comments removed by {@link NpmStrippedComments#difference}; empty if not.
+     */
+    static Optional<String> input(GeneratedFiles.SourceView view, Run run, String rel) {
+        Optional<String> read = toolInput(view, run, rel);
+        if (read.isEmpty() || !run.cleanComments()) {
+            return read;
+        }
+        Optional<byte[]> source = view.sourceBytes(run.sourceDir() + rel);
+        return NpmStrippedComments.difference(read.get().getBytes(StandardCharsets.UTF_8), source.orElseThrow())
+                .isEmpty() ? read : Optional.empty();
     }
 
     /** clean-publish 3.4-4.x cleanComments (core.js): line comments, then runs of newlines, then leading newlines. */

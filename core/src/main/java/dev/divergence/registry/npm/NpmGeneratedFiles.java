@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -813,7 +814,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
          * The source's manifest with each {@code workspace:} and {@code catalog:} spec replaced by what pnpm, yarn and
          * bun publish for it. {@code workspace:}: the version of the workspace package of that name at this commit
          * ({@code workspace:*} → {@code 1.2.0}, {@code workspace:^} → {@code ^1.2.0}, {@code workspace:~} →
-         * {@code ~1.2.0}), or the range written after the prefix ({@code workspace:^1.0.0} → {@code ^1.0.0}).
+         * {@code ~1.2.0}), or the range written after the prefix ({@code workspace:^1.0.0} → {@code ^1.0.0}); pnpm's
+         * alias form too; never a URL, git or file spec ({@link #workspaceSpec}).
          * {@code catalog:} / {@code catalog:NAME}: the spec the workspace's default or named catalog gives that
          * dependency at this commit ({@link #catalogs}). A spec the commit cannot resolve stays as it is: no published
          * spec is then the source's.
@@ -827,13 +829,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     String spec = e.getValue().asText("");
                     Optional<String> resolved;
                     if (spec.startsWith("workspace:")) {
-                        String rest = spec.substring("workspace:".length());
-                        if (rest.isEmpty() || rest.equals("*") || rest.equals("^") || rest.equals("~")) {
-                            Optional<String> v = versions.computeIfAbsent(e.getKey(), n -> workspaceVersion(view, n));
-                            resolved = v.map(x -> (rest.equals("^") || rest.equals("~") ? rest : "") + x);
-                        } else {
-                            resolved = Optional.of(rest);
-                        }
+                        resolved = workspaceSpec(e.getKey(), spec.substring("workspace:".length()),
+                                n -> versions.computeIfAbsent(n, x -> workspaceVersion(view, x)));
                     } else if (spec.startsWith("catalog:")) {
                         if (catalogs == null) {
                             catalogs = catalogs(view, view.alignment().sourcePath(manifestPath).orElse("package.json"));
@@ -852,6 +849,42 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             }
             return out == null ? src : out;
         }
+
+        /**
+         * What pnpm publishes for {@code workspace:REST} of dependency {@code dep} (pnpm's makePublishDependency,
+         * https://pnpm.io/workspaces#publishing-workspace-packages; yarn and bun do the same without the alias form):
+         * {@code *}/{@code ^}/{@code ~} (or nothing) → {@code V}/{@code ^V}/{@code ~V} with V the version of the
+         * sibling package of that name in the commit; {@code NAME@*|^|~} → the same for sibling NAME, as
+         * {@code npm:NAME@…} when NAME is not {@code dep}; a semver range → that range; {@code NAME@RANGE} →
+         * {@code npm:NAME@RANGE} for a sibling NAME. Anything else — a URL, git, file, tag or {@code npm:} alias
+         * after the prefix — resolves to nothing: the prefix promises a workspace package, never another source.
+         */
+        static Optional<String> workspaceSpec(String dep, String rest, Function<String, Optional<String>> siblingVersion) {
+            int at = rest.lastIndexOf('@');
+            String name = at > 0 ? rest.substring(0, at) : "";
+            String range = at > 0 ? rest.substring(at + 1) : rest;
+            if (at > 0 && !PACKAGE_NAME.matcher(name).matches() || at == 0) {
+                return Optional.empty();
+            }
+            boolean alias = !name.isEmpty() && !name.equals(dep);
+            String target = name.isEmpty() ? dep : name;
+            if (range.isEmpty() || range.equals("*") || range.equals("^") || range.equals("~")) {
+                String token = range.equals("^") || range.equals("~") ? range : "";
+                return siblingVersion.apply(target).filter(PackageJsonRule::isRange)
+                        .map(v -> (alias ? "npm:" + target + "@" : "") + token + v);
+            }
+            if (!isRange(range)) {
+                return Optional.empty();
+            }
+            if (name.isEmpty()) {
+                return Optional.of(range);
+            }
+            // the alias names a package of the workspace: pnpm refuses any other
+            return siblingVersion.apply(target).map(v -> "npm:" + rest);
+        }
+
+        /** An npm package name, scoped or not (validate-npm-package-name's characters). */
+        private static final Pattern PACKAGE_NAME = Pattern.compile("(?:@[A-Za-z0-9][A-Za-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*");
 
         /**
          * The catalogs of the workspace holding the manifest at {@code manifestSourcePath}: from the nearest folder at

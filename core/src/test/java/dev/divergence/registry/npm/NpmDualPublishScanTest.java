@@ -389,4 +389,22 @@ class NpmDualPublishScanTest {
         assertNotDualPublish(a, "package/package.json");
         assertNotEquals(Verdict.EXPLAINED, a.verdict());
     }
+
+    @Test
+    void cleanCommentsStrippingASlashPairInsideATemplateIsNotExplained() throws Exception {
+        // red team: clean-publish's regex takes the `//` in the template for a comment, drops the closing backtick
+        // and the text after it, and the line the source keeps in a template runs as code in what the tool writes
+        String source = "var t = `//`; /*\n`; import('child_process').then(m => m.execSync('id')); /*\n*/\n"
+                + "module.exports = { t }\n";
+        String cleaned = "var t = `\n`; import('child_process').then(m => m.execSync('id')); /*\n*/\n";
+        ArtifactReport a = publishAndScan(files("package.json", ENV_MANIFEST, "pnpm-lock.yaml", LOCK, "index.js", source,
+                "index.browser.js", ENV_BROWSER, "async/index.js", ENV_ASYNC), with(envPublished(),
+                "index.js", cleaned + "export { t }\n", "index.cjs", cleaned + "module.exports = { t }\n"));
+        assertNotDualPublish(a, "package/index.js");
+        assertNotDualPublish(a, "package/index.cjs");
+        // the other files of the same run, cleaned without touching a token, stay explained
+        assertRow(a, "package/index.browser.cjs", FileStatus.GENERATED);
+        assertRow(a, "package/async/index.js", FileStatus.MATCH_NORMALIZED);
+        assertNotEquals(Verdict.EXPLAINED, a.verdict());
+    }
 }

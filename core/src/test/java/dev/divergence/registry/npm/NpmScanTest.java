@@ -417,6 +417,44 @@ class NpmScanTest {
     }
 
     @Test
+    void aWorkspacePrefixBeforeAUrlOrAnAliasIsANewDependency() throws Exception {
+        // red team: workspace:<spec> used to resolve to the text after the prefix, so a git URL or an npm: alias
+        // behind it was explained as the publish rewrite; pnpm/yarn publish a workspace package's version, never those
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.0",
+                        ",\n  \"dependencies\": {\"@acme/util\": \"workspace:git+https://example.invalid/util.git#semver:^1.0.0\", "
+                                + "\"left-pad\": \"workspace:npm:evil-pad@^1.0.0\", \"chalk\": \"workspace:evil-chalk@^5.0.0\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "packages/util/package.json", "{\"name\": \"@acme/util\", \"version\": \"1.0.0\"}\n");
+        ArtifactReport a = publishAndScan(tree, "4.8.0", with(tree, "package.json", pkgJson("widget", "4.8.0",
+                ",\n  \"dependencies\": {\"@acme/util\": \"git+https://example.invalid/util.git#semver:^1.0.0\", "
+                        + "\"left-pad\": \"npm:evil-pad@^1.0.0\", \"chalk\": \"npm:evil-chalk@^5.0.0\"}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.NEW_DEPENDENCY, pj.ruleId());
+        assertTrue(pj.highRisk());
+        assertEquals("new dependencies [@acme/util git+https://example.invalid/util.git#semver:^1.0.0 (source: "
+                + "workspace:git+https://example.invalid/util.git#semver:^1.0.0), chalk npm:evil-chalk@^5.0.0 (source: "
+                + "workspace:evil-chalk@^5.0.0), left-pad npm:evil-pad@^1.0.0 (source: workspace:npm:evil-pad@^1.0.0)]",
+                pj.detail().orElseThrow());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void pnpmsWorkspaceRangeAndAliasFormsAreThePublishRewrite() throws Exception {
+        // pnpm: workspace:^2.0.0 → ^2.0.0; workspace:NAME@RANGE → npm:NAME@RANGE; workspace:NAME@~ → npm:NAME@~VERSION
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0",
+                        ",\n  \"dependencies\": {\"@acme/util\": \"workspace:^2.0.0\", "
+                                + "\"helper\": \"workspace:@acme/helper@^1.0.0\", \"legacy\": \"workspace:@acme/helper@~\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "packages/util/package.json", "{\"name\": \"@acme/util\", \"version\": \"2.1.0\"}\n",
+                "packages/helper/package.json", "{\"name\": \"@acme/helper\", \"version\": \"1.3.0\"}\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree, "package.json", pkgJson("widget", "4.9.0",
+                ",\n  \"dependencies\": {\"@acme/util\": \"^2.0.0\", \"helper\": \"npm:@acme/helper@^1.0.0\", "
+                        + "\"legacy\": \"npm:@acme/helper@~1.3.0\"}")));
+        assertEquals(NpmGeneratedFiles.PACKAGE_JSON_REWRITE, row(a, "package/package.json").ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict(), a.reason().orElse(""));
+    }
+
+    @Test
     void publishConfigIsAppliedFromTheSourceOnlyNeverFromThePublishedManifest() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.5.0",
                         ",\n  \"publishConfig\": {\"bin\": \"./dist/cli.js\"}"),
