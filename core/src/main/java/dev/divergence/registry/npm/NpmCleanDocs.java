@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * followed by {@code "\n## Docs\n"} and one line linking the full README on GitHub. The package's own manifest at the
  * commit must turn the option on ({@code "clean-publish": {"cleanDocs": true}} or a {@code .clean-publish} JSON file,
  * or {@code --clean-docs} in a script); the link must be to the repository the manifest names, in one of the line's
- * two known wordings. A README is documentation: nothing here can run, but a changed word outside the cut is still
+ * two known wordings. The {@code ai/clean-npm-project} GitHub Action ({@code clean-docs: true} in a workflow of the
+ * commit) keeps the first section alone, with nothing appended. A README is documentation: nothing here can run, but a changed word outside the cut is still
  * visible, since the published text must be exactly the source's prefix.
  */
 final class NpmCleanDocs {
@@ -41,7 +42,10 @@ final class NpmCleanDocs {
         Matcher m = CUT.matcher(source);
         String head = m.find() ? source.substring(0, m.start()) : source;
         String url = "https://github.com/" + name;
-        return LINK_LINES.stream().map(l -> head + "\n## Docs\n" + l.formatted(url)).toList();
+        List<String> out = new java.util.ArrayList<>(LINK_LINES.stream()
+                .map(l -> head + "\n## Docs\n" + l.formatted(url)).toList());
+        out.add(head); // the clean-npm-project action (clean-docs: true) keeps the first section alone
+        return out;
     }
 
     /** clean-publish's {@code repository.match(/[^/]+\/[^/]+$/)}, on the string or the object's url, ".git" dropped. */
@@ -54,6 +58,23 @@ final class NpmCleanDocs {
         }
         String name = m.group().replaceFirst("\\.git$", "");
         return name.matches("[A-Za-z0-9._-]+/[A-Za-z0-9._-]+") ? Optional.of(name) : Optional.empty();
+    }
+
+    /** The GitHub Action that runs clean-publish's cleaning in the release workflow, with {@code clean-docs: true}. */
+    private static final Pattern ACTION = Pattern.compile("uses:\\s*['\"]?ai/clean-npm-project@");
+    private static final Pattern ACTION_DOCS = Pattern.compile("(?m)^\\s*clean-docs:\\s*['\"]?true['\"]?\\s*$");
+
+    /** Whether a workflow of the commit publishes through ai/clean-npm-project with clean-docs on. */
+    static boolean workflowCleansDocs(GeneratedFiles.SourceView view) {
+        for (String p : view.tree().files().keySet()) {
+            if (p.startsWith(".github/workflows/") && (p.endsWith(".yml") || p.endsWith(".yaml"))) {
+                Optional<String> text = view.sourceText(p);
+                if (text.isPresent() && ACTION.matcher(text.get()).find() && ACTION_DOCS.matcher(text.get()).find()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static boolean enabled(JsonNode manifest, Optional<byte[]> rcFile) {
@@ -110,7 +131,8 @@ final class NpmCleanDocs {
                 return Optional.empty();
             }
             String sourceDir = sourceManifest.get().substring(0, sourceManifest.get().length() - "package.json".length());
-            if (pkg == null || !pkg.isObject() || !enabled(pkg, view.sourceBytes(sourceDir + ".clean-publish"))) {
+            if (pkg == null || !pkg.isObject() || !(enabled(pkg, view.sourceBytes(sourceDir + ".clean-publish"))
+                    || workflowCleansDocs(view))) {
                 return Optional.empty();
             }
             Optional<String> name = repositoryName(pkg);

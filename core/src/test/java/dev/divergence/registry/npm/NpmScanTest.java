@@ -58,6 +58,15 @@ class NpmScanTest {
                 + "  \"bin\": \"./cli.js\",\n  \"repository\": \"github:acme/widget\"" + extra + "\n}\n";
     }
 
+    /** Version {@code version} of widget, published on {@code npm}, scanned against {@code world}/repo. */
+    private ReleaseReport scanIn(Path world, LocalNpm npm, String version) throws Exception {
+        npm.write();
+        NpmSupport support = new NpmSupport(npm.baseUrl(), ScanWorld.fetcher());
+        Release r = support.registry().releases(PackageId.parse("pkg:npm/widget")).stream()
+                .filter(x -> x.version().equals(version)).findFirst().orElseThrow();
+        return ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString()));
+    }
+
     private ReleaseReport scan(LocalNpm npm, String pkg, String version) throws Exception {
         npm.write();
         NpmSupport support = new NpmSupport(npm.baseUrl(), ScanWorld.fetcher());
@@ -819,6 +828,38 @@ class NpmScanTest {
                 FileDivergence f = row(r.artifacts().get(0), "package/README.md");
                 assertEquals(FileStatus.MODIFIED, f.status(), v + " " + f);
                 assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, f.ruleId(), v);
+            }
+        }
+    }
+
+    @Test
+    void theCleanNpmProjectActionsFirstSectionIsExplainedOnlyWhenAWorkflowAsksForIt() throws Exception {
+        // nanoid 3.3.15+, 5.1.14+, 6.x: ai/clean-npm-project with clean-docs: true keeps the README's first section
+        String workflow = "jobs:\n  publish:\n    steps:\n      - name: Clean npm package\n"
+                + "        uses: ai/clean-npm-project@29219e611c2da08a07cb0a6a1b965c162e5940a9 # v0.3.0\n"
+                + "        with:\n          clean-docs: %s\n          clean-comments: true\n";
+        String extra = ",\n  \"repository\": \"acme/widget\"";
+        String source = "# widget\n\nA widget.\n\n## Usage\n\nCall it.\n";
+        String head = "# widget\n\nA widget.\n";
+        for (String on : List.of("true", "false")) {
+            SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "3.7.0", extra),
+                    "index.js", "module.exports = 1;\n", "README.md", source,
+                    ".github/workflows/release.yml", workflow.formatted(on));
+            Path world = java.nio.file.Files.createTempDirectory(dir, "w" + on);
+            try (GitHistoryBuilder g = GitHistoryBuilder.init(world.resolve("repo"));
+                 LocalNpm npm = new LocalNpm(world.resolve("npm"), "widget")) {
+                g.commit(tree, "3.7.0", java.time.Instant.parse("2026-01-01T00:00:00Z"));
+                g.tag("v3.7.0", false);
+                npm.publish("3.7.0", with(tree, "README.md", head));
+                npm.publish("3.7.1", with(tree, "README.md", head.replace("A widget.", "A widget; run `npx evil`.")));
+                FileDivergence cut = row(scanIn(world, npm, "3.7.0").artifacts().get(0), "package/README.md");
+                FileDivergence other = row(scanIn(world, npm, "3.7.1").artifacts().get(0), "package/README.md");
+                if (on.equals("true")) {
+                    assertEquals(NpmCleanDocs.RULE, cut.ruleId(), cut.toString());
+                } else {
+                    assertEquals(FileStatus.MODIFIED, cut.status(), cut.toString());
+                }
+                assertEquals(FileStatus.MODIFIED, other.status(), other.toString());
             }
         }
     }
