@@ -120,10 +120,29 @@ final class VerifiedMerge {
                 || name.endsWith(".asc") || name.startsWith(".");
     }
 
+    /** Attempts at the registry's SHA-1 of one file: a busy registry or network must not refuse a genuine file. */
+    static final int ATTEMPTS = 3;
+
     private static String registrySha1(URI registry, String rel) throws IOException, InterruptedException {
         String base = registry.toString().replaceAll("/+$", "");
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/" + rel + ".sha1"))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + rel + ".sha1"))
+                .timeout(Duration.ofSeconds(60)).build();
+        HttpResponse<String> r = null;
+        for (int attempt = 1; r == null; attempt++) {
+            try {
+                r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if ((r.statusCode() == 429 || r.statusCode() >= 500) && attempt < ATTEMPTS) {
+                    r = null; // the registry answered "later": ask again after a pause
+                }
+            } catch (IOException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+            if (r == null) {
+                Thread.sleep(500L * attempt);
+            }
+        }
         if (r.statusCode() != 200) {
             return null;
         }

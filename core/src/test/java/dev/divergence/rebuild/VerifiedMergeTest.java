@@ -49,4 +49,33 @@ class VerifiedMergeTest {
         assertFalse(Files.exists(shared.resolve("org/e/e/3/e-3.jar")));
         assertFalse(Files.exists(shared.resolve("org/g/g/4/g-4.pom")));
     }
+
+    @Test
+    void aRegistryAnsweringLaterAtFirstStillVouchesForAGenuineFile() throws Exception {
+        // the cold-cache flake: a SHA-1 request that fails once under load must not leave the offline build short
+        Path shared = dir.resolve("shared");
+        Path mine = dir.resolve("private");
+        write(mine, "org/d/d/2/d-2.jar", "downloaded");
+        String sha1 = VerifiedMerge.sha1(mine.resolve("org/d/d/2/d-2.jar"));
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            boolean busy = asked.incrementAndGet() < VerifiedMerge.ATTEMPTS;
+            byte[] body = (busy ? "busy" : sha1 + "  d-2.jar\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(busy ? 503 : 200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            VerifiedMerge.Result r = VerifiedMerge.merge(mine, shared,
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), "configured");
+            assertEquals(1, r.merged(), r.refused().toString());
+            assertEquals(VerifiedMerge.ATTEMPTS, asked.get());
+        } finally {
+            server.stop(0);
+        }
+        assertEquals("downloaded", Files.readString(shared.resolve("org/d/d/2/d-2.jar")));
+    }
 }
