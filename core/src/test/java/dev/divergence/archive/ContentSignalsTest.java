@@ -180,6 +180,18 @@ class ContentSignalsTest {
     }
 
     @Test
+    void indirectEvalIsDynamicExecutionInJavaScript() {
+        for (String line : List.of("(0, eval)(code)", "(0,eval)(atob(s))", "(eval)(src)", "globalThis.eval(code)",
+                "window['eval'](x)", "global[\"eval\"] (x)", "self?.eval(x)")) {
+            assertTrue(dynamic("lib/index.js", line + "\n"), line);
+        }
+        for (String line : List.of("const evaluate = (x) => x;", "expr.eval(scope)", "if (retrieval)(done)",
+                "math.evaluate('1 + 1')", "// never eval) input", "var g = (0, eval)('this');")) {
+            assertFalse(dynamic("lib/index.js", line + "\n"), line);
+        }
+    }
+
+    @Test
     void processStartsThroughAnObjectWhoseModuleTheTextNeverNamesAreDynamicExecutionInJavaScriptOnly() {
         for (String line : List.of("cp.spawn('sh', ['-c', data])", "const p = spawn(cmd, ['-c', data], {stdio: 'ignore'})",
                 "proc.execFile(file, args, cb)", "Bun.spawn(['node', '-e', data])", "Deno.run({cmd: ['sh']})",

@@ -65,6 +65,10 @@ final class NpmFileFacts {
                     "\\b(?:runInThisContext|runInNewContext|runInContext|compileFunction)\\s*\\(", "\\bvm\\.Script\\b",
                     "\\bprocess\\.(?:binding|_linkedBinding|dlopen)\\s*\\(", "\\bmainModule\\.require\\b",
                     "\\b_load\\s*\\(", "\\bgetBuiltinModule\\b", "(?<![\\w.$])(?:eval|exec)\\s*\\(",
+                    // indirect eval: (0, eval)(x), (eval)(x), globalThis.eval(x), window["eval"](x)
+                    // ((0, eval)("this") is the global-object shim of UMD bundles, as Function("return this") is)
+                    "(?<![\\w.$])eval\\s*\\)\\s*\\((?!\\s*[\"'`]this[\"'`]\\s*\\))",
+                    "\\b(?:globalThis|window|global|self)\\s*(?:\\??\\.\\s*eval|\\[\\s*[\"'`]eval[\"'`]\\s*\\])\\s*\\(",
                     // the global shim Function("return this") is everywhere in bundles and runs nothing
                     "(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))"),
             // require(x), module.require(x), createRequire(url)(x) and import(x) with anything but a plain string
