@@ -111,28 +111,12 @@ final class NpmCleanDocs {
             if (source.isEmpty() || !path.endsWith("README.md")) {
                 return Optional.empty();
             }
-            Optional<String> manifest = NpmLayout.installedManifest(view.artifactFiles());
-            if (manifest.isEmpty()) {
-                return Optional.empty();
-            }
-            String prefix = manifest.get().substring(0, manifest.get().length() - "package.json".length());
-            if (!path.equals(prefix + "README.md")) {
+            Optional<NpmLayout.SourceManifest> found = NpmLayout.SourceManifest.of(view);
+            if (found.isEmpty() || !path.equals(found.get().prefix() + "README.md")) {
                 return Optional.empty(); // clean-publish rewrites the package's own README only
             }
-            Optional<String> sourceManifest = view.alignment().sourcePath(manifest.get());
-            Optional<byte[]> manifestBytes = sourceManifest.flatMap(view::sourceBytes);
-            if (manifestBytes.isEmpty()) {
-                return Optional.empty();
-            }
-            JsonNode pkg;
-            try {
-                pkg = JSON.readTree(manifestBytes.get());
-            } catch (IOException | RuntimeException e) {
-                return Optional.empty();
-            }
-            String sourceDir = sourceManifest.get().substring(0, sourceManifest.get().length() - "package.json".length());
-            if (pkg == null || !pkg.isObject() || !(enabled(pkg, view.sourceBytes(sourceDir + ".clean-publish"))
-                    || workflowCleansDocs(view))) {
+            JsonNode pkg = found.get().manifest();
+            if (!(enabled(pkg, view.sourceBytes(found.get().sourceDir() + ".clean-publish")) || workflowCleansDocs(view))) {
                 return Optional.empty();
             }
             Optional<String> name = repositoryName(pkg);

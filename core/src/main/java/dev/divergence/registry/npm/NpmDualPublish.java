@@ -153,22 +153,14 @@ public final class NpmDualPublish {
     private static final ThreadLocal<LastRun> LAST = new ThreadLocal<>();
 
     private static Optional<Run> find(GeneratedFiles.SourceView view) {
-        Optional<String> manifest = NpmLayout.installedManifest(view.artifactFiles());
-        if (manifest.isEmpty()) {
+        Optional<NpmLayout.SourceManifest> found = NpmLayout.SourceManifest.of(view);
+        if (found.isEmpty() || !(found.get().manifest().path("devDependencies").has("dual-publish")
+                || found.get().manifest().path("dependencies").has("dual-publish"))) {
             return Optional.empty();
         }
-        String prefix = manifest.get().substring(0, manifest.get().length() - "package.json".length());
-        Optional<String> sourceManifest = view.alignment().sourcePath(manifest.get());
-        if (sourceManifest.isEmpty()) {
-            return Optional.empty();
-        }
-        String sourceDir = sourceManifest.get().substring(0, sourceManifest.get().length() - "package.json".length());
-        Optional<ObjectNode> src = object(view.sourceBytes(sourceManifest.get()));
-        if (src.isEmpty() || !(src.get().path("devDependencies").has("dual-publish")
-                || src.get().path("dependencies").has("dual-publish"))) {
-            return Optional.empty();
-        }
-        ObjectNode pkg = src.get();
+        String prefix = found.get().prefix();
+        String sourceDir = found.get().sourceDir();
+        ObjectNode pkg = found.get().manifest();
         if (pkg.has("files") || view.tree().get(sourceDir + ".clean-publish.js").isPresent()
                 || pkg.path("scripts").toString().contains("--clean-comment")) {
             return Optional.empty(); // files changes what the tool globs; a JS config or a flag is not read here

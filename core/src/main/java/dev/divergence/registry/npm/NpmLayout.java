@@ -34,6 +34,38 @@ public final class NpmLayout implements Layout {
     }
 
     /** The entry npm leaves on disk as the package's package.json: the last one below any top folder. */
+    /**
+     * The package's own manifest on both sides: the installed {@code package.json} of the artifact (its folder
+     * {@code prefix}), the commit's {@code package.json} it aligns with (its folder {@code sourceDir}) and that file
+     * parsed, when it is a JSON object.
+     */
+    record SourceManifest(String prefix, String sourceDir, com.fasterxml.jackson.databind.node.ObjectNode manifest) {
+
+        static Optional<SourceManifest> of(dev.divergence.registry.GeneratedFiles.SourceView view) {
+            Optional<String> installed = installedManifest(view.artifactFiles());
+            Optional<String> source = installed.flatMap(m -> view.alignment().sourcePath(m));
+            Optional<byte[]> bytes = source.flatMap(view::sourceBytes);
+            if (bytes.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = MANIFEST_READER.readTree(bytes.get());
+                if (n == null || !n.isObject()) {
+                    return Optional.empty();
+                }
+                int cut = "package.json".length();
+                return Optional.of(new SourceManifest(installed.get().substring(0, installed.get().length() - cut),
+                        source.get().substring(0, source.get().length() - cut),
+                        (com.fasterxml.jackson.databind.node.ObjectNode) n));
+            } catch (java.io.IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MANIFEST_READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     static Optional<String> installedManifest(List<ArtifactFile> files) {
         String last = null;
         for (ArtifactFile f : files) {
