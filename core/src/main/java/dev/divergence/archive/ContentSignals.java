@@ -40,6 +40,11 @@ public final class ContentSignals {
     }
 
     private final boolean pth;
+    /**
+     * A {@code .json} file: parsed, never run (Node's {@code require} of a {@code .json}, even as {@code main}, is
+     * {@code JSON.parse}), and one long line is what {@code JSON.stringify} writes: no sign of obfuscation.
+     */
+    private final boolean jsonData;
     private final boolean bytecode;
     private final boolean deep;
     private final long maxBytes;
@@ -70,6 +75,7 @@ public final class ContentSignals {
         String ext = extension(lower);
         flags.addAll(FACTS.pathFlags(lower.substring(lower.lastIndexOf('/') + 1), ext)); // setup.py, .pth
         this.pth = flags.contains(RiskFlag.PTH_FILE);
+        this.jsonData = ext.equals("json");
         this.maxBytes = maxBytes;
         if (isCode(lower)) {
             flags.add(RiskFlag.CODE);
@@ -132,7 +138,7 @@ public final class ContentSignals {
                 atLineStart = true;
                 lineHead.setLength(0);
             } else {
-                if (++line == LONG_LINE) {
+                if (++line == LONG_LINE && !jsonData) {
                     flags.add(RiskFlag.OBFUSCATED);
                 }
                 if (pth && atLineStart) {

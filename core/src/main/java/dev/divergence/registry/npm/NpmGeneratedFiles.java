@@ -139,8 +139,15 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     @Override
     public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
         NpmBuildOutputs outputs = NpmBuildOutputs.of(view);
+        Map<String, String> written = NpmBuildOutputs.scriptWritten(artifact, view);
+        ExecutionRelevance exec = written.isEmpty() ? p -> Optional.empty() : executionRelevance(artifact, view);
         return (path, sourceExists) -> {
             Optional<String> why = outputs.why(path);
+            if (why.isEmpty() && written.containsKey(path) && !metadataEntry(path) && !path.endsWith("/package.json")
+                    && !outputs.entryTarget(path) && exec.why(path).isEmpty()) {
+                // never an entry point, a command or the manifest: what runs or decides the install stays compared
+                why = Optional.of(written.get(path));
+            }
             if (why.isEmpty() && BUILD_FILE.matcher(path).matches()) {
                 why = view.alignment().sourcePath(path).flatMap(outputs::ignoredBy)
                         .map(g -> "a build tool's kind of file, ignored by " + g);
@@ -393,7 +400,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             NpmEntryPoints.browserReplacements(pkg.path("browser")).forEach((from, to) -> why.putIfAbsent(root + to,
                     ExecutionRelevance.ENTRY_PREFIX + "browser: loaded by bundlers in place of " + from));
             for (String script : LIFECYCLE) {
-                String cmd = pkg.path("scripts").path(script).asText("");
+                // a file the command writes (2> builderror.log) is not run by it: only what is left names what runs
+                String cmd = NpmScripts.withoutOutputRedirects(pkg.path("scripts").path(script).asText(""));
                 for (String token : cmd.split("[\\s;&|<>()'\"=]+")) {
                     String t = root + clean(token);
                     if (!token.isEmpty() && present.contains(t)) {

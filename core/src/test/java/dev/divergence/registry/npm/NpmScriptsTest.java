@@ -1,0 +1,36 @@
+package dev.divergence.registry.npm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NpmScriptsTest {
+
+    @Test
+    void outputRedirectsAndOutputFlagsNameTheFilesACommandWrites() {
+        assertEquals(Set.of("types.json"), NpmScripts.writtenFiles("node build/build.js > types.json"));
+        assertEquals(Set.of("README.md"),
+                NpmScripts.writtenFiles("node src/build.js && runmd --output README.md src/README_js.md"));
+        assertEquals(List.of("a.js", "b.js", "c.js", "d.js", "e.js", "f.js"), List.copyOf(NpmScripts.writtenFiles(
+                "x >>a.js; y 1> ./b.js && babel src -o c.js --out-file=d.js | z --outfile \"e.js\" ; w>|f.js")));
+    }
+
+    @Test
+    void stderrInputRedirectsOtherFoldersAndUnplainPathsNameNothing() {
+        assertEquals(Set.of(), NpmScripts.writtenFiles("node-gyp rebuild 2> builderror.log"));
+        assertEquals(Set.of(), NpmScripts.writtenFiles("node x.js < input.js 2>&1"));
+        assertEquals(Set.of(), NpmScripts.writtenFiles("cd lib && node b.js > out.js"));
+        assertEquals(Set.of(), NpmScripts.writtenFiles("node b > ../up.js; node c > $OUT; node d > /etc/x; node e > *.js"));
+        assertEquals(Set.of(), NpmScripts.writtenFiles("echo '> quoted.js' \"--output x.js\""));
+    }
+
+    @Test
+    void removingOutputRedirectsKeepsWhatTheCommandRunsAndReads() {
+        assertEquals("( node-gyp rebuild ) || ( exit 0 )",
+                NpmScripts.withoutOutputRedirects("(node-gyp rebuild 2> builderror.log) || (exit 0)"));
+        assertEquals("node x.js", NpmScripts.withoutOutputRedirects("node x.js >out.log 2>&1"));
+        assertEquals("sh < setup.sh", NpmScripts.withoutOutputRedirects("sh < setup.sh"));
+    }
+}
