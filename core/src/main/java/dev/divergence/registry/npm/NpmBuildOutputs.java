@@ -62,23 +62,22 @@ final class NpmBuildOutputs {
     }
 
     /**
-     * Scripts that {@code npm publish} runs in the publisher's working tree before packing
-     * (https://docs.npmjs.com/cli/using-npm/scripts#npm-publish): {@code prepare}, {@code prepack} and
-     * {@code prepublishOnly} (npm 4+), and {@code prepublish}, which npm 1–6 ran on publish and npm 7 (2020-10-13)
-     * and later no longer run there.
+     * Scripts whose output is in the publisher's working tree when {@code npm publish} packs it
+     * (https://docs.npmjs.com/cli/using-npm/scripts): {@code prepare}, {@code prepack} and {@code prepublishOnly} run
+     * on publish (npm 4+); {@code prepublish} ran on publish up to npm 6 and, in every npm, on the publisher's own
+     * {@code npm install}/{@code npm ci} (npm 7 only stopped running it on publish), as does {@code prepare}.
+     * Dates cannot tell the npm of an old release (the registry rewrote many packuments' {@code time}), and need
+     * not: what such a script writes is in the tree either way.
      */
     static final List<String> PUBLISH_SCRIPTS = List.of("prepublish", "prepare", "prepack", "prepublishOnly");
-    private static final java.time.Instant NPM_7 = java.time.Instant.parse("2020-10-13T00:00:00Z");
 
     /**
      * The files (artifact paths) that a publish-time script of the source's package.json at the commit writes by a
      * stdout redirect or a well-known output flag ({@link NpmScripts#writtenFiles}), with why: build output the
      * publisher's tree regenerated (mime 1.x: {@code "prepublish": "node build/build.js > types.json"}). The
      * repository's manifest decides, not the published one: a script only the tarball declares explains nothing.
-     * {@code prepublish} counts only for a release npm 6 or older published ({@code _npmVersion} in the registry's
-     * version document, else an upload before npm 7).
      */
-    static Map<String, String> scriptWritten(dev.divergence.model.Artifact artifact, SourceView view) {
+    static Map<String, String> scriptWritten(SourceView view) {
         Optional<String> manifest = view.artifactFiles().stream().map(f -> f.path())
                 .filter(p -> p.matches("[^/]+/package\\.json")).findFirst();
         if (manifest.isEmpty()) {
@@ -97,30 +96,13 @@ final class NpmBuildOutputs {
         }
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String script : PUBLISH_SCRIPTS) {
-            if (script.equals("prepublish") && !prepublishRunsOnPublish(artifact)) {
-                continue;
-            }
             String cmd = src.path("scripts").path(script).asText("");
             for (String file : NpmScripts.writtenFiles(cmd)) {
-                out.putIfAbsent(root + file, "written at publish by the " + script + " script of the source's"
+                out.putIfAbsent(root + file, "written by the " + script + " script of the source's"
                         + " package.json: " + (cmd.length() > 120 ? cmd.substring(0, 120) + "..." : cmd));
             }
         }
         return out;
-    }
-
-    private static boolean prepublishRunsOnPublish(dev.divergence.model.Artifact artifact) {
-        Optional<String> npm = artifact.registryManifest().flatMap(m -> {
-            try {
-                return Optional.ofNullable(JSON.readTree(m).path("_npmVersion").asText(null));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        });
-        if (npm.isPresent() && npm.get().matches("\\d+(\\..*)?")) {
-            return Integer.parseInt(npm.get().replaceFirst("\\..*", "")) <= 6;
-        }
-        return artifact.uploaded().map(t -> t.isBefore(NPM_7)).orElse(false);
     }
 
     /** Whether the published package.json names this artifact path itself as an entry ({@code main}, {@code exports}, ...). */

@@ -139,7 +139,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     @Override
     public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
         NpmBuildOutputs outputs = NpmBuildOutputs.of(view);
-        Map<String, String> written = NpmBuildOutputs.scriptWritten(artifact, view);
+        Map<String, String> written = NpmBuildOutputs.scriptWritten(view);
         ExecutionRelevance exec = written.isEmpty() ? p -> Optional.empty() : executionRelevance(artifact, view);
         return (path, sourceExists) -> {
             Optional<String> why = outputs.why(path);

