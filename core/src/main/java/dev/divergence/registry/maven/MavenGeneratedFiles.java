@@ -127,6 +127,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * ({@code @name@}, {@code ${name}}) replaced by a literal made of letters, digits, '.', '_' and '-' only.
      */
     public static final String SOURCE_FROM_TEMPLATE = "maven.source-from-template";
+    /**
+     * {@code X-compress.js} beside {@code X.js}, proven to be Dojo ShrinkSafe's printing of the source's {@code X.js}
+     * ({@link dev.divergence.registry.npm.JsShrinkSafe}) when a build file of the commit runs ShrinkSafe.
+     */
+    public static final String JS_SHRINKSAFE = "maven.js-shrinksafe";
 
     /**
      * Manifest attributes that make the JVM run code: agents (https://docs.oracle.com/en/java/javase/17/docs/api/
@@ -312,7 +317,54 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public List<ContentRule> contentRules() {
         return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(),
                 new AutoLoadRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
-                new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
+                new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule());
+    }
+
+    /**
+     * Dojo ShrinkSafe ({@code java -jar custom_rhino.jar -c X.js}, output to {@code X-compress.js}), which Ant builds of
+     * the 2000s ran to ship compressed copies of their JavaScript (commons-validator's {@code build.xml} /
+     * {@code build-javascript.xml}). The compressed file is explained only when a build file of the commit (an
+     * {@code .xml} at the root or one folder down) names both {@code custom_rhino} and {@code -compress.js}, the
+     * source holds {@code X.js} where the layout puts the shipped sibling, and the token streams are one program up
+     * to ShrinkSafe's renaming of locals ({@link dev.divergence.registry.npm.JsShrinkSafe#sameProgram}).
+     */
+    static final class ShrinkSafeRule implements ContentRule {
+        @Override
+        public String id() {
+            return JS_SHRINKSAFE;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (!path.endsWith("-compress.js") || source.isPresent()) {
+                return Optional.empty();
+            }
+            String sibling = path.substring(0, path.length() - "-compress.js".length()) + ".js";
+            Optional<String> siblingSource = view.alignment().sourcePath(sibling);
+            Optional<byte[]> original = siblingSource.flatMap(view::sourceBytes);
+            Optional<String> build = original.isEmpty() ? Optional.empty() : shrinkSafeBuild(view);
+            if (build.isEmpty() || !dev.divergence.registry.npm.JsShrinkSafe.sameProgram(original.get(), bytes)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, JS_SHRINKSAFE, Set.of(), Optional.of(
+                    siblingSource.get() + " as Dojo ShrinkSafe prints it (run by " + build.get()
+                            + "): the same tokens, locals renamed")));
+        }
+
+        /** A build file of the commit that runs ShrinkSafe: an .xml at most one folder down naming both markers. */
+        private static Optional<String> shrinkSafeBuild(SourceView view) {
+            for (String p : view.tree().files().keySet()) {
+                if (!p.endsWith(".xml") || p.chars().filter(c -> c == '/').count() > 1) {
+                    continue;
+                }
+                Optional<String> text = view.sourceText(p);
+                if (text.isPresent() && text.get().contains("custom_rhino") && text.get().contains("-compress.js")) {
+                    return Optional.of(p);
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     /**

@@ -406,6 +406,47 @@ class MavenScanTest {
         }
     }
 
+    private static final String ANT_SHRINKSAFE = "<project><target name=\"compress-file\"><java jar=\"lib/custom_rhino.jar\""
+            + " fork=\"true\" output=\"${out}/${jsfilename}-compress.js\"><arg value=\"-c\"/>"
+            + "<arg value=\"${in}/${jsfilename}.js\"/></java></target></project>\n";
+
+    private ArtifactReport shrinkSafeJar(String buildFile, String compressed) throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/org/acme/js/validateByte.js", dev.divergence.registry.npm.JsShrinkSafeTest.SOURCE);
+        if (buildFile != null) {
+            tree = dev.divergence.fixtures.Trees.with(tree, buildFile, ANT_SHRINKSAFE);
+        }
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/js/validateByte.js", tree.get("src/main/resources/org/acme/js/validateByte.js"));
+        jar.put("org/acme/js/validateByte-compress.js", compressed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return artifact(scanJar(tree, "3.0.0", jar), ".jar");
+    }
+
+    @Test
+    void shrinkSafesCompressedCopyIsExplainedOnlyWhenTheBuildRunsItAndTheTokensProveIt() throws Exception {
+        String compressed = dev.divergence.registry.npm.JsShrinkSafeTest.COMPRESSED;
+        FileDivergence ok = row(shrinkSafeJar("build-javascript.xml", compressed), "org/acme/js/validateByte-compress.js");
+        assertEquals(FileStatus.MATCH_NORMALIZED, ok.status());
+        assertEquals(MavenGeneratedFiles.JS_SHRINKSAFE, ok.ruleId());
+        assertFalse(ok.highRisk());
+    }
+
+    @Test
+    void aCompressedCopyWithoutTheBuildStepStaysVisible() throws Exception {
+        String compressed = dev.divergence.registry.npm.JsShrinkSafeTest.COMPRESSED;
+        FileDivergence noStep = row(shrinkSafeJar(null, compressed), "org/acme/js/validateByte-compress.js");
+        assertEquals(FileStatus.PHANTOM, noStep.status());
+        assertTrue(noStep.highRisk(), "eval in a file no commit holds and no build step explains");
+    }
+
+    @Test
+    void aCompressedCopyCarryingMoreThanItsSourceStaysVisible() throws Exception {
+        FileDivergence payload = row(shrinkSafeJar("build.xml", dev.divergence.registry.npm.JsShrinkSafeTest.COMPRESSED
+                + "eval(atob(\"Y3VybA==\"));\n"), "org/acme/js/validateByte-compress.js");
+        assertEquals(FileStatus.PHANTOM, payload.status());
+        assertTrue(payload.highRisk());
+    }
+
     @Test
     void aTemplatePlaceholderFilledWithCodeIsNotExplained() throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
