@@ -66,8 +66,10 @@ public final class FileKinds {
     }
 
     public static FileKind of(Ecosystem ecosystem, FileDivergence f) {
-        if (f.riskFlags().stream().anyMatch(RUNS::contains)) {
-            return FileKind.CODE;
+        for (RiskFlag flag : f.riskFlags()) {
+            if (RUNS.contains(flag)) {
+                return FileKind.CODE;
+            }
         }
         List<String> paths = new java.util.ArrayList<>();
         f.artifactPath().ifPresent(paths::add);
@@ -85,15 +87,40 @@ public final class FileKinds {
         return FACTS.metadataName(lower.substring(lower.lastIndexOf('/') + 1)) || FACTS.metadataPath(lower);
     }
 
+    /**
+     * The kind by path alone, remembered per (ecosystem, paths): every file row asks (the regexes of the ecosystems'
+     * metadata paths and test names cost microseconds a path), and a package's versions ship mostly the same paths.
+     * Bounded, so that a run over many packages keeps only the recent ones.
+     */
+    private static final com.google.common.cache.Cache<PathsKey, FileKind> BY_PATHS =
+            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(50_000).build();
+
+    private record PathsKey(Ecosystem ecosystem, List<String> paths) {
+    }
+
     /** The kind by path alone (the first path is the artifact's when there is one). */
     static FileKind of(Ecosystem ecosystem, List<String> paths, FileStatus status) {
         if (paths.isEmpty()) {
             return FileKind.OTHER;
         }
+        if (status == FileStatus.BUILD_OUTPUT) {
+            return FileKind.BUILD_OUTPUT;
+        }
+        PathsKey key = new PathsKey(ecosystem, List.copyOf(paths));
+        FileKind known = BY_PATHS.getIfPresent(key);
+        if (known == null) {
+            known = byPaths(ecosystem, key.paths());
+            BY_PATHS.put(key, known);
+        }
+        return known;
+    }
+
+    /** {@link #of(Ecosystem, List, FileStatus)} for one or more paths and any status but {@code BUILD_OUTPUT}. */
+    private static FileKind byPaths(Ecosystem ecosystem, List<String> paths) {
         String path = paths.get(0).toLowerCase(Locale.ROOT);
         String name = path.substring(path.lastIndexOf('/') + 1);
         String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.') + 1);
-        if (status == FileStatus.BUILD_OUTPUT || FACTS.buildOutput(ext)) {
+        if (FACTS.buildOutput(ext)) {
             return FileKind.BUILD_OUTPUT;
         }
         if (METADATA_NAMES.contains(name) || FACTS.metadataName(name) || FACTS.metadataPath(path)) {
