@@ -9,6 +9,7 @@ import dev.divergence.registry.EcosystemPlugins;
 import dev.divergence.registry.FileFacts;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -71,9 +72,10 @@ public final class FileKinds {
                 return FileKind.CODE;
             }
         }
-        List<String> paths = new java.util.ArrayList<>();
-        f.artifactPath().ifPresent(paths::add);
-        f.sourcePath().ifPresent(paths::add);
+        Optional<String> a = f.artifactPath();
+        Optional<String> s = f.sourcePath();
+        List<String> paths = a.isPresent() && s.isPresent() ? List.of(a.get(), s.get())
+                : a.or(() -> s).map(List::of).orElse(List.of());
         return of(ecosystem, paths, f.status());
     }
 
@@ -87,17 +89,6 @@ public final class FileKinds {
         return FACTS.metadataName(lower.substring(lower.lastIndexOf('/') + 1)) || FACTS.metadataPath(lower);
     }
 
-    /**
-     * The kind by path alone, remembered per (ecosystem, paths): every file row asks (the regexes of the ecosystems'
-     * metadata paths and test names cost microseconds a path), and a package's versions ship mostly the same paths.
-     * Bounded, so that a run over many packages keeps only the recent ones.
-     */
-    private static final com.google.common.cache.Cache<PathsKey, FileKind> BY_PATHS =
-            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(50_000).build();
-
-    private record PathsKey(Ecosystem ecosystem, List<String> paths) {
-    }
-
     /** The kind by path alone (the first path is the artifact's when there is one). */
     static FileKind of(Ecosystem ecosystem, List<String> paths, FileStatus status) {
         if (paths.isEmpty()) {
@@ -106,13 +97,7 @@ public final class FileKinds {
         if (status == FileStatus.BUILD_OUTPUT) {
             return FileKind.BUILD_OUTPUT;
         }
-        PathsKey key = new PathsKey(ecosystem, List.copyOf(paths));
-        FileKind known = BY_PATHS.getIfPresent(key);
-        if (known == null) {
-            known = byPaths(ecosystem, key.paths());
-            BY_PATHS.put(key, known);
-        }
-        return known;
+        return byPaths(ecosystem, paths);
     }
 
     /** {@link #of(Ecosystem, List, FileStatus)} for one or more paths and any status but {@code BUILD_OUTPUT}. */
