@@ -9,6 +9,7 @@ import dev.divergence.registry.EcosystemPlugins;
 import dev.divergence.registry.FileFacts;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -66,12 +67,15 @@ public final class FileKinds {
     }
 
     public static FileKind of(Ecosystem ecosystem, FileDivergence f) {
-        if (f.riskFlags().stream().anyMatch(RUNS::contains)) {
-            return FileKind.CODE;
+        for (RiskFlag flag : f.riskFlags()) {
+            if (RUNS.contains(flag)) {
+                return FileKind.CODE;
+            }
         }
-        List<String> paths = new java.util.ArrayList<>();
-        f.artifactPath().ifPresent(paths::add);
-        f.sourcePath().ifPresent(paths::add);
+        Optional<String> a = f.artifactPath();
+        Optional<String> s = f.sourcePath();
+        List<String> paths = a.isPresent() && s.isPresent() ? List.of(a.get(), s.get())
+                : a.or(() -> s).map(List::of).orElse(List.of());
         return of(ecosystem, paths, f.status());
     }
 
@@ -90,10 +94,18 @@ public final class FileKinds {
         if (paths.isEmpty()) {
             return FileKind.OTHER;
         }
+        if (status == FileStatus.BUILD_OUTPUT) {
+            return FileKind.BUILD_OUTPUT;
+        }
+        return byPaths(ecosystem, paths);
+    }
+
+    /** {@link #of(Ecosystem, List, FileStatus)} for one or more paths and any status but {@code BUILD_OUTPUT}. */
+    private static FileKind byPaths(Ecosystem ecosystem, List<String> paths) {
         String path = paths.get(0).toLowerCase(Locale.ROOT);
         String name = path.substring(path.lastIndexOf('/') + 1);
         String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.') + 1);
-        if (status == FileStatus.BUILD_OUTPUT || FACTS.buildOutput(ext)) {
+        if (FACTS.buildOutput(ext)) {
             return FileKind.BUILD_OUTPUT;
         }
         if (METADATA_NAMES.contains(name) || FACTS.metadataName(name) || FACTS.metadataPath(path)) {

@@ -123,6 +123,10 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
         private final Map<String, Pattern> languageLoads = new LinkedHashMap<>();
         private final Map<String, Pattern> languageExecCalls = new LinkedHashMap<>();
         private final Pattern metadataPaths;
+        /** The metadata-path fragments that start at a folder boundary (SEGMENT_START then X): X alone. */
+        private final Pattern metadataAtSegment;
+        /** The other metadata-path fragments, matched against the whole path. */
+        private final Pattern metadataWhole;
         private final Pattern testNames;
         private final Pattern execCalls;
         private final Pattern computedLoads;
@@ -162,6 +166,18 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
             }
             languageCallFragments.forEach((ext, calls) -> languageExecCalls.put(ext, join(calls)));
             metadataPaths = join(metadataPathFragments);
+            List<String> atSegment = new ArrayList<>();
+            List<String> whole = new ArrayList<>();
+            for (String fragment : metadataPathFragments) {
+                String rest = fragment.startsWith(SEGMENT_START) ? fragment.substring(SEGMENT_START.length()) : null;
+                if (rest != null && !topLevelAlternation(rest)) {
+                    atSegment.add(rest);
+                } else {
+                    whole.add(fragment);
+                }
+            }
+            metadataAtSegment = join(atSegment);
+            metadataWhole = join(whole);
             testNames = join(testNameFragments);
             execCalls = join(execCallFragments);
             computedLoads = join(loadFragments);
@@ -191,8 +207,69 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
             return metadataNames.contains(lowerName);
         }
 
+        /**
+         * Whether the whole lowercase path matches one of the metadata-path fragments. Every file row asks, and a
+         * fragment SEGMENT_START + X backtracks over the whole path once per fragment: X is tried instead at the path's
+         * start and after each '/', the places where SEGMENT_START can end. A path with a line terminator (which '.'
+         * does not match) goes to the joined pattern itself.
+         */
         public boolean metadataPath(String lowerPath) {
-            return metadataPaths.matcher(lowerPath).matches();
+            if (hasLineTerminator(lowerPath)) {
+                return metadataPaths.matcher(lowerPath).matches();
+            }
+            if (metadataWhole.matcher(lowerPath).matches()) {
+                return true;
+            }
+            java.util.regex.Matcher m = metadataAtSegment.matcher(lowerPath);
+            for (int start = 0; start >= 0; ) {
+                if (m.region(start, lowerPath.length()).matches()) {
+                    return true;
+                }
+                int slash = lowerPath.indexOf('/', start);
+                start = slash < 0 ? -1 : slash + 1;
+            }
+            return false;
+        }
+
+        /** The joined fragments, which {@link #metadataPath} answers for (tests compare the two). */
+        Pattern metadataPathPattern() {
+            return metadataPaths;
+        }
+
+        /** "At the start of the path or after any '/'", as the ecosystems write it. */
+        private static final String SEGMENT_START = "(^|.*/)";
+
+        /** Whether a regex has a '|' outside any group or class (then it cannot be cut from a prefix). */
+        static boolean topLevelAlternation(String regex) {
+            int depth = 0;
+            boolean inClass = false;
+            for (int i = 0; i < regex.length(); i++) {
+                char c = regex.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (inClass) {
+                    inClass = c != ']';
+                } else if (c == '[') {
+                    inClass = true;
+                } else if (c == '(') {
+                    depth++;
+                } else if (c == ')') {
+                    depth--;
+                } else if (c == '|' && depth == 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean hasLineTerminator(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                    return true;
+                }
+            }
+            return false;
         }
 
         public boolean testName(String name) {

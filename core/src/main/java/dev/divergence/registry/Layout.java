@@ -15,14 +15,14 @@ public interface Layout {
     static java.util.Optional<String> commonRoot(List<ArtifactFile> files) {
         String root = null;
         for (ArtifactFile f : files) {
-            int slash = f.path().indexOf('/');
+            String path = f.path();
+            int slash = path.indexOf('/');
             if (slash <= 0) {
                 return java.util.Optional.empty();
             }
-            String top = f.path().substring(0, slash);
             if (root == null) {
-                root = top;
-            } else if (!root.equals(top)) {
+                root = path.substring(0, slash);
+            } else if (slash != root.length() || !path.startsWith(root)) { // no copy of the folder name per file
                 return java.util.Optional.empty();
             }
         }

@@ -69,6 +69,27 @@ class FileKindsTest {
         assertEquals(FileKind.TEST, FileKinds.of(Ecosystem.PYPI, test));
     }
 
+    @Test
+    void rememberedKindsStillFollowStatusAndEcosystem() {
+        // Kinds are remembered per (ecosystem, paths): asking again, for another status or ecosystem, answers anew.
+        assertEquals(FileKind.CODE, FileKinds.of(Ecosystem.NPM, java.util.List.of("package/dist/app.js"),
+                FileStatus.MODIFIED));
+        assertEquals(FileKind.CODE, FileKinds.of(Ecosystem.NPM, java.util.List.of("package/dist/app.js"),
+                FileStatus.MODIFIED));
+        assertEquals(FileKind.BUILD_OUTPUT, FileKinds.of(Ecosystem.NPM, java.util.List.of("package/dist/app.js"),
+                FileStatus.BUILD_OUTPUT));
+        assertEquals(FileKind.DOC, FileKinds.of(Ecosystem.MAVEN, java.util.List.of("org/acme/package.html"),
+                FileStatus.MODIFIED)); // javadoc's page, a Maven name
+        assertEquals(FileKind.OTHER, FileKinds.of(Ecosystem.NPM, java.util.List.of("org/acme/package.html"),
+                FileStatus.MODIFIED));
+        // The source path counts too: a test by its source name, not by the artifact's first path alone.
+        assertEquals(FileKind.CODE, FileKinds.of(Ecosystem.PYPI, java.util.List.of("demo-1.0/demo/x.py"),
+                FileStatus.MODIFIED));
+        assertEquals(FileKind.TEST, FileKinds.of(Ecosystem.PYPI, java.util.List.of("demo-1.0/demo/x.py",
+                "tests/x.py"), FileStatus.MODIFIED));
+        assertEquals(FileKind.OTHER, FileKinds.of(Ecosystem.PYPI, java.util.List.of(), FileStatus.BUILD_OUTPUT));
+    }
+
     /**
      * The regex-free answers give the patterns' answers, on random paths built from the pieces the patterns look
      * for (separators, folder names, suffixes, line terminators) — the same seed each run, so a failure reproduces.

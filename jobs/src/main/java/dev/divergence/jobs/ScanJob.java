@@ -244,7 +244,7 @@ public final class ScanJob {
                     Interruption.check();
                     FaultInjection.maybeHalt(table);
                     Dataset<Row> rows = table.equals(Tables.FILES)
-                            ? spark.createDataFrame(scannedFiles, Tables.FILES_SCHEMA)
+                            ? filesFrame(spark, scannedFiles)
                             : spark.createDataFrame(rows(fresh, table), Tables.schema(table));
                     staging.stage(rows.unionByName(oldRows.get(table)), table, true);
                     staging.replace(table);
@@ -579,6 +579,21 @@ public final class ScanJob {
             }
             return slots;
         }
+    }
+
+    /**
+     * The scanned file rows as a frame. {@code createDataFrame} would turn each row into Spark's binary row with the
+     * encoder, and the scan node of the plan then copies that binary row into another before the Parquet writer
+     * sees it: the rows are converted here to Spark's internal form once ({@link Tables#internalFileRow}), and copied
+     * into a binary row once, by the scan node.
+     */
+    static Dataset<Row> filesFrame(SparkSession spark, JavaRDD<Row> rows) {
+        if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
+            return spark.createDataFrame(rows, Tables.FILES_SCHEMA); // a Spark Connect session has no internal rows
+        }
+        JavaRDD<org.apache.spark.sql.catalyst.InternalRow> internal = rows.mapPartitions(it ->
+                com.google.common.collect.Iterators.transform(it, Tables::internalFileRow));
+        return classic.internalCreateDataFrame(internal.rdd(), Tables.FILES_SCHEMA, false);
     }
 
     private static Row signal(PackageKey k, String version, String kind, String detail, String runId, Instant at) {

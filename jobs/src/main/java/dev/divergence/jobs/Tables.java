@@ -333,8 +333,46 @@ public final class Tables {
                 f.sourcePath().orElse(null), f.status().name(), f.ruleId(), f.artifactSha256().orElse(null),
                 f.sourceSha256().orElse(null), f.artifactBlobId().orElse(null), f.sourceBlobId().orElse(null),
                 f.artifactSize() < 0 ? null : f.artifactSize(), f.sourceSize() < 0 ? null : f.sourceSize(),
-                f.riskFlags().stream().map(RiskFlag::name).sorted().toArray(String[]::new), f.highRisk(),
+                flagNames(f.riskFlags()), f.highRisk(),
                 f.detail().orElse(null), commit, FileKinds.of(eco, f).name(), mode.label());
+    }
+
+    /**
+     * A files row in Spark's internal form, as {@code CatalystTypeConverters} would give it for {@link #FILES_SCHEMA}
+     * (text as UTF-8, arrays as array data, longs and booleans as they are): written for the columns' four types, since
+     * the generic converter's dispatch cost as much as the UTF-8 encoding for every value of every file row.
+     */
+    static org.apache.spark.sql.catalyst.InternalRow internalFileRow(Row r) {
+        Object[] values = new Object[r.length()];
+        for (int i = 0; i < values.length; i++) {
+            Object v = r.get(i);
+            if (v instanceof String s) {
+                values[i] = org.apache.spark.unsafe.types.UTF8String.fromString(s);
+            } else if (v instanceof String[] a) {
+                Object[] texts = new Object[a.length];
+                for (int k = 0; k < a.length; k++) {
+                    texts[k] = org.apache.spark.unsafe.types.UTF8String.fromString(a[k]);
+                }
+                values[i] = new org.apache.spark.sql.catalyst.util.GenericArrayData(texts);
+            } else if (v == null || v instanceof Long || v instanceof Boolean) {
+                values[i] = v;
+            } else {
+                throw new IllegalArgumentException("files." + FILES_SCHEMA.fields()[i].name() + ": unexpected "
+                        + v.getClass().getName());
+            }
+        }
+        return new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values);
+    }
+
+    /** The flags' names in order (every file row asks: no stream). */
+    private static String[] flagNames(java.util.Set<RiskFlag> flags) {
+        String[] out = new String[flags.size()];
+        int i = 0;
+        for (RiskFlag flag : flags) {
+            out[i++] = flag.name();
+        }
+        java.util.Arrays.sort(out);
+        return out;
     }
 
     /** A release row for a package whose registry could not list it: nothing is lost, the reason is kept. */

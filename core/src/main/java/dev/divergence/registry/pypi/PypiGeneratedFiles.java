@@ -77,9 +77,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
     /** {@code name-1.0-py3-none-any.whl} → {@code name-1.0.dist-info/}, compared as the wheel spec normalises. */
     static Optional<String> distInfoFile(Artifact artifact, String path) {
-        String[] parts = artifact.filename().split("-");
         int slash = path.indexOf('/');
-        if (parts.length < 3 || slash < 0 || !path.substring(0, slash).endsWith(".dist-info")) {
+        if (slash < 0 || !path.startsWith(".dist-info", slash - ".dist-info".length())) { // every file asks: first
+            return Optional.empty();
+        }
+        String[] parts = artifact.filename().split("-");
+        if (parts.length < 3) {
             return Optional.empty();
         }
         String dir = path.substring(0, slash - ".dist-info".length());
@@ -113,21 +116,23 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         if (dash <= 0) {
             return Optional.empty();
         }
-        String name = distName(rootName.substring(0, dash));
         String inner = path.substring(root.get().length());
         if (inner.startsWith("src/")) {
             inner = inner.substring(4);
         }
         int slash = inner.indexOf('/');
-        if (slash < 0 || !inner.substring(0, slash).endsWith(".egg-info")
-                || !distName(inner.substring(0, slash - ".egg-info".length())).equals(name)) {
+        if (slash < 0 || !inner.substring(0, slash).endsWith(".egg-info") // every file of the sdist asks: names last
+                || !distName(inner.substring(0, slash - ".egg-info".length()))
+                        .equals(distName(rootName.substring(0, dash)))) {
             return Optional.empty();
         }
         return Optional.of(inner.substring(slash + 1));
     }
 
+    private static final java.util.regex.Pattern NAME_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
+
     private static String distName(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "_");
+        return NAME_SEPARATORS.matcher(name.toLowerCase(java.util.Locale.ROOT)).replaceAll("_");
     }
 
     private static final java.util.regex.Pattern METADATA_ENTRY = java.util.regex.Pattern.compile(
