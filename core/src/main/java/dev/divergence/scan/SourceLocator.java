@@ -254,6 +254,9 @@ public final class SourceLocator {
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
+                    // A commit that replaces the version's own must be one it can have been built from.
+                    Optional<String> newer = otherNormalised > chosenNormalised && otherNormalised * 2 > findable
+                            ? newerThanRelease(release, repo, other, commit, published) : Optional.empty();
                     // A tag marks the release: an ancestor holding code it changed stays set aside. Without a tag
                     // the ancestor is set aside only when the change was undone (a revert: the later commit holds
                     // what came before it), since old registries' publication times cannot tell which came first.
@@ -280,6 +283,11 @@ public final class SourceLocator {
                         // The tag stays: the code shows as changed against it.
                         notes.add("kept " + label(method) + ": " + shortId(other) + ", an ancestor of it, holds code "
                                 + "it changed since (" + String.join(", ", revertedCode) + "): " + scores);
+                    } else if (newer.isPresent()) {
+                        // Content can make any commit the best match (a later commit that happens to hold generated
+                        // files, or one an attacker's artifact was shaped after): the version's own commit stays
+                        // unless the other one can have been what was released.
+                        notes.add("kept " + label(method) + ": " + shortId(other) + " " + newer.get() + ": " + scores);
                     } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);
@@ -357,6 +365,51 @@ public final class SourceLocator {
         return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
                 && !ownTags.contains(e.getKey()) && !(isFlavour(e.getKey(), ownTags) && !ancestor(repo, commit, ownCommit)))
                 .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    /** Slack for publication times (registries round, mirrors lag, clocks drift), as for "repository older". */
+    private static final long DAY = 86_400;
+
+    /**
+     * Why {@code other} cannot be what this version was built from, though it holds more of the artifact than the
+     * version's own commit {@code own}: it reaches the tagged commit of a higher version of the package that
+     * {@code own} does not reach (a later release was tagged before it was committed), or it was committed more than
+     * a day after this version was published. Empty when neither is shown. Only bounds: a commit between the own
+     * commit and the next release (a tag one commit too early) can still replace it.
+     */
+    static Optional<String> newerThanRelease(Release release, SourceRepository repo, String other, String own,
+                                             long published) throws IOException {
+        java.util.Comparator<String> order = dev.divergence.source.VersionOrder.of(release.pkg().ecosystem());
+        TagMatcher.Index tagIndex = repo.tagIndex(release.pkg().name());
+        Map<String, String> higher = new HashMap<>(); // commit -> tag of the lowest higher version on it
+        Map<String, String> versionOf = new HashMap<>();
+        for (Map.Entry<String, ObjectId> t : repo.tags().entrySet()) {
+            Optional<String> v = BaselineAge.spelled(tagIndex, t.getKey());
+            if (v.isEmpty() || order.compare(v.get(), release.version()) <= 0
+                    || VersionSpelling.same(v.get(), release.version())) {
+                continue;
+            }
+            String c = t.getValue().name();
+            String before = higher.get(c);
+            if (before == null || order.compare(v.get(), versionOf.get(before)) < 0) {
+                higher.put(c, t.getKey());
+                versionOf.put(t.getKey(), v.get());
+            }
+        }
+        Set<String> reached = repo.reachedOnlyFrom(other, own, higher.keySet());
+        Optional<String> first = reached.stream().map(higher::get)
+                .min(java.util.Comparator.comparing(versionOf::get, order));
+        if (first.isPresent()) {
+            return Optional.of("comes after tag " + first.get() + " (" + shortId(repo.tags().get(first.get()).name())
+                    + "), a release of the later version " + versionOf.get(first.get())
+                    + ", which the version's own commit does not reach");
+        }
+        Optional<Long> time = repo.index().commitTime(other);
+        if (published != Long.MAX_VALUE && time.isPresent() && time.get() > published + DAY) {
+            return Optional.of("was committed at " + Instant.ofEpochSecond(time.get()) + ", after this version was "
+                    + "published (" + Instant.ofEpochSecond(published) + ")");
+        }
+        return Optional.empty();
     }
 
     /** Paths of code files whose artifact blob {@code other} holds and {@code commit} does not (at most 5). */
