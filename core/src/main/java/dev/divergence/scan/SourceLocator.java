@@ -256,7 +256,7 @@ public final class SourceLocator {
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
                     // A commit that replaces the version's own must be one it can have been built from.
                     Optional<String> newer = otherNormalised > chosenNormalised && otherNormalised * 2 > findable
-                            ? newerThanRelease(release, repo, other, commit, published) : Optional.empty();
+                            ? newerThanRelease(release, repo, other, commit) : Optional.empty();
                     // A tag marks the release: an ancestor holding code it changed stays set aside. Without a tag
                     // the ancestor is set aside only when the change was undone (a revert: the later commit holds
                     // what came before it), since old registries' publication times cannot tell which came first.
@@ -367,18 +367,16 @@ public final class SourceLocator {
                 .map(Map.Entry::getKey).sorted().findFirst();
     }
 
-    /** Slack for publication times (registries round, mirrors lag, clocks drift), as for "repository older". */
-    private static final long DAY = 86_400;
-
     /**
      * Why {@code other} cannot be what this version was built from, though it holds more of the artifact than the
      * version's own commit {@code own}: it reaches the tagged commit of a higher version of the package that
-     * {@code own} does not reach (a later release was tagged before it was committed), or it was committed more than
-     * a day after this version was published. Empty when neither is shown. Only bounds: a commit between the own
-     * commit and the next release (a tag one commit too early) can still replace it.
+     * {@code own} does not reach, so a later release was tagged before it was committed. Empty otherwise: a commit
+     * between the own commit and the next release (a tag one commit too early) can still replace it. Publication
+     * times do not bound it: a release built from a working tree is committed after publishing (nanoid 3.3.10's
+     * files are those of a commit made a day and a half after npm's time for it), and registries rewrote old times.
      */
-    static Optional<String> newerThanRelease(Release release, SourceRepository repo, String other, String own,
-                                             long published) throws IOException {
+    static Optional<String> newerThanRelease(Release release, SourceRepository repo, String other, String own)
+            throws IOException {
         java.util.Comparator<String> order = dev.divergence.source.VersionOrder.of(release.pkg().ecosystem());
         TagMatcher.Index tagIndex = repo.tagIndex(release.pkg().name());
         Map<String, String> higher = new HashMap<>(); // commit -> tag of the lowest higher version on it
@@ -403,11 +401,6 @@ public final class SourceLocator {
             return Optional.of("comes after tag " + first.get() + " (" + shortId(repo.tags().get(first.get()).name())
                     + "), a release of the later version " + versionOf.get(first.get())
                     + ", which the version's own commit does not reach");
-        }
-        Optional<Long> time = repo.index().commitTime(other);
-        if (published != Long.MAX_VALUE && time.isPresent() && time.get() > published + DAY) {
-            return Optional.of("was committed at " + Instant.ofEpochSecond(time.get()) + ", after this version was "
-                    + "published (" + Instant.ofEpochSecond(published) + ")");
         }
         return Optional.empty();
     }
