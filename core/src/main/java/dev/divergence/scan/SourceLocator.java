@@ -207,6 +207,14 @@ public final class SourceLocator {
                 notes.add(1, "repository snapshot is older than the release (newest commit "
                         + Instant.ofEpochSecond(index.newestCommitTime()) + ", published "
                         + Instant.ofEpochSecond(published) + ")");
+            } else if (published == Long.MAX_VALUE && tagNames.isEmpty() && !disagreement) {
+                // No publication time (a registry or proxy that sends none): the release order can tell instead.
+                Optional<String> beyond = beyondRepository(release, repo);
+                if (beyond.isPresent()) {
+                    repositoryOlder = true;
+                    notes.add(1, "repository snapshot is older than the release (no publication time; " + beyond.get()
+                            + ")");
+                }
             }
         } else if (!overlap.isEmpty()) {
             independent++;
@@ -365,6 +373,45 @@ public final class SourceLocator {
         return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
                 && !ownTags.contains(e.getKey()) && !(isFlavour(e.getKey(), ownTags) && !ancestor(repo, commit, ownCommit)))
                 .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    /**
+     * Why the repository is older than this release when no publication time says so, from the release order alone:
+     * the version is higher than every version a tag of the package spells, and higher than the version the
+     * manifest of the repository's newest commit declares (a {@code -SNAPSHOT} or a released number, as projects
+     * leave it between releases). No commit declares the version either (the manifest-history search found none,
+     * or the locator would not be on blob overlap). Empty when a tag spells a higher version, the newest commit
+     * declares none, or declares one at least as high: the repository has moved past this version without it.
+     */
+    private Optional<String> beyondRepository(Release release, SourceRepository repo) throws IOException {
+        java.util.Comparator<String> order = dev.divergence.source.VersionOrder.of(release.pkg().ecosystem());
+        TagMatcher.Index tagIndex = repo.tagIndex(release.pkg().name());
+        String highestTagged = null;
+        for (String t : repo.tags().keySet()) {
+            Optional<String> v = BaselineAge.spelled(tagIndex, t);
+            if (v.isEmpty()) {
+                continue;
+            }
+            if (order.compare(v.get(), release.version()) >= 0) {
+                return Optional.empty();
+            }
+            if (highestTagged == null || order.compare(v.get(), highestTagged) > 0) {
+                highestTagged = v.get();
+            }
+        }
+        List<BlobIndex.CommitInfo> commits = repo.index().commits();
+        if (commits.isEmpty()) {
+            return Optional.empty();
+        }
+        BlobIndex.CommitInfo newest = commits.get(commits.size() - 1);
+        Optional<String> declared = locator.declaredVersion(repo, repo.tree(newest.id().name()), release);
+        if (declared.isEmpty() || order.compare(declared.get(), release.version()) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("the version is higher than every tagged version"
+                + (highestTagged == null ? " (none)" : " (highest " + highestTagged + ")")
+                + " and than " + declared.get() + ", which the newest commit " + shortId(newest.id().name())
+                + " declares");
     }
 
     /**
