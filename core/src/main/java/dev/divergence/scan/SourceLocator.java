@@ -262,8 +262,12 @@ public final class SourceLocator {
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
-                    // A commit that replaces the version's own must be one it can have been built from.
+                    // A commit that replaces the version's own must be one it can have been built from: not one
+                    // made after a later release, unless it holds most of the artifact's files (then it is the tree
+                    // that was published, committed late: nanoid 3.3.8-3.3.10 were published from a working tree
+                    // committed after the 3.3.10 tag). Sharing the files that never changed is not enough.
                     Optional<String> newer = otherNormalised > chosenNormalised && otherNormalised * 2 > findable
+                            && otherNormalised * 2 <= total
                             ? newerThanRelease(release, repo, other, commit) : Optional.empty();
                     // A tag marks the release: an ancestor holding code it changed stays set aside. Without a tag
                     // the ancestor is set aside only when the change was undone (a revert: the later commit holds

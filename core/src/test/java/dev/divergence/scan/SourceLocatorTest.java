@@ -273,4 +273,27 @@ class SourceLocatorTest {
             assertEquals("v1.0.0", ref.tag().orElseThrow());
         }
     }
+    @Test
+    void aLaterCommitHoldingMostOfTheArtifactIsStillWhatWasPublished() throws Exception {
+        // nanoid 3.3.8-3.3.10: published from a working tree that was committed only after the 3.3.10 tag; that commit
+        // holds 22 of 23 files. When the later commit is most of the artifact, it is the published tree, committed late.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = with(unversionedCode("1.0.0"), "demo/a.py", "A = 1\n", "demo/b.py", "B = 2\n",
+                    "demo/c.py", "C = 3\n", "demo/d.py", "D = 4\n");
+            w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> v11 = with(v1, "pyproject.toml", "[project]\nname = \"demo\"\nversion = \"1.1.0\"\n");
+            w.commit(v11, "1.1.0");
+            w.tag("v1.1.0");
+            SortedMap<String, byte[]> generated = with(v11, "demo/_generated.py", "TABLE = [1, 2, 3]\n");
+            String later = w.commit(generated, "commit the working tree the releases were built from");
+            publishWheel(w, "1.0.0", with(v1, "demo/_generated.py", "TABLE = [1, 2, 3]\n"),
+                    java.time.Instant.parse("2026-01-02T00:00:00Z"));
+
+            SourceRef ref = w.scan("1.0.0").ref();
+            assertEquals(RefMethod.BLOB_OVERLAP, ref.method(), ref.note().orElse("") + ref.candidates());
+            assertEquals(later, ref.commit().orElseThrow());
+            assertFalse(ref.agreement().orElseThrow(), "the tag's disagreement stays recorded");
+        }
+    }
 }
