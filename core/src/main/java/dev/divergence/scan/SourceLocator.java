@@ -426,7 +426,7 @@ public final class SourceLocator {
      * times do not bound it: a release built from a working tree is committed after publishing (nanoid 3.3.10's
      * files are those of a commit made a day and a half after npm's time for it), and registries rewrote old times.
      */
-    static Optional<String> newerThanRelease(Release release, SourceRepository repo, String other, String own)
+    Optional<String> newerThanRelease(Release release, SourceRepository repo, String other, String own)
             throws IOException {
         java.util.Comparator<String> order = dev.divergence.source.VersionOrder.of(release.pkg().ecosystem());
         TagMatcher.Index tagIndex = repo.tagIndex(release.pkg().name());
@@ -445,7 +445,15 @@ public final class SourceLocator {
                 versionOf.put(t.getKey(), v.get());
             }
         }
-        Set<String> reached = repo.reachedOnlyFrom(other, own, higher.keySet());
+        Set<String> reached = new LinkedHashSet<>(repo.reachedOnlyFrom(other, own, higher.keySet()));
+        // A tag whose manifest declares this very version is a retry of this release (jsoup-1.9.1a after a rolled
+        // back jsoup-1.9.1), not a later one.
+        for (java.util.Iterator<String> it = reached.iterator(); it.hasNext(); ) {
+            Optional<String> declared = locator.declaredVersion(repo, repo.tree(it.next()), release);
+            if (declared.isPresent() && VersionSpelling.same(declared.get(), release.version())) {
+                it.remove();
+            }
+        }
         Optional<String> first = reached.stream().map(higher::get)
                 .min(java.util.Comparator.comparing(versionOf::get, order));
         if (first.isPresent()) {

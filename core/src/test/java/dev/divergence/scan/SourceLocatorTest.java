@@ -296,4 +296,24 @@ class SourceLocatorTest {
             assertFalse(ref.agreement().orElseThrow(), "the tag's disagreement stays recorded");
         }
     }
+    @Test
+    void aRetryTagWhoseManifestDeclaresTheSameVersionIsNoLaterRelease() throws Exception {
+        // jsoup-1.9.1a: the release plugin's run was rolled back and prepared again under another tag name; the POM at
+        // that tag still declares 1.9.1, so it bounds nothing.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = unversionedCode("1.0.0");
+            w.commit(v1, "prepare 1.0.0");
+            w.tag("v1.0.0");
+            w.commit(with(v1, "README.md", "# demo, again\n"), "prepare 1.0.0 again");
+            w.tag("v1.0.0.post1");
+            SortedMap<String, byte[]> released = with(v1, "README.md", "# demo, again\n", "demo/_generated.py",
+                    "TABLE = [1, 2, 3]\n");
+            String real = w.commit(released, "the commit really released");
+            publishWheel(w, "1.0.0", released, java.time.Instant.parse("2026-01-02T00:00:00Z"));
+
+            SourceRef ref = w.scan("1.0.0").ref();
+            assertEquals(RefMethod.BLOB_OVERLAP, ref.method(), ref.note().orElse(""));
+            assertEquals(real, ref.commit().orElseThrow());
+        }
+    }
 }
