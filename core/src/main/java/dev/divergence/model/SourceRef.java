@@ -15,7 +15,9 @@ import java.util.Optional;
  * @param manifestVersion the version the manifest declares at the chosen commit, when readable
  * @param note a human-readable reason when something is off (no tag, disagreement, no repository)
  * @param repositoryOlder no attestation, registry commit or tag names a commit, and the repository's newest commit
- *     is older than the release (by more than a day): the release's commit is probably missing from the copy
+ *     is older than the release (by more than a day; without a publication time: the version is higher than every
+ *     tagged version and than the version the newest commit declares): the release's commit is probably missing
+ *     from the copy
  * @param baselineBranch when no tag chose the commit and only side branches hold it (neither the default branch
  *     nor any tag reaches it): the first such branch. Code nobody merged or tagged is not a baseline to trust.
  */

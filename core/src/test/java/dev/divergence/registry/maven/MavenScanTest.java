@@ -203,6 +203,20 @@ class MavenScanTest {
     }
 
     @Test
+    void aTagWhosePomDeclaresAVersionSpelledOutsideEveryKnownFormIsStillTheVersionsTag() throws Exception {
+        // Jackson's pre-releases (2.9.0.pr1): the tag's POM declares exactly the released version, yet no version form
+        // parses it; it was "not a match", the version fell to blob overlap and the roll-back rule.
+        byte[] pom = utf8("<project><modelVersion>4.0.0</modelVersion><groupId>org.acme</groupId>"
+                + "<artifactId>acme-core</artifactId><version>2.9.0.pr1</version></project>\n");
+        SortedMap<String, byte[]> tree = files("pom.xml", new String(pom, java.nio.charset.StandardCharsets.UTF_8),
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        ReleaseReport r = scanPublished(tree, "2.9.0.pr1", Map.of(".pom", pom));
+        assertEquals(RefMethod.TAG, r.ref().method(), r.ref().note().orElse(""));
+        assertEquals("v2.9.0.pr1", r.ref().tag().orElseThrow());
+        assertEquals(Boolean.TRUE, r.ref().agreement().orElseThrow(), r.ref().note().orElse(""));
+    }
+
+    @Test
     void manifestMainClassNamedByThePomIsGeneratedAndAnUndeclaredAgentIsHighRisk() throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
         jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
