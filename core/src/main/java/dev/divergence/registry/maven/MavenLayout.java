@@ -80,11 +80,13 @@ public final class MavenLayout implements Layout {
         }
         List<MavenResources.Resource> declared = artifact.kind() == ArtifactKind.POM ? List.of()
                 : MavenResources.of(module, tree, sourceReader);
+        List<MavenResources.Resource> copied = artifact.kind() == ArtifactKind.POM ? List.of()
+                : AntCopies.of(module, tree, sourceReader);
         Map<String, String> map = new HashMap<>();
         java.util.Set<String> used = new java.util.LinkedHashSet<>(List.of(javaRoot, resourceRoot));
         String moduleRoot = module;
         for (ArtifactFile f : files) {
-            String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared, tree);
+            String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared, copied, tree);
             map.put(f.path(), sp);
             // a root that supplied a file joins the scope (SOURCE_ONLY rows), except the module folder itself
             resourceRoots.stream().filter(r -> sp.startsWith(r) && tree.get(sp).isPresent()).findFirst()
@@ -103,7 +105,8 @@ public final class MavenLayout implements Layout {
     }
 
     static String sourcePath(Artifact artifact, String path, String module, String javaRoot, List<String> resourceRoots,
-                             List<MavenResources.Resource> declared, SourceTree tree) {
+                             List<MavenResources.Resource> declared, List<MavenResources.Resource> copied,
+                             SourceTree tree) {
         String resourceRoot = resourceRoots.get(0);
         if (artifact.kind() == ArtifactKind.POM || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"))) {
             return module + "pom.xml";
@@ -139,6 +142,11 @@ public final class MavenLayout implements Layout {
             if (tree.get(root + p).isPresent()) {
                 return root + p;
             }
+        }
+        // Copied into the classes folder by a Maven 1 maven.xml or an Ant build.xml <copy> (commons-validator's DTDs).
+        Optional<String> copy = path.equals(p) ? MavenResources.sourceOf(copied, p, tree) : Optional.empty();
+        if (copy.isPresent()) {
+            return copy.get();
         }
         // META-INF/LICENSE.txt and NOTICE.txt are copied from the module or repository root by the build.
         if (p.startsWith("META-INF/") && !p.substring(9).contains("/")) {

@@ -166,4 +166,61 @@ class MavenResourcesTest {
         assertEquals(Optional.empty(), PomChain.resolve("m/", "../../x"));
         assertEquals(Optional.of("x"), PomChain.resolve("m/", "..\\x"));
     }
+
+    private static final String DTD = "<!-- $Id$ -->\n<!ELEMENT form-validation (global*, formset*)>\n";
+    private static final String MAVEN_XML = "<project default=\"jar:jar\" xmlns:ant=\"jelly:ant\">\n"
+            + "  <postGoal name=\"java:compile\">\n    <copy todir=\"${maven.build.dir}/classes/org/acme/resources/\">\n"
+            + "      <fileset dir=\"${basedir}/conf/share\" includes=\"validator*.dtd\"/>\n    </copy>\n"
+            + "    <copy todir=\"${maven.dist.src.assembly.dir}/conf\"><fileset dir=\"other\"/></copy>\n"
+            + "  </postGoal>\n</project>\n";
+    private static final String BUILD_XML = "<project name=\"acme\" default=\"compile\">\n"
+            + "  <property name=\"build.home\" value=\"target\"/>\n  <property name=\"conf.home\" value=\"conf/share\"/>\n"
+            + "  <target name=\"compile\">\n    <copy todir=\"${build.home}/classes/org/acme/resources/\"\n"
+            + "        file=\"${conf.home}/validator_1_0.dtd\"/>\n  </target>\n</project>\n";
+
+    /** A root project whose build file {@code name} holds {@code xml}; its jar ships {@code dtd} as {@code entry}. */
+    private FileDivergence scanCopied(String name, String xml, String entry, String dtd) throws Exception {
+        SortedMap<String, byte[]> tree = files("pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
+                        + "<version>2.0.8</version></project>\n", name, xml, "conf/share/validator_1_0.dtd", DTD,
+                "other/validator_1_0.dtd", DTD, "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        Path world = Files.createTempDirectory(dir, "world");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
+            git.commit(tree, "release 2.0.8", Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v2.0.8", true);
+        }
+        try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
+            repo.metadata(List.of("2.0.8"));
+            repo.file("2.0.8", ".pom", tree.get("pom.xml"), null);
+            Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Widget.java",
+                    "package org.acme;\npublic class Widget {}\n"), "--release", "11"));
+            jar.put(entry, dtd.getBytes(StandardCharsets.UTF_8));
+            repo.file("2.0.8", ".jar", LocalMaven.jar(jar), null);
+            MavenSupport support = new MavenSupport(repo.baseUrl(), ScanWorld.fetcher());
+            Release r = support.registry().releases(PackageId.parse("pkg:maven/org.acme/acme-core")).get(0);
+            return row(artifact(ScanWorld.scanner(support, world).scan(r, Optional.of(world.resolve("repo").toString())),
+                    ".jar"), entry);
+        }
+    }
+
+    @Test
+    void aFileAMaven1OrAntCopyPutsIntoTheClassesFolderIsComparedWithItsSource() throws Exception {
+        String shipped = crlf(DTD.replace("$Id$", "$Id: validator_1_0.dtd,v 1.2 2003/05/01 00:00:00 dgraham Exp $"));
+        for (String[] build : List.of(new String[] {"maven.xml", MAVEN_XML}, new String[] {"build.xml", BUILD_XML})) {
+            FileDivergence f = scanCopied(build[0], build[1], "org/acme/resources/validator_1_0.dtd", shipped);
+            assertEquals("conf/share/validator_1_0.dtd", f.sourcePath().orElseThrow(), build[0]);
+            assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), build[0]);
+            // a payload in the copied file is not explained
+            FileDivergence payload = scanCopied(build[0], build[1], "org/acme/resources/validator_1_0.dtd",
+                    shipped + "<!ENTITY x SYSTEM \"http://evil.example/x\">\r\n");
+            assertEquals("conf/share/validator_1_0.dtd", payload.sourcePath().orElseThrow(), build[0]);
+            assertEquals(FileStatus.MODIFIED, payload.status(), build[0]);
+        }
+        // a copy to somewhere else than the classes folder (a distribution) maps nothing into the jar
+        FileDivergence elsewhere = scanCopied("maven.xml", MAVEN_XML, "conf/validator_1_0.dtd", DTD);
+        assertTrue(elsewhere.sourcePath().map(p -> !p.startsWith("other/")).orElse(true), elsewhere.toString());
+        assertTrue(elsewhere.status() != FileStatus.MATCH && elsewhere.status() != FileStatus.MATCH_NORMALIZED,
+                elsewhere.toString());
+        // a property the build file does not define is not guessed
+        assertEquals(Optional.empty(), AntCopies.resolve("${unknown.dir}/classes", Map.of()));
+    }
 }
