@@ -30,8 +30,21 @@ final class AntCopies {
     private AntCopies() {
     }
 
-    /** The copies into the jar's classes folder that {@code module}'s maven.xml and build.xml declare. */
+    /**
+     * The copies into the jar's classes folder that the maven.xml and build.xml of {@code module}, or of the nearest
+     * folder above it holding either (old layouts' source roots such as {@code src/share/} read as the module), declare.
+     */
     static List<MavenResources.Resource> of(String module, SourceTree tree, Function<String, Optional<byte[]>> reader) {
+        String folder = module;
+        while (!folder.isEmpty() && tree.get(folder + "maven.xml").isEmpty() && tree.get(folder + "build.xml").isEmpty()) {
+            int slash = folder.lastIndexOf('/', folder.length() - 2);
+            folder = slash < 0 ? "" : folder.substring(0, slash + 1);
+        }
+        return declared(folder, tree, reader);
+    }
+
+    private static List<MavenResources.Resource> declared(String module, SourceTree tree,
+                                                          Function<String, Optional<byte[]>> reader) {
         List<MavenResources.Resource> out = new ArrayList<>();
         for (String name : List.of("maven.xml", "build.xml")) {
             String path = module + name;

@@ -182,7 +182,7 @@ class MavenResourcesTest {
     private FileDivergence scanCopied(String name, String xml, String entry, String dtd) throws Exception {
         SortedMap<String, byte[]> tree = files("pom.xml", "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
                         + "<version>2.0.8</version></project>\n", name, xml, "conf/share/validator_1_0.dtd", DTD,
-                "other/validator_1_0.dtd", DTD, "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+                "other/validator_1_0.dtd", DTD, "src/share/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
         Path world = Files.createTempDirectory(dir, "world");
         try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
             git.commit(tree, "release 2.0.8", Instant.parse("2026-01-01T00:00:00Z"));
