@@ -11,6 +11,15 @@ public interface Layout {
 
     Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints);
 
+    /**
+     * As above, for layouts that read the tree's build files to know where a file is copied from (Maven's
+     * {@code <resources>}); {@code sourceReader} gives a tree path's bytes (empty when absent or unreadable).
+     */
+    default Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints,
+                            java.util.function.Function<String, java.util.Optional<byte[]>> sourceReader) {
+        return align(artifact, files, tree, hints);
+    }
+
     /** The single top-level folder every entry sits in ({@code name-1.2.3/}, {@code package/}), when there is one. */
     static java.util.Optional<String> commonRoot(List<ArtifactFile> files) {
         String root = null;

@@ -200,7 +200,15 @@ public final class ReleaseScanner {
         }
         try {
             SourceTree tree = repo.tree(ref.commit().get());
-            Alignment alignment = ecosystem.layout().align(a, files, tree, release.hints());
+            SourceRepository source = repo;
+            Alignment alignment = ecosystem.layout().align(a, files, tree, release.hints(), path -> {
+                try {
+                    return tree.get(path).isPresent() ? source.read(tree.get(path).get().blobId(), 8L << 20)
+                            : Optional.empty();
+                } catch (IOException e) {
+                    return Optional.empty(); // an unreadable build file declares nothing
+                }
+            });
             Path archive = r.fetched().path().get();
             List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
                     tree, repo, ecosystem.generatedFiles(),

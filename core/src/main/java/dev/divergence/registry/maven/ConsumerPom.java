@@ -179,6 +179,9 @@ final class ConsumerPom {
         }
         for (Element repos : children(holder, "repositories")) {
             for (Element r : children(repos, "repository")) {
+                if (where.isEmpty() && superPomCentral(r)) {
+                    continue; // what every consumer's Maven searches already: it adds no source of artifacts
+                }
                 repositories.add(new Repository(url(interpolate(text(r, "url"))),
                         enabled(r, "releases"), enabled(r, "snapshots")));
             }
@@ -219,6 +222,22 @@ final class ConsumerPom {
     private boolean enabled(Element repository, String policy) {
         Element p = first(repository, policy);
         return p == null || !interpolate(text(p, "enabled")).equals("false");
+    }
+
+    /**
+     * The repository Maven 2.0.x's super-POM declares, exactly as its effective-POM writer spells it (id
+     * {@code central}, URL {@code http://repo1.maven.org/maven2}, snapshots disabled, no other policy): an effective
+     * POM embedded by Maven 2.0 carries it (slf4j 1.1.0-beta0), and it names the central repository every consumer's
+     * Maven searches anyway. Any other id, URL, policy or a layout is a repository like any other.
+     */
+    static boolean superPomCentral(Element r) {
+        Map<String, List<Element>> c = MavenGeneratedFiles.SameModelPomRule.children(r);
+        Element snapshots = first(r, "snapshots");
+        boolean onlyKnown = Set.of("id", "name", "url", "snapshots").containsAll(c.keySet());
+        return onlyKnown && text(r, "id").equals("central") && text(r, "url").equals("http://repo1.maven.org/maven2")
+                && Set.of("", "Maven Repository Switchboard").contains(text(r, "name")) && snapshots != null
+                && MavenGeneratedFiles.SameModelPomRule.children(snapshots).keySet().equals(Set.of("enabled"))
+                && text(snapshots, "enabled").equals("false");
     }
 
     /** Maven does not tell {@code https://host/path/} from {@code https://host/path}. */

@@ -1609,6 +1609,81 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         }
     }
 
+    /**
+     * What Maven 2.0.x's install/deploy wrote for a POM whose versions were expressions (slf4j 1.2–1.4): the model
+     * re-serialised by its writer, with {@code ${project.version}}/{@code ${parent.version}} (and their {@code pom.}
+     * and unprefixed spellings) filled in wherever they occur — no other expression ({@code ${pv4osgi}},
+     * {@code ${project.description}} stay as written) — the default {@code <packaging>jar</packaging>} and empty
+     * lists ({@code <dependencies/>}) left out, as the writer writes no default and no empty list. Applied to both
+     * sides, so only a difference the model holds is left.
+     */
+    static final class Maven2Deploy {
+        /** Model lists (the writer skips an empty one); not {@code <configuration>} content nor properties. */
+        private static final Set<String> LISTS = Set.of("dependencies", "modules", "repositories",
+                "pluginRepositories", "plugins", "executions", "goals", "resources", "testResources", "extensions",
+                "exclusions", "profiles", "developers", "contributors", "licenses", "mailingLists", "reportSets",
+                "reports", "filters", "includes", "excludes", "roles", "otherArchives", "properties");
+
+        private Maven2Deploy() {
+        }
+
+        static org.w3c.dom.Element written(org.w3c.dom.Element project) {
+            org.w3c.dom.Element copy = (org.w3c.dom.Element) project.cloneNode(true);
+            Map<String, List<org.w3c.dom.Element>> top = SameModelPomRule.children(copy);
+            String parentVersion = top.getOrDefault("parent", List.of()).stream().findFirst()
+                    .map(p -> DependencyReducedPom.text(p, "version")).orElse("");
+            String own = DependencyReducedPom.text(copy, "version");
+            Map<String, String> values = new HashMap<>();
+            if (!parentVersion.isEmpty() && !parentVersion.contains("${")) {
+                for (String prefix : List.of("project.", "pom.", "")) {
+                    values.put("${" + prefix + "parent.version}", parentVersion);
+                }
+            }
+            String version = own.isEmpty() ? parentVersion : values.getOrDefault(own, own);
+            if (!version.isEmpty() && !version.contains("${")) {
+                for (String prefix : List.of("project.", "pom.", "")) {
+                    values.put("${" + prefix + "version}", version);
+                }
+            }
+            fill(copy, values);
+            for (org.w3c.dom.Element p : top.getOrDefault("packaging", List.of())) {
+                if (p.getTextContent().trim().equals("jar")) {
+                    copy.removeChild(p);
+                }
+            }
+            dropEmptyLists(copy);
+            return copy;
+        }
+
+        private static void fill(org.w3c.dom.Node node, Map<String, String> values) {
+            for (org.w3c.dom.Node n = node.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n.getNodeType() == org.w3c.dom.Node.TEXT_NODE || n.getNodeType() == org.w3c.dom.Node.CDATA_SECTION_NODE) {
+                    String text = n.getNodeValue();
+                    for (Map.Entry<String, String> v : values.entrySet()) {
+                        text = text.replace(v.getKey(), v.getValue());
+                    }
+                    n.setNodeValue(text);
+                } else if (n instanceof org.w3c.dom.Element) {
+                    fill(n, values);
+                }
+            }
+        }
+
+        private static void dropEmptyLists(org.w3c.dom.Element e) {
+            if (Set.of("configuration", "properties").contains(SameModelPomRule.localName(e))) {
+                return; // a plugin's own XML, or property names: an empty element there is a value
+            }
+            for (org.w3c.dom.Element c : SameModelPomRule.elements(e)) {
+                if (LISTS.contains(SameModelPomRule.localName(c)) && SameModelPomRule.elements(c).isEmpty()
+                        && c.getTextContent().trim().isEmpty()) {
+                    e.removeChild(c);
+                } else {
+                    dropEmptyLists(c);
+                }
+            }
+        }
+    }
+
     static final class SameModelPomRule implements ContentRule {
         @Override
         public String id() {
@@ -1628,6 +1703,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 org.w3c.dom.Element b = MavenRegistry.xml(source.get(), path).getDocumentElement();
                 if (sameModel(a, b, false)) {
                     return Optional.of(Decision.of(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL));
+                }
+                if (sameModel(Maven2Deploy.written(a), Maven2Deploy.written(b), false)) {
+                    return Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, POM_SAME_MODEL, Set.of(), Optional.of(
+                            "the same model as Maven 2.0's deploy writes it: version expressions filled in, "
+                                    + "default packaging and empty lists left out")));
                 }
                 Optional<String> reduced = DependencyReducedPom.explain(a, b);
                 if (reduced.isPresent()) {
@@ -1803,7 +1883,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
         }
 
-        private static List<org.w3c.dom.Element> elements(org.w3c.dom.Element e) {
+        static List<org.w3c.dom.Element> elements(org.w3c.dom.Element e) {
             List<org.w3c.dom.Element> out = new ArrayList<>();
             for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
                 if (n instanceof org.w3c.dom.Element c) {

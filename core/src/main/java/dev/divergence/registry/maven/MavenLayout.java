@@ -30,6 +30,12 @@ public final class MavenLayout implements Layout {
 
     @Override
     public Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints) {
+        return align(artifact, files, tree, hints, path -> Optional.empty());
+    }
+
+    @Override
+    public Alignment align(Artifact artifact, List<ArtifactFile> files, SourceTree tree, SourceHints hints,
+                           java.util.function.Function<String, Optional<byte[]>> sourceReader) {
         Map<String, List<String>> byName = new HashMap<>();
         for (String p : tree.files().keySet()) {
             byName.computeIfAbsent(p.substring(p.lastIndexOf('/') + 1), k -> new ArrayList<>()).add(p);
@@ -72,11 +78,15 @@ public final class MavenLayout implements Layout {
                 resourceRoots.add(r);
             }
         }
+        List<MavenResources.Resource> declared = artifact.kind() == ArtifactKind.POM ? List.of()
+                : MavenResources.of(module, tree, sourceReader);
+        List<MavenResources.Resource> copied = artifact.kind() == ArtifactKind.POM ? List.of()
+                : AntCopies.of(module, tree, sourceReader);
         Map<String, String> map = new HashMap<>();
         java.util.Set<String> used = new java.util.LinkedHashSet<>(List.of(javaRoot, resourceRoot));
         String moduleRoot = module;
         for (ArtifactFile f : files) {
-            String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, tree);
+            String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared, copied, tree);
             map.put(f.path(), sp);
             // a root that supplied a file joins the scope (SOURCE_ONLY rows), except the module folder itself
             resourceRoots.stream().filter(r -> sp.startsWith(r) && tree.get(sp).isPresent()).findFirst()
@@ -95,6 +105,7 @@ public final class MavenLayout implements Layout {
     }
 
     static String sourcePath(Artifact artifact, String path, String module, String javaRoot, List<String> resourceRoots,
+                             List<MavenResources.Resource> declared, List<MavenResources.Resource> copied,
                              SourceTree tree) {
         String resourceRoot = resourceRoots.get(0);
         if (artifact.kind() == ArtifactKind.POM || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"))) {
@@ -121,10 +132,21 @@ public final class MavenLayout implements Layout {
             return tree.get(javaRoot + p).isPresent() ? javaRoot + p
                     : template(module, javaRoot, p, tree).orElse(javaRoot + p);
         }
+        // Where the module's (or its parent's) <resources> copy it from, when the tree holds that file: the build's own
+        // word, even from outside the module (slf4j's parent maps <directory>..</directory> LICENSE.txt to META-INF).
+        Optional<String> resource = path.equals(p) ? MavenResources.sourceOf(declared, p, tree) : Optional.empty();
+        if (resource.isPresent()) {
+            return resource.get();
+        }
         for (String root : resourceRoots) {
             if (tree.get(root + p).isPresent()) {
                 return root + p;
             }
+        }
+        // Copied into the classes folder by a Maven 1 maven.xml or an Ant build.xml <copy> (commons-validator's DTDs).
+        Optional<String> copy = path.equals(p) ? MavenResources.sourceOf(copied, p, tree) : Optional.empty();
+        if (copy.isPresent()) {
+            return copy.get();
         }
         // META-INF/LICENSE.txt and NOTICE.txt are copied from the module or repository root by the build.
         if (p.startsWith("META-INF/") && !p.substring(9).contains("/")) {
