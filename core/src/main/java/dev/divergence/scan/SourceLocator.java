@@ -95,6 +95,16 @@ public final class SourceLocator {
         for (String t : tagNames) {
             String c = repo.tags().get(t).name();
             Optional<String> declaredAtTag = locator.declaredVersion(repo, repo.tree(c), release);
+            Optional<String> otherProject = declaredAtTag.isPresent() ? Optional.empty()
+                    : locator.otherProjectAt(repo, repo.tree(c), release);
+            if (otherProject.isPresent()) {
+                // A looser spelling (the repository's name, an artifactId without its digits) can name another
+                // project's tag in a shared history: its manifest, not the release's, stands at that commit.
+                disagreement = true;
+                notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest is another project's ("
+                        + otherProject.get() + ")");
+                continue;
+            }
             if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())
                     && release.hints().publishedVersion().filter(declaredAtTag.get()::equals).isPresent()) {
                 // The published manifest declares the very same (unreleased-looking) version as the tag's commit:

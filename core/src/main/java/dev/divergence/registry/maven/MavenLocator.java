@@ -27,7 +27,7 @@ public final class MavenLocator implements Locator {
     public Optional<String> versionIn(String path, byte[] content, Release release) {
         try {
             Element project = MavenRegistry.xml(content, path).getDocumentElement();
-            if (!ownProject(project, path.endsWith("project.xml"), release)) {
+            if (otherProject(project, path.endsWith("project.xml"), release).isPresent()) {
                 return Optional.empty(); // another project's manifest declares nothing about this one
             }
             if (path.endsWith("project.xml")) {
@@ -48,6 +48,24 @@ public final class MavenLocator implements Locator {
      * Histories are shared: apache/commons-validator's early commits are commons-net's, whose project.xml declares
      * {@code 1.0.0} — never a version of commons-validator.
      */
+    @Override
+    public Optional<String> otherProject(String path, byte[] content, Release release) {
+        try {
+            return otherProject(MavenRegistry.xml(content, path).getDocumentElement(), path.endsWith("project.xml"),
+                    release);
+        } catch (RegistryException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The artifactId of {@code project} when it is not the release's own project (see {@link #ownProject}). */
+    static Optional<String> otherProject(Element project, boolean maven1, Release release) {
+        if (ownProject(project, maven1, release)) {
+            return Optional.empty();
+        }
+        return MavenRegistry.child(project, "artifactId").or(() -> MavenRegistry.child(project, "id"));
+    }
+
     static boolean ownProject(Element project, boolean maven1, Release release) {
         String name = release.pkg().name();
         String group = name.substring(0, Math.max(0, name.indexOf('/')));

@@ -145,6 +145,31 @@ class MavenLocateTest {
                 r261.ref().candidates().toString());
     }
 
+    @Test
+    void aTagOnACommitHoldingAnotherProjectsManifestIsNotTheVersionsTag() throws Exception {
+        // adversarial: one repository, two projects. ACME_2_0 (the repository's name) is the legacy acme's 2.0; the
+        // looser spelling must not make it acme2's 2.0, whose own commit only its manifest history finds.
+        Path repo = dir.resolve("acme");
+        String legacy;
+        String own;
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(repo)) {
+            legacy = git.commit(files("pom.xml", pom("org.acme", "acme", "2.0"),
+                    "src/main/java/org/acme/Old.java", "package org.acme;\nclass Old {}\n"), "acme 2.0",
+                    Instant.parse("2010-01-01T00:00:00Z"));
+            git.tag("ACME_2_0", true);
+            own = git.commit(files("pom.xml", pom("org.acme", "acme2", "2.0"),
+                    "src/main/java/org/acme2/New.java", "package org.acme2;\nclass New {}\n"), "acme2 2.0",
+                    Instant.parse("2015-01-01T00:00:00Z"));
+        }
+        ReleaseReport r = scan(repo, "org.acme", "acme2", "2.0", Map.of(".jar",
+                LocalMaven.jar(Map.of("org/acme2/New.class", CLASS))));
+        assertEquals(RefMethod.MANIFEST_HISTORY, r.ref().method(), r.ref().note().orElse(""));
+        assertEquals(own, r.ref().commit().orElseThrow());
+        assertTrue(r.ref().candidates().contains("tag:ACME_2_0=" + legacy), r.ref().candidates().toString());
+        assertTrue(r.ref().note().orElseThrow().contains("tag ACME_2_0 (" + legacy.substring(0, 12)
+                + ") is not a match: its manifest is another project's (acme)"), r.ref().note().orElseThrow());
+    }
+
     // ---- the project's own manifest, and what the published POM declares -----------------------------------------
 
     /**
