@@ -21,7 +21,9 @@ grep -v '^\s*#' "$list" | while read -r purl repo; do
     echo "realcheck: no mirror of $repo at $dir, skipping $purl" >&2
     continue
   fi
-  echo "$purl $dir" >> "$watchlist"
+  # The repository's URL, opened at its mirror (every mirror stands for its URL below): the location names the
+  # repository as a user's --repo would, and tags named after it (SLF4J_1.3.0 in qos-ch/slf4j) are read as such.
+  echo "$purl https://github.com/$repo" >> "$watchlist"
 done
 # Every mirror also stands for its GitHub URL, so submodules (vendor/benchmark.js, support/jade, ...) whose
 # repositories are mirrored here are verified at their pinned commits; the others stay IN_SUBMODULE with the reason.

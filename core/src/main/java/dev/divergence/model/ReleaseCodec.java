@@ -38,6 +38,7 @@ public final class ReleaseCodec {
         r.hints().directory().ifPresent(d -> h.put("directory", d));
         r.hints().attestedCommit().ifPresent(d -> h.put("attestedCommit", d));
         r.hints().recordedTag().ifPresent(d -> h.put("recordedTag", d));
+        r.hints().publishedVersion().ifPresent(d -> h.put("publishedVersion", d));
         ArrayNode arts = n.putArray("artifacts");
         for (Artifact a : r.artifacts()) {
             ObjectNode an = arts.addObject();
@@ -73,7 +74,7 @@ public final class ReleaseCodec {
             List<String> urls = new ArrayList<>();
             h.path("repositoryUrls").forEach(u -> urls.add(u.asText()));
             SourceHints hints = new SourceHints(urls, text(h, "recordedCommit"), text(h, "directory"),
-                    text(h, "attestedCommit"), text(h, "recordedTag"));
+                    text(h, "attestedCommit"), text(h, "recordedTag"), text(h, "publishedVersion"));
             return new Release(PackageId.parse(n.path("purl").asText()), n.path("version").asText(), artifacts,
                     time(n, "published"), n.path("yanked").asBoolean(), text(n, "yankedReason"), hints);
         } catch (IOException e) {

@@ -20,6 +20,37 @@ public interface Locator {
     /** The version a manifest file declares, when it can be read statically. */
     Optional<String> versionIn(String path, byte[] content, Release release);
 
+    /** The other project a manifest file belongs to (a shared history's other project), when it is not the release's. */
+    default Optional<String> otherProject(String path, byte[] content, Release release) {
+        return Optional.empty();
+    }
+
+    /**
+     * The other project whose manifest stands at this commit's tree where the release's would be, when the first
+     * manifest present there is not the release's own (apache/commons-validator's first commits are commons-net's).
+     */
+    default Optional<String> otherProjectAt(SourceRepository repo, SourceTree tree, Release release) {
+        for (String path : manifestPaths(release)) {
+            Optional<SourceTree.SourceFile> f = tree.get(path);
+            if (f.isEmpty()) {
+                continue;
+            }
+            try {
+                Optional<byte[]> bytes = repo.read(f.get().blobId(), 1 << 20);
+                if (bytes.isEmpty() || versionIn(path, bytes.get(), release).isPresent()) {
+                    return Optional.empty();
+                }
+                Optional<String> other = otherProject(path, bytes.get(), release);
+                if (other.isPresent()) {
+                    return other;
+                }
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The version the manifest declares at this commit's tree. */
     default Optional<String> declaredVersion(SourceRepository repo, SourceTree tree, Release release) {
         for (String path : manifestPaths(release)) {

@@ -70,7 +70,7 @@ final class BaselineAge {
         for (int i = 0; i < tag.length(); i++) {
             if (Character.isDigit(tag.charAt(i)) && (i == 0 || !Character.isLetterOrDigit(tag.charAt(i - 1))
                     || tag.charAt(i - 1) == 'v' || tag.charAt(i - 1) == 'V')) {
-                String v = tag.substring(i);
+                String v = TagMatcher.dotted(tag.substring(i)); // POOL_2_2 spells 2.2
                 if (VersionSpelling.parse(v).isPresent()
                         && index.match(v).stream().anyMatch(x -> x.tag().equals(tag))) {
                     return Optional.of(v);

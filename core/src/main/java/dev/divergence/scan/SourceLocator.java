@@ -95,7 +95,23 @@ public final class SourceLocator {
         for (String t : tagNames) {
             String c = repo.tags().get(t).name();
             Optional<String> declaredAtTag = locator.declaredVersion(repo, repo.tree(c), release);
-            if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())) {
+            Optional<String> otherProject = declaredAtTag.isPresent() ? Optional.empty()
+                    : locator.otherProjectAt(repo, repo.tree(c), release);
+            if (otherProject.isPresent()) {
+                // A looser spelling (the repository's name, an artifactId without its digits) can name another
+                // project's tag in a shared history: its manifest, not the release's, stands at that commit.
+                disagreement = true;
+                notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest is another project's ("
+                        + otherProject.get() + ")");
+                continue;
+            }
+            if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())
+                    && release.hints().publishedVersion().filter(declaredAtTag.get()::equals).isPresent()) {
+                // The published manifest declares the very same (unreleased-looking) version as the tag's commit:
+                // what was deployed is that commit's manifest (commons-validator 1.0: 1.0-dev in both).
+                notes.add("tag " + t + " (" + shortId(c) + ") declares " + declaredAtTag.get()
+                        + ", as the published manifest does");
+            } else if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())) {
                 disagreement = true;
                 notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest declares "
                         + declaredAtTag.get());
@@ -113,7 +129,7 @@ public final class SourceLocator {
         }
 
         if (signals.isEmpty()) {
-            manifestHistory(release, repo, artifactBlobs, published, notes).ifPresent(c -> {
+            manifestHistory(release, repo, artifactBlobs, lfBlobs, published, notes).ifPresent(c -> {
                 signals.put(RefMethod.MANIFEST_HISTORY, c);
                 candidates.add("manifest:" + c);
             });
@@ -633,10 +649,14 @@ public final class SourceLocator {
     /**
      * Among the commits whose manifest declares the version (npm's "commit that bumped package.json", and the
      * fixes after it on a release branch), the one holding the most of the artifacts' blobs; the earliest on
-     * a tie. Manifest blobs are parsed once each: consecutive commits share them.
+     * a tie. When the raw blobs cannot decide (a tie, or no commit holds every artifact blob the history has), the
+     * LF forms of the artifacts' CRLF text files count too, before any tie-break: a sources jar built on Windows
+     * matches no commit byte for byte, and the earliest declaring commit is then only the first of many.
+     * Manifest blobs are parsed once each: consecutive commits share them.
      */
     private Optional<String> manifestHistory(Release release, SourceRepository repo, Set<String> artifactBlobs,
-                                             long published, List<String> notes) throws IOException {
+                                             java.util.function.Supplier<Set<String>> lfBlobs, long published,
+                                             List<String> notes) throws IOException {
         List<String> paths = locator.manifestPaths(release);
         Map<String, Optional<String>> versionByBlob = new HashMap<>();
         List<BlobIndex.CommitInfo> declaring = new ArrayList<>();
@@ -665,6 +685,17 @@ public final class SourceLocator {
         BlobIndex.CommitInfo best = declaring.get(0);
         if (!artifactBlobs.isEmpty() && declaring.size() > 1) {
             Map<ObjectId, Integer> scores = repo.index().scores(declaring, artifactBlobs);
+            int top = scores.values().stream().max(Integer::compare).orElse(0);
+            long atTop = scores.values().stream().filter(v -> v == top).count();
+            long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && repo.index().containsBlob(b))
+                    .count();
+            if ((atTop > 1 || top < ceiling) && !lfBlobs.get().isEmpty()) {
+                Set<String> both = new LinkedHashSet<>(artifactBlobs);
+                both.addAll(lfBlobs.get());
+                scores = repo.index().scores(declaring, both);
+                notes.add("manifest-history commits scored after line-ending normalisation of " + lfBlobs.get().size()
+                        + " CRLF text file(s)");
+            }
             for (BlobIndex.CommitInfo c : declaring) {
                 if (scores.get(c.id()) > scores.get(best.id())) {
                     best = c;

@@ -73,7 +73,33 @@ public final class SourceRepository implements AutoCloseable {
      */
     /** The tags read for one package name (a monorepo's packages each have theirs), built once. */
     public TagMatcher.Index tagIndex(String packageName) {
-        return tagIndexes.computeIfAbsent(packageName, n -> TagMatcher.index(n, tags.keySet()));
+        return tagIndexes.computeIfAbsent(packageName, n -> TagMatcher.index(n, name(), tags.keySet()));
+    }
+
+    /**
+     * The repository's name as its location spells it: the last path segment without {@code .git}
+     * ({@code https://github.com/qos-ch/slf4j} → {@code slf4j}, {@code /src/slf4j/.git} → {@code slf4j},
+     * {@code https://gitbox.apache.org/repos/asf?p=commons-pool.git} → {@code commons-pool}). Projects name tags
+     * after it ({@code SLF4J_1.3.0}).
+     */
+    public java.util.Optional<String> name() {
+        return nameOf(location);
+    }
+
+    static java.util.Optional<String> nameOf(String location) {
+        String s = location.trim().replace('\\', '/');
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.endsWith("/.git")) {
+            s = s.substring(0, s.length() - "/.git".length());
+        }
+        if (s.endsWith(".git")) {
+            s = s.substring(0, s.length() - ".git".length());
+        }
+        int cut = Math.max(s.lastIndexOf('/'), Math.max(s.lastIndexOf(':'), s.lastIndexOf('=')));
+        String name = s.substring(cut + 1);
+        return name.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(name);
     }
 
     public BlobIndex index() {

@@ -6,13 +6,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds the tags that name a version, tolerant of the schemes real projects use ({@code v1.2.3},
  * {@code 1.2.3}, {@code name-1.2.3}, {@code name@1.2.3}, {@code @scope/name@1.2.3}, {@code release/1.2.3},
- * {@code rel/name-1.2.3}, {@code 1.2.3.RELEASE}) after Oracle Macaron's matcher. A prefix is only stripped
- * whole and the rest must parse as a version equal to the release's, so {@code 11.33} never matches
- * {@code 1.33} and {@code v1.2.30} never matches {@code 1.2.3}.
+ * {@code rel/name-1.2.3}, {@code 1.2.3.RELEASE}, {@code v_1.2.3}, {@code NAME_1_2_3}) after Oracle Macaron's
+ * matcher. A prefix is only stripped whole and the rest must parse as a version equal to the release's, so
+ * {@code 11.33} never matches {@code 1.33} and {@code v1.2.30} never matches {@code 1.2.3}. Tags named after the
+ * repository or after a Maven artifactId without its trailing digits ({@link #derivedForms}) rank after every
+ * spelling of the package's own name.
  */
 public final class TagMatcher {
 
@@ -21,8 +24,14 @@ public final class TagMatcher {
     }
 
     private static final List<String> GENERIC_PREFIXES = List.of(
-            "release/", "releases/", "rel/", "version/", "tags/", "release-", "release_", "version-", "ver-", "v.", "v",
-            "r", "");
+            "release/", "releases/", "rel/", "version/", "tags/", "release-", "release_", "version-", "ver-", "v.", "v_",
+            "v", "r", "");
+
+    /** Between a package name and its version: {@code name-1.0}, {@code name@1.0}, {@code NAME_1_0}, {@code name/1.0}. */
+    private static final List<String> SEPARATORS = List.of("-", "@", "_", "/");
+
+    /** How much lower a tag named after a derived name (the repository, an artifactId without digits) ranks. */
+    private static final int DERIVED = 2;
 
     private TagMatcher() {
     }
@@ -38,9 +47,20 @@ public final class TagMatcher {
      * of N versions and N tags costs O(N), not O(N²).
      */
     public static Index index(String name, Iterable<String> tags) {
+        return index(name, Optional.empty(), tags);
+    }
+
+    /**
+     * As {@link #index(String, Iterable)}, also reading tags named after the repository ({@code SLF4J_1.3.0} in
+     * qos-ch/slf4j for {@code org.slf4j/slf4j-api}) and after a Maven artifactId without its trailing digits
+     * ({@code commons-pool-2.6.1}, {@code POOL_2_2} for {@code commons-pool2}). Those derived names rank after every
+     * spelling of the package's own name, so a module's own tag always wins over the repository's or a sibling's.
+     */
+    public static Index index(String name, Optional<String> repository, Iterable<String> tags) {
         List<String> names = nameForms(name);
+        List<String> derived = derivedForms(name, repository).stream().filter(n -> !names.contains(n)).toList();
         Map<String, List<String>> exact = new HashMap<>();       // tag text (without refs/tags/) -> tags
-        Map<String, Map<String, Integer>> loose = new HashMap<>(); // canonical version -> tag -> rank 2 or 3
+        Map<String, Map<String, Integer>> loose = new HashMap<>(); // canonical version -> tag -> rank 2 to 5
         for (String tag : tags) {
             String t = tag.startsWith("refs/tags/") ? tag.substring("refs/tags/".length()) : tag;
             exact.computeIfAbsent(t, k -> new ArrayList<>()).add(tag);
@@ -51,43 +71,61 @@ public final class TagMatcher {
                     continue;
                 }
                 String rest = lower.substring(outer.length());
-                List<String> candidates = new ArrayList<>();
+                int rank = outer.isEmpty() ? 2 : 3;
+                Map<String, Integer> candidates = new HashMap<>(); // what is left after a prefix -> its rank
                 for (String n : names) {
-                    for (String sep : List.of("-", "@", "_", "/")) {
-                        String p = n + sep;
-                        if (rest.startsWith(p)) {
-                            candidates.add(rest.substring(p.length()));
+                    for (String sep : SEPARATORS) {
+                        if (rest.startsWith(n + sep)) {
+                            candidates.merge(rest.substring(n.length() + sep.length()), rank, Math::min);
                         }
                     }
                 }
                 for (String p : GENERIC_PREFIXES) {
                     if (rest.startsWith(p)) {
-                        candidates.add(rest.substring(p.length()));
+                        candidates.merge(rest.substring(p.length()), rank, Math::min);
                     }
                 }
-                int rank = outer.isEmpty() ? 2 : 3;
-                for (String raw : candidates) {
-                    // NAME_1_0 (CVS-era tags): underscores between numbers stand for dots
-                    String c = raw.matches("\\d+(_\\d+)+") ? raw.replace('_', '.') : raw;
+                for (String n : derived) {
+                    for (String sep : SEPARATORS) {
+                        if (rest.startsWith(n + sep)) {
+                            candidates.merge(rest.substring(n.length() + sep.length()), rank + DERIVED, Math::min);
+                        }
+                    }
+                }
+                Map<String, Integer> versions = new HashMap<>(); // canonical version -> best rank in this outer
+                candidates.forEach((raw, r) -> {
+                    String c = dotted(raw);
                     if (!c.isEmpty() && Character.isDigit(c.charAt(0))) {
-                        // The first outer prefix that yields the version decides the rank, as in a scan of rules.
-                        VersionSpelling.parse(c).ifPresent(v -> loose.computeIfAbsent(v.canonical(),
-                                k -> new HashMap<>()).putIfAbsent(tag, rank));
+                        VersionSpelling.parse(c).ifPresent(v -> versions.merge(v.canonical(), r, Math::min));
                     }
-                }
+                });
+                // The first outer prefix that yields the version decides the rank, as in a scan of rules.
+                versions.forEach((v, r) -> loose.computeIfAbsent(v, k -> new HashMap<>()).putIfAbsent(tag, r));
             }
         }
-        return new Index(names, exact, loose);
+        return new Index(names, derived, exact, loose);
+    }
+
+    /**
+     * CVS-era tags ({@code NAME_1_0}, {@code POOL_1_5_RC1}) write the dots of a version as underscores: a version
+     * without a dot has each underscore between two digits read as one. A version with dots keeps its underscores
+     * ({@code 1.8.0_beta2}, which {@link VersionSpelling} reads as a separator).
+     */
+    public static String dotted(String raw) {
+        return raw.contains(".") ? raw : raw.replaceAll("(?<=\\d)_(?=\\d)", ".");
     }
 
     /** See {@link #index}. Immutable once built; safe to share between threads. */
     public static final class Index {
         private final List<String> names;
+        private final List<String> derived;
         private final Map<String, List<String>> exact;
         private final Map<String, Map<String, Integer>> loose;
 
-        private Index(List<String> names, Map<String, List<String>> exact, Map<String, Map<String, Integer>> loose) {
+        private Index(List<String> names, List<String> derived, Map<String, List<String>> exact,
+                      Map<String, Map<String, Integer>> loose) {
             this.names = names;
+            this.derived = derived;
             this.exact = exact;
             this.loose = loose;
         }
@@ -105,6 +143,12 @@ public final class TagMatcher {
             }
             VersionSpelling.parse(version).ifPresent(want -> loose.getOrDefault(want.canonical(), Map.of())
                     .forEach(ranks::putIfAbsent));
+            for (String n : derived) {
+                for (String sep : SEPARATORS) {
+                    exact.getOrDefault(n + sep + version, List.of()).forEach(tag -> ranks.merge(tag, 2 + DERIVED,
+                            Math::min));
+                }
+            }
             List<TagMatch> out = new ArrayList<>();
             ranks.forEach((tag, rank) -> out.add(new TagMatch(tag, rank)));
             out.sort(Comparator.comparingInt(TagMatch::rank).thenComparing(TagMatch::tag));
@@ -127,5 +171,34 @@ public final class TagMatcher {
         forms.add(lower.replace('-', '_'));
         forms.add(lower.replace('_', '-'));
         return forms.stream().distinct().toList();
+    }
+
+    /**
+     * Names a project's tags use that are not the package's own: the repository's name, and for a Maven artifactId
+     * ending in digits (a major version in the name: {@code commons-pool2}, {@code commons-lang3}) the artifactId
+     * without them and its last component ({@code commons-pool}, {@code pool}), as the project was named before.
+     */
+    static List<String> derivedForms(String name, Optional<String> repository) {
+        List<String> forms = new ArrayList<>();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.contains("/") && !lower.startsWith("@")) {
+            String artifact = lower.substring(lower.lastIndexOf('/') + 1);
+            String undigited = artifact.replaceFirst("\\d+$", "");
+            if (!undigited.equals(artifact) && undigited.length() >= 2 && Character.isLetter(
+                    undigited.charAt(undigited.length() - 1))) {
+                forms.add(undigited);
+                if (undigited.contains("-")) {
+                    forms.add(undigited.substring(undigited.lastIndexOf('-') + 1));
+                }
+            }
+        }
+        repository.map(r -> r.toLowerCase(Locale.ROOT)).filter(r -> !r.isBlank()).ifPresent(forms::add);
+        List<String> out = new ArrayList<>();
+        for (String f : forms) {
+            out.add(f);
+            out.add(f.replace('-', '_'));
+            out.add(f.replace('_', '-'));
+        }
+        return out.stream().distinct().toList();
     }
 }

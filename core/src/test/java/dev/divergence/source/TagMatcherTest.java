@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,5 +66,76 @@ class TagMatcherTest {
         assertEquals(0, m.get(0).rank());
         assertTrue(m.get(1).rank() > 0);
         assertEquals(3, m.size());
+    }
+
+    private static List<String> inRepository(String version, String name, String repository, String... tags) {
+        return TagMatcher.index(name, Optional.ofNullable(repository), List.of(tags)).match(version).stream()
+                .map(TagMatcher.TagMatch::tag).toList();
+    }
+
+    @ParameterizedTest(name = "{1} names {0} of {2} in {3}")
+    @CsvSource({
+        // qos-ch/slf4j: v_1.7.8, and SLF4J_1.3.0 named after the repository
+        "1.7.8, v_1.7.8, org.slf4j/slf4j-api, slf4j",
+        "1.8.0-beta2, v_1.8.0_beta2, org.slf4j/slf4j-api, slf4j",
+        "1.3.0, SLF4J_1.3.0, org.slf4j/slf4j-api, slf4j",
+        "1.5.7, SLF4J_1.5.7_FINAL, org.slf4j/slf4j-api, slf4j",
+        // apache/commons-pool for commons-pool2: the project's name before the 2, and its upper-case component
+        "2.2, POOL_2_2, org.apache.commons/commons-pool2, commons-pool",
+        "2.2, POOL_2_2, org.apache.commons/commons-pool2, repo",
+        "2.6.1, commons-pool-2.6.1, org.apache.commons/commons-pool2, commons-pool",
+        "2.8.1, rel/commons-pool-2.8.1, org.apache.commons/commons-pool2, repo",
+        "1.5rc1, POOL_1_5_RC1, commons-pool/commons-pool, commons-pool",
+    })
+    void matchesTagsNamedAfterTheRepositoryOrTheProject(String version, String tag, String name, String repository) {
+        assertEquals(List.of(tag), inRepository(version, name, repository, tag, "unrelated", "v0.0.1", "POOL_0_1"));
+    }
+
+    @ParameterizedTest(name = "{1} does not name {0} of {2} in {3}")
+    @CsvSource({
+        "1.3.0, SLF4J_1.3.0, org.slf4j/slf4j-api, ",           // no repository name: nothing says SLF4J is this project
+        "1.3.0, LOG4J_1.3.0, org.slf4j/slf4j-api, slf4j",
+        "2.2, POOL_2_2_RC1, org.apache.commons/commons-pool2, commons-pool",
+        "2.2, POOL_2_2_1, org.apache.commons/commons-pool2, commons-pool",
+        "2.2, POOL_22, org.apache.commons/commons-pool2, commons-pool",
+        "1.33, v_11.33, org.slf4j/slf4j-api, slf4j",
+        "1.33, SLF4J_11_33, org.slf4j/slf4j-api, slf4j",
+        "2.6.1, commons-pool-2.6.1-RC1, org.apache.commons/commons-pool2, commons-pool",
+        "2.6.1, commons-dbcp-2.6.1, org.apache.commons/commons-pool2, commons-pool",
+        // only a Maven artifactId loses its digits: npm base64 is not base
+        "1.0.0, base-1.0.0, base64, repo",
+        "1.0.0, BASE_1_0_0, base64, repo",
+    })
+    void aLooserSpellingNeverNamesAnotherVersionOrProject(String version, String tag, String name, String repository) {
+        assertEquals(List.of(), inRepository(version, name, repository, tag));
+    }
+
+    @Test
+    void thePackagesOwnNameRanksBeforeTheRepositorysAndAnArtifactIdWithoutItsDigits() {
+        // the module's own tag (and any exact spelling) first; a tag named after the repository or the digit-less
+        // artifactId only after them, so a sibling's or the whole repository's tag never wins over the version's own
+        List<TagMatcher.TagMatch> m = TagMatcher.index("org.apache.commons/commons-pool2", Optional.of("commons-pool"),
+                List.of("POOL_2_6_1", "commons-pool-2.6.1", "commons-pool2-2.6.1", "rel/commons-pool-2.6.1")).match("2.6.1");
+        assertEquals(List.of("commons-pool2-2.6.1", "POOL_2_6_1", "commons-pool-2.6.1", "rel/commons-pool-2.6.1"),
+                m.stream().map(TagMatcher.TagMatch::tag).toList());
+        assertEquals(1, m.get(0).rank());
+        assertTrue(m.get(1).rank() > 3 && m.get(2).rank() > 3, m.toString());
+        List<TagMatcher.TagMatch> mono = TagMatcher.index("org.acme/acme-core", Optional.of("acme"),
+                List.of("acme-1.0", "acme-core-1.0", "acme-cli-1.0")).match("1.0");
+        assertEquals(List.of("acme-core-1.0", "acme-1.0"), mono.stream().map(TagMatcher.TagMatch::tag).toList());
+    }
+
+    @ParameterizedTest(name = "{0} is named {1}")
+    @CsvSource({
+        "https://github.com/qos-ch/slf4j, slf4j",
+        "https://github.com/qos-ch/slf4j.git, slf4j",
+        "https://github.com/qos-ch/slf4j/, slf4j",
+        "git@github.com:apache/commons-pool.git, commons-pool",
+        "https://gitbox.apache.org/repos/asf?p=commons-pool.git, commons-pool",
+        "/src/slf4j/.git, slf4j",
+        "/src/slf4j, slf4j",
+    })
+    void theRepositorysNameIsTheLastSegmentOfItsLocation(String location, String name) {
+        assertEquals(Optional.of(name), SourceRepository.nameOf(location));
     }
 }

@@ -27,6 +27,9 @@ public final class MavenLocator implements Locator {
     public Optional<String> versionIn(String path, byte[] content, Release release) {
         try {
             Element project = MavenRegistry.xml(content, path).getDocumentElement();
+            if (otherProject(project, path.endsWith("project.xml"), release).isPresent()) {
+                return Optional.empty(); // another project's manifest declares nothing about this one
+            }
             if (path.endsWith("project.xml")) {
                 return MavenRegistry.child(project, "currentVersion").filter(v -> !v.contains("${"));
             }
@@ -36,5 +39,46 @@ public final class MavenLocator implements Locator {
         } catch (RegistryException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether a manifest is the released project's own: its artifactId (Maven 1: {@code <artifactId>}, else
+     * {@code <id>}) is the release's, or it is an aggregator ({@code <modules>}) of the release's groupId, whose
+     * modules share its version. A manifest naming no artifactId (inherited, or a property) cannot say, and counts.
+     * Histories are shared: apache/commons-validator's early commits are commons-net's, whose project.xml declares
+     * {@code 1.0.0} — never a version of commons-validator.
+     */
+    @Override
+    public Optional<String> otherProject(String path, byte[] content, Release release) {
+        try {
+            return otherProject(MavenRegistry.xml(content, path).getDocumentElement(), path.endsWith("project.xml"),
+                    release);
+        } catch (RegistryException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The artifactId of {@code project} when it is not the release's own project (see {@link #ownProject}). */
+    static Optional<String> otherProject(Element project, boolean maven1, Release release) {
+        if (ownProject(project, maven1, release)) {
+            return Optional.empty();
+        }
+        return MavenRegistry.child(project, "artifactId").or(() -> MavenRegistry.child(project, "id"));
+    }
+
+    static boolean ownProject(Element project, boolean maven1, Release release) {
+        String name = release.pkg().name();
+        String group = name.substring(0, Math.max(0, name.indexOf('/')));
+        String artifact = name.substring(name.indexOf('/') + 1);
+        Optional<String> id = MavenRegistry.child(project, "artifactId")
+                .or(() -> maven1 ? MavenRegistry.child(project, "id") : Optional.empty())
+                .filter(a -> !a.isBlank() && !a.contains("${"));
+        if (id.isEmpty() || id.get().equalsIgnoreCase(artifact)) {
+            return true;
+        }
+        Optional<String> groupId = MavenRegistry.child(project, "groupId")
+                .or(() -> MavenRegistry.childElement(project, "parent").flatMap(p -> MavenRegistry.child(p, "groupId")));
+        return !maven1 && MavenRegistry.childElement(project, "modules").isPresent()
+                && groupId.map(g -> g.equals(group)).orElse(true);
     }
 }

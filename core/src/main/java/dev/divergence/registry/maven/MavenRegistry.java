@@ -81,6 +81,7 @@ public final class MavenRegistry implements Registry {
         String packaging = "jar";
         List<String> urls = new ArrayList<>();
         Optional<String> scmTag = Optional.empty();
+        Optional<String> declared = Optional.empty();
         Optional<java.time.Instant> published = Optional.empty();
         try {
             HttpFetcher.Dated fetched = http.getDated(base + ".pom", "application/xml", MAX_METADATA_BYTES);
@@ -89,6 +90,10 @@ public final class MavenRegistry implements Registry {
             Document pom = xml(fetched.bytes(), base + ".pom");
             Element project = pom.getDocumentElement();
             packaging = child(project, "packaging").orElse("jar");
+            // Only a spelling that differs says something (commons-validator 1.0 was deployed with 1.0-dev).
+            declared = child(project, "version")
+                    .or(() -> childElement(project, "parent").flatMap(p -> child(p, "version")))
+                    .filter(v -> !v.isBlank() && !v.contains("${") && !v.equals(version));
             Optional<Element> scm = childElement(project, "scm");
             if (scm.isPresent()) {
                 for (String field : List.of("connection", "developerConnection", "url")) { // clonable forms first
@@ -111,7 +116,7 @@ public final class MavenRegistry implements Registry {
             artifacts.add(artifact(base + "-sources.jar", ArtifactKind.SOURCES_JAR)); // unknown: try, and record why
         }
         return new Release(pkg, version, artifacts, published, false, Optional.empty(),
-                new SourceHints(urls, Optional.empty(), Optional.empty(), Optional.empty(), scmTag));
+                new SourceHints(urls, Optional.empty(), Optional.empty(), Optional.empty(), scmTag, declared));
     }
 
     private static Artifact artifact(String url, ArtifactKind kind) {
