@@ -782,7 +782,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /**
      * A class file stands for its source file by name, but its bytes are still read. Process execution, script
      * evaluation, native library loading and run-time class definition (constant pool and calls, {@link CompiledClass})
-     * must be named by that source ({@link #UNNAMED_APIS}): else {@link #CLASS_CALLS_BEYOND_SOURCE}, HIGH_RISK. A Java
+     * — and reflection, method handles and class loading, by which a class reaches an API its constant pool does not
+     * name — must be named by that source's code, comments and string literals left out ({@link #uses}): else {@link #CLASS_CALLS_BEYOND_SOURCE}, HIGH_RISK. A Java
      * class's superclass and interfaces must be named by its source too (the implicit {@code Object}, {@code Enum},
      * {@code Record} and an annotation type's {@code Annotation} aside): else {@link #CLASS_SUPERTYPES_NOT_IN_SOURCE}.
      * A {@code module-info.class} (from {@code module-info.java}, or written by moditect or bnd) registers service
@@ -793,25 +794,111 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * file's.
      */
     static final class CompiledClassRule implements ContentRule {
-        /** API → its traces in a class file's text (constant pool) and the words its source would use. */
-        private record Api(String what, java.util.function.Predicate<String> classText, Set<String> calls,
-                           Pattern source) {
+        /**
+         * One use of an API that runs code the class does not hold: {@code what} it is, and whether a source naming
+         * {@code names} (identifiers in code, {@link SourceNames}) writes it.
+         */
+        private record Use(String what, java.util.function.Predicate<Set<String>> named, String needs) {
+            static Use any(String what, String... names) {
+                Set<String> set = Set.of(names);
+                return new Use(what, n -> n.stream().anyMatch(set::contains), String.join("|", new java.util.TreeSet<>(set)));
+            }
+
+            static Use all(String what, String... names) {
+                Set<String> set = Set.of(names);
+                return new Use(what, n -> n.containsAll(set), String.join("+", new java.util.TreeSet<>(set)));
+            }
         }
 
-        /** Names in a constant pool are length-prefixed Utf8 entries ("\0\13loadLibrary"): text patterns miss them. */
-        static final List<Api> UNNAMED_APIS = List.of(
-                new Api("process execution", t -> t.contains("java/lang/ProcessBuilder")
-                        || (t.contains("java/lang/Runtime") && t.contains("\u0000\u0004exec")),
-                        Set.of("java/lang/Runtime.exec"), Pattern.compile("\\bProcess(?:Builder|Handle)?\\b|\\bexec\\b")),
-                new Api("script evaluation", t -> t.contains("javax/script/ScriptEngine"), Set.of(),
-                        Pattern.compile("Script")),
-                new Api("native library loading", t -> t.contains("\u0000\u000bloadLibrary"),
-                        Set.of("java/lang/System.load", "java/lang/Runtime.load", "java/lang/System.loadLibrary",
-                                "java/lang/Runtime.loadLibrary"),
-                        Pattern.compile("\\bload(?:Library)?\\b")),
-                new Api("run-time class definition", t -> t.contains("\u0000\u000bdefineClass")
-                        || t.contains("\u0000\u0011defineHiddenClass") || t.contains("\u0000\u0014defineAnonymousClass"),
-                        Set.of(), Pattern.compile("define\\w*Class")));
+        private static final String PROCESS = "process execution";
+        private static final String SCRIPT = "script evaluation";
+        private static final String NATIVE = "native library loading";
+        private static final String DEFINE = "run-time class definition";
+        private static final String REFLECTION = "reflective invocation";
+        private static final String LOADING = "dynamic class loading";
+
+        /**
+         * Calls ({@code owner.name}; {@code *.name}: any owner, as a ClassLoader subclass calls its own defineClass)
+         * whose source must name them: process execution, native libraries, class definition and loading,
+         * reflective and method-handle invocation — with a name computed at run time
+         * ({@code Class.forName("java.lang."+"Process"+"Builder")}) the API a class reaches this way is in no constant
+         * pool, so the reflection itself must be the source's.
+         */
+        static final Map<String, Use> CALLS = Map.ofEntries(
+                Map.entry("java/lang/Runtime.exec", Use.any(PROCESS, "exec")),
+                Map.entry("java/lang/System.load", Use.all(NATIVE, "System", "load")),
+                Map.entry("java/lang/Runtime.load", Use.all(NATIVE, "Runtime", "load")),
+                Map.entry("*.loadLibrary", Use.any(NATIVE, "loadLibrary")),
+                Map.entry("*.defineClass", Use.any(DEFINE, "defineClass")),
+                Map.entry("*.defineHiddenClass", Use.any(DEFINE, "defineHiddenClass")),
+                Map.entry("*.defineAnonymousClass", Use.any(DEFINE, "defineAnonymousClass")),
+                Map.entry("*.loadClass", Use.any(LOADING, "loadClass")),
+                Map.entry("java/lang/Class.forName", Use.any(LOADING, "forName")),
+                Map.entry("java/lang/reflect/Method.invoke", Use.any(REFLECTION, "invoke")),
+                Map.entry("java/lang/reflect/Constructor.newInstance", Use.any(REFLECTION, "newInstance")),
+                Map.entry("java/lang/Class.newInstance", Use.any(REFLECTION, "newInstance")),
+                Map.entry("java/lang/invoke/MethodHandle.invoke", Use.any(REFLECTION, "invoke")),
+                Map.entry("java/lang/invoke/MethodHandle.invokeExact", Use.any(REFLECTION, "invokeExact")),
+                Map.entry("java/lang/invoke/MethodHandle.invokeWithArguments", Use.any(REFLECTION, "invokeWithArguments")));
+        /** {@code MethodHandles.Lookup} methods that reach a member by name: each must be the source's. */
+        private static final Pattern LOOKUP_FIND = Pattern.compile(
+                "java/lang/invoke/MethodHandles\\$Lookup\\.((?:find|unreflect)\\w*|defineClass|accessClass)");
+        /** Classes whose use the source must name by their simple name. */
+        private static final Map<String, String> TYPES = Map.of("java/lang/ProcessBuilder", PROCESS,
+                "java/lang/Runtime", PROCESS, "java/net/URLClassLoader", LOADING);
+
+        /**
+         * What the class uses (its calls and classes read with ASM; the constant pool's length-prefixed Utf8 entries
+         * as well, so a class ASM cannot read is still searched): each use its source must name.
+         */
+        static List<Use> uses(String classText, Optional<CompiledClass> parsed) {
+            List<Use> out = new ArrayList<>();
+            Set<String> scriptTypes = new java.util.TreeSet<>();
+            Matcher script = Pattern.compile("javax/script/(\\w+)").matcher(classText);
+            while (script.find()) {
+                scriptTypes.add(script.group(1));
+            }
+            if (classText.contains("java/lang/ProcessBuilder")) {
+                out.add(Use.any(PROCESS, "ProcessBuilder"));
+            }
+            if (classText.contains("java/lang/Runtime") && classText.contains("\u0000\u0004exec")) {
+                out.add(Use.any(PROCESS, "exec"));
+            }
+            for (String define : List.of("defineClass", "defineHiddenClass", "defineAnonymousClass", "loadLibrary")) {
+                if (classText.contains("\u0000" + (char) define.length() + define)) {
+                    out.add(Use.any(define.equals("loadLibrary") ? NATIVE : DEFINE, define));
+                }
+            }
+            if (parsed.isPresent()) {
+                for (String call : parsed.get().calls()) {
+                    Use use = CALLS.get(call);
+                    if (use == null) {
+                        use = CALLS.get("*" + call.substring(call.lastIndexOf('.')));
+                    }
+                    Matcher lookup = LOOKUP_FIND.matcher(call);
+                    if (use == null && lookup.matches()) {
+                        use = Use.any(REFLECTION, lookup.group(1));
+                    }
+                    if (use != null) {
+                        out.add(use);
+                    }
+                }
+                for (String type : parsed.get().types()) {
+                    if (TYPES.containsKey(type)) {
+                        out.add(Use.any(TYPES.get(type), type.substring(type.lastIndexOf('/') + 1)));
+                    }
+                    if (type.startsWith("javax/script/")) {
+                        scriptTypes.add(type.substring(13));
+                    }
+                }
+            }
+            if (!scriptTypes.isEmpty()) {
+                // any of the javax.script classes the class uses: `var e = new ScriptEngineManager().getEngineByName(..)`
+                // names the manager, not the engine
+                out.add(Use.any(SCRIPT, scriptTypes.stream().map(t -> t.replaceFirst("\\$.*", "")).toArray(String[]::new)));
+            }
+            return out;
+        }
 
         private static final Set<String> IMPLICIT_SUPERTYPES = Set.of("java/lang/Object", "java/lang/Enum",
                 "java/lang/Record", "java/lang/annotation/Annotation");
@@ -837,18 +924,20 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String text = new String(source.get(), StandardCharsets.UTF_8);
             String classText = new String(bytes, StandardCharsets.ISO_8859_1);
-            List<String> unnamed = new ArrayList<>();
-            for (Api api : UNNAMED_APIS) {
-                boolean used = api.classText().test(classText)
-                        || parsed.map(c -> c.calls().stream().anyMatch(api.calls()::contains)).orElse(false);
-                if (used && !api.source().matcher(text).find()) {
-                    unnamed.add(api.what());
+            Set<String> names = SourceNames.of(text, view.alignment().sourcePath(path).orElse(path));
+            Map<String, Set<String>> unnamed = new java.util.TreeMap<>();
+            for (Use use : uses(classText, parsed)) {
+                if (!use.named().test(names)) {
+                    unnamed.computeIfAbsent(use.what(), k -> new java.util.TreeSet<>()).add(use.needs());
                 }
             }
             if (!unnamed.isEmpty()) {
+                List<String> described = new ArrayList<>();
+                unnamed.forEach((what, needs) -> described.add(what + " (" + String.join(", ", needs) + ")"));
                 return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_CALLS_BEYOND_SOURCE,
                         Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC), Optional.of("the class's code uses "
-                        + String.join(", ", unnamed) + "; its source names no such API: compiled from other source")));
+                        + String.join(", ", described) + "; its source's code names no such API: compiled from other "
+                        + "source")));
             }
             boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
             if (java && parsed.isPresent()) {
@@ -857,8 +946,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 parsed.get().superName().ifPresent(supertypes::add);
                 for (String t : supertypes) {
                     String simple = t.substring(Math.max(t.lastIndexOf('/'), t.lastIndexOf('$')) + 1);
-                    if (!IMPLICIT_SUPERTYPES.contains(t)
-                            && !Pattern.compile("(?<![\\w$])" + Pattern.quote(simple) + "(?![\\w$])").matcher(text).find()) {
+                    if (!IMPLICIT_SUPERTYPES.contains(t) && !names.contains(simple)) {
                         foreign.add(t.replace('/', '.'));
                     }
                 }

