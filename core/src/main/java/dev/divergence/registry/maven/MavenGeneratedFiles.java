@@ -52,8 +52,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String POM_DEPLOY_DESCRIPTOR = "maven.pom.deploy-descriptor";
     /** A generated POM declaring a dependency its project.xml does not: HIGH_RISK. */
     public static final String POM_NEW_DEPENDENCY = "maven.pom.new-dependency";
-    /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
+    /**
+     * A manifest naming an agent, main class, class path or OSGi component, bundle class path, host or wiring the
+     * build configuration does not: HIGH_RISK.
+     */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
+    /**
+     * A {@code Class-Path} the jar plugin's {@code <addClasspath>} writes in its shape (the declared
+     * {@code classpathPrefix} and layout, plain jar names beside the jar) naming a jar that is none of the POMs'
+     * dependencies: a transitive dependency, or a jar nobody declared. Divergent, not HIGH_RISK: it reaches only a jar
+     * in the folder the consumer put this one in. A path elsewhere ({@code ../}, absolute, a URL) is
+     * {@link #MANIFEST_EXECUTION}.
+     */
+    public static final String MANIFEST_CLASS_PATH_UNDECLARED = "maven.manifest.class-path-undeclared";
     /**
      * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for, in a jar with a
      * versioned entry besides module-info: the JVM then loads {@code META-INF/versions/N/} classes in place of the base
@@ -64,7 +75,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * A class an auto-loading registry names that the source's file of that name does not: Spring's
      * {@code META-INF/spring.factories}, {@code META-INF/spring/*.imports} (auto-configurations),
      * {@code META-INF/spring/aot.factories}, {@code META-INF/spring.handlers} (XML namespace handlers), Groovy's
-     * {@code META-INF/groovy/...ExtensionModule}. The consumer's framework instantiates each without anyone naming
+     * {@code META-INF/groovy/...ExtensionModule}, Maven's {@code META-INF/plexus/components.xml} (each
+     * {@code <implementation>}) and Sisu's index {@code META-INF/sisu/javax.inject.Named}. The consumer's framework instantiates each without anyone naming
      * it, as ServiceLoader does a service provider: HIGH_RISK.
      */
     public static final String AUTO_LOAD_NEW_ENTRY = "maven.auto-load.new-entry";
@@ -133,10 +145,15 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * java.instrument/java/lang/instrument/package-summary.html), the launcher's main class, extra class path.
      */
     static final List<String> EXECUTION_ATTRIBUTES = List.of("Premain-Class", "Agent-Class", "Launcher-Agent-Class",
-            "Main-Class", "Class-Path", "Boot-Class-Path", "Start-Class", "Bundle-Activator");
+            "Main-Class", "Class-Path", "Boot-Class-Path", "Start-Class", "Bundle-Activator", "Service-Component",
+            "Bundle-ClassPath", "Fragment-Host", "DynamicImport-Package", "Require-Bundle");
     // Boot-Class-Path: jars an agent puts on the bootstrap class path (java.lang.instrument). Start-Class: the class
     // Spring Boot's launcher (Main-Class JarLauncher) runs. Bundle-Activator: the class an OSGi framework instantiates
-    // and starts with the bundle (OSGi Core, Bundle-Activator header).
+    // and starts with the bundle (OSGi Core, Bundle-Activator header). Service-Component: Declarative Services
+    // components the framework instantiates (an immediate one activates at bundle start); Bundle-ClassPath: jars and
+    // folders inside the bundle its classes load from; Fragment-Host: the bundle whose class loader a fragment joins;
+    // DynamicImport-Package, Require-Bundle: packages of other bundles wired in (OSGi Core 3.6, Compendium 112).
+    // Import-Package is left out: bnd computes it from the bytecode, and every package a class uses is there.
 
     /** Rule ids that explain a compiled class by its name only: only a rebuild can verify its bytes. */
     public static final Set<String> BY_NAME_ONLY = Set.of(CLASS_FROM_SOURCE, GENERATED_MODULE_INFO);
@@ -476,6 +493,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             List<String> buildFiles = null;
             List<Map<String, String>> templates = null;
             List<String> unexplained = new ArrayList<>();
+            List<String> undeclaredJars = new ArrayList<>();
             for (String key : EXECUTION_ATTRIBUTES) {
                 String value = attributes.get(key);
                 if (value == null || value.equals(declared.get(key))) {
@@ -485,15 +503,31 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     buildFiles = buildFiles(view);
                     templates = manifestTemplates(view);
                 }
-                if (!namedByBuild(key, value, buildFiles)
-                        && templates.stream().noneMatch(t -> value.equals(t.get(key)))) {
-                    unexplained.add(key + ": " + value);
+                if (namedByBuild(key, value, buildFiles) || templates.stream().anyMatch(t -> value.equals(t.get(key)))
+                        || (key.equals("Bundle-ClassPath") && value.equals("."))
+                        || (key.equals("Service-Component") && annotatedComponents(value, view))) {
+                    continue;
                 }
+                if (key.equals("Class-Path")) {
+                    Optional<String> off = ClassPath.unexplained(value, poms(view), buildFiles);
+                    if (off.isEmpty()) {
+                        continue;
+                    }
+                    if (!off.get().startsWith(ClassPath.OUTSIDE)) {
+                        undeclaredJars.add(off.get());
+                        continue;
+                    }
+                }
+                unexplained.add(key + ": " + value);
             }
             if (!unexplained.isEmpty()) {
                 return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
                         MANIFEST_EXECUTION, Set.of(RiskFlag.AUTO_EXEC),
                         Optional.of("manifest entries no build file declares: " + unexplained)));
+            }
+            if (!undeclaredJars.isEmpty()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_CLASS_PATH_UNDECLARED, Set.of(), Optional.of(String.join("; ", undeclaredJars))));
             }
             if (multiRelease(bytes) && !source.map(ManifestRule::multiRelease).orElse(false)
                     && versionedClasses(view) && !multiReleaseBuild(buildFiles == null ? buildFiles(view) : buildFiles)) {
@@ -545,8 +579,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          */
         private static boolean namedByBuild(String key, String value, List<String> buildFiles) {
             if (key.equals("Class-Path")) {
-                return buildFiles.stream().anyMatch(b -> b.contains("<addClasspath>true</addClasspath>")
-                        || b.contains("<Class-Path>" + value + "</Class-Path>"));
+                return buildFiles.stream().anyMatch(b -> b.contains("<Class-Path>" + value + "</Class-Path>"));
             }
             String v = Pattern.quote(value);
             String k = Pattern.quote(key);
@@ -560,6 +593,34 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             Pattern named = Pattern.compile(forms);
             return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
+        }
+
+        /**
+         * Each {@code Service-Component} entry is {@code OSGI-INF/CLASS.xml} for a main source of the tree declaring
+         * CLASS with {@code @Component} (org.osgi.service.component.annotations): the descriptor bnd writes for it.
+         */
+        private static boolean annotatedComponents(String value, SourceView view) {
+            for (String entry : value.split(",")) {
+                Matcher m = Pattern.compile("OSGI-INF/([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)\\.xml").matcher(entry.strip());
+                if (!m.matches()) {
+                    return false;
+                }
+                String rel = "/" + m.group(1).replace('.', '/') + ".java";
+                String simple = m.group(1).substring(m.group(1).lastIndexOf('.') + 1);
+                Pattern component = Pattern.compile("@(?:org\\.osgi\\.service\\.component\\.annotations\\.)?Component\\b"
+                        + "[^;{]*?\\bclass\\s+" + Pattern.quote(simple) + "\\b");
+                boolean found = false;
+                for (String p : view.tree().files().keySet()) {
+                    if (p.endsWith(rel) && !dev.divergence.registry.SourceFolders.notPackageSource(
+                            p.substring(0, p.lastIndexOf('/') + 1))) {
+                        found |= view.sourceText(p).map(t -> component.matcher(t).find()).orElse(false);
+                    }
+                }
+                if (!found) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**
@@ -615,6 +676,87 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             return Optional.of(out);
         }
+    }
+
+    /**
+     * The {@code Class-Path} maven-archiver writes for {@code <addClasspath>true</addClasspath>}
+     * (https://maven.apache.org/shared/maven-archiver/examples/classpath.html): one entry per runtime dependency,
+     * {@code classpathPrefix} (a '/' appended) then the jar's name ({@code simple} layout), its repository path
+     * ({@code repository}) or the {@code customClasspathLayout}; entries a {@code <Class-Path>} manifest entry adds.
+     * An entry not under a declared prefix, or going up ({@code ..}), absolute or a URL reaches outside the folder
+     * the consumer put the jar in.
+     */
+    static final class ClassPath {
+        static final String OUTSIDE = "outside: ";
+        private static final Pattern MANIFEST_BLOCK = Pattern.compile("<manifest>(.*?)</manifest>", Pattern.DOTALL);
+        private static final Pattern ADD = Pattern.compile("<addClasspath>\\s*true\\s*</addClasspath>");
+        private static final Pattern PREFIX = Pattern.compile("<classpathPrefix>\\s*([^<]*?)\\s*</classpathPrefix>");
+        private static final Pattern EXTRA = Pattern.compile("<Class-Path>\\s*([^<]*?)\\s*</Class-Path>");
+        private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+        private static final Pattern ARTIFACT_ID = Pattern.compile("<artifactId>\\s*([^<\\s]+)\\s*</artifactId>");
+        private static final Pattern SCOPE = Pattern.compile("<scope>\\s*(test|provided|import)\\s*</scope>");
+
+        /** Empty when every entry is explained; else what is not ({@link #OUTSIDE} first when any entry is). */
+        static Optional<String> unexplained(String value, Map<String, String> poms, List<String> buildFiles) {
+            List<Pattern> prefixes = new ArrayList<>();
+            Set<String> artifacts = new java.util.HashSet<>();
+            Set<String> extra = new java.util.HashSet<>();
+            for (String build : buildFiles) {
+                Matcher x = EXTRA.matcher(build);
+                while (x.find()) {
+                    extra.addAll(List.of(x.group(1).split("\\s+")));
+                }
+            }
+            for (String pom : poms.values()) {
+                String text = pom.replaceAll("(?s)<!--.*?-->", "");
+                Matcher block = MANIFEST_BLOCK.matcher(text);
+                while (block.find()) {
+                    if (ADD.matcher(block.group(1)).find()) {
+                        Matcher pre = PREFIX.matcher(block.group(1));
+                        String prefix = pre.find() ? pre.group(1).replace('\\', '/') : "";
+                        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+                            prefix += "/";
+                        }
+                        prefixes.add(Pattern.compile(PROPERTY_REF.splitAsStream(prefix).map(Pattern::quote)
+                                .collect(java.util.stream.Collectors.joining("[A-Za-z0-9_.-]*"))
+                                + (prefix.endsWith("}") ? "[A-Za-z0-9_.-]*" : "") + "(.+)"));
+                    }
+                }
+                Matcher d = DEPENDENCY.matcher(text);
+                while (d.find()) {
+                    Matcher id = ARTIFACT_ID.matcher(d.group(1));
+                    if (id.find() && !SCOPE.matcher(d.group(1)).find()) {
+                        artifacts.add(id.group(1));
+                    }
+                }
+            }
+            List<String> outside = new ArrayList<>();
+            List<String> undeclared = new ArrayList<>();
+            for (String entry : value.strip().split("\\s+")) {
+                if (extra.contains(entry)) {
+                    continue;
+                }
+                Optional<String> rest = prefixes.stream().map(p -> p.matcher(entry)).filter(Matcher::matches)
+                        .map(m -> m.group(1)).findFirst();
+                if (rest.isEmpty() || rest.get().contains("..") || rest.get().startsWith("/") || rest.get().contains("\\")
+                        || rest.get().matches("[A-Za-z][A-Za-z0-9+.-]*:.*") || entry.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")
+                        || entry.startsWith("/")) {
+                    outside.add(entry);
+                    continue;
+                }
+                String file = rest.get().substring(rest.get().lastIndexOf('/') + 1);
+                if (artifacts.stream().noneMatch(a -> file.startsWith(a + "-") || file.equals(a + ".jar"))) {
+                    undeclared.add(entry);
+                }
+            }
+            if (!outside.isEmpty()) {
+                return Optional.of(OUTSIDE + outside);
+            }
+            return undeclared.isEmpty() ? Optional.empty() : Optional.of(
+                    "Class-Path names jars of no dependency the POMs declare (a transitive one, or none): " + undeclared);
+        }
+
+        private static final Pattern PROPERTY_REF = Pattern.compile("\\$\\{[^}]*}");
     }
 
     /**
@@ -700,7 +842,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * the other rules.
      */
     static final class AutoLoadRule implements ContentRule {
-        private enum Format { PROPERTIES, LINES }
+        private enum Format { PROPERTIES, LINES, PLEXUS }
 
         /** Groovy's extension module descriptor: only these two keys name classes. */
         private static final Set<String> GROOVY_CLASS_KEYS = Set.of("extensionClasses", "staticExtensionClasses");
@@ -715,8 +857,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return switch (path) {
                 case "META-INF/spring.factories", "META-INF/spring.handlers", "META-INF/spring/aot.factories",
                      "META-INF/groovy/" + GROOVY -> Optional.of(Format.PROPERTIES);
-                default -> path.startsWith("META-INF/spring/") && path.endsWith(".imports")
-                        && !path.substring(16).contains("/") ? Optional.of(Format.LINES) : Optional.empty();
+                // Plexus component descriptors and Sisu's index: Maven instantiates the components of a plugin or
+                // build extension it loads (an AbstractMavenLifecycleParticipant runs in every build).
+                case "META-INF/plexus/components.xml" -> Optional.of(Format.PLEXUS);
+                default -> (path.startsWith("META-INF/spring/") && path.endsWith(".imports")
+                        && !path.substring(16).contains("/"))
+                        || (path.startsWith("META-INF/sisu/") && !path.substring(14).contains("/"))
+                        ? Optional.of(Format.LINES) : Optional.empty();
             };
         }
 
@@ -752,6 +899,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             // Spring reads the .imports lists as UTF-8, the properties formats through Properties.load(InputStream):
             // ISO-8859-1
             String text = new String(bytes, format == Format.LINES ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            if (format == Format.PLEXUS) {
+                try {
+                    org.w3c.dom.NodeList impl = MavenRegistry.xml(bytes, "components.xml").getDocumentElement()
+                            .getElementsByTagName("implementation");
+                    for (int i = 0; i < impl.getLength(); i++) {
+                        out.add("=" + impl.item(i).getTextContent().strip());
+                    }
+                } catch (dev.divergence.registry.RegistryException malformed) {
+                    out.add("=" + new String(bytes, StandardCharsets.UTF_8)); // never the same entries as the source's
+                }
+                return out;
+            }
             if (format == Format.LINES) {
                 for (String line : text.split("\\r?\\n|\\r")) {
                     String l = line.replaceFirst("#.*$", "").strip();

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -1498,6 +1499,9 @@ class MavenScanTest {
     }
 
     /** Auto-loading registries: the path in a jar, the source's file, the published file adding org.acme.Evil. */
+    private static final String PLEXUS = "<component-set><components>\n  <component><role>org.acme.Greeter</role>"
+            + "<implementation>%s</implementation></component>%s\n</components></component-set>\n";
+
     private static final Map<String, String[]> REGISTRIES = Map.of(
             "spring.factories", new String[] {"META-INF/spring.factories",
                     "org.springframework.context.ApplicationListener=org.acme.Greeter\n",
@@ -1514,7 +1518,13 @@ class MavenScanTest {
                     "http\\://acme.org/schema/greeter=org.acme.Greeter\nhttp\\://acme.org/schema/x=org.acme.Evil\n"},
             "groovy extension module", new String[] {"META-INF/groovy/org.codehaus.groovy.runtime.ExtensionModule",
                     "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\n",
-                    "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\nstaticExtensionClasses=org.acme.Evil\n"});
+                    "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\nstaticExtensionClasses=org.acme.Evil\n"},
+            // red team round 4 (case10): Maven instantiates a plugin's or build extension's listed components
+            "sisu index", new String[] {"META-INF/sisu/javax.inject.Named", "org.acme.Greeter\n",
+                    "org.acme.Greeter\norg.acme.Evil\n"},
+            "plexus components", new String[] {"META-INF/plexus/components.xml", PLEXUS.formatted("org.acme.Greeter", ""),
+                    PLEXUS.formatted("org.acme.Greeter", "<component><role>org.apache.maven.AbstractMavenLifecycleParticipant"
+                            + "</role><implementation>org.acme.Evil</implementation></component>")});
 
     private ArtifactReport scanRegistry(String path, String source, String published, String pom) throws Exception {
         SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", GREETER, "src/main/resources/" + path, source);
@@ -1528,7 +1538,7 @@ class MavenScanTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"spring.factories", "auto-configuration imports", "aot.factories", "spring.handlers",
-            "groovy extension module"})
+            "groovy extension module", "sisu index", "plexus components"})
     void aClassAnAutoLoadingRegistryNamesThatTheSourcesFileDoesNotIsHighRisk(String registry) throws Exception {
         String[] r = REGISTRIES.get(registry);
         ArtifactReport a = scanRegistry(r[0], r[1], r[2], null);
@@ -1581,6 +1591,13 @@ class MavenScanTest {
     }
 
     @Test
+    void thePlexusComponentsOfTheSourcesDescriptorSpelledDifferentlyAreExplained() throws Exception {
+        ArtifactReport plexus = scanRegistry("META-INF/plexus/components.xml", PLEXUS.formatted("org.acme.Greeter", ""),
+                "<?xml version=\"1.0\"?>\r\n" + PLEXUS.formatted(" org.acme.Greeter ", "<!-- generated -->"), null);
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_SAME_ENTRIES, row(plexus, "META-INF/plexus/components.xml").ruleId());
+    }
+
+    @Test
     void aFilteredModuleVersionBesideTheSourcesClassesIsLeftToResourceFiltering() throws Exception {
         String groovy = "META-INF/groovy/org.codehaus.groovy.runtime.ExtensionModule";
         ArtifactReport module = scanRegistry(groovy, "moduleName=acme\nmoduleVersion=${project.version}\n"
@@ -1591,7 +1608,11 @@ class MavenScanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bundle-Activator: org.acme.Evil", "Start-Class: org.acme.Evil", "Boot-Class-Path: evil.jar"})
+    @ValueSource(strings = {"Bundle-Activator: org.acme.Evil", "Start-Class: org.acme.Evil", "Boot-Class-Path: evil.jar",
+            // red team round 4 (case3, case3b): OSGi headers that start or wire in code
+            "Service-Component: OSGI-INF/component.xml", "Service-Component: OSGI-INF/org.acme.Widget.xml",
+            "DynamicImport-Package: *", "Fragment-Host: org.acme.host", "Bundle-ClassPath: .,lib/evil.jar",
+            "Require-Bundle: org.evil"})
     void aManifestAttributeNamingCodeToLoadThatNoBuildFileDeclaresIsHighRisk(String attribute) throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
         jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n" + attribute + "\n"));
@@ -1602,6 +1623,72 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), attribute);
         assertEquals("manifest entries no build file declares: [" + attribute + "]", m.detail().orElseThrow());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aComponentDescriptorBndWritesForAnAnnotatedSourceAndTheBundleItselfAsClassPathAreGenerated() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "src/main/java/org/acme/Widget.java",
+                "package org.acme;\nimport org.osgi.service.component.annotations.Component;\n"
+                        + "@Component(immediate = true)\npublic class Widget implements Plugin {\n  class Part {}\n}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Service-Component: OSGI-INF/org.acme.Widget.xml\nBundle-ClassPath: .\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.MANIFEST, row(a, "META-INF/MANIFEST.MF").ruleId());
+        // a component of a class no source annotates is not bnd's
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Service-Component: OSGI-INF/org.acme.Widget.xml,OSGI-INF/org.acme.Util.xml\n"));
+        FileDivergence m = row(artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "other"), tree, "3.0.0",
+                Map.of(".pom", tree.get("pom.xml"), ".jar", LocalMaven.jar(jar))), ".jar"), "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId());
+        assertTrue(m.highRisk());
+    }
+
+    /** A POM whose jar plugin writes the class path (addClasspath, prefix lib/) for commons-io; junit is a test one. */
+    private static final String CLASS_PATH_POM = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
+            + "<version>3.0.0</version><dependencies><dependency><groupId>commons-io</groupId><artifactId>commons-io</artifactId>"
+            + "<version>2.11.0</version></dependency><dependency><groupId>junit</groupId><artifactId>junit</artifactId>"
+            + "<version>4.13</version><scope>test</scope></dependency></dependencies>"
+            + "<build><plugins><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive>"
+            + "<manifest><mainClass>org.acme.Widget</mainClass><addClasspath>true</addClasspath>"
+            + "<classpathPrefix>lib</classpathPrefix></manifest></archive></configuration></plugin></plugins></build></project>\n";
+
+    /** Red team round 4 (case13): addClasspath explained any Class-Path value. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "lib/commons-io-2.11.0.jar|GENERATED",
+            "lib/commons-io-2.11.0.jar lib/shim-1.0.jar|UNDECLARED",
+            "lib/junit-4.13.jar|UNDECLARED",
+            "../../../../../org/attacker/shim/1.0/shim-1.0.jar /tmp/.cache/x.jar|EXECUTION",
+            "lib/commons-io-2.11.0.jar lib/../../x/commons-io-2.11.0.jar|EXECUTION",
+            "https://attacker.example/commons-io-2.11.0.jar|EXECUTION",
+            "commons-io-2.11.0.jar|EXECUTION"})
+    void aClassPathIsTheJarPluginsOnlyWhenItListsTheDependenciesUnderItsPrefix(String classPath, String expected)
+            throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", CLASS_PATH_POM);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\nClass-Path: "
+                + classPath + "\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        switch (expected) {
+            case "GENERATED" -> {
+                assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId(), classPath);
+                assertEquals(Verdict.EXPLAINED, a.verdict());
+            }
+            case "UNDECLARED" -> {
+                assertEquals(MavenGeneratedFiles.MANIFEST_CLASS_PATH_UNDECLARED, m.ruleId(), classPath);
+                assertFalse(m.highRisk());
+                assertEquals(Verdict.DIVERGENT, a.verdict());
+            }
+            default -> {
+                assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), classPath);
+                assertTrue(m.highRisk());
+                assertEquals(Verdict.HIGH_RISK, a.verdict());
+            }
+        }
     }
 
     @ParameterizedTest
