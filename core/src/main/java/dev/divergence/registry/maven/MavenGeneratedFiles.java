@@ -80,6 +80,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * it, as ServiceLoader does a service provider: HIGH_RISK.
      */
     public static final String AUTO_LOAD_NEW_ENTRY = "maven.auto-load.new-entry";
+    /**
+     * An OSGi Declarative Services descriptor ({@code OSGI-INF/*.xml}) the manifest's {@code Service-Component} names,
+     * in no commit, whose implementation classes' sources carry {@code @Component}: what bnd writes for them.
+     */
+    public static final String OSGI_COMPONENT_FROM_ANNOTATION = "maven.osgi.component-from-annotation";
     /** The same registry entries as the source's file, spelled differently (order, comments, line endings). */
     public static final String AUTO_LOAD_SAME_ENTRIES = "maven.auto-load.same-entries";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
@@ -319,16 +324,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
+        List<Pattern> components = ComponentRule.descriptors(view);
         return path -> path.startsWith("META-INF/services/") && !path.substring(18).contains("/")
                 ? Optional.of("service provider loaded by ServiceLoader")
                 : AutoLoadRule.registry(path).isPresent() ? Optional.of("classes a framework loads by itself")
+                : components.stream().anyMatch(c -> c.matcher(path).matches())
+                ? Optional.of("OSGi component the framework instantiates (the manifest's Service-Component)")
                 : Optional.empty();
     }
 
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(),
-                new AutoLoadRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+                new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule());
     }
 
@@ -599,7 +607,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          * Each {@code Service-Component} entry is {@code OSGI-INF/CLASS.xml} for a main source of the tree declaring
          * CLASS with {@code @Component} (org.osgi.service.component.annotations): the descriptor bnd writes for it.
          */
-        private static boolean annotatedComponents(String value, SourceView view) {
+        static boolean annotatedComponents(String value, SourceView view) {
             for (String entry : value.split(",")) {
                 Matcher m = Pattern.compile("OSGI-INF/([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)\\.xml").matcher(entry.strip());
                 if (!m.matches()) {
@@ -675,6 +683,57 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 out.put(canonical, String.valueOf(e.getValue()).strip());
             }
             return Optional.of(out);
+        }
+    }
+
+    /**
+     * A Declarative Services descriptor the jar's manifest names ({@code Service-Component}, OSGi Compendium 112.4.1:
+     * paths, a '*' wildcard in the last segment): the framework instantiates its {@code <implementation class>}. One in
+     * no commit is bnd's only when that class's main source carries {@code @Component}
+     * ({@link #OSGI_COMPONENT_FROM_ANNOTATION}); else {@link #AUTO_LOAD_NEW_ENTRY}, HIGH_RISK.
+     */
+    static final class ComponentRule implements ContentRule {
+        private static final Pattern IMPLEMENTATION = Pattern.compile(
+                "<(?:\\w+:)?implementation\\s+class\\s*=\\s*[\"']\\s*([\\w.$]+)\\s*[\"']");
+
+        @Override
+        public String id() {
+            return OSGI_COMPONENT_FROM_ANNOTATION;
+        }
+
+        /** The manifest's Service-Component entries as patterns over jar paths. */
+        static List<Pattern> descriptors(SourceView view) {
+            Optional<String> header = view.artifactBytes("META-INF/MANIFEST.MF").flatMap(ManifestRule::mainAttributes)
+                    .map(m -> m.get("Service-Component"));
+            List<Pattern> out = new ArrayList<>();
+            for (String entry : header.orElse("").split(",")) {
+                String e = entry.strip().replaceFirst("^/", "");
+                if (!e.isEmpty()) {
+                    out.add(Pattern.compile(Pattern.quote(e).replace("*", "\\E[^/]*\\Q")));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (source.isPresent() || !path.endsWith(".xml")
+                    || descriptors(view).stream().noneMatch(c -> c.matcher(path).matches())) {
+                return Optional.empty();
+            }
+            Matcher m = IMPLEMENTATION.matcher(new String(bytes, StandardCharsets.UTF_8));
+            List<String> classes = new ArrayList<>();
+            while (m.find()) {
+                classes.add(m.group(1));
+            }
+            if (!classes.isEmpty() && classes.stream().allMatch(c -> ManifestRule.annotatedComponents(
+                    "OSGI-INF/" + c + ".xml", view))) {
+                return Optional.of(new Decision(FileStatus.GENERATED, OSGI_COMPONENT_FROM_ANNOTATION, Set.of(),
+                        Optional.of("written by bnd for " + classes + ", annotated @Component in the source")));
+            }
+            return Optional.of(new Decision(FileStatus.PHANTOM, AUTO_LOAD_NEW_ENTRY, Set.of(RiskFlag.AUTO_EXEC),
+                    Optional.of("OSGi component the manifest names, in no commit: " + classes)));
         }
     }
 

@@ -1645,6 +1645,36 @@ class MavenScanTest {
         assertTrue(m.highRisk());
     }
 
+    /** Red team round 4 (case3): a component descriptor in no commit, named by the manifest, is an auto-load entry. */
+    @ParameterizedTest
+    @ValueSource(strings = {"org.acme.Widget", "org.acme.Util"})
+    void aComponentDescriptorInNoCommitIsBndsOnlyForAnAnnotatedClass(String implementation) throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "src/main/java/org/acme/Widget.java",
+                "package org.acme;\n@org.osgi.service.component.annotations.Component\n"
+                        + "public class Widget implements Plugin {\n  class Part {}\n}\n");
+        tree = dev.divergence.fixtures.Trees.with(tree, "bnd.bnd", "Service-Component: OSGI-INF/*.xml\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Service-Component: OSGI-INF/*.xml\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("OSGI-INF/component.xml", utf8("<?xml version=\"1.0\"?>\n<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/"
+                + "scr/v1.3.0\" name=\"c\" immediate=\"true\">\n  <implementation class=\"" + implementation + "\"/>\n"
+                + "</scr:component>\n"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.MANIFEST, row(a, "META-INF/MANIFEST.MF").ruleId());
+        FileDivergence c = row(a, "OSGI-INF/component.xml");
+        if (implementation.equals("org.acme.Widget")) {
+            assertEquals(FileStatus.GENERATED, c.status());
+            assertEquals(MavenGeneratedFiles.OSGI_COMPONENT_FROM_ANNOTATION, c.ruleId());
+            assertFalse(c.highRisk());
+        } else {
+            assertEquals(FileStatus.PHANTOM, c.status());
+            assertEquals(MavenGeneratedFiles.AUTO_LOAD_NEW_ENTRY, c.ruleId());
+            assertTrue(c.highRisk());
+            assertEquals(Verdict.HIGH_RISK, a.verdict());
+        }
+    }
+
     /** A POM whose jar plugin writes the class path (addClasspath, prefix lib/) for commons-io; junit is a test one. */
     private static final String CLASS_PATH_POM = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
             + "<version>3.0.0</version><dependencies><dependency><groupId>commons-io</groupId><artifactId>commons-io</artifactId>"
