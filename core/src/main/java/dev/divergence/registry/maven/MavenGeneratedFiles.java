@@ -517,7 +517,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     continue;
                 }
                 if (key.equals("Class-Path")) {
-                    Optional<String> off = ClassPath.unexplained(value, poms(view), buildFiles);
+                    Optional<String> off = ClassPath.unexplained(value, testless(poms(view)), buildFiles);
                     if (off.isEmpty()) {
                         continue;
                     }
@@ -603,6 +603,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
         }
 
+        private static Map<String, String> testless(Map<String, String> poms) {
+            Map<String, String> out = new java.util.LinkedHashMap<>(poms);
+            out.keySet().removeIf(TestSources::contains);
+            return out;
+        }
+
         /**
          * Each {@code Service-Component} entry is {@code OSGI-INF/CLASS.xml} for a main source of the tree declaring
          * CLASS with {@code @Component} (org.osgi.service.component.annotations): the descriptor bnd writes for it.
@@ -619,8 +625,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         + "[^;{]*?\\bclass\\s+" + Pattern.quote(simple) + "\\b");
                 boolean found = false;
                 for (String p : view.tree().files().keySet()) {
-                    if (p.endsWith(rel) && !dev.divergence.registry.SourceFolders.notPackageSource(
-                            p.substring(0, p.lastIndexOf('/') + 1))) {
+                    if (p.endsWith(rel) && !TestSources.contains(p)) {
                         found |= view.sourceText(p).map(t -> component.matcher(t).find()).orElse(false);
                     }
                 }
@@ -641,21 +646,21 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             List<Map<String, String>> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
-                if ((name.equals("manifest.mf") || name.endsWith(".mf")) && out.size() < 50
-                        && !dev.divergence.registry.SourceFolders.notPackageSource(p.substring(0, p.lastIndexOf('/') + 1))) {
+                if ((name.equals("manifest.mf") || name.endsWith(".mf")) && out.size() < 50 && !TestSources.contains(p)) {
                     view.sourceBytes(p).flatMap(ManifestRule::mainAttributes).ifPresent(out::add);
                 }
             }
             return out;
         }
 
-        /** The repository's pom.xml, Gradle, Ant and bnd build files (at most 200). */
+        /** The repository's pom.xml, Gradle, Ant and bnd build files (at most 200), test projects' left out. */
         static List<String> buildFiles(SourceView view) {
             List<String> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1);
                 if ((name.equals("pom.xml") || name.equals("build.gradle") || name.equals("build.gradle.kts")
-                        || name.equals("build.xml") || name.endsWith(".bnd")) && out.size() < 200) {
+                        || name.equals("build.xml") || name.endsWith(".bnd")) && out.size() < 200
+                        && !TestSources.contains(p)) {
                     view.sourceText(p).ifPresent(out::add);
                 }
             }
@@ -880,7 +885,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     + Pattern.quote(serviceSimple) + "\\.class[^)]*\\)\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
                     + "(?:(?:public|protected|private|final|static|abstract)\\s+)*class\\s+" + Pattern.quote(simple) + "\\b");
             for (String p : view.tree().files().keySet()) {
-                if ((p.equals(rel) || p.endsWith("/" + rel)) && !p.contains("/test/")) {
+                if ((p.equals(rel) || p.endsWith("/" + rel)) && !TestSources.contains(p)) {
                     Optional<String> text = view.sourceText(p);
                     if (text.isPresent() && annotated.matcher(text.get()).find()) {
                         return true;
@@ -1182,7 +1187,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             List<String> declarations = new ArrayList<>();
             source.ifPresent(b -> declarations.add(new String(b, StandardCharsets.UTF_8)));
             for (String p : view.tree().files().keySet()) {
-                if (p.endsWith("module-info.java") && !p.contains("/test/") && declarations.size() < 64) {
+                if (p.endsWith("module-info.java") && !TestSources.contains(p) && declarations.size() < 64) {
                     view.sourceText(p).ifPresent(declarations::add);
                 }
             }
@@ -1221,7 +1226,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String services = "META-INF/services/" + service;
             for (String p : view.tree().files().keySet()) {
-                if ((p.equals(services) || p.endsWith("/" + services)) && !p.contains("/test/")) {
+                if ((p.equals(services) || p.endsWith("/" + services)) && !TestSources.contains(p)) {
                     Optional<String> text = view.sourceText(p);
                     if (text.isPresent() && ServicesRule.providers(text.get()).contains(provider)) {
                         return true;
@@ -1400,7 +1405,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         /** The generator's source is a main (not test) source file of the repository. */
         private static boolean projectClass(String className, SourceView view) {
             String rel = "/" + className.replaceFirst("\\$.*$", "").replace('.', '/') + ".java";
-            return view.tree().files().keySet().stream().anyMatch(p -> p.endsWith(rel) && !p.contains("/test/"));
+            return view.tree().files().keySet().stream().anyMatch(p -> p.endsWith(rel) && !TestSources.contains(p));
         }
     }
 

@@ -1675,6 +1675,43 @@ class MavenScanTest {
         }
     }
 
+    /**
+     * Red team round 4 (case5): a manifest template or build file of an integration test project, Gradle test fixtures
+     * or a JMH benchmark configures that project, not the published jar.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"src/it/launcher/src/main/resources/META-INF/MANIFEST.MF", "src/testFixtures/resources/META-INF/MANIFEST.MF",
+            "src/integrationTest/resources/META-INF/MANIFEST.MF", "src/jmh/resources/META-INF/MANIFEST.MF",
+            "src/it/launcher/pom.xml", "integration-tests/pom.xml"})
+    void aTestProjectsManifestOrBuildFileExplainsNoExecutionEntryOfTheJar(String where) throws Exception {
+        String content = where.endsWith("pom.xml") ? "<project><artifactId>launcher</artifactId><build><plugins><plugin>"
+                + "<artifactId>maven-jar-plugin</artifactId><configuration><archive><manifestEntries>"
+                + "<Launcher-Agent-Class>itest.Boot</Launcher-Agent-Class></manifestEntries></archive></configuration>"
+                + "</plugin></plugins></build></project>\n" : "Manifest-Version: 1.0\nLauncher-Agent-Class: itest.Boot\n";
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), where, content);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Launcher-Agent-Class: itest.Boot\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), where);
+        assertTrue(m.highRisk(), where);
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void theMainBuildsManifestTemplateStillExplainsItsEntries() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nLauncher-Agent-Class: org.acme.Widget\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Launcher-Agent-Class: org.acme.Widget\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.MANIFEST, row(a, "META-INF/MANIFEST.MF").ruleId());
+    }
+
     /** A POM whose jar plugin writes the class path (addClasspath, prefix lib/) for commons-io; junit is a test one. */
     private static final String CLASS_PATH_POM = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
             + "<version>3.0.0</version><dependencies><dependency><groupId>commons-io</groupId><artifactId>commons-io</artifactId>"
