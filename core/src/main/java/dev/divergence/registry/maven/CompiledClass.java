@@ -16,11 +16,14 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * What a class file declares and calls, read with ASM: its superclass and interfaces, the methods its code calls or
- * takes a handle to ({@code owner.name}, internal names), and — for {@code module-info.class} — the service
- * providers its {@code provides} clauses register (service → providers, binary names with '.').
+ * takes a handle to ({@code owner.name}, internal names), the classes its code uses (instantiates, casts to, calls,
+ * reads fields of, loads as constants), and — for {@code module-info.class} — the service providers its
+ * {@code provides} clauses register (service → providers, binary names with '.'). The synthetic {@code class$} method
+ * javac (target &lt; 1.5) writes for a class literal ({@code Class.forName} of its argument, nothing else) is left out
+ * of the calls: the class literal is no reflection the source wrote.
  */
 record CompiledClass(String name, Optional<String> superName, List<String> interfaces, Set<String> calls,
-                     Map<String, List<String>> provides) {
+                     Set<String> types, Map<String, List<String>> provides) {
 
     /** Empty when ASM cannot read the bytes (not a class file, or a class file version newer than it knows). */
     static Optional<CompiledClass> read(byte[] bytes) {
@@ -29,17 +32,24 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
             Collector c = new Collector();
             reader.accept(c, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
             return Optional.of(new CompiledClass(c.name, Optional.ofNullable(c.superName), c.interfaces, c.calls,
-                    c.provides));
+                    c.types, c.provides));
         } catch (RuntimeException unreadable) {
             return Optional.empty();
         }
     }
+
+    /** What javac's (and ecj's) {@code class$} does: Class.forName, and a NoClassDefFoundError with the message. */
+    private static final Set<String> CLASS_LITERAL_CALLS = Set.of("java/lang/Class.forName",
+            "java/lang/NoClassDefFoundError.<init>", "java/lang/Throwable.getMessage",
+            "java/lang/ClassNotFoundException.getMessage", "java/lang/NoClassDefFoundError.initCause",
+            "java/lang/Throwable.initCause");
 
     private static final class Collector extends ClassVisitor {
         String name = "";
         String superName;
         List<String> interfaces = List.of();
         final Set<String> calls = new TreeSet<>();
+        final Set<String> types = new TreeSet<>();
         final Map<String, List<String>> provides = new LinkedHashMap<>();
 
         Collector() {
@@ -70,18 +80,43 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
+            boolean classLiteral = name.equals("class$") && descriptor.equals("(Ljava/lang/String;)Ljava/lang/Class;")
+                    && (access & Opcodes.ACC_STATIC) != 0;
+            Set<String> methodCalls = new TreeSet<>();
+            Set<String> methodTypes = new TreeSet<>();
             return new MethodVisitor(Opcodes.ASM9) {
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
                                             boolean isInterface) {
-                    calls.add(owner + "." + name);
+                    methodCalls.add(owner + "." + name);
+                    methodTypes.add(owner);
+                }
+
+                @Override
+                public void visitTypeInsn(int opcode, String type) {
+                    methodTypes.add(type);
+                }
+
+                @Override
+                public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+                    methodTypes.add(owner);
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (classLiteral && CLASS_LITERAL_CALLS.containsAll(methodCalls)) {
+                        return;
+                    }
+                    calls.addAll(methodCalls);
+                    types.addAll(methodTypes);
                 }
 
                 @Override
                 public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... args) {
                     for (Object a : args) {
                         if (a instanceof Handle h) { // a method reference (Runtime::exec)
-                            calls.add(h.getOwner() + "." + h.getName());
+                            methodCalls.add(h.getOwner() + "." + h.getName());
+                            methodTypes.add(h.getOwner());
                         }
                     }
                 }
@@ -89,7 +124,10 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                 @Override
                 public void visitLdcInsn(Object value) {
                     if (value instanceof Handle h) {
-                        calls.add(h.getOwner() + "." + h.getName());
+                        methodCalls.add(h.getOwner() + "." + h.getName());
+                        methodTypes.add(h.getOwner());
+                    } else if (value instanceof org.objectweb.asm.Type t && t.getSort() == org.objectweb.asm.Type.OBJECT) {
+                        methodTypes.add(t.getInternalName());
                     }
                 }
             };

