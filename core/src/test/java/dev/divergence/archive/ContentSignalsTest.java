@@ -180,6 +180,19 @@ class ContentSignalsTest {
     }
 
     @Test
+    void aWorkerThatEvaluatesAStringIsDynamicExecutionInJavaScript() {
+        // red team round 4 (case14): new Worker(code, { eval: true }) runs fetched text with require available
+        for (String line : List.of("new Worker(code, { eval: true })", "new Worker(src,{eval:!0})",
+                "const w = new W(body, { \"eval\": true, workerData })", "const opts = { eval: 1 };")) {
+            assertTrue(dynamic("lib/index.js", line + "\n"), line);
+        }
+        for (String line : List.of("new Worker('./worker.js', { workerData })", "const o = { evaluate: true };",
+                "config.eval = false;", "const o = { eval: false };")) {
+            assertFalse(dynamic("lib/index.js", line + "\n"), line);
+        }
+    }
+
+    @Test
     void indirectEvalIsDynamicExecutionInJavaScript() {
         for (String line : List.of("(0, eval)(code)", "(0,eval)(atob(s))", "(eval)(src)", "globalThis.eval(code)",
                 "window['eval'](x)", "global[\"eval\"] (x)", "self?.eval(x)")) {
