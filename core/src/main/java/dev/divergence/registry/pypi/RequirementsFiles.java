@@ -236,8 +236,11 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
         });
         text(view, root + "setup.py").ifPresent(py -> {
             for (ArtifactFile f : view.artifactFiles()) {
-                if (f.path().startsWith(root) && BY_NAME.matcher(f.path()).matches()
-                        && py.contains(f.path().substring(root.length()))) {
+                if (!f.path().startsWith(root)) {
+                    continue;
+                }
+                String rel = f.path().substring(root.length());
+                if (BY_NAME.matcher(f.path()).matches() ? py.contains(rel) : namedByLiteral(py, rel)) {
                     named.add(f.path());
                 }
             }
@@ -259,6 +262,30 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
             }
         }
         return named;
+    }
+
+    /** Files a setup.py may read for anything but its dependencies: documentation, code, versions, other formats. */
+    private static final Pattern NOT_A_REQUIREMENTS_LIST = Pattern.compile("(?i)(?:.*/)?(?:(?:readme|changelog|changes"
+            + "|history|news|license|licence|copying|authors|contributors|notice|version)(?:[-_.][^/]*)?"
+            + "|[^/]*\\.(?:md|rst|py|pyx|pxd|c|h|cc|cpp|hpp|json|toml|cfg|ini|ya?ml|html?|css|js))");
+
+    /**
+     * A setup.py reading a file it names by a string literal ({@code open('deps.txt')},
+     * {@code Path('deps.txt').read_text()}, {@code os.path.join(here, 'deps.txt')}) may read its dependencies from it,
+     * whatever its name (red team round 4: {@code deps.txt} into {@code install_requires}): unless the file is
+     * documentation, code or a version, it is compared as a requirements list.
+     */
+    static boolean namedByLiteral(String py, String rel) {
+        if (NOT_A_REQUIREMENTS_LIST.matcher(rel).matches()) {
+            return false;
+        }
+        String name = rel.substring(rel.lastIndexOf('/') + 1);
+        for (String literal : rel.equals(name) ? List.of(rel, "./" + rel) : List.of(rel, "./" + rel, name)) {
+            if (py.contains("'" + literal + "'") || py.contains("\"" + literal + "\"")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void add(Set<String> out, String root, String dir, JsonNode spec) {

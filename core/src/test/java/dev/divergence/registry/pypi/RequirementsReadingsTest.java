@@ -33,4 +33,16 @@ class RequirementsReadingsTest {
         byte[] src = "requests>=2.0 \\\n    ; python_version >= '3.8'\nidna # IDNA\n".getBytes(StandardCharsets.UTF_8);
         assertEquals(Optional.empty(), RequirementsFiles.compare(src, Optional.of(src.clone())));
     }
+
+    @Test
+    void aFileSetupPyNamesByALiteralIsReadAsItsRequirementsWhateverItsName() {
+        // red team round 4 (case4): setup.py read install_requires from deps.txt, a name no rule followed
+        String py = "with open(\"deps.txt\") as f:\n    deps = f.read().splitlines()\nsetup(install_requires=deps)\n";
+        assertTrue(RequirementsFiles.namedByLiteral(py, "deps.txt"));
+        assertTrue(RequirementsFiles.namedByLiteral("Path(here, 'conf/deps.lst').read_text()", "conf/deps.lst"));
+        for (String notDeps : new String[] {"README.md", "VERSION", "LICENSE", "demo/__init__.py", "other.txt"}) {
+            assertTrue(!RequirementsFiles.namedByLiteral(py + "open('README.md'); open('VERSION'); open('LICENSE')"
+                    + "; open('demo/__init__.py')", notDeps), notDeps);
+        }
+    }
 }
