@@ -940,8 +940,6 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                             marker.isEmpty() || line.contains(";") ? line : line + " ; " + marker);
                     if (r.isPresent() && r.get().group().isEmpty()) {
                         published.add(r.get().inGroup(group));
-                    } else if (r.isEmpty()) {
-                        unreadable.add("line " + n + ": " + line);
                     } else {
                         unattributed.add("line " + n + ": " + line);
                     }
