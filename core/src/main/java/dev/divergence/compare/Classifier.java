@@ -154,7 +154,7 @@ public final class Classifier {
     static boolean highRiskWithoutSource(Set<RiskFlag> flags) {
         return escapes(flags) || flags.contains(RiskFlag.PTH_EXECUTES) || flags.contains(RiskFlag.INSTALL_SCRIPT)
                 || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.BINARY)
-                || flags.contains(RiskFlag.PYTHON_BYTECODE)
+                || flags.contains(RiskFlag.PYTHON_BYTECODE) || flags.contains(RiskFlag.UNREADABLE_MANIFEST)
                 || (flags.contains(RiskFlag.CODE) && (flags.contains(RiskFlag.DYNAMIC_EXEC)
                 || flags.contains(RiskFlag.ENCODED_BLOB) || flags.contains(RiskFlag.OBFUSCATED)));
     }
@@ -662,7 +662,7 @@ public final class Classifier {
                     || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
                     || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_POINT)
                     || flags.contains(RiskFlag.NEW_DEPENDENCY) || flags.contains(RiskFlag.PYTHON_BYTECODE)
-                    || (flags.contains(RiskFlag.CODE) && payload(flags));
+                    || flags.contains(RiskFlag.UNREADABLE_MANIFEST) || (flags.contains(RiskFlag.CODE) && payload(flags));
         }
         if (status != FileStatus.MODIFIED && status != FileStatus.PHANTOM && status != FileStatus.IN_SUBMODULE) {
             return false;
@@ -670,7 +670,7 @@ public final class Classifier {
         if (flags.contains(RiskFlag.PTH_FILE) || flags.contains(RiskFlag.INSTALL_SCRIPT)
                 || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.NEW_DEPENDENCY)
                 || flags.contains(RiskFlag.AUTO_EXEC) || flags.contains(RiskFlag.ENTRY_POINT)
-                || flags.contains(RiskFlag.PYTHON_BYTECODE)) {
+                || flags.contains(RiskFlag.PYTHON_BYTECODE) || flags.contains(RiskFlag.UNREADABLE_MANIFEST)) {
             return true;
         }
         if (status == FileStatus.PHANTOM && flags.contains(RiskFlag.ENTRY_MODULE)) {
@@ -711,7 +711,7 @@ public final class Classifier {
                 || flags.contains(RiskFlag.INSTALL_SCRIPT) || flags.contains(RiskFlag.AUTO_EXEC)
                 || flags.contains(RiskFlag.BINARY) || flags.contains(RiskFlag.ENTRY_MODULE)
                 || flags.contains(RiskFlag.ENTRY_POINT) || flags.contains(RiskFlag.NEW_DEPENDENCY)
-                || flags.contains(RiskFlag.PYTHON_BYTECODE);
+                || flags.contains(RiskFlag.PYTHON_BYTECODE) || flags.contains(RiskFlag.UNREADABLE_MANIFEST);
     }
 
     private static boolean payload(Set<RiskFlag> flags) {

@@ -42,7 +42,7 @@ public final class FileKinds {
     /** Flags that say a file runs or changes what runs. */
     private static final Set<RiskFlag> RUNS = Set.of(RiskFlag.PTH_FILE, RiskFlag.PTH_EXECUTES,
             RiskFlag.INSTALL_SCRIPT, RiskFlag.AUTO_EXEC, RiskFlag.BINARY, RiskFlag.DYNAMIC_EXEC,
-            RiskFlag.NEW_DEPENDENCY, RiskFlag.ENTRY_POINT);
+            RiskFlag.NEW_DEPENDENCY, RiskFlag.ENTRY_POINT, RiskFlag.UNREADABLE_MANIFEST);
 
     static final Pattern DOC_NAME = Pattern.compile(
             "(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying|copyright|notice"

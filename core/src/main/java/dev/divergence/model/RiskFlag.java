@@ -83,5 +83,12 @@ public enum RiskFlag {
      * it (PEP 552), yet nothing in it can be read or reviewed. Unexplained by the source (new, modified, from history),
      * it is HIGH_RISK.
      */
-    PYTHON_BYTECODE
+    PYTHON_BYTECODE,
+    /**
+     * A manifest the consumer's installer reads (npm's {@code package.json}; an sdist's {@code pyproject.toml},
+     * {@code setup.cfg}, {@code Cargo.toml}, {@code Cargo.lock}; a {@code Requires-Dist} of METADATA/PKG-INFO) that
+     * this tool cannot parse, while the installer may: its install scripts, dependencies and entry points cannot be
+     * compared with the source's, so what installing it does cannot be shown. Unexplained, it is HIGH_RISK.
+     */
+    UNREADABLE_MANIFEST
 }

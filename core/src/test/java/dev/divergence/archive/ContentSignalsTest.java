@@ -180,6 +180,34 @@ class ContentSignalsTest {
     }
 
     @Test
+    void pythonProcessStartsAndCodeLoadersNamedAsFunctionObjectsAreDynamicExecution() {
+        // red team round 4 (case15): list(map(os.system, [cmd])) ran a downloaded command with no call paren
+        for (String line : List.of("list(map(os.system, [cmd]))", "f = os.system", "Thread(target=os.popen, args=(c,))",
+                "run = getattr(os, 'system')", "from os import system as s", "from pickle import loads",
+                "obj = pickle.Unpickler(f).load()", "yaml.unsafe_load(doc)", "yaml.load(doc, Loader=yaml.UnsafeLoader)",
+                "timeit.timeit(stmt)", "code.InteractiveInterpreter().runsource(src)", "import runpy")) {
+            assertTrue(dynamic("pkg/mod.py", line + "\n"), line);
+        }
+        for (String line : List.of("import os.path", "from os import path, environ", "yaml.safe_load(doc)",
+                "pickled = True", "system = platform.system()", "os.systemd_notify = None")) {
+            assertFalse(dynamic("pkg/mod.py", line + "\n"), line);
+        }
+    }
+
+    @Test
+    void aWorkerThatEvaluatesAStringIsDynamicExecutionInJavaScript() {
+        // red team round 4 (case14): new Worker(code, { eval: true }) runs fetched text with require available
+        for (String line : List.of("new Worker(code, { eval: true })", "new Worker(src,{eval:!0})",
+                "const w = new W(body, { \"eval\": true, workerData })", "const opts = { eval: 1 };")) {
+            assertTrue(dynamic("lib/index.js", line + "\n"), line);
+        }
+        for (String line : List.of("new Worker('./worker.js', { workerData })", "const o = { evaluate: true };",
+                "config.eval = false;", "const o = { eval: false };")) {
+            assertFalse(dynamic("lib/index.js", line + "\n"), line);
+        }
+    }
+
+    @Test
     void indirectEvalIsDynamicExecutionInJavaScript() {
         for (String line : List.of("(0, eval)(code)", "(0,eval)(atob(s))", "(eval)(src)", "globalThis.eval(code)",
                 "window['eval'](x)", "global[\"eval\"] (x)", "self?.eval(x)")) {

@@ -29,7 +29,7 @@ final class NpmBundledPackages {
 
     /** {@code ROOT/node_modules/NAME/package.json} or {@code ROOT/node_modules/@SCOPE/NAME/package.json}, nested too. */
     private static final Pattern BUNDLED = Pattern.compile("^[^/]+/(?:.+/)?node_modules/((?:@[^/]+/)?[^/@][^/]*)/package\\.json$");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
 
     private NpmBundledPackages() {
     }

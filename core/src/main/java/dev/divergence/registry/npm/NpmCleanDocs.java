@@ -27,7 +27,7 @@ final class NpmCleanDocs {
 
     static final String RULE = "npm.readme-clean-docs";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
     /** Where clean-publish cuts: a line feed, "##", optional whitespace and a word character. */
     private static final Pattern CUT = Pattern.compile("\n##\\s*\\w", Pattern.MULTILINE);
     /** The two wordings of the link line clean-publish has written (3.x-4.x, 5.x). */

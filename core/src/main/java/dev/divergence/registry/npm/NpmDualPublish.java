@@ -40,7 +40,7 @@ public final class NpmDualPublish {
 
     public static final String RULE = "npm.dual-publish";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
 
     /** How each read version writes, in the order they were released (process-dir.js, replacePackage). */
     enum Variant {

@@ -41,7 +41,6 @@ final class NpmEntryPoints {
     }
 
     /** Type declarations: read by TypeScript, never loaded by Node or a bundler. */
-    private static final java.util.regex.Pattern TYPES_ONLY = java.util.regex.Pattern.compile(".*\\.d\\.[cm]?ts$");
 
     /**
      * {@code bin} as npm links it: a string is one command named after the package (scope dropped), paths without
@@ -125,14 +124,15 @@ final class NpmEntryPoints {
 
     /**
      * Every key to the files (or packages) it loads at run time: a string leaf, conditions flattened, fallback arrays
-     * walked; {@code types}/{@code typings} conditions, type declarations and {@code null} (blocked) leaves load
-     * nothing. Condition order is not kept: a reordering that loads the same files adds no target.
+     * walked; {@code types}/{@code typings} conditions and {@code null} (blocked) leaves load nothing. A
+     * {@code .d.ts} target of any other condition is loaded: Node reads a file of an unknown extension as
+     * CommonJS. Condition order is not kept: a reordering that loads the same files adds no target.
      */
     private static Set<String> runtimeLeaves(JsonNode n, boolean filesOnly) {
         Set<String> s = new java.util.TreeSet<>();
         if (n.isTextual()) {
             String p = cleanPath(n.asText());
-            if (!TYPES_ONLY.matcher(p).matches() && (!filesOnly || n.asText().startsWith("./"))) {
+            if (!filesOnly || n.asText().startsWith("./")) {
                 s.add(p);
             }
         } else if (n.isArray()) {

@@ -60,11 +60,14 @@ final class NpmFileFacts {
             Map.of(),
             List.of("eval(", "child_process", "Function(", "fromCharCode", "runInThisContext", "runInNewContext",
                     "runInContext", "vm.Script", "compileFunction", "process.binding", "process._linkedBinding",
-                    "mainModule.require", "_load(", "getBuiltinModule", "process.dlopen"),
+                    "mainModule.require", "_load(", "getBuiltinModule", "process.dlopen", "eval: true", "eval:true",
+                    "eval:!0"),
             List.of("child_process", "\\b(?:execSync|execFileSync|spawnSync)\\s*\\(",
                     "\\b(?:runInThisContext|runInNewContext|runInContext|compileFunction)\\s*\\(", "\\bvm\\.Script\\b",
                     "\\bprocess\\.(?:binding|_linkedBinding|dlopen)\\s*\\(", "\\bmainModule\\.require\\b",
                     "\\b_load\\s*\\(", "\\bgetBuiltinModule\\b", "(?<![\\w.$])(?:eval|exec)\\s*\\(",
+                    // worker_threads: new Worker(code, { eval: true }) runs a string as a module with require
+                    "(?<![\\w.$])eval[\"']?\\s*:\\s*(?:true|!0|1)\\b",
                     // indirect eval: (0, eval)(x), (eval)(x), globalThis.eval(x), window["eval"](x)
                     // ((0, eval)("this") is the global-object shim of UMD bundles, as Function("return this") is)
                     "(?<![\\w.$])eval\\s*\\)\\s*\\((?!\\s*[\"'`]this[\"'`]\\s*\\))",

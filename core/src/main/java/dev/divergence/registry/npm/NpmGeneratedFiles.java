@@ -43,6 +43,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String INSTALL_SCRIPT = "npm.package-json.install-script";
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
     public static final String PACKAGE_JSON_DIFFERS = "npm.package-json.differs";
+    /**
+     * The published package.json does not parse here (npm reads it with {@code JSON.parse}): its install scripts,
+     * dependencies and entry points cannot be compared, so it is HIGH_RISK ({@code UNREADABLE_MANIFEST}).
+     */
+    public static final String PACKAGE_JSON_UNREADABLE = "npm.package-json.unreadable";
     /** A command the source does not declare, under a name that shadows nothing common: a finding. */
     public static final String NEW_BIN = "npm.package-json.new-bin";
     /** A command shadowing a common one, or an exports subpath, the source does not declare: HIGH_RISK. */
@@ -109,7 +114,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             + "|(browser|bundle|umd|esm|cjs|standalone|global|iife|production|development)\\.(js|mjs|cjs))$");
     private static final Pattern JUNK = Pattern.compile(
             "^(coverage/.*|\\.nyc_output/.*|npm-debug\\.log.*|yarn-error\\.log|.*\\.swp|.*\\.swo|.*~|\\.DS_Store|.*/\\.DS_Store)$");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
 
     @Override
@@ -181,7 +186,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             return LIFECYCLE.stream().anyMatch(s -> !scripts.path(s).asText("").isBlank())
                     ? Set.of(RiskFlag.INSTALL_SCRIPT) : Set.of();
         } catch (IOException e) {
-            return Set.of();
+            return Set.of(RiskFlag.UNREADABLE_MANIFEST); // whether it declares an install script cannot be told
         }
     }
 
@@ -487,8 +492,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 }
                 published = (ObjectNode) n;
             } catch (IOException e) {
-                return Optional.of(new Decision(FileStatus.MODIFIED, PACKAGE_JSON_DIFFERS, Set.of(),
-                        Optional.of("published package.json is malformed: " + e.getMessage())));
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        PACKAGE_JSON_UNREADABLE, Set.of(RiskFlag.UNREADABLE_MANIFEST),
+                        Optional.of("published package.json cannot be parsed here, so its install scripts, dependencies"
+                                + " and entry points cannot be compared with the source's: "
+                                + e.getMessage().lines().findFirst().orElse(""))));
             }
             ObjectNode src = null;
             if (source.isPresent()) {

@@ -33,7 +33,7 @@ final class NpmRegistryManifest {
     /** The registry manifest names other commands or module entries than the tarball's package.json. */
     static final String ENTRIES_DIFFER = "npm.registry-manifest.entries-differ";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
     private static final List<String> KEPT = List.of("name", "dependencies", "optionalDependencies",
             "peerDependencies", "bundleDependencies", "bundledDependencies", "hasInstallScript", "bin", "main",
             "exports", "gypfile");

@@ -69,7 +69,7 @@ final class CargoFiles implements GeneratedFiles.ContentRule {
     static Optional<GeneratedFiles.Decision> manifest(byte[] bytes, Optional<byte[]> source) {
         Optional<JsonNode> mine = toml(bytes);
         if (mine.isEmpty()) {
-            return Optional.empty(); // Cargo refuses it too: compared as a plain file
+            return Optional.of(PypiGeneratedFiles.unreadable(source, "Cargo.toml", "a TOML parser"));
         }
         Map<String, JsonNode> theirs = dependencies(source.flatMap(CargoFiles::toml).orElse(MissingNode.getInstance()));
         Set<String> added = new TreeSet<>();
@@ -84,7 +84,10 @@ final class CargoFiles implements GeneratedFiles.ContentRule {
 
     static Optional<GeneratedFiles.Decision> lock(byte[] bytes, Optional<byte[]> source) {
         Optional<JsonNode> mine = toml(bytes);
-        if (mine.isEmpty() || source.isEmpty()) {
+        if (mine.isEmpty()) {
+            return Optional.of(PypiGeneratedFiles.unreadable(source, "Cargo.lock", "a TOML parser"));
+        }
+        if (source.isEmpty()) {
             return Optional.empty();
         }
         Set<String> theirs = foreignSources(source.flatMap(CargoFiles::toml).orElse(MissingNode.getInstance()));

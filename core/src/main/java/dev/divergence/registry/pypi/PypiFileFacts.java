@@ -31,7 +31,18 @@ final class PypiFileFacts {
             "(?<![\\w.$])(?<!def\\s)compile\\s*\\((?!\\s*\\))",
             "\\b(?:FunctionType|CodeType)\\s*\\(",
             "\\brunpy\\.run_(?:path|module)\\b|(?<![\\w.$])run_(?:path|module)\\s*\\(",
-            "\\bspec_from_file_location\\s*\\(", "\\.exec_module\\s*\\(");
+            "\\bspec_from_file_location\\s*\\(", "\\.exec_module\\s*\\(",
+            // a process start or an unpickler named as a function object, not only called: map(os.system, cmds),
+            // f = os.system, Thread(target=os.popen), getattr(os, 'system'), from os import system
+            "\\bos\\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)\\b",
+            "\\bgetattr\\s*\\(\\s*os\\s*,\\s*[\"'](?:system|popen|exec|spawn|posix_spawn)",
+            "\\bfrom\\s+os\\s+import\\b[^\\n]*\\b(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)\\b",
+            // deserialisers and interpreters that run code: pickle/marshal by import or Unpickler, PyYAML's unsafe
+            // loaders, timeit's statement strings, code.InteractiveInterpreter, runpy
+            "\\bfrom\\s+(?:c?[Pp]ickle|_pickle|marshal|dill|shelve)\\s+import\\b", "\\b(?:c?[Pp]ickle|_pickle|dill)\\.Unpickler\\b",
+            "\\b(?:unsafe_load(?:_all)?|UnsafeLoader)\\b", "\\btimeit\\.(?:timeit|repeat|Timer)\\s*\\(",
+            "\\b(?:InteractiveInterpreter|InteractiveConsole)\\b|\\.runsource\\s*\\(|\\.runcode\\s*\\(",
+            "\\bimport\\s+runpy\\b|\\bfrom\\s+runpy\\s+import\\b");
 
     /**
      * Sources a build compiles when pip installs an sdist (setuptools {@code build_ext}: C, C++, Cython; Rust through
@@ -57,7 +68,8 @@ final class PypiFileFacts {
             Map.of("pth", RiskFlag.PTH_FILE, "pyc", RiskFlag.PYTHON_BYTECODE, "pyo", RiskFlag.PYTHON_BYTECODE),
             List.of("exec(", "eval(", "b64decode", "subprocess", "os.system(", "__import__(", "marshal.loads",
                     "zlib.decompress", "os.popen(", "os.exec", "os.spawn", "os.posix_spawn", "pty.spawn", "ctypes",
-                    "pickle.loads", "cPickle.loads"),
+                    "pickle.loads", "cPickle.loads", "Unpickler", "unsafe_load", "UnsafeLoader",
+                    "runsource(", "from pickle import", "getattr(os,"),
             List.of("\\bsubprocess\\b", "\\bos\\.(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?|posix_spawnp?)\\s*\\(",
                     "\\bpty\\.spawn\\b", "\\bctypes\\b", "\\b(?:c?[Pp]ickle|marshal)\\.loads?\\b",
                     "\\bbuiltins\\.(?:exec|eval)\\s*\\(", "(?<![\\w.$])(?:eval|exec)\\s*\\(", "\\bb64decode\\b",

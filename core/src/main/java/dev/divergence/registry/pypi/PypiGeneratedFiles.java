@@ -44,6 +44,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     public static final String CARGO_DEPENDENCY = "pypi.sdist.cargo-dependency";
     /** An sdist's pyproject.toml whose {@code [build-system]} requires or backend differ from the source's: HIGH_RISK. */
     public static final String BUILD_SYSTEM = "pypi.sdist.build-system";
+    /**
+     * A manifest the installer reads (an sdist's pyproject.toml, setup.cfg, Cargo.toml or Cargo.lock; a
+     * {@code Requires-Dist} of METADATA/PKG-INFO) that does not parse here: what it declares cannot be compared with
+     * the source, so it is HIGH_RISK ({@code UNREADABLE_MANIFEST}), never a plain difference.
+     */
+    public static final String MANIFEST_UNREADABLE = "pypi.manifest.unreadable";
 
     /** What bdist_wheel, hatchling, flit, poetry and pdm write into {@code NAME-VERSION.dist-info/}, besides
      *  METADATA and entry_points.txt (checked by content). */
@@ -901,6 +907,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             String generatedRule = wheelMetadata ? WHEEL_DIST_INFO : rootPkgInfo ? SDIST_PKG_INFO : SDIST_EGG_INFO;
             List<Pep508.Requirement> published = new ArrayList<>();
             List<String> unattributed = new ArrayList<>();
+            List<String> unreadable = new ArrayList<>();
             String text = new String(bytes, StandardCharsets.UTF_8);
             if (!requires) {
                 // email.parser's view: case-insensitive names, folded values, defects kept as unattributed lines
@@ -912,7 +919,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     if (r.isPresent()) {
                         published.add(r.get());
                     } else {
-                        unattributed.add("Requires-Dist that is no requirement: " + v);
+                        unreadable.add("Requires-Dist " + v);
                     }
                 }
             } else {
@@ -942,6 +949,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                         unattributed.add("line " + n + ": " + line);
                     }
                 }
+            }
+            if (!unreadable.isEmpty()) {
+                // the installer's reader (packaging, pkg_resources) may read what Pep508 refuses: unknown dependencies
+                return Optional.of(new Decision(FileStatus.PHANTOM, MANIFEST_UNREADABLE, Set.of(RiskFlag.UNREADABLE_MANIFEST),
+                        Optional.of("requirements this tool cannot parse as PEP 508 " + unreadable.subList(0,
+                                Math.min(3, unreadable.size())) + (unreadable.size() > 3 ? " ..." : ""))));
             }
             if (published.isEmpty() && unattributed.isEmpty()) {
                 return Optional.of(Decision.of(FileStatus.GENERATED, generatedRule));
@@ -1095,7 +1108,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         private static Optional<Decision> pyproject(byte[] bytes, Optional<byte[]> source, SourceView view) {
             Optional<JsonNode> published = PythonProject.toml(Optional.of(new String(bytes, StandardCharsets.UTF_8)));
             if (published.isEmpty()) {
-                return Optional.empty(); // unreadable: pip cannot build it either; compared as a plain file
+                return Optional.of(unreadable(source, "pyproject.toml", "a TOML parser"));
             }
             Optional<JsonNode> theirs = source.flatMap(b -> PythonProject.toml(Optional.of(new String(b, StandardCharsets.UTF_8))));
             Findings f = new Findings();
@@ -1140,7 +1153,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         private static Optional<Decision> setupCfg(byte[] bytes, Optional<byte[]> source, SourceView view) {
             Optional<Map<String, Map<String, String>>> published = PythonProject.cfg(new String(bytes, StandardCharsets.UTF_8));
             if (published.isEmpty()) {
-                return Optional.empty(); // setuptools rejects it: no sdist builds from it
+                return Optional.of(unreadable(source, "setup.cfg", "configparser as setuptools reads it"));
             }
             Optional<Map<String, Map<String, String>>> theirs = source.flatMap(
                     b -> PythonProject.cfg(new String(b, StandardCharsets.UTF_8)));
@@ -1195,6 +1208,17 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
             return out;
         }
+    }
+
+    /**
+     * A published manifest this tool's reader (modelled on the installer's) refuses: the installer's own reader may
+     * still accept it (another parser's limits, a construct not modelled), and nothing it declares can be compared.
+     */
+    static Decision unreadable(Optional<byte[]> source, String file, String reader) {
+        return new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM, MANIFEST_UNREADABLE,
+                Set.of(RiskFlag.UNREADABLE_MANIFEST), Optional.of("the published " + file + " cannot be read by "
+                + reader + " here, so the dependencies, entry points and build steps it declares cannot be compared"
+                + " with the source's"));
     }
 
     /** What a build-configuration file declares beyond the source's: the rule, flags and sentences to report. */

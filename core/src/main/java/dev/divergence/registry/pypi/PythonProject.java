@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 final class PythonProject {
 
-    private static final TomlMapper TOML = new TomlMapper();
+    private static final TomlMapper TOML = dev.divergence.registry.ManifestParsers.TOML;
     private static final Pattern NAME = Pattern.compile("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)");
     private static final Pattern STRING = Pattern.compile("'([^'\\\\\\n]*)'|\"([^\"\\\\\\n]*)\"");
 

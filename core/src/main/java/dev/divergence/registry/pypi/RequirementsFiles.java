@@ -77,9 +77,30 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
                 .map(e -> GeneratedFiles.Decision.of(e.status(), e.ruleId()));
     }
 
+    /**
+     * Compared in both readings of the format: pip's ({@link #parse}) and setuptools' ({@link #parseSetuptools}, for
+     * the {@code file:} directives and dynamic {@code file} specs it reads); what either reading finds is reported,
+     * so a line whose meaning differs between them (a comment ending in a backslash) cannot hide a requirement.
+     */
     static Optional<GeneratedFiles.Decision> compare(byte[] bytes, Optional<byte[]> source) {
-        Parsed mine = parse(new String(bytes, StandardCharsets.UTF_8));
-        Parsed theirs = source.map(b -> parse(new String(b, StandardCharsets.UTF_8))).orElse(new Parsed(List.of(), Set.of()));
+        String mine = new String(bytes, StandardCharsets.UTF_8);
+        Optional<String> theirs = source.map(b -> new String(b, StandardCharsets.UTF_8));
+        List<String> details = new ArrayList<>(findings(parse(mine), theirs.map(RequirementsFiles::parse)));
+        for (String d : findings(parseSetuptools(mine), theirs.map(RequirementsFiles::parseSetuptools))) {
+            if (!details.contains(d)) {
+                details.add(d + " (as setuptools reads the file)");
+            }
+        }
+        if (details.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new GeneratedFiles.Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                PypiGeneratedFiles.NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
+                Optional.of(String.join("; ", details) + " (a build of this sdist reads its dependencies from this file)")));
+    }
+
+    private static List<String> findings(Parsed mine, Optional<Parsed> source) {
+        Parsed theirs = source.orElse(new Parsed(List.of(), Set.of()));
         List<String> details = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         for (Pep508.Requirement r : mine.requirements()) {
@@ -96,24 +117,59 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
         if (!lines.isEmpty()) {
             details.add("pip options, includes or URL lines the source's file does not have " + lines);
         }
-        if (details.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new GeneratedFiles.Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
-                PypiGeneratedFiles.NEW_DEPENDENCY, Set.of(RiskFlag.NEW_DEPENDENCY),
-                Optional.of(String.join("; ", details) + " (a build of this sdist reads its dependencies from this file)")));
+        return details;
     }
 
     /** A requirements file's requirements, and its other lines (options, includes, URLs, paths) as their text. */
     record Parsed(List<Pep508.Requirement> requirements, Set<String> other) {
     }
 
-    /** pip's reading: {@code \}-continued lines joined, comments dropped, then one requirement or option a line. */
+    /** pip's reading: backslash-continued lines joined, comments dropped, then one requirement or option a line. */
     static Parsed parse(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String raw : text.replaceAll("\\\\\\r?\\n", "").split("\r\n|\r|\n")) {
+            lines.add(COMMENT.matcher(raw).replaceFirst("").strip());
+        }
+        return lines(lines);
+    }
+
+    /**
+     * setuptools' reading ({@code setuptools._reqs.parse_strings}: jaraco.text {@code yield_lines}, then
+     * {@code drop_comment} (the text before the first {@code " #"}), then {@code join_continuation}, which drops a
+     * trailing backslash with the character before it and appends the next line): comments go before continuations
+     * are joined, the reverse of pip's order.
+     */
+    static Parsed parseSetuptools(String text) {
+        List<String> stripped = new ArrayList<>();
+        for (String raw : text.split("\r\n|\r|\n")) {
+            String l = raw.strip();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                int c = l.indexOf(" #");
+                stripped.add(c < 0 ? l : l.substring(0, c));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < stripped.size(); i++) {
+            String item = stripped.get(i);
+            boolean complete = true;
+            while (item.endsWith("\\")) {
+                if (i + 1 >= stripped.size()) {
+                    complete = false; // join_continuation stops at a dangling continuation
+                    break;
+                }
+                item = item.substring(0, Math.max(0, item.length() - 2)).strip() + stripped.get(++i);
+            }
+            if (complete) {
+                lines.add(item.strip());
+            }
+        }
+        return lines(lines);
+    }
+
+    private static Parsed lines(List<String> lines) {
         List<Pep508.Requirement> reqs = new ArrayList<>();
         Set<String> other = new TreeSet<>();
-        for (String raw : text.replaceAll("\\\\\\r?\\n", "").split("\r\n|\r|\n")) {
-            String line = COMMENT.matcher(raw).replaceFirst("").strip();
+        for (String line : lines) {
             if (line.isEmpty()) {
                 continue;
             }
@@ -180,8 +236,11 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
         });
         text(view, root + "setup.py").ifPresent(py -> {
             for (ArtifactFile f : view.artifactFiles()) {
-                if (f.path().startsWith(root) && BY_NAME.matcher(f.path()).matches()
-                        && py.contains(f.path().substring(root.length()))) {
+                if (!f.path().startsWith(root)) {
+                    continue;
+                }
+                String rel = f.path().substring(root.length());
+                if (BY_NAME.matcher(f.path()).matches() ? py.contains(rel) : namedByLiteral(py, rel)) {
                     named.add(f.path());
                 }
             }
@@ -203,6 +262,30 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
             }
         }
         return named;
+    }
+
+    /** Files a setup.py may read for anything but its dependencies: documentation, code, versions, other formats. */
+    private static final Pattern NOT_A_REQUIREMENTS_LIST = Pattern.compile("(?i)(?:.*/)?(?:(?:readme|changelog|changes"
+            + "|history|news|license|licence|copying|authors|contributors|notice|version)(?:[-_.][^/]*)?"
+            + "|[^/]*\\.(?:md|rst|py|pyx|pxd|c|h|cc|cpp|hpp|json|toml|cfg|ini|ya?ml|html?|css|js))");
+
+    /**
+     * A setup.py reading a file it names by a string literal ({@code open('deps.txt')},
+     * {@code Path('deps.txt').read_text()}, {@code os.path.join(here, 'deps.txt')}) may read its dependencies from it,
+     * whatever its name (red team round 4: {@code deps.txt} into {@code install_requires}): unless the file is
+     * documentation, code or a version, it is compared as a requirements list.
+     */
+    static boolean namedByLiteral(String py, String rel) {
+        if (NOT_A_REQUIREMENTS_LIST.matcher(rel).matches()) {
+            return false;
+        }
+        String name = rel.substring(rel.lastIndexOf('/') + 1);
+        for (String literal : rel.equals(name) ? List.of(rel, "./" + rel) : List.of(rel, "./" + rel, name)) {
+            if (py.contains("'" + literal + "'") || py.contains("\"" + literal + "\"")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void add(Set<String> out, String root, String dir, JsonNode spec) {

@@ -72,6 +72,21 @@ class NpmEntryFieldsScanTest {
     // ---- imports ---------------------------------------------------------------------------------------------------
 
     @Test
+    void aTypeDeclarationUnderARuntimeConditionIsLoadedByNodeAndSoANewEntryPoint() throws Exception {
+        // red team round 4 (case1): Node loads ./index.d.ts under "require" as CommonJS; only "types" is type-only
+        SortedMap<String, byte[]> tree = files("package.json", manifest("1.0.0",
+                ",\n  \"exports\": {\".\": {\"types\": \"./index.d.ts\", \"default\": \"./index.js\"}}"),
+                "index.js", "module.exports = 1;\n", "index.d.ts", "export declare const x: number;\n");
+        ArtifactReport a = publishAndScan(tree, "1.0.0", with(tree, "package.json", manifest("1.0.0",
+                ",\n  \"exports\": {\".\": {\"types\": \"./index.d.ts\", \"require\": \"./index.d.ts\","
+                        + " \"default\": \"./index.js\"}}")));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.NEW_ENTRY_POINT, pj.ruleId(), pj.toString());
+        assertTrue(pj.highRisk(), pj.toString());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
     void anImportsEntryAddedAtPublishIsANewEntryPointAndItsTargetAnEntryModule() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", manifest("1.0.0", ",\n  \"prettier\": {\"semi\": false}"),
                 "index.js", "module.exports = require('#platform');\n", "lib/plain.js", "module.exports = 1;\n");
