@@ -259,7 +259,13 @@ public final class Sandbox {
             Thread.currentThread().interrupt();
             killed = Optional.of("interrupted");
         } finally {
-            killAll(p);
+            if (killed.isEmpty() && !p.isAlive()) {
+                // Exited by itself: only what it left behind goes now. Process.destroy would also close our end of
+                // the pipe, dropping output the reader has not taken yet (a lost last line on a loaded machine).
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+            } else {
+                killAll(p);
+            }
             cgroup.ifPresent(ProcessCap.Cgroup::remove);
         }
         try {
@@ -267,6 +273,7 @@ public final class Sandbox {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        killAll(p);
         if (out.overflowed) {
             killed = Optional.of("output exceeded " + spec.limits().maxOutputBytes() + " bytes");
         }
