@@ -699,9 +699,21 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             for (String p : view.tree().files().keySet()) {
                 String name = p.substring(p.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
                 if ((name.equals("manifest.mf") || name.endsWith(".mf")) && out.size() < 50 && !TestSources.contains(p)) {
-                    view.sourceBytes(p).flatMap(ManifestRule::mainAttributes).ifPresent(out::add);
+                    // read as the build tool reads a template (Plexus Archiver, Ant: a last line without its newline
+                    // still counts, slf4j 1.2's `Bundle-ClassPath: .,\n target/classes/`), not as the JVM reads a jar's
+                    view.sourceBytes(p).map(ManifestRule::withFinalNewline).flatMap(ManifestRule::mainAttributes)
+                            .ifPresent(out::add);
                 }
             }
+            return out;
+        }
+
+        static byte[] withFinalNewline(byte[] bytes) {
+            if (bytes.length == 0 || bytes[bytes.length - 1] == '\n' || bytes[bytes.length - 1] == '\r') {
+                return bytes;
+            }
+            byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+            out[bytes.length] = '\n';
             return out;
         }
 
@@ -1107,8 +1119,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("*.defineClass", Use.any(DEFINE, "defineClass")),
                 Map.entry("*.defineHiddenClass", Use.any(DEFINE, "defineHiddenClass")),
                 Map.entry("*.defineAnonymousClass", Use.any(DEFINE, "defineAnonymousClass")),
-                Map.entry("*.loadClass", Use.any(LOADING, "loadClass")),
-                Map.entry("java/lang/Class.forName", Use.any(LOADING, "forName")),
+                // one family: a source that loads classes by name one way reaches the same classes the other way
+                // (commons-logging 1.0's LogFactoryImpl falls back from loader.loadClass to Class.forName)
+                Map.entry("*.loadClass", Use.any(LOADING, "loadClass", "forName")),
+                Map.entry("java/lang/Class.forName", Use.any(LOADING, "forName", "loadClass")),
                 Map.entry("java/lang/reflect/Method.invoke", Use.any(REFLECTION, "invoke")),
                 Map.entry("java/lang/reflect/Constructor.newInstance", Use.any(REFLECTION, "newInstance")),
                 Map.entry("java/lang/Class.newInstance", Use.any(REFLECTION, "newInstance")),

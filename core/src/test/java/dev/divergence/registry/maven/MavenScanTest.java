@@ -1767,6 +1767,52 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.MANIFEST, row(a, "META-INF/MANIFEST.MF").ruleId());
     }
 
+    /**
+     * slf4j 1.2: the tracked template ends in a continuation line without its newline. The JVM drops such a last line
+     * from a jar's manifest, but the archiver that copies the template keeps it, so the template names
+     * {@code Bundle-ClassPath: .,target/classes/}; another value is still not the template's.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {".,target/classes/|true", ".,lib/evil.jar|false", ".,|false"})
+    void aTemplatesLastLineWithoutNewlineIsReadAsTheArchiverReadsIt(String classPath, boolean templates) throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/META-INF/MANIFEST.MF", "Bundle-ManifestVersion: 2\r\nBundle-ClassPath: .,\r\n target/classes/");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\r\nMain-Class: org.acme.Widget\r\n"
+                + "Bundle-ManifestVersion: 2\r\nBundle-ClassPath: " + classPath + "\r\n\r\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        FileDivergence m = row(artifact(scanJar(tree, "3.0.0", jar), ".jar"), "META-INF/MANIFEST.MF");
+        assertEquals(templates ? MavenGeneratedFiles.MANIFEST : MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), classPath);
+        assertEquals(!templates, m.highRisk(), classPath);
+    }
+
+    private static final String LOADER = "package org.acme;\n\npublic class Loader {\n"
+            + "    static Class<?> load(ClassLoader l, String n) throws Exception { return l.loadClass(n); }\n}\n";
+    private static final String LOADER_FALLBACK = LOADER.replace("return l.loadClass(n); }", "try { return l.loadClass(n); }"
+            + " catch (ClassNotFoundException e) { return Class.forName(n); } }");
+
+    /** commons-logging 1.0: a source that loads classes by name through a class loader also reaches them with Class.forName. */
+    @Test
+    void classLoadingByNameIsOneFamily() throws Exception {
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Loader.java", LOADER_FALLBACK), "--release", "11");
+        FileDivergence f = row(artifact(scanJar(greeterTree("org/acme/Loader.java", LOADER), "3.0.0", classes), ".jar"),
+                "org/acme/Loader.class");
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
+        assertFalse(f.highRisk());
+    }
+
+    /** ... but reflective invocation the source does not name stays HIGH_RISK beside it. */
+    @Test
+    void classLoadingByNameDoesNotNameInvocation() throws Exception {
+        String invoking = LOADER_FALLBACK.replace("return Class.forName(n); }",
+                "Class.forName(n).getMethod(\"run\").invoke(null); return null; }");
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Loader.java", invoking), "--release", "11");
+        FileDivergence g = row(artifact(scanJar(greeterTree("org/acme/Loader.java", LOADER), "3.0.0", classes), ".jar"),
+                "org/acme/Loader.class");
+        assertEquals(MavenGeneratedFiles.CLASS_CALLS_BEYOND_SOURCE, g.ruleId());
+        assertTrue(g.highRisk());
+    }
+
     /** A POM whose jar plugin writes the class path (addClasspath, prefix lib/) for commons-io; junit is a test one. */
     private static final String CLASS_PATH_POM = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId>"
             + "<version>3.0.0</version><dependencies><dependency><groupId>commons-io</groupId><artifactId>commons-io</artifactId>"
