@@ -39,6 +39,8 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
     }
 
     /** What javac's (and ecj's) {@code class$} does: Class.forName, and a NoClassDefFoundError with the message. */
+    private static final String FOR_NAME = "java/lang/Class.forName";
+
     private static final Set<String> CLASS_LITERAL_CALLS = Set.of("java/lang/Class.forName",
             "java/lang/NoClassDefFoundError.<init>", "java/lang/Throwable.getMessage",
             "java/lang/ClassNotFoundException.getMessage", "java/lang/NoClassDefFoundError.initCause",
@@ -85,25 +87,102 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
             Set<String> methodCalls = new TreeSet<>();
             Set<String> methodTypes = new TreeSet<>();
             return new MethodVisitor(Opcodes.ASM9) {
+                /*
+                 * ecj and jikes, for targets below 1.5, inline a class literal instead of calling a class$ method:
+                 * ldc "a.B"; invokestatic Class.forName; dup; putstatic <this class>.class$N (junit 3.8's classes).
+                 * Stage 1: a constant string was pushed; 2: forName took it; 3: dup. Anything else breaks the idiom,
+                 * and a forName held back is then counted as any other.
+                 */
+                int literal;
+
+                void other() {
+                    if (literal >= 2) {
+                        methodCalls.add(FOR_NAME);
+                    }
+                    literal = 0;
+                }
+
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String name, String descriptor,
                                             boolean isInterface) {
+                    if (literal == 1 && opcode == Opcodes.INVOKESTATIC && FOR_NAME.equals(owner + "." + name)
+                            && descriptor.equals("(Ljava/lang/String;)Ljava/lang/Class;")) {
+                        literal = 2;
+                        methodTypes.add(owner);
+                        return;
+                    }
+                    other();
                     methodCalls.add(owner + "." + name);
                     methodTypes.add(owner);
                 }
 
                 @Override
+                public void visitInsn(int opcode) {
+                    if (literal == 2 && opcode == Opcodes.DUP) {
+                        literal = 3;
+                        return;
+                    }
+                    other();
+                }
+
+                @Override
+                public void visitIntInsn(int opcode, int operand) {
+                    other();
+                }
+
+                @Override
+                public void visitVarInsn(int opcode, int var) {
+                    other();
+                }
+
+                @Override
+                public void visitJumpInsn(int opcode, org.objectweb.asm.Label label) {
+                    other();
+                }
+
+                @Override
+                public void visitIincInsn(int var, int increment) {
+                    other();
+                }
+
+                @Override
+                public void visitTableSwitchInsn(int min, int max, org.objectweb.asm.Label dflt,
+                                                 org.objectweb.asm.Label... labels) {
+                    other();
+                }
+
+                @Override
+                public void visitLookupSwitchInsn(org.objectweb.asm.Label dflt, int[] keys,
+                                                  org.objectweb.asm.Label[] labels) {
+                    other();
+                }
+
+                @Override
+                public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+                    other();
+                }
+
+                @Override
                 public void visitTypeInsn(int opcode, String type) {
+                    other();
                     methodTypes.add(type);
                 }
 
                 @Override
                 public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+                    boolean cached = literal == 3 && opcode == Opcodes.PUTSTATIC && owner.equals(Collector.this.name)
+                            && name.startsWith("class$") && descriptor.equals("Ljava/lang/Class;");
+                    if (cached) {
+                        literal = 0; // a class literal: the forName held back is not counted
+                    } else {
+                        other();
+                    }
                     methodTypes.add(owner);
                 }
 
                 @Override
                 public void visitEnd() {
+                    other();
                     if (classLiteral && CLASS_LITERAL_CALLS.containsAll(methodCalls)) {
                         return;
                     }
@@ -113,6 +192,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
 
                 @Override
                 public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... args) {
+                    other();
                     for (Object a : args) {
                         if (a instanceof Handle h) { // a method reference (Runtime::exec)
                             methodCalls.add(h.getOwner() + "." + h.getName());
@@ -123,6 +203,10 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
 
                 @Override
                 public void visitLdcInsn(Object value) {
+                    other();
+                    if (value instanceof String) {
+                        literal = 1;
+                    }
                     if (value instanceof Handle h) {
                         methodCalls.add(h.getOwner() + "." + h.getName());
                         methodTypes.add(h.getOwner());

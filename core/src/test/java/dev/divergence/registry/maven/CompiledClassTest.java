@@ -1,0 +1,72 @@
+package dev.divergence.registry.maven;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * junit 3.8's classes (built by ecj for an old target) inline each class literal as
+ * {@code ldc "a.B"; invokestatic Class.forName; dup; putstatic <this>.class$N}: that idiom is no dynamic class loading,
+ * while a forName whose result goes anywhere else, or whose name is not a constant, still is.
+ */
+class CompiledClassTest {
+
+    private static byte[] classWith(Consumer<MethodVisitor> body) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V1_2, Opcodes.ACC_PUBLIC, "org/acme/Logo", null, "java/lang/Object", null);
+        cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, "class$0", "Ljava/lang/Class;", null, null).visitEnd();
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "load", "()Ljava/lang/Object;", null, null);
+        mv.visitCode();
+        body.accept(mv);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private static void forName(MethodVisitor mv) {
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Class", "forName", "(Ljava/lang/String;)Ljava/lang/Class;", false);
+    }
+
+    @Test
+    void anInlinedClassLiteralIsNoClassLoading() {
+        byte[] bytes = classWith(mv -> {
+            mv.visitLdcInsn("junit.runner.BaseTestRunner");
+            forName(mv);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.PUTSTATIC, "org/acme/Logo", "class$0", "Ljava/lang/Class;");
+        });
+        assertFalse(CompiledClass.read(bytes).orElseThrow().calls().contains("java/lang/Class.forName"));
+    }
+
+    @Test
+    void aForNameKeptElsewhereOrOfAComputedNameIsClassLoading() {
+        byte[] returned = classWith(mv -> {
+            mv.visitLdcInsn("java.lang.ProcessBuilder");
+            forName(mv);
+        });
+        assertTrue(CompiledClass.read(returned).orElseThrow().calls().contains("java/lang/Class.forName"));
+        byte[] otherField = classWith(mv -> {
+            mv.visitLdcInsn("java.lang.ProcessBuilder");
+            forName(mv);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.PUTSTATIC, "org/acme/Other", "class$0", "Ljava/lang/Class;");
+        });
+        assertTrue(CompiledClass.read(otherField).orElseThrow().calls().contains("java/lang/Class.forName"));
+        byte[] computed = classWith(mv -> {
+            mv.visitLdcInsn("java.lang.");
+            mv.visitLdcInsn("ProcessBuilder");
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/String", "concat", "(Ljava/lang/String;)Ljava/lang/String;", false);
+            forName(mv);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.PUTSTATIC, "org/acme/Logo", "class$0", "Ljava/lang/Class;");
+        });
+        assertTrue(CompiledClass.read(computed).orElseThrow().calls().contains("java/lang/Class.forName"));
+    }
+}
