@@ -111,6 +111,13 @@ public final class SourceLocator {
                 // what was deployed is that commit's manifest (commons-validator 1.0: 1.0-dev in both).
                 notes.add("tag " + t + " (" + shortId(c) + ") declares " + declaredAtTag.get()
                         + ", as the published manifest does");
+            } else if (declaredAtTag.isPresent() && declaredAtTag.get().trim()
+                    .equalsIgnoreCase(release.version().trim() + "-SNAPSHOT")) {
+                // The tag stands on the version's own snapshot, the release's number set at deploy time (slf4j's
+                // v_1.7.8 declares 1.7.8-SNAPSHOT): the same release line, compared as the tag's tree. The POM's
+                // X-SNAPSHOT → X is then explained, and nothing else is.
+                notes.add("tag " + t + " (" + shortId(c) + ") declares " + declaredAtTag.get()
+                        + ", the version's own snapshot");
             } else if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())) {
                 disagreement = true;
                 notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest declares "

@@ -111,6 +111,34 @@ class MavenLocateTest {
         assertEquals(tagged178, r178.ref().commit().orElseThrow());
     }
 
+    /**
+     * slf4j 1.7.8 and 1.7.19: the v_ tag's commit declares the version's own snapshot and the deployed POM the version;
+     * the next commit (the following snapshot) holds more of the jar's files but adds a dependency. The tag is the
+     * version's commit; a tag on another version's snapshot is still set aside.
+     */
+    @Test
+    void aTagOnTheVersionsOwnSnapshotIsTheVersionsTag() throws Exception {
+        Path repo = dir.resolve("slf4j-snapshot");
+        String tagged;
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(repo)) {
+            git.commit(slf4j("1.7.7-SNAPSHOT", ""), "1.7.7 line", Instant.parse("2014-01-01T00:00:00Z"));
+            git.tag("v_1.7.6", false);
+            tagged = git.commit(slf4j("1.7.8-SNAPSHOT", " void trace();"), "1.7.8", Instant.parse("2014-02-01T00:00:00Z"));
+            git.tag("v_1.7.8", false);
+            git.commit(with(slf4j("1.7.9-SNAPSHOT", " void trace();"), "slf4j-api/src/main/java/org/slf4j/Marker.java",
+                    "package org.slf4j;\npublic interface Marker {}\n"), "next", Instant.parse("2014-02-02T00:00:00Z"));
+        }
+        Map<String, byte[]> published = Map.of(".jar", LocalMaven.jar(Map.of("org/slf4j/Logger.class", CLASS,
+                "org/slf4j/Marker.class", CLASS)));
+        ReleaseReport r = scan(repo, "org.slf4j", "slf4j-api", "1.7.8", published);
+        assertEquals(RefMethod.TAG, r.ref().method(), r.ref().note().orElse(""));
+        assertEquals(tagged, r.ref().commit().orElseThrow());
+        assertTrue(r.ref().note().orElse("").contains("the version's own snapshot"), r.ref().note().orElse(""));
+        ReleaseReport r176 = scan(repo, "org.slf4j", "slf4j-api", "1.7.6", Map.of(".jar",
+                LocalMaven.jar(Map.of("org/slf4j/Logger.class", CLASS))));
+        assertNotEquals(RefMethod.TAG, r176.ref().method(), r176.ref().note().orElse(""));
+    }
+
     @Test
     void theArtifactsOwnTagWinsOverOneNamedAfterTheProjectWithoutItsDigits() throws Exception {
         // apache/commons-pool: commons-pool2 2.6.1 tagged commons-pool-2.6.1 and POOL_2_2 for 2.2; a tag spelled with the
