@@ -324,8 +324,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     }
 
     /**
-     * Service files and the auto-loading registries ({@link AutoLoadRule}) run code without it being named; they are
-     * checked by content, and an unexplained change to one is HIGH_RISK.
+     * Service files, the auto-loading registries ({@link AutoLoadRule}), OSGi components and logging configurations
+     * ({@link #LOGGING_CONFIGURATION}) run code without it being named; they are checked by content, and an
+     * unexplained change to one is HIGH_RISK.
      */
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
@@ -335,8 +336,24 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 : AutoLoadRule.registry(path).isPresent() ? Optional.of("classes a framework loads by itself")
                 : components.stream().anyMatch(c -> c.matcher(path).matches())
                 ? Optional.of("OSGi component the framework instantiates (the manifest's Service-Component)")
+                : LOGGING_CONFIGURATION.matcher(path).matches()
+                ? Optional.of("logging configuration the logging framework loads from the class path by itself")
                 : Optional.empty();
     }
+
+    /**
+     * Configurations a logging framework finds on the class path and applies when it starts, in every application
+     * that has the jar on its class path: Logback's {@code logback.xml} / {@code logback-test.xml} (Janino
+     * {@code <if condition>} and evaluators compile Java expressions) and {@code logback.groovy}, Log4j 2's
+     * {@code log4j2[-test].xml/json/jsn/yaml/yml/properties} ({@code <Script>} elements run JSR 223 scripts) and
+     * {@code log4j2.component.properties}, Log4j 1's {@code log4j.xml} / {@code log4j.properties}, the provider file
+     * {@code META-INF/log4j-provider.properties} and {@code commons-logging.properties}: each names classes the
+     * framework instantiates. Checked by content as the service files are; an unexplained change to one is HIGH_RISK.
+     */
+    private static final Pattern LOGGING_CONFIGURATION = Pattern.compile(
+            "(?:logback(?:-test)?\\.(?:xml|groovy)|log4j2(?:-test)?\\.(?:xml|json|jsn|yaml|yml|properties)"
+                    + "|log4j2\\.component\\.properties|log4j\\.(?:xml|properties)|commons-logging\\.properties"
+                    + "|META-INF/log4j-provider\\.properties)");
 
     @Override
     public List<ContentRule> contentRules() {

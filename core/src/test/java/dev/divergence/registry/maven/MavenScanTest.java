@@ -346,6 +346,42 @@ class MavenScanTest {
     }
 
     @Test
+    void aCommittedLoggingConfigurationMatches() throws Exception {
+        // logback.xml's Janino <if condition> compiles Java in every application that has the jar on its class path
+        String committed = "<configuration>\n  <root level=\"INFO\"/>\n</configuration>\n";
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/logback.xml", committed);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("logback.xml", utf8(committed));
+        FileDivergence same = row(artifact(scanJar(tree, "3.0.0", jar), ".jar"), "logback.xml");
+        assertEquals(FileStatus.MATCH, same.status());
+        assertFalse(same.highRisk());
+    }
+
+    @Test
+    void aLoggingConfigurationTheSourceDoesNotHoldIsHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/logback.xml", "<configuration>\n  <root level=\"INFO\"/>\n</configuration>\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("logback.xml", utf8("<configuration>\n  <if condition='p(\"x\").isEmpty() &amp;&amp; "
+                + "new ProcessBuilder(\"sh\").start() != null'><then/></if>\n  <root level=\"INFO\"/>\n"
+                + "</configuration>\n"));
+        jar.put("log4j2.xml", utf8("<Configuration><Scripts><Script name=\"s\" language=\"js\">x</Script>"
+                + "</Scripts></Configuration>\n"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence changed = row(a, "logback.xml");
+        assertEquals(FileStatus.MODIFIED, changed.status());
+        assertTrue(changed.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), changed.toString());
+        assertTrue(changed.highRisk());
+        FileDivergence added = row(a, "log4j2.xml");
+        assertEquals(FileStatus.PHANTOM, added.status());
+        assertTrue(added.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
     void aNestedClassItsOuterSourceDoesNotDeclareIsNotGenerated() throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
         jar.put("org/acme/Widget.class", CLASS);
