@@ -147,6 +147,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         Map<String, String> written = NpmBuildOutputs.scriptWritten(view);
         ExecutionRelevance exec = written.isEmpty() ? p -> Optional.empty() : executionRelevance(artifact, view);
         return (path, sourceExists) -> {
+            Optional<Decision> junk = unmatchedRule(artifact, path, sourceExists);
+            if (junk.isPresent()) {
+                // a .DS_Store in an ignored folder is still junk shipped by mistake (picomatch's lib/.DS_Store)
+                return junk;
+            }
             Optional<String> why = outputs.why(path);
             if (why.isEmpty() && written.containsKey(path) && !metadataEntry(path) && !path.endsWith("/package.json")
                     && !outputs.entryTarget(path) && exec.why(path).isEmpty()) {
@@ -157,10 +162,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 why = view.alignment().sourcePath(path).flatMap(outputs::ignoredBy)
                         .map(g -> "a build tool's kind of file, ignored by " + g);
             }
-            if (why.isPresent()) {
-                return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_OUTPUT, Set.of(), why));
-            }
-            return unmatchedRule(artifact, path, sourceExists);
+            return why.map(w -> new Decision(FileStatus.BUILD_OUTPUT, BUILD_OUTPUT, Set.of(), Optional.of(w)));
         };
     }
 

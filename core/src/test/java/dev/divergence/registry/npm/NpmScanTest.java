@@ -599,6 +599,19 @@ class NpmScanTest {
     }
 
     @Test
+    void junkInAFolderTheManifestNamesAndGitIgnoresIsStillJunkNotBuildOutput() throws Exception {
+        // picomatch 1.1.2: package/lib/.DS_Store, lib named by "files", *.DS_Store in .gitignore
+        SortedMap<String, byte[]> tree = files("package.json", "{\"name\":\"widget\",\"version\":\"4.9.0\","
+                        + "\"files\":[\"lib\"],\"main\":\"lib/index.js\",\"repository\":\"github:acme/widget\"}\n",
+                "lib/index.js", "module.exports = 1;\n", ".gitignore", "*.DS_Store\nnode_modules\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree, "lib/.DS_Store", "\u0000\u0000\u0000\u0001Bud1"));
+        FileDivergence junk = row(a, "package/lib/.DS_Store");
+        assertEquals(FileStatus.PHANTOM, junk.status());
+        assertEquals(NpmGeneratedFiles.ACCIDENTAL_JUNK, junk.ruleId());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
     void aFileMainLoadsIsNotExcusedAsAccidentalJunk() throws Exception {
         String manifest = "{\"name\":\"widget\",\"version\":\"4.8.0\",\"main\":\"coverage/boot.js\","
                 + "\"repository\":\"github:acme/widget\"}\n";
