@@ -139,9 +139,10 @@ final class BundleInstructions {
         if (!runs(BND_PLUGIN)) {
             return Set.of();
         }
-        Optional<String> bndFile = configured(BND_PLUGIN, "bndfile").flatMap(this::interpolate)
-                .flatMap(f -> PomChain.resolve(module, f.strip())).or(() -> Optional.of(module + "bnd.bnd"))
-                .flatMap(text);
+        Optional<String> configured = configured(BND_PLUGIN, "bndfile");
+        Optional<String> bndFile = (configured.isPresent()
+                ? configured.flatMap(this::interpolate).flatMap(f -> PomChain.resolve(module, f.strip()))
+                : Optional.of(module + "bnd.bnd")).flatMap(text);
         Optional<String> bnd = bndFile.or(() -> configured(BND_PLUGIN, "bnd"));
         if (bnd.isEmpty()) {
             return Set.of();

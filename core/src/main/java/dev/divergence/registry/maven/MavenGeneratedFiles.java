@@ -539,7 +539,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /**
      * {@code META-INF/MANIFEST.MF} is written by the jar plugin (Built-By, Build-Jdk-Spec, ...): generated, except
      * that an agent, main class or class path must be one the build configuration names (a {@code pom.xml} or
-     * Gradle build file of the repository, or the source's own manifest). Anything else is HIGH_RISK.
+     * Gradle build file of the repository, or the source's own manifest), or a header bnd copies from the bundle
+     * instructions of the module's effective POM, parents from the registry included ({@link BundleInstructions}).
+     * Anything else is HIGH_RISK.
      */
     static final class ManifestRule implements ContentRule {
         private final RepositoryPoms repository;

@@ -1907,6 +1907,8 @@ class MavenScanTest {
             "property from the parent's instructions|javax.portlet|true",
             "two lines, their breaks dropped|javax.portlet,javax.servlet|true",
             "bnd-maven-plugin's <bnd> block|javax.portlet|true",
+            "the module's bnd.bnd over the parent's <bnd>|javax.portlet|true",
+            "the module's bnd.bnd over the parent's <bnd>|org.other|false",
             "property from the parent's instructions|'javax.portlet,*'|false",
             "property from the parent's instructions|*|false",
             "property defined only in the jar|javax.portlet|false",
@@ -1917,9 +1919,10 @@ class MavenScanTest {
         String parent = switch (how) {
             case "two lines, their breaks dropped" -> BUNDLE_PARENT.replace("${acme.osgi.dynamicImport}",
                     "\n  ${acme.osgi.dynamicImport},\n  javax.servlet\n");
-            case "bnd-maven-plugin's <bnd> block" -> BUNDLE_PARENT.replace("<artifactId>maven-bundle-plugin</artifactId>"
+            case "bnd-maven-plugin's <bnd> block", "the module's bnd.bnd over the parent's <bnd>" -> BUNDLE_PARENT.replace("<artifactId>maven-bundle-plugin</artifactId>"
                     + "<configuration><instructions>", "<artifactId>bnd-maven-plugin</artifactId><configuration><bnd><![CDATA[\n"
-                    + "-noimportjava: true\nDynamicImport-Package: ${acme.osgi.dynamicImport}\n]]></bnd><x>")
+                    + "-noimportjava: true\nDynamicImport-Package: " + (how.contains("bnd.bnd") ? "org.other"
+                    : "${acme.osgi.dynamicImport}") + "\n]]></bnd><x>")
                     .replace("</instructions>", "</x>").replace("groupId>org.apache.felix<", "groupId>biz.aQute.bnd<");
             case "property defined only in the jar" -> BUNDLE_PARENT.replace("<acme.osgi.dynamicImport />", "");
             default -> BUNDLE_PARENT;
@@ -1933,6 +1936,10 @@ class MavenScanTest {
         String pom = bundleModule(properties, plugins);
         SortedMap<String, byte[]> tree = files("pom.xml", pom,
                 "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        if (how.contains("bnd.bnd")) { // bnd-maven-plugin reads the module's bnd file, not the POM's <bnd>, when there is one
+            tree = dev.divergence.fixtures.Trees.with(tree, "bnd.bnd", "Bundle-SymbolicName: org.acme.core\n"
+                    + "DynamicImport-Package: ${acme.osgi.dynamicImport}\n");
+        }
         Map<String, byte[]> jar = new LinkedHashMap<>();
         // the jar may carry the property itself (as a header, in its embedded POM): only the source's chain counts
         jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nBundle-SymbolicName: org.acme.core\n"
