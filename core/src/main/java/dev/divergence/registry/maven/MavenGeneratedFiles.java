@@ -22,6 +22,18 @@ import java.util.Set;
  */
 public final class MavenGeneratedFiles implements GeneratedFiles {
 
+    /** Where a module's parents beyond the tree come from (the registry the release was found in). */
+    private final RepositoryPoms repository;
+
+    /** Rules that read nothing beyond the tree: a parent POM the tree lacks is not consulted. */
+    public MavenGeneratedFiles() {
+        this(RepositoryPoms.NONE);
+    }
+
+    MavenGeneratedFiles(RepositoryPoms repository) {
+        this.repository = repository;
+    }
+
     public static final String MANIFEST = "maven.manifest";
     public static final String POM_PROPERTIES = "maven.pom-properties";
     public static final String REMOTE_RESOURCES = "maven.remote-resources";
@@ -357,7 +369,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(), new ServicesRule(),
+        return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(repository), new ServicesRule(),
                 new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule());
     }
@@ -544,9 +556,17 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /**
      * {@code META-INF/MANIFEST.MF} is written by the jar plugin (Built-By, Build-Jdk-Spec, ...): generated, except
      * that an agent, main class or class path must be one the build configuration names (a {@code pom.xml} or
-     * Gradle build file of the repository, or the source's own manifest). Anything else is HIGH_RISK.
+     * Gradle build file of the repository, or the source's own manifest), or a header bnd copies from the bundle
+     * instructions of the module's effective POM, parents from the registry included ({@link BundleInstructions}).
+     * Anything else is HIGH_RISK.
      */
     static final class ManifestRule implements ContentRule {
+        private final RepositoryPoms repository;
+
+        ManifestRule(RepositoryPoms repository) {
+            this.repository = repository;
+        }
+
         @Override
         public String id() {
             return MANIFEST;
@@ -569,6 +589,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     .orElse(Map.of());
             List<String> buildFiles = null;
             List<Map<String, String>> templates = null;
+            List<BundleInstructions> bundles = null;
             List<String> unexplained = new ArrayList<>();
             List<String> undeclaredJars = new ArrayList<>();
             for (String key : EXECUTION_ATTRIBUTES) {
@@ -583,6 +604,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 if (namedByBuild(key, value, buildFiles) || templates.stream().anyMatch(t -> value.equals(t.get(key)))
                         || (key.equals("Bundle-ClassPath") && value.equals("."))
                         || (key.equals("Service-Component") && annotatedComponents(value, view))) {
+                    continue;
+                }
+                if (bundles == null) {
+                    bundles = bundleInstructions(artifact, version, view);
+                }
+                if (bundles.stream().anyMatch(b -> b.writes(key, value, view::sourceText))) {
                     continue;
                 }
                 if (key.equals("Class-Path")) {
@@ -670,6 +697,28 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             Pattern named = Pattern.compile(forms);
             return buildFiles.stream().anyMatch(b -> named.matcher(b).find());
+        }
+
+        /**
+         * The bnd instructions of the module that builds {@code artifact}: each POM of the tree (test projects left
+         * out) whose own artifactId names the jar ({@code ARTIFACT-VERSION.jar}), with its effective model's parents
+         * from the tree and then from the registry ({@link BundleInstructions}).
+         */
+        private List<BundleInstructions> bundleInstructions(Artifact artifact, String version, SourceView view) {
+            List<BundleInstructions> out = new ArrayList<>();
+            for (String path : testless(poms(view)).keySet()) {
+                Optional<String> own = view.sourceBytes(path).flatMap(b -> {
+                    try {
+                        return MavenRegistry.child(MavenRegistry.xml(b, path).getDocumentElement(), "artifactId");
+                    } catch (dev.divergence.registry.RegistryException e) {
+                        return Optional.empty();
+                    }
+                });
+                if (own.isPresent() && artifact.filename().equals(own.get() + "-" + version + ".jar")) {
+                    BundleInstructions.of(path, view.tree(), view::sourceBytes, repository, version).ifPresent(out::add);
+                }
+            }
+            return out;
         }
 
         private static Map<String, String> testless(Map<String, String> poms) {

@@ -36,8 +36,14 @@ import org.xml.sax.SAXException;
 public final class MavenRegistry implements Registry {
 
     static final long MAX_METADATA_BYTES = 16L << 20;
+    /** A parent POM is text of a few kilobytes (commons-parent: 60 KB); anything larger is not read. */
+    static final long MAX_PARENT_BYTES = 1L << 20;
+    /** Coordinates a path of the repository layout may be built from: no separator, no {@code ..}, no expression. */
+    private static final java.util.regex.Pattern COORDINATE = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
     private final String baseUrl;
     private final HttpFetcher http;
+    /** Parent POMs fetched so far (coordinates → bytes, empty when absent): a parent serves every version of a module. */
+    private final Map<String, Optional<byte[]>> poms = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MavenRegistry(String baseUrl, HttpFetcher http) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -117,6 +123,38 @@ public final class MavenRegistry implements Registry {
         }
         return new Release(pkg, version, artifacts, published, false, Optional.empty(),
                 new SourceHints(urls, Optional.empty(), Optional.empty(), Optional.empty(), scmTag, declared));
+    }
+
+    /**
+     * The POM deployed at {@code group:artifact:version} (a parent Maven resolves from the repository), fetched once
+     * per registry; empty when a coordinate is no plain name (a range, an expression, a path), the file is absent or
+     * larger than {@link #MAX_PARENT_BYTES}. At most 256 distinct POMs are kept.
+     */
+    Optional<byte[]> pom(String group, String artifact, String version) {
+        if (!COORDINATE.matcher(group).matches() || !COORDINATE.matcher(artifact).matches()
+                || !COORDINATE.matcher(version).matches() || group.contains("..") || version.contains("..")) {
+            return Optional.empty();
+        }
+        String url = baseUrl + "/" + group.replace('.', '/') + "/" + artifact + "/" + version + "/" + artifact + "-"
+                + version + ".pom";
+        Optional<byte[]> cached = poms.get(url);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<byte[]> fetched;
+        try {
+            fetched = Optional.of(http.getBytes(url, "application/xml", MAX_PARENT_BYTES));
+        } catch (HttpFetcher.FetchException e) {
+            // absent or unreachable: the chain ends there, as for a parent nobody deployed (only "absent" is kept)
+            if (e.status() != 404) {
+                return Optional.empty();
+            }
+            fetched = Optional.empty();
+        }
+        if (poms.size() < 256) {
+            poms.put(url, fetched);
+        }
+        return fetched;
     }
 
     private static Artifact artifact(String url, ArtifactKind kind) {

@@ -40,6 +40,6 @@ public final class MavenSupport implements EcosystemSupport {
 
     @Override
     public GeneratedFiles generatedFiles() {
-        return new MavenGeneratedFiles();
+        return new MavenGeneratedFiles(registry::pom);
     }
 }

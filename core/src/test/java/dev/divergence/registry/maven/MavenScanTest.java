@@ -1916,6 +1916,95 @@ class MavenScanTest {
         assertEquals(Verdict.EXPLAINED, a.verdict());
     }
 
+    /** A module inheriting its bundle plugin's instructions from a parent only the registry holds (commons-parent). */
+    private static final String BUNDLE_PARENT = "<project><modelVersion>4.0.0</modelVersion><groupId>org.acme</groupId>"
+            + "<artifactId>acme-parent</artifactId><version>7</version><packaging>pom</packaging>\n"
+            + "<properties><acme.osgi.import>*</acme.osgi.import><acme.osgi.dynamicImport /></properties>\n"
+            + "<build><plugins><plugin><groupId>org.apache.felix</groupId><artifactId>maven-bundle-plugin</artifactId>"
+            + "<configuration><instructions><Import-Package>${acme.osgi.import}</Import-Package>\n"
+            + "<DynamicImport-Package>${acme.osgi.dynamicImport}</DynamicImport-Package></instructions></configuration>"
+            + "</plugin></plugins></build></project>\n";
+
+    private static String bundleModule(String properties, String plugins) {
+        return "<project><modelVersion>4.0.0</modelVersion><parent><groupId>org.acme</groupId>"
+                + "<artifactId>acme-parent</artifactId><version>7</version></parent>\n<artifactId>acme-core</artifactId>"
+                + "<version>3.0.0</version>\n<properties>" + properties + "</properties>\n<build><plugins>" + plugins
+                + "</plugins></build></project>\n";
+    }
+
+    /**
+     * commons-fileupload 1.2.2–1.6.0 (real history): the module sets {@code commons.osgi.dynamicImport} and the parent on
+     * Maven Central turns it into {@code <DynamicImport-Package>}; bnd writes exactly that value. Any other value, a
+     * '*' nobody declared, a property only the jar defines, a nearer POM's instruction or a parent the registry lacks
+     * explains nothing.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "property from the parent's instructions|javax.portlet|true",
+            "two lines, their breaks dropped|javax.portlet,javax.servlet|true",
+            "bnd-maven-plugin's <bnd> block|javax.portlet|true",
+            "the module's bnd.bnd over the parent's <bnd>|javax.portlet|true",
+            "the module's bnd.bnd over the parent's <bnd>|org.other|false",
+            "property from the parent's instructions|'javax.portlet,*'|false",
+            "property from the parent's instructions|*|false",
+            "property defined only in the jar|javax.portlet|false",
+            "a nearer POM's own instruction|javax.portlet|false",
+            "parent absent from the registry|javax.portlet|false"})
+    void aDynamicImportThePomChainsBundleInstructionsDeclareIsGenerated(String how, String value, boolean explained)
+            throws Exception {
+        String parent = switch (how) {
+            case "two lines, their breaks dropped" -> BUNDLE_PARENT.replace("${acme.osgi.dynamicImport}",
+                    "\n  ${acme.osgi.dynamicImport},\n  javax.servlet\n");
+            case "bnd-maven-plugin's <bnd> block", "the module's bnd.bnd over the parent's <bnd>" -> BUNDLE_PARENT.replace("<artifactId>maven-bundle-plugin</artifactId>"
+                    + "<configuration><instructions>", "<artifactId>bnd-maven-plugin</artifactId><configuration><bnd><![CDATA[\n"
+                    + "-noimportjava: true\nDynamicImport-Package: " + (how.contains("bnd.bnd") ? "org.other"
+                    : "${acme.osgi.dynamicImport}") + "\n]]></bnd><x>")
+                    .replace("</instructions>", "</x>").replace("groupId>org.apache.felix<", "groupId>biz.aQute.bnd<");
+            case "property defined only in the jar" -> BUNDLE_PARENT.replace("<acme.osgi.dynamicImport />", "");
+            default -> BUNDLE_PARENT;
+        };
+        String properties = how.equals("property defined only in the jar") ? ""
+                : "<acme.osgi.import>!javax.portlet,*</acme.osgi.import><acme.osgi.dynamicImport>javax.portlet"
+                + "</acme.osgi.dynamicImport>";
+        String plugins = how.equals("a nearer POM's own instruction") ? "<plugin><groupId>org.apache.felix</groupId>"
+                + "<artifactId>maven-bundle-plugin</artifactId><configuration><instructions><DynamicImport-Package>"
+                + "org.acme.spi</DynamicImport-Package></instructions></configuration></plugin>" : "";
+        String pom = bundleModule(properties, plugins);
+        SortedMap<String, byte[]> tree = files("pom.xml", pom,
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        if (how.contains("bnd.bnd")) { // bnd-maven-plugin reads the module's bnd file, not the POM's <bnd>, when there is one
+            tree = dev.divergence.fixtures.Trees.with(tree, "bnd.bnd", "Bundle-SymbolicName: org.acme.core\n"
+                    + "DynamicImport-Package: ${acme.osgi.dynamicImport}\n");
+        }
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        // the jar may carry the property itself (as a header, in its embedded POM): only the source's chain counts
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nBundle-SymbolicName: org.acme.core\n"
+                + "Acme-Osgi-DynamicImport: " + value + "\nDynamicImport-Package: " + value + "\n"));
+        jar.put("META-INF/maven/org.acme/acme-core/pom.xml", utf8(how.equals("property defined only in the jar")
+                ? bundleModule("<acme.osgi.dynamicImport>" + value + "</acme.osgi.dynamicImport>", "") : pom));
+        jar.put("org/acme/Widget.class", CLASS);
+        Path world = java.nio.file.Files.createTempDirectory(dir, "bundle");
+        if (!how.equals("parent absent from the registry")) {
+            Path parentPom = world.resolve("m2/org/acme/acme-parent/7/acme-parent-7.pom");
+            java.nio.file.Files.createDirectories(parentPom.getParent());
+            java.nio.file.Files.writeString(parentPom, parent);
+        }
+        ArtifactReport a = artifact(scanPublished(world, tree, "3.0.0", Map.of(".pom", utf8(pom), ".jar",
+                LocalMaven.jar(jar))), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        if (explained) {
+            assertEquals(FileStatus.GENERATED, m.status(), how);
+            assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId(), how);
+            assertEquals(Verdict.EXPLAINED, a.verdict(), how + ": " + a.files());
+        } else {
+            assertEquals(FileStatus.PHANTOM, m.status(), how);
+            assertEquals(MavenGeneratedFiles.MANIFEST_EXECUTION, m.ruleId(), how);
+            assertEquals("manifest entries no build file declares: [DynamicImport-Package: " + value + "]",
+                    m.detail().orElseThrow(), how);
+            assertEquals(Verdict.HIGH_RISK, a.verdict(), how);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"none", "per-entry section", "manifestEntries", "gradle", "module-info only"})
     void multiReleaseOnlyWhereTheBuildAsksForIt(String build) throws Exception {
