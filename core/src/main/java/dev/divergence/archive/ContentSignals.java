@@ -54,6 +54,9 @@ public final class ContentSignals {
     private int line;
     private boolean atLineStart = true;
     private final StringBuilder lineHead;
+    /** The two bytes before the current one, for the UTF-8 forms of NEL, U+2028 and U+2029. */
+    private int prev1 = -1;
+    private int prev2 = -1;
     /** Deep scans only: the streaming pass creates one of these per entry and must not allocate 64 KB each. */
     private final byte[] window;
     private int tailLength;
@@ -133,8 +136,13 @@ public final class ContentSignals {
             } else {
                 run = 0;
             }
-            if (c == '\n') {
-                line = 0;
+            boolean pthLineEnd = pth && pthLineEnd(c);
+            prev2 = prev1;
+            prev1 = c;
+            if (c == '\n' || pthLineEnd) {
+                if (c == '\n') {
+                    line = 0;
+                }
                 atLineStart = true;
                 lineHead.setLength(0);
             } else {
@@ -143,6 +151,10 @@ public final class ContentSignals {
                 }
                 if (pth && atLineStart) {
                     lineHead.append((char) c);
+                    if (seen == 0 && i - off == 2 && lineHead.toString().equals("\u00ef\u00bb\u00bf")) {
+                        lineHead.setLength(0); // Python 3.13 decodes a .pth as utf-8-sig: a BOM starts no line
+                        continue;
+                    }
                     if (lineHead.length() == 7) {
                         // site.py executes a .pth line that starts with "import" followed by space or tab.
                         String h = lineHead.toString();
@@ -158,6 +170,16 @@ public final class ContentSignals {
             searchTokens(b, off, n);
         }
         seen += n;
+    }
+
+    /**
+     * Where site.py ends a {@code .pth} line: Python 3.13 splits the decoded text with {@code str.splitlines()}, so
+     * CR, VT, FF, FS, GS, RS, NEL, U+2028 and U+2029 (the last three in UTF-8) end a line as LF does; earlier versions
+     * iterate the file in text mode (CR, CRLF, LF). A line starting with {@code import} after any of them runs.
+     */
+    private boolean pthLineEnd(int c) {
+        return c == '\r' || c == 0x0b || c == 0x0c || (c >= 0x1c && c <= 0x1e)
+                || (c == 0x85 && prev1 == 0xc2) || ((c == 0xa8 || c == 0xa9) && prev1 == 0x80 && prev2 == 0xe2);
     }
 
     /** One pass over the previous chunk's tail plus this chunk: a token split across chunks is still found. */

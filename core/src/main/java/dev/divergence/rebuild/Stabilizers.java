@@ -93,10 +93,13 @@ public final class Stabilizers {
         return out;
     }
 
-    /** Property lines without comments (Maven writes the build date as {@code #Tue Aug 10 ...}), as a set. */
+    /**
+     * Property lines without comments (Maven writes the build date as {@code #Tue Aug 10 ...}), as a set. Lines end
+     * where {@code java.util.Properties.load} ends them (LF, CR or CRLF): a comment ends at a lone CR too.
+     */
     static Set<String> properties(byte[] bytes) {
         Set<String> out = new TreeSet<>();
-        for (String l : new String(bytes, StandardCharsets.UTF_8).split("\r?\n")) {
+        for (String l : new String(bytes, StandardCharsets.UTF_8).split("\r\n|\r|\n")) {
             if (!l.startsWith("#") && !l.isBlank()) {
                 out.add(l);
             }

@@ -33,6 +33,21 @@ class ContentSignalsTest {
     }
 
     @Test
+    void pthLineStartsWhereSitePyEndsALine() {
+        // red team round 9: Python 3.13's site.py splits a .pth with str.splitlines(), older ones at CR, CRLF and LF
+        for (String sep : List.of("\r", "\u000b", "\f", "\u001c", "\u001d", "\u001e", "\u0085", "\u2028", "\u2029")) {
+            for (int chunk : new int[] {1, 2, 7}) {
+                assertTrue(scan("x.pth", ("/opt/lib" + sep + "import os; os.getcwd()\n").getBytes(StandardCharsets.UTF_8),
+                        chunk).contains(RiskFlag.PTH_EXECUTES), Integer.toHexString(sep.charAt(0)) + " chunk " + chunk);
+            }
+        }
+        assertTrue(scan("x.pth", "\ufeffimport os\n").contains(RiskFlag.PTH_EXECUTES), "3.13 decodes utf-8-sig");
+        // U+001F is no line boundary, and an indented import is no import line
+        assertEquals(Set.of(RiskFlag.PTH_FILE, RiskFlag.CODE), scan("p.pth", "/opt/lib\u001fimport os\n"));
+        assertEquals(Set.of(RiskFlag.PTH_FILE, RiskFlag.CODE), scan("p.pth", "/opt/lib\r import os\n"));
+    }
+
+    @Test
     void longBase64RunIsAnEncodedBlobEvenAcrossChunks() {
         String blob = Base64.getEncoder().encodeToString(new byte[600]);
         Set<RiskFlag> flags = scan("m.py", "X = '" + blob + "'\n");

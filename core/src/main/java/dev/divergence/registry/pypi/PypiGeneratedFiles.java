@@ -418,7 +418,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
             String a = new String(bytes, StandardCharsets.UTF_8);
             int nl = a.indexOf('\n');
-            if (nl < 0 || !a.substring(0, nl).replace("\r", "").matches("#!pythonw?")) {
+            // installers rewrite the line up to LF; a CR may only end it (CRLF), one inside would end a Python line
+            if (nl < 0 || !a.substring(0, nl).matches("#!pythonw?\r?")) {
                 return Optional.empty();
             }
             int tried = 0;
@@ -591,7 +592,7 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
      */
     static final class SetupCfgEggInfo implements ContentRule {
         private static final Pattern BLOCK = Pattern.compile(
-                "(?m)^\\[egg_info\\]\\n(?:tag_build = [A-Za-z0-9.+_-]*\\n|tag_date = [01]\\n|tag_svn_revision = [01]\\n)+\\n*\\z");
+                "(?md)^\\[egg_info\\]\\n(?:tag_build = [A-Za-z0-9.+_-]*\\n|tag_date = [01]\\n|tag_svn_revision = [01]\\n)+\\n*\\z");
 
         @Override
         public String id() {
@@ -733,10 +734,13 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
 
         static boolean literalVersionModule(String text, String version) {
             if (!text.chars().allMatch(c -> c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f))) {
-                return false; // no tabs, escapes of other alphabets, or invisible characters
+                return false; // no tabs, form feeds, escapes of other alphabets, or invisible characters
+            }
+            if (PythonText.otherEncoding(text).isPresent()) {
+                return false; // decoded with another codec (UTF-7: "+AAo-" in a comment is a newline), not as read here
             }
             boolean names = false;
-            for (String statement : statements(text.replace("\r\n", "\n"))) {
+            for (String statement : statements(text)) {
                 if (FORMS.stream().noneMatch(f -> f.matcher(statement).matches())) {
                     return false;
                 }
@@ -849,12 +853,16 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
-        /** Logical lines: comments and blank lines dropped, bracketed continuations joined, indentation removed. */
+        /**
+         * Logical lines: comments and blank lines dropped, bracketed continuations joined, indentation removed. A
+         * comment runs to the end of its physical line as Python's tokenizer reads it ({@link PythonText#physicalLines}:
+         * a lone CR ends it too, so {@code # comment\rimport os} is a comment and then an import).
+         */
         private static List<String> statements(String text) {
             List<String> out = new ArrayList<>();
             StringBuilder current = new StringBuilder();
             int depth = 0;
-            for (String line : text.split("\n")) {
+            for (String line : PythonText.physicalLines(text)) {
                 String l = line.strip();
                 if (l.startsWith("#") || (l.isEmpty() && depth == 0)) {
                     continue;
@@ -921,16 +929,24 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                     } else {
                         unreadable.add("Requires-Dist " + v);
                     }
+                    if (PythonText.hasLineBoundary(value) || value.contains(" #") || value.contains("\\")) {
+                        // pkg_resources (pip's metadata backend before Python 3.11) reads each value with
+                        // parse_strings: a folded value or one holding a form feed is several requirements there
+                        for (String line : RequirementsFiles.setuptoolsLines(value)) {
+                            PythonProject.requirement(line).ifPresent(published::add);
+                        }
+                    }
                 }
             } else {
-                // pkg_resources.split_sections: lines stripped, '#' comments, [extra] or [extra:marker] sections
-                // (setuptools moves a requirement's marker into its section's name), the rest requirements
+                // pkg_resources.split_sections and importlib.metadata's Sectioned.read: str.splitlines() (a form
+                // feed ends a line too), lines stripped, '#' comments, [extra] or [extra:marker] sections (setuptools
+                // moves a requirement's marker into its section's name), the rest requirements
                 int n = 0;
                 String group = "";
                 String marker = "";
-                for (String raw : text.split("\r\n|\r|\n", -1)) {
+                for (String raw : PythonText.splitlines(text)) {
                     n++;
-                    String line = raw.strip();
+                    String line = PythonText.strip(raw);
                     if (line.isEmpty() || line.startsWith("#")) {
                         continue;
                     }

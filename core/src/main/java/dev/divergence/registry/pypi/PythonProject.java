@@ -26,7 +26,9 @@ final class PythonProject {
 
     private static final TomlMapper TOML = dev.divergence.registry.ManifestParsers.TOML;
     private static final Pattern NAME = Pattern.compile("^\\s*([A-Za-z0-9][A-Za-z0-9._-]*)");
-    private static final Pattern STRING = Pattern.compile("'([^'\\\\\\n]*)'|\"([^\"\\\\\\n]*)\"");
+    private static final Pattern STRING = Pattern.compile("'([^'\\\\\\n\\r]*)'|\"([^\"\\\\\\n\\r]*)\"");
+    /** A Python comment: to the end of its physical line, only LF once {@link PythonText#universalNewlines} ran. */
+    private static final Pattern COMMENT = Pattern.compile("#[^\\n]*");
 
     private PythonProject() {
     }
@@ -154,14 +156,17 @@ final class PythonProject {
         return out;
     }
 
-    /** setuptools' {@code _parse_list(value, ";")} without comment lines; a {@code file:} directive is one item. */
+    /**
+     * setuptools' {@code _parse_list(value, ";")} without comment lines ({@code str.splitlines()} when the value has a
+     * newline, so a form feed ends an item too); a {@code file:} directive is one item.
+     */
     static List<String> requirementLines(String value) {
         List<String> out = new ArrayList<>();
         if (value == null) {
             return out;
         }
-        for (String l : value.contains("\n") ? value.split("\n") : value.split(";")) {
-            String t = l.strip();
+        for (String l : value.contains("\n") ? PythonText.splitlines(value) : List.of(value.split(";"))) {
+            String t = PythonText.strip(l);
             if (!t.isEmpty() && !t.startsWith("#")) {
                 out.add(t.startsWith("file:") ? "file-directive @ " + squash(t) : t);
             }
@@ -187,8 +192,8 @@ final class PythonProject {
             if (text.isEmpty()) {
                 return false;
             }
-            for (String line : text.get().split("\n")) {
-                String l = line.replaceFirst("\\s+#.*$", "").strip();
+            // setuptools' _parse_requirements_list, then parse_strings (str.splitlines, drop_comment, continuations)
+            for (String l : RequirementsFiles.setuptoolsLines(text.get())) {
                 if (l.startsWith("-")) {
                     return false; // -r, -c, -e: not a requirement list setuptools reads literally
                 }
@@ -256,7 +261,9 @@ final class PythonProject {
      * {@code [list(]open('FILE'[, encoding=...]).read()[.strip()].split('\\n')|.splitlines()[)]}. Every name then
      * comes from a file of the repository; anything else is empty (unknown).
      */
-    static Optional<List<String>> setupArgument(GeneratedFiles.SourceView view, String root, String py, String keyword) {
+    static Optional<List<String>> setupArgument(GeneratedFiles.SourceView view, String root, String source,
+                                                String keyword) {
+        String py = PythonText.universalNewlines(source); // Python's physical lines: CR and CRLF end a line too
         Optional<List<String>> literal = literalArgument(py, keyword);
         if (literal.isPresent()) {
             return literal;
@@ -273,7 +280,7 @@ final class PythonProject {
                 count++;
             }
             // bound once, at the start of a line, and never subscripted, extended or called a method on
-            Matcher binding = Pattern.compile("(?m)^" + e + "\\s*=(?!=)\\s*").matcher(py);
+            Matcher binding = Pattern.compile("(?md)^" + e + "\\s*=(?!=)\\s*").matcher(py);
             if (count != 1 || !binding.find()) {
                 return Optional.empty();
             }
@@ -307,15 +314,13 @@ final class PythonProject {
         if (text.isEmpty()) {
             return Optional.empty();
         }
+        // whatever the idiom splits at, setup() reads the list with parse_strings: str.splitlines() again
         List<String> out = new ArrayList<>();
-        for (String line : text.get().split("\n")) {
-            String l = line.replaceFirst("\\s+#.*$", "").strip();
+        for (String l : RequirementsFiles.setuptoolsLines(text.get())) {
             if (l.startsWith("-")) {
                 return Optional.empty(); // -r, -c, -e, --index-url: not what setuptools reads as a requirement
             }
-            if (!l.isEmpty() && !l.startsWith("#")) {
-                out.add(l);
-            }
+            out.add(l);
         }
         return Optional.of(out);
     }
@@ -325,7 +330,7 @@ final class PythonProject {
      * (an argument), or to the end of the line at depth 0 ({@code toLineEnd}, a statement); string literals skipped.
      */
     private static Optional<String> expressionAfter(String py, String prefix, boolean toLineEnd) {
-        Matcher m = Pattern.compile(prefix, Pattern.MULTILINE).matcher(py);
+        Matcher m = Pattern.compile(prefix, Pattern.MULTILINE | Pattern.UNIX_LINES).matcher(py);
         if (!m.find()) {
             return Optional.empty();
         }
@@ -360,7 +365,8 @@ final class PythonProject {
      * The string literals of {@code keyword=[...]} or {@code keyword={...}} when the value is a literal list or dict
      * of string literals (and lists of them) and nothing else; empty otherwise.
      */
-    static Optional<List<String>> literalArgument(String py, String keyword) {
+    static Optional<List<String>> literalArgument(String source, String keyword) {
+        String py = PythonText.universalNewlines(source); // a comment ends at CR, CRLF or LF, and nowhere else
         Matcher m = Pattern.compile("\\b" + keyword + "\\s*=\\s*([\\[{])").matcher(py);
         if (!m.find()) {
             return Optional.empty();
@@ -393,7 +399,7 @@ final class PythonProject {
         if (end < 0) {
             return Optional.empty();
         }
-        String literal = py.substring(m.start(1), end).replaceAll("(?m)#.*$", "");
+        String literal = COMMENT.matcher(py.substring(m.start(1), end)).replaceAll("");
         List<String> out = new ArrayList<>();
         Matcher s = STRING.matcher(literal);
         while (s.find()) {
@@ -593,9 +599,9 @@ final class PythonProject {
         List<String> unattributed = new ArrayList<>();
         String group = null;
         int n = 0;
-        for (String raw : text.split("\r\n|\r|\n|\u000b|\u000c|\u001c|\u001d|\u001e|\u0085|\u2028|\u2029", -1)) {
+        for (String raw : PythonText.splitlines(text)) {
             n++;
-            String line = raw.strip();
+            String line = PythonText.strip(raw);
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
@@ -683,12 +689,16 @@ final class PythonProject {
         return new MetadataHeaders(fields, unattributed);
     }
 
+    /**
+     * setuptools' {@code _parse_list(value)} for an {@code [options.entry_points]} option: {@code str.splitlines()}
+     * when the value has a newline, else split at {@code ,}; parts stripped, empty ones dropped.
+     */
     private static List<String> lines(String value) {
         List<String> out = new ArrayList<>();
         if (value != null) {
-            for (String l : value.split("[\n;]")) {
-                if (!l.isBlank()) {
-                    out.add(l.strip());
+            for (String l : value.contains("\n") ? PythonText.splitlines(value) : List.of(value.split(","))) {
+                if (!PythonText.strip(l).isEmpty()) {
+                    out.add(PythonText.strip(l));
                 }
             }
         }

@@ -43,8 +43,8 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
     /** How many requirements files of one sdist are followed (includes too). */
     private static final int MAX_FILES = 32;
     private static final Pattern INCLUDE = Pattern.compile("^(?:-r|--requirement|-c|--constraint)(?:\\s*=\\s*|\\s+|(?=[^-\\s]))(\\S+)");
-    /** pip's COMMENT_RE. */
-    private static final Pattern COMMENT = Pattern.compile("(^|\\s+)#.*$");
+    /** pip's {@code COMMENT_RE} ({@code (^|\\s+)#.*$}), its {@code \\s} Python's whitespace; applied to one line. */
+    private static final Pattern COMMENT = Pattern.compile("(^|[" + PythonText.SPACE + "]+)#.*$", Pattern.DOTALL);
     /** Where a requirement line's own options start ({@code --hash=...}, {@code --config-settings ...}). */
     private static final Pattern LINE_OPTIONS = Pattern.compile("\\s+--?[A-Za-z]");
     private static final Pattern HASH = Pattern.compile("--hash(?:\\s*=\\s*|\\s+)\\S+");
@@ -91,6 +91,14 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
                 details.add(d + " (as setuptools reads the file)");
             }
         }
+        if (oneLine(mine)) {
+            for (String d : findings(parseSetuptoolsFileDirective(mine),
+                    theirs.map(RequirementsFiles::parseSetuptoolsFileDirective))) {
+                if (!details.contains(d)) {
+                    details.add(d + " (as setuptools reads a one-line setup.cfg file: directive, split at ';')");
+                }
+            }
+        }
         if (details.isEmpty()) {
             return Optional.empty();
         }
@@ -126,11 +134,49 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
 
     /** pip's reading: backslash-continued lines joined, comments dropped, then one requirement or option a line. */
     static Parsed parse(String text) {
-        List<String> lines = new ArrayList<>();
-        for (String raw : text.replaceAll("\\\\\\r?\\n", "").split("\r\n|\r|\n")) {
-            lines.add(COMMENT.matcher(raw).replaceFirst("").strip());
+        return lines(pipLines(text));
+    }
+
+    /**
+     * pip's {@code req_file.preprocess} up to its environment variables: {@code content.splitlines()} (so FF, VT,
+     * FS/GS/RS, NEL, U+2028/U+2029 end a line too, red team round 9), {@code join_lines} (a line ending in a backslash,
+     * unless it is a comment, continues with the next, its leading and trailing backslashes stripped) and
+     * {@code ignore_comments} ({@code COMMENT_RE} removed, the line stripped, empty lines dropped).
+     */
+    static List<String> pipLines(String text) {
+        List<String> joined = new ArrayList<>();
+        StringBuilder pending = null;
+        for (String raw : PythonText.splitlines(text)) {
+            String line = raw;
+            boolean comment = COMMENT.matcher(line).lookingAt();
+            if (!line.endsWith("\\") || comment) {
+                if (comment) {
+                    line = " " + line;
+                }
+                if (pending != null) {
+                    joined.add(pending.append(line).toString());
+                    pending = null;
+                } else {
+                    joined.add(line);
+                }
+            } else {
+                if (pending == null) {
+                    pending = new StringBuilder();
+                }
+                pending.append(line.replaceAll("^\\\\+|\\\\+$", ""));
+            }
         }
-        return lines(lines);
+        if (pending != null) {
+            joined.add(pending.toString());
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : joined) {
+            String l = PythonText.strip(COMMENT.matcher(line).replaceFirst(""));
+            if (!l.isEmpty()) {
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     /**
@@ -140,9 +186,18 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
      * are joined, the reverse of pip's order.
      */
     static Parsed parseSetuptools(String text) {
+        return lines(setuptoolsLines(text));
+    }
+
+    /**
+     * The strings {@code parse_strings} hands to {@code Requirement}: {@code yield_lines} splits with
+     * {@code str.splitlines()} (FF, VT, FS/GS/RS, NEL, U+2028/U+2029 end a line too, red team round 9), strips each
+     * line and drops empty and {@code #} lines; {@code drop_comment}; {@code join_continuation}.
+     */
+    static List<String> setuptoolsLines(String text) {
         List<String> stripped = new ArrayList<>();
-        for (String raw : text.split("\r\n|\r|\n")) {
-            String l = raw.strip();
+        for (String raw : PythonText.splitlines(text)) {
+            String l = PythonText.strip(raw);
             if (!l.isEmpty() && !l.startsWith("#")) {
                 int c = l.indexOf(" #");
                 stripped.add(c < 0 ? l : l.substring(0, c));
@@ -160,10 +215,31 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
                 item = item.substring(0, Math.max(0, item.length() - 2)).strip() + stripped.get(++i);
             }
             if (complete) {
-                lines.add(item.strip());
+                lines.add(PythonText.strip(item));
             }
         }
-        return lines(lines);
+        return lines;
+    }
+
+    /** A file with no line break as Python's universal newlines read it: setup.cfg's {@code file:} splits it at ';'. */
+    private static boolean oneLine(String text) {
+        return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && text.indexOf(';') >= 0;
+    }
+
+    /**
+     * setup.cfg's {@code install_requires = file: ...} (and extras): setuptools' {@code _parse_requirements_list} runs
+     * {@code _parse_list(text, ';')}, which splits a text without a newline at every {@code ;} (a marker's too),
+     * strips the parts and drops {@code #} ones; {@code parse_strings} reads the parts after that.
+     */
+    static Parsed parseSetuptoolsFileDirective(String text) {
+        List<String> parts = new ArrayList<>();
+        for (String part : text.split(";", -1)) {
+            String p = PythonText.strip(part);
+            if (!p.isEmpty() && !p.startsWith("#")) {
+                parts.add(p);
+            }
+        }
+        return lines(setuptoolsLines(String.join("\n", parts)));
     }
 
     private static Parsed lines(List<String> lines) {
@@ -254,8 +330,8 @@ final class RequirementsFiles implements GeneratedFiles.ContentRule {
             if (t.isEmpty()) {
                 continue;
             }
-            for (String raw : t.get().replaceAll("\\\\\\r?\\n", "").split("\r\n|\r|\n")) {
-                Matcher inc = INCLUDE.matcher(COMMENT.matcher(raw).replaceFirst("").strip());
+            for (String line : pipLines(t.get())) {
+                Matcher inc = INCLUDE.matcher(line);
                 if (inc.find() && !inc.group(1).contains("://")) {
                     add(named, root, dir, inc.group(1)).ifPresent(todo::add);
                 }

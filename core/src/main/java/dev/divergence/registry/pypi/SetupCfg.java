@@ -29,8 +29,7 @@ final class SetupCfg {
     /** {@code SECTCRE}: {@code \[(?P<header>.+)\]}, matched at the start of the stripped line. */
     private static final Pattern SECTION = Pattern.compile("\\[(.+)\\]");
     /** Python's {@code str.isspace} for the characters configparser strips and {@code \S} skips. */
-    private static final String PY_SPACE = " \t\n\r\u000b\u000c\u001c\u001d\u001e\u001f\u0085\u00a0\u1680"
-            + "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+    private static final String PY_SPACE = PythonText.SPACE;
     private static final String WS = "[" + Pattern.quote(PY_SPACE).replace("\\Q", "").replace("\\E", "") + "]";
     /** {@code OPTCRE}: the first {@code =} or {@code :} splits option and value. */
     private static final Pattern OPTION = Pattern.compile("(.*?)" + WS + "*([=:])" + WS + "*(.*)", Pattern.DOTALL);
@@ -48,7 +47,7 @@ final class SetupCfg {
         if (text.indexOf('\u0085') >= 0 || text.indexOf('\u2028') >= 0 || text.indexOf('\u2029') >= 0) {
             return Optional.empty();
         }
-        String t = text.replace("\r\n", "\n").replace('\r', '\n'); // universal newlines
+        String t = PythonText.universalNewlines(text);
         if (t.startsWith("\ufeff")) {
             return Optional.empty(); // read with the locale's codec, a BOM is part of the first line: not modelled
         }
@@ -159,26 +158,14 @@ final class SetupCfg {
     }
 
     static boolean isPySpace(char c) {
-        return PY_SPACE.indexOf(c) >= 0;
+        return PythonText.isSpace(c);
     }
 
     static String pyStrip(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && isPySpace(s.charAt(from))) {
-            from++;
-        }
-        while (to > from && isPySpace(s.charAt(to - 1))) {
-            to--;
-        }
-        return s.substring(from, to);
+        return PythonText.strip(s);
     }
 
     static String pyRstrip(String s) {
-        int to = s.length();
-        while (to > 0 && isPySpace(s.charAt(to - 1))) {
-            to--;
-        }
-        return s.substring(0, to);
+        return PythonText.rstrip(s);
     }
 }
