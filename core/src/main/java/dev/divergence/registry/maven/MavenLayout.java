@@ -73,7 +73,11 @@ public final class MavenLayout implements Layout {
                 resourceRoots.add(r);
             }
         }
-        for (String r : List.of(javaRoot, module + RESOURCES)) {
+        List<String> declaredRoots = artifact.kind() == ArtifactKind.POM ? List.of()
+                : SourceRoots.declared(module, tree, sourceReader);
+        // then the other source roots the build declares (Ant copies each javac root's non-Java files along)
+        for (String r : java.util.stream.Stream.concat(java.util.stream.Stream.of(javaRoot, module + RESOURCES),
+                declaredRoots.stream()).toList()) {
             if (!resourceRoots.contains(r)) {
                 resourceRoots.add(r);
             }
@@ -82,14 +86,14 @@ public final class MavenLayout implements Layout {
                 : MavenResources.of(module, tree, sourceReader);
         List<MavenResources.Resource> copied = artifact.kind() == ArtifactKind.POM ? List.of()
                 : AntCopies.of(module, tree, sourceReader);
-        ClassSources classes = new ClassSources(javaRoot, artifact.kind() == ArtifactKind.POM ? List.of()
-                : SourceRoots.declared(module, tree, sourceReader), tree, sourceReader);
+        ClassSources classes = new ClassSources(javaRoot, declaredRoots, tree, sourceReader);
         Map<String, String> map = new HashMap<>();
         java.util.Set<String> used = new java.util.LinkedHashSet<>(List.of(javaRoot, resourceRoot));
         java.util.Set<String> usedSources = new java.util.LinkedHashSet<>(List.of(javaRoot));
         String moduleRoot = module;
         for (ArtifactFile f : files) {
-            String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared, copied, classes);
+            String sp = sameBytesInRoot(f, sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared,
+                    copied, classes), resourceRoots, tree);
             map.put(f.path(), sp);
             // a root that supplied a file joins the scope (SOURCE_ONLY rows), except the module folder itself
             resourceRoots.stream().filter(r -> sp.startsWith(r) && tree.get(sp).isPresent()).findFirst()
@@ -181,6 +185,26 @@ public final class MavenLayout implements Layout {
             }
             return out;
         }
+    }
+
+    /**
+     * A resource found first in one root but with the bytes another of the roots holds: several roots the build copies
+     * from may hold the same path, and the last copy wins (commons-beanutils 1.7's sub-build updates the jar with
+     * {@code optional/bean-collections/src/java/overview.html} over the main {@code src/java/overview.html}). The
+     * file is then that root's: same bytes, same commit, a root of the build.
+     */
+    private static String sameBytesInRoot(ArtifactFile f, String sourcePath, List<String> resourceRoots, SourceTree tree) {
+        String p = f.path();
+        if (p.endsWith(".class") || p.endsWith(".java") || p.startsWith("META-INF/") || f.gitBlobId() == null
+                || tree.get(sourcePath).map(s -> s.blobId().equals(f.gitBlobId())).orElse(true)) {
+            return sourcePath;
+        }
+        for (String root : resourceRoots) {
+            if (tree.get(root + p).map(s -> s.blobId().equals(f.gitBlobId())).orElse(false)) {
+                return root + p;
+            }
+        }
+        return sourcePath;
     }
 
     /** A root under the module's test sources (a fixture copy of a resource is not what the jar packages). */

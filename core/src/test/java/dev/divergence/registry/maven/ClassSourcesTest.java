@@ -181,7 +181,9 @@ class ClassSourcesTest {
                 "src/java/org/acme/Widget.java", WIDGET,
                 "src/test/org/acme/WidgetHelper.java", "package org.acme;\npublic class WidgetHelper {}\n",
                 "src/examples/org/acme/Example.java", EXAMPLE,
+                "src/java/overview.html", "<html><body>Acme</body></html>\n",
                 "optional/extra/build.xml", EXTRA_BUILD,
+                "optional/extra/src/java/overview.html", "<html><body>Acme extras</body></html>\n",
                 "optional/extra/src/java/org/acme/BeanMap.java", BEAN_MAP);
     }
 
@@ -190,6 +192,7 @@ class ClassSourcesTest {
                 "org/acme/BeanMap.java", BEAN_MAP), "--release", "8"));
         jar.putAll(LocalMaven.javac(Map.of("org/acme/Example.java", EXAMPLE,
                 "org/acme/WidgetHelper.java", "package org.acme;\npublic class WidgetHelper {}\n"), "--release", "8"));
+        jar.put("overview.html", "<html><body>Acme extras</body></html>\n".getBytes(StandardCharsets.UTF_8));
         return jar;
     }
 
@@ -202,6 +205,16 @@ class ClassSourcesTest {
         // a folder no build names as a jar's source root: examples, and tests compiled elsewhere
         assertWithoutSource(a, "org/acme/Example.class");
         assertWithoutSource(a, "org/acme/WidgetHelper.class");
+        // both roots hold overview.html; the sub-build's copy, updated into the jar last, is the one shipped
+        FileDivergence overview = row(a, "overview.html");
+        assertEquals(FileStatus.MATCH, overview.status());
+        assertEquals("optional/extra/src/java/overview.html", overview.sourcePath().orElseThrow());
+        Map<String, byte[]> changed = antJar();
+        changed.put("overview.html", "<html><body>Acme extras<script src=//evil></script></body></html>\n"
+                .getBytes(StandardCharsets.UTF_8));
+        FileDivergence modified = row(scanJar(antTree(MAIN_BUILD), changed), "overview.html");
+        assertEquals(FileStatus.MODIFIED, modified.status());
+        assertEquals("src/java/overview.html", modified.sourcePath().orElseThrow());
     }
 
     @Test
