@@ -140,7 +140,7 @@ final class AntCopies {
     }
 
     /** Elements named {@code name} (any namespace prefix, e.g. {@code ant:copy}) below {@code root}. */
-    private static List<Element> descendants(Element root, String name) {
+    static List<Element> descendants(Element root, String name) {
         List<Element> out = new ArrayList<>();
         org.w3c.dom.NodeList all = root.getElementsByTagName("*");
         for (int i = 0; i < all.getLength(); i++) {

@@ -38,6 +38,25 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
         }
     }
 
+    /**
+     * The class file's {@code SourceFile} attribute (JVMS 4.7.10: the name of the file javac compiled it from), empty
+     * when absent or unreadable. The publisher writes it: it can tell that a class is not from a file, never that it is.
+     */
+    static Optional<String> sourceFile(byte[] bytes) {
+        try {
+            String[] file = new String[1];
+            new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitSource(String source, String debug) {
+                    file[0] = source;
+                }
+            }, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
+            return Optional.ofNullable(file[0]);
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
     /** What javac's (and ecj's) {@code class$} does: Class.forName, and a NoClassDefFoundError with the message. */
     private static final String FOR_NAME = "java/lang/Class.forName";
 

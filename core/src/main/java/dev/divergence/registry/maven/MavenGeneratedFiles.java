@@ -43,6 +43,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     /** A nested class ({@code Foo$Bar.class}) whose outer source declares nothing that compiles to that name. */
     public static final String CLASS_UNDECLARED = "maven.class-undeclared-in-source";
     /**
+     * A class found in another file of its package that declares it as a top-level type, whose own {@code SourceFile}
+     * attribute names yet another file: compiled from other source.
+     */
+    public static final String CLASS_OTHER_SOURCE_FILE = "maven.class-source-file-differs";
+    /**
      * The empty {@code Outer$N.class} javac (target &lt; 11) writes to call a private nested constructor, verified
      * byte for byte to hold no code and no text but names: see {@link AccessTagClass}.
      */
@@ -1294,6 +1299,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         + String.join(", ", described) + "; its source's code names no such API: compiled from other "
                         + "source")));
             }
+            Optional<Decision> otherFile = otherSourceFile(path, bytes, view);
+            if (otherFile.isPresent()) {
+                return otherFile;
+            }
             boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
             if (java && parsed.isPresent()) {
                 List<String> foreign = new ArrayList<>();
@@ -1313,6 +1322,32 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             // a nested class is still checked against what its outer source declares (NestedClassRule)
             return name.contains("$") ? Optional.empty() : Optional.of(Decision.of(FileStatus.GENERATED, CLASS_FROM_SOURCE));
+        }
+
+        /**
+         * A class the layout found in a file of another name that declares it as a top-level type
+         * ({@code ThreadContainer.class} in {@code Threader.java}) while its own {@code SourceFile} attribute names a
+         * different file: javac compiled it from that other file. Only ever narrows (the attribute may be absent, and
+         * the publisher writes it); a class under its own file's name is not read for it.
+         */
+        private static Optional<Decision> otherSourceFile(String path, byte[] bytes, SourceView view) {
+            Optional<String> sourcePath = view.alignment().sourcePath(path).filter(p -> p.endsWith(".java"));
+            if (sourcePath.isEmpty()) {
+                return Optional.empty();
+            }
+            String file = sourcePath.get().substring(sourcePath.get().lastIndexOf('/') + 1);
+            String base = file.substring(0, file.length() - ".java".length());
+            String simple = path.substring(path.lastIndexOf('/') + 1, path.length() - ".class".length());
+            if (simple.equals(base) || simple.startsWith(base + "$")) {
+                return Optional.empty();
+            }
+            Optional<String> claimed = CompiledClass.sourceFile(bytes);
+            if (claimed.isEmpty() || claimed.get().equals(file)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_OTHER_SOURCE_FILE, Set.of(RiskFlag.CODE),
+                    Optional.of("the class says it was compiled from " + claimed.get() + ", not from " + file
+                            + ", the file of its package that declares it")));
         }
 
         private static Decision moduleInfo(CompiledClass c, Optional<byte[]> source, SourceView view) {

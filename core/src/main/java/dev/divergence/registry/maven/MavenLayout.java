@@ -73,7 +73,11 @@ public final class MavenLayout implements Layout {
                 resourceRoots.add(r);
             }
         }
-        for (String r : List.of(javaRoot, module + RESOURCES)) {
+        List<String> declaredRoots = artifact.kind() == ArtifactKind.POM ? List.of()
+                : SourceRoots.declared(module, tree, sourceReader);
+        // then the other source roots the build declares (Ant copies each javac root's non-Java files along)
+        for (String r : java.util.stream.Stream.concat(java.util.stream.Stream.of(javaRoot, module + RESOURCES),
+                declaredRoots.stream()).toList()) {
             if (!resourceRoots.contains(r)) {
                 resourceRoots.add(r);
             }
@@ -82,20 +86,125 @@ public final class MavenLayout implements Layout {
                 : MavenResources.of(module, tree, sourceReader);
         List<MavenResources.Resource> copied = artifact.kind() == ArtifactKind.POM ? List.of()
                 : AntCopies.of(module, tree, sourceReader);
+        ClassSources classes = new ClassSources(javaRoot, declaredRoots, tree, sourceReader);
         Map<String, String> map = new HashMap<>();
         java.util.Set<String> used = new java.util.LinkedHashSet<>(List.of(javaRoot, resourceRoot));
+        java.util.Set<String> usedSources = new java.util.LinkedHashSet<>(List.of(javaRoot));
         String moduleRoot = module;
         for (ArtifactFile f : files) {
-            String sp = sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared, copied, tree);
+            String sp = sameBytesInRoot(f, sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared,
+                    copied, classes), resourceRoots, tree);
             map.put(f.path(), sp);
             // a root that supplied a file joins the scope (SOURCE_ONLY rows), except the module folder itself
             resourceRoots.stream().filter(r -> sp.startsWith(r) && tree.get(sp).isPresent()).findFirst()
                     .filter(r -> !r.equals(moduleRoot)).ifPresent(used::add);
+            classes.roots().stream().filter(r -> sp.startsWith(r) && tree.get(sp).isPresent()).findFirst()
+                    .ifPresent(usedSources::add);
         }
-        List<String> scope = artifact.kind() == ArtifactKind.POM ? List.of(module + "pom.xml") : List.copyOf(used);
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(used);
+        all.addAll(usedSources);
+        List<String> scope = artifact.kind() == ArtifactKind.POM ? List.of(module + "pom.xml") : List.copyOf(all);
         return new Alignment(map, scope, Optional.of("module " + (module.isEmpty() ? "(root)" : module)
-                + ", sources " + javaRoot + ", resources " + String.join(" ", used.stream()
+                + ", sources " + String.join(" ", usedSources) + ", resources " + String.join(" ", used.stream()
                 .filter(r -> !r.equals(javaRoot) || r.equals(resourceRoot)).toList())));
+    }
+
+    /**
+     * Where a class's source is when no {@code .java} of its name is in the voted source root: the same name in
+     * another root the build declares ({@link SourceRoots}: a second root compiled into the same jar), else the file
+     * of its package, in one of those roots, that declares it as a top-level type (a compilation unit may declare more
+     * than one; javac writes each as {@code Name.class} beside the public one — commons-net's {@code Threader.java}
+     * declares {@code ThreadContainer}). Declarations are read from code only ({@link SourceNames#topLevelTypes}); a
+     * package may declare a top-level type once (JLS 7.6), so the file found is the one javac compiled it from. The
+     * class's own SourceFile attribute is not needed, and being the publisher's to write, proves nothing.
+     */
+    static final class ClassSources {
+        private final List<String> roots;
+        private final SourceTree tree;
+        private final java.util.function.Function<String, Optional<byte[]>> reader;
+        /** Folder → (top-level type → .java path declaring it), read once per folder. */
+        private final Map<String, Map<String, String>> declarations = new HashMap<>();
+        private Map<String, List<String>> javaByFolder;
+
+        ClassSources(String javaRoot, List<String> declaredRoots, SourceTree tree,
+                     java.util.function.Function<String, Optional<byte[]>> reader) {
+            java.util.Set<String> all = new java.util.LinkedHashSet<>();
+            all.add(javaRoot);
+            all.addAll(declaredRoots);
+            this.roots = List.copyOf(all);
+            this.tree = tree;
+            this.reader = reader;
+        }
+
+        /** The voted source root first, then the roots the build declares. */
+        List<String> roots() {
+            return roots;
+        }
+
+        /** A {@code .java} path (relative to a root) in a root after the first. */
+        Optional<String> sameName(String relative) {
+            return roots.stream().skip(1).map(r -> r + relative).filter(p -> tree.get(p).isPresent()).findFirst();
+        }
+
+        /** The source of {@code classPath} (a jar path of a {@code .class}, versions stripped) beyond the first root. */
+        Optional<String> of(String classPath) {
+            for (String root : roots.subList(1, roots.size())) {
+                String java = outerSource(classPath, rel -> tree.get(root + rel).isPresent());
+                if (tree.get(root + java).isPresent()) {
+                    return Optional.of(root + java);
+                }
+            }
+            String binary = classPath.substring(classPath.lastIndexOf('/') + 1, classPath.length() - ".class".length());
+            String pkg = classPath.substring(0, classPath.lastIndexOf('/') + 1);
+            for (String root : roots) {
+                Map<String, String> declared = declarations.computeIfAbsent(root + pkg, this::declaredIn);
+                // the longest '$'-cut prefix a file declares ($Gson$Types$Impl → $Gson$Types), as outerSource
+                for (int d = binary.length(); d > 0; d = binary.lastIndexOf('$', d - 1)) {
+                    String type = declared.get(binary.substring(0, d));
+                    if (type != null) {
+                        return Optional.of(type);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Map<String, String> declaredIn(String folder) {
+            if (javaByFolder == null) {
+                javaByFolder = new HashMap<>();
+                for (String p : tree.files().keySet()) {
+                    if (p.endsWith(".java")) {
+                        javaByFolder.computeIfAbsent(p.substring(0, p.lastIndexOf('/') + 1), k -> new ArrayList<>()).add(p);
+                    }
+                }
+            }
+            Map<String, String> out = new HashMap<>();
+            for (String p : javaByFolder.getOrDefault(folder, List.of())) {
+                reader.apply(p).ifPresent(bytes -> SourceNames.topLevelTypes(
+                        new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).forEach(t -> out.putIfAbsent(t, p)));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * A resource found first in one root but with the bytes another of the roots holds: several roots the build copies
+     * from may hold the same path, and the last copy wins (commons-beanutils 1.7's sub-build updates the jar with
+     * {@code optional/bean-collections/src/java/overview.html} over the main {@code src/java/overview.html}). The
+     * file is then that root's: same bytes, same commit, a root of the build.
+     */
+    private static String sameBytesInRoot(ArtifactFile f, String sourcePath, List<String> resourceRoots, SourceTree tree) {
+        String p = f.path();
+        if (p.endsWith(".class") || p.endsWith(".java") || p.startsWith("META-INF/") || f.gitBlobId() == null
+                || tree.get(sourcePath).map(s -> s.blobId().equals(f.gitBlobId())).orElse(true)) {
+            return sourcePath;
+        }
+        for (String root : resourceRoots) {
+            if (tree.get(root + p).map(s -> s.blobId().equals(f.gitBlobId())).orElse(false)) {
+                return root + p;
+            }
+        }
+        return sourcePath;
     }
 
     /** A root under the module's test sources (a fixture copy of a resource is not what the jar packages). */
@@ -106,7 +215,8 @@ public final class MavenLayout implements Layout {
 
     static String sourcePath(Artifact artifact, String path, String module, String javaRoot, List<String> resourceRoots,
                              List<MavenResources.Resource> declared, List<MavenResources.Resource> copied,
-                             SourceTree tree) {
+                             ClassSources classes) {
+        SourceTree tree = classes.tree;
         String resourceRoot = resourceRoots.get(0);
         if (artifact.kind() == ArtifactKind.POM || (path.startsWith("META-INF/maven/") && path.endsWith("/pom.xml"))) {
             return module + "pom.xml";
@@ -126,11 +236,11 @@ public final class MavenLayout implements Layout {
                 }
             }
             return tree.get(javaRoot + java).isPresent() ? javaRoot + java
-                    : template(module, javaRoot, java, tree).orElse(javaRoot + java);
+                    : template(module, javaRoot, java, tree).or(() -> classes.of(p)).orElse(javaRoot + java);
         }
         if (p.endsWith(".java")) {
             return tree.get(javaRoot + p).isPresent() ? javaRoot + p
-                    : template(module, javaRoot, p, tree).orElse(javaRoot + p);
+                    : template(module, javaRoot, p, tree).or(() -> classes.sameName(p)).orElse(javaRoot + p);
         }
         // Where the module's (or its parent's) <resources> copy it from, when the tree holds that file: the build's own
         // word, even from outside the module (slf4j's parent maps <directory>..</directory> LICENSE.txt to META-INF).

@@ -14,6 +14,13 @@ final class SourceNames {
     private final String text;
     private final boolean templates;
     private final Set<String> names = new HashSet<>();
+    /** Types declared outside any brace or parenthesis: the file's top-level types (Java). */
+    private final Set<String> topLevel = new java.util.LinkedHashSet<>();
+    private int braces;
+    private int parens;
+    /** The last identifier was a type keyword at the top level: the next one is the declared type's name. */
+    private boolean declaring;
+    private char before;
     private int at;
 
     private SourceNames(String text, boolean templates) {
@@ -30,6 +37,17 @@ final class SourceNames {
         SourceNames lexer = new SourceNames(text, !java);
         lexer.code(false);
         return lexer.names;
+    }
+
+    /**
+     * The top-level types a Java source declares ({@code class|interface|enum|record|@interface Name} at brace and
+     * parenthesis depth 0, comments and literals left out): a compilation unit may declare several, each compiled to
+     * {@code Name.class} in the package (JLS 7.6), though only a public one must be named after the file.
+     */
+    static Set<String> topLevelTypes(String text) {
+        SourceNames lexer = new SourceNames(text, false);
+        lexer.code(false);
+        return lexer.topLevel;
     }
 
     /** Code up to the end, or (inside a template) up to the '}' closing it. */
@@ -61,13 +79,27 @@ final class SourceNames {
                 while (at < text.length() && Character.isJavaIdentifierPart(text.charAt(at))) {
                     at++;
                 }
-                names.add(text.substring(start, at));
+                String name = text.substring(start, at);
+                names.add(name);
+                if (declaring) {
+                    topLevel.add(name);
+                }
+                declaring = braces == 0 && parens == 0 && before != '.' && TYPE_KEYWORDS.contains(name);
+                before = 'a';
             } else if (Character.isDigit(c)) {
                 while (at < text.length() && (Character.isLetterOrDigit(text.charAt(at)) || text.charAt(at) == '_'
                         || text.charAt(at) == '.')) {
                     at++; // a number's letters (0x1F, 10L, 1e5f) are no names
                 }
             } else {
+                if (!Character.isWhitespace(c)) {
+                    before = c;
+                    declaring = false; // a declaration's name follows its keyword at once
+                }
+                if (!templates) {
+                    braces += c == '{' ? 1 : c == '}' && braces > 0 ? -1 : 0;
+                    parens += c == '(' ? 1 : c == ')' && parens > 0 ? -1 : 0;
+                }
                 if (inTemplate && c == '{') {
                     depth++;
                 } else if (inTemplate && c == '}' && depth-- == 0) {
@@ -99,6 +131,8 @@ final class SourceNames {
             }
         }
     }
+
+    private static final Set<String> TYPE_KEYWORDS = Set.of("class", "interface", "enum", "record");
 
     private char next(int n) {
         return at + n < text.length() ? text.charAt(at + n) : '\0';
