@@ -19,7 +19,6 @@ final class EntryCollector implements EntryVisitor {
     private final ArchiveLimits limits;
     private final EntryDigest.ByteBudget budget;
     private final List<ArtifactFile> files = new ArrayList<>();
-    private final Set<String> names = new HashSet<>();
     private final java.util.Map<String, String> folded = new java.util.HashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final java.util.Map<String, String> firstContent = new java.util.HashMap<>();
@@ -170,8 +169,9 @@ final class EntryCollector implements EntryVisitor {
                 extra.addAll(flagged);
             }
         }
+        // The first copy's content by path; a path already there is a duplicate entry.
         String before = firstContent.putIfAbsent(f.path(), f.sha256());
-        if (!names.add(f.path())) {
+        if (before != null) {
             extra.add(RiskFlag.DUPLICATE_ENTRY);
             if (!before.equals(f.sha256()) && differing.add(f.path()) && differing.size() <= 10) {
                 // No packaging tool writes two different files under one name; which one a reader keeps varies.

@@ -521,6 +521,9 @@ public final class Classifier {
      */
     private static void markDifferingDuplicates(List<ArtifactFile> files, List<FileDivergence> rows,
                                                 Function<String, String> installed) {
+        if (!anyKeyRepeats(files, installed)) {
+            return; // every path is stored once: no copies to mark (and no set per path to build)
+        }
         Map<String, Set<String>> contents = new java.util.HashMap<>();
         Map<String, List<String>> copies = new java.util.HashMap<>(); // content of each copy, in archive order
         Set<String> relevant = new HashSet<>();
@@ -575,6 +578,9 @@ public final class Classifier {
      * {@code .pth}, an install script or native code, every copy that is not the source's exact content is HIGH_RISK.
      */
     private static void markNameCollisions(List<ArtifactFile> files, List<FileDivergence> rows) {
+        if (!anyKeyRepeats(files, Classifier::fold)) {
+            return; // no two entries fold to one name: nothing collides (the usual archive)
+        }
         Map<String, Set<String>> paths = new java.util.HashMap<>();
         Map<String, Set<String>> contents = new java.util.HashMap<>();
         Map<String, String> last = new java.util.HashMap<>();
@@ -616,8 +622,28 @@ public final class Classifier {
     }
 
     /** The name case-insensitive, normalising file systems (APFS, NTFS) treat as the same: NFC, lower case. */
-    private static String fold(String path) {
-        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+    static String fold(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) >= 0x80) {
+                return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC)
+                        .toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return path.toLowerCase(java.util.Locale.ROOT); // ASCII is its own NFC
+    }
+
+    /**
+     * Whether two regular-file entries have the same key. The two passes that mark copies and collisions change a row
+     * only when some key is shared, and every archive is asked: most have none, and are answered with one set.
+     */
+    private static boolean anyKeyRepeats(List<ArtifactFile> files, Function<String, String> key) {
+        Set<String> seen = new HashSet<>(Math.max(16, files.size() * 4 / 3 + 1));
+        for (ArtifactFile f : files) {
+            if (f.type() == ArtifactFile.EntryType.FILE && !seen.add(key.apply(f.path()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Flags about the entry itself (name, kind), which a content diff does not change. */

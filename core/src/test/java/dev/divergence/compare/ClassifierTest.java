@@ -223,4 +223,20 @@ class ClassifierTest {
             assertEquals(Optional.empty(), relocated("typing_extensions.py", "typing_extensions.py", from), from);
         }
     }
+    /** The collision key: NFC then lower case, with pure ASCII answered without the normaliser (its own NFC). */
+    @Test
+    void foldIsNfcLowerCaseForAnyName() {
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "aZ_./-09\u00e9\u0065\u0301\u00c5\u212b\u1e9e\u00df\u0130\u03a3";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String name = b.toString();
+            assertEquals(java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC)
+                    .toLowerCase(java.util.Locale.ROOT), Classifier.fold(name), name);
+        }
+        assertEquals("caf\u00e9.py", Classifier.fold("CAFE\u0301.py"));
+    }
 }

@@ -584,15 +584,15 @@ public final class ScanJob {
     /**
      * The scanned file rows as a frame. {@code createDataFrame} would turn each row into Spark's binary row with the
      * encoder, and the scan node of the plan then copies that binary row into another before the Parquet writer
-     * sees it: the rows are converted here to Spark's internal form once ({@link Tables#internalFileRow}), and copied
-     * into a binary row once, by the scan node.
+     * sees it: the rows are converted here to Spark's internal form once ({@link Tables.InternalFileRows}, one converter
+     * per task), and copied into a binary row once, by the scan node.
      */
     static Dataset<Row> filesFrame(SparkSession spark, JavaRDD<Row> rows) {
         if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
             return spark.createDataFrame(rows, Tables.FILES_SCHEMA); // a Spark Connect session has no internal rows
         }
         JavaRDD<org.apache.spark.sql.catalyst.InternalRow> internal = rows.mapPartitions(it ->
-                com.google.common.collect.Iterators.transform(it, Tables::internalFileRow));
+                com.google.common.collect.Iterators.transform(it, new Tables.InternalFileRows()::apply));
         return classic.internalCreateDataFrame(internal.rdd(), Tables.FILES_SCHEMA, false);
     }
 

@@ -343,25 +343,57 @@ public final class Tables {
      * the generic converter's dispatch cost as much as the UTF-8 encoding for every value of every file row.
      */
     static org.apache.spark.sql.catalyst.InternalRow internalFileRow(Row r) {
-        Object[] values = new Object[r.length()];
-        for (int i = 0; i < values.length; i++) {
-            Object v = r.get(i);
-            if (v instanceof String s) {
-                values[i] = org.apache.spark.unsafe.types.UTF8String.fromString(s);
-            } else if (v instanceof String[] a) {
-                Object[] texts = new Object[a.length];
-                for (int k = 0; k < a.length; k++) {
-                    texts[k] = org.apache.spark.unsafe.types.UTF8String.fromString(a[k]);
+        return new InternalFileRows().apply(r);
+    }
+
+    /**
+     * {@link #internalFileRow} for a stream of file rows (one per task): a column holding the same text or flags as in
+     * the row before reuses that row's converted value. A version's rows repeat most columns (ecosystem, package,
+     * version, artifact, commit, mode, and runs of status, rule id, kind and flags), which were encoded to UTF-8 anew
+     * for every row. Converted values are never changed after they are made (the writer copies them), so sharing
+     * them between rows is safe.
+     */
+    static final class InternalFileRows implements java.util.function.Function<Row,
+            org.apache.spark.sql.catalyst.InternalRow> {
+        private final Object[] lastIn = new Object[FILES_SCHEMA.size()];
+        private final Object[] lastOut = new Object[FILES_SCHEMA.size()];
+
+        @Override
+        public org.apache.spark.sql.catalyst.InternalRow apply(Row r) {
+            Object[] values = new Object[r.length()];
+            for (int i = 0; i < values.length; i++) {
+                Object v = r.get(i);
+                if (v instanceof String s) {
+                    values[i] = i < lastIn.length && s.equals(lastIn[i]) ? lastOut[i]
+                            : remember(i, s, org.apache.spark.unsafe.types.UTF8String.fromString(s));
+                } else if (v instanceof String[] a) {
+                    values[i] = i < lastIn.length && lastIn[i] instanceof String[] before
+                            && java.util.Arrays.equals(a, before) ? lastOut[i] : remember(i, a, texts(a));
+                } else if (v == null || v instanceof Long || v instanceof Boolean) {
+                    values[i] = v;
+                } else {
+                    throw new IllegalArgumentException("files." + FILES_SCHEMA.fields()[i].name() + ": unexpected "
+                            + v.getClass().getName());
                 }
-                values[i] = new org.apache.spark.sql.catalyst.util.GenericArrayData(texts);
-            } else if (v == null || v instanceof Long || v instanceof Boolean) {
-                values[i] = v;
-            } else {
-                throw new IllegalArgumentException("files." + FILES_SCHEMA.fields()[i].name() + ": unexpected "
-                        + v.getClass().getName());
             }
+            return new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values);
         }
-        return new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values);
+
+        private Object remember(int i, Object in, Object out) {
+            if (i < lastIn.length) {
+                lastIn[i] = in;
+                lastOut[i] = out;
+            }
+            return out;
+        }
+
+        private static org.apache.spark.sql.catalyst.util.GenericArrayData texts(String[] a) {
+            Object[] texts = new Object[a.length];
+            for (int k = 0; k < a.length; k++) {
+                texts[k] = org.apache.spark.unsafe.types.UTF8String.fromString(a[k]);
+            }
+            return new org.apache.spark.sql.catalyst.util.GenericArrayData(texts);
+        }
     }
 
     /** The flags' names in order (every file row asks: no stream). */

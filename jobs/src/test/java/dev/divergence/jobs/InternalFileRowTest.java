@@ -28,4 +28,31 @@ class InternalFileRowTest {
                 null, null, 1, null, new String[0], false, null, null, null, null); // an int where a long goes
         assertThrows(IllegalArgumentException.class, () -> Tables.internalFileRow(wrong));
     }
+    /**
+     * One converter over a task's rows, reusing the converted value of a column that repeats the row before: every
+     * row comes out as Spark's own converter makes it alone, whatever repeats, changes or turns null from row to row.
+     */
+    @Test
+    void aConverterOverManyRowsGivesEachRowAsAlone() {
+        scala.Function1<Object, Object> spark = CatalystTypeConverters$.MODULE$
+                .createToCatalystConverter(Tables.FILES_SCHEMA);
+        java.util.List<Row> rows = java.util.List.of(
+                file("a.py", "MATCH", "1".repeat(64), new String[] {"CODE"}, "+1 -0 lines"),
+                file("b.py", "MATCH", "2".repeat(64), new String[] {"CODE"}, null),
+                file("b.py", "MODIFIED", "2".repeat(64), new String[] {"CODE", "DYNAMIC_EXEC"}, null),
+                file("c.txt", "MODIFIED", null, new String[0], "+1 -0 lines"),
+                file("c.txt", "MATCH", "3".repeat(64), new String[] {"CODE"}, "+2 -0 lines"),
+                file("d.py", "MATCH", "3".repeat(64), new String[] {"CODE"}, "+2 -0 lines"));
+        Tables.InternalFileRows converter = new Tables.InternalFileRows();
+        for (Row r : rows) {
+            assertEquals(spark.apply(r), converter.apply(r), r.toString());
+        }
+    }
+
+    private static Row file(String path, String status, String sha256, String[] flags, String detail) {
+        // a new String per row, as the scanner makes them: equal text, not the same object
+        return RowFactory.create("pypi", "demo", "1.0", "demo-1.0.tar.gz", new String("demo-1.0/" + path),
+                new String(path), new String(status), "compare.blob-equal", sha256 == null ? null : new String(sha256),
+                sha256, null, "d".repeat(40), 12L, 12L, flags, false, detail, "e".repeat(40), "CODE", "fetch");
+    }
 }
