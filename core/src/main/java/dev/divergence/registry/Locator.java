@@ -20,6 +20,15 @@ public interface Locator {
     /** The version a manifest file declares, when it can be read statically. */
     Optional<String> versionIn(String path, byte[] content, Release release);
 
+    /**
+     * When the version itself names the time it was built (Maven 1's {@code YYYYMMDD.HHMMSS} snapshot deployed as a
+     * version), that time: read like a publication time when the registry gives none, a bound for which commit it can
+     * have been built from. Empty for an ordinary version.
+     */
+    default Optional<java.time.Instant> versionTime(Release release) {
+        return Optional.empty();
+    }
+
     /** The other project a manifest file belongs to (a shared history's other project), when it is not the release's. */
     default Optional<String> otherProject(String path, byte[] content, Release release) {
         return Optional.empty();

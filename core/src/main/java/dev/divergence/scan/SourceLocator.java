@@ -55,7 +55,13 @@ public final class SourceLocator {
         List<String> candidates = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         BlobIndex index = repo.index();
-        long published = release.published().map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        // Without a publication time, a version naming its own build time (Maven 1's 20030623.125255) bounds the
+        // commits the same way: it orders equally good candidates (the newest one made before it first) and says
+        // whether the repository is older; it never makes content acceptable (the comparison still decides).
+        Optional<Instant> versionTime = release.published().isPresent() ? Optional.empty()
+                : locator.versionTime(release);
+        long published = release.published().or(() -> versionTime).map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        String publishedWord = versionTime.isPresent() ? "built (by its version)" : "published";
         int total = artifactBlobs.size();
 
         // Strongest first: the first present signal chooses; the others are recorded and cross-checked.
@@ -221,14 +227,15 @@ public final class SourceLocator {
         if (method == RefMethod.BLOB_OVERLAP) {
             BlobIndex.Overlap best = overlap.get(0);
             notes.add(0, "no tag names this version; closest commit by blob overlap holds " + best.score() + " of "
-                    + total + " artifact files");
+                    + total + " artifact files" + versionTime.map(t -> " (among equals, the newest made before " + t
+                    + ", the build time the version names)").orElse(""));
             if (published != Long.MAX_VALUE && published > index.newestCommitTime() + 86_400) {
                 // Every candidate is older than the release: a fact a query can filter on, unless something was
                 // set aside (a tag spelling the version, a commit only an untrusted ref holds): that stays suspect.
                 repositoryOlder = tagNames.isEmpty() && !disagreement;
                 // Not the same as "no tag": the release may simply be newer than the repository copy.
                 notes.add(1, "repository snapshot is older than the release (newest commit "
-                        + Instant.ofEpochSecond(index.newestCommitTime()) + ", published "
+                        + Instant.ofEpochSecond(index.newestCommitTime()) + ", " + publishedWord + " "
                         + Instant.ofEpochSecond(published) + ")");
             } else if (published == Long.MAX_VALUE && tagNames.isEmpty() && !disagreement) {
                 // No publication time (a registry or proxy that sends none): the release order can tell instead.

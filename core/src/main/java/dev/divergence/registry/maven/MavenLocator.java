@@ -23,6 +23,33 @@ public final class MavenLocator implements Locator {
         return List.of(artifactId + "/pom.xml", "pom.xml", artifactId + "/project.xml", "project.xml");
     }
 
+    /** Maven 1's deploy-time version: {@code yyyyMMdd.HHmmss} (GMT) or a bare {@code yyyyMMdd}. */
+    private static final java.util.regex.Pattern TIMESTAMP =
+            java.util.regex.Pattern.compile("((?:19|20)\\d{6})(?:\\.(\\d{6}))?");
+
+    /**
+     * Maven 1's {@code maven jar:deploy-snapshot} named a build {@code yyyyMMdd.HHmmss} in GMT (commons-net
+     * 20030623.125255: the jar's entries were written at 07:53 local time, five minutes after the commit of 12:47:39
+     * UTC); projects deployed such builds, and bare {@code yyyyMMdd} dates, as versions (commons-beanutils 20020520).
+     * A bare date bounds the day's end. Central records no publication time for them.
+     */
+    @Override
+    public Optional<java.time.Instant> versionTime(Release release) {
+        java.util.regex.Matcher m = TIMESTAMP.matcher(release.version().trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            java.time.LocalDate day = java.time.LocalDate.parse(m.group(1),
+                    java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+            java.time.LocalTime time = m.group(2) == null ? java.time.LocalTime.MAX.withNano(0)
+                    : java.time.LocalTime.parse(m.group(2), java.time.format.DateTimeFormatter.ofPattern("HHmmss"));
+            return Optional.of(day.atTime(time).toInstant(java.time.ZoneOffset.UTC));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty(); // 20031399: a number, not a date
+        }
+    }
+
     @Override
     public Optional<String> versionIn(String path, byte[] content, Release release) {
         try {

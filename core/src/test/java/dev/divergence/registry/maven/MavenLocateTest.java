@@ -334,4 +334,76 @@ class MavenLocateTest {
         assertFalse(r.verdict() == dev.divergence.model.Verdict.CLEAN
                 || r.verdict() == dev.divergence.model.Verdict.EXPLAINED, r.verdict().toString());
     }
+
+    // ---- Maven 1 versions naming their build time (yyyyMMdd.HHmmss), with no publication time from the registry ----
+
+    private static final String LICENSE = "Apache License\n";
+
+    /**
+     * commons-net's history in small: the licence never changes (the only artifact file a commit holds byte for
+     * byte), B.java is added on 2003-06-23 at 12:47:39 and removed again in 2004; project.xml declares 1.0-dev
+     * throughout. Returns the commits: before, at and after the build time 20030623.125255.
+     */
+    private List<String> timestampHistory(Path repo) throws IOException {
+        String a = "package org.apache.commons.net;\nclass A {}\n";
+        String b = "package org.apache.commons.net;\nclass B {}\n";
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(repo)) {
+            String c1 = git.commit(files("project.xml", projectXml("commons-net", "1.0-dev"), "LICENSE.txt", LICENSE,
+                    "src/java/org/apache/commons/net/A.java", a), "1.0", Instant.parse("2003-01-01T00:00:00Z"));
+            String c2 = git.commit(files("project.xml", projectXml("commons-net", "1.0-dev"), "LICENSE.txt", LICENSE,
+                    "src/java/org/apache/commons/net/A.java", a, "src/java/org/apache/commons/net/B.java", b),
+                    "add B", Instant.parse("2003-06-23T12:47:39Z"));
+            String c3 = git.commit(files("project.xml", projectXml("commons-net", "1.0-dev"), "LICENSE.txt", LICENSE,
+                    "src/java/org/apache/commons/net/A.java", a), "drop B", Instant.parse("2004-03-01T00:00:00Z"));
+            return List.of(c1, c2, c3);
+        }
+    }
+
+    private ReleaseReport timestampRelease(Path repo, String version, String... extraClasses) throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/LICENSE.txt", utf8(LICENSE));
+        jar.put("org/apache/commons/net/A.class", CLASS);
+        jar.put("org/apache/commons/net/B.class", CLASS);
+        for (String c : extraClasses) {
+            jar.put(c, CLASS);
+        }
+        return scan(repo, "commons-net", "commons-net", version, Map.of(".jar", LocalMaven.jar(jar)));
+    }
+
+    @Test
+    void aVersionNamingItsBuildTimeChoosesTheNewestEquallyGoodCommitBeforeIt() throws Exception {
+        Path repo = dir.resolve("commons-net-ts");
+        List<String> commits = timestampHistory(repo);
+        // every commit holds the licence, nothing else byte for byte: a tie, which the build time breaks (not the
+        // newest commit of all, which no longer has B.java)
+        ReleaseReport r = timestampRelease(repo, "20030623.125255");
+        assertEquals(RefMethod.BLOB_OVERLAP, r.ref().method(), r.ref().note().orElse(""));
+        assertEquals(commits.get(1), r.ref().commit().orElseThrow(), r.ref().note().orElse(""));
+        assertTrue(artifact(r, ".jar").divergentPaths().isEmpty(), artifact(r, ".jar").divergentPaths().toString());
+        // the repository holds commits after the build time: it is not older than the release, although the
+        // version sorts above every version it declares (commons-codec 20041127.091804 was flagged so)
+        assertFalse(r.ref().repositoryOlder(), r.ref().note().orElse(""));
+        // a bare date bounds the end of its day
+        ReleaseReport day = timestampRelease(repo, "20030623");
+        assertEquals(commits.get(1), day.ref().commit().orElseThrow(), day.ref().note().orElse(""));
+    }
+
+    @Test
+    void theBuildTimeOnlyBreaksTiesAndExplainsNoContent() throws Exception {
+        Path repo = dir.resolve("commons-net-ts2");
+        List<String> commits = timestampHistory(repo);
+        // a class with no source in any commit stays unexplained against the commit the build time chose
+        ReleaseReport payload = timestampRelease(repo, "20030623.125255", "org/apache/commons/net/Evil.class");
+        assertEquals(commits.get(1), payload.ref().commit().orElseThrow());
+        assertEquals(List.of("org/apache/commons/net/Evil.class"), artifact(payload, ".jar").divergentPaths());
+        assertFalse(payload.verdict() == dev.divergence.model.Verdict.CLEAN
+                || payload.verdict() == dev.divergence.model.Verdict.EXPLAINED, payload.verdict().toString());
+        // a build time after the newest commit by more than a day: the repository is older than the release
+        ReleaseReport later = timestampRelease(repo, "20090101.000000");
+        assertTrue(later.ref().repositoryOlder(), later.ref().note().orElse(""));
+        assertEquals(commits.get(2), later.ref().commit().orElseThrow());
+        // an ordinary number that is no date (month 13) bounds nothing: the newest tied commit, as without a time
+        ReleaseReport number = timestampRelease(repo, "20031301.000000");
+        assertEquals(commits.get(2), number.ref().commit().orElseThrow());
+    }
 }
