@@ -60,6 +60,40 @@ public interface Locator {
         return Optional.empty();
     }
 
+    /**
+     * Build files besides the manifests that may declare the version (an Ant {@code build.xml}'s version property),
+     * read by {@link #versionIn} too. They never choose a commit; they only keep a tag spelling the version from being
+     * set aside when a stale manifest of the same commit declares another one ({@link #declaringBuildFile}).
+     */
+    default List<String> otherBuildFiles(Release release) {
+        return List.of();
+    }
+
+    /**
+     * The first build file at this commit's tree — a manifest, or one of {@link #otherBuildFiles} — that declares
+     * this very version (commons-beanutils' tag BEANUTILS_1_4_1: project.xml says 1.0-dev, the build.xml that built
+     * the jar says 1.4.1). Empty when none does.
+     */
+    default Optional<String> declaringBuildFile(SourceRepository repo, SourceTree tree, Release release) {
+        List<String> paths = new java.util.ArrayList<>(manifestPaths(release));
+        paths.addAll(otherBuildFiles(release));
+        for (String path : paths) {
+            Optional<SourceTree.SourceFile> f = tree.get(path);
+            if (f.isEmpty()) {
+                continue;
+            }
+            try {
+                Optional<String> v = repo.read(f.get().blobId(), 1 << 20).flatMap(b -> versionIn(path, b, release));
+                if (v.isPresent() && dev.divergence.source.VersionSpelling.same(v.get(), release.version())) {
+                    return Optional.of(path);
+                }
+            } catch (IOException e) {
+                // an unreadable build file declares nothing
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The version the manifest declares at this commit's tree. */
     default Optional<String> declaredVersion(SourceRepository repo, SourceTree tree, Release release) {
         for (String path : manifestPaths(release)) {

@@ -125,10 +125,18 @@ public final class SourceLocator {
                 notes.add("tag " + t + " (" + shortId(c) + ") declares " + declaredAtTag.get()
                         + ", the version's own snapshot");
             } else if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())) {
-                disagreement = true;
-                notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest declares "
-                        + declaredAtTag.get());
-                continue;
+                // A stale manifest beside the build file that made the release (a Maven 1 project.xml left at 1.0-dev
+                // while the Ant build.xml that built the jar declares 1.4.1) does not set the tag aside; set aside
+                // only when no build file of the commit declares the version.
+                Optional<String> declaring = locator.declaringBuildFile(repo, repo.tree(c), release);
+                if (declaring.isEmpty()) {
+                    disagreement = true;
+                    notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest declares "
+                            + declaredAtTag.get());
+                    continue;
+                }
+                notes.add("tag " + t + " (" + shortId(c) + "): its manifest declares " + declaredAtTag.get() + ", its "
+                        + declaring.get() + " declares the version");
             }
             tag = Optional.of(t);
             signals.put(RefMethod.TAG, c);
@@ -358,7 +366,8 @@ public final class SourceLocator {
         Optional<String> declared = locator.declaredVersion(repo, tree, release);
         if (declared.isPresent() && method != RefMethod.BLOB_OVERLAP && method != RefMethod.MANIFEST_HISTORY) {
             independent++;
-            if (!VersionSpelling.same(declared.get(), release.version())) {
+            if (!VersionSpelling.same(declared.get(), release.version())
+                    && locator.declaringBuildFile(repo, tree, release).isEmpty()) {
                 agree = false;
                 notes.add("manifest at " + shortId(commit) + " declares " + declared.get());
             }

@@ -50,10 +50,20 @@ public final class MavenLocator implements Locator {
         }
     }
 
+    /** The Ant build.xml beside the manifests: the jakarta-commons components of Maven 1's time were built by it. */
+    @Override
+    public List<String> otherBuildFiles(Release release) {
+        String artifactId = release.pkg().name().substring(release.pkg().name().indexOf('/') + 1);
+        return List.of(artifactId + "/build.xml", "build.xml");
+    }
+
     @Override
     public Optional<String> versionIn(String path, byte[] content, Release release) {
         try {
             Element project = MavenRegistry.xml(content, path).getDocumentElement();
+            if (path.equals("build.xml") || path.endsWith("/build.xml")) {
+                return antVersion(project, release);
+            }
             if (otherProject(project, path.endsWith("project.xml"), release).isPresent()) {
                 return Optional.empty(); // another project's manifest declares nothing about this one
             }
@@ -66,6 +76,27 @@ public final class MavenLocator implements Locator {
         } catch (RegistryException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The version an Ant build.xml declares: a top-level {@code <property name="component.version" value="1.4.1"/>}
+     * (the jakarta-commons convention), {@code version}, {@code project.version} or {@code ARTIFACTID.version}, as a
+     * literal (Ant: the first definition wins). Dependency versions ({@code junit.version}) are other properties.
+     */
+    private static Optional<String> antVersion(Element project, Release release) {
+        if (!project.getNodeName().equals("project")) {
+            return Optional.empty();
+        }
+        String artifactId = release.pkg().name().substring(release.pkg().name().indexOf('/') + 1);
+        List<String> names = List.of("component.version", "version", "project.version", artifactId + ".version");
+        for (org.w3c.dom.Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element p && p.getNodeName().equals("property") && names.contains(p.getAttribute("name"))
+                    && p.hasAttribute("value")) {
+                String v = p.getAttribute("value").trim();
+                return v.isEmpty() || v.contains("${") ? Optional.empty() : Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

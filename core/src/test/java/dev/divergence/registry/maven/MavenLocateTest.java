@@ -406,4 +406,59 @@ class MavenLocateTest {
         ReleaseReport number = timestampRelease(repo, "20031301.000000");
         assertEquals(commits.get(2), number.ref().commit().orElseThrow());
     }
+
+    // ---- a stale Maven 1 project.xml beside the Ant build.xml that built the release -----------------------------
+
+    /**
+     * commons-beanutils 1.4.1: the tag's project.xml still says 1.0-dev while the build.xml that built the jar
+     * (Created-By Ant) declares {@code buildXmlProperty}; an earlier commit is the 1.4 release. Scanned as 1.4.1.
+     */
+    private ReleaseReport beanutils(String buildXmlProperty) throws Exception {
+        Path repo = dir.resolve("commons-beanutils-" + Math.abs(buildXmlProperty.hashCode()));
+        String bean = "package org.apache.commons.beanutils;\nclass BeanUtils {}\n";
+        String fix = "package org.apache.commons.beanutils;\nclass Fix {}\n";
+        String build14 = "<project name=\"Bean Utilities\" default=\"compile\" basedir=\".\">\n"
+                + "  <property name=\"component.version\" value=\"1.4\"/>\n</project>\n";
+        String build141 = "<project name=\"Bean Utilities\" default=\"compile\" basedir=\".\">\n"
+                + "  <property name=\"junit.version\" value=\"3.7\"/>\n  " + buildXmlProperty + "\n</project>\n";
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(repo)) {
+            git.commit(files("project.xml", projectXml("commons-beanutils", "1.0-dev"), "build.xml", build14,
+                    "src/java/org/apache/commons/beanutils/BeanUtils.java", bean), "1.4",
+                    Instant.parse("2002-08-01T00:00:00Z"));
+            git.tag("BEANUTILS_1_4", false);
+            git.commit(files("project.xml", projectXml("commons-beanutils", "1.0-dev"), "build.xml", build141,
+                    "src/java/org/apache/commons/beanutils/BeanUtils.java", bean,
+                    "src/java/org/apache/commons/beanutils/Fix.java", fix), "1.4.1",
+                    Instant.parse("2002-08-10T00:00:00Z"));
+            git.tag("BEANUTILS_1_4_1", false);
+        }
+        return scan(repo, "commons-beanutils", "commons-beanutils", "1.4.1", Map.of(
+                ".jar", LocalMaven.jar(Map.of("org/apache/commons/beanutils/BeanUtils.class", CLASS,
+                        "org/apache/commons/beanutils/Fix.class", CLASS))));
+    }
+
+    @Test
+    void aTagIsNotSetAsideByAStaleManifestWhenTheBuildXmlDeclaresTheVersion() throws Exception {
+        ReleaseReport r = beanutils("<property name=\"component.version\"       value=\"1.4.1\"/>");
+        assertEquals(RefMethod.TAG, r.ref().method(), r.ref().note().orElse(""));
+        assertEquals("BEANUTILS_1_4_1", r.ref().tag().orElseThrow());
+        assertTrue(r.ref().note().orElseThrow().contains("its manifest declares 1.0-dev, its build.xml declares the "
+                + "version"), r.ref().note().orElseThrow());
+        assertTrue(artifact(r, ".jar").divergentPaths().isEmpty(), artifact(r, ".jar").divergentPaths().toString());
+    }
+
+    @Test
+    void aTagStaysSetAsideWhenNoBuildFileDeclaresTheVersion() throws Exception {
+        // another version, a dependency's version property, a property the build fills in: none declares 1.4.1
+        for (String property : List.of("<property name=\"component.version\" value=\"1.4.2\"/>",
+                "<property name=\"ant.version\" value=\"1.4.1\"/>",
+                "<property name=\"component.version\" value=\"${release}\"/>",
+                "<target name=\"x\"><property name=\"component.version\" value=\"1.4.1\"/></target>")) {
+            ReleaseReport r = beanutils(property);
+            assertNotEquals(RefMethod.TAG, r.ref().method(), property + ": " + r.ref().note().orElse(""));
+            assertTrue(r.ref().candidates().stream().anyMatch(c -> c.startsWith("tag:BEANUTILS_1_4_1=")),
+                    r.ref().candidates().toString());
+            assertTrue(r.ref().commit().isEmpty(), property + ": nothing else ties it to a commit: " + r.ref().commit());
+        }
+    }
 }
