@@ -355,6 +355,7 @@ class MavenLocateTest {
                     "add B", Instant.parse("2003-06-23T12:47:39Z"));
             String c3 = git.commit(files("project.xml", projectXml("commons-net", "1.0-dev"), "LICENSE.txt", LICENSE,
                     "src/java/org/apache/commons/net/A.java", a), "drop B", Instant.parse("2004-03-01T00:00:00Z"));
+            git.tag("NET_1_0_0", false); // a lower version in Maven's order, released after the build time
             return List.of(c1, c2, c3);
         }
     }
@@ -383,6 +384,11 @@ class MavenLocateTest {
         // the repository holds commits after the build time: it is not older than the release, although the
         // version sorts above every version it declares (commons-codec 20041127.091804 was flagged so)
         assertFalse(r.ref().repositoryOlder(), r.ref().note().orElse(""));
+        // 1.0.0 sorts below it but was released after it was built: no roll-back from it (commons-codec
+        // 20041127.091804 was said to roll back from 1.22.1)
+        assertFalse(r.reason().orElse("").contains("baseline older than a previous release"), r.reason().orElse(""));
+        assertFalse(r.ref().note().orElse("").contains("baseline older than a previous release"),
+                r.ref().note().orElse(""));
         // a bare date bounds the end of its day
         ReleaseReport day = timestampRelease(repo, "20030623");
         assertEquals(commits.get(1), day.ref().commit().orElseThrow(), day.ref().note().orElse(""));
