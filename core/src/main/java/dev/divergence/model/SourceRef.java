@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param manifestVersion the version the manifest declares at the chosen commit, when readable
  * @param note a human-readable reason when something is off (no tag, disagreement, no repository)
  * @param repositoryOlder no attestation, registry commit or tag names a commit, and the repository's newest commit
- *     is older than the release (by more than a day; without a publication time: the version is higher than every
+ *     is older than the release (by more than a day, or than the build time a Maven 1 timestamp version names;
+ *     without either: the version is higher than every
  *     tagged version and than the version the newest commit declares): the release's commit is probably missing
  *     from the copy
  * @param baselineBranch when no tag chose the commit and only side branches hold it (neither the default branch

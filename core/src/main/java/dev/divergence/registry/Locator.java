@@ -20,6 +20,15 @@ public interface Locator {
     /** The version a manifest file declares, when it can be read statically. */
     Optional<String> versionIn(String path, byte[] content, Release release);
 
+    /**
+     * When the version itself names the time it was built (Maven 1's {@code YYYYMMDD.HHMMSS} snapshot deployed as a
+     * version), that time: read like a publication time when the registry gives none, a bound for which commit it can
+     * have been built from. Empty for an ordinary version.
+     */
+    default Optional<java.time.Instant> versionTime(Release release) {
+        return Optional.empty();
+    }
+
     /** The other project a manifest file belongs to (a shared history's other project), when it is not the release's. */
     default Optional<String> otherProject(String path, byte[] content, Release release) {
         return Optional.empty();
@@ -46,6 +55,40 @@ public interface Locator {
                 }
             } catch (IOException e) {
                 return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Build files besides the manifests that may declare the version (an Ant {@code build.xml}'s version property),
+     * read by {@link #versionIn} too. They never choose a commit; they only keep a tag spelling the version from being
+     * set aside when a stale manifest of the same commit declares another one ({@link #declaringBuildFile}).
+     */
+    default List<String> otherBuildFiles(Release release) {
+        return List.of();
+    }
+
+    /**
+     * The first build file at this commit's tree — a manifest, or one of {@link #otherBuildFiles} — that declares
+     * this very version (commons-beanutils' tag BEANUTILS_1_4_1: project.xml says 1.0-dev, the build.xml that built
+     * the jar says 1.4.1). Empty when none does.
+     */
+    default Optional<String> declaringBuildFile(SourceRepository repo, SourceTree tree, Release release) {
+        List<String> paths = new java.util.ArrayList<>(manifestPaths(release));
+        paths.addAll(otherBuildFiles(release));
+        for (String path : paths) {
+            Optional<SourceTree.SourceFile> f = tree.get(path);
+            if (f.isEmpty()) {
+                continue;
+            }
+            try {
+                Optional<String> v = repo.read(f.get().blobId(), 1 << 20).flatMap(b -> versionIn(path, b, release));
+                if (v.isPresent() && dev.divergence.source.VersionSpelling.same(v.get(), release.version())) {
+                    return Optional.of(path);
+                }
+            } catch (IOException e) {
+                // an unreadable build file declares nothing
             }
         }
         return Optional.empty();

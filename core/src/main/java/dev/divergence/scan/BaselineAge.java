@@ -34,7 +34,12 @@ final class BaselineAge {
     }
 
     /** The finding, when the baseline is a strict ancestor of a lower version's tagged commit. */
-    static Optional<String> rollBack(Release release, SourceRepository repo, SourceRef ref) throws IOException {
+    /**
+     * @param versionTime the build time the version names (Maven 1's {@code 20041127.091804}), read as its publication
+     *     time when the registry gives none: such a version sorts above every release, made before or after it
+     */
+    static Optional<String> rollBack(Release release, SourceRepository repo, SourceRef ref,
+                                     Optional<java.time.Instant> versionTime) throws IOException {
         // A manifest-history commit declares this very version in trusted history: no publisher chose it.
         if (ref.commit().isEmpty() || ref.method() == RefMethod.TAG || ref.method() == RefMethod.NONE
                 || ref.method() == RefMethod.MANIFEST_HISTORY) {
@@ -52,7 +57,8 @@ final class BaselineAge {
         }
         // A previous release existed when this one was published: a lower version tagged later (2.9.0 after its
         // pre-release 2.9.0.pr1, which Maven's order puts above it) is no release this one could roll back from.
-        long published = release.published().map(java.time.Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        long published = release.published().or(() -> versionTime).map(java.time.Instant::getEpochSecond)
+                .orElse(Long.MAX_VALUE);
         lower.removeIf(e -> repo.index().commitTime(e.commit()).orElse(Long.MIN_VALUE) > published);
         lower.sort(Comparator.comparing(Earlier::version, order).reversed());
         for (Earlier e : lower.subList(0, Math.min(CHECKED_TAGS, lower.size()))) {

@@ -99,7 +99,7 @@ public final class ReleaseScanner {
                             SourceLocator.lineEndingBlobIds(l, r.fetched().path().get()))));
                     return lf;
                 });
-                rollBack = rollBack(release, repo, ref);
+                rollBack = rollBack(release, repo, ref, ecosystem.locator().versionTime(release));
                 if (rollBack.isPresent()) {
                     ref = ref.withNote(rollBack.get());
                 }
@@ -292,9 +292,10 @@ public final class ReleaseScanner {
     }
 
     /** The roll-back finding; a repository that cannot answer the ancestry question gives none. */
-    private static Optional<String> rollBack(Release release, SourceRepository repo, SourceRef ref) {
+    private static Optional<String> rollBack(Release release, SourceRepository repo, SourceRef ref,
+                                             Optional<java.time.Instant> versionTime) {
         try {
-            return BaselineAge.rollBack(release, repo, ref);
+            return BaselineAge.rollBack(release, repo, ref, versionTime);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -55,7 +55,13 @@ public final class SourceLocator {
         List<String> candidates = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         BlobIndex index = repo.index();
-        long published = release.published().map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        // Without a publication time, a version naming its own build time (Maven 1's 20030623.125255) bounds the
+        // commits the same way: it orders equally good candidates (the newest one made before it first) and says
+        // whether the repository is older; it never makes content acceptable (the comparison still decides).
+        Optional<Instant> versionTime = release.published().isPresent() ? Optional.empty()
+                : locator.versionTime(release);
+        long published = release.published().or(() -> versionTime).map(Instant::getEpochSecond).orElse(Long.MAX_VALUE);
+        String publishedWord = versionTime.isPresent() ? "built (by its version)" : "published";
         int total = artifactBlobs.size();
 
         // Strongest first: the first present signal chooses; the others are recorded and cross-checked.
@@ -119,10 +125,18 @@ public final class SourceLocator {
                 notes.add("tag " + t + " (" + shortId(c) + ") declares " + declaredAtTag.get()
                         + ", the version's own snapshot");
             } else if (declaredAtTag.isPresent() && !VersionSpelling.same(declaredAtTag.get(), release.version())) {
-                disagreement = true;
-                notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest declares "
-                        + declaredAtTag.get());
-                continue;
+                // A stale manifest beside the build file that made the release (a Maven 1 project.xml left at 1.0-dev
+                // while the Ant build.xml that built the jar declares 1.4.1) does not set the tag aside; set aside
+                // only when no build file of the commit declares the version.
+                Optional<String> declaring = locator.declaringBuildFile(repo, repo.tree(c), release);
+                if (declaring.isEmpty()) {
+                    disagreement = true;
+                    notes.add("tag " + t + " (" + shortId(c) + ") is not a match: its manifest declares "
+                            + declaredAtTag.get());
+                    continue;
+                }
+                notes.add("tag " + t + " (" + shortId(c) + "): its manifest declares " + declaredAtTag.get() + ", its "
+                        + declaring.get() + " declares the version");
             }
             tag = Optional.of(t);
             signals.put(RefMethod.TAG, c);
@@ -221,14 +235,15 @@ public final class SourceLocator {
         if (method == RefMethod.BLOB_OVERLAP) {
             BlobIndex.Overlap best = overlap.get(0);
             notes.add(0, "no tag names this version; closest commit by blob overlap holds " + best.score() + " of "
-                    + total + " artifact files");
+                    + total + " artifact files" + versionTime.map(t -> " (among equals, the newest made before " + t
+                    + ", the build time the version names)").orElse(""));
             if (published != Long.MAX_VALUE && published > index.newestCommitTime() + 86_400) {
                 // Every candidate is older than the release: a fact a query can filter on, unless something was
                 // set aside (a tag spelling the version, a commit only an untrusted ref holds): that stays suspect.
                 repositoryOlder = tagNames.isEmpty() && !disagreement;
                 // Not the same as "no tag": the release may simply be newer than the repository copy.
                 notes.add(1, "repository snapshot is older than the release (newest commit "
-                        + Instant.ofEpochSecond(index.newestCommitTime()) + ", published "
+                        + Instant.ofEpochSecond(index.newestCommitTime()) + ", " + publishedWord + " "
                         + Instant.ofEpochSecond(published) + ")");
             } else if (published == Long.MAX_VALUE && tagNames.isEmpty() && !disagreement) {
                 // No publication time (a registry or proxy that sends none): the release order can tell instead.
@@ -351,7 +366,8 @@ public final class SourceLocator {
         Optional<String> declared = locator.declaredVersion(repo, tree, release);
         if (declared.isPresent() && method != RefMethod.BLOB_OVERLAP && method != RefMethod.MANIFEST_HISTORY) {
             independent++;
-            if (!VersionSpelling.same(declared.get(), release.version())) {
+            if (!VersionSpelling.same(declared.get(), release.version())
+                    && locator.declaringBuildFile(repo, tree, release).isEmpty()) {
                 agree = false;
                 notes.add("manifest at " + shortId(commit) + " declares " + declared.get());
             }

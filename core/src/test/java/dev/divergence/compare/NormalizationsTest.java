@@ -61,6 +61,30 @@ class NormalizationsTest {
     }
 
     @Test
+    void keywordsAreExplainedWhenTheCopyLacksTheFinalNewlineOrHasCrlf() {
+        // commons-beanutils 1.4: build.xml copied jakarta-commons' ../LICENSE (CVS rev 1.4, no final newline, CRLF
+        // checkout) into META-INF; the committed LICENSE.txt is the same text with cvs2svn's expansion and a newline
+        String source = "/*\n * $Header: /home/x/cvs/jakarta-commons//beanutils/LICENSE.txt,v 1.1 2002/07/25 02:36:44 jvanzyl Exp $\n"
+                + " * $Revision: 1.1 $\n * $Date: 2002/07/25 02:36:44 $\n *\n * The Apache Software License\n */\n";
+        String copy = "/*\n * $Header: /home/cvs/jakarta-commons/LICENSE,v 1.4 2002/04/11 13:24:02 dion Exp $\n"
+                + " * $Revision: 1.4 $\n * $Date: 2002/04/11 13:24:02 $\n *\n * The Apache Software License\n */";
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(copy, source, "1.4"));
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(copy.replace("\n", "\r\n"), source, "1.4"));
+        // and the other way round: the artifact has the final newline the source lacks
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(copy + "\n", source.substring(0, source.length() - 1),
+                "1.4"));
+        // anything else changed stays a difference: a payload after the last line, a changed year, a changed line end
+        // inside the text (the last line's text must still be the source's)
+        assertEquals(Optional.empty(), rule(copy + "\nrm -rf /", source, "1.4"));
+        assertEquals(Optional.empty(), rule(copy + "\n\n\n", source, "1.4")); // two newlines more
+        assertEquals(Optional.empty(), rule(copy.replace(" */", " */ x"), source, "1.4"));
+        assertEquals(Optional.empty(), rule(copy.replace("Apache Software License", "Apache Software Licence"), source,
+                "1.4"));
+        // the newline alone explains nothing: some keyword must be what differs
+        assertEquals(Optional.empty(), rule(source.substring(0, source.length() - 1), source, "1.4"));
+    }
+
+    @Test
     void exportSubstPlaceholdersAreExplainedOnlyWithTheirShape() {
         String source = "node: $Format:%H$\nnode-date: $Format:%cI$\ndescribe-name: $Format:%(describe:tags=true)$\n"
                 + "ref-names: $Format:%D$\n";

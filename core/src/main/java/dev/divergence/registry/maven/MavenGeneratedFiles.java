@@ -2081,18 +2081,32 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return copy;
         }
 
+        /**
+         * Maven 2.0's interpolator filled the expressions in the model's whole XML text, so in attribute values too
+         * (fileupload 1.2's antrun {@code <unzip src=".../${project.artifactId}-${project.version}-sources.jar">}).
+         */
         private static void fill(org.w3c.dom.Node node, Map<String, String> values) {
+            if (node instanceof org.w3c.dom.Element e) {
+                org.w3c.dom.NamedNodeMap attributes = e.getAttributes();
+                for (int i = 0; i < attributes.getLength(); i++) {
+                    org.w3c.dom.Node a = attributes.item(i);
+                    a.setNodeValue(filled(a.getNodeValue(), values));
+                }
+            }
             for (org.w3c.dom.Node n = node.getFirstChild(); n != null; n = n.getNextSibling()) {
                 if (n.getNodeType() == org.w3c.dom.Node.TEXT_NODE || n.getNodeType() == org.w3c.dom.Node.CDATA_SECTION_NODE) {
-                    String text = n.getNodeValue();
-                    for (Map.Entry<String, String> v : values.entrySet()) {
-                        text = text.replace(v.getKey(), v.getValue());
-                    }
-                    n.setNodeValue(text);
+                    n.setNodeValue(filled(n.getNodeValue(), values));
                 } else if (n instanceof org.w3c.dom.Element) {
                     fill(n, values);
                 }
             }
+        }
+
+        private static String filled(String text, Map<String, String> values) {
+            for (Map.Entry<String, String> v : values.entrySet()) {
+                text = text.replace(v.getKey(), v.getValue());
+            }
+            return text;
         }
 
         private static void dropEmptyLists(org.w3c.dom.Element e) {

@@ -133,9 +133,13 @@ class Maven2DeployPomTest {
 
     /** Commits COMMITTED as pom.xml, tagged v1.3.0; publishes {@code published} as the release's POM; scans it. */
     private FileDivergence scan(String published) throws Exception {
+        return scan(COMMITTED, published);
+    }
+
+    private FileDivergence scan(String committed, String published) throws Exception {
         Path world = Files.createTempDirectory(dir, "world");
         try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
-            git.commit(files("pom.xml", COMMITTED), "1.3.0", Instant.parse("2007-02-01T00:00:00Z"));
+            git.commit(files("pom.xml", committed), "1.3.0", Instant.parse("2007-02-01T00:00:00Z"));
             git.tag("v1.3.0", true);
         }
         try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
@@ -154,6 +158,33 @@ class Maven2DeployPomTest {
         assertEquals(FileStatus.MATCH_NORMALIZED, f.status());
         assertEquals(MavenGeneratedFiles.POM_SAME_MODEL, f.ruleId());
         assertFalse(f.highRisk());
+    }
+
+    /** commons-fileupload 1.2's release profile: an antrun task whose attributes name the version. */
+    private static final String ANTRUN = "<plugin><artifactId>maven-antrun-plugin</artifactId><configuration><tasks>"
+            + "<unzip src=\"${project.build.directory}/${project.artifactId}-%s-sources.jar\" dest=\"%s\"/>"
+            + "</tasks></configuration></plugin>\n    </plugins>";
+
+    private static String antrun(String pom, String version, String dest) {
+        return pom.replace("    </plugins>", String.format(ANTRUN, version, dest));
+    }
+
+    @Test
+    void theVersionFilledInAnAttributeValueIsTheSameModel() throws Exception {
+        // Maven 2.0's interpolator filled the whole XML text: attribute values too (commons-fileupload 1.2's POM)
+        String committed = antrun(COMMITTED, "${project.version}", "${project.build.directory}/zipDir");
+        FileDivergence f = scan(committed, antrun(DEPLOYED, "1.3.0", "${project.build.directory}/zipDir"));
+        assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), f.toString());
+        assertEquals(MavenGeneratedFiles.POM_SAME_MODEL, f.ruleId());
+        // anything else in an attribute stays visible: another version, another expression filled, a changed value
+        for (String changed : List.of(antrun(DEPLOYED, "1.3.1", "${project.build.directory}/zipDir"),
+                antrun(DEPLOYED, "1.3.0", "target/zipDir"),
+                antrun(DEPLOYED, "1.3.0", "${project.build.directory}/zipDir").replace("${project.artifactId}", "acme-core"),
+                antrun(DEPLOYED, "1.3.0", "${project.build.directory}/zipDir\" overwrite=\"true"))) {
+            FileDivergence g = scan(committed, changed);
+            assertEquals(FileStatus.MODIFIED, g.status(), changed);
+            assertEquals(dev.divergence.compare.Classifier.UNEXPLAINED, g.ruleId(), changed);
+        }
     }
 
     @Test

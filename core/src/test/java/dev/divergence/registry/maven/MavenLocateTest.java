@@ -334,4 +334,137 @@ class MavenLocateTest {
         assertFalse(r.verdict() == dev.divergence.model.Verdict.CLEAN
                 || r.verdict() == dev.divergence.model.Verdict.EXPLAINED, r.verdict().toString());
     }
+
+    // ---- Maven 1 versions naming their build time (yyyyMMdd.HHmmss), with no publication time from the registry ----
+
+    private static final String LICENSE = "Apache License\n";
+
+    /**
+     * commons-net's history in small: the licence never changes (the only artifact file a commit holds byte for
+     * byte), B.java is added on 2003-06-23 at 12:47:39 and removed again in 2004; project.xml declares 1.0-dev
+     * throughout. Returns the commits: before, at and after the build time 20030623.125255.
+     */
+    private List<String> timestampHistory(Path repo) throws IOException {
+        String a = "package org.apache.commons.net;\nclass A {}\n";
+        String b = "package org.apache.commons.net;\nclass B {}\n";
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(repo)) {
+            String c1 = git.commit(files("project.xml", projectXml("commons-net", "1.0-dev"), "LICENSE.txt", LICENSE,
+                    "src/java/org/apache/commons/net/A.java", a), "1.0", Instant.parse("2003-01-01T00:00:00Z"));
+            String c2 = git.commit(files("project.xml", projectXml("commons-net", "1.0-dev"), "LICENSE.txt", LICENSE,
+                    "src/java/org/apache/commons/net/A.java", a, "src/java/org/apache/commons/net/B.java", b),
+                    "add B", Instant.parse("2003-06-23T12:47:39Z"));
+            String c3 = git.commit(files("project.xml", projectXml("commons-net", "1.0-dev"), "LICENSE.txt", LICENSE,
+                    "src/java/org/apache/commons/net/A.java", a), "drop B", Instant.parse("2004-03-01T00:00:00Z"));
+            git.tag("NET_1_0_0", false); // a lower version in Maven's order, released after the build time
+            return List.of(c1, c2, c3);
+        }
+    }
+
+    private ReleaseReport timestampRelease(Path repo, String version, String... extraClasses) throws Exception {
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/LICENSE.txt", utf8(LICENSE));
+        jar.put("org/apache/commons/net/A.class", CLASS);
+        jar.put("org/apache/commons/net/B.class", CLASS);
+        for (String c : extraClasses) {
+            jar.put(c, CLASS);
+        }
+        return scan(repo, "commons-net", "commons-net", version, Map.of(".jar", LocalMaven.jar(jar)));
+    }
+
+    @Test
+    void aVersionNamingItsBuildTimeChoosesTheNewestEquallyGoodCommitBeforeIt() throws Exception {
+        Path repo = dir.resolve("commons-net-ts");
+        List<String> commits = timestampHistory(repo);
+        // every commit holds the licence, nothing else byte for byte: a tie, which the build time breaks (not the
+        // newest commit of all, which no longer has B.java)
+        ReleaseReport r = timestampRelease(repo, "20030623.125255");
+        assertEquals(RefMethod.BLOB_OVERLAP, r.ref().method(), r.ref().note().orElse(""));
+        assertEquals(commits.get(1), r.ref().commit().orElseThrow(), r.ref().note().orElse(""));
+        assertTrue(artifact(r, ".jar").divergentPaths().isEmpty(), artifact(r, ".jar").divergentPaths().toString());
+        // the repository holds commits after the build time: it is not older than the release, although the
+        // version sorts above every version it declares (commons-codec 20041127.091804 was flagged so)
+        assertFalse(r.ref().repositoryOlder(), r.ref().note().orElse(""));
+        // 1.0.0 sorts below it but was released after it was built: no roll-back from it (commons-codec
+        // 20041127.091804 was said to roll back from 1.22.1)
+        assertFalse(r.reason().orElse("").contains("baseline older than a previous release"), r.reason().orElse(""));
+        assertFalse(r.ref().note().orElse("").contains("baseline older than a previous release"),
+                r.ref().note().orElse(""));
+        // a bare date bounds the end of its day
+        ReleaseReport day = timestampRelease(repo, "20030623");
+        assertEquals(commits.get(1), day.ref().commit().orElseThrow(), day.ref().note().orElse(""));
+    }
+
+    @Test
+    void theBuildTimeOnlyBreaksTiesAndExplainsNoContent() throws Exception {
+        Path repo = dir.resolve("commons-net-ts2");
+        List<String> commits = timestampHistory(repo);
+        // a class with no source in any commit stays unexplained against the commit the build time chose
+        ReleaseReport payload = timestampRelease(repo, "20030623.125255", "org/apache/commons/net/Evil.class");
+        assertEquals(commits.get(1), payload.ref().commit().orElseThrow());
+        assertEquals(List.of("org/apache/commons/net/Evil.class"), artifact(payload, ".jar").divergentPaths());
+        assertFalse(payload.verdict() == dev.divergence.model.Verdict.CLEAN
+                || payload.verdict() == dev.divergence.model.Verdict.EXPLAINED, payload.verdict().toString());
+        // a build time after the newest commit by more than a day: the repository is older than the release
+        ReleaseReport later = timestampRelease(repo, "20090101.000000");
+        assertTrue(later.ref().repositoryOlder(), later.ref().note().orElse(""));
+        assertEquals(commits.get(2), later.ref().commit().orElseThrow());
+        // an ordinary number that is no date (month 13) bounds nothing: the newest tied commit, as without a time
+        ReleaseReport number = timestampRelease(repo, "20031301.000000");
+        assertEquals(commits.get(2), number.ref().commit().orElseThrow());
+    }
+
+    // ---- a stale Maven 1 project.xml beside the Ant build.xml that built the release -----------------------------
+
+    /**
+     * commons-beanutils 1.4.1: the tag's project.xml still says 1.0-dev while the build.xml that built the jar
+     * (Created-By Ant) declares {@code buildXmlProperty}; an earlier commit is the 1.4 release. Scanned as 1.4.1.
+     */
+    private ReleaseReport beanutils(String buildXmlProperty) throws Exception {
+        Path repo = dir.resolve("commons-beanutils-" + Math.abs(buildXmlProperty.hashCode()));
+        String bean = "package org.apache.commons.beanutils;\nclass BeanUtils {}\n";
+        String fix = "package org.apache.commons.beanutils;\nclass Fix {}\n";
+        String build14 = "<project name=\"Bean Utilities\" default=\"compile\" basedir=\".\">\n"
+                + "  <property name=\"component.version\" value=\"1.4\"/>\n</project>\n";
+        String build141 = "<project name=\"Bean Utilities\" default=\"compile\" basedir=\".\">\n"
+                + "  <property name=\"junit.version\" value=\"3.7\"/>\n  " + buildXmlProperty + "\n</project>\n";
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(repo)) {
+            git.commit(files("project.xml", projectXml("commons-beanutils", "1.0-dev"), "build.xml", build14,
+                    "src/java/org/apache/commons/beanutils/BeanUtils.java", bean), "1.4",
+                    Instant.parse("2002-08-01T00:00:00Z"));
+            git.tag("BEANUTILS_1_4", false);
+            git.commit(files("project.xml", projectXml("commons-beanutils", "1.0-dev"), "build.xml", build141,
+                    "src/java/org/apache/commons/beanutils/BeanUtils.java", bean,
+                    "src/java/org/apache/commons/beanutils/Fix.java", fix), "1.4.1",
+                    Instant.parse("2002-08-10T00:00:00Z"));
+            git.tag("BEANUTILS_1_4_1", false);
+        }
+        return scan(repo, "commons-beanutils", "commons-beanutils", "1.4.1", Map.of(
+                ".jar", LocalMaven.jar(Map.of("org/apache/commons/beanutils/BeanUtils.class", CLASS,
+                        "org/apache/commons/beanutils/Fix.class", CLASS))));
+    }
+
+    @Test
+    void aTagIsNotSetAsideByAStaleManifestWhenTheBuildXmlDeclaresTheVersion() throws Exception {
+        ReleaseReport r = beanutils("<property name=\"component.version\"       value=\"1.4.1\"/>");
+        assertEquals(RefMethod.TAG, r.ref().method(), r.ref().note().orElse(""));
+        assertEquals("BEANUTILS_1_4_1", r.ref().tag().orElseThrow());
+        assertTrue(r.ref().note().orElseThrow().contains("its manifest declares 1.0-dev, its build.xml declares the "
+                + "version"), r.ref().note().orElseThrow());
+        assertTrue(artifact(r, ".jar").divergentPaths().isEmpty(), artifact(r, ".jar").divergentPaths().toString());
+    }
+
+    @Test
+    void aTagStaysSetAsideWhenNoBuildFileDeclaresTheVersion() throws Exception {
+        // another version, a dependency's version property, a property the build fills in: none declares 1.4.1
+        for (String property : List.of("<property name=\"component.version\" value=\"1.4.2\"/>",
+                "<property name=\"ant.version\" value=\"1.4.1\"/>",
+                "<property name=\"component.version\" value=\"${release}\"/>",
+                "<target name=\"x\"><property name=\"component.version\" value=\"1.4.1\"/></target>")) {
+            ReleaseReport r = beanutils(property);
+            assertNotEquals(RefMethod.TAG, r.ref().method(), property + ": " + r.ref().note().orElse(""));
+            assertTrue(r.ref().candidates().stream().anyMatch(c -> c.startsWith("tag:BEANUTILS_1_4_1=")),
+                    r.ref().candidates().toString());
+            assertTrue(r.ref().commit().isEmpty(), property + ": nothing else ties it to a commit: " + r.ref().commit());
+        }
+    }
 }
