@@ -14,9 +14,14 @@ import java.util.regex.Pattern;
  * or white space, with strings in double quotes, and renames a function's parameters and local variables to
  * {@code _N} (N in hex). The two {@link JsTokens} streams must be equal token for token, except:
  * <ul>
- *   <li>a name the source declares as a function parameter or with {@code var} may stand as a {@code _N} name,
- *       one-to-one within each top-level function, never right after {@code .} (a property is never renamed), and
- *       never as a {@code _N} the source itself uses (it would be another variable);</li>
+ *   <li>a function's parameter or {@code var} (Rhino's TokenMapper renames nothing else) may stand as a {@code _N}
+ *       name, the same one wherever that variable is used: within that function's body, its nested functions
+ *       included unless one declares the name again (its own variable). Scopes are lexical: each name use is
+ *       resolved to the innermost function declaring it; one that no function declares is global (top-level
+ *       {@code var}s included) and must be printed exactly as in the source. Two variables never share a
+ *       {@code _N} where both are visible (the same function, or one nested in the other); a {@code _N} is never
+ *       right after {@code .} (a property is never renamed), and never one the source itself uses (it would be
+ *       another variable);</li>
  *   <li>strings compare by value and numbers by numeric value (Rhino re-quotes and re-prints them);</li>
  *   <li>where the source ends a statement by a line break alone (automatic semicolon insertion), the output may
  *       carry the {@code ;} it stands for.</li>
@@ -44,22 +49,17 @@ public final class JsShrinkSafe {
         } catch (JsTokens.Refused e) {
             return false;
         }
-        Set<String> declared = declared(s);
+        Scopes scopes = Scopes.of(s);
         Set<String> sourceNames = new HashSet<>();
         s.stream().filter(t -> t.kind() == JsTokens.Kind.NAME).forEach(t -> sourceNames.add(t.text()));
         Map<String, String> to = new HashMap<>();
-        Map<String, String> from = new HashMap<>();
-        int depth = 0;
+        Map<String, List<String>> from = new HashMap<>();
         java.util.Deque<Integer> closes = new java.util.ArrayDeque<>();
         int i = 0;
         int j = 0;
         while (i < s.size() && j < c.size()) {
             JsTokens.Token a = s.get(i);
             JsTokens.Token b = c.get(j);
-            if (a.kind() == JsTokens.Kind.NAME && a.text().equals("function") && depth == 0) {
-                to.clear(); // each top-level function numbers its own names
-                from.clear();
-            }
             if (!closes.isEmpty() && closes.peek() == i) {
                 if (!(b.kind() == JsTokens.Kind.PUNCT && b.text().equals("}"))) {
                     return false;
@@ -90,7 +90,7 @@ public final class JsShrinkSafe {
                 j++; // the semicolon the source's line break stands for
                 continue;
             }
-            if (!same(a, b, i > 0 ? s.get(i - 1) : null, declared, sourceNames, to, from)) {
+            if (!same(a, b, i > 0 ? s.get(i - 1) : null, scopes.resolve(i, a.text()), scopes, sourceNames, to, from)) {
                 return false;
             }
             boolean restricted = (i > 0 && s.get(i - 1).kind() == JsTokens.Kind.NAME
@@ -98,11 +98,6 @@ public final class JsShrinkSafe {
                     || (a.kind() == JsTokens.Kind.PUNCT && (a.text().equals("++") || a.text().equals("--")));
             if (restricted && a.newlineBefore() != b.newlineBefore()) {
                 return false;
-            }
-            if (a.kind() == JsTokens.Kind.PUNCT && a.text().equals("{")) {
-                depth++;
-            } else if (a.kind() == JsTokens.Kind.PUNCT && a.text().equals("}")) {
-                depth--;
             }
             i++;
             j++;
@@ -258,8 +253,79 @@ public final class JsShrinkSafe {
         };
     }
 
-    private static boolean same(JsTokens.Token a, JsTokens.Token b, JsTokens.Token before, Set<String> declared,
-                                Set<String> sourceNames, Map<String, String> to, Map<String, String> from) {
+    /**
+     * The functions of a token stream: each function's scope (from its parameter list's {@code (} to its body's
+     * {@code }}), its parent, the variables it declares (parameters and {@code var}s of its own body, not of nested
+     * functions), and for every token the innermost scope holding it (0: the top level).
+     */
+    private record Scopes(int[] of, List<Integer> parent, List<Set<String>> locals) {
+        static Scopes of(List<JsTokens.Token> t) {
+            int[] of = new int[t.size()];
+            List<Integer> parent = new java.util.ArrayList<>(List.of(-1));
+            List<Set<String>> locals = new java.util.ArrayList<>(List.of(new HashSet<>()));
+            for (int k = 0; k < t.size(); k++) {
+                if (t.get(k).kind() != JsTokens.Kind.NAME || !t.get(k).text().equals("function")) {
+                    continue;
+                }
+                int m = k + 1;
+                if (m < t.size() && t.get(m).kind() == JsTokens.Kind.NAME) {
+                    m++;
+                }
+                if (m >= t.size() || !t.get(m).text().equals("(")) {
+                    continue;
+                }
+                int close = matching(t, m, 1);
+                int end = close < 0 || close + 1 >= t.size() || !t.get(close + 1).text().equals("{") ? -1
+                        : matching(t, close + 1, 1);
+                if (end < 0) {
+                    continue;
+                }
+                int id = parent.size();
+                parent.add(of[k]);
+                locals.add(new HashSet<>());
+                for (int x = m; x <= end; x++) {
+                    of[x] = id; // functions come in source order: a nested one overwrites its part later
+                }
+            }
+            for (int k : declaredAt(t)) {
+                locals.get(of[k]).add(t.get(k).text());
+            }
+            return new Scopes(of, parent, locals);
+        }
+
+        /** The innermost function declaring {@code name} seen from token {@code i}; 0 (global) when none does. */
+        int resolve(int i, String name) {
+            for (int f = of[i]; f > 0; f = parent.get(f)) {
+                if (locals.get(f).contains(name)) {
+                    return f;
+                }
+            }
+            return 0;
+        }
+
+        /** Whether one of the two functions is the other or nested in it: their variables are visible together. */
+        boolean related(int f, int g) {
+            for (int x = f; x >= 0; x = parent.get(x)) {
+                if (x == g) {
+                    return true;
+                }
+            }
+            for (int x = g; x >= 0; x = parent.get(x)) {
+                if (x == f) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * @param scope the function declaring {@code a}'s name as seen where {@code a} stands (0: global)
+     * @param to a function's variable ({@code scope:name}) → the name printed for it
+     * @param from a printed {@code _N} → the variables ({@code scope:name}) it stands for
+     */
+    private static boolean same(JsTokens.Token a, JsTokens.Token b, JsTokens.Token before, int scope, Scopes scopes,
+                                Set<String> sourceNames, Map<String, String> to, Map<String, List<String>> from) {
         if (a.kind() != b.kind()) {
             return false;
         }
@@ -274,20 +340,29 @@ public final class JsShrinkSafe {
                 if (property) {
                     return a.text().equals(b.text()); // a property name is never renamed
                 }
-                String mapped = to.get(a.text());
+                if (scope == 0) {
+                    return a.text().equals(b.text()); // a global is never renamed
+                }
+                String variable = scope + ":" + a.text();
+                String mapped = to.get(variable);
                 if (mapped != null) {
                     return mapped.equals(b.text());
                 }
                 if (a.text().equals(b.text())) {
-                    // kept as is: a name already standing for a renamed one on the output side is another variable
-                    return !from.containsKey(b.text());
+                    to.put(variable, b.text()); // kept: as the source has it (no _N is ever a name the source uses)
+                    return true;
                 }
-                if (!declared.contains(a.text()) || !RENAMED.matcher(b.text()).matches()
-                        || sourceNames.contains(b.text()) || from.containsKey(b.text())) {
+                if (!RENAMED.matcher(b.text()).matches() || sourceNames.contains(b.text())) {
                     return false;
                 }
-                to.put(a.text(), b.text());
-                from.put(b.text(), a.text());
+                for (String other : from.getOrDefault(b.text(), List.of())) {
+                    int f = Integer.parseInt(other.substring(0, other.indexOf(':')));
+                    if (scopes.related(f, scope)) {
+                        return false; // two variables visible together under one name
+                    }
+                }
+                to.put(variable, b.text());
+                from.computeIfAbsent(b.text(), k -> new java.util.ArrayList<>()).add(variable);
                 return true;
             default:
                 return a.text().equals(b.text());
@@ -295,11 +370,11 @@ public final class JsShrinkSafe {
     }
 
     /**
-     * Names the source declares as local: after {@code var} (and each {@code ,}-separated declarator of that
+     * The tokens that declare a variable: after {@code var} (and each {@code ,}-separated declarator of that
      * {@code var} at the same nesting), and the parameters of {@code function NAME(...)}/{@code function(...)}.
      */
-    static Set<String> declared(List<JsTokens.Token> t) {
-        Set<String> out = new HashSet<>();
+    static List<Integer> declaredAt(List<JsTokens.Token> t) {
+        List<Integer> out = new java.util.ArrayList<>();
         for (int k = 0; k < t.size(); k++) {
             JsTokens.Token x = t.get(k);
             if (x.kind() != JsTokens.Kind.NAME) {
@@ -325,7 +400,7 @@ public final class JsShrinkSafe {
                             break;
                         }
                     } else if (expectName && nest == 0 && y.kind() == JsTokens.Kind.NAME) {
-                        out.add(y.text());
+                        out.add(m);
                     } else if (nest == 0 && y.kind() == JsTokens.Kind.NAME && y.text().equals("in")) {
                         break;
                     }
@@ -342,7 +417,7 @@ public final class JsShrinkSafe {
                 if (m < t.size() && t.get(m).text().equals("(")) {
                     for (m++; m < t.size() && !t.get(m).text().equals(")"); m++) {
                         if (t.get(m).kind() == JsTokens.Kind.NAME) {
-                            out.add(t.get(m).text());
+                            out.add(m);
                         } else if (!t.get(m).text().equals(",")) {
                             break; // defaults, patterns: not the plain list ShrinkSafe's Rhino knew
                         }

@@ -66,4 +66,29 @@ public class JsShrinkSafeTest {
         // a line break moved into a restricted production: return x is not return; x
         assertFalse(same("function f(x) {\n return x;\n}\n", "function f(_1){\nreturn\n_1;\n}\n"));
     }
+
+    /** Red team round 5 (case1): ShrinkSafe renames a function's parameters and locals in that function only. */
+    @Test
+    void renamingIsScopedToTheFunctionDeclaringTheName() {
+        String source = "function mirror(primary) {\n    return primary;\n}\n"
+                + "var primary = \"https://attacker.example/p.js\";\nvar cdn = \"https://cdn.example/widgets.js\";\n"
+                + "function fallback(cdn) {\n    return cdn;\n}\n"
+                + "document.write('<script src=\"' + cdn + '\"></scr' + 'ipt>');\n";
+        String honest = "function mirror(_1){return _1;}var primary=\"https://attacker.example/p.js\";"
+                + "var cdn=\"https://cdn.example/widgets.js\";function fallback(_1){return _1;}"
+                + "document.write(\"<script src=\\\"\"+cdn+\"\\\"></scr\"+\"ipt>\");";
+        assertTrue(same(source, honest));
+        // two globals printed as one _1 in different stretches: the page now writes primary's URL
+        assertFalse(same(source, honest.replace("var primary=", "var _1=").replace("+cdn+", "+_1+")));
+        // a global renamed at all
+        assertFalse(same(source, honest.replace("var cdn=", "var _2=").replace("+cdn+", "+_2+")));
+        // a nested function's own variable may reuse no _N of the function around it; its use of the outer one keeps it
+        String nested = "function f(a) {\n  function g(b) {\n    return a + b;\n  }\n  return g;\n}\n";
+        assertTrue(same(nested, "function f(_1){function g(_2){return _1+_2;}return g;}"));
+        assertFalse(same(nested, "function f(_1){function g(_1){return _1+_1;}return g;}"));
+        // a name free in a sibling function is the global, not the other function's renamed local
+        String siblings = "function f(a) {\n  return a;\n}\nfunction g() {\n  return a;\n}\n";
+        assertTrue(same(siblings, "function f(_1){return _1;}function g(){return a;}"));
+        assertFalse(same(siblings, "function f(_1){return _1;}function g(){return _1;}"));
+    }
 }
