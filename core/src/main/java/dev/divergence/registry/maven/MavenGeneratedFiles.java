@@ -1174,6 +1174,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static final String DEFINE = "run-time class definition";
         private static final String REFLECTION = "reflective invocation";
         private static final String LOADING = "dynamic class loading";
+        private static final String INTERPRETER = "code read as data (deserialisation, an interpreter, a name service)";
+        private static final String EXFILTRATION = "environment or network access";
 
         /**
          * Calls ({@code owner.name}; {@code *.name}: any owner, as a ClassLoader subclass calls its own defineClass)
@@ -1199,13 +1201,42 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("java/lang/Class.newInstance", Use.any(REFLECTION, "newInstance")),
                 Map.entry("java/lang/invoke/MethodHandle.invoke", Use.any(REFLECTION, "invoke")),
                 Map.entry("java/lang/invoke/MethodHandle.invokeExact", Use.any(REFLECTION, "invokeExact")),
-                Map.entry("java/lang/invoke/MethodHandle.invokeWithArguments", Use.any(REFLECTION, "invokeWithArguments")));
+                Map.entry("java/lang/invoke/MethodHandle.invokeWithArguments", Use.any(REFLECTION, "invokeWithArguments")),
+                // code or objects read from a stream or a name service: what they run is in no constant pool
+                Map.entry("java/io/ObjectInputStream.readObject", Use.any(INTERPRETER, "readObject")),
+                Map.entry("java/io/ObjectInputStream.readUnshared", Use.any(INTERPRETER, "readUnshared")),
+                Map.entry("javax/naming/Context.lookup", Use.any(INTERPRETER, "lookup")),
+                Map.entry("javax/naming/InitialContext.lookup", Use.any(INTERPRETER, "lookup")),
+                Map.entry("javax/naming/directory/InitialDirContext.lookup", Use.any(INTERPRETER, "lookup")),
+                Map.entry("java/rmi/Naming.lookup", Use.any(INTERPRETER, "lookup")),
+                Map.entry("java/rmi/registry/Registry.lookup", Use.any(INTERPRETER, "lookup")),
+                // what a payload reads and where it sends it: the environment, a connection
+                Map.entry("java/lang/System.getenv", Use.any(EXFILTRATION, "getenv")),
+                Map.entry("java/net/URL.openStream", Use.any(EXFILTRATION, "openStream")),
+                Map.entry("java/net/URL.openConnection", Use.any(EXFILTRATION, "openConnection")),
+                Map.entry("java/net/Socket.<init>", Use.any(EXFILTRATION, "Socket")),
+                Map.entry("java/net/http/HttpClient.newHttpClient", Use.any(EXFILTRATION, "newHttpClient", "HttpClient")),
+                Map.entry("java/net/http/HttpClient.newBuilder", Use.any(EXFILTRATION, "newBuilder", "HttpClient")));
         /** {@code MethodHandles.Lookup} methods that reach a member by name: each must be the source's. */
         private static final Pattern LOOKUP_FIND = Pattern.compile(
                 "java/lang/invoke/MethodHandles\\$Lookup\\.((?:find|unreflect)\\w*|defineClass|accessClass)");
         /** Classes whose use the source must name by their simple name. */
-        private static final Map<String, String> TYPES = Map.of("java/lang/ProcessBuilder", PROCESS,
-                "java/lang/Runtime", PROCESS, "java/net/URLClassLoader", LOADING);
+        private static final Map<String, String> TYPES = Map.ofEntries(Map.entry("java/lang/ProcessBuilder", PROCESS),
+                Map.entry("java/lang/Runtime", PROCESS), Map.entry("java/net/URLClassLoader", LOADING),
+                // interpreters of code given as data: the JDK's and the common embedded ones
+                Map.entry("java/beans/XMLDecoder", INTERPRETER), Map.entry("jdk/jshell/JShell", INTERPRETER),
+                Map.entry("javax/el/ELProcessor", INTERPRETER), Map.entry("jakarta/el/ELProcessor", INTERPRETER),
+                Map.entry("javax/el/ExpressionFactory", INTERPRETER), Map.entry("jakarta/el/ExpressionFactory", INTERPRETER),
+                Map.entry("javax/tools/ToolProvider", INTERPRETER), Map.entry("javax/management/loading/MLet", LOADING),
+                Map.entry("groovy/lang/GroovyShell", INTERPRETER), Map.entry("groovy/lang/GroovyClassLoader", LOADING),
+                Map.entry("org/mozilla/javascript/Context", INTERPRETER), Map.entry("bsh/Interpreter", INTERPRETER),
+                Map.entry("ognl/Ognl", INTERPRETER), Map.entry("org/mvel2/MVEL", INTERPRETER),
+                Map.entry("org/codehaus/janino/ScriptEvaluator", INTERPRETER),
+                Map.entry("org/codehaus/janino/ExpressionEvaluator", INTERPRETER),
+                Map.entry("org/codehaus/janino/SimpleCompiler", INTERPRETER),
+                Map.entry("org/springframework/expression/spel/standard/SpelExpressionParser", INTERPRETER),
+                Map.entry("sun/misc/Unsafe", DEFINE), Map.entry("jdk/internal/misc/Unsafe", DEFINE),
+                Map.entry("java/lang/instrument/Instrumentation", DEFINE));
 
         /**
          * What the class uses (its calls and classes read with ASM; the constant pool's length-prefixed Utf8 entries

