@@ -214,6 +214,23 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         }
     }
 
+    /** The lifecycle scripts npm runs on install, in order ({@code postinstall: node x.js}); a manifest that does not parse says so. */
+    @Override
+    public Optional<String> installDeclaration(String path, byte[] bytes) {
+        try {
+            JsonNode scripts = JSON.readTree(bytes).path("scripts");
+            List<String> out = new ArrayList<>();
+            for (String s : LIFECYCLE) {
+                if (!scripts.path(s).asText("").isBlank()) {
+                    out.add(s + ": " + scripts.path(s).asText());
+                }
+            }
+            return out.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", out));
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("an unreadable package.json");
+        }
+    }
+
     /** The published package.json must parse and name this package and version. */
     @Override
     public List<String> consistency(dev.divergence.model.Release release, Artifact artifact,

