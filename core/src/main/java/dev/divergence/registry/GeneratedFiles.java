@@ -130,6 +130,15 @@ public interface GeneratedFiles {
         return Set.of();
     }
 
+    /**
+     * What a metadata entry makes run on install, as comparable text (npm: the {@code preinstall}/{@code install}/
+     * {@code postinstall} scripts of a {@code package.json}); empty when it declares nothing. Used when the baseline is
+     * a commit only a side branch holds: the declaration must be one the reviewed history made.
+     */
+    default Optional<String> installDeclaration(String artifactPath, byte[] bytes) {
+        return Optional.empty();
+    }
+
     /** Content rules specific to this ecosystem, tried after the shared normalisations. */
     List<ContentRule> contentRules();
 

@@ -14,11 +14,13 @@ import dev.divergence.model.FileDivergence;
 import dev.divergence.model.FileStatus;
 import dev.divergence.model.Release;
 import dev.divergence.model.ReleaseReport;
+import dev.divergence.model.RiskFlag;
 import dev.divergence.model.SourceRef;
 import dev.divergence.model.Verdict;
 import dev.divergence.registry.Alignment;
 import dev.divergence.registry.EcosystemSupport;
 import dev.divergence.registry.GeneratedFiles;
+import dev.divergence.source.BlobIndex;
 import dev.divergence.source.RepositoryCache;
 import dev.divergence.source.SourceRepository;
 import dev.divergence.source.SourceTree;
@@ -215,6 +217,10 @@ public final class ReleaseScanner {
                     entries -> listing.contentsOf(archive, entries, 8L << 20), submodules));
             List<GeneratedFiles.EntryFinding> registry = registryFindings(release, r, files);
             rows = EntryFindings.apply(rows, registry);
+            if (ref.baselineBranch().isPresent()) {
+                rows = EntryFindings.apply(rows, unreviewedAtInstall(rows, repo, ref.baselineBranch().get(),
+                        paths -> listing.contents(archive, paths, 8L << 20)));
+            }
             Verdict v = Verdicts.artifact(rows);
             Optional<String> reason = divergenceReason(rows);
             List<String> findings = new ArrayList<>(listing.warnings());
@@ -269,6 +275,66 @@ public final class ReleaseScanner {
         } catch (OutOfMemoryError | StackOverflowError e) {
             return report(r, Classifier.uncompared(a, files), Verdict.ERROR, Optional.of(exhausted("comparing", e)));
         }
+    }
+
+    static final String UNREVIEWED_INSTALL_FILE = "compare.unreviewed-install-file";
+    static final String UNREVIEWED_INSTALL_SCRIPT = "compare.unreviewed-install-script";
+
+    /**
+     * With a baseline only a side branch holds, matching it proves nothing was reviewed: what runs on install must
+     * be what the reviewed history (the default branch, tags) holds. A file that runs at install ({@code AUTO_EXEC})
+     * or a bundled dependency's ({@code node_modules/}) whose bytes no reviewed commit holds, and a manifest declaring
+     * install scripts no reviewed version of it declared, are HIGH_RISK.
+     */
+    private List<GeneratedFiles.EntryFinding> unreviewedAtInstall(List<FileDivergence> rows, SourceRepository repo,
+                                                                  String branch,
+                                                                  java.util.function.Function<Set<String>, Map<String, byte[]>> contents) {
+        List<GeneratedFiles.EntryFinding> out = new ArrayList<>();
+        BlobIndex index = repo.index();
+        GeneratedFiles generated = ecosystem.generatedFiles();
+        for (FileDivergence row : rows) {
+            if (row.artifactPath().isEmpty()) {
+                continue;
+            }
+            String path = row.artifactPath().get();
+            if ((row.riskFlags().contains(RiskFlag.AUTO_EXEC) || path.contains("node_modules/"))
+                    && row.artifactBlobId().filter(index::heldByReviewedCommit).isEmpty()) {
+                out.add(new GeneratedFiles.EntryFinding(path, UNREVIEWED_INSTALL_FILE, Set.of(RiskFlag.AUTO_EXEC), true,
+                        "runs at install and no commit of the default branch or a tag holds it (compared with a commit"
+                                + " only " + branch + " holds)"));
+            }
+            if (!generated.metadataEntry(path)) {
+                continue;
+            }
+            byte[] bytes = contents.apply(Set.of(path)).get(path);
+            Optional<String> declared = bytes == null ? Optional.empty() : generated.installDeclaration(path, bytes);
+            if (declared.isEmpty() || reviewedDeclares(repo, row.sourcePath().orElse(path), declared.get(), path)) {
+                continue;
+            }
+            out.add(new GeneratedFiles.EntryFinding(path, UNREVIEWED_INSTALL_SCRIPT, Set.of(RiskFlag.INSTALL_SCRIPT),
+                    true, "declares " + declared.get() + ", which no commit of the default branch or a tag declares"
+                    + " (compared with a commit only " + branch + " holds)"));
+        }
+        return out;
+    }
+
+    /** Whether some version of {@code sourcePath} a reviewed commit holds declares the same install behaviour. */
+    private boolean reviewedDeclares(SourceRepository repo, String sourcePath, String declared, String artifactPath) {
+        for (String blob : repo.index().blobsAt(sourcePath, 500)) {
+            if (!repo.index().heldByReviewedCommit(blob)) {
+                continue;
+            }
+            try {
+                Optional<byte[]> b = repo.read(blob, 8L << 20);
+                if (b.isPresent() && ecosystem.generatedFiles().installDeclaration(artifactPath, b.get())
+                        .filter(declared::equals).isPresent()) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // unreadable: declares nothing that can be told
+            }
+        }
+        return false;
     }
 
     /** What the registry says beside the artifact, checked against the artifact's own metadata (needs no source). */

@@ -356,6 +356,14 @@ public final class SourceLocator {
                 }
             }
         }
+        if (signals.get(RefMethod.TAG) == null && (method == RefMethod.REGISTRY_COMMIT
+                || method == RefMethod.ATTESTATION || method == RefMethod.BLOB_OVERLAP)) {
+            Optional<String> undone = revertedLater(release, repo, commit, artifactBlobs, notes);
+            if (undone.isPresent()) {
+                agree = false;
+                commit = undone.get();
+            }
+        }
         if (fullyHeld) {
             independent++;
         }
@@ -505,6 +513,11 @@ public final class SourceLocator {
 
     /** Paths of code files whose artifact blob {@code other} holds and {@code commit} does not (at most 5). */
     private static List<String> codeOnlyInOther(BlobIndex index, String other, String commit, Set<String> blobs) {
+        return codeOnlyInOther(index, other, commit, blobs, path -> false);
+    }
+
+    private static List<String> codeOnlyInOther(BlobIndex index, String other, String commit, Set<String> blobs,
+                                                java.util.function.Predicate<String> alsoJudged) {
         List<String> out = new ArrayList<>();
         ObjectId o = ObjectId.fromString(other);
         ObjectId c = ObjectId.fromString(commit);
@@ -514,7 +527,8 @@ public final class SourceLocator {
             }
             Set<String> one = Set.of(b);
             String path = index.pathOf(b);
-            if (path != null && dev.divergence.compare.FileKinds.codePath(path) && index.score(o, one) > 0
+            if (path != null && (dev.divergence.compare.FileKinds.codePath(path) || alsoJudged.test(path))
+                    && index.score(o, one) > 0
                     && index.score(c, one) == 0) {
                 out.add(path);
                 if (out.size() == 5) {
@@ -531,10 +545,16 @@ public final class SourceLocator {
      */
     private static List<String> reverted(SourceRepository repo, String earlier, String later, Set<String> blobs)
             throws IOException {
+        return reverted(repo, earlier, later, blobs, path -> false);
+    }
+
+    /** As above, also for the files {@code alsoJudged} names (a manifest: install scripts, dependencies). */
+    private static List<String> reverted(SourceRepository repo, String earlier, String later, Set<String> blobs,
+                                         java.util.function.Predicate<String> alsoJudged) throws IOException {
         List<String> out = new ArrayList<>();
         List<ObjectId> parents = repo.parentTrees(earlier);
         ObjectId laterTree = repo.treeOf(later);
-        for (String path : codeOnlyInOther(repo.index(), earlier, later, blobs)) {
+        for (String path : codeOnlyInOther(repo.index(), earlier, later, blobs, alsoJudged)) {
             Optional<String> now = repo.blobAt(laterTree, path);
             for (ObjectId parent : parents) {
                 if (repo.blobAt(parent, path).equals(now)) {
@@ -544,6 +564,44 @@ public final class SourceLocator {
             }
         }
         return out;
+    }
+
+    /**
+     * No tag marks the release, and a publisher's claim (a recorded gitHead, an attestation) or the content chose
+     * {@code commit}: when a later commit of the trusted history (default branch or tag, not a side branch), a
+     * descendant declaring the same version, undid code or a manifest the chosen commit holds (it holds at that path
+     * what a parent of {@code commit} held: a revert), that later commit is the baseline, as {@link #manifestHistory}
+     * does: a payload committed and reverted at once (an install script in package.json) is then compared with the
+     * tree the project kept. Publication times are not asked: a commit date is the committer's to write.
+     */
+    private Optional<String> revertedLater(Release release, SourceRepository repo, String commit,
+                                           Set<String> artifactBlobs, List<String> notes) throws IOException {
+        List<BlobIndex.CommitInfo> declaring = declaringCommits(release, repo);
+        declaring.sort(java.util.Comparator.comparingLong(BlobIndex.CommitInfo::time).reversed());
+        int tried = 0;
+        for (BlobIndex.CommitInfo later : declaring) {
+            String id = later.id().name();
+            if (id.equals(commit)) {
+                return Optional.empty(); // the chosen commit is the newest of its version's commits
+            }
+            if (repo.index().branchOnlyRefOf(later.id()).isPresent() || !ancestor(repo, commit, id)) {
+                if (++tried == 8) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            Set<String> manifests = new java.util.HashSet<>(locator.manifestPaths(release));
+            List<String> changed = reverted(repo, commit, id, artifactBlobs,
+                    path -> manifests.contains(path) || manifests.contains(path.substring(path.lastIndexOf('/') + 1)));
+            if (changed.isEmpty()) {
+                return Optional.empty();
+            }
+            notes.add(shortId(commit) + " holds code or a manifest that " + shortId(id) + ", a later commit of the"
+                    + " trusted history declaring the same version, reverted (" + String.join(", ", changed)
+                    + "): compared with the later one");
+            return Optional.of(id);
+        }
+        return Optional.empty();
     }
 
     private static boolean ancestor(SourceRepository repo, String a, String b) {
@@ -680,28 +738,7 @@ public final class SourceLocator {
     private Optional<String> manifestHistory(Release release, SourceRepository repo, Set<String> artifactBlobs,
                                              java.util.function.Supplier<Set<String>> lfBlobs, long published,
                                              List<String> notes) throws IOException {
-        List<String> paths = locator.manifestPaths(release);
-        Map<String, Optional<String>> versionByBlob = new HashMap<>();
-        List<BlobIndex.CommitInfo> declaring = new ArrayList<>();
-        for (BlobIndex.CommitInfo c : repo.index().commits()) {
-            for (String path : paths) {
-                Optional<String> blob = repo.blobAt(c.tree(), path);
-                if (blob.isEmpty()) {
-                    continue;
-                }
-                Optional<String> v = versionByBlob.get(blob.get());
-                if (v == null) {
-                    v = repo.read(blob.get(), 1 << 20).flatMap(b -> locator.versionIn(path, b, release));
-                    versionByBlob.put(blob.get(), v);
-                }
-                if (v.isPresent()) {
-                    if (VersionSpelling.same(v.get(), release.version())) {
-                        declaring.add(c);
-                    }
-                    break; // the most authoritative manifest present decides for this commit
-                }
-            }
-        }
+        List<BlobIndex.CommitInfo> declaring = declaringCommits(release, repo);
         if (declaring.isEmpty()) {
             return Optional.empty();
         }
@@ -743,6 +780,33 @@ public final class SourceLocator {
             }
         }
         return Optional.of(best.id().name());
+    }
+
+    /** The commits (oldest first) whose most authoritative manifest declares the release's version. */
+    private List<BlobIndex.CommitInfo> declaringCommits(Release release, SourceRepository repo) throws IOException {
+        List<String> paths = locator.manifestPaths(release);
+        Map<String, Optional<String>> versionByBlob = new HashMap<>();
+        List<BlobIndex.CommitInfo> declaring = new ArrayList<>();
+        for (BlobIndex.CommitInfo c : repo.index().commits()) {
+            for (String path : paths) {
+                Optional<String> blob = repo.blobAt(c.tree(), path);
+                if (blob.isEmpty()) {
+                    continue;
+                }
+                Optional<String> v = versionByBlob.get(blob.get());
+                if (v == null) {
+                    v = repo.read(blob.get(), 1 << 20).flatMap(b -> locator.versionIn(path, b, release));
+                    versionByBlob.put(blob.get(), v);
+                }
+                if (v.isPresent()) {
+                    if (VersionSpelling.same(v.get(), release.version())) {
+                        declaring.add(c);
+                    }
+                    break; // the most authoritative manifest present decides for this commit
+                }
+            }
+        }
+        return declaring;
     }
 
     private static String label(RefMethod m) {

@@ -469,6 +469,22 @@ public final class BlobIndex {
         return out;
     }
 
+    /**
+     * Whether a commit the default branch or a tag reaches holds the blob: not only a side branch (a commit there is
+     * unreviewed, {@link #branchOnlyRefOf}).
+     */
+    public boolean heldByReviewedCommit(String blobId) {
+        int[] r = ObjectId.isId(blobId) ? runs.get(ObjectId.fromString(blobId)) : null;
+        for (int i = 0; r != null && i < r.length; i += 2) {
+            for (int k = r[i]; k <= r[i + 1]; k++) {
+                if (!branchOnly.containsKey(commits.get(k).id())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Commit time (epoch seconds) of a commit of the trusted history. */
     public Optional<Long> commitTime(String commit) {
         Integer at = ObjectId.isId(commit) ? position.get(ObjectId.fromString(commit)) : null;

@@ -146,6 +146,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         NpmBuildOutputs outputs = NpmBuildOutputs.of(view);
         Map<String, String> written = NpmBuildOutputs.scriptWritten(view);
         ExecutionRelevance exec = written.isEmpty() ? p -> Optional.empty() : executionRelevance(artifact, view);
+        Set<String> loaded = written.isEmpty() ? Set.of() : loadedByPackage(view);
         return (path, sourceExists) -> {
             Optional<Decision> junk = unmatchedRule(artifact, path, sourceExists);
             if (junk.isPresent()) {
@@ -154,8 +155,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             }
             Optional<String> why = outputs.why(path);
             if (why.isEmpty() && written.containsKey(path) && !metadataEntry(path) && !path.endsWith("/package.json")
-                    && !outputs.entryTarget(path) && exec.why(path).isEmpty()) {
-                // never an entry point, a command or the manifest: what runs or decides the install stays compared
+                    && !outputs.entryTarget(path) && exec.why(path).isEmpty()
+                    && (path.endsWith(".json") || !loaded.contains(installedPath(path)))) {
+                // never an entry point, a command, the manifest or a module the package's own code loads (a
+                // "prepare": "node -p ... > version.js" that index.js requires runs at require time whatever the
+                // script would have written): what runs or decides the install stays compared. Data a script
+                // writes (mime's types.json) is parsed by require, never run.
                 why = Optional.of(written.get(path));
             }
             if (why.isEmpty() && BUILD_FILE.matcher(path).matches()) {
@@ -164,6 +169,23 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             }
             return why.map(w -> new Decision(FileStatus.BUILD_OUTPUT, BUILD_OUTPUT, Set.of(), Optional.of(w)));
         };
+    }
+
+    /** The installed paths the package's own JavaScript loads by a relative specifier ({@link NpmModules#loadedByPackage}). */
+    private static Set<String> loadedByPackage(SourceView view) {
+        List<dev.divergence.model.ArtifactFile> scripts = view.artifactFiles().stream()
+                .filter(f -> NpmModules.scriptFile(f.path())).toList();
+        Map<String, byte[]> bySha = scripts.isEmpty() ? Map.of() : view.artifactReader().apply(scripts);
+        Map<String, byte[]> byPath = new java.util.LinkedHashMap<>();
+        scripts.forEach(f -> {
+            byte[] b = bySha.get(f.sha256());
+            if (b != null) {
+                byPath.put(NpmLayout.installedPath(f.path()), b); // the last entry wins, as on extraction
+            }
+        });
+        Set<String> present = new java.util.HashSet<>();
+        view.artifactFiles().forEach(f -> present.add(NpmLayout.installedPath(f.path())));
+        return NpmModules.loadedByPackage(byPath, present, installedReader(view));
     }
 
     /** The package's own package.json: its dependencies and entry points are checked field by field. */
@@ -189,6 +211,23 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     ? Set.of(RiskFlag.INSTALL_SCRIPT) : Set.of();
         } catch (IOException e) {
             return Set.of(RiskFlag.UNREADABLE_MANIFEST); // whether it declares an install script cannot be told
+        }
+    }
+
+    /** The lifecycle scripts npm runs on install, in order ({@code postinstall: node x.js}); a manifest that does not parse says so. */
+    @Override
+    public Optional<String> installDeclaration(String path, byte[] bytes) {
+        try {
+            JsonNode scripts = JSON.readTree(bytes).path("scripts");
+            List<String> out = new ArrayList<>();
+            for (String s : LIFECYCLE) {
+                if (!scripts.path(s).asText("").isBlank()) {
+                    out.add(s + ": " + scripts.path(s).asText());
+                }
+            }
+            return out.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", out));
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("an unreadable package.json");
         }
     }
 
@@ -406,14 +445,27 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             }
             NpmEntryPoints.browserReplacements(pkg.path("browser")).forEach((from, to) -> why.putIfAbsent(root + to,
                     ExecutionRelevance.ENTRY_PREFIX + "browser: loaded by bundlers in place of " + from));
+            Function<String, Optional<byte[]>> installedBytes = installedReader(view);
             for (String script : LIFECYCLE) {
                 // a file the command writes (2> builderror.log) is not run by it: only what is left names what runs
-                String cmd = NpmScripts.withoutOutputRedirects(pkg.path("scripts").path(script).asText(""));
+                String full = pkg.path("scripts").path(script).asText("");
+                String cmd = NpmScripts.withoutOutputRedirects(full);
                 for (String token : cmd.split("[\\s;&|<>()'\"=]+")) {
                     String t = root + clean(token);
                     if (!token.isEmpty() && present.contains(t)) {
                         why.putIfAbsent(t, script + " script runs it");
                     }
+                    if (token.startsWith("./")) {
+                        // a path written as a module path (node -e "require('./setup')") loads what Node resolves
+                        NpmModules.resolve(root, token, present, installedBytes).forEach(
+                                f -> why.putIfAbsent(f, script + " script loads it as " + token));
+                    }
+                }
+                // node resolves the program and its -r/--import modules as module paths: "node scripts/setup" runs
+                // scripts/setup.js, "node lib" runs lib/index.js
+                for (String module : NpmScripts.nodeModules(full)) {
+                    NpmModules.resolve(root, module, present, installedBytes).forEach(
+                            f -> why.putIfAbsent(f, script + " script runs it (node " + module + ")"));
                 }
             }
             boolean hasInstall = pkg.path("scripts").has("install") || pkg.path("scripts").has("preinstall");
@@ -438,6 +490,13 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             return exportPatterns.stream().anyMatch(p -> p.matcher(path).matches())
                     ? Optional.of(ExecutionRelevance.ENTRY_PREFIX + "exports: loaded by require/import") : Optional.empty();
         };
+    }
+
+    /** Reads an entry by its installed path ({@code package/x}): the last artifact entry installed there. */
+    private static Function<String, Optional<byte[]>> installedReader(SourceView view) {
+        Map<String, String> byInstalled = new java.util.HashMap<>();
+        view.artifactFiles().forEach(f -> byInstalled.put(NpmLayout.installedPath(f.path()), f.path()));
+        return installed -> Optional.ofNullable(byInstalled.get(installed)).flatMap(view::artifactBytes);
     }
 
     /** Every string leaf of {@code exports} (conditions nest), a {@code *} subpath pattern as a regex. */

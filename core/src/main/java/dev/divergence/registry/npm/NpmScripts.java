@@ -31,8 +31,9 @@ final class NpmScripts {
     /**
      * The command with every output redirect clause ({@code N> F}, {@code N>> F}, {@code &> F}, {@code >| F} and the
      * file after it) removed: what is left names what the command runs or reads. A file written this way (a build
-     * log, {@code 2> builderror.log}) is not executed by the command. An input redirect ({@code < F}) stays: a
-     * shell reads F as its commands when the command is one.
+     * log, {@code 2> builderror.log}) is not executed by the command. An input redirect ({@code < F}, and
+     * {@code <> F}, which opens F read-write as the input) stays: a shell or {@code node} reads F as its program when
+     * the command is one.
      */
     static String withoutOutputRedirects(String command) {
         List<Token> tokens = tokenize(command);
@@ -66,7 +67,7 @@ final class NpmScripts {
                     i++;
                     continue;
                 }
-                if (isOutputRedirect(op) || op.endsWith("<")) {
+                if (isOutputRedirect(op) || op.contains("<")) {
                     i++; // stderr/other redirects and input: their targets are no output of the build
                     continue;
                 }
@@ -119,7 +120,7 @@ final class NpmScripts {
                 words.add(t.text());
                 continue;
             }
-            if (t != null && (isOutputRedirect(t.text()) || t.text().endsWith("<") || t.text().matches("1?>>?|1?>\\|"))) {
+            if (t != null && (isOutputRedirect(t.text()) || t.text().contains("<") || t.text().matches("1?>>?|1?>\\|"))) {
                 i++; // a redirect's target is no word of the command
                 continue;
             }
@@ -130,6 +131,53 @@ final class NpmScripts {
                 }
                 if (!elsewhere) {
                     named(words, scripts, out);
+                }
+            }
+            words.clear();
+        }
+        return out;
+    }
+
+    /** node's options whose value is a module it loads before the program (https://nodejs.org/api/cli.html). */
+    private static final Set<String> PRELOAD_OPTIONS = Set.of("-r", "--require", "--import", "--loader",
+            "--experimental-loader");
+
+    /**
+     * The module specifiers {@code node} is given in the command, as written: every word after a {@code node} (or
+     * {@code nodejs}, or a path ending {@code /node}) command word that is no option — the program and, since an
+     * option taking a separate value cannot always be told from the program, its arguments too — and the value of
+     * each preload option ({@code -r X}, {@code --require=X}, {@code --import X}, {@code --loader X}). Each is to
+     * be resolved the way Node resolves a module path ({@code X}, {@code X.js}, {@code X/index.js}, ...), since
+     * {@code node scripts/setup} runs {@code scripts/setup.js}. Redirect targets are no words of the command.
+     */
+    static List<String> nodeModules(String command) {
+        List<String> out = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        List<Token> tokens = tokenize(command);
+        for (int i = 0; i <= tokens.size(); i++) {
+            Token t = i < tokens.size() ? tokens.get(i) : null;
+            if (t != null && !t.operator()) {
+                words.add(t.text());
+                continue;
+            }
+            if (t != null && (isOutputRedirect(t.text()) || t.text().contains("<") || t.text().matches("1?>>?|1?>\\|"))) {
+                i++; // the target of a redirect (an input one is read as the program by the loop over the command)
+                continue;
+            }
+            boolean afterNode = false;
+            for (int w = 0; w < words.size(); w++) {
+                String word = words.get(w);
+                if (!afterNode) {
+                    afterNode = word.equals("node") || word.equals("nodejs") || word.endsWith("/node");
+                    continue;
+                }
+                int eq = word.indexOf('=');
+                if (PRELOAD_OPTIONS.contains(word) && w + 1 < words.size()) {
+                    out.add(words.get(++w));
+                } else if (word.startsWith("--") && eq > 0 && PRELOAD_OPTIONS.contains(word.substring(0, eq))) {
+                    out.add(word.substring(eq + 1));
+                } else if (!word.startsWith("-")) {
+                    out.add(word);
                 }
             }
             words.clear();
@@ -170,7 +218,8 @@ final class NpmScripts {
     /**
      * {@code sh} tokens: words with single/double quotes and backslash escapes resolved (a word that had a {@code $}
      * or a backquote keeps it, so it names no plain file), and the operators {@code && || ; | & ( )} and redirects
-     * ({@code N>}, {@code N>>}, {@code >|}, {@code &>}, {@code N>&}, {@code <}, {@code <<}).
+     * ({@code N>}, {@code N>>}, {@code >|}, {@code &>}, {@code N>&}, {@code N<}, {@code N<>}, {@code N<&}, {@code <<},
+     * {@code <<-}).
      */
     private static List<Token> tokenize(String s) {
         List<Token> out = new ArrayList<>();
@@ -236,7 +285,8 @@ final class NpmScripts {
     }
 
     private static String operatorAt(String s, int i) {
-        for (String op : List.of("&>>", "&&", "||", ">>", ">|", ">&", "&>", "<<", "<&")) {
+        // longest first: <> opens its file read-write as the input (sh -c "node <> x.js" runs x.js), <<- is a here-doc
+        for (String op : List.of("<<-", "&>>", "&&", "||", ">>", ">|", ">&", "&>", "<<", "<&", "<>")) {
             if (s.startsWith(op, i)) {
                 return op;
             }

