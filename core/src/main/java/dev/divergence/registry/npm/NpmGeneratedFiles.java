@@ -112,6 +112,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     private static final Pattern BUILD_FILE = Pattern.compile(
             ".*\\.(min\\.js|min\\.mjs|min\\.css|d\\.ts|d\\.mts|d\\.cts|map|js\\.gz|mjs\\.gz|tsbuildinfo"
             + "|(browser|bundle|umd|esm|cjs|standalone|global|iife|production|development)\\.(js|mjs|cjs))$");
+    /** What a script may write that runs when loaded: JavaScript and TypeScript modules, native addons, wasm. */
+    private static final Pattern SCRIPT_CODE = Pattern.compile(".*\\.(js|cjs|mjs|jsx|ts|cts|mts|tsx|node|wasm)$");
     private static final Pattern JUNK = Pattern.compile(
             "^(coverage/.*|\\.nyc_output/.*|npm-debug\\.log.*|yarn-error\\.log|.*\\.swp|.*\\.swo|.*~|\\.DS_Store|.*/\\.DS_Store)$");
     private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
@@ -156,7 +158,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             Optional<String> why = outputs.why(path);
             if (why.isEmpty() && written.containsKey(path) && !metadataEntry(path) && !path.endsWith("/package.json")
                     && !outputs.entryTarget(path) && exec.why(path).isEmpty()
-                    && (path.endsWith(".json") || !loaded.contains(installedPath(path)))) {
+                    && (!SCRIPT_CODE.matcher(path).matches()
+                        || (!sourceExists && !loaded.contains(installedPath(path))))) {
+                // A module the source commits at that path (qs's dist/qs.js, loaded from CDNs) is the reviewed
+                // baseline a rebuild at publish must reproduce: it stays compared line by line.
                 // never an entry point, a command, the manifest or a module the package's own code loads (a
                 // "prepare": "node -p ... > version.js" that index.js requires runs at require time whatever the
                 // script would have written): what runs or decides the install stays compared. Data a script

