@@ -111,8 +111,26 @@ final class NpmScripts {
      */
     static List<String> scriptsRun(String command, Set<String> scripts) {
         List<String> out = new ArrayList<>();
-        List<String> words = new ArrayList<>();
         boolean elsewhere = false;
+        for (List<String> words : simpleCommands(command)) {
+            String w0 = words.get(0);
+            if (w0.equals("cd") || w0.equals("pushd") || w0.equals("popd")) {
+                elsewhere = true;
+            }
+            if (!elsewhere) {
+                named(words, scripts, out);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The words of each simple command, in order (split at {@code && || ; | & ( )}), with every redirect and its
+     * target left out: an input redirect's file is read by the command, never one of its words.
+     */
+    private static List<List<String>> simpleCommands(String command) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> words = new ArrayList<>();
         List<Token> tokens = tokenize(command);
         for (int i = 0; i <= tokens.size(); i++) {
             Token t = i < tokens.size() ? tokens.get(i) : null;
@@ -125,13 +143,7 @@ final class NpmScripts {
                 continue;
             }
             if (!words.isEmpty()) {
-                String w0 = words.get(0);
-                if (w0.equals("cd") || w0.equals("pushd") || w0.equals("popd")) {
-                    elsewhere = true;
-                }
-                if (!elsewhere) {
-                    named(words, scripts, out);
-                }
+                out.add(List.copyOf(words));
             }
             words.clear();
         }
@@ -152,18 +164,7 @@ final class NpmScripts {
      */
     static List<String> nodeModules(String command) {
         List<String> out = new ArrayList<>();
-        List<String> words = new ArrayList<>();
-        List<Token> tokens = tokenize(command);
-        for (int i = 0; i <= tokens.size(); i++) {
-            Token t = i < tokens.size() ? tokens.get(i) : null;
-            if (t != null && !t.operator()) {
-                words.add(t.text());
-                continue;
-            }
-            if (t != null && (isOutputRedirect(t.text()) || t.text().contains("<") || t.text().matches("1?>>?|1?>\\|"))) {
-                i++; // the target of a redirect (an input one is read as the program by the loop over the command)
-                continue;
-            }
+        for (List<String> words : simpleCommands(command)) {
             boolean afterNode = false;
             for (int w = 0; w < words.size(); w++) {
                 String word = words.get(w);
@@ -180,7 +181,6 @@ final class NpmScripts {
                     out.add(word);
                 }
             }
-            words.clear();
         }
         return out;
     }
