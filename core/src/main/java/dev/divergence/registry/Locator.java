@@ -77,40 +77,26 @@ public interface Locator {
     default Optional<String> declaringBuildFile(SourceRepository repo, SourceTree tree, Release release) {
         List<String> paths = new java.util.ArrayList<>(manifestPaths(release));
         paths.addAll(otherBuildFiles(release));
-        for (String path : paths) {
-            Optional<SourceTree.SourceFile> f = tree.get(path);
-            if (f.isEmpty()) {
-                continue;
-            }
-            try {
-                Optional<String> v = repo.read(f.get().blobId(), 1 << 20).flatMap(b -> versionIn(path, b, release));
-                if (v.isPresent() && dev.divergence.source.VersionSpelling.same(v.get(), release.version())) {
-                    return Optional.of(path);
-                }
-            } catch (IOException e) {
-                // an unreadable build file declares nothing
-            }
-        }
-        return Optional.empty();
+        return paths.stream().filter(path -> declared(repo, tree, path, release)
+                .filter(v -> dev.divergence.source.VersionSpelling.same(v, release.version())).isPresent()).findFirst();
     }
 
     /** The version the manifest declares at this commit's tree. */
     default Optional<String> declaredVersion(SourceRepository repo, SourceTree tree, Release release) {
-        for (String path : manifestPaths(release)) {
-            Optional<SourceTree.SourceFile> f = tree.get(path);
-            if (f.isEmpty()) {
-                continue;
-            }
-            try {
-                Optional<byte[]> bytes = repo.read(f.get().blobId(), 1 << 20);
-                Optional<String> v = bytes.flatMap(b -> versionIn(path, b, release));
-                if (v.isPresent()) {
-                    return v;
-                }
-            } catch (IOException e) {
-                // an unreadable manifest declares nothing
-            }
+        return manifestPaths(release).stream().map(path -> declared(repo, tree, path, release))
+                .flatMap(Optional::stream).findFirst();
+    }
+
+    /** The version the build file at {@code path} of the tree declares; an absent or unreadable one declares nothing. */
+    private Optional<String> declared(SourceRepository repo, SourceTree tree, String path, Release release) {
+        Optional<SourceTree.SourceFile> f = tree.get(path);
+        if (f.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        try {
+            return repo.read(f.get().blobId(), 1 << 20).flatMap(b -> versionIn(path, b, release));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }
