@@ -112,8 +112,6 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     private static final Pattern BUILD_FILE = Pattern.compile(
             ".*\\.(min\\.js|min\\.mjs|min\\.css|d\\.ts|d\\.mts|d\\.cts|map|js\\.gz|mjs\\.gz|tsbuildinfo"
             + "|(browser|bundle|umd|esm|cjs|standalone|global|iife|production|development)\\.(js|mjs|cjs))$");
-    /** What a script may write that runs when loaded: JavaScript and TypeScript modules, native addons, wasm. */
-    private static final Pattern SCRIPT_CODE = Pattern.compile(".*\\.(js|cjs|mjs|jsx|ts|cts|mts|tsx|node|wasm)$");
     private static final Pattern JUNK = Pattern.compile(
             "^(coverage/.*|\\.nyc_output/.*|npm-debug\\.log.*|yarn-error\\.log|.*\\.swp|.*\\.swo|.*~|\\.DS_Store|.*/\\.DS_Store)$");
     private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
@@ -158,7 +156,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             Optional<String> why = outputs.why(path);
             if (why.isEmpty() && written.containsKey(path) && !metadataEntry(path) && !path.endsWith("/package.json")
                     && !outputs.entryTarget(path) && exec.why(path).isEmpty()
-                    && (!SCRIPT_CODE.matcher(path).matches()
+                    && (!runsWhenLoaded(path)
                         || (!sourceExists && !loaded.contains(installedPath(path))))) {
                 // A module the source commits at that path (qs's dist/qs.js, loaded from CDNs) is the reviewed
                 // baseline a rebuild at publish must reproduce: it stays compared line by line.
@@ -191,6 +189,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         Set<String> present = new java.util.HashSet<>();
         view.artifactFiles().forEach(f -> present.add(NpmLayout.installedPath(f.path())));
         return NpmModules.loadedByPackage(byPath, present, installedReader(view));
+    }
+
+    /** What a script may write that runs when loaded: JavaScript and TypeScript modules, native addons, wasm. */
+    private static boolean runsWhenLoaded(String path) {
+        return NpmModules.SCRIPT_FILE.matcher(path).matches() || path.endsWith(".node") || path.endsWith(".wasm");
     }
 
     /** The package's own package.json: its dependencies and entry points are checked field by field. */

@@ -26,7 +26,7 @@ final class NpmModules {
     /** LOAD_AS_FILE's extensions, with the ES module ones that {@code import} and loaders resolve. */
     static final List<String> EXTENSIONS = List.of(".js", ".cjs", ".mjs", ".json", ".node");
     /** Files whose text can name a module to load: JavaScript and TypeScript sources. */
-    private static final Pattern SCRIPT_FILE = Pattern.compile(".*\\.(js|cjs|mjs|jsx|ts|cts|mts|tsx)$");
+    static final Pattern SCRIPT_FILE = Pattern.compile(".*\\.(js|cjs|mjs|jsx|ts|cts|mts|tsx)$");
     /** A relative module specifier in a string literal ({@code require("./version")}, {@code from '../x.js'}). */
     private static final Pattern RELATIVE_LITERAL = Pattern.compile("([\"'`])(\\.\\.?/[^\"'`\\s]*)\\1");
     private static final ObjectMapper JSON = new ObjectMapper();
