@@ -72,6 +72,157 @@ public final class BlobIndex {
         }
     }
 
+    /**
+     * The index of {@code repo}, read from {@code dir} when an earlier run saved it for the same refs, else built and
+     * saved there. The index is a function of the refs alone — every ref's name and target (objects are addressed by
+     * their content), {@code HEAD}'s and the remote {@code HEAD}'s targets (the default branch), whether the
+     * repository is bare, and a shallow clone's boundary — so those, with {@link #FORMAT}, make the file's name. A
+     * nightly run over an unchanged mirror, in a new JVM, reads the index instead of walking every commit's tree
+     * again. A file that cannot be read whole (truncated, another format) is ignored and rebuilt; a save that fails
+     * costs only the next run's rebuild.
+     */
+    public static BlobIndex cached(Repository repo, java.nio.file.Path dir) throws IOException {
+        String key = cacheKey(repo);
+        java.nio.file.Path file = dir.resolve(key + ".idx");
+        if (java.nio.file.Files.isRegularFile(file)) {
+            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                    java.nio.file.Files.newInputStream(file), 1 << 16))) {
+                return read(in, key);
+            } catch (IOException | RuntimeException unreadable) {
+                // rebuilt below
+            }
+        }
+        BlobIndex built = build(repo);
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(dir, key, ".tmp");
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                    java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+                built.write(out, key);
+            }
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException unsaved) {
+            // the next run builds it again
+        }
+        return built;
+    }
+
+    /** The saved form's version: changed whenever what {@link #build} computes or {@link #write} writes changes. */
+    static final String FORMAT = "divergence-blob-index-1";
+
+    /** {@link #FORMAT} and the refs, as the SHA-256 hex that names a saved index. */
+    static String cacheKey(Repository repo) throws IOException {
+        java.util.TreeMap<String, String> refs = new java.util.TreeMap<>();
+        for (Ref ref : repo.getRefDatabase().getRefs()) {
+            refs.put(ref.getName(), describe(ref));
+        }
+        for (String name : List.of(Constants.HEAD, "refs/remotes/origin/HEAD")) {
+            Ref ref = repo.exactRef(name);
+            refs.put(name, ref == null ? "-" : describe(ref));
+        }
+        StringBuilder text = new StringBuilder(FORMAT).append('\n').append(repo.isBare()).append('\n');
+        refs.forEach((name, target) -> text.append(name).append(' ').append(target).append('\n'));
+        java.io.File shallow = new java.io.File(repo.getDirectory(), "shallow");
+        if (shallow.isFile()) {
+            text.append("shallow\n").append(java.nio.file.Files.readString(shallow.toPath(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        return com.google.common.hash.Hashing.sha256().hashString(text, java.nio.charset.StandardCharsets.UTF_8)
+                .toString();
+    }
+
+    private static String describe(Ref ref) {
+        if (ref.isSymbolic()) {
+            return "-> " + ref.getTarget().getName();
+        }
+        return ref.getObjectId() == null ? "?" : ref.getObjectId().name();
+    }
+
+    private void write(java.io.DataOutputStream out, String key) throws IOException {
+        out.writeUTF(FORMAT);
+        out.writeUTF(key);
+        out.writeInt(commits.size());
+        for (CommitInfo c : commits) {
+            c.id().copyRawTo(out);
+            c.tree().copyRawTo(out);
+            out.writeLong(c.time());
+        }
+        writeStrings(out, blobPaths);
+        out.writeInt(runs.size());
+        for (Map.Entry<ObjectId, int[]> e : runs.entrySet()) {
+            e.getKey().copyRawTo(out);
+            out.writeInt(e.getValue().length);
+            for (int v : e.getValue()) {
+                out.writeInt(v);
+            }
+        }
+        writeStrings(out, untrustedOnly);
+        writeStrings(out, untrustedCommits);
+        writeStrings(out, branchOnly);
+        out.writeUTF("end");
+    }
+
+    private static BlobIndex read(java.io.DataInputStream in, String key) throws IOException {
+        if (!in.readUTF().equals(FORMAT) || !in.readUTF().equals(key)) {
+            throw new IOException("another index");
+        }
+        int n = in.readInt();
+        List<CommitInfo> commits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            commits.add(new CommitInfo(readId(in), readId(in), in.readLong()));
+        }
+        Map<ObjectId, String> blobPaths = readStrings(in);
+        int r = in.readInt();
+        Map<ObjectId, int[]> runs = new HashMap<>(Math.max(16, r * 4 / 3 + 1));
+        for (int i = 0; i < r; i++) {
+            ObjectId blob = readId(in);
+            int[] pairs = new int[in.readInt()];
+            for (int j = 0; j < pairs.length; j++) {
+                pairs[j] = in.readInt();
+                if (pairs[j] < 0 || pairs[j] >= n) {
+                    throw new IOException("a run outside the commits");
+                }
+            }
+            runs.put(blob, pairs);
+        }
+        Map<ObjectId, String> untrustedOnly = readStrings(in);
+        Map<ObjectId, String> untrustedCommits = readStrings(in);
+        Map<ObjectId, String> branchOnly = readStrings(in);
+        if (!in.readUTF().equals("end")) {
+            throw new IOException("truncated index");
+        }
+        return new BlobIndex(List.copyOf(commits), blobPaths, runs, untrustedOnly, untrustedCommits, branchOnly);
+    }
+
+    private static void writeStrings(java.io.DataOutputStream out, Map<ObjectId, String> map) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<ObjectId, String> e : map.entrySet()) {
+            e.getKey().copyRawTo(out);
+            byte[] text = e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(text.length);
+            out.write(text);
+        }
+    }
+
+    private static Map<ObjectId, String> readStrings(java.io.DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<ObjectId, String> out = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
+        for (int i = 0; i < n; i++) {
+            ObjectId id = readId(in);
+            byte[] text = new byte[in.readInt()];
+            in.readFully(text);
+            out.put(id, new String(text, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static ObjectId readId(java.io.DataInputStream in) throws IOException {
+        byte[] raw = new byte[Constants.OBJECT_ID_LENGTH];
+        in.readFully(raw);
+        return ObjectId.fromRaw(raw);
+    }
+
     /** Whether a ref is the project's own history: a branch or a tag. Everything else is untrusted. */
     public static boolean trusted(String refName) {
         return refName.startsWith(Constants.R_HEADS) || refName.startsWith(Constants.R_TAGS);

@@ -54,7 +54,8 @@ public final class RepositoryCache {
             } catch (java.nio.file.InvalidPathException e) {
                 throw new IOException("not a repository location: " + actual, e);
             }
-            SourceRepository sr = new SourceRepository(location, repo);
+            SourceRepository sr = new SourceRepository(location, repo,
+                    Optional.ofNullable(cacheRoot).map(root -> root.resolve("index")));
             OPEN.put(location, sr);
             return sr;
         }

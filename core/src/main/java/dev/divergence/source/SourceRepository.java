@@ -36,10 +36,18 @@ public final class SourceRepository implements AutoCloseable {
     private final Map<String, SourceTree> treeCache = new ConcurrentHashMap<>();
     private final Map<String, TagMatcher.Index> tagIndexes = new ConcurrentHashMap<>();
 
+    /** Where {@link #index} is saved between runs ({@link BlobIndex#cached}); empty: built in memory only. */
+    private final Optional<java.nio.file.Path> indexCache;
+
     SourceRepository(String location, Repository repo) throws IOException {
+        this(location, repo, Optional.empty());
+    }
+
+    SourceRepository(String location, Repository repo, Optional<java.nio.file.Path> indexCache) throws IOException {
         this.location = location;
         this.repo = repo;
         this.tags = readTags(repo);
+        this.indexCache = indexCache;
     }
 
     private static Map<String, ObjectId> readTags(Repository repo) throws IOException {
@@ -66,11 +74,6 @@ public final class SourceRepository implements AutoCloseable {
         return tags;
     }
 
-    /**
-     * Every commit and blob of the repository's history, built once per repository on first use.
-     *
-     * @throws java.io.UncheckedIOException when the repository's objects cannot be read
-     */
     /** The tags read for one package name (a monorepo's packages each have theirs), built once. */
     public TagMatcher.Index tagIndex(String packageName) {
         return tagIndexes.computeIfAbsent(packageName, n -> TagMatcher.index(n, name(), tags.keySet()));
@@ -102,6 +105,12 @@ public final class SourceRepository implements AutoCloseable {
         return name.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(name);
     }
 
+    /**
+     * Every commit and blob of the repository's history, built once per repository on first use (or read back from
+     * the cache when an earlier run saved it for the same refs, {@link BlobIndex#cached}).
+     *
+     * @throws java.io.UncheckedIOException when the repository's objects cannot be read
+     */
     public BlobIndex index() {
         BlobIndex built = index;
         if (built == null) {
@@ -109,7 +118,7 @@ public final class SourceRepository implements AutoCloseable {
                 built = index;
                 if (built == null) {
                     try {
-                        built = BlobIndex.build(repo);
+                        built = indexCache.isPresent() ? BlobIndex.cached(repo, indexCache.get()) : BlobIndex.build(repo);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException("cannot index " + location + ": " + e.getMessage(), e);
                     }

@@ -155,6 +155,78 @@ class BlobIndexTest {
         }
     }
 
+    /**
+     * A saved index answers as the built one does, and only for the refs it was built from: a moved branch, a new tag,
+     * an untrusted ref or a damaged file each make the next run build it again.
+     */
+    @Test
+    void aSavedIndexIsReadBackOnlyForTheSameRefs() throws Exception {
+        Path cache = dir.resolve("index-cache");
+        try (Repository repo = new FileRepository(dir.resolve("saved.git").toFile())) {
+            repo.create(true);
+            List<ObjectId> commits = randomHistory(repo, new Random(7), 40);
+            ObjectId side = commit(repo, Map.of("pkg/core.py", "side\n"), List.of(commits.get(3)), 5_000);
+            setRef(repo, "refs/heads/zz-wip", side);
+            RefUpdate head = repo.updateRef(Constants.HEAD);
+            head.link("refs/heads/b0"); // the default branch, by which a side branch's own commits are told
+            setRef(repo, "refs/pull/9/head", commit(repo, Map.of("pkg/core.py", "pr\n"), List.of(side), 6_000));
+            BlobIndex built = BlobIndex.build(repo);
+            BlobIndex first = BlobIndex.cached(repo, cache);
+            try (var files = java.nio.file.Files.list(cache)) {
+                assertEquals(List.of(BlobIndex.cacheKey(repo) + ".idx"),
+                        files.map(f -> f.getFileName().toString()).toList());
+            }
+            BlobIndex read = BlobIndex.cached(repo, cache);
+            for (BlobIndex index : List.of(first, read)) {
+                assertSameAnswers(built, index, commits);
+            }
+            assertEquals(java.util.Optional.of("zz-wip"), read.branchOnlyRefOf(side));
+            assertEquals(java.util.Optional.of("refs/pull/9/head:pkg/core.py"), read.untrustedRefOf(blobId("pr\n")));
+
+            // a new commit on the branch: another key, and the new commit is in the index read for it
+            ObjectId next = commit(repo, Map.of("pkg/core.py", "next\n"), List.of(side), 7_000);
+            setRef(repo, "refs/heads/zz-wip", next);
+            BlobIndex moved = BlobIndex.cached(repo, cache);
+            assertTrue(moved.containsCommit(next));
+            assertTrue(moved.containsBlob(blobId("next\n")));
+            assertFalse(read.containsCommit(next));
+            // an untrusted ref changes the key too: it is evidence the index carries
+            ObjectId pr = commit(repo, Map.of("pkg/core.py", "pr2\n"), List.of(next), 8_000);
+            setRef(repo, "refs/pull/10/head", pr);
+            BlobIndex withPr = BlobIndex.cached(repo, cache);
+            assertEquals(java.util.Optional.of("refs/pull/10/head"), withPr.untrustedRefOfCommit(pr));
+            assertFalse(withPr.containsCommit(pr));
+
+            // a damaged file is rebuilt, not trusted
+            Path saved = cache.resolve(BlobIndex.cacheKey(repo) + ".idx");
+            byte[] bytes = java.nio.file.Files.readAllBytes(saved);
+            java.nio.file.Files.write(saved, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            BlobIndex rebuilt = BlobIndex.cached(repo, cache);
+            assertSameAnswers(BlobIndex.build(repo), rebuilt, commits);
+            assertEquals(bytes.length, java.nio.file.Files.size(saved));
+        }
+    }
+
+    private static void assertSameAnswers(BlobIndex expected, BlobIndex got, List<ObjectId> commits) {
+        assertEquals(expected.commits(), got.commits());
+        assertEquals(expected.blobCount(), got.blobCount());
+        Set<String> all = new HashSet<>();
+        for (String c : CONTENTS) {
+            all.add(blobId(c));
+        }
+        assertEquals(expected.scores(expected.commits(), all), got.scores(got.commits(), all));
+        assertEquals(expected.bestOverlap(all, Long.MAX_VALUE, 5), got.bestOverlap(all, Long.MAX_VALUE, 5));
+        for (String blob : all) {
+            assertEquals(expected.commitsHolding(blob, 10), got.commitsHolding(blob, 10));
+            assertEquals(expected.containsBlob(blob), got.containsBlob(blob));
+            assertEquals(expected.untrustedRefOf(blob), got.untrustedRefOf(blob));
+        }
+        for (ObjectId c : commits) {
+            assertEquals(expected.branchOnlyRefOf(c), got.branchOnlyRefOf(c));
+            assertEquals(expected.untrustedRefOfCommit(c), got.untrustedRefOfCommit(c));
+        }
+    }
+
     /** A history over a few branches; some commits merge two branches. Times are random, not topological. */
     private static List<ObjectId> randomHistory(Repository repo, Random random, int n) throws IOException {
         List<ObjectId> all = new ArrayList<>();
