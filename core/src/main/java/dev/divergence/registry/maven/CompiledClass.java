@@ -122,6 +122,10 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
             Set<String> methodCalls = new TreeSet<>();
             Set<String> methodTypes = new TreeSet<>();
             Set<String> methodRefs = new TreeSet<>();
+            // a bridge javac writes (generic or visibility: a public class over a package-private one's public
+            // methods) calls the method of the same name it stands for
+            boolean bridge = (access & Opcodes.ACC_BRIDGE) != 0;
+            String bridged = name;
             return new MethodVisitor(Opcodes.ASM9) {
                 /*
                  * ecj and jikes, for targets below 1.5, inline a class literal instead of calling a class$ method:
@@ -151,7 +155,9 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                     other();
                     methodCalls.add(owner + "." + name);
                     methodTypes.add(owner);
-                    methodRefs.add((opcode == Opcodes.INVOKESTATIC ? STATIC : CALL) + " " + owner + "." + name);
+                    if (!(bridge && name.equals(bridged))) {
+                        methodRefs.add((opcode == Opcodes.INVOKESTATIC ? STATIC : CALL) + " " + owner + "." + name);
+                    }
                 }
 
                 void handle(Handle h) {

@@ -22,7 +22,8 @@ import org.objectweb.asm.Opcodes;
  * names, and their {@code $}-nested classes) whose name holds a '$' ({@code lambda$run$0}, {@code access$000},
  * {@code $values}, {@code $SwitchMap$..}, {@code this$0}, {@code val$x}, {@code class$java$lang$String},
  * {@code $assertionsDisabled}, ecj's {@code $SWITCH_TABLE$..}, {@code ENUM$VALUES}); the nest's constructors and
- * class constants; and {@link #SYNTHESISED}.
+ * class constants; a bridge method's call of the method it bridges (left out by {@link CompiledClass}); and
+ * {@link #SYNTHESISED}.
  */
 final class JavaSourceReferences {
     private JavaSourceReferences() {

@@ -1051,13 +1051,14 @@ class MavenScanTest {
     /**
      * What javac writes for constructs the source has without naming it (string concatenation, boxing, enhanced for,
      * try-with-resources, enum, string and pattern switches, assertions, lambdas and method references, inner,
-     * anonymous and local classes, records, {@code int.class}, class literals): no reference beyond the source.
+     * anonymous and local classes, {@code int.class}, class literals, visibility bridges): no reference beyond the
+     * source.
      */
     @ParameterizedTest
     @ValueSource(strings = {"8", "11", "17"})
     void whatJavacSynthesisesForTheSourcesConstructsIsNotBeyondIt(String release) throws Exception {
         String sugar = "package org.acme;\n\nimport java.io.*;\nimport java.util.*;\nimport java.util.function.*;\n\n"
-                + "public class Sugar implements Serializable {\n    enum Color { RED, GREEN { public String toString() { return \"g\"; } } }\n"
+                + "public class Sugar extends Base implements Serializable {\n    enum Color { RED, GREEN { public String toString() { return \"g\"; } } }\n"
                 + "    private int secret = 1;\n    class Inner { int peek() { return secret; } }\n"
                 + "    static String all(List<Integer> xs, Color c, String s, Object o, long l, char ch) throws IOException {\n"
                 + "        StringBuilder out = new StringBuilder();\n        int sum = 0;\n"
@@ -1078,8 +1079,12 @@ class MavenScanTest {
                 + "        out.append(\"x\" + sum + ch + l + o + b + big + k + kk + all.length + red + inner.peek()"
                 + " + new Local().twice() + mk.get() + arr.apply(1).length + bound.get());\n"
                 + "        return out.toString() + objs.length + (o == null ? \"\" : \"\" + o.hashCode());\n    }\n}\n";
-        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Sugar.java", sugar), "--release", release);
-        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Sugar.java", sugar), "3.0.0", classes), ".jar");
+        // a public class over a package-private one: javac bridges Base's public method in Sugar, which never names it
+        String base = "package org.acme;\n\nabstract class Base {\n    public String sort(String s) { return s; }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Sugar.java", sugar, "org/acme/Base.java", base),
+                "--release", release);
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Sugar.java", sugar, "org/acme/Base.java", base), "3.0.0",
+                classes), ".jar");
         for (String p : classes.keySet()) {
             FileDivergence f = row(a, p);
             assertEquals(FileStatus.GENERATED, f.status(), p + " " + f.detail());
