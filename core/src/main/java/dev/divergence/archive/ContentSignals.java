@@ -251,8 +251,6 @@ public final class ContentSignals {
      */
     private static final Pattern COMPUTED_LOAD_STRICT = FACTS.buildOutputLoads();
 
-    /** Process execution and dynamic evaluation as calls, not as method names ({@code re.exec(}) or text. */
-    private static final Pattern STRICT_EXEC = FACTS.execCalls();
 
     /**
      * Shell payloads of no ecosystem in particular, in any script (a {@code #!} file, an extension-less command):
@@ -265,8 +263,12 @@ public final class ContentSignals {
                     + "|\\beval\\s+[\"']?(?:\\$\\(|`)");
 
     /** Process execution, dynamic evaluation or a shell payload in a whole text. */
-    private static boolean execCall(String text) {
-        return STRICT_EXEC.matcher(text).find() || SHELL_PAYLOAD.matcher(text).find();
+    /**
+     * Process execution and dynamic evaluation as calls, not as method names ({@code re.exec(}) or text: the file's own
+     * language's calls when an ecosystem claims its extension, else every ecosystem's; and a shell payload.
+     */
+    private static boolean execCall(String lowerPath, String text) {
+        return FACTS.execCalls(extension(lowerPath)).matcher(text).find() || SHELL_PAYLOAD.matcher(text).find();
     }
 
     /**
@@ -283,7 +285,7 @@ public final class ContentSignals {
         // The streaming tokens also match method names (a regex's .exec(, registerFunction(): for a whole text
         // the call-shaped patterns decide, which still see every token's call form.
         out.remove(RiskFlag.DYNAMIC_EXEC);
-        if (!s.bytecode && (execCall(text) || languageExec(lower, text)
+        if (!s.bytecode && (execCall(lower, text) || languageExec(lower, text)
                 || computedLoad(lower).matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
@@ -336,7 +338,7 @@ public final class ContentSignals {
             }
         }
         String text = new String(content, StandardCharsets.ISO_8859_1);
-        if (execCall(text) || COMPUTED_LOAD_STRICT.matcher(text).find()
+        if (execCall(path.toLowerCase(Locale.ROOT), text) || COMPUTED_LOAD_STRICT.matcher(text).find()
                 || languageExec(path.toLowerCase(Locale.ROOT), text) || bytecodeExec(path, text)) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }

@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * @param nameFlags flags a file name carries whatever its content ({@code setup.py}: an install script)
  * @param extensionFlags flags an extension carries ({@code pth}: Python runs its import lines at start-up)
  * @param execTokens byte strings the streaming pass reads as dynamic execution ({@code child_process})
- * @param execCalls process execution or evaluation as a call, in a whole text
+ * @param execCalls process execution or evaluation as a call, in a whole text; a file of an extension only this
+ *     ecosystem claims ({@link #languageExtensions} or {@link #languageExecCalls}) takes only this ecosystem's
+ *     (Python's {@code subprocess} is a word in a JavaScript message), any other file every ecosystem's
  * @param computedLoads code loaded by a name computed at run time, in any text
  * @param buildOutputLoads {@link #computedLoads} in build output, where a bare identifier is expected
  * @param languageExtensions files of this ecosystem's language, whose computed loads are {@link #languageLoads}
@@ -122,6 +124,8 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
         private final Map<String, Predicate<String>> bytecode = new LinkedHashMap<>();
         private final Map<String, Pattern> languageLoads = new LinkedHashMap<>();
         private final Map<String, Pattern> languageExecCalls = new LinkedHashMap<>();
+        /** Per language extension, its own ecosystem's {@link FileFacts#execCalls}. */
+        private final Map<String, Pattern> ownExecCalls = new LinkedHashMap<>();
         private final Pattern metadataPaths;
         /** The metadata-path fragments that start at a folder boundary (SEGMENT_START then X): X alone. */
         private final Pattern metadataAtSegment;
@@ -141,6 +145,7 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
             Set<String> buildLoadFragments = new LinkedHashSet<>();
             Set<String> noiseFragments = new LinkedHashSet<>();
             Map<String, Set<String>> languageCallFragments = new LinkedHashMap<>();
+            Map<String, List<FileFacts>> claimants = new LinkedHashMap<>();
             for (EcosystemPlugin p : plugins) {
                 FileFacts f = p.fileFacts();
                 codeExtensions.addAll(f.codeExtensions());
@@ -161,10 +166,20 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
                 bytecode.putAll(f.bytecode());
                 Pattern own = join(f.languageLoads());
                 f.languageExtensions().forEach(ext -> languageLoads.putIfAbsent(ext, own));
+                Set<String> claimed = new LinkedHashSet<>(f.languageExtensions());
+                claimed.addAll(f.languageExecCalls().keySet());
+                claimed.forEach(ext -> claimants.computeIfAbsent(ext, x -> new ArrayList<>()).add(f));
                 f.languageExecCalls().forEach((ext, calls) ->
                         languageCallFragments.computeIfAbsent(ext, x -> new LinkedHashSet<>()).addAll(calls));
             }
             languageCallFragments.forEach((ext, calls) -> languageExecCalls.put(ext, join(calls)));
+            // an extension one ecosystem alone claims as its language's (.js, .py) is read for its calls only; one
+            // several claim (C sources, compiled at install by npm and by pip) keeps every ecosystem's
+            claimants.forEach((ext, owners) -> {
+                if (owners.size() == 1) {
+                    ownExecCalls.put(ext, join(owners.get(0).execCalls()));
+                }
+            });
             metadataPaths = join(metadataPathFragments);
             List<String> atSegment = new ArrayList<>();
             List<String> whole = new ArrayList<>();
@@ -298,6 +313,14 @@ public record FileFacts(Set<String> codeExtensions, Set<String> buildOutputExten
 
         public Pattern execCalls() {
             return execCalls;
+        }
+
+        /**
+         * The exec-call patterns for a file: its language's own when an ecosystem claims the extension (a JavaScript
+         * file runs under Node, whatever Python words it holds), else every ecosystem's.
+         */
+        public Pattern execCalls(String extension) {
+            return ownExecCalls.getOrDefault(extension, execCalls);
         }
 
         /** The computed-load patterns for a file: its language's when an ecosystem claims the extension. */

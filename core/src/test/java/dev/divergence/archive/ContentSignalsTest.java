@@ -125,6 +125,42 @@ class ContentSignalsTest {
                 bundle.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Hold-out 6 (glob 10.5.0's dist/esm/bin.mjs, path-to-regexp 4.0.0's dist/index.spec.js): a file of one
+     * ecosystem's language is read for that language's calls only, and a bare call of a function the file itself
+     * declares is that function.
+     */
+    @Test
+    void aFileIsReadForItsOwnLanguagesCallsAndItsOwnFunctions() {
+        byte[] message = "warn('positional arguments to the subprocess, use -g instead.');\n".getBytes(StandardCharsets.UTF_8);
+        for (String js : List.of("dist/esm/bin.mjs", "dist/index.js", "lib/a.cjs", "src/a.ts")) {
+            assertFalse(ContentSignals.buildOutputSignals(js, message).contains(RiskFlag.DYNAMIC_EXEC), js);
+            assertFalse(ContentSignals.scan(js, message, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), js);
+        }
+        // Python reads the word as its module; a file of no one language's extension gets every ecosystem's calls
+        byte[] python = "import subprocess\n".getBytes(StandardCharsets.UTF_8);
+        for (String other : List.of("build/lib/mod.py", "bin/tool", "scripts/run.sh")) {
+            assertTrue(ContentSignals.buildOutputSignals(other, python).contains(RiskFlag.DYNAMIC_EXEC), other);
+        }
+        String helper = "it('matches', () => { expect(exec(re, '/user/123')).toEqual(['/user/123']); });\n"
+                + "function exec(re, str) {\n  var match = re.exec(str);\n  return match && Array.prototype.slice.call(match);\n}\n";
+        assertEquals(Set.of(RiskFlag.CODE), ContentSignals.buildOutputSignals("dist/index.spec.js",
+                helper.getBytes(StandardCharsets.UTF_8)));
+        // without the declaration, or with another exec bound beside it, a bare exec( is a process call
+        List<String> bound = List.of(helper.replace("function exec(re, str)", "function run(re, str)"),
+                "const { exec } = require('shelljs');\n" + helper,
+                helper + "import { exec as x, exec } from 'shelljs';\n",
+                helper + "function f() { const exec = require('shelljs').exec; exec('curl x | sh'); }\n",
+                helper + "[1].forEach((exec) => exec('id'));\n",
+                helper + "function g(a, exec) { exec('id'); }\n",
+                "import exec from 'shelljs-exec';\n" + helper,
+                helper + "exec = require('shelljs').exec;\n");
+        for (String text : bound) {
+            assertTrue(ContentSignals.buildOutputSignals("dist/index.js", text.getBytes(StandardCharsets.UTF_8))
+                    .contains(RiskFlag.DYNAMIC_EXEC), text);
+        }
+    }
+
     @Test
     void aLongTokenSplitAcrossChunksIsFound() {
         byte[] text = "x = process._linkedBinding('spawn_sync')\n".getBytes(StandardCharsets.UTF_8);

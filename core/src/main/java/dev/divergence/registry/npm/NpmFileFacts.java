@@ -65,7 +65,13 @@ final class NpmFileFacts {
             List.of("child_process", "\\b(?:execSync|execFileSync|spawnSync)\\s*\\(",
                     "\\b(?:runInThisContext|runInNewContext|runInContext|compileFunction)\\s*\\(", "\\bvm\\.Script\\b",
                     "\\bprocess\\.(?:binding|_linkedBinding|dlopen)\\s*\\(", "\\bmainModule\\.require\\b",
-                    "\\b_load\\s*\\(", "\\bgetBuiltinModule\\b", "(?<![\\w.$])(?:eval|exec)\\s*\\(",
+                    "\\b_load\\s*\\(", "\\bgetBuiltinModule\\b", "(?<![\\w.$])eval\\s*\\(",
+                    // a bare exec(..) (child_process's, shelljs's, bound by destructuring) — unless the file declares
+                    // a function exec of its own, which such calls then call (a test's helper), and binds no other
+                    // exec: no destructuring or import of one, no const/let/var, assignment or parameter of that name
+                    "^(?!(?=[\\s\\S]*\\bfunction\\s+exec\\s*\\()(?![\\s\\S]*(?:[{,]\\s*exec\\s*[,}:]"
+                            + "|\\b(?:const|let|var|import)\\s+exec\\b|(?<![\\w.$])exec\\s*=(?!=)|[(,]\\s*exec\\s*[,)=]"
+                            + "|(?<![\\w.$])exec\\s*=>)))[\\s\\S]*?(?<![\\w.$])exec\\s*\\(",
                     // worker_threads: new Worker(code, { eval: true }) runs a string as a module with require
                     "(?<![\\w.$])eval[\"']?\\s*:\\s*(?:true|!0|1)\\b",
                     // indirect eval: (0, eval)(x), (eval)(x), globalThis.eval(x), window["eval"](x)
