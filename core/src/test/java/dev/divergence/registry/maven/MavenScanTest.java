@@ -972,15 +972,20 @@ class MavenScanTest {
             "static { try { new java.net.Socket(\"attacker.example\", 443).close(); } catch (Exception e) { } }",
             "static { jdk.jshell.JShell.create().eval(\"1\"); }"})
     void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
-        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
-                GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
-        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", GREETER), "3.0.0", classes), ".jar");
+        ArtifactReport a = greeterJarCompiledWith(payload);
         FileDivergence f = row(a, "org/acme/Greeter.class");
         assertEquals(FileStatus.MODIFIED, f.status(), payload);
         assertEquals(MavenGeneratedFiles.CLASS_CALLS_BEYOND_SOURCE, f.ruleId(), payload);
         assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.DYNAMIC_EXEC), f.riskFlags().toString());
         assertTrue(f.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /** The jar of a Greeter whose class was compiled with {@code payload} added, scanned against the plain source. */
+    private ArtifactReport greeterJarCompiledWith(String payload) throws Exception {
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
+                GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
+        return artifact(scanJar(greeterTree("org/acme/Greeter.java", GREETER), "3.0.0", classes), ".jar");
     }
 
     /**
@@ -995,9 +1000,7 @@ class MavenScanTest {
             "static final Runnable R = Greeter::touch; static void touch() { }",
             "static { java.util.logging.Logger.getLogger(\"x\").setLevel(java.util.logging.Level.OFF); }"})
     void aClassReachingWhatItsSourceNeverNamesIsDivergentNotCompiledFromSource(String payload) throws Exception {
-        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java",
-                GREETER.replace("public class Greeter {\n", "public class Greeter {\n    " + payload + "\n")), "--release", "11");
-        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", GREETER), "3.0.0", classes), ".jar");
+        ArtifactReport a = greeterJarCompiledWith(payload);
         FileDivergence f = row(a, "org/acme/Greeter.class");
         assertEquals(FileStatus.MODIFIED, f.status(), payload);
         assertEquals(MavenGeneratedFiles.CLASS_REFERENCES_BEYOND_SOURCE, f.ruleId(), payload);
