@@ -57,6 +57,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * (joda-time's ZoneInfoCompiler compiling the tz database): build output, content-scanned, only a rebuild verifies.
      */
     public static final String BUILD_GENERATOR_OUTPUT = "maven.build-output.project-generator";
+    /**
+     * A class (or, in a sources jar, a {@code .java}) with no source that JavaCC/JJTree generates from a grammar of the
+     * module, whose POM runs the javacc plugin ({@link JavaccGrammars}): build output, content-scanned.
+     */
+    public static final String BUILD_JAVACC = "maven.build-output.javacc";
     /** The committed POM re-serialised by Maven 2.0's deploy (element order, comments, whitespace): same model. */
     public static final String POM_SAME_MODEL = "maven.pom.same-model";
     /** The POM Maven 1 (or Central's Maven 1 → 2 conversion) generated from {@code project.xml}. */
@@ -225,6 +230,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         List<String> plugins = activeShadePlugins(view, artifact); // the POMs are read once per artifact
         List<Pattern> shaded = shadedPackages(view, plugins);
         boolean shading = !plugins.isEmpty();
+        Map<String, Map<String, Set<String>>> javacc = new HashMap<>(); // module → its JavaCC types, read once
         return (path, sourceExists) -> {
             String p = MavenLayout.stripVersions(path);
             if (!sourceExists && shading && p.equals(path) && p.startsWith("META-INF/")
@@ -246,8 +252,36 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     }
                 }
             }
+            if (!sourceExists && (p.endsWith(".class") || (p.endsWith(".java")
+                    && artifact.kind() == dev.divergence.model.ArtifactKind.SOURCES_JAR))) {
+                String module = moduleOf(view, path);
+                if (JavaccGrammars.generates(javacc.computeIfAbsent(module,
+                        m -> JavaccGrammars.generatedTypes(m, view.tree(), view.sourceReader())), p)) {
+                    return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_JAVACC,
+                            p.endsWith(".class") ? Set.of(RiskFlag.CODE) : Set.of(), Optional.of(
+                            "written by JavaCC/JJTree from a grammar of " + (module.isEmpty() ? "the root module" : module)
+                                    + " (its POM runs the javacc plugin): not verifiable without a rebuild")));
+                }
+            }
             return unmatchedRule(artifact, path, sourceExists);
         };
+    }
+
+    /**
+     * The module folder ("" or ending in '/') a jar entry belongs to: the nearest folder above its aligned source path
+     * holding a {@code pom.xml}, else the root.
+     */
+    private static String moduleOf(SourceView view, String path) {
+        String source = view.alignment().sourcePath(path).orElse("");
+        int slash = source.lastIndexOf('/');
+        while (slash > 0) {
+            String folder = source.substring(0, slash + 1);
+            if (view.tree().get(folder + "pom.xml").isPresent()) {
+                return folder;
+            }
+            slash = source.lastIndexOf('/', slash - 1);
+        }
+        return "";
     }
 
     private static final Pattern SHADED_PATTERN = Pattern.compile(

@@ -1292,6 +1292,119 @@ class MavenScanTest {
         assertEquals(FileStatus.PHANTOM, row(a, "org/acme/tz/Europe/Paris").status());
     }
 
+    /** A JJTree grammar as jexl3 keeps it beside its hand-written nodes; Script and Additive make no node (#void). */
+    private static final String GRAMMAR = "options\n{\n   MULTI=true;\n   STATIC=false;\n}\n\nPARSER_BEGIN(Parser)\n"
+            + "package org.acme.parser;\n\npublic final class Parser {\n}\nPARSER_END(Parser)\n\n"
+            + "TOKEN : { < NUMBER: (<#DIGIT>)+ > | < #DIGIT: [\"0\"-\"9\"] > }\n\n"
+            + "void Script() #void : {} { IfStatement() | Additive() }\n"
+            + "void IfStatement() : {} { \"if\" Additive() }\n"
+            + "void Additive() #void : {} { Identifier() ( \"+\" Identifier() #AddNode(2) )* }\n"
+            + "void Identifier() : {} { <NUMBER> }\n";
+
+    private static String javaccPom(boolean runsJavacc) {
+        return "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>\n<build><plugins>"
+                + (runsJavacc ? "<plugin><groupId>org.codehaus.mojo</groupId><artifactId>javacc-maven-plugin</artifactId>"
+                + "<version>2.6</version><executions><execution><id>jjtree</id><configuration>"
+                + "<sourceDirectory>${basedir}/src/main/java/org/acme/parser</sourceDirectory>"
+                + "<outputDirectory>${project.build.directory}/generated-sources/java</outputDirectory>"
+                + "</configuration><goals><goal>jjtree-javacc</goal></goals></execution></executions></plugin>" : "")
+                + "</plugins></build></project>\n";
+    }
+
+    /**
+     * What JJTree then JavaCC write into target/generated-sources/java for {@link #GRAMMAR} (trimmed to compile), and the
+     * hand-written node; {@code tokenManager} is the body of ParserTokenManager.
+     */
+    private static Map<String, String> javaccSources(String tokenManager) {
+        String pkg = "package org.acme.parser;\n";
+        Map<String, String> src = new java.util.TreeMap<>();
+        src.put("org/acme/parser/Node.java", pkg + "public interface Node {}\n");
+        src.put("org/acme/parser/SimpleNode.java", pkg + "public class SimpleNode implements Node {\n"
+                + "  protected int id;\n  public SimpleNode(int i) { id = i; }\n}\n");
+        for (String n : List.of("ASTIfStatement", "ASTAddNode", "ASTIdentifier")) {
+            src.put("org/acme/parser/" + n + ".java", pkg + "public class " + n + " extends SimpleNode {\n"
+                    + "  public " + n + "(int id) { super(id); }\n}\n");
+        }
+        src.put("org/acme/parser/ParserTreeConstants.java", pkg + "public interface ParserTreeConstants {\n"
+                + "  int JJTIFSTATEMENT = 0;\n  int JJTADDNODE = 1;\n  int JJTIDENTIFIER = 2;\n}\n");
+        src.put("org/acme/parser/JJTParserState.java", pkg + "public class JJTParserState {\n"
+                + "  private java.util.List<Node> nodes = new java.util.ArrayList<>();\n}\n");
+        src.put("org/acme/parser/ParserConstants.java", pkg + "public interface ParserConstants {\n  int EOF = 0;\n"
+                + "  int NUMBER = 1;\n}\n");
+        src.put("org/acme/parser/Token.java", pkg + "public class Token { public int kind; public Token next; }\n");
+        src.put("org/acme/parser/ParseException.java", pkg + "public class ParseException extends Exception {}\n");
+        src.put("org/acme/parser/TokenMgrError.java", pkg + "public class TokenMgrError extends Error {}\n");
+        src.put("org/acme/parser/SimpleCharStream.java", pkg + "public class SimpleCharStream { int bufpos = -1; }\n");
+        src.put("org/acme/parser/ParserTokenManager.java", pkg + "public class ParserTokenManager implements ParserConstants {\n"
+                + tokenManager + "}\n");
+        src.put("org/acme/parser/Parser.java", pkg + "public final class Parser implements ParserTreeConstants, ParserConstants {\n"
+                + "  protected JJTParserState jjtree = new JJTParserState();\n"
+                + "  static private final class LookaheadSuccess extends Error {}\n"
+                + "  private final LookaheadSuccess jj_ls = new LookaheadSuccess();\n}\n");
+        return src;
+    }
+
+    private static SortedMap<String, byte[]> javaccTree(boolean runsJavacc) {
+        return files("pom.xml", javaccPom(runsJavacc),
+                "src/main/java/org/acme/parser/Parser.jjt", GRAMMAR,
+                "src/main/java/org/acme/parser/ASTIdentifier.java", "package org.acme.parser;\n"
+                        + "public class ASTIdentifier extends SimpleNode {\n  public ASTIdentifier(int id) { super(id); }\n}\n");
+    }
+
+    @Test
+    void classesJjtreeAndJavaccGenerateFromTheModulesGrammarAreBuildOutput() throws Exception {
+        Map<String, String> sources = javaccSources("  public Token getNextToken() { return new Token(); }\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(sources, "--release", "8"));
+        Map<String, byte[]> sourcesJar = new LinkedHashMap<>();
+        sources.forEach((p, t) -> sourcesJar.put(p, utf8(t)));
+        ReleaseReport r = scanPublished(javaccTree(true), "3.0.0", Map.of(".pom", utf8(javaccPom(true)),
+                ".jar", LocalMaven.jar(jar), "-sources.jar", LocalMaven.jar(sourcesJar)));
+        ArtifactReport a = artifact(r, ".jar");
+        assertTrue(jar.containsKey("org/acme/parser/Parser$LookaheadSuccess.class"), jar.keySet().toString());
+        for (String p : jar.keySet()) {
+            FileDivergence f = row(a, p);
+            if (p.equals("org/acme/parser/ASTIdentifier.class")) {
+                assertEquals(FileStatus.GENERATED, f.status(), p); // compiled from the hand-written node
+                continue;
+            }
+            assertEquals(FileStatus.BUILD_OUTPUT, f.status(), p);
+            assertEquals(MavenGeneratedFiles.BUILD_JAVACC, f.ruleId(), p);
+            assertFalse(f.highRisk(), p);
+        }
+        assertEquals(Verdict.EXPLAINED, a.verdict(), a.reason().orElse(""));
+        ArtifactReport s = artifact(r, "-sources.jar");
+        assertEquals(MavenGeneratedFiles.BUILD_JAVACC, row(s, "org/acme/parser/ASTAddNode.java").ruleId());
+        assertEquals(MavenGeneratedFiles.BUILD_JAVACC, row(s, "org/acme/parser/JJTParserState.java").ruleId());
+        assertEquals(FileStatus.MATCH, row(s, "org/acme/parser/ASTIdentifier.java").status());
+        assertEquals(Verdict.EXPLAINED, s.verdict(), s.reason().orElse(""));
+    }
+
+    @Test
+    void aClassJavaccDoesNotGenerateOrAGeneratedNameCarryingAPayloadStaysVisible() throws Exception {
+        Map<String, String> sources = javaccSources("  static { try { Runtime.getRuntime().exec(\"sh\"); }"
+                + " catch (java.io.IOException e) { } }\n");
+        // a #void production makes no node, and a class the grammar never names is no JavaCC output
+        sources.put("org/acme/parser/ASTScript.java", "package org.acme.parser;\npublic class ASTScript {}\n");
+        sources.put("org/acme/parser/Evil.java", "package org.acme.parser;\npublic class Evil {}\n");
+        Map<String, byte[]> jar = LocalMaven.javac(sources, "--release", "8");
+        ArtifactReport a = artifact(scanJar(javaccTree(true), "3.0.0", jar), ".jar");
+        FileDivergence tm = row(a, "org/acme/parser/ParserTokenManager.class");
+        assertEquals(FileStatus.BUILD_OUTPUT, tm.status());
+        assertEquals(MavenGeneratedFiles.BUILD_JAVACC, tm.ruleId());
+        assertTrue(tm.highRisk(), "process execution in a generated name is scanned whole");
+        for (String p : List.of("org/acme/parser/ASTScript.class", "org/acme/parser/Evil.class")) {
+            assertEquals(FileStatus.PHANTOM, row(a, p).status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(a, p).ruleId(), p);
+        }
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        // without the plugin in the POM, nothing writes parser classes: the same jar has classes without source
+        ArtifactReport plain = artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "plain"),
+                javaccTree(false), "3.0.0", Map.of(".pom", utf8(javaccPom(false)), ".jar",
+                        LocalMaven.jar(LocalMaven.javac(javaccSources(""), "--release", "8")))), ".jar");
+        assertEquals(FileStatus.PHANTOM, row(plain, "org/acme/parser/ASTAddNode.class").status());
+        assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(plain, "org/acme/parser/ASTAddNode.class").ruleId());
+    }
+
     private static final String PROJECT_XML = "<?xml version=\"1.0\"?>\n<project>\n  <pomVersion>3</pomVersion>\n"
             + "  <id>acme-core</id>\n  <groupId>org.acme</groupId>\n  <currentVersion>1.2</currentVersion>\n"
             + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
