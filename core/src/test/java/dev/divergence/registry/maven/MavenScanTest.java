@@ -1405,6 +1405,60 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(plain, "org/acme/parser/ASTAddNode.class").ruleId());
     }
 
+    private static String bundlePom(String instructions) {
+        return "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + "<packaging>bundle</packaging>\n<build><sourceDirectory>src</sourceDirectory><plugins><plugin>"
+                + "<groupId>org.apache.felix</groupId><artifactId>maven-bundle-plugin</artifactId><extensions>true</extensions>"
+                + "<configuration><instructions><Bundle-SymbolicName>org.acme.core</Bundle-SymbolicName>" + instructions
+                + "</instructions></configuration></plugin></plugins></build></project>\n";
+    }
+
+    /**
+     * A bundle as maven-bundle-plugin builds it with bnd's {@code -sources: true}: the compiled classes and every file of
+     * the source path under OSGI-OPT/src/, plus {@code extra} entries.
+     */
+    private ArtifactReport scanBundleWithSources(String instructions, Map<String, String> extra) throws Exception {
+        String widget = "package org.acme;\npublic class Widget {\n  public String name() { return \"w\"; }\n}\n";
+        String messages = "greeting=hello\n";
+        SortedMap<String, byte[]> tree = files("pom.xml", bundlePom(instructions), "src/org/acme/Widget.java", widget,
+                "src/org/acme/Messages.properties", messages);
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Widget.java", widget)));
+        jar.put("org/acme/Messages.properties", utf8(messages));
+        jar.put("OSGI-OPT/src/org/acme/Widget.java", utf8(widget));
+        jar.put("OSGI-OPT/src/org/acme/Messages.properties", utf8(messages));
+        extra.forEach((p, t) -> jar.put(p, utf8(t)));
+        return artifact(scanJar(tree, "3.0.0", jar), ".jar");
+    }
+
+    @Test
+    void theSourcesBndCopiesIntoOsgiOptAreComparedWithTheSourceRoot() throws Exception {
+        ArtifactReport a = scanBundleWithSources("<_sources>true</_sources>", Map.of());
+        for (String p : List.of("OSGI-OPT/src/org/acme/Widget.java", "OSGI-OPT/src/org/acme/Messages.properties")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.MATCH, f.status(), p);
+            assertEquals("src/" + p.substring("OSGI-OPT/src/".length()), f.sourcePath().orElseThrow(), p);
+        }
+        assertTrue(a.verdict() == Verdict.CLEAN || a.verdict() == Verdict.EXPLAINED, a.reason().orElse(""));
+    }
+
+    @Test
+    void anOsgiOptSourceTheSourceRootDoesNotHoldOrThatDiffersStaysVisible() throws Exception {
+        ArtifactReport a = scanBundleWithSources("<_sources>true</_sources>", Map.of(
+                "OSGI-OPT/src/org/acme/Loader.java", "package org.acme;\nclass Loader {}\n",
+                "OSGI-OPT/src/org/acme/Messages.properties", "greeting=hello\nbackdoor=1\n"));
+        assertEquals(FileStatus.PHANTOM, row(a, "OSGI-OPT/src/org/acme/Loader.java").status());
+        assertEquals(FileStatus.MODIFIED, row(a, "OSGI-OPT/src/org/acme/Messages.properties").status());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+        // without -sources, bnd copies nothing there: the same copy is no packaging of the source root
+        ArtifactReport plain = artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "nosrc"),
+                files("pom.xml", bundlePom(""), "src/org/acme/Widget.java",
+                        "package org.acme;\npublic class Widget {}\n"), "3.0.0",
+                Map.of(".pom", utf8(bundlePom("")), ".jar", LocalMaven.jar(Map.of("OSGI-OPT/src/org/acme/Widget.java",
+                        utf8("package org.acme;\npublic class Widget {}\n"))))), ".jar");
+        assertTrue(row(plain, "OSGI-OPT/src/org/acme/Widget.java").status() != FileStatus.MATCH,
+                row(plain, "OSGI-OPT/src/org/acme/Widget.java").toString());
+    }
+
     private static final String PROJECT_XML = "<?xml version=\"1.0\"?>\n<project>\n  <pomVersion>3</pomVersion>\n"
             + "  <id>acme-core</id>\n  <groupId>org.acme</groupId>\n  <currentVersion>1.2</currentVersion>\n"
             + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
