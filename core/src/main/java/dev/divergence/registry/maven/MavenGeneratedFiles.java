@@ -1725,12 +1725,15 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             org.w3c.dom.Element pom = parsed.get();
             String group = MavenRegistry.child(pom, "groupId").orElse("");
             String id = MavenRegistry.child(pom, "artifactId").orElse("");
-            if (!MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")
-                    || !MavenRegistry.child(pom, "version").orElse("").equals(version)) {
+            if (!MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")) {
                 return Optional.empty();
             }
             Optional<org.w3c.dom.Element> project = projectXml(group, id, view);
-            if (project.isEmpty()) {
+            // The conversion copies project.xml's <currentVersion> as it stands: a release deployed from a project.xml
+            // still saying 1.0-dev (commons-dbcp 1.0) has a POM saying 1.0-dev. Any other version is not from it.
+            String declaredVersion = MavenRegistry.child(pom, "version").orElse("");
+            if (project.isEmpty() || !(declaredVersion.equals(version)
+                    || declaredVersion.equals(MavenRegistry.child(project.get(), "currentVersion").orElse(version)))) {
                 return Optional.empty();
             }
             // project.xml names no parent, relocation, managed versions or dependency repositories (Maven 1 read those

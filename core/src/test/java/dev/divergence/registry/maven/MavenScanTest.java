@@ -1560,6 +1560,21 @@ class MavenScanTest {
     }
 
     @Test
+    void theConversionCopiesProjectXmlsCurrentVersionEvenWhenItIsNotTheReleasedOne() throws Exception {
+        // commons-dbcp 1.0: deployed as 1.0 from a project.xml still saying 1.0-dev; Central's POM says 1.0-dev
+        String devXml = PROJECT_XML.replace("<currentVersion>1.2</currentVersion>", "<currentVersion>1.2-dev</currentVersion>");
+        String devPom = generatedPom("").replace("<version>1.2</version>\n  <developers>", "<version>1.2-dev</version>\n  <developers>");
+        FileDivergence pom = scanPom(devPom, devXml);
+        assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+        // the version excuses no dependency the project.xml lacks
+        FileDivergence added = scanPom(devPom.replace("  </dependencies>", "    <dependency>\n      <groupId>org.evil</groupId>\n"
+                + "      <artifactId>payload</artifactId>\n      <version>1.0</version>\n    </dependency>\n  </dependencies>"), devXml);
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, added.ruleId());
+        assertTrue(added.highRisk());
+    }
+
+    @Test
     void theConversionWritesAMaven1PluginWithoutItsGroupButNotAnotherVersionOrArtifact() throws Exception {
         // commons-logging 1.1: project.xml's maven:maven-xdoc-plugin:1.9.2 became <artifactId>maven-xdoc-plugin</artifactId>
         String projectXml = PROJECT_XML.replace("  </dependencies>", "    <dependency>\n      <groupId>maven</groupId>\n"
