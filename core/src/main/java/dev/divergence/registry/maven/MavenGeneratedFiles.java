@@ -409,7 +409,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(repository), new ServicesRule(),
-                new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+                new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(repository),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule());
     }
 
@@ -1710,6 +1710,17 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static final List<String> FORBIDDEN = List.of("parent", "repositories", "pluginRepositories", "profiles",
                 "dependencyManagement", "modules");
 
+        /** Where the declared dependencies' own POMs are read (their relocations); NONE reads nothing. */
+        private final RepositoryPoms repository;
+
+        ProjectXmlPomRule() {
+            this(RepositoryPoms.NONE);
+        }
+
+        ProjectXmlPomRule(RepositoryPoms repository) {
+            this.repository = repository;
+        }
+
         @Override
         public String id() {
             return POM_FROM_PROJECT_XML;
@@ -1762,7 +1773,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     || !convertedPlugins(build.get(), project.get()))) {
                 return Optional.empty();
             }
-            Map<String, String> declared = dependencies(project.get(), true);
+            Map<String, String> declared = relocated(dependencies(project.get(), true));
             List<String> unexplained = new ArrayList<>();
             dependencies(pom, false).forEach((key, v) -> {
                 String d = declared.get(key);
@@ -1888,6 +1899,42 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             return Optional.empty();
+        }
+
+        /**
+         * The declared dependencies as a consumer's Maven resolves them: one whose own POM in the repository declares a
+         * {@code <distributionManagement><relocation>} stands for the artifact it relocates to (an element it leaves
+         * out keeps the original's value), which is what the conversion wrote (Central's {@code jdbc:jdbc:2.0} POM
+         * relocates to {@code javax.sql:jdbc-stdext:2.0}: commons-dbcp 1.2's POM names the latter). One hop, as
+         * declared by the relocated POM itself; the original coordinates stay explained too.
+         * See https://maven.apache.org/guides/mini/guide-relocation.html.
+         */
+        private Map<String, String> relocated(Map<String, String> declared) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            declared.forEach((key, value) -> {
+                String[] k = key.split(":", -1);
+                String version = value.substring(0, value.lastIndexOf(':'));
+                String scope = value.substring(value.lastIndexOf(':') + 1);
+                Optional<org.w3c.dom.Element> relocation = k.length < 3 || version.isEmpty() ? Optional.empty()
+                        : repository.pom(k[0], k[1], version).flatMap(b -> {
+                            try {
+                                org.w3c.dom.Element e = MavenRegistry.xml(b, "pom.xml").getDocumentElement();
+                                return MavenRegistry.childElement(e, "distributionManagement")
+                                        .flatMap(dm -> MavenRegistry.childElement(dm, "relocation"));
+                            } catch (dev.divergence.registry.RegistryException unreadable) {
+                                return Optional.empty();
+                            }
+                        });
+                out.put(key, value); // a conversion may write either name
+                if (relocation.isEmpty()) {
+                    return;
+                }
+                org.w3c.dom.Element r = relocation.get();
+                k[0] = MavenRegistry.child(r, "groupId").orElse(k[0]);
+                k[1] = MavenRegistry.child(r, "artifactId").orElse(k[1]);
+                out.put(String.join(":", k), MavenRegistry.child(r, "version").orElse(version) + ":" + scope);
+            });
+            return out;
         }
 
         /** groupId:artifactId:type → version:scope; Maven 1 {@code <id>} and {@code <properties><scope>} read too. */

@@ -1500,7 +1500,18 @@ class MavenScanTest {
 
     /** The POM row of release 1.2 of org.acme:acme-core, tagged v1.2 on {@code tree}, with {@code pom} published. */
     private FileDivergence scanPomOf(SortedMap<String, byte[]> tree, String pom) throws Exception {
+        return scanPomOf(tree, pom, Map.of());
+    }
+
+    /** As above, with other POMs the registry holds (path under the repository root → text). */
+    private FileDivergence scanPomOf(SortedMap<String, byte[]> tree, String pom, Map<String, String> registry)
+            throws Exception {
         Path world = java.nio.file.Files.createTempDirectory(dir, "world");
+        for (Map.Entry<String, String> e : registry.entrySet()) {
+            Path f = world.resolve("m2").resolve(e.getKey());
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.writeString(f, e.getValue());
+        }
         try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
             git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
             git.tag("v1.2", true);
@@ -1572,6 +1583,46 @@ class MavenScanTest {
                 + "      <artifactId>payload</artifactId>\n      <version>1.0</version>\n    </dependency>\n  </dependencies>"), devXml);
         assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, added.ruleId());
         assertTrue(added.highRisk());
+    }
+
+    /** Central's own jdbc:jdbc:2.0 POM: a relocation to javax.sql:jdbc-stdext:2.0. */
+    private static final Map<String, String> JDBC_RELOCATION = Map.of("jdbc/jdbc/2.0/jdbc-2.0.pom",
+            "<project><modelVersion>4.0.0</modelVersion><groupId>jdbc</groupId><artifactId>jdbc</artifactId>"
+                    + "<version>2.0</version><distributionManagement><relocation><groupId>javax.sql</groupId>"
+                    + "<artifactId>jdbc-stdext</artifactId><version>2.0</version></relocation></distributionManagement>"
+                    + "</project>\n");
+
+    private FileDivergence scanJdbcPom(String dependency, Map<String, String> registry) throws Exception {
+        // commons-dbcp 1.2: project.xml declares <id>jdbc</id> 2.0; Central's POM names what that id relocates to
+        String projectXml = PROJECT_XML.replace("  </dependencies>", "    <dependency>\n      <id>jdbc</id>\n"
+                + "      <version>2.0</version>\n    </dependency>\n  </dependencies>");
+        SortedMap<String, byte[]> tree = files("project.xml", projectXml,
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        return scanPomOf(tree, generatedPom(dependency), registry);
+    }
+
+    @Test
+    void aDependencyTheRegistryRelocatesIsTheProjectXmlsWhenTheConversionNamesItsNewCoordinates() throws Exception {
+        String stdext = "    <dependency>\n      <groupId>javax.sql</groupId>\n      <artifactId>jdbc-stdext</artifactId>\n"
+                + "      <version>2.0</version>\n      <optional>true</optional>\n    </dependency>\n";
+        FileDivergence pom = scanJdbcPom(stdext, JDBC_RELOCATION);
+        assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+        // the original coordinates are the conversion's too
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanJdbcPom("    <dependency>\n      <groupId>jdbc</groupId>\n"
+                + "      <artifactId>jdbc</artifactId>\n      <version>2.0</version>\n    </dependency>\n", JDBC_RELOCATION).ruleId());
+    }
+
+    @Test
+    void aRelocationTheRegistryDoesNotDeclareOrAnotherVersionOfItsTargetIsANewDependency() throws Exception {
+        String stdext = "    <dependency>\n      <groupId>javax.sql</groupId>\n      <artifactId>jdbc-stdext</artifactId>\n"
+                + "      <version>2.0</version>\n    </dependency>\n";
+        FileDivergence unrelocated = scanJdbcPom(stdext, Map.of());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, unrelocated.ruleId());
+        assertTrue(unrelocated.highRisk());
+        FileDivergence otherVersion = scanJdbcPom(stdext.replace("2.0", "2.1"), JDBC_RELOCATION);
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, otherVersion.ruleId());
+        assertTrue(otherVersion.highRisk());
     }
 
     @Test
