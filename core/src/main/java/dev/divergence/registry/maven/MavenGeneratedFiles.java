@@ -1773,14 +1773,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     || !convertedPlugins(build.get(), project.get()))) {
                 return Optional.empty();
             }
-            Map<String, String> declared = relocated(dependencies(project.get(), true));
+            Map<String, List<String>> declared = relocated(dependencies(project.get(), true));
             List<String> unexplained = new ArrayList<>();
             dependencies(pom, false).forEach((key, v) -> {
-                String d = declared.get(key);
                 // the same version; the scope the same or narrower (the conversion marks junit "test"): a test or
                 // provided dependency is not passed on to consumers
-                boolean same = d != null && (v.equals(d) || (d.endsWith(":compile")
-                        && (v.endsWith(":test") || v.endsWith(":provided"))
+                boolean same = declared.getOrDefault(key, List.of()).stream().anyMatch(d -> v.equals(d)
+                        || (d.endsWith(":compile") && (v.endsWith(":test") || v.endsWith(":provided"))
                         && v.substring(0, v.lastIndexOf(':')).equals(d.substring(0, d.lastIndexOf(':')))));
                 if (!same) {
                     unexplained.add(key + ":" + v);
@@ -1909,8 +1908,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          * declared by the relocated POM itself; the original coordinates stay explained too.
          * See https://maven.apache.org/guides/mini/guide-relocation.html.
          */
-        private Map<String, String> relocated(Map<String, String> declared) {
-            Map<String, String> out = new java.util.TreeMap<>();
+        private Map<String, List<String>> relocated(Map<String, String> declared) {
+            Map<String, List<String>> out = new java.util.TreeMap<>();
             declared.forEach((key, value) -> {
                 String[] k = key.split(":", -1);
                 String version = value.substring(0, value.lastIndexOf(':'));
@@ -1925,14 +1924,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                                 return Optional.empty();
                             }
                         });
-                out.put(key, value); // a conversion may write either name
+                out.computeIfAbsent(key, x -> new ArrayList<>()).add(value); // a conversion may write either name
                 if (relocation.isEmpty()) {
                     return;
                 }
                 org.w3c.dom.Element r = relocation.get();
                 k[0] = MavenRegistry.child(r, "groupId").orElse(k[0]);
                 k[1] = MavenRegistry.child(r, "artifactId").orElse(k[1]);
-                out.put(String.join(":", k), MavenRegistry.child(r, "version").orElse(version) + ":" + scope);
+                // xml-apis:xml-apis:2.0.2 relocates to its own 1.0.b2: both versions stay explained
+                out.computeIfAbsent(String.join(":", k), x -> new ArrayList<>())
+                        .add(MavenRegistry.child(r, "version").orElse(version) + ":" + scope);
             });
             return out;
         }

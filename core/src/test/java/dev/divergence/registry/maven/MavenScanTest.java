@@ -1611,6 +1611,15 @@ class MavenScanTest {
         // the original coordinates are the conversion's too
         assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanJdbcPom("    <dependency>\n      <groupId>jdbc</groupId>\n"
                 + "      <artifactId>jdbc</artifactId>\n      <version>2.0</version>\n    </dependency>\n", JDBC_RELOCATION).ruleId());
+        // a relocation to another version of the same artifact (Central's xml-apis 2.0.2 -> 1.0.b2) keeps the original
+        Map<String, String> sameArtifact = Map.of("jdbc/jdbc/2.0/jdbc-2.0.pom", "<project><modelVersion>4.0.0</modelVersion>"
+                + "<groupId>jdbc</groupId><artifactId>jdbc</artifactId><version>2.0</version><distributionManagement>"
+                + "<relocation><version>1.0.b2</version></relocation></distributionManagement></project>\n");
+        for (String v : List.of("2.0", "1.0.b2")) {
+            assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanJdbcPom("    <dependency>\n      <groupId>jdbc</groupId>\n"
+                    + "      <artifactId>jdbc</artifactId>\n      <version>" + v + "</version>\n    </dependency>\n",
+                    sameArtifact).ruleId(), v);
+        }
     }
 
     @Test
