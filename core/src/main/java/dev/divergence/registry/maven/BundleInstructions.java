@@ -110,6 +110,17 @@ final class BundleInstructions {
         return bundlePluginValues(header).contains(value) || bndPluginValues(header, text).contains(value);
     }
 
+    /**
+     * Whether bnd, run by this build, copies the module's sources into the bundle under {@code OSGI-OPT/src/}: its
+     * {@code -sources} instruction set to true (maven-bundle-plugin's {@code <_sources>true</_sources>}, a bnd file's
+     * {@code -sources: true}); maven-bundle-plugin hands bnd the compile source roots as its source path
+     * (https://bnd.bndtools.org/instructions/sources.html).
+     */
+    boolean includesSources(Function<String, Optional<String>> text) {
+        return bundlePluginValues("_sources").stream().anyMatch(v -> v.equalsIgnoreCase("true"))
+                || bndPluginValues("-sources", text).stream().anyMatch(v -> v.equalsIgnoreCase("true"));
+    }
+
     /** maven-bundle-plugin's possible values of {@code header}, interpolated and with its line breaks dropped. */
     Set<String> bundlePluginValues(String header) {
         if (!runs(BUNDLE_PLUGIN)) {

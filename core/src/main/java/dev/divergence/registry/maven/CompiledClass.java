@@ -72,6 +72,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
 
     /** What javac's (and ecj's) {@code class$} does: Class.forName, and a NoClassDefFoundError with the message. */
     private static final String FOR_NAME = "java/lang/Class.forName";
+    private static final String COMPONENT_TYPE = "java/lang/Class.getComponentType";
 
     private static final Set<String> CLASS_LITERAL_CALLS = Set.of("java/lang/Class.forName",
             "java/lang/NoClassDefFoundError.<init>", "java/lang/Throwable.getMessage",
@@ -131,14 +132,21 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                  * ecj and jikes, for targets below 1.5, inline a class literal instead of calling a class$ method:
                  * ldc "a.B"; invokestatic Class.forName; dup; putstatic <this class>.class$N (junit 3.8's classes).
                  * Stage 1: a constant string was pushed; 2: forName took it; 3: dup. Anything else breaks the idiom,
-                 * and a forName held back is then counted as any other.
+                 * and a forName held back is then counted as any other. Eclipse's compiler of the JDK 1.4 years
+                 * loads the class through an array descriptor so that it is not initialised:
+                 * ldc "[La.B;"; forName; invokevirtual Class.getComponentType; dup; putstatic class$N (commons-dbcp's
+                 * 2003 nightlies): stage 4 is that getComponentType, taken once after an array descriptor.
                  */
                 int literal;
+                boolean arrayDescriptor;
 
                 void other() {
                     if (literal >= 2) {
                         methodCalls.add(FOR_NAME);
                         methodRefs.add(STATIC + " " + FOR_NAME);
+                    }
+                    if (literal == 4) {
+                        methodCalls.add(COMPONENT_TYPE);
                     }
                     literal = 0;
                 }
@@ -150,6 +158,11 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                             && descriptor.equals("(Ljava/lang/String;)Ljava/lang/Class;")) {
                         literal = 2;
                         methodTypes.add(owner);
+                        return;
+                    }
+                    if (literal == 2 && arrayDescriptor && opcode == Opcodes.INVOKEVIRTUAL
+                            && COMPONENT_TYPE.equals(owner + "." + name) && descriptor.equals("()Ljava/lang/Class;")) {
+                        literal = 4;
                         return;
                     }
                     other();
@@ -171,7 +184,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
 
                 @Override
                 public void visitInsn(int opcode) {
-                    if (literal == 2 && opcode == Opcodes.DUP) {
+                    if ((literal == 2 || literal == 4) && opcode == Opcodes.DUP) {
                         literal = 3;
                         return;
                     }
@@ -268,8 +281,9 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                 @Override
                 public void visitLdcInsn(Object value) {
                     other();
-                    if (value instanceof String) {
+                    if (value instanceof String text) {
                         literal = 1;
+                        arrayDescriptor = text.matches("\\[L[\\w.$]+;");
                     }
                     if (value instanceof Handle h) {
                         methodCalls.add(h.getOwner() + "." + h.getName());

@@ -57,6 +57,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * (joda-time's ZoneInfoCompiler compiling the tz database): build output, content-scanned, only a rebuild verifies.
      */
     public static final String BUILD_GENERATOR_OUTPUT = "maven.build-output.project-generator";
+    /**
+     * A class (or, in a sources jar, a {@code .java}) with no source that JavaCC/JJTree generates from a grammar of the
+     * module, whose POM runs the javacc plugin ({@link JavaccGrammars}): build output, content-scanned.
+     */
+    public static final String BUILD_JAVACC = "maven.build-output.javacc";
     /** The committed POM re-serialised by Maven 2.0's deploy (element order, comments, whitespace): same model. */
     public static final String POM_SAME_MODEL = "maven.pom.same-model";
     /** The POM Maven 1 (or Central's Maven 1 → 2 conversion) generated from {@code project.xml}. */
@@ -232,6 +237,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         List<String> plugins = activeShadePlugins(view, artifact); // the POMs are read once per artifact
         List<Pattern> shaded = shadedPackages(view, plugins);
         boolean shading = !plugins.isEmpty();
+        Map<String, Map<String, Set<String>>> javacc = new HashMap<>(); // module → its JavaCC types, read once
         return (path, sourceExists) -> {
             String p = MavenLayout.stripVersions(path);
             if (!sourceExists && shading && p.equals(path) && p.startsWith("META-INF/")
@@ -253,8 +259,36 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     }
                 }
             }
+            if (!sourceExists && (p.endsWith(".class") || (p.endsWith(".java")
+                    && artifact.kind() == dev.divergence.model.ArtifactKind.SOURCES_JAR))) {
+                String module = moduleOf(view, path);
+                if (JavaccGrammars.generates(javacc.computeIfAbsent(module,
+                        m -> JavaccGrammars.generatedTypes(m, view.tree(), view.sourceReader())), p)) {
+                    return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_JAVACC,
+                            p.endsWith(".class") ? Set.of(RiskFlag.CODE) : Set.of(), Optional.of(
+                            "written by JavaCC/JJTree from a grammar of " + (module.isEmpty() ? "the root module" : module)
+                                    + " (its POM runs the javacc plugin): not verifiable without a rebuild")));
+                }
+            }
             return unmatchedRule(artifact, path, sourceExists);
         };
+    }
+
+    /**
+     * The module folder ("" or ending in '/') a jar entry belongs to: the nearest folder above its aligned source path
+     * holding a {@code pom.xml}, else the root.
+     */
+    private static String moduleOf(SourceView view, String path) {
+        String source = view.alignment().sourcePath(path).orElse("");
+        int slash = source.lastIndexOf('/');
+        while (slash > 0) {
+            String folder = source.substring(0, slash + 1);
+            if (view.tree().get(folder + "pom.xml").isPresent()) {
+                return folder;
+            }
+            slash = source.lastIndexOf('/', slash - 1);
+        }
+        return "";
     }
 
     private static final Pattern SHADED_PATTERN = Pattern.compile(
@@ -382,7 +416,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(repository), new ServicesRule(),
-                new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(),
+                new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(repository),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule());
     }
 
@@ -1695,6 +1729,17 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static final List<String> FORBIDDEN = List.of("parent", "repositories", "pluginRepositories", "profiles",
                 "dependencyManagement", "modules");
 
+        /** Where the declared dependencies' own POMs are read (their relocations); NONE reads nothing. */
+        private final RepositoryPoms repository;
+
+        ProjectXmlPomRule() {
+            this(RepositoryPoms.NONE);
+        }
+
+        ProjectXmlPomRule(RepositoryPoms repository) {
+            this.repository = repository;
+        }
+
         @Override
         public String id() {
             return POM_FROM_PROJECT_XML;
@@ -1710,12 +1755,15 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             org.w3c.dom.Element pom = parsed.get();
             String group = MavenRegistry.child(pom, "groupId").orElse("");
             String id = MavenRegistry.child(pom, "artifactId").orElse("");
-            if (!MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")
-                    || !MavenRegistry.child(pom, "version").orElse("").equals(version)) {
+            if (!MavenRegistry.child(pom, "modelVersion").orElse("").equals("4.0.0")) {
                 return Optional.empty();
             }
             Optional<org.w3c.dom.Element> project = projectXml(group, id, view);
-            if (project.isEmpty()) {
+            // The conversion copies project.xml's <currentVersion> as it stands: a release deployed from a project.xml
+            // still saying 1.0-dev (commons-dbcp 1.0) has a POM saying 1.0-dev. Any other version is not from it.
+            String declaredVersion = MavenRegistry.child(pom, "version").orElse("");
+            if (project.isEmpty() || !(declaredVersion.equals(version)
+                    || declaredVersion.equals(MavenRegistry.child(project.get(), "currentVersion").orElse(version)))) {
                 return Optional.empty();
             }
             // project.xml names no parent, relocation, managed versions or dependency repositories (Maven 1 read those
@@ -1744,14 +1792,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     || !convertedPlugins(build.get(), project.get()))) {
                 return Optional.empty();
             }
-            Map<String, String> declared = dependencies(project.get(), true);
+            Map<String, List<String>> declared = relocated(dependencies(project.get(), true));
             List<String> unexplained = new ArrayList<>();
             dependencies(pom, false).forEach((key, v) -> {
-                String d = declared.get(key);
                 // the same version; the scope the same or narrower (the conversion marks junit "test"): a test or
                 // provided dependency is not passed on to consumers
-                boolean same = d != null && (v.equals(d) || (d.endsWith(":compile")
-                        && (v.endsWith(":test") || v.endsWith(":provided"))
+                boolean same = declared.getOrDefault(key, List.of()).stream().anyMatch(d -> v.equals(d)
+                        || (d.endsWith(":compile") && (v.endsWith(":test") || v.endsWith(":provided"))
                         && v.substring(0, v.lastIndexOf(':')).equals(d.substring(0, d.lastIndexOf(':')))));
                 if (!same) {
                     unexplained.add(key + ":" + v);
@@ -1870,6 +1917,44 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             return Optional.empty();
+        }
+
+        /**
+         * The declared dependencies as a consumer's Maven resolves them: one whose own POM in the repository declares a
+         * {@code <distributionManagement><relocation>} stands for the artifact it relocates to (an element it leaves
+         * out keeps the original's value), which is what the conversion wrote (Central's {@code jdbc:jdbc:2.0} POM
+         * relocates to {@code javax.sql:jdbc-stdext:2.0}: commons-dbcp 1.2's POM names the latter). One hop, as
+         * declared by the relocated POM itself; the original coordinates stay explained too.
+         * See https://maven.apache.org/guides/mini/guide-relocation.html.
+         */
+        private Map<String, List<String>> relocated(Map<String, String> declared) {
+            Map<String, List<String>> out = new java.util.TreeMap<>();
+            declared.forEach((key, value) -> {
+                String[] k = key.split(":", -1);
+                String version = value.substring(0, value.lastIndexOf(':'));
+                String scope = value.substring(value.lastIndexOf(':') + 1);
+                Optional<org.w3c.dom.Element> relocation = k.length < 3 || version.isEmpty() ? Optional.empty()
+                        : repository.pom(k[0], k[1], version).flatMap(b -> {
+                            try {
+                                org.w3c.dom.Element e = MavenRegistry.xml(b, "pom.xml").getDocumentElement();
+                                return MavenRegistry.childElement(e, "distributionManagement")
+                                        .flatMap(dm -> MavenRegistry.childElement(dm, "relocation"));
+                            } catch (dev.divergence.registry.RegistryException unreadable) {
+                                return Optional.empty();
+                            }
+                        });
+                out.computeIfAbsent(key, x -> new ArrayList<>()).add(value); // a conversion may write either name
+                if (relocation.isEmpty()) {
+                    return;
+                }
+                org.w3c.dom.Element r = relocation.get();
+                k[0] = MavenRegistry.child(r, "groupId").orElse(k[0]);
+                k[1] = MavenRegistry.child(r, "artifactId").orElse(k[1]);
+                // xml-apis:xml-apis:2.0.2 relocates to its own 1.0.b2: both versions stay explained
+                out.computeIfAbsent(String.join(":", k), x -> new ArrayList<>())
+                        .add(MavenRegistry.child(r, "version").orElse(version) + ":" + scope);
+            });
+            return out;
         }
 
         /** groupId:artifactId:type → version:scope; Maven 1 {@code <id>} and {@code <properties><scope>} read too. */

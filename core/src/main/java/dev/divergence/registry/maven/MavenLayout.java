@@ -87,12 +87,21 @@ public final class MavenLayout implements Layout {
         List<MavenResources.Resource> copied = artifact.kind() == ArtifactKind.POM ? List.of()
                 : AntCopies.of(module, tree, sourceReader);
         ClassSources classes = new ClassSources(javaRoot, declaredRoots, tree, sourceReader);
+        // bnd's -sources: the bundle carries its source roots' files under OSGI-OPT/src/ (checked only when shipped)
+        boolean bndSources = artifact.kind() == ArtifactKind.JAR
+                && files.stream().anyMatch(f -> f.path().startsWith(OSGI_SOURCES))
+                && BundleInstructions.of(module + "pom.xml", tree, sourceReader, RepositoryPoms.NONE, "")
+                .map(b -> b.includesSources(p -> sourceReader.apply(p)
+                        .map(x -> new String(x, java.nio.charset.StandardCharsets.UTF_8))))
+                .orElse(false);
         Map<String, String> map = new HashMap<>();
         java.util.Set<String> used = new java.util.LinkedHashSet<>(List.of(javaRoot, resourceRoot));
         java.util.Set<String> usedSources = new java.util.LinkedHashSet<>(List.of(javaRoot));
         String moduleRoot = module;
         for (ArtifactFile f : files) {
-            String sp = sameBytesInRoot(f, sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared,
+            String sp = bndSources && f.path().startsWith(OSGI_SOURCES)
+                    ? bundledSource(f.path().substring(OSGI_SOURCES.length()), classes)
+                    : sameBytesInRoot(f, sourcePath(artifact, f.path(), module, javaRoot, resourceRoots, declared,
                     copied, classes), resourceRoots, tree);
             map.put(f.path(), sp);
             // a root that supplied a file joins the scope (SOURCE_ONLY rows), except the module folder itself
@@ -211,6 +220,22 @@ public final class MavenLayout implements Layout {
     private static boolean isTestRoot(String root, String module) {
         String rel = root.substring(module.length());
         return rel.startsWith("src/test/") || rel.startsWith("test/") || rel.contains("/test/");
+    }
+
+    /** Where bnd's {@code -sources} puts the files of the source path. */
+    static final String OSGI_SOURCES = "OSGI-OPT/src/";
+
+    /**
+     * The source file bnd copied to {@code OSGI-OPT/src/REL}: {@code REL} in the first compile source root holding it
+     * (the voted root, then the roots the build declares), else where the voted root would hold it.
+     */
+    private static String bundledSource(String rel, ClassSources classes) {
+        for (String root : classes.roots()) {
+            if (classes.tree.get(root + rel).isPresent()) {
+                return root + rel;
+            }
+        }
+        return classes.roots().get(0) + rel;
     }
 
     static String sourcePath(Artifact artifact, String path, String module, String javaRoot, List<String> resourceRoots,

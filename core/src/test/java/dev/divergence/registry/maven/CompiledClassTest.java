@@ -45,6 +45,51 @@ class CompiledClassTest {
         assertFalse(CompiledClass.read(bytes).orElseThrow().calls().contains("java/lang/Class.forName"));
     }
 
+    private static void componentType(MethodVisitor mv) {
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Class", "getComponentType", "()Ljava/lang/Class;", false);
+    }
+
+    /** The shape Eclipse's compiler of the JDK 1.4 years gives {@code String.class} (commons-dbcp's 2003 nightlies). */
+    @Test
+    void aClassLiteralLoadedThroughAnArrayDescriptorIsNoClassLoading() {
+        byte[] bytes = classWith(mv -> {
+            mv.visitLdcInsn("[Ljava.lang.String;");
+            forName(mv);
+            componentType(mv);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.PUTSTATIC, "org/acme/Logo", "class$0", "Ljava/lang/Class;");
+        });
+        CompiledClass c = CompiledClass.read(bytes).orElseThrow();
+        assertFalse(c.calls().contains("java/lang/Class.forName"), c.calls().toString());
+        assertFalse(c.calls().contains("java/lang/Class.getComponentType"), c.calls().toString());
+    }
+
+    @Test
+    void anArrayDescriptorsClassKeptElsewhereOrAPlainNamesComponentTypeIsClassLoading() {
+        byte[] returned = classWith(mv -> {
+            mv.visitLdcInsn("[Ljava.lang.ProcessBuilder;");
+            forName(mv);
+            componentType(mv);
+        });
+        assertTrue(CompiledClass.read(returned).orElseThrow().calls().contains("java/lang/Class.forName"));
+        byte[] plain = classWith(mv -> {
+            mv.visitLdcInsn("java.lang.ProcessBuilder");
+            forName(mv);
+            componentType(mv);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.PUTSTATIC, "org/acme/Logo", "class$0", "Ljava/lang/Class;");
+        });
+        assertTrue(CompiledClass.read(plain).orElseThrow().calls().contains("java/lang/Class.forName"));
+        byte[] twice = classWith(mv -> {
+            mv.visitLdcInsn("[[Ljava.lang.ProcessBuilder;");
+            forName(mv);
+            componentType(mv);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitFieldInsn(Opcodes.PUTSTATIC, "org/acme/Logo", "class$0", "Ljava/lang/Class;");
+        });
+        assertTrue(CompiledClass.read(twice).orElseThrow().calls().contains("java/lang/Class.forName"));
+    }
+
     @Test
     void aForNameKeptElsewhereOrOfAComputedNameIsClassLoading() {
         byte[] returned = classWith(mv -> {

@@ -1362,6 +1362,173 @@ class MavenScanTest {
         assertEquals(FileStatus.PHANTOM, row(a, "org/acme/tz/Europe/Paris").status());
     }
 
+    /** A JJTree grammar as jexl3 keeps it beside its hand-written nodes; Script and Additive make no node (#void). */
+    private static final String GRAMMAR = "options\n{\n   MULTI=true;\n   STATIC=false;\n}\n\nPARSER_BEGIN(Parser)\n"
+            + "package org.acme.parser;\n\npublic final class Parser {\n}\nPARSER_END(Parser)\n\n"
+            + "TOKEN : { < NUMBER: (<#DIGIT>)+ > | < #DIGIT: [\"0\"-\"9\"] > }\n\n"
+            + "void Script() #void : {} { IfStatement() | Additive() }\n"
+            + "void IfStatement() : {} { \"if\" Additive() }\n"
+            + "void Additive() #void : {} { Identifier() ( \"+\" Identifier() #AddNode(2) )* }\n"
+            + "void Identifier() : {} { <NUMBER> }\n";
+
+    private static String javaccPom(boolean runsJavacc) {
+        return "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>\n<build><plugins>"
+                + (runsJavacc ? "<plugin><groupId>org.codehaus.mojo</groupId><artifactId>javacc-maven-plugin</artifactId>"
+                + "<version>2.6</version><executions><execution><id>jjtree</id><configuration>"
+                + "<sourceDirectory>${basedir}/src/main/java/org/acme/parser</sourceDirectory>"
+                + "<outputDirectory>${project.build.directory}/generated-sources/java</outputDirectory>"
+                + "</configuration><goals><goal>jjtree-javacc</goal></goals></execution></executions></plugin>" : "")
+                + "</plugins></build></project>\n";
+    }
+
+    /**
+     * What JJTree then JavaCC write into target/generated-sources/java for {@link #GRAMMAR} (trimmed to compile), and the
+     * hand-written node; {@code tokenManager} is the body of ParserTokenManager.
+     */
+    private static Map<String, String> javaccSources(String tokenManager) {
+        String pkg = "package org.acme.parser;\n";
+        Map<String, String> src = new java.util.TreeMap<>();
+        src.put("org/acme/parser/Node.java", pkg + "public interface Node {}\n");
+        src.put("org/acme/parser/SimpleNode.java", pkg + "public class SimpleNode implements Node {\n"
+                + "  protected int id;\n  public SimpleNode(int i) { id = i; }\n}\n");
+        for (String n : List.of("ASTIfStatement", "ASTAddNode", "ASTIdentifier")) {
+            src.put("org/acme/parser/" + n + ".java", pkg + "public class " + n + " extends SimpleNode {\n"
+                    + "  public " + n + "(int id) { super(id); }\n}\n");
+        }
+        src.put("org/acme/parser/ParserTreeConstants.java", pkg + "public interface ParserTreeConstants {\n"
+                + "  int JJTIFSTATEMENT = 0;\n  int JJTADDNODE = 1;\n  int JJTIDENTIFIER = 2;\n}\n");
+        src.put("org/acme/parser/JJTParserState.java", pkg + "public class JJTParserState {\n"
+                + "  private java.util.List<Node> nodes = new java.util.ArrayList<>();\n}\n");
+        src.put("org/acme/parser/ParserConstants.java", pkg + "public interface ParserConstants {\n  int EOF = 0;\n"
+                + "  int NUMBER = 1;\n}\n");
+        src.put("org/acme/parser/Token.java", pkg + "public class Token { public int kind; public Token next; }\n");
+        src.put("org/acme/parser/ParseException.java", pkg + "public class ParseException extends Exception {}\n");
+        src.put("org/acme/parser/TokenMgrError.java", pkg + "public class TokenMgrError extends Error {}\n");
+        src.put("org/acme/parser/SimpleCharStream.java", pkg + "public class SimpleCharStream { int bufpos = -1; }\n");
+        src.put("org/acme/parser/ParserTokenManager.java", pkg + "public class ParserTokenManager implements ParserConstants {\n"
+                + tokenManager + "}\n");
+        src.put("org/acme/parser/Parser.java", pkg + "public final class Parser implements ParserTreeConstants, ParserConstants {\n"
+                + "  protected JJTParserState jjtree = new JJTParserState();\n"
+                + "  static private final class LookaheadSuccess extends Error {}\n"
+                + "  private final LookaheadSuccess jj_ls = new LookaheadSuccess();\n}\n");
+        return src;
+    }
+
+    private static SortedMap<String, byte[]> javaccTree(boolean runsJavacc) {
+        return files("pom.xml", javaccPom(runsJavacc),
+                "src/main/java/org/acme/parser/Parser.jjt", GRAMMAR,
+                "src/main/java/org/acme/parser/ASTIdentifier.java", "package org.acme.parser;\n"
+                        + "public class ASTIdentifier extends SimpleNode {\n  public ASTIdentifier(int id) { super(id); }\n}\n");
+    }
+
+    @Test
+    void classesJjtreeAndJavaccGenerateFromTheModulesGrammarAreBuildOutput() throws Exception {
+        Map<String, String> sources = javaccSources("  public Token getNextToken() { return new Token(); }\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(sources, "--release", "8"));
+        Map<String, byte[]> sourcesJar = new LinkedHashMap<>();
+        sources.forEach((p, t) -> sourcesJar.put(p, utf8(t)));
+        ReleaseReport r = scanPublished(javaccTree(true), "3.0.0", Map.of(".pom", utf8(javaccPom(true)),
+                ".jar", LocalMaven.jar(jar), "-sources.jar", LocalMaven.jar(sourcesJar)));
+        ArtifactReport a = artifact(r, ".jar");
+        assertTrue(jar.containsKey("org/acme/parser/Parser$LookaheadSuccess.class"), jar.keySet().toString());
+        for (String p : jar.keySet()) {
+            FileDivergence f = row(a, p);
+            if (p.equals("org/acme/parser/ASTIdentifier.class")) {
+                assertEquals(FileStatus.GENERATED, f.status(), p); // compiled from the hand-written node
+                continue;
+            }
+            assertEquals(FileStatus.BUILD_OUTPUT, f.status(), p);
+            assertEquals(MavenGeneratedFiles.BUILD_JAVACC, f.ruleId(), p);
+            assertFalse(f.highRisk(), p);
+        }
+        assertEquals(Verdict.EXPLAINED, a.verdict(), a.reason().orElse(""));
+        ArtifactReport s = artifact(r, "-sources.jar");
+        assertEquals(MavenGeneratedFiles.BUILD_JAVACC, row(s, "org/acme/parser/ASTAddNode.java").ruleId());
+        assertEquals(MavenGeneratedFiles.BUILD_JAVACC, row(s, "org/acme/parser/JJTParserState.java").ruleId());
+        assertEquals(FileStatus.MATCH, row(s, "org/acme/parser/ASTIdentifier.java").status());
+        assertEquals(Verdict.EXPLAINED, s.verdict(), s.reason().orElse(""));
+    }
+
+    @Test
+    void aClassJavaccDoesNotGenerateOrAGeneratedNameCarryingAPayloadStaysVisible() throws Exception {
+        Map<String, String> sources = javaccSources("  static { try { Runtime.getRuntime().exec(\"sh\"); }"
+                + " catch (java.io.IOException e) { } }\n");
+        // a #void production makes no node, and a class the grammar never names is no JavaCC output
+        sources.put("org/acme/parser/ASTScript.java", "package org.acme.parser;\npublic class ASTScript {}\n");
+        sources.put("org/acme/parser/Evil.java", "package org.acme.parser;\npublic class Evil {}\n");
+        Map<String, byte[]> jar = LocalMaven.javac(sources, "--release", "8");
+        ArtifactReport a = artifact(scanJar(javaccTree(true), "3.0.0", jar), ".jar");
+        FileDivergence tm = row(a, "org/acme/parser/ParserTokenManager.class");
+        assertEquals(FileStatus.BUILD_OUTPUT, tm.status());
+        assertEquals(MavenGeneratedFiles.BUILD_JAVACC, tm.ruleId());
+        assertTrue(tm.highRisk(), "process execution in a generated name is scanned whole");
+        for (String p : List.of("org/acme/parser/ASTScript.class", "org/acme/parser/Evil.class")) {
+            assertEquals(FileStatus.PHANTOM, row(a, p).status(), p);
+            assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(a, p).ruleId(), p);
+        }
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        // without the plugin in the POM, nothing writes parser classes: the same jar has classes without source
+        ArtifactReport plain = artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "plain"),
+                javaccTree(false), "3.0.0", Map.of(".pom", utf8(javaccPom(false)), ".jar",
+                        LocalMaven.jar(LocalMaven.javac(javaccSources(""), "--release", "8")))), ".jar");
+        assertEquals(FileStatus.PHANTOM, row(plain, "org/acme/parser/ASTAddNode.class").status());
+        assertEquals(MavenGeneratedFiles.CLASS_WITHOUT_SOURCE, row(plain, "org/acme/parser/ASTAddNode.class").ruleId());
+    }
+
+    private static String bundlePom(String instructions) {
+        return "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + "<packaging>bundle</packaging>\n<build><sourceDirectory>src</sourceDirectory><plugins><plugin>"
+                + "<groupId>org.apache.felix</groupId><artifactId>maven-bundle-plugin</artifactId><extensions>true</extensions>"
+                + "<configuration><instructions><Bundle-SymbolicName>org.acme.core</Bundle-SymbolicName>" + instructions
+                + "</instructions></configuration></plugin></plugins></build></project>\n";
+    }
+
+    /**
+     * A bundle as maven-bundle-plugin builds it with bnd's {@code -sources: true}: the compiled classes and every file of
+     * the source path under OSGI-OPT/src/, plus {@code extra} entries.
+     */
+    private ArtifactReport scanBundleWithSources(String instructions, Map<String, String> extra) throws Exception {
+        String widget = "package org.acme;\npublic class Widget {\n  public String name() { return \"w\"; }\n}\n";
+        String messages = "greeting=hello\n";
+        SortedMap<String, byte[]> tree = files("pom.xml", bundlePom(instructions), "src/org/acme/Widget.java", widget,
+                "src/org/acme/Messages.properties", messages);
+        Map<String, byte[]> jar = new LinkedHashMap<>(LocalMaven.javac(Map.of("org/acme/Widget.java", widget)));
+        jar.put("org/acme/Messages.properties", utf8(messages));
+        jar.put("OSGI-OPT/src/org/acme/Widget.java", utf8(widget));
+        jar.put("OSGI-OPT/src/org/acme/Messages.properties", utf8(messages));
+        extra.forEach((p, t) -> jar.put(p, utf8(t)));
+        return artifact(scanJar(tree, "3.0.0", jar), ".jar");
+    }
+
+    @Test
+    void theSourcesBndCopiesIntoOsgiOptAreComparedWithTheSourceRoot() throws Exception {
+        ArtifactReport a = scanBundleWithSources("<_sources>true</_sources>", Map.of());
+        for (String p : List.of("OSGI-OPT/src/org/acme/Widget.java", "OSGI-OPT/src/org/acme/Messages.properties")) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.MATCH, f.status(), p);
+            assertEquals("src/" + p.substring("OSGI-OPT/src/".length()), f.sourcePath().orElseThrow(), p);
+        }
+        assertTrue(a.verdict() == Verdict.CLEAN || a.verdict() == Verdict.EXPLAINED, a.reason().orElse(""));
+    }
+
+    @Test
+    void anOsgiOptSourceTheSourceRootDoesNotHoldOrThatDiffersStaysVisible() throws Exception {
+        ArtifactReport a = scanBundleWithSources("<_sources>true</_sources>", Map.of(
+                "OSGI-OPT/src/org/acme/Loader.java", "package org.acme;\nclass Loader {}\n",
+                "OSGI-OPT/src/org/acme/Messages.properties", "greeting=hello\nbackdoor=1\n"));
+        assertEquals(FileStatus.PHANTOM, row(a, "OSGI-OPT/src/org/acme/Loader.java").status());
+        assertEquals(FileStatus.MODIFIED, row(a, "OSGI-OPT/src/org/acme/Messages.properties").status());
+        assertEquals(Verdict.DIVERGENT, a.verdict());
+        // without -sources, bnd copies nothing there: the same copy is no packaging of the source root
+        ArtifactReport plain = artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "nosrc"),
+                files("pom.xml", bundlePom(""), "src/org/acme/Widget.java",
+                        "package org.acme;\npublic class Widget {}\n"), "3.0.0",
+                Map.of(".pom", utf8(bundlePom("")), ".jar", LocalMaven.jar(Map.of("OSGI-OPT/src/org/acme/Widget.java",
+                        utf8("package org.acme;\npublic class Widget {}\n"))))), ".jar");
+        assertTrue(row(plain, "OSGI-OPT/src/org/acme/Widget.java").status() != FileStatus.MATCH,
+                row(plain, "OSGI-OPT/src/org/acme/Widget.java").toString());
+    }
+
     private static final String PROJECT_XML = "<?xml version=\"1.0\"?>\n<project>\n  <pomVersion>3</pomVersion>\n"
             + "  <id>acme-core</id>\n  <groupId>org.acme</groupId>\n  <currentVersion>1.2</currentVersion>\n"
             + "  <dependencies>\n    <dependency>\n      <groupId>junit</groupId>\n      <artifactId>junit</artifactId>\n"
@@ -1403,7 +1570,18 @@ class MavenScanTest {
 
     /** The POM row of release 1.2 of org.acme:acme-core, tagged v1.2 on {@code tree}, with {@code pom} published. */
     private FileDivergence scanPomOf(SortedMap<String, byte[]> tree, String pom) throws Exception {
+        return scanPomOf(tree, pom, Map.of());
+    }
+
+    /** As above, with other POMs the registry holds (path under the repository root → text). */
+    private FileDivergence scanPomOf(SortedMap<String, byte[]> tree, String pom, Map<String, String> registry)
+            throws Exception {
         Path world = java.nio.file.Files.createTempDirectory(dir, "world");
+        for (Map.Entry<String, String> e : registry.entrySet()) {
+            Path f = world.resolve("m2").resolve(e.getKey());
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.writeString(f, e.getValue());
+        }
         try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
             git.commit(tree, "1.2", Instant.parse("2006-01-01T00:00:00Z"));
             git.tag("v1.2", true);
@@ -1460,6 +1638,70 @@ class MavenScanTest {
         FileDivergence pom = scanPom(generatedPom(""));
         assertEquals(FileStatus.GENERATED, pom.status());
         assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+    }
+
+    @Test
+    void theConversionCopiesProjectXmlsCurrentVersionEvenWhenItIsNotTheReleasedOne() throws Exception {
+        // commons-dbcp 1.0: deployed as 1.0 from a project.xml still saying 1.0-dev; Central's POM says 1.0-dev
+        String devXml = PROJECT_XML.replace("<currentVersion>1.2</currentVersion>", "<currentVersion>1.2-dev</currentVersion>");
+        String devPom = generatedPom("").replace("<version>1.2</version>\n  <developers>", "<version>1.2-dev</version>\n  <developers>");
+        FileDivergence pom = scanPom(devPom, devXml);
+        assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+        // the version excuses no dependency the project.xml lacks
+        FileDivergence added = scanPom(devPom.replace("  </dependencies>", "    <dependency>\n      <groupId>org.evil</groupId>\n"
+                + "      <artifactId>payload</artifactId>\n      <version>1.0</version>\n    </dependency>\n  </dependencies>"), devXml);
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, added.ruleId());
+        assertTrue(added.highRisk());
+    }
+
+    /** Central's own jdbc:jdbc:2.0 POM: a relocation to javax.sql:jdbc-stdext:2.0. */
+    private static final Map<String, String> JDBC_RELOCATION = Map.of("jdbc/jdbc/2.0/jdbc-2.0.pom",
+            "<project><modelVersion>4.0.0</modelVersion><groupId>jdbc</groupId><artifactId>jdbc</artifactId>"
+                    + "<version>2.0</version><distributionManagement><relocation><groupId>javax.sql</groupId>"
+                    + "<artifactId>jdbc-stdext</artifactId><version>2.0</version></relocation></distributionManagement>"
+                    + "</project>\n");
+
+    private FileDivergence scanJdbcPom(String dependency, Map<String, String> registry) throws Exception {
+        // commons-dbcp 1.2: project.xml declares <id>jdbc</id> 2.0; Central's POM names what that id relocates to
+        String projectXml = PROJECT_XML.replace("  </dependencies>", "    <dependency>\n      <id>jdbc</id>\n"
+                + "      <version>2.0</version>\n    </dependency>\n  </dependencies>");
+        SortedMap<String, byte[]> tree = files("project.xml", projectXml,
+                "src/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        return scanPomOf(tree, generatedPom(dependency), registry);
+    }
+
+    @Test
+    void aDependencyTheRegistryRelocatesIsTheProjectXmlsWhenTheConversionNamesItsNewCoordinates() throws Exception {
+        String stdext = "    <dependency>\n      <groupId>javax.sql</groupId>\n      <artifactId>jdbc-stdext</artifactId>\n"
+                + "      <version>2.0</version>\n      <optional>true</optional>\n    </dependency>\n";
+        FileDivergence pom = scanJdbcPom(stdext, JDBC_RELOCATION);
+        assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+        // the original coordinates are the conversion's too
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanJdbcPom("    <dependency>\n      <groupId>jdbc</groupId>\n"
+                + "      <artifactId>jdbc</artifactId>\n      <version>2.0</version>\n    </dependency>\n", JDBC_RELOCATION).ruleId());
+        // a relocation to another version of the same artifact (Central's xml-apis 2.0.2 -> 1.0.b2) keeps the original
+        Map<String, String> sameArtifact = Map.of("jdbc/jdbc/2.0/jdbc-2.0.pom", "<project><modelVersion>4.0.0</modelVersion>"
+                + "<groupId>jdbc</groupId><artifactId>jdbc</artifactId><version>2.0</version><distributionManagement>"
+                + "<relocation><version>1.0.b2</version></relocation></distributionManagement></project>\n");
+        for (String v : List.of("2.0", "1.0.b2")) {
+            assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, scanJdbcPom("    <dependency>\n      <groupId>jdbc</groupId>\n"
+                    + "      <artifactId>jdbc</artifactId>\n      <version>" + v + "</version>\n    </dependency>\n",
+                    sameArtifact).ruleId(), v);
+        }
+    }
+
+    @Test
+    void aRelocationTheRegistryDoesNotDeclareOrAnotherVersionOfItsTargetIsANewDependency() throws Exception {
+        String stdext = "    <dependency>\n      <groupId>javax.sql</groupId>\n      <artifactId>jdbc-stdext</artifactId>\n"
+                + "      <version>2.0</version>\n    </dependency>\n";
+        FileDivergence unrelocated = scanJdbcPom(stdext, Map.of());
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, unrelocated.ruleId());
+        assertTrue(unrelocated.highRisk());
+        FileDivergence otherVersion = scanJdbcPom(stdext.replace("2.0", "2.1"), JDBC_RELOCATION);
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, otherVersion.ruleId());
+        assertTrue(otherVersion.highRisk());
     }
 
     @Test
