@@ -1354,7 +1354,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (source.isEmpty()) {
                 return Optional.empty();
             }
-            String text = new String(source.get(), StandardCharsets.UTF_8);
+            // as javac read it: after the replacements the build makes in the sources (AntReplacements)
+            String text = AntReplacements.apply(new String(source.get(), StandardCharsets.UTF_8),
+                    AntReplacements.of(view.tree(), view.sourceReader()));
             String classText = new String(bytes, StandardCharsets.ISO_8859_1);
             Set<String> names = SourceNames.of(text, view.alignment().sourcePath(path).orElse(path));
             Map<String, Set<String>> unnamed = new java.util.TreeMap<>();
@@ -1518,7 +1520,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (!name.endsWith(".class") || !name.contains("$") || source.isEmpty()) {
                 return Optional.empty();
             }
-            String text = new String(source.get(), StandardCharsets.UTF_8);
+            String text = AntReplacements.apply(new String(source.get(), StandardCharsets.UTF_8),
+                    AntReplacements.of(view.tree(), view.sourceReader()));
             Optional<String> sourcePath = view.alignment().sourcePath(path);
             boolean java = sourcePath.map(p -> p.endsWith(".java")).orElse(true);
             String simple = name.substring(0, name.length() - ".class".length());

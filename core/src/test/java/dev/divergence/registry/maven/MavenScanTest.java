@@ -1009,6 +1009,46 @@ class MavenScanTest {
     }
 
     /**
+     * Hold-out 6 (commons-dbcp 1.0): the Ant build uncomments JDBC 3 methods with {@code <replace token="/* JDBC_3_ANT_KEY"
+     * value=""/>} before javac runs, so the class calls what only the source's comments hold. The source is read after
+     * the build's replacements; without them, or for a call outside the uncommented text, the class stays beyond it.
+     */
+    @Test
+    void aSourceIsReadAfterTheReplacementsTheAntBuildMakesBeforeJavac() throws Exception {
+        String commented = GREETER.replace("public class Greeter {\n", "public class Greeter {\n"
+                + "/* JDBC_3_ANT_KEY\n    static Object keys(java.sql.Statement s) throws Exception {\n"
+                + "        return s.getGeneratedKeys();\n    }\nJDBC_3_ANT_KEY */\n");
+        String uncommented = commented.replace("/* JDBC_3_ANT_KEY", "").replace("JDBC_3_ANT_KEY */", "");
+        String build = "<project name=\"acme\" default=\"jar\">\n  <target name=\"prepare-jdbc3\">\n"
+                + "    <replace dir=\"${dest.src}\" token=\"/* JDBC_3_ANT_KEY\" value=\"\"/>\n"
+                + "    <replace dir=\"${dest.src}\" token=\"JDBC_3_ANT_KEY */\" value=\"\"/>\n  </target>\n</project>\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java", uncommented), "--release", "11");
+        SortedMap<String, byte[]> withBuild = dev.divergence.fixtures.Trees.with(
+                greeterTree("org/acme/Greeter.java", commented), "build.xml", build);
+        ArtifactReport built = freshJarScan(withBuild, classes);
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(built, "org/acme/Greeter.class").ruleId());
+        assertEquals(Verdict.EXPLAINED, built.verdict());
+
+        ArtifactReport noBuild = freshJarScan(greeterTree("org/acme/Greeter.java", commented), classes);
+        assertEquals(MavenGeneratedFiles.CLASS_REFERENCES_BEYOND_SOURCE, row(noBuild, "org/acme/Greeter.class").ruleId());
+        assertEquals(Verdict.DIVERGENT, noBuild.verdict());
+
+        // a harmful call the uncommented text does not hold is still beyond the source
+        Map<String, byte[]> payload = LocalMaven.javac(Map.of("org/acme/Greeter.java", uncommented.replace(
+                "public class Greeter {\n", "public class Greeter {\n    static { try { Runtime.getRuntime().exec(\"id\");"
+                        + " } catch (Exception e) { } }\n")), "--release", "11");
+        ArtifactReport evil = freshJarScan(withBuild, payload);
+        assertEquals(MavenGeneratedFiles.CLASS_CALLS_BEYOND_SOURCE, row(evil, "org/acme/Greeter.class").ruleId());
+        assertEquals(Verdict.HIGH_RISK, evil.verdict());
+    }
+
+    /** {@link #scanJar} of version 3.0.0 in a folder of its own, so one test can scan several trees. */
+    private ArtifactReport freshJarScan(SortedMap<String, byte[]> tree, Map<String, byte[]> jarEntries) throws Exception {
+        return artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "jar"), tree, "3.0.0",
+                Map.of(".pom", tree.get("pom.xml"), ".jar", LocalMaven.jar(jarEntries))), ".jar");
+    }
+
+    /**
      * Red team round 4 (case12): a Javadoc saying "Process two numbers", a string "exec" or "JavaScript", a comment
      * naming ProcessBuilder or loadLibrary named the API for the old text search; only the source's code names one.
      */
