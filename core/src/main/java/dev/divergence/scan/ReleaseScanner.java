@@ -95,7 +95,7 @@ public final class ReleaseScanner {
                 long t1 = System.nanoTime();
                 Set<String> blobs = new LinkedHashSet<>();
                 reads.forEach(r -> r.listing().ifPresent(l -> l.files().forEach(f -> blobs.add(f.gitBlobId()))));
-                ref = new SourceLocator(ecosystem.locator()).locate(release, repo, blobs, () -> {
+                ref = new SourceLocator(ecosystem.locator(), Optional.of(ecosystem.generatedFiles())).locate(release, repo, blobs, () -> {
                     Set<String> lf = new HashSet<>(); // read only when the raw overlap cannot decide
                     reads.forEach(r -> r.listing().ifPresent(l -> lf.addAll(
                             SourceLocator.lineEndingBlobIds(l, r.fetched().path().get()))));

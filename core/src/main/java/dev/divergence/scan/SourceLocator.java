@@ -35,9 +35,16 @@ public final class SourceLocator {
 
     private static final String EMPTY_BLOB = org.eclipse.jgit.lib.Constants.EMPTY_BLOB_ID.name();
     private final Locator locator;
+    /** Reads what a manifest makes run on install (for the revert check); empty: code files only. */
+    private final Optional<dev.divergence.registry.GeneratedFiles> generated;
 
     public SourceLocator(Locator locator) {
+        this(locator, Optional.empty());
+    }
+
+    public SourceLocator(Locator locator, Optional<dev.divergence.registry.GeneratedFiles> generated) {
         this.locator = locator;
+        this.generated = generated;
     }
 
     public SourceRef locate(Release release, SourceRepository repo, Set<String> artifactBlobs) throws IOException {
@@ -566,42 +573,110 @@ public final class SourceLocator {
         return out;
     }
 
+    /** How many descendants of a chosen commit the revert check reads, nearest first. */
+    static final int MAX_LATER_COMMITS = 64;
+
     /**
      * No tag marks the release, and a publisher's claim (a recorded gitHead, an attestation) or the content chose
-     * {@code commit}: when a later commit of the trusted history (default branch or tag, not a side branch), a
-     * descendant declaring the same version, undid code or a manifest the chosen commit holds (it holds at that path
-     * what a parent of {@code commit} held: a revert), that later commit is the baseline, as {@link #manifestHistory}
-     * does: a payload committed and reverted at once (an install script in package.json) is then compared with the
-     * tree the project kept. Publication times are not asked: a commit date is the committer's to write.
+     * {@code commit}: when a later commit of the trusted history (default branch or tag, not a side branch) undid code
+     * or install-time behaviour the chosen commit holds before any release followed it, that later commit is the
+     * baseline, as {@link #manifestHistory} does: a payload committed and reverted at once (an install script in
+     * package.json) is then compared with the tree the project kept. The later commits asked are this version's line:
+     * the descendants of {@code commit} reached through commits that still declare the release's version, and the
+     * first commit on each path that moves the version ({@code 1.0.2-dev}: the publisher writes the version field, so
+     * a revert is often the same commit that starts the next version); a tagged commit is a release and ends the line.
+     * Undone means: a code file the artifact holds from {@code commit} is back to what a parent of {@code commit} held
+     * (a file added and deleted again counts), or a manifest's install-time declaration (npm: the lifecycle scripts
+     * and what they run by name) is back to a parent's, whatever the rest of the manifest (its version) says. Work
+     * after the version moved is the next version's and is not asked. Publication times are not asked: a commit date
+     * is the committer's to write.
      */
     private Optional<String> revertedLater(Release release, SourceRepository repo, String commit,
                                            Set<String> artifactBlobs, List<String> notes) throws IOException {
-        List<BlobIndex.CommitInfo> declaring = declaringCommits(release, repo);
-        declaring.sort(java.util.Comparator.comparingLong(BlobIndex.CommitInfo::time).reversed());
-        int tried = 0;
-        for (BlobIndex.CommitInfo later : declaring) {
-            String id = later.id().name();
-            if (id.equals(commit)) {
-                return Optional.empty(); // the chosen commit is the newest of its version's commits
+        Set<String> manifests = new java.util.HashSet<>(locator.manifestPaths(release));
+        Set<String> tagged = new java.util.HashSet<>();
+        repo.tags().values().forEach(t -> tagged.add(t.name()));
+        Set<String> line = new java.util.HashSet<>(Set.of(commit));
+        for (SourceRepository.Lineage later : repo.descendants(commit, MAX_LATER_COMMITS)) {
+            String id = later.id();
+            if (later.parents().stream().noneMatch(line::contains) || tagged.contains(id)) {
+                continue; // past the version's line, or a release of its own
             }
-            if (repo.index().branchOnlyRefOf(later.id()).isPresent() || !ancestor(repo, commit, id)) {
-                if (++tried == 8) {
-                    return Optional.empty();
+            if (repo.index().branchOnlyRefOf(ObjectId.fromString(id)).isEmpty()) {
+                List<String> changed = new ArrayList<>(reverted(repo, commit, id, artifactBlobs,
+                        path -> manifests.contains(path) || manifests.contains(path.substring(path.lastIndexOf('/') + 1))));
+                for (String m : installUndone(release, repo, commit, id)) {
+                    if (!changed.contains(m)) {
+                        changed.add(m);
+                    }
                 }
-                continue;
+                if (!changed.isEmpty()) {
+                    notes.add(shortId(commit) + " holds code or a manifest that " + shortId(id) + ", a later commit of the"
+                            + " trusted history before any other release, reverted (" + String.join(", ", changed)
+                            + "): compared with the later one");
+                    return Optional.of(id);
+                }
             }
-            Set<String> manifests = new java.util.HashSet<>(locator.manifestPaths(release));
-            List<String> changed = reverted(repo, commit, id, artifactBlobs,
-                    path -> manifests.contains(path) || manifests.contains(path.substring(path.lastIndexOf('/') + 1)));
-            if (changed.isEmpty()) {
-                return Optional.empty();
+            if (declaresVersion(release, repo, id)) {
+                line.add(id);
             }
-            notes.add(shortId(commit) + " holds code or a manifest that " + shortId(id) + ", a later commit of the"
-                    + " trusted history declaring the same version, reverted (" + String.join(", ", changed)
-                    + "): compared with the later one");
-            return Optional.of(id);
         }
         return Optional.empty();
+    }
+
+    /** Whether the most authoritative manifest of {@code commit} declares the release's version (as {@link #declaringCommits}). */
+    private boolean declaresVersion(Release release, SourceRepository repo, String commit) throws IOException {
+        ObjectId tree = repo.treeOf(commit);
+        for (String path : locator.manifestPaths(release)) {
+            Optional<String> blob = repo.blobAt(tree, path);
+            if (blob.isEmpty()) {
+                continue;
+            }
+            Optional<String> v = repo.read(blob.get(), 1 << 20).flatMap(b -> locator.versionIn(path, b, release));
+            if (v.isPresent()) {
+                return VersionSpelling.same(v.get(), release.version());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The manifests whose install-time declaration ({@link dev.divergence.registry.GeneratedFiles#installDeclaration})
+     * {@code commit} changed from a parent's and {@code later} has back as that parent declared it.
+     */
+    private List<String> installUndone(Release release, SourceRepository repo, String commit, String later)
+            throws IOException {
+        List<String> out = new ArrayList<>();
+        if (generated.isEmpty()) {
+            return out;
+        }
+        ObjectId mine = repo.treeOf(commit);
+        ObjectId theirs = repo.treeOf(later);
+        List<ObjectId> parents = repo.parentTrees(commit);
+        for (String path : locator.manifestPaths(release)) {
+            Optional<String> at = declaration(repo, mine, path);
+            Optional<String> now = declaration(repo, theirs, path);
+            if (at.equals(now)) {
+                continue;
+            }
+            for (ObjectId parent : parents) {
+                if (declaration(repo, parent, path).equals(now)) {
+                    out.add(path);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What the manifest at {@code path} of a tree makes run on install; empty when it is absent or declares nothing. */
+    private Optional<String> declaration(SourceRepository repo, ObjectId tree, String path) throws IOException {
+        Optional<String> blob = repo.blobAt(tree, path);
+        if (blob.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<byte[]> bytes = repo.read(blob.get(), 8L << 20);
+        return bytes.flatMap(b -> generated.get().installDeclaration(path, b));
     }
 
     private static boolean ancestor(SourceRepository repo, String a, String b) {

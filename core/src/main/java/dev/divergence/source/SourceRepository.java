@@ -198,6 +198,55 @@ public final class SourceRepository implements AutoCloseable {
         return out;
     }
 
+    /** A commit and its parents' ids. */
+    public record Lineage(String id, List<String> parents) {
+    }
+
+    /**
+     * The commits any ref reaches that descend from {@code commit} (itself excluded), parents before children, with
+     * their parents: at most {@code limit} of them, the nearest first ({@code git rev-list --ancestry-path
+     * --topo-order --reverse commit..--all}).
+     */
+    public List<Lineage> descendants(String commit, int limit) throws IOException {
+        List<Lineage> out = new java.util.ArrayList<>();
+        java.util.Set<ObjectId> line = new java.util.HashSet<>();
+        ObjectId start = ObjectId.fromString(commit);
+        line.add(start);
+        try (RevWalk walk = new RevWalk(repo)) {
+            for (Ref ref : repo.getRefDatabase().getRefs()) {
+                ObjectId id = ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+                if (id == null) {
+                    continue;
+                }
+                try {
+                    walk.markStart(walk.parseCommit(id));
+                } catch (IOException | RuntimeException notACommit) {
+                    // a ref to a tree or blob reaches no commit
+                }
+            }
+            walk.markUninteresting(walk.parseCommit(start));
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.TOPO, true);
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.REVERSE, true);
+            for (RevCommit c : walk) {
+                List<String> parents = new java.util.ArrayList<>();
+                boolean descends = false;
+                for (RevCommit p : c.getParents()) {
+                    parents.add(p.name());
+                    descends |= line.contains(p);
+                }
+                if (!descends) {
+                    continue;
+                }
+                line.add(c.copy());
+                out.add(new Lineage(c.name(), List.copyOf(parents)));
+                if (out.size() >= limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** The tree of a commit. */
     public ObjectId treeOf(String commit) throws IOException {
         try (RevWalk walk = new RevWalk(repo)) {

@@ -154,7 +154,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         NpmBuildOutputs outputs = NpmBuildOutputs.of(view);
         Map<String, String> written = NpmBuildOutputs.scriptWritten(view);
         ExecutionRelevance exec = written.isEmpty() ? p -> Optional.empty() : executionRelevance(artifact, view);
-        Set<String> loaded = written.isEmpty() ? Set.of() : loadedByPackage(view);
+        Set<String> loaded = written.isEmpty() ? Set.of() : loadedByPackage(view, written.keySet());
         return (path, sourceExists) -> {
             Optional<Decision> junk = unmatchedRule(artifact, path, sourceExists);
             if (junk.isPresent()) {
@@ -170,8 +170,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 // baseline a rebuild at publish must reproduce: it stays compared line by line.
                 // never an entry point, a command, the manifest or a module the package's own code loads (a
                 // "prepare": "node -p ... > version.js" that index.js requires runs at require time whatever the
-                // script would have written): what runs or decides the install stays compared. Data a script
-                // writes (mime's types.json) is parsed by require, never run.
+                // script would have written; so is one the code can reach by a computed require or names by its file
+                // name, fail-closed): what runs or decides the install stays compared. Data a script writes (mime's
+                // types.json) is parsed by require, never run.
                 why = Optional.of(written.get(path));
             }
             if (why.isEmpty() && BUILD_FILE.matcher(path).matches()) {
@@ -182,8 +183,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         };
     }
 
-    /** The installed paths the package's own JavaScript loads by a relative specifier ({@link NpmModules#loadedByPackage}). */
-    private static Set<String> loadedByPackage(SourceView view) {
+    /** Which of the written files (artifact paths) the package's own JavaScript can be loading ({@link NpmModules#loadedByPackage}), as installed paths. */
+    private static Set<String> loadedByPackage(SourceView view, Set<String> written) {
         List<dev.divergence.model.ArtifactFile> scripts = view.artifactFiles().stream()
                 .filter(f -> NpmModules.scriptFile(f.path())).toList();
         Map<String, byte[]> bySha = scripts.isEmpty() ? Map.of() : view.artifactReader().apply(scripts);
@@ -196,7 +197,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         });
         Set<String> present = new java.util.HashSet<>();
         view.artifactFiles().forEach(f -> present.add(NpmLayout.installedPath(f.path())));
-        return NpmModules.loadedByPackage(byPath, present, installedReader(view));
+        Set<String> candidates = new java.util.HashSet<>();
+        written.forEach(w -> candidates.add(NpmLayout.installedPath(w)));
+        return NpmModules.loadedByPackage(byPath, present, installedReader(view), candidates);
     }
 
     /** What a script may write that runs when loaded: JavaScript and TypeScript modules, native addons, wasm. */
@@ -236,7 +239,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         try {
             JsonNode scripts = JSON.readTree(bytes).path("scripts");
             List<String> out = new ArrayList<>();
-            for (String s : LIFECYCLE) {
+            for (String s : installTimeScripts(scripts)) { // with what they run by name (npm run setup)
                 if (!scripts.path(s).asText("").isBlank()) {
                     out.add(s + ": " + scripts.path(s).asText());
                 }
@@ -463,26 +466,38 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             NpmEntryPoints.browserReplacements(pkg.path("browser")).forEach((from, to) -> why.putIfAbsent(root + to,
                     ExecutionRelevance.ENTRY_PREFIX + "browser: loaded by bundlers in place of " + from));
             Function<String, Optional<byte[]>> installedBytes = installedReader(view);
+            Map<String, String> declared = scriptMap(pkg.path("scripts"));
             for (String script : LIFECYCLE) {
-                // a file the command writes (2> builderror.log) is not run by it: only what is left names what runs
-                String full = pkg.path("scripts").path(script).asText("");
-                String cmd = NpmScripts.withoutOutputRedirects(full);
-                for (String token : cmd.split("[\\s;&|<>()'\"=]+")) {
-                    String t = root + clean(token);
-                    if (!token.isEmpty() && present.contains(t)) {
-                        why.putIfAbsent(t, script + " script runs it");
+                // what the script runs by name (postinstall: npm run setup) runs at install too, and a cd moves where
+                // its relative paths resolve (cd scripts && node setup.js); a file a command writes (2> builderror.log)
+                // is not run by it, so only its words and input redirects name what runs
+                for (NpmScripts.Step step : NpmScripts.reached(script, declared)) {
+                    String by = step.script().equals(script) ? script + " script"
+                            : script + " script (through the " + step.script() + " script)";
+                    List<String> words = new ArrayList<>(step.words());
+                    words.addAll(step.inputs());
+                    for (String dir : step.dirs()) {
+                        String from = root + dir;
+                        String in = dir.isEmpty() ? "" : " in " + dir;
+                        for (String word : words) {
+                            for (String token : word.split("[\\s;&|<>()'\"=]+")) {
+                                Optional<String> t = token.isEmpty() ? Optional.empty()
+                                        : NpmModules.normalize(from, clean(token)).filter(present::contains);
+                                t.ifPresent(f -> why.putIfAbsent(f, by + " runs it" + in));
+                                if (token.startsWith("./") || token.startsWith("../")) {
+                                    // a path written as a module path (node -e "require('./setup')") loads what Node resolves
+                                    NpmModules.resolve(from, token, present, installedBytes).forEach(
+                                            f -> why.putIfAbsent(f, by + " loads it as " + token + in));
+                                }
+                            }
+                        }
+                        // node resolves the program and its -r/--import modules as module paths: "node scripts/setup"
+                        // runs scripts/setup.js, "node lib" runs lib/index.js
+                        for (String module : NpmScripts.nodeModules(step.words())) {
+                            NpmModules.resolve(from, module, present, installedBytes).forEach(
+                                    f -> why.putIfAbsent(f, by + " runs it (node " + module + ")" + in));
+                        }
                     }
-                    if (token.startsWith("./")) {
-                        // a path written as a module path (node -e "require('./setup')") loads what Node resolves
-                        NpmModules.resolve(root, token, present, installedBytes).forEach(
-                                f -> why.putIfAbsent(f, script + " script loads it as " + token));
-                    }
-                }
-                // node resolves the program and its -r/--import modules as module paths: "node scripts/setup" runs
-                // scripts/setup.js, "node lib" runs lib/index.js
-                for (String module : NpmScripts.nodeModules(full)) {
-                    NpmModules.resolve(root, module, present, installedBytes).forEach(
-                            f -> why.putIfAbsent(f, script + " script runs it (node " + module + ")"));
                 }
             }
             boolean hasInstall = pkg.path("scripts").has("install") || pkg.path("scripts").has("preinstall");
@@ -507,6 +522,30 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             return exportPatterns.stream().anyMatch(p -> p.matcher(path).matches())
                     ? Optional.of(ExecutionRelevance.ENTRY_PREFIX + "exports: loaded by require/import") : Optional.empty();
         };
+    }
+
+    /** A manifest's scripts that are text, by name (what npm can run). */
+    static Map<String, String> scriptMap(JsonNode scripts) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        scripts.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The scripts npm runs on a consumer's install: the lifecycle ones and every script they run by name, with its
+     * pre/post scripts ({@link NpmScripts#reached}), in order.
+     */
+    static Set<String> installTimeScripts(JsonNode scripts) {
+        Map<String, String> declared = scriptMap(scripts);
+        Set<String> out = new java.util.LinkedHashSet<>(LIFECYCLE);
+        for (String s : LIFECYCLE) {
+            out.addAll(NpmScripts.reachedNames(s, declared));
+        }
+        return out;
     }
 
     /** Reads an entry by its installed path ({@code package/x}): the last artifact entry installed there. */
@@ -600,7 +639,14 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             List<String> findings = new ArrayList<>();
             List<String> publisherFindings = new ArrayList<>();
             boolean gypScriptAdded = false;
-            for (String script : concat(LIFECYCLE, NOT_ON_INSTALL)) {
+            // install-time: the lifecycle scripts and what either manifest's run by name (postinstall: npm run setup)
+            Set<String> installTime = installTimeScripts(published.path("scripts"));
+            if (src != null) {
+                installTime.addAll(installTimeScripts(src.path("scripts")));
+            }
+            Set<String> judged = new java.util.LinkedHashSet<>(installTime);
+            judged.addAll(NOT_ON_INSTALL);
+            for (String script : judged) {
                 String p = published.path("scripts").path(script).asText(null);
                 String s = src == null ? null : src.path("scripts").path(script).asText(null);
                 if (p == null || p.equals(s)) {
@@ -615,7 +661,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     continue;
                 }
                 String finding = (s == null ? "adds " : "changes ") + script + ": " + abbreviate(p);
-                if (LIFECYCLE.contains(script)) {
+                if (installTime.contains(script)) {
                     flags.add(RiskFlag.INSTALL_SCRIPT);
                     findings.add(finding);
                 } else {
@@ -778,7 +824,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             for (String k : keys) {
                 boolean ok = DEV_ONLY_FIELDS.contains(k)
                         || (k.equals("version") && cleanVersion(a.path("version").asText("")).equals(version))
-                        || (k.equals("scripts") && LIFECYCLE.stream().allMatch(x -> a.path("scripts").path(x)
+                        || (k.equals("scripts") && installTime(a, s).stream().allMatch(x -> a.path("scripts").path(x)
                         .equals(s.path("scripts").path(x))));
                 if (!ok) {
                     return false;
@@ -813,8 +859,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (ss != null && ss.isObject()) {
                 JsonNode as = a.path("scripts");
                 List<String> gone = new ArrayList<>();
+                Set<String> installTime = installTime(a, s);
                 ss.fieldNames().forEachRemaining(k -> {
-                    if (!LIFECYCLE.contains(k) && !as.has(k)) {
+                    if (!installTime.contains(k) && !as.has(k)) {
                         gone.add(k);
                     }
                 });
@@ -872,6 +919,13 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 applied.add(README_FIELD);
                 notes.add("readme field added by npm from " + (filename == null ? "no README" : filename.asText()));
             }
+        }
+
+        /** The install-time scripts of either manifest ({@link #installTimeScripts}). */
+        private static Set<String> installTime(ObjectNode a, ObjectNode s) {
+            Set<String> out = installTimeScripts(a.path("scripts"));
+            out.addAll(installTimeScripts(s.path("scripts")));
+            return out;
         }
 
         private static List<String> concat(List<String> a, List<String> b) {

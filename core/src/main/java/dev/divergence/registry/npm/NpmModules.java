@@ -107,28 +107,66 @@ final class NpmModules {
     }
 
     /**
-     * The installed paths the package's own scripts can load by a relative specifier: every {@code "./x"} or
-     * {@code '../x'} string literal of every shipped JavaScript/TypeScript file, resolved from that file's folder
-     * (any such literal, not only a {@code require} argument: a specifier can reach {@code require} through a
-     * variable). A file's reference to itself does not count.
+     * A call that loads a module by a computed name: {@code require(x)}, {@code require(path.join(__dirname, "v"))},
+     * {@code import(x)}, {@code module.require(x)}, or a {@code createRequire} (its function can take any name). A call
+     * whose argument is one string literal is not computed ({@code function require(} is a declaration).
+     */
+    private static final Pattern COMPUTED_LOAD = Pattern.compile(
+            "(?<![\\w$])(?<!function )(?:require|import)\\s*\\(\\s*(?!(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'"
+            + "|`[^`$\\\\]*`)\\s*[,)])|\\bcreateRequire\\b");
+
+    /**
+     * Which of {@code candidates} (installed paths) the package's own scripts can be loading, failing closed: a
+     * candidate named by a relative specifier literal ({@code "./x"}, {@code '../x'}, resolved from the file's folder,
+     * any such literal, not only a {@code require} argument: a specifier can reach {@code require} through a
+     * variable); one whose file name (without its extension; an {@code index} file's folder name too) another file
+     * mentions right after a quote or a {@code /} and before a quote or a {@code /} ({@code __dirname + "/version"},
+     * {@code path.join(__dirname, "version")}, {@code require("pkg/version")}); and every candidate when some file loads
+     * a module by a computed name ({@link #COMPUTED_LOAD}), since any of them can be what it names. A file's reference
+     * to itself does not count.
      *
      * @param scripts installed path to the file's bytes, for every script file of the package
      */
     static Set<String> loadedByPackage(java.util.Map<String, byte[]> scripts, Set<String> present,
-                                       Function<String, Optional<byte[]>> manifest) {
+                                       Function<String, Optional<byte[]>> manifest, Set<String> candidates) {
         Set<String> out = new LinkedHashSet<>();
+        java.util.Map<String, Pattern> mentions = new java.util.LinkedHashMap<>();
+        for (String c : candidates) {
+            mentions.put(c, mention(c));
+        }
         scripts.forEach((path, bytes) -> {
             String dir = path.substring(0, path.lastIndexOf('/') + 1);
-            Matcher m = RELATIVE_LITERAL.matcher(new String(bytes, StandardCharsets.UTF_8));
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            Matcher m = RELATIVE_LITERAL.matcher(text);
             while (m.find()) {
                 for (String hit : resolve(dir, m.group(2), present, manifest)) {
-                    if (!hit.equals(path)) {
+                    if (!hit.equals(path) && candidates.contains(hit)) {
                         out.add(hit);
                     }
                 }
             }
+            boolean computed = COMPUTED_LOAD.matcher(text).find();
+            mentions.forEach((c, p) -> {
+                if (!c.equals(path) && (computed || p.matcher(text).find())) {
+                    out.add(c);
+                }
+            });
         });
         return out;
+    }
+
+    /** A mention of the module's file name in a path or a specifier (see {@link #loadedByPackage}). */
+    private static Pattern mention(String installedPath) {
+        String[] parts = installedPath.split("/");
+        String file = parts[parts.length - 1];
+        String base = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+        List<String> names = new java.util.ArrayList<>(List.of(base));
+        if (base.equals("index") && parts.length > 2) {
+            names.add(parts[parts.length - 2]); // require("./lib") loads lib/index.js
+        }
+        String alternatives = names.stream().filter(n -> !n.isEmpty()).map(Pattern::quote)
+                .collect(java.util.stream.Collectors.joining("|"));
+        return Pattern.compile("(?<=[\"'`/])(?:" + alternatives + ")(?:\\.[A-Za-z0-9]+)*(?=[\"'`/])");
     }
 
     static boolean scriptFile(String path) {

