@@ -1354,11 +1354,16 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (source.isEmpty()) {
                 return Optional.empty();
             }
-            // as javac read it: after the replacements the build makes in the sources (AntReplacements)
-            String text = AntReplacements.apply(new String(source.get(), StandardCharsets.UTF_8),
-                    AntReplacements.of(view.tree(), view.sourceReader()));
+            String text = new String(source.get(), StandardCharsets.UTF_8);
             String classText = new String(bytes, StandardCharsets.ISO_8859_1);
-            Set<String> names = SourceNames.of(text, view.alignment().sourcePath(path).orElse(path));
+            String sourceFile = view.alignment().sourcePath(path).orElse(path);
+            // as javac may have read it: as committed, or after the replacements the build makes in the sources when
+            // its target runs (AntReplacements: a target for one JDK uncomments code, one for another comments it out)
+            Set<String> names = new java.util.HashSet<>(SourceNames.of(text, sourceFile));
+            String replaced = AntReplacements.apply(text, AntReplacements.of(view.tree(), view.sourceReader()));
+            if (!replaced.equals(text)) {
+                names.addAll(SourceNames.of(replaced, sourceFile));
+            }
             Map<String, Set<String>> unnamed = new java.util.TreeMap<>();
             for (Use use : uses(classText, parsed)) {
                 if (!use.named().test(names)) {
@@ -1520,8 +1525,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (!name.endsWith(".class") || !name.contains("$") || source.isEmpty()) {
                 return Optional.empty();
             }
-            String text = AntReplacements.apply(new String(source.get(), StandardCharsets.UTF_8),
-                    AntReplacements.of(view.tree(), view.sourceReader()));
+            String text = new String(source.get(), StandardCharsets.UTF_8);
             Optional<String> sourcePath = view.alignment().sourcePath(path);
             boolean java = sourcePath.map(p -> p.endsWith(".java")).orElse(true);
             String simple = name.substring(0, name.length() - ".class".length());

@@ -1010,8 +1010,9 @@ class MavenScanTest {
 
     /**
      * Hold-out 6 (commons-dbcp 1.0): the Ant build uncomments JDBC 3 methods with {@code <replace token="/* JDBC_3_ANT_KEY"
-     * value=""/>} before javac runs, so the class calls what only the source's comments hold. The source is read after
-     * the build's replacements; without them, or for a call outside the uncommented text, the class stays beyond it.
+     * value=""/>} before javac runs, so the class calls what only the source's comments hold. The source is read as
+     * committed and after the build's replacements (the target may or may not have run); without them, or for a call
+     * outside both texts, the class stays beyond it.
      */
     @Test
     void aSourceIsReadAfterTheReplacementsTheAntBuildMakesBeforeJavac() throws Exception {
@@ -1032,6 +1033,20 @@ class MavenScanTest {
         ArtifactReport noBuild = freshJarScan(greeterTree("org/acme/Greeter.java", commented), classes);
         assertEquals(MavenGeneratedFiles.CLASS_REFERENCES_BEYOND_SOURCE, row(noBuild, "org/acme/Greeter.class").ruleId());
         assertEquals(Verdict.DIVERGENT, noBuild.verdict());
+
+        // a target for another JDK comments code out (commons-dbcp 1.4's JDBC 4 methods): a jar built without running
+        // it holds what the committed text holds
+        String jdbc4 = GREETER.replace("public class Greeter {\n", "public class Greeter {\n/* JDBC_4_ANT_KEY_BEGIN */\n"
+                + "    static String schema(java.sql.Connection c) throws Exception {\n        return c.getSchema();\n    }\n"
+                + "/* JDBC_4_ANT_KEY_END */\n");
+        String commentOut = "<project name=\"acme\" default=\"jar\">\n  <target name=\"prepare-jdbc3\" unless=\"jdbc4\">\n"
+                + "    <replace dir=\"${src.dir}\" token=\"/* JDBC_4_ANT_KEY_BEGIN */\" value=\"/*\"/>\n"
+                + "    <replace dir=\"${src.dir}\" token=\"/* JDBC_4_ANT_KEY_END */\" value=\"*/\"/>\n  </target>\n</project>\n";
+        ArtifactReport asCommitted = freshJarScan(dev.divergence.fixtures.Trees.with(
+                        greeterTree("org/acme/Greeter.java", jdbc4), "build.xml", commentOut),
+                LocalMaven.javac(Map.of("org/acme/Greeter.java", jdbc4), "--release", "11"));
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, row(asCommitted, "org/acme/Greeter.class").ruleId());
+        assertEquals(Verdict.EXPLAINED, asCommitted.verdict());
 
         // a harmful call the uncommented text does not hold is still beyond the source
         Map<String, byte[]> payload = LocalMaven.javac(Map.of("org/acme/Greeter.java", uncommented.replace(
