@@ -81,6 +81,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * in the folder the consumer put this one in. A path elsewhere ({@code ../}, absolute, a URL) is
      * {@link #MANIFEST_EXECUTION}.
      */
+    /**
+     * A manifest whose main section the JVM's reader ({@link java.util.jar.Manifest}) and OSGi frameworks'
+     * ({@link BundleManifest}) read differently, or one of them refuses: a framework may start a
+     * {@code Bundle-Activator} the JVM's view does not show. HIGH_RISK.
+     */
+    public static final String MANIFEST_READERS_DISAGREE = "maven.manifest.readers-disagree";
     public static final String MANIFEST_CLASS_PATH_UNDECLARED = "maven.manifest.class-path-undeclared";
     /**
      * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for, in a jar with a
@@ -590,6 +596,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (!path.equals("META-INF/MANIFEST.MF")) {
                 return Optional.empty();
             }
+            Optional<String> disagreement = readersDisagree(bytes);
+            if (disagreement.isPresent()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_READERS_DISAGREE, Set.of(RiskFlag.AUTO_EXEC), Optional.of("the JVM's and OSGi "
+                        + "frameworks' manifest readers disagree on the main section: " + disagreement.get())));
+            }
             Optional<Map<String, String>> parsed = mainAttributes(bytes);
             if (parsed.isEmpty()) {
                 // Another reader may still find attributes in it: never explained as generated.
@@ -807,6 +819,54 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             return out;
+        }
+
+        /**
+         * How the JVM's reader and OSGi frameworks' ({@link BundleManifest}) differ on the main section — a reader
+         * refusing what the other reads, a header only one reads, or another value (both trimmed) — or empty when
+         * they agree or both refuse it (then nothing reads its headers).
+         */
+        static Optional<String> readersDisagree(byte[] bytes) {
+            Optional<Map<String, String>> jvm = mainAttributes(bytes);
+            Optional<Map<String, String>> osgi = BundleManifest.mainHeaders(bytes);
+            if (jvm.isEmpty() || osgi.isEmpty()) {
+                return jvm.isEmpty() && osgi.isEmpty() ? Optional.empty() : Optional.of((jvm.isEmpty()
+                        ? "the JVM's refuses it, OSGi frameworks read " + osgi.get().keySet()
+                        : "OSGi frameworks' refuse it, the JVM's reads " + new java.util.TreeSet<>(jvm.get().keySet())));
+            }
+            Map<String, String> byJvm = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            jvm.get().forEach((k, v) -> byJvm.put(k, blankless(v)));
+            List<String> differing = new ArrayList<>();
+            Set<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            names.addAll(byJvm.keySet());
+            names.addAll(osgi.get().keySet());
+            for (String name : names) {
+                String a = byJvm.get(name);
+                String b = osgi.get().get(name);
+                if (a == null || b == null) {
+                    differing.add(name + " (only " + (a == null ? "OSGi frameworks read it: " + b : "the JVM reads it: " + a) + ")");
+                } else if (!a.equals(blankless(b))) {
+                    differing.add(name + " (the JVM reads '" + a + "', OSGi frameworks '" + b + "')");
+                }
+            }
+            return differing.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", differing));
+        }
+
+        /** Trimmed of what either reader trims: control characters, spaces and Unicode white space. */
+        private static String blankless(String value) {
+            int start = 0;
+            int end = value.length();
+            while (start < end && blank(value.charAt(start))) {
+                start++;
+            }
+            while (end > start && blank(value.charAt(end - 1))) {
+                end--;
+            }
+            return value.substring(start, end);
+        }
+
+        private static boolean blank(char c) {
+            return c <= ' ' || Character.isWhitespace(c);
         }
 
         /**

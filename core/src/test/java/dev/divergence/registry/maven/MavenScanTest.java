@@ -269,6 +269,54 @@ class MavenScanTest {
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
+    /**
+     * Red team round 6 (case1): OSGi frameworks read the manifest themselves (Equinox's ManifestElement, Felix's
+     * BundleCache), not with java.util.jar.Manifest. A 511-byte line ending in CRLF fills the JDK's 512-byte line
+     * buffer with the CR, its LF reads as the empty line that ends the main section, and the Bundle-Activator after
+     * it is a main header to Equinox only; a longer line or {@code Key:value} the JDK refuses, a last line without
+     * its line end it drops: the framework starts an activator the JVM's view never shows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"split", "long", "no-space", "last-line"})
+    void aManifestTheJvmAndOsgiFrameworksReadDifferentlyIsHighRisk(String how) throws Exception {
+        String filler = "Bundle-Description: " + "x".repeat(491);
+        assertEquals(511, filler.length());
+        String head = "Manifest-Version: 1.0\r\nMain-Class: org.acme.Widget\r\n";
+        String manifest = switch (how) {
+            case "split" -> head + filler + "\r\nName: org/acme/\r\nBundle-Activator: org.acme.Util\r\n\r\n";
+            case "long" -> head + filler + "xx\r\nBundle-Activator: org.acme.Util\r\n\r\n";
+            case "no-space" -> head + "Bundle-Activator:org.acme.Util\r\n\r\n";
+            default -> head + "Bundle-Activator: org.acme.Util";
+        };
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8(manifest));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.PHANTOM, m.status(), how);
+        assertEquals(MavenGeneratedFiles.MANIFEST_READERS_DISAGREE, m.ruleId(), how);
+        assertTrue(m.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), how);
+        String detail = m.detail().orElseThrow();
+        assertTrue(detail.contains(how.equals("long") || how.equals("no-space") ? "the JVM's refuses it"
+                : "Bundle-Activator (only OSGi frameworks read it: org.acme.Util)"), detail);
+        assertTrue(m.highRisk(), how);
+        assertEquals(Verdict.HIGH_RISK, a.verdict(), how);
+    }
+
+    @Test
+    void aManifestBothReadersReadAlikeWithCrlfContinuationsAndA510ByteLineIsGenerated() throws Exception {
+        // the longest line the JDK's buffer holds with its CRLF, a continuation after a CR and one after a CRLF
+        String filler = "Bundle-Description: " + "x".repeat(490);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\r\nMain-Class: org.acme.Wid\r\n get\r\n" + filler
+                + "\r\nBuilt-By: a\r b\nBuild-Jdk-Spec: 17\r\n\r\nName: org/acme/\r\nBundle-Activator: x\r\n\r\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId(), m.detail().orElse(""));
+        assertEquals(FileStatus.GENERATED, m.status());
+    }
+
     @Test
     void manifestWithOnlyEntriesTheBuildNamesIsGenerated() throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
