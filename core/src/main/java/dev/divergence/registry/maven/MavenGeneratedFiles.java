@@ -361,6 +361,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
         List<Pattern> components = ComponentRule.descriptors(view);
+        List<Pattern> contexts = contextsNamedByManifest(view);
         return path -> path.startsWith("META-INF/services/") && !path.substring(18).contains("/")
                 ? Optional.of("service provider loaded by ServiceLoader")
                 : AutoLoadRule.registry(path).isPresent() ? Optional.of("classes a framework loads by itself")
@@ -368,7 +369,49 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 ? Optional.of("OSGi component the framework instantiates (the manifest's Service-Component)")
                 : LOGGING_CONFIGURATION.matcher(path).matches()
                 ? Optional.of("logging configuration the logging framework loads from the class path by itself")
+                : FRAMEWORK_CONFIGURATION.matcher(path).matches() || contexts.stream().anyMatch(c -> c.matcher(path).matches())
+                ? Optional.of("configuration a framework finds in the jar and instantiates the classes of by itself")
                 : Optional.empty();
+    }
+
+    /**
+     * Configurations a framework finds in a jar by their place and whose beans or factories it creates when the
+     * bundle starts or the application looks them up, without anyone naming them: the OSGi Blueprint extender's
+     * {@code OSGI-INF/blueprint/*.xml} (Blueprint 121.3.1: a bean's {@code class} and {@code factory-method} can be
+     * {@code java.lang.Runtime} / {@code exec}), Spring DM's {@code META-INF/spring/*.xml}, JNDI's
+     * {@code jndi.properties} at the root ({@code java.naming.factory.initial}: InitialContext instantiates the class
+     * from every such file on the class path) and a Servlet 3.0 container's {@code META-INF/web-fragment.xml}
+     * (listeners and filters of every jar in {@code WEB-INF/lib}).
+     */
+    private static final Pattern FRAMEWORK_CONFIGURATION = Pattern.compile(
+            "OSGI-INF/blueprint/[^/]+\\.xml|META-INF/spring/[^/]+\\.xml|jndi\\.properties|META-INF/web-fragment\\.xml");
+
+    /**
+     * The configurations the manifest's {@code Bundle-Blueprint} and {@code Spring-Context} headers name in place of
+     * the default folders, as either manifest reader gives them: comma-separated paths, parameters after ';', a
+     * {@code *} in the last segment, a folder (ending in '/') standing for its {@code .xml} files, Spring's
+     * {@code classpath:} / {@code osgibundle:} prefixes dropped.
+     */
+    static List<Pattern> contextsNamedByManifest(SourceView view) {
+        Optional<byte[]> manifest = view.artifactBytes("META-INF/MANIFEST.MF");
+        List<String> values = new ArrayList<>();
+        for (String header : List.of("Bundle-Blueprint", "Spring-Context")) {
+            manifest.flatMap(ManifestRule::mainAttributes).map(m -> m.get(header)).ifPresent(values::add);
+            manifest.flatMap(BundleManifest::mainHeaders).map(m -> m.get(header)).ifPresent(values::add);
+        }
+        List<Pattern> out = new ArrayList<>();
+        for (String value : values) {
+            for (String entry : value.split(",")) {
+                String e = entry.replaceFirst(";.*", "").strip().replaceFirst("^(?:classpath\\*?:|osgibundle:)", "")
+                        .replaceFirst("^/+", "");
+                if (e.isEmpty() || e.equals("*")) {
+                    continue;
+                }
+                String regex = Pattern.quote(e).replace("*", "\\E[^/]*\\Q");
+                out.add(Pattern.compile(e.endsWith("/") ? regex + "[^/]+\\.xml" : regex));
+            }
+        }
+        return out;
     }
 
     /**

@@ -429,6 +429,53 @@ class MavenScanTest {
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
+    /**
+     * Red team round 6 (case6): frameworks that find a configuration in the jar by its place and create its beans by
+     * themselves — the Blueprint extender at bundle start ({@code factory-method="getRuntime"}, then {@code "exec"}),
+     * Spring DM, JNDI's InitialContext, a Servlet container's web fragments — and the files the manifest's
+     * Bundle-Blueprint or Spring-Context header names instead: changed or in no commit, HIGH_RISK as a logging
+     * configuration is; the committed bytes match.
+     */
+    @Test
+    void aConfigurationAFrameworkLoadsByItselfThatTheSourceDoesNotHoldIsHighRisk() throws Exception {
+        String committed = "<blueprint xmlns=\"http://www.osgi.org/xmlns/blueprint/v1.0.0\">\n"
+                + "  <bean id=\"w\" class=\"org.acme.Widget\"/>\n</blueprint>\n";
+        String evil = committed.replace("</blueprint>", "  <bean id=\"rt\" class=\"java.lang.Runtime\" "
+                + "factory-method=\"getRuntime\"/>\n  <bean factory-ref=\"rt\" factory-method=\"exec\">"
+                + "<argument value=\"sh\"/></bean>\n</blueprint>");
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/OSGI-INF/blueprint/context.xml", committed);
+        tree = dev.divergence.fixtures.Trees.with(tree, "src/main/resources/OSGI-INF/blueprint/same.xml", committed);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Bundle-Blueprint: conf/beans.xml, /conf/extra/;x=y\n"
+                + "Spring-Context: classpath:ctx/*-context.xml;create-asynchronously:=false, *\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("OSGI-INF/blueprint/context.xml", utf8(evil));
+        jar.put("OSGI-INF/blueprint/same.xml", utf8(committed));
+        List<String> added = List.of("OSGI-INF/blueprint/added.xml", "conf/beans.xml", "conf/extra/more.xml",
+                "META-INF/spring/module-context.xml", "ctx/app-context.xml", "jndi.properties", "META-INF/web-fragment.xml");
+        for (String p : added) {
+            jar.put(p, utf8(p.endsWith(".properties") ? "java.naming.factory.initial=org.acme.Evil\n" : evil));
+        }
+        jar.put("conf/other.xml", utf8(evil)); // named by no header: data to the framework
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence changed = row(a, "OSGI-INF/blueprint/context.xml");
+        assertEquals(FileStatus.MODIFIED, changed.status());
+        assertTrue(changed.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), changed.toString());
+        assertTrue(changed.highRisk());
+        for (String p : added) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), f.toString());
+        }
+        assertFalse(row(a, "conf/other.xml").riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC));
+        FileDivergence same = row(a, "OSGI-INF/blueprint/same.xml");
+        assertEquals(FileStatus.MATCH, same.status());
+        assertFalse(same.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
     @Test
     void aNestedClassItsOuterSourceDoesNotDeclareIsNotGenerated() throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
