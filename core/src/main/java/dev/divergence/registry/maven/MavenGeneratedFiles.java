@@ -2379,9 +2379,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     // Divergent and named, never explained: which parent release consumers inherit from changed. Named
                     // so only when nothing else differs (the project's own version aside): a changed plugin or
                     // description beside it stays the unexplained difference it is.
-                    return DependencyReducedPom.parentVersionOnly(a, b).filter(pv -> sameBut(a, b))
-                            .map(pv -> new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION, Set.of(),
-                            Optional.of("parent at another version: " + pv)));
+                    Optional<String> parentVersion = DependencyReducedPom.parentVersionOnly(a, b).filter(pv -> sameBut(a, b));
+                    if (parentVersion.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    // A parent's <dependencies> and <repositories> are inherited by consumers: a release of an outside
+                    // parent that no commit of this POM ever declared brings what the source never asked for.
+                    boolean declared = parentDeclared(a, path, view);
+                    return Optional.of(new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION,
+                            declared ? Set.of() : Set.of(RiskFlag.NEW_DEPENDENCY),
+                            Optional.of("parent at another version: " + parentVersion.get() + (declared ? ""
+                                    : "; no commit of this POM declares that parent, a POM outside the repository "
+                                    + "whose dependencies and repositories consumers inherit"))));
                 }
                 // Declared so by this POM at an earlier commit of the release line: a release cut from another
                 // working tree, divergent and named, not something the project never asked consumers to resolve.
@@ -2425,6 +2434,54 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         }
 
         /** The same model once the source's parent version and own version are the published POM's. */
+        /**
+         * The published POM's parent is one the project declares: a POM of the tree (a reactor parent, versioned with
+         * the project and read from the repository) or, at that very version, this POM at some commit of the
+         * repository's trusted history.
+         */
+        private static boolean parentDeclared(org.w3c.dom.Element published, String path, SourceView view) {
+            List<org.w3c.dom.Element> parent = children(published).getOrDefault("parent", List.of());
+            if (parent.size() != 1) {
+                return false;
+            }
+            String group = DependencyReducedPom.text(parent.get(0), "groupId");
+            String artifact = DependencyReducedPom.text(parent.get(0), "artifactId");
+            String version = DependencyReducedPom.text(parent.get(0), "version");
+            for (String pom : poms(view).keySet()) {
+                Optional<org.w3c.dom.Element> own = view.sourceBytes(pom).flatMap(bytes -> element(bytes, pom));
+                if (own.isPresent() && artifact.equals(DependencyReducedPom.text(own.get(), "artifactId"))
+                        && group.equals(groupOf(own.get()))) {
+                    return true;
+                }
+            }
+            Optional<String> sourcePath = view.alignment().sourcePath(path);
+            for (byte[] old : sourcePath.map(view::historyBytes).orElse(List.of())) {
+                Optional<org.w3c.dom.Element> past = element(old, sourcePath.get());
+                List<org.w3c.dom.Element> p = past.map(e -> children(e).getOrDefault("parent", List.of())).orElse(List.of());
+                if (p.size() == 1 && group.equals(DependencyReducedPom.text(p.get(0), "groupId"))
+                        && artifact.equals(DependencyReducedPom.text(p.get(0), "artifactId"))
+                        && version.equals(DependencyReducedPom.text(p.get(0), "version"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A POM's groupId: its own, else its parent's (Maven's inheritance). */
+        private static String groupOf(org.w3c.dom.Element pom) {
+            String own = DependencyReducedPom.text(pom, "groupId");
+            List<org.w3c.dom.Element> parent = children(pom).getOrDefault("parent", List.of());
+            return !own.isEmpty() || parent.size() != 1 ? own : DependencyReducedPom.text(parent.get(0), "groupId");
+        }
+
+        private static Optional<org.w3c.dom.Element> element(byte[] bytes, String path) {
+            try {
+                return Optional.of(MavenRegistry.xml(bytes, path).getDocumentElement());
+            } catch (dev.divergence.registry.RegistryException e) {
+                return Optional.empty(); // no XML: declares nothing
+            }
+        }
+
         private static boolean sameBut(org.w3c.dom.Element published, org.w3c.dom.Element source) {
             org.w3c.dom.Element copy = (org.w3c.dom.Element) source.cloneNode(true);
             for (String[] at : new String[][] {{"parent", "version"}, {null, "version"}}) {

@@ -839,7 +839,7 @@ class MavenScanTest {
     @ParameterizedTest
     @ValueSource(strings = {"snapshot-released", "snapshot-rc", "release-train", "snapshot-released+payload",
             "older+payload", "snapshot-hotfix+payload", "snapshot-released+repository"})
-    void theParentsOwnLineAtTheReleasedVersionIsVisibleButNotANewDependency(String form) throws Exception {
+    void theParentsOwnLineAtTheReleasedVersionIsNamedAsSuch(String form) throws Exception {
         // jackson-core 2.18.5: parent jackson-base 2.18.5-SNAPSHOT in the source, 2.18.5 as released; 2.23.0 from
         // a repository copy older than the release: jackson-base 2.23.0, a later plain release of the same parent.
         // An older parent (a downgrade to one with a known hole, or one re-published) is another parent.
@@ -882,11 +882,14 @@ class MavenScanTest {
         }
         assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId(), form);
         assertEquals(FileStatus.MODIFIED, row.status(), "consumers inherit another parent release: visible");
-        assertFalse(row.highRisk(), form);
+        // no commit of this one-commit repository declares the released parent (with one that does it is no new
+        // dependency: ConsumerResolutionScanTest)
+        assertTrue(row.highRisk(), form);
         assertEquals("parent at another version: org.acme:acme-parent:" + (form.equals("snapshot-rc")
-                ? "3-rc1 (source: 3-SNAPSHOT)" : snapshot ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)"),
-                row.detail().orElseThrow());
-        assertEquals(Verdict.DIVERGENT, pom.verdict());
+                ? "3-rc1 (source: 3-SNAPSHOT)" : snapshot ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)")
+                + "; no commit of this POM declares that parent, a POM outside the repository whose dependencies and "
+                + "repositories consumers inherit", row.detail().orElseThrow());
+        assertEquals(Verdict.HIGH_RISK, pom.verdict());
     }
 
     @ParameterizedTest
