@@ -16,14 +16,15 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * What a class file declares and calls, read with ASM: its superclass and interfaces, the methods its code calls or
- * takes a handle to ({@code owner.name}, internal names), the classes its code uses (instantiates, casts to, calls,
- * reads fields of, loads as constants), and — for {@code module-info.class} — the service providers its
+ * takes a handle to ({@code owner.name}, internal names; with the descriptor in {@link #typedCalls}), the classes its
+ * code uses (instantiates, casts to, calls, reads fields of, loads as constants), and — for {@code module-info.class} — the service providers its
  * {@code provides} clauses register (service → providers, binary names with '.'). The synthetic {@code class$} method
  * javac (target &lt; 1.5) writes for a class literal ({@code Class.forName} of its argument, nothing else) is left out
  * of the calls: the class literal is no reflection the source wrote.
  */
 record CompiledClass(String name, Optional<String> superName, List<String> interfaces, Set<String> calls,
-                     Set<String> types, Map<String, List<String>> provides, Set<String> refs, int major) {
+                     Set<String> types, Map<String, List<String>> provides, Set<String> refs, int major,
+                     Set<String> typedCalls) {
 
     /**
      * Kinds of {@link #refs}: each ref is a kind letter, a space and {@code owner.name} (a class for {@link #NEW} and
@@ -45,7 +46,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
             Collector c = new Collector();
             reader.accept(c, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
             return Optional.of(new CompiledClass(c.name, Optional.ofNullable(c.superName), c.interfaces, c.calls,
-                    c.types, c.provides, c.refs, c.major));
+                    c.types, c.provides, c.refs, c.major, c.typedCalls));
         } catch (RuntimeException unreadable) {
             return Optional.empty();
         }
@@ -84,6 +85,8 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
         String superName;
         List<String> interfaces = List.of();
         final Set<String> calls = new TreeSet<>();
+        /** The calls with their descriptors ({@code owner.name(args)return}): which overload was called. */
+        final Set<String> typedCalls = new TreeSet<>();
         final Set<String> types = new TreeSet<>();
         final Map<String, List<String>> provides = new LinkedHashMap<>();
         final Set<String> refs = new TreeSet<>();
@@ -121,6 +124,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
             boolean classLiteral = name.equals("class$") && descriptor.equals("(Ljava/lang/String;)Ljava/lang/Class;")
                     && (access & Opcodes.ACC_STATIC) != 0;
             Set<String> methodCalls = new TreeSet<>();
+            Set<String> methodTypedCalls = new TreeSet<>();
             Set<String> methodTypes = new TreeSet<>();
             Set<String> methodRefs = new TreeSet<>();
             // a bridge javac writes (generic or visibility: a public class over a package-private one's public
@@ -167,6 +171,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                     }
                     other();
                     methodCalls.add(owner + "." + name);
+                    methodTypedCalls.add(owner + "." + name + descriptor);
                     methodTypes.add(owner);
                     if (!(bridge && name.equals(bridged))) {
                         methodRefs.add((opcode == Opcodes.INVOKESTATIC ? STATIC : CALL) + " " + owner + "." + name);
@@ -175,6 +180,9 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
 
                 void handle(Handle h) {
                     int tag = h.getTag();
+                    if (tag > Opcodes.H_PUTSTATIC) {
+                        methodTypedCalls.add(h.getOwner() + "." + h.getName() + h.getDesc());
+                    }
                     char kind = tag <= Opcodes.H_PUTSTATIC ? FIELD : tag == Opcodes.H_INVOKESTATIC ? STATIC : CALL;
                     methodRefs.add(kind + " " + h.getOwner() + "." + h.getName());
                     if (tag == Opcodes.H_NEWINVOKESPECIAL) {
@@ -259,6 +267,7 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                         return;
                     }
                     calls.addAll(methodCalls);
+                    typedCalls.addAll(methodTypedCalls);
                     types.addAll(methodTypes);
                     refs.addAll(methodRefs);
                 }

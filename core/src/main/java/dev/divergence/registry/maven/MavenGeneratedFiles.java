@@ -86,6 +86,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * in the folder the consumer put this one in. A path elsewhere ({@code ../}, absolute, a URL) is
      * {@link #MANIFEST_EXECUTION}.
      */
+    /**
+     * A manifest whose main section the JVM's reader ({@link java.util.jar.Manifest}) and OSGi frameworks'
+     * ({@link BundleManifest}) read differently, or one of them refuses: a framework may start a
+     * {@code Bundle-Activator} the JVM's view does not show. HIGH_RISK.
+     */
+    public static final String MANIFEST_READERS_DISAGREE = "maven.manifest.readers-disagree";
     public static final String MANIFEST_CLASS_PATH_UNDECLARED = "maven.manifest.class-path-undeclared";
     /**
      * {@code Multi-Release: true} in a manifest no build file (nor the source's manifest) asks for, in a jar with a
@@ -389,6 +395,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
     @Override
     public ExecutionRelevance executionRelevance(Artifact artifact, SourceView view) {
         List<Pattern> components = ComponentRule.descriptors(view);
+        List<Pattern> contexts = contextsNamedByManifest(view);
         return path -> path.startsWith("META-INF/services/") && !path.substring(18).contains("/")
                 ? Optional.of("service provider loaded by ServiceLoader")
                 : AutoLoadRule.registry(path).isPresent() ? Optional.of("classes a framework loads by itself")
@@ -396,7 +403,49 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 ? Optional.of("OSGi component the framework instantiates (the manifest's Service-Component)")
                 : LOGGING_CONFIGURATION.matcher(path).matches()
                 ? Optional.of("logging configuration the logging framework loads from the class path by itself")
+                : FRAMEWORK_CONFIGURATION.matcher(path).matches() || contexts.stream().anyMatch(c -> c.matcher(path).matches())
+                ? Optional.of("configuration a framework finds in the jar and instantiates the classes of by itself")
                 : Optional.empty();
+    }
+
+    /**
+     * Configurations a framework finds in a jar by their place and whose beans or factories it creates when the
+     * bundle starts or the application looks them up, without anyone naming them: the OSGi Blueprint extender's
+     * {@code OSGI-INF/blueprint/*.xml} (Blueprint 121.3.1: a bean's {@code class} and {@code factory-method} can be
+     * {@code java.lang.Runtime} / {@code exec}), Spring DM's {@code META-INF/spring/*.xml}, JNDI's
+     * {@code jndi.properties} at the root ({@code java.naming.factory.initial}: InitialContext instantiates the class
+     * from every such file on the class path) and a Servlet 3.0 container's {@code META-INF/web-fragment.xml}
+     * (listeners and filters of every jar in {@code WEB-INF/lib}).
+     */
+    private static final Pattern FRAMEWORK_CONFIGURATION = Pattern.compile(
+            "OSGI-INF/blueprint/[^/]+\\.xml|META-INF/spring/[^/]+\\.xml|jndi\\.properties|META-INF/web-fragment\\.xml");
+
+    /**
+     * The configurations the manifest's {@code Bundle-Blueprint} and {@code Spring-Context} headers name in place of
+     * the default folders, as either manifest reader gives them: comma-separated paths, parameters after ';', a
+     * {@code *} in the last segment, a folder (ending in '/') standing for its {@code .xml} files, Spring's
+     * {@code classpath:} / {@code osgibundle:} prefixes dropped.
+     */
+    static List<Pattern> contextsNamedByManifest(SourceView view) {
+        Optional<byte[]> manifest = view.artifactBytes("META-INF/MANIFEST.MF");
+        List<String> values = new ArrayList<>();
+        for (String header : List.of("Bundle-Blueprint", "Spring-Context")) {
+            manifest.flatMap(ManifestRule::mainAttributes).map(m -> m.get(header)).ifPresent(values::add);
+            manifest.flatMap(BundleManifest::mainHeaders).map(m -> m.get(header)).ifPresent(values::add);
+        }
+        List<Pattern> out = new ArrayList<>();
+        for (String value : values) {
+            for (String entry : value.split(",")) {
+                String e = entry.replaceFirst(";.*", "").strip().replaceFirst("^(?:classpath\\*?:|osgibundle:)", "")
+                        .replaceFirst("^/+", "");
+                if (e.isEmpty() || e.equals("*")) {
+                    continue;
+                }
+                String regex = Pattern.quote(e).replace("*", "\\E[^/]*\\Q");
+                out.add(Pattern.compile(e.endsWith("/") ? regex + "[^/]+\\.xml" : regex));
+            }
+        }
+        return out;
     }
 
     /**
@@ -624,6 +673,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (!path.equals("META-INF/MANIFEST.MF")) {
                 return Optional.empty();
             }
+            Optional<String> disagreement = readersDisagree(bytes);
+            if (disagreement.isPresent()) {
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        MANIFEST_READERS_DISAGREE, Set.of(RiskFlag.AUTO_EXEC), Optional.of("the JVM's and OSGi "
+                        + "frameworks' manifest readers disagree on the main section: " + disagreement.get())));
+            }
             Optional<Map<String, String>> parsed = mainAttributes(bytes);
             if (parsed.isEmpty()) {
                 // Another reader may still find attributes in it: never explained as generated.
@@ -841,6 +896,54 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             return out;
+        }
+
+        /**
+         * How the JVM's reader and OSGi frameworks' ({@link BundleManifest}) differ on the main section — a reader
+         * refusing what the other reads, a header only one reads, or another value (both trimmed) — or empty when
+         * they agree or both refuse it (then nothing reads its headers).
+         */
+        static Optional<String> readersDisagree(byte[] bytes) {
+            Optional<Map<String, String>> jvm = mainAttributes(bytes);
+            Optional<Map<String, String>> osgi = BundleManifest.mainHeaders(bytes);
+            if (jvm.isEmpty() || osgi.isEmpty()) {
+                return jvm.isEmpty() && osgi.isEmpty() ? Optional.empty() : Optional.of((jvm.isEmpty()
+                        ? "the JVM's refuses it, OSGi frameworks read " + osgi.get().keySet()
+                        : "OSGi frameworks' refuse it, the JVM's reads " + new java.util.TreeSet<>(jvm.get().keySet())));
+            }
+            Map<String, String> byJvm = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            jvm.get().forEach((k, v) -> byJvm.put(k, blankless(v)));
+            List<String> differing = new ArrayList<>();
+            Set<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            names.addAll(byJvm.keySet());
+            names.addAll(osgi.get().keySet());
+            for (String name : names) {
+                String a = byJvm.get(name);
+                String b = osgi.get().get(name);
+                if (a == null || b == null) {
+                    differing.add(name + " (only " + (a == null ? "OSGi frameworks read it: " + b : "the JVM reads it: " + a) + ")");
+                } else if (!a.equals(blankless(b))) {
+                    differing.add(name + " (the JVM reads '" + a + "', OSGi frameworks '" + b + "')");
+                }
+            }
+            return differing.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", differing));
+        }
+
+        /** Trimmed of what either reader trims: control characters, spaces and Unicode white space. */
+        private static String blankless(String value) {
+            int start = 0;
+            int end = value.length();
+            while (start < end && blank(value.charAt(start))) {
+                start++;
+            }
+            while (end > start && blank(value.charAt(end - 1))) {
+                end--;
+            }
+            return value.substring(start, end);
+        }
+
+        private static boolean blank(char c) {
+            return c <= ' ' || Character.isWhitespace(c);
         }
 
         /**
@@ -1203,6 +1306,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 return new Use(what, n -> n.stream().anyMatch(set::contains), String.join("|", new java.util.TreeSet<>(set)));
             }
 
+            /** {@code parse} on a parser the source names by its type or by the factory method that makes it. */
+            static Use parse(String what, String type, String factoryMethod) {
+                return new Use(what, n -> n.contains("parse") && (n.contains(type) || n.contains(factoryMethod)),
+                        "parse+" + type + "|" + factoryMethod);
+            }
+
             static Use all(String what, String... names) {
                 Set<String> set = Set.of(names);
                 return new Use(what, n -> n.containsAll(set), String.join("+", new java.util.TreeSet<>(set)));
@@ -1217,6 +1326,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static final String LOADING = "dynamic class loading";
         private static final String INTERPRETER = "code read as data (deserialisation, an interpreter, a name service)";
         private static final String EXFILTRATION = "environment or network access";
+        private static final String FILE_WRITE = "file writing";
 
         /**
          * Calls ({@code owner.name}; {@code *.name}: any owner, as a ClassLoader subclass calls its own defineClass)
@@ -1257,7 +1367,42 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("java/net/URL.openConnection", Use.any(EXFILTRATION, "openConnection")),
                 Map.entry("java/net/Socket.<init>", Use.any(EXFILTRATION, "Socket")),
                 Map.entry("java/net/http/HttpClient.newHttpClient", Use.any(EXFILTRATION, "newHttpClient", "HttpClient")),
-                Map.entry("java/net/http/HttpClient.newBuilder", Use.any(EXFILTRATION, "newBuilder", "HttpClient")));
+                Map.entry("java/net/http/HttpClient.newBuilder", Use.any(EXFILTRATION, "newBuilder", "HttpClient")),
+                Map.entry("java/net/URL.getContent", Use.any(EXFILTRATION, "getContent")),
+                // a name lookup is a DNS query: data sent out in the name asked for
+                Map.entry("java/net/InetAddress.getByName", Use.any(EXFILTRATION, "getByName")),
+                Map.entry("java/net/InetAddress.getAllByName", Use.any(EXFILTRATION, "getAllByName")),
+                // red team round 6 (case2): an XSLT stylesheet runs Java extension functions (the JDK's XSLTC
+                // calls any public method a xalan/java namespace names), so compiling one runs code read as data
+                Map.entry("javax/xml/transform/TransformerFactory.newTransformer", Use.any(INTERPRETER, "newTransformer")),
+                Map.entry("javax/xml/transform/TransformerFactory.newTemplates", Use.any(INTERPRETER, "newTemplates")),
+                Map.entry("javax/xml/transform/sax/SAXTransformerFactory.newTransformerHandler",
+                        Use.any(INTERPRETER, "newTransformerHandler")),
+                Map.entry("javax/xml/transform/sax/SAXTransformerFactory.newXMLFilter", Use.any(INTERPRETER, "newXMLFilter")),
+                // and java.beans' calls by name (Expression, Statement, EventHandler are types below)
+                Map.entry("java/beans/Beans.instantiate", Use.any(LOADING, "instantiate")),
+                // what a payload writes: a shell profile, a startup script, a class of another jar
+                Map.entry("java/nio/file/Files.write", Use.all(FILE_WRITE, "Files", "write")),
+                Map.entry("java/nio/file/Files.writeString", Use.all(FILE_WRITE, "Files", "writeString")),
+                Map.entry("java/nio/file/Files.newOutputStream", Use.all(FILE_WRITE, "Files", "newOutputStream")),
+                Map.entry("java/nio/file/Files.newBufferedWriter", Use.all(FILE_WRITE, "Files", "newBufferedWriter")),
+                Map.entry("java/io/FileOutputStream.<init>", Use.any(FILE_WRITE, "FileOutputStream")),
+                Map.entry("java/io/FileWriter.<init>", Use.any(FILE_WRITE, "FileWriter")),
+                Map.entry("java/io/RandomAccessFile.<init>", Use.any(FILE_WRITE, "RandomAccessFile")));
+        /**
+         * Overloads ({@code owner.name(arguments}, a prefix of {@link CompiledClass#typedCalls}) whose source must
+         * name them, where other overloads of the same method are harmless: a copy into a path, a parse of a
+         * document fetched from a URI.
+         */
+        static final Map<String, Use> TYPED_CALLS = Map.ofEntries(
+                Map.entry("java/nio/file/Files.copy(Ljava/io/InputStream;Ljava/nio/file/Path;",
+                        Use.all(FILE_WRITE, "Files", "copy")),
+                Map.entry("java/nio/file/Files.copy(Ljava/nio/file/Path;Ljava/nio/file/Path;",
+                        Use.all(FILE_WRITE, "Files", "copy")),
+                Map.entry("javax/xml/parsers/DocumentBuilder.parse(Ljava/lang/String;)",
+                        Use.parse(EXFILTRATION, "DocumentBuilder", "newDocumentBuilder")),
+                Map.entry("javax/xml/parsers/SAXParser.parse(Ljava/lang/String;",
+                        Use.parse(EXFILTRATION, "SAXParser", "newSAXParser")));
         /** {@code MethodHandles.Lookup} methods that reach a member by name: each must be the source's. */
         private static final Pattern LOOKUP_FIND = Pattern.compile(
                 "java/lang/invoke/MethodHandles\\$Lookup\\.((?:find|unreflect)\\w*|defineClass|accessClass)");
@@ -1266,6 +1411,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("java/lang/Runtime", PROCESS), Map.entry("java/net/URLClassLoader", LOADING),
                 // interpreters of code given as data: the JDK's and the common embedded ones
                 Map.entry("java/beans/XMLDecoder", INTERPRETER), Map.entry("jdk/jshell/JShell", INTERPRETER),
+                // calls by name: new Expression(Runtime.class, "getRuntime", ..) reaches any public method
+                Map.entry("java/beans/Expression", REFLECTION), Map.entry("java/beans/Statement", REFLECTION),
+                Map.entry("java/beans/EventHandler", REFLECTION),
                 Map.entry("javax/el/ELProcessor", INTERPRETER), Map.entry("jakarta/el/ELProcessor", INTERPRETER),
                 Map.entry("javax/el/ExpressionFactory", INTERPRETER), Map.entry("jakarta/el/ExpressionFactory", INTERPRETER),
                 Map.entry("javax/tools/ToolProvider", INTERPRETER), Map.entry("javax/management/loading/MLet", LOADING),
@@ -1314,6 +1462,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     if (use != null) {
                         out.add(use);
                     }
+                }
+                for (String call : parsed.get().typedCalls()) {
+                    TYPED_CALLS.forEach((overload, use) -> {
+                        if (call.startsWith(overload)) {
+                            out.add(use);
+                        }
+                    });
                 }
                 for (String type : parsed.get().types()) {
                     if (TYPES.containsKey(type)) {
@@ -1364,8 +1519,14 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (!replaced.equals(text)) {
                 names.addAll(SourceNames.of(replaced, sourceFile));
             }
+            boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
             Map<String, Set<String>> unnamed = new java.util.TreeMap<>();
             for (Use use : uses(classText, parsed)) {
+                // Kotlin inlines its standard library's file helpers (Path.outputStream() is Files.newOutputStream,
+                // File.bufferedWriter() a new FileOutputStream) into the caller: only javac writes what Java names
+                if (use.what().equals(FILE_WRITE) && !java) {
+                    continue;
+                }
                 if (!use.named().test(names)) {
                     unnamed.computeIfAbsent(use.what(), k -> new java.util.TreeSet<>()).add(use.needs());
                 }
@@ -1382,7 +1543,6 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             if (otherFile.isPresent()) {
                 return otherFile;
             }
-            boolean java = view.alignment().sourcePath(path).map(p -> p.endsWith(".java")).orElse(false);
             if (java && parsed.isPresent()) {
                 String sourcePath = view.alignment().sourcePath(path).orElseThrow();
                 String sourceName = sourcePath.substring(sourcePath.lastIndexOf('/') + 1).replaceFirst("\\.java$", "");
@@ -2311,9 +2471,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     // Divergent and named, never explained: which parent release consumers inherit from changed. Named
                     // so only when nothing else differs (the project's own version aside): a changed plugin or
                     // description beside it stays the unexplained difference it is.
-                    return DependencyReducedPom.parentVersionOnly(a, b).filter(pv -> sameBut(a, b))
-                            .map(pv -> new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION, Set.of(),
-                            Optional.of("parent at another version: " + pv)));
+                    Optional<String> parentVersion = DependencyReducedPom.parentVersionOnly(a, b).filter(pv -> sameBut(a, b));
+                    if (parentVersion.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    // A parent's <dependencies> and <repositories> are inherited by consumers: a release of an outside
+                    // parent that no commit of this POM ever declared brings what the source never asked for.
+                    boolean declared = parentDeclared(a, path, view);
+                    return Optional.of(new Decision(FileStatus.MODIFIED, POM_PARENT_VERSION,
+                            declared ? Set.of() : Set.of(RiskFlag.NEW_DEPENDENCY),
+                            Optional.of("parent at another version: " + parentVersion.get() + (declared ? ""
+                                    : "; no commit of this POM declares that parent, a POM outside the repository "
+                                    + "whose dependencies and repositories consumers inherit"))));
                 }
                 // Declared so by this POM at an earlier commit of the release line: a release cut from another
                 // working tree, divergent and named, not something the project never asked consumers to resolve.
@@ -2357,6 +2526,54 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         }
 
         /** The same model once the source's parent version and own version are the published POM's. */
+        /**
+         * The published POM's parent is one the project declares: a POM of the tree (a reactor parent, versioned with
+         * the project and read from the repository) or, at that very version, this POM at some commit of the
+         * repository's trusted history.
+         */
+        private static boolean parentDeclared(org.w3c.dom.Element published, String path, SourceView view) {
+            List<org.w3c.dom.Element> parent = children(published).getOrDefault("parent", List.of());
+            if (parent.size() != 1) {
+                return false;
+            }
+            String group = DependencyReducedPom.text(parent.get(0), "groupId");
+            String artifact = DependencyReducedPom.text(parent.get(0), "artifactId");
+            String version = DependencyReducedPom.text(parent.get(0), "version");
+            for (String pom : poms(view).keySet()) {
+                Optional<org.w3c.dom.Element> own = view.sourceBytes(pom).flatMap(bytes -> element(bytes, pom));
+                if (own.isPresent() && artifact.equals(DependencyReducedPom.text(own.get(), "artifactId"))
+                        && group.equals(groupOf(own.get()))) {
+                    return true;
+                }
+            }
+            Optional<String> sourcePath = view.alignment().sourcePath(path);
+            for (byte[] old : sourcePath.map(view::historyBytes).orElse(List.of())) {
+                Optional<org.w3c.dom.Element> past = element(old, sourcePath.get());
+                List<org.w3c.dom.Element> p = past.map(e -> children(e).getOrDefault("parent", List.of())).orElse(List.of());
+                if (p.size() == 1 && group.equals(DependencyReducedPom.text(p.get(0), "groupId"))
+                        && artifact.equals(DependencyReducedPom.text(p.get(0), "artifactId"))
+                        && version.equals(DependencyReducedPom.text(p.get(0), "version"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A POM's groupId: its own, else its parent's (Maven's inheritance). */
+        private static String groupOf(org.w3c.dom.Element pom) {
+            String own = DependencyReducedPom.text(pom, "groupId");
+            List<org.w3c.dom.Element> parent = children(pom).getOrDefault("parent", List.of());
+            return !own.isEmpty() || parent.size() != 1 ? own : DependencyReducedPom.text(parent.get(0), "groupId");
+        }
+
+        private static Optional<org.w3c.dom.Element> element(byte[] bytes, String path) {
+            try {
+                return Optional.of(MavenRegistry.xml(bytes, path).getDocumentElement());
+            } catch (dev.divergence.registry.RegistryException e) {
+                return Optional.empty(); // no XML: declares nothing
+            }
+        }
+
         private static boolean sameBut(org.w3c.dom.Element published, org.w3c.dom.Element source) {
             org.w3c.dom.Element copy = (org.w3c.dom.Element) source.cloneNode(true);
             for (String[] at : new String[][] {{"parent", "version"}, {null, "version"}}) {

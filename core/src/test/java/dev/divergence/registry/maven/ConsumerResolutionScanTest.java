@@ -242,11 +242,42 @@ class ConsumerResolutionScanTest {
 
     @Test
     void theReleasePluginsParentAndOwnVersionStayTheParentVersionRule() throws Exception {
-        ArtifactReport pom = scan(List.of(), PARENT_SNAPSHOT_SOURCE, SOURCE);
+        // another commit of the history declares the released parent
+        ArtifactReport pom = scan(List.of(replace(SOURCE, "<!-- versions in one place -->", "<!-- versions -->")),
+                PARENT_SNAPSHOT_SOURCE, SOURCE);
         FileDivergence row = row(pom, "pom.xml");
         assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId());
         assertFalse(row.highRisk());
         assertEquals(Verdict.DIVERGENT, pom.verdict());
+    }
+
+    /**
+     * Red team round 6 (lead): consumers inherit a parent's dependencies and repositories, so an outside parent at a
+     * version no commit of the POM declares brings what the source never asked for; a parent of the tree (a reactor
+     * parent, versioned with the project) is the repository's own.
+     */
+    @Test
+    void aParentReleaseNoCommitDeclaresIsANewDependencyUnlessTheTreeHoldsIt() throws Exception {
+        ArtifactReport pom = scan(List.of(), PARENT_SNAPSHOT_SOURCE, SOURCE);
+        FileDivergence row = row(pom, "pom.xml");
+        assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId());
+        assertTrue(row.riskFlags().contains(dev.divergence.model.RiskFlag.NEW_DEPENDENCY), row.toString());
+        assertTrue(row.highRisk());
+        assertTrue(row.detail().orElseThrow().contains("no commit of this POM declares that parent"), row.toString());
+        assertEquals(Verdict.HIGH_RISK, pom.verdict());
+
+        Path world = dir.resolve("reactor");
+        try (GitHistoryBuilder git = GitHistoryBuilder.init(world.resolve("repo"))) {
+            java.util.SortedMap<String, byte[]> tree = new java.util.TreeMap<>(tree(PARENT_SNAPSHOT_SOURCE));
+            tree.put("parent/pom.xml", ("<project><modelVersion>4.0.0</modelVersion><groupId>org.acme</groupId>"
+                    + "<artifactId>acme-parent</artifactId><version>3-SNAPSHOT</version><packaging>pom</packaging>"
+                    + "</project>\n").getBytes(StandardCharsets.UTF_8));
+            git.commit(tree, "release 3.0.0", Instant.parse("2026-01-01T00:00:00Z"));
+            git.tag("v3.0.0", true);
+        }
+        FileDivergence own = row(scanWorld(world, SOURCE), "pom.xml");
+        assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, own.ruleId());
+        assertFalse(own.highRisk(), own.toString());
     }
 
     /** Differences after which consumers resolve nothing new: visible, never HIGH_RISK. */
@@ -385,6 +416,11 @@ class ConsumerResolutionScanTest {
             git.commit(tree(source), "release 3.0.0", Instant.parse("2026-01-01T00:00:00Z"));
             git.tag("v3.0.0", true);
         }
+        return scanWorld(world, published);
+    }
+
+    /** The repository already at {@code world}/repo, Central serving {@code published} as acme-core 3.0.0's POM. */
+    private ArtifactReport scanWorld(Path world, String published) throws Exception {
         try (LocalMaven repo = new LocalMaven(world.resolve("m2"), "org.acme", "acme-core")) {
             repo.metadata(List.of("3.0.0"));
             repo.file("3.0.0", ".pom", published.getBytes(StandardCharsets.UTF_8), null);

