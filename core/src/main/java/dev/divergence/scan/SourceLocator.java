@@ -585,9 +585,10 @@ public final class SourceLocator {
      * the descendants of {@code commit} reached through commits that still declare the release's version, and the
      * first commit on each path that moves the version ({@code 1.0.2-dev}: the publisher writes the version field, so
      * a revert is often the same commit that starts the next version); a tagged commit is a release and ends the line.
-     * Undone means: a code file the artifact holds from {@code commit} is back to what a parent of {@code commit} held
-     * (a file added and deleted again counts), or a manifest's install-time declaration (npm: the lifecycle scripts
-     * and what they run by name) is back to a parent's, whatever the rest of the manifest (its version) says. Work
+     * Undone means: in a commit still declaring the version, a code file the artifact holds from {@code commit} is back
+     * to what a parent of {@code commit} held (a file added and deleted again counts); in any commit of the line, the
+     * first version-moving ones included, a manifest's install-time declaration (npm: the lifecycle scripts and what
+     * they run by name) is back to a parent's, whatever the rest of the manifest (its version) says. Work
      * after the version moved is the next version's and is not asked. Publication times are not asked: a commit date
      * is the committer's to write.
      */
@@ -602,8 +603,11 @@ public final class SourceLocator {
             if (later.parents().stream().noneMatch(line::contains) || tagged.contains(id)) {
                 continue; // past the version's line, or a release of its own
             }
+            boolean sameVersion = declaresVersion(release, repo, id);
             if (repo.index().branchOnlyRefOf(ObjectId.fromString(id)).isEmpty()) {
-                List<String> changed = new ArrayList<>(reverted(repo, commit, id, artifactBlobs,
+                // code put back counts only in a commit still declaring the version: past it (and in a merge bringing
+                // another line's older files) the version's next work is not a revert of this one (yargs candidates)
+                List<String> changed = new ArrayList<>(!sameVersion ? List.of() : reverted(repo, commit, id, artifactBlobs,
                         path -> manifests.contains(path) || manifests.contains(path.substring(path.lastIndexOf('/') + 1))));
                 for (String m : installUndone(release, repo, commit, id)) {
                     if (!changed.contains(m)) {
@@ -617,7 +621,7 @@ public final class SourceLocator {
                     return Optional.of(id);
                 }
             }
-            if (declaresVersion(release, repo, id)) {
+            if (sameVersion) {
                 line.add(id);
             }
         }
