@@ -119,16 +119,16 @@ final class JavaccGrammars {
         for (PomChain.Pom pom : chain) {
             Optional<Element> plugins = MavenRegistry.childElement(pom.project(), "build")
                     .flatMap(b -> MavenRegistry.childElement(b, "plugins"));
-            for (Element plugin : plugins.map(p -> children(p, "plugin")).orElse(List.of())) {
+            for (Element plugin : plugins.map(p -> SourceRoots.children(p, "plugin")).orElse(List.of())) {
                 String artifactId = MavenRegistry.child(plugin, "artifactId").orElse("");
                 if (!PLUGINS.contains(artifactId)) {
                     continue;
                 }
                 Optional<Element> shared = MavenRegistry.childElement(plugin, "configuration");
                 for (Element execution : MavenRegistry.childElement(plugin, "executions")
-                        .map(e -> children(e, "execution")).orElse(List.of())) {
+                        .map(e -> SourceRoots.children(e, "execution")).orElse(List.of())) {
                     Optional<Element> own = MavenRegistry.childElement(execution, "configuration");
-                    for (Element goal : MavenRegistry.childElement(execution, "goals").map(g -> children(g, "goal"))
+                    for (Element goal : MavenRegistry.childElement(execution, "goals").map(g -> SourceRoots.children(g, "goal"))
                             .orElse(List.of())) {
                         String name = goal.getTextContent().trim();
                         if (GOALS.containsKey(name)) {
@@ -205,15 +205,5 @@ final class JavaccGrammars {
         }
         String v = m.group(1);
         return v.startsWith("\"") ? v : v.toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static List<Element> children(Element parent, String name) {
-        List<Element> out = new ArrayList<>();
-        for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getNodeName().equals(name)) {
-                out.add(e);
-            }
-        }
-        return out;
     }
 }

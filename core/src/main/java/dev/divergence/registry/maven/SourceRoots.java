@@ -193,7 +193,8 @@ final class SourceRoots {
         }
     }
 
-    private static List<Element> children(Element parent, String name) {
+    /** The child elements named {@code name}, as written (no namespace prefix stripped). */
+    static List<Element> children(Element parent, String name) {
         List<Element> out = new ArrayList<>();
         for (org.w3c.dom.Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && e.getNodeName().equals(name)) {

@@ -89,8 +89,17 @@ final class NpmModules {
             return Optional.empty();
         }
         String root = fromDir.substring(0, fromDir.indexOf('/') + 1); // package/
+        return segments(fromDir.substring(root.length()) + s).filter(parts -> !parts.isEmpty())
+                .map(parts -> root + String.join("/", parts));
+    }
+
+    /**
+     * The segments of a relative {@code path} with {@code .} and {@code ..} resolved; empty when {@code ..} climbs above
+     * where the path starts (out of the package).
+     */
+    static Optional<List<String>> segments(String path) {
         Deque<String> parts = new ArrayDeque<>();
-        for (String p : (fromDir.substring(root.length()) + s).split("/")) {
+        for (String p : path.split("/")) {
             if (p.isEmpty() || p.equals(".")) {
                 continue;
             }
@@ -103,7 +112,7 @@ final class NpmModules {
                 parts.addLast(p);
             }
         }
-        return parts.isEmpty() ? Optional.empty() : Optional.of(root + String.join("/", parts));
+        return Optional.of(List.copyOf(parts));
     }
 
     /**

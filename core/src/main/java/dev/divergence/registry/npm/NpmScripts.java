@@ -304,21 +304,7 @@ final class NpmScripts {
         if (arg.isEmpty() || dir.isEmpty() || !PLAIN_PATH.matcher(arg.get()).matches()) {
             return Optional.empty(); // cd alone goes home; cd $X, cd ~ or an absolute path: not this package
         }
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-        for (String p : (dir.get() + arg.get()).split("/")) {
-            if (p.isEmpty() || p.equals(".")) {
-                continue;
-            }
-            if (p.equals("..")) {
-                if (parts.isEmpty()) {
-                    return Optional.empty();
-                }
-                parts.removeLast();
-            } else {
-                parts.addLast(p);
-            }
-        }
-        return Optional.of(parts.isEmpty() ? "" : String.join("/", parts) + "/");
+        return NpmModules.segments(dir.get() + arg.get()).map(parts -> parts.isEmpty() ? "" : String.join("/", parts) + "/");
     }
 
     private static void named(List<String> words, Set<String> scripts, List<String> out) {
