@@ -474,8 +474,8 @@ public final class Classifier {
     /**
      * The entry with {@link RiskFlag#AUTO_EXEC} added when the artifact's configuration makes it run by itself, or
      * {@link RiskFlag#ENTRY_MODULE} when it is code the package's manifest makes its entry (data such as a
-     * {@code package.json} listed in {@code exports} is loaded, not run: no flag); a command is code whatever it
-     * looks like.
+     * {@code package.json} listed in {@code exports} is loaded, not run: no flag); a command, and the file npm's
+     * {@code main} names, are code whatever they look like.
      */
     private static ArtifactFile withExecution(ArtifactFile f, GeneratedFiles.ExecutionRelevance exec) {
         Optional<String> why = f.flags().contains(RiskFlag.AUTO_EXEC) ? Optional.empty() : exec.why(f.path());
@@ -483,7 +483,7 @@ public final class Classifier {
             return f;
         }
         boolean entry = why.get().startsWith(GeneratedFiles.ExecutionRelevance.ENTRY_PREFIX);
-        boolean command = why.get().startsWith(GeneratedFiles.ExecutionRelevance.COMMAND_PREFIX);
+        boolean command = GeneratedFiles.ExecutionRelevance.runsAsCode(why.get());
         if (entry && !command && !f.flags().contains(RiskFlag.CODE) && !f.flags().contains(RiskFlag.BINARY)) {
             return f;
         }

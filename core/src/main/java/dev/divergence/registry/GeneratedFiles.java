@@ -167,6 +167,17 @@ public interface GeneratedFiles {
          * {@code execve} refuses it — so it is code ({@link RiskFlag#CODE}) as well as an entry module.
          */
         String COMMAND_PREFIX = ENTRY_PREFIX + "command, ";
+        /**
+         * An entry its loader runs as code whatever its name (npm {@code main}: require's loader reads a file of any
+         * extension but {@code .json} and {@code .node} as JavaScript, so {@code "main": "index.js.orig"} runs), so it
+         * is code ({@link RiskFlag#CODE}) as well as an entry module.
+         */
+        String CODE_ENTRY_PREFIX = ENTRY_PREFIX + "code, ";
+
+        /** Whether {@code why} names an entry that runs as code whatever its name or first bytes. */
+        static boolean runsAsCode(String why) {
+            return why.startsWith(COMMAND_PREFIX) || why.startsWith(CODE_ENTRY_PREFIX);
+        }
 
         Optional<String> why(String artifactPath);
     }

@@ -449,7 +449,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     root + target, ExecutionRelevance.COMMAND_PREFIX + "directories.bin: linked onto PATH as " + name
                             + (NpmEntryPoints.shadowsCommonCommand(name) ? ", shadowing a common command" : "")));
             String main = pkg.path("main").asText("index.js");
-            why.putIfAbsent(root + clean(main), ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
+            // require's loader runs the file main names as JavaScript whatever its extension (but .json and .node)
+            why.putIfAbsent(root + clean(main), (main.endsWith(".node") ? ExecutionRelevance.ENTRY_PREFIX
+                    : ExecutionRelevance.CODE_ENTRY_PREFIX) + "main: loaded by require");
             for (String ext : List.of(".js", "/index.js")) {
                 why.putIfAbsent(root + clean(main).replaceFirst("/$", "") + ext, ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
             }

