@@ -238,6 +238,10 @@ public final class MavenLayout implements Layout {
         return classes.roots().get(0) + rel;
     }
 
+    /** Source roots and extensions of the other JVM languages a class may be compiled from. */
+    private static final String[][] OTHER_JVM_SOURCES = {{"src/main/kotlin/", ".kt"}, {JAVA, ".kt"},
+            {"src/main/kt/", ".kt"}, {"src/main/groovy/", ".groovy"}, {"src/main/scala/", ".scala"}};
+
     static String sourcePath(Artifact artifact, String path, String module, String javaRoot, List<String> resourceRoots,
                              List<MavenResources.Resource> declared, List<MavenResources.Resource> copied,
                              ClassSources classes) {
@@ -254,8 +258,9 @@ public final class MavenLayout implements Layout {
         if (p.endsWith(".class")) {
             String java = outerSource(p, rel -> tree.get(javaRoot + rel).isPresent()
                     || template(module, javaRoot, rel, tree).isPresent());
-            for (String ext : List.of(".kt", ".groovy", ".scala")) {
-                String other = module + "src/main/" + ext.substring(1) + "/" + java.replaceFirst("\\.java$", ext);
+            // the JVM languages' own roots (Kotlin's is src/main/kotlin; Kotlin sources beside Java ones too)
+            for (String[] lang : OTHER_JVM_SOURCES) {
+                String other = module + lang[0] + java.replaceFirst("\\.java$", lang[1]);
                 if (tree.get(other).isPresent()) {
                     return other;
                 }

@@ -1263,16 +1263,20 @@ class MavenScanTest {
      * {@code -opt-inline-from} allows —, so a class aligned to such a source writing files its source names only by a
      * helper is not beyond it (a stand-in class compiled with javac: no kotlinc or scalac here). A Java source's is.
      */
-    @Test
-    void fileWritingInlinedFromALibraryIsNotBeyondASourceInAnotherJvmLanguage() throws Exception {
-        String scala = "package org.acme\n\nimport java.io.File\n\nclass Io {\n"
+    @ParameterizedTest
+    @ValueSource(strings = {"src/main/scala/org/acme/Io.scala", "src/main/kotlin/org/acme/Io.kt",
+            "src/main/java/org/acme/Io.kt"})
+    void fileWritingInlinedFromALibraryIsNotBeyondASourceInAnotherJvmLanguage(String source) throws Exception {
+        String text = source.endsWith(".kt")
+                ? "package org.acme\n\nimport java.io.File\n\nclass Io {\n  fun save(f: File) = f.bufferedWriter().close()\n}\n"
+                : "package org.acme\n\nimport java.io.File\n\nclass Io {\n"
                 + "  def save(f: File): Unit = Helpers.writer(f).close()\n}\n";
         Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Io.java", "package org.acme;\npublic class Io {\n"
                 + "    public void save(java.io.File f) throws java.io.IOException {\n"
                 + "        new java.io.FileOutputStream(f).close();\n    }\n}\n"), "--release", "11");
-        ArtifactReport a = artifact(scanJar(greeterTree("src/main/scala/org/acme/Io.scala", scala), "3.0.0", classes), ".jar");
+        ArtifactReport a = artifact(scanJar(greeterTree(source, text), "3.0.0", classes), ".jar");
         FileDivergence f = row(a, "org/acme/Io.class");
-        assertEquals("src/main/scala/org/acme/Io.scala", f.sourcePath().orElseThrow());
+        assertEquals(source, f.sourcePath().orElseThrow());
         assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.detail().toString());
     }
 
