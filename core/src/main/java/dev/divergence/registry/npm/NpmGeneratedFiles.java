@@ -433,6 +433,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             pkg = null;
         }
         Map<String, String> why = new java.util.HashMap<>();
+        Map<String, String> runManifests = new java.util.HashMap<>(); // package.json files whose scripts run at install
+        Function<String, Optional<byte[]>> installedBytes = installedReader(view);
         List<Pattern> exportPatterns = new ArrayList<>();
         Set<String> present = new java.util.HashSet<>();
         view.artifactFiles().forEach(f -> present.add(installedPath(f.path())));
@@ -467,15 +469,24 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             }
             NpmEntryPoints.browserReplacements(pkg.path("browser")).forEach((from, to) -> why.putIfAbsent(root + to,
                     ExecutionRelevance.ENTRY_PREFIX + "browser: loaded by bundlers in place of " + from));
-            Function<String, Optional<byte[]>> installedBytes = installedReader(view);
             Map<String, String> declared = scriptMap(pkg.path("scripts"));
+            // the package's other manifests, whose scripts a runner reaches by folder (npm --prefix tools run setup,
+            // cd tools && npm run setup)
+            Map<String, Map<String, String>> nested = new java.util.HashMap<>();
+            java.util.function.Function<String, Map<String, String>> manifests = dir -> dir.isEmpty() ? declared
+                    : nested.computeIfAbsent(dir, d -> present.contains(root + d + "package.json")
+                    ? installedBytes.apply(root + d + "package.json").map(NpmGeneratedFiles::scriptsOf).orElse(Map.of())
+                    : Map.of());
             for (String script : LIFECYCLE) {
                 // what the script runs by name (postinstall: npm run setup) runs at install too, and a cd moves where
                 // its relative paths resolve (cd scripts && node setup.js); a file a command writes (2> builderror.log)
                 // is not run by it, so only its words and input redirects name what runs
-                for (NpmScripts.Step step : NpmScripts.reached(script, declared)) {
+                for (NpmScripts.Step step : NpmScripts.reached(script, manifests)) {
                     String by = step.script().equals(script) ? script + " script"
                             : script + " script (through the " + step.script() + " script)";
+                    if (!step.manifest().isEmpty()) {
+                        runManifests.putIfAbsent(root + step.manifest() + "package.json", by + " reads its scripts");
+                    }
                     List<String> words = new ArrayList<>(step.words());
                     words.addAll(step.inputs());
                     for (String dir : step.dirs()) {
@@ -514,6 +525,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         }
         return artifactPath -> {
             String path = installedPath(artifactPath);
+            if (runManifests.containsKey(path)) {
+                return Optional.of(runManifests.get(path)); // its scripts run at install: a changed one runs other code
+            }
             if (path.endsWith(".json")) {
                 return Optional.empty(); // require() parses JSON (exports often lists ./package.json): data, never run
             }
@@ -524,6 +538,15 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             return exportPatterns.stream().anyMatch(p -> p.matcher(path).matches())
                     ? Optional.of(ExecutionRelevance.ENTRY_PREFIX + "exports: loaded by require/import") : Optional.empty();
         };
+    }
+
+    /** The scripts of a manifest's bytes ({@link #scriptMap}); none when they do not parse. */
+    private static Map<String, String> scriptsOf(byte[] bytes) {
+        try {
+            return scriptMap(JSON.readTree(bytes).path("scripts"));
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
     }
 
     /** A manifest's scripts that are text, by name (what npm can run). */

@@ -200,12 +200,16 @@ final class NpmScripts {
 
     /**
      * A simple command of a script npm runs, with the folders (relative to the package folder, {@code ""} for it,
-     * else ending in {@code /}) its relative paths can resolve from: the package folder, where npm starts every
-     * script, and the folder a {@code cd DIR}/{@code pushd DIR} before it moved to (sh keeps the folder across
+     * else ending in {@code /}) its relative paths can resolve from: the folder of the script's manifest
+     * ({@code manifest}), where npm starts every script, and the folder a {@code cd DIR}/{@code pushd DIR} before it moved to (sh keeps the folder across
      * {@code && || ;}, a subshell's {@code ( )} restores it). {@code inputs} are the files of its input redirects
      * ({@code sh < fix.sh}, {@code node <> run.js}), which the command reads as its program.
      */
-    record Step(String script, List<String> words, List<String> inputs, Set<String> dirs) {
+    record Step(String script, List<String> words, List<String> inputs, Set<String> dirs, String manifest) {
+    }
+
+    /** Script {@code script} of the manifest in folder {@code manifest} ({@code ""}: the package's own). */
+    private record Run(String manifest, String script) {
     }
 
     /**
@@ -217,26 +221,92 @@ final class NpmScripts {
      * it was called from, so a script run after a {@code cd} is still this manifest's.
      */
     static List<Step> reached(String name, java.util.Map<String, String> scripts) {
+        return reached(name, dir -> dir.isEmpty() ? scripts : java.util.Map.of());
+    }
+
+    /**
+     * {@link #reached(String, java.util.Map)} across the manifests of the package: {@code manifests} gives the scripts
+     * of the {@code package.json} in a folder ({@code ""} for the package's own, else ending in {@code /}; empty when
+     * there is none). A runner given a folder ({@code npm --prefix D run X}, {@code npm -C D}, {@code yarn --cwd D},
+     * {@code pnpm --dir D}/{@code -C D}, {@code npm -w D}) runs X of D's manifest, and one run after a {@code cd}
+     * runs X of the nearest manifest at or above the folder it is in (npm's prefix: the closest folder holding a
+     * {@code package.json}): the folders a step can run in are each followed, so a script is never missed for a
+     * folder that could not be told.
+     */
+    static List<Step> reached(String name, java.util.function.Function<String, java.util.Map<String, String>> manifests) {
         List<Step> out = new ArrayList<>();
-        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(name));
-        Set<String> seen = new LinkedHashSet<>();
+        java.util.ArrayDeque<Run> todo = new java.util.ArrayDeque<>(List.of(new Run("", name)));
+        Set<Run> seen = new LinkedHashSet<>();
         while (!todo.isEmpty() && seen.size() < MAX_REACHED_SCRIPTS) {
-            String s = todo.poll();
-            if (!scripts.containsKey(s) || !seen.add(s)) {
+            Run run = todo.poll();
+            java.util.Map<String, String> scripts = manifests.apply(run.manifest());
+            if (!scripts.containsKey(run.script()) || !seen.add(run)) {
                 continue;
             }
-            for (Step step : steps(s, scripts.get(s))) {
+            for (Step step : steps(run.script(), scripts.get(run.script()), run.manifest())) {
                 out.add(step);
-                List<String> run = new ArrayList<>();
-                named(step.words(), scripts.keySet(), run);
-                for (String r : run) {
-                    todo.add("pre" + r);
+                for (Run r : runs(step, manifests)) {
+                    todo.add(new Run(r.manifest(), "pre" + r.script()));
                     todo.add(r);
-                    todo.add("post" + r);
+                    todo.add(new Run(r.manifest(), "post" + r.script()));
                 }
             }
         }
         return out;
+    }
+
+    /** Options of npm, yarn and pnpm whose value is the folder whose manifest's script runs. */
+    private static final Set<String> FOLDER_OPTIONS = Set.of("--prefix", "-C", "--cwd", "--dir", "-w", "--workspace");
+
+    /** The scripts a step runs by name, each with the manifest folder it is read from. */
+    private static List<Run> runs(Step step, java.util.function.Function<String, java.util.Map<String, String>> manifests) {
+        List<String> words = step.words();
+        int first = 0;
+        while (first < words.size() - 1 && words.get(first).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+            first++; // FOO=1 npm run x: an assignment before the command word
+        }
+        words = words.subList(first, words.size());
+        Optional<String> folder = Optional.empty();
+        List<String> rest = new ArrayList<>(List.of(words.get(0)));
+        for (int i = 1; i < words.size(); i++) {
+            String w = words.get(i);
+            int eq = w.indexOf('=');
+            if (FOLDER_OPTIONS.contains(w) && i + 1 < words.size()) {
+                folder = Optional.of(words.get(++i));
+            } else if (w.startsWith("--") && eq > 0 && FOLDER_OPTIONS.contains(w.substring(0, eq))) {
+                folder = Optional.of(w.substring(eq + 1));
+            } else {
+                rest.add(w);
+            }
+        }
+        Set<String> targets = new LinkedHashSet<>();
+        for (String cwd : step.dirs()) {
+            if (folder.isPresent()) {
+                if (PLAIN_PATH.matcher(folder.get()).matches()) {
+                    NpmModules.segments(cwd + folder.get()).ifPresent(parts -> targets.add(
+                            parts.isEmpty() ? "" : String.join("/", parts) + "/"));
+                }
+            } else {
+                targets.add(nearestManifest(cwd, manifests));
+            }
+        }
+        List<Run> out = new ArrayList<>();
+        for (String target : targets) {
+            List<String> named = new ArrayList<>();
+            named(rest, manifests.apply(target).keySet(), named);
+            named.forEach(n -> out.add(new Run(target, n)));
+        }
+        return out;
+    }
+
+    /** The closest folder at or above {@code dir} (within the package) whose manifest declares scripts; the package's own at last. */
+    private static String nearestManifest(String dir, java.util.function.Function<String, java.util.Map<String, String>> manifests) {
+        String d = dir;
+        while (!d.isEmpty() && manifests.apply(d).isEmpty()) {
+            int slash = d.lastIndexOf('/', d.length() - 2);
+            d = slash < 0 ? "" : d.substring(0, slash + 1);
+        }
+        return d;
     }
 
     /** The names of the scripts {@link #reached} reads for {@code name} ({@code name} first when declared). */
@@ -248,11 +318,21 @@ final class NpmScripts {
 
     /** The simple commands of one script, each with the folders it can run in ({@link Step}). */
     static List<Step> steps(String script, String command) {
+        return steps(script, command, "");
+    }
+
+    /**
+     * {@link #steps(String, String)} of a script of the manifest in folder {@code manifest} ({@code ""} or ending in
+     * {@code /}): npm starts it there, so its folders are taken from there, and it is named
+     * {@code MANIFEST/package.json's SCRIPT}.
+     */
+    private static List<Step> steps(String script, String command, String manifest) {
+        String name = manifest.isEmpty() ? script : manifest + "package.json's " + script;
         List<Step> out = new ArrayList<>();
         List<Token> tokens = tokenize(command);
         java.util.ArrayDeque<Optional<String>> subshells = new java.util.ArrayDeque<>();
         java.util.ArrayDeque<Optional<String>> pushed = new java.util.ArrayDeque<>();
-        Optional<String> dir = Optional.of("");
+        Optional<String> dir = Optional.of(manifest);
         List<String> words = new ArrayList<>();
         List<String> inputs = new ArrayList<>();
         for (int i = 0; i <= tokens.size(); i++) {
@@ -271,9 +351,9 @@ final class NpmScripts {
             }
             if (!words.isEmpty()) {
                 Set<String> dirs = new LinkedHashSet<>();
-                dirs.add("");
+                dirs.add(manifest);
                 dir.ifPresent(dirs::add);
-                out.add(new Step(script, List.copyOf(words), List.copyOf(inputs), dirs));
+                out.add(new Step(name, List.copyOf(words), List.copyOf(inputs), dirs, manifest));
                 dir = folderAfter(words, dir, pushed);
             }
             words.clear();

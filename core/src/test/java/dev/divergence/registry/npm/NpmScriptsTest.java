@@ -79,6 +79,29 @@ class NpmScriptsTest {
     }
 
     @Test
+    void aRunnerGivenAFolderOrRunAfterACdRunsTheScriptOfThatFoldersNearestManifest() {
+        java.util.Map<String, java.util.Map<String, String>> manifests = java.util.Map.of(
+                "", java.util.Map.of("postinstall", "npm --prefix tools run a; yarn --cwd=tools b; pnpm -C x/y c;"
+                        + " cd hooks/deep && npm run d; (cd lib && npm run e)", "e", "node root-e.js"),
+                "tools/", java.util.Map.of("a", "node a.js", "b", "node b.js", "prea", "node pre.js"),
+                "x/y/", java.util.Map.of("c", "node c.js"),
+                "hooks/", java.util.Map.of("d", "cd .. && node d.js"));
+        List<NpmScripts.Step> steps = NpmScripts.reached("postinstall", d -> manifests.getOrDefault(d, java.util.Map.of()));
+        java.util.Map<String, String> byScript = new java.util.LinkedHashMap<>();
+        steps.forEach(s -> byScript.merge(s.script(), String.join(" ", s.words()) + " @" + s.dirs(), (x, y) -> x + "; " + y));
+        assertEquals("node pre.js @[tools/]", byScript.get("tools/package.json's prea"));
+        assertEquals("node a.js @[tools/]", byScript.get("tools/package.json's a"));
+        assertEquals("node b.js @[tools/]", byScript.get("tools/package.json's b"));
+        assertEquals("node c.js @[x/y/]", byScript.get("x/y/package.json's c"));
+        // hooks/deep has no manifest: npm runs the nearest one above, hooks/ (and its paths resolve from there)
+        assertEquals("cd .. @[hooks/]; node d.js @[hooks/, ]", byScript.get("hooks/package.json's d"));
+        // lib/ has none either: the package's own e runs
+        assertEquals("node root-e.js @[]", byScript.get("e"));
+        assertEquals(java.util.Set.of("tools/", "x/y/", "hooks/", ""),
+                steps.stream().map(NpmScripts.Step::manifest).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void whatAScriptRunsByNameIsFollowedWithItsPreAndPostScriptsEachOnceAndBounded() {
         // red10 case4: "postinstall": "npm run setup" runs setup (and presetup/postsetup around it)
         java.util.Map<String, String> scripts = new java.util.LinkedHashMap<>();
