@@ -540,6 +540,18 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         };
     }
 
+    /** The artifact's paths as installed, relative to the package folder. */
+    private static Set<String> packagePaths(SourceView view) {
+        Set<String> out = new java.util.HashSet<>();
+        view.artifactFiles().forEach(f -> {
+            String p = NpmLayout.installedPath(f.path());
+            if (p.startsWith(NpmLayout.INSTALLED_ROOT)) {
+                out.add(p.substring(NpmLayout.INSTALLED_ROOT.length()));
+            }
+        });
+        return out;
+    }
+
     /** The scripts of a manifest's bytes ({@link #scriptMap}); none when they do not parse. */
     private static Map<String, String> scriptsOf(byte[] bytes) {
         try {
@@ -656,6 +668,12 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     : NpmDualPublish.rootManifest(path, src, published, view);
             if (dualPublished.isPresent()) {
                 src = dualPublished.get(); // with the fields dual-publish writes from the files it processed
+            }
+            JsonNode sourceExports = src == null ? null : src.path("exports");
+            Optional<ObjectNode> tshyWritten = src == null || dualPublished.isPresent() ? Optional.empty()
+                    : NpmTshy.rewritten(src, published, packagePaths(view));
+            if (tshyWritten.isPresent()) {
+                src = tshyWritten.get(); // with the exports (and type/main/types/module) tshy writes at publish
             }
             String dir = path.substring(0, path.length() - "package.json".length());
             boolean gypInArtifact = view.artifactFiles().stream().anyMatch(f -> f.path().equals(dir + "binding.gyp"));
@@ -779,6 +797,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (dualPublished.isPresent()) {
                 applied.add(NpmDualPublish.RULE);
                 notes.add(NpmDualPublish.note(view));
+            }
+            if (tshyWritten.isPresent() && !published.path("exports").equals(sourceExports)) {
+                applied.add(NpmTshy.RULE);
+                notes.add("exports written by tshy at publish from the source's tshy config");
             }
             devFieldsStripped(s, a, applied, notes);
             pinstDisabled(s, a, applied, notes);
