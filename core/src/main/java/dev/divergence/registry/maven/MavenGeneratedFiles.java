@@ -1879,16 +1879,41 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             for (org.w3c.dom.Node n = pom.getFirstChild(); n != null; n = n.getNextSibling()) {
                 if (n instanceof org.w3c.dom.Element e) {
-                    // an empty <dependencies/> declares nothing; any other element may change resolution
-                    boolean emptyDependencies = e.getNodeName().equals("dependencies")
-                            && !(e.getElementsByTagName("dependency").getLength() > 0);
-                    if (!DESCRIPTIVE.contains(e.getNodeName()) && !emptyDependencies) {
+                    // <dependencies> of test scope only (Kobalt's POMs name testng) declares nothing consumers
+                    // resolve, as an empty one; any other element may change resolution
+                    boolean testOnly = e.getNodeName().equals("dependencies") && testScopeOnly(e);
+                    if (!DESCRIPTIVE.contains(e.getNodeName()) && !testOnly) {
                         return Optional.empty();
                     }
                 }
             }
             return Optional.of(new Decision(FileStatus.GENERATED, POM_DEPLOY_DESCRIPTOR, Set.of(), Optional.of(
                     "written at deploy: the repository has no POM, and this one declares nothing consumers resolve")));
+        }
+
+        /** Element names a test-scoped dependency may have: coordinates, and nothing that reaches a consumer. */
+        private static final Set<String> TEST_DEPENDENCY = Set.of("groupId", "artifactId", "version", "type",
+                "classifier", "scope", "optional", "exclusions");
+
+        /**
+         * Whether every child of {@code <dependencies>} is a {@code <dependency>} of scope {@code test}, which Maven
+         * never resolves for a consumer (test scope is not transitive), with coordinates only.
+         */
+        private static boolean testScopeOnly(org.w3c.dom.Element dependencies) {
+            for (org.w3c.dom.Node n = dependencies.getFirstChild(); n != null; n = n.getNextSibling()) {
+                if (n instanceof org.w3c.dom.Element d) {
+                    if (!d.getNodeName().equals("dependency")
+                            || !"test".equals(MavenRegistry.child(d, "scope").orElse("").strip())) {
+                        return false;
+                    }
+                    for (org.w3c.dom.Node c = d.getFirstChild(); c != null; c = c.getNextSibling()) {
+                        if (c instanceof org.w3c.dom.Element x && !TEST_DEPENDENCY.contains(x.getNodeName())) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
         }
     }
 

@@ -1845,12 +1845,28 @@ class MavenScanTest {
         assertEquals(MavenGeneratedFiles.POM_DEPLOY_DESCRIPTOR, pom.ruleId());
     }
 
+    @Test
+    void aDeployTimePomNamingOnlyTestScopedDependenciesIsGenerated() throws Exception {
+        // jcommander 1.58-1.72: Kobalt's POMs name testng at test scope, which Maven never resolves for a consumer
+        FileDivergence pom = scanDeployPom(DEPLOY_POM.replace("  <dependencies>\n  </dependencies>\n",
+                "  <dependencies><dependency><groupId>org.testng</groupId><artifactId>testng</artifactId>"
+                        + "<version>6.10</version><scope>test</scope></dependency></dependencies>\n"));
+        assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertEquals(MavenGeneratedFiles.POM_DEPLOY_DESCRIPTOR, pom.ruleId());
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"dependency", "parent", "repository", "relocation", "profile"})
+    @ValueSource(strings = {"dependency", "compile-beside-test", "test-with-system-path", "parent", "repository",
+            "relocation", "profile"})
     void aDeployTimePomGivingConsumersAnythingToResolveIsNotExplained(String what) throws Exception {
         String extra = switch (what) {
             case "dependency" -> "<dependencies><dependency><groupId>io.evil</groupId><artifactId>x</artifactId>"
                     + "<version>1</version></dependency></dependencies>";
+            case "compile-beside-test" -> "<dependencies><dependency><groupId>org.testng</groupId><artifactId>testng"
+                    + "</artifactId><version>6.10</version><scope>test</scope></dependency><dependency><groupId>io.evil"
+                    + "</groupId><artifactId>x</artifactId><version>1</version><scope>runtime</scope></dependency></dependencies>";
+            case "test-with-system-path" -> "<dependencies><dependency><groupId>io.evil</groupId><artifactId>x</artifactId>"
+                    + "<version>1</version><scope>test</scope><systemPath>/tmp/x.jar</systemPath></dependency></dependencies>";
             case "parent" -> "<parent><groupId>io.evil</groupId><artifactId>base</artifactId><version>1</version></parent>";
             case "repository" -> "<repositories><repository><id>x</id><url>https://repo.evil.example</url></repository>"
                     + "</repositories>";
