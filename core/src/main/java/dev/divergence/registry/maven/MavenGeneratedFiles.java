@@ -2046,6 +2046,23 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         }
 
         /**
+         * A dependency's groupId and artifactId, read as Maven 1 did too: a legacy {@code <id>} names both when it has a
+         * colon ({@code <id>mockobjects:mockobjects-core</id>}: Maven 1's {@code Dependency.setId}), else it is the
+         * artifactId and, without a {@code <groupId>}, the groupId as well.
+         */
+        static String[] maven1Coordinates(org.w3c.dom.Element d) {
+            Optional<String> artifact = MavenRegistry.child(d, "artifactId");
+            Optional<String> group = MavenRegistry.child(d, "groupId");
+            String id = MavenRegistry.child(d, "id").orElse("");
+            int colon = id.indexOf(':');
+            if (artifact.isEmpty() && colon > 0) {
+                return new String[] {group.orElse(id.substring(0, colon)), id.substring(colon + 1)};
+            }
+            String a = artifact.orElse(id);
+            return new String[] {group.orElse(a), a};
+        }
+
+        /**
          * The conversion writes surefire (from project.xml's unitTest includes) and the Maven 1 plugins the project.xml
          * lists as {@code <type>plugin</type>} dependencies; any other plugin is not from project.xml.
          */
@@ -2058,8 +2075,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             MavenRegistry.childElement(project, "dependencies").ifPresent(deps -> {
                 for (org.w3c.dom.Node n = deps.getFirstChild(); n != null; n = n.getNextSibling()) {
                     if (n instanceof org.w3c.dom.Element d && MavenRegistry.child(d, "type").orElse("").equals("plugin")) {
-                        String id = MavenRegistry.child(d, "artifactId").or(() -> MavenRegistry.child(d, "id")).orElse("");
-                        maven1Plugins.add(MavenRegistry.child(d, "groupId").orElse(id) + ":" + id + ":"
+                        maven1Plugins.add(String.join(":", maven1Coordinates(d)) + ":"
                                 + MavenRegistry.child(d, "version").orElse(""));
                     }
                 }
@@ -2164,8 +2180,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 if (maven1 && type.equals("plugin")) {
                     continue; // a Maven 1 plugin: not a dependency of the artifact
                 }
-                String id = MavenRegistry.child(d, "artifactId").or(() -> MavenRegistry.child(d, "id")).orElse("");
-                String group = MavenRegistry.child(d, "groupId").orElse(id);
+                String[] coordinates = maven1Coordinates(d);
+                String group = coordinates[0];
+                String id = coordinates[1];
                 String scope = MavenRegistry.child(d, "scope")
                         .or(() -> MavenRegistry.childElement(d, "properties").flatMap(p -> MavenRegistry.child(p, "scope")))
                         .orElse("compile");

@@ -171,12 +171,25 @@ public final class MavenRegistry implements Registry {
         }
     }
 
+    /**
+     * The document, parsed with no DOCTYPE allowed — except in a Maven 1 {@code project.xml} (a path or URL ending so),
+     * which Maven 1 read with dom4j and which declared internal entities ({@code <!ENTITY ouml "&#246;">} in
+     * commons-configuration's): there an internal DTD subset is read, while external entities and external DTDs are
+     * never loaded and the JDK's secure-processing limits bound entity expansion.
+     */
     static Document xml(byte[] bytes, String url) throws RegistryException {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            boolean maven1 = url.endsWith("project.xml");
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", !maven1);
+            if (maven1) {
+                f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+                f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+                f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+                f.setXIncludeAware(false);
+            }
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setExpandEntityReferences(false);
+            f.setExpandEntityReferences(maven1); // internal entities only (external ones are off above)
             f.setNamespaceAware(false);
             DocumentBuilder b = f.newDocumentBuilder();
             b.setErrorHandler(null);

@@ -5,6 +5,7 @@ import static dev.divergence.fixtures.ScanWorld.row;
 import static dev.divergence.fixtures.Trees.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.divergence.demo.GitHistoryBuilder;
@@ -1883,6 +1884,31 @@ class MavenScanTest {
         FileDivergence pom = scanPom(generatedPom(""));
         assertEquals(FileStatus.GENERATED, pom.status());
         assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+    }
+
+    @Test
+    void aProjectXmlWithAnInternalDtdAndLegacyGroupColonArtifactIdsIsReadAsMaven1ReadIt() throws Exception {
+        // commons-configuration 1.0/1.1: <!DOCTYPE project [<!ENTITY ouml "&#246;">]>, <id>mockobjects:mockobjects-core</id>
+        String xml = PROJECT_XML.replace("<?xml version=\"1.0\"?>\n<project>",
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE project [\n  <!ENTITY ouml \"&#246;\">\n]>\n<project>\n  <name>J&ouml;rg</name>")
+                .replace("  </dependencies>\n</project>", "    <dependency>\n      <id>mockobjects:mockobjects-core</id>\n"
+                        + "      <version>0.09</version>\n    </dependency>\n  </dependencies>\n</project>");
+        String mock = "    <dependency>\n      <groupId>mockobjects</groupId>\n      <artifactId>mockobjects-core</artifactId>\n"
+                + "      <version>0.09</version>\n    </dependency>\n";
+        FileDivergence pom = scanPom(generatedPom(mock), xml);
+        assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+    }
+
+    @Test
+    void aLegacyIdNamesItsOwnGroupSoAnotherGroupInThePomIsNew() throws Exception {
+        String xml = PROJECT_XML.replace("  </dependencies>\n</project>", "    <dependency>\n      <id>mockobjects:mockobjects-core</id>\n"
+                + "      <version>0.09</version>\n    </dependency>\n  </dependencies>\n</project>");
+        String other = "    <dependency>\n      <groupId>io.evil</groupId>\n      <artifactId>mockobjects-core</artifactId>\n"
+                + "      <version>0.09</version>\n    </dependency>\n";
+        FileDivergence pom = scanPom(generatedPom(other), xml);
+        assertNotEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+        assertTrue(pom.highRisk(), pom.toString());
     }
 
     @Test
