@@ -43,9 +43,46 @@ final class AntCopies {
         return declared(folder, tree, reader);
     }
 
+    /**
+     * The jar paths (under the classes folder) that the module's build.xml/maven.xml fills with
+     * {@code <copy file=F tofile=T>} from a file F outside the repository (Jakarta Commons' Ant builds copy
+     * {@code ../LICENSE}, the shared license of the CVS tree above each component, to
+     * {@code ${build.home}/classes/META-INF/LICENSE.txt}), each with F as written: nothing the repository holds can
+     * verify them.
+     */
+    static Map<String, String> fromOutside(String module, SourceTree tree, Function<String, Optional<byte[]>> reader) {
+        String folder = module;
+        while (!folder.isEmpty() && tree.get(folder + "maven.xml").isEmpty() && tree.get(folder + "build.xml").isEmpty()) {
+            int slash = folder.lastIndexOf('/', folder.length() - 2);
+            folder = slash < 0 ? "" : folder.substring(0, slash + 1);
+        }
+        Map<String, String> out = new HashMap<>();
+        String base = folder;
+        forEachCopy(folder, tree, reader, (copy, properties) -> {
+            if (!copy.hasAttribute("file") || !copy.hasAttribute("tofile")) {
+                return;
+            }
+            Optional<String> file = resolve(copy.getAttribute("file"), properties);
+            Matcher into = resolve(copy.getAttribute("tofile"), properties).map(CLASSES::matcher)
+                    .filter(Matcher::matches).orElse(null);
+            if (file.isPresent() && into != null && into.group(1) != null
+                    && PomChain.resolve(base, file.get()).isEmpty()) {
+                out.putIfAbsent(into.group(1), file.get());
+            }
+        });
+        return out;
+    }
+
     private static List<MavenResources.Resource> declared(String module, SourceTree tree,
                                                           Function<String, Optional<byte[]>> reader) {
         List<MavenResources.Resource> out = new ArrayList<>();
+        forEachCopy(module, tree, reader, (copy, properties) -> copies(module, copy, properties).forEach(out::add));
+        return out;
+    }
+
+    /** Each {@code <copy>} of the module's maven.xml and build.xml, with the properties of its file. */
+    private static void forEachCopy(String module, SourceTree tree, Function<String, Optional<byte[]>> reader,
+                                    java.util.function.BiConsumer<Element, Map<String, String>> each) {
         for (String name : List.of("maven.xml", "build.xml")) {
             String path = module + name;
             Optional<byte[]> bytes = tree.get(path).isPresent() ? reader.apply(path) : Optional.empty();
@@ -62,13 +99,12 @@ final class AntCopies {
                     }
                 }
                 for (Element copy : descendants(root, "copy")) {
-                    copies(module, copy, properties).forEach(out::add);
+                    each.accept(copy, properties);
                 }
             } catch (RegistryException e) {
                 // not XML the parser accepts (a DOCTYPE, Jelly entities): it declares nothing here
             }
         }
-        return out;
     }
 
     private static List<MavenResources.Resource> copies(String module, Element copy, Map<String, String> properties) {

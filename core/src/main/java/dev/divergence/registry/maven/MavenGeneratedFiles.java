@@ -62,6 +62,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      * module, whose POM runs the javacc plugin ({@link JavaccGrammars}): build output, content-scanned.
      */
     public static final String BUILD_JAVACC = "maven.build-output.javacc";
+    /**
+     * A top-level {@code META-INF} license-like text file (LICENSE, NOTICE, ...) with no source in the repository that
+     * the module's Ant build copies there from a file outside the repository ({@code <copy file="../LICENSE"
+     * tofile="${build.home}/classes/META-INF/LICENSE.txt"/>}): build output, content-scanned, verifiable by nothing
+     * the repository holds.
+     */
+    public static final String BUILD_OUTSIDE_REPOSITORY = "maven.build-output.outside-repository";
     /** The committed POM re-serialised by Maven 2.0's deploy (element order, comments, whitespace): same model. */
     public static final String POM_SAME_MODEL = "maven.pom.same-model";
     /** The POM Maven 1 (or Central's Maven 1 → 2 conversion) generated from {@code project.xml}. */
@@ -244,8 +251,21 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         List<Pattern> shaded = shadedPackages(view, plugins);
         boolean shading = !plugins.isEmpty();
         Map<String, Map<String, Set<String>>> javacc = new HashMap<>(); // module → its JavaCC types, read once
+        Map<String, Map<String, String>> outside = new HashMap<>(); // module → jar paths Ant copies from outside
         return (path, sourceExists) -> {
             String p = MavenLayout.stripVersions(path);
+            if (!sourceExists && p.equals(path) && p.startsWith("META-INF/") && !p.substring(9).contains("/")
+                    && META_INF_DATA.matcher(p.substring(9)).matches()
+                    && artifact.kind() == dev.divergence.model.ArtifactKind.JAR) {
+                String module = moduleOf(view, path);
+                String from = outside.computeIfAbsent(module,
+                        m -> AntCopies.fromOutside(m, view.tree(), view.sourceReader())).get(p);
+                if (from != null) {
+                    return Optional.of(new Decision(FileStatus.BUILD_OUTPUT, BUILD_OUTSIDE_REPOSITORY, Set.of(),
+                            Optional.of("copied by the Ant build from " + from + ", outside the repository: not "
+                                    + "verifiable from the repository")));
+                }
+            }
             if (!sourceExists && shading && p.equals(path) && p.startsWith("META-INF/")
                     && !p.substring(9).contains("/") && META_INF_DATA.matcher(p.substring(9)).matches()) {
                 // a shaded dependency's own META-INF/LICENSE-like files, which the plugin copies along

@@ -332,6 +332,30 @@ class MavenScanTest {
     }
 
     @Test
+    void aLicenseTheAntBuildCopiesFromOutsideTheRepositoryIsBuildOutputAndNothingElseIs() throws Exception {
+        // commons-digester 1.2, commons-beanutils 1.3-1.5: <copy file="../LICENSE" tofile="${build.home}/classes/META-INF/LICENSE.txt"/>
+        SortedMap<String, byte[]> tree = files("build.xml", "<project name=\"acme\" default=\"jar\">\n"
+                        + "  <property name=\"build.home\" value=\"target\"/>\n  <target name=\"dist\">\n"
+                        + "    <copy file=\"../LICENSE\" tofile=\"${build.home}/classes/META-INF/LICENSE.txt\"/>\n"
+                        + "    <copy file=\"../services\" tofile=\"${build.home}/classes/META-INF/services/org.acme.Spi\"/>\n"
+                        + "  </target>\n</project>\n",
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("META-INF/LICENSE.txt", utf8("The Apache Software License, Version 1.1\n"));
+        jar.put("META-INF/NOTICE.txt", utf8("Acme\n"));
+        jar.put("META-INF/services/org.acme.Spi", utf8("org.acme.Widget\n"));
+        jar.put("org/acme/Widget.class", CLASS);
+        ArtifactReport a = scanAntJar(tree, jar);
+        FileDivergence license = row(a, "META-INF/LICENSE.txt");
+        assertEquals(FileStatus.BUILD_OUTPUT, license.status(), license.toString());
+        assertEquals(MavenGeneratedFiles.BUILD_OUTSIDE_REPOSITORY, license.ruleId());
+        // a license-like file no copy names, and a copy from outside that is no license-like text: not explained
+        assertEquals(FileStatus.PHANTOM, row(a, "META-INF/NOTICE.txt").status());
+        assertNotEquals(MavenGeneratedFiles.BUILD_OUTSIDE_REPOSITORY, row(a, "META-INF/services/org.acme.Spi").ruleId());
+        assertNotEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
     void aManifestEntryTheAntBuildsTrackedTemplateDeclaresIsGeneratedAndAnotherIsNot() throws Exception {
         // commons-logging 1.0.x: build.xml's <jar manifest="${build.home}/conf/MANIFEST.MF"> copies src/conf/MANIFEST.MF
         SortedMap<String, byte[]> tree = files("build.xml", "<project name=\"acme\" default=\"jar\"/>\n",
