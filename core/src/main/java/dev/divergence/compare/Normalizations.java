@@ -96,8 +96,10 @@ public final class Normalizations {
         String s = new String(source, StandardCharsets.UTF_8);
         String aLf = a.replace("\r\n", "\n");
         String sLf = s.replace("\r\n", "\n");
-        if (aLf.equals(sLf)) {
-            // CRLF <-> LF through .gitattributes or an editor on another OS
+        if (aLf.equals(sLf) || (s.contains("\r\n") && a.length() > s.length() && a.equals(crAndLfEachToCrlf(s)))) {
+            // CRLF <-> LF through .gitattributes or an editor on another OS; or a CRLF file converted once more as
+            // text, its CR and its LF each becoming a CRLF (Windows CVS checkouts of CRLF-committed files: commons-digester
+            // 1.3's rss-0.91.dtd, commons-validator 1.0's package.html): a blank line after every line, nothing else
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, LINE_ENDINGS));
         }
         if (onlyVersionDiffers(aLf, sLf, version)) {
@@ -110,6 +112,20 @@ public final class Normalizations {
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, EXPORT_SUBST));
         }
         return Optional.empty();
+    }
+
+    /** {@code text} with each CR and each LF written as CRLF. */
+    static String crAndLfEachToCrlf(String text) {
+        StringBuilder out = new StringBuilder(text.length() * 2);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r' || c == '\n') {
+                out.append("\r\n");
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -20,6 +20,18 @@ class NormalizationsTest {
     private static final String KW_SOURCE = "# $Id$\n# $Revision$\n# $Date$\n# $HeadURL$\nx = 1\n";
 
     @Test
+    void aCrlfFileWhoseCrAndLfEachBecameCrlfIsOnlyLineEndings() {
+        // commons-digester 1.3's rss-0.91.dtd: committed with CRLF, shipped with CRLF CRLF after every line
+        String source = "<!--\r\n  RSS 0.91\r\n-->\r\n";
+        assertEquals(Optional.of(Normalizations.LINE_ENDINGS), rule("<!--\r\n\r\n  RSS 0.91\r\n\r\n-->\r\n\r\n", source, "1.0"));
+        // a line added, or blank lines only where the conversion would not put them: not explained
+        assertEquals(Optional.empty(), rule("<!--\r\n\r\n  RSS 0.91\r\n\r\nx\r\n\r\n-->\r\n\r\n", source, "1.0"));
+        assertEquals(Optional.empty(), rule("<!--\r\n\r\n\r\n\r\n  RSS 0.91\r\n-->\r\n", source, "1.0"));
+        // an LF file has no CR to double: CRLF CRLF from it is not the conversion
+        assertEquals(Optional.empty(), rule("a\r\n\r\nb\r\n\r\n", "a\nb\n", "1.0"));
+    }
+
+    @Test
     void cvsAndSvnKeywordExpansionsAreExplained() {
         assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(
                 "# $Id: core.py 1.2 2004/01/01 12:00:00 jdoe Exp $\n# $Revision: 1.2 $\n"
