@@ -276,7 +276,8 @@ public final class SourceLocator {
                 long ceiling = artifactBlobs.stream().filter(b -> !b.equals(EMPTY_BLOB) && index.containsBlob(b))
                         .count();
                 Optional<String> otherRelease = method == RefMethod.TAG
-                        ? otherVersionsTag(repo, best.commit().name(), tagNames, commit) : Optional.empty();
+                        ? otherVersionsTag(repo, best.commit().name(), tagNames, commit, release.version())
+                        : Optional.empty();
                 if (otherRelease.isPresent()) {
                     // The artifact is another release's code (a roll-back to it): the version's own tag stays the
                     // baseline, so the difference is visible.
@@ -307,6 +308,11 @@ public final class SourceLocator {
                     Optional<String> flavour = method == RefMethod.TAG ? flavourTag(repo, other, tagNames)
                             .filter(t -> !ancestor(repo, other, own)) : Optional.empty();
                     Optional<String> otherSide = index.branchOnlyRefOf(ObjectId.fromString(other));
+                    // The version's last release candidate, on the line its tag ends (an ancestor of it): what was
+                    // voted on and published, while the release tag may sit on a later commit.
+                    Optional<String> candidate = method == RefMethod.TAG
+                            ? candidateTag(repo, other, release.version()).filter(t -> ancestor(repo, other, own))
+                            : Optional.empty();
                     // A commit that replaces the version's own must be one it can have been built from: not one
                     // made after a later release, unless it holds most of the artifact's files (then it is the tree
                     // that was published, committed late: nanoid 3.3.8-3.3.10 were published from a working tree
@@ -334,6 +340,12 @@ public final class SourceLocator {
                                 + "published build, which holds every artifact file found in the history: " + scores);
                         commit = other;
                         tag = flavour;
+                    } else if (otherNormalised > chosenNormalised && otherNormalised * 2 > findable && candidate.isPresent()) {
+                        notes.add("compared with tag " + candidate.get() + " (" + shortId(other) + "), the last release "
+                                + "candidate of this version, an ancestor of its tag, which holds every artifact file "
+                                + "found in the history: " + scores);
+                        commit = other;
+                        tag = candidate;
                     } else if (!revertedCode.isEmpty()) {
                         // An earlier commit of the tagged line holding code the tag no longer has: what a payload
                         // committed and reverted before the tag looks like (a pull request's intermediate commit).
@@ -426,10 +438,37 @@ public final class SourceLocator {
 
     /** A tag on {@code commit} other than those spelling this version: the commit is another release's. */
     private static Optional<String> otherVersionsTag(SourceRepository repo, String commit, List<String> ownTags,
-                                                     String ownCommit) {
-        // a build tag of this version counts as its own, unless it is an earlier state of the version's line
+                                                     String ownCommit, String version) {
+        // a build tag of this version counts as its own, unless it is an earlier state of the version's line; so does
+        // the version's last release candidate on that line (candidateTag)
+        Optional<String> candidate = candidateTag(repo, commit, version).filter(t -> ancestor(repo, commit, ownCommit));
         return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
-                && !ownTags.contains(e.getKey()) && !(isFlavour(e.getKey(), ownTags) && !ancestor(repo, commit, ownCommit)))
+                && !ownTags.contains(e.getKey()) && !(isFlavour(e.getKey(), ownTags) && !ancestor(repo, commit, ownCommit))
+                && !candidate.filter(e.getKey()::equals).isPresent())
+                .map(Map.Entry::getKey).sorted().findFirst();
+    }
+
+    /**
+     * The number of a release-candidate tag of {@code version} ({@code commons-vfs-2.10.0-RC1}, {@code v3.2-rc2},
+     * {@code 1.0.RC3}): the version right after a separator (or at the start), then {@code rc} and digits.
+     */
+    static Optional<Integer> candidateNumber(String tag, String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(?:^|.*[^0-9A-Za-z.])v?"
+                + java.util.regex.Pattern.quote(version) + "[-._]?rc(\\d{1,4})").matcher(tag);
+        return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+    }
+
+    /**
+     * The tag at {@code commit} that is the last release candidate of {@code version} (Apache projects vote on a
+     * tagged {@code X-RCn} and publish its build as X, and may tag {@code rel/X} on a later commit): only the
+     * highest-numbered candidate of the version qualifies, never an earlier one a later candidate replaced (what was
+     * found wrong in a vote, a payload among it, stays set aside).
+     */
+    static Optional<String> candidateTag(SourceRepository repo, String commit, String version) {
+        int last = repo.tags().keySet().stream().map(t -> candidateNumber(t, version)).flatMap(Optional::stream)
+                .max(Integer::compare).orElse(-1);
+        return repo.tags().entrySet().stream().filter(e -> e.getValue().name().equals(commit)
+                && candidateNumber(e.getKey(), version).filter(n -> n == last).isPresent())
                 .map(Map.Entry::getKey).sorted().findFirst();
     }
 

@@ -285,6 +285,42 @@ class LinksAndHistoryScanTest {
         }
     }
 
+    @Test
+    void theLastReleaseCandidateOfThisVersionOnItsTagsLineIsTheBaseline() throws Exception {
+        // commons-vfs 2.10.0: the voted commons-vfs-2.10.0-RC1 build is published; rel/ tags a later Javadoc fix
+        SortedMap<String, byte[]> rc = packageLayout("5.2.0", "/** Returns one. */\nmodule.exports = function () { return 1; };\n");
+        String rcCommit = git.commit(rc, "5.2.0 RC1", when = when.plusSeconds(3600));
+        git.tag("linkjs-5.2.0-RC1", false);
+        git.commit(packageLayout("5.2.0", "/** One. */\nmodule.exports = function () { return 1; };\n"), "javadoc",
+                when = when.plusSeconds(3600));
+        git.tag("rel/linkjs-5.2.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("5.2.0", rc);
+            ReleaseReport r = scan(npm, "5.2.0");
+            assertEquals(Optional.of(rcCommit), r.ref().commit(), r.ref().note().orElse(""));
+            assertEquals(Optional.of("linkjs-5.2.0-RC1"), r.ref().tag());
+            assertEquals(Verdict.CLEAN, r.verdict(), r.reason().orElse(""));
+        }
+    }
+
+    @Test
+    void anEarlierReleaseCandidateAVoteReplacedIsNotTheBaseline() throws Exception {
+        // RC1 held what the vote rejected; RC2 fixed it: RC1's content published as 5.3.0 stays a difference
+        SortedMap<String, byte[]> rc1 = packageLayout("5.3.0", "module.exports = function () { return eval('1'); };\n");
+        git.commit(rc1, "5.3.0 RC1", when = when.plusSeconds(3600));
+        git.tag("5.3.0-RC1", false);
+        String rc2 = git.commit(packageLayout("5.3.0", "module.exports = function () { return 1; };\n"), "5.3.0 RC2",
+                when = when.plusSeconds(3600));
+        git.tag("5.3.0-RC2", false);
+        git.tag("5.3.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("5.3.0", rc1);
+            ReleaseReport r = scan(npm, "5.3.0");
+            assertEquals(Optional.of(rc2), r.ref().commit());
+            assertTrue(r.verdict() == Verdict.DIVERGENT || r.verdict() == Verdict.HIGH_RISK, r.verdict().toString());
+        }
+    }
+
     // ---- stale content: an older version of the same file vs another file's content ---------------------------
 
     @Test
