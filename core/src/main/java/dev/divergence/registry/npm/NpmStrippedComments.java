@@ -29,6 +29,39 @@ final class NpmStrippedComments {
 
     /** Why the published file is not the source with comments removed, or empty when it is. */
     static Optional<String> difference(byte[] published, byte[] source) {
+        return difference(published, source, false);
+    }
+
+    // clean-publish 5.x core.js cleanComments, in Java: JavaScript's \s (WhiteSpace and LineTerminator) and . (not a
+    // line terminator) spelled out, since Java's differ
+    private static final String JS_SPACE = "[\\t\\n\\u000B\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]";
+    private static final java.util.regex.Pattern LINE_COMMENT = java.util.regex.Pattern.compile(
+            JS_SPACE + "*//[^\\n\\r\\u2028\\u2029]*\\n");
+    private static final java.util.regex.Pattern BLOCK_COMMENT = java.util.regex.Pattern.compile(
+            JS_SPACE + "*/\\*[^/]+\\*/\\n?");
+    private static final java.util.regex.Pattern NEWLINES = java.util.regex.Pattern.compile("\\n+");
+    private static final java.util.regex.Pattern LEADING_NEWLINES = java.util.regex.Pattern.compile(
+            "(?:^|(?<=[\\n\\r\\u2028\\u2029]))\\n+");
+
+    /**
+     * What clean-publish's {@code cleanComments} writes for a file (core.js: {@code .replace(/\s*\/\/.*\n/gm, '\n')
+     * .replace(/\s*\/\*[^/]+\*\/\n?/gm, '\n').replace(/\n+/gm, '\n').replace(/^\n+/gm, '')}, the same in 4.x and 5.x):
+     * a regex pass, not a lexer, so it also collapses blank lines inside template literals.
+     */
+    static byte[] cleanPublishComments(byte[] source) {
+        String text = new String(source, java.nio.charset.StandardCharsets.UTF_8);
+        text = LINE_COMMENT.matcher(text).replaceAll("\n");
+        text = BLOCK_COMMENT.matcher(text).replaceAll("\n");
+        text = NEWLINES.matcher(text).replaceAll("\n");
+        text = LEADING_NEWLINES.matcher(text).replaceAll("");
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * As {@link #difference(byte[], byte[])}; with {@code templateBlankLines}, a template literal may also differ by
+     * its runs of line feeds collapsed to one (what clean-publish's regex pass does inside templates), nothing else.
+     */
+    private static Optional<String> difference(byte[] published, byte[] source, boolean templateBlankLines) {
         JsTokens.Lexed a;
         JsTokens.Lexed s;
         try {
@@ -52,7 +85,11 @@ final class NpmStrippedComments {
             JsTokens.Token y = s.tokens().get(i);
             // a template literal's text is runtime data (a line continuation even joins its lines): no slack there,
             // though clean-publish's replace(/\n+/g, '\n') collapses blank lines inside templates too
-            if (!x.text().equals(y.text())) {
+            // never after a backslash: a line continuation there would join the next line on (a "-->" line onto an
+            // eval'd one: red team), while a blank line's loss elsewhere changes no program the text may hold
+            boolean collapsed = templateBlankLines && x.kind() == JsTokens.Kind.TEMPLATE && y.kind() == x.kind()
+                    && !y.text().contains("\\\n\n") && x.text().equals(NEWLINES.matcher(y.text()).replaceAll("\n"));
+            if (!x.text().equals(y.text()) && !collapsed) {
                 return Optional.of("token " + (i + 1) + " differs");
             }
             // ASI reads a line terminator between a token and the one before it: the first token has none before it
@@ -97,12 +134,21 @@ final class NpmStrippedComments {
             if (source.isEmpty() || !javaScript(path)) {
                 return Optional.empty();
             }
-            if (difference(bytes, source.get()).isPresent()) {
-                return Optional.empty();
+            if (difference(bytes, source.get()).isEmpty()) {
+                return Optional.of(new GeneratedFiles.Decision(FileStatus.MATCH_NORMALIZED, COMMENTS_STRIPPED, Set.of(),
+                        Optional.of("the source's JavaScript tokens and line breaks, comments and blank lines removed "
+                                + "(clean-publish cleanComments)")));
             }
-            return Optional.of(new GeneratedFiles.Decision(FileStatus.MATCH_NORMALIZED, COMMENTS_STRIPPED, Set.of(),
-                    Optional.of("the source's JavaScript tokens and line breaks, comments and blank lines removed "
-                            + "(clean-publish cleanComments)")));
+            // clean-publish's regex pass collapses blank lines inside template literals too (nanoid's bin help text):
+            // explained only when the file is byte for byte what it writes from the source, and its tokens are the
+            // source's but for exactly that collapse
+            if (java.util.Arrays.equals(bytes, cleanPublishComments(source.get()))
+                    && difference(bytes, source.get(), true).isEmpty()) {
+                return Optional.of(new GeneratedFiles.Decision(FileStatus.MATCH_NORMALIZED, COMMENTS_STRIPPED, Set.of(),
+                        Optional.of("byte for byte what clean-publish's cleanComments writes from the source (its regex "
+                                + "pass also collapses blank lines inside template literals)")));
+            }
+            return Optional.empty();
         }
     }
 }

@@ -46,6 +46,34 @@ class NpmStrippedCommentsTest {
         assertEquals(Optional.empty(), difference(published, source));
     }
 
+    private static Optional<String> explained(String published, String source) {
+        return new NpmStrippedComments.Rule().explain(null, "bin/cli.js", published.getBytes(StandardCharsets.UTF_8),
+                Optional.of(source.getBytes(StandardCharsets.UTF_8)), "1.0.0").map(d -> d.ruleId());
+    }
+
+    @Test
+    void exactlyWhatCleanPublishWritesIsExplainedBlankLinesInTemplatesIncluded() {
+        // nanoid 4.x-5.x bin/nanoid.js: the help text's blank lines collapsed by clean-publish's regex pass
+        String source = "#!/usr/bin/env node\n\nimport { nanoid } from '../index.js'\n\n// print it\n"
+                + "function print(msg) {\n  process.stdout.write(msg + '\\n')\n}\n\n"
+                + "print(`Usage\n  $ nanoid [options]\n\nOptions\n  -s, --size       Generated ID size\n`)\n";
+        String published = new String(NpmStrippedComments.cleanPublishComments(source.getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8);
+        assertEquals("#!/usr/bin/env node\nimport { nanoid } from '../index.js'\nfunction print(msg) {\n"
+                + "  process.stdout.write(msg + '\\n')\n}\nprint(`Usage\n  $ nanoid [options]\nOptions\n"
+                + "  -s, --size       Generated ID size\n`)\n", published);
+        assertEquals(Optional.of(NpmStrippedComments.COMMENTS_STRIPPED), explained(published, source));
+        // the collapse with anything else changed, or not the tool's exact output: not explained
+        assertEquals(Optional.empty(), explained(published.replace("Options", "Opts"), source));
+        assertEquals(Optional.empty(), explained(published.replace("Usage\n", "Usage\n\n"), source));
+        // a line continuation before the blank lines: collapsing them joins a "-->" line onto an eval'd one
+        String eval = "const p = `var n = 1; n\\\n\n-->require('child_process').execSync('id')\n`;\n(0, eval)(p);\n";
+        String tool = new String(NpmStrippedComments.cleanPublishComments(eval.getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8);
+        assertTrue(tool.contains("n\\\n-->require"), tool);
+        assertEquals(Optional.empty(), explained(tool, eval));
+    }
+
     @Test
     void aTemplateLiteralWithBlankLinesRemovedIsNotExplained() {
         // clean-publish's replace(/\n+/g, '\n') reaches into template literals, but a template's text is runtime data:
