@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * version of dual-publish the source's lock file pins writes from the tracked file (after clean-publish's
  * {@code cleanComments} when the source configures it): a token added anywhere stays a difference.
  *
- * <p>Modelled: the versions nanoid 3.x published with, read one by one from the tool's source (0.8.6 to 3.0.1, see
+ * <p>Modelled: the versions nanoid 3.x published with, read one by one from the tool's source (0.8.6 to 4.0.0, see
  * {@link #VARIANTS}). Not modelled, so left visible: other versions, a {@code files} field (it changes what the tool
  * globs), and clean-publish options given other than in the package.json section or {@code .clean-publish}. The
  * {@code process.env.NODE_ENV} copies ({@code index.dev.js}/{@code index.prod.js}, 1.0.2 on) are modelled.
@@ -63,7 +63,13 @@ public final class NpmDualPublish {
         /** 1.0.8-3.0.0: index.browser.cjs written and mapped, an empty root browser dropped. */
         V1_0_8,
         /** 3.0.1: types/style conditions before the loop. */
-        V3_0_1;
+        V3_0_1,
+        /**
+         * 4.0.0: no {@code types} condition before the loop; with a root {@code types} ending {@code .d.ts}, each
+         * subpath's {@code require}/{@code import} are {@code {types, default}} objects (the root's types, its
+         * {@code .d.cts} twin for require) and each processed folder's {@code types} file is copied to a {@code .d.cts}.
+         */
+        V4_0_0;
 
         boolean from(Variant v) {
             return compareTo(v) >= 0;
@@ -77,7 +83,8 @@ public final class NpmDualPublish {
             Map.entry("0.11.0", Variant.V0_11), Map.entry("1.0.2", Variant.V1_0_2), Map.entry("1.0.3", Variant.V1_0_3),
             Map.entry("1.0.4", Variant.V1_0_3), Map.entry("1.0.5", Variant.V1_0_5), Map.entry("1.0.6", Variant.V1_0_6),
             Map.entry("1.0.8", Variant.V1_0_8), Map.entry("2.0.0", Variant.V1_0_8), Map.entry("2.0.1", Variant.V1_0_8),
-            Map.entry("2.0.2", Variant.V1_0_8), Map.entry("3.0.0", Variant.V1_0_8), Map.entry("3.0.1", Variant.V3_0_1));
+            Map.entry("2.0.2", Variant.V1_0_8), Map.entry("3.0.0", Variant.V1_0_8), Map.entry("3.0.1", Variant.V3_0_1),
+            Map.entry("4.0.0", Variant.V4_0_0));
 
     // JavaScript's \s, \S and . (ECMAScript WhiteSpace and LineTerminator), which Java's differ from.
     private static final String WS = "\\t\\n\\x0B\\f\\r \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF";
@@ -335,7 +342,7 @@ public final class NpmDualPublish {
                 exports.putObject(".");
             }
             if (v.from(Variant.V3_0_1)) {
-                types(pkg, exports);
+                types(pkg, exports, v);
             }
             for (String i : files) {
                 if (i.endsWith(".browser.js") || i.endsWith(".native.js")) {
@@ -363,6 +370,19 @@ public final class NpmDualPublish {
                 } else if (files.contains(browser)) {
                     entry.put("browser", path + "/index.browser.js");
                 }
+                if (v.from(Variant.V4_0_0) && pkg.has("types") && !pkg.get("types").isNull()) {
+                    if (!pkg.get("types").isTextual()) {
+                        throw new ToolError(); // pkg.types.endsWith on a non-string throws
+                    }
+                    String t = pkg.get("types").asText();
+                    if (t.endsWith(".d.ts")) {
+                        entry.putObject("require").put("types", t.substring(0, t.length() - 5) + ".d.cts")
+                                .put("default", path + "/index.cjs");
+                        entry.putObject("import").put("types", t).put("default", path + "/index.js");
+                        entry.put("default", path + "/index.js");
+                        continue;
+                    }
+                }
                 entry.put("require", path + "/index.cjs");
                 entry.put("import", path + "/index.js");
                 if (v.from(Variant.V1_0_5)) {
@@ -370,7 +390,7 @@ public final class NpmDualPublish {
                 }
             }
             if (v.from(Variant.V0_11) && !v.from(Variant.V3_0_1)) {
-                types(pkg, exports);
+                types(pkg, exports, v);
             }
             if (v.from(Variant.V1_0_8) && pkg.get("browser").isObject() && pkg.get("browser").isEmpty()) {
                 pkg.remove("browser");
@@ -396,8 +416,9 @@ public final class NpmDualPublish {
         }
     }
 
-    private static void types(ObjectNode pkg, ObjectNode exports) {
-        for (String type : List.of("types", "style", "styl", "sass", "less")) {
+    private static void types(ObjectNode pkg, ObjectNode exports, Variant v) {
+        for (String type : v.from(Variant.V4_0_0) ? List.of("style", "styl", "sass", "less")
+                : List.of("types", "style", "styl", "sass", "less")) {
             if (truthy(pkg.get(type))) {
                 if (!pkg.get(type).isTextual()) {
                     throw new ToolError(); // used as a key: only a string is modelled
@@ -465,7 +486,8 @@ public final class NpmDualPublish {
             boolean envCopy = (name.equals("index.dev.js") || name.equals("index.prod.js")) && source.isEmpty();
             boolean js = path.endsWith(".js") && source.isPresent();
             boolean folderManifest = path.endsWith("/package.json") && path.indexOf('/') < path.lastIndexOf('/');
-            if (!cjs && !js && !folderManifest && !envCopy) {
+            boolean typesCopy = path.endsWith(".d.cts") && source.isEmpty();
+            if (!cjs && !js && !folderManifest && !envCopy && !typesCopy) {
                 return Optional.empty();
             }
             Optional<Run> found = run(view);
@@ -476,7 +498,20 @@ public final class NpmDualPublish {
             String rel = path.substring(run.prefix().length());
             Optional<String> expected;
             String why;
-            if (envCopy) {
+            if (typesCopy) {
+                // 4.0.0's cloneTypesFile: a processed folder's package.json types (X.d.ts) copied to X.d.cts
+                String dir = rel.substring(0, rel.length() - name.length());
+                Optional<String> types = run.variant().from(Variant.V4_0_0) && run.files().contains(dir + "index.js")
+                        ? object(view.sourceBytes(run.sourceDir() + dir + "package.json"))
+                        .map(m -> m.path("types")).filter(JsonNode::isTextual).map(JsonNode::asText)
+                        .filter(t -> t.endsWith(".d.ts")) : Optional.empty();
+                Optional<String> typesFile = types.flatMap(t -> NpmModules.normalize(dir, t));
+                if (typesFile.isEmpty() || !(typesFile.get().substring(0, typesFile.get().length() - 5) + ".d.cts").equals(rel)) {
+                    return Optional.empty();
+                }
+                expected = view.sourceBytes(run.sourceDir() + typesFile.get()).map(b -> new String(b, StandardCharsets.UTF_8));
+                why = typesFile.get() + " copied to " + rel + " by " + run.describe() + " (types for require)";
+            } else if (envCopy) {
                 String dir = rel.substring(0, rel.length() - name.length());
                 List<String> from = run.envTargets().stream()
                         .filter(t -> t.equals(dir + "index.browser.js") || t.equals(dir + "index.js")).toList();

@@ -267,9 +267,77 @@ class NpmDualPublishScanTest {
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
+    // What dual-publish 4.0.0 wrote (--check, dual-publish-tmp/) from the same source: require/import as {types, default}
+    // objects, no types condition, and index.d.ts copied to index.d.cts; the JavaScript as 3.0.1 wrote it.
+    private static final String PUBLISHED_MANIFEST_4 = """
+            {
+              "name": "widget",
+              "version": "1.0.0",
+              "description": "dual-published widget",
+              "license": "MIT",
+              "repository": "acme/widget",
+              "types": "./index.d.ts",
+              "browser": {
+                "./helper/index.cjs": "./helper/index.browser.cjs"
+              },
+              "type": "module",
+              "main": "index.cjs",
+              "module": "index.js",
+              "react-native": "index.js",
+              "exports": {
+                ".": {
+                  "require": {
+                    "types": "./index.d.cts",
+                    "default": "./index.cjs"
+                  },
+                  "import": {
+                    "types": "./index.d.ts",
+                    "default": "./index.js"
+                  },
+                  "default": "./index.js"
+                },
+                "./package.json": "./package.json",
+                "./helper/package.json": "./helper/package.json",
+                "./helper": {
+                  "browser": "./helper/index.browser.js",
+                  "require": {
+                    "types": "./index.d.cts",
+                    "default": "./helper/index.cjs"
+                  },
+                  "import": {
+                    "types": "./index.d.ts",
+                    "default": "./helper/index.js"
+                  },
+                  "default": "./helper/index.js"
+                }
+              }
+            }""";
+
+    @Test
+    void whatDualPublish4WritesIsExplainedItsTypesCopyIncluded() throws Exception {
+        String manifest = SOURCE_MANIFEST.replace("^3.0.1", "^4.0.0");
+        ArtifactReport a = publishAndScan(source(manifest, LOCK.replace("3.0.1", "4.0.0")), with(published(),
+                "package.json", PUBLISHED_MANIFEST_4, "index.d.cts", "export function widget(): number\n"));
+        assertRow(a, "package/index.d.cts", FileStatus.GENERATED);
+        assertRow(a, "package/package.json", FileStatus.MATCH_NORMALIZED);
+        assertRow(a, "package/index.cjs", FileStatus.GENERATED);
+        assertEquals(Verdict.EXPLAINED, a.verdict(), a.files().toString());
+    }
+
+    @Test
+    void aTypesCopyThatIsNotTheTypesFileOrWithoutDualPublish4IsNotExplained() throws Exception {
+        String manifest = SOURCE_MANIFEST.replace("^3.0.1", "^4.0.0");
+        ArtifactReport a = publishAndScan(source(manifest, LOCK.replace("3.0.1", "4.0.0")), with(published(),
+                "package.json", PUBLISHED_MANIFEST_4, "index.d.cts", "export function widget(): number\nexport declare const x: 1\n",
+                "helper/index.d.cts", "export function widget(): number\n"));
+        assertNotDualPublish(a, "package/index.d.cts");
+        assertNotDualPublish(a, "package/helper/index.d.cts"); // helper/package.json names no types
+        assertNotEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
     @Test
     void aVersionWhoseSourceWasNotReadIsNotModelled() throws Exception {
-        ArtifactReport a = publishAndScan(source(SOURCE_MANIFEST, LOCK.replace("3.0.1", "4.0.0")), published());
+        ArtifactReport a = publishAndScan(source(SOURCE_MANIFEST, LOCK.replace("3.0.1", "4.1.0")), published());
         assertNotDualPublish(a, "package/index.cjs");
         assertNotDualPublish(a, "package/package.json");
     }
