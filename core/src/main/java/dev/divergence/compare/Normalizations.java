@@ -92,8 +92,17 @@ public final class Normalizations {
                 return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, LFS_POINTER));
             }
         }
-        String a = new String(artifact, StandardCharsets.UTF_8);
-        String s = new String(source, StandardCharsets.UTF_8);
+        // Text normalisations are for text: a NUL byte marks a binary (an ELF, a class), which no text tool rewrites.
+        // Text is decoded losslessly — UTF-8 when both sides are valid UTF-8, else byte for byte (ISO-8859-1) —, since
+        // a lossy decoding turns every malformed byte into U+FFFD and so lets any such byte be swapped for another
+        // (red team round 7: a jne flipped to je in a committed native bin)
+        if (hasNul(artifact) || hasNul(source)) {
+            return Optional.empty();
+        }
+        java.nio.charset.Charset charset = validUtf8(artifact) && validUtf8(source) ? StandardCharsets.UTF_8
+                : StandardCharsets.ISO_8859_1;
+        String a = new String(artifact, charset);
+        String s = new String(source, charset);
         String aLf = a.replace("\r\n", "\n");
         String sLf = s.replace("\r\n", "\n");
         if (aLf.equals(sLf) || (s.contains("\r\n") && a.length() > s.length() && a.equals(crAndLfEachToCrlf(s)))) {
@@ -112,6 +121,27 @@ public final class Normalizations {
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, EXPORT_SUBST));
         }
         return Optional.empty();
+    }
+
+    private static boolean hasNul(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the bytes decode as UTF-8 with no malformed or unmappable sequence. */
+    static boolean validUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** {@code text} with each CR and each LF written as CRLF. */

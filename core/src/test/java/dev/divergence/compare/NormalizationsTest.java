@@ -19,6 +19,24 @@ class NormalizationsTest {
 
     private static final String KW_SOURCE = "# $Id$\n# $Revision$\n# $Date$\n# $HeadURL$\nx = 1\n";
 
+    private static Optional<String> rule(byte[] artifact, byte[] source) {
+        return Normalizations.explain(artifact, source, "1.0").map(Normalizations.Explained::ruleId);
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreComparedExactlyAndBinariesAreNeverNormalised() {
+        // red team round 7 (case1): 0f 85 (jne) flipped to 0f 84 (je); both bytes are malformed UTF-8
+        byte[] source = {0x7f, 'E', 'L', 'F', (byte) 0x0f, (byte) 0x85, 'x', '\n'};
+        byte[] flipped = {0x7f, 'E', 'L', 'F', (byte) 0x0f, (byte) 0x84, 'x', '\n'};
+        assertEquals(Optional.empty(), rule(flipped, source));
+        assertEquals(Optional.empty(), rule(new byte[] {(byte) 0x84, '\r', '\n'}, new byte[] {(byte) 0x85, '\n'}));
+        // Latin-1 text with CRLF is still only line endings
+        assertEquals(Optional.of(Normalizations.LINE_ENDINGS),
+                rule(new byte[] {'J', (byte) 0xf6, 'r', 'g', '\r', '\n'}, new byte[] {'J', (byte) 0xf6, 'r', 'g', '\n'}));
+        // a NUL byte: a binary, whatever differs
+        assertEquals(Optional.empty(), rule(new byte[] {0, 'a', '\r', '\n'}, new byte[] {0, 'a', '\n'}));
+    }
+
     @Test
     void aCrlfFileWhoseCrAndLfEachBecameCrlfIsOnlyLineEndings() {
         // commons-digester 1.3's rss-0.91.dtd: committed with CRLF, shipped with CRLF CRLF after every line

@@ -53,6 +53,22 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
     }
 
     /**
+     * Whether the bytes are a class file (magic {@code CAFEBABE}) whose major version is newer than the class reader
+     * supports: refused for its version, not for its content.
+     */
+    static boolean newerThanReader(byte[] bytes) {
+        if (bytes.length < 8 || (bytes[0] & 0xff) != 0xca || (bytes[1] & 0xff) != 0xfe || (bytes[2] & 0xff) != 0xba
+                || (bytes[3] & 0xff) != 0xbe) {
+            return false;
+        }
+        int major = ((bytes[6] & 0xff) << 8) | (bytes[7] & 0xff);
+        return major > LATEST_READ_MAJOR;
+    }
+
+    /** The newest class-file major version the class reader accepts (ASM 9.10.1: Java 27, major 71). */
+    private static final int LATEST_READ_MAJOR = Opcodes.V27 & 0xffff;
+
+    /**
      * The class file's {@code SourceFile} attribute (JVMS 4.7.10: the name of the file javac compiled it from), empty
      * when absent or unreadable. The publisher writes it: it can tell that a class is not from a file, never that it is.
      */

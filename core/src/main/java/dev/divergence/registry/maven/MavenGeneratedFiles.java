@@ -131,6 +131,12 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     public static final String CLASS_CALLS_BEYOND_SOURCE = "maven.class-calls-beyond-source";
     /**
+     * A class the engine's class reader (ASM) refuses while the JVM may load it (an unknown sub-attribute of a method's
+     * Code, malformed type annotations): nothing about its code can be checked against its source, so it is never
+     * compiled from source. HIGH_RISK, unless its class-file version is newer than the reader knows (DIVERGENT).
+     */
+    public static final String CLASS_UNREADABLE = "maven.class-unreadable";
+    /**
      * A class whose code reaches a member or class its source's code never names, beyond what javac and ecj write for
      * the source's constructs ({@link JavaSourceReferences}): compiled from other source. Fail-closed where
      * {@link #CLASS_CALLS_BEYOND_SOURCE} is a list of known harmful APIs, so DIVERGENT, not HIGH_RISK: source drift
@@ -1523,6 +1529,14 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String name = path.substring(path.lastIndexOf('/') + 1);
             Optional<CompiledClass> parsed = CompiledClass.read(bytes);
+            if (parsed.isEmpty() && (source.isPresent() || name.equals("module-info.class"))) {
+                boolean newer = CompiledClass.newerThanReader(bytes);
+                return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                        CLASS_UNREADABLE, newer ? Set.of(RiskFlag.CODE) : Set.of(RiskFlag.CODE, RiskFlag.OBFUSCATED),
+                        Optional.of(newer ? "a class-file version newer than the class reader knows: its code cannot be "
+                                + "checked against its source" : "the class reader refuses this class (malformed or "
+                                + "crafted attributes the JVM may skip): its code cannot be checked against its source")));
+            }
             if (name.equals("module-info.class")) {
                 return parsed.map(c -> moduleInfo(c, source, view));
             }

@@ -1349,6 +1349,34 @@ class MavenScanTest {
         assertEquals(Verdict.EXPLAINED, a.verdict(), classes.keySet().toString());
     }
 
+    /**
+     * Red team round 7 (case11): a class the class reader refuses (there, a Code sub-attribute HotSpot skips) was
+     * explained as compiled from its source with none of its code read. A class that cannot be read is never
+     * explained; one refused only for a class-file version newer than the reader knows is DIVERGENT.
+     */
+    @Test
+    void aClassTheReaderRefusesIsNeverCompiledFromSource() throws Exception {
+        String greeter = "package org.acme;\n\npublic class Greeter {\n    public String greet() { return \"hi\"; }\n}\n";
+        byte[] good = LocalMaven.javac(Map.of("org/acme/Greeter.java", greeter), "--release", "11").get("org/acme/Greeter.class");
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 40);
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Greeter.java", greeter), "3.0.0",
+                Map.of("org/acme/Greeter.class", truncated)), ".jar");
+        FileDivergence f = row(a, "org/acme/Greeter.class");
+        assertEquals(MavenGeneratedFiles.CLASS_UNREADABLE, f.ruleId(), f.toString());
+        assertTrue(f.highRisk(), f.toString());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+        byte[] future = good.clone();
+        future[6] = 0;
+        future[7] = 99; // a class-file version no reader knows yet
+        ArtifactReport b = artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "future"),
+                greeterTree("org/acme/Greeter.java", greeter), "3.0.0", Map.of(".pom", greeterTree().get("pom.xml"),
+                        ".jar", LocalMaven.jar(Map.of("org/acme/Greeter.class", future)))), ".jar");
+        FileDivergence g = row(b, "org/acme/Greeter.class");
+        assertEquals(MavenGeneratedFiles.CLASS_UNREADABLE, g.ruleId(), g.toString());
+        assertFalse(g.highRisk(), g.toString());
+        assertEquals(Verdict.DIVERGENT, b.verdict());
+    }
+
     @Test
     void aClassWhoseSourceCallsTheApiItselfStaysCompiledFromSource() throws Exception {
         String runner = "package org.acme;\n\npublic class Runner {\n    public static Process run(String cmd) throws Exception {\n"
