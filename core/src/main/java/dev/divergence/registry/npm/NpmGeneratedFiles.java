@@ -493,10 +493,16 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                         String from = root + dir;
                         String in = dir.isEmpty() ? "" : " in " + dir;
                         for (String word : words) {
-                            for (String token : word.split("[\\s;&|<>()'\"=]+")) {
+                            for (String token : word.split("[\\s;&|<>()'\"`=]+")) {
                                 Optional<String> t = token.isEmpty() ? Optional.empty()
                                         : NpmModules.normalize(from, clean(token)).filter(present::contains);
                                 t.ifPresent(f -> why.putIfAbsent(f, by + " runs it" + in));
+                                // sh expands a glob word (node scripts/setu?.js) to the files it matches
+                                if (t.isEmpty() && token.matches(".*[*?\\[].*")) {
+                                    Pattern glob = shellGlob(from, clean(token));
+                                    present.stream().filter(f -> glob.matcher(f).matches()).forEach(
+                                            f -> why.putIfAbsent(f, by + " runs it (as " + token + ")" + in));
+                                }
                                 if (token.startsWith("./") || token.startsWith("../")) {
                                     // a path written as a module path (node -e "require('./setup')") loads what Node resolves
                                     NpmModules.resolve(from, token, present, installedBytes).forEach(
@@ -550,6 +556,34 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             }
         });
         return out;
+    }
+
+    /**
+     * A shell glob word as a pattern over installed paths, from folder {@code dir}: {@code *} and {@code ?} within a
+     * path segment, {@code [...]} a character class; everything else literal.
+     */
+    static Pattern shellGlob(String dir, String word) {
+        StringBuilder re = new StringBuilder(Pattern.quote(dir));
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c == '*') {
+                re.append("[^/]*");
+            } else if (c == '?') {
+                re.append("[^/]");
+            } else if (c == '[') {
+                int end = word.indexOf(']', i + 2);
+                if (end < 0) {
+                    re.append("\\[");
+                } else {
+                    String cls = word.substring(i + 1, end).replace("\\", "\\\\");
+                    re.append('[').append(cls.startsWith("!") ? "^" + cls.substring(1) : cls).append(']');
+                    i = end;
+                }
+            } else {
+                re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
     }
 
     /** The scripts of a manifest's bytes ({@link #scriptMap}); none when they do not parse. */

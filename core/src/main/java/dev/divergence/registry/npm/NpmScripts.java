@@ -144,11 +144,60 @@ final class NpmScripts {
                 continue;
             }
             if (!words.isEmpty()) {
-                out.add(List.copyOf(words));
+                List<String> simple = unwrapped(words);
+                out.add(simple);
+                shellString(simple).ifPresent(inner -> out.addAll(simpleCommands(inner)));
             }
             words.clear();
         }
         return out;
+    }
+
+    /** Commands that run the rest of their words as a command: {@code env}, {@code exec}, {@code nice}, ... */
+    private static final Set<String> WRAPPERS = Set.of("env", "exec", "command", "nice", "time", "nohup", "builtin",
+            "ionice", "stdbuf", "timeout", "npx", "cross-env", "dotenv", "/usr/bin/env");
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "/bin/sh", "/bin/bash");
+
+    /**
+     * The words with leading variable assignments ({@code FOO=1 npm run x}) and wrapper commands with their options
+     * ({@code env -i npm run x}, {@code nice -n 5 node x.js}, {@code exec npm run x}, {@code cross-env A=1 node x}) left
+     * out: what runs is the command after them.
+     */
+    static List<String> unwrapped(List<String> words) {
+        int i = 0;
+        while (i < words.size() - 1) {
+            String w = words.get(i);
+            if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+                i++;
+            } else if (WRAPPERS.contains(w)) {
+                i++;
+                // the wrapper's options and their values (-n 5, -u NAME, --, a duration for timeout)
+                while (i < words.size() - 1 && (words.get(i).startsWith("-") || words.get(i).matches("[0-9.]+[smhd]?")
+                        || (i > 0 && words.get(i - 1).matches("-[nuCk]|--adjustment|--unset|--chdir")))) {
+                    i++;
+                }
+            } else {
+                break;
+            }
+        }
+        return List.copyOf(words.subList(i, words.size()));
+    }
+
+    /** The command string of {@code sh -c 'STRING'} (any common shell, options before {@code -c} allowed). */
+    static Optional<String> shellString(List<String> words) {
+        if (words.isEmpty() || !SHELLS.contains(words.get(0))) {
+            return Optional.empty();
+        }
+        for (int i = 1; i < words.size() - 1; i++) {
+            String w = words.get(i);
+            if (!w.startsWith("-")) {
+                return Optional.empty(); // a script file, not a command string
+            }
+            if (w.matches("-[a-zA-Z]*c[a-zA-Z]*")) {
+                return Optional.of(words.get(i + 1));
+            }
+        }
+        return Optional.empty();
     }
 
     /** node's options whose value is a module it loads before the program (https://nodejs.org/api/cli.html). */
@@ -327,6 +376,12 @@ final class NpmScripts {
      * {@code MANIFEST/package.json's SCRIPT}.
      */
     private static List<Step> steps(String script, String command, String manifest) {
+        return steps(script, command, manifest, 0);
+    }
+
+    private static final int MAX_SHELL_DEPTH = 4;
+
+    private static List<Step> steps(String script, String command, String manifest, int depth) {
         String name = manifest.isEmpty() ? script : manifest + "package.json's " + script;
         List<Step> out = new ArrayList<>();
         List<Token> tokens = tokenize(command);
@@ -353,8 +408,18 @@ final class NpmScripts {
                 Set<String> dirs = new LinkedHashSet<>();
                 dirs.add(manifest);
                 dir.ifPresent(dirs::add);
-                out.add(new Step(name, List.copyOf(words), List.copyOf(inputs), dirs, manifest));
-                dir = folderAfter(words, dir, pushed);
+                List<String> simple = unwrapped(words);
+                out.add(new Step(name, simple, List.copyOf(inputs), dirs, manifest));
+                // sh -c 'npm run setup && node x.js': the string is a script of its own, run from the same folder
+                Optional<String> inner = shellString(simple);
+                if (inner.isPresent() && depth < MAX_SHELL_DEPTH) {
+                    for (Step st : steps(script, inner.get(), manifest, depth + 1)) {
+                        Set<String> innerDirs = new LinkedHashSet<>(dirs);
+                        innerDirs.addAll(st.dirs());
+                        out.add(new Step(name, st.words(), st.inputs(), innerDirs, manifest));
+                    }
+                }
+                dir = folderAfter(simple, dir, pushed);
             }
             words.clear();
             inputs.clear();
@@ -392,7 +457,7 @@ final class NpmScripts {
         while (first < words.size() - 1 && words.get(first).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
             first++; // FOO=1 npm run x: an assignment before the command word
         }
-        words = words.subList(first, words.size());
+        words = unwrapped(words.subList(first, words.size()));
         String w0 = words.get(0);
         List<String> args = words.subList(1, words.size()).stream().filter(w -> !w.startsWith("-")).toList();
         if (RUN_ALL.contains(w0)) {
@@ -402,10 +467,19 @@ final class NpmScripts {
         if (!(w0.equals("npm") || w0.equals("yarn") || w0.equals("pnpm")) || args.isEmpty()) {
             return;
         }
-        String name = RUN_VERBS.contains(args.get(0)) ? (args.size() > 1 ? args.get(1) : null)
-                : w0.equals("npm") ? NPM_ALIASES.get(args.get(0)) : args.get(0);
-        if (name != null && SCRIPT_NAME.matcher(name).matches() && scripts.contains(name)) {
-            out.add(name);
+        // an option's separate value can come before the verb (npm --loglevel silent run setup, yarn --cwd . setup):
+        // the first words that are a run verb, npm's alias or (yarn, pnpm) a declared script decide, fail-closed
+        for (int i = 0; i < Math.min(3, args.size()); i++) {
+            String a = args.get(i);
+            String name = RUN_VERBS.contains(a) ? (i + 1 < args.size() ? args.get(i + 1) : null)
+                    : w0.equals("npm") ? NPM_ALIASES.get(a) : scripts.contains(a) ? a : null;
+            if (name != null && SCRIPT_NAME.matcher(name).matches() && scripts.contains(name)) {
+                out.add(name);
+                return;
+            }
+            if (RUN_VERBS.contains(a)) {
+                return;
+            }
         }
     }
 

@@ -675,6 +675,29 @@ class NpmScanTest {
     }
 
     @Test
+    void whatAnInstallScriptRunsBehindOptionsWrappersShellStringsGlobsOrBackquotesRunsAtInstall() throws Exception {
+        // red team round 7 (case3, case10, case10b): npm --loglevel silent run X, sh -c '...', env -i ..., a glob word,
+        // a template literal given to node -e
+        String scripts = ",\n  \"scripts\": {\"postinstall\": \"npm --loglevel silent run setup && sh -c 'npm run fix'"
+                + " && node scripts/run?.js && env -i FOO=1 node -e 'require(`./tools/t.js`)'\","
+                + " \"setup\": \"node scripts/setup.js\", \"fix\": \"nice -n 5 node tools/fix.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.6", scripts),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "scripts/setup.js", "0;\n", "scripts/run1.js", "0;\n", "tools/fix.js", "0;\n", "tools/t.js", "0;\n",
+                "tools/lint.js", "0;\n");
+        String payload = "require('fs').appendFileSync(require('os').homedir() + '/.profile', 'x');\n";
+        ArtifactReport a = publishAndScan(tree, "4.8.6", with(tree, "scripts/setup.js", payload, "scripts/run1.js",
+                payload, "tools/fix.js", payload, "tools/t.js", payload, "tools/lint.js", "1;\n"));
+        for (String p : List.of("scripts/setup.js", "scripts/run1.js", "tools/fix.js", "tools/t.js")) {
+            FileDivergence f = row(a, "package/" + p);
+            assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p + " " + f.riskFlags());
+            assertTrue(f.highRisk(), p);
+        }
+        assertFalse(row(a, "package/tools/lint.js").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
     void aScriptAnInstallScriptRunsByNameChangedAtPublishIsAnInstallScript() throws Exception {
         String src = ",\n  \"scripts\": {\"postinstall\": \"npm run setup\", \"setup\": \"node setup.js\","
                 + " \"lint\": \"eslint .\"}";

@@ -79,6 +79,21 @@ class NpmScriptsTest {
     }
 
     @Test
+    void optionValuesWrappersAndShellStringsDoNotHideWhatRuns() {
+        java.util.Set<String> scripts = java.util.Set.of("setup", "fix", "build", "lint");
+        assertEquals(List.of("setup"), NpmScripts.scriptsRun("npm --loglevel silent run setup", scripts));
+        assertEquals(List.of("setup"), NpmScripts.scriptsRun("yarn --cwd . setup", scripts));
+        assertEquals(List.of("fix", "build"), NpmScripts.scriptsRun("sh -c 'npm run fix && bash -lc \"pnpm build\"'", scripts));
+        assertEquals(List.of("setup", "fix", "build"), NpmScripts.scriptsRun(
+                "env -i PATH=/bin npm run setup; exec npm run fix; nice -n 5 time npm run build", scripts));
+        // yarn's own commands and a missing name still run nothing
+        assertEquals(List.of(), NpmScripts.scriptsRun("yarn install --frozen-lockfile; npm run missing", scripts));
+        assertEquals(List.of("node", "x.js"), NpmScripts.unwrapped(List.of("FOO=1", "cross-env", "A=2", "node", "x.js")));
+        assertEquals(java.util.Optional.of("node x.js"), NpmScripts.shellString(List.of("bash", "-e", "-c", "node x.js")));
+        assertEquals(java.util.Optional.empty(), NpmScripts.shellString(List.of("sh", "run.sh")));
+    }
+
+    @Test
     void aRunnerGivenAFolderOrRunAfterACdRunsTheScriptOfThatFoldersNearestManifest() {
         java.util.Map<String, java.util.Map<String, String>> manifests = java.util.Map.of(
                 "", java.util.Map.of("postinstall", "npm --prefix tools run a; yarn --cwd=tools b; pnpm -C x/y c;"
