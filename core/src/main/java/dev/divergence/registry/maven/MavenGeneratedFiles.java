@@ -218,9 +218,6 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
     @Override
     public Optional<String> pathRule(Artifact artifact, String path) {
-        if (path.equals("META-INF/INDEX.LIST")) {
-            return Optional.of(MANIFEST);
-        }
         if (path.startsWith("META-INF/maven/") && path.endsWith("/pom.properties")) {
             return Optional.of(POM_PROPERTIES);
         }
@@ -485,14 +482,75 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     private static final Pattern LOGGING_CONFIGURATION = Pattern.compile(
             "(?:logback(?:-test)?\\.(?:xml|groovy)|log4j2(?:-test)?\\.(?:xml|json|jsn|yaml|yml|properties)"
-                    + "|log4j2\\.component\\.properties|log4j\\.(?:xml|properties)|commons-logging\\.properties"
+                    + "|log4j2\\.(?:component|system)\\.properties|log4j\\.(?:xml|properties)|commons-logging\\.properties"
                     + "|META-INF/log4j-provider\\.properties)");
 
     @Override
     public List<ContentRule> contentRules() {
         return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(repository), new ServicesRule(),
                 new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(repository),
-                new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule());
+                new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule(),
+                new JarIndexRule());
+    }
+
+    /** A JarIndex naming only the jar itself: what {@code jar -i} writes. */
+    public static final String JAR_INDEX = "maven.jar-index";
+    /**
+     * A JarIndex naming another jar: the class loader fetches those packages from it; HIGH_RISK when a name is a URL
+     * or a path (an absolute {@code https:} jar is fetched), DIVERGENT for a bare sibling name.
+     */
+    public static final String JAR_INDEX_OTHER_JAR = "maven.jar-index.other-jar";
+
+    /**
+     * {@code META-INF/INDEX.LIST} (the JarIndex, JAR File Specification): sections of a jar name followed by the
+     * packages it holds; the JDK's URLClassPath loads a listed package from the named jar, resolved against this one's
+     * URL (red team round 7: an absolute {@code https:} jar named for {@code org/slf4j} is loaded ahead of the real
+     * one). Explained only when every section names this very jar; any other name is AUTO_EXEC, as a
+     * {@code Class-Path} entry is.
+     */
+    static final class JarIndexRule implements ContentRule {
+        @Override
+        public String id() {
+            return JAR_INDEX;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (!path.equals("META-INF/INDEX.LIST")) {
+                return Optional.empty();
+            }
+            List<String> jars = new ArrayList<>();
+            String[] lines = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
+            boolean sectionStart = false;
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i].strip();
+                if (i == 0) {
+                    if (!line.startsWith("JarIndex-Version:")) {
+                        jars.add("(no JarIndex-Version line)");
+                    }
+                    continue;
+                }
+                if (line.isEmpty()) {
+                    sectionStart = true;
+                } else if (sectionStart) {
+                    jars.add(line);
+                    sectionStart = false;
+                }
+            }
+            List<String> other = jars.stream().filter(j -> !j.equals(artifact.filename())).toList();
+            if (other.isEmpty()) {
+                return Optional.of(new Decision(FileStatus.GENERATED, JAR_INDEX, Set.of(),
+                        Optional.of("JarIndex listing only this jar")));
+            }
+            // a URL or a path reaches a jar anywhere; a bare sibling name (an Ant build's commons-x.jar) only a file
+            // beside this jar, which nobody ships with it: seen, not HIGH_RISK
+            boolean reaches = other.stream().anyMatch(j -> j.contains(":") || j.contains("/") || j.contains("\\"));
+            return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
+                    JAR_INDEX_OTHER_JAR, reaches ? Set.of(RiskFlag.AUTO_EXEC) : Set.of(), Optional.of(
+                    "the JarIndex sends class loading to " + String.join(", ", other.stream().limit(5).toList())
+                            + ", not this jar")));
+        }
     }
 
     /**

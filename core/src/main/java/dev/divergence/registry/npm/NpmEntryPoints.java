@@ -16,17 +16,6 @@ import java.util.TreeMap;
  */
 final class NpmEntryPoints {
 
-    /** Commands a package's bin must never newly shadow: shells, toolchains, package managers, system tools. */
-    static final Set<String> COMMON_COMMANDS = Set.of(
-            "npm", "npx", "node", "nodejs", "corepack", "yarn", "yarnpkg", "pnpm", "pnpx", "bun", "bunx", "deno",
-            "sh", "bash", "zsh", "dash", "fish", "ksh", "csh", "tcsh", "pwsh", "powershell", "cmd",
-            "git", "ssh", "scp", "sftp", "rsync", "curl", "wget", "gpg", "openssl",
-            "python", "python3", "pip", "pip3", "ruby", "gem", "perl", "java", "go", "cargo", "rustc",
-            "make", "cmake", "gcc", "g++", "cc", "clang", "ld",
-            "sudo", "su", "env", "ls", "cat", "cp", "mv", "rm", "chmod", "chown", "tar", "gzip", "unzip", "find",
-            "grep", "sed", "awk", "xargs", "which", "whoami", "id", "ps", "kill", "open", "code", "docker",
-            "kubectl", "helm", "terraform", "aws", "gcloud", "az", "gh");
-
     private NpmEntryPoints() {
     }
 
@@ -89,8 +78,7 @@ final class NpmEntryPoints {
     }
 
     static boolean shadowsCommonCommand(String binName) {
-        String n = binName.toLowerCase(java.util.Locale.ROOT).replaceFirst("\\.(cmd|exe|bat|ps1)$", "");
-        return COMMON_COMMANDS.contains(n);
+        return dev.divergence.registry.CommonCommands.shadows(binName);
     }
 
     /**

