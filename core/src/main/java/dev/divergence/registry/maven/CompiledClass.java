@@ -53,6 +53,43 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
     }
 
     /**
+     * The string constants the class's code loads ({@code ldc} of a {@code String}) and its fields' constant values:
+     * what the compiler took from string literals (its own source's, or a constant of another class it inlined).
+     * Empty when the class cannot be read.
+     */
+    static Set<String> strings(byte[] bytes) {
+        Set<String> out = new TreeSet<>();
+        try {
+            new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public org.objectweb.asm.FieldVisitor visitField(int access, String name, String descriptor,
+                                                                 String signature, Object value) {
+                    if (value instanceof String v) {
+                        out.add(v);
+                    }
+                    return null;
+                }
+
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                 String[] exceptions) {
+                    return new MethodVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visitLdcInsn(Object value) {
+                            if (value instanceof String v) {
+                                out.add(v);
+                            }
+                        }
+                    };
+                }
+            }, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+        } catch (RuntimeException unreadable) {
+            return Set.of();
+        }
+        return out;
+    }
+
+    /**
      * Whether the bytes are a class file (magic {@code CAFEBABE}) whose major version is newer than the class reader
      * supports: refused for its version, not for its content.
      */
@@ -63,6 +100,18 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
         }
         int major = ((bytes[6] & 0xff) << 8) | (bytes[7] & 0xff);
         return major > LATEST_READ_MAJOR;
+    }
+
+    /**
+     * Whether the class file's header and constant pool read (a class the JVM could begin to load): a file that is no
+     * class file at all, or one cut inside its constant pool, the JVM refuses as well.
+     */
+    static boolean headerReadable(byte[] bytes) {
+        try {
+            return new ClassReader(bytes).getClassName() != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The newest class-file major version the class reader accepts (ASM 9.10.1: Java 27, major 71). */

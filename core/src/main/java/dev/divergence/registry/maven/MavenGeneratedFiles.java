@@ -137,6 +137,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
      */
     public static final String CLASS_UNREADABLE = "maven.class-unreadable";
     /**
+     * A class holding a string constant — a shell command line (HIGH_RISK) or a JNDI/RMI/CORBA URL (DIVERGENT) — that no source file
+     * of the repository holds: compiled from other source.
+     */
+    public static final String CLASS_STRINGS_BEYOND_SOURCE = "maven.class-strings-beyond-source";
+    /**
      * A class whose code reaches a member or class its source's code never names, beyond what javac and ecj write for
      * the source's constructs ({@link JavaSourceReferences}): compiled from other source. Fail-closed where
      * {@link #CLASS_CALLS_BEYOND_SOURCE} is a list of known harmful APIs, so DIVERGENT, not HIGH_RISK: source drift
@@ -1396,6 +1401,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         "parse+" + type + "|" + factoryMethod);
             }
 
+            /** A method the source must name together with one of the types it is called on. */
+            static Use on(String what, String method, String... types) {
+                Set<String> set = Set.of(types);
+                return new Use(what, n -> n.contains(method) && n.stream().anyMatch(set::contains),
+                        method + "+" + String.join("|", new java.util.TreeSet<>(set)));
+            }
+
             static Use all(String what, String... names) {
                 Set<String> set = Set.of(names);
                 return new Use(what, n -> n.containsAll(set), String.join("+", new java.util.TreeSet<>(set)));
@@ -1411,6 +1423,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         private static final String INTERPRETER = "code read as data (deserialisation, an interpreter, a name service)";
         private static final String EXFILTRATION = "environment or network access";
         private static final String FILE_WRITE = "file writing";
+        private static final String[] JNDI_TYPES = {"Context", "InitialContext", "DirContext", "InitialDirContext",
+                "LdapContext", "InitialLdapContext"};
 
         /**
          * Calls ({@code owner.name}; {@code *.name}: any owner, as a ClassLoader subclass calls its own defineClass)
@@ -1440,16 +1454,31 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 // code or objects read from a stream or a name service: what they run is in no constant pool
                 Map.entry("java/io/ObjectInputStream.readObject", Use.any(INTERPRETER, "readObject")),
                 Map.entry("java/io/ObjectInputStream.readUnshared", Use.any(INTERPRETER, "readUnshared")),
-                Map.entry("javax/naming/Context.lookup", Use.any(INTERPRETER, "lookup")),
-                Map.entry("javax/naming/InitialContext.lookup", Use.any(INTERPRETER, "lookup")),
-                Map.entry("javax/naming/directory/InitialDirContext.lookup", Use.any(INTERPRETER, "lookup")),
-                Map.entry("java/rmi/Naming.lookup", Use.any(INTERPRETER, "lookup")),
-                Map.entry("java/rmi/registry/Registry.lookup", Use.any(INTERPRETER, "lookup")),
+                // the name lookup and the type it is called on (red team round 7, case2b: a source with a lookup()
+                // method of its own is no source of a JNDI lookup)
+                Map.entry("javax/naming/Context.lookup", Use.on(INTERPRETER, "lookup", JNDI_TYPES)),
+                Map.entry("javax/naming/InitialContext.lookup", Use.on(INTERPRETER, "lookup", JNDI_TYPES)),
+                Map.entry("javax/naming/directory/DirContext.lookup", Use.on(INTERPRETER, "lookup", JNDI_TYPES)),
+                Map.entry("javax/naming/directory/InitialDirContext.lookup", Use.on(INTERPRETER, "lookup", JNDI_TYPES)),
+                Map.entry("javax/naming/ldap/InitialLdapContext.lookup", Use.on(INTERPRETER, "lookup", JNDI_TYPES)),
+                Map.entry("java/rmi/Naming.lookup", Use.on(INTERPRETER, "lookup", "Naming")),
+                Map.entry("java/rmi/registry/Registry.lookup", Use.on(INTERPRETER, "lookup", "Registry", "LocateRegistry")),
                 // what a payload reads and where it sends it: the environment, a connection
                 Map.entry("java/lang/System.getenv", Use.any(EXFILTRATION, "getenv")),
                 Map.entry("java/net/URL.openStream", Use.any(EXFILTRATION, "openStream")),
                 Map.entry("java/net/URL.openConnection", Use.any(EXFILTRATION, "openConnection")),
                 Map.entry("java/net/Socket.<init>", Use.any(EXFILTRATION, "Socket")),
+                // red team round 7 (case7): channels and datagrams reach the network as sockets do, an address
+                // resolves its host name (a DNS query), a desktop opens what it is given
+                Map.entry("java/nio/channels/SocketChannel.open", Use.any(EXFILTRATION, "SocketChannel")),
+                Map.entry("java/nio/channels/AsynchronousSocketChannel.open",
+                        Use.any(EXFILTRATION, "AsynchronousSocketChannel")),
+                Map.entry("java/nio/channels/DatagramChannel.open", Use.any(EXFILTRATION, "DatagramChannel")),
+                Map.entry("java/net/DatagramSocket.<init>", Use.any(EXFILTRATION, "DatagramSocket")),
+                Map.entry("java/net/InetSocketAddress.<init>", Use.any(EXFILTRATION, "InetSocketAddress")),
+                Map.entry("java/awt/Desktop.browse", Use.all(EXFILTRATION, "Desktop", "browse")),
+                Map.entry("java/awt/Desktop.open", Use.all(PROCESS, "Desktop", "open")),
+                Map.entry("java/sql/DriverManager.getConnection", Use.any(EXFILTRATION, "DriverManager", "getConnection")),
                 Map.entry("java/net/http/HttpClient.newHttpClient", Use.any(EXFILTRATION, "newHttpClient", "HttpClient")),
                 Map.entry("java/net/http/HttpClient.newBuilder", Use.any(EXFILTRATION, "newBuilder", "HttpClient")),
                 Map.entry("java/net/URL.getContent", Use.any(EXFILTRATION, "getContent")),
@@ -1587,8 +1616,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String name = path.substring(path.lastIndexOf('/') + 1);
             Optional<CompiledClass> parsed = CompiledClass.read(bytes);
-            if (parsed.isEmpty() && (source.isPresent() || name.equals("module-info.class"))) {
-                boolean newer = CompiledClass.newerThanReader(bytes);
+            // refused past a readable header: what a JVM may still load (an attribute it skips). A file that is no class
+            // file, or cut inside its constant pool, the JVM refuses too: nothing of it runs
+            boolean newer = parsed.isEmpty() && CompiledClass.newerThanReader(bytes);
+            if (parsed.isEmpty() && (source.isPresent() || name.equals("module-info.class"))
+                    && (newer || CompiledClass.headerReadable(bytes))) {
                 return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
                         CLASS_UNREADABLE, newer ? Set.of(RiskFlag.CODE) : Set.of(RiskFlag.CODE, RiskFlag.OBFUSCATED),
                         Optional.of(newer ? "a class-file version newer than the class reader knows: its code cannot be "
@@ -1631,6 +1663,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         + String.join(", ", described) + "; its source's code names no such API: compiled from other "
                         + "source")));
             }
+            Optional<Decision> strings = stringsBeyondSource(bytes, classText, text, view);
+            if (strings.isPresent()) {
+                return strings;
+            }
             Optional<Decision> otherFile = otherSourceFile(path, bytes, view);
             if (otherFile.isPresent()) {
                 return otherFile;
@@ -1665,6 +1701,64 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             // a nested class is still checked against what its outer source declares (NestedClassRule)
             return name.contains("$") ? Optional.empty() : Optional.of(Decision.of(FileStatus.GENERATED, CLASS_FROM_SOURCE));
+        }
+
+        /** A string constant that is a shell command line: a download piped to a shell, {@code sh -c}, a reverse shell. */
+        private static final Pattern SHELL_STRING = Pattern.compile("(?i)(?:\\b(?:curl|wget)\\b[^\\n]*[|>]|\\|\\s*(?:ba|z|da)?sh\\b"
+                + "|\\b(?:ba|z|da)?sh\\s+-c\\b|\\bcmd(?:\\.exe)?\\s+/c\\b|powershell|/dev/tcp/|\\bnc\\s+-[a-z]*e\\b)");
+        /**
+         * A string constant that is a name-service URL a lookup fetches objects from (JNDI, RMI, CORBA). Web URLs are
+         * left out: the compiler inlines other classes' constants (XMLConstants' namespace URIs), so they need not be
+         * in any source of the repository.
+         */
+        private static final Pattern URL_STRING = Pattern.compile("(?i)\\b(?:ldaps?|rmi|iiop|dns|corba(?:loc|name)?)://");
+        private static final int MAX_SOURCES_SEARCHED = 5000;
+
+        /**
+         * A class carrying a string constant that is a shell command line or a URL no source file of the repository
+         * holds (red team round 7, case2: a source that legitimately runs processes compiled with a static
+         * initialiser running {@code curl … | sh}): compiled from other source. Names alone cannot show it; the
+         * compiler copies string literals as they are, from the class's own source or a constant of another file it
+         * inlines, so every such constant must be in some source file. A shell line is HIGH_RISK, a name-service URL
+         * DIVERGENT.
+         */
+        private static Optional<Decision> stringsBeyondSource(byte[] bytes, String classText, String sourceText,
+                                                              SourceView view) {
+            if (!URL_STRING.matcher(classText).find() && !SHELL_STRING.matcher(classText).find()) {
+                return Optional.empty(); // cheap first look at the raw constant pool
+            }
+            List<String> missing = new ArrayList<>();
+            boolean shell = false;
+            for (String constant : CompiledClass.strings(bytes)) {
+                boolean isShell = SHELL_STRING.matcher(constant).find();
+                if ((isShell || URL_STRING.matcher(constant).find()) && !sourceText.contains(constant)
+                        && !inAnySource(constant, view)) {
+                    missing.add(constant.length() > 80 ? constant.substring(0, 80) + "…" : constant);
+                    shell |= isShell;
+                }
+            }
+            if (missing.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_STRINGS_BEYOND_SOURCE,
+                    shell ? Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC) : Set.of(RiskFlag.CODE),
+                    Optional.of("the class holds " + (shell ? "a shell command line" : "a URL") + " no source file of "
+                            + "the repository holds: " + missing.stream().limit(3).toList() + "; compiled from other source")));
+        }
+
+        /** Whether some JVM-language source file of the commit holds {@code constant} literally. */
+        private static boolean inAnySource(String constant, SourceView view) {
+            int read = 0;
+            for (String p : view.tree().files().keySet()) {
+                if (!(p.endsWith(".java") || p.endsWith(".kt") || p.endsWith(".groovy") || p.endsWith(".scala")
+                        || p.endsWith(".java.in")) || ++read > MAX_SOURCES_SEARCHED) {
+                    continue;
+                }
+                if (view.sourceText(p).filter(t -> t.contains(constant)).isPresent()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**

