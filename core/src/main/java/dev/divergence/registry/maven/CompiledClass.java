@@ -235,7 +235,14 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                         return;
                     }
                     other();
-                    methodCalls.add(owner + "." + name);
+                    // a bridge's call of the method it stands for, on its own class or its superclass (a visibility
+                    // bridge of a public class over a package-private one: bcel's ClassPathRepository.loadClass calls
+                    // AbstractClassPathRepository.loadClass), is that method, not a use of the API its name recalls
+                    boolean delegation = bridge && name.equals(bridged)
+                            && (owner.equals(Collector.this.name) || owner.equals(Collector.this.superName));
+                    if (!delegation) {
+                        methodCalls.add(owner + "." + name);
+                    }
                     methodTypedCalls.add(owner + "." + name + descriptor);
                     methodTypes.add(owner);
                     if (!(bridge && name.equals(bridged))) {

@@ -1439,6 +1439,20 @@ class MavenScanTest {
     }
 
     @Test
+    void aVisibilityBridgeToAMethodNamedLikeADeniedApiIsNotAUseOfIt() throws Exception {
+        // bcel 6.4-6.14: public ClassPathRepository over package-private AbstractClassPathRepository's loadClass
+        String base = "package org.acme;\n\nabstract class Base {\n    public Object loadClass(String n) { return n; }\n}\n";
+        String repo = "package org.acme;\n\npublic class Repo extends Base {\n}\n";
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Base.java", base, "org/acme/Repo.java", repo),
+                "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree("org/acme/Base.java", base, "org/acme/Repo.java", repo), "3.0.0",
+                classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Repo.class");
+        assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.toString());
+        assertEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    @Test
     void aClassWhoseSourceCallsTheApiItselfStaysCompiledFromSource() throws Exception {
         String runner = "package org.acme;\n\npublic class Runner {\n    public static Process run(String cmd) throws Exception {\n"
                 + "        return new ProcessBuilder(cmd).start();\n    }\n"
