@@ -2233,8 +2233,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
         /**
          * A dependency's groupId and artifactId, read as Maven 1 did too: a legacy {@code <id>} names both when it has a
-         * colon ({@code <id>mockobjects:mockobjects-core</id>}: Maven 1's {@code Dependency.setId}), else it is the
-         * artifactId and, without a {@code <groupId>}, the groupId as well.
+         * colon ({@code <id>mockobjects:mockobjects-core</id>}: Maven 1's {@code Dependency.setId}) or a plus
+         * ({@code <id>ant+optional</id>}: group {@code ant}, artifact {@code ant-optional}), else it is the artifactId
+         * and, without a {@code <groupId>}, the groupId as well.
          */
         static String[] maven1Coordinates(org.w3c.dom.Element d) {
             Optional<String> artifact = MavenRegistry.child(d, "artifactId");
@@ -2243,6 +2244,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             int colon = id.indexOf(':');
             if (artifact.isEmpty() && colon > 0) {
                 return new String[] {group.orElse(id.substring(0, colon)), id.substring(colon + 1)};
+            }
+            // the older legacy form <id>ant+optional</id>: group ant, artifact ant-optional (commons-jxpath 1.1)
+            int plus = id.indexOf('+');
+            if (artifact.isEmpty() && plus > 0) {
+                return new String[] {group.orElse(id.substring(0, plus)), id.replace('+', '-')};
             }
             String a = artifact.orElse(id);
             return new String[] {group.orElse(a), a};

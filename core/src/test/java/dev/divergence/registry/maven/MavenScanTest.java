@@ -2019,9 +2019,11 @@ class MavenScanTest {
         String xml = PROJECT_XML.replace("<?xml version=\"1.0\"?>\n<project>",
                 "<?xml version=\"1.0\"?>\n<!DOCTYPE project [\n  <!ENTITY ouml \"&#246;\">\n]>\n<project>\n  <name>J&ouml;rg</name>")
                 .replace("  </dependencies>\n</project>", "    <dependency>\n      <id>mockobjects:mockobjects-core</id>\n"
-                        + "      <version>0.09</version>\n    </dependency>\n  </dependencies>\n</project>");
+                        + "      <version>0.09</version>\n    </dependency>\n    <dependency>\n      <id>ant+optional</id>\n"
+                        + "      <version>1.5.1</version>\n    </dependency>\n  </dependencies>\n</project>");
         String mock = "    <dependency>\n      <groupId>mockobjects</groupId>\n      <artifactId>mockobjects-core</artifactId>\n"
-                + "      <version>0.09</version>\n    </dependency>\n";
+                + "      <version>0.09</version>\n    </dependency>\n    <dependency>\n      <groupId>ant</groupId>\n"
+                + "      <artifactId>ant-optional</artifactId>\n      <version>1.5.1</version>\n    </dependency>\n";
         FileDivergence pom = scanPom(generatedPom(mock), xml);
         assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
         assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
