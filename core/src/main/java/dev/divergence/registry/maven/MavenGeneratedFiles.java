@@ -495,7 +495,72 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         return List.of(new PomTextRule(), new DeployDescriptorRule(), new ManifestRule(repository), new ServicesRule(),
                 new AutoLoadRule(), new ComponentRule(), new CompiledClassRule(), new NestedClassRule(), new GeneratorOutputRule(), new ProjectXmlPomRule(repository),
                 new SameModelPomRule(), new TemplateRule(), new FilteredResourceRule(), new ShrinkSafeRule(),
-                new JarIndexRule());
+                new JarIndexRule(), new ResourceBundleRule());
+    }
+
+    /**
+     * {@code META-INF/LICENSE} and {@code META-INF/NOTICE} as maven-remote-resources-plugin writes them from
+     * {@code org.apache:apache-jar-resource-bundle:1.3} when a POM of the repository names that bundle (objenesis):
+     * the bundle's Apache License 2.0 text byte for byte, and its NOTICE.vm rendered for a module without
+     * dependencies — the module's {@code <name>}, a copyright span starting at the POMs' {@code <inceptionYear>} (the
+     * build's year is the only free value), the POMs' organization name. Anything else is not explained.
+     */
+    static final class ResourceBundleRule implements ContentRule {
+        /** SHA-256 of apache-jar-resource-bundle 1.3's META-INF/LICENSE.vm (the Apache License 2.0 text, 11,358 bytes). */
+        private static final String BUNDLE_LICENSE = "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30";
+        private static final String RULE_LINE = "// ------------------------------------------------------------------\n";
+
+        @Override
+        public String id() {
+            return REMOTE_RESOURCES;
+        }
+
+        @Override
+        public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
+                                          String version, SourceView view) {
+            if (source.isPresent() || !(path.equals("META-INF/LICENSE") || path.equals("META-INF/NOTICE"))) {
+                return Optional.empty();
+            }
+            String module = moduleOf(view, path);
+            List<org.w3c.dom.Element> poms = new ArrayList<>();
+            boolean bundle = false;
+            for (String p : module.isEmpty() ? List.of("pom.xml") : List.of(module + "pom.xml", "pom.xml")) {
+                Optional<byte[]> b = view.sourceBytes(p);
+                if (b.isEmpty()) {
+                    continue;
+                }
+                bundle |= new String(b.get(), StandardCharsets.UTF_8).contains("apache-jar-resource-bundle:1.3<");
+                try {
+                    poms.add(MavenRegistry.xml(b.get(), p).getDocumentElement());
+                } catch (dev.divergence.registry.RegistryException e) {
+                    return Optional.empty();
+                }
+            }
+            if (!bundle || poms.isEmpty()) {
+                return Optional.empty();
+            }
+            if (path.equals("META-INF/LICENSE")) {
+                return dev.divergence.archive.EntryDigest.sha256(bytes).equals(BUNDLE_LICENSE)
+                        ? Optional.of(new Decision(FileStatus.GENERATED, REMOTE_RESOURCES, Set.of(), Optional.of(
+                        "the Apache License 2.0 text of apache-jar-resource-bundle 1.3"))) : Optional.empty();
+            }
+            Optional<String> name = MavenRegistry.child(poms.get(0), "name");
+            Optional<String> org = poms.stream().map(e -> MavenRegistry.childElement(e, "organization")
+                    .flatMap(o -> MavenRegistry.child(o, "name"))).flatMap(Optional::stream).findFirst();
+            Optional<String> inception = poms.stream().map(e -> MavenRegistry.child(e, "inceptionYear"))
+                    .flatMap(Optional::stream).findFirst();
+            if (name.isEmpty() || name.get().contains("${")) {
+                return Optional.empty();
+            }
+            String span = inception.map(y -> Pattern.quote(y) + "(?:-\\d{4})?").orElse("\\d{4}");
+            Pattern notice = Pattern.compile(Pattern.quote(RULE_LINE + "// NOTICE file corresponding to the section 4d of "
+                    + "The Apache License,\n// Version 2.0, in this case for " + name.get() + "\n" + RULE_LINE + "\n"
+                    + name.get() + "\nCopyright ") + span + Pattern.quote(" " + org.orElse("The Apache Software Foundation")
+                    + "\n\n\n"));
+            return notice.matcher(new String(bytes, StandardCharsets.UTF_8)).matches()
+                    ? Optional.of(new Decision(FileStatus.GENERATED, REMOTE_RESOURCES, Set.of(), Optional.of(
+                    "apache-jar-resource-bundle 1.3's NOTICE for " + name.get()))) : Optional.empty();
+        }
     }
 
     /** A JarIndex naming only the jar itself: what {@code jar -i} writes. */

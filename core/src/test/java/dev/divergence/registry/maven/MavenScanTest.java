@@ -1390,6 +1390,35 @@ class MavenScanTest {
     }
 
     @Test
+    void theNoticeApacheJarResourceBundleWritesIsGeneratedAndAnotherTextIsNot() throws Exception {
+        // objenesis: maven-remote-resources-plugin with org.apache:apache-jar-resource-bundle:1.3
+        String pom = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + "<name>Acme</name><inceptionYear>2006</inceptionYear><organization><name>Acme Corp</name></organization>"
+                + "<build><plugins><plugin><artifactId>maven-remote-resources-plugin</artifactId><executions><execution>"
+                + "<goals><goal>process</goal></goals><configuration><resourceBundles><resourceBundle>"
+                + "org.apache:apache-jar-resource-bundle:1.3</resourceBundle></resourceBundles></configuration></execution>"
+                + "</executions></plugin></plugins></build></project>\n";
+        SortedMap<String, byte[]> tree = files("pom.xml", pom, "src/main/java/org/acme/Widget.java",
+                "package org.acme;\npublic class Widget {}\n");
+        String rule = "// ------------------------------------------------------------------\n";
+        String notice = rule + "// NOTICE file corresponding to the section 4d of The Apache License,\n"
+                + "// Version 2.0, in this case for Acme\n" + rule + "\nAcme\nCopyright 2006-2022 Acme Corp\n\n\n";
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("META-INF/NOTICE", utf8(notice));
+        jar.put("META-INF/LICENSE", utf8("Not the Apache License.\n"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence n = row(a, "META-INF/NOTICE");
+        assertEquals(MavenGeneratedFiles.REMOTE_RESOURCES, n.ruleId(), n.toString());
+        assertNotEquals(MavenGeneratedFiles.REMOTE_RESOURCES, row(a, "META-INF/LICENSE").ruleId());
+        jar.put("META-INF/NOTICE", utf8(notice.replace("Acme Corp", "Acme Corp\nSee https://attacker.example")));
+        jar.remove("META-INF/LICENSE");
+        ArtifactReport b = artifact(scanPublished(java.nio.file.Files.createTempDirectory(dir, "notice"), tree, "3.0.0",
+                Map.of(".pom", utf8(pom), ".jar", LocalMaven.jar(jar))), ".jar");
+        assertNotEquals(MavenGeneratedFiles.REMOTE_RESOURCES, row(b, "META-INF/NOTICE").ruleId());
+    }
+
+    @Test
     void aJarIndexNamingOnlyThisJarIsGeneratedAndOneSendingPackagesElsewhereIsNot() throws Exception {
         // red team round 7 (case9): URLClassPath loads a listed package from the jar the index names, URLs included
         String greeter = "package org.acme;\n\npublic class Greeter {\n    public String greet() { return \"hi\"; }\n}\n";
