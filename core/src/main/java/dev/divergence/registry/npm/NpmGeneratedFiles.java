@@ -185,8 +185,9 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
 
     /** Which of the written files (artifact paths) the package's own JavaScript can be loading ({@link NpmModules#loadedByPackage}), as installed paths. */
     private static Set<String> loadedByPackage(SourceView view, Set<String> written) {
+        // extension-less files too: a bin script (#!/usr/bin/env node) loads modules like any other (red team round 7)
         List<dev.divergence.model.ArtifactFile> scripts = view.artifactFiles().stream()
-                .filter(f -> NpmModules.scriptFile(f.path())).toList();
+                .filter(f -> NpmModules.scriptFile(f.path()) || extensionless(f.path())).toList();
         Map<String, byte[]> bySha = scripts.isEmpty() ? Map.of() : view.artifactReader().apply(scripts);
         Map<String, byte[]> byPath = new java.util.LinkedHashMap<>();
         scripts.forEach(f -> {
@@ -202,9 +203,19 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         return NpmModules.loadedByPackage(byPath, present, installedReader(view), candidates);
     }
 
-    /** What a script may write that runs when loaded: JavaScript and TypeScript modules, native addons, wasm. */
+    /**
+     * What a script may write that runs when loaded: JavaScript and TypeScript modules, native addons, wasm, and a file
+     * without an extension ({@code require("./lib/gen")} loads {@code lib/gen} as CommonJS).
+     */
     private static boolean runsWhenLoaded(String path) {
-        return NpmModules.SCRIPT_FILE.matcher(path).matches() || path.endsWith(".node") || path.endsWith(".wasm");
+        return NpmModules.SCRIPT_FILE.matcher(path).matches() || path.endsWith(".node") || path.endsWith(".wasm")
+                || extensionless(path);
+    }
+
+    /** A file whose name has no extension ({@code bin/cli}, {@code lib/gen}); dot files are not. */
+    private static boolean extensionless(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return !name.isEmpty() && name.indexOf('.') < 0;
     }
 
     /** The package's own package.json: its dependencies and entry points are checked field by field. */

