@@ -736,7 +736,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 return Optional.empty();
             }
             return TemplateRule.fills(new String(source.get(), StandardCharsets.UTF_8),
-                    new String(bytes, StandardCharsets.UTF_8))
+                    new String(bytes, StandardCharsets.UTF_8), TemplateRule.known(view, version))
                     ? Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, RESOURCE_FILTERED, Set.of(), Optional.of(
                     "resource filtering of " + sourcePath.get() + ": its placeholders filled by literals")))
                     : Optional.empty();
@@ -783,18 +783,55 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     || !(sourcePath.get().endsWith(".java.in") || sourcePath.get().contains("src/main/java-templates/"))) {
                 return Optional.empty();
             }
-            return fills(new String(source.get(), StandardCharsets.UTF_8), new String(bytes, StandardCharsets.UTF_8))
+            return fills(new String(source.get(), StandardCharsets.UTF_8), new String(bytes, StandardCharsets.UTF_8),
+                    known(view, version))
                     ? Optional.of(new Decision(FileStatus.MATCH_NORMALIZED, SOURCE_FROM_TEMPLATE, Set.of(),
                     Optional.of("written from " + sourcePath.get() + " with its placeholders filled by literals")))
                     : Optional.empty();
         }
 
+        private static final Pattern POM_PROPERTIES = Pattern.compile("<properties>(.*?)</properties>", Pattern.DOTALL);
+        private static final Pattern POM_PROPERTY = Pattern.compile("<([A-Za-z_][A-Za-z0-9_.-]*)>\\s*([^<]*?)\\s*</\\1>");
+
+        /**
+         * The values the build knows for placeholders: every {@code <properties>} entry of the tree's POMs (each
+         * value a POM gives; one holding a {@code ${...}} itself is left free) and the release's version for
+         * {@code project.version}, {@code pom.version} and {@code version}. A placeholder named here may only become
+         * one of its values (red team round 7, case12: {@code ${natives.host}} filled with another host).
+         */
+        static Map<String, Set<String>> known(SourceView view, String version) {
+            Map<String, Set<String>> out = new HashMap<>();
+            for (String text : poms(view).values()) {
+                Matcher block = POM_PROPERTIES.matcher(text);
+                while (block.find()) {
+                    Matcher p = POM_PROPERTY.matcher(block.group(1));
+                    while (p.find()) {
+                        out.computeIfAbsent(p.group(1), k -> new java.util.LinkedHashSet<>()).add(p.group(2));
+                    }
+                }
+            }
+            out.values().removeIf(values -> values.stream().anyMatch(v -> v.contains("${")));
+            for (String v : List.of("project.version", "pom.version", "version")) {
+                out.put(v, Set.of(version));
+            }
+            return out;
+        }
+
         static boolean fills(String template, String written) {
+            return fills(template, written, Map.of());
+        }
+
+        static boolean fills(String template, String written, Map<String, Set<String>> known) {
             StringBuilder regex = new StringBuilder();
             Matcher m = PLACEHOLDER.matcher(template);
             int at = 0;
             while (m.find()) {
-                regex.append(Pattern.quote(template.substring(at, m.start()))).append(LITERAL);
+                regex.append(Pattern.quote(template.substring(at, m.start())));
+                String name = m.group().startsWith("@") ? m.group().substring(1, m.group().length() - 1)
+                        : m.group().substring(2, m.group().length() - 1);
+                Set<String> values = known.get(name);
+                regex.append(values == null ? LITERAL : values.stream().map(Pattern::quote)
+                        .collect(java.util.stream.Collectors.joining("|", "(?:", ")")));
                 at = m.end();
             }
             regex.append(Pattern.quote(template.substring(at)));

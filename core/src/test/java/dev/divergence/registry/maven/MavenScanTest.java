@@ -1015,6 +1015,25 @@ class MavenScanTest {
     }
 
     @Test
+    void aPlaceholderThePomDefinesMayOnlyBecomeItsValue() throws Exception {
+        // red team round 7 (case12): download.base=https://${natives.host}/... filled with another host
+        String pom = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + "<properties><natives.host>natives.acme.example</natives.host></properties>"
+                + "<build><resources><resource><directory>src/main/resources</directory><filtering>true</filtering>"
+                + "</resource></resources></build></project>\n";
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", pom,
+                "src/main/resources/org/acme/natives.properties", "download.base=https://${natives.host}/n/${project.version}/\n",
+                "src/main/resources/org/acme/other.properties", "download.base=https://${natives.host}/n/${project.version}/\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/natives.properties", utf8("download.base=https://natives.acme.example/n/3.0.0/\n"));
+        jar.put("org/acme/other.properties", utf8("download.base=https://attacker.example/n/3.0.0/\n"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(MavenGeneratedFiles.RESOURCE_FILTERED, row(a, "org/acme/natives.properties").ruleId());
+        assertEquals(FileStatus.MODIFIED, row(a, "org/acme/other.properties").status());
+    }
+
+    @Test
     void placeholdersFilledInAnUnfilteredFolderAreNotExplained() throws Exception {
         SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
                 "src/main/resources/org/acme/VERSION.txt", "${project.version}\n");
