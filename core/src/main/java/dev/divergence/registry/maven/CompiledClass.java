@@ -238,8 +238,12 @@ record CompiledClass(String name, Optional<String> superName, List<String> inter
                     // a bridge's call of the method it stands for, on its own class or its superclass (a visibility
                     // bridge of a public class over a package-private one: bcel's ClassPathRepository.loadClass calls
                     // AbstractClassPathRepository.loadClass), is that method, not a use of the API its name recalls
+                    // (never on a JDK class: javac writes visibility bridges over the project's own package-private
+                    // classes, so a "bridge" calling ClassLoader.defineClass is a call of defineClass)
                     boolean delegation = bridge && name.equals(bridged)
-                            && (owner.equals(Collector.this.name) || owner.equals(Collector.this.superName));
+                            && (owner.equals(Collector.this.name) || owner.equals(Collector.this.superName))
+                            && !owner.startsWith("java/") && !owner.startsWith("javax/") && !owner.startsWith("jdk/")
+                            && !owner.startsWith("sun/");
                     if (!delegation) {
                         methodCalls.add(owner + "." + name);
                     }

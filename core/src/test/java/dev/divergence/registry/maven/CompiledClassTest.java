@@ -45,6 +45,35 @@ class CompiledClassTest {
         assertFalse(CompiledClass.read(bytes).orElseThrow().calls().contains("java/lang/Class.forName"));
     }
 
+    /** A class over {@code superName} with one method flagged ACC_BRIDGE that calls the superclass's {@code name}. */
+    private static byte[] bridgeOver(String superName, String name, String descriptor) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V11, Opcodes.ACC_PUBLIC, "org/acme/Repo", null, superName, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_BRIDGE | Opcodes.ACC_SYNTHETIC, name,
+                descriptor, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, superName, name, descriptor, false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void aBridgeOverTheProjectsOwnSuperclassIsNoCallButOneOverAJdkClassIs() {
+        // javac's visibility bridge (bcel's ClassPathRepository.loadClass) delegates to the package-private superclass
+        String own = "(Ljava/lang/String;)Ljava/lang/Object;";
+        assertFalse(CompiledClass.read(bridgeOver("org/acme/Base", "loadClass", own)).orElseThrow().calls()
+                .contains("org/acme/Base.loadClass"));
+        // the slack: a method flagged ACC_BRIDGE (the JVM does not care) calling ClassLoader.loadClass is a call of it
+        String jdk = "(Ljava/lang/String;)Ljava/lang/Class;";
+        assertTrue(CompiledClass.read(bridgeOver("java/lang/ClassLoader", "loadClass", jdk)).orElseThrow().calls()
+                .contains("java/lang/ClassLoader.loadClass"));
+    }
+
     private static void componentType(MethodVisitor mv) {
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Class", "getComponentType", "()Ljava/lang/Class;", false);
     }
