@@ -121,6 +121,7 @@ public final class NpmDualPublish {
     private static final Pattern DEV_CONDITION = Pattern.compile(NODE_ENV + "(!==?" + S + "*[\"'`]production[\"'`]|===?"
             + S + "*[\"'`]development[\"'`])");
     private static final Pattern LINE_COMMENT = Pattern.compile(S + "*//" + DOT + "*\\n");
+    private static final Pattern BLOCK_COMMENT = Pattern.compile(S + "*/\\*[^/]+\\*/\\n?");
     private static final Pattern NEWLINES = Pattern.compile("\\n+");
     private static final Pattern LEADING_NEWLINES = Pattern.compile(LINE_START + "\\n+");
 
@@ -247,7 +248,18 @@ public final class NpmDualPublish {
 
     /** clean-publish 3.4-4.x cleanComments (core.js): line comments, then runs of newlines, then leading newlines. */
     static String cleanComments(String s) {
+        return cleanComments(s, false);
+    }
+
+    /**
+     * clean-publish's cleanComments (core.js), a regex pass: line comments; with {@code blockComments} (5.x) then
+     * {@code /\s*\/\*[^/]+\*\/\n?/gm}; then runs of newlines; then leading newlines.
+     */
+    static String cleanComments(String s, boolean blockComments) {
         String a = LINE_COMMENT.matcher(s).replaceAll("\n");
+        if (blockComments) {
+            a = BLOCK_COMMENT.matcher(a).replaceAll("\n");
+        }
         String b = NEWLINES.matcher(a).replaceAll("\n");
         return LEADING_NEWLINES.matcher(b).replaceAll("");
     }

@@ -32,29 +32,22 @@ final class NpmStrippedComments {
         return difference(published, source, false);
     }
 
-    // clean-publish 5.x core.js cleanComments, in Java: JavaScript's \s (WhiteSpace and LineTerminator) and . (not a
-    // line terminator) spelled out, since Java's differ
-    private static final String JS_SPACE = "[\\t\\n\\u000B\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]";
-    private static final java.util.regex.Pattern LINE_COMMENT = java.util.regex.Pattern.compile(
-            JS_SPACE + "*//[^\\n\\r\\u2028\\u2029]*\\n");
-    private static final java.util.regex.Pattern BLOCK_COMMENT = java.util.regex.Pattern.compile(
-            JS_SPACE + "*/\\*[^/]+\\*/\\n?");
     private static final java.util.regex.Pattern NEWLINES = java.util.regex.Pattern.compile("\\n+");
-    private static final java.util.regex.Pattern LEADING_NEWLINES = java.util.regex.Pattern.compile(
-            "(?:^|(?<=[\\n\\r\\u2028\\u2029]))\\n+");
 
     /**
-     * What clean-publish's {@code cleanComments} writes for a file (core.js: {@code .replace(/\s*\/\/.*\n/gm, '\n')
-     * .replace(/\s*\/\*[^/]+\*\/\n?/gm, '\n').replace(/\n+/gm, '\n').replace(/^\n+/gm, '')}, the same in 4.x and 5.x):
-     * a regex pass, not a lexer, so it also collapses blank lines inside template literals.
+     * Whether the published file is byte for byte what clean-publish's {@code cleanComments} writes from the source, in
+     * its 3.4-4.x form or its 5.x form (which also removes block comments): a regex pass, not a lexer, so it also
+     * collapses blank lines inside template literals ({@link NpmDualPublish#cleanComments(String, boolean)}).
      */
-    static byte[] cleanPublishComments(byte[] source) {
+    static boolean cleanPublishOutput(byte[] published, byte[] source) {
         String text = new String(source, java.nio.charset.StandardCharsets.UTF_8);
-        text = LINE_COMMENT.matcher(text).replaceAll("\n");
-        text = BLOCK_COMMENT.matcher(text).replaceAll("\n");
-        text = NEWLINES.matcher(text).replaceAll("\n");
-        text = LEADING_NEWLINES.matcher(text).replaceAll("");
-        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (boolean blocks : new boolean[] {false, true}) {
+            if (java.util.Arrays.equals(published, NpmDualPublish.cleanComments(text, blocks)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -142,7 +135,7 @@ final class NpmStrippedComments {
             // clean-publish's regex pass collapses blank lines inside template literals too (nanoid's bin help text):
             // explained only when the file is byte for byte what it writes from the source, and its tokens are the
             // source's but for exactly that collapse
-            if (java.util.Arrays.equals(bytes, cleanPublishComments(source.get()))
+            if (cleanPublishOutput(bytes, source.get())
                     && difference(bytes, source.get(), true).isEmpty()) {
                 return Optional.of(new GeneratedFiles.Decision(FileStatus.MATCH_NORMALIZED, COMMENTS_STRIPPED, Set.of(),
                         Optional.of("byte for byte what clean-publish's cleanComments writes from the source (its regex "
