@@ -309,12 +309,7 @@ final class NpmScripts {
 
     /** The scripts a step runs by name, each with the manifest folder it is read from. */
     private static List<Run> runs(Step step, java.util.function.Function<String, java.util.Map<String, String>> manifests) {
-        List<String> words = step.words();
-        int first = 0;
-        while (first < words.size() - 1 && words.get(first).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
-            first++; // FOO=1 npm run x: an assignment before the command word
-        }
-        words = words.subList(first, words.size());
+        List<String> words = unwrapped(step.words()); // FOO=1 npm run x, env npm run x
         Optional<String> folder = Optional.empty();
         List<String> rest = new ArrayList<>(List.of(words.get(0)));
         for (int i = 1; i < words.size(); i++) {
@@ -453,11 +448,7 @@ final class NpmScripts {
     }
 
     private static void named(List<String> words, Set<String> scripts, List<String> out) {
-        int first = 0;
-        while (first < words.size() - 1 && words.get(first).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
-            first++; // FOO=1 npm run x: an assignment before the command word
-        }
-        words = unwrapped(words.subList(first, words.size()));
+        words = unwrapped(words); // FOO=1 npm run x, env npm run x
         String w0 = words.get(0);
         List<String> args = words.subList(1, words.size()).stream().filter(w -> !w.startsWith("-")).toList();
         if (RUN_ALL.contains(w0)) {

@@ -129,9 +129,8 @@ final class NpmTshy {
         Map<String, String> scripts = NpmGeneratedFiles.scriptMap(source.path("scripts"));
         for (String s : NpmBuildOutputs.PUBLISH_SCRIPTS) {
             for (NpmScripts.Step step : NpmScripts.reached(s, scripts)) {
-                List<String> w = step.words();
-                int i = w.get(0).equals("npx") && w.size() > 1 ? 1 : 0;
-                if (w.get(i).equals("tshy") || w.get(i).endsWith("/.bin/tshy")) {
+                String command = step.words().get(0); // wrappers such as npx are already looked through
+                if (command.equals("tshy") || command.endsWith("/.bin/tshy")) {
                     return true;
                 }
             }
