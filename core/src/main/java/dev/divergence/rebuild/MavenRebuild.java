@@ -262,9 +262,16 @@ public final class MavenRebuild implements RebuildStrategy {
                 // leaves the offline build missing what the next round fetches.
                 List<Instructions.Step> rounds = new ArrayList<>(ins.steps().subList(1, 3));
                 rounds.addAll(ins.steps().subList(1, 3));
+                String failedResolve = "";
                 for (Instructions.Step resolve : rounds) {
+                    // Maven caches a failed download (*.lastUpdated) and would not ask again in the next round.
+                    forgetFailedDownloads(privateRepo);
                     Sandbox.Result res = run(resolve, work, privateRepo, true, env);
                     ran.add("resolve");
+                    if (!res.succeeded()) {
+                        failedResolve = "\nthe last failed resolve step (" + res.killedBy().orElse("exit status "
+                                + res.exitCode()) + ") ended:\n" + tail(res.outputTail(), 1500);
+                    }
                     VerifiedMerge.Result merged = VerifiedMerge.merge(privateRepo, repo, repository,
                             MIRROR_ID);
                     r = run(ins.steps().get(3), work, repo, false, env);
@@ -276,8 +283,8 @@ public final class MavenRebuild implements RebuildStrategy {
                             + (merged.refused().isEmpty() ? "" : "\nnot merged (the registry does not vouch for them): "
                             + merged.refused().subList(0, Math.min(20, merged.refused().size())));
                     if (!why.isEmpty() || (!res.succeeded() && resolve == ins.steps().get(2))) {
-                        r = new Sandbox.Result(r.exitCode(), r.killedBy(), r.outputTail() + why, r.outputBytes(),
-                                r.millis());
+                        r = new Sandbox.Result(r.exitCode(), r.killedBy(), r.outputTail() + why + failedResolve,
+                                r.outputBytes(), r.millis());
                     }
                 }
             } finally {
@@ -297,6 +304,29 @@ public final class MavenRebuild implements RebuildStrategy {
                     + ":\n" + tail(r.outputTail(), 2000)), ran, millis);
         }
         return new Built(out, Optional.empty(), ran, millis);
+    }
+
+    /**
+     * Deletes Maven's records of failed downloads ({@code *.lastUpdated}, {@code resolver-status.properties}) under
+     * {@code repo}: with them, a download that failed once (the registry or the relay slow) is not tried again until
+     * the update interval, so a second resolve round could never recover it.
+     */
+    static int forgetFailedDownloads(Path repo) throws IOException {
+        if (!Files.isDirectory(repo)) {
+            return 0;
+        }
+        List<Path> stale;
+        try (var walk = Files.walk(repo)) {
+            stale = walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.endsWith(".lastUpdated") || n.equals("resolver-status.properties");
+                    }).toList();
+        }
+        for (Path p : stale) {
+            Files.deleteIfExists(p);
+        }
+        return stale.size();
     }
 
     /** The id of the one repository every build sees (settings.xml's mirror), as the local repository records it. */

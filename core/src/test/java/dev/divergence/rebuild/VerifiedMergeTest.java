@@ -51,6 +51,22 @@ class VerifiedMergeTest {
     }
 
     @Test
+    void aDownloadThatFailedInOneResolveRoundIsAskedForAgainInTheNext() throws Exception {
+        // Maven records a failed download as *.lastUpdated and would not retry it before the update interval
+        Path repo = dir.resolve("private");
+        write(repo, "org/codehaus/plexus/plexus-utils/1.1/plexus-utils-1.1.jar.lastUpdated", "#failed\n");
+        write(repo, "org/codehaus/plexus/plexus-utils/1.1/resolver-status.properties", "x=y\n");
+        write(repo, "org/a/a/1/a-1.jar", "kept");
+        write(repo, "org/a/a/1/_remote.repositories", "a-1.jar>configured=\n");
+        assertEquals(2, MavenRebuild.forgetFailedDownloads(repo));
+        assertFalse(Files.exists(repo.resolve("org/codehaus/plexus/plexus-utils/1.1/plexus-utils-1.1.jar.lastUpdated")));
+        assertFalse(Files.exists(repo.resolve("org/codehaus/plexus/plexus-utils/1.1/resolver-status.properties")));
+        assertEquals("kept", Files.readString(repo.resolve("org/a/a/1/a-1.jar")));
+        assertEquals("a-1.jar>configured=\n", Files.readString(repo.resolve("org/a/a/1/_remote.repositories")));
+        assertEquals(0, MavenRebuild.forgetFailedDownloads(dir.resolve("absent")));
+    }
+
+    @Test
     void aRegistryAnsweringLaterAtFirstStillVouchesForAGenuineFile() throws Exception {
         // the cold-cache flake: a SHA-1 request that fails once under load must not leave the offline build short
         Path shared = dir.resolve("shared");
