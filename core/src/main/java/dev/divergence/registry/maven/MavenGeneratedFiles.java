@@ -2151,11 +2151,17 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
         @Override
         public Optional<Decision> explain(Artifact artifact, String path, byte[] bytes, Optional<byte[]> source,
                                           String version, SourceView view) {
-            Optional<org.w3c.dom.Element> parsed = source.isPresent() ? Optional.empty()
-                    : publishedPom(artifact, path, bytes);
-            if (parsed.isEmpty() || view.tree().files().keySet().stream().anyMatch(p -> p.equals("pom.xml")
-                    || p.endsWith("/pom.xml") || p.equals("project.xml") || p.endsWith("/project.xml"))) {
-                return Optional.empty(); // the repository has a POM (or a Maven 1 project): other rules compare with it
+            Optional<org.w3c.dom.Element> parsed = publishedPom(artifact, path, bytes);
+            if (parsed.isEmpty()) {
+                return Optional.empty();
+            }
+            // Gradle's maven-publish writes the POM of a Gradle build from the build files, whatever pom.xml the
+            // repository also keeps (picocli's stale one); else a repository with a POM (or a Maven 1 project) has
+            // it compared by the other rules
+            Optional<GradleBuild> gradle = GradleBuild.publishing(view, version);
+            if (gradle.isEmpty() && (source.isPresent() || view.tree().files().keySet().stream().anyMatch(p ->
+                    p.equals("pom.xml") || p.endsWith("/pom.xml") || p.equals("project.xml") || p.endsWith("/project.xml")))) {
+                return Optional.empty();
             }
             org.w3c.dom.Element pom = parsed.get();
             String name = artifact.filename();
@@ -2170,13 +2176,18 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     // <dependencies> of test scope only (Kobalt's POMs name testng) declares nothing consumers
                     // resolve, as an empty one; any other element may change resolution
                     boolean testOnly = e.getNodeName().equals("dependencies") && testScopeOnly(e);
-                    if (!DESCRIPTIVE.contains(e.getNodeName()) && !testOnly) {
+                    boolean declared = e.getNodeName().equals("dependencies") && gradle.isPresent()
+                            && gradle.get().declaresAll(e);
+                    if (!DESCRIPTIVE.contains(e.getNodeName()) && !testOnly && !declared) {
                         return Optional.empty();
                     }
                 }
             }
-            return Optional.of(new Decision(FileStatus.GENERATED, POM_DEPLOY_DESCRIPTOR, Set.of(), Optional.of(
-                    "written at deploy: the repository has no POM, and this one declares nothing consumers resolve")));
+            return Optional.of(new Decision(FileStatus.GENERATED, POM_DEPLOY_DESCRIPTOR, Set.of(), Optional.of(gradle
+                    .map(g -> "written by Gradle's maven-publish (" + g.publishingFile() + "): every dependency it"
+                            + " names is declared with that version in the build files")
+                    .orElse("written at deploy: the repository has no POM, and this one declares nothing consumers"
+                            + " resolve"))));
         }
 
         /** Element names a test-scoped dependency may have: coordinates, and nothing that reaches a consumer. */

@@ -270,7 +270,9 @@ public final class MavenLayout implements Layout {
         }
         if (p.endsWith(".java")) {
             return tree.get(javaRoot + p).isPresent() ? javaRoot + p
-                    : template(module, javaRoot, p, tree).or(() -> classes.sameName(p)).orElse(javaRoot + p);
+                    : template(module, javaRoot, p, tree).or(() -> classes.sameName(p))
+                    .or(() -> p.equals("module-info.java") ? versionedModuleInfo(module, tree) : Optional.empty())
+                    .orElse(javaRoot + p);
         }
         // Where the module's (or its parent's) <resources> copy it from, when the tree holds that file: the build's own
         // word, even from outside the module (slf4j's parent maps <directory>..</directory> LICENSE.txt to META-INF).
@@ -356,6 +358,20 @@ public final class MavenLayout implements Layout {
             }
         }
         return Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern VERSIONED_ROOT = java.util.regex.Pattern.compile(
+            "src/main/java-?\\d+/(java/)?module-info\\.java");
+
+    /**
+     * The module descriptor a build compiles from a release-9+ source root into the base of the jar when the main
+     * root must stay Java 8 (picocli's Gradle build: {@code src/main/java9/module-info.java} → {@code
+     * module-info.java} of the sources jar): the one such file of the module; none, or two, is no answer.
+     */
+    static Optional<String> versionedModuleInfo(String module, SourceTree tree) {
+        List<String> found = tree.files().keySet().stream().filter(f -> f.startsWith(module)
+                && VERSIONED_ROOT.matcher(f.substring(module.length())).matches()).limit(2).toList();
+        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
     }
 
     /** Multi-release jars keep version-specific classes under META-INF/versions/N/. */

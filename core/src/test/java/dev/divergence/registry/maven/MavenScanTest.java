@@ -1598,6 +1598,32 @@ class MavenScanTest {
                 LocalMaven.jar(jarEntries)));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"same", "changed", "two roots"})
+    void aModuleDescriptorCompiledFromAJava9RootIsComparedWithThatFileAndOnlyWithIt(String c) throws Exception {
+        // picocli 4.6: a Java 8 main root, src/main/java9/module-info.java compiled into the base of the jar
+        String module = "module org.acme { exports org.acme; }\n";
+        SortedMap<String, byte[]> tree = greeterTree("org/acme/Greeter.java", GREETER,
+                "src/main/java9/module-info.java", module);
+        if (c.equals("two roots")) {
+            tree = dev.divergence.fixtures.Trees.with(tree, "src/main/java11/module-info.java", module);
+        }
+        // the sources jar was built on Windows (CRLF), as picocli's: only the file it is aligned with explains it
+        Map<String, byte[]> jar = Map.of("org/acme/Greeter.java", utf8(GREETER), "module-info.java",
+                utf8(c.equals("changed") ? "module org.acme { exports org.acme; requires evil.example; }\r\n"
+                        : module.replace("\n", "\r\n")));
+        FileDivergence f = row(artifact(scanSources(tree, "3.0.0", jar), "-sources.jar"), "module-info.java");
+        switch (c) {
+            case "same" -> {
+                assertEquals(FileStatus.MATCH_NORMALIZED, f.status(), f.toString());
+                assertEquals("compare.line-endings", f.ruleId());
+                assertEquals("src/main/java9/module-info.java", f.sourcePath().orElseThrow());
+            }
+            case "changed" -> assertEquals(FileStatus.MODIFIED, f.status(), f.toString());
+            default -> assertEquals(FileStatus.PHANTOM, f.status(), f.toString()); // no answer between two roots
+        }
+    }
+
     @Test
     void resourcesBesideTheJavaFilesAndInSrcMainResourcesAreBothFound() throws Exception {
         SortedMap<String, byte[]> tree = files(
@@ -2051,6 +2077,66 @@ class MavenScanTest {
             default -> "<profiles><profile><id>p</id></profile></profiles>";
         };
         FileDivergence pom = scanDeployPom(DEPLOY_POM.replace("  <dependencies>\n  </dependencies>\n", extra + "\n"));
+        assertFalse(pom.status() == FileStatus.GENERATED || pom.status() == FileStatus.MATCH_NORMALIZED, pom.toString());
+    }
+
+    /** A Gradle build publishing with maven-publish, beside a stale pom.xml (picocli 4.x keeps one of 4.0.0-alpha-3). */
+    private FileDivergence scanGradlePom(String pom, String buildGradle) throws Exception {
+        SortedMap<String, byte[]> tree = files("build.gradle", buildGradle,
+                "gradle.properties", "groovyVersion=2.4.10\n",
+                "settings.gradle", "rootProject.name = 'acme-core'\n",
+                "pom.xml", DEPLOY_POM.replace("<name>Acme</name>", "<name>Acme - a stale POM</name>")
+                        .replace("<url>http://acme.example</url>", "<url>http://old.acme.example</url>"),
+                "src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        return scanPomOf(tree, pom);
+    }
+
+    private static final String GRADLE_BUILD = "apply plugin: 'java'\napply plugin: 'maven-publish'\n"
+            + "dependencies {\n    compile     'org.codehaus.groovy:groovy-all:2.4.10'\n"
+            + "    implementation \"org.fusesource.jansi:jansi:$groovyVersion\"\n"
+            + "    testImplementation 'junit:junit:4.12'\n}\n"
+            + "publishing { publications { release(MavenPublication) { pom { name = 'Acme' } } } }\n";
+
+    private static String gradlePomWith(String dependency) {
+        return DEPLOY_POM.replace("  <dependencies>\n  </dependencies>\n", "  <dependencies>" + dependency
+                + "</dependencies>\n");
+    }
+
+    private static String dependency(String g, String a, String v, String scope) {
+        return "<dependency><groupId>" + g + "</groupId><artifactId>" + a + "</artifactId><version>" + v
+                + "</version><scope>" + scope + "</scope></dependency>";
+    }
+
+    @Test
+    void aPomGradleWritesIsGeneratedWhenEachDependencyIsDeclaredWithItsVersionInTheBuildFiles() throws Exception {
+        // picocli: Gradle's maven-publish writes the POM; the committed pom.xml is stale and is not what publishes
+        FileDivergence bare = scanGradlePom(DEPLOY_POM, GRADLE_BUILD);
+        assertEquals(FileStatus.GENERATED, bare.status(), bare.toString());
+        assertEquals(MavenGeneratedFiles.POM_DEPLOY_DESCRIPTOR, bare.ruleId());
+        FileDivergence withDeps = scanGradlePom(gradlePomWith(
+                dependency("org.codehaus.groovy", "groovy-all", "2.4.10", "runtime")
+                        + dependency("org.fusesource.jansi", "jansi", "2.4.10", "compile")
+                        + dependency("junit", "junit", "4.12", "test")), GRADLE_BUILD);
+        assertEquals(FileStatus.GENERATED, withDeps.status(), withDeps.toString());
+        assertTrue(withDeps.detail().orElse("").contains("maven-publish (build.gradle)"), withDeps.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"undeclared", "other-version", "test-only-in-build", "classifier", "no-publishing"})
+    void aPomGradleWritesIsNotExplainedBeyondWhatTheBuildFilesDeclare(String what) throws Exception {
+        String build = GRADLE_BUILD;
+        String dep = switch (what) {
+            case "undeclared" -> dependency("io.evil", "x", "1", "runtime");
+            case "other-version" -> dependency("org.codehaus.groovy", "groovy-all", "2.4.11", "runtime");
+            case "test-only-in-build" -> dependency("junit", "junit", "4.12", "compile");
+            case "classifier" -> "<dependency><groupId>org.codehaus.groovy</groupId><artifactId>groovy-all</artifactId>"
+                    + "<version>2.4.10</version><classifier>indy</classifier><scope>runtime</scope></dependency>";
+            default -> {
+                build = GRADLE_BUILD.replace("apply plugin: 'maven-publish'\n", "").replace("MavenPublication", "X");
+                yield dependency("org.codehaus.groovy", "groovy-all", "2.4.10", "runtime");
+            }
+        };
+        FileDivergence pom = scanGradlePom(gradlePomWith(dep), build);
         assertFalse(pom.status() == FileStatus.GENERATED || pom.status() == FileStatus.MATCH_NORMALIZED, pom.toString());
     }
 
