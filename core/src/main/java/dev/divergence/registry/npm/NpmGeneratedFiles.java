@@ -75,6 +75,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public static final String DEV_FIELDS_STRIPPED = "npm.package-json.dev-fields-stripped";
     /** {@code postinstall} renamed {@code _postinstall} by pinst at publish. */
     public static final String PINST_DISABLED = "npm.package-json.pinst-disabled";
+    /** See {@code entriesRemoved}: scripts or dependencies a publish step left out, nothing changed or added. */
+    public static final String ENTRIES_REMOVED = "npm.package-json.entries-removed";
     /** A .js/.cjs/.mjs file that is its source's token stream with comments removed (clean-publish cleanComments). */
     public static final String JS_COMMENTS_STRIPPED = NpmStrippedComments.COMMENTS_STRIPPED;
     /** {@code readme}/{@code readmeFilename} written by old npm from the shipped README. */
@@ -851,6 +853,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             devFieldsStripped(s, a, applied, notes);
             pinstDisabled(s, a, applied, notes);
             readmeField(s, a, dir, view, applied, notes);
+            entriesRemoved(s, a, applied, notes);
             if (a.equals(s)) {
                 return Optional.of(applied.isEmpty() ? Decision.of(FileStatus.MATCH_NORMALIZED, PACKAGE_JSON_REWRITE)
                         : new Decision(FileStatus.MATCH_NORMALIZED, applied.get(0), Set.of(),
@@ -984,6 +987,55 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 ((ObjectNode) as).remove("_postinstall");
                 applied.add(PINST_DISABLED);
                 notes.add("postinstall disabled by pinst (renamed _postinstall)");
+            }
+        }
+
+        /** Fields from which a publish step may only take entries away: none of them adds code to run or load. */
+        private static final List<String> REMOVABLE = List.of("scripts", "dependencies", "optionalDependencies",
+                "peerDependencies");
+
+        /**
+         * Entries a publish step removed, nothing else: the published {@code scripts} or dependency map is the
+         * source's with some entries left out, every remaining one unchanged (chokidar 0.6-0.8's {@code setup.js
+         * prepublish} drops its {@code postinstall}; async 2.x's build drops {@code lodash-es}). A script that no
+         * longer exists runs nothing, and a dependency that is gone installs nothing: the manifest then asks less of
+         * a consumer than the source's. An entry changed or added is never this rule's.
+         */
+        private static void entriesRemoved(ObjectNode s, ObjectNode a, List<String> applied, List<String> notes) {
+            List<String> removed = new ArrayList<>();
+            for (String field : REMOVABLE) {
+                JsonNode ss = s.get(field);
+                JsonNode as = a.get(field);
+                if (ss == null || !ss.isObject() || (as != null && !as.isObject())) {
+                    continue;
+                }
+                List<String> gone = new ArrayList<>();
+                boolean subset = true;
+                for (Iterator<Map.Entry<String, JsonNode>> it = ss.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (as == null || !as.has(e.getKey())) {
+                        gone.add(e.getKey());
+                    }
+                }
+                if (as != null) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it = as.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        subset &= e.getValue().equals(ss.get(e.getKey()));
+                    }
+                }
+                if (!subset || gone.isEmpty()) {
+                    continue;
+                }
+                if (as == null) {
+                    s.remove(field);
+                } else {
+                    gone.forEach(((ObjectNode) ss)::remove);
+                }
+                removed.add(field + " " + gone);
+            }
+            if (!removed.isEmpty()) {
+                applied.add(ENTRIES_REMOVED);
+                notes.add("entries removed at publish, none changed or added: " + String.join(", ", removed));
             }
         }
 

@@ -1499,6 +1499,39 @@ class NpmScanTest {
     }
 
     @Test
+    void scriptsAndDependenciesAPublishStepOnlyRemovedAreExplainedAndNothingElseIs() throws Exception {
+        // chokidar 0.6-0.8: "prepublish": "node setup.js prepublish" drops the postinstall from the packed manifest
+        String deps = ",\n  \"dependencies\": {\"a\": \"^1.0.0\", \"b\": \"^2.0.0\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "9.0.0",
+                ",\n  \"scripts\": {\"postinstall\": \"node setup.js postinstall\", \"test\": \"tap\"}" + deps),
+                "index.js", "module.exports = 1;\n", "setup.js", "// compiles on install\n");
+        commit(tree, "9.0.0");
+        git.tag("v9.0.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "widget")) {
+            npm.publish("9.0.0", with(tree, "package.json", pkgJson("widget", "9.0.0",
+                    ",\n  \"scripts\": {\"test\": \"tap\"},\n  \"dependencies\": {\"a\": \"^1.0.0\"}")));
+            npm.publish("9.0.1", with(tree, "package.json", pkgJson("widget", "9.0.0",
+                    ",\n  \"scripts\": {\"test\": \"tap\"},\n  \"dependencies\": {\"a\": \"^1.5.0\"}")));
+            npm.publish("9.0.2", with(tree, "package.json", pkgJson("widget", "9.0.0",
+                    ",\n  \"scripts\": {\"test\": \"tap\", \"install\": \"node setup.js\"}" + deps)));
+            npm.publish("9.0.3", with(tree, "package.json", pkgJson("widget", "9.0.0",
+                    ",\n  \"main\": \"setup.js\",\n  \"scripts\": {\"test\": \"tap\"}" + deps)));
+            FileDivergence ok = row(scan(npm, "pkg:npm/widget", "9.0.0").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MATCH_NORMALIZED, ok.status(), ok.toString());
+            assertEquals(NpmGeneratedFiles.ENTRIES_REMOVED, ok.ruleId());
+            assertEquals("entries removed at publish, none changed or added: scripts [postinstall], dependencies [b]",
+                    ok.detail().orElseThrow());
+            FileDivergence changed = row(scan(npm, "pkg:npm/widget", "9.0.1").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, changed.status(), changed.toString());
+            FileDivergence added = row(scan(npm, "pkg:npm/widget", "9.0.2").artifacts().get(0), "package/package.json");
+            assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, added.ruleId());
+            assertTrue(added.highRisk());
+            FileDivergence beside = row(scan(npm, "pkg:npm/widget", "9.0.3").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MODIFIED, beside.status(), beside.toString());
+        }
+    }
+
+    @Test
     void oldNpmsReadmeFieldIsExplainedOnlyWhenItIsTheShippedReadme() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "0.9.0", ""),
                 "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "README.md", "# widget\n\nUse it.\n");
