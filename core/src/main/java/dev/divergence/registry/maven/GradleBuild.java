@@ -101,9 +101,9 @@ final class GradleBuild {
      * Whether every dependency of a published POM's {@code <dependencies>} is one Gradle writes from these build
      * files: a test-scoped one (never resolved by consumers), or one a configuration reaching the POM declares with
      * the same group, artifact and version — as a literal, or a variable the build files assign that literal once —
-     * or a module of the same build ({@code project(':a')}) at the release's own version.
+     * or a module of the same build ({@code project(':a')}) in the release's own group and version.
      */
-    boolean declaresAll(org.w3c.dom.Element dependencies) {
+    boolean declaresAll(org.w3c.dom.Element dependencies, String ownGroup) {
         List<String[]> declared = new ArrayList<>();
         for (Pattern p : List.of(STRING_NOTATION, MAP_NOTATION)) {
             Matcher m = p.matcher(text);
@@ -140,7 +140,7 @@ final class GradleBuild {
                 continue;
             }
             boolean found = declared.stream().anyMatch(x -> x[0].equals(g) && x[1].equals(a) && x[2].equals(v))
-                    || (v.equals(releaseVersion) && modules.contains(a));
+                    || (v.equals(releaseVersion) && g.equals(ownGroup) && modules.contains(a));
             if (!found) {
                 return false;
             }

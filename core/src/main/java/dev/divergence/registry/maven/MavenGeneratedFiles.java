@@ -2177,7 +2177,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     // resolve, as an empty one; any other element may change resolution
                     boolean testOnly = e.getNodeName().equals("dependencies") && testScopeOnly(e);
                     boolean declared = e.getNodeName().equals("dependencies") && gradle.isPresent()
-                            && gradle.get().declaresAll(e);
+                            && gradle.get().declaresAll(e, MavenRegistry.child(pom, "groupId").orElse("").strip());
                     if (!DESCRIPTIVE.contains(e.getNodeName()) && !testOnly && !declared) {
                         return Optional.empty();
                     }

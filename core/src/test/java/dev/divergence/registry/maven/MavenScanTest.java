@@ -2094,7 +2094,7 @@ class MavenScanTest {
     private static final String GRADLE_BUILD = "apply plugin: 'java'\napply plugin: 'maven-publish'\n"
             + "dependencies {\n    compile     'org.codehaus.groovy:groovy-all:2.4.10'\n"
             + "    implementation \"org.fusesource.jansi:jansi:$groovyVersion\"\n"
-            + "    testImplementation 'junit:junit:4.12'\n}\n"
+            + "    testImplementation 'junit:junit:4.12'\n    api project(':acme-util')\n}\n"
             + "publishing { publications { release(MavenPublication) { pom { name = 'Acme' } } } }\n";
 
     private static String gradlePomWith(String dependency) {
@@ -2116,19 +2116,23 @@ class MavenScanTest {
         FileDivergence withDeps = scanGradlePom(gradlePomWith(
                 dependency("org.codehaus.groovy", "groovy-all", "2.4.10", "runtime")
                         + dependency("org.fusesource.jansi", "jansi", "2.4.10", "compile")
-                        + dependency("junit", "junit", "4.12", "test")), GRADLE_BUILD);
+                        + dependency("junit", "junit", "4.12", "test")
+                        + dependency("org.acme", "acme-util", "1.2", "compile")), GRADLE_BUILD);
         assertEquals(FileStatus.GENERATED, withDeps.status(), withDeps.toString());
         assertTrue(withDeps.detail().orElse("").contains("maven-publish (build.gradle)"), withDeps.toString());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"undeclared", "other-version", "test-only-in-build", "classifier", "no-publishing"})
+    @ValueSource(strings = {"undeclared", "other-version", "test-only-in-build", "classifier", "module-other-group",
+            "module-other-version", "no-publishing"})
     void aPomGradleWritesIsNotExplainedBeyondWhatTheBuildFilesDeclare(String what) throws Exception {
         String build = GRADLE_BUILD;
         String dep = switch (what) {
             case "undeclared" -> dependency("io.evil", "x", "1", "runtime");
             case "other-version" -> dependency("org.codehaus.groovy", "groovy-all", "2.4.11", "runtime");
             case "test-only-in-build" -> dependency("junit", "junit", "4.12", "compile");
+            case "module-other-group" -> dependency("io.evil", "acme-util", "1.2", "compile");
+            case "module-other-version" -> dependency("org.acme", "acme-util", "1.3", "compile");
             case "classifier" -> "<dependency><groupId>org.codehaus.groovy</groupId><artifactId>groovy-all</artifactId>"
                     + "<version>2.4.10</version><classifier>indy</classifier><scope>runtime</scope></dependency>";
             default -> {
