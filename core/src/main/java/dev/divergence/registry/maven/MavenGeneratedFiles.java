@@ -2285,6 +2285,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             Map<String, List<String>> declared = relocated(dependencies(project.get(), true));
             List<String> unexplained = new ArrayList<>();
+            Set<String> optional = optionalDependencies(pom);
+            List<String> resolved = new ArrayList<>(); // unexplained ones a consumer's Maven resolves
             dependencies(pom, false).forEach((key, v) -> {
                 // the same version; the scope the same or narrower (the conversion marks junit "test"): a test or
                 // provided dependency is not passed on to consumers
@@ -2293,15 +2295,19 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         && v.substring(0, v.lastIndexOf(':')).equals(d.substring(0, d.lastIndexOf(':')))));
                 if (!same) {
                     unexplained.add(key + ":" + v);
+                    if (!v.endsWith(":test") && !optional.contains(key)) {
+                        resolved.add(key);
+                    }
                 }
             });
             if (!unexplained.isEmpty()) {
-                // A test dependency is never resolved for a consumer: a finding, not a risk to them.
-                boolean consumerVisible = unexplained.stream().anyMatch(d -> !d.endsWith(":test"));
+                // A test or optional dependency is never resolved for a consumer (neither is transitive): a finding,
+                // not a risk to them (commons-chain 1.0's POM on Central names javax.portlet's API, optional).
+                boolean consumerVisible = !resolved.isEmpty();
                 return Optional.of(new Decision(source.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM,
                         POM_NEW_DEPENDENCY, consumerVisible ? Set.of(RiskFlag.NEW_DEPENDENCY) : Set.of(),
                         Optional.of("dependencies the project.xml does not declare: " + unexplained
-                                + (consumerVisible ? "" : " (test scope: not passed on to consumers)"))));
+                                + (consumerVisible ? "" : " (test scope or optional: not passed on to consumers)"))));
             }
             return Optional.of(new Decision(FileStatus.GENERATED, POM_FROM_PROJECT_XML, Set.of(),
                     Optional.of("generated from project.xml; coordinates and dependencies equal")));
@@ -2467,6 +2473,23 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 out.computeIfAbsent(String.join(":", k), x -> new ArrayList<>())
                         .add(MavenRegistry.child(r, "version").orElse(version) + ":" + scope);
             });
+            return out;
+        }
+
+        /** The groupId:artifactId:type[:classifier] keys of a POM's {@code <optional>true</optional>} dependencies. */
+        private static Set<String> optionalDependencies(org.w3c.dom.Element pom) {
+            Set<String> out = new java.util.HashSet<>();
+            Optional<org.w3c.dom.Element> deps = MavenRegistry.childElement(pom, "dependencies");
+            for (org.w3c.dom.Node n = deps.map(org.w3c.dom.Node::getFirstChild).orElse(null); n != null;
+                 n = n.getNextSibling()) {
+                if (n instanceof org.w3c.dom.Element d && d.getNodeName().equals("dependency")
+                        && "true".equals(MavenRegistry.child(d, "optional").orElse("").strip())) {
+                    String classifier = MavenRegistry.child(d, "classifier").orElse("");
+                    out.add(MavenRegistry.child(d, "groupId").orElse("") + ":" + MavenRegistry.child(d, "artifactId")
+                            .orElse("") + ":" + MavenRegistry.child(d, "type").orElse("jar")
+                            + (classifier.isEmpty() ? "" : ":" + classifier));
+                }
+            }
             return out;
         }
 

@@ -2193,6 +2193,19 @@ class MavenScanTest {
         assertTrue(added.highRisk());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"optional", "compile"})
+    void aDependencyTheProjectXmlLacksIsHighRiskOnlyWhenConsumersResolveIt(String how) throws Exception {
+        // commons-chain 1.0: Central's POM names javax.portlet:portlet-api, optional, where project.xml says portlet-api
+        String extra = "    <dependency>\n      <groupId>javax.portlet</groupId>\n      <artifactId>portlet-api</artifactId>\n"
+                + "      <version>1.0</version>\n" + (how.equals("optional") ? "      <optional>true</optional>\n" : "")
+                + "    </dependency>\n";
+        FileDivergence pom = scanPom(generatedPom(extra));
+        assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, pom.ruleId(), pom.toString());
+        assertEquals(how.equals("compile"), pom.highRisk(), pom.toString());
+        assertEquals(how.equals("compile"), pom.riskFlags().contains(dev.divergence.model.RiskFlag.NEW_DEPENDENCY));
+    }
+
     /** Central's own jdbc:jdbc:2.0 POM: a relocation to javax.sql:jdbc-stdext:2.0. */
     private static final Map<String, String> JDBC_RELOCATION = Map.of("jdbc/jdbc/2.0/jdbc-2.0.pom",
             "<project><modelVersion>4.0.0</modelVersion><groupId>jdbc</groupId><artifactId>jdbc</artifactId>"
