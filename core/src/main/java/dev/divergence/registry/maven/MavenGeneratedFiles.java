@@ -2295,7 +2295,8 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                         && v.substring(0, v.lastIndexOf(':')).equals(d.substring(0, d.lastIndexOf(':')))));
                 if (!same) {
                     unexplained.add(key + ":" + v);
-                    if (!v.endsWith(":test") && !optional.contains(key)) {
+                    // a dependency with neither groupId nor artifactId names no artifact: no consumer resolves it
+                    if (!v.endsWith(":test") && !optional.contains(key) && !key.startsWith("::")) {
                         resolved.add(key);
                     }
                 }
@@ -2507,6 +2508,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 String type = MavenRegistry.child(d, "type").orElse("jar");
                 if (maven1 && type.equals("plugin")) {
                     continue; // a Maven 1 plugin: not a dependency of the artifact
+                }
+                if (maven1 && type.equals("required")) {
+                    type = "jar"; // Maven 1 betas' <type>required</type> (commons-jxpath 1.0): a jar the build needs
                 }
                 String[] coordinates = maven1Coordinates(d);
                 String group = coordinates[0];

@@ -2206,6 +2206,26 @@ class MavenScanTest {
         assertEquals(how.equals("compile"), pom.riskFlags().contains(dev.divergence.model.RiskFlag.NEW_DEPENDENCY));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"same", "other version"})
+    void aMaven1BetaDependencyWithoutIdIsConvertedToOneNamingNoArtifact(String how) throws Exception {
+        // commons-jxpath 1.0: <name>optional</name><type>required</type><jar>...</jar>, converted to a bare <version>
+        String xml = PROJECT_XML.replace("  </dependencies>\n</project>", "    <dependency>\n      <name>optional</name>\n"
+                + "      <type>required</type>\n      <version>1.4.1</version>\n"
+                + "      <jar>jakarta-ant-1.4.1-optional.jar</jar>\n    </dependency>\n  </dependencies>\n</project>");
+        String bare = "    <dependency>\n      <version>" + (how.equals("same") ? "1.4.1" : "9.9") + "</version>\n"
+                + "    </dependency>\n";
+        FileDivergence pom = scanPom(generatedPom(bare), xml);
+        if (how.equals("same")) {
+            assertEquals(FileStatus.GENERATED, pom.status(), pom.toString());
+            assertEquals(MavenGeneratedFiles.POM_FROM_PROJECT_XML, pom.ruleId());
+        } else {
+            // still a difference, but one naming no artifact: nothing a consumer resolves
+            assertEquals(MavenGeneratedFiles.POM_NEW_DEPENDENCY, pom.ruleId(), pom.toString());
+            assertFalse(pom.highRisk(), pom.toString());
+        }
+    }
+
     /** Central's own jdbc:jdbc:2.0 POM: a relocation to javax.sql:jdbc-stdext:2.0. */
     private static final Map<String, String> JDBC_RELOCATION = Map.of("jdbc/jdbc/2.0/jdbc-2.0.pom",
             "<project><modelVersion>4.0.0</modelVersion><groupId>jdbc</groupId><artifactId>jdbc</artifactId>"
