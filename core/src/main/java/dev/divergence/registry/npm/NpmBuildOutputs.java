@@ -127,6 +127,92 @@ final class NpmBuildOutputs {
         return out;
     }
 
+    /**
+     * The folder the package is published from when it is not the manifest's own: a build folder the repository's
+     * .gitignore ignores at the commit, named by the source's own publish command — {@code cd DIR && npm publish} or
+     * {@code npm publish DIR} (also {@code yarn}/{@code pnpm}) in a {@code package.json} script or a {@code Makefile}
+     * recipe beside it (async's {@code cd build/ && npm publish}), or {@code publishConfig.directory} (pnpm, lerna).
+     * Everything such a folder holds was written by the build: a shipped file with no source at its path is build
+     * output. Empty for any other package, and when the folder is not ignored (a committed folder is compared as is).
+     */
+    static Optional<String> publishFolder(SourceView view) {
+        Optional<String> manifest = view.artifactFiles().stream().map(f -> f.path())
+                .filter(p -> p.matches("[^/]+/package\\.json")).findFirst();
+        Optional<String> sourceManifest = manifest.flatMap(m -> view.alignment().sourcePath(m));
+        if (sourceManifest.isEmpty()) {
+            return Optional.empty();
+        }
+        String dir = sourceManifest.get().substring(0, sourceManifest.get().length() - "package.json".length());
+        List<String[]> named = new java.util.ArrayList<>(); // folder, where
+        try {
+            JsonNode src = JSON.readTree(view.sourceBytes(sourceManifest.get()).orElse(new byte[0]));
+            if (src != null && src.isObject()) {
+                String d = src.path("publishConfig").path("directory").asText("");
+                if (!d.isEmpty()) {
+                    named.add(new String[] {d, "publishConfig.directory of the source's package.json"});
+                }
+                src.path("scripts").fields().forEachRemaining(e -> publishFolders(e.getValue().asText(""))
+                        .forEach(f -> named.add(new String[] {f, "the " + e.getKey() + " script of the source's package.json"})));
+            }
+        } catch (IOException e) {
+            // a malformed manifest names no folder
+        }
+        for (String makefile : List.of("Makefile", "makefile", "GNUmakefile")) {
+            view.sourceBytes(dir + makefile).ifPresent(b -> publishFolders(new String(b, java.nio.charset.StandardCharsets.UTF_8))
+                    .forEach(f -> named.add(new String[] {f, dir + makefile})));
+        }
+        NpmBuildOutputs ignore = new NpmBuildOutputs("", view);
+        for (String[] n : named) {
+            String folder = n[0].replace('\\', '/').replaceFirst("^(\\./)+", "").replaceAll("/+$", "");
+            if (!folder.matches("[A-Za-z0-9_.@-]+(/[A-Za-z0-9_.@-]+)*") || folder.matches("(.*/)?\\.\\.?(/.*)?")) {
+                continue; // the manifest's own folder, a parent, an absolute path or an expression: not a build folder
+            }
+            Optional<String> by = ignore.ignoredBy(dir + folder + "/package.json");
+            if (by.isPresent()) {
+                return Optional.of("published from " + folder + "/ (" + n[1] + "), a folder " + by.get() + " ignores");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern CD_THEN_PUBLISH = java.util.regex.Pattern.compile(
+            "(?:^|[;&|(]|\\s)cd\\s+([^\\s;&|()]+)\\s*(?:&&|;)\\s*(?:npm|yarn|pnpm)\\s+publish\\b");
+    private static final java.util.regex.Pattern PUBLISH_ARGS = java.util.regex.Pattern.compile(
+            "(?:^|[;&|(]|\\s)(?:npm|pnpm|yarn)\\s+publish((?:\\s+[^\\s;&|()]+)*)");
+    /** npm publish's options that take a value as the next word. */
+    private static final Set<String> VALUED = Set.of("--tag", "--access", "--otp", "--registry", "--workspace", "-w",
+            "--userconfig", "--new-version", "--provenance-file");
+
+    /** The folders a shell text publishes: {@code cd DIR && npm publish}, {@code npm publish DIR}. */
+    static List<String> publishFolders(String text) {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher cd = CD_THEN_PUBLISH.matcher(text);
+        while (cd.find()) {
+            out.add(cd.group(1));
+        }
+        java.util.regex.Matcher pub = PUBLISH_ARGS.matcher(text);
+        while (pub.find()) {
+            String[] words = pub.group(1).strip().split("\\s+");
+            for (int i = 0; i < words.length; i++) {
+                String w = words[i];
+                if (w.isEmpty() || w.startsWith("$") || w.startsWith("`")) {
+                    break;
+                }
+                if (w.startsWith("-")) {
+                    if (VALUED.contains(w)) {
+                        i++;
+                    }
+                    continue;
+                }
+                if (!w.endsWith(".tgz")) {
+                    out.add(w); // npm publish <folder>; a tarball is packed elsewhere, not a folder
+                }
+                break;
+            }
+        }
+        return out;
+    }
+
     /** Whether the published package.json names this artifact path itself as an entry ({@code main}, {@code exports}, ...). */
     boolean entryTarget(String artifactPath) {
         return artifactPath.startsWith(root) && targets.contains(artifactPath.substring(root.length()));

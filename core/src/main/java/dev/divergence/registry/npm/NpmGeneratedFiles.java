@@ -155,6 +155,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     public UnmatchedRules unmatchedRules(Artifact artifact, SourceView view) {
         NpmBuildOutputs outputs = NpmBuildOutputs.of(view);
         Map<String, String> written = NpmBuildOutputs.scriptWritten(view);
+        Optional<String> publishFolder = NpmBuildOutputs.publishFolder(view);
         ExecutionRelevance exec = written.isEmpty() ? p -> Optional.empty() : executionRelevance(artifact, view);
         Set<String> loaded = written.isEmpty() ? Set.of() : loadedByPackage(view, written.keySet());
         return (path, sourceExists) -> {
@@ -176,6 +177,11 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 // name, fail-closed): what runs or decides the install stays compared. Data a script writes (mime's
                 // types.json) is parsed by require, never run.
                 why = Optional.of(written.get(path));
+            }
+            if (why.isEmpty() && !sourceExists && publishFolder.isPresent() && !metadataEntry(path)
+                    && !path.contains("/node_modules/")) {
+                // the package is the build folder's content: a file the source has nowhere at its path was built
+                why = publishFolder;
             }
             if (why.isEmpty() && BUILD_FILE.matcher(path).matches()) {
                 why = view.alignment().sourcePath(path).flatMap(outputs::ignoredBy)

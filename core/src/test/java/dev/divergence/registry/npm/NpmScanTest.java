@@ -33,6 +33,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** npm end to end against recorded-style packuments served locally and repositories written with JGit. */
@@ -969,6 +971,49 @@ class NpmScanTest {
         assertTrue(loader.riskFlags().contains(RiskFlag.ENTRY_MODULE));
         assertTrue(loader.highRisk());
         assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Makefile cd", "script publish DIR", "publishConfig", "not ignored", "no publish command"})
+    void aPackagePublishedFromAnIgnoredBuildFolderHasItsBuiltFilesAsBuildOutputStillScanned(String how) throws Exception {
+        // async 2.x-3.x: lib/ compiled by Babel into build/, then "cd build/ && npm publish" (Makefile)
+        String config = how.equals("publishConfig") ? ",\n  \"publishConfig\": {\"directory\": \"build\"}"
+                : how.equals("script publish DIR") ? ",\n  \"scripts\": {\"release\": \"make build && npm publish --tag next ./build\"}"
+                : "";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "5.0.0", config),
+                ".gitignore", how.equals("not ignored") ? "node_modules\n" : "node_modules\nbuild\n",
+                "lib/index.js", "export default 1;\n", "lib/cli.js", "import x from './index';\n", "README.md", "# widget\n",
+                "Makefile", how.equals("Makefile cd") || how.equals("not ignored")
+                        ? "release:\n\t$(MAKE) build\n\tcd build/ && npm publish\n" : "build:\n\tbabel lib -d build\n");
+        ArtifactReport a = publishAndScan(tree, "5.0.0", files("package.json", pkgJson("widget", "5.0.0", config),
+                "index.js", "exports.default = 1;\n", "cli.js", "require('./index');\n", "README.md", "# widget\n",
+                "internal/wrap.js", "module.exports = eval('(async function () {})');\n"));
+        FileDivergence index = row(a, "package/index.js");
+        FileDivergence wrap = row(a, "package/internal/wrap.js");
+        if (how.equals("not ignored") || how.equals("no publish command")) {
+            assertEquals(FileStatus.PHANTOM, index.status(), index.toString());
+            return;
+        }
+        assertEquals(FileStatus.BUILD_OUTPUT, index.status(), index.toString());
+        assertTrue(index.detail().orElseThrow().contains("published from build/"), index.toString());
+        assertFalse(index.highRisk());
+        // still scanned: dynamic evaluation in build output is HIGH_RISK
+        assertEquals(FileStatus.BUILD_OUTPUT, wrap.status());
+        assertTrue(wrap.highRisk(), wrap.toString());
+        // the manifest and the files the source holds at their path stay compared
+        assertEquals(FileStatus.MATCH, row(a, "package/README.md").status());
+        assertFalse(row(a, "package/package.json").status() == FileStatus.BUILD_OUTPUT);
+    }
+
+    @Test
+    void publishFoldersAreReadFromTheCommandsThatPublish() {
+        assertEquals(List.of("build/"), NpmBuildOutputs.publishFolders("make all && cd build/ && npm publish"));
+        assertEquals(List.of("dist"), NpmBuildOutputs.publishFolders("npm publish --access public dist"));
+        assertEquals(List.of("./out"), NpmBuildOutputs.publishFolders("pnpm publish --tag beta ./out --no-git-checks"));
+        assertEquals(List.of(), NpmBuildOutputs.publishFolders("npm publish"));
+        assertEquals(List.of(), NpmBuildOutputs.publishFolders("npm publish widget-1.0.0.tgz"));
+        assertEquals(List.of(), NpmBuildOutputs.publishFolders("npm publish $DIR"));
+        assertEquals(List.of(), NpmBuildOutputs.publishFolders("echo cd build && npm test"));
     }
 
     @Test
