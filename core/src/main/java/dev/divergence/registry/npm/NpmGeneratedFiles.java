@@ -178,9 +178,10 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                 // types.json) is parsed by require, never run.
                 why = Optional.of(written.get(path));
             }
-            if (why.isEmpty() && !sourceExists && publishFolder.isPresent() && !metadataEntry(path)
-                    && !path.contains("/node_modules/")) {
-                // the package is the build folder's content: a file the source has nowhere at its path was built
+            if (why.isEmpty() && publishFolder.isPresent() && !metadataEntry(path) && !path.contains("/node_modules/")) {
+                // the package is the build folder's content: what differs from the file at the same path of the
+                // manifest's folder (async's index.js, a development entry; the build's is compiled from lib/) was
+                // written by the build, not copied from there
                 why = publishFolder;
             }
             if (why.isEmpty() && BUILD_FILE.matcher(path).matches()) {

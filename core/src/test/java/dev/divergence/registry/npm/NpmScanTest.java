@@ -983,6 +983,7 @@ class NpmScanTest {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "5.0.0", config),
                 ".gitignore", how.equals("not ignored") ? "node_modules\n" : "node_modules\nbuild\n",
                 "lib/index.js", "export default 1;\n", "lib/cli.js", "import x from './index';\n", "README.md", "# widget\n",
+                "cli.js", "require('./lib/cli');\n",
                 "Makefile", how.equals("Makefile cd") || how.equals("not ignored")
                         ? "release:\n\t$(MAKE) build\n\tcd build/ && npm publish\n" : "build:\n\tbabel lib -d build\n");
         ArtifactReport a = publishAndScan(tree, "5.0.0", files("package.json", pkgJson("widget", "5.0.0", config),
@@ -992,6 +993,7 @@ class NpmScanTest {
         FileDivergence wrap = row(a, "package/internal/wrap.js");
         if (how.equals("not ignored") || how.equals("no publish command")) {
             assertEquals(FileStatus.PHANTOM, index.status(), index.toString());
+            assertEquals(FileStatus.MODIFIED, row(a, "package/cli.js").status());
             return;
         }
         assertEquals(FileStatus.BUILD_OUTPUT, index.status(), index.toString());
@@ -1000,7 +1002,9 @@ class NpmScanTest {
         // still scanned: dynamic evaluation in build output is HIGH_RISK
         assertEquals(FileStatus.BUILD_OUTPUT, wrap.status());
         assertTrue(wrap.highRisk(), wrap.toString());
-        // the manifest and the files the source holds at their path stay compared
+        // a file the manifest's folder holds too is the build's when it differs (a development entry there)
+        assertEquals(FileStatus.BUILD_OUTPUT, row(a, "package/cli.js").status());
+        // the manifest stays compared, and a copied file matches
         assertEquals(FileStatus.MATCH, row(a, "package/README.md").status());
         assertFalse(row(a, "package/package.json").status() == FileStatus.BUILD_OUTPUT);
     }
