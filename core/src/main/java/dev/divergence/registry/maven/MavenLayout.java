@@ -59,7 +59,7 @@ public final class MavenLayout implements Layout {
         String module = javaRoot.endsWith(JAVA) ? javaRoot.substring(0, javaRoot.length() - JAVA.length())
                 : javaRoot.replaceFirst("src/(main/)?java/$", "").replaceFirst("src/$", "");
         if (artifact.kind() == ArtifactKind.POM) {
-            module = pomModule(artifact, files, tree);
+            module = pomModule(artifact, files, tree, sourceReader);
             resources.clear();
         }
         List<String> voted = roots(resources, byName);
@@ -304,10 +304,12 @@ public final class MavenLayout implements Layout {
     }
 
     /**
-     * The module of a POM artifact: the pom.xml with the same bytes, else the folder named like the artifactId
-     * (the usual multi-module convention), else the root.
+     * The module of a POM artifact: the pom.xml with the same bytes, else the shallowest pom.xml (tests aside) that
+     * declares the artifactId as its own (objenesis 1.x: {@code main/pom.xml} beside the root's parent POM), else the
+     * folder named like the artifactId (the usual multi-module convention), else the root.
      */
-    static String pomModule(Artifact artifact, List<ArtifactFile> files, SourceTree tree) {
+    static String pomModule(Artifact artifact, List<ArtifactFile> files, SourceTree tree,
+                            java.util.function.Function<String, Optional<byte[]>> sourceReader) {
         for (ArtifactFile f : files) {
             Optional<SourceTree.SourceFile> same = tree.findBlob(f.gitBlobId())
                     .filter(s -> s.path().equals("pom.xml") || s.path().endsWith("/pom.xml"));
@@ -316,6 +318,22 @@ public final class MavenLayout implements Layout {
             }
         }
         String artifactId = artifact.filename().replaceFirst("-\\d.*$", "");
+        List<String> poms = tree.files().keySet().stream().filter(p -> p.equals("pom.xml") || p.endsWith("/pom.xml"))
+                .filter(p -> !TestSources.contains(p) && !p.contains("src/it/"))
+                .sorted(java.util.Comparator.comparingInt((String p) -> p.split("/").length).thenComparing(p -> p))
+                .limit(200).toList();
+        for (String p : poms) {
+            Optional<String> own = sourceReader.apply(p).flatMap(b -> {
+                try {
+                    return MavenRegistry.child(MavenRegistry.xml(b, p).getDocumentElement(), "artifactId");
+                } catch (dev.divergence.registry.RegistryException e) {
+                    return Optional.empty();
+                }
+            });
+            if (own.map(String::strip).filter(artifactId::equals).isPresent()) {
+                return p.substring(0, p.length() - "pom.xml".length());
+            }
+        }
         return tree.get(artifactId + "/pom.xml").isPresent() ? artifactId + "/" : "";
     }
 

@@ -2089,6 +2089,21 @@ class MavenScanTest {
         assertFalse(pom.status() == FileStatus.GENERATED || pom.status() == FileStatus.MATCH_NORMALIZED, pom.toString());
     }
 
+    @Test
+    void aPomArtifactIsComparedWithThePomThatDeclaresItsArtifactIdNotTheParentAtTheRoot() throws Exception {
+        // objenesis 1.x: the root pom.xml is objenesis-parent, main/pom.xml is objenesis
+        String module = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <parent>\n    <groupId>org.acme</groupId>\n"
+                + "    <artifactId>acme-parent</artifactId>\n    <version>1.2</version>\n  </parent>\n"
+                + "  <artifactId>acme-core</artifactId>\n  <dependencies />\n</project>\n";
+        SortedMap<String, byte[]> tree = files("pom.xml", "<project>\n  <modelVersion>4.0.0</modelVersion>\n"
+                        + "  <groupId>org.acme</groupId>\n  <artifactId>acme-parent</artifactId>\n  <version>1.2</version>\n"
+                        + "  <packaging>pom</packaging>\n  <modules><module>main</module></modules>\n</project>\n",
+                "main/pom.xml", module, "main/src/main/java/org/acme/Widget.java", "package org.acme;\npublic class Widget {}\n");
+        FileDivergence pom = scanPomOf(tree, module.replace("\n", "\r\n"));
+        assertEquals("main/pom.xml", pom.sourcePath().orElseThrow(), pom.toString());
+        assertEquals(FileStatus.MATCH_NORMALIZED, pom.status(), pom.toString());
+    }
+
     /** A Gradle build publishing with maven-publish, beside a stale pom.xml (picocli 4.x keeps one of 4.0.0-alpha-3). */
     private FileDivergence scanGradlePom(String pom, String buildGradle) throws Exception {
         SortedMap<String, byte[]> tree = files("build.gradle", buildGradle,
