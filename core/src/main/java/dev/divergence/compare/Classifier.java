@@ -712,16 +712,17 @@ public final class Classifier {
     }
 
     /**
-     * A file of the commit shipped with content the history holds at this very path is an older (or other
-     * branch's) version of the same file: the project's own code, so payload signals in it are no reason for
-     * HIGH_RISK — a file that runs by itself still is. Content the history holds only at another path (a test
+     * A file of the commit shipped with content an earlier release (a tagged ancestor) held at this very path is an
+     * older version of the same file: the project's own released code, so payload signals in it are no reason for
+     * HIGH_RISK — a file that runs by itself still is; content of a passing, untagged state is. Content the history holds only at another path (a test
      * fixture shipped as a module), or a file the commit no longer has (a deleted module shipped again), keeps the
      * payload rule.
      */
     private static FileDivergence stale(FileDivergence r, Input in, Optional<String> sourcePath) {
+        // an earlier release's content at this path: a tagged ancestor held it there (red team round 8: content of a
+        // commit reverted before the tag is no release, and its payload stays HIGH_RISK)
         boolean samePath = sourcePath.isPresent() && r.artifactBlobId().isPresent()
-                && sourcePath.get().equals(in.reference().historyPathOf(r.artifactBlobId().get()))
-                && in.reference().heldBefore(r.artifactBlobId().get());
+                && r.highRisk() && in.reference().heldByEarlierRelease(r.artifactBlobId().get(), sourcePath.get());
         Set<RiskFlag> flags = r.riskFlags();
         if (!r.highRisk() || !samePath || escapes(flags) || runsAnyway(flags)) {
             return r;

@@ -106,6 +106,35 @@ public record CommitReference(SourceTree tree, SourceRepository repo) implements
         return false;
     }
 
+    /**
+     * Whether a tagged commit that is this commit or an ancestor of it held the blob at {@code path}: the content an
+     * earlier release of this line shipped there, not merely a passing state of the branch (a commit reverted before
+     * the tag is no release). Tags are read peeled to their commits; at most {@code MAX_TAGS} of them are tried.
+     */
+    public boolean heldByEarlierRelease(String blobId, String path) {
+        String baseline = tree.commit();
+        int tried = 0;
+        for (org.eclipse.jgit.lib.ObjectId tag : new java.util.LinkedHashSet<>(repo.tags().values())) {
+            if (tried++ >= MAX_TAGS) {
+                return false;
+            }
+            try {
+                String commit = tag.name();
+                if (!repo.blobAt(repo.treeOf(commit), path).filter(blobId::equals).isPresent()) {
+                    continue;
+                }
+                if (commit.equals(baseline) || repo.isAncestor(commit, baseline)) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // a tag of a tree or blob, or an unreadable commit: no release of this line
+            }
+        }
+        return false;
+    }
+
+    private static final int MAX_TAGS = 2000;
+
     /** At most {@code maxVersions} past contents of a path this commit's ancestors held, each at most {@code max} bytes. */
     public List<byte[]> pastContents(String path, int maxVersions, long max) {
         List<byte[]> out = new ArrayList<>();

