@@ -52,6 +52,11 @@ public final class Classifier {
 
     /** Content larger than this is compared by hash only (no normalisation, no added-line scan). */
     static final long MAX_CONTENT_BYTES = 8L << 20;
+    /**
+     * Build output is explained by its name only on the strength of a scan of its whole content, so it is read further
+     * (single-file CLI bundles pass 8 MiB); beyond this it is not explained at all.
+     */
+    public static final long MAX_BUILD_OUTPUT_BYTES = 64L << 20;
 
     /**
      * Everything one comparison needs.
@@ -237,7 +242,7 @@ public final class Classifier {
         }
         List<ArtifactFile> wanted = new ArrayList<>();
         pending.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
-        buildOutputs.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
+        buildOutputs.stream().filter(f -> f.size() <= MAX_BUILD_OUTPUT_BYTES).forEach(wanted::add);
         inSubmodules.stream().filter(f -> f.size() <= MAX_CONTENT_BYTES).forEach(wanted::add);
         Map<String, byte[]> bytes = in.extractor().apply(wanted); // by SHA-256: each copy of a duplicate its own bytes
         for (ArtifactFile f : pending) {
@@ -352,6 +357,12 @@ public final class Classifier {
         Set<RiskFlag> flags = EnumSet.noneOf(RiskFlag.class);
         flags.addAll(f.flags());
         d.ifPresent(x -> flags.addAll(x.flags()));
+        if (content.isEmpty()) {
+            // red team round 8: a payload past the read limit would be explained by name with nothing scanned
+            return row(in, f, sf, src, sf.isPresent() ? FileStatus.MODIFIED : FileStatus.PHANTOM, UNEXPLAINED, flags,
+                    Optional.of("build output too large to scan (" + f.size() + " bytes; the limit is "
+                            + (MAX_BUILD_OUTPUT_BYTES >> 20) + " MiB): not explained by its name"));
+        }
         content.ifPresent(c -> flags.addAll(ContentSignals.buildOutputSignals(f.path(), c)));
         String why = d.flatMap(GeneratedFiles.Decision::detail).map(w -> " (" + w + ")").orElse("");
         Optional<String> detail = content.isPresent() ? Optional.of("build output" + why + ": not verifiable without a rebuild")

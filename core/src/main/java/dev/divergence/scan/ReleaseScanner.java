@@ -214,7 +214,7 @@ public final class ReleaseScanner {
             Path archive = r.fetched().path().get();
             List<FileDivergence> rows = Classifier.classify(new Classifier.Input(a, release.version(), files, alignment,
                     tree, repo, ecosystem.generatedFiles(),
-                    entries -> listing.contentsOf(archive, entries, 8L << 20), submodules));
+                    entries -> listing.contentsOf(archive, entries, Classifier.MAX_BUILD_OUTPUT_BYTES), submodules));
             List<GeneratedFiles.EntryFinding> registry = registryFindings(release, r, files);
             rows = EntryFindings.apply(rows, registry);
             if (ref.baselineBranch().isPresent()) {
@@ -351,7 +351,7 @@ public final class ReleaseScanner {
         Path archive = r.fetched().path().get();
         try {
             return Classifier.withoutSource(a, listing.files(), ecosystem.generatedFiles(),
-                    entries -> listing.contentsOf(archive, entries, 8L << 20));
+                    entries -> listing.contentsOf(archive, entries, Classifier.MAX_BUILD_OUTPUT_BYTES));
         } catch (RuntimeException e) {
             return Classifier.uncompared(a, listing.files()); // the hashes still stand
         }

