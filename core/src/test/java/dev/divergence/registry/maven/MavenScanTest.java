@@ -1033,6 +1033,48 @@ class MavenScanTest {
         assertEquals(FileStatus.MODIFIED, row(a, "org/acme/other.properties").status());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"env", "nested"})
+    void aPlaceholderWhoseValueNamesOtherPropertiesIsFilledOnlyByTheirValues(String how) throws Exception {
+        // red team round 8 (c7): a profile sets <natives.host>${env.NATIVES_MIRROR}</natives.host>: no value is known
+        String props = how.equals("env")
+                ? "<properties><natives.host>natives.acme.example</natives.host></properties><profiles><profile>"
+                        + "<id>mirror</id><properties><natives.host>${env.NATIVES_MIRROR}</natives.host></properties>"
+                        + "</profile></profiles>"
+                : "<properties><natives.domain>acme.example</natives.domain>"
+                        + "<natives.host>natives.${natives.domain}</natives.host></properties>";
+        String pom = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + props + "<build><resources><resource><directory>src/main/resources</directory><filtering>true"
+                + "</filtering></resource></resources></build></project>\n";
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", pom,
+                "src/main/resources/org/acme/natives.properties", "download.base=https://${natives.host}/n/\n",
+                "src/main/resources/org/acme/other.properties", "download.base=https://${natives.host}/n/\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/natives.properties", utf8("download.base=https://natives.acme.example/n/\n"));
+        jar.put("org/acme/other.properties", utf8("download.base=https://attacker.example/n/\n"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(FileStatus.MODIFIED, row(a, "org/acme/other.properties").status());
+        // the literal definition (natives.${natives.domain} resolved) still explains the file that carries it
+        FileDivergence own = row(a, "org/acme/natives.properties");
+        assertEquals(MavenGeneratedFiles.RESOURCE_FILTERED, own.ruleId(), own.toString());
+    }
+
+    @Test
+    void aPlaceholderOnlyTheBuildsEnvironmentDefinesIsFilledByNothing() throws Exception {
+        String pom = "<project><groupId>org.acme</groupId><artifactId>acme-core</artifactId><version>3.0.0</version>"
+                + "<properties><natives.host>${env.NATIVES_MIRROR}</natives.host></properties>"
+                + "<build><resources><resource><directory>src/main/resources</directory><filtering>true"
+                + "</filtering></resource></resources></build></project>\n";
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml", pom,
+                "src/main/resources/org/acme/natives.properties", "download.base=https://${natives.host}/n/\n");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/natives.properties", utf8("download.base=https://natives.acme.example/n/\n"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        assertEquals(FileStatus.MODIFIED, row(a, "org/acme/natives.properties").status());
+    }
+
     @Test
     void placeholdersFilledInAnUnfilteredFolderAreNotExplained() throws Exception {
         SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(),
