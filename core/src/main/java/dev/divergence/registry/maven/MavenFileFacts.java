@@ -34,13 +34,16 @@ final class MavenFileFacts {
     }
 
     /**
-     * A class file that starts processes or evaluates scripts: its constant pool names {@code java/lang/ProcessBuilder},
-     * {@code java/lang/Runtime} together with a method {@code exec} (a Utf8 entry: length 4, then the name), or
-     * {@code javax/script/ScriptEngine}. Names in a constant pool are length-prefixed, so the source-text patterns
+     * A class file that starts processes, evaluates scripts or loads code from URLs: its constant pool names
+     * {@code java/lang/ProcessBuilder}, {@code java/lang/Runtime} together with a method {@code exec} (a Utf8 entry:
+     * length 4, then the name), {@code javax/script/ScriptEngine}, {@code java/net/URLClassLoader} or JMX's
+     * {@code MLet}. Names in a constant pool are length-prefixed, so the source-text patterns
      * never match them.
      */
     static boolean bytecodeExec(String classText) {
         return classText.contains("java/lang/ProcessBuilder") || classText.contains("javax/script/ScriptEngine")
-                || (classText.contains("java/lang/Runtime") && classText.contains("\u0000\u0004exec"));
+                || (classText.contains("java/lang/Runtime") && classText.contains("\u0000\u0004exec"))
+                // red team round 8 (c12): code loaded from URLs — a shaded class is scanned by these names alone
+                || classText.contains("java/net/URLClassLoader") || classText.contains("javax/management/loading/MLet");
     }
 }

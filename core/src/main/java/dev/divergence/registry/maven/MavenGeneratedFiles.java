@@ -1624,6 +1624,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("java/net/http/HttpClient.newHttpClient", Use.any(EXFILTRATION, "newHttpClient", "HttpClient")),
                 Map.entry("java/net/http/HttpClient.newBuilder", Use.any(EXFILTRATION, "newBuilder", "HttpClient")),
                 Map.entry("java/net/URL.getContent", Use.any(EXFILTRATION, "getContent")),
+                // red team round 8 (c4): a socket from a (TLS) socket factory, and modules defined at run time — a
+                // module layer over a downloaded jar runs what its ServiceLoader providers do
+                Map.entry("*.createSocket", Use.any(EXFILTRATION, "createSocket")),
+                Map.entry("java/lang/ModuleLayer.defineModules", Use.any(DEFINE, "defineModules")),
+                Map.entry("java/lang/ModuleLayer.defineModulesWithOneLoader", Use.any(DEFINE, "defineModulesWithOneLoader")),
+                Map.entry("java/lang/ModuleLayer.defineModulesWithManyLoaders",
+                        Use.any(DEFINE, "defineModulesWithManyLoaders")),
                 // a name lookup is a DNS query: data sent out in the name asked for
                 Map.entry("java/net/InetAddress.getByName", Use.any(EXFILTRATION, "getByName")),
                 Map.entry("java/net/InetAddress.getAllByName", Use.any(EXFILTRATION, "getAllByName")),
@@ -1657,7 +1664,9 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("javax/xml/parsers/DocumentBuilder.parse(Ljava/lang/String;)",
                         Use.parse(EXFILTRATION, "DocumentBuilder", "newDocumentBuilder")),
                 Map.entry("javax/xml/parsers/SAXParser.parse(Ljava/lang/String;",
-                        Use.parse(EXFILTRATION, "SAXParser", "newSAXParser")));
+                        Use.parse(EXFILTRATION, "SAXParser", "newSAXParser")),
+                Map.entry("java/util/ServiceLoader.load(Ljava/lang/ModuleLayer;", Use.all(LOADING, "ServiceLoader",
+                        "ModuleLayer")));
         /** {@code MethodHandles.Lookup} methods that reach a member by name: each must be the source's. */
         private static final Pattern LOOKUP_FIND = Pattern.compile(
                 "java/lang/invoke/MethodHandles\\$Lookup\\.((?:find|unreflect)\\w*|defineClass|accessClass)");
@@ -1672,6 +1681,7 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 Map.entry("javax/el/ELProcessor", INTERPRETER), Map.entry("jakarta/el/ELProcessor", INTERPRETER),
                 Map.entry("javax/el/ExpressionFactory", INTERPRETER), Map.entry("jakarta/el/ExpressionFactory", INTERPRETER),
                 Map.entry("javax/tools/ToolProvider", INTERPRETER), Map.entry("javax/management/loading/MLet", LOADING),
+                Map.entry("java/lang/module/ModuleFinder", LOADING),
                 Map.entry("groovy/lang/GroovyShell", INTERPRETER), Map.entry("groovy/lang/GroovyClassLoader", LOADING),
                 Map.entry("org/mozilla/javascript/Context", INTERPRETER), Map.entry("bsh/Interpreter", INTERPRETER),
                 Map.entry("ognl/Ognl", INTERPRETER), Map.entry("org/mvel2/MVEL", INTERPRETER),
@@ -1847,7 +1857,10 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
 
         /** A string constant that is a shell command line: a download piped to a shell, {@code sh -c}, a reverse shell. */
         private static final Pattern SHELL_STRING = Pattern.compile("(?i)(?:\\b(?:curl|wget)\\b[^\\n]*[|>]|\\|\\s*(?:ba|z|da)?sh\\b"
-                + "|\\b(?:ba|z|da)?sh\\s+-c\\b|\\bcmd(?:\\.exe)?\\s+/c\\b|powershell|/dev/tcp/|\\bnc\\s+-[a-z]*e\\b)");
+                + "|\\b(?:ba|z|da)?sh\\s+-c\\b|\\bcmd(?:\\.exe)?\\s+/c\\b|powershell|/dev/tcp/|\\bnc\\s+-[a-z]*e\\b"
+                // red team round 8 (c9): an interpreter given code inline, and code that fetches and runs
+                + "|\\b(?:python[0-9.]*|perl|ruby|node|php|osascript)\\s+-[ce]\\b|__import__\\s*\\(|\\bexec\\s*\\(\\s*\\w+\\.urlopen"
+                + "|urlopen\\s*\\([^)]*\\)\\s*\\.read\\s*\\(|\\beval\\s*\\(\\s*(?:atob|Buffer|require)\\b)");
         /**
          * A string constant that is a name-service URL a lookup fetches objects from (JNDI, RMI, CORBA). Web URLs are
          * left out: the compiler inlines other classes' constants (XMLConstants' namespace URIs), so they need not be
@@ -1866,41 +1879,82 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
          */
         private static Optional<Decision> stringsBeyondSource(byte[] bytes, String classText, String sourceText,
                                                               SourceView view) {
-            if (!URL_STRING.matcher(classText).find() && !SHELL_STRING.matcher(classText).find()) {
+            // A class that starts processes builds their command lines from its constants: each must be the
+            // source's (red team round 8, c9: {"python3", "-c", "import urllib…"} beside a legitimate ProcessBuilder).
+            boolean runsProcesses = classText.contains("java/lang/ProcessBuilder")
+                    || (classText.contains("java/lang/Runtime") && classText.contains("\u0000\u0004exec"));
+            if (!runsProcesses && !URL_STRING.matcher(classText).find() && !SHELL_STRING.matcher(classText).find()) {
                 return Optional.empty(); // cheap first look at the raw constant pool
             }
-            List<String> missing = new ArrayList<>();
-            boolean shell = false;
+            Map<String, Boolean> candidates = new java.util.LinkedHashMap<>(); // constant -> shell-like
             for (String constant : CompiledClass.strings(bytes)) {
                 boolean isShell = SHELL_STRING.matcher(constant).find();
-                if ((isShell || URL_STRING.matcher(constant).find()) && !sourceText.contains(constant)
-                        && !inAnySource(constant, view)) {
-                    missing.add(constant.length() > 80 ? constant.substring(0, 80) + "…" : constant);
-                    shell |= isShell;
+                boolean wanted = isShell || URL_STRING.matcher(constant).find()
+                        || (runsProcesses && !constant.isBlank() && constant.indexOf('\u0001') < 0
+                        && constant.indexOf('\u0002') < 0);
+                if (wanted && !sourceText.contains(constant) && !sourceText.contains(escaped(constant))) {
+                    candidates.merge(constant, isShell, Boolean::logicalOr);
                 }
             }
-            if (missing.isEmpty()) {
+            candidates.keySet().removeAll(inSomeSource(candidates.keySet(), view));
+            if (candidates.isEmpty()) {
                 return Optional.empty();
             }
+            boolean shell = candidates.containsValue(true);
+            boolean exec = shell || runsProcesses;
+            List<String> missing = candidates.keySet().stream().limit(3)
+                    .map(c -> c.length() > 80 ? c.substring(0, 80) + "…" : c).toList();
+            String what = shell ? "a shell command line" : runsProcesses ? "strings a class that starts processes uses"
+                    : "a URL";
             return Optional.of(new Decision(FileStatus.MODIFIED, CLASS_STRINGS_BEYOND_SOURCE,
-                    shell ? Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC) : Set.of(RiskFlag.CODE),
-                    Optional.of("the class holds " + (shell ? "a shell command line" : "a URL") + " no source file of "
-                            + "the repository holds: " + missing.stream().limit(3).toList() + "; compiled from other source")));
+                    exec ? Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC) : Set.of(RiskFlag.CODE),
+                    Optional.of("the class holds " + what + " no source file of the repository holds: " + missing
+                            + "; compiled from other source")));
         }
 
-        /** Whether some JVM-language source file of the commit holds {@code constant} literally. */
-        private static boolean inAnySource(String constant, SourceView view) {
+        /** A constant as a Java string literal spells it ({@code \n}, {@code \"}, {@code \\}, ...). */
+        static String escaped(String constant) {
+            StringBuilder b = new StringBuilder(constant.length() + 8);
+            for (char ch : constant.toCharArray()) {
+                switch (ch) {
+                    case '\\' -> b.append("\\\\");
+                    case '"' -> b.append("\\\"");
+                    case '\n' -> b.append("\\n");
+                    case '\r' -> b.append("\\r");
+                    case '\t' -> b.append("\\t");
+                    case '\b' -> b.append("\\b");
+                    case '\f' -> b.append("\\f");
+                    default -> b.append(ch);
+                }
+            }
+            return b.toString();
+        }
+
+        /** Which of {@code constants} some JVM-language source file of the commit holds literally (one pass). */
+        private static Set<String> inSomeSource(Set<String> constants, SourceView view) {
+            Set<String> found = new java.util.HashSet<>();
+            if (constants.isEmpty()) {
+                return found;
+            }
             int read = 0;
             for (String p : view.tree().files().keySet()) {
                 if (!(p.endsWith(".java") || p.endsWith(".kt") || p.endsWith(".groovy") || p.endsWith(".scala")
                         || p.endsWith(".java.in")) || ++read > MAX_SOURCES_SEARCHED) {
                     continue;
                 }
-                if (view.sourceText(p).filter(t -> t.contains(constant)).isPresent()) {
-                    return true;
+                Optional<String> t = view.sourceText(p);
+                if (t.isPresent()) {
+                    for (String c : constants) {
+                        if (!found.contains(c) && (t.get().contains(c) || t.get().contains(escaped(c)))) {
+                            found.add(c);
+                        }
+                    }
+                    if (found.size() == constants.size()) {
+                        break;
+                    }
                 }
             }
-            return false;
+            return found;
         }
 
         /**

