@@ -254,13 +254,17 @@ public final class ContentSignals {
 
     /**
      * Shell payloads of no ecosystem in particular, in any script (a {@code #!} file, an extension-less command):
-     * a download piped into a shell ({@code curl ... | sh}, {@code wget -O- ... | bash}), decoded base64 piped into
-     * one, {@code eval "$(...)"} / {@code eval `...`}.
+     * a download piped into a shell ({@code curl ... | sh}, {@code wget -O- ... | bash}) or saved and then run by one
+     * ({@code wget -O /tmp/x URL && sh /tmp/x}, {@code curl -o x URL; chmod +x x}), decoded base64 piped into one,
+     * {@code eval "$(...)"} / {@code eval `...`}.
      */
     static final Pattern SHELL_PAYLOAD = Pattern.compile(
             "\\b(?:curl|wget)\\b[^\\n|;&]*\\|\\s*(?:sudo\\s+)?(?:/(?:usr/)?bin/)?(?:ba|z|da|k)?sh\\b"
                     + "|\\bbase64\\s+(?:-d|-D|--decode)\\b[^\\n|;&]*\\|\\s*(?:sudo\\s+)?(?:/(?:usr/)?bin/)?(?:ba|z|da|k)?sh\\b"
-                    + "|\\beval\\s+[\"']?(?:\\$\\(|`)");
+                    + "|\\beval\\s+[\"']?(?:\\$\\(|`)"
+                    // red team round 8 (c8): a download saved, then run by a shell (wget -O /tmp/x URL && sh /tmp/x)
+                    + "|\\b(?:curl|wget)\\b[^\\n|;&]*(?:&&|;)\\s*(?:sudo\\s+)?(?:/(?:usr/)?bin/)?(?:ba|z|da|k)?sh\\s+\\S"
+                    + "|\\b(?:curl|wget)\\b[^\\n|;&]*(?:&&|;)\\s*chmod\\s+\\+?[0-7]*x");
 
     /** Process execution, dynamic evaluation or a shell payload in a whole text. */
     /**

