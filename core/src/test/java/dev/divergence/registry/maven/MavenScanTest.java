@@ -2207,6 +2207,24 @@ class MavenScanTest {
         assertEquals(FileStatus.MATCH_NORMALIZED, pom.status(), pom.toString());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"flattened", "flattened with a dependency"})
+    void aPomPublishedWithoutTheSourcesParentRedirectsNothingButWhatItDeclaresStillCounts(String how) throws Exception {
+        // objenesis 1.0: Central's POM is the module's, flattened by hand (no parent, the parent's fields inlined)
+        String module = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <parent>\n    <groupId>org.acme</groupId>\n"
+                + "    <artifactId>acme-parent</artifactId>\n    <version>1.2</version>\n  </parent>\n"
+                + "  <artifactId>acme-core</artifactId>\n  <name>Acme</name>\n  <dependencies/>\n</project>\n";
+        SortedMap<String, byte[]> tree = files("pom.xml", module, "src/main/java/org/acme/Widget.java",
+                "package org.acme;\npublic class Widget {}\n");
+        String flat = "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme</groupId>\n"
+                + "  <artifactId>acme-core</artifactId>\n  <version>1.2</version>\n  <name>Acme</name>\n  <dependencies>"
+                + (how.equals("flattened") ? "" : "<dependency><groupId>io.evil</groupId><artifactId>x</artifactId>"
+                + "<version>1</version></dependency>") + "</dependencies>\n</project>\n";
+        FileDivergence pom = scanPomOf(tree, flat);
+        assertEquals(FileStatus.MODIFIED, pom.status(), pom.toString());
+        assertEquals(how.equals("flattened"), !pom.highRisk(), pom.toString());
+    }
+
     /** A Gradle build publishing with maven-publish, beside a stale pom.xml (picocli 4.x keeps one of 4.0.0-alpha-3). */
     private FileDivergence scanGradlePom(String pom, String buildGradle) throws Exception {
         SortedMap<String, byte[]> tree = files("build.gradle", buildGradle,
