@@ -292,9 +292,9 @@ class TrustedBaselineTest {
             assertEquals(tagged, r.ref().commit().orElseThrow());
             assertTrue(r.ref().note().orElseThrow().contains("kept tag commit: " + intermediate.substring(0, 12)
                     + ", an ancestor of it, holds code it changed since (demo/core.py)"), r.ref().note().orElseThrow());
-            // Visible, not explained: the payload is content of an earlier state of this very file (IN_HISTORY), which
-            // the stale-content rule keeps DIVERGENT rather than HIGH_RISK.
-            assertEquals(Verdict.DIVERGENT, r.verdict());
+            // Visible, and HIGH_RISK: the payload is content of an earlier state of this very file (IN_HISTORY), but
+            // of no release — only content a tagged ancestor held is excused as the project's own (red team round 8).
+            assertEquals(Verdict.HIGH_RISK, r.verdict());
             assertEquals(FileStatus.IN_HISTORY, row(artifact(r, ".whl"), "demo/core.py").status());
         }
     }

@@ -1390,8 +1390,8 @@ class NpmScanTest {
                 {"3.1.0", "{\"name\": \"widget\", \"version\": \"3.1.0\", \"bin\": \"./cli.js\", \"repository\": "
                         + "\"github:acme/widget\", \"scripts\": {\"postinstall\": \"node setup.js\"}}",
                         "package.json fields differ: [main]"},
-                // the install script removed is not a development field
-                {"3.1.1", pkgJson("widget", "3.1.0", ""), "package.json fields differ: [scripts]"},
+                // the install script removed is not a development field, but a removal only
+                // (npm.package-json.entries-removed): checked below
                 // a development field whose value changed is not a removal
                 {"3.1.2", pkgJson("widget", "3.1.0", ",\n  \"prettier\": {\"semi\": true}" + keepPostinstall),
                         "package.json differs only in fields no install or run reads: [prettier]"},
@@ -1407,6 +1407,11 @@ class NpmScanTest {
                         : NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, pj.ruleId(), c[0]);
                 assertEquals(c[2], pj.detail().orElseThrow(), c[0]);
             }
+            npm.publish("3.1.1", with(tree, "package.json", pkgJson("widget", "3.1.0", "")));
+            FileDivergence removed = row(scan(npm, "pkg:npm/widget", "3.1.1").artifacts().get(0), "package/package.json");
+            assertEquals(FileStatus.MATCH_NORMALIZED, removed.status(), removed.toString());
+            assertEquals(NpmGeneratedFiles.DEV_FIELDS_STRIPPED, removed.ruleId(), removed.toString());
+            assertTrue(removed.detail().orElseThrow().contains("entries removed at publish"), removed.toString());
         }
     }
 
@@ -1830,9 +1835,11 @@ class NpmScanTest {
             FileDivergence engines = row(scan(npm, "pkg:npm/widget", "4.8.0-candidate2").artifacts().get(0),
                     "package/package.json");
             assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, engines.ruleId());
+            // a lifecycle script removed is a removal only, the rest development fields: still divergent
             FileDivergence lifecycle = row(scan(npm, "pkg:npm/widget", "4.8.0-candidate3").artifacts().get(0),
                     "package/package.json");
-            assertEquals(NpmGeneratedFiles.PACKAGE_JSON_DIFFERS, lifecycle.ruleId());
+            assertEquals(FileStatus.MODIFIED, lifecycle.status());
+            assertEquals(NpmGeneratedFiles.DEV_FIELDS_DIFFER, lifecycle.ruleId());
         }
     }
 
