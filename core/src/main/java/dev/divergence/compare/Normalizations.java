@@ -105,7 +105,8 @@ public final class Normalizations {
         String s = new String(source, charset);
         String aLf = a.replace("\r\n", "\n");
         String sLf = s.replace("\r\n", "\n");
-        if (aLf.equals(sLf) || (s.contains("\r\n") && a.length() > s.length() && a.equals(crAndLfEachToCrlf(s)))) {
+        if (aLf.equals(sLf) || (s.contains("\r\n") && a.length() > s.length() && a.equals(crAndLfEachToCrlf(s)))
+                || finalNewlineAdded(aLf, sLf)) {
             // CRLF <-> LF through .gitattributes or an editor on another OS; or a CRLF file converted once more as
             // text, its CR and its LF each becoming a CRLF (Windows CVS checkouts of CRLF-committed files: commons-digester
             // 1.3's rss-0.91.dtd, commons-validator 1.0's package.html): a blank line after every line, nothing else
@@ -121,6 +122,16 @@ public final class Normalizations {
             return Optional.of(new Explained(FileStatus.MATCH_NORMALIZED, EXPORT_SUBST));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The source ends without a line break and the artifact is it with one added (Ant's {@code fixcrlf}, whose
+     * {@code fixlast} defaults to true, in the Jakarta builds' resource copies: commons-jxpath 1.0's package.html):
+     * nothing but that one line break.
+     */
+    private static boolean finalNewlineAdded(String aLf, String sLf) {
+        return !sLf.isEmpty() && !sLf.endsWith("\n") && aLf.length() == sLf.length() + 1 && aLf.endsWith("\n")
+                && aLf.startsWith(sLf);
     }
 
     private static boolean hasNul(byte[] bytes) {

@@ -50,6 +50,20 @@ class NormalizationsTest {
     }
 
     @Test
+    void aLineBreakAddedAtTheEndOfAFileWithoutOneIsOnlyLineEndings() {
+        // commons-jxpath 1.0's package.html: Ant's fixcrlf (fixlast) added the missing final line break
+        String source = "<body>\nReference implementation.\n</body>";
+        assertEquals(Optional.of(Normalizations.LINE_ENDINGS), rule(source + "\n", source, "1.0"));
+        assertEquals(Optional.of(Normalizations.LINE_ENDINGS), rule(source.replace("\n", "\r\n") + "\r\n", source, "1.0"));
+        // anything more than that one line break is not
+        assertEquals(Optional.empty(), rule(source + "\n\n", source, "1.0"));
+        assertEquals(Optional.empty(), rule(source + "\nx\n", source, "1.0"));
+        assertEquals(Optional.empty(), rule(source + " \n", source, "1.0"));
+        // a source that ends with one already gains nothing this way
+        assertEquals(Optional.empty(), rule(source + "\n\n", source + "\n", "1.0"));
+    }
+
+    @Test
     void cvsAndSvnKeywordExpansionsAreExplained() {
         assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(
                 "# $Id: core.py 1.2 2004/01/01 12:00:00 jdoe Exp $\n# $Revision: 1.2 $\n"
