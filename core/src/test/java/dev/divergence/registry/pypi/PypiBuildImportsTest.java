@@ -83,7 +83,8 @@ class PypiBuildImportsTest {
         try (ScanWorld w = world("c2", tree)) {
             w.publish("1.0.0", with(tree, "versioneer.py", append(tree, "versioneer.py", POST),
                     "buildtools/_impl.py", append(tree, "buildtools/_impl.py", "X = 2\n"),
-                    "buildtools/unused.py", "X = 2\n", "demo/core.py", append(tree, "demo/core.py", "Y = 1\n")),
+                    "buildtools/unused.py", "X = 2\n", "demo/core.py", append(tree, "demo/core.py", "Y = 1\n"),
+                    "setuptools.py", "def setup(**kwargs):\n    pass\n"),
                     wheelFiles(tree));
             ArtifactReport sdist = artifact(w.scan("1.0.0"), ".tar.gz");
             FileDivergence v = row(sdist, "demo-1.0.0/versioneer.py");
@@ -91,6 +92,10 @@ class PypiBuildImportsTest {
             assertRuns(sdist, "versioneer.py", true);
             // what the imported module imports in turn (relatively) runs too, even with harmless added lines
             assertRuns(sdist, "buildtools/_impl.py", true);
+            // a standard or build-system name counts when the sdist ships it there: it shadows the real one
+            FileDivergence shadow = row(sdist, "demo-1.0.0/setuptools.py");
+            assertEquals(FileStatus.PHANTOM, shadow.status());
+            assertRuns(sdist, "setuptools.py", true);
             // an imported module left as committed is still a match
             FileDivergence helpers = row(sdist, "demo-1.0.0/buildtools/helpers.py");
             assertEquals(FileStatus.MATCH, helpers.status());
