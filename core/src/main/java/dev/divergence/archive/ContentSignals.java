@@ -293,7 +293,21 @@ public final class ContentSignals {
                 || computedLoad(lower).matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
+        hidingEncoding(lower, text, out);
         return out;
+    }
+
+    /**
+     * A Python file whose PEP 263 declaration names a codec under which its bytes do not read as they look (UTF-7,
+     * {@code unicode_escape}, Shift_JIS, ...: {@link PythonEncoding#asciiTransparent}) hides what the interpreter
+     * runs from every reader of its bytes: {@link RiskFlag#OBFUSCATED} (red team round 8, c6). Of a diff's added lines
+     * this holds when the declaration is new or changed: the diff then puts it first ({@code compare.LineDiff}).
+     */
+    private static void hidingEncoding(String lowerPath, String text, Set<RiskFlag> out) {
+        String ext = extension(lowerPath);
+        if ((ext.equals("py") || ext.equals("pyw")) && PythonEncoding.hidingCodec(text).isPresent()) {
+            out.add(RiskFlag.OBFUSCATED);
+        }
     }
     /**
      * The streaming pass's signals over a whole content (its execution tokens, encoded runs, long lines, {@code .pth}
@@ -309,6 +323,7 @@ public final class ContentSignals {
         if (!s.bytecode && (languageExec(path.toLowerCase(Locale.ROOT), text) || SHELL_PAYLOAD.matcher(text).find())) {
             out.add(RiskFlag.DYNAMIC_EXEC);
         }
+        hidingEncoding(path.toLowerCase(Locale.ROOT), text, out);
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.divergence.compare;
 
+import dev.divergence.archive.PythonEncoding;
 import dev.divergence.model.FileStatus;
 import dev.divergence.source.VersionSpelling;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,9 @@ public final class Normalizations {
                 : StandardCharsets.ISO_8859_1;
         String a = new String(artifact, charset);
         String s = new String(source, charset);
+        if (!encodingKept(a, s)) {
+            return Optional.empty();
+        }
         String aLf = a.replace("\r\n", "\n");
         String sLf = s.replace("\r\n", "\n");
         if (aLf.equals(sLf) || (s.contains("\r\n") && a.length() > s.length() && a.equals(crAndLfEachToCrlf(s)))
@@ -132,6 +136,19 @@ public final class Normalizations {
     private static boolean finalNewlineAdded(String aLf, String sLf) {
         return !sLf.isEmpty() && !sLf.endsWith("\n") && aLf.length() == sLf.length() + 1 && aLf.endsWith("\n")
                 && aLf.startsWith(sLf);
+    }
+
+    /**
+     * Whether a text normalisation may compare these texts as their bytes read: the first two lines carry exactly the
+     * source's PEP 263 declarations (none added, moved or changed), and none names a codec under which the bytes read
+     * otherwise than as ASCII ({@link PythonEncoding#asciiTransparent}). Python decodes a file by such a declaration,
+     * so a keyword expansion holding {@code coding:utf-7} and a {@code +...-} run is code to the interpreter (red team
+     * round 8, c5: setup.py's {@code $HeadURL$}). Any file, not only a {@code .py}: setup.py may run any name.
+     */
+    static boolean encodingKept(String artifact, String source) {
+        List<PythonEncoding.Declaration> a = PythonEncoding.declarations(artifact);
+        List<PythonEncoding.Declaration> s = PythonEncoding.declarations(source);
+        return a.equals(s) && a.stream().allMatch(d -> PythonEncoding.asciiTransparent(d.codec()));
     }
 
     private static boolean hasNul(byte[] bytes) {
@@ -223,8 +240,9 @@ public final class Normalizations {
     private static String keywordPattern(java.util.regex.Matcher m) {
         String keyword = m.group(1);
         // an already expanded (or malformed, "$Revision:587916 $") keyword that svn left as it was also stays as is
-        return Pattern.quote(m.group()) + "|" + Pattern.quote("$" + keyword + "$") + "|" + Pattern.quote("$" + keyword + ": ") + "(?:"
-                + KEYWORD_VALUE.get(keyword).pattern() + ")" + Pattern.quote(" $");
+        // no value holds "coding:" or "coding=": on a first or second line that is a PEP 263 declaration
+        return Pattern.quote(m.group()) + "|" + Pattern.quote("$" + keyword + "$") + "|" + Pattern.quote("$" + keyword + ": ")
+                + "(?![^$\\n]*coding[:=])(?:" + KEYWORD_VALUE.get(keyword).pattern() + ")" + Pattern.quote(" $");
     }
 
     /** {@code $Format:...$} to what git archive writes for its placeholders; null for any it does not model. */

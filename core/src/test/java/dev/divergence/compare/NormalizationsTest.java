@@ -180,4 +180,35 @@ class NormalizationsTest {
         assertEquals(Optional.of(Normalizations.VERSION_STRING), rule("/*! Lo-Dash 1.0.1 lodash.com */\nvar v = 'v1.0.1';\n"
                 + "// pkg@1.0.1\n", "/*! Lo-Dash 1.0.0 lodash.com */\nvar v = 'v1.0.0';\n// pkg@1.0.0\n", "1.0.1"));
     }
+
+    @Test
+    void noNormalisationExplainsAnAddedOrChangedPythonEncodingDeclaration() {
+        // red team round 8 (c5): setup.py's "$HeadURL$" expanded to a URL that holds Python's coding cookie and a
+        // UTF-7 run decoding to a newline and code
+        String source = "# $HeadURL$\n# $Id$\nfrom setuptools import setup\nsetup(name='demo')\n";
+        String run = "+AAoAXwBfAGkAbQBwAG8AcgB0AF8AXwAoACcAbwBzACcAKQAKACM-";
+        String attack = source.replace("# $HeadURL$", "# $HeadURL: https://svn.acme.example/repos/coding:utf-7/" + run
+                + "/trunk/setup.py $");
+        assertEquals(Optional.empty(), rule(attack, source, "1.0"));
+        // the cookie alone, or "coding=", in a keyword value of any line: not what svn writes
+        assertEquals(Optional.empty(), rule(source.replace("# $HeadURL$",
+                "# $HeadURL: https://svn.acme.example/coding:latin-1/setup.py $"), source, "1.0"));
+        // (on a third line no declaration applies, but the value is still not what svn writes)
+        String third = "x = 1\ny = 2\n# $HeadURL$\n";
+        assertEquals(Optional.empty(), rule("x = 1\ny = 2\n# $HeadURL: https://svn.example/coding:utf-7/a.py $\n", third, "1.0"));
+        // the ordinary expansion still is
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(source.replace("# $HeadURL$",
+                "# $HeadURL: https://svn.example/trunk/setup.py $"), source, "1.0"));
+        // a declaration the source carries identically, of a transparent codec, keeps every normalisation
+        String declared = "# -*- coding: utf-8 -*-\n" + source;
+        assertEquals(Optional.of(Normalizations.VCS_KEYWORDS), rule(declared.replace("# $HeadURL$",
+                "# $HeadURL: https://svn.example/trunk/setup.py $"), declared, "1.0"));
+        assertEquals(Optional.of(Normalizations.LINE_ENDINGS), rule(declared.replace("\n", "\r\n"), declared, "1.0"));
+        // one added, or changed, is not even line endings
+        assertEquals(Optional.empty(), rule(("# coding: utf-7\n" + source).replace("\n", "\r\n"), source, "1.0"));
+        assertEquals(Optional.empty(), rule(declared.replace("utf-8", "utf-7").replace("\n", "\r\n"), declared, "1.0"));
+        // under a codec where the bytes do not read as they look, no text normalisation applies at all
+        String u7 = "# coding: utf-7\n" + source;
+        assertEquals(Optional.empty(), rule(u7.replace("\n", "\r\n"), u7, "1.0"));
+    }
 }

@@ -555,6 +555,8 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 }
             }
         }
+        // the sdist's modules that setup.py imports, and those setuptools imports for cmdclass and attr: values
+        files.addAll(BuildImports.files(root, view, pyproject));
         // build systems other backends drive: what they read is run at install (CMake's execute_process, file(DOWNLOAD)
         // and include; meson's run_command)
         String backendName = pyproject.map(p -> p.path("build-system").path("build-backend").asText("")).orElse("");
@@ -562,8 +564,9 @@ public final class PypiGeneratedFiles implements GeneratedFiles {
                 || backendName.startsWith("cmake_build_extension") || backendName.startsWith("py_build_cmake")
                 ? Optional.of(CMAKE_FILES) : backendName.startsWith("mesonpy") ? Optional.of(MESON_FILES)
                 : Optional.empty();
+        Set<String> fileSet = new java.util.HashSet<>(files);
         return path -> {
-            if (files.contains(path)) {
+            if (fileSet.contains(path)) {
                 return Optional.of("run by the build at install time");
             }
             if (path.startsWith(root) && buildFiles.isPresent()
