@@ -297,7 +297,8 @@ class ContentSignalsTest {
                 + "var Ctor = Function.bind.apply(Parent, a); var inst = new (Function.prototype.bind.apply(C, a))();\n"
                 + "if (x.constructor === Object) {}\nvar n = globalThis[\"process\"];\nwindow[0]; global.setTimeout(f, 1);\n"
                 + "var AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;\n"
-                + "Reflect.construct(Boolean, [], function () {});\nReflect.apply(fn, thisArg, args);\n";
+                + "Reflect.construct(Boolean, [], function () {});\nReflect.apply(fn, thisArg, args);\n"
+                + "var argv = parse('--_.constructor.constructor.prototype.foo bar'.split(' '));\n";
         assertEquals(Set.of(RiskFlag.CODE), ContentSignals.buildOutputSignals("dist/index.js",
                 bundle.getBytes(StandardCharsets.UTF_8)));
         for (String line : bundle.split("\n")) {

@@ -49,10 +49,11 @@ final class NpmFileFacts {
     /**
      * The Function constructor reached through an object: {@code "".constructor.constructor(src)},
      * {@code x["constructor"]["constructor"]}, {@code Function.prototype.constructor},
-     * {@code (async function(){}).constructor}.
+     * {@code (function(){}).constructor(src)} ({@code x.constructor.constructor.prototype}, a prototype-pollution
+     * test's path, reaches no constructor call).
      */
     private static final String CONSTRUCTOR_CHAIN = "(?:\\.\\s*constructor|\\[\\s*[\"'`]constructor[\"'`]\\s*\\])\\s*"
-            + "(?:\\.\\s*constructor\\b|\\[\\s*[\"'`]constructor[\"'`]\\s*\\])"
+            + "(?:\\.\\s*constructor\\b|\\[\\s*[\"'`]constructor[\"'`]\\s*\\])(?!\\s*\\.\\s*prototype\\b)"
             + "|\\bFunction\\s*\\.\\s*prototype\\s*\\.\\s*constructor\\b"
             + "|(?:\\bfunction\\s*\\*?\\s*\\(\\s*\\)|\\(\\s*\\)\\s*=>)\\s*\\{\\s*\\}\\s*\\)\\s*\\.\\s*constructor\\s*\\(";
     /**
