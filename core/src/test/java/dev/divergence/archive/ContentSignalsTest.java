@@ -270,6 +270,44 @@ class ContentSignalsTest {
         }
     }
 
+    /**
+     * Red team round 8 (c11): eval and Function reached by a key computed on a global, through a constructor chain,
+     * Reflect or parentheses are dynamic execution in added lines and in build output; bundler idioms that index a
+     * global by a literal, call an arbitrary object's computed member or use the global shim stay quiet.
+     */
+    @Test
+    void evalAndFunctionReachedWithoutTheirNameAreDynamicExecutionInJavaScript() {
+        for (String line : List.of("r.on('end', () => globalThis[\"ev\" + \"al\"](d));", "window[`ev${x}al`](src)",
+                "const k = 'ev' + 'al'; global[k](body)", "self?.[name]?.(code)", "globalThis[key].call(null, s)",
+                "const g = globalThis; g['ev' + 'al'](s)", "this[\"con\" + \"structor\"](x)",
+                "\"\".constructor.constructor(body)()", "x['constructor']['constructor'](s)()",
+                "Function.prototype.constructor(src)()",
+                "(function(){}).constructor(code)()", "Reflect.apply(eval, null, [s])", "Reflect.construct(Function, [s])",
+                "Reflect.apply(globalThis.eval, undefined, [d])", "eval.call(null, d)", "Function.apply(null, [s])()",
+                "new (Function)(src)()", "(0, Function)(src)()", "window[\"Function\"](src)()", "(0, eval)(code)")) {
+            assertTrue(dynamic("lib/index.js", line + "\n"), line);
+            assertTrue(ContentSignals.buildOutputSignals("dist/index.js", (line + "\n").getBytes(StandardCharsets.UTF_8))
+                    .contains(RiskFlag.DYNAMIC_EXEC), line);
+        }
+        String bundle = "var g = Function(\"return this\")();\nvar h = (0, eval)('this');\n"
+                + "(self[\"webpackChunkapp\"] = self[\"webpackChunkapp\"] || []).push([[1], {}]);\n"
+                + "window[\"webpackJsonp\"].push([0]);\nhandlers[type](event);\nthis[method](args);\n"
+                + "obj[key](...rest);\nvar F = Function.prototype.bind;\nvar c = Function.call.bind(Object.prototype.hasOwnProperty);\n"
+                + "var isNative = Function.toString.call(fn).indexOf('[native code]') !== -1;\n"
+                + "var Ctor = Function.bind.apply(Parent, a); var inst = new (Function.prototype.bind.apply(C, a))();\n"
+                + "if (x.constructor === Object) {}\nvar n = globalThis[\"process\"];\nwindow[0]; global.setTimeout(f, 1);\n"
+                + "var AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;\n"
+                + "Reflect.construct(Boolean, [], function () {});\nReflect.apply(fn, thisArg, args);\n"
+                + "var argv = parse('--_.constructor.constructor.prototype.foo bar'.split(' '));\n";
+        assertEquals(Set.of(RiskFlag.CODE), ContentSignals.buildOutputSignals("dist/index.js",
+                bundle.getBytes(StandardCharsets.UTF_8)));
+        for (String line : bundle.split("\n")) {
+            if (!line.contains("(0, eval)") && !line.contains("Function(\"return")) {
+                assertFalse(dynamic("lib/index.js", line + "\n"), line);
+            }
+        }
+    }
+
     @Test
     void processStartsThroughAnObjectWhoseModuleTheTextNeverNamesAreDynamicExecutionInJavaScriptOnly() {
         for (String line : List.of("cp.spawn('sh', ['-c', data])", "const p = spawn(cmd, ['-c', data], {stdio: 'ignore'})",

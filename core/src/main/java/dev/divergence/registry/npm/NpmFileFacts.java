@@ -27,6 +27,45 @@ final class NpmFileFacts {
      * {@code module.require(}, {@code createRequire(...)(} ({@code process.mainModule.require} is an exec call).
      */
     private static final String LOADER = "(?<![\\w.$])(?:require|import)|" + MODULE_REQUIRE + "|" + CREATE_REQUIRE;
+    /** A member key that is a plain string literal or a number: {@code window["foo"]}, {@code self[0]}. */
+    private static final String LITERAL_KEY = "\\s*(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*'|`[^`$\\\\\\n]*`|\\d+)\\s*\\]";
+    /** A computed member's key up to its closing bracket (one level of nested brackets), on one line. */
+    private static final String KEY = "(?:[^\\[\\]\\n]|\\[[^\\[\\]\\n]*\\]){1,300}\\]";
+    /** What calls a member: {@code (}, {@code ?.(}, {@code .call(}, {@code .apply(}, {@code .bind(}. */
+    private static final String CALLED = "\\s*(?:\\?\\.\\s*)?(?:\\(|\\.\\s*(?:call|apply|bind)\\s*\\()";
+    /**
+     * A global object's member whose key is computed (a concatenation, a template, a variable) and called:
+     * {@code globalThis["ev" + "al"](body)}, {@code window[k](src)} (red team round 8, case c11). The key hides the
+     * function from every name list; a literal key names it ({@code eval} and {@code Function} are caught as such).
+     */
+    private static final String GLOBAL_COMPUTED_CALL = "(?<![\\w$.])(?:globalThis|global|window|self)\\s*(?:\\?\\.\\s*)?\\[(?!"
+            + LITERAL_KEY + ")" + KEY + CALLED;
+    /**
+     * Any object's member whose key is string literals joined by {@code +} and called ({@code g["ev" + "al"](x)},
+     * {@code o['con' + 'structor']}): no code writes a fixed name in pieces but to hide it (minifiers fold them).
+     */
+    private static final String CONCATENATED_KEY = "\\[\\s*(?:\"[^\"\\\\\\n]*\"|'[^'\\\\\\n]*')(?:\\s*\\+\\s*(?:\"[^\"\\\\\\n]*\""
+            + "|'[^'\\\\\\n]*'))+\\s*\\]" + CALLED;
+    /**
+     * The Function constructor reached through an object: {@code "".constructor.constructor(src)},
+     * {@code x["constructor"]["constructor"]}, {@code Function.prototype.constructor},
+     * {@code (function(){}).constructor(src)} ({@code x.constructor.constructor.prototype}, a prototype-pollution
+     * test's path, reaches no constructor call).
+     */
+    private static final String CONSTRUCTOR_CHAIN = "(?:\\.\\s*constructor|\\[\\s*[\"'`]constructor[\"'`]\\s*\\])\\s*"
+            + "(?:\\.\\s*constructor\\b|\\[\\s*[\"'`]constructor[\"'`]\\s*\\])(?!\\s*\\.\\s*prototype\\b)"
+            + "|\\bFunction\\s*\\.\\s*prototype\\s*\\.\\s*constructor\\b"
+            + "|(?:\\bfunction\\s*\\*?\\s*\\(\\s*\\)|\\(\\s*\\)\\s*=>)\\s*\\{\\s*\\}\\s*\\)\\s*\\.\\s*constructor\\s*\\(";
+    /**
+     * eval and Function called without being written as a call: {@code Reflect.apply(eval, ..)},
+     * {@code Reflect.construct(Function, ..)}, {@code eval.call(..)}, {@code Function.apply(..)}.
+     */
+    private static final String REFLECTED_EVAL = "\\bReflect\\s*\\.\\s*(?:apply|construct)\\s*\\(\\s*"
+            + "(?:(?:globalThis|window|global|self)\\s*\\.\\s*)?(?:eval|Function)\\b"
+            + "|(?<![\\w.$])(?:eval|Function)\\s*\\.\\s*(?:call|apply|bind)\\s*\\(";
+    /** Function in parentheses: {@code new (Function)(src)}, {@code (0, Function)(src)}, {@code (Function)(src)}. */
+    private static final String WRAPPED_EVAL = "\\bnew\\s*\\(\\s*(?:0\\s*,\\s*)?Function\\b(?!\\s*\\.)"
+            + "|(?<![\\w.$])Function\\s*\\)\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))";
     /** JavaScript and TypeScript sources, to which {@link #JS_CALLS} apply. */
     private static final Set<String> JS_SOURCES = Set.of("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx");
     /**
@@ -77,7 +116,9 @@ final class NpmFileFacts {
                     // indirect eval: (0, eval)(x), (eval)(x), globalThis.eval(x), window["eval"](x)
                     // ((0, eval)("this") is the global-object shim of UMD bundles, as Function("return this") is)
                     "(?<![\\w.$])eval\\s*\\)\\s*\\((?!\\s*[\"'`]this[\"'`]\\s*\\))",
-                    "\\b(?:globalThis|window|global|self)\\s*(?:\\??\\.\\s*eval|\\[\\s*[\"'`]eval[\"'`]\\s*\\])\\s*\\(",
+                    "\\b(?:globalThis|window|global|self)\\s*(?:\\??\\.\\s*eval|\\[\\s*[\"'`](?:eval|Function|execScript)[\"'`]\\s*\\])"
+                            + "\\s*\\(",
+                    GLOBAL_COMPUTED_CALL, CONCATENATED_KEY, CONSTRUCTOR_CHAIN, REFLECTED_EVAL, WRAPPED_EVAL,
                     // the global shim Function("return this") is everywhere in bundles and runs nothing
                     "(?<![\\w.$])(?:new\\s+)?Function\\s*\\((?!\\s*[\"'`]return this[\"'`]\\s*\\))"),
             // require(x), module.require(x), createRequire(url)(x) and import(x) with anything but a plain string

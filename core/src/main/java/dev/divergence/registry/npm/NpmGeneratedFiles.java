@@ -112,6 +112,8 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
     static final List<String> NOT_ON_INSTALL = List.of("prepublish", "preprepare", "prepare", "postprepare", "prepack",
             "postpack", "prepublishOnly", "publish", "postpublish");
     static final List<String> RUNTIME_DEPENDENCIES = List.of("dependencies", "optionalDependencies", "peerDependencies");
+    /** Manifest fields native-addon installers read on install ({@link PackageJsonRule#installInputsChanged}). */
+    static final List<String> INSTALL_TOOL_FIELDS = List.of("binary", "gypfile", "cmake-js", "napi_versions");
 
     private static final Pattern BUILD_FILE = Pattern.compile(
             ".*\\.(min\\.js|min\\.mjs|min\\.css|d\\.ts|d\\.mts|d\\.cts|map|js\\.gz|mjs\\.gz|tsbuildinfo"
@@ -454,6 +456,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         }
         Map<String, String> why = new java.util.HashMap<>();
         Map<String, String> runManifests = new java.util.HashMap<>(); // package.json files whose scripts run at install
+        String[] unknownRun = new String[1]; // an install-time word naming what cannot be told, fail-closed below
         Function<String, Optional<byte[]>> installedBytes = installedReader(view);
         List<Pattern> exportPatterns = new ArrayList<>();
         Set<String> present = new java.util.HashSet<>();
@@ -497,13 +500,24 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     : nested.computeIfAbsent(dir, d -> present.contains(root + d + "package.json")
                     ? installedBytes.apply(root + d + "package.json").map(NpmGeneratedFiles::scriptsOf).orElse(Map.of())
                     : Map.of());
+            // npm gives each script the npm_package_* variables of its own manifest (the published one: what npm obeys)
+            JsonNode published = pkg;
+            Map<String, NpmScriptEnv> envs = new java.util.HashMap<>();
+            Function<String, NpmScriptEnv> envOf = dir -> envs.computeIfAbsent(dir, d -> d.isEmpty()
+                    ? NpmScriptEnv.of(published)
+                    : installedBytes.apply(root + d + "package.json").map(NpmGeneratedFiles::parsed)
+                    .map(NpmScriptEnv::of).orElse(NpmScriptEnv.of(null)));
             for (String script : LIFECYCLE) {
                 // what the script runs by name (postinstall: npm run setup) runs at install too, and a cd moves where
                 // its relative paths resolve (cd scripts && node setup.js); a file a command writes (2> builderror.log)
                 // is not run by it, so only its words and input redirects name what runs
-                for (NpmScripts.Step step : NpmScripts.reached(script, manifests)) {
+                for (NpmScripts.Step step : NpmScripts.reached(script, manifests, envOf)) {
                     String by = step.script().equals(script) ? script + " script"
                             : script + " script (through the " + step.script() + " script)";
+                    if (!step.unresolved().isEmpty() && unknownRun[0] == null) {
+                        unknownRun[0] = by + " runs " + abbreviate(step.unresolved().get(0))
+                                + ", whose variable or command substitution can name any file of the package";
+                    }
                     if (!step.manifest().isEmpty()) {
                         runManifests.putIfAbsent(root + step.manifest() + "package.json", by + " reads its scripts");
                     }
@@ -550,6 +564,7 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
         } else {
             why.put(root + "index.js", ExecutionRelevance.ENTRY_PREFIX + "main: loaded by require");
         }
+        Set<String> unchanged = unknownRun[0] == null ? Set.of() : sameAsSource(view);
         return artifactPath -> {
             String path = installedPath(artifactPath);
             if (runManifests.containsKey(path)) {
@@ -562,9 +577,38 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             if (w != null) {
                 return Optional.of(w);
             }
+            if (unknownRun[0] != null && !unchanged.contains(artifactPath)) {
+                // fail-closed: a shipped file the commit does not hold as it is (written by a script, build output,
+                // in no commit, changed) may be what the install-time word names, so it is never explained by name
+                return Optional.of(unknownRun[0]);
+            }
             return exportPatterns.stream().anyMatch(p -> p.matcher(path).matches())
                     ? Optional.of(ExecutionRelevance.ENTRY_PREFIX + "exports: loaded by require/import") : Optional.empty();
         };
+    }
+
+    /** The artifact paths whose file the commit holds as it is, at the path each aligns with. */
+    private static Set<String> sameAsSource(SourceView view) {
+        Set<String> out = new java.util.HashSet<>();
+        view.artifactFiles().forEach(f -> {
+            if (view.alignment().sourcePath(f.path()).flatMap(view.tree()::get)
+                    .map(sf -> sf.blobId().equals(f.gitBlobId())).orElse(false)) {
+                out.add(f.path());
+            }
+        });
+        return out;
+    }
+
+    private static JsonNode parsed(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     /** The artifact's paths as installed, relative to the package folder. */
@@ -766,6 +810,13 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
                     publisherFindings.add(finding + " (not run on install)");
                 }
             }
+            if (src != null) {
+                List<String> inputs = installInputsChanged(published, src, installTime, gypInArtifact && gypInSource);
+                if (!inputs.isEmpty()) {
+                    flags.add(RiskFlag.INSTALL_SCRIPT);
+                    findings.addAll(inputs);
+                }
+            }
             List<String> otherFindings = new ArrayList<>(); // divergent, not high risk: range changes, new bins
             String otherRule = null;
             Set<String> newDeps = new TreeSet<>();
@@ -894,6 +945,64 @@ public final class NpmGeneratedFiles implements GeneratedFiles {
             }
             return Optional.of(new Decision(FileStatus.MODIFIED, PACKAGE_JSON_DIFFERS, Set.of(),
                     Optional.of("package.json fields differ: " + keys)));
+        }
+
+        /**
+         * The fields the install reads besides its scripts, each published unlike the source's (red team round 8, c14):
+         * what native-addon installers take from the manifest — {@code binary} (node-pre-gyp's and prebuild-install's
+         * download host, remote path, package name, module path, N-API versions), {@code gypfile} (npm runs
+         * {@code node-gyp rebuild} unless it is false), {@code cmake-js}, {@code napi_versions} — whatever the
+         * scripts say; {@code config} when the package runs anything at install (npm hands it to every script as
+         * {@code npm_package_config_*}); every {@code npm_package_*} variable an install-time script names
+         * ({@code node $npm_package_config_setup}) whose value differs; and {@code repository}, from which
+         * prebuild-install builds its GitHub download URL, when an install-time script runs prebuild-install. The
+         * scripts are equal, but what they fetch or run is not: an install script changed. {@code gypfile: true}
+         * added beside a {@code binding.gyp} the source holds is what npm writes itself.
+         */
+        static List<String> installInputsChanged(ObjectNode published, ObjectNode src, Set<String> installTime,
+                                                 boolean gypBoth) {
+            List<String> out = new ArrayList<>();
+            for (String field : INSTALL_TOOL_FIELDS) {
+                JsonNode p = published.get(field);
+                JsonNode s = src.get(field);
+                boolean npmGypfile = field.equals("gypfile") && s == null && p != null && p.asBoolean(false) && gypBoth;
+                if (!java.util.Objects.equals(p, s) && !npmGypfile) {
+                    out.add("changes " + field + ", which native-addon installers (node-pre-gyp, prebuild-install, "
+                            + "node-gyp, cmake-js) read on install: " + abbreviate(String.valueOf(p)));
+                }
+            }
+            boolean runs = gypBoth || LIFECYCLE.stream().anyMatch(x -> !published.path("scripts").path(x).asText("").isBlank()
+                    || !src.path("scripts").path(x).asText("").isBlank());
+            if (runs && !java.util.Objects.equals(published.get("config"), src.get("config"))) {
+                out.add("changes config, which npm hands to the install scripts as npm_package_config_*: "
+                        + abbreviate(String.valueOf(published.get("config"))));
+            }
+            NpmScriptEnv pe = NpmScriptEnv.of(published);
+            NpmScriptEnv se = NpmScriptEnv.of(src);
+            Set<String> seen = new java.util.HashSet<>();
+            boolean prebuild = false;
+            for (String script : installTime) {
+                for (ObjectNode m : List.of(published, src)) {
+                    String command = m.path("scripts").path(script).asText("");
+                    prebuild |= command.matches("(?s).*\\bprebuild-install\\b.*");
+                    for (String var : NpmScriptEnv.packageVariables(command)) {
+                        if (!var.equals("npm_package_name") && !var.equals("npm_package_version") && seen.add(var)
+                                && !pe.value(var).equals(se.value(var))) {
+                            out.add("changes " + var + ", which the " + script + " script reads: "
+                                    + abbreviate(pe.value(var).orElse("(unset)")));
+                        }
+                    }
+                }
+            }
+            if (prebuild) {
+                JsonNode p = normalize(published.deepCopy(), false).get("repository");
+                JsonNode s = normalize(src.deepCopy(), true).get("repository");
+                if (!java.util.Objects.equals(p, s)) {
+                    out.add("changes repository, from which prebuild-install (run on install) downloads the binary: "
+                            + abbreviate(String.valueOf(p)));
+                }
+            }
+            return out;
         }
 
         /**

