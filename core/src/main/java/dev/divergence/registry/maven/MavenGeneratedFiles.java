@@ -1897,6 +1897,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                 }
             }
             candidates.keySet().removeAll(inSomeSource(candidates.keySet(), view));
+            if (runsProcesses && candidates.containsValue(false)) {
+                // javac folds a concatenation of constants into one ("Command line '" + DF + "' did not…", commons-io's
+                // FileSystemUtils): a plain string whose every word the sources hold is theirs; a shell line or URL
+                // stays judged as a whole
+                Set<String> words = sourceWords(sourceText, view);
+                candidates.entrySet().removeIf(e -> !e.getValue() && words.containsAll(words(e.getKey())));
+            }
             if (candidates.isEmpty()) {
                 return Optional.empty();
             }
@@ -1910,6 +1917,32 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
                     exec ? Set.of(RiskFlag.CODE, RiskFlag.DYNAMIC_EXEC) : Set.of(RiskFlag.CODE),
                     Optional.of("the class holds " + what + " no source file of the repository holds: " + missing
                             + "; compiled from other source")));
+        }
+
+        private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_]{2,}");
+
+        /** The words (letters, digits, {@code _}; two or more) of a text. */
+        private static Set<String> words(String text) {
+            Set<String> out = new java.util.HashSet<>();
+            Matcher m = WORD.matcher(text);
+            while (m.find()) {
+                out.add(m.group());
+            }
+            return out;
+        }
+
+        /** The words of the class's source and of every JVM-language source file of the commit (bounded). */
+        private static Set<String> sourceWords(String sourceText, SourceView view) {
+            Set<String> out = words(sourceText);
+            int read = 0;
+            for (String p : view.tree().files().keySet()) {
+                if (!(p.endsWith(".java") || p.endsWith(".kt") || p.endsWith(".groovy") || p.endsWith(".scala")
+                        || p.endsWith(".java.in")) || ++read > MAX_SOURCES_SEARCHED) {
+                    continue;
+                }
+                view.sourceText(p).ifPresent(t -> out.addAll(words(t)));
+            }
+            return out;
         }
 
         /** A constant as a Java string literal spells it ({@code \n}, {@code \"}, {@code \\}, ...). */

@@ -1477,7 +1477,9 @@ class MavenScanTest {
     @ParameterizedTest
     @ValueSource(strings = {"python -c", "split argv", "socket factory", "module layer", "own source"})
     void whatASourceThatStartsProcessesNeverWroteIsBeyondIt(String what) throws Exception {
+        // commons-io's FileSystemUtils: javac folds "Command line '" + DF + "' did not…" into one constant
         String source = "package org.acme;\n\npublic class Browser {\n    static final String SEP = \"a\\tb\\n\\\"q\\\"\";\n"
+                + "    static final String DF = \"df\";\n    static final String MSG = \"Command line '\" + DF + \"' failed\";\n"
                 + "    public static void open(String url) throws Exception {\n"
                 + "        new ProcessBuilder(\"xdg-open\", url).start();\n    }\n}\n";
         String extra = switch (what) {
