@@ -10,7 +10,7 @@ public final class EngineVersion {
      * releases.version_order, doc_only_divergence, repository_older (every version rescanned).
      */
     public static final String ENGINE = "0.2.0";
-    public static final String RULES = "2026.12.08-26";
+    public static final String RULES = "2026.12.08-27";
 
     private EngineVersion() {
     }

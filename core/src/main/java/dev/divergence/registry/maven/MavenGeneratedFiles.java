@@ -554,11 +554,13 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             }
             String span = inception.map(y -> Pattern.quote(y) + "(?:-\\d{4})?").orElse("\\d{4}");
             // maven-remote-resources-plugin 3.x renders the template with Velocity 2, which leaves one blank line more
-            // after the project's name (objenesis 3.4-3.6); 1.x with Velocity 1.7 does not
-            Pattern notice = Pattern.compile(Pattern.quote(RULE_LINE + "// NOTICE file corresponding to the section 4d of "
-                    + "The Apache License,\n// Version 2.0, in this case for " + name.get() + "\n") + "\n?"
-                    + Pattern.quote(RULE_LINE + "\n" + name.get() + "\nCopyright ") + span + Pattern.quote(" " + org.orElse("The Apache Software Foundation")
-                    + "\n\n\n"));
+            // after the project's name and one more at the end (objenesis 3.4-3.6); 1.x with Velocity 1.7 does not
+            String head = Pattern.quote(RULE_LINE + "// NOTICE file corresponding to the section 4d of The Apache License,"
+                    + "\n// Version 2.0, in this case for " + name.get() + "\n");
+            String body = Pattern.quote(RULE_LINE + "\n" + name.get() + "\nCopyright ") + span
+                    + Pattern.quote(" " + org.orElse("The Apache Software Foundation"));
+            Pattern notice = Pattern.compile("(?:" + head + body + Pattern.quote("\n\n\n") + ")|(?:" + head + "\n" + body
+                    + Pattern.quote("\n\n\n\n") + ")");
             return notice.matcher(new String(bytes, StandardCharsets.UTF_8)).matches()
                     ? Optional.of(new Decision(FileStatus.GENERATED, REMOTE_RESOURCES, Set.of(), Optional.of(
                     "apache-jar-resource-bundle 1.3's NOTICE for " + name.get()))) : Optional.empty();
