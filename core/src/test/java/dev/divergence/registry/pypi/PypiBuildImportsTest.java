@@ -1,5 +1,6 @@
 package dev.divergence.registry.pypi;
 
+import static dev.divergence.fixtures.Trees.wheelFiles;
 import static dev.divergence.fixtures.ScanWorld.artifact;
 import static dev.divergence.fixtures.ScanWorld.row;
 import static dev.divergence.fixtures.Trees.flatProject;
@@ -48,15 +49,6 @@ class PypiBuildImportsTest {
         return w;
     }
 
-    private static SortedMap<String, byte[]> wheelFiles(SortedMap<String, byte[]> tree) {
-        SortedMap<String, byte[]> m = new java.util.TreeMap<>();
-        tree.forEach((k, v) -> {
-            if (k.startsWith("demo/")) {
-                m.put(k, v);
-            }
-        });
-        return m;
-    }
 
     private static String append(SortedMap<String, byte[]> tree, String path, String more) {
         return new String(tree.get(path), java.nio.charset.StandardCharsets.UTF_8) + more;

@@ -1,5 +1,6 @@
 package dev.divergence.registry.pypi;
 
+import static dev.divergence.fixtures.Trees.wheelFiles;
 import static dev.divergence.fixtures.ScanWorld.artifact;
 import static dev.divergence.fixtures.ScanWorld.row;
 import static dev.divergence.fixtures.Trees.flatProject;
@@ -63,15 +64,6 @@ class PypiRulesTest {
         return with(flatProject("1.0.0"), "pyproject.toml", PYPROJECT);
     }
 
-    private static SortedMap<String, byte[]> wheelFiles(SortedMap<String, byte[]> tree) {
-        SortedMap<String, byte[]> m = new java.util.TreeMap<>();
-        tree.forEach((k, v) -> {
-            if (k.startsWith("demo/")) {
-                m.put(k, v);
-            }
-        });
-        return m;
-    }
 
     private static void assertRow(ArtifactReport a, String path, FileStatus status, String rule, boolean highRisk) {
         FileDivergence f = row(a, path);
