@@ -39,6 +39,8 @@ final class GradleBuild {
     /** Element names a dependency Gradle writes may have: coordinates, scope, optional, exclusions. */
     private static final Set<String> DEPENDENCY_ELEMENTS = Set.of("groupId", "artifactId", "version", "scope",
             "optional", "exclusions");
+    /** {@code $name} or {@code ${name}}, the whole of a notation's version. */
+    private static final Pattern VARIABLE = Pattern.compile("^\\$\\{?([A-Za-z_][A-Za-z0-9_.]*)\\}?$");
     private static final int MAX_FILES = 200;
     private static final int MAX_BYTES = 1 << 20;
 
@@ -150,7 +152,7 @@ final class GradleBuild {
 
     /** A notation's version: a literal, or {@code $x}/{@code ${x}} resolved from a single literal assignment. */
     private String version(String written) {
-        Matcher m = Pattern.compile("^\\$\\{?([A-Za-z_][A-Za-z0-9_.]*)\\}?$").matcher(written);
+        Matcher m = VARIABLE.matcher(written);
         if (!m.matches()) {
             return written.contains("$") ? "" : written;
         }

@@ -839,9 +839,11 @@ public final class MavenGeneratedFiles implements GeneratedFiles {
             return out;
         }
 
+        private static final Pattern PROPERTY_REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
+
         /** {@code value} with each {@code ${name}} replaced by each literal value of name, at most 16 results. */
         private static Set<String> interpolate(String value, Map<String, Set<String>> known) {
-            Matcher m = Pattern.compile("\\$\\{([^}]+)}").matcher(value);
+            Matcher m = PROPERTY_REFERENCE.matcher(value);
             if (!m.find()) {
                 return Set.of(value);
             }
